@@ -1,0 +1,21 @@
+// Min/max-per-pixel decimation so a chart draws a few thousand points and every spike survives.
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <vector>
+
+namespace runlens {
+
+struct XYPoints {
+    std::vector<double> x;
+    std::vector<double> y;
+    std::size_t size() const { return x.size(); }
+};
+
+// For a view of `pixels` columns over [x0, x1] keeps, per column, the first, min, max and last point (in
+// x order, duplicates dropped), plus the nearest point outside each edge so lines reach the border.
+// x must be non-decreasing. Non-finite y values are kept (a chart shows gaps/markers for them).
+XYPoints decimateMinMax(std::span<const double> x, std::span<const double> y, double x0, double x1, int pixels);
+
+} // namespace runlens

@@ -1,0 +1,82 @@
+// The interface every log reader implements, and the registry that picks one by confidence score.
+#pragma once
+
+#include "core/io/import_sink.h"
+#include "core/io/read_report.h"
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace runlens {
+
+// The first bytes of a file (up to kProbeBytes) and its name, which is all a reader may look at to score.
+struct FileProbe {
+    static constexpr std::size_t kProbeBytes = 64 * 1024;
+    std::filesystem::path path;
+    std::string head;
+    std::uintmax_t size = 0;
+
+    static FileProbe fromFile(const std::filesystem::path& path); // head empty when unreadable
+};
+
+struct ReadContext {
+    std::string runName;            // run that data without a run of its own goes to
+    std::filesystem::path root;     // the imported root, for naming nested runs
+    std::int64_t fromOffset = 0;    // resume point from an earlier import of this file
+    const std::atomic<bool>* cancel = nullptr;
+
+    bool cancelled() const { return cancel && cancel->load(std::memory_order_relaxed); }
+};
+
+class Reader {
+public:
+    virtual ~Reader() = default;
+    virtual std::string_view name() const = 0;        // short id: "csv", "jsonl", "tfevents"
+    virtual std::string_view description() const = 0; // for reports and the UI
+    // 0 = not mine, 100 = certainly mine. Looks only at the probe, never reads further.
+    virtual int confidence(const FileProbe& probe) const = 0;
+    // True when a grown file can be read on from ReadReport::endOffset (append-only logs).
+    virtual bool appendable() const { return false; }
+    virtual ReadReport read(const std::filesystem::path& path, const ReadContext& ctx, ImportSink& sink) const = 0;
+};
+
+// A format that is a directory tree rather than a file (MLflow's mlruns/, DVCLive's dvclive/).
+class DirectoryReader {
+public:
+    virtual ~DirectoryReader() = default;
+    virtual std::string_view name() const = 0;
+    virtual std::string_view description() const = 0;
+    virtual int confidence(const std::filesystem::path& dir) const = 0;
+    // Reads the tree under dir, one transaction per source it consumes.
+    virtual ReadReport read(const std::filesystem::path& dir, const ReadContext& ctx, ImportTarget& target) const = 0;
+};
+
+class ReaderRegistry {
+public:
+    // A registry holding every built-in reader (the one place they are all listed).
+    static ReaderRegistry withBuiltins();
+
+    void add(std::unique_ptr<Reader> reader);
+    void add(std::unique_ptr<DirectoryReader> reader);
+
+    // The file reader with the highest confidence above zero, or nullptr.
+    const Reader* pick(const FileProbe& probe) const;
+    const DirectoryReader* pickDirectory(const std::filesystem::path& dir) const;
+    const Reader* byName(std::string_view name) const;
+    const std::vector<std::unique_ptr<Reader>>& readers() const { return m_readers; }
+    const std::vector<std::unique_ptr<DirectoryReader>>& directoryReaders() const { return m_directoryReaders; }
+
+private:
+    std::vector<std::unique_ptr<Reader>> m_readers;
+    std::vector<std::unique_ptr<DirectoryReader>> m_directoryReaders;
+};
+
+// Joins a parent run name and a child part with '/', skipping empty parts.
+std::string joinRunName(std::string_view parent, std::string_view child);
+
+} // namespace runlens

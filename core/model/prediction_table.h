@@ -1,0 +1,43 @@
+// A per-example evaluation log (one row per example) stored column-wise with each column's role.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace runlens {
+
+enum class ColumnRole { Id, Label, Score, ClassScore, Prediction, Feature, Ignore };
+
+// A numeric column keeps `numbers` (NaN = missing); a text column keeps dictionary codes (-1 = missing).
+struct PredictionColumn {
+    std::string name;
+    ColumnRole role = ColumnRole::Feature;
+    bool numeric = true;
+    std::vector<double> numbers;
+    std::vector<std::int32_t> codes;
+    std::vector<std::string> dictionary;
+    std::string className; // for ClassScore columns: the class this probability is for
+
+    std::size_t size() const { return numeric ? numbers.size() : codes.size(); }
+};
+
+struct PredictionTable {
+    std::string name;       // evaluation set, e.g. "val", "test", "predictions"
+    std::string sourcePath; // file it was read from
+    std::vector<PredictionColumn> columns;
+
+    std::size_t rows() const { return columns.empty() ? 0 : columns.front().size(); }
+    const PredictionColumn* find(ColumnRole role) const {
+        for (const auto& c : columns)
+            if (c.role == role) return &c;
+        return nullptr;
+    }
+    const PredictionColumn* column(const std::string& columnName) const {
+        for (const auto& c : columns)
+            if (c.name == columnName) return &c;
+        return nullptr;
+    }
+};
+
+} // namespace runlens

@@ -1,0 +1,36 @@
+// A run as the workspace lists it: name, params, tags, provenance and per-series summaries.
+#pragma once
+
+#include "core/model/series.h"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace runlens {
+
+// Where a run came from; empty strings and NaN times mean "the log did not say".
+struct Provenance {
+    std::string sourcePath;
+    std::string format;
+    std::string codeVersion;
+    std::string dataVersion;
+    std::string seed;
+    std::string status;
+    double startTime = kNaN;
+    double endTime = kNaN;
+};
+
+enum class ProvenanceField { SourcePath, Format, CodeVersion, DataVersion, Seed, Status, StartTime, EndTime };
+
+struct RunInfo {
+    std::int64_t id = 0;
+    std::string name;
+    std::map<std::string, std::string> params;
+    std::map<std::string, std::string> tags;
+    Provenance provenance;
+    std::vector<SeriesSummary> series; // sorted by tag
+};
+
+} // namespace runlens

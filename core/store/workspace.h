@@ -1,0 +1,91 @@
+// The SQLite workspace (*.runlens): runs, params, tags, provenance, chunked series and prediction tables.
+#pragma once
+
+#include "core/io/import_sink.h"
+#include "core/model/prediction_table.h"
+#include "core/model/run.h"
+#include "core/model/series.h"
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+struct sqlite3;
+
+namespace runlens {
+
+// Every store failure, with a sentence a user can act on ("… was written by a newer Runlens (schema 7)").
+class WorkspaceError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct PredictionTableInfo {
+    std::int64_t id = 0;
+    std::int64_t runId = 0;
+    std::string name;
+    std::string sourcePath;
+    std::int64_t rows = 0;
+};
+
+struct StepRange {
+    std::int64_t first = INT64_MIN;
+    std::int64_t last = INT64_MAX;
+};
+
+class Workspace : public ImportTarget {
+public:
+    static constexpr int kSchemaVersion = 1;
+    static constexpr std::size_t kChunkPoints = 4096;
+
+    enum class Mode { ReadWrite, ReadOnly };
+
+    // Creates the file (or opens it when it exists, migrating an older schema). Throws WorkspaceError.
+    static std::unique_ptr<Workspace> create(const std::filesystem::path& path);
+    // Opens an existing workspace; refuses a newer schema or a file that is not a workspace.
+    static std::unique_ptr<Workspace> open(const std::filesystem::path& path, Mode mode = Mode::ReadWrite);
+    ~Workspace() override;
+    Workspace(const Workspace&) = delete;
+    Workspace& operator=(const Workspace&) = delete;
+
+    const std::filesystem::path& path() const { return m_path; }
+    bool readOnly() const { return m_readOnly; }
+    int schemaVersion() const;
+
+    // Runs sorted by name, with params, tags, provenance and series summaries (never reads chunks).
+    std::vector<RunInfo> runs() const;
+    std::optional<RunInfo> run(std::int64_t runId) const;
+    std::optional<std::int64_t> runId(const std::string& name) const;
+    std::vector<std::string> tags() const; // every series tag of any run, sorted
+
+    // Points of one series, in stored order; only chunks overlapping the step range are read.
+    SeriesData readSeries(std::int64_t runId, const std::string& tag, StepRange range = {}) const;
+    std::vector<ChunkInfo> chunkIndex(std::int64_t runId, const std::string& tag) const;
+
+    void deleteRun(std::int64_t runId);
+    void renameRun(std::int64_t runId, const std::string& newName);
+
+    std::vector<PredictionTableInfo> predictionTables(std::int64_t runId) const;
+    PredictionTable readPredictions(std::int64_t tableId) const;
+
+    std::vector<std::pair<std::string, SourceState>> sources() const;
+
+    // ImportTarget: one transaction per source file.
+    std::optional<SourceState> sourceState(const std::string& path) override;
+    std::unique_ptr<SourceTransaction> beginSource(const std::string& path, std::string_view format,
+                                                   bool replace) override;
+
+    sqlite3* handle() const { return m_db; } // for the store's own helpers and tests (integrity checks)
+
+private:
+    Workspace(std::filesystem::path path, sqlite3* db, bool readOnly);
+    std::filesystem::path m_path;
+    sqlite3* m_db = nullptr;
+    bool m_readOnly = false;
+};
+
+} // namespace runlens

@@ -1,0 +1,40 @@
+// Builds the curve chart shared by the GUI cards and `runlens chart`, and saves charts as PNG, SVG or PDF.
+#pragma once
+
+#include <QChart>
+#include <QColor>
+#include <QSize>
+#include <QString>
+#include <QVector>
+
+#include <vector>
+
+namespace runlens::ui {
+
+struct CurveLine {
+    QString runName;
+    QColor color;
+    std::vector<double> rawX, rawY;           // drawn faint (may be empty)
+    std::vector<double> smoothX, smoothY;     // drawn solid
+};
+
+struct CurveChartSpec {
+    QString title;
+    QString xLabel;
+    QString yLabel;
+    bool logY = false;
+    bool robustYRange = false; // 5th-95th percentile (with margin) instead of full range
+    std::vector<CurveLine> lines;
+};
+
+// A new chart (caller owns it) with axes, titles and a legend; raw lines faint behind smoothed ones.
+QChart* buildCurveChart(const CurveChartSpec& spec);
+
+// Renders the chart at the given logical size; the format follows the extension (.png, .svg, .pdf).
+// Returns false and fills error on failure.
+bool exportChart(QChart* chart, const QSize& size, const QString& path, QString* error);
+
+// A distinct, colour-blind-friendly colour for the i-th run.
+QColor runColor(int index);
+
+} // namespace runlens::ui
