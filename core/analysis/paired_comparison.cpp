@@ -1,0 +1,175 @@
+// Paired tests for two models on shared examples: McNemar, DeLong's AUC test and a paired bootstrap.
+#include "core/analysis/paired_comparison.h"
+
+#include "core/analysis/statistics.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <unordered_map>
+
+namespace runlens {
+
+Alignment alignById(std::span<const std::string> idsA, std::span<const std::string> idsB) {
+    Alignment out;
+    out.byId = true;
+    std::unordered_map<std::string_view, std::size_t> rowOfB;
+    rowOfB.reserve(idsB.size());
+    for (std::size_t i = 0; i < idsB.size(); ++i)
+        if (!rowOfB.emplace(idsB[i], i).second) ++out.duplicateIds;
+    std::vector<std::uint8_t> usedB(idsB.size(), 0);
+    std::unordered_map<std::string_view, bool> seenA;
+    for (std::size_t i = 0; i < idsA.size(); ++i) {
+        if (!seenA.emplace(idsA[i], true).second) {
+            ++out.duplicateIds;
+            ++out.unmatchedA;
+            continue;
+        }
+        const auto it = rowOfB.find(idsA[i]);
+        if (it == rowOfB.end()) {
+            ++out.unmatchedA;
+            continue;
+        }
+        out.rowsA.push_back(i);
+        out.rowsB.push_back(it->second);
+        usedB[it->second] = 1;
+    }
+    out.unmatchedB = static_cast<std::int64_t>(std::count(usedB.begin(), usedB.end(), 0));
+    return out;
+}
+
+Alignment alignByRow(std::size_t rowsA, std::size_t rowsB) {
+    Alignment out;
+    const std::size_t n = std::min(rowsA, rowsB);
+    out.rowsA.resize(n);
+    std::iota(out.rowsA.begin(), out.rowsA.end(), 0);
+    out.rowsB = out.rowsA;
+    out.unmatchedA = static_cast<std::int64_t>(rowsA - n);
+    out.unmatchedB = static_cast<std::int64_t>(rowsB - n);
+    return out;
+}
+
+McNemarResult mcnemar(std::span<const std::uint8_t> correctA, std::span<const std::uint8_t> correctB) {
+    McNemarResult r;
+    const std::size_t n = std::min(correctA.size(), correctB.size());
+    r.n = static_cast<std::int64_t>(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        const bool a = correctA[i] != 0, b = correctB[i] != 0;
+        if (a && b) ++r.bothCorrect;
+        else if (a) ++r.aOnlyCorrect;
+        else if (b) ++r.bOnlyCorrect;
+        else ++r.bothWrong;
+    }
+    const std::int64_t discordant = r.aOnlyCorrect + r.bOnlyCorrect;
+    r.exactP = stats::binomialTwoSidedHalf(std::min(r.aOnlyCorrect, r.bOnlyCorrect), discordant);
+    if (discordant == 0) {
+        r.chi2 = std::numeric_limits<double>::quiet_NaN();
+        r.chi2P = 1.0;
+        return r;
+    }
+    const double d = std::abs(static_cast<double>(r.aOnlyCorrect - r.bOnlyCorrect)) - 1.0;
+    r.chi2 = d * d / static_cast<double>(discordant);
+    r.chi2P = stats::chiSquare1Sf(r.chi2);
+    return r;
+}
+
+namespace {
+
+// Midranks (1-based, ties share their average rank) of values.
+std::vector<double> midranks(std::span<const double> values) {
+    const std::size_t n = values.size();
+    std::vector<std::size_t> order(n);
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return values[a] < values[b]; });
+    std::vector<double> ranks(n);
+    std::size_t i = 0;
+    while (i < n) {
+        std::size_t j = i;
+        while (j + 1 < n && values[order[j + 1]] == values[order[i]]) ++j;
+        const double rank = 0.5 * static_cast<double>(i + j) + 1.0;
+        for (std::size_t k = i; k <= j; ++k) ranks[order[k]] = rank;
+        i = j + 1;
+    }
+    return ranks;
+}
+
+// Structural components V10 (one per positive) and V01 (one per negative) of one model's AUC.
+void placements(std::span<const int> labels, std::span<const double> scores, std::vector<double>& v10,
+                std::vector<double>& v01) {
+    std::vector<double> pos, neg;
+    for (std::size_t i = 0; i < labels.size(); ++i) (labels[i] == 1 ? pos : neg).push_back(scores[i]);
+    const double m = static_cast<double>(pos.size()), n = static_cast<double>(neg.size());
+    std::vector<double> all(pos);
+    all.insert(all.end(), neg.begin(), neg.end());
+    const auto rAll = midranks(all);
+    const auto rPos = midranks(pos);
+    const auto rNeg = midranks(neg);
+    v10.resize(pos.size());
+    v01.resize(neg.size());
+    for (std::size_t i = 0; i < pos.size(); ++i) v10[i] = (rAll[i] - rPos[i]) / n;
+    for (std::size_t j = 0; j < neg.size(); ++j) v01[j] = 1.0 - (rAll[pos.size() + j] - rNeg[j]) / m;
+}
+
+double mean(const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0) / double(v.size()); }
+
+double covariance(const std::vector<double>& a, const std::vector<double>& b, double ma, double mb) {
+    double s = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) s += (a[i] - ma) * (b[i] - mb);
+    return s / static_cast<double>(a.size() - 1);
+}
+
+} // namespace
+
+DeLongResult delong(std::span<const int> labels, std::span<const double> scoresA, std::span<const double> scoresB) {
+    DeLongResult r;
+    std::vector<double> a10, a01, b10, b01;
+    placements(labels, scoresA, a10, a01);
+    placements(labels, scoresB, b10, b01);
+    if (a10.size() < 2 || a01.size() < 2) {
+        r.aucA = r.aucB = r.z = std::numeric_limits<double>::quiet_NaN();
+        r.p = std::numeric_limits<double>::quiet_NaN();
+        return r;
+    }
+    r.aucA = mean(a10);
+    r.aucB = mean(b10);
+    const double m = static_cast<double>(a10.size()), n = static_cast<double>(a01.size());
+    const double s10 = covariance(a10, a10, r.aucA, r.aucA) + covariance(b10, b10, r.aucB, r.aucB) -
+                       2.0 * covariance(a10, b10, r.aucA, r.aucB);
+    const double ma01 = mean(a01), mb01 = mean(b01);
+    const double s01 = covariance(a01, a01, ma01, ma01) + covariance(b01, b01, mb01, mb01) -
+                       2.0 * covariance(a01, b01, ma01, mb01);
+    r.variance = s10 / m + s01 / n;
+    if (!(r.variance > 0)) {
+        r.z = 0;
+        r.p = 1;
+        return r;
+    }
+    r.z = (r.aucA - r.aucB) / std::sqrt(r.variance);
+    r.p = std::erfc(std::abs(r.z) / std::sqrt(2.0)); // same value, no cancellation for large |z|
+    return r;
+}
+
+BootstrapDelta pairedBootstrap(const PairedMetric& metric, std::size_t n, int resamples, std::uint64_t seed,
+                               std::string metricName) {
+    BootstrapDelta out;
+    out.metric = std::move(metricName);
+    out.resamples = resamples;
+    out.seed = seed;
+    std::vector<std::size_t> rows(n);
+    std::iota(rows.begin(), rows.end(), 0);
+    out.delta = metric(rows, 1) - metric(rows, 0);
+    stats::IndexSampler sampler(seed);
+    std::vector<double> deltas;
+    deltas.reserve(static_cast<std::size_t>(resamples));
+    for (int b = 0; b < resamples; ++b) {
+        for (auto& r : rows) r = sampler(n);
+        deltas.push_back(metric(rows, 1) - metric(rows, 0));
+    }
+    const auto ci = stats::percentileInterval(std::move(deltas));
+    out.ciLow = ci.low;
+    out.ciHigh = ci.high;
+    return out;
+}
+
+} // namespace runlens

@@ -1,0 +1,367 @@
+// Slicing evaluation sets by features and comparing cohorts slice by slice, with intervals and Simpson's verdict.
+#include "core/analysis/slices.h"
+
+#include "core/analysis/binary_metrics.h"
+#include "core/analysis/statistics.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <numeric>
+#include <set>
+
+namespace runlens {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+const std::string kMissing = "(missing)";
+
+constexpr std::array<SliceMetricInfo, 10> kMetricInfo{{
+    {"accuracy", true, true, true, false},
+    {"error_rate", false, true, true, false},
+    {"positive_rate", true, true, true, false},
+    {"precision", true, true, false, false},
+    {"recall", true, true, false, false},
+    {"f1", true, false, false, false},
+    {"auc", true, false, false, true},
+    {"log_loss", false, false, true, true},
+    {"brier", false, false, true, true},
+    {"mean_score", true, false, true, true},
+}};
+
+std::string formatNumber(double v) {
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "%g", v);
+    return buffer;
+}
+
+std::vector<std::size_t> allRows(const CohortInput& c) {
+    if (!c.rows.empty()) return c.rows;
+    std::vector<std::size_t> rows(c.labels.size());
+    std::iota(rows.begin(), rows.end(), 0);
+    return rows;
+}
+
+int predictionOf(const CohortInput& c, std::size_t row, double threshold) {
+    if (!c.predictions.empty()) return c.predictions[row];
+    return c.scores[row] >= threshold ? 1 : 0;
+}
+
+// Value of a metric over rows (no interval); also returns successes/trials for rate metrics.
+double metricValue(SliceMetric metric, const CohortInput& c, std::span<const std::size_t> rows, double threshold,
+                   std::int64_t* successes = nullptr, std::int64_t* trials = nullptr) {
+    const auto& info = sliceMetricInfo(metric);
+    if (info.needsScores || metric == SliceMetric::F1) {
+        std::vector<int> labels;
+        std::vector<double> scores;
+        labels.reserve(rows.size());
+        scores.reserve(rows.size());
+        for (auto r : rows) {
+            labels.push_back(c.labels[r]);
+            if (!c.scores.empty()) scores.push_back(c.scores[r]);
+        }
+        switch (metric) {
+        case SliceMetric::Auc: return rocAuc(labels, scores);
+        case SliceMetric::LogLoss: return logLoss(labels, scores);
+        case SliceMetric::Brier: return brierScore(labels, scores);
+        case SliceMetric::MeanScore:
+            return scores.empty() ? kNaN : std::accumulate(scores.begin(), scores.end(), 0.0) / double(scores.size());
+        default: break;
+        }
+    }
+    ConfusionMatrix cm;
+    for (auto r : rows) {
+        const int y = c.labels[r];
+        const int p = predictionOf(c, r, threshold);
+        if (y == 1) (p == 1 ? cm.tp : cm.fn)++;
+        else (p == 1 ? cm.fp : cm.tn)++;
+    }
+    std::int64_t s = 0, t = 0;
+    switch (metric) {
+    case SliceMetric::Accuracy: s = cm.tp + cm.tn; t = cm.tp + cm.tn + cm.fp + cm.fn; break;
+    case SliceMetric::ErrorRate: s = cm.fp + cm.fn; t = cm.tp + cm.tn + cm.fp + cm.fn; break;
+    case SliceMetric::PositiveRate: s = cm.tp + cm.fp; t = cm.tp + cm.tn + cm.fp + cm.fn; break;
+    case SliceMetric::Precision: s = cm.tp; t = cm.tp + cm.fp; break;
+    case SliceMetric::Recall: s = cm.tp; t = cm.tp + cm.fn; break;
+    case SliceMetric::F1: return f1Of(cm);
+    default: return kNaN;
+    }
+    if (successes) *successes = s;
+    if (trials) *trials = t;
+    return t > 0 ? static_cast<double>(s) / static_cast<double>(t) : kNaN;
+}
+
+std::vector<double> quantileEdges(std::vector<double> pooled, int buckets) {
+    pooled.erase(std::remove_if(pooled.begin(), pooled.end(), [](double v) { return !std::isfinite(v); }),
+                 pooled.end());
+    if (pooled.empty()) return {};
+    std::sort(pooled.begin(), pooled.end());
+    std::vector<double> edges;
+    for (int k = 0; k <= buckets; ++k) {
+        const double e = stats::quantileSorted(pooled, static_cast<double>(k) / buckets);
+        if (edges.empty() || e > edges.back()) edges.push_back(e);
+    }
+    if (edges.size() == 1) edges.push_back(edges.front());
+    return edges;
+}
+
+std::string bucketLabel(double v, const std::vector<double>& edges) {
+    if (!std::isfinite(v)) return kMissing;
+    if (edges.size() < 2) return formatNumber(v);
+    if (v < edges.front()) return "< " + formatNumber(edges.front());
+    if (v > edges.back()) return "> " + formatNumber(edges.back());
+    // Buckets are [a, b) except the last, which is closed.
+    const auto it = std::upper_bound(edges.begin(), edges.end(), v);
+    std::size_t hi = static_cast<std::size_t>(it - edges.begin());
+    if (hi >= edges.size()) hi = edges.size() - 1;
+    const std::size_t lo = hi - 1;
+    const bool last = hi == edges.size() - 1;
+    return "[" + formatNumber(edges[lo]) + ", " + formatNumber(edges[hi]) + (last ? "]" : ")");
+}
+
+bool fewDistinct(const PredictionColumn& column, std::size_t limit) {
+    std::set<double> seen;
+    for (double v : column.numbers) {
+        if (!std::isfinite(v)) continue;
+        seen.insert(v);
+        if (seen.size() > limit) return false;
+    }
+    return true;
+}
+
+bool sameExamples(const std::vector<CohortInput>& cohorts) {
+    if (cohorts.size() < 2) return false;
+    const auto& first = cohorts.front();
+    const auto firstRows = allRows(first);
+    const PredictionColumn* firstIds = first.table ? first.table->find(ColumnRole::Id) : nullptr;
+    for (std::size_t i = 1; i < cohorts.size(); ++i) {
+        const auto& other = cohorts[i];
+        if (other.table == first.table && other.rows == first.rows) continue;
+        const auto otherRows = allRows(other);
+        if (otherRows.size() != firstRows.size()) return false;
+        if (other.table == first.table) return false; // different row subsets of one table
+        const PredictionColumn* otherIds = other.table ? other.table->find(ColumnRole::Id) : nullptr;
+        if (firstIds && otherIds) {
+            // Same set of ids (order may differ).
+            auto idText = [](const PredictionColumn& col, std::size_t r) {
+                return col.numeric ? formatNumber(col.numbers[r])
+                                   : (col.codes[r] < 0 ? kMissing : col.dictionary[static_cast<std::size_t>(col.codes[r])]);
+            };
+            std::vector<std::string> a, b;
+            for (auto r : firstRows) a.push_back(idText(*firstIds, r));
+            for (auto r : otherRows) b.push_back(idText(*otherIds, r));
+            std::sort(a.begin(), a.end());
+            std::sort(b.begin(), b.end());
+            if (a != b) return false;
+        } else {
+            for (std::size_t k = 0; k < firstRows.size(); ++k)
+                if (first.labels[firstRows[k]] != other.labels[otherRows[k]]) return false;
+        }
+    }
+    return true;
+}
+
+} // namespace
+
+const SliceMetricInfo& sliceMetricInfo(SliceMetric metric) { return kMetricInfo[static_cast<std::size_t>(metric)]; }
+
+bool parseSliceMetric(std::string_view text, SliceMetric& out) {
+    for (std::size_t i = 0; i < kMetricInfo.size(); ++i) {
+        if (kMetricInfo[i].name == text) {
+            out = static_cast<SliceMetric>(i);
+            return true;
+        }
+    }
+    if (text == "error") return out = SliceMetric::ErrorRate, true;
+    if (text == "roc_auc") return out = SliceMetric::Auc, true;
+    return false;
+}
+
+std::vector<std::string> featureLabels(const PredictionColumn& column, const std::vector<double>& edges,
+                                       const std::vector<double>& pooled, int quantileBuckets) {
+    std::vector<std::string> labels(column.size());
+    if (!column.numeric) {
+        for (std::size_t r = 0; r < labels.size(); ++r) {
+            const auto code = column.codes[r];
+            labels[r] = code < 0 || static_cast<std::size_t>(code) >= column.dictionary.size()
+                            ? kMissing
+                            : column.dictionary[static_cast<std::size_t>(code)];
+            if (labels[r].empty()) labels[r] = kMissing;
+        }
+        return labels;
+    }
+    if (edges.empty() && fewDistinct(column, 10)) {
+        for (std::size_t r = 0; r < labels.size(); ++r)
+            labels[r] = std::isfinite(column.numbers[r]) ? formatNumber(column.numbers[r]) : kMissing;
+        return labels;
+    }
+    const auto useEdges = edges.empty() ? quantileEdges(pooled, quantileBuckets) : edges;
+    for (std::size_t r = 0; r < labels.size(); ++r) labels[r] = bucketLabel(column.numbers[r], useEdges);
+    return labels;
+}
+
+SliceCell estimateMetric(SliceMetric metric, const CohortInput& cohort, const std::vector<std::size_t>& rows,
+                         const SliceOptions& options) {
+    SliceCell cell;
+    cell.n = static_cast<std::int64_t>(rows.size());
+    if (rows.empty()) {
+        cell.value = cell.ciLow = cell.ciHigh = kNaN;
+        return cell;
+    }
+    const auto& info = sliceMetricInfo(metric);
+    std::int64_t successes = 0, trials = 0;
+    cell.value = metricValue(metric, cohort, rows, options.threshold, &successes, &trials);
+    if (info.rate) {
+        const auto ci = stats::wilson(successes, trials);
+        cell.ciLow = ci.low;
+        cell.ciHigh = ci.high;
+        return cell;
+    }
+    // Bootstrap percentile interval with a fixed seed, so the same input always gives the same interval.
+    stats::IndexSampler sampler(options.seed);
+    std::vector<double> replicates;
+    replicates.reserve(static_cast<std::size_t>(options.bootstrapResamples));
+    std::vector<std::size_t> resample(rows.size());
+    for (int b = 0; b < options.bootstrapResamples; ++b) {
+        for (auto& r : resample) r = rows[sampler(rows.size())];
+        replicates.push_back(metricValue(metric, cohort, resample, options.threshold));
+    }
+    const auto ci = stats::percentileInterval(std::move(replicates));
+    cell.ciLow = ci.low;
+    cell.ciHigh = ci.high;
+    return cell;
+}
+
+std::optional<std::vector<CohortInput>> splitByColumn(const CohortInput& all, const std::string& column,
+                                                      std::string* error) {
+    const PredictionColumn* col = all.table ? all.table->column(column) : nullptr;
+    if (!col) {
+        if (error) *error = "no column named '" + column + "' to compare by";
+        return std::nullopt;
+    }
+    const auto labels = featureLabels(*col, {}, col->numbers, 4);
+    std::map<std::string, std::vector<std::size_t>> groups;
+    for (auto r : allRows(all)) groups[labels[r]].push_back(r);
+    if (groups.size() < 2) {
+        if (error) *error = "column '" + column + "' has fewer than two values to compare";
+        return std::nullopt;
+    }
+    std::vector<CohortInput> out;
+    for (auto& [value, rows] : groups) {
+        CohortInput c = all;
+        c.name = value;
+        c.rows = std::move(rows);
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
+std::optional<SliceReport> compareSlices(const std::vector<CohortInput>& cohorts, const SliceOptions& options,
+                                         std::string* error) {
+    auto fail = [&](std::string message) -> std::optional<SliceReport> {
+        if (error) *error = std::move(message);
+        return std::nullopt;
+    };
+    if (cohorts.empty()) return fail("no evaluation set to slice");
+    if (options.by.empty() || options.by.size() > 3) return fail("choose one to three features to slice by");
+    const auto& info = sliceMetricInfo(options.metric);
+    for (const auto& c : cohorts) {
+        if (!c.table) return fail("cohort '" + c.name + "' has no table");
+        if (info.needsScores && c.scores.empty())
+            return fail("metric " + std::string(info.name) + " needs a score column, and '" + c.name + "' has none");
+        if (c.scores.empty() && c.predictions.empty())
+            return fail("'" + c.name + "' has neither a score nor a prediction column");
+        for (const auto& f : options.by)
+            if (!c.table->column(f)) return fail("'" + c.name + "' has no column named '" + f + "'");
+    }
+
+    SliceReport report;
+    report.metric = options.metric;
+    report.by = options.by;
+    report.seed = options.seed;
+    report.bootstrapResamples = info.rate ? 0 : options.bootstrapResamples;
+    report.intervalMethod = info.rate ? "wilson" : "bootstrap percentile";
+    for (const auto& c : cohorts) report.cohorts.push_back(c.name);
+
+    // Per feature, bucket edges from the pooled values of all cohorts so slices line up across cohorts.
+    std::vector<std::vector<std::vector<std::string>>> labels(cohorts.size()); // [cohort][feature][row]
+    for (std::size_t f = 0; f < options.by.size(); ++f) {
+        std::vector<double> pooled;
+        for (const auto& c : cohorts) {
+            const auto* col = c.table->column(options.by[f]);
+            if (col->numeric)
+                for (auto r : allRows(c)) pooled.push_back(col->numbers[r]);
+        }
+        const auto edgesIt = options.edges.find(options.by[f]);
+        const std::vector<double> edges = edgesIt == options.edges.end() ? std::vector<double>{} : edgesIt->second;
+        for (std::size_t ci = 0; ci < cohorts.size(); ++ci)
+            labels[ci].push_back(featureLabels(*cohorts[ci].table->column(options.by[f]), edges, pooled,
+                                               options.quantileBuckets));
+    }
+
+    // Group rows by their slice key.
+    std::map<std::vector<std::string>, std::vector<std::vector<std::size_t>>> groups;
+    for (std::size_t ci = 0; ci < cohorts.size(); ++ci) {
+        for (auto r : allRows(cohorts[ci])) {
+            std::vector<std::string> key;
+            for (std::size_t f = 0; f < options.by.size(); ++f) key.push_back(labels[ci][f][r]);
+            auto& perCohort = groups[key];
+            perCohort.resize(cohorts.size());
+            perCohort[ci].push_back(r);
+        }
+    }
+
+    for (std::size_t ci = 0; ci < cohorts.size(); ++ci) {
+        auto cell = estimateMetric(options.metric, cohorts[ci], allRows(cohorts[ci]), options);
+        cell.share = 1.0;
+        report.overall.push_back(cell);
+    }
+    SimpsonInput simpson;
+    simpson.metricName = std::string(info.name);
+    std::string byName;
+    for (const auto& f : options.by) byName += (byName.empty() ? "" : " x ") + f;
+    simpson.stratumName = byName;
+    simpson.higherIsBetter = info.higherIsBetter;
+    simpson.percent = info.rate;
+    simpson.minN = options.minN;
+    simpson.cohorts = report.cohorts;
+    simpson.cells.resize(cohorts.size());
+    for (const auto& c : report.overall) simpson.overall.push_back({c.n, c.value, c.ciLow, c.ciHigh});
+
+    for (auto& [key, perCohort] : groups) {
+        SliceRow row;
+        for (std::size_t f = 0; f < options.by.size(); ++f) row.key.emplace_back(options.by[f], key[f]);
+        std::string stratum;
+        for (const auto& k : key) stratum += (stratum.empty() ? "" : ", ") + k;
+        simpson.strata.push_back(stratum);
+        perCohort.resize(cohorts.size());
+        bool comparable = true;
+        for (std::size_t ci = 0; ci < cohorts.size(); ++ci) {
+            auto cell = estimateMetric(options.metric, cohorts[ci], perCohort[ci], options);
+            cell.share = report.overall[ci].n > 0 ? double(cell.n) / double(report.overall[ci].n) : 0.0;
+            comparable = comparable && cell.n >= options.minN && std::isfinite(cell.value);
+            simpson.cells[ci].push_back({cell.n, cell.value, cell.ciLow, cell.ciHigh});
+            row.cohorts.push_back(cell);
+        }
+        if (comparable && cohorts.size() > 1) {
+            std::size_t best = 0;
+            bool tie = false;
+            for (std::size_t ci = 1; ci < cohorts.size(); ++ci) {
+                const double v = row.cohorts[ci].value, b = row.cohorts[best].value;
+                if (info.higherIsBetter ? v > b : v < b) best = ci, tie = false;
+                else if (v == b) tie = true;
+            }
+            if (!tie) row.winner = report.cohorts[best];
+        }
+        report.slices.push_back(std::move(row));
+    }
+    report.identicalExamples = sameExamples(cohorts);
+    simpson.identicalExamplesDecomposable = report.identicalExamples && info.decomposable;
+    if (cohorts.size() > 1) report.simpson = compareAcrossStrata(simpson);
+    return report;
+}
+
+} // namespace runlens

@@ -1,0 +1,99 @@
+// Per-slice metrics with intervals for one or more cohorts, and the Simpson verdict across the slices.
+#pragma once
+
+#include "core/analysis/simpson.h"
+#include "core/model/prediction_table.h"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace runlens {
+
+enum class SliceMetric { Accuracy, ErrorRate, PositiveRate, Precision, Recall, F1, Auc, LogLoss, Brier, MeanScore };
+
+struct SliceMetricInfo {
+    std::string_view name;   // "accuracy", "error_rate", ...
+    bool higherIsBetter;
+    bool rate;               // a proportion with a Wilson interval; others get a bootstrap interval
+    bool decomposable;       // an average over examples (cannot reverse on identical examples)
+    bool needsScores;
+};
+
+const SliceMetricInfo& sliceMetricInfo(SliceMetric metric);
+bool parseSliceMetric(std::string_view text, SliceMetric& out);
+
+// A cohort's binary evaluation data: labels 0/1, scores P(1) (may be empty), predictions 0/1 (may be empty:
+// then score >= threshold), and the table that holds its feature columns. rows selects the table rows that
+// belong to the cohort (empty = all rows); labels/scores/predictions are indexed by table row.
+struct CohortInput {
+    std::string name;
+    const PredictionTable* table = nullptr;
+    std::vector<std::size_t> rows;
+    std::vector<int> labels;
+    std::vector<double> scores;
+    std::vector<int> predictions;
+};
+
+struct SliceOptions {
+    std::vector<std::string> by;                       // one to three feature columns
+    int quantileBuckets = 4;                           // numeric features without typed edges
+    std::map<std::string, std::vector<double>> edges;  // typed bucket edges per numeric feature
+    SliceMetric metric = SliceMetric::Accuracy;
+    double threshold = 0.5;
+    std::int64_t minN = 10;
+    int bootstrapResamples = 500;
+    std::uint64_t seed = 20261126;
+};
+
+struct SliceCell {
+    std::int64_t n = 0;
+    double value = 0;
+    double ciLow = 0;
+    double ciHigh = 0;
+    double share = 0; // of the cohort's examples
+};
+
+struct SliceRow {
+    std::vector<std::pair<std::string, std::string>> key; // feature -> value label
+    std::vector<SliceCell> cohorts;                        // per cohort, same order as SliceReport::cohorts
+    std::string winner;                                    // empty when not comparable or tied
+};
+
+struct SliceReport {
+    SliceMetric metric = SliceMetric::Accuracy;
+    std::vector<std::string> by;
+    std::vector<std::string> cohorts;
+    std::vector<SliceCell> overall;
+    std::vector<SliceRow> slices;
+    SimpsonVerdict simpson;
+    bool identicalExamples = false;
+    int bootstrapResamples = 0;
+    std::uint64_t seed = 0;
+    std::string intervalMethod; // "wilson" or "bootstrap percentile"
+};
+
+// Assigns every row of every cohort to a slice (crosses of the `by` features; numeric features bucketed on the
+// pooled values; missing values as their own "(missing)" slice) and computes the metric per slice and cohort.
+// Returns nullopt and sets error for unknown features or unusable input.
+std::optional<SliceReport> compareSlices(const std::vector<CohortInput>& cohorts, const SliceOptions& options,
+                                         std::string* error);
+
+// Splits one evaluation set into cohorts by the values of a column (e.g. period = before/after).
+std::optional<std::vector<CohortInput>> splitByColumn(const CohortInput& all, const std::string& column,
+                                                      std::string* error);
+
+// The metric of a cohort over the given table rows, with its interval.
+SliceCell estimateMetric(SliceMetric metric, const CohortInput& cohort, const std::vector<std::size_t>& rows,
+                         const SliceOptions& options);
+
+// Per-row bucket labels of one feature column ("(missing)" for missing values); numeric features are bucketed
+// into the given edges, or quantile edges of `pooled` when edges is empty. Columns with at most 10 distinct
+// numbers are treated as categories.
+std::vector<std::string> featureLabels(const PredictionColumn& column, const std::vector<double>& edges,
+                                       const std::vector<double>& pooled, int quantileBuckets);
+
+} // namespace runlens
