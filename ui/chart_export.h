@@ -24,6 +24,7 @@ struct CurveChartSpec {
     QString yLabel;
     bool logY = false;
     bool robustYRange = false; // 5th-95th percentile (with margin) instead of full range
+    bool xIsWallTime = false;  // x holds Unix seconds: the x axis shows dates and clock times
     std::vector<CurveLine> lines;
 };
 

@@ -166,6 +166,11 @@ bool sameExamples(const std::vector<CohortInput>& cohorts) {
 
 } // namespace
 
+double sliceMetricValue(SliceMetric metric, const CohortInput& cohort, std::span<const std::size_t> rows,
+                        double threshold) {
+    return metricValue(metric, cohort, rows, threshold);
+}
+
 const SliceMetricInfo& sliceMetricInfo(SliceMetric metric) { return kMetricInfo[static_cast<std::size_t>(metric)]; }
 
 bool parseSliceMetric(std::string_view text, SliceMetric& out) {

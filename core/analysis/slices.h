@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -85,6 +86,10 @@ std::optional<SliceReport> compareSlices(const std::vector<CohortInput>& cohorts
 // Splits one evaluation set into cohorts by the values of a column (e.g. period = before/after).
 std::optional<std::vector<CohortInput>> splitByColumn(const CohortInput& all, const std::string& column,
                                                       std::string* error);
+
+// The metric of a cohort over the given table rows (no interval).
+double sliceMetricValue(SliceMetric metric, const CohortInput& cohort, std::span<const std::size_t> rows,
+                        double threshold = 0.5);
 
 // The metric of a cohort over the given table rows, with its interval.
 SliceCell estimateMetric(SliceMetric metric, const CohortInput& cohort, const std::vector<std::size_t>& rows,

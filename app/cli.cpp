@@ -1,0 +1,346 @@
+// Dispatches `runlens <command> ...` to its subcommand and turns every failure into one line and an exit code.
+#include "app/cli.h"
+#include "app/json_writer.h"
+
+#include "core/store/workspace.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <new>
+
+namespace runlens::cli {
+
+namespace {
+
+constexpr std::string_view kImportUsage = R"(Usage: runlens import PATH... -w WS.runlens [--json] [--format NAME] [--run NAME]
+
+Imports log files and folders into a workspace (created when it does not exist). A folder is walked: each
+folder holding logs becomes a run named by its path relative to the imported folder; a file given directly
+is a run named after its stem. Files imported before are read on from where they stopped.
+
+Options:
+  -w, --workspace WS   workspace file to import into (required)
+  --format NAME        use this reader for every file instead of detecting the format
+  --run NAME           run name for a single imported file
+  --json               print a JSON summary: runs_added, runs, series, points, files_read, files_unchanged,
+                       warnings[], errors[] ({file, line, kind, message})
+  -h, --help           show this help
+
+Exit status: 0 imported (warnings allowed), 1 nothing could be imported, 2 usage error.
+)";
+
+constexpr std::string_view kRunsUsage = R"(Usage: runlens runs -w WS [--json]
+
+Lists the runs of a workspace with their params, tags, provenance and a summary of each series.
+
+Options:
+  -w, --workspace WS   workspace file (required)
+  --json               print JSON: runs[] {name, params{}, tags{}, provenance{}, series[] {tag, points,
+                       first_step, last_step, min, max, last}}
+  -h, --help           show this help
+)";
+
+constexpr std::string_view kSeriesUsage = R"(Usage: runlens series -w WS --run NAME --tag TAG [--smoothing W] [--smoother KIND] [--csv|--json]
+
+Prints the points of one series: step, wall_time, value and the smoothed value.
+
+Options:
+  -w, --workspace WS   workspace file (required)
+  --run NAME           run name as `runlens runs` lists it (required)
+  --tag TAG            series tag, e.g. val_loss (required)
+  --smoothing W        smoothing weight in [0, 1); 0 (default) leaves values unchanged
+  --smoother KIND      ema (TensorBoard's, default), twema (time-weighted), gaussian, average
+  --csv                comma-separated values with a header line
+  --json               JSON: run, tag, smoother, smoothing, points[] {step, wall_time, value, smoothed}
+  -h, --help           show this help
+
+Empty CSV cells and JSON nulls mean "not a number" (or no wall time recorded).
+)";
+
+constexpr std::string_view kChartUsage = R"(Usage: runlens chart -w WS --tag TAG -o FILE.png|svg|pdf [options]
+
+Writes a chart of one metric across runs. Smoothed curves are drawn solid, the raw values faintly behind.
+
+Options:
+  -w, --workspace WS   workspace file (required)
+  --tag TAG            series tag to draw (required)
+  -o, --output FILE    output file; the extension picks the format: .png, .svg or .pdf (required)
+  --runs REGEX         only runs whose name matches (ECMAScript regular expression, searched)
+  --smoothing W        smoothing weight in [0, 1) (default 0: no smoothing)
+  --smoother KIND      ema (default), twema, gaussian, average
+  --x AXIS             step (default), relative (seconds since the run's first point) or wall (clock time)
+  --log-y              logarithmic y axis (non-positive values are not drawn)
+  --robust-y           y range from the 5th to 95th percentile of the curves, ignoring spikes
+  --size WxH           chart size in logical pixels (default 1200x700; PNG is written at twice that)
+  --title T            chart title (default: the tag)
+  -h, --help           show this help
+)";
+
+constexpr std::string_view kCalibrationUsage = R"(Usage: runlens calibration FILE [--label C] [--score C] [--bins N] [--strategy uniform|quantile] [--json] [-o IMG]
+
+Reliability bins and calibration metrics (ECE, MCE, debiased L2 calibration error, Brier decomposition,
+log loss, ROC AUC, average precision) of a binary prediction log.
+)";
+
+constexpr std::string_view kSlicesUsage = R"(Usage: runlens slices FILE [FILE2] --by COL[,COL[,COL]] [--compare COL] [--metric M] [--min-n N] [--json] [-o IMG]
+
+Per-slice metrics per cohort with 95% intervals, and the Simpson's-paradox verdict: does the cohort that wins
+overall lose within the slices? Cohorts are the two files, or the values of --compare COL in one file.
+
+Options:
+  --by COLS            one to three feature columns to slice by (numeric ones are bucketed by quantiles)
+  --compare COL        split one file into cohorts by the values of COL (e.g. period, group)
+  --metric M           accuracy (default), error_rate, positive_rate, precision, recall, f1, auc, log_loss,
+                       brier, mean_score
+  --min-n N            a slice is compared only when every cohort has at least N examples (default 10)
+  --buckets N          quantile buckets for numeric features (default 4)
+  --edges COL:E1,E2..  typed bucket edges for a numeric column
+  --threshold T        score threshold for predictions when there is no prediction column (default 0.5)
+  --resamples N        bootstrap resamples for non-rate metrics (default 500), --seed S (default 20261126)
+  --label C, --score C choose the label and score columns; --positive CLASS the positive class
+  --json               JSON: metric, by[], cohorts[], overall, slices[], simpson {reversal, overall_winner,
+                       strata_won, standardized, mix, explanation}
+  -o, --output IMG     the Simpson chart as .png, .svg or .pdf (--size WxH, default 1200x700)
+  -h, --help           show this help
+)";
+
+constexpr std::string_view kLearningCurveUsage = R"(Usage: runlens learning-curve -w WS --metric M --size-param P [--extrapolate N] [--json] [-o IMG]
+
+A metric against training-set size across runs, the power-law fit value = a*size^b + c and its extrapolation.
+)";
+
+constexpr std::string_view kDiffUsage = R"(Usage: runlens diff A B [-w WS] [--json] [--markdown]
+
+What differs between two runs of a workspace (params, tags, provenance, last metric values) or two prediction
+logs, and whether the difference in predictions is real: the 2x2 table of right/wrong on shared examples
+(aligned by id, else by row), McNemar's test (exact and continuity-corrected chi-square), a paired bootstrap
+interval of the metric difference, DeLong's test of the two ROC AUCs, the flipped examples and the slices that
+changed significantly (Benjamini-Hochberg q < 0.05).
+
+Options:
+  -w, --workspace WS   A and B are run names in this workspace (their evaluation sets are compared)
+  --eval-set NAME      which evaluation set of the runs to compare (default: the first)
+  --metric M           metric for the paired bootstrap (default accuracy; see runlens slices --help)
+  --resamples N        bootstrap resamples (default 2000), --seed S (default 20261126)
+  --flips-csv FILE     write every flipped example with its features to FILE
+  --label C, --score C, --positive CLASS   choose columns of prediction logs
+  --json               JSON: params[], tags[], metrics[] {key, a, b, differs, delta}, paired {...}
+  --markdown           a Markdown report (the default output), e.g. for a CI comment
+  --all                list equal params and tags too in the Markdown report
+  -h, --help           show this help
+)";
+
+// Adding a command: one line here and one file app/cmd_<name>.cpp defining its run function
+// (declared in cli.h). nullptr marks a command that this build does not have yet.
+const std::vector<Command> kCommands = {
+    {"import", "import logs into a workspace", kImportUsage, &runImportCommand},
+    {"runs", "list the runs of a workspace", kRunsUsage, &runRunsCommand},
+    {"series", "print the points of one series", kSeriesUsage, &runSeriesCommand},
+    {"chart", "write a chart of one metric as PNG, SVG or PDF", kChartUsage, &runChartCommand},
+    {"calibration", "reliability bins and calibration metrics of a prediction log", kCalibrationUsage, nullptr},
+    {"slices", "per-slice metrics and Simpson's-paradox check", kSlicesUsage, runSlicesCommand},
+    {"learning-curve", "metric against training-set size, with a power-law fit", kLearningCurveUsage, nullptr},
+    {"diff", "differences between two runs or two prediction logs", kDiffUsage, runDiffCommand},
+};
+
+void printProgramUsage(std::ostream& out) {
+    out << "Usage: runlens [PATH...]              start the desktop application (PATH: a workspace or logs)\n"
+           "       runlens COMMAND [OPTIONS]      run headless\n\nCommands:\n";
+    for (const auto& command : kCommands) {
+        std::string name(command.name);
+        name.resize(std::max<std::size_t>(name.size(), 16), ' ');
+        out << "  " << name << command.summary << (command.run ? "" : " (not in this build)") << '\n';
+    }
+    out << "\nOptions:\n"
+           "  -h, --help        show this help; runlens COMMAND --help shows a command's options\n"
+           "  --version         print the version\n\n"
+           "Exit status: 0 success, 1 bad input, 2 usage error.\n";
+}
+
+// Error text on one line whatever the exception carried.
+std::string oneLine(std::string text) {
+    std::replace_if(text.begin(), text.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+    while (!text.empty() && text.back() == ' ') text.pop_back();
+    return text;
+}
+
+bool isHelpFlag(std::string_view arg) { return arg == "--help" || arg == "-h"; }
+
+bool asksForHelp(const std::vector<std::string>& args) {
+    for (const auto& arg : args) {
+        if (arg == "--") return false;
+        if (isHelpFlag(arg)) return true;
+    }
+    return false;
+}
+
+int runCommand(const Command& command, const std::vector<std::string>& args, std::ostream& out,
+               std::ostream& err) {
+    const std::string prefix = "runlens " + std::string(command.name);
+    if (asksForHelp(args)) {
+        out << command.usage;
+        return kExitOk;
+    }
+    if (!command.run) {
+        err << prefix << ": not available in this build\n";
+        return kExitUsage;
+    }
+    try {
+        return command.run(args, out, err);
+    } catch (const UsageError& e) {
+        err << prefix << ": " << oneLine(e.what()) << " (see " << prefix << " --help)\n";
+        return kExitUsage;
+    } catch (const InputError& e) {
+        err << "runlens: " << oneLine(e.what()) << '\n';
+    } catch (const WorkspaceError& e) {
+        err << "runlens: " << oneLine(e.what()) << '\n';
+    } catch (const std::bad_alloc&) {
+        err << "runlens: out of memory\n";
+    } catch (const std::exception& e) {
+        err << "runlens: " << oneLine(e.what()) << '\n';
+    } catch (...) {
+        err << "runlens: unexpected error\n";
+    }
+    return kExitBadInput;
+}
+
+} // namespace
+
+const std::vector<Command>& commands() { return kCommands; }
+
+const Command* findCommand(std::string_view name) {
+    for (const auto& command : kCommands)
+        if (command.name == name) return &command;
+    return nullptr;
+}
+
+bool wantsCli(int argc, char** argv) {
+    if (argc < 2 || !argv[1]) return false;
+    const std::string_view first = argv[1];
+    return isHelpFlag(first) || first == "--version" || findCommand(first) != nullptr;
+}
+
+int runCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
+    if (argc < 2 || !argv[1]) {
+        printProgramUsage(err);
+        return kExitUsage;
+    }
+    const std::string_view first = argv[1];
+    if (isHelpFlag(first)) {
+        printProgramUsage(out);
+        return kExitOk;
+    }
+    if (first == "--version") {
+        out << "runlens " << RUNLENS_VERSION << '\n';
+        return kExitOk;
+    }
+    const Command* command = findCommand(first);
+    if (!command) {
+        err << "runlens: unknown command '" << oneLine(std::string(first)) << "' (see runlens --help)\n";
+        return kExitUsage;
+    }
+    std::vector<std::string> args;
+    for (int i = 2; i < argc; ++i) args.emplace_back(argv[i] ? argv[i] : "");
+    return runCommand(*command, args, out, err);
+}
+
+Args::Args(const std::vector<std::string>& args, const std::vector<OptionSpec>& specs) {
+    const auto findSpec = [&](std::string_view name) -> const OptionSpec* {
+        for (const auto& spec : specs)
+            if (spec.name == name || (!spec.alias.empty() && spec.alias == name)) return &spec;
+        return nullptr;
+    };
+    bool onlyPositionals = false;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& arg = args[i];
+        if (onlyPositionals || arg.size() < 2 || arg[0] != '-') {
+            m_positionals.push_back(arg);
+            continue;
+        }
+        if (arg == "--") {
+            onlyPositionals = true;
+            continue;
+        }
+        std::string name = arg;
+        std::optional<std::string> inlineValue;
+        if (const auto eq = arg.find('='); arg.starts_with("--") && eq != std::string::npos) {
+            name = arg.substr(0, eq);
+            inlineValue = arg.substr(eq + 1);
+        }
+        const OptionSpec* spec = findSpec(name);
+        if (!spec) throw UsageError("unknown option " + name);
+        const std::string key(spec->name);
+        if (m_values.contains(key)) throw UsageError("option " + key + " given twice");
+        if (!spec->takesValue) {
+            if (inlineValue) throw UsageError("option " + key + " takes no value");
+            m_values[key] = "";
+            continue;
+        }
+        if (inlineValue) {
+            m_values[key] = *inlineValue;
+            continue;
+        }
+        if (i + 1 >= args.size()) throw UsageError("option " + key + " needs a value");
+        m_values[key] = args[++i];
+    }
+}
+
+bool Args::has(std::string_view name) const { return m_values.find(name) != m_values.end(); }
+
+std::optional<std::string> Args::get(std::string_view name) const {
+    const auto it = m_values.find(name);
+    if (it == m_values.end()) return std::nullopt;
+    return it->second;
+}
+
+std::string Args::get(std::string_view name, std::string_view fallback) const {
+    const auto it = m_values.find(name);
+    return it == m_values.end() ? std::string(fallback) : it->second;
+}
+
+std::string Args::require(std::string_view name) const {
+    const auto it = m_values.find(name);
+    if (it == m_values.end()) throw UsageError("missing required option " + std::string(name));
+    if (it->second.empty()) throw UsageError("option " + std::string(name) + " needs a non-empty value");
+    return it->second;
+}
+
+double Args::number(std::string_view name, double fallback, double lo, double hi) const {
+    const auto text = get(name);
+    if (!text) return fallback;
+    double value = 0;
+    const char* begin = text->data();
+    const char* end = begin + text->size();
+    const auto result = std::from_chars(begin, end, value);
+    if (result.ec != std::errc() || result.ptr != end || !std::isfinite(value))
+        throw UsageError("option " + std::string(name) + " needs a number, not '" + *text + "'");
+    if (value < lo || value > hi)
+        throw UsageError("option " + std::string(name) + " is out of range [" + formatNumber(lo) + ", " +
+                         formatNumber(hi) + "]: " + *text);
+    return value;
+}
+
+void requireReadable(const std::filesystem::path& path) {
+    std::error_code ec;
+    const auto status = std::filesystem::status(path, ec);
+    if (ec) throw InputError("cannot read " + path.string() + ": " + ec.message());
+    if (std::filesystem::is_directory(status)) {
+        std::filesystem::directory_iterator probe(path, ec);
+        if (ec) throw InputError("cannot read " + path.string() + ": " + ec.message());
+        return;
+    }
+    std::ifstream file(path, std::ios::binary);
+    if (!file) throw InputError("cannot read " + path.string() + ": " + std::strerror(errno));
+}
+
+std::string formatNumber(double value) {
+    if (std::isnan(value)) return "";
+    if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+    return jsonNumber(value);
+}
+
+} // namespace runlens::cli

@@ -1,0 +1,94 @@
+// The headless command line: subcommand table, argument parsing shared by every command, exit codes.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <ostream>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace runlens::cli {
+
+enum ExitCode : int { kExitOk = 0, kExitBadInput = 1, kExitUsage = 2 };
+
+// Thrown for a usage mistake (unknown option, missing or malformed argument): exit 2 with
+// "runlens <cmd>: <message>" and a pointer to --help.
+class UsageError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// Thrown for bad input (unreadable path, unknown run or tag, no data): exit 1 with "runlens: <message>".
+class InputError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// Signature every subcommand implements (args exclude the program and the subcommand name).
+using CommandFunction = int (*)(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+struct Command {
+    std::string_view name;
+    std::string_view summary; // one line for `runlens --help`
+    std::string_view usage;   // full text for `runlens <name> --help`
+    CommandFunction run;      // nullptr: not available in this build (exit 2)
+};
+
+// Every subcommand, in the order `runlens --help` lists them.
+const std::vector<Command>& commands();
+const Command* findCommand(std::string_view name);
+
+// True when argv names a subcommand, --help/-h or --version (the headless path); otherwise main starts the GUI.
+bool wantsCli(int argc, char** argv);
+
+// Runs the command line; returns the process exit code. Never throws.
+int runCli(int argc, char** argv, std::ostream& out, std::ostream& err);
+
+// One option a command accepts: long name ("--tag"), optional short alias ("-o"), whether it takes a value.
+struct OptionSpec {
+    std::string_view name;
+    std::string_view alias;
+    bool takesValue = false;
+};
+
+// Parsed arguments: "--opt value", "--opt=value", flags, and positionals (everything after "--" is positional).
+class Args {
+public:
+    // Throws UsageError for an unknown option, a missing value or a repeated single-valued option.
+    Args(const std::vector<std::string>& args, const std::vector<OptionSpec>& specs);
+
+    bool has(std::string_view name) const;
+    std::optional<std::string> get(std::string_view name) const;
+    std::string get(std::string_view name, std::string_view fallback) const;
+    // The value of a required option; UsageError when it is absent.
+    std::string require(std::string_view name) const;
+    // A number in [lo, hi]; UsageError when it does not parse or is out of range.
+    double number(std::string_view name, double fallback, double lo, double hi) const;
+    const std::vector<std::string>& positionals() const { return m_positionals; }
+
+private:
+    std::map<std::string, std::string, std::less<>> m_values; // flags map to ""
+    std::vector<std::string> m_positionals;
+};
+
+// Checks that a path can be read; InputError "cannot read PATH: <reason>" otherwise.
+void requireReadable(const std::filesystem::path& path);
+
+// Text of a double for tables and CSV: shortest round-trip form; "" for NaN, "inf"/"-inf" for infinities.
+std::string formatNumber(double value);
+
+// The subcommands of this build (each in app/cmd_<name>.cpp).
+int runImportCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int runRunsCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int runSeriesCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int runChartCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+// Implemented by later work (app/cmd_calibration.cpp, ...); listed in the table as placeholders until then.
+int runCalibrationCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int runSlicesCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int runLearningCurveCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int runDiffCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+} // namespace runlens::cli

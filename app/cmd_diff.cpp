@@ -1,0 +1,380 @@
+// `runlens diff A B`: what differs between two runs (params, tags, metrics) and whether prediction differences are real.
+#include "app/cli.h"
+#include "app/json_writer.h"
+#include "app/prediction_input.h"
+
+#include "core/analysis/binary_metrics.h"
+#include "core/analysis/paired_comparison.h"
+#include "core/analysis/slice_finder.h"
+#include "core/store/workspace.h"
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+namespace runlens::cli {
+
+namespace {
+
+struct DiffEntry {
+    std::string key;
+    std::optional<std::string> a, b;
+    bool differs = false;
+    double delta = std::nan("");
+};
+
+std::optional<double> asNumber(const std::optional<std::string>& text) {
+    if (!text || text->empty()) return std::nullopt;
+    char* end = nullptr;
+    const double v = std::strtod(text->c_str(), &end);
+    if (!end || *end != '\0') return std::nullopt;
+    return v;
+}
+
+std::vector<DiffEntry> diffMaps(const std::map<std::string, std::string>& a, const std::map<std::string, std::string>& b) {
+    std::map<std::string, DiffEntry> merged;
+    for (const auto& [k, v] : a) merged[k].a = v;
+    for (const auto& [k, v] : b) merged[k].b = v;
+    std::vector<DiffEntry> out;
+    for (auto& [k, e] : merged) {
+        e.key = k;
+        e.differs = e.a != e.b;
+        const auto na = asNumber(e.a), nb = asNumber(e.b);
+        if (na && nb) e.delta = *nb - *na;
+        out.push_back(e);
+    }
+    return out;
+}
+
+std::string numberText(double v) { return formatNumber(v); }
+
+struct Side {
+    std::string name;
+    std::map<std::string, std::string> params, tags, metrics;
+    std::unique_ptr<LoadedPredictions> predictions; // may be null
+};
+
+struct PairedReport {
+    Alignment alignment;
+    McNemarResult mcnemar;
+    BootstrapDelta bootstrap;
+    std::optional<DeLongResult> delong;
+    std::vector<std::size_t> flips; // aligned indices whose correctness differs
+    std::vector<SliceChange> sliceChanges;
+};
+
+std::vector<std::string> idsOf(const PredictionTable& table) {
+    const PredictionColumn* ids = table.find(ColumnRole::Id);
+    std::vector<std::string> out;
+    if (!ids) return out;
+    out.reserve(ids->size());
+    for (std::size_t r = 0; r < ids->size(); ++r) {
+        if (ids->numeric) out.push_back(formatNumber(ids->numbers[r]));
+        else out.push_back(ids->codes[r] < 0 ? "" : ids->dictionary[static_cast<std::size_t>(ids->codes[r])]);
+    }
+    return out;
+}
+
+void addEvalMetrics(Side& side) {
+    if (!side.predictions) return;
+    const auto& e = side.predictions->eval;
+    if (e.multiclass) return;
+    const auto m = binaryMetrics(e.labels, e.scores, 0.5, e.predictions);
+    const std::pair<const char*, double> values[] = {
+        {"eval/accuracy", m.accuracy},   {"eval/precision", m.precision}, {"eval/recall", m.recall},
+        {"eval/f1", m.f1},               {"eval/log_loss", m.logLoss},    {"eval/brier", m.brier},
+        {"eval/roc_auc", m.rocAuc},      {"eval/average_precision", m.averagePrecision}};
+    for (const auto& [k, v] : values) side.metrics[k] = numberText(v);
+}
+
+PairedReport pairedAnalysis(const LoadedPredictions& a, const LoadedPredictions& b, SliceMetric metric,
+                            int resamples, std::uint64_t seed) {
+    PairedReport r;
+    const auto idsA = idsOf(a.table), idsB = idsOf(b.table);
+    r.alignment = !idsA.empty() && !idsB.empty() ? alignById(idsA, idsB) : alignByRow(a.eval.rows(), b.eval.rows());
+    if (r.alignment.rowsA.empty()) throw InputError("the two evaluation sets share no example (by id or by row)");
+    const CohortInput ca = cohortOf(a), cb = cohortOf(b);
+    std::vector<std::uint8_t> correctA, correctB;
+    const std::size_t n = r.alignment.rowsA.size();
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto ra = r.alignment.rowsA[i], rb = r.alignment.rowsB[i];
+        auto correct = [](const CohortInput& c, std::size_t row) {
+            const int p = c.predictions.empty() ? (c.scores[row] >= 0.5 ? 1 : 0) : c.predictions[row];
+            return static_cast<std::uint8_t>(p == c.labels[row]);
+        };
+        correctA.push_back(correct(ca, ra));
+        correctB.push_back(correct(cb, rb));
+        if (correctA.back() != correctB.back()) r.flips.push_back(i);
+    }
+    r.mcnemar = mcnemar(correctA, correctB);
+    // Both models evaluated on the same resampled aligned examples.
+    const PairedMetric paired = [&](std::span<const std::size_t> idx, int model) {
+        std::vector<std::size_t> rows;
+        rows.reserve(idx.size());
+        const auto& map = model == 0 ? r.alignment.rowsA : r.alignment.rowsB;
+        for (auto i : idx) rows.push_back(map[i]);
+        return sliceMetricValue(metric, model == 0 ? ca : cb, rows);
+    };
+    r.bootstrap = pairedBootstrap(paired, n, resamples, seed, std::string(sliceMetricInfo(metric).name));
+    if (!a.eval.multiclass && !b.eval.multiclass && !ca.scores.empty() && !cb.scores.empty()) {
+        std::vector<int> labels;
+        std::vector<double> sa, sb;
+        for (std::size_t i = 0; i < n; ++i) {
+            labels.push_back(ca.labels[r.alignment.rowsA[i]]);
+            sa.push_back(ca.scores[r.alignment.rowsA[i]]);
+            sb.push_back(cb.scores[r.alignment.rowsB[i]]);
+        }
+        r.delong = delong(labels, sa, sb);
+    }
+    SliceFinderOptions sliceOptions;
+    sliceOptions.maxLevel = 2;
+    r.sliceChanges = sliceChanges(a.table, r.alignment.rowsA, correctA, correctB, sliceOptions);
+    return r;
+}
+
+Side sideFromFile(const std::string& path, const Args& args) {
+    Side side;
+    side.predictions = loadPredictions(path, args);
+    side.name = side.predictions->name;
+    addEvalMetrics(side);
+    return side;
+}
+
+Side sideFromRun(const Workspace& ws, const std::string& runName, const Args& args, const std::string& evalSet) {
+    const auto id = ws.runId(runName);
+    if (!id) throw InputError("no run named '" + runName + "' in " + ws.path().string());
+    const auto run = ws.run(*id);
+    Side side;
+    side.name = runName;
+    side.params = run->params;
+    side.tags = run->tags;
+    for (const auto& s : run->series) side.metrics[s.tag] = numberText(s.last);
+    const auto& p = run->provenance;
+    const std::pair<const char*, std::string> prov[] = {{"provenance.code_version", p.codeVersion},
+                                                        {"provenance.data_version", p.dataVersion},
+                                                        {"provenance.seed", p.seed},
+                                                        {"provenance.status", p.status},
+                                                        {"provenance.source_path", p.sourcePath}};
+    for (const auto& [k, v] : prov)
+        if (!v.empty()) side.tags[k] = v;
+    for (const auto& info : ws.predictionTables(*id)) {
+        if (!evalSet.empty() && info.name != evalSet) continue;
+        auto loaded = std::make_unique<LoadedPredictions>();
+        loaded->name = runName;
+        loaded->path = runName + ":" + info.name;
+        loaded->table = ws.readPredictions(info.id);
+        EvaluationOptions options;
+        options.positiveClass = args.get("--positive", "");
+        auto result = extractEvaluationSet(loaded->table, options);
+        if (!result.ok()) throw InputError(loaded->path + ": " + result.errors.front().describe());
+        loaded->eval = std::move(result.set);
+        side.predictions = std::move(loaded);
+        break;
+    }
+    addEvalMetrics(side);
+    return side;
+}
+
+void writeEntries(JsonWriter& json, std::string_view name, const std::vector<DiffEntry>& entries, bool onlyDiffs) {
+    json.key(name).beginArray();
+    for (const auto& e : entries) {
+        if (onlyDiffs && !e.differs) continue;
+        json.beginObject().field("key", e.key);
+        json.key("a");
+        e.a ? json.value(*e.a) : json.null();
+        json.key("b");
+        e.b ? json.value(*e.b) : json.null();
+        json.field("differs", e.differs);
+        if (std::isfinite(e.delta)) json.field("delta", e.delta);
+        json.endObject();
+    }
+    json.endArray();
+}
+
+std::string cellOf(const LoadedPredictions& p, std::size_t row) {
+    const auto& e = p.eval;
+    std::ostringstream s;
+    if (!e.predictions.empty()) s << e.classes[static_cast<std::size_t>(e.predictions[row])];
+    else if (!e.multiclass) s << formatNumber(e.scores[row]);
+    return s.str();
+}
+
+void writeJson(std::ostream& out, const Side& a, const Side& b, const std::vector<DiffEntry>& params,
+               const std::vector<DiffEntry>& tags, const std::vector<DiffEntry>& metrics,
+               const std::optional<PairedReport>& paired, bool onlyDiffs) {
+    JsonWriter json(out);
+    json.beginObject().field("a", a.name).field("b", b.name);
+    writeEntries(json, "params", params, onlyDiffs);
+    writeEntries(json, "tags", tags, onlyDiffs);
+    writeEntries(json, "metrics", metrics, false);
+    json.key("paired");
+    if (!paired) {
+        json.null();
+    } else {
+        const auto& p = *paired;
+        json.beginObject()
+            .field("n", p.mcnemar.n)
+            .field("aligned_by", std::string(p.alignment.byId ? "id" : "row"))
+            .field("unmatched_a", p.alignment.unmatchedA)
+            .field("unmatched_b", p.alignment.unmatchedB)
+            .field("both_correct", p.mcnemar.bothCorrect)
+            .field("a_only_correct", p.mcnemar.aOnlyCorrect)
+            .field("b_only_correct", p.mcnemar.bOnlyCorrect)
+            .field("both_wrong", p.mcnemar.bothWrong);
+        json.key("mcnemar").beginObject().field("exact_p", p.mcnemar.exactP).field("chi2", p.mcnemar.chi2)
+            .field("chi2_p", p.mcnemar.chi2P).endObject();
+        json.key("bootstrap").beginObject().field("metric", p.bootstrap.metric).field("delta", p.bootstrap.delta)
+            .field("ci_low", p.bootstrap.ciLow).field("ci_high", p.bootstrap.ciHigh)
+            .field("resamples", p.bootstrap.resamples).field("seed", static_cast<std::int64_t>(p.bootstrap.seed))
+            .endObject();
+        json.key("delong");
+        if (p.delong)
+            json.beginObject().field("auc_a", p.delong->aucA).field("auc_b", p.delong->aucB).field("z", p.delong->z)
+                .field("p", p.delong->p).endObject();
+        else json.null();
+        json.field("flips_total", static_cast<std::int64_t>(p.flips.size()));
+        json.key("flips").beginArray();
+        const auto idsA = idsOf(a.predictions->table);
+        for (std::size_t k = 0; k < p.flips.size() && k < 1000; ++k) {
+            const std::size_t i = p.flips[k];
+            const auto ra = p.alignment.rowsA[i], rb = p.alignment.rowsB[i];
+            json.beginObject();
+            if (!idsA.empty()) json.field("id", idsA[ra]);
+            else json.field("row", static_cast<std::int64_t>(ra));
+            json.field("label", a.predictions->eval.classes[static_cast<std::size_t>(a.predictions->eval.labels[ra])]);
+            json.field("a", cellOf(*a.predictions, ra)).field("b", cellOf(*b.predictions, rb));
+            json.endObject();
+        }
+        json.endArray();
+        json.key("slice_changes").beginArray();
+        for (const auto& c : p.sliceChanges) {
+            json.beginObject().key("key").beginObject();
+            for (const auto& [f, v] : c.key) json.field(f, v);
+            json.endObject().field("n", c.n).field("accuracy_a", c.accuracyA).field("accuracy_b", c.accuracyB)
+                .field("delta", c.delta).field("p", c.pValue).field("q", c.qValue).endObject();
+        }
+        json.endArray();
+        json.endObject();
+    }
+    json.endObject();
+    json.finish();
+}
+
+std::string md(const std::optional<std::string>& v) { return v ? "`" + *v + "`" : "—"; }
+
+void writeMarkdown(std::ostream& out, const Side& a, const Side& b, const std::vector<DiffEntry>& params,
+                   const std::vector<DiffEntry>& tags, const std::vector<DiffEntry>& metrics,
+                   const std::optional<PairedReport>& paired) {
+    out << "## Runlens diff: " << a.name << " → " << b.name << "\n\n";
+    auto table = [&](const char* title, const std::vector<DiffEntry>& entries, bool onlyDiffs) {
+        std::size_t shown = 0;
+        for (const auto& e : entries) shown += !onlyDiffs || e.differs;
+        if (shown == 0) return;
+        out << "### " << title << "\n\n| key | " << a.name << " | " << b.name << " | Δ |\n|---|---|---|---|\n";
+        for (const auto& e : entries) {
+            if (onlyDiffs && !e.differs) continue;
+            out << "| " << e.key << " | " << md(e.a) << " | " << md(e.b) << " | "
+                << (std::isfinite(e.delta) ? formatNumber(e.delta) : "") << " |\n";
+        }
+        out << '\n';
+    };
+    table("Parameters that differ", params, true);
+    table("Tags that differ", tags, true);
+    table("Metrics", metrics, false);
+    if (!paired) return;
+    const auto& p = *paired;
+    out << "### Paired comparison on " << p.mcnemar.n << " shared examples (aligned by "
+        << (p.alignment.byId ? "id" : "row") << "; unmatched: " << p.alignment.unmatchedA << " in A, "
+        << p.alignment.unmatchedB << " in B)\n\n"
+        << "| | B correct | B wrong |\n|---|---|---|\n| **A correct** | " << p.mcnemar.bothCorrect << " | "
+        << p.mcnemar.aOnlyCorrect << " |\n| **A wrong** | " << p.mcnemar.bOnlyCorrect << " | " << p.mcnemar.bothWrong
+        << " |\n\n- McNemar exact p = " << formatNumber(p.mcnemar.exactP) << "; χ² (continuity corrected) = "
+        << formatNumber(p.mcnemar.chi2) << ", p = " << formatNumber(p.mcnemar.chi2P) << "\n- " << p.bootstrap.metric
+        << " B − A = " << formatNumber(p.bootstrap.delta) << ", 95% paired bootstrap interval ["
+        << formatNumber(p.bootstrap.ciLow) << ", " << formatNumber(p.bootstrap.ciHigh) << "] (" << p.bootstrap.resamples
+        << " resamples, seed " << p.bootstrap.seed << ")\n";
+    if (p.delong)
+        out << "- ROC AUC " << formatNumber(p.delong->aucA) << " → " << formatNumber(p.delong->aucB)
+            << ", DeLong z = " << formatNumber(p.delong->z) << ", p = " << formatNumber(p.delong->p) << "\n";
+    out << "- " << p.flips.size() << " examples flipped between right and wrong\n";
+    if (!p.sliceChanges.empty()) {
+        out << "\n### Slices that changed significantly (BH q < 0.05)\n\n| slice | n | A | B | Δ | q |\n|---|---|---|---|---|---|\n";
+        for (const auto& c : p.sliceChanges) {
+            std::string key;
+            for (const auto& [f, v] : c.key) key += (key.empty() ? "" : ", ") + f + "=" + v;
+            out << "| " << key << " | " << c.n << " | " << formatNumber(c.accuracyA) << " | "
+                << formatNumber(c.accuracyB) << " | " << formatNumber(c.delta) << " | " << formatNumber(c.qValue)
+                << " |\n";
+        }
+    }
+}
+
+void writeFlipsCsv(const std::string& path, const Side& a, const Side& b, const PairedReport& p) {
+    std::ofstream out(path);
+    if (!out) throw InputError("cannot write " + path);
+    const auto& table = a.predictions->table;
+    const auto ids = idsOf(table);
+    out << "id,label,a,b";
+    for (const auto& c : table.columns)
+        if (c.role == ColumnRole::Feature) out << ',' << c.name;
+    out << '\n';
+    for (auto i : p.flips) {
+        const auto ra = p.alignment.rowsA[i], rb = p.alignment.rowsB[i];
+        out << (ids.empty() ? std::to_string(ra) : ids[ra]) << ','
+            << a.predictions->eval.classes[static_cast<std::size_t>(a.predictions->eval.labels[ra])] << ','
+            << cellOf(*a.predictions, ra) << ',' << cellOf(*b.predictions, rb);
+        for (const auto& c : table.columns) {
+            if (c.role != ColumnRole::Feature) continue;
+            out << ',';
+            if (c.numeric) out << formatNumber(c.numbers[ra]);
+            else if (c.codes[ra] >= 0) out << c.dictionary[static_cast<std::size_t>(c.codes[ra])];
+        }
+        out << '\n';
+    }
+}
+
+} // namespace
+
+int runDiffCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& /*err*/) {
+    std::vector<OptionSpec> specs{{"--workspace", "-w", true}, {"--json", "", false},      {"--markdown", "", false},
+                                  {"--all", "", false},        {"--metric", "", true},     {"--resamples", "", true},
+                                  {"--seed", "", true},        {"--eval-set", "", true},   {"--flips-csv", "", true}};
+    for (const auto& o : predictionColumnOptions()) specs.push_back(o);
+    const Args parsed(args, specs);
+    if (parsed.positionals().size() != 2) throw UsageError("give exactly two runs or two prediction logs: A B");
+    SliceMetric metric = SliceMetric::Accuracy;
+    if (auto m = parsed.get("--metric"); m && !parseSliceMetric(*m, metric))
+        throw UsageError("unknown metric '" + *m + "'");
+    const int resamples = static_cast<int>(parsed.number("--resamples", 2000, 10, 1e6));
+    const auto seed = static_cast<std::uint64_t>(parsed.number("--seed", 20261126, 0, 9.0e15));
+    const auto& pos = parsed.positionals();
+
+    Side a, b;
+    std::unique_ptr<Workspace> ws;
+    if (auto wsPath = parsed.get("--workspace")) {
+        requireReadable(*wsPath);
+        ws = Workspace::open(*wsPath, Workspace::Mode::ReadOnly);
+        a = sideFromRun(*ws, pos[0], parsed, parsed.get("--eval-set", ""));
+        b = sideFromRun(*ws, pos[1], parsed, parsed.get("--eval-set", ""));
+    } else {
+        a = sideFromFile(pos[0], parsed);
+        b = sideFromFile(pos[1], parsed);
+    }
+    const auto params = diffMaps(a.params, b.params);
+    const auto tags = diffMaps(a.tags, b.tags);
+    const auto metrics = diffMaps(a.metrics, b.metrics);
+    std::optional<PairedReport> paired;
+    if (a.predictions && b.predictions) paired = pairedAnalysis(*a.predictions, *b.predictions, metric, resamples, seed);
+    if (auto flips = parsed.get("--flips-csv")) {
+        if (!paired) throw InputError("no shared evaluation set to list flipped examples from");
+        writeFlipsCsv(*flips, a, b, *paired);
+    }
+    const bool onlyDiffs = !parsed.has("--all");
+    if (parsed.has("--json")) writeJson(out, a, b, params, tags, metrics, paired, false); // JSON lists every key
+    else writeMarkdown(out, a, b, params, tags, metrics, paired);
+    return kExitOk;
+}
+
+} // namespace runlens::cli

@@ -1,0 +1,35 @@
+// Headless chart output for evaluation commands: offscreen QApplication, build, export, one-line errors.
+#include "app/headless_chart.h"
+
+#include "app/cli.h"
+#include "ui/chart_export.h"
+
+#include <QApplication>
+
+#include <memory>
+#include <regex>
+
+namespace runlens::cli {
+
+QSize parseChartSize(const std::string& text) {
+    static const std::regex pattern(R"((\d{3,4})[xX](\d{3,4}))");
+    std::smatch m;
+    if (!std::regex_match(text, m, pattern)) throw UsageError("--size takes WIDTHxHEIGHT, e.g. 1200x700");
+    const int w = std::stoi(m[1]), h = std::stoi(m[2]);
+    if (w < 200 || h < 200 || w > 8000 || h > 8000) throw UsageError("--size must be between 200 and 8000 pixels");
+    return {w, h};
+}
+
+void writeChartFile(const std::function<QChart*()>& build, const QSize& size, const std::string& path) {
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
+    static int qtArgc = 1;
+    static char programName[] = "runlens";
+    static char* qtArgv[] = {programName, nullptr};
+    std::unique_ptr<QApplication> app;
+    if (!QCoreApplication::instance()) app = std::make_unique<QApplication>(qtArgc, qtArgv);
+    const std::unique_ptr<QChart> chart(build());
+    QString error;
+    if (!ui::exportChart(chart.get(), size, QString::fromStdString(path), &error)) throw InputError(error.toStdString());
+}
+
+} // namespace runlens::cli

@@ -1,0 +1,19 @@
+// Writes charts from commands that run without a display (creates the QApplication Qt Charts needs).
+#pragma once
+
+#include <QChart>
+#include <QSize>
+
+#include <functional>
+#include <string>
+
+namespace runlens::cli {
+
+// Parses "WxH" (each 200..8000); UsageError otherwise.
+QSize parseChartSize(const std::string& text);
+
+// Ensures a QApplication exists (offscreen unless QT_QPA_PLATFORM is set), builds the chart with `build`, and
+// saves it to path (.png, .svg or .pdf). Throws InputError with one line when it cannot be written.
+void writeChartFile(const std::function<QChart*()>& build, const QSize& size, const std::string& path);
+
+} // namespace runlens::cli

@@ -1,0 +1,33 @@
+// Loads a prediction log for the evaluation commands (calibration, slices, diff) with optional role overrides.
+#pragma once
+
+#include "app/cli.h"
+
+#include "core/analysis/evaluation_set.h"
+#include "core/analysis/slices.h"
+#include "core/model/prediction_table.h"
+
+#include <memory>
+#include <string>
+
+namespace runlens::cli {
+
+struct LoadedPredictions {
+    std::string name; // cohort name: the file's stem
+    std::string path;
+    PredictionTable table;
+    EvaluationSet eval;
+};
+
+// Options every evaluation command accepts for choosing columns: --label C, --score C, --positive CLASS.
+const std::vector<OptionSpec>& predictionColumnOptions();
+
+// Reads a CSV/TSV/JSONL prediction log, applies --label/--score overrides and validates it; throws InputError
+// with one line ("runlens: preds.csv: column 'score', row 7: 1.3 is outside [0, 1]") on bad input.
+std::unique_ptr<LoadedPredictions> loadPredictions(const std::string& path, const Args& args);
+
+// The binary view used by slices and paired tests. Multiclass sets become "correct or not" (label 1, prediction 1
+// when right), which supports accuracy and error rate only.
+CohortInput cohortOf(const LoadedPredictions& loaded);
+
+} // namespace runlens::cli

@@ -1,0 +1,102 @@
+// Baseline scores and their metrics, with exact expectations where a closed form exists.
+#include "core/analysis/baselines.h"
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+namespace runlens {
+
+namespace {
+
+// A double in [0, 1) from the top 53 bits, identical on every platform (unlike uniform_real_distribution).
+double unitDraw(std::mt19937_64& rng) { return double(rng() >> 11) * 0x1.0p-53; }
+
+std::vector<double> classShares(std::span<const int> labels, std::size_t k) {
+    std::vector<double> shares(k, 0.0);
+    for (int l : labels)
+        if (l >= 0 && std::size_t(l) < k) shares[std::size_t(l)] += 1.0;
+    for (double& s : shares) s = labels.empty() ? 0.0 : s / double(labels.size());
+    return shares;
+}
+
+} // namespace
+
+std::string_view baselineName(BaselineKind kind) {
+    switch (kind) {
+    case BaselineKind::UniformRandom: return "uniform_random";
+    case BaselineKind::ZeroRule: return "zero_rule";
+    case BaselineKind::Prior: return "prior";
+    }
+    return "unknown";
+}
+
+std::vector<double> baselineScores(BaselineKind kind, std::span<const int> labels, std::uint64_t seed) {
+    const double base = classShares(labels, 2)[1];
+    std::vector<double> scores(labels.size());
+    if (kind == BaselineKind::UniformRandom) {
+        std::mt19937_64 rng(seed);
+        for (double& s : scores) s = unitDraw(rng);
+    } else if (kind == BaselineKind::ZeroRule) {
+        std::fill(scores.begin(), scores.end(), base > 0.5 ? 1.0 : 0.0);
+    } else {
+        std::fill(scores.begin(), scores.end(), base);
+    }
+    return scores;
+}
+
+std::vector<double> baselineProbabilities(BaselineKind kind, std::span<const int> labels, std::size_t k,
+                                          std::uint64_t seed) {
+    std::vector<double> probs(labels.size() * k, 0.0);
+    if (k == 0) return probs;
+    const auto shares = classShares(labels, k);
+    if (kind == BaselineKind::UniformRandom) {
+        std::mt19937_64 rng(seed);
+        for (std::size_t i = 0; i < labels.size(); ++i) {
+            double sum = 0;
+            for (std::size_t c = 0; c < k; ++c) sum += probs[i * k + c] = -std::log(1.0 - unitDraw(rng));
+            for (std::size_t c = 0; c < k; ++c) probs[i * k + c] /= sum;
+        }
+    } else if (kind == BaselineKind::ZeroRule) {
+        const auto majority = std::size_t(std::max_element(shares.begin(), shares.end()) - shares.begin());
+        for (std::size_t i = 0; i < labels.size(); ++i) probs[i * k + majority] = 1.0;
+    } else {
+        for (std::size_t i = 0; i < labels.size(); ++i) std::copy(shares.begin(), shares.end(), probs.begin() + std::ptrdiff_t(i * k));
+    }
+    return probs;
+}
+
+std::vector<BinaryBaseline> binaryBaselines(std::span<const int> labels, double threshold, std::uint64_t seed) {
+    std::vector<BinaryBaseline> out;
+    const double pi = classShares(labels, 2)[1];
+    for (auto kind : {BaselineKind::UniformRandom, BaselineKind::ZeroRule, BaselineKind::Prior}) {
+        BinaryBaseline b;
+        b.kind = kind;
+        b.seed = seed;
+        b.scores = baselineScores(kind, labels, seed);
+        b.metrics = binaryMetrics(labels, b.scores, threshold);
+        if (kind == BaselineKind::UniformRandom && !labels.empty()) {
+            const double t = std::clamp(threshold, 0.0, 1.0);
+            b.metrics.rocAuc = 0.5;
+            b.metrics.brier = 1.0 / 3.0; // E[(U - y)^2] = 1/3 for y = 0 and y = 1
+            b.metrics.logLoss = 1.0;     // E[-log U] = 1
+            b.metrics.accuracy = pi * (1.0 - t) + (1.0 - pi) * t;
+            b.metrics.recall = 1.0 - t;
+            b.expectedExactly = {"roc_auc", "brier", "log_loss", "accuracy", "recall"};
+            b.simulated = {"precision", "f1", "average_precision", "confusion"};
+        }
+        out.push_back(std::move(b));
+    }
+    return out;
+}
+
+std::vector<MulticlassBaseline> multiclassBaselines(std::span<const int> labels, std::size_t k, std::uint64_t seed) {
+    std::vector<MulticlassBaseline> out;
+    for (auto kind : {BaselineKind::UniformRandom, BaselineKind::ZeroRule, BaselineKind::Prior}) {
+        const auto probs = baselineProbabilities(kind, labels, k, seed);
+        out.push_back({kind, multiclassMetrics(labels, probs, k)});
+    }
+    return out;
+}
+
+} // namespace runlens

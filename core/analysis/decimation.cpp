@@ -1,0 +1,227 @@
+// Min/max-per-pixel-column decimation: binary search finds each column's slice, a tight loop reduces it.
+#include "core/analysis/decimation.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+namespace runlens {
+
+namespace {
+
+// Maps x to a pixel column; monotonic in x, so it can drive both the column loop and its binary search.
+struct ColumnMap {
+    double x0 = 0.0;
+    double scale = 0.0; // columns per x unit; 0 when the view has zero width (everything in column 0)
+    std::ptrdiff_t lastColumn = 0;
+
+    std::ptrdiff_t operator()(double x) const {
+        const double c = (x - x0) * scale;
+        if (!(c > 0.0)) return 0;
+        if (c >= static_cast<double>(lastColumn)) return lastColumn;
+        return static_cast<std::ptrdiff_t>(c);
+    }
+};
+
+// Min and max over the non-NaN values of a block (min > max when there is none) and whether it holds a NaN.
+struct BlockExtremes {
+    double min;
+    double max;
+    bool hasNaN;
+};
+
+#if defined(__SSE2__)
+// SSE2 by hand because GCC will not vectorise a NaN-aware min/max reduction without -ffast-math.
+// _mm_min_pd(v, lo) is exactly "v < lo ? v : lo", so a NaN in v leaves the accumulator alone.
+BlockExtremes reduceBlock(const double* y, std::size_t count) {
+    const __m128d inf = _mm_set1_pd(std::numeric_limits<double>::infinity());
+    const __m128d negInf = _mm_set1_pd(-std::numeric_limits<double>::infinity());
+    __m128d lo0 = inf, lo1 = inf, hi0 = negInf, hi1 = negInf;
+    __m128d nan0 = _mm_setzero_pd(), nan1 = _mm_setzero_pd();
+    std::size_t i = 0;
+    for (; i + 4 <= count; i += 4) {
+        const __m128d a = _mm_loadu_pd(y + i);
+        const __m128d b = _mm_loadu_pd(y + i + 2);
+        lo0 = _mm_min_pd(a, lo0);
+        lo1 = _mm_min_pd(b, lo1);
+        hi0 = _mm_max_pd(a, hi0);
+        hi1 = _mm_max_pd(b, hi1);
+        nan0 = _mm_or_pd(nan0, _mm_cmpunord_pd(a, a));
+        nan1 = _mm_or_pd(nan1, _mm_cmpunord_pd(b, b));
+    }
+    alignas(16) double lanes[2];
+    _mm_store_pd(lanes, _mm_min_pd(lo0, lo1));
+    double lo = std::min(lanes[0], lanes[1]);
+    _mm_store_pd(lanes, _mm_max_pd(hi0, hi1));
+    double hi = std::max(lanes[0], lanes[1]);
+    bool hasNaN = _mm_movemask_pd(_mm_or_pd(nan0, nan1)) != 0;
+    for (; i < count; ++i) {
+        const double v = y[i];
+        lo = v < lo ? v : lo;
+        hi = v > hi ? v : hi;
+        hasNaN = hasNaN || std::isnan(v);
+    }
+    return {lo, hi, hasNaN};
+}
+#else
+BlockExtremes reduceBlock(const double* y, std::size_t count) {
+    double lo = std::numeric_limits<double>::infinity();
+    double hi = -std::numeric_limits<double>::infinity();
+    bool hasNaN = false;
+    for (std::size_t i = 0; i < count; ++i) {
+        const double v = y[i];
+        lo = v < lo ? v : lo; // a NaN compares false and leaves lo alone
+        hi = v > hi ? v : hi;
+        hasNaN = hasNaN || std::isnan(v);
+    }
+    return {lo, hi, hasNaN};
+}
+#endif
+
+std::size_t findValue(const double* y, std::size_t count, double target) {
+    for (std::size_t i = 0; i < count; ++i)
+        if (y[i] == target) return i;
+    return count;
+}
+
+// A column's extremes with their first positions. Blocks keep the second look for the positions short:
+// only the block where the min (max) first reached its final value is searched again.
+struct SliceExtremes {
+    double min;
+    double max;
+    bool hasNaN;
+    std::size_t minAt;
+    std::size_t maxAt;
+};
+
+constexpr std::size_t kBlock = 512;
+
+SliceExtremes reduceSlice(const double* y, std::size_t count) {
+    SliceExtremes out{std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity(),
+                      false, 0, 0};
+    std::size_t minBlock = 0;
+    std::size_t maxBlock = 0;
+    bool found = false;
+    for (std::size_t b = 0; b < count; b += kBlock) {
+        const BlockExtremes e = reduceBlock(y + b, std::min(kBlock, count - b));
+        const bool any = e.min <= e.max; // the block has a non-NaN value (an all-Inf block included)
+        if (any && (!found || e.min < out.min)) {
+            out.min = e.min;
+            minBlock = b;
+        }
+        if (any && (!found || e.max > out.max)) {
+            out.max = e.max;
+            maxBlock = b;
+        }
+        found = found || any;
+        out.hasNaN = out.hasNaN || e.hasNaN;
+    }
+    if (found) {
+        out.minAt = minBlock + findValue(y + minBlock, std::min(kBlock, count - minBlock), out.min);
+        out.maxAt = maxBlock + findValue(y + maxBlock, std::min(kBlock, count - maxBlock), out.max);
+    }
+    return out;
+}
+
+std::size_t findNaN(const double* y, std::size_t count) {
+    for (std::size_t i = 0; i < count; ++i)
+        if (std::isnan(y[i])) return i;
+    return count;
+}
+
+// Insertion sort for the handful of picked indices (std::sort trips a GCC 12 false -Warray-bounds here).
+void sortSmall(std::array<std::size_t, 5>& idx, std::size_t n) {
+    for (std::size_t i = 1; i < n; ++i)
+        for (std::size_t j = i; j > 0 && idx[j - 1] > idx[j]; --j)
+            std::swap(idx[j - 1], idx[j]);
+}
+
+// Chooses at most four indices of the column [begin, end): first, min, max, last, and a NaN marker (so
+// the chart shows the gap) when a slot is free or, failing that, in place of the column's first/last point
+// that is not an endpoint of the whole input.
+void appendColumn(std::span<const double> y, std::size_t begin, std::size_t end, std::size_t inputSize,
+                  std::vector<std::size_t>& picked) {
+    const std::size_t count = end - begin;
+    const double* slice = y.data() + begin;
+    const SliceExtremes ext = reduceSlice(slice, count);
+    std::array<std::size_t, 5> idx{};
+    std::size_t n = 0;
+    idx[n++] = begin;
+    if (ext.min <= ext.max) {
+        idx[n++] = begin + ext.minAt;
+        idx[n++] = begin + ext.maxAt;
+    }
+    idx[n++] = end - 1;
+    sortSmall(idx, n);
+    n = static_cast<std::size_t>(std::unique(idx.begin(), idx.begin() + static_cast<std::ptrdiff_t>(n)) -
+                                 idx.begin());
+    const bool edgeHasNaN = std::isnan(y[begin]) || std::isnan(y[end - 1]);
+    if (ext.hasNaN && !edgeHasNaN) {
+        const std::size_t nanIndex = begin + findNaN(slice, count);
+        if (n == 4) {
+            // Drop the column's first or last point unless it is the input's own first/last point.
+            if (idx[3] != inputSize - 1)
+                idx[3] = nanIndex;
+            else if (idx[0] != 0)
+                idx[0] = nanIndex;
+            else
+                idx[n++] = nanIndex; // the column holds the whole input: no edge points, still within bound
+        } else {
+            idx[n++] = nanIndex;
+        }
+        sortSmall(idx, n);
+    }
+    picked.insert(picked.end(), idx.begin(), idx.begin() + static_cast<std::ptrdiff_t>(n));
+}
+
+} // namespace
+
+XYPoints decimateMinMax(std::span<const double> x, std::span<const double> y, double x0, double x1,
+                        int pixels) {
+    XYPoints out;
+    const std::size_t n = std::min(x.size(), y.size());
+    if (n == 0 || !std::isfinite(x0) || !std::isfinite(x1)) return out;
+    if (x1 < x0) std::swap(x0, x1);
+    const std::ptrdiff_t columns = std::max(1, pixels);
+    x = x.first(n);
+    y = y.first(n);
+
+    // Visible slice [lo, hi): x in [x0, x1].
+    const auto lo = static_cast<std::size_t>(std::lower_bound(x.begin(), x.end(), x0) - x.begin());
+    const auto hi = static_cast<std::size_t>(std::upper_bound(x.begin(), x.end(), x1) - x.begin());
+
+    std::vector<std::size_t> picked;
+    picked.reserve(std::min<std::size_t>(
+        n, 4 * static_cast<std::size_t>(std::min<std::ptrdiff_t>(columns, 1 << 20)) + 2));
+    if (lo > 0) picked.push_back(lo - 1); // the point just left of the view, so the line reaches the border
+
+    const ColumnMap columnOf{x0, x1 > x0 ? static_cast<double>(columns) / (x1 - x0) : 0.0, columns - 1};
+    // Visits only the columns that hold points, so cost is O(min(pixels, n) log n) plus one pass over y.
+    std::size_t begin = lo;
+    while (begin < hi) {
+        const std::ptrdiff_t column = columnOf(x[begin]);
+        const auto end =
+            static_cast<std::size_t>(std::partition_point(x.begin() + static_cast<std::ptrdiff_t>(begin),
+                                                          x.begin() + static_cast<std::ptrdiff_t>(hi),
+                                                          [&](double v) { return columnOf(v) <= column; }) -
+                                     x.begin());
+        appendColumn(y, begin, end, n, picked);
+        begin = end;
+    }
+    if (hi < n) picked.push_back(hi); // the point just right of the view
+
+    out.x.reserve(picked.size());
+    out.y.reserve(picked.size());
+    for (std::size_t i : picked) {
+        out.x.push_back(x[i]);
+        out.y.push_back(y[i]);
+    }
+    return out;
+}
+
+} // namespace runlens

@@ -1,0 +1,52 @@
+// Extracts and validates labels, scores, class probabilities and predictions from a prediction table.
+#pragma once
+
+#include "core/model/prediction_table.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace runlens {
+
+struct EvaluationOptions {
+    std::string positiveClass;        // binary: which label counts as 1 (empty: 1, true, yes, ... or the last sorted)
+    std::size_t maxIssues = 20;       // further problems are only counted
+};
+
+// One problem with the table; row is the 0-based data row (-1 when not about one row).
+struct EvaluationIssue {
+    std::string column;
+    std::int64_t row = -1;
+    std::string message;
+
+    // "column 'score', row 7: ..." with a 1-based row number.
+    std::string describe() const;
+};
+
+struct EvaluationSet {
+    bool multiclass = false;
+    std::vector<std::string> classes; // binary: {negative, positive}; multiclass: score column order
+    std::vector<int> labels;          // class index per row (binary: 0/1)
+    std::vector<double> scores;       // binary: P(positive class) per row
+    std::vector<double> probs;        // multiclass: rows x classes, row-major
+    std::vector<int> predictions;     // class index per row; empty without a prediction column
+
+    std::size_t rows() const { return labels.size(); }
+    std::size_t classCount() const { return classes.size(); }
+};
+
+struct EvaluationResult {
+    EvaluationSet set;
+    std::vector<EvaluationIssue> errors;
+    std::int64_t suppressedErrors = 0;
+
+    bool ok() const { return errors.empty(); }
+};
+
+// Reads the Label column and either one Score column (binary) or ClassScore columns (one per class; two
+// of them make a binary set). Errors name the column and row: a missing column, a score that is missing,
+// not a number or outside [0, 1], a label or prediction outside the class set. With errors, set is empty.
+EvaluationResult extractEvaluationSet(const PredictionTable& table, const EvaluationOptions& options = {});
+
+} // namespace runlens

@@ -1,0 +1,54 @@
+// Reader for per-example prediction logs (CSV, TSV, JSONL) that become a run's evaluation set.
+#pragma once
+
+#include "core/io/reader.h"
+#include "core/model/prediction_table.h"
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace runlens {
+
+// Explicit column roles, for the UI/CLI; an empty field keeps recognition by name for that role.
+struct PredictionRoles {
+    std::string label, score, prediction, id;
+    std::vector<std::pair<std::string, std::string>> classScores; // column -> class name
+    std::vector<std::string> ignore;                              // columns to leave out of the table
+    std::string positiveClass;                                    // binary with text labels
+
+    bool empty() const {
+        return label.empty() && score.empty() && prediction.empty() && id.empty() && classScores.empty() &&
+               ignore.empty() && positiveClass.empty();
+    }
+};
+
+class PredictionLogReader : public Reader {
+public:
+    PredictionLogReader() = default;
+    explicit PredictionLogReader(PredictionRoles roles) : m_roles(std::move(roles)) {}
+
+    std::string_view name() const override { return "predictions"; }
+    std::string_view description() const override { return "prediction log (one row per example)"; }
+    // 80 when the header has a label and a score or per-class score columns, 90 for predictions*.{csv,...}.
+    int confidence(const FileProbe& probe) const override;
+    // Delivers one PredictionTable (named by tableNameFor) to ctx.runName, or nothing when the file has
+    // errors: a missing label/score column, scores outside [0, 1] or not numbers, labels outside the
+    // class set, columns mixing numbers and text. Errors name the column and the line.
+    ReadReport read(const std::filesystem::path& path, const ReadContext& ctx, ImportSink& sink) const override;
+
+    // The same parsing without a sink (for commands that analyse a log directly). nullopt on errors.
+    std::optional<PredictionTable> readTable(const std::filesystem::path& path, ReadReport& report,
+                                             const ReadContext& ctx = {}) const;
+
+    // Role of a column recognised by its name; for prob_<class>/score_<class> className gets <class>.
+    static ColumnRole roleForName(std::string_view columnName, std::string* className = nullptr);
+    // "predictions_val.csv" -> "val"; "predictions.jsonl" -> "predictions"; "test.tsv" -> "test".
+    static std::string tableNameFor(const std::filesystem::path& path);
+
+private:
+    PredictionRoles m_roles;
+};
+
+} // namespace runlens

@@ -1,0 +1,77 @@
+// FileProbe, the reader registry's choice by confidence, and run-name joining.
+#include "core/io/reader.h"
+
+#include <fstream>
+
+namespace runlens {
+
+FileProbe FileProbe::fromFile(const std::filesystem::path& path) {
+    FileProbe probe;
+    probe.path = path;
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) return probe;
+    const auto size = std::filesystem::file_size(path, ec);
+    probe.size = ec ? 0 : size;
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return probe;
+    probe.head.resize(kProbeBytes);
+    in.read(probe.head.data(), static_cast<std::streamsize>(kProbeBytes));
+    probe.head.resize(static_cast<std::size_t>(in.gcount()));
+    return probe;
+}
+
+void ReaderRegistry::add(std::unique_ptr<Reader> reader) {
+    if (reader) m_readers.push_back(std::move(reader));
+}
+
+void ReaderRegistry::add(std::unique_ptr<DirectoryReader> reader) {
+    if (reader) m_directoryReaders.push_back(std::move(reader));
+}
+
+const Reader* ReaderRegistry::pick(const FileProbe& probe) const {
+    const Reader* best = nullptr;
+    int bestScore = 0;
+    // Strictly greater: on a tie the reader registered first wins, which keeps the choice stable.
+    for (const auto& r : m_readers) {
+        const int score = r->confidence(probe);
+        if (score > bestScore) {
+            bestScore = score;
+            best = r.get();
+        }
+    }
+    return best;
+}
+
+const DirectoryReader* ReaderRegistry::pickDirectory(const std::filesystem::path& dir) const {
+    const DirectoryReader* best = nullptr;
+    int bestScore = 0;
+    for (const auto& r : m_directoryReaders) {
+        const int score = r->confidence(dir);
+        if (score > bestScore) {
+            bestScore = score;
+            best = r.get();
+        }
+    }
+    return best;
+}
+
+const Reader* ReaderRegistry::byName(std::string_view name) const {
+    for (const auto& r : m_readers)
+        if (r->name() == name) return r.get();
+    return nullptr;
+}
+
+std::string joinRunName(std::string_view parent, std::string_view child) {
+    while (!parent.empty() && parent.back() == '/')
+        parent.remove_suffix(1);
+    while (!child.empty() && child.front() == '/')
+        child.remove_prefix(1);
+    if (parent.empty()) return std::string(child);
+    if (child.empty()) return std::string(parent);
+    std::string out;
+    out.reserve(parent.size() + 1 + child.size());
+    out.append(parent).append(1, '/').append(child);
+    return out;
+}
+
+} // namespace runlens

@@ -1,0 +1,36 @@
+// The one list of built-in readers: add one #include and one r.add(...) line per reader.
+#include "core/io/csv_reader.h"
+#include "core/io/dvclive_reader.h"
+#include "core/io/hf_trainer_reader.h"
+#include "core/io/hparams_yaml_reader.h"
+#include "core/io/jsonl_reader.h"
+#include "core/io/mlflow_file_reader.h"
+#include "core/io/mlflow_sql_reader.h"
+#include "core/io/prediction_reader.h"
+#include "core/io/reader.h"
+#include "core/io/tfevents_reader.h"
+#include "core/io/wandb_csv_reader.h"
+
+#include <memory>
+
+namespace runlens {
+
+ReaderRegistry ReaderRegistry::withBuiltins() {
+    ReaderRegistry r;
+    // File readers (order breaks confidence ties: earlier wins).
+    r.add(std::make_unique<CsvReader>());
+    r.add(std::make_unique<JsonlReader>());
+    r.add(std::make_unique<HparamsYamlReader>());
+    r.add(std::make_unique<HfTrainerStateReader>());
+    r.add(std::make_unique<HfResultsJsonReader>());
+    r.add(std::make_unique<WandbCsvReader>());
+    r.add(std::make_unique<TfEventsReader>());
+    r.add(std::make_unique<MlflowSqlReader>());
+    r.add(std::make_unique<PredictionLogReader>());
+    // Directory readers.
+    r.add(std::make_unique<DvcLiveReader>());
+    r.add(std::make_unique<MlflowFileStoreReader>());
+    return r;
+}
+
+} // namespace runlens

@@ -1,0 +1,170 @@
+// RAII wrappers over the SQLite C API: every failure becomes a WorkspaceError carrying sqlite3_errmsg.
+#include "core/store/sqlite_handle.h"
+
+#include <cmath>
+#include <sqlite3.h>
+#include <utility>
+
+namespace runlens::store {
+
+void throwSqlite(sqlite3* db, std::string_view what) {
+    std::string message(what);
+    message += ": ";
+    message += db ? sqlite3_errmsg(db) : "out of memory";
+    throw WorkspaceError(message);
+}
+
+void exec(sqlite3* db, const char* sql) {
+    char* error = nullptr;
+    if (sqlite3_exec(db, sql, nullptr, nullptr, &error) == SQLITE_OK) return;
+    std::string message = error ? error : sqlite3_errmsg(db);
+    sqlite3_free(error);
+    throw WorkspaceError("SQLite error: " + message);
+}
+
+Connection::Connection(const std::filesystem::path& path, int flags) {
+    const int rc = sqlite3_open_v2(path.c_str(), &m_db, flags, nullptr);
+    if (rc == SQLITE_OK) {
+        sqlite3_extended_result_codes(m_db, 1);
+        return;
+    }
+    std::string message =
+        "cannot open " + path.string() + ": " + (m_db ? sqlite3_errmsg(m_db) : "out of memory");
+    sqlite3_close_v2(m_db);
+    m_db = nullptr;
+    throw WorkspaceError(message);
+}
+
+Connection::~Connection() {
+    if (m_db) sqlite3_close_v2(m_db);
+}
+
+sqlite3* Connection::release() {
+    return std::exchange(m_db, nullptr);
+}
+
+Statement::Statement(sqlite3* db, std::string_view sql) : m_db(db) {
+    const int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                                      &m_stmt, nullptr);
+    if (rc != SQLITE_OK) throwSqlite(db, "cannot prepare SQL");
+}
+
+Statement::~Statement() {
+    sqlite3_finalize(m_stmt);
+}
+
+Statement::Statement(Statement&& other) noexcept
+    : m_db(other.m_db), m_stmt(std::exchange(other.m_stmt, nullptr)) {}
+
+Statement& Statement::operator=(Statement&& other) noexcept {
+    if (this != &other) {
+        sqlite3_finalize(m_stmt);
+        m_db = other.m_db;
+        m_stmt = std::exchange(other.m_stmt, nullptr);
+    }
+    return *this;
+}
+
+void Statement::check(int rc, std::string_view what) {
+    if (rc != SQLITE_OK) throwSqlite(m_db, what);
+}
+
+Statement& Statement::bind(int index, std::int64_t value) {
+    check(sqlite3_bind_int64(m_stmt, index, value), "cannot bind integer");
+    return *this;
+}
+
+Statement& Statement::bind(int index, double value) {
+    if (std::isnan(value)) return bindNull(index);
+    check(sqlite3_bind_double(m_stmt, index, value), "cannot bind number");
+    return *this;
+}
+
+Statement& Statement::bind(int index, std::string_view text) {
+    check(sqlite3_bind_text64(m_stmt, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8),
+          "cannot bind text");
+    return *this;
+}
+
+Statement& Statement::bindBlob(int index, std::span<const std::uint8_t> blob) {
+    // A zero-length blob must still be a blob, not NULL, hence the non-null pointer.
+    static constexpr std::uint8_t kEmpty = 0;
+    const void* data = blob.empty() ? &kEmpty : blob.data();
+    check(sqlite3_bind_blob64(m_stmt, index, data, blob.size(), SQLITE_STATIC), "cannot bind blob");
+    return *this;
+}
+
+Statement& Statement::bindNull(int index) {
+    check(sqlite3_bind_null(m_stmt, index), "cannot bind NULL");
+    return *this;
+}
+
+Statement& Statement::bindOptional(int index, std::optional<std::int64_t> value) {
+    return value ? bind(index, *value) : bindNull(index);
+}
+
+bool Statement::step() {
+    const int rc = sqlite3_step(m_stmt);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    // Keep the message before reset() can overwrite it.
+    std::string message = std::string("SQLite error: ") + sqlite3_errmsg(m_db);
+    sqlite3_reset(m_stmt);
+    throw WorkspaceError(message);
+}
+
+void Statement::run() {
+    while (step()) {
+    }
+    reset();
+}
+
+void Statement::reset() {
+    sqlite3_reset(m_stmt);
+    sqlite3_clear_bindings(m_stmt);
+}
+
+bool Statement::isNull(int column) const {
+    return sqlite3_column_type(m_stmt, column) == SQLITE_NULL;
+}
+
+std::int64_t Statement::int64(int column) const {
+    return sqlite3_column_int64(m_stmt, column);
+}
+
+double Statement::real(int column) const {
+    if (isNull(column)) return std::nan("");
+    return sqlite3_column_double(m_stmt, column);
+}
+
+std::string Statement::text(int column) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, column));
+    if (!p) return {};
+    return std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, column)));
+}
+
+std::span<const std::uint8_t> Statement::blob(int column) const {
+    const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(m_stmt, column));
+    const int size = sqlite3_column_bytes(m_stmt, column);
+    if (!p || size <= 0) return {};
+    return {p, static_cast<std::size_t>(size)};
+}
+
+Transaction::Transaction(sqlite3* db) : m_db(db) {
+    exec(db, "BEGIN IMMEDIATE");
+    m_active = true;
+}
+
+Transaction::~Transaction() {
+    if (!m_active) return;
+    // Destructors must not throw; a failed rollback leaves SQLite to roll back on the next open.
+    sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+void Transaction::commit() {
+    if (!m_active) throw WorkspaceError("commit of a transaction that is no longer active");
+    exec(m_db, "COMMIT");
+    m_active = false;
+}
+
+} // namespace runlens::store

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Regenerates the README screenshots headlessly from an existing build (builds nothing).
+# Usage: docs/make_screenshots.sh [BUILD_DIR]   (default: build)
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+build="${1:-build}"
+bin="$build/bin/runlens"
+if [[ ! -x "$bin" ]]; then
+  echo "make_screenshots.sh: $bin not found; build first (make build)" >&2
+  exit 1
+fi
+
+# A throwaway settings and data folder, so the picture always shows the bundled demo experiment.
+scratch="$(mktemp -d)"
+trap 'rm -rf "$scratch"' EXIT
+mkdir -p "$here/images"
+XDG_CONFIG_HOME="$scratch/config" XDG_DATA_HOME="$scratch/data" QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}" \
+  "$bin" --screenshot "$here/images/main_window.png"
+echo "wrote $here/images/main_window.png"

@@ -1,0 +1,102 @@
+// Tests curve preparation: x axes, points without wall time, stable sorting, smoothing then decimation.
+#include "core/analysis/curve_prep.h"
+
+#include <cmath>
+#include <QtTest>
+
+using namespace runlens;
+
+class TestCurvePrep : public QObject {
+    Q_OBJECT
+  private slots:
+    void xValuesPerAxis() {
+        SeriesData s;
+        s.push(10, 1000.5, 1.0);
+        s.push(20, kNaN, 2.0);
+        s.push(30, 1003.0, 3.0);
+        QCOMPARE(xValues(s, XAxis::Step), (std::vector<double>{10, 20, 30}));
+        const auto wall = xValues(s, XAxis::WallTime);
+        QCOMPARE(wall[0], 1000.5);
+        QVERIFY(std::isnan(wall[1]));
+        const auto rel = xValues(s, XAxis::RelativeTime);
+        QCOMPARE(rel[0], 0.0);
+        QVERIFY(std::isnan(rel[1]));
+        QCOMPARE(rel[2], 2.5);
+        SeriesData noTimes;
+        noTimes.push(1, kNaN, 1.0);
+        QVERIFY(std::isnan(xValues(noTimes, XAxis::RelativeTime)[0]));
+    }
+
+    void parseNames() {
+        XAxis a = XAxis::Step;
+        QVERIFY(parseXAxis("relative", a));
+        QCOMPARE(a, XAxis::RelativeTime);
+        QVERIFY(parseXAxis("wall", a));
+        QCOMPARE(a, XAxis::WallTime);
+        QVERIFY(!parseXAxis("epoch", a));
+        QCOMPARE(xAxisName(XAxis::RelativeTime), std::string_view("Relative time (s)"));
+    }
+
+    void timeAxisDropsUnknownTimes() {
+        SeriesData s;
+        s.push(1, 100.0, 1.0);
+        s.push(2, kNaN, 50.0); // no wall time: cannot be placed on a time axis
+        s.push(3, 102.0, 3.0);
+        CurveOptions opt;
+        opt.xAxis = XAxis::RelativeTime;
+        const PreparedCurve c = prepareCurve(s, opt);
+        QCOMPARE(c.sourcePoints, std::size_t(3));
+        QCOMPARE(c.raw.x, (std::vector<double>{0.0, 2.0}));
+        QCOMPARE(c.raw.y, (std::vector<double>{1.0, 3.0}));
+        QCOMPARE(c.xMin, 0.0);
+        QCOMPARE(c.xMax, 2.0);
+        QCOMPARE(c.smoothed.y, c.raw.y); // smoothing off
+    }
+
+    void nonMonotonicIsSortedStably() {
+        // A resumed run logs steps 3..4 again after 1..5; equal steps keep their logging order.
+        SeriesData s;
+        for (int i = 1; i <= 5; ++i)
+            s.push(i, kNaN, i * 1.0);
+        s.push(3, kNaN, 30.0);
+        s.push(4, kNaN, 40.0);
+        CurveOptions opt;
+        const PreparedCurve c = prepareCurve(s, opt);
+        QCOMPARE(c.raw.x, (std::vector<double>{1, 2, 3, 3, 4, 4, 5}));
+        QCOMPARE(c.raw.y, (std::vector<double>{1, 2, 3, 30, 4, 40, 5}));
+    }
+
+    void smoothsAtFullResolutionThenDecimates() {
+        // 10,000 points, view 50 px. Smoothing must see every point: compare the decimated smoothed curve
+        // with smoothEma of the full series at the kept x positions (x == index here).
+        SeriesData s;
+        for (int i = 0; i < 10000; ++i)
+            s.push(i, kNaN, std::sin(i * 0.01) + ((i % 7) - 3) * 0.1);
+        CurveOptions opt;
+        opt.smoothing = 0.9;
+        opt.pixels = 50;
+        const PreparedCurve c = prepareCurve(s, opt);
+        QVERIFY(c.raw.size() <= 4u * 50u + 2u);
+        QVERIFY(c.smoothed.size() <= 4u * 50u + 2u);
+        const auto full = smoothEma(s.values, 0.9);
+        for (std::size_t k = 0; k < c.smoothed.size(); ++k)
+            QCOMPARE(c.smoothed.y[k], full[static_cast<std::size_t>(c.smoothed.x[k])]);
+        // The visible range limits what is returned (plus one neighbour per side).
+        opt.x0 = 1000.0;
+        opt.x1 = 2000.0;
+        const PreparedCurve zoom = prepareCurve(s, opt);
+        QCOMPARE(zoom.raw.x.front(), 999.0);
+        QCOMPARE(zoom.raw.x.back(), 2001.0);
+        QCOMPARE(zoom.xMin, 0.0); // data range, not the view
+        QCOMPARE(zoom.xMax, 9999.0);
+    }
+
+    void emptySeries() {
+        const PreparedCurve c = prepareCurve(SeriesData{}, CurveOptions{});
+        QCOMPARE(c.raw.size(), std::size_t(0));
+        QCOMPARE(c.sourcePoints, std::size_t(0));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestCurvePrep)
+#include "test_curve_prep.moc"

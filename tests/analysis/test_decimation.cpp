@@ -1,0 +1,164 @@
+// Tests min/max-per-pixel decimation: spikes survive, order, edges, bounds, NaN and degenerate input.
+#include "core/analysis/decimation.h"
+
+#include <algorithm>
+#include <cmath>
+#include <QtTest>
+#include <random>
+#include <vector>
+
+using namespace runlens;
+
+namespace {
+
+struct Series {
+    std::vector<double> x;
+    std::vector<double> y;
+};
+
+// Deterministic noise in [-1, 1] from the raw engine bits (no library distribution involved).
+Series noisySeries(std::size_t n, std::uint64_t seed) {
+    Series s;
+    std::mt19937_64 rng(seed);
+    for (std::size_t i = 0; i < n; ++i) {
+        s.x.push_back(static_cast<double>(i));
+        s.y.push_back(static_cast<double>(rng() >> 11) / 4503599627370496.0 - 1.0);
+    }
+    return s;
+}
+
+bool containsPoint(const XYPoints& p, double x, double y) {
+    for (std::size_t i = 0; i < p.size(); ++i)
+        if (p.x[i] == x && (p.y[i] == y || (std::isnan(y) && std::isnan(p.y[i])))) return true;
+    return false;
+}
+
+} // namespace
+
+class TestDecimation : public QObject {
+    Q_OBJECT
+  private slots:
+    void everySpikeSurvives() {
+        Series s = noisySeries(100000, 7);
+        // Spikes far outside the noise band, one max and one min, at arbitrary places.
+        const std::vector<std::size_t> highs{123, 50001, 99998};
+        const std::vector<std::size_t> lows{7, 33333, 77777};
+        for (auto i : highs)
+            s.y[i] = 50.0 + static_cast<double>(i);
+        for (auto i : lows)
+            s.y[i] = -50.0 - static_cast<double>(i);
+        const XYPoints out = decimateMinMax(s.x, s.y, 0.0, 99999.0, 800);
+        for (auto i : highs)
+            QVERIFY2(containsPoint(out, s.x[i], s.y[i]), qPrintable(QString("high %1").arg(i)));
+        for (auto i : lows)
+            QVERIFY2(containsPoint(out, s.x[i], s.y[i]), qPrintable(QString("low %1").arg(i)));
+        QVERIFY(out.size() <= 4u * 800u + 2u);
+        QVERIFY(out.size() >= 2u * 800u); // every column holds many points, so at least first+last each
+    }
+
+    void outputSortedFirstLastKept() {
+        const Series s = noisySeries(10007, 3);
+        const XYPoints out = decimateMinMax(s.x, s.y, 0.0, 10006.0, 100);
+        QVERIFY(std::is_sorted(out.x.begin(), out.x.end()));
+        QVERIFY(std::adjacent_find(out.x.begin(), out.x.end()) == out.x.end()); // duplicates dropped
+        QCOMPARE(out.x.front(), 0.0);
+        QCOMPARE(out.y.front(), s.y.front());
+        QCOMPARE(out.x.back(), 10006.0);
+        QCOMPARE(out.y.back(), s.y.back());
+    }
+
+    void columnExtremesMatchBruteForce() {
+        // Independent check: per column (same mapping as the header's contract: pixel =
+        // floor((x-x0)*W/(x1-x0))), the decimated set must contain that column's min and max values.
+        const Series s = noisySeries(5000, 11);
+        const int pixels = 37;
+        const XYPoints out = decimateMinMax(s.x, s.y, 0.0, 4999.0, pixels);
+        for (int c = 0; c < pixels; ++c) {
+            double lo = INFINITY, hi = -INFINITY;
+            for (std::size_t i = 0; i < s.x.size(); ++i) {
+                const int col = std::min(pixels - 1, static_cast<int>(s.x[i] * pixels / 4999.0));
+                if (col != c) continue;
+                lo = std::min(lo, s.y[i]);
+                hi = std::max(hi, s.y[i]);
+            }
+            QVERIFY(std::find(out.y.begin(), out.y.end(), lo) != out.y.end());
+            QVERIFY(std::find(out.y.begin(), out.y.end(), hi) != out.y.end());
+        }
+    }
+
+    void viewDropsOutsideExceptEdgeNeighbours() {
+        const Series s = noisySeries(1000, 5);
+        const XYPoints out = decimateMinMax(s.x, s.y, 200.0, 300.0, 10);
+        QCOMPARE(out.x.front(), 199.0); // the one just left of the view
+        QCOMPARE(out.x.back(), 301.0);  // the one just right of the view
+        for (std::size_t i = 1; i + 1 < out.size(); ++i)
+            QVERIFY(out.x[i] >= 200.0 && out.x[i] <= 300.0);
+        QVERIFY(out.size() <= 4u * 10u + 2u);
+        // A view past the end keeps only the last point (the neighbour on the left).
+        const XYPoints past = decimateMinMax(s.x, s.y, 5000.0, 6000.0, 10);
+        QCOMPARE(past.size(), std::size_t(1));
+        QCOMPARE(past.x.front(), 999.0);
+    }
+
+    void fewPointsKeptAsIs() {
+        const std::vector<double> x{0, 1, 2, 3};
+        const std::vector<double> y{5, 1, 4, 2};
+        const XYPoints out = decimateMinMax(x, y, 0.0, 3.0, 1600);
+        QCOMPARE(out.x, x);
+        QCOMPARE(out.y, y);
+    }
+
+    void nanIsKeptAsGapMarker() {
+        Series s = noisySeries(1000, 9);
+        s.y[550] = std::nan(""); // interior of column 5 (x 500..599)
+        s.y[10] = INFINITY;
+        const XYPoints out = decimateMinMax(s.x, s.y, 0.0, 999.0, 10);
+        QVERIFY(containsPoint(out, 550.0, std::nan("")));
+        QVERIFY(containsPoint(out, 10.0, INFINITY));
+        QVERIFY(out.size() <= 4u * 10u + 2u);
+        // The column's finite min and max still survive next to the NaN.
+        double lo = INFINITY, hi = -INFINITY;
+        for (std::size_t i = 500; i < 600; ++i) {
+            if (std::isnan(s.y[i])) continue;
+            lo = std::min(lo, s.y[i]);
+            hi = std::max(hi, s.y[i]);
+        }
+        QVERIFY(std::find(out.y.begin(), out.y.end(), lo) != out.y.end());
+        QVERIFY(std::find(out.y.begin(), out.y.end(), hi) != out.y.end());
+        // All-NaN column: first and last are kept.
+        std::vector<double> x{0, 1, 2, 3}, y(4, std::nan(""));
+        const XYPoints allNaN = decimateMinMax(x, y, 0.0, 3.0, 1);
+        QCOMPARE(allNaN.size(), std::size_t(2));
+        QVERIFY(std::isnan(allNaN.y[0]) && std::isnan(allNaN.y[1]));
+    }
+
+    void degenerateInput() {
+        QCOMPARE(decimateMinMax({}, {}, 0.0, 1.0, 100).size(), std::size_t(0));
+        const Series s = noisySeries(100, 1);
+        // pixels <= 0 behaves as one column: first, min, max, last at most.
+        const XYPoints zero = decimateMinMax(s.x, s.y, 0.0, 99.0, 0);
+        QVERIFY(zero.size() >= 2u && zero.size() <= 4u);
+        const XYPoints negative = decimateMinMax(s.x, s.y, 0.0, 99.0, -5);
+        QCOMPARE(negative.x, zero.x);
+        // A reversed or zero-width view does not crash; non-finite view bounds give nothing.
+        QVERIFY(decimateMinMax(s.x, s.y, 99.0, 0.0, 10).size() > 0);
+        QVERIFY(decimateMinMax(s.x, s.y, 50.0, 50.0, 10).size() >= 1);
+        QCOMPARE(decimateMinMax(s.x, s.y, std::nan(""), 1.0, 10).size(), std::size_t(0));
+        // Mismatched lengths use the common prefix; a huge pixel count is bounded by n.
+        const XYPoints huge = decimateMinMax(s.x, std::span<const double>(s.y).first(50), 0.0, 99.0, 1 << 30);
+        QCOMPARE(huge.size(), std::size_t(50));
+    }
+
+    void duplicateXValues() {
+        // Non-decreasing x with repeats (several points per step) is fine.
+        const std::vector<double> x{0, 0, 0, 1, 1, 2};
+        const std::vector<double> y{1, 9, -3, 2, 2, 0};
+        const XYPoints out = decimateMinMax(x, y, 0.0, 2.0, 1);
+        QVERIFY(std::find(out.y.begin(), out.y.end(), 9.0) != out.y.end());
+        QVERIFY(std::find(out.y.begin(), out.y.end(), -3.0) != out.y.end());
+        QVERIFY(std::is_sorted(out.x.begin(), out.x.end()));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestDecimation)
+#include "test_decimation.moc"

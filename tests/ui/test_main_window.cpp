@@ -1,0 +1,288 @@
+// Tests the main window offscreen: drag-and-drop import, live smoothing, chart export, demo start, screenshot.
+#include "ui/chart_card.h"
+#include "ui/curves_view.h"
+#include "ui/import_report_panel.h"
+#include "ui/main_window.h"
+#include "ui/run_table_model.h"
+
+#include <QChart>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QLabel>
+#include <QLineSeries>
+#include <QMimeData>
+#include <QProcess>
+#include <QScrollArea>
+#include <QScrollBar>
+#include <QSettings>
+#include <QSlider>
+#include <QStandardPaths>
+#include <QSvgRenderer>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <set>
+
+using namespace runlens::ui;
+
+namespace {
+
+void writeFile(const QString& path, const QByteArray& text) {
+    QDir().mkpath(QFileInfo(path).path());
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(text);
+}
+
+// Two runs; alpha's loss is 1, 3, 2, 4, 3 so the smoothed values can be worked out by hand.
+void writeLogs(const QString& root) {
+    writeFile(root + "/alpha/metrics.csv",
+              "step,wall_time,loss\n0,1000,1\n10,1001,3\n20,1002,2\n30,1003,4\n40,1004,3\n");
+    writeFile(root + "/beta/metrics.csv",
+              "step,wall_time,loss\n0,2000,5\n10,2001,4\n20,2002,3\n30,2003,2\n40,2004,1\n");
+}
+
+void dropPaths(QWidget& target, const QStringList& paths, bool* enterAccepted) {
+    QMimeData mime;
+    QList<QUrl> urls;
+    for (const QString& path : paths)
+        urls << QUrl::fromLocalFile(path);
+    mime.setUrls(urls);
+    QDragEnterEvent enter(QPoint(50, 50), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&target, &enter);
+    *enterAccepted = enter.isAccepted();
+    QDropEvent drop(QPointF(50, 50), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&target, &drop);
+}
+
+ChartCard* cardFor(MainWindow& window, const QString& tag) {
+    for (ChartCard* card : window.curvesView()->cards()) {
+        if (card->tag() == tag)
+            return card;
+    }
+    return nullptr;
+}
+
+QLineSeries* seriesNamed(ChartCard* card, const QString& name) {
+    if (!card || !card->chart())
+        return nullptr;
+    for (QAbstractSeries* series : card->chart()->series()) {
+        if (series->name() == name)
+            return qobject_cast<QLineSeries*>(series);
+    }
+    return nullptr;
+}
+
+bool imageHasContent(const QImage& image) {
+    std::set<QRgb> colours;
+    for (int y = 0; y < image.height(); y += 3) {
+        for (int x = 0; x < image.width(); x += 3) {
+            colours.insert(image.pixel(x, y));
+            if (colours.size() > 8)
+                return true;
+        }
+    }
+    return false;
+}
+
+void resetAppState() {
+    QSettings().clear();
+    const QString data = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    // Test mode keeps this under ~/.qttest; never wipe a folder outside it.
+    if (data.contains(QLatin1String(".qttest")))
+        QDir(data).removeRecursively();
+}
+
+} // namespace
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void cleanupTestCase();
+    void emptyWindowShowsHint();
+    void dropImportsFiles();
+    void smoothingSliderChangesDrawnPoints();
+    void exportWritesImagesAndData();
+    void startsWithDemo();
+    void screenshotOptionWritesPicture();
+
+private:
+    QTemporaryDir m_dir;
+};
+
+void TestMainWindow::initTestCase() {
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName("RunlensTest");
+    QCoreApplication::setApplicationName("runlens-test-main-window");
+    QVERIFY(m_dir.isValid());
+    resetAppState();
+    writeLogs(m_dir.filePath("logs"));
+}
+
+void TestMainWindow::cleanupTestCase() { resetAppState(); }
+
+void TestMainWindow::emptyWindowShowsHint() {
+    MainWindow window;
+    window.show();
+    QVERIFY(window.curvesView()->showsEmptyState());
+    auto* hint = window.curvesView()->findChild<QLabel*>("curvesEmptyHint");
+    QVERIFY(hint);
+    QVERIFY(hint->text().contains("Drop log files or folders here"));
+}
+
+void TestMainWindow::dropImportsFiles() {
+    MainWindow window;
+    window.resize(1200, 800);
+    QVERIFY(window.createWorkspace(m_dir.filePath("drop.runlens")));
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+
+    // Text without URLs is not a drop we take.
+    QMimeData text;
+    text.setText("hello");
+    QDragEnterEvent refused(QPoint(50, 50), Qt::CopyAction, &text, Qt::LeftButton, Qt::NoModifier);
+    refused.ignore();
+    QApplication::sendEvent(&window, &refused);
+    QVERIFY(!refused.isAccepted());
+
+    bool accepted = false;
+    dropPaths(window, {m_dir.filePath("logs/alpha"), m_dir.filePath("logs/beta")}, &accepted);
+    QVERIFY(accepted);
+    QVERIFY(window.hasPendingWork());
+    QTRY_VERIFY_WITH_TIMEOUT(!window.hasPendingWork(), 60000);
+    QCOMPARE(window.runModel()->rowCount(), 2);
+    QCOMPARE(window.runModel()->index(0, 0).data().toString(), QString("alpha"));
+    QVERIFY(!window.curvesView()->showsEmptyState());
+    QTRY_VERIFY(cardFor(window, "loss") && cardFor(window, "loss")->isBuilt());
+}
+
+void TestMainWindow::smoothingSliderChangesDrawnPoints() {
+    MainWindow window;
+    window.resize(1200, 800);
+    QVERIFY(window.createWorkspace(m_dir.filePath("slider.runlens")));
+    window.importPaths({m_dir.filePath("logs/alpha")});
+    window.show();
+    QTRY_VERIFY_WITH_TIMEOUT(!window.hasPendingWork(), 60000);
+    QSlider* slider = window.curvesView()->smoothingSlider();
+    slider->setValue(0);
+    QTRY_VERIFY(seriesNamed(cardFor(window, "loss"), "alpha"));
+    QLineSeries* series = seriesNamed(cardFor(window, "loss"), "alpha");
+    QTRY_COMPARE(series->count(), 5);
+    QCOMPARE(series->at(1).y(), 3.0); // smoothing off: the logged values
+
+    slider->setValue(900); // weight 0.9
+    series = seriesNamed(cardFor(window, "loss"), "alpha");
+    QVERIFY(series);
+    QCOMPARE(series->count(), 5);
+    // TensorBoard EMA by hand, w = 0.9, y = 1, 3:
+    // last = 0.1*1 = 0.1, n = 1 -> 0.1/(1-0.9) = 1;  last = 0.9*0.1 + 0.1*3 = 0.39, n = 2 -> 0.39/(1-0.81) = 2.0526316
+    QCOMPARE(series->at(0).y(), 1.0);
+    QVERIFY(qAbs(series->at(1).y() - 0.39 / 0.19) < 1e-9);
+    QCOMPARE(window.curvesView()->display().smoothing, 0.9);
+}
+
+void TestMainWindow::exportWritesImagesAndData() {
+    MainWindow window;
+    window.resize(1200, 800);
+    QVERIFY(window.createWorkspace(m_dir.filePath("export.runlens")));
+    window.importPaths({m_dir.filePath("logs")});
+    window.show();
+    QTRY_VERIFY_WITH_TIMEOUT(!window.hasPendingWork(), 60000);
+    ChartCard* card = cardFor(window, "loss");
+    QVERIFY(card);
+
+    QString error;
+    const QString png = m_dir.filePath("out/loss.png");
+    QDir().mkpath(m_dir.filePath("out"));
+    QVERIFY2(card->exportImage(png, &error), qPrintable(error));
+    const QImage image(png);
+    QVERIFY(!image.isNull());
+    QVERIFY(imageHasContent(image));
+
+    const QString svg = m_dir.filePath("out/loss.svg");
+    QVERIFY2(card->exportImage(svg, &error), qPrintable(error));
+    QSvgRenderer renderer(svg);
+    QVERIFY(renderer.isValid());
+    QFile svgFile(svg);
+    QVERIFY(svgFile.open(QIODevice::ReadOnly));
+    QVERIFY(svgFile.readAll().contains("<svg"));
+
+    const QString longCsv = m_dir.filePath("out/loss.csv");
+    QVERIFY2(card->exportLongCsv(longCsv, &error), qPrintable(error));
+    QFile csv(longCsv);
+    QVERIFY(csv.open(QIODevice::ReadOnly | QIODevice::Text));
+    const QStringList lines = QString::fromUtf8(csv.readAll()).split('\n', Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 11); // header + 2 runs x 5 points
+    QCOMPARE(lines[0], QString("run,tag,step,wall_time,value"));
+    QCOMPARE(lines[1], QString("alpha,loss,0,1000,1"));
+
+    const QStringList tbFiles = card->exportTensorBoardCsv(m_dir.filePath("out/tb.csv"), &error);
+    QCOMPARE(tbFiles.size(), 2);
+    QFile tb(tbFiles.front());
+    QVERIFY(tb.open(QIODevice::ReadOnly | QIODevice::Text));
+    QCOMPARE(tb.readLine().trimmed(), QByteArray("Wall time,Step,Value"));
+    QCOMPARE(tb.readLine().trimmed(), QByteArray("1000,0,1"));
+
+    QStringList errors;
+    const QStringList all = window.curvesView()->exportAll(m_dir.filePath("all"), &errors);
+    QVERIFY2(errors.isEmpty(), qPrintable(errors.join('\n')));
+    QCOMPARE(all.size(), 3); // loss.png, loss.svg, loss.csv
+}
+
+void TestMainWindow::startsWithDemo() {
+    resetAppState();
+    MainWindow window;
+    window.resize(1400, 900);
+    window.show();
+    window.startWith({});
+    QTRY_VERIFY_WITH_TIMEOUT(!window.hasPendingWork(), 120000);
+    QCOMPARE(window.runModel()->rowCount(), 12);
+    QVERIFY(window.workspacePath().endsWith("demo.runlens"));
+    QVERIFY(window.runModel()->paramKeys().contains("lr"));
+    QVERIFY(window.runModel()->metricTags().contains("val/loss"));
+    QVERIFY(!window.curvesView()->cards().isEmpty());
+    QTRY_VERIFY(window.curvesView()->cards().front()->isBuilt());
+    // Cards build lazily: one scrolled into view gets drawn.
+    ChartCard* trainLoss = cardFor(window, "train/loss");
+    QVERIFY(trainLoss);
+    auto* scroll = window.curvesView()->findChild<QScrollArea*>();
+    QVERIFY(scroll);
+    scroll->ensureWidgetVisible(trainLoss);
+    QTRY_VERIFY(trainLoss->isBuilt());
+    QCOMPARE(cardFor(window, "train/loss")->chart()->series().size() >= 12, true);
+    scroll->verticalScrollBar()->setValue(0);
+    QTest::qWait(200);
+    window.grab().save("/tmp/runlens_main.png"); // for a human look (issue 3, item 7)
+
+    // A second start opens the same demo workspace (the last workspace) instead of importing again.
+    MainWindow again;
+    again.startWith({});
+    QVERIFY(!again.hasPendingWork());
+    QCOMPARE(again.workspacePath(), window.workspacePath());
+    QCOMPARE(again.runModel()->rowCount(), 12);
+}
+
+void TestMainWindow::screenshotOptionWritesPicture() {
+    QTemporaryDir home;
+    QVERIFY(home.isValid());
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("QT_QPA_PLATFORM", "offscreen");
+    env.insert("XDG_CONFIG_HOME", home.filePath("config"));
+    env.insert("XDG_DATA_HOME", home.filePath("data"));
+    QProcess process;
+    process.setProcessEnvironment(env);
+    const QString out = home.filePath("shot.png");
+    process.start(RUNLENS_BIN, {"--screenshot", out});
+    QVERIFY(process.waitForFinished(240000));
+    QCOMPARE(process.exitCode(), 0);
+    const QImage image(out);
+    QVERIFY(!image.isNull());
+    QCOMPARE(image.width(), 1400);
+    QVERIFY(imageHasContent(image));
+    QVERIFY(QFileInfo::exists(home.filePath("data/Runlens/Runlens/demo.runlens")));
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "test_main_window.moc"

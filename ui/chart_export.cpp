@@ -1,0 +1,420 @@
+// Builds curve charts with Qt Charts (axes, legend, faint raw lines) and renders them to PNG, SVG or PDF offscreen.
+#include "ui/chart_export.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QDateTimeAxis>
+#include <QFile>
+#include <QFileInfo>
+#include <QGraphicsScene>
+#include <QImage>
+#include <QLegend>
+#include <QLegendMarker>
+#include <QLineSeries>
+#include <QLogValueAxis>
+#include <QPainter>
+#include <QPageSize>
+#include <QPdfWriter>
+#include <QSvgGenerator>
+#include <QValueAxis>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <memory>
+#include <optional>
+#include <utility>
+#include <vector>
+
+namespace runlens::ui {
+
+namespace {
+
+constexpr qreal kExportPixelRatio = 2.0;
+constexpr int kRawAlpha = 64; // ~25% opacity: raw values stay visible without competing with the smoothed line
+constexpr int kMaxLegendRowsAtBottom = 8;
+
+struct Range {
+    double lo = 0;
+    double hi = 0;
+};
+
+bool drawable(double x, double y, bool logY) {
+    return std::isfinite(x) && std::isfinite(y) && (!logY || y > 0);
+}
+
+QList<QPointF> toPoints(const std::vector<double>& xs, const std::vector<double>& ys, bool logY) {
+    QList<QPointF> points;
+    const std::size_t n = std::min(xs.size(), ys.size());
+    points.reserve(static_cast<qsizetype>(n));
+    for (std::size_t i = 0; i < n; ++i)
+        if (drawable(xs[i], ys[i], logY)) points.append(QPointF(xs[i], ys[i]));
+    return points;
+}
+
+// Linear-interpolated percentile (numpy's default) of sorted values; q in [0, 1].
+double percentile(const std::vector<double>& sorted, double q) {
+    if (sorted.empty()) return 0;
+    const double pos = q * static_cast<double>(sorted.size() - 1);
+    const auto below = static_cast<std::size_t>(std::floor(pos));
+    const std::size_t above = std::min(below + 1, sorted.size() - 1);
+    return sorted[below] + (pos - static_cast<double>(below)) * (sorted[above] - sorted[below]);
+}
+
+// A step of 1, 2, 2.5 or 5 times a power of ten close to span / targetTicks, so tick labels are round numbers.
+double niceStep(double span, int targetTicks) {
+    const double raw = span / std::max(targetTicks, 1);
+    if (!(raw > 0) || !std::isfinite(raw)) return 1;
+    const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+    for (const double factor : {1.0, 2.0, 2.5, 5.0, 10.0})
+        if (factor * magnitude >= raw) return factor * magnitude;
+    return 10 * magnitude;
+}
+
+// Enough decimals to print every multiple of step exactly ("%.2f" for 0.25).
+QString labelFormatFor(double step) {
+    int decimals = 0;
+    double scaled = step;
+    while (decimals < 12 && std::abs(scaled - std::round(scaled)) > 1e-9 * std::max(1.0, std::abs(scaled))) {
+        scaled *= 10;
+        ++decimals;
+    }
+    return QStringLiteral("%.%1f").arg(decimals);
+}
+
+// Widens an empty or zero-width range so an axis can show it.
+Range widened(Range range) {
+    if (range.hi > range.lo) return range;
+    const double pad = std::max(std::abs(range.lo) * 0.1, 0.5);
+    return {range.lo - pad, range.hi + pad};
+}
+
+std::optional<Range> xRangeOf(const CurveChartSpec& spec) {
+    double lo = INFINITY, hi = -INFINITY;
+    const auto scan = [&](const std::vector<double>& xs) {
+        for (const double x : xs) {
+            if (!std::isfinite(x)) continue;
+            lo = std::min(lo, x);
+            hi = std::max(hi, x);
+        }
+    };
+    for (const auto& line : spec.lines) {
+        scan(line.rawX);
+        scan(line.smoothX);
+    }
+    if (lo > hi) return std::nullopt;
+    return Range{lo, hi};
+}
+
+// y values the range is computed from: smoothed only for the robust range (spikes of the raw line are what
+// it ignores), all drawn values otherwise. Log axes work on log10 of the positive values.
+std::vector<double> yValuesForRange(const CurveChartSpec& spec) {
+    std::vector<double> values;
+    const auto collect = [&](const std::vector<double>& xs, const std::vector<double>& ys) {
+        const std::size_t n = std::min(xs.size(), ys.size());
+        for (std::size_t i = 0; i < n; ++i)
+            if (drawable(xs[i], ys[i], spec.logY)) values.push_back(spec.logY ? std::log10(ys[i]) : ys[i]);
+    };
+    for (const auto& line : spec.lines) {
+        collect(line.smoothX, line.smoothY);
+        if (!spec.robustYRange) collect(line.rawX, line.rawY);
+    }
+    return values;
+}
+
+// The y range in axis units (log10 for a log axis): full range with 5% margin, or the 5th-95th percentile
+// band with 10% margin when robust.
+std::optional<Range> yRangeOf(const CurveChartSpec& spec) {
+    std::vector<double> values = yValuesForRange(spec);
+    if (values.empty()) return std::nullopt;
+    std::sort(values.begin(), values.end());
+    Range range{values.front(), values.back()};
+    double margin = 0.05;
+    if (spec.robustYRange) {
+        range = {percentile(values, 0.05), percentile(values, 0.95)};
+        margin = 0.10;
+    }
+    const double span = range.hi - range.lo;
+    if (span > 0) range = {range.lo - margin * span, range.hi + margin * span};
+    return spec.logY ? range : widened(range);
+}
+
+QAbstractAxis* makeLinearAxis(const Range& range, int targetTicks) {
+    auto* axis = new QValueAxis;
+    axis->setRange(range.lo, range.hi);
+    const double step = niceStep(range.hi - range.lo, targetTicks);
+    axis->setTickType(QValueAxis::TicksDynamic);
+    axis->setTickAnchor(0.0);
+    axis->setTickInterval(step);
+    axis->setLabelFormat(labelFormatFor(step));
+    axis->setMinorTickCount(0);
+    return axis;
+}
+
+QAbstractAxis* makeLogAxis(Range log10Range) {
+    // Snap outward to whole decades: a log axis labels powers of ten only, and a range without one
+    // inside would have no labels at all.
+    const double lo = std::floor(log10Range.lo);
+    double hi = std::ceil(log10Range.hi);
+    if (hi <= lo) hi = lo + 1;
+    auto* axis = new QLogValueAxis;
+    axis->setBase(10.0);
+    axis->setLabelFormat(QStringLiteral("%g"));
+    // A hair beyond the decades: log10(pow(10, -1)) rounds to just above -1, which would drop that label.
+    axis->setRange(std::pow(10.0, lo) * (1 - 1e-9), std::pow(10.0, hi) * (1 + 1e-9));
+    axis->setMinorTickCount(8); // gridlines at 2..9 times each power of ten
+    return axis;
+}
+
+QAbstractAxis* makeWallTimeAxis(const Range& seconds) {
+    auto* axis = new QDateTimeAxis;
+    const Range range = widened(seconds);
+    axis->setRange(QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(range.lo * 1000.0)),
+                   QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(range.hi * 1000.0)));
+    const double span = range.hi - range.lo;
+    if (span < 2 * 86400.0) axis->setFormat(QStringLiteral("HH:mm"));
+    else if (span < 300 * 86400.0) axis->setFormat(QStringLiteral("MMM d HH:mm"));
+    else axis->setFormat(QStringLiteral("yyyy-MM-dd"));
+    axis->setTickCount(6);
+    return axis;
+}
+
+QLineSeries* addLine(QChart* chart, QAbstractAxis* xAxis, QAbstractAxis* yAxis, const QString& name,
+                     QList<QPointF> points, const QPen& pen, bool inLegend) {
+    auto* series = new QLineSeries;
+    series->setName(name);
+    series->setPen(pen);
+    series->replace(points); // one call: the chart lays the series out once
+    chart->addSeries(series);
+    series->attachAxis(xAxis);
+    series->attachAxis(yAxis);
+    if (!inLegend)
+        for (QLegendMarker* marker : chart->legend()->markers(series)) marker->setVisible(false);
+    return series;
+}
+
+// Wall-clock x values are seconds; QDateTimeAxis wants milliseconds.
+QList<QPointF> scaledX(QList<QPointF> points, double factor) {
+    if (factor == 1.0) return points;
+    for (QPointF& p : points) p.setX(p.x() * factor);
+    return points;
+}
+
+void styleChart(QChart* chart, const CurveChartSpec& spec) {
+    chart->setAnimationOptions(QChart::NoAnimation);
+    chart->setBackgroundRoundness(0);
+    chart->setBackgroundBrush(Qt::white);
+    chart->setMargins(QMargins(10, 6, 24, 6)); // room on the right for the last x label
+    chart->setTitle(spec.title);
+    QFont titleFont = chart->titleFont();
+    titleFont.setPointSizeF(std::max(11.0, titleFont.pointSizeF() * 1.25));
+    titleFont.setBold(true);
+    chart->setTitleFont(titleFont);
+
+    QLegend* legend = chart->legend();
+    legend->setVisible(true);
+    legend->setShowToolTips(true);
+    // A bottom legend is one row that elides names; many runs read better stacked on the right.
+    int visibleEntries = 0;
+    for (const auto& line : spec.lines) visibleEntries += line.smoothX.empty() ? 0 : 1;
+    legend->setAlignment(visibleEntries > kMaxLegendRowsAtBottom ? Qt::AlignRight : Qt::AlignBottom);
+}
+
+} // namespace
+
+QChart* buildCurveChart(const CurveChartSpec& spec) {
+    auto* chart = new QChart;
+    styleChart(chart, spec);
+
+    const Range xRange = xRangeOf(spec).value_or(Range{0, 1});
+    const double xScale = spec.xIsWallTime ? 1000.0 : 1.0;
+    QAbstractAxis* xAxis = spec.xIsWallTime ? makeWallTimeAxis(xRange) : makeLinearAxis(widened(xRange), 8);
+    const Range yRange = yRangeOf(spec).value_or(Range{0, 1});
+    QAbstractAxis* yAxis = spec.logY ? makeLogAxis(yRange) : makeLinearAxis(yRange, 6);
+    xAxis->setTitleText(spec.xLabel);
+    yAxis->setTitleText(spec.yLabel);
+    chart->addAxis(xAxis, Qt::AlignBottom);
+    chart->addAxis(yAxis, Qt::AlignLeft);
+
+    // Raw lines first so every smoothed line is drawn on top of all of them.
+    for (const auto& line : spec.lines) {
+        if (line.rawX.empty()) continue;
+        QColor faint = line.color;
+        faint.setAlpha(kRawAlpha);
+        QPen pen(faint);
+        pen.setWidthF(1.0);
+        addLine(chart, xAxis, yAxis, line.runName + QStringLiteral(" (raw)"),
+                scaledX(toPoints(line.rawX, line.rawY, spec.logY), xScale), pen, false);
+    }
+    for (const auto& line : spec.lines) {
+        if (line.smoothX.empty()) continue;
+        QPen pen(line.color);
+        pen.setWidthF(2.0);
+        pen.setCapStyle(Qt::RoundCap);
+        pen.setJoinStyle(Qt::RoundJoin);
+        addLine(chart, xAxis, yAxis, line.runName, scaledX(toPoints(line.smoothX, line.smoothY, spec.logY), xScale),
+                pen, true);
+    }
+    return chart;
+}
+
+namespace {
+
+// Puts a chart into a scene at the requested size for rendering and restores it afterwards: a chart the
+// GUI shows keeps its own scene and geometry, a free chart gets a temporary scene it is taken back from.
+class RenderSetup {
+public:
+    RenderSetup(QChart* chart, const QSize& size) : m_chart(chart), m_oldGeometry(chart->geometry()) {
+        if (!chart->scene()) {
+            m_ownScene = std::make_unique<QGraphicsScene>();
+            m_ownScene->addItem(chart);
+            chart->setPos(0, 0);
+        }
+        chart->resize(QSizeF(size));
+        // The chart lays out axes and legend from posted layout requests; run them before painting.
+        QCoreApplication::sendPostedEvents();
+        QCoreApplication::processEvents();
+    }
+    ~RenderSetup() {
+        if (m_ownScene) {
+            m_ownScene->removeItem(m_chart); // the caller keeps ownership of the chart
+            return;
+        }
+        m_chart->setGeometry(m_oldGeometry);
+    }
+    RenderSetup(const RenderSetup&) = delete;
+    RenderSetup& operator=(const RenderSetup&) = delete;
+
+    void render(QPainter& painter, const QRectF& target) const {
+        m_chart->scene()->render(&painter, target, m_chart->sceneBoundingRect(), Qt::IgnoreAspectRatio);
+    }
+
+private:
+    QChart* m_chart;
+    QRectF m_oldGeometry;
+    std::unique_ptr<QGraphicsScene> m_ownScene;
+};
+
+// Qt Charts draws a solid line series one segment at a time, which SVG and PDF record as one element per
+// segment (a decimated curve would still take ~100 bytes per point); any other pen style is drawn as one
+// path. A custom dash far longer than any chart looks solid and keeps vector files compact.
+class PathDrawnLines {
+public:
+    explicit PathDrawnLines(QChart* chart) {
+        for (QAbstractSeries* series : chart->series()) {
+            auto* line = qobject_cast<QLineSeries*>(series);
+            if (!line || line->pen().style() != Qt::SolidLine) continue;
+            m_saved.emplace_back(line, line->pen());
+            QPen pen = line->pen();
+            pen.setDashPattern({1e6, 1.0});
+            line->setPen(pen);
+        }
+    }
+    ~PathDrawnLines() {
+        for (auto& [line, pen] : m_saved) line->setPen(pen);
+    }
+    PathDrawnLines(const PathDrawnLines&) = delete;
+    PathDrawnLines& operator=(const PathDrawnLines&) = delete;
+
+private:
+    std::vector<std::pair<QLineSeries*, QPen>> m_saved;
+};
+
+void setupPainter(QPainter& painter) {
+    painter.setRenderHint(QPainter::Antialiasing, true);
+    painter.setRenderHint(QPainter::TextAntialiasing, true);
+}
+
+bool fail(QString* error, const QString& message) {
+    if (error) *error = message;
+    return false;
+}
+
+bool openForWriting(QFile& file, QString* error) {
+    if (file.open(QIODevice::WriteOnly | QIODevice::Truncate)) return true;
+    return fail(error, QStringLiteral("cannot write %1: %2").arg(file.fileName(), file.errorString()));
+}
+
+bool writePng(const RenderSetup& setup, const QSize& size, const QString& path, QString* error) {
+    QImage image(size * kExportPixelRatio, QImage::Format_ARGB32_Premultiplied);
+    if (image.isNull()) return fail(error, QStringLiteral("cannot allocate a %1x%2 image").arg(size.width()).arg(size.height()));
+    image.setDevicePixelRatio(kExportPixelRatio);
+    image.setDotsPerMeterX(qRound(96.0 / 0.0254 * kExportPixelRatio));
+    image.setDotsPerMeterY(qRound(96.0 / 0.0254 * kExportPixelRatio));
+    image.fill(Qt::white);
+    {
+        QPainter painter(&image);
+        setupPainter(painter);
+        setup.render(painter, QRectF(QPointF(0, 0), QSizeF(size)));
+    }
+    QFile file(path);
+    if (!openForWriting(file, error)) return false;
+    if (!image.save(&file, "PNG")) return fail(error, QStringLiteral("cannot write %1: PNG encoding failed").arg(path));
+    return true;
+}
+
+bool writeSvg(const RenderSetup& setup, const QSize& size, const QString& title, const QString& path,
+              QString* error) {
+    QFile file(path);
+    if (!openForWriting(file, error)) return false;
+    QSvgGenerator generator;
+    generator.setOutputDevice(&file);
+    generator.setSize(size);
+    generator.setViewBox(QRect(QPoint(0, 0), size));
+    generator.setResolution(96);
+    generator.setTitle(title);
+    generator.setDescription(QStringLiteral("Chart exported by Runlens"));
+    QPainter painter;
+    if (!painter.begin(&generator)) return fail(error, QStringLiteral("cannot write %1: SVG output failed").arg(path));
+    setupPainter(painter);
+    setup.render(painter, QRectF(QPointF(0, 0), QSizeF(size)));
+    painter.end();
+    return true;
+}
+
+bool writePdf(const RenderSetup& setup, const QSize& size, const QString& title, const QString& path,
+              QString* error) {
+    QFile file(path);
+    if (!openForWriting(file, error)) return false;
+    QPdfWriter writer(&file);
+    // One page exactly the chart's size, at 96 dpi so a logical pixel is a screen pixel and fonts keep size.
+    constexpr double kDpi = 96.0;
+    writer.setResolution(static_cast<int>(kDpi));
+    writer.setPageSize(QPageSize(QSizeF(size) * (72.0 / kDpi), QPageSize::Point));
+    writer.setPageMargins(QMarginsF(0, 0, 0, 0));
+    writer.setTitle(title);
+    writer.setCreator(QStringLiteral("Runlens"));
+    QPainter painter;
+    if (!painter.begin(&writer)) return fail(error, QStringLiteral("cannot write %1: PDF output failed").arg(path));
+    setupPainter(painter);
+    setup.render(painter, QRectF(0, 0, writer.width(), writer.height()));
+    painter.end();
+    return true;
+}
+
+} // namespace
+
+bool exportChart(QChart* chart, const QSize& size, const QString& path, QString* error) {
+    if (!chart) return fail(error, QStringLiteral("no chart to export"));
+    if (size.width() < 1 || size.height() < 1) return fail(error, QStringLiteral("chart size must be positive"));
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    if (suffix != QLatin1String("png") && suffix != QLatin1String("svg") && suffix != QLatin1String("pdf"))
+        return fail(error, QStringLiteral("cannot write %1: unknown image format (use .png, .svg or .pdf)").arg(path));
+
+    const RenderSetup setup(chart, size);
+    if (suffix == QLatin1String("png")) return writePng(setup, size, path, error);
+    const PathDrawnLines compactLines(chart);
+    if (suffix == QLatin1String("svg")) return writeSvg(setup, size, chart->title(), path, error);
+    return writePdf(setup, size, chart->title(), path, error);
+}
+
+QColor runColor(int index) {
+    // Tableau 10: distinct hues that stay apart for the common forms of colour blindness.
+    static constexpr std::array<QRgb, 10> kPalette = {0x4E79A7, 0xF28E2B, 0xE15759, 0x76B7B2, 0x59A14F,
+                                                      0xEDC948, 0xB07AA1, 0xFF9DA7, 0x9C755F, 0xBAB0AC};
+    const auto n = static_cast<int>(kPalette.size());
+    const int slot = ((index % n) + n) % n;
+    return QColor::fromRgb(kPalette[static_cast<std::size_t>(slot)]);
+}
+
+} // namespace runlens::ui

@@ -1,0 +1,103 @@
+// The Curves tab: a toolbar of display choices over a lazily drawn, scrollable grid of chart cards.
+#pragma once
+
+#include "core/model/series.h"
+#include "ui/settings.h"
+
+#include <QList>
+#include <QRegularExpression>
+#include <QWidget>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QGridLayout;
+class QLabel;
+class QLineEdit;
+class QScrollArea;
+class QSlider;
+class QStackedWidget;
+
+namespace runlens {
+class Workspace;
+}
+
+namespace runlens::ui {
+
+class ChartCard;
+struct CardRun;
+class RunTableModel;
+
+class CurvesView : public QWidget {
+    Q_OBJECT
+public:
+    static constexpr int kSliderSteps = 999; // slider value / 1000 = smoothing weight
+
+    CurvesView(RunTableModel* runs, QWidget* parent = nullptr);
+
+    // The workspace to read points from (GUI-thread connection, not owned); nullptr shows the empty state.
+    void setWorkspace(Workspace* workspace);
+    // The workspace's data changed (an import finished): drops cached points and redraws.
+    void reload();
+
+    CurveDisplay display() const { return m_display; }
+    void setDisplay(const CurveDisplay& display);
+    QList<ChartCard*> cards() const { return m_cards; }
+    QSlider* smoothingSlider() const { return m_slider; }
+    QLineEdit* tagFilter() const { return m_tagFilter; }
+    bool showsEmptyState() const;
+
+    // Writes every card (PNG and SVG) and its long-form data CSV into dir; returns files written.
+    QStringList exportAll(const QString& dir, QStringList* errors);
+
+signals:
+    void displayChanged(const CurveDisplay& display);
+
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+    void showEvent(QShowEvent* event) override;
+
+private:
+    QWidget* buildToolbar();
+    void rebuildCards();
+    void relayoutCards();
+    void scheduleVisibleRefresh();
+    void refreshVisibleCards();
+    void onDisplayEdited();
+    void onVisibilityChanged();
+    void updateEmptyState();
+    std::vector<CardRun> runsForTag(const QString& tag);
+    int columnsForWidth() const;
+
+    RunTableModel* m_runs;
+    Workspace* m_workspace = nullptr;
+    CurveDisplay m_display;
+    std::map<std::pair<std::int64_t, std::string>, std::shared_ptr<const SeriesData>> m_cache;
+    QList<ChartCard*> m_cards;
+    int m_columns = 0;
+    bool m_refreshScheduled = false;
+    bool m_updatingControls = false;
+
+    QSlider* m_slider;
+    QDoubleSpinBox* m_spin;
+    QComboBox* m_smoother;
+    QComboBox* m_xAxis;
+    QCheckBox* m_logY;
+    QCheckBox* m_robustY;
+    QCheckBox* m_showRaw;
+    QLineEdit* m_tagFilter;
+    QStackedWidget* m_stack;
+    QLabel* m_emptyLabel;
+    QScrollArea* m_scroll;
+    QWidget* m_grid;
+    QGridLayout* m_gridLayout;
+};
+
+} // namespace runlens::ui

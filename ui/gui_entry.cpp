@@ -1,0 +1,93 @@
+// runGui: the QApplication, the command line of the desktop app, and the hidden --screenshot mode.
+#include "ui/gui_entry.h"
+
+#include "ui/main_window.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QElapsedTimer>
+#include <QIcon>
+#include <QImage>
+#include <QPixmap>
+#include <QTimer>
+
+#include <cstdio>
+
+namespace runlens::ui {
+namespace {
+
+constexpr int kScreenshotWidth = 1400;
+constexpr int kScreenshotHeight = 900;
+constexpr int kScreenshotTimeoutMs = 120000;
+
+// Waits until imports are done and the visible cards have drawn, then saves a grab of the window and quits.
+class ScreenshotTaker : public QObject {
+public:
+    ScreenshotTaker(MainWindow& window, QString path) : QObject(&window), m_window(window), m_path(std::move(path)) {
+        m_clock.start();
+        connect(&m_poll, &QTimer::timeout, this, &ScreenshotTaker::poll);
+        m_poll.start(100);
+    }
+
+private:
+    void poll() {
+        m_idlePolls = m_window.hasPendingWork() ? 0 : m_idlePolls + 1;
+        const bool timedOut = m_clock.elapsed() > kScreenshotTimeoutMs;
+        if (m_idlePolls < 8 && !timedOut) // ~800 ms of idleness lets the lazy cards build and paint
+            return;
+        m_poll.stop();
+        const bool saved = m_window.grab().save(m_path);
+        if (!saved)
+            std::fprintf(stderr, "runlens: cannot write screenshot %s\n", qPrintable(m_path));
+        else if (timedOut)
+            std::fprintf(stderr, "runlens: screenshot taken after a %d s timeout\n", kScreenshotTimeoutMs / 1000);
+        QApplication::exit(saved ? 0 : 1);
+    }
+
+    MainWindow& m_window;
+    QString m_path;
+    QTimer m_poll;
+    QElapsedTimer m_clock;
+    int m_idlePolls = 0;
+};
+
+} // namespace
+
+int runGui(int argc, char** argv) {
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("Runlens"));
+    QApplication::setOrganizationDomain(QStringLiteral("runlens.io"));
+    QApplication::setApplicationName(QStringLiteral("Runlens"));
+    QApplication::setApplicationDisplayName(QStringLiteral("Runlens"));
+#ifdef RUNLENS_VERSION
+    QApplication::setApplicationVersion(QStringLiteral(RUNLENS_VERSION));
+#endif
+    QApplication::setDesktopFileName(QStringLiteral("runlens"));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/runlens/icons/runlens.svg")));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Explore machine-learning experiment logs."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(QStringLiteral("paths"),
+                                 QStringLiteral("A workspace (*.runlens) to open, or log files/folders to import."),
+                                 QStringLiteral("[PATH...]"));
+    QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                  QStringLiteral("Save a picture of the loaded window to FILE and exit."),
+                                  QStringLiteral("FILE"));
+    screenshot.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(screenshot);
+    parser.process(app);
+
+    MainWindow window;
+    const QString screenshotPath = parser.value(screenshot);
+    if (!screenshotPath.isEmpty())
+        window.resize(kScreenshotWidth, kScreenshotHeight);
+    window.show();
+    window.startWith(parser.positionalArguments());
+    if (!screenshotPath.isEmpty())
+        new ScreenshotTaker(window, screenshotPath); // owned by the window
+    return QApplication::exec();
+}
+
+} // namespace runlens::ui

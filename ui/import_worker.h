@@ -1,0 +1,48 @@
+// Runs an import off the GUI thread on its own workspace connection, with progress and cancel.
+#pragma once
+
+#include "core/io/importer.h"
+
+#include <QFutureWatcher>
+#include <QObject>
+#include <QString>
+#include <QStringList>
+
+#include <atomic>
+#include <memory>
+
+namespace runlens::ui {
+
+// What one background import produced; error is set when the workspace could not be written at all.
+struct ImportOutcome {
+    ImportSummary summary;
+    QString error;
+};
+
+class ImportWorker : public QObject {
+    Q_OBJECT
+public:
+    explicit ImportWorker(QObject* parent = nullptr);
+    ~ImportWorker() override; // cancels and waits, so the worker never outlives the window
+
+    // Starts importing paths into the workspace file; false when an import is already running.
+    bool start(const QStringList& paths, const QString& workspacePath);
+    void cancel();
+    // True from start() until finished() has been delivered (the future may end a little earlier).
+    bool isRunning() const { return m_running; }
+    const ImportOutcome& outcome() const { return m_outcome; } // valid after finished()
+
+signals:
+    void progress(qint64 filesDone, qint64 filesTotal, qint64 bytesDone, qint64 bytesTotal, const QString& file);
+    void finished();
+
+private:
+    void onFinished();
+
+    std::shared_ptr<std::atomic<bool>> m_cancel;
+    QFutureWatcher<ImportOutcome> m_watcher;
+    ImportOutcome m_outcome;
+    bool m_running = false;
+};
+
+} // namespace runlens::ui

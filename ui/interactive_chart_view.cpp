@@ -1,0 +1,139 @@
+// Mouse interaction for curve charts; every zoom or pan ends in viewChanged so the card re-decimates.
+#include "ui/interactive_chart_view.h"
+
+#include <QGraphicsLineItem>
+#include <QMouseEvent>
+#include <QPen>
+#include <QToolTip>
+#include <QWheelEvent>
+
+#include <cmath>
+
+namespace runlens::ui {
+
+InteractiveChartView::InteractiveChartView(QWidget* parent) : QChartView(parent) {
+    setRubberBand(QChartView::RectangleRubberBand);
+    setRenderHint(QPainter::Antialiasing);
+    setMouseTracking(true);
+    setFrameShape(QFrame::NoFrame);
+}
+
+void InteractiveChartView::replaceChart(QChart* chart) {
+    QChart* old = this->chart();
+    m_crosshair = nullptr; // belonged to the old chart
+    setChart(chart);
+    delete old;
+}
+
+void InteractiveChartView::wheelEvent(QWheelEvent* event) {
+    const QRectF area = chart()->plotArea();
+    const QPointF pos = event->position();
+    if (!area.contains(pos) || event->angleDelta().y() == 0) {
+        QChartView::wheelEvent(event);
+        return;
+    }
+    // Zoom about the cursor: the point under it stays put.
+    const double factor = std::pow(0.85, event->angleDelta().y() / 120.0);
+    const QPointF anchor = pos;
+    QRectF zoomed(anchor.x() - (anchor.x() - area.left()) * factor, anchor.y() - (anchor.y() - area.top()) * factor,
+                  area.width() * factor, area.height() * factor);
+    if (event->modifiers() & Qt::ControlModifier) // Ctrl+wheel zooms x only
+        zoomed = QRectF(zoomed.left(), area.top(), zoomed.width(), area.height());
+    chart()->zoomIn(zoomed);
+    event->accept();
+    emit viewChanged();
+}
+
+void InteractiveChartView::mousePressEvent(QMouseEvent* event) {
+    if (event->button() == Qt::MiddleButton || event->button() == Qt::RightButton) {
+        m_panning = true;
+        m_lastPan = event->pos();
+        setCursor(Qt::ClosedHandCursor);
+        event->accept();
+        return;
+    }
+    hideCrosshair();
+    QChartView::mousePressEvent(event);
+}
+
+void InteractiveChartView::mouseMoveEvent(QMouseEvent* event) {
+    if (m_panning) {
+        const QPoint delta = event->pos() - m_lastPan;
+        m_lastPan = event->pos();
+        chart()->scroll(-delta.x(), delta.y());
+        event->accept();
+        return;
+    }
+    QChartView::mouseMoveEvent(event);
+    if (event->buttons() == Qt::NoButton)
+        updateCrosshair(event->pos(), event->globalPosition().toPoint());
+}
+
+void InteractiveChartView::mouseReleaseEvent(QMouseEvent* event) {
+    if (m_panning && (event->button() == Qt::MiddleButton || event->button() == Qt::RightButton)) {
+        m_panning = false;
+        unsetCursor();
+        event->accept();
+        emit viewChanged();
+        return;
+    }
+    const bool rubberBandZoom = event->button() == Qt::LeftButton;
+    QChartView::mouseReleaseEvent(event);
+    if (rubberBandZoom)
+        emit viewChanged();
+}
+
+void InteractiveChartView::mouseDoubleClickEvent(QMouseEvent* event) {
+    if (event->button() == Qt::LeftButton) {
+        event->accept();
+        emit resetRequested();
+        return;
+    }
+    QChartView::mouseDoubleClickEvent(event);
+}
+
+void InteractiveChartView::resizeEvent(QResizeEvent* event) {
+    QChartView::resizeEvent(event);
+    hideCrosshair();
+    emit resized();
+}
+
+void InteractiveChartView::leaveEvent(QEvent* event) {
+    hideCrosshair();
+    QChartView::leaveEvent(event);
+}
+
+void InteractiveChartView::updateCrosshair(const QPoint& pos, const QPoint& globalPos) {
+    QChart* current = chart();
+    const QRectF area = current->plotArea();
+    const QPointF at = current->mapFromScene(mapToScene(pos));
+    if (!area.contains(at) || current->series().isEmpty()) {
+        hideCrosshair();
+        return;
+    }
+    if (!m_crosshair) {
+        m_crosshair = new QGraphicsLineItem(current);
+        QPen pen(palette().color(QPalette::Text));
+        pen.setStyle(Qt::DashLine);
+        pen.setCosmetic(true);
+        m_crosshair->setPen(pen);
+        m_crosshair->setZValue(1000);
+    }
+    m_crosshair->setLine(at.x(), area.top(), at.x(), area.bottom());
+    m_crosshair->show();
+    if (!m_tooltip)
+        return;
+    const QString text = m_tooltip(current->mapToValue(at));
+    if (text.isEmpty())
+        QToolTip::hideText();
+    else
+        QToolTip::showText(globalPos + QPoint(16, 12), text, this);
+}
+
+void InteractiveChartView::hideCrosshair() {
+    if (m_crosshair)
+        m_crosshair->hide();
+    QToolTip::hideText();
+}
+
+} // namespace runlens::ui

@@ -1,0 +1,50 @@
+// Chart view with rubber-band and wheel zoom, right/middle-button pan, double-click reset and a crosshair tooltip.
+#pragma once
+
+#include <QChartView>
+#include <QPointF>
+#include <QString>
+
+#include <functional>
+
+class QGraphicsLineItem;
+
+namespace runlens::ui {
+
+class InteractiveChartView : public QChartView {
+    Q_OBJECT
+public:
+    // Given a point in chart (axis) coordinates, returns the tooltip's rich text, empty for none.
+    using TooltipProvider = std::function<QString(const QPointF& value)>;
+
+    explicit InteractiveChartView(QWidget* parent = nullptr);
+
+    void setTooltipProvider(TooltipProvider provider) { m_tooltip = std::move(provider); }
+    // Replaces the chart, deleting the previous one (QChartView only releases it).
+    void replaceChart(QChart* chart);
+
+signals:
+    void viewChanged();     // the user zoomed or panned: the axis ranges changed
+    void resetRequested();  // double-click: back to the full range
+    void resized();         // the plot width changed, so decimation should be redone
+
+protected:
+    void wheelEvent(QWheelEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void mouseDoubleClickEvent(QMouseEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+    void leaveEvent(QEvent* event) override;
+
+private:
+    void updateCrosshair(const QPoint& pos, const QPoint& globalPos);
+    void hideCrosshair();
+
+    TooltipProvider m_tooltip;
+    QGraphicsLineItem* m_crosshair = nullptr; // owned by the chart's scene item tree
+    bool m_panning = false;
+    QPoint m_lastPan;
+};
+
+} // namespace runlens::ui

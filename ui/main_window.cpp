@@ -1,0 +1,612 @@
+// Wires the main window: workspace lifetime, menus and shortcuts, drag-and-drop, background imports.
+#include "ui/main_window.h"
+
+#include "core/io/demo_experiment.h"
+#include "core/store/workspace.h"
+#include "ui/curves_view.h"
+#include "ui/import_report_panel.h"
+#include "ui/import_worker.h"
+#include "ui/run_filter.h"
+#include "ui/run_table_model.h"
+#include "ui/settings.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDateTime>
+#include <QDir>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSplitter>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTableView>
+#include <QTableWidget>
+#include <QTabWidget>
+#include <QVBoxLayout>
+
+#include <sqlite3.h>
+
+#include <exception>
+
+// The qrc lives in the static runlens_ui library, whose resource initialiser the linker would drop.
+static void initRunlensResources() { Q_INIT_RESOURCE(resources); }
+
+namespace runlens::ui {
+namespace {
+
+QStringList localPaths(const QMimeData* mime) {
+    QStringList paths;
+    if (!mime || !mime->hasUrls())
+        return paths;
+    for (const QUrl& url : mime->urls()) {
+        if (url.isLocalFile())
+            paths << url.toLocalFile();
+    }
+    return paths;
+}
+
+// A workspace is a *.runlens file or any SQLite database; everything else given on the command line is a log.
+bool looksLikeWorkspace(const QString& path) {
+    const QFileInfo info(path);
+    if (!info.isFile())
+        return false;
+    if (info.suffix().compare(QLatin1String("runlens"), Qt::CaseInsensitive) == 0)
+        return true;
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) && file.read(16) == QByteArray("SQLite format 3\0", 16);
+}
+
+QString temporaryWorkspacePath() {
+    const QString stamp = QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-hhmmss-zzz"));
+    return QDir::temp().filePath(QStringLiteral("runlens-%1-%2.runlens").arg(stamp).arg(QApplication::applicationPid()));
+}
+
+} // namespace
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent), m_runModel(new RunTableModel(this)), m_runProxy(new RunFilterProxy(m_runModel, this)),
+      m_runTable(new QTableView), m_filter(new QLineEdit), m_tabs(new QTabWidget), m_curves(new CurvesView(m_runModel)),
+      m_report(new ImportReportPanel), m_splitter(new QSplitter(Qt::Horizontal)), m_worker(new ImportWorker(this)),
+      m_statusLabel(new QLabel), m_progress(new QProgressBar), m_cancel(new QPushButton(tr("Cancel"))) {
+    initRunlensResources();
+    setObjectName(QStringLiteral("mainWindow"));
+    setWindowTitle(tr("Runlens"));
+    setWindowIcon(QIcon(QStringLiteral(":/runlens/icons/runlens.svg")));
+    setAcceptDrops(true);
+
+    m_tabs->setDocumentMode(true);
+    m_tabs->addTab(m_curves, tr("Curves"));
+    m_splitter->addWidget(buildRunPanel());
+    m_splitter->addWidget(m_tabs);
+    m_splitter->setStretchFactor(0, 0);
+    m_splitter->setStretchFactor(1, 1);
+    m_splitter->setSizes({380, 1000});
+    m_splitter->setChildrenCollapsible(false);
+
+    auto* central = new QWidget;
+    auto* layout = new QVBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(m_splitter, 1);
+    layout->addWidget(m_report);
+    m_report->table()->setMaximumHeight(180);
+    setCentralWidget(central);
+
+    m_progress->setMaximumWidth(220);
+    m_progress->setTextVisible(true);
+    m_progress->hide();
+    m_cancel->hide();
+    m_cancel->setToolTip(tr("Stop the import; what was already read stays in the workspace"));
+    // Permanent widgets stay visible while showMessage() reports progress and results on the left.
+    statusBar()->addPermanentWidget(m_statusLabel);
+    statusBar()->addPermanentWidget(m_progress);
+    statusBar()->addPermanentWidget(m_cancel);
+    connect(m_cancel, &QPushButton::clicked, m_worker, &ImportWorker::cancel);
+    connect(m_worker, &ImportWorker::progress, this, &MainWindow::onImportProgress);
+    connect(m_worker, &ImportWorker::finished, this, &MainWindow::onImportFinished);
+    connect(m_runModel, &RunTableModel::visibilityChanged, this, &MainWindow::updateStatus);
+
+    buildMenus();
+
+    Settings settings;
+    m_curves->setDisplay(settings.curveDisplay());
+    connect(m_curves, &CurvesView::displayChanged, this, [](const CurveDisplay& display) {
+        Settings().setCurveDisplay(display);
+    });
+    if (!restoreGeometry(settings.geometry()))
+        resize(1400, 900);
+    restoreState(settings.windowState());
+    m_splitter->restoreState(settings.splitterState());
+    updateStatus();
+}
+
+MainWindow::~MainWindow() = default;
+
+QWidget* MainWindow::buildRunPanel() {
+    auto* panel = new QWidget;
+    m_filter->setObjectName(QStringLiteral("runFilter"));
+    m_filter->setPlaceholderText(tr("Filter runs: regex, or lr < 0.01 and val_loss < 0.3"));
+    m_filter->setClearButtonEnabled(true);
+    connect(m_filter, &QLineEdit::textChanged, this, [this](const QString& text) {
+        const bool ok = m_runProxy->setFilterText(text);
+        m_filter->setStyleSheet(ok ? QString() : QStringLiteral("color: #c0392b;"));
+        m_filter->setToolTip(ok ? QString() : tr("Not a valid regular expression: %1").arg(m_runProxy->filterError()));
+        updateStatus();
+    });
+
+    m_runTable->setObjectName(QStringLiteral("runTable"));
+    m_runTable->setModel(m_runProxy);
+    m_runTable->setSortingEnabled(true);
+    m_runTable->sortByColumn(RunTableModel::kNameColumn, Qt::AscendingOrder);
+    m_runTable->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_runTable->setAlternatingRowColors(true);
+    m_runTable->setWordWrap(false);
+    m_runTable->setTextElideMode(Qt::ElideMiddle);
+    m_runTable->verticalHeader()->hide();
+    m_runTable->verticalHeader()->setDefaultSectionSize(m_runTable->fontMetrics().height() + 8);
+    m_runTable->horizontalHeader()->setSectionsMovable(true);
+    m_runTable->horizontalHeader()->setHighlightSections(false);
+    m_runTable->horizontalHeader()->setContextMenuPolicy(Qt::CustomContextMenu);
+    m_runTable->horizontalHeader()->setToolTip(tr("Right-click to choose columns"));
+    m_runTable->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_runTable->horizontalHeader(), &QHeaderView::customContextMenuRequested, this, &MainWindow::showHeaderMenu);
+    connect(m_runTable, &QTableView::customContextMenuRequested, this, &MainWindow::showRunMenu);
+    connect(m_runModel, &QAbstractItemModel::modelReset, this, [this] {
+        m_runTable->resizeColumnsToContents();
+        const int nameWidth = m_runTable->columnWidth(RunTableModel::kNameColumn);
+        m_runTable->setColumnWidth(RunTableModel::kNameColumn, std::min(nameWidth, 220));
+    });
+
+    auto* layout = new QVBoxLayout(panel);
+    layout->setContentsMargins(4, 4, 0, 0);
+    layout->setSpacing(4);
+    layout->addWidget(m_filter);
+    layout->addWidget(m_runTable, 1);
+    panel->setMinimumWidth(220);
+    return panel;
+}
+
+void MainWindow::buildMenus() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&New Workspace…"), QKeySequence::New, this, &MainWindow::actionNew);
+    file->addAction(tr("&Open Workspace…"), QKeySequence::Open, this, &MainWindow::actionOpen);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::fillRecentMenu);
+    file->addSeparator();
+    file->addAction(tr("&Import Files…"), QKeySequence(Qt::CTRL | Qt::Key_I), this, &MainWindow::actionImportFiles);
+    file->addAction(tr("Import &Folder…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I), this,
+                    &MainWindow::actionImportFolder);
+    file->addAction(tr("Re&load"), QKeySequence::Refresh, this, &MainWindow::actionReload)
+        ->setToolTip(tr("Read the imported logs again; grown files are read on from where they stopped"));
+    file->addSeparator();
+    file->addAction(tr("Save Workspace &As…"), QKeySequence::SaveAs, this, &MainWindow::actionSaveAs);
+    file->addAction(tr("&Export All Charts…"), QKeySequence(Qt::CTRL | Qt::Key_E), this, &MainWindow::actionExportAll);
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    view->addAction(tr("&Filter Runs"), QKeySequence::Find, this, [this] {
+        m_filter->setFocus();
+        m_filter->selectAll();
+    });
+    view->addAction(tr("Show &All Runs"), this, [this] { m_runModel->setAllVisible(true); });
+    view->addAction(tr("&Hide All Runs"), this, [this] { m_runModel->setAllVisible(false); });
+    view->addSeparator();
+    view->addAction(tr("Import &Report"), QKeySequence(Qt::CTRL | Qt::Key_R), this,
+                    [this] { m_report->setExpanded(!m_report->isExpanded()); });
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About Runlens"), this, [this] {
+        QMessageBox::about(this, tr("About Runlens"),
+                           tr("<b>Runlens %1</b><p>Reads machine-learning experiment logs into a workspace and "
+                              "analyses them.</p><p>Drop log files or folders on the window to import them.</p>")
+                               .arg(QApplication::applicationVersion()));
+    });
+}
+
+int MainWindow::addViewTab(QWidget* view, const QString& title) { return m_tabs->addTab(view, title); }
+
+QString MainWindow::workspacePath() const {
+    return m_workspace ? QString::fromStdString(m_workspace->path().string()) : QString();
+}
+
+bool MainWindow::isImporting() const { return m_worker->isRunning(); }
+bool MainWindow::hasPendingWork() const { return isImporting() || !m_pendingImports.isEmpty(); }
+
+void MainWindow::reportFailure(const QString& message) {
+    statusBar()->showMessage(message, 15000);
+    ImportSummary none;
+    m_report->showSummary(none, message);
+}
+
+void MainWindow::startWith(const QStringList& paths) {
+    if (paths.isEmpty()) {
+        const QString last = Settings().lastWorkspace();
+        if (!last.isEmpty() && QFileInfo::exists(last) && openWorkspace(last))
+            return;
+        openDemo();
+        return;
+    }
+    if (paths.size() == 1 && looksLikeWorkspace(paths.front())) {
+        openWorkspace(paths.front());
+        return;
+    }
+    QStringList logs;
+    for (const QString& path : paths) {
+        if (QFileInfo::exists(path))
+            logs << QFileInfo(path).absoluteFilePath();
+        else
+            reportFailure(tr("%1: no such file or folder").arg(path));
+    }
+    if (!logs.isEmpty())
+        importPaths(logs);
+}
+
+bool MainWindow::openWorkspace(const QString& path, QString* error) {
+    if (hasPendingWork()) {
+        const QString message = tr("Wait for the import to finish (or cancel it) before opening another workspace");
+        if (error)
+            *error = message;
+        statusBar()->showMessage(message, 8000);
+        return false;
+    }
+    try {
+        setWorkspace(Workspace::open(path.toStdString()));
+        return true;
+    } catch (const std::exception& failure) {
+        const QString message = tr("Cannot open %1: %2").arg(path, QString::fromStdString(failure.what()));
+        if (error)
+            *error = message;
+        reportFailure(message);
+        return false;
+    }
+}
+
+bool MainWindow::createWorkspace(const QString& path, QString* error) {
+    if (hasPendingWork()) {
+        if (error)
+            *error = tr("An import is still running");
+        return false;
+    }
+    try {
+        setWorkspace(Workspace::create(path.toStdString()));
+        return true;
+    } catch (const std::exception& failure) {
+        const QString message = tr("Cannot create %1: %2").arg(path, QString::fromStdString(failure.what()));
+        if (error)
+            *error = message;
+        reportFailure(message);
+        return false;
+    }
+}
+
+void MainWindow::setWorkspace(std::unique_ptr<Workspace> workspace) {
+    m_curves->setWorkspace(nullptr); // never leave the view holding a dangling connection
+    m_workspace = std::move(workspace);
+    m_report->clear();
+    if (m_workspace) {
+        const QString path = workspacePath();
+        Settings settings;
+        settings.setLastWorkspace(path);
+        settings.addRecentWorkspace(path);
+        setWindowTitle(tr("%1 — Runlens").arg(QFileInfo(path).fileName()));
+        setWindowFilePath(path);
+    } else {
+        setWindowTitle(tr("Runlens"));
+    }
+    m_curves->setWorkspace(m_workspace.get());
+    refreshRuns();
+    emit workspaceChanged(m_workspace.get());
+}
+
+void MainWindow::refreshRuns() {
+    std::vector<RunInfo> runs;
+    if (m_workspace) {
+        try {
+            runs = m_workspace->runs();
+        } catch (const std::exception& failure) {
+            reportFailure(tr("Cannot read the runs: %1").arg(QString::fromStdString(failure.what())));
+        }
+    }
+    m_curves->setWorkspace(m_workspace.get()); // drops cached points: an import may have added some
+    m_runModel->setRuns(std::move(runs));
+    updateStatus();
+    emit runsChanged();
+}
+
+void MainWindow::updateStatus() {
+    if (!m_workspace) {
+        m_statusLabel->setText(tr("No workspace: drop log files or folders here, or use File > Import"));
+        return;
+    }
+    qint64 points = 0;
+    for (const RunInfo& run : m_runModel->runs()) {
+        for (const SeriesSummary& summary : run.series)
+            points += summary.points;
+    }
+    const int total = m_runModel->rowCount();
+    const int shown = m_runProxy->rowCount();
+    QString runs = tr("%n run(s)", nullptr, total);
+    if (shown != total)
+        runs += tr(" (%1 shown)").arg(shown);
+    m_statusLabel->setText(tr("%1 · %L2 points · %3").arg(runs).arg(points).arg(QDir::toNativeSeparators(workspacePath())));
+}
+
+void MainWindow::openDemo() {
+    const QString dataDir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    const QString logs = QDir(dataDir).filePath(QStringLiteral("demo-logs"));
+    const QString path = QDir(dataDir).filePath(QStringLiteral("demo.runlens"));
+    if (QFileInfo::exists(path) && openWorkspace(path) && m_runModel->rowCount() > 0)
+        return;
+    try {
+        QDir().mkpath(dataDir);
+        if (!QFileInfo::exists(logs))
+            writeDemoExperiment(logs.toStdString());
+    } catch (const std::exception& failure) {
+        reportFailure(tr("Cannot write the demo experiment: %1").arg(QString::fromStdString(failure.what())));
+        return;
+    }
+    if (!workspace() || workspacePath() != path) {
+        if (!createWorkspace(path))
+            return;
+    }
+    importPaths({logs});
+}
+
+void MainWindow::importPaths(const QStringList& paths) {
+    if (paths.isEmpty())
+        return;
+    if (!m_workspace && !createWorkspace(temporaryWorkspacePath()))
+        return;
+    Settings().addImportRoots(workspacePath(), paths);
+    m_pendingImports.append(paths);
+    startNextImport();
+}
+
+void MainWindow::startNextImport() {
+    if (isImporting() || m_pendingImports.isEmpty() || !m_workspace)
+        return;
+    m_runningImport = m_pendingImports.takeFirst();
+    if (!m_worker->start(m_runningImport, workspacePath()))
+        return;
+    m_progress->setRange(0, 0); // busy until the first progress report gives totals
+    m_progress->show();
+    m_cancel->show();
+    m_cancel->setEnabled(true);
+    statusBar()->showMessage(tr("Importing %1…").arg(QFileInfo(m_runningImport.front()).fileName()));
+}
+
+void MainWindow::onImportProgress(qint64 filesDone, qint64 filesTotal, qint64 bytesDone, qint64 bytesTotal,
+                                  const QString& file) {
+    if (bytesTotal > 0) {
+        m_progress->setRange(0, 1000);
+        m_progress->setValue(static_cast<int>(1000.0 * static_cast<double>(bytesDone) / static_cast<double>(bytesTotal)));
+    } else if (filesTotal > 0) {
+        m_progress->setRange(0, static_cast<int>(filesTotal));
+        m_progress->setValue(static_cast<int>(filesDone));
+    }
+    m_progress->setFormat(tr("%1 / %2 files").arg(filesDone).arg(filesTotal));
+    statusBar()->showMessage(tr("Importing %1").arg(QFileInfo(file).fileName()));
+}
+
+void MainWindow::onImportFinished() {
+    const ImportOutcome& outcome = m_worker->outcome();
+    m_progress->hide();
+    m_cancel->hide();
+    m_report->showSummary(outcome.summary, outcome.error);
+    refreshRuns();
+    if (!outcome.error.isEmpty())
+        statusBar()->showMessage(tr("Import failed: %1").arg(outcome.error), 15000);
+    else
+        statusBar()->showMessage(outcome.summary.cancelled ? tr("Import cancelled")
+                                                           : tr("Imported %n run(s)", nullptr,
+                                                                static_cast<int>(outcome.summary.runs.size())),
+                                 8000);
+    m_runningImport.clear();
+    emit importFinished();
+    startNextImport();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    if (!localPaths(event->mimeData()).isEmpty())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dragMoveEvent(QDragMoveEvent* event) {
+    if (!localPaths(event->mimeData()).isEmpty())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    QStringList paths = localPaths(event->mimeData());
+    if (paths.isEmpty())
+        return;
+    event->acceptProposedAction();
+    // Dropping one workspace file opens it; anything else is imported into the open workspace.
+    if (paths.size() == 1 && looksLikeWorkspace(paths.front()) && QFileInfo(paths.front()).suffix() == QLatin1String("runlens")) {
+        openWorkspace(paths.front());
+        return;
+    }
+    importPaths(paths);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    m_pendingImports.clear();
+    m_worker->cancel();
+    Settings settings;
+    settings.setGeometry(saveGeometry());
+    settings.setWindowState(saveState());
+    settings.setSplitterState(m_splitter->saveState());
+    settings.setCurveDisplay(m_curves->display());
+    QMainWindow::closeEvent(event);
+}
+
+void MainWindow::showHeaderMenu(const QPoint& pos) {
+    QMenu menu(this);
+    auto addColumns = [&](QMenu* sub, const QStringList& keys, RunColumn::Kind kind) {
+        if (keys.isEmpty())
+            sub->setEnabled(false);
+        for (const QString& key : keys) {
+            QAction* action = sub->addAction(key);
+            action->setCheckable(true);
+            const RunColumn column{kind, key};
+            action->setChecked(m_runModel->hasColumn(column));
+            connect(action, &QAction::toggled, this, [this, column](bool on) { m_runModel->setColumnShown(column, on); });
+        }
+    };
+    addColumns(menu.addMenu(tr("Parameters")), m_runModel->paramKeys(), RunColumn::Kind::Param);
+    addColumns(menu.addMenu(tr("Metrics (last value)")), m_runModel->metricTags(), RunColumn::Kind::Metric);
+    menu.exec(m_runTable->horizontalHeader()->mapToGlobal(pos));
+}
+
+void MainWindow::showRunMenu(const QPoint& pos) {
+    const QModelIndex index = m_runTable->indexAt(pos);
+    QMenu menu(this);
+    if (index.isValid()) {
+        const qint64 runId = index.data(RunTableModel::RunIdRole).toLongLong();
+        menu.addAction(tr("Show Only This Run"), this, [this, runId] {
+            m_runModel->setAllVisible(false);
+            m_runModel->setRunVisible(runId, true);
+        });
+    }
+    menu.addAction(tr("Show Filtered Runs Only"), this, [this] {
+        m_runModel->setAllVisible(false);
+        for (int row = 0; row < m_runProxy->rowCount(); ++row)
+            m_runModel->setRunVisible(m_runProxy->index(row, 0).data(RunTableModel::RunIdRole).toLongLong(), true);
+    });
+    menu.addAction(tr("Show All Runs"), this, [this] { m_runModel->setAllVisible(true); });
+    menu.addAction(tr("Hide All Runs"), this, [this] { m_runModel->setAllVisible(false); });
+    menu.exec(m_runTable->viewport()->mapToGlobal(pos));
+}
+
+void MainWindow::fillRecentMenu() {
+    m_recentMenu->clear();
+    const QStringList recent = Settings().recentWorkspaces();
+    for (const QString& path : recent) {
+        QAction* action = m_recentMenu->addAction(QDir::toNativeSeparators(path), this, [this, path] {
+            QString error;
+            if (!openWorkspace(path, &error))
+                QMessageBox::warning(this, tr("Open workspace"), error);
+        });
+        action->setEnabled(QFileInfo::exists(path));
+    }
+    if (recent.isEmpty())
+        m_recentMenu->addAction(tr("(none)"))->setEnabled(false);
+}
+
+void MainWindow::actionNew() {
+    QString path = QFileDialog::getSaveFileName(this, tr("New workspace"), QDir::homePath(), tr("Runlens workspaces (*.runlens)"));
+    if (path.isEmpty())
+        return;
+    if (QFileInfo(path).suffix().isEmpty())
+        path += QStringLiteral(".runlens");
+    QString error;
+    if (QFileInfo::exists(path) && !QFile::remove(path)) {
+        QMessageBox::warning(this, tr("New workspace"), tr("Cannot replace %1").arg(path));
+        return;
+    }
+    if (!createWorkspace(path, &error))
+        QMessageBox::warning(this, tr("New workspace"), error);
+}
+
+void MainWindow::actionOpen() {
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open workspace"), QFileInfo(workspacePath()).path(),
+                                                      tr("Runlens workspaces (*.runlens);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!openWorkspace(path, &error))
+        QMessageBox::warning(this, tr("Open workspace"), error);
+}
+
+void MainWindow::actionImportFiles() {
+    const QStringList files = QFileDialog::getOpenFileNames(this, tr("Import log files"), QDir::homePath());
+    importPaths(files);
+}
+
+void MainWindow::actionImportFolder() {
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Import a folder of logs"), QDir::homePath());
+    if (!dir.isEmpty())
+        importPaths({dir});
+}
+
+void MainWindow::actionSaveAs() {
+    if (!m_workspace)
+        return;
+    QString path = QFileDialog::getSaveFileName(this, tr("Save workspace as"), workspacePath(),
+                                                tr("Runlens workspaces (*.runlens)"));
+    if (path.isEmpty())
+        return;
+    if (QFileInfo(path).suffix().isEmpty())
+        path += QStringLiteral(".runlens");
+    if (QFileInfo(path).absoluteFilePath() == QFileInfo(workspacePath()).absoluteFilePath())
+        return;
+    if (hasPendingWork()) {
+        QMessageBox::information(this, tr("Save workspace as"), tr("Wait for the import to finish first."));
+        return;
+    }
+    QFile::remove(path); // the dialog asked before overwriting; VACUUM INTO refuses an existing file
+    // VACUUM INTO writes a consistent, compacted copy even while WAL frames are pending.
+    // (Workspace has no copy method yet; the lead may move this into core/store.)
+    sqlite3_stmt* statement = nullptr;
+    int rc = sqlite3_prepare_v2(m_workspace->handle(), "VACUUM INTO ?1", -1, &statement, nullptr);
+    if (rc == SQLITE_OK) {
+        const QByteArray target = path.toUtf8();
+        sqlite3_bind_text(statement, 1, target.constData(), static_cast<int>(target.size()), SQLITE_TRANSIENT);
+        rc = sqlite3_step(statement);
+    }
+    const QString failure = QString::fromUtf8(sqlite3_errmsg(m_workspace->handle()));
+    sqlite3_finalize(statement);
+    if (rc != SQLITE_DONE) {
+        QMessageBox::warning(this, tr("Save workspace as"), tr("Cannot write %1: %2").arg(path, failure));
+        return;
+    }
+    const QStringList roots = Settings().importRoots(workspacePath());
+    Settings().addImportRoots(path, roots);
+    QString error;
+    if (!openWorkspace(path, &error))
+        QMessageBox::warning(this, tr("Save workspace as"), error);
+}
+
+void MainWindow::actionExportAll() {
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Export all charts to a folder"), QDir::homePath());
+    if (dir.isEmpty())
+        return;
+    QStringList errors;
+    const QStringList written = m_curves->exportAll(dir, &errors);
+    if (!errors.isEmpty())
+        QMessageBox::warning(this, tr("Export all charts"), errors.join(QLatin1Char('\n')));
+    statusBar()->showMessage(tr("Wrote %n file(s) to %1", nullptr, static_cast<int>(written.size())).arg(dir), 8000);
+}
+
+void MainWindow::actionReload() {
+    if (!m_workspace)
+        return;
+    QStringList roots;
+    for (const QString& root : Settings().importRoots(workspacePath())) {
+        if (QFileInfo::exists(root))
+            roots << root;
+    }
+    if (roots.isEmpty()) {
+        statusBar()->showMessage(tr("Nothing to reload: no imported folder of this workspace is known or still exists"), 8000);
+        refreshRuns();
+        return;
+    }
+    m_pendingImports.append(roots);
+    startNextImport();
+}
+
+} // namespace runlens::ui

@@ -1,0 +1,113 @@
+// The Runlens main window: run table, view tabs, import report, menus, drag-and-drop and background import.
+#pragma once
+
+#include <QMainWindow>
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+
+class QLabel;
+class QLineEdit;
+class QMenu;
+class QProgressBar;
+class QPushButton;
+class QSplitter;
+class QTableView;
+class QTabWidget;
+
+namespace runlens {
+class Workspace;
+}
+
+namespace runlens::ui {
+
+class CurvesView;
+class ImportReportPanel;
+class ImportWorker;
+class RunFilterProxy;
+class RunTableModel;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    // `runlens [PATH...]`: a workspace opens; log paths import into a new temporary workspace; nothing opens
+    // the last workspace, else the demo experiment.
+    void startWith(const QStringList& paths);
+    bool openWorkspace(const QString& path, QString* error = nullptr);
+    bool createWorkspace(const QString& path, QString* error = nullptr);
+    // Imports files or folders off the GUI thread (queued behind a running import); creates a temporary
+    // workspace when none is open.
+    void importPaths(const QStringList& paths);
+    // Writes the demo logs into the app data folder once, imports them into demo.runlens there and opens it.
+    void openDemo();
+
+    bool isImporting() const;
+    bool hasPendingWork() const; // an import is running or queued
+    Workspace* workspace() const { return m_workspace.get(); }
+    QString workspacePath() const;
+    RunTableModel* runModel() const { return m_runModel; }
+    RunFilterProxy* runProxy() const { return m_runProxy; }
+    QTableView* runTable() const { return m_runTable; }
+    QLineEdit* runFilter() const { return m_filter; }
+    CurvesView* curvesView() const { return m_curves; }
+    ImportReportPanel* reportPanel() const { return m_report; }
+    QTabWidget* tabs() const { return m_tabs; }
+    // Adds a view tab beside Curves (Calibration, Slices, ...); returns its index.
+    int addViewTab(QWidget* view, const QString& title);
+
+signals:
+    void workspaceChanged(runlens::Workspace* workspace); // a different workspace is open (may be nullptr)
+    void runsChanged();                                   // the open workspace's runs or points changed
+    void importFinished();
+
+protected:
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dragMoveEvent(QDragMoveEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void buildMenus();
+    QWidget* buildRunPanel();
+    void setWorkspace(std::unique_ptr<Workspace> workspace);
+    void refreshRuns();
+    void updateStatus();
+    void startNextImport();
+    void onImportProgress(qint64 filesDone, qint64 filesTotal, qint64 bytesDone, qint64 bytesTotal, const QString& file);
+    void onImportFinished();
+    void showHeaderMenu(const QPoint& pos);
+    void showRunMenu(const QPoint& pos);
+    void fillRecentMenu();
+    void reportFailure(const QString& message); // status bar + report panel, never a modal box
+
+    void actionNew();
+    void actionOpen();
+    void actionImportFiles();
+    void actionImportFolder();
+    void actionSaveAs();
+    void actionExportAll();
+    void actionReload();
+
+    std::unique_ptr<Workspace> m_workspace;
+    RunTableModel* m_runModel;
+    RunFilterProxy* m_runProxy;
+    QTableView* m_runTable;
+    QLineEdit* m_filter;
+    QTabWidget* m_tabs;
+    CurvesView* m_curves;
+    ImportReportPanel* m_report;
+    QSplitter* m_splitter;
+    ImportWorker* m_worker;
+    QList<QStringList> m_pendingImports;
+    QStringList m_runningImport;
+    QMenu* m_recentMenu = nullptr;
+    QLabel* m_statusLabel;
+    QProgressBar* m_progress;
+    QPushButton* m_cancel;
+};
+
+} // namespace runlens::ui

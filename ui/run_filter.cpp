@@ -1,0 +1,110 @@
+// Implements the run table's filter (regex or comparison expression) and its number-aware sort order.
+#include "ui/run_filter.h"
+
+#include "ui/run_table_model.h"
+
+#include <cmath>
+
+namespace runlens::ui {
+
+bool parseRunConditions(const QString& text, std::vector<RunCondition>& out) {
+    static const QRegularExpression clause(
+        QStringLiteral(R"(^\s*([A-Za-z_][\w/.\-]*)\s*(<=|>=|==|!=|<|>|=)\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*$)"));
+    static const QRegularExpression andSplit(QStringLiteral(R"(\s+and\s+|\s*&&\s*)"),
+                                             QRegularExpression::CaseInsensitiveOption);
+    out.clear();
+    if (text.trimmed().isEmpty())
+        return false;
+    for (const QString& part : text.split(andSplit)) {
+        const QRegularExpressionMatch match = clause.match(part);
+        if (!match.hasMatch())
+            return false;
+        QString op = match.captured(2);
+        if (op == QLatin1String("="))
+            op = QStringLiteral("==");
+        out.push_back({RunTableModel::normalizedKey(match.captured(1)), op, match.captured(3).toDouble()});
+    }
+    return true;
+}
+
+namespace {
+
+bool holds(const RunCondition& condition, double value) {
+    if (std::isnan(value))
+        return false;
+    if (condition.op == QLatin1String("<"))
+        return value < condition.value;
+    if (condition.op == QLatin1String("<="))
+        return value <= condition.value;
+    if (condition.op == QLatin1String(">"))
+        return value > condition.value;
+    if (condition.op == QLatin1String(">="))
+        return value >= condition.value;
+    if (condition.op == QLatin1String("!="))
+        return value != condition.value;
+    return value == condition.value;
+}
+
+} // namespace
+
+RunFilterProxy::RunFilterProxy(RunTableModel* source, QObject* parent)
+    : QSortFilterProxyModel(parent), m_source(source) {
+    setSourceModel(source);
+    setSortRole(RunTableModel::SortRole);
+    setDynamicSortFilter(true);
+}
+
+bool RunFilterProxy::setFilterText(const QString& text) {
+    m_error.clear();
+    m_conditions.clear();
+    m_regex = QRegularExpression();
+    if (!parseRunConditions(text, m_conditions)) {
+        m_conditions.clear();
+        QRegularExpression regex(text, QRegularExpression::CaseInsensitiveOption);
+        if (regex.isValid())
+            m_regex = regex;
+        else
+            m_error = regex.errorString();
+    }
+    invalidateFilter();
+    return m_error.isEmpty();
+}
+
+bool RunFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex&) const {
+    const RunInfo* run = m_source->runAt(sourceRow);
+    if (!run)
+        return false;
+    if (!m_conditions.empty()) {
+        for (const RunCondition& condition : m_conditions) {
+            const auto value = m_source->numericValue(*run, condition.key);
+            if (!value || !holds(condition, *value))
+                return false;
+        }
+        return true;
+    }
+    if (m_regex.pattern().isEmpty())
+        return true;
+    const QString text = m_source->index(sourceRow, 0).data(RunTableModel::FilterTextRole).toString();
+    return m_regex.match(text).hasMatch();
+}
+
+// Numbers sort numerically and before text; missing values and NaN sort last in ascending order.
+bool RunFilterProxy::lessThan(const QModelIndex& left, const QModelIndex& right) const {
+    const QVariant a = left.data(sortRole());
+    const QVariant b = right.data(sortRole());
+    const bool aNumber = a.typeId() == QMetaType::Double && !std::isnan(a.toDouble());
+    const bool bNumber = b.typeId() == QMetaType::Double && !std::isnan(b.toDouble());
+    const bool aMissing = !a.isValid() || (a.typeId() == QMetaType::Double && !aNumber);
+    const bool bMissing = !b.isValid() || (b.typeId() == QMetaType::Double && !bNumber);
+    if (aMissing != bMissing)
+        return bMissing;
+    if (aMissing)
+        return false;
+    if (aNumber && bNumber)
+        return a.toDouble() < b.toDouble();
+    if (aNumber != bNumber)
+        return aNumber;
+    return QString::localeAwareCompare(a.toString(), b.toString()) < 0;
+}
+
+} // namespace runlens::ui
