@@ -1,7 +1,7 @@
-// Dispatches `runlens <command> ...` to its subcommand and turns every failure into one line and an exit code.
+// Dispatches `runlens <command> ...` to its subcommand; every failure becomes one line and an exit code.
 #include "app/cli.h"
-#include "app/json_writer.h"
 
+#include "app/json_writer.h"
 #include "core/store/workspace.h"
 
 #include <algorithm>
@@ -16,7 +16,8 @@ namespace runlens::cli {
 
 namespace {
 
-constexpr std::string_view kImportUsage = R"(Usage: runlens import PATH... -w WS.runlens [--json] [--format NAME] [--run NAME]
+constexpr std::string_view kImportUsage =
+    R"(Usage: runlens import PATH... -w WS.runlens [--json] [--format NAME] [--run NAME]
 
 Imports log files and folders into a workspace (created when it does not exist). A folder is walked: each
 folder holding logs becomes a run named by its path relative to the imported folder; a file given directly
@@ -44,7 +45,8 @@ Options:
   -h, --help           show this help
 )";
 
-constexpr std::string_view kSeriesUsage = R"(Usage: runlens series -w WS --run NAME --tag TAG [--smoothing W] [--smoother KIND] [--csv|--json]
+constexpr std::string_view kSeriesUsage =
+    R"(Usage: runlens series -w WS --run NAME --tag TAG [--smoothing W] [--smoother KIND] [--csv|--json]
 
 Prints the points of one series: step, wall_time, value and the smoothed value.
 
@@ -80,13 +82,29 @@ Options:
   -h, --help           show this help
 )";
 
-constexpr std::string_view kCalibrationUsage = R"(Usage: runlens calibration FILE [--label C] [--score C] [--bins N] [--strategy uniform|quantile] [--json] [-o IMG]
+constexpr std::string_view kCalibrationUsage =
+    R"(Usage: runlens calibration FILE [--label C] [--score C] [--bins N] [--strategy uniform|quantile] [--json] [-o IMG]
 
-Reliability bins and calibration metrics (ECE, MCE, debiased L2 calibration error, Brier decomposition,
-log loss, ROC AUC, average precision) of a binary prediction log.
+Reliability bins and calibration metrics of a prediction log, beside the baselines (uniform random, zero-rule,
+prior). Binary logs: a label column and a score column (P(label = positive)); multiclass logs: one probability
+column per class (top-label calibration, plus the class-wise ECE).
+
+Options:
+  --bins N             number of bins (default 10)
+  --strategy S         uniform (equal-width, default) or quantile (equal-count) bins, as scikit-learn's
+                       calibration_curve
+  --interval M         per-bin 95% interval: wilson (default) or clopper-pearson
+  --consistency        add Broecker-Smith consistency bars (where a calibrated model's bins would fall)
+  --threshold T        threshold for accuracy/precision/recall without a prediction column (default 0.5)
+  --label C, --score C choose the label and score columns; --positive CLASS the positive class
+  --json               JSON: n, positives, bins[], ece, mce, ace_avg_bins, l2_ce_debiased, brier,
+                       brier_decomposition, log_loss, roc_auc, average_precision, accuracy, baselines
+  -o, --output IMG     the reliability diagram as .png, .svg or .pdf (--size WxH, default 900x800)
+  -h, --help           show this help
 )";
 
-constexpr std::string_view kSlicesUsage = R"(Usage: runlens slices FILE [FILE2] --by COL[,COL[,COL]] [--compare COL] [--metric M] [--min-n N] [--json] [-o IMG]
+constexpr std::string_view kSlicesUsage =
+    R"(Usage: runlens slices FILE [FILE2] --by COL[,COL[,COL]] [--compare COL] [--metric M] [--min-n N] [--json] [-o IMG]
 
 Per-slice metrics per cohort with 95% intervals, and the Simpson's-paradox verdict: does the cohort that wins
 overall lose within the slices? Cohorts are the two files, or the values of --compare COL in one file.
@@ -108,9 +126,23 @@ Options:
   -h, --help           show this help
 )";
 
-constexpr std::string_view kLearningCurveUsage = R"(Usage: runlens learning-curve -w WS --metric M --size-param P [--extrapolate N] [--json] [-o IMG]
+constexpr std::string_view kLearningCurveUsage =
+    R"(Usage: runlens learning-curve -w WS --metric M --size-param P [--extrapolate N] [--json] [-o IMG]
 
-A metric against training-set size across runs, the power-law fit value = a*size^b + c and its extrapolation.
+A metric against training-set size across runs, the power-law fit value = a*size^b + c (Levenberg-Marquardt)
+and its extrapolation to a larger size with a 95% interval (delta method; a residual bootstrap in JSON).
+
+Options:
+  -w, --workspace WS   workspace file (required)
+  --metric M           series tag whose value per run is fitted, e.g. val_loss (required)
+  --size-param P       the param (or series) holding each run's training-set size (required)
+  --reduce R           the run's value of the metric: last (default), min or max
+  --family-param F     fit one curve per value of this param (e.g. model) to compare families
+  --extrapolate N      predict the metric at size N
+  --json               JSON: points[] {run, size, value}, fit {a, b, c, rmse}, extrapolated {size, value,
+                       ci_low, ci_high}, and families[] with --family-param
+  -o, --output IMG     the chart as .png, .svg or .pdf (--size WxH, default 1100x700)
+  -h, --help           show this help
 )";
 
 constexpr std::string_view kDiffUsage = R"(Usage: runlens diff A B [-w WS] [--json] [--markdown]
@@ -141,9 +173,11 @@ const std::vector<Command> kCommands = {
     {"runs", "list the runs of a workspace", kRunsUsage, &runRunsCommand},
     {"series", "print the points of one series", kSeriesUsage, &runSeriesCommand},
     {"chart", "write a chart of one metric as PNG, SVG or PDF", kChartUsage, &runChartCommand},
-    {"calibration", "reliability bins and calibration metrics of a prediction log", kCalibrationUsage, nullptr},
+    {"calibration", "reliability bins and calibration metrics of a prediction log", kCalibrationUsage,
+     runCalibrationCommand},
     {"slices", "per-slice metrics and Simpson's-paradox check", kSlicesUsage, runSlicesCommand},
-    {"learning-curve", "metric against training-set size, with a power-law fit", kLearningCurveUsage, nullptr},
+    {"learning-curve", "metric against training-set size, with a power-law fit", kLearningCurveUsage,
+     runLearningCurveCommand},
     {"diff", "differences between two runs or two prediction logs", kDiffUsage, runDiffCommand},
 };
 
@@ -163,12 +197,16 @@ void printProgramUsage(std::ostream& out) {
 
 // Error text on one line whatever the exception carried.
 std::string oneLine(std::string text) {
-    std::replace_if(text.begin(), text.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
-    while (!text.empty() && text.back() == ' ') text.pop_back();
+    std::replace_if(
+        text.begin(), text.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+    while (!text.empty() && text.back() == ' ')
+        text.pop_back();
     return text;
 }
 
-bool isHelpFlag(std::string_view arg) { return arg == "--help" || arg == "-h"; }
+bool isHelpFlag(std::string_view arg) {
+    return arg == "--help" || arg == "-h";
+}
 
 bool asksForHelp(const std::vector<std::string>& args) {
     for (const auto& arg : args) {
@@ -210,7 +248,9 @@ int runCommand(const Command& command, const std::vector<std::string>& args, std
 
 } // namespace
 
-const std::vector<Command>& commands() { return kCommands; }
+const std::vector<Command>& commands() {
+    return kCommands;
+}
 
 const Command* findCommand(std::string_view name) {
     for (const auto& command : kCommands)
@@ -244,7 +284,8 @@ int runCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
         return kExitUsage;
     }
     std::vector<std::string> args;
-    for (int i = 2; i < argc; ++i) args.emplace_back(argv[i] ? argv[i] : "");
+    for (int i = 2; i < argc; ++i)
+        args.emplace_back(argv[i] ? argv[i] : "");
     return runCommand(*command, args, out, err);
 }
 
@@ -289,7 +330,9 @@ Args::Args(const std::vector<std::string>& args, const std::vector<OptionSpec>& 
     }
 }
 
-bool Args::has(std::string_view name) const { return m_values.find(name) != m_values.end(); }
+bool Args::has(std::string_view name) const {
+    return m_values.find(name) != m_values.end();
+}
 
 std::optional<std::string> Args::get(std::string_view name) const {
     const auto it = m_values.find(name);

@@ -17,13 +17,13 @@ enum ExitCode : int { kExitOk = 0, kExitBadInput = 1, kExitUsage = 2 };
 // Thrown for a usage mistake (unknown option, missing or malformed argument): exit 2 with
 // "runlens <cmd>: <message>" and a pointer to --help.
 class UsageError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 // Thrown for bad input (unreadable path, unknown run or tag, no data): exit 1 with "runlens: <message>".
 class InputError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
@@ -41,7 +41,8 @@ struct Command {
 const std::vector<Command>& commands();
 const Command* findCommand(std::string_view name);
 
-// True when argv names a subcommand, --help/-h or --version (the headless path); otherwise main starts the GUI.
+// True when argv names a subcommand, --help/-h or --version (the headless path); otherwise main starts the
+// GUI.
 bool wantsCli(int argc, char** argv);
 
 // Runs the command line; returns the process exit code. Never throws.
@@ -54,9 +55,10 @@ struct OptionSpec {
     bool takesValue = false;
 };
 
-// Parsed arguments: "--opt value", "--opt=value", flags, and positionals (everything after "--" is positional).
+// Parsed arguments: "--opt value", "--opt=value", flags, and positionals (everything after "--" is
+// positional).
 class Args {
-public:
+  public:
     // Throws UsageError for an unknown option, a missing value or a repeated single-valued option.
     Args(const std::vector<std::string>& args, const std::vector<OptionSpec>& specs);
 
@@ -69,7 +71,7 @@ public:
     double number(std::string_view name, double fallback, double lo, double hi) const;
     const std::vector<std::string>& positionals() const { return m_positionals; }
 
-private:
+  private:
     std::map<std::string, std::string, std::less<>> m_values; // flags map to ""
     std::vector<std::string> m_positionals;
 };

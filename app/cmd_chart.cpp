@@ -1,20 +1,19 @@
 // `runlens chart`: draws one metric across runs headlessly and writes it as PNG, SVG or PDF.
 #include "app/cli.h"
-
+#include "app/headless_chart.h"
 #include "core/analysis/curve_prep.h"
 #include "core/store/workspace.h"
 #include "ui/chart_export.h"
-
-#include <QApplication>
-#include <QString>
 
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <optional>
+#include <QString>
 #include <regex>
 
 namespace runlens::cli {
@@ -56,13 +55,15 @@ void parseSize(const std::string& text, ChartRequest& request) {
 
 void checkOutputFormat(const std::string& output) {
     std::string ext = std::filesystem::path(output).extension().string();
-    for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (char& c : ext)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (ext != ".png" && ext != ".svg" && ext != ".pdf")
         throw UsageError("output '" + output + "' must end in .png, .svg or .pdf");
 }
 
 ChartRequest parseRequest(const Args& parsed) {
-    if (!parsed.positionals().empty()) throw UsageError("unexpected argument '" + parsed.positionals().front() + "'");
+    if (!parsed.positionals().empty())
+        throw UsageError("unexpected argument '" + parsed.positionals().front() + "'");
     ChartRequest request;
     request.workspacePath = parsed.require("--workspace");
     request.tag = parsed.require("--tag");
@@ -90,6 +91,27 @@ ChartRequest parseRequest(const Args& parsed) {
     request.robustY = parsed.has("--robust-y");
     request.title = parsed.get("--title", request.tag);
     return request;
+}
+
+// Legend names without the leading path components every drawn run shares ("tfevents/exp1/run-0/train" and
+// "tfevents/exp1/run-1/train" become "run-0/train" and "run-1/train"), so a bottom legend is not a row
+// of identical elided prefixes. Each name keeps at least its last component.
+void shortenRunNames(std::vector<ui::CurveLine>& lines) {
+    if (lines.size() < 2) return;
+    std::vector<QStringList> parts;
+    qsizetype shortest = std::numeric_limits<qsizetype>::max();
+    for (const auto& line : lines) {
+        parts.push_back(line.runName.split(QLatin1Char('/')));
+        shortest = std::min(shortest, parts.back().size());
+    }
+    qsizetype common = 0;
+    while (common + 1 < shortest && std::all_of(parts.begin(), parts.end(), [&](const QStringList& p) {
+               return p[common] == parts[0][common];
+           }))
+        ++common;
+    if (common == 0) return;
+    for (std::size_t i = 0; i < lines.size(); ++i)
+        lines[i].runName = parts[i].mid(common).join(QLatin1Char('/'));
 }
 
 // Reads and prepares each selected run's series; colours follow the run's place in the workspace's sorted
@@ -126,6 +148,7 @@ ui::CurveChartSpec buildSpec(const Workspace& workspace, const ChartRequest& req
         line.smoothY = curve.smoothed.y;
         spec.lines.push_back(std::move(line));
     }
+    shortenRunNames(spec.lines);
     const std::string selection = request.runs ? " among runs matching '" + request.runsText + "'" : "";
     if (!anyWithTag) throw InputError("no run has a series '" + request.tag + "'" + selection);
     if (spec.lines.empty())
@@ -133,31 +156,6 @@ ui::CurveChartSpec buildSpec(const Workspace& workspace, const ChartRequest& req
                          (request.curve.xAxis == XAxis::Step ? "" : " (no wall times recorded?)"));
     return spec;
 }
-
-// Charts never show a window, so the offscreen platform is used whenever the user has not chosen one:
-// it needs no display, and a stale DISPLAY cannot make Qt abort.
-void chooseHeadlessPlatform() {
-    if (!qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) return;
-    qputenv("QT_QPA_PLATFORM", "offscreen");
-}
-
-// Qt's own notices (e.g. "XDG_RUNTIME_DIR not set") would break the one-line-per-failure contract of stderr;
-// they are shown only when RUNLENS_DEBUG is set. Installed for the lifetime of the chart command.
-void filterQtMessage(QtMsgType type, const QMessageLogContext& /*context*/, const QString& message) {
-    if (type == QtCriticalMsg || type == QtFatalMsg || qEnvironmentVariableIsSet("RUNLENS_DEBUG"))
-        std::fprintf(stderr, "runlens: Qt: %s\n", qUtf8Printable(message));
-}
-
-class QtMessageFilter {
-public:
-    QtMessageFilter() : m_previous(qInstallMessageHandler(filterQtMessage)) {}
-    ~QtMessageFilter() { qInstallMessageHandler(m_previous); }
-    QtMessageFilter(const QtMessageFilter&) = delete;
-    QtMessageFilter& operator=(const QtMessageFilter&) = delete;
-
-private:
-    QtMessageHandler m_previous;
-};
 
 } // namespace
 
@@ -178,20 +176,7 @@ int runChartCommand(const std::vector<std::string>& args, std::ostream& out, std
     const auto workspace = Workspace::open(request.workspacePath, Workspace::Mode::ReadOnly);
     const ui::CurveChartSpec spec = buildSpec(*workspace, request);
 
-    const QtMessageFilter quietQt;
-    chooseHeadlessPlatform();
-    // QApplication keeps references to argc/argv for its lifetime; both live in this frame.
-    int qtArgc = 1;
-    char programName[] = "runlens";
-    char* qtArgv[] = {programName, nullptr};
-    std::unique_ptr<QApplication> app;
-    if (!QCoreApplication::instance()) app = std::make_unique<QApplication>(qtArgc, qtArgv);
-
-    const std::unique_ptr<QChart> chart(ui::buildCurveChart(spec));
-    QString error;
-    if (!ui::exportChart(chart.get(), QSize(request.width, request.height), QString::fromStdString(request.output),
-                         &error))
-        throw InputError(error.toStdString());
+    writeChartFile([&] { return ui::buildCurveChart(spec); }, QSize(request.width, request.height), request.output);
     out << "wrote " << request.output << '\n';
     return kExitOk;
 }

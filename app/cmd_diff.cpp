@@ -81,6 +81,14 @@ void addEvalMetrics(Side& side) {
     if (!side.predictions) return;
     const auto& e = side.predictions->eval;
     if (e.multiclass) return;
+    if (!e.hasScores()) {
+        const auto cm = confusionFromPredictions(e.labels, e.predictions);
+        side.metrics["eval/accuracy"] = numberText(accuracyOf(cm));
+        side.metrics["eval/precision"] = numberText(precisionOf(cm));
+        side.metrics["eval/recall"] = numberText(recallOf(cm));
+        side.metrics["eval/f1"] = numberText(f1Of(cm));
+        return;
+    }
     const auto m = binaryMetrics(e.labels, e.scores, 0.5, e.predictions);
     const std::pair<const char*, double> values[] = {
         {"eval/accuracy", m.accuracy},   {"eval/precision", m.precision}, {"eval/recall", m.recall},
@@ -266,7 +274,7 @@ std::string md(const std::optional<std::string>& v) { return v ? "`" + *v + "`" 
 
 void writeMarkdown(std::ostream& out, const Side& a, const Side& b, const std::vector<DiffEntry>& params,
                    const std::vector<DiffEntry>& tags, const std::vector<DiffEntry>& metrics,
-                   const std::optional<PairedReport>& paired) {
+                   const std::optional<PairedReport>& paired, bool onlyDiffs) {
     out << "## Runlens diff: " << a.name << " → " << b.name << "\n\n";
     auto table = [&](const char* title, const std::vector<DiffEntry>& entries, bool onlyDiffs) {
         std::size_t shown = 0;
@@ -280,8 +288,8 @@ void writeMarkdown(std::ostream& out, const Side& a, const Side& b, const std::v
         }
         out << '\n';
     };
-    table("Parameters that differ", params, true);
-    table("Tags that differ", tags, true);
+    table(onlyDiffs ? "Parameters that differ" : "Parameters", params, onlyDiffs);
+    table(onlyDiffs ? "Tags that differ" : "Tags", tags, onlyDiffs);
     table("Metrics", metrics, false);
     if (!paired) return;
     const auto& p = *paired;
@@ -371,9 +379,8 @@ int runDiffCommand(const std::vector<std::string>& args, std::ostream& out, std:
         if (!paired) throw InputError("no shared evaluation set to list flipped examples from");
         writeFlipsCsv(*flips, a, b, *paired);
     }
-    const bool onlyDiffs = !parsed.has("--all");
     if (parsed.has("--json")) writeJson(out, a, b, params, tags, metrics, paired, false); // JSON lists every key
-    else writeMarkdown(out, a, b, params, tags, metrics, paired);
+    else writeMarkdown(out, a, b, params, tags, metrics, paired, !parsed.has("--all"));
     return kExitOk;
 }
 

@@ -1,7 +1,6 @@
 // `runlens import`: reads logs into a workspace and reports what was imported and what was skipped.
 #include "app/cli.h"
 #include "app/json_writer.h"
-
 #include "core/io/importer.h"
 #include "core/store/workspace.h"
 
@@ -18,7 +17,8 @@ struct ImportTotals {
 
 std::set<std::string> runNames(const Workspace& workspace) {
     std::set<std::string> names;
-    for (const auto& run : workspace.runs()) names.insert(run.name);
+    for (const auto& run : workspace.runs())
+        names.insert(run.name);
     return names;
 }
 
@@ -35,8 +35,10 @@ ImportTotals countTotals(const Workspace& workspace, const std::set<std::string>
 
 void writeIssue(JsonWriter& json, const ReadIssue& issue) {
     json.beginObject().field("file", issue.file).key("line");
-    if (issue.line > 0) json.value(issue.line);
-    else json.null();
+    if (issue.line > 0)
+        json.value(issue.line);
+    else
+        json.null();
     json.field("kind", issueKindName(issue.kind)).field("message", issue.message).endObject();
 }
 
@@ -52,7 +54,8 @@ void writeJson(std::ostream& out, const ImportSummary& summary, const ImportTota
     json.beginObject();
     json.field("runs_added", totals.runsAdded);
     json.key("runs").beginArray();
-    for (const auto& name : summary.runs) json.value(name);
+    for (const auto& name : summary.runs)
+        json.value(name);
     json.endArray();
     json.field("series", totals.series);
     json.field("points", summary.report.points);
@@ -73,9 +76,9 @@ void writeText(std::ostream& out, std::ostream& err, const ImportSummary& summar
         err << (issue.severity == Severity::Error ? "error: " : "warning: ") << issue.toString() << '\n';
     if (summary.report.suppressedIssues > 0)
         err << "... and " << summary.report.suppressedIssues << " more issues\n";
-    out << "Imported " << summary.report.points << " points into " << workspacePath << ": " << summary.runs.size()
-        << " run(s) updated, " << totals.runsAdded << " new, " << totals.series << " series; "
-        << summary.filesRead << " file(s) read, " << summary.filesUnchanged << " unchanged";
+    out << "Imported " << summary.report.points << " points into " << workspacePath << ": "
+        << summary.runs.size() << " run(s) updated, " << totals.runsAdded << " new, " << totals.series
+        << " series; " << summary.filesRead << " file(s) read, " << summary.filesUnchanged << " unchanged";
     if (summary.filesNotLogs > 0) out << ", " << summary.filesNotLogs << " not recognised as logs";
     out << '\n';
 }
@@ -85,7 +88,8 @@ void checkFormat(const ReaderRegistry& registry, const std::string& format) {
     for (const auto& reader : registry.directoryReaders())
         if (reader->name() == format) return;
     std::string known;
-    for (const auto& reader : registry.readers()) known += (known.empty() ? "" : ", ") + std::string(reader->name());
+    for (const auto& reader : registry.readers())
+        known += (known.empty() ? "" : ", ") + std::string(reader->name());
     throw UsageError("unknown format '" + format + "' (known: " + known + ")");
 }
 
@@ -100,10 +104,9 @@ std::string nothingImportedReason(const ImportSummary& summary) {
 } // namespace
 
 int runImportCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    const Args parsed(args, {{"--workspace", "-w", true},
-                             {"--json", "", false},
-                             {"--format", "", true},
-                             {"--run", "", true}});
+    const Args parsed(
+        args,
+        {{"--workspace", "-w", true}, {"--json", "", false}, {"--format", "", true}, {"--run", "", true}});
     const std::string workspacePath = parsed.require("--workspace");
     if (parsed.positionals().empty()) throw UsageError("no PATH to import");
     const ReaderRegistry registry = ReaderRegistry::withBuiltins();
@@ -124,8 +127,10 @@ int runImportCommand(const std::vector<std::string>& args, std::ostream& out, st
 
     // JSON goes out even when nothing was imported, so scripts see every issue; stderr then gets one line.
     const bool nothingImported = summary.filesRead == 0 && summary.filesUnchanged == 0;
-    if (parsed.has("--json")) writeJson(out, summary, totals);
-    else if (!nothingImported) writeText(out, err, summary, totals, workspacePath);
+    if (parsed.has("--json"))
+        writeJson(out, summary, totals);
+    else if (!nothingImported)
+        writeText(out, err, summary, totals, workspacePath);
     out.flush();
 
     if (summary.cancelled) throw InputError("import cancelled");

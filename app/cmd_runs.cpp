@@ -1,7 +1,6 @@
 // `runlens runs`: lists a workspace's runs with params, tags, provenance and per-series summaries.
 #include "app/cli.h"
 #include "app/json_writer.h"
-
 #include "core/store/workspace.h"
 
 #include <algorithm>
@@ -16,13 +15,16 @@ namespace {
 
 void writeTextOrNull(JsonWriter& json, std::string_view key, const std::string& text) {
     json.key(key);
-    if (text.empty()) json.null();
-    else json.value(text);
+    if (text.empty())
+        json.null();
+    else
+        json.value(text);
 }
 
 void writeStringMap(JsonWriter& json, std::string_view key, const std::map<std::string, std::string>& map) {
     json.key(key).beginObject();
-    for (const auto& [name, text] : map) json.field(name, text);
+    for (const auto& [name, text] : map)
+        json.field(name, text);
     json.endObject();
 }
 
@@ -60,7 +62,8 @@ void writeJson(std::ostream& out, const std::vector<RunInfo>& runs) {
         writeStringMap(json, "tags", run.tags);
         writeProvenance(json, run.provenance);
         json.key("series").beginArray();
-        for (const auto& series : run.series) writeSeries(json, series);
+        for (const auto& series : run.series)
+            writeSeries(json, series);
         json.endArray().endObject();
     }
     json.endArray().endObject();
@@ -83,14 +86,15 @@ void writeTable(std::ostream& out, const std::vector<RunInfo>& runs) {
         for (std::size_t i = 0; i < run.series.size(); ++i) {
             const auto& s = run.series[i];
             rows.push_back({i == 0 ? run.name : "", s.tag, std::to_string(s.points),
-                            std::to_string(s.firstStep) + ".." + std::to_string(s.lastStep), shortNumber(s.min),
-                            shortNumber(s.max), shortNumber(s.last)});
+                            std::to_string(s.firstStep) + ".." + std::to_string(s.lastStep),
+                            shortNumber(s.min), shortNumber(s.max), shortNumber(s.last)});
         }
     }
     Row::size_type columns = Row().size();
     std::vector<std::size_t> widths(columns, 0);
     for (const auto& row : rows)
-        for (std::size_t c = 0; c < columns; ++c) widths[c] = std::max(widths[c], row[c].size());
+        for (std::size_t c = 0; c < columns; ++c)
+            widths[c] = std::max(widths[c], row[c].size());
     for (const auto& row : rows) {
         std::string line;
         for (std::size_t c = 0; c < columns; ++c) {
@@ -98,13 +102,15 @@ void writeTable(std::ostream& out, const std::vector<RunInfo>& runs) {
             if (c + 1 < columns) cell.resize(widths[c] + 2, ' ');
             line += cell;
         }
-        while (!line.empty() && line.back() == ' ') line.pop_back();
+        while (!line.empty() && line.back() == ' ')
+            line.pop_back();
         out << line << '\n';
     }
     for (const auto& run : runs) {
         if (run.params.empty()) continue;
         out << "\nparams of " << run.name << ":";
-        for (const auto& [key, text] : run.params) out << ' ' << key << '=' << text;
+        for (const auto& [key, text] : run.params)
+            out << ' ' << key << '=' << text;
         out << '\n';
     }
 }
@@ -113,7 +119,8 @@ void writeTable(std::ostream& out, const std::vector<RunInfo>& runs) {
 
 int runRunsCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& /*err*/) {
     const Args parsed(args, {{"--workspace", "-w", true}, {"--json", "", false}});
-    if (!parsed.positionals().empty()) throw UsageError("unexpected argument '" + parsed.positionals().front() + "'");
+    if (!parsed.positionals().empty())
+        throw UsageError("unexpected argument '" + parsed.positionals().front() + "'");
     const std::string workspacePath = parsed.require("--workspace");
     requireReadable(workspacePath);
     const auto workspace = Workspace::open(workspacePath, Workspace::Mode::ReadOnly);

@@ -1,7 +1,6 @@
 // `runlens series`: prints one series' points with the smoothed value beside each, as text, CSV or JSON.
 #include "app/cli.h"
 #include "app/json_writer.h"
-
 #include "core/analysis/smoothing.h"
 #include "core/store/workspace.h"
 
@@ -21,7 +20,8 @@ struct SeriesRequest {
 };
 
 SeriesRequest parseRequest(const Args& parsed) {
-    if (!parsed.positionals().empty()) throw UsageError("unexpected argument '" + parsed.positionals().front() + "'");
+    if (!parsed.positionals().empty())
+        throw UsageError("unexpected argument '" + parsed.positionals().front() + "'");
     if (parsed.has("--csv") && parsed.has("--json")) throw UsageError("--csv and --json cannot be combined");
     SeriesRequest request;
     request.workspacePath = parsed.require("--workspace");
@@ -37,7 +37,8 @@ SeriesRequest parseRequest(const Args& parsed) {
 
 std::string knownTags(const RunInfo& run) {
     std::string list;
-    for (const auto& s : run.series) list += (list.empty() ? "" : ", ") + s.tag;
+    for (const auto& s : run.series)
+        list += (list.empty() ? "" : ", ") + s.tag;
     return list.empty() ? "none" : list;
 }
 
@@ -54,8 +55,8 @@ std::vector<double> smoothingX(const SeriesData& data) {
 void writeCsv(std::ostream& out, const SeriesData& data, const std::vector<double>& smoothed) {
     out << "step,wall_time,value,smoothed\n";
     for (std::size_t i = 0; i < data.size(); ++i)
-        out << data.steps[i] << ',' << formatNumber(data.wallTimes[i]) << ',' << formatNumber(data.values[i]) << ','
-            << formatNumber(smoothed[i]) << '\n';
+        out << data.steps[i] << ',' << formatNumber(data.wallTimes[i]) << ',' << formatNumber(data.values[i])
+            << ',' << formatNumber(smoothed[i]) << '\n';
 }
 
 void writeText(std::ostream& out, const SeriesData& data, const std::vector<double>& smoothed) {
@@ -115,13 +116,16 @@ int runSeriesCommand(const std::vector<std::string>& args, std::ostream& out, st
     data.wallTimes.resize(n);
     data.values.resize(n);
     const std::vector<double> x = smoothingX(data);
-    std::vector<double> smoothed = request.smoothing > 0 ? smooth(request.smoother, x, data.values, request.smoothing)
-                                                         : data.values;
+    std::vector<double> smoothed =
+        request.smoothing > 0 ? smooth(request.smoother, x, data.values, request.smoothing) : data.values;
     if (smoothed.size() != n) smoothed.resize(n, kNaN);
 
-    if (parsed.has("--json")) writeJson(out, request, data, smoothed);
-    else if (parsed.has("--csv")) writeCsv(out, data, smoothed);
-    else writeText(out, data, smoothed);
+    if (parsed.has("--json"))
+        writeJson(out, request, data, smoothed);
+    else if (parsed.has("--csv"))
+        writeCsv(out, data, smoothed);
+    else
+        writeText(out, data, smoothed);
     return kExitOk;
 }
 

@@ -6,6 +6,7 @@
 
 #include <QApplication>
 
+#include <cstdio>
 #include <memory>
 #include <regex>
 
@@ -20,7 +21,31 @@ QSize parseChartSize(const std::string& text) {
     return {w, h};
 }
 
+namespace {
+
+// Qt's own notices (e.g. "XDG_RUNTIME_DIR not set") would break the one-line-per-failure contract of stderr;
+// they are shown only when RUNLENS_DEBUG is set.
+void filterQtMessage(QtMsgType type, const QMessageLogContext& /*context*/, const QString& message) {
+    if (type == QtCriticalMsg || type == QtFatalMsg || qEnvironmentVariableIsSet("RUNLENS_DEBUG"))
+        std::fprintf(stderr, "runlens: Qt: %s\n", qUtf8Printable(message));
+}
+
+class QtMessageFilter {
+public:
+    QtMessageFilter() : m_previous(qInstallMessageHandler(filterQtMessage)) {}
+    ~QtMessageFilter() { qInstallMessageHandler(m_previous); }
+    QtMessageFilter(const QtMessageFilter&) = delete;
+    QtMessageFilter& operator=(const QtMessageFilter&) = delete;
+
+private:
+    QtMessageHandler m_previous;
+};
+
+} // namespace
+
 void writeChartFile(const std::function<QChart*()>& build, const QSize& size, const std::string& path) {
+    const QtMessageFilter quietQt;
+    // Charts never show a window: offscreen needs no display, and a stale DISPLAY cannot make Qt abort.
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
     static int qtArgc = 1;
     static char programName[] = "runlens";

@@ -65,16 +65,32 @@ std::string jsonEscape(std::string_view text) {
             continue;
         }
         switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        case '\b':
+            out += "\\b";
+            break;
+        case '\f':
+            out += "\\f";
+            break;
         default:
-            if (c < 0x20 || c == 0x7F) appendControlEscape(out, c);
-            else out += static_cast<char>(c);
+            if (c < 0x20 || c == 0x7F)
+                appendControlEscape(out, c);
+            else
+                out += static_cast<char>(c);
         }
         ++i;
     }
@@ -88,9 +104,9 @@ std::string jsonNumber(double value) {
     const double magnitude = std::abs(value);
     const bool plain = value == 0 || (magnitude >= 1e-5 && magnitude < 1e15);
     std::array<char, 64> buffer{};
-    const auto result = plain ? std::to_chars(buffer.data(), buffer.data() + buffer.size(), value,
-                                              std::chars_format::fixed)
-                              : std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
+    const auto result =
+        plain ? std::to_chars(buffer.data(), buffer.data() + buffer.size(), value, std::chars_format::fixed)
+              : std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
     if (result.ec != std::errc()) return "null";
     return std::string(buffer.data(), result.ptr);
 }
@@ -100,7 +116,8 @@ JsonWriter::JsonWriter(std::ostream& out, bool pretty) : m_out(out), m_pretty(pr
 void JsonWriter::newline() {
     if (!m_pretty) return;
     m_out << '\n';
-    for (std::size_t i = 0; i < m_levels.size(); ++i) m_out << "  ";
+    for (std::size_t i = 0; i < m_levels.size(); ++i)
+        m_out << "  ";
 }
 
 void JsonWriter::beforeValue() {
@@ -186,7 +203,8 @@ JsonWriter& JsonWriter::null() {
 }
 
 void JsonWriter::finish() {
-    while (!m_levels.empty()) close(m_levels.back().isObject ? '}' : ']');
+    while (!m_levels.empty())
+        close(m_levels.back().isObject ? '}' : ']');
     m_out << '\n';
 }
 

@@ -20,7 +20,7 @@ std::string jsonNumber(double value);
 // Writes one JSON document to a stream. Calls must nest properly (beginObject/endObject, key before each
 // value inside an object); commas and indentation are handled here.
 class JsonWriter {
-public:
+  public:
     explicit JsonWriter(std::ostream& out, bool pretty = true);
 
     JsonWriter& beginObject();
@@ -48,7 +48,7 @@ public:
     // Ends the document with a newline; the writer must be back at the top level.
     void finish();
 
-private:
+  private:
     struct Level {
         bool isObject = false;
         bool empty = true;

@@ -132,6 +132,7 @@ ChartCard::ChartCard(const QString& tag, RunProvider provider, const CurveDispla
     menuButton->setToolTip(tr("Export this chart or its data"));
     menuButton->setAutoRaise(true);
     menuButton->setPopupMode(QToolButton::InstantPopup);
+    menuButton->setStyleSheet(QStringLiteral("QToolButton::menu-indicator { image: none; width: 0px; }"));
     buildMenu(menuButton);
 
     auto* header = new QHBoxLayout;
@@ -360,8 +361,15 @@ void ChartCard::applyFullRange() {
         yLo -= 0.05 * span;
         yHi += 0.05 * span;
     }
+    if (!m_display.logY && ys.front() >= 0)
+        yLo = std::max(yLo, 0.0); // padding must not invent negative losses or accuracies
     setAxisRange(current->axes(Qt::Horizontal).first(), xLo * xScale(), xHi * xScale());
     setAxisRange(current->axes(Qt::Vertical).first(), yLo, yHi);
+    // Round tick values (0, 0.5, 1) instead of the raw data range's (0.03538, 0.2808, ...).
+    for (QAbstractAxis* axis : current->axes()) {
+        if (auto* value = qobject_cast<QValueAxis*>(axis))
+            value->applyNiceNumbers();
+    }
 }
 
 void ChartCard::onViewChanged() {

@@ -1,6 +1,11 @@
-// Builds curve charts with Qt Charts (axes, legend, faint raw lines) and renders them to PNG, SVG or PDF offscreen.
+// Builds curve charts with Qt Charts (axes, legend, faint raw lines) and renders them to PNG, SVG or PDF.
 #include "ui/chart_export.h"
 
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <memory>
+#include <optional>
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QDateTimeAxis>
@@ -12,17 +17,11 @@
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QLogValueAxis>
-#include <QPainter>
 #include <QPageSize>
+#include <QPainter>
 #include <QPdfWriter>
 #include <QSvgGenerator>
 #include <QValueAxis>
-
-#include <algorithm>
-#include <array>
-#include <cmath>
-#include <memory>
-#include <optional>
 #include <utility>
 #include <vector>
 
@@ -31,8 +30,10 @@ namespace runlens::ui {
 namespace {
 
 constexpr qreal kExportPixelRatio = 2.0;
-constexpr int kRawAlpha = 64; // ~25% opacity: raw values stay visible without competing with the smoothed line
-constexpr int kMaxLegendRowsAtBottom = 8;
+// ~25% opacity: raw values stay visible without competing with the smoothed line.
+constexpr int kRawAlpha = 64;
+constexpr int kMaxLegendEntriesAtBottom = 8;
+constexpr qsizetype kMaxLegendCharsAtBottom = 110; // about one row of a 1,000 px wide chart
 
 struct Range {
     double lo = 0;
@@ -61,7 +62,8 @@ double percentile(const std::vector<double>& sorted, double q) {
     return sorted[below] + (pos - static_cast<double>(below)) * (sorted[above] - sorted[below]);
 }
 
-// A step of 1, 2, 2.5 or 5 times a power of ten close to span / targetTicks, so tick labels are round numbers.
+// A step of 1, 2, 2.5 or 5 times a power of ten close to span / targetTicks, so tick labels are round
+// numbers.
 double niceStep(double span, int targetTicks) {
     const double raw = span / std::max(targetTicks, 1);
     if (!(raw > 0) || !std::isfinite(raw)) return 1;
@@ -172,9 +174,12 @@ QAbstractAxis* makeWallTimeAxis(const Range& seconds) {
     axis->setRange(QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(range.lo * 1000.0)),
                    QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(range.hi * 1000.0)));
     const double span = range.hi - range.lo;
-    if (span < 2 * 86400.0) axis->setFormat(QStringLiteral("HH:mm"));
-    else if (span < 300 * 86400.0) axis->setFormat(QStringLiteral("MMM d HH:mm"));
-    else axis->setFormat(QStringLiteral("yyyy-MM-dd"));
+    if (span < 2 * 86400.0)
+        axis->setFormat(QStringLiteral("HH:mm"));
+    else if (span < 300 * 86400.0)
+        axis->setFormat(QStringLiteral("MMM d HH:mm"));
+    else
+        axis->setFormat(QStringLiteral("yyyy-MM-dd"));
     axis->setTickCount(6);
     return axis;
 }
@@ -189,14 +194,16 @@ QLineSeries* addLine(QChart* chart, QAbstractAxis* xAxis, QAbstractAxis* yAxis, 
     series->attachAxis(xAxis);
     series->attachAxis(yAxis);
     if (!inLegend)
-        for (QLegendMarker* marker : chart->legend()->markers(series)) marker->setVisible(false);
+        for (QLegendMarker* marker : chart->legend()->markers(series))
+            marker->setVisible(false);
     return series;
 }
 
 // Wall-clock x values are seconds; QDateTimeAxis wants milliseconds.
 QList<QPointF> scaledX(QList<QPointF> points, double factor) {
     if (factor == 1.0) return points;
-    for (QPointF& p : points) p.setX(p.x() * factor);
+    for (QPointF& p : points)
+        p.setX(p.x() * factor);
     return points;
 }
 
@@ -214,10 +221,16 @@ void styleChart(QChart* chart, const CurveChartSpec& spec) {
     QLegend* legend = chart->legend();
     legend->setVisible(true);
     legend->setShowToolTips(true);
-    // A bottom legend is one row that elides names; many runs read better stacked on the right.
+    // A bottom legend is one row that elides names; many runs or long names read better stacked on the right.
     int visibleEntries = 0;
-    for (const auto& line : spec.lines) visibleEntries += line.smoothX.empty() ? 0 : 1;
-    legend->setAlignment(visibleEntries > kMaxLegendRowsAtBottom ? Qt::AlignRight : Qt::AlignBottom);
+    qsizetype labelChars = 0;
+    for (const auto& line : spec.lines) {
+        if (line.smoothX.empty()) continue;
+        ++visibleEntries;
+        labelChars += line.runName.size() + 4; // + marker and spacing
+    }
+    const bool crowded = visibleEntries > kMaxLegendEntriesAtBottom || labelChars > kMaxLegendCharsAtBottom;
+    legend->setAlignment(crowded ? Qt::AlignRight : Qt::AlignBottom);
 }
 
 } // namespace
@@ -252,8 +265,8 @@ QChart* buildCurveChart(const CurveChartSpec& spec) {
         pen.setWidthF(2.0);
         pen.setCapStyle(Qt::RoundCap);
         pen.setJoinStyle(Qt::RoundJoin);
-        addLine(chart, xAxis, yAxis, line.runName, scaledX(toPoints(line.smoothX, line.smoothY, spec.logY), xScale),
-                pen, true);
+        addLine(chart, xAxis, yAxis, line.runName,
+                scaledX(toPoints(line.smoothX, line.smoothY, spec.logY), xScale), pen, true);
     }
     return chart;
 }
@@ -263,7 +276,7 @@ namespace {
 // Puts a chart into a scene at the requested size for rendering and restores it afterwards: a chart the
 // GUI shows keeps its own scene and geometry, a free chart gets a temporary scene it is taken back from.
 class RenderSetup {
-public:
+  public:
     RenderSetup(QChart* chart, const QSize& size) : m_chart(chart), m_oldGeometry(chart->geometry()) {
         if (!chart->scene()) {
             m_ownScene = std::make_unique<QGraphicsScene>();
@@ -289,7 +302,7 @@ public:
         m_chart->scene()->render(&painter, target, m_chart->sceneBoundingRect(), Qt::IgnoreAspectRatio);
     }
 
-private:
+  private:
     QChart* m_chart;
     QRectF m_oldGeometry;
     std::unique_ptr<QGraphicsScene> m_ownScene;
@@ -299,7 +312,7 @@ private:
 // segment (a decimated curve would still take ~100 bytes per point); any other pen style is drawn as one
 // path. A custom dash far longer than any chart looks solid and keeps vector files compact.
 class PathDrawnLines {
-public:
+  public:
     explicit PathDrawnLines(QChart* chart) {
         for (QAbstractSeries* series : chart->series()) {
             auto* line = qobject_cast<QLineSeries*>(series);
@@ -311,12 +324,13 @@ public:
         }
     }
     ~PathDrawnLines() {
-        for (auto& [line, pen] : m_saved) line->setPen(pen);
+        for (auto& [line, pen] : m_saved)
+            line->setPen(pen);
     }
     PathDrawnLines(const PathDrawnLines&) = delete;
     PathDrawnLines& operator=(const PathDrawnLines&) = delete;
 
-private:
+  private:
     std::vector<std::pair<QLineSeries*, QPen>> m_saved;
 };
 
@@ -337,7 +351,9 @@ bool openForWriting(QFile& file, QString* error) {
 
 bool writePng(const RenderSetup& setup, const QSize& size, const QString& path, QString* error) {
     QImage image(size * kExportPixelRatio, QImage::Format_ARGB32_Premultiplied);
-    if (image.isNull()) return fail(error, QStringLiteral("cannot allocate a %1x%2 image").arg(size.width()).arg(size.height()));
+    if (image.isNull())
+        return fail(error,
+                    QStringLiteral("cannot allocate a %1x%2 image").arg(size.width()).arg(size.height()));
     image.setDevicePixelRatio(kExportPixelRatio);
     image.setDotsPerMeterX(qRound(96.0 / 0.0254 * kExportPixelRatio));
     image.setDotsPerMeterY(qRound(96.0 / 0.0254 * kExportPixelRatio));
@@ -349,7 +365,8 @@ bool writePng(const RenderSetup& setup, const QSize& size, const QString& path, 
     }
     QFile file(path);
     if (!openForWriting(file, error)) return false;
-    if (!image.save(&file, "PNG")) return fail(error, QStringLiteral("cannot write %1: PNG encoding failed").arg(path));
+    if (!image.save(&file, "PNG"))
+        return fail(error, QStringLiteral("cannot write %1: PNG encoding failed").arg(path));
     return true;
 }
 
@@ -365,7 +382,8 @@ bool writeSvg(const RenderSetup& setup, const QSize& size, const QString& title,
     generator.setTitle(title);
     generator.setDescription(QStringLiteral("Chart exported by Runlens"));
     QPainter painter;
-    if (!painter.begin(&generator)) return fail(error, QStringLiteral("cannot write %1: SVG output failed").arg(path));
+    if (!painter.begin(&generator))
+        return fail(error, QStringLiteral("cannot write %1: SVG output failed").arg(path));
     setupPainter(painter);
     setup.render(painter, QRectF(QPointF(0, 0), QSizeF(size)));
     painter.end();
@@ -385,7 +403,8 @@ bool writePdf(const RenderSetup& setup, const QSize& size, const QString& title,
     writer.setTitle(title);
     writer.setCreator(QStringLiteral("Runlens"));
     QPainter painter;
-    if (!painter.begin(&writer)) return fail(error, QStringLiteral("cannot write %1: PDF output failed").arg(path));
+    if (!painter.begin(&writer))
+        return fail(error, QStringLiteral("cannot write %1: PDF output failed").arg(path));
     setupPainter(painter);
     setup.render(painter, QRectF(0, 0, writer.width(), writer.height()));
     painter.end();
@@ -396,10 +415,13 @@ bool writePdf(const RenderSetup& setup, const QSize& size, const QString& title,
 
 bool exportChart(QChart* chart, const QSize& size, const QString& path, QString* error) {
     if (!chart) return fail(error, QStringLiteral("no chart to export"));
-    if (size.width() < 1 || size.height() < 1) return fail(error, QStringLiteral("chart size must be positive"));
+    if (size.width() < 1 || size.height() < 1)
+        return fail(error, QStringLiteral("chart size must be positive"));
     const QString suffix = QFileInfo(path).suffix().toLower();
     if (suffix != QLatin1String("png") && suffix != QLatin1String("svg") && suffix != QLatin1String("pdf"))
-        return fail(error, QStringLiteral("cannot write %1: unknown image format (use .png, .svg or .pdf)").arg(path));
+        return fail(
+            error,
+            QStringLiteral("cannot write %1: unknown image format (use .png, .svg or .pdf)").arg(path));
 
     const RenderSetup setup(chart, size);
     if (suffix == QLatin1String("png")) return writePng(setup, size, path, error);

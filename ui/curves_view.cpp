@@ -286,6 +286,7 @@ void CurvesView::scheduleVisibleRefresh() {
 void CurvesView::refreshVisibleCards() {
     if (!isVisible() || showsEmptyState())
         return;
+    relayoutCards(); // the viewport has its final width only once shown
     const QRect viewport = m_scroll->viewport()->rect();
     for (ChartCard* card : m_cards) {
         const QRect area(card->mapTo(m_scroll->viewport(), QPoint(0, 0)), card->size());

@@ -34,7 +34,7 @@ QString formatValue(double value) {
         return QStringLiteral("NaN");
     if (std::isinf(value))
         return value > 0 ? QStringLiteral("inf") : QStringLiteral("-inf");
-    return QString::number(value, 'g', 5);
+    return QString::number(value, 'g', 4);
 }
 
 } // namespace
@@ -70,10 +70,21 @@ void RunTableModel::setRuns(std::vector<RunInfo> runs) {
     emit visibilityChanged();
 }
 
+// Params that differ between runs tell runs apart; constant ones (same model everywhere) only take space.
 void RunTableModel::chooseDefaultColumns() {
     m_columns.clear();
-    for (int i = 0; i < m_paramKeys.size() && i < kMaxDefaultParams; ++i)
-        m_columns.push_back({RunColumn::Kind::Param, m_paramKeys[i]});
+    QStringList varying;
+    for (const QString& key : m_paramKeys) {
+        std::set<std::string> values;
+        for (const RunInfo& run : m_runs) {
+            const auto found = run.params.find(key.toStdString());
+            values.insert(found == run.params.end() ? std::string("\x1f") : found->second);
+        }
+        if (values.size() > 1 || m_runs.size() == 1)
+            varying << key;
+    }
+    for (int i = 0; i < varying.size() && i < kMaxDefaultParams; ++i)
+        m_columns.push_back({RunColumn::Kind::Param, varying[i]});
     for (int i = 0; i < m_metricTags.size() && i < kMaxDefaultMetrics; ++i)
         m_columns.push_back({RunColumn::Kind::Metric, m_metricTags[i]});
 }

@@ -14,7 +14,7 @@ struct CurveDisplay {
     QString smoother = QStringLiteral("ema"); // ema | twema | gaussian | average
     QString xAxis = QStringLiteral("step");   // step | relative | wall
     bool logY = false;
-    bool robustY = false;
+    bool robustY = true; // like TensorBoard's default: one diverging run must not flatten the rest
     bool showRaw = true;
 };
 

@@ -10,13 +10,16 @@ namespace runlens {
 namespace {
 
 // A double in [0, 1) from the top 53 bits, identical on every platform (unlike uniform_real_distribution).
-double unitDraw(std::mt19937_64& rng) { return double(rng() >> 11) * 0x1.0p-53; }
+double unitDraw(std::mt19937_64& rng) {
+    return double(rng() >> 11) * 0x1.0p-53;
+}
 
 std::vector<double> classShares(std::span<const int> labels, std::size_t k) {
     std::vector<double> shares(k, 0.0);
     for (int l : labels)
         if (l >= 0 && std::size_t(l) < k) shares[std::size_t(l)] += 1.0;
-    for (double& s : shares) s = labels.empty() ? 0.0 : s / double(labels.size());
+    for (double& s : shares)
+        s = labels.empty() ? 0.0 : s / double(labels.size());
     return shares;
 }
 
@@ -24,9 +27,12 @@ std::vector<double> classShares(std::span<const int> labels, std::size_t k) {
 
 std::string_view baselineName(BaselineKind kind) {
     switch (kind) {
-    case BaselineKind::UniformRandom: return "uniform_random";
-    case BaselineKind::ZeroRule: return "zero_rule";
-    case BaselineKind::Prior: return "prior";
+    case BaselineKind::UniformRandom:
+        return "uniform_random";
+    case BaselineKind::ZeroRule:
+        return "zero_rule";
+    case BaselineKind::Prior:
+        return "prior";
     }
     return "unknown";
 }
@@ -36,7 +42,8 @@ std::vector<double> baselineScores(BaselineKind kind, std::span<const int> label
     std::vector<double> scores(labels.size());
     if (kind == BaselineKind::UniformRandom) {
         std::mt19937_64 rng(seed);
-        for (double& s : scores) s = unitDraw(rng);
+        for (double& s : scores)
+            s = unitDraw(rng);
     } else if (kind == BaselineKind::ZeroRule) {
         std::fill(scores.begin(), scores.end(), base > 0.5 ? 1.0 : 0.0);
     } else {
@@ -54,19 +61,24 @@ std::vector<double> baselineProbabilities(BaselineKind kind, std::span<const int
         std::mt19937_64 rng(seed);
         for (std::size_t i = 0; i < labels.size(); ++i) {
             double sum = 0;
-            for (std::size_t c = 0; c < k; ++c) sum += probs[i * k + c] = -std::log(1.0 - unitDraw(rng));
-            for (std::size_t c = 0; c < k; ++c) probs[i * k + c] /= sum;
+            for (std::size_t c = 0; c < k; ++c)
+                sum += probs[i * k + c] = -std::log(1.0 - unitDraw(rng));
+            for (std::size_t c = 0; c < k; ++c)
+                probs[i * k + c] /= sum;
         }
     } else if (kind == BaselineKind::ZeroRule) {
         const auto majority = std::size_t(std::max_element(shares.begin(), shares.end()) - shares.begin());
-        for (std::size_t i = 0; i < labels.size(); ++i) probs[i * k + majority] = 1.0;
+        for (std::size_t i = 0; i < labels.size(); ++i)
+            probs[i * k + majority] = 1.0;
     } else {
-        for (std::size_t i = 0; i < labels.size(); ++i) std::copy(shares.begin(), shares.end(), probs.begin() + std::ptrdiff_t(i * k));
+        for (std::size_t i = 0; i < labels.size(); ++i)
+            std::copy(shares.begin(), shares.end(), probs.begin() + std::ptrdiff_t(i * k));
     }
     return probs;
 }
 
-std::vector<BinaryBaseline> binaryBaselines(std::span<const int> labels, double threshold, std::uint64_t seed) {
+std::vector<BinaryBaseline> binaryBaselines(std::span<const int> labels, double threshold,
+                                            std::uint64_t seed) {
     std::vector<BinaryBaseline> out;
     const double pi = classShares(labels, 2)[1];
     for (auto kind : {BaselineKind::UniformRandom, BaselineKind::ZeroRule, BaselineKind::Prior}) {
@@ -90,7 +102,8 @@ std::vector<BinaryBaseline> binaryBaselines(std::span<const int> labels, double 
     return out;
 }
 
-std::vector<MulticlassBaseline> multiclassBaselines(std::span<const int> labels, std::size_t k, std::uint64_t seed) {
+std::vector<MulticlassBaseline> multiclassBaselines(std::span<const int> labels, std::size_t k,
+                                                    std::uint64_t seed) {
     std::vector<MulticlassBaseline> out;
     for (auto kind : {BaselineKind::UniformRandom, BaselineKind::ZeroRule, BaselineKind::Prior}) {
         const auto probs = baselineProbabilities(kind, labels, k, seed);

@@ -43,6 +43,7 @@ struct MulticlassBaseline {
     BaselineKind kind = BaselineKind::Prior;
     MulticlassMetrics metrics;
 };
-std::vector<MulticlassBaseline> multiclassBaselines(std::span<const int> labels, std::size_t k, std::uint64_t seed = 0);
+std::vector<MulticlassBaseline> multiclassBaselines(std::span<const int> labels, std::size_t k,
+                                                    std::uint64_t seed = 0);
 
 } // namespace runlens

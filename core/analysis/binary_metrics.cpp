@@ -10,18 +10,21 @@ namespace runlens {
 
 namespace {
 
-double ratio(double num, double den) { return den > 0 ? num / den : 0.0; }
+double ratio(double num, double den) {
+    return den > 0 ? num / den : 0.0;
+}
 
 // Visits the groups of equal scores from the highest score down with cumulative tp/fp counts.
-template <typename Visit>
-void forEachThresholdGroup(const RankedScores& ranked, Visit&& visit) {
+template <typename Visit> void forEachThresholdGroup(const RankedScores& ranked, Visit&& visit) {
     std::int64_t tp = 0, fp = 0;
     std::size_t i = ranked.size();
     while (i > 0) {
         const double s = ranked.scores[i - 1];
         while (i > 0 && ranked.scores[i - 1] == s) {
-            if (ranked.labels[i - 1]) ++tp;
-            else ++fp;
+            if (ranked.labels[i - 1])
+                ++tp;
+            else
+                ++fp;
             --i;
         }
         visit(s, tp, fp);
@@ -51,11 +54,14 @@ void radixSort(std::vector<std::uint64_t>& keys) {
     std::vector<std::size_t> count(kBuckets);
     for (int shift = 0; shift < 64; shift += kBits) {
         std::fill(count.begin(), count.end(), 0);
-        for (auto k : keys) ++count[(k >> shift) & (kBuckets - 1)];
+        for (auto k : keys)
+            ++count[(k >> shift) & (kBuckets - 1)];
         if (std::find(count.begin(), count.end(), keys.size()) != count.end()) continue;
         std::size_t sum = 0;
-        for (auto& c : count) sum += std::exchange(c, sum);
-        for (auto k : keys) buffer[count[(k >> shift) & (kBuckets - 1)]++] = k;
+        for (auto& c : count)
+            sum += std::exchange(c, sum);
+        for (auto k : keys)
+            buffer[count[(k >> shift) & (kBuckets - 1)]++] = k;
         keys.swap(buffer);
     }
 }
@@ -69,7 +75,8 @@ RankedScores rankScores(std::span<const int> labels, std::span<const double> sco
     std::vector<std::uint64_t> pos, neg;
     pos.reserve(n);
     neg.reserve(n);
-    for (std::size_t i = 0; i < n; ++i) (labels[i] == 1 ? pos : neg).push_back(orderedKey(scores[i]));
+    for (std::size_t i = 0; i < n; ++i)
+        (labels[i] == 1 ? pos : neg).push_back(orderedKey(scores[i]));
     radixSort(pos);
     radixSort(neg);
     RankedScores out;
@@ -91,8 +98,10 @@ ConfusionMatrix confusionAt(std::span<const int> labels, std::span<const double>
     for (std::size_t i = 0; i < n; ++i) {
         const bool predicted = scores[i] >= threshold;
         const bool actual = labels[i] == 1;
-        if (actual) predicted ? ++cm.tp : ++cm.fn;
-        else predicted ? ++cm.fp : ++cm.tn;
+        if (actual)
+            predicted ? ++cm.tp : ++cm.fn;
+        else
+            predicted ? ++cm.fp : ++cm.tn;
     }
     return cm;
 }
@@ -103,8 +112,10 @@ ConfusionMatrix confusionFromPredictions(std::span<const int> labels, std::span<
     for (std::size_t i = 0; i < n; ++i) {
         const bool predicted = predictions[i] == 1;
         const bool actual = labels[i] == 1;
-        if (actual) predicted ? ++cm.tp : ++cm.fn;
-        else predicted ? ++cm.fp : ++cm.tn;
+        if (actual)
+            predicted ? ++cm.tp : ++cm.fn;
+        else
+            predicted ? ++cm.fp : ++cm.tn;
     }
     return cm;
 }
@@ -113,8 +124,12 @@ double accuracyOf(const ConfusionMatrix& cm) {
     const auto n = cm.tp + cm.tn + cm.fp + cm.fn;
     return n > 0 ? double(cm.tp + cm.tn) / double(n) : BinaryMetrics::kNaN;
 }
-double precisionOf(const ConfusionMatrix& cm) { return ratio(double(cm.tp), double(cm.tp + cm.fp)); }
-double recallOf(const ConfusionMatrix& cm) { return ratio(double(cm.tp), double(cm.tp + cm.fn)); }
+double precisionOf(const ConfusionMatrix& cm) {
+    return ratio(double(cm.tp), double(cm.tp + cm.fp));
+}
+double recallOf(const ConfusionMatrix& cm) {
+    return ratio(double(cm.tp), double(cm.tp + cm.fn));
+}
 double f1Of(const ConfusionMatrix& cm) {
     // 2TP / (2TP + FP + FN) equals 2PR/(P+R) and is 0 exactly when scikit-learn's zero_division=0 gives 0.
     return ratio(2.0 * double(cm.tp), double(2 * cm.tp + cm.fp + cm.fn));
@@ -164,7 +179,8 @@ double averagePrecision(const RankedScores& ranked) {
     double ap = 0;
     std::int64_t prevTp = 0;
     forEachThresholdGroup(ranked, [&](double, std::int64_t tp, std::int64_t fp) {
-        if (tp != prevTp) ap += double(tp - prevTp) / double(ranked.positives) * (double(tp) / double(tp + fp));
+        if (tp != prevTp)
+            ap += double(tp - prevTp) / double(ranked.positives) * (double(tp) / double(tp + fp));
         prevTp = tp;
     });
     return ap;
@@ -174,8 +190,9 @@ double averagePrecision(std::span<const int> labels, std::span<const double> sco
     return averagePrecision(rankScores(labels, scores));
 }
 
-BinaryMetrics binaryMetrics(const RankedScores& ranked, std::span<const int> labels, std::span<const double> scores,
-                            double threshold, std::span<const int> predictions) {
+BinaryMetrics binaryMetrics(const RankedScores& ranked, std::span<const int> labels,
+                            std::span<const double> scores, double threshold,
+                            std::span<const int> predictions) {
     BinaryMetrics m;
     m.n = static_cast<std::int64_t>(std::min(labels.size(), scores.size()));
     m.positives = ranked.positives;

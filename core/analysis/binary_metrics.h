@@ -45,11 +45,12 @@ struct BinaryMetrics {
 };
 
 // Labels are 0/1. predictions (0/1), when not empty, replace the thresholded scores for the confusion matrix.
-BinaryMetrics binaryMetrics(std::span<const int> labels, std::span<const double> scores, double threshold = 0.5,
-                            std::span<const int> predictions = {});
-// The same, reusing a ranking made by rankScores (labels/scores still give the row order for the rest).
-BinaryMetrics binaryMetrics(const RankedScores& ranked, std::span<const int> labels, std::span<const double> scores,
+BinaryMetrics binaryMetrics(std::span<const int> labels, std::span<const double> scores,
                             double threshold = 0.5, std::span<const int> predictions = {});
+// The same, reusing a ranking made by rankScores (labels/scores still give the row order for the rest).
+BinaryMetrics binaryMetrics(const RankedScores& ranked, std::span<const int> labels,
+                            std::span<const double> scores, double threshold = 0.5,
+                            std::span<const int> predictions = {});
 
 ConfusionMatrix confusionAt(std::span<const int> labels, std::span<const double> scores, double threshold);
 ConfusionMatrix confusionFromPredictions(std::span<const int> labels, std::span<const int> predictions);

@@ -41,7 +41,9 @@ double betaContinuedFraction(double x, double a, double b) {
     return h;
 }
 
-double fractionOf(std::int64_t part, std::int64_t whole) { return whole > 0 ? double(part) / double(whole) : 0.0; }
+double fractionOf(std::int64_t part, std::int64_t whole) {
+    return whole > 0 ? double(part) / double(whole) : 0.0;
+}
 
 // Numpy's lerp: interpolates from the nearer end for better rounding.
 double numpyLerp(double a, double b, double t) {
@@ -62,7 +64,8 @@ struct BinTotals {
     explicit BinTotals(std::size_t bins) : counts(bins, 0), positives(bins, 0), sums(bins, 0.0) {}
 };
 
-BinTotals totalsByRow(const std::vector<double>& edges, std::span<const int> labels, std::span<const double> scores) {
+BinTotals totalsByRow(const std::vector<double>& edges, std::span<const int> labels,
+                      std::span<const double> scores) {
     BinTotals t(edges.size() - 1);
     const std::size_t n = std::min(labels.size(), scores.size());
     for (std::size_t i = 0; i < n; ++i) {
@@ -81,7 +84,8 @@ BinTotals totalsSorted(const std::vector<double>& edges, const RankedScores& ran
     std::size_t b = 0;
     for (std::size_t i = 0; i < ranked.size(); ++i) {
         const double s = ranked.scores[i];
-        while (b < last && s > edges[b + 1]) ++b;
+        while (b < last && s > edges[b + 1])
+            ++b;
         ++t.counts[b];
         t.sums[b] += s;
         t.positives[b] += ranked.labels[i];
@@ -89,9 +93,9 @@ BinTotals totalsSorted(const std::vector<double>& edges, const RankedScores& ran
     return t;
 }
 
-CalibrationReport reportWithEdges(std::vector<double> edges, const RankedScores* ranked, std::span<const int> labels,
-                                  std::span<const double> scores, std::int64_t positives,
-                                  const CalibrationOptions& options) {
+CalibrationReport reportWithEdges(std::vector<double> edges, const RankedScores* ranked,
+                                  std::span<const int> labels, std::span<const double> scores,
+                                  std::int64_t positives, const CalibrationOptions& options) {
     CalibrationReport r;
     r.n = static_cast<std::int64_t>(std::min(labels.size(), scores.size()));
     r.positives = positives;
@@ -163,7 +167,8 @@ std::vector<double> uniformEdges(int bins) {
     bins = std::max(bins, 1);
     std::vector<double> edges(static_cast<std::size_t>(bins) + 1);
     const double step = 1.0 / double(bins); // numpy's linspace: i * step, last edge exactly 1
-    for (int i = 0; i < bins; ++i) edges[static_cast<std::size_t>(i)] = double(i) * step;
+    for (int i = 0; i < bins; ++i)
+        edges[static_cast<std::size_t>(i)] = double(i) * step;
     edges.back() = 1.0;
     return edges;
 }
@@ -195,19 +200,22 @@ std::vector<double> quantileEdges(std::span<const double> ascendingScores, int b
 
 CalibrationReport calibrationReport(const RankedScores& ranked, std::span<const int> labels,
                                     std::span<const double> scores, const CalibrationOptions& options) {
-    std::vector<double> edges = options.strategy == BinStrategy::Quantile ? quantileEdges(ranked.scores, options.bins)
-                                                                          : uniformEdges(options.bins);
+    std::vector<double> edges = options.strategy == BinStrategy::Quantile
+                                    ? quantileEdges(ranked.scores, options.bins)
+                                    : uniformEdges(options.bins);
     return reportWithEdges(std::move(edges), &ranked, labels, scores, ranked.positives, options);
 }
 
 CalibrationReport calibrationReport(std::span<const int> labels, std::span<const double> scores,
                                     const CalibrationOptions& options) {
-    if (options.strategy == BinStrategy::Quantile) return calibrationReport(rankScores(labels, scores), labels, scores, options);
-    return reportWithEdges(uniformEdges(options.bins), nullptr, labels, scores, countPositives(labels), options);
+    if (options.strategy == BinStrategy::Quantile)
+        return calibrationReport(rankScores(labels, scores), labels, scores, options);
+    return reportWithEdges(uniformEdges(options.bins), nullptr, labels, scores, countPositives(labels),
+                           options);
 }
 
-CalibrationReport topLabelCalibration(std::span<const int> labels, std::span<const double> probs, std::size_t k,
-                                      const CalibrationOptions& options) {
+CalibrationReport topLabelCalibration(std::span<const int> labels, std::span<const double> probs,
+                                      std::size_t k, const CalibrationOptions& options) {
     if (k == 0) return {};
     const std::size_t n = std::min(labels.size(), probs.size() / k);
     std::vector<double> confidence(n);
@@ -221,8 +229,8 @@ CalibrationReport topLabelCalibration(std::span<const int> labels, std::span<con
     return calibrationReport(correct, confidence, options);
 }
 
-ClasswiseCalibration classwiseCalibration(std::span<const int> labels, std::span<const double> probs, std::size_t k,
-                                          const CalibrationOptions& options) {
+ClasswiseCalibration classwiseCalibration(std::span<const int> labels, std::span<const double> probs,
+                                          std::size_t k, const CalibrationOptions& options) {
     ClasswiseCalibration out;
     if (k == 0) return out;
     const std::size_t n = std::min(labels.size(), probs.size() / k);
@@ -269,10 +277,10 @@ double normalQuantile(double p) {
         return BinaryMetrics::kNaN;
     }
     // Acklam's rational approximation (relative error 1e-9), then one Halley step on erfc for full precision.
-    static constexpr double a[] = {-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
+    static constexpr double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,  -2.759285104469687e+02,
                                    1.383577518672690e+02,  -3.066479806614716e+01, 2.506628277459239e+00};
     static constexpr double b[] = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
-                                   6.680131188771972e+01,  -1.328068155288572e+01};
+                                   6.680131188771972e+01, -1.328068155288572e+01};
     static constexpr double c[] = {-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
                                    -2.549732539343734e+00, 4.374664141464968e+00,  2.938163982698783e+00};
     static constexpr double d[] = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
@@ -321,8 +329,10 @@ double betaQuantile(double p, double a, double b) {
     for (int i = 0; i < 200; ++i) {
         const double mid = 0.5 * (lo + hi);
         if (mid <= lo || mid >= hi) break;
-        if (regularizedIncompleteBeta(mid, a, b) < p) lo = mid;
-        else hi = mid;
+        if (regularizedIncompleteBeta(mid, a, b) < p)
+            lo = mid;
+        else
+            hi = mid;
     }
     return 0.5 * (lo + hi);
 }
@@ -338,8 +348,10 @@ std::int64_t binomialQuantile(double q, std::int64_t n, double p) {
     std::int64_t lo = 0, hi = n;
     while (lo < hi) {
         const std::int64_t mid = lo + (hi - lo) / 2;
-        if (cdf(mid) >= q) hi = mid;
-        else lo = mid + 1;
+        if (cdf(mid) >= q)
+            hi = mid;
+        else
+            lo = mid + 1;
     }
     return lo;
 }

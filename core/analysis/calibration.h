@@ -18,8 +18,8 @@ struct CalibrationOptions {
     int bins = 10;
     BinStrategy strategy = BinStrategy::Uniform;
     IntervalMethod interval = IntervalMethod::Wilson;
-    double alpha = 0.05;            // 1 - confidence of the per-bin interval
-    bool consistencyBands = false;  // Bröcker & Smith 2007 bands (costs a binomial quantile per bin)
+    double alpha = 0.05;           // 1 - confidence of the per-bin interval
+    bool consistencyBands = false; // Bröcker & Smith 2007 bands (costs a binomial quantile per bin)
 };
 
 struct CalibrationBin {
@@ -46,7 +46,7 @@ struct CalibrationReport {
     std::vector<CalibrationBin> bins; // non-empty bins only, in edge order
     double ece = BinaryMetrics::kNaN;
     double mce = BinaryMetrics::kNaN;
-    double aceAvgBins = BinaryMetrics::kNaN; // unweighted mean |gap| over non-empty bins
+    double aceAvgBins = BinaryMetrics::kNaN;   // unweighted mean |gap| over non-empty bins
     double l2CeDebiased = BinaryMetrics::kNaN; // Kumar et al. 2019
     double brier = BinaryMetrics::kNaN;
     BrierDecomposition brierDecomposition;
@@ -66,23 +66,23 @@ CalibrationReport calibrationReport(const RankedScores& ranked, std::span<const 
 
 // Multiclass: probs holds n rows of k class probabilities (row-major), labels are class indices.
 // Top-label: confidence = max probability, outcome = (argmax == label).
-CalibrationReport topLabelCalibration(std::span<const int> labels, std::span<const double> probs, std::size_t k,
-                                      const CalibrationOptions& options = {});
+CalibrationReport topLabelCalibration(std::span<const int> labels, std::span<const double> probs,
+                                      std::size_t k, const CalibrationOptions& options = {});
 struct ClasswiseCalibration {
     std::vector<CalibrationReport> perClass; // one-vs-rest report of each class
     double meanEce = BinaryMetrics::kNaN;
 };
-ClasswiseCalibration classwiseCalibration(std::span<const int> labels, std::span<const double> probs, std::size_t k,
-                                          const CalibrationOptions& options = {});
+ClasswiseCalibration classwiseCalibration(std::span<const int> labels, std::span<const double> probs,
+                                          std::size_t k, const CalibrationOptions& options = {});
 
 // Intervals for a proportion count/nobs, as statsmodels' proportion_confint('wilson' / 'beta').
 std::pair<double, double> wilsonInterval(std::int64_t count, std::int64_t nobs, double alpha = 0.05);
 std::pair<double, double> clopperPearsonInterval(std::int64_t count, std::int64_t nobs, double alpha = 0.05);
 
 // Distribution helpers (accurate to about 1e-13 in the ranges the intervals use).
-double normalQuantile(double p);                            // inverse of the standard normal CDF
-double regularizedIncompleteBeta(double x, double a, double b); // I_x(a, b)
-double betaQuantile(double p, double a, double b);          // x with I_x(a, b) = p
+double normalQuantile(double p);                                   // inverse of the standard normal CDF
+double regularizedIncompleteBeta(double x, double a, double b);    // I_x(a, b)
+double betaQuantile(double p, double a, double b);                 // x with I_x(a, b) = p
 std::int64_t binomialQuantile(double q, std::int64_t n, double p); // smallest k with P(X <= k) >= q
 
 } // namespace runlens

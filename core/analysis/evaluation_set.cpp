@@ -18,7 +18,8 @@ std::string lower(std::string s) {
 
 // Shortest text of a number as a class name: 1.0 -> "1", 0.5 -> "0.5".
 std::string numberText(double v) {
-    if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 1e15) return std::to_string(static_cast<long long>(v));
+    if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 1e15)
+        return std::to_string(static_cast<long long>(v));
     std::ostringstream out;
     out.precision(17);
     out << v;
@@ -29,7 +30,8 @@ std::optional<double> parseNumber(const std::string& text) {
     double v = 0;
     const char* first = text.data();
     const char* last = first + text.size();
-    while (first < last && *first == ' ') ++first;
+    while (first < last && *first == ' ')
+        ++first;
     if (first < last && *first == '+') ++first;
     const auto [ptr, ec] = std::from_chars(first, last, v);
     if (ec != std::errc() || ptr != last) return std::nullopt;
@@ -37,7 +39,7 @@ std::optional<double> parseNumber(const std::string& text) {
 }
 
 class Collector {
-public:
+  public:
     Collector(EvaluationResult& result, std::size_t maxIssues) : m_result(result), m_max(maxIssues) {}
     void add(const std::string& column, std::int64_t row, std::string message) {
         if (m_result.errors.size() >= m_max) {
@@ -47,7 +49,7 @@ public:
         m_result.errors.push_back({column, row, std::move(message)});
     }
 
-private:
+  private:
     EvaluationResult& m_result;
     std::size_t m_max;
 };
@@ -76,7 +78,8 @@ std::vector<double> readProbabilities(const PredictionColumn& col, std::size_t r
             }
             const auto v = parseNumber(*text);
             if (!v) {
-                errors.add(col.name, std::int64_t(r), "'" + *text + "' is not a number (a score column must be numeric)");
+                errors.add(col.name, std::int64_t(r),
+                           "'" + *text + "' is not a number (a score column must be numeric)");
                 return {};
             }
             out[r] = *v;
@@ -86,7 +89,8 @@ std::vector<double> readProbabilities(const PredictionColumn& col, std::size_t r
     }
     for (std::size_t r = 0; r < rows; ++r) {
         const double v = out[r];
-        if (std::isnan(v)) errors.add(col.name, std::int64_t(r), "missing score");
+        if (std::isnan(v))
+            errors.add(col.name, std::int64_t(r), "missing score");
         else if (!(v >= 0.0 && v <= 1.0))
             errors.add(col.name, std::int64_t(r), "score " + numberText(v) + " is outside [0, 1]");
     }
@@ -94,12 +98,14 @@ std::vector<double> readProbabilities(const PredictionColumn& col, std::size_t r
 }
 
 // Maps every row's value of a label-like column to a class index; -1 where missing or unknown.
-std::vector<int> mapToClasses(const PredictionColumn& col, std::size_t rows, const std::vector<std::string>& classes,
-                              const std::vector<std::string>& aliases0, const std::vector<std::string>& aliases1,
-                              Collector& errors, const char* what) {
+std::vector<int> mapToClasses(const PredictionColumn& col, std::size_t rows,
+                              const std::vector<std::string>& classes,
+                              const std::vector<std::string>& aliases0,
+                              const std::vector<std::string>& aliases1, Collector& errors, const char* what) {
     std::vector<int> out(rows, -1);
     std::string classList;
-    for (const auto& c : classes) classList += (classList.empty() ? "" : ", ") + c;
+    for (const auto& c : classes)
+        classList += (classList.empty() ? "" : ", ") + c;
     for (std::size_t r = 0; r < rows; ++r) {
         const auto text = cellText(col, r);
         if (!text) {
@@ -112,9 +118,13 @@ std::vector<int> mapToClasses(const PredictionColumn& col, std::size_t rows, con
             continue;
         }
         const std::string low = lower(*text);
-        if (std::find(aliases0.begin(), aliases0.end(), low) != aliases0.end()) out[r] = 0;
-        else if (std::find(aliases1.begin(), aliases1.end(), low) != aliases1.end()) out[r] = 1;
-        else errors.add(col.name, std::int64_t(r), std::string(what) + " '" + *text + "' is not in the class set {" + classList + "}");
+        if (std::find(aliases0.begin(), aliases0.end(), low) != aliases0.end())
+            out[r] = 0;
+        else if (std::find(aliases1.begin(), aliases1.end(), low) != aliases1.end())
+            out[r] = 1;
+        else
+            errors.add(col.name, std::int64_t(r),
+                       std::string(what) + " '" + *text + "' is not in the class set {" + classList + "}");
     }
     return out;
 }
@@ -142,8 +152,11 @@ std::optional<std::vector<std::string>> binaryClasses(const PredictionColumn& la
     if (label.numeric) return std::vector<std::string>{"0", "1"}; // -1 is accepted as an alias of 0
     static const std::vector<std::pair<std::string, std::string>> pairs = {
         {"0", "1"}, {"false", "true"}, {"no", "yes"}, {"neg", "pos"}, {"negative", "positive"}};
-    for (const auto& [neg, pos] : pairs) {
-        const bool fits = std::all_of(values.begin(), values.end(), [&](const std::string& v) {
+    for (const auto& pair : pairs) {
+        // Named copies: clang 14 cannot capture structured bindings in a lambda.
+        const std::string& neg = pair.first;
+        const std::string& pos = pair.second;
+        const bool fits = std::all_of(values.begin(), values.end(), [&neg, &pos](const std::string& v) {
             const auto l = lower(v);
             return l == neg || l == pos;
         });
@@ -151,8 +164,9 @@ std::optional<std::vector<std::string>> binaryClasses(const PredictionColumn& la
     }
     if (values.size() > 2) {
         errors.add(label.name, -1,
-                   "has " + std::to_string(values.size()) + " distinct labels but the table has one score column; "
-                   "add one probability column per class or name the positive class");
+                   "has " + std::to_string(values.size()) +
+                       " distinct labels but the table has one score column; "
+                       "add one probability column per class or name the positive class");
         return std::nullopt;
     }
     std::sort(values.begin(), values.end()); // like scikit-learn: the greater label is the positive one
@@ -174,28 +188,62 @@ EvaluationResult extractEvaluationSet(const PredictionTable& table, const Evalua
     Collector errors(result, std::max<std::size_t>(options.maxIssues, 1));
     const std::size_t rows = table.rows();
     for (const auto& c : table.columns)
-        if (c.size() != rows) errors.add(c.name, -1, "has " + std::to_string(c.size()) + " rows, expected " + std::to_string(rows));
+        if (c.size() != rows)
+            errors.add(c.name, -1,
+                       "has " + std::to_string(c.size()) + " rows, expected " + std::to_string(rows));
     const PredictionColumn* label = table.find(ColumnRole::Label);
     std::vector<const PredictionColumn*> classCols;
     for (const auto& c : table.columns)
         if (c.role == ColumnRole::ClassScore) classCols.push_back(&c);
     const PredictionColumn* score = table.find(ColumnRole::Score);
     if (!label) errors.add("", -1, "no label column (expected one named label, target, y or y_true)");
-    if (!score && classCols.empty())
-        errors.add("", -1, "no score column (expected score, prob, probability, y_prob, y_score, p or prob_<class>)");
+    const PredictionColumn* prediction = table.find(ColumnRole::Prediction);
+    if (!score && classCols.empty() && !prediction)
+        errors.add("", -1,
+                   "no score or prediction column (expected score, prob, probability, y_prob, y_score, p, "
+                   "prob_<class>, pred, prediction or y_pred)");
     if (!result.ok()) return result;
 
     EvaluationSet& set = result.set;
     const std::vector<std::string> aliases0 = {"false", "no", "neg", "negative", "-1"};
     const std::vector<std::string> aliases1 = {"true", "yes", "pos", "positive"};
-    if (score || classCols.size() == 2) {
+    if (!score && classCols.empty()) {
+        // Hard predictions only (a classifier without scores): classes from the labels and predictions.
+        auto values = distinctValues(*label, rows);
+        for (const auto& v : distinctValues(*prediction, rows))
+            if (std::find(values.begin(), values.end(), v) == values.end()) values.push_back(v);
+        const bool zeroOne = std::all_of(values.begin(), values.end(),
+                                         [](const std::string& v) { return v == "0" || v == "1" || v == "-1"; });
+        if (zeroOne || values.size() <= 2) {
+            if (zeroOne) {
+                set.classes = {"0", "1"};
+            } else {
+                auto classes = binaryClasses(*label, rows, options, errors);
+                if (!classes) return result;
+                set.classes = *classes;
+                for (const auto& v : values)
+                    if (std::find(set.classes.begin(), set.classes.end(), v) == set.classes.end() &&
+                        set.classes.front().rfind("not ", 0) == 0)
+                        set.classes.front() = v; // the other class appears only among the predictions
+            }
+            set.labels = mapToClasses(*label, rows, set.classes, aliases0, aliases1, errors, "label");
+            set.predictions = mapToClasses(*prediction, rows, set.classes, aliases0, aliases1, errors, "prediction");
+        } else {
+            set.multiclass = true;
+            std::sort(values.begin(), values.end());
+            set.classes = values;
+            set.labels = mapToClasses(*label, rows, set.classes, {}, {}, errors, "label");
+            set.predictions = mapToClasses(*prediction, rows, set.classes, {}, {}, errors, "prediction");
+        }
+    } else if (score || classCols.size() == 2) {
         if (score) {
             auto classes = binaryClasses(*label, rows, options, errors);
             if (!classes) return result;
             set.classes = *classes;
             set.scores = readProbabilities(*score, rows, errors);
         } else {
-            for (const auto* c : classCols) set.classes.push_back(c->className);
+            for (const auto* c : classCols)
+                set.classes.push_back(c->className);
             int positive = 1;
             if (!options.positiveClass.empty() && options.positiveClass == set.classes[0]) positive = 0;
             auto probs = readProbabilities(*classCols[static_cast<std::size_t>(positive)], rows, errors);
@@ -206,16 +254,19 @@ EvaluationResult extractEvaluationSet(const PredictionTable& table, const Evalua
         set.labels = mapToClasses(*label, rows, set.classes, aliases ? aliases0 : std::vector<std::string>{},
                                   aliases ? aliases1 : std::vector<std::string>{}, errors, "label");
         if (const auto* pred = table.find(ColumnRole::Prediction))
-            set.predictions = mapToClasses(*pred, rows, set.classes, aliases0, aliases1, errors, "prediction");
+            set.predictions =
+                mapToClasses(*pred, rows, set.classes, aliases0, aliases1, errors, "prediction");
     } else {
         set.multiclass = true;
         const std::size_t k = classCols.size();
-        for (const auto* c : classCols) set.classes.push_back(c->className.empty() ? c->name : c->className);
+        for (const auto* c : classCols)
+            set.classes.push_back(c->className.empty() ? c->name : c->className);
         set.probs.assign(rows * k, 0.0);
         for (std::size_t j = 0; j < k; ++j) {
             const auto column = readProbabilities(*classCols[j], rows, errors);
             if (column.size() != rows) continue;
-            for (std::size_t r = 0; r < rows; ++r) set.probs[r * k + j] = column[r];
+            for (std::size_t r = 0; r < rows; ++r)
+                set.probs[r * k + j] = column[r];
         }
         set.labels = mapToClasses(*label, rows, set.classes, {}, {}, errors, "label");
         if (const auto* pred = table.find(ColumnRole::Prediction))

@@ -10,8 +10,9 @@
 namespace runlens {
 
 struct EvaluationOptions {
-    std::string positiveClass;        // binary: which label counts as 1 (empty: 1, true, yes, ... or the last sorted)
-    std::size_t maxIssues = 20;       // further problems are only counted
+    std::string
+        positiveClass; // binary: which label counts as 1 (empty: 1, true, yes, ... or the last sorted)
+    std::size_t maxIssues = 20; // further problems are only counted
 };
 
 // One problem with the table; row is the 0-based data row (-1 when not about one row).
@@ -33,6 +34,8 @@ struct EvaluationSet {
     std::vector<int> predictions;     // class index per row; empty without a prediction column
 
     std::size_t rows() const { return labels.size(); }
+    // False for logs of hard predictions only (no score or probability columns).
+    bool hasScores() const { return multiclass ? !probs.empty() : !scores.empty(); }
     std::size_t classCount() const { return classes.size(); }
 };
 

@@ -8,20 +8,26 @@ namespace runlens {
 
 namespace {
 
-double safeRatio(double num, double den) { return den > 0 ? num / den : 0.0; }
+double safeRatio(double num, double den) {
+    return den > 0 ? num / den : 0.0;
+}
 
-double multiclassLogLoss(std::span<const int> labels, std::span<const double> probs, std::size_t k, std::size_t n) {
+double multiclassLogLoss(std::span<const int> labels, std::span<const double> probs, std::size_t k,
+                         std::size_t n) {
     double sum = 0;
     for (std::size_t i = 0; i < n; ++i) {
         double rowSum = 0;
-        for (std::size_t c = 0; c < k; ++c) rowSum += std::clamp(probs[i * k + c], kLogLossEps, 1.0 - kLogLossEps);
-        const double p = std::clamp(probs[i * k + std::size_t(labels[i])], kLogLossEps, 1.0 - kLogLossEps) / rowSum;
+        for (std::size_t c = 0; c < k; ++c)
+            rowSum += std::clamp(probs[i * k + c], kLogLossEps, 1.0 - kLogLossEps);
+        const double p =
+            std::clamp(probs[i * k + std::size_t(labels[i])], kLogLossEps, 1.0 - kLogLossEps) / rowSum;
         sum -= std::log(p);
     }
     return sum / double(n);
 }
 
-double multiclassBrier(std::span<const int> labels, std::span<const double> probs, std::size_t k, std::size_t n) {
+double multiclassBrier(std::span<const int> labels, std::span<const double> probs, std::size_t k,
+                       std::size_t n) {
     double sum = 0;
     for (std::size_t i = 0; i < n; ++i)
         for (std::size_t c = 0; c < k; ++c) {
@@ -70,7 +76,8 @@ MulticlassMetrics multiclassMetrics(std::span<const int> labels, std::span<const
         pred[i] = given ? predictions[i] : argmaxRow(probs.subspan(i * k, k));
     }
     m.confusion.assign(k * k, 0);
-    for (std::size_t i = 0; i < n; ++i) ++m.confusion[std::size_t(labels[i]) * k + std::size_t(pred[i])];
+    for (std::size_t i = 0; i < n; ++i)
+        ++m.confusion[std::size_t(labels[i]) * k + std::size_t(pred[i])];
 
     std::int64_t correct = 0;
     std::vector<double> tp(k, 0), support(k, 0), predicted(k, 0);

@@ -22,7 +22,8 @@ struct MulticlassMetrics {
     AveragedScores macro, micro, weighted;
     double logLoss = BinaryMetrics::kNaN; // probabilities clipped to [eps, 1-eps], rows renormalised
     double brier = BinaryMetrics::kNaN;   // mean over rows of sum_k (p_k - onehot_k)^2
-    double rocAucOvrMacro = BinaryMetrics::kNaN; // mean one-vs-rest AUC over classes; NaN if a class is absent
+    double rocAucOvrMacro =
+        BinaryMetrics::kNaN;             // mean one-vs-rest AUC over classes; NaN if a class is absent
     std::vector<std::int64_t> confusion; // classes x classes, row = true class, column = predicted class
 };
 

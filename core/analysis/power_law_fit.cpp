@@ -140,7 +140,12 @@ double PowerLawFit::valueAt(double m) const {
     return aScaled * std::exp(b * std::log(m / sizeScale)) + c;
 }
 
-PowerLawFit fitPowerLaw(std::span<const double> sizes, std::span<const double> values) {
+namespace {
+
+// warmStart (scaled parameters) replaces the multi-start search when it converges: bootstrap refits start
+// from the original optimum, which is close, instead of trying every start again.
+PowerLawFit fitImpl(std::span<const double> sizes, std::span<const double> values,
+                    const Eigen::Vector3d* warmStart) {
     PowerLawFit fit;
     const std::size_t n = std::min(sizes.size(), values.size());
     std::set<double> distinct;
@@ -167,17 +172,22 @@ PowerLawFit fitPowerLaw(std::span<const double> sizes, std::span<const double> v
     PowerLawFunctor functor{logU, fit.values};
     Eigen::VectorXd best;
     double bestSse = std::numeric_limits<double>::infinity();
-    for (const Eigen::Vector3d& start : startValues(logU, fit.values)) {
-        Eigen::VectorXd p = start;
-        Eigen::LevenbergMarquardt<PowerLawFunctor> lm(functor);
-        lm.parameters.ftol = 1e-15;
-        lm.parameters.xtol = 1e-15;
-        lm.parameters.maxfev = 2000;
-        lm.minimize(p);
-        const double sse = sumOfSquares(functor, p);
-        if (p.allFinite() && std::isfinite(sse) && sse < bestSse) {
-            bestSse = sse;
-            best = p;
+    std::vector<Eigen::Vector3d> starts;
+    if (warmStart) starts.push_back(*warmStart);
+    for (int round = 0; round < 2 && best.size() != 3; ++round) {
+        if (round == 1) starts = startValues(logU, fit.values);
+        for (const Eigen::Vector3d& start : starts) {
+            Eigen::VectorXd p = start;
+            Eigen::LevenbergMarquardt<PowerLawFunctor> lm(functor);
+            lm.parameters.ftol = 1e-15;
+            lm.parameters.xtol = 1e-15;
+            lm.parameters.maxfev = 2000;
+            lm.minimize(p);
+            const double sse = sumOfSquares(functor, p);
+            if (p.allFinite() && std::isfinite(sse) && sse < bestSse) {
+                bestSse = sse;
+                best = p;
+            }
         }
     }
     if (best.size() != 3) return failure("the power-law fit did not converge to finite parameters");
@@ -193,6 +203,12 @@ PowerLawFit fitPowerLaw(std::span<const double> sizes, std::span<const double> v
     fit.residualVariance = bestSse / static_cast<double>(fit.dof);
     fillCovariance(fit, functor, best);
     return fit;
+}
+
+} // namespace
+
+PowerLawFit fitPowerLaw(std::span<const double> sizes, std::span<const double> values) {
+    return fitImpl(sizes, values, nullptr);
 }
 
 PowerLawPrediction predictPowerLaw(const PowerLawFit& fit, double size) {
@@ -225,13 +241,14 @@ PowerLawPrediction predictPowerLawBootstrap(const PowerLawFit& fit, double size,
         fitted[i] = fit.valueAt(fit.sizes[i]);
         residuals[i] = fit.values[i] - fitted[i];
     }
+    const Eigen::Vector3d warm(fit.aScaled, fit.b, fit.c);
     std::mt19937_64 rng(seed);
     std::vector<double> predictions;
     predictions.reserve(static_cast<std::size_t>(resamples));
     for (int r = 0; r < resamples; ++r) {
         for (std::size_t i = 0; i < n; ++i)
             resampled[i] = fitted[i] + residuals[rng() % n];
-        const PowerLawFit refit = fitPowerLaw(fit.sizes, resampled);
+        const PowerLawFit refit = fitImpl(fit.sizes, resampled, &warm);
         const double v = refit.valueAt(size);
         if (refit.ok && std::isfinite(v)) predictions.push_back(v);
     }

@@ -1,11 +1,10 @@
 // Fits and applies recalibration maps; each one can write its parameters as JSON.
 #include "core/analysis/recalibration.h"
 
-#include <Eigen/Dense>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <Eigen/Dense>
 #include <numeric>
 #include <random>
 
@@ -30,7 +29,9 @@ std::string jsonArray(const std::vector<double>& values) {
 }
 
 // log(1 + e^z) without overflow.
-double softplus(double z) { return z > 0 ? z + std::log1p(std::exp(-z)) : std::log1p(std::exp(z)); }
+double softplus(double z) {
+    return z > 0 ? z + std::log1p(std::exp(-z)) : std::log1p(std::exp(z));
+}
 
 double plattLoss(const std::vector<double>& f, const std::vector<double>& t, double a, double b) {
     double loss = 0;
@@ -46,7 +47,8 @@ struct TemperatureTerms {
     double value = 0, slope = 0, curvature = 0;
 };
 
-TemperatureTerms temperatureTerms(std::span<const double> z, std::span<const int> labels, std::size_t k, double u) {
+TemperatureTerms temperatureTerms(std::span<const double> z, std::span<const int> labels, std::size_t k,
+                                  double u) {
     TemperatureTerms t;
     const std::size_t n = labels.size();
     for (std::size_t i = 0; i < n; ++i) {
@@ -76,7 +78,9 @@ double clippedLogit(double score) {
     return std::log(p / (1.0 - p));
 }
 
-double PlattFit::apply(double score) const { return 1.0 / (1.0 + std::exp(a * clippedLogit(score) + b)); }
+double PlattFit::apply(double score) const {
+    return 1.0 / (1.0 + std::exp(a * clippedLogit(score) + b));
+}
 
 std::vector<double> PlattFit::apply(std::span<const double> scores) const {
     std::vector<double> out(scores.size());
@@ -220,13 +224,16 @@ std::vector<double> TemperatureFit::apply(std::span<const double> values, std::s
     for (std::size_t i = 0; i + k <= values.size(); i += k) {
         double top = -HUGE_VAL;
         for (std::size_t c = 0; c < k; ++c) {
-            const double z = inputsAreLogits ? values[i + c] : std::log(std::max(values[i + c], kRecalibrationClip));
+            const double z =
+                inputsAreLogits ? values[i + c] : std::log(std::max(values[i + c], kRecalibrationClip));
             out[i + c] = z / temperature;
             top = std::max(top, out[i + c]);
         }
         double sum = 0;
-        for (std::size_t c = 0; c < k; ++c) sum += (out[i + c] = std::exp(out[i + c] - top));
-        for (std::size_t c = 0; c < k; ++c) out[i + c] /= sum;
+        for (std::size_t c = 0; c < k; ++c)
+            sum += (out[i + c] = std::exp(out[i + c] - top));
+        for (std::size_t c = 0; c < k; ++c)
+            out[i + c] /= sum;
     }
     return out;
 }
@@ -249,13 +256,17 @@ TemperatureFit fitTemperature(std::span<const int> labels, std::span<const doubl
     // The NLL is convex in u = 1/T (log-sum-exp of u z minus u z_y), so a bracketed Newton search on its
     // slope finds the global minimum.
     double lo = std::exp(-5.0), hi = std::exp(5.0), u = 1.0;
-    if (temperatureTerms(z, rows, k, lo).slope >= 0) u = lo;
-    else if (temperatureTerms(z, rows, k, hi).slope <= 0) u = hi;
+    if (temperatureTerms(z, rows, k, lo).slope >= 0)
+        u = lo;
+    else if (temperatureTerms(z, rows, k, hi).slope <= 0)
+        u = hi;
     else {
         for (fit.iterations = 1; fit.iterations <= 200; ++fit.iterations) {
             const auto t = temperatureTerms(z, rows, k, u);
-            if (t.slope > 0) hi = u;
-            else lo = u;
+            if (t.slope > 0)
+                hi = u;
+            else
+                lo = u;
             double next = t.curvature > 0 ? u - t.slope / t.curvature : 0.5 * (lo + hi);
             if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
             const bool done = std::fabs(next - u) <= 1e-15 * u || hi - lo <= 1e-15 * u;
@@ -273,9 +284,11 @@ std::vector<int> foldAssignment(std::size_t rows, int folds, std::uint64_t seed)
     std::iota(order.begin(), order.end(), 0);
     // Own Fisher-Yates: std::shuffle's draws differ between standard libraries, mt19937_64's do not.
     std::mt19937_64 rng(seed);
-    for (std::size_t i = rows; i > 1; --i) std::swap(order[i - 1], order[rng() % i]);
+    for (std::size_t i = rows; i > 1; --i)
+        std::swap(order[i - 1], order[rng() % i]);
     std::vector<int> fold(rows);
-    for (std::size_t pos = 0; pos < rows; ++pos) fold[order[pos]] = static_cast<int>(pos % std::size_t(folds));
+    for (std::size_t pos = 0; pos < rows; ++pos)
+        fold[order[pos]] = static_cast<int>(pos % std::size_t(folds));
     return fold;
 }
 

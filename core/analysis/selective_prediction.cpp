@@ -21,7 +21,8 @@ RiskCoverage riskCoverage(std::span<const double> confidence, std::span<const in
     if (n == 0) return out;
     std::vector<std::size_t> order(n);
     std::iota(order.begin(), order.end(), 0);
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return confidence[a] > confidence[b]; });
+    std::sort(order.begin(), order.end(),
+              [&](std::size_t a, std::size_t b) { return confidence[a] > confidence[b]; });
     std::int64_t answered = 0, errors = 0;
     double previousCoverage = 0;
     for (std::size_t i = 0; i < n;) {
@@ -30,7 +31,8 @@ RiskCoverage riskCoverage(std::span<const double> confidence, std::span<const in
             ++answered;
             errors += correct[order[i]] == 1 ? 0 : 1;
         }
-        RiskCoveragePoint p{c, answered, errors, double(answered) / double(n), double(errors) / double(answered)};
+        RiskCoveragePoint p{c, answered, errors, double(answered) / double(n),
+                            double(errors) / double(answered)};
         out.aurc += (p.coverage - previousCoverage) * p.risk;
         previousCoverage = p.coverage;
         out.points.push_back(p);

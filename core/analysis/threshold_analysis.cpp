@@ -30,7 +30,9 @@ std::vector<Group> thresholdGroups(const RankedScores& ranked) {
     return groups;
 }
 
-double div0(double a, double b) { return b > 0 ? a / b : 0.0; }
+double div0(double a, double b) {
+    return b > 0 ? a / b : 0.0;
+}
 
 } // namespace
 
@@ -68,7 +70,8 @@ PrCurve precisionRecallCurve(const RankedScores& ranked) {
     return c;
 }
 
-ThresholdStats statsAtThreshold(std::span<const int> labels, std::span<const double> scores, double threshold) {
+ThresholdStats statsAtThreshold(std::span<const int> labels, std::span<const double> scores,
+                                double threshold) {
     ThresholdStats s;
     s.threshold = threshold;
     s.confusion = confusionAt(labels, scores, threshold);

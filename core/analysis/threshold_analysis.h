@@ -29,11 +29,12 @@ struct ThresholdStats {
     double accuracy = 0, precision = 0, recall = 0, fpr = 0, f1 = 0;
 };
 // score >= threshold predicts the positive class.
-ThresholdStats statsAtThreshold(std::span<const int> labels, std::span<const double> scores, double threshold);
+ThresholdStats statsAtThreshold(std::span<const int> labels, std::span<const double> scores,
+                                double threshold);
 
 struct CostChoice {
-    double threshold = 0;      // +inf means "never predict positive"
-    double totalCost = 0;      // costFp * FP + costFn * FN
+    double threshold = 0; // +inf means "never predict positive"
+    double totalCost = 0; // costFp * FP + costFn * FN
     double costPerExample = 0;
     ConfusionMatrix confusion;
 };

@@ -15,19 +15,22 @@ constexpr Tables makeTables() {
     Tables t{};
     for (std::uint32_t i = 0; i < 256; ++i) {
         std::uint32_t c = i;
-        for (int k = 0; k < 8; ++k) c = (c & 1u) ? (c >> 1) ^ kPolyReversed : c >> 1;
+        for (int k = 0; k < 8; ++k)
+            c = (c & 1u) ? (c >> 1) ^ kPolyReversed : c >> 1;
         t[0][i] = c;
     }
     // Table k advances a byte that sits k positions further back in the word.
     for (std::size_t k = 1; k < 8; ++k)
-        for (std::size_t i = 0; i < 256; ++i) t[k][i] = (t[k - 1][i] >> 8) ^ t[0][t[k - 1][i] & 0xffu];
+        for (std::size_t i = 0; i < 256; ++i)
+            t[k][i] = (t[k - 1][i] >> 8) ^ t[0][t[k - 1][i] & 0xffu];
     return t;
 }
 
 constexpr Tables kTables = makeTables();
 
 std::uint32_t loadLe32(const unsigned char* p) {
-    return std::uint32_t(p[0]) | std::uint32_t(p[1]) << 8 | std::uint32_t(p[2]) << 16 | std::uint32_t(p[3]) << 24;
+    return std::uint32_t(p[0]) | std::uint32_t(p[1]) << 8 | std::uint32_t(p[2]) << 16 |
+           std::uint32_t(p[3]) << 24;
 }
 
 } // namespace
@@ -45,7 +48,8 @@ std::uint32_t crc32c(std::span<const unsigned char> data, std::uint32_t crc) {
         p += 8;
         n -= 8;
     }
-    while (n-- > 0) crc = (crc >> 8) ^ kTables[0][(crc ^ *p++) & 0xffu];
+    while (n-- > 0)
+        crc = (crc >> 8) ^ kTables[0][(crc ^ *p++) & 0xffu];
     return ~crc;
 }
 

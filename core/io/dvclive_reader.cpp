@@ -6,12 +6,11 @@
 #include "core/io/text_number.h"
 #include "core/model/series.h"
 
-#include <simdjson.h>
-
 #include <algorithm>
 #include <chrono>
 #include <optional>
 #include <set>
+#include <simdjson.h>
 #include <vector>
 
 namespace runlens {
@@ -55,7 +54,8 @@ std::vector<std::pair<fs::path, std::string>> metricFiles(const fs::path& base, 
          !ec && it != end; it.increment(ec)) {
         if (!it->is_regular_file(ec) || it->path().extension() != ".tsv") continue;
         if (files.size() >= kMaxFiles) {
-            report.warn(IssueKind::Unsupported, base.string(), 0, "more than 100000 metric files; the rest skipped");
+            report.warn(IssueKind::Unsupported, base.string(), 0,
+                        "more than 100000 metric files; the rest skipped");
             break;
         }
         const fs::path relative = it->path().lexically_relative(base);
@@ -82,7 +82,7 @@ std::int64_t fileSize(const fs::path& p) {
 
 // One DVCLive source file inside a transaction; unchanged files are skipped.
 class SourceScope {
-public:
+  public:
     SourceScope(ImportTarget& target, const fs::path& path) : m_path(path) {
         m_size = fileSize(path);
         m_mtime = mtimeNs(path);
@@ -97,7 +97,7 @@ public:
         m_tx.reset();
     }
 
-private:
+  private:
     fs::path m_path;
     std::int64_t m_size = 0;
     std::int64_t m_mtime = 0;
@@ -126,8 +126,8 @@ Columns findColumns(std::span<const std::string_view> header) {
 }
 
 // Reads one metric TSV into tag; returns the last step read, if any.
-std::optional<std::int64_t> readMetricTsv(const fs::path& path, const std::string& run, const std::string& tag,
-                                          ImportSink& sink, ReadReport& report) {
+std::optional<std::int64_t> readMetricTsv(const fs::path& path, const std::string& run,
+                                          const std::string& tag, ImportSink& sink, ReadReport& report) {
     const std::string file = path.string();
     CsvOptions options;
     options.separator = '\t';
@@ -144,7 +144,9 @@ std::optional<std::int64_t> readMetricTsv(const fs::path& path, const std::strin
         report.warn(IssueKind::MissingColumn, file, row.line, "no value column in the header");
         return std::nullopt;
     }
-    if (cols.step < 0) report.warn(IssueKind::MissingColumn, file, row.line, "no \"step\" column: row numbers are the steps");
+    if (cols.step < 0)
+        report.warn(IssueKind::MissingColumn, file, row.line,
+                    "no \"step\" column: row numbers are the steps");
 
     SeriesData batch;
     std::optional<std::int64_t> lastStep;
@@ -159,13 +161,15 @@ std::optional<std::int64_t> readMetricTsv(const fs::path& path, const std::strin
         const std::int64_t index = rowIndex++;
         if (row.fields.size() != width) {
             report.warn(IssueKind::RaggedRow, file, row.line,
-                        std::to_string(row.fields.size()) + " fields where the header has " + std::to_string(width));
+                        std::to_string(row.fields.size()) + " fields where the header has " +
+                            std::to_string(width));
             ++report.rowsSkipped;
             continue;
         }
         std::int64_t step = index;
         if (cols.step >= 0 && textnum::parseStep(row.fields[cols.step], step) != textnum::Parsed::Number) {
-            report.warn(IssueKind::BadNumber, file, row.line, "step \"" + std::string(row.fields[cols.step]) + "\" is not an integer");
+            report.warn(IssueKind::BadNumber, file, row.line,
+                        "step \"" + std::string(row.fields[cols.step]) + "\" is not an integer");
             ++report.rowsSkipped;
             continue;
         }
@@ -173,12 +177,14 @@ std::optional<std::int64_t> readMetricTsv(const fs::path& path, const std::strin
         const textnum::Parsed parsed = textnum::parseDouble(row.fields[cols.value], value);
         if (parsed == textnum::Parsed::Missing) continue;
         if (parsed == textnum::Parsed::Text) {
-            report.warn(IssueKind::BadNumber, file, row.line, "value \"" + std::string(row.fields[cols.value]) + "\" is not a number");
+            report.warn(IssueKind::BadNumber, file, row.line,
+                        "value \"" + std::string(row.fields[cols.value]) + "\" is not a number");
             ++report.rowsSkipped;
             continue;
         }
         double wallTime = kNaN;
-        if (cols.timestamp >= 0 && textnum::parseTimestamp(row.fields[cols.timestamp], wallTime) != textnum::Parsed::Number)
+        if (cols.timestamp >= 0 &&
+            textnum::parseTimestamp(row.fields[cols.timestamp], wallTime) != textnum::Parsed::Number)
             wallTime = kNaN;
         batch.push(step, wallTime, value);
         lastStep = step;
@@ -231,7 +237,8 @@ int DvcLiveReader::confidence(const fs::path& dir) const {
     if (lastName(dir) == "dvclive" && (hasPlots || hasScalars || hasMetrics)) return 95;
     if (hasPlots && (hasMetrics || isFile(dir / "params.yaml"))) {
         std::error_code ec;
-        for (fs::recursive_directory_iterator it(dir / "plots" / "metrics", ec), end; !ec && it != end; it.increment(ec)) {
+        for (fs::recursive_directory_iterator it(dir / "plots" / "metrics", ec), end; !ec && it != end;
+             it.increment(ec)) {
             if (it->path().extension() == ".tsv") return 70;
         }
     }
@@ -245,7 +252,8 @@ std::string DvcLiveReader::runNameFor(const fs::path& dir, const ReadContext& ct
     const fs::path relative = parent.lexically_relative(root);
     const std::string rel = relative.generic_string();
     if (rel == ".") return lastName(root);
-    if (rel.empty() || rel.rfind("..", 0) == 0) return lastName(parent); // the DVCLive dir itself was imported
+    if (rel.empty() || rel.rfind("..", 0) == 0)
+        return lastName(parent); // the DVCLive dir itself was imported
     return rel;
 }
 

@@ -1,15 +1,15 @@
-// Hugging Face Trainer logs: log_history of trainer_state.json to series, the *_results.json files to final metrics.
+// Hugging Face Trainer logs: log_history of trainer_state.json to series, the *_results.json files to final
+// metrics.
 #include "core/io/hf_trainer_reader.h"
 
 #include "core/io/hparams_yaml_reader.h"
 #include "core/model/series.h"
 
-#include <simdjson.h>
-
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <set>
+#include <simdjson.h>
 
 namespace runlens {
 namespace {
@@ -18,8 +18,9 @@ constexpr std::size_t kBatch = 4096;
 
 std::string lowerFileName(const std::filesystem::path& path) {
     std::string name = path.filename().string();
-    std::transform(name.begin(), name.end(), name.begin(),
-                   [](unsigned char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c); });
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) {
+        return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    });
     return name;
 }
 
@@ -31,7 +32,8 @@ struct JsonFile {
 };
 
 // Reads and parses path; reports and returns false when it cannot.
-bool loadJson(const std::filesystem::path& path, const std::string& file, ReadReport& report, JsonFile& json) {
+bool loadJson(const std::filesystem::path& path, const std::string& file, ReadReport& report,
+              JsonFile& json) {
     std::optional<std::string> text = readStructuredText(path, file, report);
     if (!text) return false;
     quotePythonJsonSpecials(*text);
@@ -52,11 +54,16 @@ bool loadJson(const std::filesystem::path& path, const std::string& file, ReadRe
 std::optional<double> numberOf(const simdjson::dom::element& e) {
     using simdjson::dom::element_type;
     switch (e.type()) {
-    case element_type::INT64: return static_cast<double>(e.get_int64().value_unsafe());
-    case element_type::UINT64: return static_cast<double>(e.get_uint64().value_unsafe());
-    case element_type::DOUBLE: return e.get_double().value_unsafe();
-    case element_type::STRING: return pythonJsonSpecial(e.get_string().value_unsafe());
-    default: return std::nullopt;
+    case element_type::INT64:
+        return static_cast<double>(e.get_int64().value_unsafe());
+    case element_type::UINT64:
+        return static_cast<double>(e.get_uint64().value_unsafe());
+    case element_type::DOUBLE:
+        return e.get_double().value_unsafe();
+    case element_type::STRING:
+        return pythonJsonSpecial(e.get_string().value_unsafe());
+    default:
+        return std::nullopt;
     }
 }
 
@@ -79,7 +86,7 @@ std::optional<std::int64_t> stepOf(const simdjson::dom::element& e) {
 
 // Points per tag, sent to the sink in batches so a long history never sits in memory twice.
 class SeriesBuffer {
-public:
+  public:
     SeriesBuffer(ImportSink& sink, std::string run, ReadReport& report)
         : m_sink(sink), m_run(std::move(run)), m_report(report) {}
     ~SeriesBuffer() { flushAll(); }
@@ -93,10 +100,11 @@ public:
         if (it->second.size() >= kBatch) flush(it->first, it->second);
     }
     void flushAll() {
-        for (auto& [tag, data] : m_series) flush(tag, data);
+        for (auto& [tag, data] : m_series)
+            flush(tag, data);
     }
 
-private:
+  private:
     void flush(const std::string& tag, SeriesData& data) {
         if (data.empty()) return;
         m_sink.appendPoints(m_run, tag, data.steps, data.wallTimes, data.values);
@@ -193,8 +201,8 @@ ReadReport HfTrainerStateReader::read(const std::filesystem::path& path, const R
         }
         simdjson::dom::object entry;
         if (entryElement.get_object().get(entry)) {
-            report.warn(IssueKind::BadRecord, file, record, "log_history entry " + std::to_string(record) +
-                                                                 " is not an object; skipped");
+            report.warn(IssueKind::BadRecord, file, record,
+                        "log_history entry " + std::to_string(record) + " is not an object; skipped");
             ++report.rowsSkipped;
             continue;
         }
@@ -202,15 +210,16 @@ ReadReport HfTrainerStateReader::read(const std::filesystem::path& path, const R
         const std::optional<std::int64_t> step =
             entry["step"].get(stepElement) ? std::nullopt : stepOf(stepElement);
         if (!step) {
-            report.warn(IssueKind::BadValue, file, record, "log_history entry " + std::to_string(record) +
-                                                               " has no integer \"step\"; skipped");
+            report.warn(IssueKind::BadValue, file, record,
+                        "log_history entry " + std::to_string(record) + " has no integer \"step\"; skipped");
             ++report.rowsSkipped;
             continue;
         }
         if (const auto text = textValue(entry)) {
             report.warn(IssueKind::BadNumber, file, record,
                         "log_history entry " + std::to_string(record) + ": \"" + std::string(text->first) +
-                            "\" holds text \"" + shortText(text->second) + "\" where a number belongs; entry skipped");
+                            "\" holds text \"" + shortText(text->second) +
+                            "\" where a number belongs; entry skipped");
             ++report.rowsSkipped;
             continue;
         }
@@ -251,15 +260,17 @@ std::optional<HfFinalState> readHfFinalState(const std::filesystem::path& traine
         if (entryElement.get_object().get(entry) || entry["step"].get(stepElement)) continue;
         if (stepOf(stepElement) != step) continue;
         for (const auto field : entry) {
-            if (const std::optional<double> value = numberOf(field.value)) state.valuesAtGlobalStep[std::string(field.key)] = *value;
+            if (const std::optional<double> value = numberOf(field.value))
+                state.valuesAtGlobalStep[std::string(field.key)] = *value;
         }
     }
     return state;
 }
 
 int HfResultsJsonReader::confidence(const FileProbe& probe) const {
-    static constexpr std::array<std::string_view, 5> kNames = {
-        "all_results.json", "eval_results.json", "train_results.json", "test_results.json", "predict_results.json"};
+    static constexpr std::array<std::string_view, 5> kNames = {"all_results.json", "eval_results.json",
+                                                               "train_results.json", "test_results.json",
+                                                               "predict_results.json"};
     const std::string name = lowerFileName(probe.path);
     return std::find(kNames.begin(), kNames.end(), name) != kNames.end() ? 90 : 0;
 }
@@ -280,7 +291,8 @@ ReadReport HfResultsJsonReader::read(const std::filesystem::path& path, const Re
     if (lowerFileName(path) == "all_results.json") {
         for (const char* sibling : {"eval_results.json", "train_results.json", "test_results.json"}) {
             std::error_code ec;
-            if (std::filesystem::is_regular_file(dir / sibling, ec)) givenBySibling.merge(resultKeys(dir / sibling));
+            if (std::filesystem::is_regular_file(dir / sibling, ec))
+                givenBySibling.merge(resultKeys(dir / sibling));
         }
     }
 
@@ -289,7 +301,8 @@ ReadReport HfResultsJsonReader::read(const std::filesystem::path& path, const Re
     const simdjson::dom::object object = json.root.get_object().value_unsafe();
     for (const auto field : object) {
         const std::string key(field.key);
-        if (field.value.type() == simdjson::dom::element_type::STRING && !pythonJsonSpecial(field.value.get_string().value_unsafe())) {
+        if (field.value.type() == simdjson::dom::element_type::STRING &&
+            !pythonJsonSpecial(field.value.get_string().value_unsafe())) {
             report.warn(IssueKind::BadNumber, file, 0,
                         "\"" + key + "\" holds text \"" + shortText(field.value.get_string().value_unsafe()) +
                             "\" where a number belongs; skipped");

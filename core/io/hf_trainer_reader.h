@@ -21,12 +21,15 @@ namespace runlens {
 // global_step, num_train_epochs, ...) and trial_params.* become params; integers keep their exact text
 // (num_train_epochs may be 9223372036854775807). Points have no wall time (NaN).
 class HfTrainerStateReader : public Reader {
-public:
+  public:
     std::string_view name() const override { return "hf_trainer_state"; }
-    std::string_view description() const override { return "Hugging Face Trainer state (trainer_state.json)"; }
+    std::string_view description() const override {
+        return "Hugging Face Trainer state (trainer_state.json)";
+    }
     // 95 for trainer_state.json; 80 for another .json whose head has "log_history"; else 0.
     int confidence(const FileProbe& probe) const override;
-    ReadReport read(const std::filesystem::path& path, const ReadContext& ctx, ImportSink& sink) const override;
+    ReadReport read(const std::filesystem::path& path, const ReadContext& ctx,
+                    ImportSink& sink) const override;
 };
 
 // all_results.json, eval_results.json, train_results.json, test_results.json, predict_results.json: flat
@@ -35,13 +38,14 @@ public:
 // that trainer_state.json already logged the same value under the same key at that step, and
 // all_results.json skips the keys that a sibling eval_/train_/test_results.json delivers.
 class HfResultsJsonReader : public Reader {
-public:
+  public:
     std::string_view name() const override { return "hf_results"; }
     std::string_view description() const override {
         return "Hugging Face final metrics (all_results.json, eval_results.json, ...)";
     }
     int confidence(const FileProbe& probe) const override; // 90 for the file names above, else 0
-    ReadReport read(const std::filesystem::path& path, const ReadContext& ctx, ImportSink& sink) const override;
+    ReadReport read(const std::filesystem::path& path, const ReadContext& ctx,
+                    ImportSink& sink) const override;
 };
 
 // What a trainer_state.json says about its last step, for readers of the files written beside it.

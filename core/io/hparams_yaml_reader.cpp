@@ -3,16 +3,15 @@
 
 #include "core/io/provenance_scan.h"
 
-#include <simdjson.h>
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
 #include <fstream>
 #include <limits>
+#include <simdjson.h>
 #include <system_error>
+#include <yaml-cpp/yaml.h>
 
 namespace runlens {
 namespace {
@@ -21,8 +20,9 @@ constexpr std::string_view kReplacementChar = "\xEF\xBF\xBD";
 
 std::string lowerCase(std::string_view s) {
     std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c); });
+    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
+        return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    });
     return out;
 }
 
@@ -73,7 +73,8 @@ std::int64_t repairUtf8(std::string& text) {
 }
 
 bool isBlank(std::string_view text) {
-    return std::all_of(text.begin(), text.end(), [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
+    return std::all_of(text.begin(), text.end(),
+                       [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
 }
 
 template <typename T> std::string integerText(T value) {
@@ -92,11 +93,11 @@ std::string joinKey(const std::string& prefix, std::string_view child, char sepa
 
 // Shared bookkeeping of both flatteners: limits, budget and the output.
 class FlattenerBase {
-public:
+  public:
     FlattenerBase(char separator, const FlattenLimits& limits) : m_sep(separator), m_limits(limits) {}
     FlattenResult take() { return std::move(m_out); }
 
-protected:
+  protected:
     bool enter(int depth) {
         if (++m_visited > m_limits.maxVisitedNodes) {
             m_out.budgetExhausted = true;
@@ -120,7 +121,8 @@ protected:
         if (text.size() <= m_limits.maxValueChars) return;
         std::size_t end = m_limits.maxValueChars;
         // Never cut inside a UTF-8 sequence.
-        while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+        while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80)
+            --end;
         text.resize(end);
         text.append("...");
         ++m_out.textsCut;
@@ -133,7 +135,7 @@ protected:
 };
 
 class JsonFlattener : public FlattenerBase {
-public:
+  public:
     using FlattenerBase::FlattenerBase;
 
     void visit(const simdjson::dom::element& e, const std::string& key, int depth) {
@@ -143,10 +145,13 @@ public:
         case element_type::OBJECT: {
             const simdjson::dom::object object = e.get_object().value_unsafe();
             if (object.size() == 0 && !key.empty()) add(key, "{}");
-            for (const auto field : object) visit(field.value, joinKey(key, field.key, m_sep), depth + 1);
+            for (const auto field : object)
+                visit(field.value, joinKey(key, field.key, m_sep), depth + 1);
             break;
         }
-        case element_type::ARRAY: add(key, simdjson::minify(e)); break;
+        case element_type::ARRAY:
+            add(key, simdjson::minify(e));
+            break;
         case element_type::STRING: {
             const std::string_view text = e.get_string().value_unsafe();
             add(key, std::string(text), pythonJsonSpecial(text)); // "NaN" here was a bare NaN in the file
@@ -167,8 +172,12 @@ public:
             add(key, formatNumber(v), v);
             break;
         }
-        case element_type::BOOL: add(key, e.get_bool().value_unsafe() ? "true" : "false"); break;
-        case element_type::NULL_VALUE: add(key, "null"); break;
+        case element_type::BOOL:
+            add(key, e.get_bool().value_unsafe() ? "true" : "false");
+            break;
+        case element_type::NULL_VALUE:
+            add(key, "null");
+            break;
         }
     }
 };
@@ -187,7 +196,7 @@ std::string pythonName(const std::string& tag) {
 }
 
 class YamlFlattener : public FlattenerBase {
-public:
+  public:
     using FlattenerBase::FlattenerBase;
 
     void visit(const YAML::Node& node, const std::string& key, int depth) {
@@ -196,16 +205,24 @@ public:
         switch (node.Type()) {
         case YAML::NodeType::Map:
             if (node.size() == 0 && !key.empty()) add(key, "{}");
-            for (const auto& pair : node) visit(pair.second, joinKey(key, keyText(pair.first, depth), m_sep), depth + 1);
+            for (const auto& pair : node)
+                visit(pair.second, joinKey(key, keyText(pair.first, depth), m_sep), depth + 1);
             break;
-        case YAML::NodeType::Sequence: add(key, compactText(node, depth)); break;
-        case YAML::NodeType::Scalar: add(key, scalarText(node)); break;
-        case YAML::NodeType::Null: add(key, "null"); break;
-        case YAML::NodeType::Undefined: break;
+        case YAML::NodeType::Sequence:
+            add(key, compactText(node, depth));
+            break;
+        case YAML::NodeType::Scalar:
+            add(key, scalarText(node));
+            break;
+        case YAML::NodeType::Null:
+            add(key, "null");
+            break;
+        case YAML::NodeType::Undefined:
+            break;
         }
     }
 
-private:
+  private:
     void noteTag(const YAML::Node& node) {
         if (isPythonTag(node.Tag())) m_out.pythonTags = true;
     }
@@ -257,9 +274,14 @@ private:
             out.push_back('}');
             break;
         }
-        case YAML::NodeType::Scalar: out.append(scalarText(node)); break;
-        case YAML::NodeType::Null: out.append("null"); break;
-        case YAML::NodeType::Undefined: break;
+        case YAML::NodeType::Scalar:
+            out.append(scalarText(node));
+            break;
+        case YAML::NodeType::Null:
+            out.append("null");
+            break;
+        case YAML::NodeType::Undefined:
+            break;
         }
     }
 };
@@ -326,7 +348,8 @@ std::vector<Chunk> splitTopLevel(std::string_view text) {
 // scalars). Tags are never constructed here anyway, so the tag before a block indicator is dropped.
 bool isBlockIndicator(std::string_view token) {
     if (token.empty() || (token[0] != '|' && token[0] != '>') || token.size() > 3) return false;
-    return std::all_of(token.begin() + 1, token.end(), [](char c) { return c == '-' || c == '+' || (c >= '1' && c <= '9'); });
+    return std::all_of(token.begin() + 1, token.end(),
+                       [](char c) { return c == '-' || c == '+' || (c >= '1' && c <= '9'); });
 }
 
 std::string dropTagsBeforeBlockScalars(std::string_view text) {
@@ -337,12 +360,14 @@ std::string dropTagsBeforeBlockScalars(std::string_view text) {
         const std::size_t eol = std::min(text.find('\n', pos), text.size());
         std::string_view line = text.substr(pos, eol - pos);
         std::string_view body = line;
-        while (!body.empty() && (body.back() == ' ' || body.back() == '\r' || body.back() == '\t')) body.remove_suffix(1);
+        while (!body.empty() && (body.back() == ' ' || body.back() == '\r' || body.back() == '\t'))
+            body.remove_suffix(1);
         const std::size_t lastSpace = body.rfind(' ');
         bool dropped = false;
         if (lastSpace != std::string_view::npos && isBlockIndicator(body.substr(lastSpace + 1))) {
             std::string_view before = body.substr(0, lastSpace);
-            while (!before.empty() && before.back() == ' ') before.remove_suffix(1);
+            while (!before.empty() && before.back() == ' ')
+                before.remove_suffix(1);
             const std::size_t tagStart = before.rfind(' ');
             const std::size_t start = tagStart == std::string_view::npos ? 0 : tagStart + 1;
             if (start < before.size() && before[start] == '!') {
@@ -358,7 +383,9 @@ std::string dropTagsBeforeBlockScalars(std::string_view text) {
     return out;
 }
 
-std::string fileLabel(const std::filesystem::path& path) { return path.string(); }
+std::string fileLabel(const std::filesystem::path& path) {
+    return path.string();
+}
 
 } // namespace
 
@@ -480,7 +507,8 @@ std::optional<double> pythonJsonSpecial(std::string_view text) {
     return std::nullopt;
 }
 
-void reportJsonError(int simdjsonErrorCode, std::string_view text, const std::string& file, ReadReport& report) {
+void reportJsonError(int simdjsonErrorCode, std::string_view text, const std::string& file,
+                     ReadReport& report) {
     const auto code = static_cast<simdjson::error_code>(simdjsonErrorCode);
     const std::string why = simdjson::error_message(code);
     if (code == simdjson::EMPTY || isBlank(text)) {
@@ -496,7 +524,8 @@ void reportJsonError(int simdjsonErrorCode, std::string_view text, const std::st
         return;
     }
     std::size_t end = text.size();
-    while (end > 0 && (text[end - 1] == ' ' || text[end - 1] == '\n' || text[end - 1] == '\r' || text[end - 1] == '\t'))
+    while (end > 0 &&
+           (text[end - 1] == ' ' || text[end - 1] == '\n' || text[end - 1] == '\r' || text[end - 1] == '\t'))
         --end;
     const char last = end > 0 ? text[end - 1] : '\0';
     if (last != '}' && last != ']') {
@@ -515,7 +544,8 @@ FlattenResult parseYamlParams(std::string_view text, const std::string& file, Re
     try {
         const YAML::Node root = YAML::Load(cleaned);
         flattenTopLevel(root, flattener, notAMapping);
-        if (notAMapping) report.warn(IssueKind::Unsupported, file, 0, "the top level is not a mapping of params");
+        if (notAMapping)
+            report.warn(IssueKind::Unsupported, file, 0, "the top level is not a mapping of params");
         return flattener.take();
     } catch (const YAML::Exception& whole) {
         // Fall through: read each top-level entry on its own and keep those that parse.
@@ -561,8 +591,8 @@ void deliverParams(const FlattenResult& params, std::string_view run, ImportSink
 
 int HparamsYamlReader::confidence(const FileProbe& probe) const {
     static constexpr std::array<std::string_view, 7> kNames = {"hparams.yaml", "hparams.yml", "params.yaml",
-                                                              "params.yml",   "config.yaml", "config.yml",
-                                                              "params.json"};
+                                                               "params.yml",   "config.yaml", "config.yml",
+                                                               "params.json"};
     const std::string name = lowerCase(probe.path.filename().string());
     const bool known = std::find(kNames.begin(), kNames.end(), name) != kNames.end();
     return known ? 90 : 0;

@@ -30,9 +30,9 @@ struct FlatEntry {
 
 // Bounds that keep hostile documents (deep nesting, alias bombs, huge lists) cheap to flatten.
 struct FlattenLimits {
-    int maxDepth = 64;                 // deeper values are dropped with one warning
-    std::size_t maxEntries = 10000;    // leaves beyond this are dropped with one warning
-    std::size_t maxValueChars = 2048;  // longer texts are cut and end in "..."
+    int maxDepth = 64;                     // deeper values are dropped with one warning
+    std::size_t maxEntries = 10000;        // leaves beyond this are dropped with one warning
+    std::size_t maxValueChars = 2048;      // longer texts are cut and end in "..."
     std::size_t maxVisitedNodes = 1000000; // work budget: aliases may make a small file a huge tree
 };
 
@@ -42,7 +42,7 @@ struct FlattenResult {
     bool entriesCapped = false;
     bool budgetExhausted = false;
     std::size_t textsCut = 0;
-    bool pythonTags = false;        // YAML tags of the python/* family met (read as plain data)
+    bool pythonTags = false; // YAML tags of the python/* family met (read as plain data)
 };
 
 // Flattens a JSON object: nested objects join their keys with separator; arrays become compact JSON text;
@@ -76,7 +76,8 @@ std::optional<double> pythonJsonSpecial(std::string_view text);
 
 // Explains a simdjson parse failure of text in one sentence and picks the fitting issue kind
 // (Truncated when the text ends inside the document).
-void reportJsonError(int simdjsonErrorCode, std::string_view text, const std::string& file, ReadReport& report);
+void reportJsonError(int simdjsonErrorCode, std::string_view text, const std::string& file,
+                     ReadReport& report);
 
 // Parses YAML params text: the whole document, or, when it does not parse, each top-level entry on its own
 // so what parses is kept (one warning tells what was skipped). W&B's config.yaml form {desc, value} is read
@@ -88,13 +89,14 @@ FlattenResult parseYamlParams(std::string_view text, const std::string& file, Re
 // hparams.yaml / hparams.yml (Lightning), params.yaml (DVC), config.yaml (W&B, Hydra) and params.json next to
 // logs become params of ctx.runName ("a.b.c" keys); code version, data version and seed go to provenance.
 class HparamsYamlReader : public Reader {
-public:
+  public:
     std::string_view name() const override { return "hparams"; }
     std::string_view description() const override {
         return "Hyperparameter files: hparams.yaml, params.yaml, config.yaml, params.json";
     }
     int confidence(const FileProbe& probe) const override; // 90 for the file names above, else 0
-    ReadReport read(const std::filesystem::path& path, const ReadContext& ctx, ImportSink& sink) const override;
+    ReadReport read(const std::filesystem::path& path, const ReadContext& ctx,
+                    ImportSink& sink) const override;
 };
 
 // Sends flattened params to the sink and offers them to a provenance scan, which it then applies.

@@ -3,12 +3,11 @@
 
 #include "core/model/series.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 #include <charconv>
 #include <fstream>
 #include <map>
+#include <yaml-cpp/yaml.h>
 
 namespace runlens {
 namespace fs = std::filesystem;
@@ -47,7 +46,8 @@ std::optional<YAML::Node> loadMeta(const fs::path& path, ReadReport* report) {
         YAML::Node node = YAML::Load(*text);
         if (node.IsMap()) return node;
     } catch (const YAML::Exception& e) {
-        if (report) report->warn(IssueKind::BadRecord, path.string(), e.mark.line + 1, "not valid YAML: " + e.msg);
+        if (report)
+            report->warn(IssueKind::BadRecord, path.string(), e.mark.line + 1, "not valid YAML: " + e.msg);
         return std::nullopt;
     }
     if (report) report->warn(IssueKind::BadRecord, path.string(), 0, "meta.yaml is not a mapping");
@@ -59,12 +59,15 @@ std::string scalarOf(const YAML::Node& node, const char* key) {
     return v && v.IsScalar() ? v.Scalar() : std::string{};
 }
 
-bool isDeleted(const YAML::Node& meta) { return scalarOf(meta, "lifecycle_stage") == "deleted"; }
+bool isDeleted(const YAML::Node& meta) {
+    return scalarOf(meta, "lifecycle_stage") == "deleted";
+}
 
 std::vector<fs::path> sortedChildren(const fs::path& dir) {
     std::vector<fs::path> out;
     std::error_code ec;
-    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) out.push_back(it->path());
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+        out.push_back(it->path());
     std::sort(out.begin(), out.end());
     return out;
 }
@@ -90,7 +93,8 @@ std::vector<std::pair<std::string, fs::path>> keyedFiles(const fs::path& sub) {
 }
 
 std::string trimNewline(std::string s) {
-    while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r'))
+        s.pop_back();
     return s;
 }
 
@@ -108,10 +112,12 @@ std::size_t splitFields(std::string_view line, std::string_view (&fields)[4]) {
     std::size_t n = 0;
     std::size_t i = 0;
     while (i < line.size() && n < 4) {
-        while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+        while (i < line.size() && (line[i] == ' ' || line[i] == '\t'))
+            ++i;
         if (i >= line.size()) break;
         const std::size_t start = i;
-        while (i < line.size() && line[i] != ' ' && line[i] != '\t') ++i;
+        while (i < line.size() && line[i] != ' ' && line[i] != '\t')
+            ++i;
         fields[n++] = line.substr(start, i - start);
     }
     return n;
@@ -165,8 +171,10 @@ void readMetricFile(const fs::path& path, std::string_view run, std::string_view
             ++report.rowsSkipped;
             continue;
         }
-        if (!parseNumber(f[0], timestamp) || !parseNumber(f[1], value) || (n == 3 && !parseNumber(f[2], step))) {
-            report.warn(IssueKind::BadNumber, label, lineNo, "not a number in `" + std::string(line.substr(0, 80)) + "`");
+        if (!parseNumber(f[0], timestamp) || !parseNumber(f[1], value) ||
+            (n == 3 && !parseNumber(f[2], step))) {
+            report.warn(IssueKind::BadNumber, label, lineNo,
+                        "not a number in `" + std::string(line.substr(0, 80)) + "`");
             ++report.rowsSkipped;
             continue;
         }
@@ -192,7 +200,8 @@ SourceState runState(const fs::path& dir) {
         state.size += static_cast<std::int64_t>(it->file_size(ec));
         const auto t = it->last_write_time(ec);
         state.mtimeNs = std::max<std::int64_t>(
-            state.mtimeNs, std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count());
+            state.mtimeNs,
+            std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count());
     }
     state.offset = state.size;
     return state;
@@ -226,9 +235,11 @@ void readRun(const RunDir& run, const std::string& runName, ImportTarget& target
         if (!v) continue;
         const std::string value = trimNewline(*v);
         tx->setTag(runName, key, value);
-        if (key == "mlflow.source.git.commit") tx->setProvenance(runName, ProvenanceField::CodeVersion, value);
+        if (key == "mlflow.source.git.commit")
+            tx->setProvenance(runName, ProvenanceField::CodeVersion, value);
     }
-    for (const auto& [key, path] : keyedFiles(run.dir / "metrics")) readMetricFile(path, runName, key, *tx, report);
+    for (const auto& [key, path] : keyedFiles(run.dir / "metrics"))
+        readMetricFile(path, runName, key, *tx, report);
     tx->commit(state);
 }
 
@@ -249,7 +260,8 @@ std::vector<std::pair<RunDir, std::string>> runsOf(const Experiment& exp, ReadRe
         runs.push_back(std::move(run));
     }
     std::map<std::string, int> counts;
-    for (const auto& r : runs) ++counts[r.name];
+    for (const auto& r : runs)
+        ++counts[r.name];
     std::vector<std::pair<RunDir, std::string>> out;
     for (auto& r : runs) {
         std::string display = r.name;
@@ -263,7 +275,8 @@ std::vector<std::pair<RunDir, std::string>> runsOf(const Experiment& exp, ReadRe
 
 std::string mlflowStatusName(std::string_view status) {
     static constexpr std::string_view kNames[] = {"RUNNING", "SCHEDULED", "FINISHED", "FAILED", "KILLED"};
-    if (status.size() == 1 && status[0] >= '1' && status[0] <= '5') return std::string(kNames[status[0] - '1']);
+    if (status.size() == 1 && status[0] >= '1' && status[0] <= '5')
+        return std::string(kNames[status[0] - '1']);
     return std::string(status);
 }
 
@@ -272,13 +285,15 @@ int MlflowFileStoreReader::confidence(const fs::path& dir) const {
     if (!fs::is_directory(dir, ec)) return 0;
     int experiments = 0;
     int checked = 0;
-    for (fs::directory_iterator it(dir, ec), end; !ec && it != end && checked < 64; it.increment(ec), ++checked)
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end && checked < 64;
+         it.increment(ec), ++checked)
         if (isExperimentDir(it->path())) ++experiments;
     if (experiments == 0) return 0;
     return dir.filename() == "mlruns" ? 95 : 85;
 }
 
-ReadReport MlflowFileStoreReader::read(const fs::path& dir, const ReadContext& ctx, ImportTarget& target) const {
+ReadReport MlflowFileStoreReader::read(const fs::path& dir, const ReadContext& ctx,
+                                       ImportTarget& target) const {
     ReadReport report;
     report.format = std::string(name());
     for (const auto& child : sortedChildren(dir)) {

@@ -4,11 +4,10 @@
 #include "core/io/mlflow_file_reader.h"
 #include "core/model/series.h"
 
-#include <sqlite3.h>
-
 #include <charconv>
 #include <map>
 #include <memory>
+#include <sqlite3.h>
 
 namespace runlens {
 namespace {
@@ -44,8 +43,8 @@ DbPtr openReadOnly(const std::filesystem::path& path) {
     sqlite3* raw = nullptr;
     int rc = sqlite3_open_v2(path.string().c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
     DbPtr db(raw);
-    if (rc == SQLITE_OK && sqlite3_exec(db.get(), "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr) ==
-                               SQLITE_OK)
+    if (rc == SQLITE_OK &&
+        sqlite3_exec(db.get(), "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr) == SQLITE_OK)
         return db;
     db.reset();
     raw = nullptr;
@@ -63,7 +62,8 @@ StmtPtr prepare(sqlite3* db, const char* sql) {
 
 std::string text(sqlite3_stmt* s, int col) {
     const auto* p = sqlite3_column_text(s, col);
-    return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(s, col)))
+    return p ? std::string(reinterpret_cast<const char*>(p),
+                           static_cast<std::size_t>(sqlite3_column_bytes(s, col)))
              : std::string{};
 }
 
@@ -86,7 +86,8 @@ bool hasColumn(sqlite3* db, const char* table, const char* column) {
 std::string secondsText(sqlite3_stmt* s, int col) {
     if (sqlite3_column_type(s, col) == SQLITE_NULL) return {};
     char buf[64];
-    const auto out = std::to_chars(buf, buf + sizeof buf, static_cast<double>(sqlite3_column_int64(s, col)) / 1000.0);
+    const auto out =
+        std::to_chars(buf, buf + sizeof buf, static_cast<double>(sqlite3_column_int64(s, col)) / 1000.0);
     return std::string(buf, out.ptr);
 }
 
@@ -106,7 +107,8 @@ std::vector<SqlRun> loadRuns(sqlite3* db, ReadReport& report, const std::string&
         ", coalesce(e.name, r.experiment_id), r.status, r.start_time, r.end_time FROM runs r "
         "LEFT JOIN experiments e ON e.experiment_id = r.experiment_id "
         "WHERE coalesce(r.lifecycle_stage, 'active') <> 'deleted' "
-        "AND coalesce(e.lifecycle_stage, 'active') <> 'deleted' ORDER BY r.experiment_id, r.start_time, r.run_uuid";
+        "AND coalesce(e.lifecycle_stage, 'active') <> 'deleted' ORDER BY r.experiment_id, r.start_time, "
+        "r.run_uuid";
     auto s = prepare(db, sql.c_str());
     std::vector<SqlRun> runs;
     if (!s) {
@@ -131,7 +133,8 @@ std::vector<SqlRun> loadRuns(sqlite3* db, ReadReport& report, const std::string&
 void readMetrics(sqlite3* db, const SqlRun& run, const std::string& runName, ImportSink& sink,
                  ReadReport& report) {
     const bool hasIsNan = hasColumn(db, "metrics", "is_nan");
-    const std::string sql = std::string("SELECT key, value, timestamp, step, ") + (hasIsNan ? "is_nan" : "0") +
+    const std::string sql = std::string("SELECT key, value, timestamp, step, ") +
+                            (hasIsNan ? "is_nan" : "0") +
                             " FROM metrics WHERE run_uuid=?1 ORDER BY key, step, timestamp";
     auto s = prepare(db, sql.c_str());
     if (!s) return;
@@ -149,16 +152,16 @@ void readMetrics(sqlite3* db, const SqlRun& run, const std::string& runName, Imp
             key = k;
         }
         const double value = sqlite3_column_int(s.get(), 4) ? kNaN : sqlite3_column_double(s.get(), 1);
-        batch.push(sqlite3_column_int64(s.get(), 3), static_cast<double>(sqlite3_column_int64(s.get(), 2)) / 1000.0,
-                   value);
+        batch.push(sqlite3_column_int64(s.get(), 3),
+                   static_cast<double>(sqlite3_column_int64(s.get(), 2)) / 1000.0, value);
         ++report.points;
         if (batch.size() >= MlflowSqlReader::kBatch) flush();
     }
     flush();
 }
 
-void readKeyValues(sqlite3* db, const char* sql, const SqlRun& run, std::string_view runName, ImportSink& sink,
-                   bool params) {
+void readKeyValues(sqlite3* db, const char* sql, const SqlRun& run, std::string_view runName,
+                   ImportSink& sink, bool params) {
     auto s = prepare(db, sql);
     if (!s) return;
     sqlite3_bind_text(s.get(), 1, run.id.c_str(), -1, SQLITE_TRANSIENT);
@@ -170,20 +173,23 @@ void readKeyValues(sqlite3* db, const char* sql, const SqlRun& run, std::string_
             continue;
         }
         sink.setTag(runName, key, value);
-        if (key == "mlflow.source.git.commit") sink.setProvenance(runName, ProvenanceField::CodeVersion, value);
+        if (key == "mlflow.source.git.commit")
+            sink.setProvenance(runName, ProvenanceField::CodeVersion, value);
     }
 }
 
 } // namespace
 
 int MlflowSqlReader::confidence(const FileProbe& probe) const {
-    if (probe.head.size() < kSqliteMagic.size() || probe.head.compare(0, kSqliteMagic.size(), kSqliteMagic) != 0)
+    if (probe.head.size() < kSqliteMagic.size() ||
+        probe.head.compare(0, kSqliteMagic.size(), kSqliteMagic) != 0)
         return 0;
     const DbPtr db = openReadOnly(probe.path);
     return db && hasMlflowSchema(db.get()) ? 90 : 0;
 }
 
-ReadReport MlflowSqlReader::read(const std::filesystem::path& path, const ReadContext& ctx, ImportSink& sink) const {
+ReadReport MlflowSqlReader::read(const std::filesystem::path& path, const ReadContext& ctx,
+                                 ImportSink& sink) const {
     ReadReport report;
     report.format = std::string(name());
     const std::string label = path.string();
@@ -200,7 +206,8 @@ ReadReport MlflowSqlReader::read(const std::filesystem::path& path, const ReadCo
     }
     const auto runs = loadRuns(db.get(), report, label);
     std::map<std::pair<std::string, std::string>, int> counts;
-    for (const auto& r : runs) ++counts[{r.experiment, r.name}];
+    for (const auto& r : runs)
+        ++counts[{r.experiment, r.name}];
     for (const auto& r : runs) {
         if (ctx.cancelled() || sink.cancelled()) {
             report.warn(IssueKind::Cancelled, label, 0, "import cancelled");
@@ -210,17 +217,19 @@ ReadReport MlflowSqlReader::read(const std::filesystem::path& path, const ReadCo
         if (counts[{r.experiment, r.name}] > 1) runName += "-" + r.id.substr(0, 8);
         sink.setProvenance(runName, ProvenanceField::SourcePath, label);
         sink.setProvenance(runName, ProvenanceField::Format, "mlflow");
-        if (!r.status.empty()) sink.setProvenance(runName, ProvenanceField::Status, mlflowStatusName(r.status));
+        if (!r.status.empty())
+            sink.setProvenance(runName, ProvenanceField::Status, mlflowStatusName(r.status));
         if (!r.start.empty()) sink.setProvenance(runName, ProvenanceField::StartTime, r.start);
         if (!r.end.empty()) sink.setProvenance(runName, ProvenanceField::EndTime, r.end);
         sink.setTag(runName, "mlflow.runId", r.id);
-        readKeyValues(db.get(), "SELECT key, value FROM params WHERE run_uuid=?1 ORDER BY key", r, runName, sink,
-                      true);
-        readKeyValues(db.get(), "SELECT key, value FROM tags WHERE run_uuid=?1 ORDER BY key", r, runName, sink,
-                      false);
+        readKeyValues(db.get(), "SELECT key, value FROM params WHERE run_uuid=?1 ORDER BY key", r, runName,
+                      sink, true);
+        readKeyValues(db.get(), "SELECT key, value FROM tags WHERE run_uuid=?1 ORDER BY key", r, runName,
+                      sink, false);
         readMetrics(db.get(), r, runName, sink, report);
     }
-    if (runs.empty()) report.add(Severity::Info, IssueKind::Empty, label, 0, "the MLflow store holds no runs");
+    if (runs.empty())
+        report.add(Severity::Info, IssueKind::Empty, label, 0, "the MLflow store holds no runs");
     return report;
 }
 

@@ -5,12 +5,11 @@
 #include "core/io/csv_tokenizer.h"
 #include "core/io/text_number.h"
 
-#include <simdjson.h>
-
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <simdjson.h>
 #include <unordered_map>
 
 namespace runlens {
@@ -21,7 +20,8 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 std::string lowerCase(std::string_view s) {
     std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return char(std::tolower(c)); });
     return out;
 }
 
@@ -29,7 +29,9 @@ bool isOneOf(const std::string& s, std::initializer_list<std::string_view> names
     return std::find(names.begin(), names.end(), s) != names.end();
 }
 
-std::string extensionOf(const std::filesystem::path& path) { return lowerCase(path.extension().string()); }
+std::string extensionOf(const std::filesystem::path& path) {
+    return lowerCase(path.extension().string());
+}
 
 bool isJsonlPath(const std::filesystem::path& path) {
     const auto ext = extensionOf(path);
@@ -45,7 +47,7 @@ std::string numberText(double v) {
 
 // One column while parsing: numbers where cells were numbers, text codes where they were text.
 class ColumnBuilder {
-public:
+  public:
     explicit ColumnBuilder(std::string name) : m_name(std::move(name)) {}
 
     const std::string& name() const { return m_name; }
@@ -98,7 +100,7 @@ public:
         return col;
     }
 
-private:
+  private:
     std::int32_t codeOf(std::string_view text) {
         const auto it = m_index.find(std::string(text));
         if (it != m_index.end()) return it->second;
@@ -137,9 +139,15 @@ struct ParsedTable {
 void addCell(ColumnBuilder& col, std::size_t row, std::string_view cell, std::int64_t line) {
     double v = 0;
     switch (textnum::parseDouble(cell, v)) {
-    case textnum::Parsed::Number: col.addNumber(row, v, line); break;
-    case textnum::Parsed::Missing: col.addMissing(row); break;
-    case textnum::Parsed::Text: col.addText(row, textnum::trim(cell), line); break;
+    case textnum::Parsed::Number:
+        col.addNumber(row, v, line);
+        break;
+    case textnum::Parsed::Missing:
+        col.addMissing(row);
+        break;
+    case textnum::Parsed::Text:
+        col.addText(row, textnum::trim(cell), line);
+        break;
     }
 }
 
@@ -172,12 +180,13 @@ bool parseDelimited(const std::filesystem::path& path, const ReadContext& ctx, P
         if (row.fields.size() == 1 && textnum::trim(row.fields[0]).empty()) continue; // blank line
         if (row.fields.size() != width) {
             report.warn(IssueKind::RaggedRow, label, row.line,
-                        "expected " + std::to_string(width) + " fields, found " + std::to_string(row.fields.size()) +
-                            "; row skipped");
+                        "expected " + std::to_string(width) + " fields, found " +
+                            std::to_string(row.fields.size()) + "; row skipped");
             ++report.rowsSkipped;
             continue;
         }
-        for (std::size_t c = 0; c < width; ++c) addCell(table.columns[slot[c]], rows, row.fields[c], row.line);
+        for (std::size_t c = 0; c < width; ++c)
+            addCell(table.columns[slot[c]], rows, row.fields[c], row.line);
         table.lineOfRow.push_back(row.line);
         ++rows;
     }
@@ -189,15 +198,27 @@ void addJsonValue(ParsedTable& table, const std::string& key, simdjson::dom::ele
                   std::int64_t line, ReadReport& report, const std::string& label) {
     using simdjson::dom::element_type;
     switch (value.type()) {
-    case element_type::INT64: table.column(key).addNumber(row, double(std::int64_t(value)), line); return;
-    case element_type::UINT64: table.column(key).addNumber(row, double(std::uint64_t(value)), line); return;
-    case element_type::DOUBLE: table.column(key).addNumber(row, double(value), line); return;
-    case element_type::BOOL: table.column(key).addNumber(row, bool(value) ? 1.0 : 0.0, line); return;
-    case element_type::NULL_VALUE: table.column(key).addMissing(row); return;
+    case element_type::INT64:
+        table.column(key).addNumber(row, double(std::int64_t(value)), line);
+        return;
+    case element_type::UINT64:
+        table.column(key).addNumber(row, double(std::uint64_t(value)), line);
+        return;
+    case element_type::DOUBLE:
+        table.column(key).addNumber(row, double(value), line);
+        return;
+    case element_type::BOOL:
+        table.column(key).addNumber(row, bool(value) ? 1.0 : 0.0, line);
+        return;
+    case element_type::NULL_VALUE:
+        table.column(key).addMissing(row);
+        return;
     case element_type::STRING: {
         const std::string_view text = value;
-        if (textnum::isMissing(text)) table.column(key).addMissing(row);
-        else table.column(key).addText(row, text, line);
+        if (textnum::isMissing(text))
+            table.column(key).addMissing(row);
+        else
+            table.column(key).addText(row, text, line);
         return;
     }
     case element_type::ARRAY: {
@@ -208,9 +229,12 @@ void addJsonValue(ParsedTable& table, const std::string& key, simdjson::dom::ele
             const bool fresh = !table.byName.count(name);
             auto& col = table.column(name);
             if (fresh) table.arrayColumns.push_back(table.byName[name]);
-            if (item.is_number()) col.addNumber(row, double(item.get_double().value_unsafe()), line);
-            else if (item.is_null()) col.addMissing(row);
-            else col.addText(row, "(not a number)", line);
+            if (item.is_number())
+                col.addNumber(row, double(item.get_double().value_unsafe()), line);
+            else if (item.is_null())
+                col.addMissing(row);
+            else
+                col.addText(row, "(not a number)", line);
             if (i > 4096) break; // a class list this long is not a probability vector
         }
         return;
@@ -221,8 +245,8 @@ void addJsonValue(ParsedTable& table, const std::string& key, simdjson::dom::ele
     }
 }
 
-bool parseJsonl(const std::filesystem::path& path, const ReadContext& ctx, ParsedTable& table, ReadReport& report,
-                const std::string& label) {
+bool parseJsonl(const std::filesystem::path& path, const ReadContext& ctx, ParsedTable& table,
+                ReadReport& report, const std::string& label) {
     CsvOptions options;
     options.rawLines = true;
     CsvTokenizer tok(options);
@@ -244,7 +268,8 @@ bool parseJsonl(const std::filesystem::path& path, const ReadContext& ctx, Parse
             ++report.rowsSkipped;
             continue;
         }
-        for (auto field : object) addJsonValue(table, std::string(field.key), field.value, rows, row.line, report, label);
+        for (auto field : object)
+            addJsonValue(table, std::string(field.key), field.value, rows, row.line, report, label);
         table.lineOfRow.push_back(row.line);
         ++rows;
     }
@@ -264,7 +289,8 @@ std::vector<std::string> headerNames(const FileProbe& probe) {
         simdjson::dom::parser parser;
         simdjson::dom::object object;
         if (parser.parse(first.data(), first.size(), true).get(object)) return names;
-        for (auto field : object) names.emplace_back(field.key);
+        for (auto field : object)
+            names.emplace_back(field.key);
         return names;
     }
     const char sep = extensionOf(probe.path) == ".tsv" ? '\t' : CsvTokenizer::detectSeparator(first);
@@ -275,7 +301,8 @@ std::vector<std::string> headerNames(const FileProbe& probe) {
     tok.openMemory(first, &scratch, probe.path.string());
     CsvRow row;
     if (!tok.next(row)) return names;
-    for (auto f : row.fields) names.emplace_back(textnum::trim(f));
+    for (auto f : row.fields)
+        names.emplace_back(textnum::trim(f));
     return names;
 }
 
@@ -304,7 +331,8 @@ std::string PredictionLogReader::tableNameFor(const std::filesystem::path& path)
     std::string stem = path.stem().string();
     const std::string low = lowerCase(stem);
     const std::string word = "predictions";
-    if (low.rfind(word, 0) == 0 && low.size() > word.size() + 1 && std::string_view("_-.").find(low[word.size()]) != std::string_view::npos)
+    if (low.rfind(word, 0) == 0 && low.size() > word.size() + 1 &&
+        std::string_view("_-.").find(low[word.size()]) != std::string_view::npos)
         return stem.substr(word.size() + 1);
     if (low.size() > word.size() + 1 && low.compare(low.size() - word.size(), word.size(), word) == 0 &&
         std::string_view("_-.").find(low[low.size() - word.size() - 1]) != std::string_view::npos)
@@ -330,7 +358,8 @@ int PredictionLogReader::confidence(const FileProbe& probe) const {
     return startsWithPredictions(probe.path) ? 90 : 80;
 }
 
-std::optional<PredictionTable> PredictionLogReader::readTable(const std::filesystem::path& path, ReadReport& report,
+std::optional<PredictionTable> PredictionLogReader::readTable(const std::filesystem::path& path,
+                                                              ReadReport& report,
                                                               const ReadContext& ctx) const {
     const std::string label = path.string();
     report.format = std::string(name());
@@ -359,10 +388,11 @@ std::optional<PredictionTable> PredictionLogReader::readTable(const std::filesys
                 className = cls;
                 return true;
             }
-        const std::pair<const std::string*, ColumnRole> explicitRoles[] = {{&m_roles.label, ColumnRole::Label},
-                                                                          {&m_roles.score, ColumnRole::Score},
-                                                                          {&m_roles.prediction, ColumnRole::Prediction},
-                                                                          {&m_roles.id, ColumnRole::Id}};
+        const std::pair<const std::string*, ColumnRole> explicitRoles[] = {
+            {&m_roles.label, ColumnRole::Label},
+            {&m_roles.score, ColumnRole::Score},
+            {&m_roles.prediction, ColumnRole::Prediction},
+            {&m_roles.id, ColumnRole::Id}};
         for (const auto& [wanted, r] : explicitRoles)
             if (!wanted->empty() && *wanted == column) {
                 role = r;
@@ -372,11 +402,16 @@ std::optional<PredictionTable> PredictionLogReader::readTable(const std::filesys
     };
     auto slotOf = [](ColumnRole r) {
         switch (r) {
-        case ColumnRole::Label: return 0;
-        case ColumnRole::Score: return 1;
-        case ColumnRole::Prediction: return 2;
-        case ColumnRole::Id: return 3;
-        default: return -1;
+        case ColumnRole::Label:
+            return 0;
+        case ColumnRole::Score:
+            return 1;
+        case ColumnRole::Prediction:
+            return 2;
+        case ColumnRole::Id:
+            return 3;
+        default:
+            return -1;
         }
     };
     // Explicitly named columns must exist.
@@ -405,7 +440,8 @@ std::optional<PredictionTable> PredictionLogReader::readTable(const std::filesys
                 const auto bracket = n.rfind('[');
                 const auto base = roleForName(n.substr(0, bracket));
                 if (base == ColumnRole::Score || lowerCase(n.substr(0, bracket)) == "probs" ||
-                    lowerCase(n.substr(0, bracket)) == "probabilities" || lowerCase(n.substr(0, bracket)) == "scores") {
+                    lowerCase(n.substr(0, bracket)) == "probabilities" ||
+                    lowerCase(n.substr(0, bracket)) == "scores") {
                     role = ColumnRole::ClassScore;
                     cls = n.substr(bracket + 1, n.size() - bracket - 2);
                 }
@@ -413,8 +449,10 @@ std::optional<PredictionTable> PredictionLogReader::readTable(const std::filesys
                 role = roleForName(builder.name(), &cls);
                 const int slot = slotOf(role);
                 if (slot >= 0) {
-                    if (taken[slot]) role = ColumnRole::Feature;
-                    else taken[slot] = true;
+                    if (taken[slot])
+                        role = ColumnRole::Feature;
+                    else
+                        taken[slot] = true;
                 }
             }
         }
@@ -425,8 +463,8 @@ std::optional<PredictionTable> PredictionLogReader::readTable(const std::filesys
             const std::int64_t line = builder.firstTextLine();
             report.error(IssueKind::BadValue, label, line,
                          "column '" + builder.name() + "' mixes numbers (first at line " +
-                             std::to_string(builder.firstNumberLine()) + ") and text ('" + builder.firstText() +
-                             "' at line " + std::to_string(line) + ")");
+                             std::to_string(builder.firstNumberLine()) + ") and text ('" +
+                             builder.firstText() + "' at line " + std::to_string(line) + ")");
         }
         PredictionColumn col = builder.finish(rows);
         col.role = role;
@@ -453,7 +491,8 @@ std::optional<PredictionTable> PredictionLogReader::readTable(const std::filesys
     return table;
 }
 
-ReadReport PredictionLogReader::read(const std::filesystem::path& path, const ReadContext& ctx, ImportSink& sink) const {
+ReadReport PredictionLogReader::read(const std::filesystem::path& path, const ReadContext& ctx,
+                                     ImportSink& sink) const {
     ReadReport report;
     auto table = readTable(path, report, ctx);
     if (!table) {

@@ -25,7 +25,7 @@ struct PredictionRoles {
 };
 
 class PredictionLogReader : public Reader {
-public:
+  public:
     PredictionLogReader() = default;
     explicit PredictionLogReader(PredictionRoles roles) : m_roles(std::move(roles)) {}
 
@@ -36,7 +36,8 @@ public:
     // Delivers one PredictionTable (named by tableNameFor) to ctx.runName, or nothing when the file has
     // errors: a missing label/score column, scores outside [0, 1] or not numbers, labels outside the
     // class set, columns mixing numbers and text. Errors name the column and the line.
-    ReadReport read(const std::filesystem::path& path, const ReadContext& ctx, ImportSink& sink) const override;
+    ReadReport read(const std::filesystem::path& path, const ReadContext& ctx,
+                    ImportSink& sink) const override;
 
     // The same parsing without a sink (for commands that analyse a log directly). nullopt on errors.
     std::optional<PredictionTable> readTable(const std::filesystem::path& path, ReadReport& report,
@@ -47,7 +48,7 @@ public:
     // "predictions_val.csv" -> "val"; "predictions.jsonl" -> "predictions"; "test.tsv" -> "test".
     static std::string tableNameFor(const std::filesystem::path& path);
 
-private:
+  private:
     PredictionRoles m_roles;
 };
 

@@ -5,9 +5,13 @@
 
 namespace runlens {
 
-double WireField::asDouble() const { return std::bit_cast<double>(bits); }
+double WireField::asDouble() const {
+    return std::bit_cast<double>(bits);
+}
 
-float WireField::asFloat() const { return std::bit_cast<float>(static_cast<std::uint32_t>(bits)); }
+float WireField::asFloat() const {
+    return std::bit_cast<float>(static_cast<std::uint32_t>(bits));
+}
 
 std::optional<std::uint64_t> WireCursor::readVarint() {
     std::uint64_t value = 0;
@@ -25,7 +29,8 @@ std::optional<std::uint64_t> WireCursor::readVarint() {
 std::optional<std::uint64_t> WireCursor::readFixed64() {
     if (m_data.size() - m_pos < 8) return fail();
     std::uint64_t value = 0;
-    for (int i = 7; i >= 0; --i) value = (value << 8) | static_cast<std::uint8_t>(m_data[m_pos + i]);
+    for (int i = 7; i >= 0; --i)
+        value = (value << 8) | static_cast<std::uint8_t>(m_data[m_pos + i]);
     m_pos += 8;
     return value;
 }
@@ -33,7 +38,8 @@ std::optional<std::uint64_t> WireCursor::readFixed64() {
 std::optional<std::uint32_t> WireCursor::readFixed32() {
     if (m_data.size() - m_pos < 4) return fail();
     std::uint32_t value = 0;
-    for (int i = 3; i >= 0; --i) value = (value << 8) | static_cast<std::uint8_t>(m_data[m_pos + i]);
+    for (int i = 3; i >= 0; --i)
+        value = (value << 8) | static_cast<std::uint8_t>(m_data[m_pos + i]);
     m_pos += 4;
     return value;
 }

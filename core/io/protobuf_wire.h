@@ -16,15 +16,15 @@ struct WireField {
     std::uint64_t bits = 0;
     std::string_view bytes;
 
-    double asDouble() const;  // Fixed64 reinterpreted as IEEE double
-    float asFloat() const;    // Fixed32 reinterpreted as IEEE float
+    double asDouble() const; // Fixed64 reinterpreted as IEEE double
+    float asFloat() const;   // Fixed32 reinterpreted as IEEE float
     std::int64_t asInt64() const { return static_cast<std::int64_t>(bits); }
 };
 
 // Reads fields one by one. Every length is checked against the bytes that remain before it is used,
 // and nothing is allocated: sub-messages and strings are views into the original buffer.
 class WireCursor {
-public:
+  public:
     explicit WireCursor(std::string_view data) : m_data(data) {}
 
     bool atEnd() const { return m_pos >= m_data.size(); }
@@ -39,7 +39,7 @@ public:
     std::optional<std::uint64_t> readFixed64();
     std::optional<std::uint32_t> readFixed32();
 
-private:
+  private:
     std::string_view m_data;
     std::size_t m_pos = 0;
     bool m_failed = false;

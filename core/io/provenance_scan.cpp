@@ -4,7 +4,6 @@
 #include "core/io/text_number.h"
 
 #include <algorithm>
-#include <array>
 #include <vector>
 
 namespace runlens {
@@ -65,12 +64,13 @@ std::optional<ProvenanceMatch> matchProvenance(std::string_view key, std::string
         if (!looksLikeSeed(value)) return std::nullopt;
         return ProvenanceMatch{ProvenanceField::Seed, last == "seed" || last == "random_seed" ? 2 : 1};
     }
-    if (isOneOf(last, {"data_version", "dataset_version", "data_hash", "dataset_hash", "data_md5", "dataset_md5",
-                       "dvc_data_hash", "data_rev", "data_revision", "dataset_revision", "data_commit",
-                       "dataset_commit", "data_sha"})) {
+    if (isOneOf(last, {"data_version", "dataset_version", "data_hash", "dataset_hash", "data_md5",
+                       "dataset_md5", "dvc_data_hash", "data_rev", "data_revision", "dataset_revision",
+                       "data_commit", "dataset_commit", "data_sha"})) {
         return ProvenanceMatch{ProvenanceField::DataVersion, 2};
     }
-    if (mentionsData(parts) && isOneOf(last, {"md5", "hash", "version", "rev", "revision", "sha", "commit"})) {
+    if (mentionsData(parts) &&
+        isOneOf(last, {"md5", "hash", "version", "rev", "revision", "sha", "commit"})) {
         return ProvenanceMatch{ProvenanceField::DataVersion, 1};
     }
     if (isOneOf(last, {"git_commit", "git_sha", "commit_sha", "commit_hash", "git_hash", "git_revision",
@@ -98,10 +98,17 @@ void ProvenanceScan::offer(std::string_view key, std::string_view value) {
     if (!match) return;
     const std::size_t depth = keyComponents(key).size();
     switch (match->field) {
-    case ProvenanceField::CodeVersion: consider(m_code, value, match->priority, depth); break;
-    case ProvenanceField::DataVersion: consider(m_data, value, match->priority, depth); break;
-    case ProvenanceField::Seed: consider(m_seed, value, match->priority, depth); break;
-    default: break;
+    case ProvenanceField::CodeVersion:
+        consider(m_code, value, match->priority, depth);
+        break;
+    case ProvenanceField::DataVersion:
+        consider(m_data, value, match->priority, depth);
+        break;
+    case ProvenanceField::Seed:
+        consider(m_seed, value, match->priority, depth);
+        break;
+    default:
+        break;
     }
 }
 

@@ -25,7 +25,7 @@ std::optional<ProvenanceMatch> matchProvenance(std::string_view key, std::string
 
 // Collects the best candidate per field while a reader offers its params and tags, then sets them once.
 class ProvenanceScan {
-public:
+  public:
     void offer(std::string_view key, std::string_view value);
     // Calls sink.setProvenance for every field found; fields not found are left alone.
     void apply(ImportSink& sink, std::string_view run) const;
@@ -34,7 +34,7 @@ public:
     const std::string& dataVersion() const { return m_data.value; }
     const std::string& seed() const { return m_seed.value; }
 
-private:
+  private:
     struct Candidate {
         std::string value;
         int priority = -1;

@@ -40,7 +40,8 @@ using FilePtr = std::unique_ptr<std::FILE, FileCloser>;
 
 std::uint64_t loadLe(const unsigned char* p, int bytes) {
     std::uint64_t v = 0;
-    for (int i = bytes - 1; i >= 0; --i) v = (v << 8) | p[i];
+    for (int i = bytes - 1; i >= 0; --i)
+        v = (v << 8) | p[i];
     return v;
 }
 
@@ -52,7 +53,7 @@ std::string formatDouble(double v) {
 
 // A sliding window over the file so memory stays bounded by the largest accepted record.
 class Window {
-public:
+  public:
     // sizeHint: bytes expected to follow, so small files get a small buffer.
     Window(std::FILE* file, std::int64_t offset, std::int64_t sizeHint)
         : m_file(file), m_offset(offset),
@@ -92,7 +93,7 @@ public:
         return true;
     }
 
-private:
+  private:
     std::FILE* m_file;
     std::int64_t m_offset;
     std::vector<unsigned char> m_buf;
@@ -113,7 +114,7 @@ struct StringHash {
 
 // Decodes Events and delivers their scalars, batching per tag.
 class EventDecoder {
-public:
+  public:
     EventDecoder(std::string_view run, ImportSink& sink, ReadReport& report)
         : m_run(run), m_sink(sink), m_report(report) {}
 
@@ -122,7 +123,7 @@ public:
     void flushAll();
     std::int64_t nonScalars() const { return m_nonScalars; }
 
-private:
+  private:
     bool decodeSummary(std::string_view summary, std::int64_t step, double wallTime);
     bool decodeValue(std::string_view value, std::int64_t step, double wallTime);
     void decodeHparams(std::string_view content);
@@ -168,7 +169,8 @@ std::optional<double> tensorScalar(std::string_view tensor) {
             if (value) break;
             if (f->type == WireType::Fixed64) value = f->asDouble();
             if (f->type == WireType::LengthDelimited && f->bytes.size() >= 8)
-                value = std::bit_cast<double>(loadLe(reinterpret_cast<const unsigned char*>(f->bytes.data()), 8));
+                value =
+                    std::bit_cast<double>(loadLe(reinterpret_cast<const unsigned char*>(f->bytes.data()), 8));
             break;
         case 7:  // int_val
         case 10: // int64_val
@@ -186,8 +188,8 @@ std::optional<double> tensorScalar(std::string_view tensor) {
     }
     if (c.failed()) return std::nullopt;
     if (value) {
-        if (dtype == DtFloat || dtype == DtDouble || dtype == DtInt32 || dtype == DtInt64 || dtype == DtBool ||
-            dtype == DtInt16 || dtype == DtInt8 || dtype == DtUint8)
+        if (dtype == DtFloat || dtype == DtDouble || dtype == DtInt32 || dtype == DtInt64 ||
+            dtype == DtBool || dtype == DtInt16 || dtype == DtInt8 || dtype == DtUint8)
             return value;
         return std::nullopt;
     }
@@ -257,8 +259,10 @@ bool EventDecoder::decode(std::string_view event) {
     std::string_view summary;
     bool hasSummary = false;
     while (auto f = c.next()) {
-        if (f->number == 1 && f->type == WireType::Fixed64) wallTime = f->asDouble();
-        else if (f->number == 2 && f->type == WireType::Varint) step = f->asInt64();
+        if (f->number == 1 && f->type == WireType::Fixed64)
+            wallTime = f->asDouble();
+        else if (f->number == 2 && f->type == WireType::Varint)
+            step = f->asInt64();
         else if (f->number == 5 && f->type == WireType::LengthDelimited) {
             summary = f->bytes;
             hasSummary = true;
@@ -272,7 +276,8 @@ bool EventDecoder::decodeSummary(std::string_view summary, std::int64_t step, do
     WireCursor c(summary);
     bool ok = true;
     while (auto f = c.next())
-        if (f->number == 1 && f->type == WireType::LengthDelimited) ok = decodeValue(f->bytes, step, wallTime) && ok;
+        if (f->number == 1 && f->type == WireType::LengthDelimited)
+            ok = decodeValue(f->bytes, step, wallTime) && ok;
     return ok && !c.failed();
 }
 
@@ -364,9 +369,11 @@ void EventDecoder::flush(std::string_view tag, TagState& state) {
 void EventDecoder::flushAll() {
     // Sorted so the sink sees tags in a stable order.
     std::vector<std::pair<const std::string, TagState>*> entries;
-    for (auto& e : m_tags) entries.push_back(&e);
+    for (auto& e : m_tags)
+        entries.push_back(&e);
     std::sort(entries.begin(), entries.end(), [](auto* a, auto* b) { return a->first < b->first; });
-    for (auto* e : entries) flush(e->first, e->second);
+    for (auto* e : entries)
+        flush(e->first, e->second);
 }
 
 std::string at(std::int64_t record, std::int64_t offset) {
@@ -379,7 +386,8 @@ int TfEventsReader::confidence(const FileProbe& probe) const {
     return probe.path.filename().string().find("tfevents") != std::string::npos ? 95 : 0;
 }
 
-ReadReport TfEventsReader::read(const std::filesystem::path& path, const ReadContext& ctx, ImportSink& sink) const {
+ReadReport TfEventsReader::read(const std::filesystem::path& path, const ReadContext& ctx,
+                                ImportSink& sink) const {
     ReadReport report;
     report.format = std::string(name());
     report.endOffset = ctx.fromOffset;
@@ -399,7 +407,8 @@ ReadReport TfEventsReader::read(const std::filesystem::path& path, const ReadCon
     const std::size_t got = std::fread(head, 1, sizeof head, file.get());
     if (std::string_view(head, got) == kLfsPrefix) {
         report.endOffset = 0;
-        report.warn(IssueKind::GitLfsPointer, label, 0, "Git-LFS pointer, not the event file: run `git lfs pull`");
+        report.warn(IssueKind::GitLfsPointer, label, 0,
+                    "Git-LFS pointer, not the event file: run `git lfs pull`");
         return report;
     }
     if (ctx.fromOffset > size) {
@@ -409,7 +418,8 @@ ReadReport TfEventsReader::read(const std::filesystem::path& path, const ReadCon
         return report;
     }
     if (fseeko(file.get(), static_cast<off_t>(ctx.fromOffset), SEEK_SET) != 0) {
-        report.error(IssueKind::Unreadable, label, 0, "cannot seek to byte " + std::to_string(ctx.fromOffset));
+        report.error(IssueKind::Unreadable, label, 0,
+                     "cannot seek to byte " + std::to_string(ctx.fromOffset));
         return report;
     }
     std::string run = ctx.runName;
@@ -436,7 +446,8 @@ ReadReport TfEventsReader::readStream(std::FILE* file, std::int64_t startOffset,
         const std::int64_t start = win.offset();
         report.endOffset = start;
         if ((record & 1023) == 0 && (ctx.cancelled() || sink.cancelled())) {
-            report.warn(IssueKind::Cancelled, label, record + 1, "import cancelled at " + at(record + 1, start));
+            report.warn(IssueKind::Cancelled, label, record + 1,
+                        "import cancelled at " + at(record + 1, start));
             break;
         }
         if (!win.ensure(kHeaderBytes)) {
@@ -468,7 +479,8 @@ ReadReport TfEventsReader::readStream(std::FILE* file, std::int64_t startOffset,
         }
         if (length > kMaxRecordBytes) {
             report.warn(IssueKind::Unsupported, label, record,
-                        at(record, start) + ": a record of " + std::to_string(length) + " bytes was skipped unread");
+                        at(record, start) + ": a record of " + std::to_string(length) +
+                            " bytes was skipped unread");
             win.consume(kHeaderBytes);
             if (!win.skip(length + kFooterBytes)) break;
             continue;
@@ -485,8 +497,8 @@ ReadReport TfEventsReader::readStream(std::FILE* file, std::int64_t startOffset,
             report.warn(IssueKind::BadChecksum, label, record,
                         at(record, start) + ": the data checksum does not match; record skipped");
             ++report.rowsSkipped;
-        } else if (!decoder.decode({reinterpret_cast<const char*>(p + kHeaderBytes),
-                                    static_cast<std::size_t>(length)})) {
+        } else if (!decoder.decode(
+                       {reinterpret_cast<const char*>(p + kHeaderBytes), static_cast<std::size_t>(length)})) {
             if (++badRecords <= 20)
                 report.warn(IssueKind::BadRecord, label, record,
                             at(record, start) + ": not a valid Event message; record skipped");

@@ -1,4 +1,5 @@
-// W&B CSV exports: a history export to one run's series, a chart export to one run per "<run> - <metric>" prefix.
+// W&B CSV exports: a history export to one run's series, a chart export to one run per "<run> - <metric>"
+// prefix.
 #include "core/io/wandb_csv_reader.h"
 
 #include "core/io/csv_tokenizer.h"
@@ -22,15 +23,17 @@ bool endsWith(std::string_view s, std::string_view suffix) {
 }
 
 bool hasColumn(std::span<const std::string_view> header, std::string_view name) {
-    return std::any_of(header.begin(), header.end(), [&](std::string_view h) { return textnum::trim(h) == name; });
+    return std::any_of(header.begin(), header.end(),
+                       [&](std::string_view h) { return textnum::trim(h) == name; });
 }
 
 Layout detectLayout(std::span<const std::string_view> header) {
     if (hasColumn(header, "_step") && (hasColumn(header, "_runtime") || hasColumn(header, "_timestamp")))
         return Layout::History;
     if (header.size() < 2 || header[0].find(kRunSeparator) != std::string_view::npos) return Layout::None;
-    const bool allChart = std::all_of(header.begin() + 1, header.end(),
-                                      [](std::string_view h) { return parseWandbChartColumn(h).has_value(); });
+    const bool allChart = std::all_of(header.begin() + 1, header.end(), [](std::string_view h) {
+        return parseWandbChartColumn(h).has_value();
+    });
     return allChart ? Layout::Chart : Layout::None;
 }
 
@@ -42,7 +45,8 @@ struct ColumnPlan {
     bool warned = false;
 };
 
-std::vector<ColumnPlan> planColumns(std::span<const std::string_view> header, Layout layout, const ReadContext& ctx) {
+std::vector<ColumnPlan> planColumns(std::span<const std::string_view> header, Layout layout,
+                                    const ReadContext& ctx) {
     std::vector<ColumnPlan> plan(header.size());
     for (std::size_t i = 0; i < header.size(); ++i) {
         const std::string_view name = textnum::trim(header[i]);
@@ -73,7 +77,7 @@ std::vector<ColumnPlan> planColumns(std::span<const std::string_view> header, La
 }
 
 class ColumnFlusher {
-public:
+  public:
     ColumnFlusher(ImportSink& sink, ReadReport& report) : m_sink(sink), m_report(report) {}
     void flush(ColumnPlan& c) {
         if (c.batch.empty()) return;
@@ -82,7 +86,7 @@ public:
         c.batch.clear();
     }
 
-private:
+  private:
     ImportSink& m_sink;
     ReadReport& m_report;
 };
@@ -101,7 +105,8 @@ std::string wandbBandTag(std::string_view tag, bool upper) {
 
 std::optional<std::string> wandbBandBase(std::string_view tag) {
     for (const std::string_view suffix : {kWandbMinSuffix, kWandbMaxSuffix}) {
-        if (tag.size() > suffix.size() && endsWith(tag, suffix)) return std::string(tag.substr(0, tag.size() - suffix.size()));
+        if (tag.size() > suffix.size() && endsWith(tag, suffix))
+            return std::string(tag.substr(0, tag.size() - suffix.size()));
     }
     return std::nullopt;
 }
@@ -124,7 +129,8 @@ std::optional<WandbChartColumn> parseWandbChartColumn(std::string_view header) {
 
 int WandbCsvReader::confidence(const FileProbe& probe) const {
     std::string ext = probe.path.extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::transform(ext.begin(), ext.end(), ext.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     if (ext != ".csv" || probe.head.empty()) return 0;
     CsvTokenizer tokenizer;
     tokenizer.openMemory(probe.head, nullptr, probe.path.string());
@@ -133,7 +139,8 @@ int WandbCsvReader::confidence(const FileProbe& probe) const {
     return detectLayout(row.fields) == Layout::None ? 0 : 85;
 }
 
-ReadReport WandbCsvReader::read(const std::filesystem::path& path, const ReadContext& ctx, ImportSink& sink) const {
+ReadReport WandbCsvReader::read(const std::filesystem::path& path, const ReadContext& ctx,
+                                ImportSink& sink) const {
     ReadReport report;
     report.format = std::string(name());
     const std::string file = path.string();
@@ -146,12 +153,14 @@ ReadReport WandbCsvReader::read(const std::filesystem::path& path, const ReadCon
     }
     const Layout layout = detectLayout(row.fields);
     if (layout == Layout::None) {
-        report.error(IssueKind::MissingColumn, file, row.line,
-                     "not a W&B export: no _step/_runtime/_timestamp columns and no \"<run> - <metric>\" columns");
+        report.error(
+            IssueKind::MissingColumn, file, row.line,
+            "not a W&B export: no _step/_runtime/_timestamp columns and no \"<run> - <metric>\" columns");
         return report;
     }
     std::vector<ColumnPlan> plan = planColumns(row.fields, layout, ctx);
-    const auto stepColumn = std::find_if(plan.begin(), plan.end(), [](const ColumnPlan& c) { return c.role == Role::Step; });
+    const auto stepColumn =
+        std::find_if(plan.begin(), plan.end(), [](const ColumnPlan& c) { return c.role == Role::Step; });
     const bool hasStep = stepColumn != plan.end();
     const std::size_t width = plan.size();
     ColumnFlusher flusher(sink, report);
@@ -165,7 +174,8 @@ ReadReport WandbCsvReader::read(const std::filesystem::path& path, const ReadCon
         }
         if (row.fields.size() != width) {
             report.warn(IssueKind::RaggedRow, file, row.line,
-                        std::to_string(row.fields.size()) + " fields where the header has " + std::to_string(width));
+                        std::to_string(row.fields.size()) + " fields where the header has " +
+                            std::to_string(width));
             ++report.rowsSkipped;
             continue;
         }
@@ -173,8 +183,11 @@ ReadReport WandbCsvReader::read(const std::filesystem::path& path, const ReadCon
         double wallTime = kNaN;
         bool stepOk = true;
         for (std::size_t i = 0; i < width; ++i) {
-            if (plan[i].role == Role::Step && textnum::parseStep(row.fields[i], step) != textnum::Parsed::Number) stepOk = false;
-            if (plan[i].role == Role::WallTime && textnum::parseTimestamp(row.fields[i], wallTime) != textnum::Parsed::Number)
+            if (plan[i].role == Role::Step &&
+                textnum::parseStep(row.fields[i], step) != textnum::Parsed::Number)
+                stepOk = false;
+            if (plan[i].role == Role::WallTime &&
+                textnum::parseTimestamp(row.fields[i], wallTime) != textnum::Parsed::Number)
                 wallTime = kNaN;
         }
         if (!stepOk) {
@@ -191,7 +204,8 @@ ReadReport WandbCsvReader::read(const std::filesystem::path& path, const ReadCon
             if (parsed == textnum::Parsed::Text) {
                 if (!c.warned) {
                     report.warn(IssueKind::BadNumber, file, row.line,
-                                "column \"" + shortText(c.tag) + "\" holds text \"" + shortText(row.fields[i]) +
+                                "column \"" + shortText(c.tag) + "\" holds text \"" +
+                                    shortText(row.fields[i]) +
                                     "\" where a number belongs; such cells are skipped");
                     c.warned = true;
                 }
@@ -201,7 +215,8 @@ ReadReport WandbCsvReader::read(const std::filesystem::path& path, const ReadCon
             if (c.batch.size() >= kBatch) flusher.flush(c);
         }
     }
-    for (ColumnPlan& c : plan) flusher.flush(c);
+    for (ColumnPlan& c : plan)
+        flusher.flush(c);
     if (!hasStep) report.warn(IssueKind::MissingColumn, file, 0, "no step column: row numbers are the steps");
     if (rowIndex == 0) report.warn(IssueKind::Empty, file, 0, "header only: no data rows");
     report.endOffset = tokenizer.completeOffset();

@@ -19,16 +19,17 @@ namespace runlens {
 //    with tag <metric>; the __MIN/__MAX columns become tags "<metric>__min" and "<metric>__max" of that run.
 //    The header is split at the LAST " - " (W&B run names may hold " - ", metric keys rarely do).
 // Band pairing for the UI: a tag T of a run has a min/max band when the same run also has the tags
-// wandbBandTag(T, false) and wandbBandTag(T, true); wandbBandBase() maps a band tag back to T, so a curves view
-// can hide the band tags from the tag list and draw them as an area around T.
-// Empty cells are absent; text in a number column is reported once per column (first line and text) and
-// those cells are skipped. Confidence 85 when the header shows either layout, else 0.
+// wandbBandTag(T, false) and wandbBandTag(T, true); wandbBandBase() maps a band tag back to T, so a curves
+// view can hide the band tags from the tag list and draw them as an area around T. Empty cells are absent;
+// text in a number column is reported once per column (first line and text) and those cells are skipped.
+// Confidence 85 when the header shows either layout, else 0.
 class WandbCsvReader : public Reader {
-public:
+  public:
     std::string_view name() const override { return "wandb_csv"; }
     std::string_view description() const override { return "Weights & Biases CSV export (history or chart)"; }
     int confidence(const FileProbe& probe) const override;
-    ReadReport read(const std::filesystem::path& path, const ReadContext& ctx, ImportSink& sink) const override;
+    ReadReport read(const std::filesystem::path& path, const ReadContext& ctx,
+                    ImportSink& sink) const override;
 };
 
 inline constexpr std::string_view kWandbMinSuffix = "__min";

@@ -36,7 +36,8 @@ std::optional<int> workerSuffix(std::string_view s) {
 
 std::optional<WorkerRun> parseWorkerRun(std::string_view runName) {
     const auto slash = runName.rfind('/');
-    const std::string_view parent = slash == std::string_view::npos ? std::string_view{} : runName.substr(0, slash);
+    const std::string_view parent =
+        slash == std::string_view::npos ? std::string_view{} : runName.substr(0, slash);
     const std::string_view last = slash == std::string_view::npos ? runName : runName.substr(slash + 1);
 
     if (const auto n = workerSuffix(last)) {

@@ -33,7 +33,7 @@ std::string workerTag(std::string_view tag, int worker);
 
 // Forwards to another sink, renaming the worker's run to its base run and tags to worker tags.
 class WorkerSink : public ImportSink {
-public:
+  public:
     WorkerSink(ImportSink& inner, std::string originalRun, WorkerRun worker);
 
     void appendPoints(std::string_view run, std::string_view tag, std::span<const std::int64_t> steps,
@@ -44,7 +44,7 @@ public:
     void addPredictions(std::string_view run, PredictionTable table) override;
     bool cancelled() const override { return m_inner.cancelled(); }
 
-private:
+  private:
     std::string_view mapRun(std::string_view run) const;
     void announce(std::string_view run);
 

@@ -1,10 +1,9 @@
 // Loads the committed evaluation fixtures (tests/data/eval/*.csv) for the metric tests.
 #pragma once
 
-#include <QtTest>
-
 #include <cmath>
 #include <fstream>
+#include <QtTest>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -26,7 +25,8 @@ inline std::vector<std::string> splitComma(const std::string& line) {
     std::vector<std::string> out;
     std::stringstream in(line);
     std::string cell;
-    while (std::getline(in, cell, ',')) out.push_back(cell);
+    while (std::getline(in, cell, ','))
+        out.push_back(cell);
     return out;
 }
 
@@ -53,7 +53,8 @@ inline IrisFixture loadIris() {
     while (std::getline(in, line)) {
         const auto cells = splitComma(line);
         f.labels.push_back(int(std::find(names.begin(), names.end(), cells.at(1)) - names.begin()));
-        for (int c = 0; c < 3; ++c) f.probs.push_back(std::strtod(cells.at(2 + c).c_str(), nullptr));
+        for (int c = 0; c < 3; ++c)
+            f.probs.push_back(std::strtod(cells.at(2 + c).c_str(), nullptr));
     }
     return f;
 }
@@ -66,13 +67,13 @@ inline bool near(double actual, double expected, double tol = 1e-9) {
 
 } // namespace runlens::testutil
 
-#define RL_COMPARE_NEAR(actual, expected, tol)                                                                    \
-    do {                                                                                                          \
-        const double a_ = (actual), e_ = (expected);                                                              \
-        if (!runlens::testutil::near(a_, e_, (tol)))                                                              \
-            QFAIL(qPrintable(QStringLiteral("%1 = %2, expected %3 (tol %4)")                                      \
-                                 .arg(#actual)                                                                    \
-                                 .arg(a_, 0, 'g', 17)                                                             \
-                                 .arg(e_, 0, 'g', 17)                                                             \
-                                 .arg(double(tol))));                                                             \
+#define RL_COMPARE_NEAR(actual, expected, tol)                                                               \
+    do {                                                                                                     \
+        const double a_ = (actual), e_ = (expected);                                                         \
+        if (!runlens::testutil::near(a_, e_, (tol)))                                                         \
+            QFAIL(qPrintable(QStringLiteral("%1 = %2, expected %3 (tol %4)")                                 \
+                                 .arg(#actual)                                                               \
+                                 .arg(a_, 0, 'g', 17)                                                        \
+                                 .arg(e_, 0, 'g', 17)                                                        \
+                                 .arg(double(tol))));                                                        \
     } while (0)

@@ -1,8 +1,8 @@
 // Binary metrics against scikit-learn 1.2 on the breast-cancer fixture, plus hand-worked edge cases.
+#include "../data/eval/sklearn_refs.h"
 #include "core/analysis/baselines.h"
 #include "core/analysis/binary_metrics.h"
 #include "eval_test_util.h"
-#include "../data/eval/sklearn_refs.h"
 
 #include <QtTest>
 
@@ -11,7 +11,7 @@ using runlens::testutil::loadBreastCancer;
 
 class TestBinaryMetrics : public QObject {
     Q_OBJECT
-private slots:
+  private slots:
     void fixtureMatchesReferenceSize() {
         const auto f = loadBreastCancer();
         QCOMPARE(qint64(f.labels.size()), qint64(refs::bcRows));

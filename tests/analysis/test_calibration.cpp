@@ -1,12 +1,11 @@
 // Calibration bins, errors and intervals against scikit-learn's calibration_curve, statsmodels and scipy.
+#include "../data/eval/sklearn_refs.h"
 #include "core/analysis/calibration.h"
 #include "eval_test_util.h"
-#include "../data/eval/sklearn_refs.h"
-
-#include <QtTest>
 
 #include <chrono>
 #include <ctime>
+#include <QtTest>
 #include <random>
 
 using namespace runlens;
@@ -29,7 +28,7 @@ void compareBins(const CalibrationReport& r, const long long (&count)[N], const 
 
 class TestCalibration : public QObject {
     Q_OBJECT
-private slots:
+  private slots:
     void uniformBinsMatchSklearn() {
         const auto f = loadBreastCancer();
         CalibrationOptions o;
@@ -75,8 +74,8 @@ private slots:
     }
 
     void edgeScoresFollowSearchsortedLeft() {
-        // scikit-learn 1.2 calibration_curve: np.searchsorted(bins[1:-1], p) (side='left'), so bins are (a, b]:
-        // 0.5 lies in the first of two bins, 0 in the first and 1 in the last. Hand-worked.
+        // scikit-learn 1.2 calibration_curve: np.searchsorted(bins[1:-1], p) (side='left'), so bins are (a,
+        // b]: 0.5 lies in the first of two bins, 0 in the first and 1 in the last. Hand-worked.
         const std::vector<int> labels{0, 1, 1, 0};
         const std::vector<double> scores{0.0, 0.5, 1.0, 0.5000001};
         CalibrationOptions o;
@@ -110,7 +109,8 @@ private slots:
         }
         // scipy.stats.norm.isf(0.025) = 1.959963984540054
         RL_COMPARE_NEAR(normalQuantile(0.975), 1.959963984540054, 1e-14);
-        // scipy.special.betainc(2, 3, 0.4) = 0.5248 (hand: 1 - sum_{j<2} C(4,j) .4^j .6^(4-j) = 1-.1296-.3456)
+        // scipy.special.betainc(2, 3, 0.4) = 0.5248 (hand: 1 - sum_{j<2} C(4,j) .4^j .6^(4-j) =
+        // 1-.1296-.3456)
         RL_COMPARE_NEAR(regularizedIncompleteBeta(0.4, 2, 3), 0.5248, 1e-14);
     }
 
@@ -140,7 +140,8 @@ private slots:
         CalibrationOptions o;
         o.strategy = BinStrategy::Quantile;
         const auto r = calibrationReport(ranked, labels, scores, o);
-        const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+        const double ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
         const double cpuMs = 1000.0 * double(std::clock() - cpu0) / CLOCKS_PER_SEC;
         qInfo("calibration + binary metrics on 1M predictions: %.1f ms wall, %.1f ms CPU", ms, cpuMs);
         // Calibrated by construction, so ECE is near 0. Scores of positives have density 2s, of negatives

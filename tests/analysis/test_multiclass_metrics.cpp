@@ -1,8 +1,8 @@
 // Multiclass metrics against scikit-learn 1.2 on the iris fixture (LogisticRegression on two features).
+#include "../data/eval/sklearn_refs.h"
 #include "core/analysis/baselines.h"
 #include "core/analysis/multiclass_metrics.h"
 #include "eval_test_util.h"
-#include "../data/eval/sklearn_refs.h"
 
 #include <QtTest>
 
@@ -10,7 +10,7 @@ using namespace runlens;
 
 class TestMulticlassMetrics : public QObject {
     Q_OBJECT
-private slots:
+  private slots:
     void matchesSklearn() {
         const auto f = testutil::loadIris();
         QCOMPARE(qint64(f.labels.size()), qint64(refs::irisRows));
@@ -29,7 +29,8 @@ private slots:
         RL_COMPARE_NEAR(m.brier, refs::irisBrier, 1e-12);
         RL_COMPARE_NEAR(m.rocAucOvrMacro, refs::irisRocAucOvrMacro, 1e-12);
         QCOMPARE(m.confusion.size(), std::size(refs::irisConfusion));
-        for (std::size_t i = 0; i < m.confusion.size(); ++i) QCOMPARE(m.confusion[i], refs::irisConfusion[i]);
+        for (std::size_t i = 0; i < m.confusion.size(); ++i)
+            QCOMPARE(m.confusion[i], refs::irisConfusion[i]);
     }
 
     void absentClassIsLeftOutOfMacro() {
@@ -59,7 +60,8 @@ private slots:
         const auto f = testutil::loadIris();
         const auto b = multiclassBaselines(f.labels, f.k, 5);
         QCOMPARE(b.size(), std::size_t(3));
-        // iris is balanced (25 per class in this stratified split): zero rule scores 1/3, prior log loss ln 3.
+        // iris is balanced (25 per class in this stratified split): zero rule scores 1/3, prior log loss
+        // ln 3.
         RL_COMPARE_NEAR(b[1].metrics.accuracy, 1.0 / 3.0, 1e-15);
         RL_COMPARE_NEAR(b[2].metrics.logLoss, std::log(3.0), 1e-12);
         QVERIFY(b[0].metrics.rocAucOvrMacro > 0.2 && b[0].metrics.rocAucOvrMacro < 0.8);

@@ -1,8 +1,8 @@
 // Platt, isotonic and temperature scaling against statsmodels, scikit-learn and scipy fits.
+#include "../data/eval/sklearn_refs.h"
 #include "core/analysis/multiclass_metrics.h"
 #include "core/analysis/recalibration.h"
 #include "eval_test_util.h"
-#include "../data/eval/sklearn_refs.h"
 
 #include <QtTest>
 
@@ -10,7 +10,7 @@ using namespace runlens;
 
 class TestRecalibration : public QObject {
     Q_OBJECT
-private slots:
+  private slots:
     void plattMatchesGlmWithPlattTargets() {
         // Reference: statsmodels GLM(Binomial) on Platt's targets, tol 1e-14 (see gen_sklearn_refs.py).
         const auto f = testutil::loadBreastCancer();
@@ -23,7 +23,8 @@ private slots:
         RL_COMPARE_NEAR(fit.b, refs::plattB, 1e-8);
         const auto held = fit.apply(scores.subspan(half));
         QCOMPARE(held.size(), std::size(refs::plattHeldOut));
-        for (std::size_t i = 0; i < held.size(); ++i) RL_COMPARE_NEAR(held[i], refs::plattHeldOut[i], 1e-9);
+        for (std::size_t i = 0; i < held.size(); ++i)
+            RL_COMPARE_NEAR(held[i], refs::plattHeldOut[i], 1e-9);
         const QByteArray json = QByteArray::fromStdString(fit.toJson());
         QVERIFY(json.startsWith("{\"method\":\"platt\",\"a\":-0.518"));
     }
@@ -40,7 +41,8 @@ private slots:
             RL_COMPARE_NEAR(fit.y[i], refs::isoY[i], 1e-12);
         }
         const auto held = fit.apply(scores.subspan(half));
-        for (std::size_t i = 0; i < held.size(); ++i) RL_COMPARE_NEAR(held[i], refs::isoHeldOut[i], 1e-12);
+        for (std::size_t i = 0; i < held.size(); ++i)
+            RL_COMPARE_NEAR(held[i], refs::isoHeldOut[i], 1e-12);
         QVERIFY(QByteArray::fromStdString(fit.toJson()).startsWith("{\"method\":\"isotonic\",\"x\":["));
     }
 
@@ -70,13 +72,15 @@ private slots:
         const auto fit = fitTemperature(labels.first(half), probs.first(half * f.k), f.k);
         RL_COMPARE_NEAR(fit.temperature, refs::temperature, 1e-7);
         const auto held = fit.apply(probs.subspan(half * f.k), f.k);
-        for (std::size_t c = 0; c < f.k; ++c) RL_COMPARE_NEAR(held[c], refs::tempHeldOutFirstRow[c], 1e-7);
+        for (std::size_t c = 0; c < f.k; ++c)
+            RL_COMPARE_NEAR(held[c], refs::tempHeldOutFirstRow[c], 1e-7);
         // The fitted temperature cannot do worse on its own split than T = 1.
         const auto before = multiclassMetrics(labels.first(half), probs.first(half * f.k), f.k).logLoss;
         const auto after =
             multiclassMetrics(labels.first(half), fit.apply(probs.first(half * f.k), f.k), f.k).logLoss;
         QVERIFY(after <= before);
-        QVERIFY(QByteArray::fromStdString(fit.toJson()).startsWith("{\"method\":\"temperature\",\"temperature\":0.39"));
+        QVERIFY(QByteArray::fromStdString(fit.toJson())
+                    .startsWith("{\"method\":\"temperature\",\"temperature\":0.39"));
     }
 
     void crossFittingIsRepeatable() {
@@ -84,7 +88,8 @@ private slots:
         const auto a = crossFittedScores(f.labels, f.scores, RecalibrationMethod::Platt, 5, 42);
         const auto b = crossFittedScores(f.labels, f.scores, RecalibrationMethod::Platt, 5, 42);
         QCOMPARE(a, b);
-        for (double v : a) QVERIFY(v >= 0.0 && v <= 1.0);
+        for (double v : a)
+            QVERIFY(v >= 0.0 && v <= 1.0);
         const auto folds = foldAssignment(f.labels.size(), 5, 42);
         for (int k = 0; k < 5; ++k) {
             const auto size = std::count(folds.begin(), folds.end(), k);
@@ -92,7 +97,8 @@ private slots:
         }
         const auto iso = crossFittedScores(f.labels, f.scores, RecalibrationMethod::Isotonic, 3, 1);
         QCOMPARE(iso.size(), f.scores.size());
-        for (double v : iso) QVERIFY(v >= 0.0 && v <= 1.0);
+        for (double v : iso)
+            QVERIFY(v >= 0.0 && v <= 1.0);
     }
 
     void degenerateInputs() {

@@ -1,8 +1,8 @@
 // ROC/PR curves against scikit-learn 1.2, cost thresholds and selective prediction worked by hand.
+#include "../data/eval/sklearn_refs.h"
 #include "core/analysis/selective_prediction.h"
 #include "core/analysis/threshold_analysis.h"
 #include "eval_test_util.h"
-#include "../data/eval/sklearn_refs.h"
 
 #include <QtTest>
 
@@ -10,7 +10,7 @@ using namespace runlens;
 
 class TestThresholdSelective : public QObject {
     Q_OBJECT
-private slots:
+  private slots:
     void rocCurveMatchesSklearn() {
         const auto f = testutil::loadBreastCancer();
         const auto c = rocCurve(rankScores(f.labels, f.scores));
@@ -31,7 +31,8 @@ private slots:
             RL_COMPARE_NEAR(c.precision[i], refs::bcPrPrecision[i], 1e-15);
             RL_COMPARE_NEAR(c.recall[i], refs::bcPrRecall[i], 1e-15);
         }
-        for (std::size_t i = 0; i < c.thresholds.size(); ++i) QCOMPARE(c.thresholds[i], refs::bcPrThresholds[i]);
+        for (std::size_t i = 0; i < c.thresholds.size(); ++i)
+            QCOMPARE(c.thresholds[i], refs::bcPrThresholds[i]);
     }
 
     void statsAndCostByHand() {
@@ -44,7 +45,8 @@ private slots:
         RL_COMPARE_NEAR(at.precision, 2.0 / 3.0, 1e-15);
         RL_COMPARE_NEAR(at.recall, 2.0 / 3.0, 1e-15);
         RL_COMPARE_NEAR(at.fpr, 1.0 / 3.0, 1e-15);
-        // Costs FP 1, FN 5. Candidates: t=inf cost 15; .9: 10; .8: 5; .7: 1+5=6; .4: 1; .3: 2; .1: 3 -> t = .4.
+        // Costs FP 1, FN 5. Candidates: t=inf cost 15; .9: 10; .8: 5; .7: 1+5=6; .4: 1; .3: 2; .1: 3 -> t =
+        // .4.
         const auto best = minimumCostThreshold(rankScores(y, s), 1.0, 5.0);
         QCOMPARE(best.threshold, 0.4);
         QCOMPARE(best.totalCost, 1.0);

@@ -1,5 +1,8 @@
 // End-to-end tests of the headless command line: runs the built runlens binary on CSV logs written here.
+#include <algorithm>
+#include <cmath>
 #include <QFile>
+#include <QFileInfo>
 #include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -9,10 +12,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QXmlStreamReader>
-
 #include <sqlite3.h>
-
-#include <cmath>
 #include <vector>
 
 namespace {
@@ -47,22 +47,25 @@ Result runRunlens(const QStringList& args) {
     return result;
 }
 
-QString num(double v) { return QString::number(v, 'g', 17); } // round-trips exactly
+QString num(double v) {
+    return QString::number(v, 'g', 17);
+} // round-trips exactly
 
 // A wide-form metrics CSV: step, wall_time and one metric column named `tag`.
 void writeCsv(const QString& path, const QString& tag, const std::vector<Row>& rows) {
     QFile file(path);
     QVERIFY(file.open(QIODevice::WriteOnly));
     QByteArray text = "step,wall_time," + tag.toUtf8() + "\n";
-    for (const Row& r : rows) text += QString("%1,%2,%3\n").arg(r.step).arg(num(r.wallTime), num(r.value)).toUtf8();
+    for (const Row& r : rows)
+        text += QString("%1,%2,%3\n").arg(r.step).arg(num(r.wallTime), num(r.value)).toUtf8();
     QCOMPARE(file.write(text), text.size());
 }
 
 std::vector<Row> makeRows(int n, double scale, double phase) {
     std::vector<Row> rows;
     for (int i = 0; i < n; ++i)
-        rows.push_back({qint64(i) * 10, 1700000000.0 + 1.5 * i,
-                        scale / (1.0 + 0.1 * i) + 0.05 * std::sin(phase + i)});
+        rows.push_back(
+            {qint64(i) * 10, 1700000000.0 + 1.5 * i, scale / (1.0 + 0.1 * i) + 0.05 * std::sin(phase + i)});
     return rows;
 }
 
@@ -85,7 +88,9 @@ std::vector<double> referenceEma(const std::vector<double>& ys, double w) {
     return out;
 }
 
-int lineCount(const QByteArray& text) { return int(text.count('\n')); }
+int lineCount(const QByteArray& text) {
+    return int(text.count('\n'));
+}
 
 QJsonObject parseObject(const QByteArray& json) {
     QJsonParseError error{};
@@ -95,7 +100,8 @@ QJsonObject parseObject(const QByteArray& json) {
 }
 
 bool nearColor(QRgb pixel, QRgb target, int tolerance) {
-    return std::abs(qRed(pixel) - qRed(target)) <= tolerance && std::abs(qGreen(pixel) - qGreen(target)) <= tolerance &&
+    return std::abs(qRed(pixel) - qRed(target)) <= tolerance &&
+           std::abs(qGreen(pixel) - qGreen(target)) <= tolerance &&
            std::abs(qBlue(pixel) - qBlue(target)) <= tolerance;
 }
 
@@ -104,7 +110,7 @@ bool nearColor(QRgb pixel, QRgb target, int tolerance) {
 class TestCli : public QObject {
     Q_OBJECT
 
-private slots:
+  private slots:
     void initTestCase();
     void helpAndVersion();
     void importJson();
@@ -122,8 +128,9 @@ private slots:
     void chartPdf();
     void chartBadOutputs();
     void newerSchemaRefused();
+    void realLogsEndToEnd();
 
-private:
+  private:
     QString path(const QString& name) const { return m_dir.filePath(name); }
     QTemporaryDir m_dir;
     QString m_ws;
@@ -162,8 +169,8 @@ void TestCli::helpAndVersion() {
 void TestCli::importJson() {
     QCOMPARE(m_import.code, 0);
     const QJsonObject o = parseObject(m_import.out);
-    for (const char* key : {"runs_added", "runs", "series", "points", "files_read", "files_unchanged", "warnings",
-                            "errors"})
+    for (const char* key :
+         {"runs_added", "runs", "series", "points", "files_read", "files_unchanged", "warnings", "errors"})
         QVERIFY2(o.contains(key), key);
     QCOMPARE(o["runs_added"].toInt(), 2);
     QCOMPARE(o["points"].toInt(), int(m_rowsA.size() + m_rowsB.size()));
@@ -173,7 +180,8 @@ void TestCli::importJson() {
     QCOMPARE(o["errors"].toArray().size(), 0);
     QVERIFY(o["warnings"].isArray());
     QSet<QString> runs;
-    for (const auto& v : o["runs"].toArray()) runs.insert(v.toString());
+    for (const auto& v : o["runs"].toArray())
+        runs.insert(v.toString());
     QCOMPARE(runs, QSet<QString>({"runA", "runB"}));
 }
 
@@ -194,9 +202,12 @@ void TestCli::malformedCsvWarns() {
     int good = 0;
     for (int line = 2; line <= kRows + 1; ++line) {
         const int i = line - 2;
-        if (line == 4) text += "2,1700000002,0.5,surplus\n";
-        else if (line == 6) text += "4,1700000004,not-a-number\n";
-        else if (line == 3000) text += QByteArray("2998,1700002998,0.") + '\0' + "5\n";
+        if (line == 4)
+            text += "2,1700000002,0.5,surplus\n";
+        else if (line == 6)
+            text += "4,1700000004,not-a-number\n";
+        else if (line == 3000)
+            text += QByteArray("2998,1700002998,0.") + '\0' + "5\n";
         else {
             text += QString("%1,%2,%3\n").arg(i).arg(1700000000 + i).arg(0.5 + 0.0001 * i).toUtf8();
             ++good;
@@ -241,9 +252,9 @@ void TestCli::unreadablePathExits1() {
 void TestCli::usageErrorsExit2() {
     const QList<QStringList> cases = {
         {"import", path("runA.csv"), "-w", m_ws, "--bogus"},
-        {"import", path("runA.csv")},                        // no workspace
-        {"runs"},                                            // no workspace
-        {"series", "-w", m_ws, "--run", "runA"},             // no tag
+        {"import", path("runA.csv")},            // no workspace
+        {"runs"},                                // no workspace
+        {"series", "-w", m_ws, "--run", "runA"}, // no tag
         {"series", "-w", m_ws, "--run", "runA", "--tag", "loss", "--smoothing", "1.5"},
         {"series", "-w", m_ws, "--run", "runA", "--tag", "loss", "--smoother", "median"},
         {"chart", "-w", m_ws, "--tag", "loss", "-o", path("c.png"), "--size", "big"},
@@ -302,14 +313,16 @@ void TestCli::runsTable() {
 
 void TestCli::seriesCsvAndSmoothing() {
     const double w = 0.6;
-    const Result r = runRunlens({"series", "-w", m_ws, "--run", "runA", "--tag", "loss", "--smoothing", "0.6", "--csv"});
+    const Result r =
+        runRunlens({"series", "-w", m_ws, "--run", "runA", "--tag", "loss", "--smoothing", "0.6", "--csv"});
     QCOMPARE(r.code, 0);
     QList<QByteArray> lines = r.out.split('\n');
     QCOMPARE(lines.takeFirst(), QByteArray("step,wall_time,value,smoothed"));
     if (!lines.isEmpty() && lines.last().isEmpty()) lines.removeLast();
     QCOMPARE(lines.size(), int(m_rowsA.size()));
     std::vector<double> ys;
-    for (const Row& row : m_rowsA) ys.push_back(row.value);
+    for (const Row& row : m_rowsA)
+        ys.push_back(row.value);
     const std::vector<double> expected = referenceEma(ys, w);
     for (int i = 0; i < lines.size(); ++i) {
         const QList<QByteArray> cells = lines[i].split(',');
@@ -365,8 +378,8 @@ void TestCli::seriesUnknownRunExits1() {
 
 void TestCli::chartPng() {
     const QString out = path("chart.png");
-    const Result r = runRunlens({"chart", "-w", m_ws, "--tag", "loss", "--smoothing", "0.6", "--size", "800x500",
-                                 "--title", "Training loss", "-o", out});
+    const Result r = runRunlens({"chart", "-w", m_ws, "--tag", "loss", "--smoothing", "0.6", "--size",
+                                 "800x500", "--title", "Training loss", "-o", out});
     QVERIFY2(r.code == 0, r.err.constData());
     QFile file(out);
     QVERIFY(file.open(QIODevice::ReadOnly));
@@ -415,7 +428,8 @@ void TestCli::chartSvgIsSmall() {
     QXmlStreamReader xml(content);
     bool sawSvgRoot = false;
     while (!xml.atEnd())
-        if (xml.readNext() == QXmlStreamReader::StartElement && !sawSvgRoot) sawSvgRoot = xml.name() == u"svg";
+        if (xml.readNext() == QXmlStreamReader::StartElement && !sawSvgRoot)
+            sawSvgRoot = xml.name() == u"svg";
     QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
     QVERIFY(sawSvgRoot);
     QVERIFY(content.contains("loss"));
@@ -423,7 +437,8 @@ void TestCli::chartSvgIsSmall() {
 
 void TestCli::chartPdf() {
     const QString out = path("chart.pdf");
-    const Result r = runRunlens({"chart", "-w", m_ws, "--tag", "loss", "--log-y", "--robust-y", "--x", "relative", "-o", out});
+    const Result r = runRunlens(
+        {"chart", "-w", m_ws, "--tag", "loss", "--log-y", "--robust-y", "--x", "relative", "-o", out});
     QVERIFY2(r.code == 0, r.err.constData());
     QFile file(out);
     QVERIFY(file.open(QIODevice::ReadOnly));
@@ -448,14 +463,44 @@ void TestCli::newerSchemaRefused() {
     QCOMPARE(sqlite3_exec(db, "PRAGMA user_version = 999", nullptr, nullptr, nullptr), SQLITE_OK);
     sqlite3_close(db);
 
-    for (const QStringList& args : QList<QStringList>{{"chart", "-w", ws, "--tag", "loss", "-o", path("n.png")},
-                                                      {"runs", "-w", ws}}) {
+    for (const QStringList& args :
+         QList<QStringList>{{"chart", "-w", ws, "--tag", "loss", "-o", path("n.png")}, {"runs", "-w", ws}}) {
         const Result r = runRunlens(args);
         QCOMPARE(r.code, 1);
         QCOMPARE(lineCount(r.err), 1);
         QVERIFY(r.err.startsWith("runlens: "));
     }
     QVERIFY(!QFile::exists(path("n.png")));
+}
+
+void TestCli::realLogsEndToEnd() {
+    // Logs written by real tools (see PROVENANCE.md there): every reader's output must come back as valid
+    // JSON through the command line, and a chart of a tag several runs share must render.
+    const QString real = QStringLiteral(RUNLENS_REAL_DATA);
+    if (!QFileInfo(real).isDir()) QSKIP("real-world logs not present (../shared/data/real); skipping");
+    const QString ws = path("real.runlens");
+    Result r = runRunlens({"import", real, "-w", ws, "--json"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    const QJsonObject summary = parseObject(r.out);
+    QVERIFY(summary["points"].toInt() > 0);
+    QVERIFY(summary["files_read"].toInt() > 0);
+    for (const auto& v : summary["warnings"].toArray())
+        QVERIFY(v.toObject()["file"].toString().startsWith(real));
+
+    r = runRunlens({"runs", "-w", ws, "--json"});
+    QCOMPARE(r.code, 0);
+    const QJsonArray runs = parseObject(r.out)["runs"].toArray();
+    QCOMPARE(runs.size(), summary["runs"].toArray().size());
+    QMap<QString, int> runsPerTag;
+    for (const auto& run : runs)
+        for (const auto& s : run.toObject()["series"].toArray())
+            if (s.toObject()["points"].toInt() > 1) ++runsPerTag[s.toObject()["tag"].toString()];
+    QVERIFY(!runsPerTag.isEmpty());
+    const QString tag = std::max_element(runsPerTag.begin(), runsPerTag.end()).key();
+    const QString out = path("real.png");
+    r = runRunlens({"chart", "-w", ws, "--tag", tag, "--smoothing", "0.6", "--size", "640x400", "-o", out});
+    QVERIFY2(r.code == 0, r.err.constData());
+    QCOMPARE(QImage(out).size(), QSize(1280, 800));
 }
 
 QTEST_GUILESS_MAIN(TestCli)

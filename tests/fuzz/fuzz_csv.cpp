@@ -10,17 +10,18 @@
 namespace {
 
 class DiscardSink : public runlens::ImportSink {
-public:
+  public:
     void appendPoints(std::string_view, std::string_view, std::span<const std::int64_t> steps,
                       std::span<const double> wallTimes, std::span<const double> values) override {
-        for (std::size_t i = 0; i < values.size(); ++i) m_sum += values[i] + wallTimes[i] + double(steps[i]);
+        for (std::size_t i = 0; i < values.size(); ++i)
+            m_sum += values[i] + wallTimes[i] + double(steps[i]);
     }
     void setParam(std::string_view, std::string_view, std::string_view) override {}
     void setTag(std::string_view, std::string_view, std::string_view) override {}
     void setProvenance(std::string_view, runlens::ProvenanceField, std::string_view) override {}
     void addPredictions(std::string_view, runlens::PredictionTable) override {}
 
-private:
+  private:
     double m_sum = 0;
 };
 

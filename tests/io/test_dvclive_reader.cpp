@@ -2,11 +2,10 @@
 #include "core/io/dvclive_reader.h"
 #include "core/io/memory_target.h"
 
-#include <QTemporaryDir>
-#include <QtTest>
-
 #include <filesystem>
 #include <fstream>
+#include <QTemporaryDir>
+#include <QtTest>
 
 using namespace runlens;
 namespace fs = std::filesystem;
@@ -36,7 +35,8 @@ bool hasIssue(const ReadReport& report, IssueKind kind, std::int64_t line = -1) 
 fs::path makeProject(const fs::path& root) {
     const fs::path live = root / "proj" / "dvclive";
     writeFile(live / "plots/metrics/train/loss.tsv",
-              "timestamp\tstep\ttrain/loss\n1700000000000\t0\t0.9\n1700000001500\t1\t0.5\n1700000003000\t2\t0.25\n");
+              "timestamp\tstep\ttrain/"
+              "loss\n1700000000000\t0\t0.9\n1700000001500\t1\t0.5\n1700000003000\t2\t0.25\n");
     writeFile(live / "plots/metrics/eval/acc.tsv", "step\teval/acc\n0\t0.5\n2\t0.75\n");
     writeFile(live / "metrics.json",
               R"({"train": {"loss": 0.25}, "eval": {"acc": 0.75}, "test": {"f1": 0.625}, "step": 2})");
@@ -50,7 +50,7 @@ fs::path makeProject(const fs::path& root) {
 class TestDvcLiveReader : public QObject {
     Q_OBJECT
 
-private slots:
+  private slots:
     void claimsTheDvcLiveDirectoryOnly() {
         QTemporaryDir tmp;
         const fs::path root = tmp.path().toStdString();
@@ -119,7 +119,8 @@ private slots:
         QTemporaryDir tmp;
         const fs::path root = tmp.path().toStdString();
         const fs::path live = root / "old" / "dvclive";
-        writeFile(live / "scalars/loss.tsv", "timestamp\tstep\tloss\n1600000000\t0\t2.5\n1600000010\t1\t1.5\n");
+        writeFile(live / "scalars/loss.tsv",
+                  "timestamp\tstep\tloss\n1600000000\t0\t2.5\n1600000010\t1\t1.5\n");
         QCOMPARE(DvcLiveReader().confidence(live), 95);
         MemoryTarget target;
         readDir(live, root, target);

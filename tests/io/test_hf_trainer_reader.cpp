@@ -2,12 +2,11 @@
 #include "core/io/hf_trainer_reader.h"
 #include "core/io/memory_target.h"
 
-#include <QTemporaryDir>
-#include <QtTest>
-
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <QTemporaryDir>
+#include <QtTest>
 
 using namespace runlens;
 
@@ -60,7 +59,7 @@ const char* kState = R"({
 class TestHfTrainerReader : public QObject {
     Q_OBJECT
 
-private slots:
+  private slots:
     void confidence() {
         FileProbe probe;
         probe.path = "/x/trainer_state.json";
@@ -152,11 +151,13 @@ private slots:
     void malformedFiles_data() {
         QTest::addColumn<QByteArray>("bytes");
         QTest::addColumn<int>("kind");
-        QTest::newRow("truncated") << QByteArray("{\"global_step\": 3, \"log_history\": [{\"loss\": 1.0, \"st")
+        QTest::newRow("truncated") << QByteArray(
+                                          "{\"global_step\": 3, \"log_history\": [{\"loss\": 1.0, \"st")
                                    << int(IssueKind::Truncated);
         QTest::newRow("empty") << QByteArray() << int(IssueKind::Empty);
         QTest::newRow("not an object") << QByteArray("[1, 2]") << int(IssueKind::BadValue);
-        QTest::newRow("deep nesting") << QByteArray(200000, '[') + QByteArray(200000, ']') << int(IssueKind::BadValue);
+        QTest::newRow("deep nesting")
+            << QByteArray(200000, '[') + QByteArray(200000, ']') << int(IssueKind::BadValue);
     }
     void malformedFiles() {
         QFETCH(QByteArray, bytes);
@@ -183,10 +184,12 @@ private slots:
 
     void deepParamNestingStopsAt64() {
         std::string nested = "1";
-        for (int i = 0; i < 100; ++i) nested = "{\"k\": " + nested + "}";
+        for (int i = 0; i < 100; ++i)
+            nested = "{\"k\": " + nested + "}";
         QTemporaryDir dir;
-        const auto path = writeFile(dir, "trainer_state.json",
-                                    "{\"trial_params\": " + nested + ", \"global_step\": 5, \"log_history\": []}");
+        const auto path =
+            writeFile(dir, "trainer_state.json",
+                      "{\"trial_params\": " + nested + ", \"global_step\": 5, \"log_history\": []}");
         MemoryTarget target;
         const ReadReport report = readWith(HfTrainerStateReader(), path, target);
         QVERIFY(!report.hasErrors());
@@ -200,8 +203,9 @@ private slots:
     // Results without a trainer_state.json: every number at step 0.
     void resultsAlone() {
         QTemporaryDir dir;
-        const auto path = writeFile(dir, "eval_results.json",
-                                    R"({"epoch": 3.0, "eval_loss": 0.5, "eval_wer": 24.5, "note": "x", "n": null})");
+        const auto path =
+            writeFile(dir, "eval_results.json",
+                      R"({"epoch": 3.0, "eval_loss": 0.5, "eval_wer": 24.5, "note": "x", "n": null})");
         MemoryTarget target;
         const ReadReport report = readWith(HfResultsJsonReader(), path, target);
         QCOMPARE(target.series("run", "eval_wer")->steps, (std::vector<std::int64_t>{0}));
@@ -217,8 +221,9 @@ private slots:
         QTemporaryDir dir;
         writeFile(dir, "trainer_state.json", kState);
         writeFile(dir, "eval_results.json", R"({"eval_loss": 0.3, "eval_accuracy": 0.875})");
-        const auto all = writeFile(dir, "all_results.json",
-                                   R"({"eval_loss": 0.3, "eval_accuracy": 0.875, "train_loss": 1.125, "extra": 4})");
+        const auto all =
+            writeFile(dir, "all_results.json",
+                      R"({"eval_loss": 0.3, "eval_accuracy": 0.875, "train_loss": 1.125, "extra": 4})");
         MemoryTarget target;
         const ReadReport report = readWith(HfResultsJsonReader(), all, target);
         // eval_* belong to eval_results.json; train_loss equals the summary entry's value at step 20.

@@ -3,12 +3,11 @@
 #include "core/io/memory_target.h"
 #include "core/io/provenance_scan.h"
 
+#include <filesystem>
+#include <fstream>
 #include <QElapsedTimer>
 #include <QTemporaryDir>
 #include <QtTest>
-
-#include <filesystem>
-#include <fstream>
 
 using namespace runlens;
 
@@ -56,7 +55,7 @@ const ReadIssue* findIssue(const ReadReport& report, IssueKind kind) {
 class TestHparamsYamlReader : public QObject {
     Q_OBJECT
 
-private slots:
+  private slots:
     void confidence_data() {
         QTest::addColumn<QString>("name");
         QTest::addColumn<int>("expected");
@@ -112,21 +111,24 @@ private slots:
     void pythonTagsAreNeverExecuted() {
         QTemporaryDir dir;
         const std::string marker = dir.path().toStdString() + "/pwned";
-        const auto path = writeFile(dir, "hparams.yaml",
-                                    "config: !!python/object:neuralprophet.configure.Train\n"
-                                    "  batch_size: 128\n"
-                                    "  optimizer: !!python/name:torch.optim.adamw.AdamW ''\n"
-                                    "attack: !!python/object/apply:os.system\n"
-                                    "- touch " + marker + "\n"
-                                    "shape: !!python/tuple\n"
-                                    "- 3\n"
-                                    "- 4\n"
-                                    "blob: !!binary |\n"
-                                    "  zMzMzMyMRkA=\n"
-                                    "scalars:\n"
-                                    "- !!binary |\n" // a tagged block scalar in a sequence, as PyYAML writes
-                                    "  ZmZm\n"
-                                    "- 2\n");
+        const auto path =
+            writeFile(dir, "hparams.yaml",
+                      "config: !!python/object:neuralprophet.configure.Train\n"
+                      "  batch_size: 128\n"
+                      "  optimizer: !!python/name:torch.optim.adamw.AdamW ''\n"
+                      "attack: !!python/object/apply:os.system\n"
+                      "- touch " +
+                          marker +
+                          "\n"
+                          "shape: !!python/tuple\n"
+                          "- 3\n"
+                          "- 4\n"
+                          "blob: !!binary |\n"
+                          "  zMzMzMyMRkA=\n"
+                          "scalars:\n"
+                          "- !!binary |\n" // a tagged block scalar in a sequence, as PyYAML writes
+                          "  ZmZm\n"
+                          "- 2\n");
         MemoryTarget target;
         const ReadReport report = readParams(path, target);
         QVERIFY(!report.hasErrors());
@@ -177,7 +179,8 @@ private slots:
         for (int i = 1; i <= 9; ++i) {
             const std::string prev = "*a" + std::to_string(i - 1);
             yaml += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " {";
-            for (int k = 0; k < 10; ++k) yaml += (k ? ", k" : "k") + std::to_string(k) + ": " + prev;
+            for (int k = 0; k < 10; ++k)
+                yaml += (k ? ", k" : "k") + std::to_string(k) + ": " + prev;
             yaml += "}\n";
         }
         QTemporaryDir dir;
@@ -193,7 +196,8 @@ private slots:
 
     void deepNestingStopsAt64() {
         std::string yaml = "x: 1\ndeep:\n";
-        for (int depth = 1; depth < 100; ++depth) yaml += std::string(2 * depth, ' ') + "k:\n";
+        for (int depth = 1; depth < 100; ++depth)
+            yaml += std::string(2 * depth, ' ') + "k:\n";
         yaml += std::string(200, ' ') + "leaf: 2\n";
         yaml += "y: 3\n";
         QTemporaryDir dir;
@@ -207,7 +211,8 @@ private slots:
 
     // 100,000 nested flow sequences: the parser's own recursion guard refuses them; the rest is kept.
     void hugeFlowNestingDoesNotCrash() {
-        const std::string yaml = "x: 1\ndeep: " + std::string(100000, '[') + std::string(100000, ']') + "\ny: 2\n";
+        const std::string yaml =
+            "x: 1\ndeep: " + std::string(100000, '[') + std::string(100000, ']') + "\ny: 2\n";
         QTemporaryDir dir;
         const auto path = writeFile(dir, "hparams.yaml", yaml);
         MemoryTarget target;
@@ -284,17 +289,28 @@ private slots:
         QTest::addColumn<QString>("key");
         QTest::addColumn<QString>("value");
         QTest::addColumn<int>("field"); // -1: not provenance
-        QTest::newRow("git_commit") << "git_commit" << "abc" << int(ProvenanceField::CodeVersion);
-        QTest::newRow("mlflow tag") << "mlflow.source.git.commit" << "0123456789abcdef" << int(ProvenanceField::CodeVersion);
-        QTest::newRow("bare sha hex") << "sha" << "deadbeef1" << int(ProvenanceField::CodeVersion);
-        QTest::newRow("bare sha text") << "sha" << "hello world" << -1;
-        QTest::newRow("data_version") << "data_version" << "2024-01" << int(ProvenanceField::DataVersion);
-        QTest::newRow("dvc md5") << "data.md5" << "a1b2c3" << int(ProvenanceField::DataVersion);
-        QTest::newRow("seed") << "config/seed" << "42" << int(ProvenanceField::Seed);
-        QTest::newRow("random_state") << "random_state" << "0" << int(ProvenanceField::Seed);
-        QTest::newRow("seed None") << "random_state" << "None" << -1;
-        QTest::newRow("seed text") << "seed" << "random" << -1;
-        QTest::newRow("lr") << "lr" << "0.1" << -1;
+        QTest::newRow("git_commit") << "git_commit"
+                                    << "abc" << int(ProvenanceField::CodeVersion);
+        QTest::newRow("mlflow tag") << "mlflow.source.git.commit"
+                                    << "0123456789abcdef" << int(ProvenanceField::CodeVersion);
+        QTest::newRow("bare sha hex") << "sha"
+                                      << "deadbeef1" << int(ProvenanceField::CodeVersion);
+        QTest::newRow("bare sha text") << "sha"
+                                       << "hello world" << -1;
+        QTest::newRow("data_version") << "data_version"
+                                      << "2024-01" << int(ProvenanceField::DataVersion);
+        QTest::newRow("dvc md5") << "data.md5"
+                                 << "a1b2c3" << int(ProvenanceField::DataVersion);
+        QTest::newRow("seed") << "config/seed"
+                              << "42" << int(ProvenanceField::Seed);
+        QTest::newRow("random_state") << "random_state"
+                                      << "0" << int(ProvenanceField::Seed);
+        QTest::newRow("seed None") << "random_state"
+                                   << "None" << -1;
+        QTest::newRow("seed text") << "seed"
+                                   << "random" << -1;
+        QTest::newRow("lr") << "lr"
+                            << "0.1" << -1;
     }
     void provenanceKeys() {
         QFETCH(QString, key);

@@ -1,17 +1,16 @@
-// Tests of the MLflow file-store and SQLite-store readers: synthetic stores, real stores, a generated mlflow.db.
+// Tests of the MLflow file-store and SQLite-store readers: synthetic stores, real stores, a generated
+// mlflow.db.
 #include "core/io/memory_target.h"
 #include "core/io/mlflow_file_reader.h"
 #include "core/io/mlflow_sql_reader.h"
 
-#include <QDirIterator>
-#include <QTemporaryDir>
-#include <QtTest>
-
-#include <sqlite3.h>
-
 #include <cmath>
 #include <fstream>
 #include <map>
+#include <QDirIterator>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <sqlite3.h>
 
 using namespace runlens;
 namespace fs = std::filesystem;
@@ -43,13 +42,15 @@ QString yamlField(const QString& path, const QString& key) {
 
 QString describe(const ReadReport& r) {
     QStringList out;
-    for (const auto& i : r.issues) out << QString::fromStdString(i.toString());
+    for (const auto& i : r.issues)
+        out << QString::fromStdString(i.toString());
     return out.join(" | ");
 }
 
 std::string runMeta(const std::string& id, const std::string& name, int status, const std::string& stage) {
     return "artifact_uri: file:///tmp/x\nend_time: 1700000009500\nentry_point_name: ''\nexperiment_id: '1'\n"
-           "lifecycle_stage: " + stage + "\nrun_id: " + id + "\nrun_name: " + name + "\nrun_uuid: " + id +
+           "lifecycle_stage: " +
+           stage + "\nrun_id: " + id + "\nrun_name: " + name + "\nrun_uuid: " + id +
            "\nsource_type: 4\nstart_time: 1700000000250\nstatus: " + std::to_string(status) +
            "\ntags: []\nuser_id: me\n";
 }
@@ -57,14 +58,17 @@ std::string runMeta(const std::string& id, const std::string& name, int status, 
 // A store with two experiments, a deleted run, a .trash folder, duplicate run names and odd metric lines.
 fs::path makeStore(const fs::path& root) {
     const fs::path m = root / "mlruns";
-    writeText(m / "1" / "meta.yaml", "artifact_location: file:///tmp\nexperiment_id: '1'\nlifecycle_stage: active\nname: sweep\n");
+    writeText(m / "1" / "meta.yaml",
+              "artifact_location: file:///tmp\nexperiment_id: '1'\nlifecycle_stage: active\nname: sweep\n");
     writeText(m / "1" / "aaaa1111bbbb" / "meta.yaml", runMeta("aaaa1111bbbb", "base", 3, "active"));
     writeText(m / "1" / "aaaa1111bbbb" / "metrics" / "loss",
               "1700000001000 0.5 0\n1700000002000 0.25 1\n1700000003000 nan 2\n1700000004000 inf 3\n"
               "1700000005000 -inf 4\n");
     writeText(m / "1" / "aaaa1111bbbb" / "metrics" / "val" / "acc", "1700000001500 0.75\n");
     writeText(m / "1" / "aaaa1111bbbb" / "metrics" / "bad", "1700000001000 x 0\n1700000001000 1 2 3 4\n\n"
-                                                           "1700000001000 2.5 7\n");
+                                                            "1700000001000 2.5 7\n" +
+                                                                std::string(5000, '9') + "\n");
+    writeText(m / "1" / "broken000000" / "meta.yaml", "run_id: [unclosed\n"); // not YAML: warned, skipped
     writeText(m / "1" / "aaaa1111bbbb" / "params" / "lr", "0.01");
     writeText(m / "1" / "aaaa1111bbbb" / "tags" / "mlflow.runName", "dup");
     writeText(m / "1" / "aaaa1111bbbb" / "tags" / "mlflow.source.git.commit", "abc123");
@@ -85,7 +89,7 @@ fs::path makeStore(const fs::path& root) {
 class TestMlflowReader : public QObject {
     Q_OBJECT
 
-private slots:
+  private slots:
     void syntheticFileStore();
     void realFileStores();
     void sqlStore();
@@ -101,12 +105,18 @@ void TestMlflowReader::syntheticFileStore() {
     MemoryTarget target;
     const ReadReport r = reader.read(store, {}, target);
     QVERIFY2(!r.hasErrors(), qPrintable(describe(r)));
-    // "x" is not a number (line 1) and 5 fields (line 2): two warnings, the good line 4 still read.
-    QCOMPARE(int(r.warningCount()), 2);
-    QCOMPARE(r.rowsSkipped, qint64(2));
+    // "x" is not a number (line 1), 5 fields (line 2), a 5000-byte line (line 5): three skipped rows, the
+    // good line 4 still read; plus the broken meta.yaml.
+    QCOMPARE(int(r.warningCount()), 4);
+    QCOMPARE(r.rowsSkipped, qint64(3));
+    QCOMPARE(
+        std::count_if(r.issues.begin(), r.issues.end(),
+                      [](const ReadIssue& i) { return i.kind == IssueKind::LineTooLong && i.line == 5; }),
+        std::ptrdiff_t(1));
 
     QStringList names;
-    for (const auto& [name, run] : target.runs()) names << QString::fromStdString(name);
+    for (const auto& [name, run] : target.runs())
+        names << QString::fromStdString(name);
     QCOMPARE(names, (QStringList{"other/solo", "sweep/dup-aaaa1111", "sweep/dup-cccc2222"}));
     QCOMPARE(target.commits(), qint64(3)); // one transaction per run directory
 
@@ -181,12 +191,14 @@ void TestMlflowReader::realFileStores() {
                              readText(dir + "/params/" + p));
                     ++paramsChecked;
                 }
-                QCOMPARE(QString::fromStdString(got->tags.at("mlflow.user")), readText(dir + "/tags/mlflow.user"));
+                QCOMPARE(QString::fromStdString(got->tags.at("mlflow.user")),
+                         readText(dir + "/tags/mlflow.user"));
                 // MLflow's RunStatus enum: 1 RUNNING, 2 SCHEDULED, 3 FINISHED, 4 FAILED, 5 KILLED.
                 const QStringList statusNames{"", "RUNNING", "SCHEDULED", "FINISHED", "FAILED", "KILLED"};
                 QCOMPARE(QString::fromStdString(got->provenance.status),
                          statusNames.value(yamlField(dir + "/meta.yaml", "status").toInt()));
-                QCOMPARE(got->provenance.startTime, yamlField(dir + "/meta.yaml", "start_time").toDouble() / 1000.0);
+                QCOMPARE(got->provenance.startTime,
+                         yamlField(dir + "/meta.yaml", "start_time").toDouble() / 1000.0);
                 const QString commit = readText(dir + "/tags/mlflow.source.git.commit");
                 QCOMPARE(QString::fromStdString(got->provenance.codeVersion), commit);
                 QDirIterator metrics(dir + "/metrics", QDir::Files, QDirIterator::Subdirectories);
@@ -237,35 +249,41 @@ void TestMlflowReader::sqlStore() {
     sqlite3* db = nullptr;
     QCOMPARE(sqlite3_open(path.c_str(), &db), SQLITE_OK);
     // The subset of MLflow's SQLAlchemy schema (mlflow/store/tracking/dbmodels/models.py) the reader uses.
-    exec(db, "CREATE TABLE experiments (experiment_id INTEGER PRIMARY KEY, name VARCHAR(256) NOT NULL UNIQUE,"
-             " artifact_location VARCHAR(256), lifecycle_stage VARCHAR(32), creation_time BIGINT,"
-             " last_update_time BIGINT);"
-             "CREATE TABLE runs (run_uuid VARCHAR(32) PRIMARY KEY, name VARCHAR(250), source_type VARCHAR(20),"
-             " source_name VARCHAR(500), entry_point_name VARCHAR(50), user_id VARCHAR(256), status VARCHAR(9),"
-             " start_time BIGINT, end_time BIGINT, deleted_time BIGINT, source_version VARCHAR(50),"
-             " lifecycle_stage VARCHAR(20), artifact_uri VARCHAR(200), experiment_id INTEGER);"
-             "CREATE TABLE metrics (key VARCHAR(250), value FLOAT NOT NULL, timestamp BIGINT, run_uuid VARCHAR(32),"
-             " step BIGINT DEFAULT 0 NOT NULL, is_nan BOOLEAN DEFAULT 0 NOT NULL,"
-             " PRIMARY KEY (key, timestamp, step, run_uuid, value, is_nan));"
-             "CREATE TABLE params (key VARCHAR(250), value VARCHAR(8000), run_uuid VARCHAR(32),"
-             " PRIMARY KEY (key, run_uuid));"
-             "CREATE TABLE tags (key VARCHAR(250), value VARCHAR(5000), run_uuid VARCHAR(32),"
-             " PRIMARY KEY (key, run_uuid));"
-             "INSERT INTO experiments VALUES (0, 'Default', '', 'active', 0, 0), (1, 'exp', '', 'active', 0, 0);"
-             "INSERT INTO runs VALUES"
-             " ('r1aaaaaaaaaa', 'alpha', 'LOCAL', '', '', 'u', 'FINISHED', 1700000000000, 1700000060000, NULL, '',"
-             "  'active', '', 1),"
-             " ('r2bbbbbbbbbb', 'alpha', 'LOCAL', '', '', 'u', 'FAILED', 1700000100000, NULL, NULL, '', 'active', '', 1),"
-             " ('r3cccccccccc', 'gone', 'LOCAL', '', '', 'u', 'FINISHED', 1, 2, 3, '', 'deleted', '', 1),"
-             " ('r4dddddddddd', 'plain', 'LOCAL', '', '', 'u', 'RUNNING', 5000, NULL, NULL, '', 'active', '', 0);"
-             "INSERT INTO metrics VALUES ('loss', 0.5, 1700000001000, 'r1aaaaaaaaaa', 1, 0),"
-             " ('loss', 0.25, 1700000002000, 'r1aaaaaaaaaa', 2, 0), ('loss', 0, 1700000003000, 'r1aaaaaaaaaa', 3, 1),"
-             " ('val/acc', 0.9, 1700000002000, 'r1aaaaaaaaaa', 2, 0), ('loss', 7, 1, 'r3cccccccccc', 0, 0),"
-             " ('loss', 1.5, 1700000101000, 'r2bbbbbbbbbb', 0, 0);"
-             "INSERT INTO params VALUES ('lr', '0.001', 'r1aaaaaaaaaa'), ('layers', '3', 'r1aaaaaaaaaa'),"
-             " ('lr', '0.1', 'r2bbbbbbbbbb');"
-             "INSERT INTO tags VALUES ('mlflow.runName', 'alpha', 'r1aaaaaaaaaa'),"
-             " ('mlflow.source.git.commit', 'deadbeef', 'r1aaaaaaaaaa'), ('mlflow.runName', 'renamed', 'r4dddddddddd');");
+    exec(
+        db,
+        "CREATE TABLE experiments (experiment_id INTEGER PRIMARY KEY, name VARCHAR(256) NOT NULL UNIQUE,"
+        " artifact_location VARCHAR(256), lifecycle_stage VARCHAR(32), creation_time BIGINT,"
+        " last_update_time BIGINT);"
+        "CREATE TABLE runs (run_uuid VARCHAR(32) PRIMARY KEY, name VARCHAR(250), source_type VARCHAR(20),"
+        " source_name VARCHAR(500), entry_point_name VARCHAR(50), user_id VARCHAR(256), status VARCHAR(9),"
+        " start_time BIGINT, end_time BIGINT, deleted_time BIGINT, source_version VARCHAR(50),"
+        " lifecycle_stage VARCHAR(20), artifact_uri VARCHAR(200), experiment_id INTEGER);"
+        "CREATE TABLE metrics (key VARCHAR(250), value FLOAT NOT NULL, timestamp BIGINT, run_uuid "
+        "VARCHAR(32),"
+        " step BIGINT DEFAULT 0 NOT NULL, is_nan BOOLEAN DEFAULT 0 NOT NULL,"
+        " PRIMARY KEY (key, timestamp, step, run_uuid, value, is_nan));"
+        "CREATE TABLE params (key VARCHAR(250), value VARCHAR(8000), run_uuid VARCHAR(32),"
+        " PRIMARY KEY (key, run_uuid));"
+        "CREATE TABLE tags (key VARCHAR(250), value VARCHAR(5000), run_uuid VARCHAR(32),"
+        " PRIMARY KEY (key, run_uuid));"
+        "INSERT INTO experiments VALUES (0, 'Default', '', 'active', 0, 0), (1, 'exp', '', 'active', 0, 0);"
+        "INSERT INTO runs VALUES"
+        " ('r1aaaaaaaaaa', 'alpha', 'LOCAL', '', '', 'u', 'FINISHED', 1700000000000, 1700000060000, NULL, '',"
+        "  'active', '', 1),"
+        " ('r2bbbbbbbbbb', 'alpha', 'LOCAL', '', '', 'u', 'FAILED', 1700000100000, NULL, NULL, '', 'active', "
+        "'', 1),"
+        " ('r3cccccccccc', 'gone', 'LOCAL', '', '', 'u', 'FINISHED', 1, 2, 3, '', 'deleted', '', 1),"
+        " ('r4dddddddddd', 'plain', 'LOCAL', '', '', 'u', 'RUNNING', 5000, NULL, NULL, '', 'active', '', 0);"
+        "INSERT INTO metrics VALUES ('loss', 0.5, 1700000001000, 'r1aaaaaaaaaa', 1, 0),"
+        " ('loss', 0.25, 1700000002000, 'r1aaaaaaaaaa', 2, 0), ('loss', 0, 1700000003000, 'r1aaaaaaaaaa', 3, "
+        "1),"
+        " ('val/acc', 0.9, 1700000002000, 'r1aaaaaaaaaa', 2, 0), ('loss', 7, 1, 'r3cccccccccc', 0, 0),"
+        " ('loss', 1.5, 1700000101000, 'r2bbbbbbbbbb', 0, 0);"
+        "INSERT INTO params VALUES ('lr', '0.001', 'r1aaaaaaaaaa'), ('layers', '3', 'r1aaaaaaaaaa'),"
+        " ('lr', '0.1', 'r2bbbbbbbbbb');"
+        "INSERT INTO tags VALUES ('mlflow.runName', 'alpha', 'r1aaaaaaaaaa'),"
+        " ('mlflow.source.git.commit', 'deadbeef', 'r1aaaaaaaaaa'), ('mlflow.runName', 'renamed', "
+        "'r4dddddddddd');");
     sqlite3_close(db);
 
     MlflowSqlReader reader;
@@ -279,7 +297,8 @@ void TestMlflowReader::sqlStore() {
     }
     QVERIFY2(r.issues.empty(), qPrintable(describe(r)));
     QStringList names;
-    for (const auto& [name, run] : target.runs()) names << QString::fromStdString(name);
+    for (const auto& [name, run] : target.runs())
+        names << QString::fromStdString(name);
     QCOMPARE(names, (QStringList{"Default/renamed", "exp/alpha-r1aaaaaa", "exp/alpha-r2bbbbbb"}));
     const MemoryRun* a = target.run("exp/alpha-r1aaaaaa");
     QCOMPARE(a->params.at("lr"), std::string("0.001"));

@@ -1,13 +1,12 @@
 // Prediction-log reader: role recognition, CSV/TSV/JSONL parsing, validation errors and registry choice.
+#include "../data/eval/sklearn_refs.h"
 #include "core/analysis/binary_metrics.h"
 #include "core/analysis/evaluation_set.h"
 #include "core/analysis/multiclass_metrics.h"
 #include "core/io/prediction_reader.h"
-#include "../data/eval/sklearn_refs.h"
-
-#include <QtTest>
 
 #include <fstream>
+#include <QtTest>
 
 using namespace runlens;
 
@@ -15,9 +14,9 @@ namespace {
 
 // Collects what the reader delivers.
 class CaptureSink : public ImportSink {
-public:
-    void appendPoints(std::string_view, std::string_view, std::span<const std::int64_t>, std::span<const double>,
-                      std::span<const double>) override {}
+  public:
+    void appendPoints(std::string_view, std::string_view, std::span<const std::int64_t>,
+                      std::span<const double>, std::span<const double>) override {}
     void setParam(std::string_view, std::string_view, std::string_view) override {}
     void setTag(std::string_view, std::string_view, std::string_view) override {}
     void setProvenance(std::string_view, ProvenanceField, std::string_view) override {}
@@ -43,13 +42,15 @@ ReadReport readInto(const std::filesystem::path& path, CaptureSink& sink, Predic
 
 std::string allIssues(const ReadReport& r) {
     std::string out;
-    for (const auto& i : r.issues) out += i.toString() + "\n";
+    for (const auto& i : r.issues)
+        out += i.toString() + "\n";
     return out;
 }
 
 bool hasErrorMentioning(const ReadReport& r, std::int64_t line, const std::string& text) {
     for (const auto& i : r.issues)
-        if (i.severity == Severity::Error && i.line == line && i.message.find(text) != std::string::npos) return true;
+        if (i.severity == Severity::Error && i.line == line && i.message.find(text) != std::string::npos)
+            return true;
     return false;
 }
 
@@ -57,7 +58,7 @@ bool hasErrorMentioning(const ReadReport& r, std::int64_t line, const std::strin
 
 class TestPredictionReader : public QObject {
     Q_OBJECT
-private slots:
+  private slots:
     void rolesByName_data() {
         QTest::addColumn<QString>("column");
         QTest::addColumn<int>("role");
@@ -145,11 +146,12 @@ private slots:
 
     void jsonlWithProbabilityList() {
         QTemporaryDir dir;
-        const auto path = writeFile(dir, "predictions_test.jsonl",
-                                    "{\"id\": 1, \"label\": 2, \"probs\": [0.1, 0.2, 0.7], \"split\": \"a\"}\n"
-                                    "{\"id\": 2, \"label\": 0, \"probs\": [0.6, 0.3, 0.1], \"split\": \"b\"}\n"
-                                    "\n"
-                                    "{\"id\": 3, \"label\": 1, \"probs\": [0.2, 0.5, 0.3]}\n");
+        const auto path =
+            writeFile(dir, "predictions_test.jsonl",
+                      "{\"id\": 1, \"label\": 2, \"probs\": [0.1, 0.2, 0.7], \"split\": \"a\"}\n"
+                      "{\"id\": 2, \"label\": 0, \"probs\": [0.6, 0.3, 0.1], \"split\": \"b\"}\n"
+                      "\n"
+                      "{\"id\": 3, \"label\": 1, \"probs\": [0.2, 0.5, 0.3]}\n");
         CaptureSink sink;
         const auto report = readInto(path, sink);
         QVERIFY2(!report.hasErrors(), allIssues(report).c_str());
@@ -169,7 +171,8 @@ private slots:
 
     void tsvTextLabelsAndPredictions() {
         QTemporaryDir dir;
-        const auto path = writeFile(dir, "val.tsv", "y_true\ty_prob\ty_pred\tage\nyes\t0.8\tyes\t31\nno\t0.3\tyes\t45\n");
+        const auto path =
+            writeFile(dir, "val.tsv", "y_true\ty_prob\ty_pred\tage\nyes\t0.8\tyes\t31\nno\t0.3\tyes\t45\n");
         CaptureSink sink;
         const auto report = readInto(path, sink);
         QVERIFY2(!report.hasErrors(), allIssues(report).c_str());
@@ -204,13 +207,15 @@ private slots:
         QTest::addColumn<QString>("text");
         QTest::addColumn<qint64>("line");
         QTest::addColumn<QString>("mentions");
-        QTest::newRow("score above 1") << "label,score\n1,0.9\n0,0.1\n1,1.3\n" << qint64(4) << "column 'score', row 3";
+        QTest::newRow("score above 1") << "label,score\n1,0.9\n0,0.1\n1,1.3\n"
+                                       << qint64(4) << "column 'score', row 3";
         QTest::newRow("negative score") << "label,score\n1,-0.2\n" << qint64(2) << "outside [0, 1]";
         QTest::newRow("label not in class set") << "label,score\n1,0.9\n2,0.1\n" << qint64(3) << "label '2'";
         QTest::newRow("missing label column") << "id,score\n1,0.9\n" << qint64(0) << "no label column";
         QTest::newRow("missing score") << "label,score\n1,\n" << qint64(2) << "missing score";
         QTest::newRow("mixed score") << "label,score\n1,0.9\n0,abc\n" << qint64(3) << "column 'score' mixes";
-        QTest::newRow("mixed label") << "label,score\n1,0.9\ncat,0.1\n" << qint64(3) << "column 'label' mixes";
+        QTest::newRow("mixed label") << "label,score\n1,0.9\ncat,0.1\n"
+                                     << qint64(3) << "column 'label' mixes";
         QTest::newRow("class label unknown") << "label,prob_a,prob_b,prob_c\na,0.5,0.3,0.2\nz,0.1,0.1,0.8\n"
                                              << qint64(3) << "'z' is not in the class set {a, b, c}";
         QTest::newRow("header only") << "label,score\n" << qint64(0) << "no data rows";
@@ -239,14 +244,16 @@ private slots:
         QVERIFY(!report.hasErrors());
         QCOMPARE(report.rowsSkipped, qint64(1));
         QCOMPARE(sink.tables.front().rows(), std::size_t(2));
-        const auto jsonl = writeFile(dir, "predictions_b.jsonl",
-                                     "{\"label\":1,\"score\":0.7}\nnot json\n[1,2]\n{\"label\":0,\"score\":0.4}\n{\"label\":1,");
+        const auto jsonl = writeFile(
+            dir, "predictions_b.jsonl",
+            "{\"label\":1,\"score\":0.7}\nnot json\n[1,2]\n{\"label\":0,\"score\":0.4}\n{\"label\":1,");
         CaptureSink sink2;
         const auto r2 = readInto(jsonl, sink2);
         QVERIFY2(!r2.hasErrors(), allIssues(r2).c_str());
         QCOMPARE(sink2.tables.front().rows(), std::size_t(2)); // the cut last line is left for later
         // Non-UTF-8 bytes in a feature column do not crash and do not stop the import.
-        const auto latin = writeFile(dir, "predictions_c.csv", "label,score,city\n1,0.9,K\xf6ln\n0,0.3,Bonn\n");
+        const auto latin =
+            writeFile(dir, "predictions_c.csv", "label,score,city\n1,0.9,K\xf6ln\n0,0.3,Bonn\n");
         CaptureSink sink3;
         const auto r3 = readInto(latin, sink3);
         QVERIFY(!r3.hasErrors());

@@ -4,6 +4,9 @@
 #include "core/io/importer.h"
 #include "core/io/memory_target.h"
 
+#include <cmath>
+#include <filesystem>
+#include <map>
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
@@ -12,10 +15,6 @@
 #include <QJsonObject>
 #include <QRegularExpression>
 #include <QtTest>
-
-#include <cmath>
-#include <filesystem>
-#include <map>
 
 using namespace runlens;
 namespace fs = std::filesystem;
@@ -34,7 +33,8 @@ QStringList textLines(const QString& path) {
     QString text = QString::fromUtf8(slurp(path));
     text.replace("\r\n", "\n");
     QStringList lines = text.split('\n');
-    while (!lines.isEmpty() && lines.last().isEmpty()) lines.removeLast();
+    while (!lines.isEmpty() && lines.last().isEmpty())
+        lines.removeLast();
     return lines;
 }
 
@@ -50,7 +50,8 @@ struct Expected {
 };
 
 // Compares a series with what the test parsed itself (values to 1e-12 relative: both are decimal parses).
-void compareSeries(const MemoryTarget& target, const std::string& run, const std::string& tag, const Expected& e) {
+void compareSeries(const MemoryTarget& target, const std::string& run, const std::string& tag,
+                   const Expected& e) {
     const SeriesData* s = target.series(run, tag);
     QVERIFY2(s, (run + " / " + tag + " missing").c_str());
     QCOMPARE(s->steps, e.steps);
@@ -62,7 +63,8 @@ void compareSeries(const MemoryTarget& target, const std::string& run, const std
 }
 
 // Wide CSV: one tag per column except the step column; empty cells absent.
-std::map<std::string, Expected> parseWideCsv(const QString& path, const QString& stepColumn, QChar sep = ',') {
+std::map<std::string, Expected> parseWideCsv(const QString& path, const QString& stepColumn,
+                                             QChar sep = ',') {
     const QStringList lines = textLines(path);
     const QStringList header = lines.first().split(sep);
     const int stepIndex = header.indexOf(stepColumn);
@@ -118,9 +120,10 @@ std::map<std::string, Expected> parseHistory(const QJsonObject& state) {
 class TestRealFormats : public QObject {
     Q_OBJECT
 
-private slots:
+  private slots:
     void initTestCase() {
-        if (!QDir(kReal).exists()) QSKIP("real-log corpus /work/shared/data/real is absent; nothing to check");
+        if (!QDir(kReal).exists())
+            QSKIP("real-log corpus /work/shared/data/real is absent; nothing to check");
     }
 
     void lightningCsvAndHparams() {
@@ -132,19 +135,24 @@ private slots:
             const char* run;
             bool hasHparams;
         };
-        for (const Case& c : {Case{"afonsocosta-fap2/lightning_logs/version_0", "afonsocosta-fap2/lightning_logs/version_0", true},
-                              Case{"danyash-mlops-hw/lightning_logs/version_0", "danyash-mlops-hw/lightning_logs/version_0", true},
-                              Case{"macro1027-pendulum-pinn/lightning_logs/version_7", "macro1027-pendulum-pinn/lightning_logs/version_7", false}}) {
+        for (const Case& c : {Case{"afonsocosta-fap2/lightning_logs/version_0",
+                                   "afonsocosta-fap2/lightning_logs/version_0", true},
+                              Case{"danyash-mlops-hw/lightning_logs/version_0",
+                                   "danyash-mlops-hw/lightning_logs/version_0", true},
+                              Case{"macro1027-pendulum-pinn/lightning_logs/version_7",
+                                   "macro1027-pendulum-pinn/lightning_logs/version_7", false}}) {
             const QString dir = kReal + "/lightning_csv/" + c.dir;
             const auto expected = parseWideCsv(dir + "/metrics.csv", "step");
             const MemoryRun* run = target.run(c.run);
             QVERIFY2(run, c.run);
             QCOMPARE(run->series.size(), expected.size());
-            for (const auto& [tag, e] : expected) compareSeries(target, c.run, tag, e);
+            for (const auto& [tag, e] : expected)
+                compareSeries(target, c.run, tag, e);
             if (!c.hasHparams) continue;
             const auto params = parseFlatYaml(dir + "/hparams.yaml");
             QCOMPARE(run->params.size(), params.size());
-            for (const auto& [key, value] : params) QCOMPARE(run->params.at(key), value);
+            for (const auto& [key, value] : params)
+                QCOMPARE(run->params.at(key), value);
         }
     }
 
@@ -158,7 +166,8 @@ private slots:
         const MemoryRun* run = target.run("training");
         QVERIFY(run);
         QCOMPARE(run->series.size(), expected.size());
-        for (const auto& [tag, e] : expected) compareSeries(target, "training", tag, e);
+        for (const auto& [tag, e] : expected)
+            compareSeries(target, "training", tag, e);
     }
 
     void hfTrainerStateNewSchema() {
@@ -174,7 +183,8 @@ private slots:
         const MemoryRun* run = target.run(runName);
         QVERIFY(run);
         QCOMPARE(run->series.size(), expected.size());
-        for (const auto& [tag, e] : expected) compareSeries(target, runName, tag, e);
+        for (const auto& [tag, e] : expected)
+            compareSeries(target, runName, tag, e);
         QCOMPARE(run->params.at("global_step"), std::to_string(state.value("global_step").toInteger()));
         QCOMPARE(run->params.at("num_train_epochs"), std::string("30"));
         QVERIFY(run->params.find("best_metric") == run->params.end()); // null in the file
@@ -223,12 +233,15 @@ private slots:
             const SeriesData* s = target.series(runName, tag);
             QVERIFY2(s, tag.c_str());
             std::multiset<std::pair<std::int64_t, double>> got, want;
-            for (std::size_t i = 0; i < s->size(); ++i) got.insert({s->steps[i], s->values[i]});
-            for (std::size_t i = 0; i < e.steps.size(); ++i) want.insert({e.steps[i], e.values[i]});
+            for (std::size_t i = 0; i < s->size(); ++i)
+                got.insert({s->steps[i], s->values[i]});
+            for (std::size_t i = 0; i < e.steps.size(); ++i)
+                want.insert({e.steps[i], e.values[i]});
             QVERIFY2(got == want, tag.c_str());
         }
         QCOMPARE(target.series(runName, "loss")->size(), std::size_t(2000));
-        QCOMPARE(target.series(runName, "eval_wer")->size(), std::size_t(101)); // 100 logged + eval_results' own
+        QCOMPARE(target.series(runName, "eval_wer")->size(),
+                 std::size_t(101)); // 100 logged + eval_results' own
         // num_train_epochs = int64 max is kept digit for digit, compared with the file's own text.
         const QRegularExpression re(R"("num_train_epochs":\s*(\d+))");
         const QString digits = re.match(QString::fromUtf8(raw)).captured(1);
@@ -266,10 +279,12 @@ private slots:
         QCOMPARE(target.series("coffeemugtwo-dqn", "min_distance")->size(), std::size_t(100));
     }
 
-    // NeuralProphet's hparams.yaml with python tags and anchors: top-level plain scalars come through as written.
+    // NeuralProphet's hparams.yaml with python tags and anchors: top-level plain scalars come through as
+    // written.
     void weatherPredderHparams() {
         for (const char* version : {"version_8", "version_46"}) {
-            const QString path = kReal + "/tfevents/weather-predder/lightning_logs/" + version + "/hparams.yaml";
+            const QString path =
+                kReal + "/tfevents/weather-predder/lightning_logs/" + version + "/hparams.yaml";
             MemoryTarget target;
             HparamsYamlReader reader;
             ReadContext ctx;
@@ -278,7 +293,8 @@ private slots:
             const ReadReport report = reader.read(path.toStdString(), ctx, *tx);
             tx->commit(SourceState{"hparams", 0, 0, report.endOffset});
             QVERIFY(!report.hasErrors());
-            for (const ReadIssue& issue : report.issues) qInfo("%s", issue.toString().c_str());
+            for (const ReadIssue& issue : report.issues)
+                qInfo("%s", issue.toString().c_str());
             QCOMPARE(report.warningCount(), std::size_t(0));
             const MemoryRun* run = target.run(version);
             QVERIFY(run);

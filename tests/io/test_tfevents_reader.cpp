@@ -5,13 +5,12 @@
 #include "core/io/worker_runs.h"
 #include "tfevents_writer.h"
 
-#include <QDirIterator>
-#include <QTemporaryDir>
-#include <QtTest>
-
 #include <cmath>
 #include <fstream>
 #include <map>
+#include <QDirIterator>
+#include <QTemporaryDir>
+#include <QtTest>
 #include <random>
 
 using namespace runlens;
@@ -26,7 +25,7 @@ struct Recorded {
 
 // Keeps everything a reader delivers, keyed by run and tag.
 class RecordingSink : public ImportSink {
-public:
+  public:
     std::map<std::string, std::map<std::string, Recorded>> points;
     std::map<std::string, std::map<std::string, std::string>> params;
     std::map<std::string, std::map<std::string, std::string>> tags;
@@ -65,13 +64,15 @@ std::string readAll(const std::string& path) {
 
 int countIssues(const ReadReport& r, Severity s, IssueKind k) {
     int n = 0;
-    for (const auto& i : r.issues) n += (i.severity == s && i.kind == k);
+    for (const auto& i : r.issues)
+        n += (i.severity == s && i.kind == k);
     return n;
 }
 
 int countAtLeastWarnings(const ReadReport& r) {
     int n = 0;
-    for (const auto& i : r.issues) n += i.severity != Severity::Info;
+    for (const auto& i : r.issues)
+        n += i.severity != Severity::Info;
     return n;
 }
 
@@ -85,7 +86,8 @@ ReadReport readPath(const std::string& path, RecordingSink& sink, std::int64_t f
 
 QString describe(const ReadReport& r) {
     QStringList out;
-    for (const auto& i : r.issues) out << QString::fromStdString(i.toString());
+    for (const auto& i : r.issues)
+        out << QString::fromStdString(i.toString());
     return out.join(" | ");
 }
 
@@ -96,7 +98,7 @@ using tfw::TensorKind;
 class TestTfEventsReader : public QObject {
     Q_OBJECT
 
-private slots:
+  private slots:
     void crcKnownAnswers();
     void wireCursorRejectsOverlongLengths();
     void formats_data();
@@ -124,7 +126,8 @@ void TestTfEventsReader::crcKnownAnswers() {
     // Table-driven and bitwise agree on odd lengths and split computations.
     std::mt19937 rng(7);
     std::string data(1000, '\0');
-    for (auto& c : data) c = static_cast<char>(rng());
+    for (auto& c : data)
+        c = static_cast<char>(rng());
     for (std::size_t n : {0u, 1u, 7u, 8u, 9u, 63u, 1000u}) {
         const auto* p = reinterpret_cast<const unsigned char*>(data.data());
         QCOMPARE(crc32c({p, n}), tfw::crc32cBitwise(std::string_view(data).substr(0, n)));
@@ -172,36 +175,45 @@ void TestTfEventsReader::formats_data() {
     const QList<double> vq(v.begin(), v.end());
     const QList<qint64> steps{0, 10, 20, 30};
 
-    QTest::newRow("simple_value") << events([](double x, std::size_t) { return tfw::simpleValue("loss", float(x)); }, v)
+    QTest::newRow("simple_value") << events([](double x,
+                                               std::size_t) { return tfw::simpleValue("loss", float(x)); },
+                                            v)
                                   << "loss" << vq << steps << 0;
-    QTest::newRow("float tensor packed") << events(
-        [](double x, std::size_t i) { return tfw::tensorValue("acc", x, TensorKind::FloatPacked, i == 0); }, v)
-                                         << "acc" << vq << steps << 0;
-    QTest::newRow("float tensor unpacked") << events(
-        [](double x, std::size_t) { return tfw::tensorValue("acc", x, TensorKind::FloatUnpacked); }, v)
-                                           << "acc" << vq << steps << 0;
+    QTest::newRow("float tensor packed")
+        << events([](double x,
+                     std::size_t i) { return tfw::tensorValue("acc", x, TensorKind::FloatPacked, i == 0); },
+                  v)
+        << "acc" << vq << steps << 0;
+    QTest::newRow("float tensor unpacked")
+        << events([](double x, std::size_t) { return tfw::tensorValue("acc", x, TensorKind::FloatUnpacked); },
+                  v)
+        << "acc" << vq << steps << 0;
     // Doubles keep their full precision: 0.1 is not a float.
     const std::vector<double> d{0.1, 1e-300, 3.141592653589793, -2.5};
-    QTest::newRow("double tensor") << events(
-        [](double x, std::size_t) { return tfw::tensorValue("lr", x, TensorKind::DoublePacked); }, d)
-                                   << "lr" << QList<double>(d.begin(), d.end()) << steps << 0;
-    QTest::newRow("float tensor_content") << events(
-        [](double x, std::size_t) { return tfw::tensorValue("x", x, TensorKind::FloatContent); }, v)
-                                          << "x" << vq << steps << 0;
-    QTest::newRow("double tensor_content") << events(
-        [](double x, std::size_t) { return tfw::tensorValue("y", x, TensorKind::DoubleContent); }, d)
-                                           << "y" << QList<double>(d.begin(), d.end()) << steps << 0;
+    QTest::newRow("double tensor")
+        << events([](double x, std::size_t) { return tfw::tensorValue("lr", x, TensorKind::DoublePacked); },
+                  d)
+        << "lr" << QList<double>(d.begin(), d.end()) << steps << 0;
+    QTest::newRow("float tensor_content")
+        << events([](double x, std::size_t) { return tfw::tensorValue("x", x, TensorKind::FloatContent); }, v)
+        << "x" << vq << steps << 0;
+    QTest::newRow("double tensor_content")
+        << events([](double x, std::size_t) { return tfw::tensorValue("y", x, TensorKind::DoubleContent); },
+                  d)
+        << "y" << QList<double>(d.begin(), d.end()) << steps << 0;
     const std::vector<double> ints{3, -7, 1ll << 40, 0};
-    QTest::newRow("int64 tensor") << events(
-        [](double x, std::size_t) { return tfw::tensorValue("n", x, TensorKind::Int64); }, ints)
-                                  << "n" << QList<double>(ints.begin(), ints.end()) << steps << 0;
+    QTest::newRow("int64 tensor")
+        << events([](double x, std::size_t) { return tfw::tensorValue("n", x, TensorKind::Int64); }, ints)
+        << "n" << QList<double>(ints.begin(), ints.end()) << steps << 0;
     // Every event also carries an image: the image is skipped and counted in one Info.
     QTest::newRow("images skipped") << events(
-        [](double x, std::size_t) {
-            std::string summaryValues = tfw::simpleValue("loss", float(x));
-            return summaryValues;
-        },
-        v) + QByteArray::fromStdString(tfw::eventRecord(2e9, 40, {tfw::imageValue("img")}))
+                                           [](double x, std::size_t) {
+                                               std::string summaryValues = tfw::simpleValue("loss", float(x));
+                                               return summaryValues;
+                                           },
+                                           v) +
+                                           QByteArray::fromStdString(
+                                               tfw::eventRecord(2e9, 40, {tfw::imageValue("img")}))
                                     << "loss" << vq << steps << 1;
 }
 
@@ -269,8 +281,10 @@ void TestTfEventsReader::hugeLengthIsNotAllocated() {
 
 void TestTfEventsReader::truncatedLastRecordResumes() {
     std::string all = tfw::fileVersionRecord(1.0);
-    for (int i = 0; i < 5; ++i) all += tfw::eventRecord(10.0 + i, i, {tfw::simpleValue("loss", float(i))});
-    const std::size_t firstFour = all.size() - tfw::eventRecord(14.0, 4, {tfw::simpleValue("loss", 4.0f)}).size();
+    for (int i = 0; i < 5; ++i)
+        all += tfw::eventRecord(10.0 + i, i, {tfw::simpleValue("loss", float(i))});
+    const std::size_t firstFour =
+        all.size() - tfw::eventRecord(14.0, 4, {tfw::simpleValue("loss", 4.0f)}).size();
     // Cut at each position inside the last record: the header, the data and the footer.
     for (const std::size_t cut : {firstFour + 5, firstFour + 12, firstFour + 20, all.size() - 1}) {
         QTemporaryDir dir;
@@ -304,7 +318,8 @@ void TestTfEventsReader::emptyRandomAndLfs() {
         std::mt19937 rng(42);
         for (int trial = 0; trial < 20; ++trial) {
             std::string junk(std::size_t(rng() % 5000), '\0');
-            for (auto& c : junk) c = static_cast<char>(rng());
+            for (auto& c : junk)
+                c = static_cast<char>(rng());
             RecordingSink sink;
             const ReadReport r = readPath(writeFile(dir, "events.out.tfevents.junk", junk), sink);
             if (junk.size() >= 12) QVERIFY2(r.hasErrors(), qPrintable(describe(r)));
@@ -312,9 +327,10 @@ void TestTfEventsReader::emptyRandomAndLfs() {
         }
     }
     {
-        const std::string pointer = "version https://git-lfs.github.com/spec/v1\n"
-                                    "oid sha256:0b142ce1efde0000000000000000000000000000000000000000000000000000\n"
-                                    "size 5892\n";
+        const std::string pointer =
+            "version https://git-lfs.github.com/spec/v1\n"
+            "oid sha256:0b142ce1efde0000000000000000000000000000000000000000000000000000\n"
+            "size 5892\n";
         RecordingSink sink;
         const ReadReport r = readPath(writeFile(dir, "events.out.tfevents.lfs", pointer), sink);
         QCOMPARE(r.issues.size(), std::size_t(1));
@@ -328,9 +344,10 @@ void TestTfEventsReader::emptyRandomAndLfs() {
 void TestTfEventsReader::hparamsBecomeParams() {
     using H = tfw::HParam;
     std::string file = tfw::fileVersionRecord(1.0);
-    file += tfw::eventRecord(1.0, 0,
-                             {tfw::hparamsValue({H{"lr", H::Number, 0.001}, H{"optimizer", H::String, 0, "adam"},
-                                                 H{"batch_size", H::Number, 32}, H{"augment", H::Bool, 0, "", true}})});
+    file += tfw::eventRecord(
+        1.0, 0,
+        {tfw::hparamsValue({H{"lr", H::Number, 0.001}, H{"optimizer", H::String, 0, "adam"},
+                            H{"batch_size", H::Number, 32}, H{"augment", H::Bool, 0, "", true}})});
     file += tfw::eventRecord(2.0, 1, {tfw::simpleValue("hp_metric", 0.75f)});
     QTemporaryDir dir;
     RecordingSink sink;
@@ -348,7 +365,8 @@ void TestTfEventsReader::hparamsBecomeParams() {
 void TestTfEventsReader::batchesOfAtMost4096() {
     std::string file;
     const int n = 10000;
-    for (int i = 0; i < n; ++i) file += tfw::eventRecord(i, i, {tfw::simpleValue("a", float(i)), tfw::simpleValue("b", 1.0f)});
+    for (int i = 0; i < n; ++i)
+        file += tfw::eventRecord(i, i, {tfw::simpleValue("a", float(i)), tfw::simpleValue("b", 1.0f)});
     QTemporaryDir dir;
     RecordingSink sink;
     const ReadReport r = readPath(writeFile(dir, "events.out.tfevents.big", file), sink);
@@ -356,7 +374,8 @@ void TestTfEventsReader::batchesOfAtMost4096() {
     QCOMPARE(sink.maxBatch, std::size_t(4096));
     const auto& a = sink.points["run"]["a"];
     QCOMPARE(a.values.size(), std::size_t(n));
-    for (int i = 0; i < n; ++i) QCOMPARE(a.values[i], double(i));
+    for (int i = 0; i < n; ++i)
+        QCOMPARE(a.values[i], double(i));
 }
 
 void TestTfEventsReader::workerRunsFold() {
@@ -368,13 +387,14 @@ void TestTfEventsReader::workerRunsFold() {
     QCOMPARE(parseWorkerRun("a/b/worker-12")->worker, 12);
     QCOMPARE(parseWorkerRun("exp/node3")->worker, 3);
     QCOMPARE(parseWorkerRun("exp/train_rank_2")->baseRun, std::string("exp/train"));
-    QVERIFY(!parseWorkerRun("rank_0"));           // nothing to fold into
+    QVERIFY(!parseWorkerRun("rank_0"));              // nothing to fold into
     QVERIFY(!parseWorkerRun("hparam_tuning/run-0")); // "run" is not a worker word
     QVERIFY(!parseWorkerRun("exp/ranking"));
     QCOMPARE(workerTag("loss", 3), std::string("loss/worker_3"));
 
     QTemporaryDir dir;
-    const auto path = writeFile(dir, "events.out.tfevents.w", tfw::eventRecord(1.0, 5, {tfw::simpleValue("loss", 2.0f)}));
+    const auto path =
+        writeFile(dir, "events.out.tfevents.w", tfw::eventRecord(1.0, 5, {tfw::simpleValue("loss", 2.0f)}));
     RecordingSink sink;
     readPath(path, sink, 0, "exp/rank_1");
     QCOMPARE(sink.points.size(), std::size_t(1));
@@ -425,11 +445,12 @@ void TestTfEventsReader::realEventFiles() {
             QCOMPARE(got.at(tag).values, values);
         }
         QCOMPARE(sink.params[run].size(), expected.hparams.size());
-        for (const auto& [key, tag] : expected.hparams) QVERIFY2(sink.params[run].count(key), key.c_str());
+        for (const auto& [key, tag] : expected.hparams)
+            QVERIFY2(sink.params[run].count(key), key.c_str());
         hparamFiles += !expected.hparams.empty();
         withPoints += !expected.points.empty();
     }
-    QVERIFY(files >= 60); // 68 event files in the corpus today
+    QVERIFY(files >= 60);   // 68 event files in the corpus today
     QCOMPARE(pointers, 11); // the whisper-tiny runs/ stubs (PROVENANCE.md)
     QVERIFY(withPoints > 20);
     QVERIFY(hparamFiles > 10);

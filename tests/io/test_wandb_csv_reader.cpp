@@ -2,11 +2,10 @@
 #include "core/io/memory_target.h"
 #include "core/io/wandb_csv_reader.h"
 
-#include <QTemporaryDir>
-#include <QtTest>
-
 #include <filesystem>
 #include <fstream>
+#include <QTemporaryDir>
+#include <QtTest>
 
 using namespace runlens;
 
@@ -19,7 +18,8 @@ std::filesystem::path writeFile(const QTemporaryDir& dir, const std::string& nam
     return path;
 }
 
-ReadReport readCsv(const std::filesystem::path& path, MemoryTarget& target, const std::string& runName = "exp") {
+ReadReport readCsv(const std::filesystem::path& path, MemoryTarget& target,
+                   const std::string& runName = "exp") {
     WandbCsvReader reader;
     ReadContext ctx;
     ctx.runName = runName;
@@ -34,17 +34,29 @@ ReadReport readCsv(const std::filesystem::path& path, MemoryTarget& target, cons
 class TestWandbCsvReader : public QObject {
     Q_OBJECT
 
-private slots:
+  private slots:
     void confidence_data() {
         QTest::addColumn<QString>("name");
         QTest::addColumn<QString>("head");
         QTest::addColumn<int>("expected");
-        QTest::newRow("history") << "wandb_export_1.csv" << "_step,_runtime,_timestamp,loss\n0,1,2,3\n" << 85;
-        QTest::newRow("history quoted") << "h.csv" << "\"loss\",\"_step\",\"_timestamp\"\n" << 85;
-        QTest::newRow("chart") << "c.csv" << "Step,run-a - loss,run-a - loss__MIN,run-a - loss__MAX\n" << 85;
-        QTest::newRow("plain csv") << "m.csv" << "step,loss\n0,1\n" << 0;
-        QTest::newRow("mixed header") << "m.csv" << "Step,run-a - loss,other\n" << 0;
-        QTest::newRow("not csv") << "h.txt" << "_step,_runtime,_timestamp\n" << 0;
+        QTest::newRow("history") << "wandb_export_1.csv"
+                                 << "_step,_runtime,_timestamp,loss\n0,1,2,3\n"
+                                 << 85;
+        QTest::newRow("history quoted") << "h.csv"
+                                        << "\"loss\",\"_step\",\"_timestamp\"\n"
+                                        << 85;
+        QTest::newRow("chart") << "c.csv"
+                               << "Step,run-a - loss,run-a - loss__MIN,run-a - loss__MAX\n"
+                               << 85;
+        QTest::newRow("plain csv") << "m.csv"
+                                   << "step,loss\n0,1\n"
+                                   << 0;
+        QTest::newRow("mixed header") << "m.csv"
+                                      << "Step,run-a - loss,other\n"
+                                      << 0;
+        QTest::newRow("not csv") << "h.txt"
+                                 << "_step,_runtime,_timestamp\n"
+                                 << 0;
     }
     void confidence() {
         QFETCH(QString, name);
@@ -73,11 +85,12 @@ private slots:
     // A history export: sparse cells are absent; _runtime is not a tag; _timestamp is the wall time.
     void historyExport() {
         QTemporaryDir dir;
-        const auto path = writeFile(dir, "wandb_export_2024.csv",
-                                    "\"_step\",\"_runtime\",\"_timestamp\",\"train/loss\",\"val/acc\",\"media\"\n"
-                                    "0,1.5,1700000000.25,0.9,,\"{\"\"_type\"\": \"\"image-file\"\"}\"\n"
-                                    "1,2.5,1700000001.25,0.6,0.5,\n"
-                                    "2,3.5,1700000002.25,0.3,,\n");
+        const auto path =
+            writeFile(dir, "wandb_export_2024.csv",
+                      "\"_step\",\"_runtime\",\"_timestamp\",\"train/loss\",\"val/acc\",\"media\"\n"
+                      "0,1.5,1700000000.25,0.9,,\"{\"\"_type\"\": \"\"image-file\"\"}\"\n"
+                      "1,2.5,1700000001.25,0.6,0.5,\n"
+                      "2,3.5,1700000002.25,0.3,,\n");
         MemoryTarget target;
         const ReadReport report = readCsv(path, target);
         QVERIFY(!report.hasErrors());
@@ -117,8 +130,7 @@ private slots:
 
     void malformedInput() {
         QTemporaryDir dir;
-        const auto path = writeFile(dir, "chart.csv",
-                                    "Step,r - loss\n0,1\n1\n2.5,3\nx,4\n5,0.5\n");
+        const auto path = writeFile(dir, "chart.csv", "Step,r - loss\n0,1\n1\n2.5,3\nx,4\n5,0.5\n");
         MemoryTarget target;
         const ReadReport report = readCsv(path, target);
         QCOMPARE(target.series("exp/r", "loss")->steps, (std::vector<std::int64_t>{0, 5}));
@@ -132,7 +144,8 @@ private slots:
         MemoryTarget emptyTarget;
         QVERIFY(readCsv(empty, emptyTarget).hasErrors());
 
-        const auto bytes = writeFile(dir, "bin.csv", std::string("_step,_timestamp,lo\xFF\x00ss\n1,2,3\n", 30));
+        const auto bytes =
+            writeFile(dir, "bin.csv", std::string("_step,_timestamp,lo\xFF\x00ss\n1,2,3\n", 30));
         MemoryTarget binTarget;
         readCsv(bytes, binTarget); // must return; what it keeps depends on the tokenizer's NUL handling
     }

@@ -17,15 +17,19 @@ inline std::uint32_t crc32cBitwise(std::string_view data) {
     std::uint32_t crc = 0xffffffffu;
     for (const char ch : data) {
         crc ^= static_cast<unsigned char>(ch);
-        for (int k = 0; k < 8; ++k) crc = (crc >> 1) ^ (0x82f63b78u & (0u - (crc & 1u)));
+        for (int k = 0; k < 8; ++k)
+            crc = (crc >> 1) ^ (0x82f63b78u & (0u - (crc & 1u)));
     }
     return ~crc;
 }
 
-inline std::uint32_t masked(std::uint32_t crc) { return ((crc >> 15) | (crc << 17)) + 0xa282ead8u; }
+inline std::uint32_t masked(std::uint32_t crc) {
+    return ((crc >> 15) | (crc << 17)) + 0xa282ead8u;
+}
 
 inline void putLe(std::string& out, std::uint64_t v, int bytes) {
-    for (int i = 0; i < bytes; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xffu));
+    for (int i = 0; i < bytes; ++i)
+        out.push_back(static_cast<char>((v >> (8 * i)) & 0xffu));
 }
 
 inline void putVarint(std::string& out, std::uint64_t v) {
@@ -36,7 +40,9 @@ inline void putVarint(std::string& out, std::uint64_t v) {
     out.push_back(static_cast<char>(v));
 }
 
-inline void putKey(std::string& out, int field, int wireType) { putVarint(out, (std::uint64_t(field) << 3) | wireType); }
+inline void putKey(std::string& out, int field, int wireType) {
+    putVarint(out, (std::uint64_t(field) << 3) | wireType);
+}
 
 inline void putBytes(std::string& out, int field, std::string_view bytes) {
     putKey(out, field, 2);
@@ -99,8 +105,8 @@ inline std::string tensorValue(std::string_view tag, double v, TensorKind kind, 
     std::string payload;
     switch (kind) {
     case TensorKind::FloatPacked: {
-        putVarintField(t, 1, 1);   // DT_FLOAT
-        putBytes(t, 2, {});        // empty TensorShapeProto: rank 0
+        putVarintField(t, 1, 1); // DT_FLOAT
+        putBytes(t, 2, {});      // empty TensorShapeProto: rank 0
         const float f = static_cast<float>(v);
         std::uint32_t bits;
         std::memcpy(&bits, &f, 4);
@@ -113,7 +119,7 @@ inline std::string tensorValue(std::string_view tag, double v, TensorKind kind, 
         putFloat(t, 5, static_cast<float>(v));
         break;
     case TensorKind::DoublePacked: {
-        putVarintField(t, 1, 2);   // DT_DOUBLE
+        putVarintField(t, 1, 2); // DT_DOUBLE
         putBytes(t, 2, {});
         std::uint64_t bits;
         std::memcpy(&bits, &v, 8);
@@ -139,7 +145,7 @@ inline std::string tensorValue(std::string_view tag, double v, TensorKind kind, 
         break;
     }
     case TensorKind::Int64:
-        putVarintField(t, 1, 9);   // DT_INT64
+        putVarintField(t, 1, 9); // DT_INT64
         putVarintField(t, 10, static_cast<std::uint64_t>(static_cast<std::int64_t>(v)));
         break;
     }
@@ -196,7 +202,8 @@ inline std::string hparamsValue(const std::vector<HParam>& hparams) {
 // Event{wall_time, step, summary{values...}} framed as one record.
 inline std::string eventRecord(double wallTime, std::int64_t step, const std::vector<std::string>& values) {
     std::string summary;
-    for (const auto& v : values) putBytes(summary, 1, v);
+    for (const auto& v : values)
+        putBytes(summary, 1, v);
     std::string event;
     putDouble(event, 1, wallTime);
     if (step != 0) putVarintField(event, 2, static_cast<std::uint64_t>(step));
@@ -221,7 +228,10 @@ struct Cursor {
     std::uint64_t varint() {
         std::uint64_t v = 0;
         for (int shift = 0; shift < 64; shift += 7) {
-            if (i >= s.size()) { bad = true; return 0; }
+            if (i >= s.size()) {
+                bad = true;
+                return 0;
+            }
             const auto b = static_cast<unsigned char>(s[i++]);
             v |= std::uint64_t(b & 0x7f) << shift;
             if (!(b & 0x80)) return v;
@@ -236,16 +246,24 @@ struct Cursor {
         const std::uint64_t key = varint();
         number = static_cast<int>(key >> 3);
         type = static_cast<int>(key & 7);
-        if (type == 0) num = varint();
+        if (type == 0)
+            num = varint();
         else if (type == 1 || type == 5) {
             const std::size_t n = type == 1 ? 8 : 4;
-            if (s.size() - i < n) { bad = true; return false; }
+            if (s.size() - i < n) {
+                bad = true;
+                return false;
+            }
             num = 0;
-            for (std::size_t k = 0; k < n; ++k) num |= std::uint64_t(static_cast<unsigned char>(s[i + k])) << (8 * k);
+            for (std::size_t k = 0; k < n; ++k)
+                num |= std::uint64_t(static_cast<unsigned char>(s[i + k])) << (8 * k);
             i += n;
         } else if (type == 2) {
             const std::uint64_t n = varint();
-            if (bad || n > s.size() - i) { bad = true; return false; }
+            if (bad || n > s.size() - i) {
+                bad = true;
+                return false;
+            }
             bytes = s.substr(i, n);
             i += n;
         } else {
@@ -284,18 +302,24 @@ inline std::optional<double> scalarOfTensor(std::string_view t) {
         if (num == 4 && type == 2) content = b;
         if (num == 5 && !out) {
             std::uint32_t bits = 0;
-            if (type == 5) bits = static_cast<std::uint32_t>(v);
-            else if (type == 2 && b.size() >= 4) std::memcpy(&bits, b.data(), 4);
-            else continue;
+            if (type == 5)
+                bits = static_cast<std::uint32_t>(v);
+            else if (type == 2 && b.size() >= 4)
+                std::memcpy(&bits, b.data(), 4);
+            else
+                continue;
             float f;
             std::memcpy(&f, &bits, 4);
             out = f;
         }
         if (num == 6 && !out) {
             std::uint64_t bits = 0;
-            if (type == 1) bits = v;
-            else if (type == 2 && b.size() >= 8) std::memcpy(&bits, b.data(), 8);
-            else continue;
+            if (type == 1)
+                bits = v;
+            else if (type == 2 && b.size() >= 8)
+                std::memcpy(&bits, b.data(), 8);
+            else
+                continue;
             double d;
             std::memcpy(&d, &bits, 8);
             out = d;
@@ -345,11 +369,13 @@ inline DecodedFile decodeFile(std::string_view file) {
     std::size_t pos = 0;
     while (file.size() - pos >= 12) {
         std::uint64_t len = 0;
-        for (int k = 0; k < 8; ++k) len |= std::uint64_t(static_cast<unsigned char>(file[pos + k])) << (8 * k);
+        for (int k = 0; k < 8; ++k)
+            len |= std::uint64_t(static_cast<unsigned char>(file[pos + k])) << (8 * k);
         if (len > file.size() - pos - 12 || file.size() - pos - 12 - len < 4) break;
         const std::string_view data = file.substr(pos + 12, len);
         std::uint32_t crc = 0;
-        for (int k = 0; k < 4; ++k) crc |= std::uint32_t(static_cast<unsigned char>(file[pos + 12 + len + k])) << (8 * k);
+        for (int k = 0; k < 4; ++k)
+            crc |= std::uint32_t(static_cast<unsigned char>(file[pos + 12 + len + k])) << (8 * k);
         pos += 12 + len + 4;
         ++out.records;
         if (masked(crc32cBitwise(data)) != crc) {
@@ -391,9 +417,10 @@ inline DecodedFile decodeFile(std::string_view file) {
                     }
                 }
                 if (hparams) {
-                    for (const auto& key : hparamKeys(metadataBytes)) out.hparams[key] = tag;
-                }
-                else if (value) out.points[tag].push_back(*value);
+                    for (const auto& key : hparamKeys(metadataBytes))
+                        out.hparams[key] = tag;
+                } else if (value)
+                    out.points[tag].push_back(*value);
             }
         }
     }

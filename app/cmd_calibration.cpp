@@ -1,0 +1,185 @@
+// `runlens calibration`: reliability bins, calibration errors and metrics beside baselines for a prediction log.
+#include "app/cli.h"
+#include "app/headless_chart.h"
+#include "app/json_writer.h"
+#include "app/prediction_input.h"
+
+#include "core/analysis/baselines.h"
+#include "core/analysis/binary_metrics.h"
+#include "core/analysis/calibration.h"
+#include "core/analysis/multiclass_metrics.h"
+
+#include "ui/calibration_chart.h"
+
+#include <cstdio>
+
+namespace runlens::cli {
+
+namespace {
+
+void writeMetricFields(JsonWriter& json, const BinaryMetrics& m) {
+    json.field("log_loss", m.logLoss)
+        .field("roc_auc", m.rocAuc)
+        .field("average_precision", m.averagePrecision)
+        .field("accuracy", m.accuracy)
+        .field("precision", m.precision)
+        .field("recall", m.recall)
+        .field("f1", m.f1);
+}
+
+void writeCalibrationFields(JsonWriter& json, const CalibrationReport& r) {
+    json.field("n", r.n).field("positives", r.positives);
+    json.key("bins").beginArray();
+    for (const auto& b : r.bins) {
+        json.beginObject()
+            .field("lower", b.lower)
+            .field("upper", b.upper)
+            .field("count", b.count)
+            .field("mean_predicted", b.meanPredicted)
+            .field("fraction_positive", b.fractionPositive)
+            .field("ci_low", b.ciLow)
+            .field("ci_high", b.ciHigh);
+        if (std::isfinite(b.consistencyLow))
+            json.field("consistency_low", b.consistencyLow).field("consistency_high", b.consistencyHigh);
+        json.endObject();
+    }
+    json.endArray();
+    json.field("ece", r.ece).field("mce", r.mce).field("ace_avg_bins", r.aceAvgBins).field("l2_ce_debiased", r.l2CeDebiased)
+        .field("brier", r.brier);
+    json.key("brier_decomposition")
+        .beginObject()
+        .field("reliability", r.brierDecomposition.reliability)
+        .field("resolution", r.brierDecomposition.resolution)
+        .field("uncertainty", r.brierDecomposition.uncertainty)
+        .field("residual", r.brierDecomposition.residual)
+        .endObject();
+}
+
+std::string num(double v, int digits = 4) {
+    if (!std::isfinite(v)) return "n/a";
+    char buffer[48];
+    std::snprintf(buffer, sizeof buffer, "%.*f", digits, v);
+    return buffer;
+}
+
+void writeText(std::ostream& out, const std::string& name, const CalibrationReport& r, const BinaryMetrics* m,
+               const std::vector<BinaryBaseline>& baselines) {
+    out << name << ": " << r.n << " predictions, " << r.positives << " positive\n\n";
+    out << "bin            count   mean predicted   fraction positive   95% interval\n";
+    for (const auto& b : r.bins) {
+        char line[160];
+        std::snprintf(line, sizeof line, "(%.3f, %.3f]  %7lld   %14.4f   %17.4f   [%.4f, %.4f]\n", b.lower, b.upper,
+                      static_cast<long long>(b.count), b.meanPredicted, b.fractionPositive, b.ciLow, b.ciHigh);
+        out << line;
+    }
+    out << "\nECE " << num(r.ece) << "   MCE " << num(r.mce) << "   ACE (average over bins) " << num(r.aceAvgBins)
+        << "   debiased L2 calibration error " << num(r.l2CeDebiased) << '\n';
+    out << "Brier " << num(r.brier) << " = reliability " << num(r.brierDecomposition.reliability) << " - resolution "
+        << num(r.brierDecomposition.resolution) << " + uncertainty " << num(r.brierDecomposition.uncertainty)
+        << " + residual " << num(r.brierDecomposition.residual, 6) << '\n';
+    if (!m) return;
+    out << "\nmetric              model";
+    for (const auto& b : baselines) out << "   " << baselineName(b.kind);
+    out << '\n';
+    auto row = [&](const char* label, auto get) {
+        char head[32];
+        std::snprintf(head, sizeof head, "%-18s", label);
+        out << head << "  " << num(get(*m));
+        for (const auto& b : baselines) out << "   " << num(get(b.metrics));
+        out << '\n';
+    };
+    row("accuracy", [](const BinaryMetrics& x) { return x.accuracy; });
+    row("log loss", [](const BinaryMetrics& x) { return x.logLoss; });
+    row("brier", [](const BinaryMetrics& x) { return x.brier; });
+    row("roc auc", [](const BinaryMetrics& x) { return x.rocAuc; });
+    row("average precision", [](const BinaryMetrics& x) { return x.averagePrecision; });
+}
+
+} // namespace
+
+int runCalibrationCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& /*err*/) {
+    std::vector<OptionSpec> specs{{"--bins", "", true},     {"--strategy", "", true}, {"--interval", "", true},
+                                  {"--threshold", "", true}, {"--consistency", "", false}, {"--json", "", false},
+                                  {"--output", "-o", true},  {"--size", "", true},     {"--seed", "", true}};
+    for (const auto& o : predictionColumnOptions()) specs.push_back(o);
+    const Args parsed(args, specs);
+    if (parsed.positionals().size() != 1) throw UsageError("give one prediction log");
+    CalibrationOptions options;
+    options.bins = static_cast<int>(parsed.number("--bins", 10, 1, 1000));
+    const std::string strategy = parsed.get("--strategy", "uniform");
+    if (strategy == "uniform") options.strategy = BinStrategy::Uniform;
+    else if (strategy == "quantile") options.strategy = BinStrategy::Quantile;
+    else throw UsageError("--strategy is uniform or quantile");
+    const std::string interval = parsed.get("--interval", "wilson");
+    if (interval == "wilson") options.interval = IntervalMethod::Wilson;
+    else if (interval == "clopper-pearson" || interval == "beta") options.interval = IntervalMethod::ClopperPearson;
+    else throw UsageError("--interval is wilson or clopper-pearson");
+    options.consistencyBands = parsed.has("--consistency");
+    const double threshold = parsed.number("--threshold", 0.5, 0, 1);
+    const auto seed = static_cast<std::uint64_t>(parsed.number("--seed", 0, 0, 9.0e15));
+
+    const auto loaded = loadPredictions(parsed.positionals().front(), parsed);
+    const auto& e = loaded->eval;
+    if (!e.hasScores())
+        throw InputError(loaded->path + " has predictions but no score or probability column: calibration needs scores");
+    CalibrationReport report;
+    std::optional<BinaryMetrics> metrics;
+    std::vector<BinaryBaseline> baselines;
+    std::optional<MulticlassMetrics> multi;
+    double classwiseEce = std::nan("");
+    if (e.multiclass) {
+        report = topLabelCalibration(e.labels, e.probs, e.classCount(), options);
+        multi = multiclassMetrics(e.labels, e.probs, e.classCount(), e.predictions);
+        classwiseEce = classwiseCalibration(e.labels, e.probs, e.classCount(), options).meanEce;
+    } else {
+        const auto ranked = rankScores(e.labels, e.scores);
+        report = calibrationReport(ranked, e.labels, e.scores, options);
+        metrics = binaryMetrics(ranked, e.labels, e.scores, threshold, e.predictions);
+        baselines = binaryBaselines(e.labels, threshold, seed);
+    }
+
+    if (parsed.has("--json")) {
+        JsonWriter json(out);
+        json.beginObject();
+        json.field("kind", std::string(e.multiclass ? "multiclass_top_label" : "binary"));
+        if (e.multiclass) {
+            json.field("classes", static_cast<std::int64_t>(e.classCount()));
+            json.field("classwise_ece", classwiseEce);
+        }
+        writeCalibrationFields(json, report);
+        if (metrics) {
+            writeMetricFields(json, *metrics);
+            json.key("baselines").beginObject();
+            for (const auto& b : baselines) {
+                json.key(baselineName(b.kind)).beginObject();
+                const auto bReport = calibrationReport(e.labels, b.scores, options);
+                json.field("ece", bReport.ece).field("brier", b.metrics.brier);
+                writeMetricFields(json, b.metrics);
+                json.endObject();
+            }
+            json.endObject();
+        } else if (multi) {
+            json.field("log_loss", multi->logLoss).field("roc_auc", multi->rocAucOvrMacro).field("accuracy", multi->accuracy);
+        }
+        json.endObject();
+        json.finish();
+    } else {
+        writeText(out, loaded->name, report, metrics ? &*metrics : nullptr, baselines);
+    }
+    if (auto output = parsed.get("--output")) {
+        const QSize size = parseChartSize(parsed.get("--size", "900x800"));
+        writeChartFile(
+            [&] {
+                return ui::buildReliabilityChart({{QString::fromStdString(loaded->name), report}},
+                                                 QString("Reliability of %1 (%2 bins, %3)")
+                                                     .arg(QString::fromStdString(loaded->name))
+                                                     .arg(options.bins)
+                                                     .arg(QString::fromStdString(strategy)));
+            },
+            size, *output);
+        if (!parsed.has("--json")) out << "wrote " << *output << '\n';
+    }
+    return kExitOk;
+}
+
+} // namespace runlens::cli

@@ -1,0 +1,180 @@
+// `runlens learning-curve`: a metric against training-set size across runs, the power-law fit and extrapolation.
+#include "app/cli.h"
+#include "app/headless_chart.h"
+#include "app/json_writer.h"
+
+#include "core/analysis/power_law_fit.h"
+#include "core/store/workspace.h"
+
+#include "ui/learning_curve_chart.h"
+
+#include <cmath>
+#include <cstdio>
+#include <map>
+
+namespace runlens::cli {
+
+namespace {
+
+struct Point {
+    std::string run;
+    double size = 0;
+    double value = 0;
+};
+
+std::optional<double> parseNumber(const std::string& text) {
+    char* end = nullptr;
+    const double v = std::strtod(text.c_str(), &end);
+    if (text.empty() || !end || *end != '\0' || !std::isfinite(v)) return std::nullopt;
+    return v;
+}
+
+const SeriesSummary* findSeries(const RunInfo& run, const std::string& tag) {
+    for (const auto& s : run.series)
+        if (s.tag == tag) return &s;
+    return nullptr;
+}
+
+// The run's training-set size: a param, else the last value of a series with that name.
+std::optional<double> sizeOf(const RunInfo& run, const std::string& key) {
+    if (auto it = run.params.find(key); it != run.params.end()) return parseNumber(it->second);
+    if (const auto* s = findSeries(run, key)) return std::isfinite(s->last) ? std::optional(s->last) : std::nullopt;
+    return std::nullopt;
+}
+
+double reduce(const SeriesSummary& s, const std::string& how) {
+    if (how == "min") return s.min;
+    if (how == "max") return s.max;
+    return s.last;
+}
+
+void writeFit(JsonWriter& json, const PowerLawFit& fit, double extrapolate) {
+    json.key("fit");
+    if (!fit.ok) {
+        json.beginObject().field("error", fit.error).endObject();
+    } else {
+        json.beginObject().field("a", fit.a).field("b", fit.b).field("c", fit.c).field("rmse", fit.rmse).endObject();
+    }
+    json.key("extrapolated");
+    if (!fit.ok || !(extrapolate > 0)) {
+        json.null();
+        return;
+    }
+    const auto p = predictPowerLawBootstrap(fit, extrapolate);
+    json.beginObject()
+        .field("size", extrapolate)
+        .field("value", p.value)
+        .field("ci_low", p.lower)
+        .field("ci_high", p.upper)
+        .field("interval", std::string("delta method, t quantile"))
+        .field("bootstrap_ci_low", p.bootLower)
+        .field("bootstrap_ci_high", p.bootUpper)
+        .field("bootstrap_resamples", p.bootResamples)
+        .field("bootstrap_seed", static_cast<std::int64_t>(p.bootSeed))
+        .endObject();
+}
+
+} // namespace
+
+int runLearningCurveCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& /*err*/) {
+    const Args parsed(args, {{"--workspace", "-w", true}, {"--metric", "", true},      {"--size-param", "", true},
+                             {"--extrapolate", "", true}, {"--family-param", "", true}, {"--reduce", "", true},
+                             {"--json", "", false},      {"--output", "-o", true},     {"--size", "", true}});
+    if (!parsed.positionals().empty()) throw UsageError("unexpected argument '" + parsed.positionals().front() + "'");
+    const std::string wsPath = parsed.require("--workspace");
+    const std::string metric = parsed.require("--metric");
+    const std::string sizeKey = parsed.require("--size-param");
+    const std::string how = parsed.get("--reduce", "last");
+    if (how != "last" && how != "min" && how != "max") throw UsageError("--reduce is last, min or max");
+    const double extrapolate = parsed.number("--extrapolate", 0, 0, 1e18);
+    requireReadable(wsPath);
+    const auto ws = Workspace::open(wsPath, Workspace::Mode::ReadOnly);
+    const auto family = parsed.get("--family-param");
+
+    std::map<std::string, std::vector<Point>> byFamily;
+    std::size_t skipped = 0;
+    for (const auto& run : ws->runs()) {
+        const auto* series = findSeries(run, metric);
+        const auto size = sizeOf(run, sizeKey);
+        if (!series || !size || !(*size > 0)) {
+            skipped += series != nullptr;
+            continue;
+        }
+        std::string familyName = metric;
+        if (family) {
+            auto it = run.params.find(*family);
+            familyName = it == run.params.end() ? "(none)" : it->second;
+        }
+        byFamily[familyName].push_back({run.name, *size, reduce(*series, how)});
+    }
+    if (byFamily.empty())
+        throw InputError("no run has both a series '" + metric + "' and a positive size '" + sizeKey + "'");
+
+    std::vector<ui::LearningCurveFamily> families;
+    for (const auto& [name, points] : byFamily) {
+        ui::LearningCurveFamily f;
+        f.name = QString::fromStdString(name);
+        for (const auto& p : points) f.sizes.push_back(p.size), f.values.push_back(p.value);
+        f.fit = fitPowerLaw(f.sizes, f.values);
+        families.push_back(std::move(f));
+    }
+
+    if (parsed.has("--json")) {
+        JsonWriter json(out);
+        json.beginObject().field("metric", metric).field("size_param", sizeKey).field("reduce", how);
+        json.key("points").beginArray();
+        for (const auto& [name, points] : byFamily)
+            for (const auto& p : points) {
+                json.beginObject().field("run", p.run).field("size", p.size).field("value", p.value);
+                if (family) json.field("family", name);
+                json.endObject();
+            }
+        json.endArray();
+        writeFit(json, families.front().fit, extrapolate);
+        if (family) {
+            json.key("families").beginArray();
+            std::size_t k = 0;
+            for (const auto& [name, points] : byFamily) {
+                json.beginObject().field("family", name).field("runs", static_cast<std::int64_t>(points.size()));
+                writeFit(json, families[k++].fit, extrapolate);
+                json.endObject();
+            }
+            json.endArray();
+        }
+        json.endObject();
+        json.finish();
+    } else {
+        std::size_t k = 0;
+        for (const auto& [name, points] : byFamily) {
+            const auto& fit = families[k++].fit;
+            out << name << ": " << points.size() << " runs\n";
+            if (!fit.ok) {
+                out << "  no fit: " << fit.error << '\n';
+                continue;
+            }
+            char line[256];
+            std::snprintf(line, sizeof line, "  %s = %.6g * size^%.4f + %.6g   (rmse %.4g)\n", metric.c_str(), fit.a,
+                          fit.b, fit.c, fit.rmse);
+            out << line;
+            if (extrapolate > 0) {
+                const auto p = predictPowerLaw(fit, extrapolate);
+                std::snprintf(line, sizeof line, "  at size %.6g: %.6g, 95%% interval [%.6g, %.6g]\n", extrapolate,
+                              p.value, p.lower, p.upper);
+                out << line;
+            }
+        }
+    }
+    if (auto output = parsed.get("--output")) {
+        const QSize size = parseChartSize(parsed.get("--size", "1100x700"));
+        writeChartFile(
+            [&] {
+                return ui::buildLearningCurveChart(families, QString::fromStdString(metric),
+                                                   QString::fromStdString(sizeKey), extrapolate);
+            },
+            size, *output);
+        if (!parsed.has("--json")) out << "wrote " << *output << '\n';
+    }
+    return kExitOk;
+}
+
+} // namespace runlens::cli
