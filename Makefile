@@ -1,6 +1,7 @@
 # Thin wrapper over CMake: make run | test | bench | package | deps (see README.md).
 BUILD ?= build
 JOBS ?= $(shell nproc)
+FUZZ_SECONDS ?= 60
 CMAKE_FLAGS ?=
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -11,12 +12,24 @@ DEB_PACKAGES := cmake g++ make pkg-config file dpkg-dev \
   fonts-dejavu-core xvfb xauth \
   python3 python3-pandas python3-sklearn python3-statsmodels
 
-.PHONY: all deps build run test bench package fuzz check-asan docs clean
+# Extra packages for `make fuzz`: clang 14 and its libFuzzer/sanitizer runtimes.
+FUZZ_PACKAGES := clang libclang-rt-14-dev
+
+.PHONY: all deps deps-fuzz build run test bench package fuzz check-asan docs clean
 
 all: build
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:" $$missing; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+deps-fuzz:
+	@missing=$$(for p in $(FUZZ_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:" $$missing; \
@@ -42,7 +55,7 @@ bench: build
 package: build
 	cd $(BUILD) && cpack -G DEB
 
-fuzz: deps
+fuzz: deps deps-fuzz
 	cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
 	  -DRUNLENS_FUZZ=ON -DRUNLENS_BUILD_GUI=OFF -DRUNLENS_BUILD_BENCH=OFF
 	cmake --build build-fuzz -j $(JOBS)

@@ -79,6 +79,10 @@ Options:
   --robust-y           y range from the 5th to 95th percentile of the curves, ignoring spikes
   --size WxH           chart size in logical pixels (default 1200x700; PNG is written at twice that)
   --title T            chart title (default: the tag)
+  --group-by P[,P]     one line per group of runs sharing these params (mean or median) with a spread band
+  --band KIND          minmax, std (default: mean +/- sample std), stderr, ci95 (t interval of the mean)
+  --center KIND        mean (default) or median
+  --data FILE.csv      also write the group lines: group,x,runs,center,lower,upper
   -h, --help           show this help
 )";
 

@@ -1,7 +1,9 @@
-// `runlens chart`: draws one metric across runs headlessly and writes it as PNG, SVG or PDF.
+// `runlens chart`: draws one metric across runs, or groups of runs with spread bands, as PNG, SVG or PDF.
 #include "app/cli.h"
 #include "app/headless_chart.h"
 #include "core/analysis/curve_prep.h"
+#include "core/analysis/group_bands.h"
+#include "core/analysis/smoothing.h"
 #include "core/store/workspace.h"
 #include "ui/chart_export.h"
 
@@ -10,6 +12,8 @@
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <map>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -35,7 +39,52 @@ struct ChartRequest {
     int width = 1200;
     int height = 700;
     std::string title;
+    std::vector<std::string> groupBy; // empty: one line per run
+    BandKind band = BandKind::Std;
+    CenterKind center = CenterKind::Mean;
+    std::string dataOutput; // CSV of the group lines, when asked
 };
+
+std::vector<std::string> splitParams(const std::string& text) {
+    std::vector<std::string> keys;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const std::size_t comma = std::min(text.find(',', start), text.size());
+        const std::string key = text.substr(start, comma - start);
+        if (key.empty()) throw UsageError("option --group-by needs PARAM[,PARAM...], not '" + text + "'");
+        keys.push_back(key);
+        start = comma + 1;
+    }
+    return keys;
+}
+
+BandKind parseBand(const std::string& text) {
+    if (text == "minmax") return BandKind::MinMax;
+    if (text == "std") return BandKind::Std;
+    if (text == "stderr") return BandKind::StdErr;
+    if (text == "ci95") return BandKind::CI95;
+    throw UsageError("option --band must be minmax, std, stderr or ci95, not '" + text + "'");
+}
+
+CenterKind parseCenter(const std::string& text) {
+    if (text == "mean") return CenterKind::Mean;
+    if (text == "median") return CenterKind::Median;
+    throw UsageError("option --center must be mean or median, not '" + text + "'");
+}
+
+std::string bandName(BandKind band) {
+    switch (band) {
+    case BandKind::MinMax:
+        return "min-max";
+    case BandKind::Std:
+        return "mean +/- std";
+    case BandKind::StdErr:
+        return "mean +/- std error";
+    case BandKind::CI95:
+        return "95% CI of the mean";
+    }
+    return "";
+}
 
 void parseSize(const std::string& text, ChartRequest& request) {
     const auto x = text.find_first_of("xX");
@@ -90,6 +139,13 @@ ChartRequest parseRequest(const Args& parsed) {
     request.logY = parsed.has("--log-y");
     request.robustY = parsed.has("--robust-y");
     request.title = parsed.get("--title", request.tag);
+    if (const auto group = parsed.get("--group-by")) request.groupBy = splitParams(*group);
+    const bool groupOption = parsed.has("--band") || parsed.has("--center") || parsed.has("--data");
+    if (groupOption && request.groupBy.empty())
+        throw UsageError("options --band, --center and --data need --group-by");
+    request.band = parseBand(parsed.get("--band", "std"));
+    request.center = parseCenter(parsed.get("--center", "mean"));
+    request.dataOutput = parsed.get("--data", "");
     return request;
 }
 
@@ -157,6 +213,117 @@ ui::CurveChartSpec buildSpec(const Workspace& workspace, const ChartRequest& req
     return spec;
 }
 
+// "lr=0.1, model=mlp": the run's values of the group-by params, "(none)" for a param it does not have.
+std::string groupKey(const RunInfo& run, const std::vector<std::string>& keys) {
+    std::string key;
+    for (const auto& param : keys) {
+        if (!key.empty()) key += ", ";
+        const auto it = run.params.find(param);
+        key += param + "=" + (it == run.params.end() ? std::string("(none)") : it->second);
+    }
+    return key;
+}
+
+// A run's full-resolution points on the chosen axis, smoothed as asked: the group statistics are taken
+// before any decimation so every run contributes all its points.
+XYPoints runPoints(const SeriesData& series, const CurveOptions& curve) {
+    XYPoints points;
+    points.x = xValues(series, curve.xAxis);
+    points.y = curve.smoothing > 0 ? smooth(curve.smoother, points.x, series.values, curve.smoothing)
+                                   : series.values;
+    return points;
+}
+
+struct GroupLines {
+    std::string name;
+    std::size_t runs = 0;
+    GroupBands stats;
+    BandLines lines;
+};
+
+// One entry per group of selected runs that have the tag, in key order.
+std::vector<GroupLines> collectGroups(const Workspace& workspace, const ChartRequest& request) {
+    std::map<std::string, std::vector<XYPoints>> byGroup;
+    for (const RunInfo& run : workspace.runs()) {
+        if (request.runs && !std::regex_search(run.name, *request.runs)) continue;
+        const bool hasTag = std::any_of(run.series.begin(), run.series.end(),
+                                        [&](const SeriesSummary& s) { return s.tag == request.tag; });
+        if (!hasTag) continue;
+        byGroup[groupKey(run, request.groupBy)].push_back(
+            runPoints(workspace.readSeries(run.id, request.tag), request.curve));
+    }
+    std::vector<GroupLines> groups;
+    for (auto& [name, runs] : byGroup) {
+        GroupLines group;
+        group.name = name;
+        group.runs = runs.size();
+        group.stats = computeGroupBands(runs);
+        if (!group.stats.error.empty()) continue; // no finite point in any of its runs
+        group.lines = selectBand(group.stats, request.center, request.band);
+        groups.push_back(std::move(group));
+    }
+    return groups;
+}
+
+void writeGroupCsv(const std::vector<GroupLines>& groups, const std::string& path) {
+    std::ofstream file(path, std::ios::binary | std::ios::trunc);
+    if (!file) throw InputError("cannot write " + path);
+    file << "group,x,runs,center,lower,upper\n";
+    for (const auto& group : groups) {
+        std::string quoted = group.name;
+        for (std::size_t at = quoted.find('"'); at != std::string::npos; at = quoted.find('"', at + 2))
+            quoted.insert(at, 1, '"');
+        for (std::size_t i = 0; i < group.lines.x.size(); ++i)
+            file << '"' << quoted << "\"," << formatNumber(group.lines.x[i]) << ',' << group.stats.count[i] << ','
+                 << formatNumber(group.lines.center[i]) << ',' << formatNumber(group.lines.lower[i]) << ','
+                 << formatNumber(group.lines.upper[i]) << '\n';
+    }
+    if (!file) throw InputError("cannot write " + path);
+}
+
+ui::CurveChartSpec buildGroupSpec(const std::vector<GroupLines>& groups, const ChartRequest& request) {
+    ui::CurveChartSpec spec;
+    spec.title = QString::fromStdString(request.title);
+    spec.xLabel = QString::fromUtf8(xAxisName(request.curve.xAxis).data(),
+                                    static_cast<qsizetype>(xAxisName(request.curve.xAxis).size()));
+    const std::string centre = request.center == CenterKind::Mean ? "mean" : "median";
+    spec.yLabel = QString::fromStdString(request.tag + " (" + centre + ", band: " + bandName(request.band) + ")");
+    spec.logY = request.logY;
+    spec.robustYRange = request.robustY;
+    spec.xIsWallTime = request.curve.xAxis == XAxis::WallTime;
+    for (std::size_t k = 0; k < groups.size(); ++k) {
+        const GroupLines& group = groups[k];
+        const QString name = QString::fromStdString(group.name + " (" + std::to_string(group.runs) +
+                                                    (group.runs == 1 ? " run)" : " runs)"));
+        const QColor color = ui::runColor(static_cast<int>(k));
+        spec.bands.push_back({name, color, group.lines.x, group.lines.lower, group.lines.upper});
+        ui::CurveLine line;
+        line.runName = name;
+        line.color = color;
+        line.smoothX = group.lines.x;
+        line.smoothY = group.lines.center;
+        spec.lines.push_back(std::move(line));
+    }
+    return spec;
+}
+
+int runGroupedChart(const Workspace& workspace, const ChartRequest& request, std::ostream& out) {
+    const std::vector<GroupLines> groups = collectGroups(workspace, request);
+    const std::string selection = request.runs ? " among runs matching '" + request.runsText + "'" : "";
+    if (groups.empty()) throw InputError("no run has points in a series '" + request.tag + "'" + selection);
+    for (const auto& group : groups)
+        out << group.name << ": " << group.runs << (group.runs == 1 ? " run" : " runs") << ", "
+            << group.lines.x.size() << " grid points" << (group.stats.unionGrid ? "" : " (even grid)") << '\n';
+    if (!request.dataOutput.empty()) {
+        writeGroupCsv(groups, request.dataOutput);
+        out << "wrote " << request.dataOutput << '\n';
+    }
+    const ui::CurveChartSpec spec = buildGroupSpec(groups, request);
+    writeChartFile([&] { return ui::buildCurveChart(spec); }, QSize(request.width, request.height), request.output);
+    out << "wrote " << request.output << '\n';
+    return kExitOk;
+}
+
 } // namespace
 
 int runChartCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& /*err*/) {
@@ -170,10 +337,15 @@ int runChartCommand(const std::vector<std::string>& args, std::ostream& out, std
                              {"--log-y", "", false},
                              {"--robust-y", "", false},
                              {"--size", "", true},
-                             {"--title", "", true}});
+                             {"--title", "", true},
+                             {"--group-by", "", true},
+                             {"--band", "", true},
+                             {"--center", "", true},
+                             {"--data", "", true}});
     const ChartRequest request = parseRequest(parsed);
     requireReadable(request.workspacePath);
     const auto workspace = Workspace::open(request.workspacePath, Workspace::Mode::ReadOnly);
+    if (!request.groupBy.empty()) return runGroupedChart(*workspace, request, out);
     const ui::CurveChartSpec spec = buildSpec(*workspace, request);
 
     writeChartFile([&] { return ui::buildCurveChart(spec); }, QSize(request.width, request.height), request.output);

@@ -9,6 +9,7 @@
 #include "core/store/workspace.h"
 
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -272,6 +273,14 @@ void writeJson(std::ostream& out, const Side& a, const Side& b, const std::vecto
 
 std::string md(const std::optional<std::string>& v) { return v ? "`" + *v + "`" : "—"; }
 
+// Four significant digits are what a reader of a report compares; --json keeps full precision.
+std::string short4(double v) {
+    if (!std::isfinite(v)) return std::isnan(v) ? "n/a" : (v > 0 ? "inf" : "-inf");
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.4g", v);
+    return buffer;
+}
+
 void writeMarkdown(std::ostream& out, const Side& a, const Side& b, const std::vector<DiffEntry>& params,
                    const std::vector<DiffEntry>& tags, const std::vector<DiffEntry>& metrics,
                    const std::optional<PairedReport>& paired, bool onlyDiffs) {
@@ -283,8 +292,12 @@ void writeMarkdown(std::ostream& out, const Side& a, const Side& b, const std::v
         out << "### " << title << "\n\n| key | " << a.name << " | " << b.name << " | Δ |\n|---|---|---|---|\n";
         for (const auto& e : entries) {
             if (onlyDiffs && !e.differs) continue;
-            out << "| " << e.key << " | " << md(e.a) << " | " << md(e.b) << " | "
-                << (std::isfinite(e.delta) ? formatNumber(e.delta) : "") << " |\n";
+            auto cell = [](const std::optional<std::string>& v) {
+                if (const auto n = asNumber(v)) return "`" + short4(*n) + "`";
+                return md(v);
+            };
+            out << "| " << e.key << " | " << cell(e.a) << " | " << cell(e.b) << " | "
+                << (std::isfinite(e.delta) ? short4(e.delta) : "") << " |\n";
         }
         out << '\n';
     };
@@ -298,22 +311,22 @@ void writeMarkdown(std::ostream& out, const Side& a, const Side& b, const std::v
         << p.alignment.unmatchedB << " in B)\n\n"
         << "| | B correct | B wrong |\n|---|---|---|\n| **A correct** | " << p.mcnemar.bothCorrect << " | "
         << p.mcnemar.aOnlyCorrect << " |\n| **A wrong** | " << p.mcnemar.bOnlyCorrect << " | " << p.mcnemar.bothWrong
-        << " |\n\n- McNemar exact p = " << formatNumber(p.mcnemar.exactP) << "; χ² (continuity corrected) = "
-        << formatNumber(p.mcnemar.chi2) << ", p = " << formatNumber(p.mcnemar.chi2P) << "\n- " << p.bootstrap.metric
-        << " B − A = " << formatNumber(p.bootstrap.delta) << ", 95% paired bootstrap interval ["
-        << formatNumber(p.bootstrap.ciLow) << ", " << formatNumber(p.bootstrap.ciHigh) << "] (" << p.bootstrap.resamples
+        << " |\n\n- McNemar exact p = " << short4(p.mcnemar.exactP) << "; χ² (continuity corrected) = "
+        << short4(p.mcnemar.chi2) << ", p = " << short4(p.mcnemar.chi2P) << "\n- " << p.bootstrap.metric
+        << " B − A = " << short4(p.bootstrap.delta) << ", 95% paired bootstrap interval ["
+        << short4(p.bootstrap.ciLow) << ", " << short4(p.bootstrap.ciHigh) << "] (" << p.bootstrap.resamples
         << " resamples, seed " << p.bootstrap.seed << ")\n";
     if (p.delong)
-        out << "- ROC AUC " << formatNumber(p.delong->aucA) << " → " << formatNumber(p.delong->aucB)
-            << ", DeLong z = " << formatNumber(p.delong->z) << ", p = " << formatNumber(p.delong->p) << "\n";
+        out << "- ROC AUC " << short4(p.delong->aucA) << " → " << short4(p.delong->aucB)
+            << ", DeLong z = " << short4(p.delong->z) << ", p = " << short4(p.delong->p) << "\n";
     out << "- " << p.flips.size() << " examples flipped between right and wrong\n";
     if (!p.sliceChanges.empty()) {
         out << "\n### Slices that changed significantly (BH q < 0.05)\n\n| slice | n | A | B | Δ | q |\n|---|---|---|---|---|---|\n";
         for (const auto& c : p.sliceChanges) {
             std::string key;
             for (const auto& [f, v] : c.key) key += (key.empty() ? "" : ", ") + f + "=" + v;
-            out << "| " << key << " | " << c.n << " | " << formatNumber(c.accuracyA) << " | "
-                << formatNumber(c.accuracyB) << " | " << formatNumber(c.delta) << " | " << formatNumber(c.qValue)
+            out << "| " << key << " | " << c.n << " | " << short4(c.accuracyA) << " | "
+                << short4(c.accuracyB) << " | " << short4(c.delta) << " | " << short4(c.qValue)
                 << " |\n";
         }
     }
@@ -369,6 +382,9 @@ int runDiffCommand(const std::vector<std::string>& args, std::ostream& out, std:
     } else {
         a = sideFromFile(pos[0], parsed);
         b = sideFromFile(pos[1], parsed);
+        disambiguateNames(*a.predictions, *b.predictions);
+        a.name = a.predictions->name;
+        b.name = b.predictions->name;
     }
     const auto params = diffMaps(a.params, b.params);
     const auto tags = diffMaps(a.tags, b.tags);

@@ -186,10 +186,7 @@ int runSlicesCommand(const std::vector<std::string>& args, std::ostream& out, st
 
     std::vector<std::unique_ptr<LoadedPredictions>> loaded;
     for (const auto& f : files) loaded.push_back(loadPredictions(f, parsed));
-    if (loaded.size() == 2 && loaded[0]->name == loaded[1]->name) {
-        loaded[0]->name = loaded[0]->path;
-        loaded[1]->name = loaded[1]->path;
-    }
+    if (loaded.size() == 2) disambiguateNames(*loaded[0], *loaded[1]);
     std::vector<CohortInput> cohorts;
     for (const auto& l : loaded) cohorts.push_back(cohortOf(*l));
     for (std::size_t i = 0; i < loaded.size(); ++i)

@@ -63,6 +63,19 @@ std::unique_ptr<LoadedPredictions> loadPredictions(const std::string& path, cons
     return loaded;
 }
 
+void disambiguateNames(LoadedPredictions& a, LoadedPredictions& b) {
+    if (a.name != b.name) return;
+    const auto folderA = std::filesystem::absolute(a.path).parent_path().filename().string();
+    const auto folderB = std::filesystem::absolute(b.path).parent_path().filename().string();
+    if (folderA != folderB && !folderA.empty() && !folderB.empty()) {
+        a.name = folderA;
+        b.name = folderB;
+        return;
+    }
+    a.name = a.path;
+    b.name = b.path;
+}
+
 CohortInput cohortOf(const LoadedPredictions& loaded) {
     CohortInput c;
     c.name = loaded.name;

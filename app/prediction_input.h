@@ -26,6 +26,10 @@ const std::vector<OptionSpec>& predictionColumnOptions();
 // with one line ("runlens: preds.csv: column 'score', row 7: 1.3 is outside [0, 1]") on bad input.
 std::unique_ptr<LoadedPredictions> loadPredictions(const std::string& path, const Args& args);
 
+// Two logs with the same file stem (e.g. run_a/predictions_val.csv, run_b/predictions_val.csv) are named by their
+// folders instead, or by their paths when the folders share a name too.
+void disambiguateNames(LoadedPredictions& a, LoadedPredictions& b);
+
 // The binary view used by slices and paired tests. Multiclass sets become "correct or not" (label 1, prediction 1
 // when right), which supports accuracy and error rate only.
 CohortInput cohortOf(const LoadedPredictions& loaded);

@@ -1,9 +1,9 @@
 // Times smoothing and min/max decimation of a 10M-point series for a 1,600 px view (DESIGN §7).
+#include "bench/bench_timing.h"
+
 #include "core/analysis/decimation.h"
 #include "core/analysis/smoothing.h"
 
-#include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <random>
@@ -18,22 +18,14 @@ int main() {
         x[i] = static_cast<double>(i);
         y[i] = 1.0 / std::sqrt(1.0 + 1e-5 * static_cast<double>(i)) + noise(rng);
     }
-    auto timeIt = [](auto&& fn, int reps) {
-        std::vector<double> ms;
-        for (int r = 0; r < reps; ++r) {
-            const auto t0 = std::chrono::steady_clock::now();
-            fn();
-            ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
-        }
-        std::sort(ms.begin(), ms.end());
-        return ms[ms.size() / 2];
-    };
+    using runlens::bench::medianTimeOf;
     std::size_t kept = 0;
-    const double decimateMs = timeIt([&] { kept = runlens::decimateMinMax(x, y, 0, double(n - 1), 1600).size(); }, 9);
-    const double zoomMs = timeIt([&] { runlens::decimateMinMax(x, y, 4e6, 4.5e6, 1600); }, 9);
-    const double emaMs = timeIt([&] { runlens::smoothEma(y, 0.9); }, 5);
-    std::printf("decimate_10M_1600px_ms\t%.2f\tpoints_kept\t%zu\n", decimateMs, kept);
-    std::printf("decimate_10M_zoomed_ms\t%.2f\n", zoomMs);
-    std::printf("ema_10M_ms\t%.2f\n", emaMs);
+    const auto decimate =
+        medianTimeOf([&] { kept = runlens::decimateMinMax(x, y, 0, double(n - 1), 1600).size(); }, 9);
+    const auto zoom = medianTimeOf([&] { runlens::decimateMinMax(x, y, 4e6, 4.5e6, 1600); }, 9);
+    const auto ema = medianTimeOf([&] { runlens::smoothEma(y, 0.9); }, 5);
+    std::printf("decimate_10M_1600px_ms\t%.2f\tcpu\t%.2f\tpoints_kept\t%zu\n", decimate.wallMs, decimate.cpuMs, kept);
+    std::printf("decimate_10M_zoomed_ms\t%.2f\tcpu\t%.2f\n", zoom.wallMs, zoom.cpuMs);
+    std::printf("ema_10M_ms\t%.2f\tcpu\t%.2f\n", ema.wallMs, ema.cpuMs);
     return 0;
 }

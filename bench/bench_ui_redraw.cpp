@@ -43,6 +43,7 @@ std::vector<runlens::SeriesData> makeRuns() {
 
 struct FrameTimes {
     runlens::bench::Timing prepare, build, paint;
+    std::size_t pointsDrawn = 0; // raw + smoothed points handed to the chart
     runlens::bench::Timing total() const {
         return {prepare.wallMs + build.wallMs + paint.wallMs, prepare.cpuMs + build.cpuMs + paint.cpuMs};
     }
@@ -68,6 +69,7 @@ FrameTimes drawFrame(const std::vector<runlens::SeriesData>& runs, QImage& image
             line.rawY = curve.raw.y;
             line.smoothX = curve.smoothed.x;
             line.smoothY = curve.smoothed.y;
+            t.pointsDrawn += curve.raw.size() + curve.smoothed.size();
             spec.lines.push_back(std::move(line));
         }
     });
@@ -100,8 +102,10 @@ int main(int argc, char** argv) {
     QImage image(kWidth, kHeight, QImage::Format_ARGB32_Premultiplied);
     drawFrame(runs, image); // warm-up: font and glyph caches, first allocation of the scene
     std::vector<runlens::bench::Timing> prepare, build, paint, total;
+    std::size_t pointsDrawn = 0;
     for (int f = 0; f < kFrames; ++f) {
         const auto t = drawFrame(runs, image);
+        pointsDrawn = t.pointsDrawn;
         prepare.push_back(t.prepare);
         build.push_back(t.build);
         paint.push_back(t.paint);
@@ -109,8 +113,9 @@ int main(int argc, char** argv) {
     }
     using runlens::bench::median;
     const auto frame = median(total);
-    std::printf("redraw_frame_ms\t%.1f\tcpu\t%.1f\tprepare_ms\t%.1f\tbuild_ms\t%.1f\tpaint_ms\t%.1f\tframes\t%d\n",
-                frame.wallMs, frame.cpuMs, median(prepare).wallMs, median(build).wallMs, median(paint).wallMs, kFrames);
+    std::printf("redraw_frame_ms\t%.1f\tcpu\t%.1f\tprepare_ms\t%.1f\tbuild_ms\t%.1f\tpaint_ms\t%.1f\tframes\t%d\tpoints_drawn\t%zu\n",
+                frame.wallMs, frame.cpuMs, median(prepare).wallMs, median(build).wallMs, median(paint).wallMs, kFrames,
+                pointsDrawn);
     if (argc > 1) image.save(QString::fromLocal8Bit(argv[1])); // optional: look at the last frame
     return 0;
 }

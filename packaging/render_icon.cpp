@@ -1,12 +1,11 @@
 // Build-time helper: renders the SVG application icon to a square PNG of the given size.
+#include <cstdio>
 #include <QDir>
 #include <QFileInfo>
 #include <QGuiApplication>
 #include <QImage>
 #include <QPainter>
 #include <QSvgRenderer>
-
-#include <cstdio>
 
 int main(int argc, char** argv) {
     QGuiApplication app(argc, argv);

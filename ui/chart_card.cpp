@@ -4,6 +4,9 @@
 
 #include "ui/interactive_chart_view.h"
 
+#include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <QChart>
 #include <QDateTime>
 #include <QDateTimeAxis>
@@ -18,12 +21,8 @@
 #include <QMessageBox>
 #include <QSaveFile>
 #include <QToolButton>
-#include <QVBoxLayout>
 #include <QValueAxis>
-
-#include <algorithm>
-#include <charconv>
-#include <cmath>
+#include <QVBoxLayout>
 
 namespace runlens::ui {
 namespace {
@@ -32,17 +31,16 @@ constexpr int kCardHeight = 300;
 constexpr int kMaxTooltipRuns = 12;
 
 QString shortestNumber(double value) {
-    if (std::isnan(value))
-        return QStringLiteral("nan");
-    if (std::isinf(value))
-        return value > 0 ? QStringLiteral("inf") : QStringLiteral("-inf");
+    if (std::isnan(value)) return QStringLiteral("nan");
+    if (std::isinf(value)) return value > 0 ? QStringLiteral("inf") : QStringLiteral("-inf");
     char buffer[64];
     const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
     return QString::fromLatin1(buffer, static_cast<qsizetype>(result.ptr - buffer));
 }
 
 QString csvField(const QString& text) {
-    if (!text.contains(QLatin1Char(',')) && !text.contains(QLatin1Char('"')) && !text.contains(QLatin1Char('\n')))
+    if (!text.contains(QLatin1Char(',')) && !text.contains(QLatin1Char('"')) &&
+        !text.contains(QLatin1Char('\n')))
         return text;
     QString quoted = text;
     quoted.replace(QLatin1String("\""), QLatin1String("\"\""));
@@ -56,8 +54,7 @@ QList<QPointF> toPoints(const XYPoints& points, double xScale, bool logY) {
         const double x = points.x[i];
         const double y = points.y[i];
         // Qt Charts cannot draw NaN/Inf, and a log axis cannot show y <= 0: such points are left out.
-        if (!std::isfinite(x) || !std::isfinite(y) || (logY && y <= 0))
-            continue;
+        if (!std::isfinite(x) || !std::isfinite(y) || (logY && y <= 0)) continue;
         out.append(QPointF(x * xScale, y));
     }
     return out;
@@ -84,12 +81,11 @@ void styleAxis(QAbstractAxis* axis, const QPalette& palette, const QFont& font) 
 }
 
 std::pair<double, double> axisRange(QAbstractAxis* axis) {
-    if (auto* value = qobject_cast<QValueAxis*>(axis))
-        return {value->min(), value->max()};
-    if (auto* log = qobject_cast<QLogValueAxis*>(axis))
-        return {log->min(), log->max()};
+    if (auto* value = qobject_cast<QValueAxis*>(axis)) return {value->min(), value->max()};
+    if (auto* log = qobject_cast<QLogValueAxis*>(axis)) return {log->min(), log->max()};
     if (auto* time = qobject_cast<QDateTimeAxis*>(axis))
-        return {static_cast<double>(time->min().toMSecsSinceEpoch()), static_cast<double>(time->max().toMSecsSinceEpoch())};
+        return {static_cast<double>(time->min().toMSecsSinceEpoch()),
+                static_cast<double>(time->max().toMSecsSinceEpoch())};
     return {0.0, 1.0};
 }
 
@@ -112,8 +108,9 @@ double percentile(std::vector<double>& sorted, double q) {
 } // namespace
 
 ChartCard::ChartCard(const QString& tag, RunProvider provider, const CurveDisplay& display, QWidget* parent)
-    : QFrame(parent), m_tag(tag), m_provider(std::move(provider)), m_display(display), m_title(new QLabel(tag, this)),
-      m_placeholder(new QLabel(tr("Loading…"), this)), m_view(new InteractiveChartView(this)) {
+    : QFrame(parent), m_tag(tag), m_provider(std::move(provider)), m_display(display),
+      m_title(new QLabel(tag, this)), m_placeholder(new QLabel(tr("Loading…"), this)),
+      m_view(new InteractiveChartView(this)) {
     setObjectName(QStringLiteral("chartCard"));
     setFrameShape(QFrame::StyledPanel);
     setFixedHeight(kCardHeight);
@@ -156,7 +153,9 @@ ChartCard::ChartCard(const QString& tag, RunProvider provider, const CurveDispla
     });
 }
 
-QChart* ChartCard::chart() const { return m_built ? m_view->chart() : nullptr; }
+QChart* ChartCard::chart() const {
+    return m_built ? m_view->chart() : nullptr;
+}
 
 QString ChartCard::safeFileName(const QString& name) {
     QString out;
@@ -190,7 +189,9 @@ void ChartCard::setDisplay(const CurveDisplay& display) {
         m_pending = onlySmoothing && m_built ? Pending::Points : Pending::Rebuild;
 }
 
-void ChartCard::invalidateData() { m_pending = Pending::Rebuild; }
+void ChartCard::invalidateData() {
+    m_pending = Pending::Rebuild;
+}
 
 void ChartCard::refreshIfNeeded() {
     if (m_pending == Pending::Rebuild)
@@ -200,7 +201,9 @@ void ChartCard::refreshIfNeeded() {
     m_pending = Pending::None;
 }
 
-double ChartCard::xScale() const { return m_display.xAxis == QLatin1String("wall") ? 1000.0 : 1.0; }
+double ChartCard::xScale() const {
+    return m_display.xAxis == QLatin1String("wall") ? 1000.0 : 1.0;
+}
 
 CurveOptions ChartCard::curveOptions(int pixels, bool limitToView) const {
     CurveOptions options;
@@ -218,8 +221,7 @@ CurveOptions ChartCard::curveOptions(int pixels, bool limitToView) const {
 
 int ChartCard::plotPixels() const {
     double columns = width();
-    if (m_built && m_view->chart()->plotArea().width() > 10)
-        columns = m_view->chart()->plotArea().width();
+    if (m_built && m_view->chart()->plotArea().width() > 10) columns = m_view->chart()->plotArea().width();
     return std::clamp(static_cast<int>(columns * devicePixelRatioF()), 100, 8000);
 }
 
@@ -249,7 +251,8 @@ void ChartCard::rebuild() {
     }
     XAxis parsedAxis = XAxis::Step;
     parseXAxis(m_display.xAxis.toStdString(), parsedAxis);
-    xAxis->setTitleText(QString::fromUtf8(xAxisName(parsedAxis).data(), static_cast<qsizetype>(xAxisName(parsedAxis).size())));
+    xAxis->setTitleText(QString::fromUtf8(xAxisName(parsedAxis).data(),
+                                          static_cast<qsizetype>(xAxisName(parsedAxis).size())));
     QAbstractAxis* yAxis = nullptr;
     if (m_display.logY) {
         auto* log = new QLogValueAxis;
@@ -306,37 +309,31 @@ void ChartCard::refreshPoints() {
     m_prepared.reserve(m_runs.size());
     for (std::size_t i = 0; i < m_runs.size(); ++i) {
         m_prepared.push_back(m_runs[i].data ? prepareCurve(*m_runs[i].data, options) : PreparedCurve{});
-        if (m_rawSeries[i])
-            m_rawSeries[i]->replace(toPoints(m_prepared.back().raw, scale, m_display.logY));
+        if (m_rawSeries[i]) m_rawSeries[i]->replace(toPoints(m_prepared.back().raw, scale, m_display.logY));
         m_smoothSeries[i]->replace(toPoints(m_prepared.back().smoothed, scale, m_display.logY));
     }
-    if (!m_zoomed)
-        applyFullRange();
+    if (!m_zoomed) applyFullRange();
 }
 
 void ChartCard::applyFullRange() {
     QChart* current = m_view->chart();
-    if (current->axes(Qt::Horizontal).isEmpty() || current->axes(Qt::Vertical).isEmpty())
-        return;
+    if (current->axes(Qt::Horizontal).isEmpty() || current->axes(Qt::Vertical).isEmpty()) return;
     double xLo = INFINITY, xHi = -INFINITY;
     std::vector<double> ys;
     for (std::size_t i = 0; i < m_prepared.size(); ++i) {
         const PreparedCurve& curve = m_prepared[i];
-        if (curve.sourcePoints == 0)
-            continue;
+        if (curve.sourcePoints == 0) continue;
         if (std::isfinite(curve.xMin) && std::isfinite(curve.xMax)) {
             xLo = std::min(xLo, curve.xMin);
             xHi = std::max(xHi, curve.xMax);
         }
         auto collect = [&](const XYPoints& points) {
             for (double y : points.y) {
-                if (std::isfinite(y) && (!m_display.logY || y > 0))
-                    ys.push_back(y);
+                if (std::isfinite(y) && (!m_display.logY || y > 0)) ys.push_back(y);
             }
         };
         collect(curve.smoothed);
-        if (m_rawSeries[i])
-            collect(curve.raw);
+        if (m_rawSeries[i]) collect(curve.raw);
     }
     if (!std::isfinite(xLo) || ys.empty()) {
         setAxisRange(current->axes(Qt::Horizontal).first(), 0, 1);
@@ -367,21 +364,18 @@ void ChartCard::applyFullRange() {
     setAxisRange(current->axes(Qt::Vertical).first(), yLo, yHi);
     // Round tick values (0, 0.5, 1) instead of the raw data range's (0.03538, 0.2808, ...).
     for (QAbstractAxis* axis : current->axes()) {
-        if (auto* value = qobject_cast<QValueAxis*>(axis))
-            value->applyNiceNumbers();
+        if (auto* value = qobject_cast<QValueAxis*>(axis)) value->applyNiceNumbers();
     }
 }
 
 void ChartCard::onViewChanged() {
-    if (!m_built)
-        return;
+    if (!m_built) return;
     m_zoomed = true;
     refreshPoints();
 }
 
 void ChartCard::onReset() {
-    if (!m_built)
-        return;
+    if (!m_built) return;
     m_zoomed = false;
     refreshPoints();
 }
@@ -395,26 +389,25 @@ QString ChartCard::tooltipAt(const QPointF& value) const {
     std::vector<Entry> entries;
     for (std::size_t i = 0; i < m_prepared.size() && i < m_runs.size(); ++i) {
         const XYPoints& points = m_prepared[i].smoothed;
-        if (points.size() == 0)
-            continue;
+        if (points.size() == 0) continue;
         const auto it = std::lower_bound(points.x.begin(), points.x.end(), x);
         std::size_t index = static_cast<std::size_t>(it - points.x.begin());
         if (index == points.size() || (index > 0 && x - points.x[index - 1] < points.x[index] - x))
             index = index == 0 ? 0 : index - 1;
         const double y = points.y[index];
-        if (!std::isfinite(y))
-            continue;
-        const QString line = QStringLiteral("<span style='color:%1'>&#9632;</span> %2: <b>%3</b>")
-                                 .arg(m_runs[i].color.name(), m_runs[i].name.toHtmlEscaped(), QString::number(y, 'g', 5));
+        if (!std::isfinite(y)) continue;
+        const QString line =
+            QStringLiteral("<span style='color:%1'>&#9632;</span> %2: <b>%3</b>")
+                .arg(m_runs[i].color.name(), m_runs[i].name.toHtmlEscaped(), QString::number(y, 'g', 5));
         entries.push_back({std::abs(y - value.y()), line});
     }
-    if (entries.empty())
-        return {};
+    if (entries.empty()) return {};
     std::stable_sort(entries.begin(), entries.end(),
                      [](const Entry& a, const Entry& b) { return a.distance < b.distance; });
     QString head;
     if (m_display.xAxis == QLatin1String("wall"))
-        head = QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(value.x())).toString(QStringLiteral("yyyy-MM-dd hh:mm:ss"));
+        head = QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(value.x()))
+                   .toString(QStringLiteral("yyyy-MM-dd hh:mm:ss"));
     else if (m_display.xAxis == QLatin1String("relative"))
         head = tr("%1 s").arg(QString::number(x, 'f', 1));
     else
@@ -422,8 +415,7 @@ QString ChartCard::tooltipAt(const QPointF& value) const {
     QString text = QStringLiteral("<b>%1</b> — %2").arg(m_tag.toHtmlEscaped(), head);
     for (std::size_t i = 0; i < entries.size() && i < kMaxTooltipRuns; ++i)
         text += QStringLiteral("<br>") + entries[i].line;
-    if (entries.size() > kMaxTooltipRuns)
-        text += tr("<br>… %1 more").arg(entries.size() - kMaxTooltipRuns);
+    if (entries.size() > kMaxTooltipRuns) text += tr("<br>… %1 more").arg(entries.size() - kMaxTooltipRuns);
     return text;
 }
 
@@ -440,8 +432,7 @@ CurveChartSpec ChartCard::exportSpec(int pixels) const {
     const CurveOptions options = curveOptions(pixels, true);
     const bool drawRaw = m_display.showRaw && m_display.smoothing > 0;
     for (const CardRun& run : m_provider(m_tag)) {
-        if (!run.data)
-            continue;
+        if (!run.data) continue;
         const PreparedCurve curve = prepareCurve(*run.data, options);
         CurveLine line;
         line.runName = run.name;
@@ -460,8 +451,7 @@ CurveChartSpec ChartCard::exportSpec(int pixels) const {
 bool ChartCard::exportImage(const QString& path, QString* error) {
     const std::unique_ptr<QChart> exported(buildCurveChart(exportSpec(kExportWidth)));
     if (!exported) {
-        if (error)
-            *error = tr("could not build the chart of %1").arg(m_tag);
+        if (error) *error = tr("could not build the chart of %1").arg(m_tag);
         return false;
     }
     return exportChart(exported.get(), QSize(kExportWidth, kExportHeight), path, error);
@@ -471,9 +461,9 @@ namespace {
 
 bool writeText(const QString& path, const QString& text, QString* error) {
     QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Text) || file.write(text.toUtf8()) < 0 || !file.commit()) {
-        if (error)
-            *error = QObject::tr("cannot write %1: %2").arg(path, file.errorString());
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Text) || file.write(text.toUtf8()) < 0 ||
+        !file.commit()) {
+        if (error) *error = QObject::tr("cannot write %1: %2").arg(path, file.errorString());
         return false;
     }
     return true;
@@ -487,16 +477,16 @@ QStringList ChartCard::exportTensorBoardCsv(const QString& path, QString* error)
     const QFileInfo info(path);
     const QString base = info.path() + QLatin1Char('/') + info.completeBaseName();
     for (const CardRun& run : runs) {
-        if (!run.data)
-            continue;
+        if (!run.data) continue;
         QString text = QStringLiteral("Wall time,Step,Value\n");
         const SeriesData& data = *run.data;
         for (std::size_t i = 0; i < data.size(); ++i)
             text += shortestNumber(data.wallTimes[i]) + QLatin1Char(',') + QString::number(data.steps[i]) +
                     QLatin1Char(',') + shortestNumber(data.values[i]) + QLatin1Char('\n');
-        const QString file = runs.size() == 1 ? path : base + QLatin1Char('-') + safeFileName(run.name) + QStringLiteral(".csv");
-        if (!writeText(file, text, error))
-            return written;
+        const QString file = runs.size() == 1
+                                 ? path
+                                 : base + QLatin1Char('-') + safeFileName(run.name) + QStringLiteral(".csv");
+        if (!writeText(file, text, error)) return written;
         written << file;
     }
     return written;
@@ -506,36 +496,34 @@ bool ChartCard::exportLongCsv(const QString& path, QString* error) {
     QString text = QStringLiteral("run,tag,step,wall_time,value\n");
     const QString tag = csvField(m_tag);
     for (const CardRun& run : m_provider(m_tag)) {
-        if (!run.data)
-            continue;
+        if (!run.data) continue;
         const QString name = csvField(run.name);
         const SeriesData& data = *run.data;
         for (std::size_t i = 0; i < data.size(); ++i)
-            text += name + QLatin1Char(',') + tag + QLatin1Char(',') + QString::number(data.steps[i]) + QLatin1Char(',') +
-                    shortestNumber(data.wallTimes[i]) + QLatin1Char(',') + shortestNumber(data.values[i]) + QLatin1Char('\n');
+            text += name + QLatin1Char(',') + tag + QLatin1Char(',') + QString::number(data.steps[i]) +
+                    QLatin1Char(',') + shortestNumber(data.wallTimes[i]) + QLatin1Char(',') +
+                    shortestNumber(data.values[i]) + QLatin1Char('\n');
     }
     return writeText(path, text, error);
 }
 
 void ChartCard::askAndExportImage(const QString& suffix) {
     const QString filter = tr("%1 image (*.%2)").arg(suffix.toUpper(), suffix);
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export chart"), safeFileName(m_tag) + QLatin1Char('.') + suffix, filter);
-    if (path.isEmpty())
-        return;
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export chart"), safeFileName(m_tag) + QLatin1Char('.') + suffix, filter);
+    if (path.isEmpty()) return;
     QString error;
-    if (!exportImage(path, &error))
-        QMessageBox::warning(this, tr("Export failed"), error);
+    if (!exportImage(path, &error)) QMessageBox::warning(this, tr("Export failed"), error);
 }
 
 void ChartCard::askAndExportCsv(bool longForm) {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export data"), safeFileName(m_tag) + QStringLiteral(".csv"),
-                                                      tr("CSV files (*.csv)"));
-    if (path.isEmpty())
-        return;
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export data"), safeFileName(m_tag) + QStringLiteral(".csv"), tr("CSV files (*.csv)"));
+    if (path.isEmpty()) return;
     QString error;
-    const bool ok = longForm ? exportLongCsv(path, &error) : !exportTensorBoardCsv(path, &error).isEmpty() || error.isEmpty();
-    if (!ok)
-        QMessageBox::warning(this, tr("Export failed"), error);
+    const bool ok = longForm ? exportLongCsv(path, &error)
+                             : !exportTensorBoardCsv(path, &error).isEmpty() || error.isEmpty();
+    if (!ok) QMessageBox::warning(this, tr("Export failed"), error);
 }
 
 } // namespace runlens::ui

@@ -6,12 +6,11 @@
 #include "ui/chart_export.h"
 #include "ui/settings.h"
 
+#include <functional>
+#include <memory>
 #include <QColor>
 #include <QFrame>
 #include <QString>
-
-#include <functional>
-#include <memory>
 #include <vector>
 
 class QChart;
@@ -32,12 +31,13 @@ struct CardRun {
 
 class ChartCard : public QFrame {
     Q_OBJECT
-public:
+  public:
     using RunProvider = std::function<std::vector<CardRun>(const QString& tag)>;
     static constexpr int kExportWidth = 1200;
     static constexpr int kExportHeight = 750;
 
-    ChartCard(const QString& tag, RunProvider provider, const CurveDisplay& display, QWidget* parent = nullptr);
+    ChartCard(const QString& tag, RunProvider provider, const CurveDisplay& display,
+              QWidget* parent = nullptr);
 
     const QString& tag() const { return m_tag; }
     bool isBuilt() const { return m_built; }
@@ -63,10 +63,10 @@ public:
     // A tag or run name made safe as a file name ("val/loss" -> "val_loss").
     static QString safeFileName(const QString& name);
 
-signals:
+  signals:
     void exportFailed(const QString& message);
 
-private:
+  private:
     enum class Pending { None, Points, Rebuild };
 
     void rebuild();

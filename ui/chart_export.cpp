@@ -6,6 +6,7 @@
 #include <cmath>
 #include <memory>
 #include <optional>
+#include <QAreaSeries>
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QDateTimeAxis>
@@ -34,6 +35,7 @@ constexpr qreal kExportPixelRatio = 2.0;
 constexpr int kRawAlpha = 64;
 constexpr int kMaxLegendEntriesAtBottom = 8;
 constexpr qsizetype kMaxLegendCharsAtBottom = 110; // about one row of a 1,000 px wide chart
+constexpr int kBandAlpha = 56;                     // translucent enough for overlapping groups to show
 
 struct Range {
     double lo = 0;
@@ -104,6 +106,8 @@ std::optional<Range> xRangeOf(const CurveChartSpec& spec) {
         scan(line.rawX);
         scan(line.smoothX);
     }
+    for (const auto& band : spec.bands)
+        scan(band.x);
     if (lo > hi) return std::nullopt;
     return Range{lo, hi};
 }
@@ -120,6 +124,10 @@ std::vector<double> yValuesForRange(const CurveChartSpec& spec) {
     for (const auto& line : spec.lines) {
         collect(line.smoothX, line.smoothY);
         if (!spec.robustYRange) collect(line.rawX, line.rawY);
+    }
+    for (const auto& band : spec.bands) {
+        collect(band.x, band.lower);
+        collect(band.x, band.upper);
     }
     return values;
 }
@@ -207,6 +215,48 @@ QList<QPointF> scaledX(QList<QPointF> points, double factor) {
     return points;
 }
 
+// Runs of consecutive band points where both bounds can be drawn; a gap (too few runs for a spread) splits
+// the band so the area does not bridge it.
+std::vector<std::pair<QList<QPointF>, QList<QPointF>>> bandSegments(const CurveBand& band, bool logY,
+                                                                    double xScale) {
+    std::vector<std::pair<QList<QPointF>, QList<QPointF>>> segments;
+    const std::size_t n = std::min({band.x.size(), band.lower.size(), band.upper.size()});
+    bool open = false;
+    for (std::size_t i = 0; i < n; ++i) {
+        const bool ok = drawable(band.x[i], band.lower[i], logY) && drawable(band.x[i], band.upper[i], logY);
+        if (!ok) {
+            open = false;
+            continue;
+        }
+        if (!open) segments.emplace_back();
+        open = true;
+        segments.back().first.append(QPointF(band.x[i] * xScale, band.upper[i]));
+        segments.back().second.append(QPointF(band.x[i] * xScale, band.lower[i]));
+    }
+    return segments;
+}
+
+void addBand(QChart* chart, QAbstractAxis* xAxis, QAbstractAxis* yAxis, const CurveBand& band, bool logY,
+             double xScale) {
+    for (auto& [upperPoints, lowerPoints] : bandSegments(band, logY, xScale)) {
+        auto* upper = new QLineSeries;
+        auto* lower = new QLineSeries;
+        upper->replace(upperPoints);
+        lower->replace(lowerPoints);
+        auto* area = new QAreaSeries(upper, lower); // takes the edge series as children
+        area->setName(band.name);
+        QColor fill = band.color;
+        fill.setAlpha(kBandAlpha);
+        area->setBrush(fill);
+        area->setPen(Qt::NoPen);
+        chart->addSeries(area);
+        area->attachAxis(xAxis);
+        area->attachAxis(yAxis);
+        for (QLegendMarker* marker : chart->legend()->markers(area))
+            marker->setVisible(false);
+    }
+}
+
 void styleChart(QChart* chart, const CurveChartSpec& spec) {
     chart->setAnimationOptions(QChart::NoAnimation);
     chart->setBackgroundRoundness(0);
@@ -249,7 +299,9 @@ QChart* buildCurveChart(const CurveChartSpec& spec) {
     chart->addAxis(xAxis, Qt::AlignBottom);
     chart->addAxis(yAxis, Qt::AlignLeft);
 
-    // Raw lines first so every smoothed line is drawn on top of all of them.
+    // Bands first, then raw lines, so every smoothed line is drawn on top of all of them.
+    for (const auto& band : spec.bands)
+        addBand(chart, xAxis, yAxis, band, spec.logY, xScale);
     for (const auto& line : spec.lines) {
         if (line.rawX.empty()) continue;
         QColor faint = line.color;

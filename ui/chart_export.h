@@ -18,6 +18,13 @@ struct CurveLine {
     std::vector<double> smoothX, smoothY;     // drawn solid
 };
 
+// A translucent band (a group's spread around its centre line), drawn behind every line.
+struct CurveBand {
+    QString name;
+    QColor color;
+    std::vector<double> x, lower, upper; // points with a non-finite bound are left out
+};
+
 struct CurveChartSpec {
     QString title;
     QString xLabel;
@@ -26,6 +33,7 @@ struct CurveChartSpec {
     bool robustYRange = false; // 5th-95th percentile (with margin) instead of full range
     bool xIsWallTime = false;  // x holds Unix seconds: the x axis shows dates and clock times
     std::vector<CurveLine> lines;
+    std::vector<CurveBand> bands; // optional; included in the axis ranges
 };
 
 // A new chart (caller owns it) with axes, titles and a legend; raw lines faint behind smoothed ones.

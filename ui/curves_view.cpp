@@ -5,6 +5,8 @@
 #include "ui/chart_card.h"
 #include "ui/run_table_model.h"
 
+#include <cmath>
+#include <exception>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
@@ -20,9 +22,6 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
-#include <cmath>
-#include <exception>
-
 namespace runlens::ui {
 namespace {
 
@@ -34,9 +33,9 @@ constexpr int kMaxColumns = 4;
 CurvesView::CurvesView(RunTableModel* runs, QWidget* parent)
     : QWidget(parent), m_runs(runs), m_slider(new QSlider(Qt::Horizontal)), m_spin(new QDoubleSpinBox),
       m_smoother(new QComboBox), m_xAxis(new QComboBox), m_logY(new QCheckBox(tr("Log y"))),
-      m_robustY(new QCheckBox(tr("Robust y"))), m_showRaw(new QCheckBox(tr("Raw"))), m_tagFilter(new QLineEdit),
-      m_stack(new QStackedWidget), m_emptyLabel(new QLabel), m_scroll(new QScrollArea), m_grid(new QWidget),
-      m_gridLayout(new QGridLayout(m_grid)) {
+      m_robustY(new QCheckBox(tr("Robust y"))), m_showRaw(new QCheckBox(tr("Raw"))),
+      m_tagFilter(new QLineEdit), m_stack(new QStackedWidget), m_emptyLabel(new QLabel),
+      m_scroll(new QScrollArea), m_grid(new QWidget), m_gridLayout(new QGridLayout(m_grid)) {
     setObjectName(QStringLiteral("curvesView"));
     m_emptyLabel->setAlignment(Qt::AlignCenter);
     m_emptyLabel->setWordWrap(true);
@@ -57,7 +56,8 @@ CurvesView::CurvesView(RunTableModel* runs, QWidget* parent)
     layout->addWidget(buildToolbar());
     layout->addWidget(m_stack, 1);
 
-    connect(m_scroll->verticalScrollBar(), &QScrollBar::valueChanged, this, &CurvesView::scheduleVisibleRefresh);
+    connect(m_scroll->verticalScrollBar(), &QScrollBar::valueChanged, this,
+            &CurvesView::scheduleVisibleRefresh);
     connect(m_runs, &RunTableModel::visibilityChanged, this, &CurvesView::onVisibilityChanged);
     connect(m_runs, &QAbstractItemModel::modelReset, this, &CurvesView::rebuildCards);
     setDisplay(m_display);
@@ -84,7 +84,8 @@ QWidget* CurvesView::buildToolbar() {
     m_xAxis->addItem(tr("Wall time"), QStringLiteral("wall"));
     m_xAxis->setToolTip(tr("Horizontal axis"));
     m_logY->setToolTip(tr("Logarithmic y axis (values <= 0 are not drawn)"));
-    m_robustY->setToolTip(tr("Fit the y range to the 5th-95th percentile so outliers do not flatten the curves"));
+    m_robustY->setToolTip(
+        tr("Fit the y range to the 5th-95th percentile so outliers do not flatten the curves"));
     m_showRaw->setToolTip(tr("Draw the unsmoothed points faintly behind the smoothed curves"));
     m_tagFilter->setPlaceholderText(tr("Filter metrics (regex)"));
     m_tagFilter->setClearButtonEnabled(true);
@@ -108,16 +109,14 @@ QWidget* CurvesView::buildToolbar() {
     row->addWidget(m_tagFilter, 1);
 
     connect(m_slider, &QSlider::valueChanged, this, [this](int value) {
-        if (m_updatingControls)
-            return;
+        if (m_updatingControls) return;
         m_updatingControls = true;
         m_spin->setValue(value / 1000.0);
         m_updatingControls = false;
         onDisplayEdited();
     });
     connect(m_spin, &QDoubleSpinBox::valueChanged, this, [this](double value) {
-        if (m_updatingControls)
-            return;
+        if (m_updatingControls) return;
         m_updatingControls = true;
         m_slider->setValue(static_cast<int>(std::lround(value * 1000.0)));
         m_updatingControls = false;
@@ -131,8 +130,7 @@ QWidget* CurvesView::buildToolbar() {
         const QRegularExpression regex(text, QRegularExpression::CaseInsensitiveOption);
         m_tagFilter->setStyleSheet(regex.isValid() ? QString() : QStringLiteral("color: #c0392b;"));
         m_tagFilter->setToolTip(regex.isValid() ? QString() : regex.errorString());
-        if (regex.isValid())
-            rebuildCards();
+        if (regex.isValid()) rebuildCards();
     });
     return bar;
 }
@@ -154,8 +152,7 @@ void CurvesView::setDisplay(const CurveDisplay& display) {
 }
 
 void CurvesView::onDisplayEdited() {
-    if (m_updatingControls)
-        return;
+    if (m_updatingControls) return;
     m_display.smoothing = m_spin->value();
     m_display.smoother = m_smoother->currentData().toString();
     m_display.xAxis = m_xAxis->currentData().toString();
@@ -189,14 +186,12 @@ void CurvesView::onVisibilityChanged() {
 
 std::vector<CardRun> CurvesView::runsForTag(const QString& tag) {
     std::vector<CardRun> out;
-    if (!m_workspace)
-        return out;
+    if (!m_workspace) return out;
     const std::string key = tag.toStdString();
     for (const RunInfo* run : m_runs->visibleRuns()) {
         const bool hasTag = std::any_of(run->series.begin(), run->series.end(),
                                         [&](const SeriesSummary& summary) { return summary.tag == key; });
-        if (!hasTag)
-            continue;
+        if (!hasTag) continue;
         auto cached = m_cache.find({run->id, key});
         if (cached == m_cache.end()) {
             try {
@@ -217,9 +212,9 @@ void CurvesView::rebuildCards() {
     const QRegularExpression filter(m_tagFilter->text(), QRegularExpression::CaseInsensitiveOption);
     if (m_workspace) {
         for (const QString& tag : m_runs->metricTags()) {
-            if (filter.isValid() && !filter.match(tag).hasMatch())
-                continue;
-            auto* card = new ChartCard(tag, [this](const QString& t) { return runsForTag(t); }, m_display, m_grid);
+            if (filter.isValid() && !filter.match(tag).hasMatch()) continue;
+            auto* card = new ChartCard(
+                tag, [this](const QString& t) { return runsForTag(t); }, m_display, m_grid);
             m_cards.append(card);
         }
     }
@@ -236,8 +231,7 @@ int CurvesView::columnsForWidth() const {
 
 void CurvesView::relayoutCards() {
     const int columns = columnsForWidth();
-    if (columns == m_columns && m_gridLayout->count() == m_cards.size())
-        return;
+    if (columns == m_columns && m_gridLayout->count() == m_cards.size()) return;
     m_columns = columns;
     while (QLayoutItem* item = m_gridLayout->takeAt(0))
         delete item;
@@ -254,9 +248,10 @@ void CurvesView::relayoutCards() {
 void CurvesView::updateEmptyState() {
     QString hint;
     if (!m_workspace || m_runs->rowCount() == 0) {
-        hint = tr("<p style='font-size:large'><b>Drop log files or folders here, or use File &gt; Import</b></p>"
-                  "<p>TensorBoard event files, MLflow runs, Lightning, Keras, Hugging Face, DVCLive, W&amp;B "
-                  "exports and plain CSV / JSONL logs are recognised.</p>");
+        hint =
+            tr("<p style='font-size:large'><b>Drop log files or folders here, or use File &gt; Import</b></p>"
+               "<p>TensorBoard event files, MLflow runs, Lightning, Keras, Hugging Face, DVCLive, W&amp;B "
+               "exports and plain CSV / JSONL logs are recognised.</p>");
     } else if (m_runs->metricTags().isEmpty()) {
         hint = tr("<p style='font-size:large'><b>These runs have no scalar metrics</b></p>"
                   "<p>Drop more log files or folders here to add curves.</p>");
@@ -271,11 +266,12 @@ void CurvesView::updateEmptyState() {
     m_stack->setCurrentWidget(hint.isEmpty() ? static_cast<QWidget*>(m_scroll) : m_emptyLabel);
 }
 
-bool CurvesView::showsEmptyState() const { return m_stack->currentWidget() == m_emptyLabel; }
+bool CurvesView::showsEmptyState() const {
+    return m_stack->currentWidget() == m_emptyLabel;
+}
 
 void CurvesView::scheduleVisibleRefresh() {
-    if (m_refreshScheduled)
-        return;
+    if (m_refreshScheduled) return;
     m_refreshScheduled = true;
     QTimer::singleShot(0, this, [this] {
         m_refreshScheduled = false;
@@ -284,14 +280,12 @@ void CurvesView::scheduleVisibleRefresh() {
 }
 
 void CurvesView::refreshVisibleCards() {
-    if (!isVisible() || showsEmptyState())
-        return;
+    if (!isVisible() || showsEmptyState()) return;
     relayoutCards(); // the viewport has its final width only once shown
     const QRect viewport = m_scroll->viewport()->rect();
     for (ChartCard* card : m_cards) {
         const QRect area(card->mapTo(m_scroll->viewport(), QPoint(0, 0)), card->size());
-        if (area.intersects(viewport))
-            card->refreshIfNeeded();
+        if (area.intersects(viewport)) card->refreshIfNeeded();
     }
 }
 

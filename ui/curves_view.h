@@ -4,13 +4,12 @@
 #include "core/model/series.h"
 #include "ui/settings.h"
 
-#include <QList>
-#include <QRegularExpression>
-#include <QWidget>
-
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <QList>
+#include <QRegularExpression>
+#include <QWidget>
 #include <string>
 #include <utility>
 #include <vector>
@@ -37,7 +36,7 @@ class RunTableModel;
 
 class CurvesView : public QWidget {
     Q_OBJECT
-public:
+  public:
     static constexpr int kSliderSteps = 999; // slider value / 1000 = smoothing weight
 
     CurvesView(RunTableModel* runs, QWidget* parent = nullptr);
@@ -57,14 +56,14 @@ public:
     // Writes every card (PNG and SVG) and its long-form data CSV into dir; returns files written.
     QStringList exportAll(const QString& dir, QStringList* errors);
 
-signals:
+  signals:
     void displayChanged(const CurveDisplay& display);
 
-protected:
+  protected:
     void resizeEvent(QResizeEvent* event) override;
     void showEvent(QShowEvent* event) override;
 
-private:
+  private:
     QWidget* buildToolbar();
     void rebuildCards();
     void relayoutCards();

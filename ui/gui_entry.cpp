@@ -3,6 +3,7 @@
 
 #include "ui/main_window.h"
 
+#include <cstdio>
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
@@ -10,8 +11,6 @@
 #include <QImage>
 #include <QPixmap>
 #include <QTimer>
-
-#include <cstdio>
 
 namespace runlens::ui {
 namespace {
@@ -22,14 +21,15 @@ constexpr int kScreenshotTimeoutMs = 120000;
 
 // Waits until imports are done and the visible cards have drawn, then saves a grab of the window and quits.
 class ScreenshotTaker : public QObject {
-public:
-    ScreenshotTaker(MainWindow& window, QString path) : QObject(&window), m_window(window), m_path(std::move(path)) {
+  public:
+    ScreenshotTaker(MainWindow& window, QString path)
+        : QObject(&window), m_window(window), m_path(std::move(path)) {
         m_clock.start();
         connect(&m_poll, &QTimer::timeout, this, &ScreenshotTaker::poll);
         m_poll.start(100);
     }
 
-private:
+  private:
     void poll() {
         m_idlePolls = m_window.hasPendingWork() ? 0 : m_idlePolls + 1;
         const bool timedOut = m_clock.elapsed() > kScreenshotTimeoutMs;
@@ -40,7 +40,8 @@ private:
         if (!saved)
             std::fprintf(stderr, "runlens: cannot write screenshot %s\n", qPrintable(m_path));
         else if (timedOut)
-            std::fprintf(stderr, "runlens: screenshot taken after a %d s timeout\n", kScreenshotTimeoutMs / 1000);
+            std::fprintf(stderr, "runlens: screenshot taken after a %d s timeout\n",
+                         kScreenshotTimeoutMs / 1000);
         QApplication::exit(saved ? 0 : 1);
     }
 
@@ -69,9 +70,10 @@ int runGui(int argc, char** argv) {
     parser.setApplicationDescription(QStringLiteral("Explore machine-learning experiment logs."));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("paths"),
-                                 QStringLiteral("A workspace (*.runlens) to open, or log files/folders to import."),
-                                 QStringLiteral("[PATH...]"));
+    parser.addPositionalArgument(
+        QStringLiteral("paths"),
+        QStringLiteral("A workspace (*.runlens) to open, or log files/folders to import."),
+        QStringLiteral("[PATH...]"));
     QCommandLineOption screenshot(QStringLiteral("screenshot"),
                                   QStringLiteral("Save a picture of the loaded window to FILE and exit."),
                                   QStringLiteral("FILE"));
@@ -81,12 +83,10 @@ int runGui(int argc, char** argv) {
 
     MainWindow window;
     const QString screenshotPath = parser.value(screenshot);
-    if (!screenshotPath.isEmpty())
-        window.resize(kScreenshotWidth, kScreenshotHeight);
+    if (!screenshotPath.isEmpty()) window.resize(kScreenshotWidth, kScreenshotHeight);
     window.show();
     window.startWith(parser.positionalArguments());
-    if (!screenshotPath.isEmpty())
-        new ScreenshotTaker(window, screenshotPath); // owned by the window
+    if (!screenshotPath.isEmpty()) new ScreenshotTaker(window, screenshotPath); // owned by the window
     return QApplication::exec();
 }
 

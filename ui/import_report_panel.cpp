@@ -80,8 +80,12 @@ void ImportReportPanel::setExpanded(bool expanded) {
     m_table->setVisible(expanded);
 }
 
-bool ImportReportPanel::isExpanded() const { return m_toggle->isChecked(); }
-int ImportReportPanel::issueCount() const { return m_table->rowCount(); }
+bool ImportReportPanel::isExpanded() const {
+    return m_toggle->isChecked();
+}
+int ImportReportPanel::issueCount() const {
+    return m_table->rowCount();
+}
 
 void ImportReportPanel::clear() {
     m_table->setRowCount(0);
@@ -94,17 +98,20 @@ void ImportReportPanel::showSummary(const ImportSummary& summary, const QString&
     m_table->setRowCount(0);
     if (!failure.isEmpty()) {
         m_table->insertRow(0);
-        m_table->setItem(0, 0, new QTableWidgetItem(severityIcon(Severity::Error), severityText(Severity::Error)));
+        m_table->setItem(0, 0,
+                         new QTableWidgetItem(severityIcon(Severity::Error), severityText(Severity::Error)));
         m_table->setItem(0, 3, new QTableWidgetItem(failure));
     }
     for (const ReadIssue& issue : report.issues) {
         const int row = m_table->rowCount();
         m_table->insertRow(row);
-        m_table->setItem(row, 0, new QTableWidgetItem(severityIcon(issue.severity), severityText(issue.severity)));
+        m_table->setItem(row, 0,
+                         new QTableWidgetItem(severityIcon(issue.severity), severityText(issue.severity)));
         auto* file = new QTableWidgetItem(QString::fromStdString(issue.file));
         file->setToolTip(file->text());
         m_table->setItem(row, 1, file);
-        m_table->setItem(row, 2, new QTableWidgetItem(issue.line > 0 ? QString::number(issue.line) : QString()));
+        m_table->setItem(row, 2,
+                         new QTableWidgetItem(issue.line > 0 ? QString::number(issue.line) : QString()));
         auto* message = new QTableWidgetItem(QString::fromStdString(issue.message));
         message->setToolTip(message->text());
         m_table->setItem(row, 3, message);
@@ -118,16 +125,12 @@ void ImportReportPanel::showSummary(const ImportSummary& summary, const QString&
         headline += tr(", %n unchanged", nullptr, static_cast<int>(summary.filesUnchanged));
     if (summary.filesNotLogs > 0)
         headline += tr(", %n not recognised", nullptr, static_cast<int>(summary.filesNotLogs));
-    if (warnings > 0)
-        headline += tr(", %n warning(s)", nullptr, static_cast<int>(warnings));
-    if (errors)
-        headline += tr(", errors");
+    if (warnings > 0) headline += tr(", %n warning(s)", nullptr, static_cast<int>(warnings));
+    if (errors) headline += tr(", errors");
     if (report.suppressedIssues > 0)
         headline += tr(" (%n more issue(s) not listed)", nullptr, static_cast<int>(report.suppressedIssues));
-    if (summary.cancelled)
-        headline += tr(" (cancelled)");
-    if (!failure.isEmpty())
-        headline = tr("Import failed: %1").arg(failure);
+    if (summary.cancelled) headline += tr(" (cancelled)");
+    if (!failure.isEmpty()) headline = tr("Import failed: %1").arg(failure);
     m_headline->setText(headline);
     setExpanded(m_table->rowCount() > 0);
 }

@@ -13,7 +13,7 @@ namespace runlens::ui {
 
 class ImportReportPanel : public QWidget {
     Q_OBJECT
-public:
+  public:
     explicit ImportReportPanel(QWidget* parent = nullptr);
 
     // Shows the summary; expands itself when there are warnings or errors to read.
@@ -24,7 +24,7 @@ public:
     int issueCount() const;
     QTableWidget* table() const { return m_table; }
 
-private:
+  private:
     QToolButton* m_toggle;
     QLabel* m_headline;
     QTableWidget* m_table;

@@ -3,20 +3,20 @@
 
 #include "core/store/workspace.h"
 
-#include <QMetaObject>
-#include <QPointer>
-#include <QtConcurrent/QtConcurrentRun>
-
 #include <chrono>
 #include <exception>
 #include <filesystem>
+#include <QMetaObject>
+#include <QPointer>
+#include <QtConcurrent/QtConcurrentRun>
 #include <vector>
 
 namespace runlens::ui {
 namespace {
 
-ImportOutcome runImport(const std::vector<std::filesystem::path>& paths, const std::filesystem::path& workspacePath,
-                        const std::atomic<bool>* cancel, std::function<void(const ImportProgress&)> progress) {
+ImportOutcome runImport(const std::vector<std::filesystem::path>& paths,
+                        const std::filesystem::path& workspacePath, const std::atomic<bool>* cancel,
+                        std::function<void(const ImportProgress&)> progress) {
     ImportOutcome outcome;
     try {
         // A connection of its own: a SQLite connection must not be shared across threads.
@@ -44,13 +44,11 @@ ImportWorker::~ImportWorker() {
 }
 
 void ImportWorker::cancel() {
-    if (m_cancel)
-        m_cancel->store(true);
+    if (m_cancel) m_cancel->store(true);
 }
 
 bool ImportWorker::start(const QStringList& paths, const QString& workspacePath) {
-    if (isRunning())
-        return false;
+    if (isRunning()) return false;
     m_outcome = {};
     m_cancel = std::make_shared<std::atomic<bool>>(false);
     std::vector<std::filesystem::path> files;
@@ -62,15 +60,13 @@ bool ImportWorker::start(const QStringList& paths, const QString& workspacePath)
     auto lastPost = std::make_shared<std::chrono::steady_clock::time_point>();
     auto report = [self, lastPost](const ImportProgress& p) {
         const auto now = std::chrono::steady_clock::now();
-        if (now - *lastPost < std::chrono::milliseconds(50) && p.filesDone < p.filesTotal)
-            return;
+        if (now - *lastPost < std::chrono::milliseconds(50) && p.filesDone < p.filesTotal) return;
         *lastPost = now;
         const QString file = QString::fromStdString(p.currentFile);
         QMetaObject::invokeMethod(
             self.data(),
             [self, p, file] {
-                if (self)
-                    emit self->progress(p.filesDone, p.filesTotal, p.bytesDone, p.bytesTotal, file);
+                if (self) emit self->progress(p.filesDone, p.filesTotal, p.bytesDone, p.bytesTotal, file);
             },
             Qt::QueuedConnection);
     };

@@ -3,13 +3,12 @@
 
 #include "core/io/importer.h"
 
+#include <atomic>
+#include <memory>
 #include <QFutureWatcher>
 #include <QObject>
 #include <QString>
 #include <QStringList>
-
-#include <atomic>
-#include <memory>
 
 namespace runlens::ui {
 
@@ -21,7 +20,7 @@ struct ImportOutcome {
 
 class ImportWorker : public QObject {
     Q_OBJECT
-public:
+  public:
     explicit ImportWorker(QObject* parent = nullptr);
     ~ImportWorker() override; // cancels and waits, so the worker never outlives the window
 
@@ -32,11 +31,12 @@ public:
     bool isRunning() const { return m_running; }
     const ImportOutcome& outcome() const { return m_outcome; } // valid after finished()
 
-signals:
-    void progress(qint64 filesDone, qint64 filesTotal, qint64 bytesDone, qint64 bytesTotal, const QString& file);
+  signals:
+    void progress(qint64 filesDone, qint64 filesTotal, qint64 bytesDone, qint64 bytesTotal,
+                  const QString& file);
     void finished();
 
-private:
+  private:
     void onFinished();
 
     std::shared_ptr<std::atomic<bool>> m_cancel;

@@ -1,13 +1,12 @@
 // Mouse interaction for curve charts; every zoom or pan ends in viewChanged so the card re-decimates.
 #include "ui/interactive_chart_view.h"
 
+#include <cmath>
 #include <QGraphicsLineItem>
 #include <QMouseEvent>
 #include <QPen>
 #include <QToolTip>
 #include <QWheelEvent>
-
-#include <cmath>
 
 namespace runlens::ui {
 
@@ -35,8 +34,9 @@ void InteractiveChartView::wheelEvent(QWheelEvent* event) {
     // Zoom about the cursor: the point under it stays put.
     const double factor = std::pow(0.85, event->angleDelta().y() / 120.0);
     const QPointF anchor = pos;
-    QRectF zoomed(anchor.x() - (anchor.x() - area.left()) * factor, anchor.y() - (anchor.y() - area.top()) * factor,
-                  area.width() * factor, area.height() * factor);
+    QRectF zoomed(anchor.x() - (anchor.x() - area.left()) * factor,
+                  anchor.y() - (anchor.y() - area.top()) * factor, area.width() * factor,
+                  area.height() * factor);
     if (event->modifiers() & Qt::ControlModifier) // Ctrl+wheel zooms x only
         zoomed = QRectF(zoomed.left(), area.top(), zoomed.width(), area.height());
     chart()->zoomIn(zoomed);
@@ -65,8 +65,7 @@ void InteractiveChartView::mouseMoveEvent(QMouseEvent* event) {
         return;
     }
     QChartView::mouseMoveEvent(event);
-    if (event->buttons() == Qt::NoButton)
-        updateCrosshair(event->pos(), event->globalPosition().toPoint());
+    if (event->buttons() == Qt::NoButton) updateCrosshair(event->pos(), event->globalPosition().toPoint());
 }
 
 void InteractiveChartView::mouseReleaseEvent(QMouseEvent* event) {
@@ -79,8 +78,7 @@ void InteractiveChartView::mouseReleaseEvent(QMouseEvent* event) {
     }
     const bool rubberBandZoom = event->button() == Qt::LeftButton;
     QChartView::mouseReleaseEvent(event);
-    if (rubberBandZoom)
-        emit viewChanged();
+    if (rubberBandZoom) emit viewChanged();
 }
 
 void InteractiveChartView::mouseDoubleClickEvent(QMouseEvent* event) {
@@ -121,8 +119,7 @@ void InteractiveChartView::updateCrosshair(const QPoint& pos, const QPoint& glob
     }
     m_crosshair->setLine(at.x(), area.top(), at.x(), area.bottom());
     m_crosshair->show();
-    if (!m_tooltip)
-        return;
+    if (!m_tooltip) return;
     const QString text = m_tooltip(current->mapToValue(at));
     if (text.isEmpty())
         QToolTip::hideText();
@@ -131,8 +128,7 @@ void InteractiveChartView::updateCrosshair(const QPoint& pos, const QPoint& glob
 }
 
 void InteractiveChartView::hideCrosshair() {
-    if (m_crosshair)
-        m_crosshair->hide();
+    if (m_crosshair) m_crosshair->hide();
     QToolTip::hideText();
 }
 

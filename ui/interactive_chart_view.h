@@ -1,11 +1,11 @@
-// Chart view with rubber-band and wheel zoom, right/middle-button pan, double-click reset and a crosshair tooltip.
+// Chart view with rubber-band and wheel zoom, right/middle-button pan, double-click reset and a crosshair
+// tooltip.
 #pragma once
 
+#include <functional>
 #include <QChartView>
 #include <QPointF>
 #include <QString>
-
-#include <functional>
 
 class QGraphicsLineItem;
 
@@ -13,7 +13,7 @@ namespace runlens::ui {
 
 class InteractiveChartView : public QChartView {
     Q_OBJECT
-public:
+  public:
     // Given a point in chart (axis) coordinates, returns the tooltip's rich text, empty for none.
     using TooltipProvider = std::function<QString(const QPointF& value)>;
 
@@ -23,12 +23,12 @@ public:
     // Replaces the chart, deleting the previous one (QChartView only releases it).
     void replaceChart(QChart* chart);
 
-signals:
-    void viewChanged();     // the user zoomed or panned: the axis ranges changed
-    void resetRequested();  // double-click: back to the full range
-    void resized();         // the plot width changed, so decimation should be redone
+  signals:
+    void viewChanged();    // the user zoomed or panned: the axis ranges changed
+    void resetRequested(); // double-click: back to the full range
+    void resized();        // the plot width changed, so decimation should be redone
 
-protected:
+  protected:
     void wheelEvent(QWheelEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
@@ -37,7 +37,7 @@ protected:
     void resizeEvent(QResizeEvent* event) override;
     void leaveEvent(QEvent* event) override;
 
-private:
+  private:
     void updateCrosshair(const QPoint& pos, const QPoint& globalPos);
     void hideCrosshair();
 

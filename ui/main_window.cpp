@@ -10,6 +10,7 @@
 #include "ui/run_table_model.h"
 #include "ui/settings.h"
 
+#include <exception>
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
@@ -36,24 +37,21 @@
 #include <QTableWidget>
 #include <QTabWidget>
 #include <QVBoxLayout>
-
 #include <sqlite3.h>
 
-#include <exception>
-
 // The qrc lives in the static runlens_ui library, whose resource initialiser the linker would drop.
-static void initRunlensResources() { Q_INIT_RESOURCE(resources); }
+static void initRunlensResources() {
+    Q_INIT_RESOURCE(resources);
+}
 
 namespace runlens::ui {
 namespace {
 
 QStringList localPaths(const QMimeData* mime) {
     QStringList paths;
-    if (!mime || !mime->hasUrls())
-        return paths;
+    if (!mime || !mime->hasUrls()) return paths;
     for (const QUrl& url : mime->urls()) {
-        if (url.isLocalFile())
-            paths << url.toLocalFile();
+        if (url.isLocalFile()) paths << url.toLocalFile();
     }
     return paths;
 }
@@ -61,26 +59,26 @@ QStringList localPaths(const QMimeData* mime) {
 // A workspace is a *.runlens file or any SQLite database; everything else given on the command line is a log.
 bool looksLikeWorkspace(const QString& path) {
     const QFileInfo info(path);
-    if (!info.isFile())
-        return false;
-    if (info.suffix().compare(QLatin1String("runlens"), Qt::CaseInsensitive) == 0)
-        return true;
+    if (!info.isFile()) return false;
+    if (info.suffix().compare(QLatin1String("runlens"), Qt::CaseInsensitive) == 0) return true;
     QFile file(path);
     return file.open(QIODevice::ReadOnly) && file.read(16) == QByteArray("SQLite format 3\0", 16);
 }
 
 QString temporaryWorkspacePath() {
     const QString stamp = QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-hhmmss-zzz"));
-    return QDir::temp().filePath(QStringLiteral("runlens-%1-%2.runlens").arg(stamp).arg(QApplication::applicationPid()));
+    return QDir::temp().filePath(
+        QStringLiteral("runlens-%1-%2.runlens").arg(stamp).arg(QApplication::applicationPid()));
 }
 
 } // namespace
 
 MainWindow::MainWindow(QWidget* parent)
-    : QMainWindow(parent), m_runModel(new RunTableModel(this)), m_runProxy(new RunFilterProxy(m_runModel, this)),
-      m_runTable(new QTableView), m_filter(new QLineEdit), m_tabs(new QTabWidget), m_curves(new CurvesView(m_runModel)),
-      m_report(new ImportReportPanel), m_splitter(new QSplitter(Qt::Horizontal)), m_worker(new ImportWorker(this)),
-      m_statusLabel(new QLabel), m_progress(new QProgressBar), m_cancel(new QPushButton(tr("Cancel"))) {
+    : QMainWindow(parent), m_runModel(new RunTableModel(this)),
+      m_runProxy(new RunFilterProxy(m_runModel, this)), m_runTable(new QTableView), m_filter(new QLineEdit),
+      m_tabs(new QTabWidget), m_curves(new CurvesView(m_runModel)), m_report(new ImportReportPanel),
+      m_splitter(new QSplitter(Qt::Horizontal)), m_worker(new ImportWorker(this)), m_statusLabel(new QLabel),
+      m_progress(new QProgressBar), m_cancel(new QPushButton(tr("Cancel"))) {
     initRunlensResources();
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("Runlens"));
@@ -123,11 +121,9 @@ MainWindow::MainWindow(QWidget* parent)
 
     Settings settings;
     m_curves->setDisplay(settings.curveDisplay());
-    connect(m_curves, &CurvesView::displayChanged, this, [](const CurveDisplay& display) {
-        Settings().setCurveDisplay(display);
-    });
-    if (!restoreGeometry(settings.geometry()))
-        resize(1400, 900);
+    connect(m_curves, &CurvesView::displayChanged, this,
+            [](const CurveDisplay& display) { Settings().setCurveDisplay(display); });
+    if (!restoreGeometry(settings.geometry())) resize(1400, 900);
     restoreState(settings.windowState());
     m_splitter->restoreState(settings.splitterState());
     updateStatus();
@@ -143,7 +139,8 @@ QWidget* MainWindow::buildRunPanel() {
     connect(m_filter, &QLineEdit::textChanged, this, [this](const QString& text) {
         const bool ok = m_runProxy->setFilterText(text);
         m_filter->setStyleSheet(ok ? QString() : QStringLiteral("color: #c0392b;"));
-        m_filter->setToolTip(ok ? QString() : tr("Not a valid regular expression: %1").arg(m_runProxy->filterError()));
+        m_filter->setToolTip(ok ? QString()
+                                : tr("Not a valid regular expression: %1").arg(m_runProxy->filterError()));
         updateStatus();
     });
 
@@ -162,7 +159,8 @@ QWidget* MainWindow::buildRunPanel() {
     m_runTable->horizontalHeader()->setContextMenuPolicy(Qt::CustomContextMenu);
     m_runTable->horizontalHeader()->setToolTip(tr("Right-click to choose columns"));
     m_runTable->setContextMenuPolicy(Qt::CustomContextMenu);
-    connect(m_runTable->horizontalHeader(), &QHeaderView::customContextMenuRequested, this, &MainWindow::showHeaderMenu);
+    connect(m_runTable->horizontalHeader(), &QHeaderView::customContextMenuRequested, this,
+            &MainWindow::showHeaderMenu);
     connect(m_runTable, &QTableView::customContextMenuRequested, this, &MainWindow::showRunMenu);
     connect(m_runModel, &QAbstractItemModel::modelReset, this, [this] {
         m_runTable->resizeColumnsToContents();
@@ -186,14 +184,16 @@ void MainWindow::buildMenus() {
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::fillRecentMenu);
     file->addSeparator();
-    file->addAction(tr("&Import Files…"), QKeySequence(Qt::CTRL | Qt::Key_I), this, &MainWindow::actionImportFiles);
+    file->addAction(tr("&Import Files…"), QKeySequence(Qt::CTRL | Qt::Key_I), this,
+                    &MainWindow::actionImportFiles);
     file->addAction(tr("Import &Folder…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I), this,
                     &MainWindow::actionImportFolder);
     file->addAction(tr("Re&load"), QKeySequence::Refresh, this, &MainWindow::actionReload)
         ->setToolTip(tr("Read the imported logs again; grown files are read on from where they stopped"));
     file->addSeparator();
     file->addAction(tr("Save Workspace &As…"), QKeySequence::SaveAs, this, &MainWindow::actionSaveAs);
-    file->addAction(tr("&Export All Charts…"), QKeySequence(Qt::CTRL | Qt::Key_E), this, &MainWindow::actionExportAll);
+    file->addAction(tr("&Export All Charts…"), QKeySequence(Qt::CTRL | Qt::Key_E), this,
+                    &MainWindow::actionExportAll);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
@@ -210,21 +210,28 @@ void MainWindow::buildMenus() {
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Runlens"), this, [this] {
-        QMessageBox::about(this, tr("About Runlens"),
-                           tr("<b>Runlens %1</b><p>Reads machine-learning experiment logs into a workspace and "
-                              "analyses them.</p><p>Drop log files or folders on the window to import them.</p>")
-                               .arg(QApplication::applicationVersion()));
+        QMessageBox::about(
+            this, tr("About Runlens"),
+            tr("<b>Runlens %1</b><p>Reads machine-learning experiment logs into a workspace and "
+               "analyses them.</p><p>Drop log files or folders on the window to import them.</p>")
+                .arg(QApplication::applicationVersion()));
     });
 }
 
-int MainWindow::addViewTab(QWidget* view, const QString& title) { return m_tabs->addTab(view, title); }
+int MainWindow::addViewTab(QWidget* view, const QString& title) {
+    return m_tabs->addTab(view, title);
+}
 
 QString MainWindow::workspacePath() const {
     return m_workspace ? QString::fromStdString(m_workspace->path().string()) : QString();
 }
 
-bool MainWindow::isImporting() const { return m_worker->isRunning(); }
-bool MainWindow::hasPendingWork() const { return isImporting() || !m_pendingImports.isEmpty(); }
+bool MainWindow::isImporting() const {
+    return m_worker->isRunning();
+}
+bool MainWindow::hasPendingWork() const {
+    return isImporting() || !m_pendingImports.isEmpty();
+}
 
 void MainWindow::reportFailure(const QString& message) {
     statusBar()->showMessage(message, 15000);
@@ -235,8 +242,7 @@ void MainWindow::reportFailure(const QString& message) {
 void MainWindow::startWith(const QStringList& paths) {
     if (paths.isEmpty()) {
         const QString last = Settings().lastWorkspace();
-        if (!last.isEmpty() && QFileInfo::exists(last) && openWorkspace(last))
-            return;
+        if (!last.isEmpty() && QFileInfo::exists(last) && openWorkspace(last)) return;
         openDemo();
         return;
     }
@@ -251,15 +257,14 @@ void MainWindow::startWith(const QStringList& paths) {
         else
             reportFailure(tr("%1: no such file or folder").arg(path));
     }
-    if (!logs.isEmpty())
-        importPaths(logs);
+    if (!logs.isEmpty()) importPaths(logs);
 }
 
 bool MainWindow::openWorkspace(const QString& path, QString* error) {
     if (hasPendingWork()) {
-        const QString message = tr("Wait for the import to finish (or cancel it) before opening another workspace");
-        if (error)
-            *error = message;
+        const QString message =
+            tr("Wait for the import to finish (or cancel it) before opening another workspace");
+        if (error) *error = message;
         statusBar()->showMessage(message, 8000);
         return false;
     }
@@ -268,8 +273,7 @@ bool MainWindow::openWorkspace(const QString& path, QString* error) {
         return true;
     } catch (const std::exception& failure) {
         const QString message = tr("Cannot open %1: %2").arg(path, QString::fromStdString(failure.what()));
-        if (error)
-            *error = message;
+        if (error) *error = message;
         reportFailure(message);
         return false;
     }
@@ -277,8 +281,7 @@ bool MainWindow::openWorkspace(const QString& path, QString* error) {
 
 bool MainWindow::createWorkspace(const QString& path, QString* error) {
     if (hasPendingWork()) {
-        if (error)
-            *error = tr("An import is still running");
+        if (error) *error = tr("An import is still running");
         return false;
     }
     try {
@@ -286,8 +289,7 @@ bool MainWindow::createWorkspace(const QString& path, QString* error) {
         return true;
     } catch (const std::exception& failure) {
         const QString message = tr("Cannot create %1: %2").arg(path, QString::fromStdString(failure.what()));
-        if (error)
-            *error = message;
+        if (error) *error = message;
         reportFailure(message);
         return false;
     }
@@ -340,48 +342,41 @@ void MainWindow::updateStatus() {
     const int total = m_runModel->rowCount();
     const int shown = m_runProxy->rowCount();
     QString runs = tr("%n run(s)", nullptr, total);
-    if (shown != total)
-        runs += tr(" (%1 shown)").arg(shown);
-    m_statusLabel->setText(tr("%1 · %L2 points · %3").arg(runs).arg(points).arg(QDir::toNativeSeparators(workspacePath())));
+    if (shown != total) runs += tr(" (%1 shown)").arg(shown);
+    m_statusLabel->setText(
+        tr("%1 · %L2 points · %3").arg(runs).arg(points).arg(QDir::toNativeSeparators(workspacePath())));
 }
 
 void MainWindow::openDemo() {
     const QString dataDir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
     const QString logs = QDir(dataDir).filePath(QStringLiteral("demo-logs"));
     const QString path = QDir(dataDir).filePath(QStringLiteral("demo.runlens"));
-    if (QFileInfo::exists(path) && openWorkspace(path) && m_runModel->rowCount() > 0)
-        return;
+    if (QFileInfo::exists(path) && openWorkspace(path) && m_runModel->rowCount() > 0) return;
     try {
         QDir().mkpath(dataDir);
-        if (!QFileInfo::exists(logs))
-            writeDemoExperiment(logs.toStdString());
+        if (!QFileInfo::exists(logs)) writeDemoExperiment(logs.toStdString());
     } catch (const std::exception& failure) {
         reportFailure(tr("Cannot write the demo experiment: %1").arg(QString::fromStdString(failure.what())));
         return;
     }
     if (!workspace() || workspacePath() != path) {
-        if (!createWorkspace(path))
-            return;
+        if (!createWorkspace(path)) return;
     }
     importPaths({logs});
 }
 
 void MainWindow::importPaths(const QStringList& paths) {
-    if (paths.isEmpty())
-        return;
-    if (!m_workspace && !createWorkspace(temporaryWorkspacePath()))
-        return;
+    if (paths.isEmpty()) return;
+    if (!m_workspace && !createWorkspace(temporaryWorkspacePath())) return;
     Settings().addImportRoots(workspacePath(), paths);
     m_pendingImports.append(paths);
     startNextImport();
 }
 
 void MainWindow::startNextImport() {
-    if (isImporting() || m_pendingImports.isEmpty() || !m_workspace)
-        return;
+    if (isImporting() || m_pendingImports.isEmpty() || !m_workspace) return;
     m_runningImport = m_pendingImports.takeFirst();
-    if (!m_worker->start(m_runningImport, workspacePath()))
-        return;
+    if (!m_worker->start(m_runningImport, workspacePath())) return;
     m_progress->setRange(0, 0); // busy until the first progress report gives totals
     m_progress->show();
     m_cancel->show();
@@ -393,7 +388,8 @@ void MainWindow::onImportProgress(qint64 filesDone, qint64 filesTotal, qint64 by
                                   const QString& file) {
     if (bytesTotal > 0) {
         m_progress->setRange(0, 1000);
-        m_progress->setValue(static_cast<int>(1000.0 * static_cast<double>(bytesDone) / static_cast<double>(bytesTotal)));
+        m_progress->setValue(
+            static_cast<int>(1000.0 * static_cast<double>(bytesDone) / static_cast<double>(bytesTotal)));
     } else if (filesTotal > 0) {
         m_progress->setRange(0, static_cast<int>(filesTotal));
         m_progress->setValue(static_cast<int>(filesDone));
@@ -411,32 +407,31 @@ void MainWindow::onImportFinished() {
     if (!outcome.error.isEmpty())
         statusBar()->showMessage(tr("Import failed: %1").arg(outcome.error), 15000);
     else
-        statusBar()->showMessage(outcome.summary.cancelled ? tr("Import cancelled")
-                                                           : tr("Imported %n run(s)", nullptr,
-                                                                static_cast<int>(outcome.summary.runs.size())),
-                                 8000);
+        statusBar()->showMessage(
+            outcome.summary.cancelled
+                ? tr("Import cancelled")
+                : tr("Imported %n run(s)", nullptr, static_cast<int>(outcome.summary.runs.size())),
+            8000);
     m_runningImport.clear();
     emit importFinished();
     startNextImport();
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
-    if (!localPaths(event->mimeData()).isEmpty())
-        event->acceptProposedAction();
+    if (!localPaths(event->mimeData()).isEmpty()) event->acceptProposedAction();
 }
 
 void MainWindow::dragMoveEvent(QDragMoveEvent* event) {
-    if (!localPaths(event->mimeData()).isEmpty())
-        event->acceptProposedAction();
+    if (!localPaths(event->mimeData()).isEmpty()) event->acceptProposedAction();
 }
 
 void MainWindow::dropEvent(QDropEvent* event) {
     QStringList paths = localPaths(event->mimeData());
-    if (paths.isEmpty())
-        return;
+    if (paths.isEmpty()) return;
     event->acceptProposedAction();
     // Dropping one workspace file opens it; anything else is imported into the open workspace.
-    if (paths.size() == 1 && looksLikeWorkspace(paths.front()) && QFileInfo(paths.front()).suffix() == QLatin1String("runlens")) {
+    if (paths.size() == 1 && looksLikeWorkspace(paths.front()) &&
+        QFileInfo(paths.front()).suffix() == QLatin1String("runlens")) {
         openWorkspace(paths.front());
         return;
     }
@@ -457,14 +452,14 @@ void MainWindow::closeEvent(QCloseEvent* event) {
 void MainWindow::showHeaderMenu(const QPoint& pos) {
     QMenu menu(this);
     auto addColumns = [&](QMenu* sub, const QStringList& keys, RunColumn::Kind kind) {
-        if (keys.isEmpty())
-            sub->setEnabled(false);
+        if (keys.isEmpty()) sub->setEnabled(false);
         for (const QString& key : keys) {
             QAction* action = sub->addAction(key);
             action->setCheckable(true);
             const RunColumn column{kind, key};
             action->setChecked(m_runModel->hasColumn(column));
-            connect(action, &QAction::toggled, this, [this, column](bool on) { m_runModel->setColumnShown(column, on); });
+            connect(action, &QAction::toggled, this,
+                    [this, column](bool on) { m_runModel->setColumnShown(column, on); });
         }
     };
     addColumns(menu.addMenu(tr("Parameters")), m_runModel->paramKeys(), RunColumn::Kind::Param);
@@ -485,7 +480,8 @@ void MainWindow::showRunMenu(const QPoint& pos) {
     menu.addAction(tr("Show Filtered Runs Only"), this, [this] {
         m_runModel->setAllVisible(false);
         for (int row = 0; row < m_runProxy->rowCount(); ++row)
-            m_runModel->setRunVisible(m_runProxy->index(row, 0).data(RunTableModel::RunIdRole).toLongLong(), true);
+            m_runModel->setRunVisible(m_runProxy->index(row, 0).data(RunTableModel::RunIdRole).toLongLong(),
+                                      true);
     });
     menu.addAction(tr("Show All Runs"), this, [this] { m_runModel->setAllVisible(true); });
     menu.addAction(tr("Hide All Runs"), this, [this] { m_runModel->setAllVisible(false); });
@@ -498,38 +494,33 @@ void MainWindow::fillRecentMenu() {
     for (const QString& path : recent) {
         QAction* action = m_recentMenu->addAction(QDir::toNativeSeparators(path), this, [this, path] {
             QString error;
-            if (!openWorkspace(path, &error))
-                QMessageBox::warning(this, tr("Open workspace"), error);
+            if (!openWorkspace(path, &error)) QMessageBox::warning(this, tr("Open workspace"), error);
         });
         action->setEnabled(QFileInfo::exists(path));
     }
-    if (recent.isEmpty())
-        m_recentMenu->addAction(tr("(none)"))->setEnabled(false);
+    if (recent.isEmpty()) m_recentMenu->addAction(tr("(none)"))->setEnabled(false);
 }
 
 void MainWindow::actionNew() {
-    QString path = QFileDialog::getSaveFileName(this, tr("New workspace"), QDir::homePath(), tr("Runlens workspaces (*.runlens)"));
-    if (path.isEmpty())
-        return;
-    if (QFileInfo(path).suffix().isEmpty())
-        path += QStringLiteral(".runlens");
+    QString path = QFileDialog::getSaveFileName(this, tr("New workspace"), QDir::homePath(),
+                                                tr("Runlens workspaces (*.runlens)"));
+    if (path.isEmpty()) return;
+    if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".runlens");
     QString error;
     if (QFileInfo::exists(path) && !QFile::remove(path)) {
         QMessageBox::warning(this, tr("New workspace"), tr("Cannot replace %1").arg(path));
         return;
     }
-    if (!createWorkspace(path, &error))
-        QMessageBox::warning(this, tr("New workspace"), error);
+    if (!createWorkspace(path, &error)) QMessageBox::warning(this, tr("New workspace"), error);
 }
 
 void MainWindow::actionOpen() {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open workspace"), QFileInfo(workspacePath()).path(),
-                                                      tr("Runlens workspaces (*.runlens);;All files (*)"));
-    if (path.isEmpty())
-        return;
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Open workspace"), QFileInfo(workspacePath()).path(),
+                                     tr("Runlens workspaces (*.runlens);;All files (*)"));
+    if (path.isEmpty()) return;
     QString error;
-    if (!openWorkspace(path, &error))
-        QMessageBox::warning(this, tr("Open workspace"), error);
+    if (!openWorkspace(path, &error)) QMessageBox::warning(this, tr("Open workspace"), error);
 }
 
 void MainWindow::actionImportFiles() {
@@ -538,22 +529,18 @@ void MainWindow::actionImportFiles() {
 }
 
 void MainWindow::actionImportFolder() {
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("Import a folder of logs"), QDir::homePath());
-    if (!dir.isEmpty())
-        importPaths({dir});
+    const QString dir =
+        QFileDialog::getExistingDirectory(this, tr("Import a folder of logs"), QDir::homePath());
+    if (!dir.isEmpty()) importPaths({dir});
 }
 
 void MainWindow::actionSaveAs() {
-    if (!m_workspace)
-        return;
+    if (!m_workspace) return;
     QString path = QFileDialog::getSaveFileName(this, tr("Save workspace as"), workspacePath(),
                                                 tr("Runlens workspaces (*.runlens)"));
-    if (path.isEmpty())
-        return;
-    if (QFileInfo(path).suffix().isEmpty())
-        path += QStringLiteral(".runlens");
-    if (QFileInfo(path).absoluteFilePath() == QFileInfo(workspacePath()).absoluteFilePath())
-        return;
+    if (path.isEmpty()) return;
+    if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".runlens");
+    if (QFileInfo(path).absoluteFilePath() == QFileInfo(workspacePath()).absoluteFilePath()) return;
     if (hasPendingWork()) {
         QMessageBox::information(this, tr("Save workspace as"), tr("Wait for the import to finish first."));
         return;
@@ -565,7 +552,8 @@ void MainWindow::actionSaveAs() {
     int rc = sqlite3_prepare_v2(m_workspace->handle(), "VACUUM INTO ?1", -1, &statement, nullptr);
     if (rc == SQLITE_OK) {
         const QByteArray target = path.toUtf8();
-        sqlite3_bind_text(statement, 1, target.constData(), static_cast<int>(target.size()), SQLITE_TRANSIENT);
+        sqlite3_bind_text(statement, 1, target.constData(), static_cast<int>(target.size()),
+                          SQLITE_TRANSIENT);
         rc = sqlite3_step(statement);
     }
     const QString failure = QString::fromUtf8(sqlite3_errmsg(m_workspace->handle()));
@@ -577,31 +565,30 @@ void MainWindow::actionSaveAs() {
     const QStringList roots = Settings().importRoots(workspacePath());
     Settings().addImportRoots(path, roots);
     QString error;
-    if (!openWorkspace(path, &error))
-        QMessageBox::warning(this, tr("Save workspace as"), error);
+    if (!openWorkspace(path, &error)) QMessageBox::warning(this, tr("Save workspace as"), error);
 }
 
 void MainWindow::actionExportAll() {
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("Export all charts to a folder"), QDir::homePath());
-    if (dir.isEmpty())
-        return;
+    const QString dir =
+        QFileDialog::getExistingDirectory(this, tr("Export all charts to a folder"), QDir::homePath());
+    if (dir.isEmpty()) return;
     QStringList errors;
     const QStringList written = m_curves->exportAll(dir, &errors);
     if (!errors.isEmpty())
         QMessageBox::warning(this, tr("Export all charts"), errors.join(QLatin1Char('\n')));
-    statusBar()->showMessage(tr("Wrote %n file(s) to %1", nullptr, static_cast<int>(written.size())).arg(dir), 8000);
+    statusBar()->showMessage(tr("Wrote %n file(s) to %1", nullptr, static_cast<int>(written.size())).arg(dir),
+                             8000);
 }
 
 void MainWindow::actionReload() {
-    if (!m_workspace)
-        return;
+    if (!m_workspace) return;
     QStringList roots;
     for (const QString& root : Settings().importRoots(workspacePath())) {
-        if (QFileInfo::exists(root))
-            roots << root;
+        if (QFileInfo::exists(root)) roots << root;
     }
     if (roots.isEmpty()) {
-        statusBar()->showMessage(tr("Nothing to reload: no imported folder of this workspace is known or still exists"), 8000);
+        statusBar()->showMessage(
+            tr("Nothing to reload: no imported folder of this workspace is known or still exists"), 8000);
         refreshRuns();
         return;
     }

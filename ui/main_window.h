@@ -1,11 +1,10 @@
 // The Runlens main window: run table, view tabs, import report, menus, drag-and-drop and background import.
 #pragma once
 
+#include <memory>
 #include <QMainWindow>
 #include <QString>
 #include <QStringList>
-
-#include <memory>
 
 class QLabel;
 class QLineEdit;
@@ -30,7 +29,7 @@ class RunTableModel;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
-public:
+  public:
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
 
@@ -59,25 +58,26 @@ public:
     // Adds a view tab beside Curves (Calibration, Slices, ...); returns its index.
     int addViewTab(QWidget* view, const QString& title);
 
-signals:
+  signals:
     void workspaceChanged(runlens::Workspace* workspace); // a different workspace is open (may be nullptr)
     void runsChanged();                                   // the open workspace's runs or points changed
     void importFinished();
 
-protected:
+  protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dragMoveEvent(QDragMoveEvent* event) override;
     void dropEvent(QDropEvent* event) override;
     void closeEvent(QCloseEvent* event) override;
 
-private:
+  private:
     void buildMenus();
     QWidget* buildRunPanel();
     void setWorkspace(std::unique_ptr<Workspace> workspace);
     void refreshRuns();
     void updateStatus();
     void startNextImport();
-    void onImportProgress(qint64 filesDone, qint64 filesTotal, qint64 bytesDone, qint64 bytesTotal, const QString& file);
+    void onImportProgress(qint64 filesDone, qint64 filesTotal, qint64 bytesDone, qint64 bytesTotal,
+                          const QString& file);
     void onImportFinished();
     void showHeaderMenu(const QPoint& pos);
     void showRunMenu(const QPoint& pos);

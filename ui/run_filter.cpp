@@ -8,20 +8,17 @@
 namespace runlens::ui {
 
 bool parseRunConditions(const QString& text, std::vector<RunCondition>& out) {
-    static const QRegularExpression clause(
-        QStringLiteral(R"(^\s*([A-Za-z_][\w/.\-]*)\s*(<=|>=|==|!=|<|>|=)\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*$)"));
+    static const QRegularExpression clause(QStringLiteral(
+        R"(^\s*([A-Za-z_][\w/.\-]*)\s*(<=|>=|==|!=|<|>|=)\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*$)"));
     static const QRegularExpression andSplit(QStringLiteral(R"(\s+and\s+|\s*&&\s*)"),
                                              QRegularExpression::CaseInsensitiveOption);
     out.clear();
-    if (text.trimmed().isEmpty())
-        return false;
+    if (text.trimmed().isEmpty()) return false;
     for (const QString& part : text.split(andSplit)) {
         const QRegularExpressionMatch match = clause.match(part);
-        if (!match.hasMatch())
-            return false;
+        if (!match.hasMatch()) return false;
         QString op = match.captured(2);
-        if (op == QLatin1String("="))
-            op = QStringLiteral("==");
+        if (op == QLatin1String("=")) op = QStringLiteral("==");
         out.push_back({RunTableModel::normalizedKey(match.captured(1)), op, match.captured(3).toDouble()});
     }
     return true;
@@ -30,18 +27,12 @@ bool parseRunConditions(const QString& text, std::vector<RunCondition>& out) {
 namespace {
 
 bool holds(const RunCondition& condition, double value) {
-    if (std::isnan(value))
-        return false;
-    if (condition.op == QLatin1String("<"))
-        return value < condition.value;
-    if (condition.op == QLatin1String("<="))
-        return value <= condition.value;
-    if (condition.op == QLatin1String(">"))
-        return value > condition.value;
-    if (condition.op == QLatin1String(">="))
-        return value >= condition.value;
-    if (condition.op == QLatin1String("!="))
-        return value != condition.value;
+    if (std::isnan(value)) return false;
+    if (condition.op == QLatin1String("<")) return value < condition.value;
+    if (condition.op == QLatin1String("<=")) return value <= condition.value;
+    if (condition.op == QLatin1String(">")) return value > condition.value;
+    if (condition.op == QLatin1String(">=")) return value >= condition.value;
+    if (condition.op == QLatin1String("!=")) return value != condition.value;
     return value == condition.value;
 }
 
@@ -72,18 +63,15 @@ bool RunFilterProxy::setFilterText(const QString& text) {
 
 bool RunFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex&) const {
     const RunInfo* run = m_source->runAt(sourceRow);
-    if (!run)
-        return false;
+    if (!run) return false;
     if (!m_conditions.empty()) {
         for (const RunCondition& condition : m_conditions) {
             const auto value = m_source->numericValue(*run, condition.key);
-            if (!value || !holds(condition, *value))
-                return false;
+            if (!value || !holds(condition, *value)) return false;
         }
         return true;
     }
-    if (m_regex.pattern().isEmpty())
-        return true;
+    if (m_regex.pattern().isEmpty()) return true;
     const QString text = m_source->index(sourceRow, 0).data(RunTableModel::FilterTextRole).toString();
     return m_regex.match(text).hasMatch();
 }
@@ -96,14 +84,10 @@ bool RunFilterProxy::lessThan(const QModelIndex& left, const QModelIndex& right)
     const bool bNumber = b.typeId() == QMetaType::Double && !std::isnan(b.toDouble());
     const bool aMissing = !a.isValid() || (a.typeId() == QMetaType::Double && !aNumber);
     const bool bMissing = !b.isValid() || (b.typeId() == QMetaType::Double && !bNumber);
-    if (aMissing != bMissing)
-        return bMissing;
-    if (aMissing)
-        return false;
-    if (aNumber && bNumber)
-        return a.toDouble() < b.toDouble();
-    if (aNumber != bNumber)
-        return aNumber;
+    if (aMissing != bMissing) return bMissing;
+    if (aMissing) return false;
+    if (aNumber && bNumber) return a.toDouble() < b.toDouble();
+    if (aNumber != bNumber) return aNumber;
     return QString::localeAwareCompare(a.toString(), b.toString()) < 0;
 }
 

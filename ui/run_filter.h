@@ -1,10 +1,10 @@
-// Sort and filter proxy of the run table: numeric sorting, and a regex or `lr < 0.01 and val_loss < 0.3` filter.
+// Sort and filter proxy of the run table: numeric sorting, and a regex or `lr < 0.01 and val_loss < 0.3`
+// filter.
 #pragma once
 
 #include <QRegularExpression>
 #include <QSortFilterProxyModel>
 #include <QString>
-
 #include <vector>
 
 namespace runlens::ui {
@@ -23,7 +23,7 @@ bool parseRunConditions(const QString& text, std::vector<RunCondition>& out);
 
 class RunFilterProxy : public QSortFilterProxyModel {
     Q_OBJECT
-public:
+  public:
     explicit RunFilterProxy(RunTableModel* source, QObject* parent = nullptr);
 
     // An expression when the text parses as one, else a case-insensitive regular expression over names
@@ -31,11 +31,11 @@ public:
     bool setFilterText(const QString& text);
     QString filterError() const { return m_error; }
 
-protected:
+  protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const override;
     bool lessThan(const QModelIndex& left, const QModelIndex& right) const override;
 
-private:
+  private:
     RunTableModel* m_source;
     QRegularExpression m_regex;
     std::vector<RunCondition> m_conditions;

@@ -3,7 +3,6 @@
 
 #include "ui/chart_export.h"
 
-
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -12,28 +11,23 @@ namespace runlens::ui {
 namespace {
 
 std::optional<double> parseNumber(const std::string& text) {
-    if (text.empty())
-        return std::nullopt;
+    if (text.empty()) return std::nullopt;
     char* end = nullptr;
     const double value = std::strtod(text.c_str(), &end);
-    if (end != text.c_str() + text.size())
-        return std::nullopt;
+    if (end != text.c_str() + text.size()) return std::nullopt;
     return value;
 }
 
 const SeriesSummary* findSeries(const RunInfo& run, const std::string& tag) {
     for (const SeriesSummary& summary : run.series) {
-        if (summary.tag == tag)
-            return &summary;
+        if (summary.tag == tag) return &summary;
     }
     return nullptr;
 }
 
 QString formatValue(double value) {
-    if (std::isnan(value))
-        return QStringLiteral("NaN");
-    if (std::isinf(value))
-        return value > 0 ? QStringLiteral("inf") : QStringLiteral("-inf");
+    if (std::isnan(value)) return QStringLiteral("NaN");
+    if (std::isinf(value)) return value > 0 ? QStringLiteral("inf") : QStringLiteral("-inf");
     return QString::number(value, 'g', 4);
 }
 
@@ -80,8 +74,7 @@ void RunTableModel::chooseDefaultColumns() {
             const auto found = run.params.find(key.toStdString());
             values.insert(found == run.params.end() ? std::string("\x1f") : found->second);
         }
-        if (values.size() > 1 || m_runs.size() == 1)
-            varying << key;
+        if (values.size() > 1 || m_runs.size() == 1) varying << key;
     }
     for (int i = 0; i < varying.size() && i < kMaxDefaultParams; ++i)
         m_columns.push_back({RunColumn::Kind::Param, varying[i]});
@@ -90,15 +83,13 @@ void RunTableModel::chooseDefaultColumns() {
 }
 
 const RunInfo* RunTableModel::runAt(int row) const {
-    if (row < 0 || row >= static_cast<int>(m_runs.size()))
-        return nullptr;
+    if (row < 0 || row >= static_cast<int>(m_runs.size())) return nullptr;
     return &m_runs[static_cast<std::size_t>(row)];
 }
 
 int RunTableModel::rowOfRun(std::int64_t runId) const {
     for (std::size_t i = 0; i < m_runs.size(); ++i) {
-        if (m_runs[i].id == runId)
-            return static_cast<int>(i);
+        if (m_runs[i].id == runId) return static_cast<int>(i);
     }
     return -1;
 }
@@ -116,8 +107,7 @@ bool RunTableModel::isVisible(std::int64_t runId) const {
 void RunTableModel::setRunVisible(std::int64_t runId, bool visible) {
     const int row = rowOfRun(runId);
     const RunInfo* run = runAt(row);
-    if (!run || isVisible(runId) == visible)
-        return;
+    if (!run || isVisible(runId) == visible) return;
     if (visible)
         m_hidden.erase(run->name);
     else
@@ -142,8 +132,7 @@ void RunTableModel::setAllVisible(bool visible) {
 std::vector<const RunInfo*> RunTableModel::visibleRuns() const {
     std::vector<const RunInfo*> visible;
     for (const RunInfo& run : m_runs) {
-        if (!m_hidden.contains(run.name))
-            visible.push_back(&run);
+        if (!m_hidden.contains(run.name)) visible.push_back(&run);
     }
     return visible;
 }
@@ -153,8 +142,7 @@ bool RunTableModel::hasColumn(const RunColumn& column) const {
 }
 
 void RunTableModel::setColumnShown(const RunColumn& column, bool shown) {
-    if (hasColumn(column) == shown)
-        return;
+    if (hasColumn(column) == shown) return;
     m_userChoseColumns = true;
     beginResetModel();
     if (shown)
@@ -173,12 +161,10 @@ QString RunTableModel::normalizedKey(const QString& key) {
 
 std::optional<double> RunTableModel::numericValue(const RunInfo& run, const QString& normalized) const {
     for (const auto& [key, value] : run.params) {
-        if (normalizedKey(QString::fromStdString(key)) == normalized)
-            return parseNumber(value);
+        if (normalizedKey(QString::fromStdString(key)) == normalized) return parseNumber(value);
     }
     for (const SeriesSummary& summary : run.series) {
-        if (normalizedKey(QString::fromStdString(summary.tag)) == normalized)
-            return summary.last;
+        if (normalizedKey(QString::fromStdString(summary.tag)) == normalized) return summary.last;
     }
     return std::nullopt;
 }
@@ -194,26 +180,21 @@ int RunTableModel::columnCount(const QModelIndex& parent) const {
 QVariant RunTableModel::cellValue(const RunInfo& run, const RunColumn& column, int role) const {
     if (column.kind == RunColumn::Kind::Param) {
         const auto found = run.params.find(column.key.toStdString());
-        if (found == run.params.end())
-            return {};
+        if (found == run.params.end()) return {};
         if (role == SortRole) {
-            if (const auto number = parseNumber(found->second))
-                return *number;
+            if (const auto number = parseNumber(found->second)) return *number;
         }
         return QString::fromStdString(found->second);
     }
     const SeriesSummary* summary = findSeries(run, column.key.toStdString());
-    if (!summary || summary->points == 0)
-        return {};
-    if (role == SortRole)
-        return summary->last;
+    if (!summary || summary->points == 0) return {};
+    if (role == SortRole) return summary->last;
     return formatValue(summary->last);
 }
 
 QVariant RunTableModel::data(const QModelIndex& index, int role) const {
     const RunInfo* run = runAt(index.row());
-    if (!run || index.column() < 0 || index.column() >= columnCount())
-        return {};
+    if (!run || index.column() < 0 || index.column() >= columnCount()) return {};
     switch (role) {
     case RunIdRole:
         return QVariant::fromValue<qint64>(run->id);
@@ -245,8 +226,7 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const {
         }
     }
     const RunColumn& column = m_columns[static_cast<std::size_t>(index.column() - 1)];
-    if (role == Qt::DisplayRole || role == SortRole)
-        return cellValue(*run, column, role);
+    if (role == Qt::DisplayRole || role == SortRole) return cellValue(*run, column, role);
     if (role == Qt::TextAlignmentRole && cellValue(*run, column, SortRole).typeId() == QMetaType::Double)
         return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
     return {};
@@ -254,27 +234,23 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const {
 
 bool RunTableModel::setData(const QModelIndex& index, const QVariant& value, int role) {
     const RunInfo* run = runAt(index.row());
-    if (!run || index.column() != kNameColumn || role != Qt::CheckStateRole)
-        return false;
+    if (!run || index.column() != kNameColumn || role != Qt::CheckStateRole) return false;
     setRunVisible(run->id, value.toInt() == Qt::Checked);
     return true;
 }
 
 Qt::ItemFlags RunTableModel::flags(const QModelIndex& index) const {
     Qt::ItemFlags result = QAbstractTableModel::flags(index);
-    if (index.isValid() && index.column() == kNameColumn)
-        result |= Qt::ItemIsUserCheckable;
+    if (index.isValid() && index.column() == kNameColumn) result |= Qt::ItemIsUserCheckable;
     return result;
 }
 
 QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal || section < 0 || section >= columnCount())
         return QAbstractTableModel::headerData(section, orientation, role);
-    if (section == kNameColumn)
-        return role == Qt::DisplayRole ? QVariant(tr("Run")) : QVariant();
+    if (section == kNameColumn) return role == Qt::DisplayRole ? QVariant(tr("Run")) : QVariant();
     const RunColumn& column = m_columns[static_cast<std::size_t>(section - 1)];
-    if (role == Qt::DisplayRole)
-        return column.key;
+    if (role == Qt::DisplayRole) return column.key;
     if (role == Qt::ToolTipRole)
         return column.kind == RunColumn::Kind::Param ? tr("Parameter %1").arg(column.key)
                                                      : tr("Last value of %1").arg(column.key);

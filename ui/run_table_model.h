@@ -3,14 +3,13 @@
 
 #include "core/model/run.h"
 
+#include <cstdint>
+#include <map>
+#include <optional>
 #include <QAbstractTableModel>
 #include <QColor>
 #include <QString>
 #include <QStringList>
-
-#include <cstdint>
-#include <map>
-#include <optional>
 #include <set>
 #include <vector>
 
@@ -26,7 +25,7 @@ struct RunColumn {
 
 class RunTableModel : public QAbstractTableModel {
     Q_OBJECT
-public:
+  public:
     enum Role {
         RunIdRole = Qt::UserRole + 1,
         SortRole,       // double for numbers, QString otherwise, invalid when missing
@@ -69,16 +68,16 @@ public:
     Qt::ItemFlags flags(const QModelIndex& index) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
-signals:
+  signals:
     void visibilityChanged();
 
-private:
+  private:
     QVariant cellValue(const RunInfo& run, const RunColumn& column, int role) const;
     void chooseDefaultColumns();
 
     std::vector<RunInfo> m_runs;
     std::vector<QColor> m_colors;
-    std::set<std::string> m_hidden;            // by run name, so hiding survives a reload
+    std::set<std::string> m_hidden;              // by run name, so hiding survives a reload
     std::map<std::string, QColor> m_colorByName; // a run keeps its colour across reloads
     int m_nextColor = 0;
     QStringList m_paramKeys;

@@ -1,32 +1,50 @@
 // Stores and reads Runlens' QSettings keys in one place so their names never drift apart.
 #include "ui/settings.h"
 
-#include <QCryptographicHash>
-
 #include <algorithm>
+#include <QCryptographicHash>
 
 namespace runlens::ui {
 namespace {
 
 // Paths contain '/', which QSettings treats as groups; a hash keeps one key per workspace.
 QString workspaceKey(const QString& workspacePath) {
-    const QByteArray hash = QCryptographicHash::hash(workspacePath.toUtf8(), QCryptographicHash::Sha1).toHex();
+    const QByteArray hash =
+        QCryptographicHash::hash(workspacePath.toUtf8(), QCryptographicHash::Sha1).toHex();
     return QStringLiteral("importRoots/") + QString::fromLatin1(hash.left(16));
 }
 
 } // namespace
 
-QByteArray Settings::geometry() const { return m_settings.value("window/geometry").toByteArray(); }
-void Settings::setGeometry(const QByteArray& geometry) { m_settings.setValue("window/geometry", geometry); }
-QByteArray Settings::windowState() const { return m_settings.value("window/state").toByteArray(); }
-void Settings::setWindowState(const QByteArray& state) { m_settings.setValue("window/state", state); }
-QByteArray Settings::splitterState() const { return m_settings.value("window/splitter").toByteArray(); }
-void Settings::setSplitterState(const QByteArray& state) { m_settings.setValue("window/splitter", state); }
+QByteArray Settings::geometry() const {
+    return m_settings.value("window/geometry").toByteArray();
+}
+void Settings::setGeometry(const QByteArray& geometry) {
+    m_settings.setValue("window/geometry", geometry);
+}
+QByteArray Settings::windowState() const {
+    return m_settings.value("window/state").toByteArray();
+}
+void Settings::setWindowState(const QByteArray& state) {
+    m_settings.setValue("window/state", state);
+}
+QByteArray Settings::splitterState() const {
+    return m_settings.value("window/splitter").toByteArray();
+}
+void Settings::setSplitterState(const QByteArray& state) {
+    m_settings.setValue("window/splitter", state);
+}
 
-QString Settings::lastWorkspace() const { return m_settings.value("workspace/last").toString(); }
-void Settings::setLastWorkspace(const QString& path) { m_settings.setValue("workspace/last", path); }
+QString Settings::lastWorkspace() const {
+    return m_settings.value("workspace/last").toString();
+}
+void Settings::setLastWorkspace(const QString& path) {
+    m_settings.setValue("workspace/last", path);
+}
 
-QStringList Settings::recentWorkspaces() const { return m_settings.value("workspace/recent").toStringList(); }
+QStringList Settings::recentWorkspaces() const {
+    return m_settings.value("workspace/recent").toStringList();
+}
 
 void Settings::addRecentWorkspace(const QString& path) {
     QStringList recent = recentWorkspaces();
@@ -44,15 +62,15 @@ QStringList Settings::importRoots(const QString& workspacePath) const {
 void Settings::addImportRoots(const QString& workspacePath, const QStringList& roots) {
     QStringList known = importRoots(workspacePath);
     for (const QString& root : roots) {
-        if (!known.contains(root))
-            known.append(root);
+        if (!known.contains(root)) known.append(root);
     }
     m_settings.setValue(workspaceKey(workspacePath), known);
 }
 
 CurveDisplay Settings::curveDisplay() const {
     CurveDisplay display;
-    display.smoothing = std::clamp(m_settings.value("curves/smoothing", display.smoothing).toDouble(), 0.0, 0.999);
+    display.smoothing =
+        std::clamp(m_settings.value("curves/smoothing", display.smoothing).toDouble(), 0.0, 0.999);
     display.smoother = m_settings.value("curves/smoother", display.smoother).toString();
     display.xAxis = m_settings.value("curves/xAxis", display.xAxis).toString();
     display.logY = m_settings.value("curves/logY", display.logY).toBool();

@@ -19,7 +19,7 @@ struct CurveDisplay {
 };
 
 class Settings {
-public:
+  public:
     static constexpr int kMaxRecent = 8;
 
     Settings() = default;
@@ -43,7 +43,7 @@ public:
     CurveDisplay curveDisplay() const;
     void setCurveDisplay(const CurveDisplay& display);
 
-private:
+  private:
     mutable QSettings m_settings;
 };
 

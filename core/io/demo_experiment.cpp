@@ -12,9 +12,10 @@
 namespace runlens {
 namespace {
 
-// splitmix64: tiny, portable and fully specified, unlike the std distributions whose output varies by library.
+// splitmix64: tiny, portable and fully specified, unlike the std distributions whose output varies by
+// library.
 class DemoRandom {
-public:
+  public:
     explicit DemoRandom(std::uint64_t seed) : m_state(seed) {}
 
     std::uint64_t next() {
@@ -31,7 +32,7 @@ public:
         return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
     }
 
-private:
+  private:
     std::uint64_t m_state;
 };
 
@@ -50,13 +51,13 @@ std::string formatNumber(double value, int digits = 6) {
 }
 
 std::string runDirName(const RunSpec& spec) {
-    return "lr" + formatNumber(spec.lr) + "-bs" + std::to_string(spec.batchSize) + "-seed" + std::to_string(spec.seed);
+    return "lr" + formatNumber(spec.lr) + "-bs" + std::to_string(spec.batchSize) + "-seed" +
+           std::to_string(spec.seed);
 }
 
 std::ofstream openForWrite(const std::filesystem::path& path) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    if (!out)
-        throw std::runtime_error("cannot write " + path.string());
+    if (!out) throw std::runtime_error("cannot write " + path.string());
     return out;
 }
 
@@ -81,21 +82,18 @@ void writeMetrics(const std::filesystem::path& file, const RunSpec& spec, DemoRa
         double train = floorLoss + 2.1 * std::exp(-1.6 * speed * t);
         double val = floorLoss + 0.06 + 2.0 * std::exp(-1.4 * speed * t);
         if (spec.overfits && t > 1.2) {
-            train -= 0.05 * (t - 1.2);              // memorises the training set...
-            val += 0.09 * (t - 1.2) * (t - 1.2);    // ...while validation loss climbs back up
+            train -= 0.05 * (t - 1.2);           // memorises the training set...
+            val += 0.09 * (t - 1.2) * (t - 1.2); // ...while validation loss climbs back up
         }
-        if (spec.diverges && t > 0.8)
-            train = val = train * std::exp(8.0 * (t - 0.8) * (t - 0.8));
+        if (spec.diverges && t > 0.8) train = val = train * std::exp(8.0 * (t - 0.8) * (t - 0.8));
         train *= 1.0 + 0.07 * random.normal();
         val *= 1.0 + 0.015 * random.normal();
-        const double accuracy =
-            std::clamp(0.97 - 0.38 * (val - 0.2) + 0.006 * random.normal(), 0.08, 0.995);
+        const double accuracy = std::clamp(0.97 - 0.38 * (val - 0.2) + 0.006 * random.normal(), 0.08, 0.995);
         wall += logEvery * secondsPerStep * (1.0 + 0.05 * random.uniform());
         out << step << ',' << formatNumber(wall, 13) << ',' << formatNumber(std::max(train, 1e-4)) << ','
             << formatNumber(std::max(val, 1e-4)) << ',' << formatNumber(accuracy, 4) << '\n';
     }
-    if (!out)
-        throw std::runtime_error("cannot write " + file.string());
+    if (!out) throw std::runtime_error("cannot write " + file.string());
 }
 
 void writeHparams(const std::filesystem::path& file, const RunSpec& spec) {
@@ -105,8 +103,7 @@ void writeHparams(const std::filesystem::path& file, const RunSpec& spec) {
         << "seed: " << spec.seed << "\n"
         << "optimizer: adamw\n"
         << "model: resnet18\n";
-    if (!out)
-        throw std::runtime_error("cannot write " + file.string());
+    if (!out) throw std::runtime_error("cannot write " + file.string());
 }
 
 // A binary evaluation set whose quality follows the run's final validation loss; "region" is a slice feature.
@@ -119,14 +116,14 @@ void writePredictions(const std::filesystem::path& file, const RunSpec& spec, De
         const int label = random.uniform() < 0.4 ? 1 : 0;
         const char* region = kRegions[random.next() % 4];
         const double length = std::round(20.0 + 180.0 * random.uniform());
-        // East examples are harder, and overconfident, so the calibration and slice views have something to show.
+        // East examples are harder, and overconfident, so the calibration and slice views have something to
+        // show.
         const double margin = (label ? 1.0 : -1.0) * sharpness * (region[0] == 'e' ? 0.4 : 1.0);
         const double logit = 1.3 * (margin + random.normal());
         const double score = 1.0 / (1.0 + std::exp(-logit));
         out << i << ',' << label << ',' << formatNumber(score, 5) << ',' << region << ',' << length << '\n';
     }
-    if (!out)
-        throw std::runtime_error("cannot write " + file.string());
+    if (!out) throw std::runtime_error("cannot write " + file.string());
 }
 
 } // namespace

@@ -45,6 +45,16 @@ fs::path withoutTrailingSlash(const fs::path& p) {
     return normal;
 }
 
+// True when p is a symbolic link resolving outside root: a log folder must not make us read other files.
+bool linksOutside(const fs::path& p, const fs::path& root) {
+    std::error_code ec;
+    if (!fs::is_symlink(p, ec)) return false;
+    const fs::path target = fs::weakly_canonical(p, ec);
+    if (ec) return true;
+    const std::string rel = target.lexically_relative(fs::weakly_canonical(root, ec)).generic_string();
+    return ec || rel.empty() || rel.rfind("..", 0) == 0;
+}
+
 // Metric files under base, sorted, with their tag (relative path without ".tsv", '/' separated).
 std::vector<std::pair<fs::path, std::string>> metricFiles(const fs::path& base, ReadReport& report) {
     std::vector<std::pair<fs::path, std::string>> files;
@@ -53,6 +63,11 @@ std::vector<std::pair<fs::path, std::string>> metricFiles(const fs::path& base, 
     for (fs::recursive_directory_iterator it(base, fs::directory_options::skip_permission_denied, ec), end;
          !ec && it != end; it.increment(ec)) {
         if (!it->is_regular_file(ec) || it->path().extension() != ".tsv") continue;
+        if (linksOutside(it->path(), base)) {
+            report.warn(IssueKind::Unsupported, it->path().string(), 0,
+                        "symbolic link points outside the DVCLive folder; not followed");
+            continue;
+        }
         if (files.size() >= kMaxFiles) {
             report.warn(IssueKind::Unsupported, base.string(), 0,
                         "more than 100000 metric files; the rest skipped");
@@ -284,7 +299,10 @@ ReadReport DvcLiveReader::read(const fs::path& dir, const ReadContext& ctx, Impo
     }
 
     const fs::path metrics = dir / "metrics.json";
-    if (isFile(metrics)) {
+    if (isFile(metrics) && linksOutside(metrics, dir)) {
+        report.warn(IssueKind::Unsupported, metrics.string(), 0,
+                    "symbolic link points outside the DVCLive folder; not followed");
+    } else if (isFile(metrics)) {
         SourceScope source(target, metrics);
         if (source.active()) {
             ReadReport one;
@@ -297,6 +315,11 @@ ReadReport DvcLiveReader::read(const fs::path& dir, const ReadContext& ctx, Impo
     for (const char* paramsName : {"params.yaml", "params.yml"}) {
         const fs::path params = dir / paramsName;
         if (!isFile(params)) continue;
+        if (linksOutside(params, dir)) {
+            report.warn(IssueKind::Unsupported, params.string(), 0,
+                        "symbolic link points outside the DVCLive folder; not followed");
+            continue;
+        }
         SourceScope source(target, params);
         if (!source.active()) continue;
         ReadReport one;

@@ -26,6 +26,10 @@ struct ImportOptions {
     std::function<void(const ImportProgress&)> progress; // called from the importing thread
     std::string forceFormat;                             // reader name to use for every file; empty = detect
     std::string runName;                                 // overrides the run name of single-file imports
+    // TensorBoard's rule for restarted runs: where a series' steps go back, earlier points at those steps
+    // are dropped. Applied after the import by importIntoWorkspace (core/io/folder_watch.h); importPaths
+    // alone imports everything.
+    bool restartSemantics = false;
 };
 
 struct ImportSummary {

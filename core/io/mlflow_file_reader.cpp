@@ -79,13 +79,29 @@ bool isExperimentDir(const fs::path& dir) {
     return meta && (*meta)["experiment_id"] && !(*meta)["run_id"] && !(*meta)["run_uuid"];
 }
 
+// True when p is a symbolic link resolving outside root: a log folder must not make us read other files
+// (a params/ link to ~/.ssh/id_rsa would otherwise end up stored as a parameter value).
+bool linksOutside(const fs::path& p, const fs::path& root) {
+    std::error_code ec;
+    if (!fs::is_symlink(p, ec)) return false;
+    const fs::path target = fs::weakly_canonical(p, ec);
+    if (ec) return true;
+    const std::string rel = target.lexically_relative(fs::weakly_canonical(root, ec)).generic_string();
+    return ec || rel.empty() || rel.rfind("..", 0) == 0;
+}
+
 // Files under sub (metrics/, params/, tags/) as (key with '/' separators, path), sorted by key.
-std::vector<std::pair<std::string, fs::path>> keyedFiles(const fs::path& sub) {
+std::vector<std::pair<std::string, fs::path>> keyedFiles(const fs::path& sub, ReadReport& report) {
     std::vector<std::pair<std::string, fs::path>> out;
     std::error_code ec;
     if (!fs::is_directory(sub, ec)) return out;
     for (fs::recursive_directory_iterator it(sub, ec), end; !ec && it != end; it.increment(ec)) {
         if (!it->is_regular_file(ec)) continue;
+        if (linksOutside(it->path(), sub.parent_path())) {
+            report.warn(IssueKind::Unsupported, it->path().string(), 0,
+                        "symbolic link points outside the MLflow run folder; not followed");
+            continue;
+        }
         out.emplace_back(it->path().lexically_relative(sub).generic_string(), it->path());
     }
     std::sort(out.begin(), out.end());
@@ -228,9 +244,9 @@ void readRun(const RunDir& run, const std::string& runName, ImportTarget& target
         tx->setProvenance(runName, ProvenanceField::EndTime, t);
     tx->setTag(runName, "mlflow.runId", run.id);
 
-    for (const auto& [key, path] : keyedFiles(run.dir / "params"))
+    for (const auto& [key, path] : keyedFiles(run.dir / "params", report))
         if (const auto v = readSmallFile(path)) tx->setParam(runName, key, trimNewline(*v));
-    for (const auto& [key, path] : keyedFiles(run.dir / "tags")) {
+    for (const auto& [key, path] : keyedFiles(run.dir / "tags", report)) {
         const auto v = readSmallFile(path);
         if (!v) continue;
         const std::string value = trimNewline(*v);
@@ -238,7 +254,7 @@ void readRun(const RunDir& run, const std::string& runName, ImportTarget& target
         if (key == "mlflow.source.git.commit")
             tx->setProvenance(runName, ProvenanceField::CodeVersion, value);
     }
-    for (const auto& [key, path] : keyedFiles(run.dir / "metrics"))
+    for (const auto& [key, path] : keyedFiles(run.dir / "metrics", report))
         readMetricFile(path, runName, key, *tx, report);
     tx->commit(state);
 }
@@ -254,7 +270,8 @@ std::vector<std::pair<RunDir, std::string>> runsOf(const Experiment& exp, ReadRe
         RunDir run{child, scalarOf(*meta, "run_id"), {}, *meta};
         if (run.id.empty()) run.id = scalarOf(*meta, "run_uuid");
         if (run.id.empty()) run.id = child.filename().string();
-        const auto tagName = readSmallFile(child / "tags" / "mlflow.runName");
+        const fs::path tagFile = child / "tags" / "mlflow.runName";
+        const auto tagName = linksOutside(tagFile, child) ? std::nullopt : readSmallFile(tagFile);
         run.name = tagName ? trimNewline(*tagName) : scalarOf(*meta, "run_name");
         if (run.name.empty()) run.name = run.id;
         runs.push_back(std::move(run));

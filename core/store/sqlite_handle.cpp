@@ -7,11 +7,33 @@
 
 namespace runlens::store {
 
+namespace {
+
+// SQLite's own text ("database is locked") names neither the file nor what to do; add both for the cases a
+// user can act on.
+std::string explained(sqlite3* db, std::string message) {
+    if (!db) return message;
+    const char* file = sqlite3_db_filename(db, "main");
+    const std::string name = file && *file ? file : "the workspace";
+    switch (sqlite3_extended_errcode(db) & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return message + " (" + name + " is being written by another process; try again when it has finished)";
+    case SQLITE_READONLY:
+        return message + " (" + name + " is read-only here: the file or its folder is not writable; " +
+               "open it read-only or copy it to a writable folder)";
+    default:
+        return message;
+    }
+}
+
+} // namespace
+
 void throwSqlite(sqlite3* db, std::string_view what) {
     std::string message(what);
     message += ": ";
     message += db ? sqlite3_errmsg(db) : "out of memory";
-    throw WorkspaceError(message);
+    throw WorkspaceError(explained(db, std::move(message)));
 }
 
 void exec(sqlite3* db, const char* sql) {
@@ -19,7 +41,7 @@ void exec(sqlite3* db, const char* sql) {
     if (sqlite3_exec(db, sql, nullptr, nullptr, &error) == SQLITE_OK) return;
     std::string message = error ? error : sqlite3_errmsg(db);
     sqlite3_free(error);
-    throw WorkspaceError("SQLite error: " + message);
+    throw WorkspaceError(explained(db, "SQLite error: " + message));
 }
 
 Connection::Connection(const std::filesystem::path& path, int flags) {
@@ -108,7 +130,7 @@ bool Statement::step() {
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
     // Keep the message before reset() can overwrite it.
-    std::string message = std::string("SQLite error: ") + sqlite3_errmsg(m_db);
+    std::string message = explained(m_db, std::string("SQLite error: ") + sqlite3_errmsg(m_db));
     sqlite3_reset(m_stmt);
     throw WorkspaceError(message);
 }

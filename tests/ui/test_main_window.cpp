@@ -1,4 +1,5 @@
-// Tests the main window offscreen: drag-and-drop import, live smoothing, chart export, demo start, screenshot.
+// Tests the main window offscreen: drag-and-drop import, live smoothing, chart export, demo start,
+// screenshot.
 #include "ui/chart_card.h"
 #include "ui/curves_view.h"
 #include "ui/import_report_panel.h"
@@ -20,7 +21,6 @@
 #include <QSvgRenderer>
 #include <QTemporaryDir>
 #include <QtTest>
-
 #include <set>
 
 using namespace runlens::ui;
@@ -57,18 +57,15 @@ void dropPaths(QWidget& target, const QStringList& paths, bool* enterAccepted) {
 
 ChartCard* cardFor(MainWindow& window, const QString& tag) {
     for (ChartCard* card : window.curvesView()->cards()) {
-        if (card->tag() == tag)
-            return card;
+        if (card->tag() == tag) return card;
     }
     return nullptr;
 }
 
 QLineSeries* seriesNamed(ChartCard* card, const QString& name) {
-    if (!card || !card->chart())
-        return nullptr;
+    if (!card || !card->chart()) return nullptr;
     for (QAbstractSeries* series : card->chart()->series()) {
-        if (series->name() == name)
-            return qobject_cast<QLineSeries*>(series);
+        if (series->name() == name) return qobject_cast<QLineSeries*>(series);
     }
     return nullptr;
 }
@@ -78,8 +75,7 @@ bool imageHasContent(const QImage& image) {
     for (int y = 0; y < image.height(); y += 3) {
         for (int x = 0; x < image.width(); x += 3) {
             colours.insert(image.pixel(x, y));
-            if (colours.size() > 8)
-                return true;
+            if (colours.size() > 8) return true;
         }
     }
     return false;
@@ -89,8 +85,7 @@ void resetAppState() {
     QSettings().clear();
     const QString data = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
     // Test mode keeps this under ~/.qttest; never wipe a folder outside it.
-    if (data.contains(QLatin1String(".qttest")))
-        QDir(data).removeRecursively();
+    if (data.contains(QLatin1String(".qttest"))) QDir(data).removeRecursively();
 }
 
 } // namespace
@@ -98,7 +93,7 @@ void resetAppState() {
 class TestMainWindow : public QObject {
     Q_OBJECT
 
-private slots:
+  private slots:
     void initTestCase();
     void cleanupTestCase();
     void emptyWindowShowsHint();
@@ -108,7 +103,7 @@ private slots:
     void startsWithDemo();
     void screenshotOptionWritesPicture();
 
-private:
+  private:
     QTemporaryDir m_dir;
 };
 
@@ -121,7 +116,9 @@ void TestMainWindow::initTestCase() {
     writeLogs(m_dir.filePath("logs"));
 }
 
-void TestMainWindow::cleanupTestCase() { resetAppState(); }
+void TestMainWindow::cleanupTestCase() {
+    resetAppState();
+}
 
 void TestMainWindow::emptyWindowShowsHint() {
     MainWindow window;
@@ -177,7 +174,8 @@ void TestMainWindow::smoothingSliderChangesDrawnPoints() {
     QVERIFY(series);
     QCOMPARE(series->count(), 5);
     // TensorBoard EMA by hand, w = 0.9, y = 1, 3:
-    // last = 0.1*1 = 0.1, n = 1 -> 0.1/(1-0.9) = 1;  last = 0.9*0.1 + 0.1*3 = 0.39, n = 2 -> 0.39/(1-0.81) = 2.0526316
+    // last = 0.1*1 = 0.1, n = 1 -> 0.1/(1-0.9) = 1;  last = 0.9*0.1 + 0.1*3 = 0.39, n = 2 -> 0.39/(1-0.81)
+    // = 2.0526316
     QCOMPARE(series->at(0).y(), 1.0);
     QVERIFY(qAbs(series->at(1).y() - 0.39 / 0.19) < 1e-9);
     QCOMPARE(window.curvesView()->display().smoothing, 0.9);

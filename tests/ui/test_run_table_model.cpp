@@ -4,12 +4,11 @@
 #include "ui/run_filter.h"
 #include "ui/run_table_model.h"
 
+#include <memory>
 #include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
-
-#include <memory>
 
 using namespace runlens;
 using namespace runlens::ui;
@@ -43,8 +42,7 @@ QStringList columnValues(const QAbstractItemModel& model, int column) {
 
 int columnOf(const QAbstractItemModel& model, const QString& header) {
     for (int c = 0; c < model.columnCount(); ++c) {
-        if (model.headerData(c, Qt::Horizontal).toString() == header)
-            return c;
+        if (model.headerData(c, Qt::Horizontal).toString() == header) return c;
     }
     return -1;
 }
@@ -54,7 +52,7 @@ int columnOf(const QAbstractItemModel& model, const QString& header) {
 class TestRunTableModel : public QObject {
     Q_OBJECT
 
-private slots:
+  private slots:
     void initTestCase();
     void rowsAndColumns();
     void numericSorting();
@@ -64,7 +62,7 @@ private slots:
     void columnsCanBeRemovedAndAdded();
     void parsesConditions();
 
-private:
+  private:
     QTemporaryDir m_dir;
     std::unique_ptr<Workspace> m_workspace;
     RunTableModel m_model;
@@ -75,9 +73,10 @@ void TestRunTableModel::initTestCase() {
     writeLogs(m_dir.filePath("logs"));
     m_workspace = Workspace::create(m_dir.filePath("ws.runlens").toStdString());
     const std::filesystem::path root = m_dir.filePath("logs").toStdString();
-    const ImportSummary summary =
-        importPaths(std::span<const std::filesystem::path>(&root, 1), ReaderRegistry::withBuiltins(), *m_workspace);
-    QVERIFY2(!summary.report.hasErrors(), summary.report.issues.empty() ? "" : summary.report.issues[0].toString().c_str());
+    const ImportSummary summary = importPaths(std::span<const std::filesystem::path>(&root, 1),
+                                              ReaderRegistry::withBuiltins(), *m_workspace);
+    QVERIFY2(!summary.report.hasErrors(),
+             summary.report.issues.empty() ? "" : summary.report.issues[0].toString().c_str());
     m_model.setRuns(m_workspace->runs());
 }
 

@@ -1,0 +1,42 @@
+// What-if analysis of averaging K binary classifiers: how correlated their errors are and what the ensemble scores.
+#pragma once
+
+#include "core/analysis/binary_metrics.h"
+
+#include <cstddef>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace runlens {
+
+// K x K symmetric matrix, row-major; entry (i, j) is NaN when either variable is constant (no correlation).
+struct CorrelationMatrix {
+    std::size_t k = 0;
+    std::vector<double> values;
+    double at(std::size_t i, std::size_t j) const { return values[i * k + j]; }
+};
+
+struct EnsembleReport {
+    std::size_t n = 0;                     // examples
+    std::size_t k = 0;                     // members
+    double threshold = 0.5;
+    CorrelationMatrix errorCorrelation;    // Pearson on error indicators 1[(score >= t) != label]
+    CorrelationMatrix residualCorrelation; // Pearson on residuals label - score
+    std::vector<BinaryMetrics> members;    // each member on its own
+    BinaryMetrics average;                 // the mean of the members' scores, thresholded at t
+    // Majority vote of the members' hard decisions (a tie goes to the averaged score's decision). Its confusion
+    // matrix and accuracy, precision, recall and F1 come from the vote; the score-based metrics (log loss,
+    // Brier, ROC AUC, average precision) are those of the vote share, the fraction of members voting 1.
+    BinaryMetrics majorityVote;
+    std::string error; // set (and everything else empty) when the input is unusable
+};
+
+// Pearson correlation of two equally long samples; NaN when either is constant or they are shorter than 2.
+double pearson(std::span<const double> x, std::span<const double> y);
+
+// labels 0/1 (n rows); scores[m] holds member m's P(1) for the same n rows in the same order.
+EnsembleReport ensembleWhatIf(std::span<const int> labels, const std::vector<std::vector<double>>& scores,
+                              double threshold = 0.5);
+
+} // namespace runlens

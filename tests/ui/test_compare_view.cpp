@@ -1,0 +1,420 @@
+// Tests the Compare tab offscreen: run diff and warnings, curve difference, paired tests, ensemble, export.
+#include "core/analysis/ensemble.h"
+#include "ui/compare_view.h"
+#include "ui/main_window.h"
+#include "ui/run_table_model.h"
+
+#include <QChart>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QLineEdit>
+#include <QSettings>
+#include <QSortFilterProxyModel>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <cmath>
+#include <set>
+
+using namespace runlens;
+using namespace runlens::ui;
+
+namespace {
+
+constexpr int kRows = 60;
+
+double unit(int k) { return ((k % kRows) + kRows) % kRows / double(kRows) + 0.5 / kRows; }
+double baseScore(int i) { return unit(i * 37); }
+int labelOf(int i) { return unit(i * 13 + 5) < baseScore(i) ? 1 : 0; }
+// Three models of one task: alpha is the base score, beta and gamma mix in different noise.
+double scoreOf(int model, int i) {
+    if (model == 0) return baseScore(i);
+    if (model == 1) return 0.5 * baseScore(i) + 0.5 * unit(i * 17);
+    return 0.7 * baseScore(i) + 0.3 * unit(i * 29 + 7);
+}
+const char* groupOf(int i) {
+    static const char* groups[] = {"a", "b", "c"};
+    return groups[i % 3];
+}
+bool correct(int model, int i) { return (scoreOf(model, i) >= 0.5 ? 1 : 0) == labelOf(i); }
+
+void writeFile(const QString& path, const QByteArray& text) {
+    QDir().mkpath(QFileInfo(path).path());
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(text);
+}
+
+QByteArray predictions(int model, bool reversedWithExtra) {
+    QByteArray text = "id,label,score,group\n";
+    auto row = [&](int i) {
+        text += QByteArray::number(i) + "," + QByteArray::number(labelOf(i)) + "," +
+                QByteArray::number(scoreOf(model, i), 'g', 17) + "," + groupOf(i) + "\n";
+    };
+    if (reversedWithExtra) {
+        // Another row order and one id A does not have: alignment must go by id.
+        text += "999,1,0.9,a\n";
+        for (int i = kRows - 1; i >= 0; --i) row(i);
+    } else {
+        for (int i = 0; i < kRows; ++i) row(i);
+    }
+    return text;
+}
+
+// alpha and beta differ only by seed (beta logs at other steps); gamma has another lr, batch and budget.
+void writeLogs(const QString& root) {
+    writeFile(root + "/alpha/metrics.csv", "step,loss,acc\n0,1.0,0.5\n10,0.5,0.7\n20,0.3,0.8\n");
+    writeFile(root + "/alpha/hparams.yaml", "lr: 0.1\nbatch: 32\nseed: 1\n");
+    writeFile(root + "/alpha/predictions_val.csv", predictions(0, false));
+    writeFile(root + "/beta/metrics.csv", "step,loss,acc\n0,1.1,0.4\n15,0.5,0.75\n20,0.35,0.78\n");
+    writeFile(root + "/beta/hparams.yaml", "lr: 0.1\nbatch: 32\nseed: 2\n");
+    writeFile(root + "/beta/predictions_val.csv", predictions(1, true));
+    writeFile(root + "/gamma/metrics.csv", "step,loss,acc\n0,1.0,0.5\n10,0.6,0.6\n30,0.4,0.7\n");
+    writeFile(root + "/gamma/hparams.yaml", "lr: 0.01\nbatch: 64\nseed: 1\nmax_steps: 30\n");
+    writeFile(root + "/gamma/predictions_val.csv", predictions(2, false));
+}
+
+bool imageHasContent(const QImage& image) {
+    std::set<QRgb> colours;
+    for (int y = 0; y < image.height(); y += 3)
+        for (int x = 0; x < image.width(); x += 3) {
+            colours.insert(image.pixel(x, y));
+            if (colours.size() > 8) return true;
+        }
+    return false;
+}
+
+void resetAppState() {
+    QSettings().clear();
+    const QString data = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    if (data.contains(QLatin1String(".qttest"))) QDir(data).removeRecursively();
+}
+
+// Two-sided exact binomial test of the discordant counts, worked directly: 2 * P(X <= min(b, c)), X ~ Bin(b+c, 1/2).
+double exactMcNemar(int b, int c) {
+    const int n = b + c;
+    if (n == 0) return 1.0;
+    double tail = 0, term = std::pow(0.5, n); // C(n, 0) / 2^n
+    for (int k = 0; k <= std::min(b, c); ++k) {
+        tail += term;
+        term = term * (n - k) / (k + 1);
+    }
+    return std::min(1.0, 2.0 * tail);
+}
+
+int lines(const QString& path) {
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) return -1;
+    return f.readAll().count('\n');
+}
+
+} // namespace
+
+class TestCompareView : public QObject {
+    Q_OBJECT
+
+  private slots:
+    void initTestCase();
+    void cleanupTestCase();
+    void oneRunShowsHint();
+    void diffOfSeedTwins();
+    void budgetWarningAndSwap();
+    void curvesAndDifference();
+    void pairedAnalysisMatchesHandCounts();
+    void flipsFilterAndExport();
+    void ensembleOfThree();
+    void exportsAndScreenshot();
+    void largeDiffRenders();
+
+  private:
+    void open(MainWindow& window, CompareView*& view, const QStringList& visible);
+    QTemporaryDir m_dir;
+    QString m_workspace;
+};
+
+void TestCompareView::initTestCase() {
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName("RunlensTest");
+    QCoreApplication::setApplicationName("runlens-test-compare-view");
+    QVERIFY(m_dir.isValid());
+    resetAppState();
+    writeLogs(m_dir.filePath("logs"));
+    MainWindow window;
+    m_workspace = m_dir.filePath("cmp.runlens");
+    QVERIFY(window.createWorkspace(m_workspace));
+    window.importPaths({m_dir.filePath("logs")});
+    QTRY_VERIFY_WITH_TIMEOUT(!window.hasPendingWork(), 60000);
+    QCOMPARE(window.runModel()->rowCount(), 3);
+}
+
+void TestCompareView::cleanupTestCase() { resetAppState(); }
+
+void TestCompareView::open(MainWindow& window, CompareView*& view, const QStringList& visible) {
+    QVERIFY(window.openWorkspace(m_workspace));
+    view = new CompareView(&window);
+    window.tabs()->setCurrentIndex(window.addViewTab(view, "Compare"));
+    window.resize(1400, 900);
+    window.show();
+    RunTableModel* model = window.runModel();
+    for (const RunInfo& run : model->runs())
+        model->setRunVisible(run.id, visible.contains(QString::fromStdString(run.name)));
+    window.runTable()->clearSelection();
+    view->refreshNow();
+    QTRY_VERIFY_WITH_TIMEOUT(!view->isAnalysing(), 30000);
+}
+
+void TestCompareView::oneRunShowsHint() {
+    MainWindow window;
+    CompareView* view = nullptr;
+    open(window, view, {"alpha"});
+    QVERIFY(view->showsEmptyState());
+    QVERIFY(view->comparedRuns().empty());
+}
+
+void TestCompareView::diffOfSeedTwins() {
+    MainWindow window;
+    CompareView* view = nullptr;
+    open(window, view, {"alpha", "beta"});
+    QVERIFY(!view->showsEmptyState());
+    QCOMPARE(view->comparedRuns().size(), std::size_t(2));
+    QCOMPARE(view->comparedRuns()[0].name, std::string("alpha"));
+    RunDiffModel* diff = view->diffModel();
+    QVERIFY(view->onlyDifferencesBox()->isChecked());
+    QVERIFY(diff->hasDeltaColumns());
+    // lr and batch are equal: hidden while "only differences" is on; the seed differs.
+    QCOMPARE(diff->rowOf("Param", "lr"), -1);
+    const int seed = diff->rowOf("Param", "seed");
+    QVERIFY(seed >= 0);
+    QCOMPARE(diff->index(seed, RunDiffModel::kFirstRunColumn).data().toString(), QString("1"));
+    QCOMPARE(diff->index(seed, RunDiffModel::kFirstRunColumn + 1).data().toString(), QString("2"));
+    QVERIFY(diff->index(seed, RunDiffModel::kFirstRunColumn + 1).data(Qt::BackgroundRole).value<QColor>().isValid());
+    // Last loss 0.3 -> 0.35: delta 0.05, relative change 0.05 / 0.3 = 16.67%.
+    const int loss = diff->rowOf("Metric", "loss (last)");
+    QVERIFY(loss >= 0);
+    QCOMPARE(diff->index(loss, RunDiffModel::kFirstRunColumn + 2).data().toString(), QString("0.05"));
+    QCOMPARE(diff->index(loss, RunDiffModel::kFirstRunColumn + 3).data().toString(), QString("16.67%"));
+    view->onlyDifferencesBox()->setChecked(false);
+    const int lr = diff->rowOf("Param", "lr");
+    QVERIFY(lr >= 0);
+    QVERIFY(!diff->index(lr, RunDiffModel::kFirstRunColumn + 1).data(Qt::BackgroundRole).value<QColor>().isValid());
+    // Same budget, only the seed differs: the seed banner with the spread of the last loss. beta's evaluation set
+    // holds one extra example, which the banner also reports.
+    const QString banner = view->bannerText();
+    QVERIFY2(banner.contains("differ only by seed"), qPrintable(banner));
+    QVERIFY2(banner.contains("loss last 0.3 to 0.35 (spread 0.05)"), qPrintable(banner));
+    QVERIFY2(!banner.contains("budget"), qPrintable(banner));
+    QVERIFY2(banner.contains("Different evaluation sets"), qPrintable(banner));
+}
+
+void TestCompareView::budgetWarningAndSwap() {
+    MainWindow window;
+    CompareView* view = nullptr;
+    open(window, view, {"alpha", "gamma"});
+    const QString banner = view->bannerText();
+    QVERIFY2(banner.contains("Different training budgets: last step of 'loss'"), qPrintable(banner));
+    QVERIFY2(banner.contains("max_steps"), qPrintable(banner));
+    QVERIFY2(!banner.contains("only by seed"), qPrintable(banner));
+    QVERIFY2(!banner.contains("evaluation sets"), qPrintable(banner));
+    RunDiffModel* diff = view->diffModel();
+    int lr = diff->rowOf("Param", "lr");
+    QCOMPARE(diff->index(lr, RunDiffModel::kFirstRunColumn + 2).data().toString(), QString("-0.09"));
+    view->swapAB();
+    QCOMPARE(view->comparedRuns()[0].name, std::string("gamma"));
+    lr = diff->rowOf("Param", "lr");
+    QCOMPARE(diff->index(lr, RunDiffModel::kFirstRunColumn + 2).data().toString(), QString("0.09"));
+    QCOMPARE(diff->index(lr, RunDiffModel::kFirstRunColumn + 3).data().toString(), QString("900%"));
+}
+
+void TestCompareView::curvesAndDifference() {
+    MainWindow window;
+    CompareView* view = nullptr;
+    open(window, view, {"alpha", "beta"});
+    view->curveTagBox()->setCurrentText("loss");
+    QCOMPARE(view->curveLines().size(), std::size_t(2));
+    QVERIFY(view->curveChart() && view->curveChart()->series().size() >= 2);
+    view->differenceBox()->setChecked(true);
+    QCOMPARE(view->curveLines().size(), std::size_t(1));
+    // Worked by hand on the union grid {0, 10, 15, 20}: alpha (0,1)(10,.5)(20,.3), beta (0,1.1)(15,.5)(20,.35).
+    // beta(10) = 1.1 - 0.6 * 10/15 = 0.7; alpha(15) = 0.4. B - A = 0.1, 0.2, 0.1, 0.05.
+    const XYPoints& d = view->curveLines().front().second;
+    QCOMPARE(d.x, std::vector<double>({0, 10, 15, 20}));
+    const double expected[] = {0.1, 0.2, 0.1, 0.05};
+    for (int i = 0; i < 4; ++i) QVERIFY(std::abs(d.y[i] - expected[i]) < 1e-12);
+    // Another metric as x: alpha's loss against its acc, paired by step.
+    view->differenceBox()->setChecked(false);
+    view->curveXBox()->setCurrentIndex(view->curveXBox()->findData("acc"));
+    QCOMPARE(view->curveLines().front().second.x, std::vector<double>({0.5, 0.7, 0.8}));
+    QCOMPARE(view->curveLines().front().second.y, std::vector<double>({1.0, 0.5, 0.3}));
+}
+
+void TestCompareView::pairedAnalysisMatchesHandCounts() {
+    MainWindow window;
+    CompareView* view = nullptr;
+    open(window, view, {"alpha", "beta"});
+    QCOMPARE(view->evalSetBox()->count(), 1);
+    auto p = view->pairedAnalysis();
+    QVERIFY(p);
+    QVERIFY2(p->error.isEmpty(), qPrintable(p->error));
+    int both = 0, aOnly = 0, bOnly = 0, none = 0;
+    for (int i = 0; i < kRows; ++i) {
+        const bool a = correct(0, i), b = correct(1, i);
+        both += a && b;
+        aOnly += a && !b;
+        bOnly += !a && b;
+        none += !a && !b;
+    }
+    QVERIFY(aOnly + bOnly > 0);
+    QCOMPARE(p->mcnemar.n, std::int64_t(kRows));
+    QVERIFY(p->alignment.byId);
+    QCOMPARE(p->alignment.unmatchedB, std::int64_t(1));
+    QCOMPARE(p->mcnemar.bothCorrect, std::int64_t(both));
+    QCOMPARE(p->mcnemar.aOnlyCorrect, std::int64_t(aOnly));
+    QCOMPARE(p->mcnemar.bOnlyCorrect, std::int64_t(bOnly));
+    QCOMPARE(p->mcnemar.bothWrong, std::int64_t(none));
+    QVERIFY(std::abs(p->mcnemar.exactP - exactMcNemar(aOnly, bOnly)) < 1e-12);
+    QCOMPARE(p->flips.size(), std::size_t(aOnly + bOnly));
+    QVERIFY(std::abs(p->bootstrap.delta - double(bOnly - aOnly) / kRows) < 1e-12);
+    QVERIFY(p->bootstrap.ciLow <= p->bootstrap.delta && p->bootstrap.delta <= p->bootstrap.ciHigh);
+    QVERIFY(p->delong.has_value());
+    QVERIFY(p->calibrationA && p->calibrationB);
+    QCOMPARE(p->calibrationA->n, std::int64_t(kRows));
+    const QString summary = view->pairedSummaryText();
+    QVERIFY2(summary.contains("2000 resamples, seed 20261126"), qPrintable(summary));
+    QVERIFY2(summary.contains("unmatched: 0 in A, 1 in B"), qPrintable(summary));
+    QVERIFY(view->calibrationChart() && view->calibrationChart()->series().size() >= 2);
+    // The seed control reruns the bootstrap with that seed.
+    view->seedBox()->setValue(7);
+    QTRY_VERIFY_WITH_TIMEOUT(!view->isAnalysing() && view->pairedAnalysis()->bootstrap.seed == 7, 30000);
+    QVERIFY(view->pairedSummaryText().contains("seed 7)"));
+}
+
+void TestCompareView::flipsFilterAndExport() {
+    MainWindow window;
+    CompareView* view = nullptr;
+    open(window, view, {"alpha", "beta"});
+    int flips = 0, flipsInA = 0;
+    for (int i = 0; i < kRows; ++i) {
+        if (correct(0, i) == correct(1, i)) continue;
+        ++flips;
+        flipsInA += std::string(groupOf(i)) == "a";
+    }
+    QSortFilterProxyModel* proxy = view->flipsProxy();
+    QCOMPARE(proxy->rowCount(), flips);
+    QCOMPARE(proxy->columnCount(), 5); // id, label, A, B, group
+    QCOMPARE(proxy->headerData(4, Qt::Horizontal).toString(), QString("group"));
+    view->flipsFilter()->setText("^a$");
+    QCOMPARE(proxy->rowCount(), flipsInA);
+    for (int r = 0; r < proxy->rowCount(); ++r) QCOMPARE(proxy->index(r, 4).data().toString(), QString("a"));
+    const QString csv = m_dir.filePath("flips.csv");
+    QString error;
+    QVERIFY2(view->exportFlipsCsv(csv, &error), qPrintable(error));
+    QCOMPARE(lines(csv), flipsInA + 1);
+}
+
+void TestCompareView::ensembleOfThree() {
+    MainWindow window;
+    CompareView* view = nullptr;
+    open(window, view, {"alpha", "beta", "gamma"});
+    auto p = view->pairedAnalysis();
+    QVERIFY(p);
+    QCOMPARE(p->ensembleMembers, QStringList({"alpha", "beta", "gamma"}));
+    QVERIFY(p->ensemble.error.empty());
+    QCOMPARE(p->ensemble.n, std::size_t(kRows));
+    // The core function (tested against numpy/sklearn) on the fixture's own numbers, aligned by id here.
+    std::vector<int> labels;
+    std::vector<std::vector<double>> scores(3);
+    int averageRight = 0;
+    for (int i = 0; i < kRows; ++i) {
+        labels.push_back(labelOf(i));
+        double mean = 0;
+        for (int m = 0; m < 3; ++m) {
+            scores[m].push_back(scoreOf(m, i));
+            mean += scoreOf(m, i) / 3;
+        }
+        averageRight += (mean >= 0.5 ? 1 : 0) == labelOf(i);
+    }
+    const EnsembleReport expected = ensembleWhatIf(labels, scores);
+    for (std::size_t i = 0; i < 3; ++i)
+        for (std::size_t j = 0; j < 3; ++j) {
+            const double a = p->ensemble.errorCorrelation.at(i, j), b = expected.errorCorrelation.at(i, j);
+            QVERIFY(std::abs(a - b) < 1e-12 || (std::isnan(a) && std::isnan(b)));
+        }
+    QVERIFY(std::abs(p->ensemble.average.accuracy - double(averageRight) / kRows) < 1e-12);
+    QCOMPARE(p->ensemble.majorityVote.accuracy, expected.majorityVote.accuracy);
+    const QString csv = m_dir.filePath("ensemble.csv");
+    QString error;
+    QVERIFY2(view->exportEnsembleCsv(csv, &error), qPrintable(error));
+    QVERIFY(lines(csv) >= 6);
+}
+
+void TestCompareView::exportsAndScreenshot() {
+    MainWindow window;
+    CompareView* view = nullptr;
+    open(window, view, {"alpha", "beta", "gamma"});
+    view->curveTagBox()->setCurrentText("loss");
+    QString error;
+    const QString png = m_dir.filePath("curves.png");
+    QVERIFY2(view->exportCurveChart(png, &error), qPrintable(error));
+    QVERIFY(imageHasContent(QImage(png)));
+    QVERIFY2(view->exportCurveChart(m_dir.filePath("curves.svg"), &error), qPrintable(error));
+    QVERIFY(QFileInfo(m_dir.filePath("curves.svg")).size() > 1000);
+    QVERIFY2(view->exportCurveCsv(m_dir.filePath("curves.csv"), &error), qPrintable(error));
+    QCOMPARE(lines(m_dir.filePath("curves.csv")), 1 + 9);
+    const QString calibration = m_dir.filePath("calibration.png");
+    QVERIFY2(view->exportCalibrationChart(calibration, &error), qPrintable(error));
+    QVERIFY(imageHasContent(QImage(calibration)));
+    QVERIFY2(view->exportDiffCsv(m_dir.filePath("diff.csv"), &error), qPrintable(error));
+    QVERIFY(lines(m_dir.filePath("diff.csv")) > 3);
+
+    // Screenshots of each page for a human look.
+    auto* pages = view->findChild<QTabWidget*>();
+    QVERIFY(pages);
+    const char* names[] = {"runs", "curves", "predictions", "ensemble"};
+    for (int i = 0; i < pages->count(); ++i) {
+        pages->setCurrentIndex(i);
+        QTest::qWait(100);
+        const QImage shot = window.grab().toImage();
+        QVERIFY(imageHasContent(shot));
+        shot.save(QStringLiteral("/tmp/compare_%1.png").arg(names[i]));
+    }
+}
+
+void TestCompareView::largeDiffRenders() {
+    // 1,000 params and 200 metrics (600 last/min/max rows) for two runs, every tenth param different.
+    std::vector<RunInfo> runs(2);
+    for (int r = 0; r < 2; ++r) {
+        runs[r].name = r == 0 ? "big_a" : "big_b";
+        for (int k = 0; k < 1000; ++k)
+            runs[r].params[QString("param_%1").arg(k, 4, 10, QChar('0')).toStdString()] =
+                std::to_string(k % 10 == 0 ? k + r : k);
+        for (int m = 0; m < 200; ++m) {
+            SeriesSummary s;
+            s.tag = QString("metric_%1").arg(m, 3, 10, QChar('0')).toStdString();
+            s.last = m + r * 0.5;
+            s.min = 0;
+            s.max = m + 1;
+            runs[r].series.push_back(s);
+        }
+    }
+    QElapsedTimer timer;
+    timer.start();
+    RunDiffModel model;
+    model.setDiff(buildRunDiff(runs), {"big_a", "big_b"});
+    QCOMPARE(model.rowCount(), 100 + 200); // differing params + differing last values
+    model.setOnlyDifferences(false);
+    QCOMPARE(model.rowCount(), 1000 + 600);
+    QTableView table;
+    table.setModel(&model);
+    table.resize(1200, 800);
+    table.show();
+    QVERIFY(imageHasContent(table.grab().toImage()));
+    qInfo("diff of 1,000 params and 200 metrics built and drawn in %lld ms", timer.elapsed());
+}
+
+QTEST_MAIN(TestCompareView)
+#include "test_compare_view.moc"

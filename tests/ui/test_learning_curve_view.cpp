@@ -1,0 +1,217 @@
+// Tests the Learning curve tab offscreen: fits per family, extrapolation, the verdict sentence, controls, export.
+#include "ui/learning_curve_view.h"
+#include "ui/main_window.h"
+#include "ui/run_table_model.h"
+
+#include <cmath>
+#include <QChart>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QLabel>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <set>
+
+using namespace runlens::ui;
+
+namespace {
+
+// The true curves of the two families (accuracy rising with n):
+//   gbm: 0.9 - 0.5 * n^-0.3       mlp: 0.95 - 30 * n^-0.5
+double gbm(double n) {
+    return 0.9 - 0.5 * std::pow(n, -0.3);
+}
+double mlp(double n) {
+    return 0.95 - 30 * std::pow(n, -0.5);
+}
+constexpr double kSizes[] = {100, 300, 1000, 3000, 10000};
+
+void writeFile(const QString& path, const QByteArray& text) {
+    QDir().mkpath(QFileInfo(path).path());
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(text);
+}
+
+QByteArray num(double v) {
+    return QByteArray::number(v, 'g', 17);
+}
+
+void writeLogs(const QString& root) {
+    for (const char* model : {"gbm", "mlp"})
+        for (const double n : kSizes) {
+            const QString run = QStringLiteral("%1/%2_%3").arg(root, model).arg(n);
+            const double acc = QByteArray(model) == "gbm" ? gbm(n) : mlp(n);
+            writeFile(run + "/hparams.yaml", "n_train: " + num(n) + "\nmodel: " + model + "\n");
+            // The first point (0.1) is the minimum of every run: "min" reduces every run to 0.1.
+            writeFile(run + "/metrics.csv", "step,val_acc\n0,0.1\n1," + num(acc) + "\n");
+        }
+}
+
+// The size where mlp catches gbm, by bisection on the true curves (gbm - mlp changes sign once above 1e4).
+double trueCrossing() {
+    double lo = 1e4, hi = 1e7;
+    for (int i = 0; i < 200; ++i) {
+        const double mid = std::sqrt(lo * hi);
+        (gbm(mid) > mlp(mid) ? lo : hi) = mid;
+    }
+    return lo; // 232004.8 (23.2x the largest size)
+}
+
+bool imageHasContent(const QImage& image) {
+    std::set<QRgb> colours;
+    for (int y = 0; y < image.height(); y += 4)
+        for (int x = 0; x < image.width(); x += 4) {
+            colours.insert(image.pixel(x, y));
+            if (colours.size() > 8) return true;
+        }
+    return false;
+}
+
+} // namespace
+
+class TestLearningCurveView : public QObject {
+    Q_OBJECT
+
+  private slots:
+    void initTestCase();
+    void fitsFamiliesAndComparesThem();
+    void controlsChangeTheResult();
+    void emptyStateAndExport();
+
+  private:
+    void openWindow(MainWindow& window, LearningCurveView*& view);
+    QTemporaryDir m_dir;
+};
+
+void TestLearningCurveView::initTestCase() {
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName("RunlensTest");
+    QCoreApplication::setApplicationName("runlens-test-learning-curve-view");
+    QSettings().clear();
+    QVERIFY(m_dir.isValid());
+    writeLogs(m_dir.filePath("logs"));
+    MainWindow window;
+    QVERIFY(window.createWorkspace(m_dir.filePath("lc.runlens")));
+    window.importPaths({m_dir.filePath("logs")});
+    QTRY_VERIFY_WITH_TIMEOUT(!window.hasPendingWork(), 60000);
+    QCOMPARE(window.runModel()->rowCount(), 10);
+}
+
+void TestLearningCurveView::openWindow(MainWindow& window, LearningCurveView*& view) {
+    window.resize(1400, 900);
+    view = new LearningCurveView(&window);
+    window.addViewTab(view, "Learning curve");
+    QVERIFY(window.openWorkspace(m_dir.filePath("lc.runlens")));
+    window.tabs()->setCurrentWidget(view);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QTRY_VERIFY(!view->showsEmptyState());
+}
+
+void TestLearningCurveView::fitsFamiliesAndComparesThem() {
+    MainWindow window;
+    LearningCurveView* view = nullptr;
+    openWindow(window, view);
+    QCOMPARE(view->metricCombo()->currentText(), QString("val_acc"));
+    QCOMPARE(view->sizeCombo()->currentText(), QString("n_train")); // the size-like param is preferred
+    view->familyCombo()->setCurrentText("model");
+    QCOMPARE(view->families().size(), std::size_t(2));
+    QCOMPARE(view->families()[0].name, QString("gbm"));
+
+    // The data follow the power laws exactly, so the fits recover them.
+    const auto& g = view->families()[0].fit;
+    const auto& m = view->families()[1].fit;
+    QVERIFY2(g.ok && m.ok, (g.error + " / " + m.error).c_str());
+    QVERIFY2(std::abs(g.a + 0.5) < 1e-3 && std::abs(g.b + 0.3) < 1e-3 && std::abs(g.c - 0.9) < 1e-4,
+             qPrintable(QString("%1 %2 %3").arg(g.a).arg(g.b).arg(g.c)));
+    QVERIFY(std::abs(m.a + 30) < 1e-2 && std::abs(m.b + 0.5) < 1e-4 && std::abs(m.c - 0.95) < 1e-5);
+
+    // Extrapolation to 1e5: gbm(1e5) = 0.9 - 0.5 * 1e5^-0.3 = 0.88419, mlp(1e5) = 0.95 - 30 / 316.23 = 0.85513.
+    view->extrapolateSpin()->setValue(100000);
+    const QString summary = view->summaryText();
+    QVERIFY2(summary.contains("at 1e+05: 0.8842"), qPrintable(summary));
+    QVERIFY2(summary.contains("at 1e+05: 0.8551"), qPrintable(summary));
+    QVERIFY(summary.contains("95% interval"));
+
+    // gbm leads at 1e4; mlp overtakes near 2.32e5 (the scan steps by 10^(3/300) = 2.3%).
+    QVERIFY2(summary.contains("gbm leads now; mlp overtakes at"), qPrintable(summary));
+    const QRegularExpression sizeText("overtakes at [0-9.]+x data \\(size ([0-9.e+]+)\\)");
+    const auto match = sizeText.match(summary);
+    QVERIFY2(match.hasMatch(), qPrintable(summary));
+    const double crossing = match.captured(1).toDouble();
+    QVERIFY2(crossing >= trueCrossing() * 0.999 && crossing <= trueCrossing() * 1.03,
+             qPrintable(QString::number(crossing)));
+    QVERIFY(summary.contains("overtakes at 23x data") || summary.contains("overtakes at 24x data"));
+    QVERIFY(compareLearningCurves(view->families(), true).startsWith("gbm leads now"));
+    // For a lower-is-better reading mlp would be the leader (lower values at 1e4).
+    QVERIFY(compareLearningCurves(view->families(), false).startsWith("mlp leads now"));
+
+    // The chart: a log size axis reaching the extrapolation size.
+    QChart* chart = view->chart();
+    QVERIFY(chart);
+    QVERIFY(chart->series().size() >= 4);
+
+    QWidget* page = window.tabs()->currentWidget();
+    page->show();
+    QCoreApplication::processEvents();
+    QVERIFY(window.grab().save("/tmp/learning_curve.png"));
+}
+
+void TestLearningCurveView::controlsChangeTheResult() {
+    MainWindow window;
+    LearningCurveView* view = nullptr;
+    openWindow(window, view);
+    view->familyCombo()->setCurrentIndex(0); // no family: one curve over both models' runs
+    QCOMPARE(view->families().size(), std::size_t(1));
+    QCOMPARE(view->families()[0].name, QString("val_acc"));
+    QCOMPARE(view->families()[0].sizes.size(), std::size_t(10));
+    QVERIFY(!view->summaryText().contains("leads now")); // nothing to compare
+
+    // min of every run is the first point, 0.1: a constant cannot be fitted, and the reason is shown.
+    view->reductionCombo()->setCurrentText("min");
+    for (const double v : view->families()[0].values)
+        QCOMPARE(v, 0.1);
+    QVERIFY(!view->families()[0].fit.ok);
+    QVERIFY2(view->summaryText().contains("no fit: "), qPrintable(view->summaryText()));
+    QVERIFY(view->summaryText().contains(QString::fromStdString(view->families()[0].fit.error)));
+
+    // Hiding runs leaves fewer points: only the 5 gbm runs.
+    view->reductionCombo()->setCurrentText("last");
+    for (const auto& run : window.runModel()->runs())
+        if (run.name.find("mlp") != std::string::npos) window.runModel()->setRunVisible(run.id, false);
+    QTRY_COMPARE(view->families()[0].sizes.size(), std::size_t(5));
+    QVERIFY(view->families()[0].fit.ok);
+    QVERIFY(std::abs(view->families()[0].fit.c - 0.9) < 1e-4);
+}
+
+void TestLearningCurveView::emptyStateAndExport() {
+    MainWindow window;
+    LearningCurveView* view = nullptr;
+    openWindow(window, view);
+
+    QString error;
+    const QString png = m_dir.filePath("lc.png");
+    QVERIFY2(view->exportImage(png, &error), qPrintable(error));
+    QVERIFY(imageHasContent(QImage(png)));
+    QVERIFY2(view->exportImage(m_dir.filePath("lc.svg"), &error), qPrintable(error));
+    QVERIFY(QFileInfo(m_dir.filePath("lc.svg")).size() > 1000);
+    const QString csv = m_dir.filePath("lc.csv");
+    QVERIFY2(view->exportCsv(csv, &error), qPrintable(error));
+    QFile file(csv);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = file.readAll().trimmed().split('\n');
+    QCOMPARE(lines.size(), 11); // header + 10 runs
+    QCOMPARE(lines[0], QByteArray("run,family,size,value,fitted"));
+
+    window.runModel()->setAllVisible(false);
+    QTRY_VERIFY(view->showsEmptyState());
+    auto* hint = view->findChild<QLabel*>("learningCurveEmptyHint");
+    QVERIFY(hint && hint->text().contains("size"));
+    QVERIFY(!view->exportImage(png, &error));
+}
+
+QTEST_MAIN(TestLearningCurveView)
+#include "test_learning_curve_view.moc"

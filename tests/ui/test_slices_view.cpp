@@ -1,0 +1,388 @@
+// Tests the Slices tab offscreen: slice table and Simpson banner on the kidney-stone counts, controls, the slice
+// finder, regressed slices between two runs, and chart/CSV export.
+#include "ui/main_window.h"
+#include "ui/run_table_model.h"
+#include "ui/slices_view.h"
+
+#include "core/io/importer.h"
+#include "core/io/reader.h"
+#include "core/store/workspace.h"
+
+#include <cmath>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QLabel>
+#include <QSettings>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <set>
+
+using namespace runlens;
+using namespace runlens::ui;
+
+namespace {
+
+// Kidney-stone counts (Charig et al. 1986) used as correct/total per stratum:
+// model_a: small 81/87, large 192/263 (overall 273/350); model_b: small 234/270, large 55/80 (289/350).
+// model_a wins both strata and loses overall: a complete reversal. Rows of model_a's large stones that are
+// wrong, plus 29 right ones, are on device=mobile (100 rows, 71 wrong); all other rows are desktop.
+struct Stratum {
+    const char* size;
+    int correct;
+    int total;
+};
+
+QByteArray predictionsCsv(const std::vector<Stratum>& strata, bool mobileErrors) {
+    QByteArray csv = "id,label,score,size,device\n";
+    int id = 0;
+    for (const Stratum& s : strata) {
+        int mobileRight = 0;
+        for (int i = 0; i < s.total; ++i, ++id) {
+            const int label = id % 2;
+            const bool correct = i < s.correct;
+            const double score = correct ? (label ? 0.8 : 0.2) : (label ? 0.3 : 0.7);
+            bool mobile = false;
+            if (mobileErrors && QByteArray(s.size) == "large")
+                mobile = !correct || mobileRight++ < 29;
+            csv += QByteArray::number(id) + ',' + QByteArray::number(label) + ',' + QByteArray::number(score) + ',' +
+                   s.size + ',' + (mobile ? "mobile" : "desktop") + '\n';
+        }
+    }
+    return csv;
+}
+
+// The "val" set: both runs score the same 200 examples (ids 0..199). Region is north for even ids and south for
+// odd ids. A is wrong when id % 10 == 1 (20 south rows); B equals A in the north and, in the south, is right
+// only where A is right and id >= 120.
+bool valCorrectA(int id) { return id % 10 != 1; }
+bool valCorrectB(int id) { return id % 2 == 0 ? valCorrectA(id) : valCorrectA(id) && id >= 120; }
+
+QByteArray valCsv(bool modelB) {
+    QByteArray csv = "id,label,score,region\n";
+    for (int id = 0; id < 200; ++id) {
+        const int label = (id / 2) % 2;
+        const bool correct = modelB ? valCorrectB(id) : valCorrectA(id);
+        const double score = correct ? (label ? 0.9 : 0.1) : (label ? 0.2 : 0.8);
+        csv += QByteArray::number(id) + ',' + QByteArray::number(label) + ',' + QByteArray::number(score) + ',' +
+               (id % 2 == 0 ? "north" : "south") + '\n';
+    }
+    return csv;
+}
+
+void writeFile(const QString& path, const QByteArray& text) {
+    QDir().mkpath(QFileInfo(path).path());
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(text);
+}
+
+const SliceRow* rowWith(const SliceReport& report, const std::string& feature, const std::string& value) {
+    for (const auto& row : report.slices)
+        if (row.key.size() == 1 && row.key[0].first == feature && row.key[0].second == value) return &row;
+    return nullptr;
+}
+
+int tableRowWith(QTableWidget* table, const QString& text) {
+    for (int r = 0; r < table->rowCount(); ++r)
+        if (table->item(r, 0) && table->item(r, 0)->text() == text) return r;
+    return -1;
+}
+
+bool imageHasContent(const QImage& image) {
+    std::set<QRgb> colours;
+    for (int y = 0; y < image.height(); y += 3)
+        for (int x = 0; x < image.width(); x += 3) {
+            colours.insert(image.pixel(x, y));
+            if (colours.size() > 8) return true;
+        }
+    return false;
+}
+
+} // namespace
+
+class TestSlicesView : public QObject {
+    Q_OBJECT
+
+  private slots:
+    void initTestCase();
+    void cleanupTestCase();
+    void emptyWorkspaceShowsHint();
+    void slicesTableAndSimpsonBanner();
+    void controlsChangeNumbers();
+    void sliceFinderListsAndShowsSlice();
+    void regressedSlicesBetweenRuns();
+    void exportsChartAndCsv();
+
+  private:
+    void waitIdle();
+
+    QTemporaryDir m_dir;
+    QString m_workspacePath;
+    std::unique_ptr<MainWindow> m_window;
+    SlicesView* m_view = nullptr;
+};
+
+void TestSlicesView::initTestCase() {
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName("RunlensTest");
+    QCoreApplication::setApplicationName("runlens-test-slices-view");
+    QSettings().clear();
+    QVERIFY(m_dir.isValid());
+    const QString logs = m_dir.filePath("logs");
+    writeFile(logs + "/model_a/predictions_test.csv", predictionsCsv({{"small", 81, 87}, {"large", 192, 263}}, true));
+    writeFile(logs + "/model_b/predictions_test.csv", predictionsCsv({{"small", 234, 270}, {"large", 55, 80}}, false));
+    writeFile(logs + "/model_a/predictions_val.csv", valCsv(false));
+    writeFile(logs + "/model_b/predictions_val.csv", valCsv(true));
+    m_workspacePath = m_dir.filePath("slices.runlens");
+    {
+        auto workspace = Workspace::create(m_workspacePath.toStdString());
+        const std::filesystem::path root = logs.toStdString();
+        const ImportSummary summary = importPaths(std::span<const std::filesystem::path>(&root, 1),
+                                                  ReaderRegistry::withBuiltins(), *workspace);
+        QVERIFY2(!summary.report.hasErrors(),
+                 summary.report.issues.empty() ? "" : summary.report.issues[0].toString().c_str());
+    }
+    m_window = std::make_unique<MainWindow>();
+    m_view = new SlicesView(m_window.get());
+    const int tab = m_window->addViewTab(m_view, "Slices");
+    m_window->tabs()->setCurrentIndex(tab);
+    m_window->resize(1400, 900);
+    m_window->show();
+}
+
+void TestSlicesView::cleanupTestCase() {
+    m_window.reset();
+    QSettings().clear();
+}
+
+void TestSlicesView::waitIdle() {
+    QTest::qWait(10);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_view->isBusy(), 30000);
+}
+
+void TestSlicesView::emptyWorkspaceShowsHint() {
+    // Before a workspace with evaluation sets is open, the view explains how to get one.
+    QString error;
+    QVERIFY2(m_window->createWorkspace(m_dir.filePath("empty.runlens"), &error), qPrintable(error));
+    waitIdle();
+    QVERIFY(!m_view->report().has_value());
+    const auto hints = m_view->findChildren<QLabel*>();
+    bool found = false;
+    for (QLabel* label : hints)
+        found = found || (label->isVisible() && label->text().contains("No evaluation sets yet"));
+    QVERIFY(found);
+}
+
+void TestSlicesView::slicesTableAndSimpsonBanner() {
+    QString error;
+    QVERIFY2(m_window->openWorkspace(m_workspacePath, &error), qPrintable(error));
+    waitIdle();
+    QCOMPARE(m_view->evaluationSetCombo()->currentText(), QString("test"));
+    m_view->featureCombo(0)->setCurrentText("size");
+    waitIdle();
+    QVERIFY(m_view->report().has_value());
+    const SliceReport& r = *m_view->report();
+    QCOMPARE(r.cohorts, (std::vector<std::string>{"model_a", "model_b"}));
+    const SliceRow* small = rowWith(r, "size", "small");
+    const SliceRow* large = rowWith(r, "size", "large");
+    QVERIFY(small && large);
+    QCOMPARE(small->cohorts[0].n, 87);
+    QCOMPARE(small->cohorts[0].value, 81.0 / 87);
+    QCOMPARE(large->cohorts[1].value, 55.0 / 80);
+    QCOMPARE(small->cohorts[1].share, 270.0 / 350);
+    // statsmodels: proportion_confint(81, 87, method='wilson') = (0.8576030575941971, 0.9680111605574233).
+    QVERIFY(std::abs(small->cohorts[0].ciLow - 0.8576030575941971) < 1e-9);
+    QVERIFY(std::abs(small->cohorts[0].ciHigh - 0.9680111605574233) < 1e-9);
+    QCOMPARE(small->winner, std::string("model_a"));
+    QCOMPARE(large->winner, std::string("model_a"));
+    QCOMPARE(r.overall[1].value, 289.0 / 350);
+
+    // The table shows the same numbers, one row per slice.
+    QTableWidget* table = m_view->sliceTable();
+    QCOMPARE(table->rowCount(), 2);
+    const int smallRow = tableRowWith(table, "size = small");
+    QVERIFY(smallRow >= 0);
+    QCOMPARE(table->item(smallRow, 1)->text(), QString("87"));
+    QCOMPARE(table->item(smallRow, 3)->text(), QString("93.1%"));
+    QCOMPARE(table->item(smallRow, table->columnCount() - 1)->text(), QString("model_a"));
+
+    // Complete reversal: B wins overall (82.6% vs 78.0%), A wins both sizes.
+    QCOMPARE(r.simpson.reversal, Reversal::Complete);
+    QCOMPARE(r.simpson.overallWinner, std::string("model_b"));
+    QVERIFY(m_view->banner()->isVisible());
+    QVERIFY(m_view->banner()->text().contains("Complete reversal"));
+    QVERIFY(m_view->banner()->styleSheet().contains("#f8d7da"));
+    // Standardised on the pooled mix (small 357, large 343 of 700) A is better: worked out from the counts.
+    const double stdA = (357.0 * 81 / 87 + 343.0 * 192 / 263) / 700;
+    const double stdB = (357.0 * 234 / 270 + 343.0 * 55 / 80) / 700;
+    QVERIFY(std::abs(r.simpson.standardized.at("model_a") - stdA) < 1e-9);
+    QVERIFY(std::abs(r.simpson.standardized.at("model_b") - stdB) < 1e-9);
+    QCOMPARE(r.simpson.standardizedWinner, std::string("model_a"));
+    QVERIFY(m_view->banner()->text().contains("Mix"));
+
+    // Sorting by n puts the larger slice of model_a (large, 263) last in ascending order.
+    table->sortItems(1, Qt::AscendingOrder);
+    QCOMPARE(table->item(1, 0)->text(), QString("size = large"));
+
+    // Look at it.
+    QCoreApplication::processEvents();
+    m_window->grab().save("/tmp/sliceview.png");
+}
+
+void TestSlicesView::controlsChangeNumbers() {
+    // Error rate instead of accuracy: model_a errs on 6 of 87 small stones.
+    m_view->metricCombo()->setCurrentIndex(m_view->metricCombo()->findData(int(SliceMetric::ErrorRate)));
+    waitIdle();
+    QVERIFY(m_view->report().has_value());
+    QCOMPARE(m_view->report()->metric, SliceMetric::ErrorRate);
+    QCOMPARE(rowWith(*m_view->report(), "size", "small")->cohorts[0].value, 6.0 / 87);
+
+    // Min n 100: small has only 87 examples for A and large 80 for B, so no stratum is comparable.
+    m_view->minNSpin()->setValue(100);
+    waitIdle();
+    QCOMPARE(m_view->report()->simpson.comparableStrata, 0);
+    QCOMPARE(m_view->report()->simpson.reversal, Reversal::None);
+    QVERIFY(!m_view->banner()->text().contains("Complete reversal"));
+
+    // Two features: size x device gives the crossed slices (model_a's large rows split by device).
+    m_view->minNSpin()->setValue(10);
+    m_view->metricCombo()->setCurrentIndex(m_view->metricCombo()->findData(int(SliceMetric::Accuracy)));
+    m_view->featureCombo(1)->setCurrentText("device");
+    waitIdle();
+    bool sawCross = false;
+    for (const auto& row : m_view->report()->slices)
+        if (row.key.size() == 2 && row.key[0].second == "large" && row.key[1].second == "mobile") {
+            sawCross = true;
+            QCOMPARE(row.cohorts[0].n, 100);
+            QCOMPARE(row.cohorts[0].value, 29.0 / 100);
+        }
+    QVERIFY(sawCross);
+
+    // Compare by a column of one run's set: the cohorts become the values of that column.
+    m_view->featureCombo(1)->setCurrentText("(none)");
+    m_view->sourceRunCombo()->setCurrentText("model_a");
+    m_view->compareCombo()->setCurrentText("device");
+    waitIdle();
+    QVERIFY(m_view->report().has_value());
+    QCOMPARE(m_view->report()->cohorts, (std::vector<std::string>{"desktop", "mobile"}));
+    // desktop: 87 small (81 right) + 163 large (all right); mobile: 100 large (29 right).
+    QCOMPARE(m_view->report()->overall[0].value, (81.0 + 163) / 250);
+    QCOMPARE(m_view->report()->overall[1].value, 29.0 / 100);
+    m_view->compareCombo()->setCurrentIndex(0);
+    waitIdle();
+    QCOMPARE(m_view->report()->cohorts.size(), std::size_t(2));
+}
+
+void TestSlicesView::sliceFinderListsAndShowsSlice() {
+    m_view->sourceRunCombo()->setCurrentText("model_a");
+    waitIdle();
+    QVERIFY(m_view->foundSlices().has_value());
+    const auto& found = *m_view->foundSlices();
+    // Overall error of model_a: 77 of 350.
+    QVERIFY(std::abs(found.overallErrorRate - 77.0 / 350) < 1e-12);
+    const FoundSlice* mobile = nullptr;
+    for (const auto& s : found.slices)
+        if (s.key.size() == 1 && s.key[0] == std::pair<std::string, std::string>{"device", "mobile"}) mobile = &s;
+    QVERIFY(mobile);
+    QCOMPARE(mobile->n, 100);
+    QCOMPARE(mobile->errorRate, 0.71);
+    QCOMPARE(mobile->restErrorRate, 6.0 / 250);
+    // Cohen's h = 2 asin(sqrt(0.71)) - 2 asin(sqrt(0.024)).
+    QVERIFY(std::abs(mobile->effectSize - (2 * std::asin(std::sqrt(0.71)) - 2 * std::asin(std::sqrt(0.024)))) < 1e-9);
+    QVERIFY(mobile->qValue < 0.05);
+    QTableWidget* finder = m_view->finderTable();
+    const int row = tableRowWith(finder, "device = mobile");
+    QVERIFY(row >= 0);
+    QCOMPARE(finder->item(row, 1)->text(), QString("100"));
+
+    // Clicking the row slices by its feature and highlights the slice.
+    m_view->showFoundSlice(row);
+    waitIdle();
+    QCOMPARE(m_view->featureCombo(0)->currentText(), QString("device"));
+    QCOMPARE(m_view->featureCombo(1)->currentText(), QString("(none)"));
+    const auto selected = m_view->sliceTable()->selectedItems();
+    QVERIFY(!selected.isEmpty());
+    QCOMPARE(m_view->sliceTable()->item(selected.front()->row(), 0)->text(), QString("device = mobile"));
+
+    // A support above 100 drops the slice; alpha changes the scores.
+    const double scoreAtHalf = mobile->score;
+    m_view->alphaSpin()->setValue(0.9);
+    waitIdle();
+    bool rescored = false;
+    for (const auto& s : m_view->foundSlices()->slices)
+        if (s.key.size() == 1 && s.key[0].second == "mobile") rescored = std::abs(s.score - scoreAtHalf) > 1e-6;
+    QVERIFY(rescored);
+    m_view->minSupportSpin()->setValue(101);
+    waitIdle();
+    for (const auto& s : m_view->foundSlices()->slices) QVERIFY(s.n >= 101);
+    QCOMPARE(tableRowWith(m_view->finderTable(), "device = mobile"), -1);
+    m_view->minSupportSpin()->setValue(32);
+    m_view->alphaSpin()->setValue(0.5);
+    waitIdle();
+}
+
+void TestSlicesView::regressedSlicesBetweenRuns() {
+    m_view->evaluationSetCombo()->setCurrentText("val");
+    m_view->runACombo()->setCurrentText("model_a");
+    m_view->runBCombo()->setCurrentText("model_b");
+    waitIdle();
+    // South (odd ids, 100 rows): A right on 80; B right only where A is right and id >= 120.
+    int aRight = 0, bRight = 0, aOnly = 0, bOnly = 0;
+    for (int id = 1; id < 200; id += 2) {
+        aRight += valCorrectA(id);
+        bRight += valCorrectB(id);
+        aOnly += valCorrectA(id) && !valCorrectB(id);
+        bOnly += !valCorrectA(id) && valCorrectB(id);
+    }
+    QCOMPARE(bOnly, 0);
+    const auto& changes = m_view->changes();
+    QCOMPARE(changes.size(), std::size_t(1)); // the north is identical, so only the south changed
+    QCOMPARE(changes[0].key, (std::vector<std::pair<std::string, std::string>>{{"region", "south"}}));
+    QCOMPARE(changes[0].n, 100);
+    QCOMPARE(changes[0].accuracyA, aRight / 100.0);
+    QCOMPARE(changes[0].accuracyB, bRight / 100.0);
+    // Exact McNemar with no B-only wins: p = 2 * 0.5^aOnly.
+    QVERIFY(std::abs(changes[0].pValue - 2 * std::pow(0.5, aOnly)) < 1e-12);
+    QCOMPARE(m_view->changesTable()->rowCount(), 1);
+    QCOMPARE(m_view->changesTable()->item(0, 0)->text(), QString("region = south"));
+
+    // The same run on both sides is refused with a hint rather than compared.
+    m_view->runBCombo()->setCurrentText("model_a");
+    waitIdle();
+    QCOMPARE(m_view->changesTable()->rowCount(), 0);
+    m_view->evaluationSetCombo()->setCurrentText("test");
+    waitIdle();
+}
+
+void TestSlicesView::exportsChartAndCsv() {
+    m_view->featureCombo(0)->setCurrentText("size");
+    m_view->featureCombo(1)->setCurrentText("(none)");
+    waitIdle();
+    QVERIFY(m_view->report().has_value());
+    QString error;
+    const QString png = m_dir.filePath("slices.png");
+    QVERIFY2(m_view->exportChartImage(png, &error), qPrintable(error));
+    QImage image(png);
+    QVERIFY(!image.isNull());
+    QVERIFY(imageHasContent(image));
+    const QString svg = m_dir.filePath("slices.svg");
+    QVERIFY2(m_view->exportChartImage(svg, &error), qPrintable(error));
+    QVERIFY(QFileInfo(svg).size() > 1000);
+
+    const QString csv = m_dir.filePath("slices.csv");
+    QVERIFY2(m_view->exportCsv(csv, &error), qPrintable(error));
+    QFile file(csv);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QString text = QString::fromUtf8(file.readAll());
+    QVERIFY(text.startsWith("size,cohort,metric,n,share,value,ci_low,ci_high,interval,winner\n"));
+    QVERIFY(text.contains("small,model_a,accuracy,87,"));
+    QVERIFY(text.contains("(overall),model_b,accuracy,350,"));
+    QVERIFY(!m_view->exportChartImage(m_dir.filePath("slices.bmp"), &error));
+}
+
+QTEST_MAIN(TestSlicesView)
+#include "test_slices_view.moc"

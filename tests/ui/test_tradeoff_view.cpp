@@ -1,0 +1,306 @@
+// Tests the Trade-offs tab offscreen: threshold readouts, costs, risk-coverage against brute-force counts,
+// export.
+#include "ui/main_window.h"
+#include "ui/run_table_model.h"
+#include "ui/tradeoff_view.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFile>
+#include <QLabel>
+#include <QPushButton>
+#include <QSettings>
+#include <QSlider>
+#include <QStandardPaths>
+#include <QTableWidget>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <set>
+#include <vector>
+
+using namespace runlens::ui;
+
+namespace {
+
+constexpr int kRows = 200;
+
+double scoreOf(int i) {
+    return ((i * 37) % 200 + 0.5) / 200.0;
+}
+int labelOf(int i) {
+    const double u = ((i * 71 + 13) % 200 + 0.5) / 200.0;
+    return u < std::pow(scoreOf(i), 0.8) ? 1 : 0;
+}
+
+void writeFile(const QString& path, const QByteArray& text) {
+    QDir().mkpath(QFileInfo(path).path());
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(text);
+}
+
+// A fingerprint unlock model: owners (positive) against impostors; "phone" scores s, "tablet" scores s^1.5.
+void writeRuns(const QString& root) {
+    QByteArray phone = "label,score\n";
+    QByteArray tablet = "label,score\n";
+    for (int i = 0; i < kRows; ++i) {
+        const QByteArray label = labelOf(i) ? "owner" : "impostor";
+        phone += label + "," + QByteArray::number(scoreOf(i), 'g', 17) + "\n";
+        tablet += label + "," + QByteArray::number(std::pow(scoreOf(i), 1.5), 'g', 17) + "\n";
+    }
+    writeFile(root + "/phone/metrics.csv", "step,loss\n0,1\n1,0.5\n");
+    writeFile(root + "/phone/predictions_test.csv", phone);
+    writeFile(root + "/tablet/metrics.csv", "step,loss\n0,1\n1,0.6\n");
+    writeFile(root + "/tablet/predictions_test.csv", tablet);
+}
+
+struct Counts {
+    std::int64_t tn = 0, fp = 0, fn = 0, tp = 0;
+};
+Counts countAt(double threshold) {
+    Counts c;
+    for (int i = 0; i < kRows; ++i) {
+        const bool predicted = scoreOf(i) >= threshold;
+        if (labelOf(i))
+            (predicted ? c.tp : c.fn) += 1;
+        else
+            (predicted ? c.fp : c.tn) += 1;
+    }
+    return c;
+}
+
+bool imageHasContent(const QImage& image) {
+    std::set<QRgb> colours;
+    for (int y = 0; y < image.height(); y += 3)
+        for (int x = 0; x < image.width(); x += 3) {
+            colours.insert(image.pixel(x, y));
+            if (colours.size() > 8) return true;
+        }
+    return false;
+}
+
+QString pct(double share) {
+    return QString::number(100.0 * share, 'f', 1) + "%";
+}
+
+void resetAppState() {
+    QSettings().clear();
+    const QString data = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    if (data.contains(QLatin1String(".qttest"))) QDir(data).removeRecursively();
+}
+
+} // namespace
+
+class TestTradeoffView : public QObject {
+    Q_OBJECT
+
+  private slots:
+    void initTestCase();
+    void cleanupTestCase();
+    void emptyWorkspaceShowsHint();
+    void thresholdShowsConfusionAndSentence();
+    void cheapestThresholdMatchesBruteForce();
+    void confidenceMatchesBruteForce();
+    void exportWritesImages();
+
+  private:
+    void openWindow(MainWindow& window, TradeoffView*& view);
+    QTemporaryDir m_dir;
+    QString m_workspace;
+};
+
+void TestTradeoffView::initTestCase() {
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName("RunlensTest");
+    QCoreApplication::setApplicationName("runlens-test-tradeoff-view");
+    QVERIFY(m_dir.isValid());
+    resetAppState();
+    writeRuns(m_dir.filePath("logs"));
+    MainWindow window;
+    m_workspace = m_dir.filePath("tradeoff.runlens");
+    QVERIFY(window.createWorkspace(m_workspace));
+    window.importPaths({m_dir.filePath("logs")});
+    QTRY_VERIFY_WITH_TIMEOUT(!window.hasPendingWork(), 60000);
+    QCOMPARE(window.runModel()->rowCount(), 2);
+}
+
+void TestTradeoffView::cleanupTestCase() {
+    resetAppState();
+}
+
+void TestTradeoffView::openWindow(MainWindow& window, TradeoffView*& view) {
+    window.resize(1400, 900);
+    QString error;
+    QVERIFY2(window.openWorkspace(m_workspace, &error), qPrintable(error));
+    view = new TradeoffView(&window);
+    window.addViewTab(view, "Trade-offs");
+    window.tabs()->setCurrentWidget(view);
+    window.show();
+    QTRY_VERIFY(!view->isBusy());
+    QCOMPARE(static_cast<int>(view->runs().size()), 2);
+}
+
+void TestTradeoffView::emptyWorkspaceShowsHint() {
+    MainWindow window;
+    QVERIFY(window.createWorkspace(m_dir.filePath("empty.runlens")));
+    auto* view = new TradeoffView(&window);
+    window.addViewTab(view, "Trade-offs");
+    window.show();
+    QTRY_VERIFY(!view->isBusy());
+    QVERIFY(view->showsEmptyState());
+    QVERIFY(view->findChild<QLabel*>("tradeoffEmptyHint")->text().contains("No evaluation sets yet"));
+}
+
+void TestTradeoffView::thresholdShowsConfusionAndSentence() {
+    MainWindow window;
+    TradeoffView* view = nullptr;
+    openWindow(window, view);
+    if (QTest::currentTestFailed()) return;
+    QCOMPARE(view->setCombo()->currentText(), QString("test"));
+    const TradeoffRun* run = view->focusRun();
+    QVERIFY(run);
+    QCOMPARE(run->name, QString("phone"));
+    QCOMPARE(run->positiveClass, QString("owner"));
+    // python3-sklearn 1.2: roc_auc_score(y, s) = 0.8113169349124405 (formulas as in test_calibration_view).
+    QVERIFY(std::abs(run->rocAuc - 0.8113169349124405) < 1e-9);
+
+    for (double t : {0.5, 0.83, 0.2}) {
+        view->thresholdSpin()->setValue(t);
+        const Counts c = countAt(t);
+        const auto p = view->currentPoint();
+        QCOMPARE(p.confusion.tp, c.tp);
+        QCOMPARE(p.confusion.fp, c.fp);
+        QCOMPARE(p.confusion.fn, c.fn);
+        QCOMPARE(p.confusion.tn, c.tn);
+        QTableWidget* table = view->confusionTable();
+        QCOMPARE(table->item(0, 1)->text(), QString::number(c.fp));
+        QCOMPARE(table->item(1, 0)->text(), QString::number(c.fn));
+        QVERIFY(std::abs(p.precision - double(c.tp) / double(c.tp + c.fp)) < 1e-12);
+        QVERIFY(std::abs(p.fpr - double(c.fp) / double(c.fp + c.tn)) < 1e-12);
+        const QString expected =
+            QString("At threshold %1: %2 of impostor examples accepted (false positives), %3 "
+                    "of owner examples rejected (false negatives).")
+                .arg(t, 0, 'f', 3)
+                .arg(pct(double(c.fp) / double(c.fp + c.tn)), pct(double(c.fn) / double(c.fn + c.tp)));
+        QCOMPARE(view->sentence(), expected);
+        QCOMPARE(view->findChild<QLabel*>("tradeoffSentence")->text(), expected);
+    }
+    // The slider follows the spin box and moves the threshold the other way too.
+    QCOMPARE(view->thresholdSlider()->value(), 200);
+    view->thresholdSlider()->setValue(700);
+    QCOMPARE(view->thresholdSpin()->value(), 0.7);
+    QCOMPARE(view->currentPoint().confusion.tp, countAt(0.7).tp);
+
+    // Another focus run reads its own curve.
+    view->focusCombo()->setCurrentText("tablet");
+    QCOMPARE(view->focusRun()->name, QString("tablet"));
+}
+
+void TestTradeoffView::cheapestThresholdMatchesBruteForce() {
+    MainWindow window;
+    TradeoffView* view = nullptr;
+    openWindow(window, view);
+    if (QTest::currentTestFailed()) return;
+    view->costFpSpin()->setValue(5); // letting an impostor in costs five times a rejected owner
+    view->costFnSpin()->setValue(1);
+    // Brute force over every distinct score and "never": cost = 5 FP + FN, ties -> the highest threshold.
+    std::vector<double> candidates{std::numeric_limits<double>::infinity()};
+    for (int i = 0; i < kRows; ++i)
+        candidates.push_back(scoreOf(i));
+    double bestCost = std::numeric_limits<double>::infinity();
+    double bestThreshold = 0;
+    for (double t : candidates) {
+        const Counts c = countAt(t);
+        const double cost = 5.0 * double(c.fp) + double(c.fn);
+        if (cost < bestCost || (cost == bestCost && t > bestThreshold)) {
+            bestCost = cost;
+            bestThreshold = t;
+        }
+    }
+    const auto choice = view->cheapest();
+    QVERIFY(choice);
+    QCOMPARE(choice->threshold, bestThreshold);
+    QCOMPARE(choice->totalCost, bestCost);
+    view->useCheapestButton()->click();
+    QCOMPARE(view->thresholdSpin()->value(), bestThreshold);
+    const Counts c = countAt(bestThreshold);
+    QCOMPARE(view->currentPoint().confusion.fp, c.fp);
+    QCOMPARE(view->currentPoint().confusion.fn, c.fn);
+}
+
+void TestTradeoffView::confidenceMatchesBruteForce() {
+    MainWindow window;
+    TradeoffView* view = nullptr;
+    openWindow(window, view);
+    if (QTest::currentTestFailed()) return;
+    view->pages()->setCurrentIndex(1);
+    // Confidence in the predicted class: max(s, 1-s); correct when (s >= 0.5) == owner.
+    std::vector<std::pair<double, int>> rows;
+    for (int i = 0; i < kRows; ++i)
+        rows.emplace_back(std::max(scoreOf(i), 1.0 - scoreOf(i)), (scoreOf(i) >= 0.5) == (labelOf(i) == 1));
+    auto answeredAt = [&](double cut, int* answered, int* right) {
+        *answered = *right = 0;
+        for (const auto& [conf, ok] : rows)
+            if (conf >= cut) {
+                ++*answered;
+                *right += ok;
+            }
+    };
+    std::vector<double> sorted;
+    for (const auto& r : rows)
+        sorted.push_back(r.first);
+    std::sort(sorted.begin(), sorted.end(), std::greater<>());
+    view->coverageSpin()->setValue(50);
+    int answered = 0, right = 0;
+    answeredAt(sorted[99], &answered, &right); // the 100th most confident; ties at the cut are answered whole
+    QVERIFY2(view->coverageSummary().contains(
+                 QString("%1 examples): accuracy %2").arg(answered).arg(pct(double(right) / answered))),
+             qPrintable(view->coverageSummary()));
+
+    // The lowest confidence threshold whose answered part reaches 90% accuracy.
+    view->targetAccuracySpin()->setValue(90);
+    double bestCut = -1;
+    for (double cut : sorted) {
+        answeredAt(cut, &answered, &right);
+        if (double(right) / answered >= 0.9) bestCut = cut;
+    }
+    QVERIFY(bestCut > 0);
+    answeredAt(bestCut, &answered, &right);
+    QVERIFY2(view->targetSummary().contains(QString("confidence >= %1").arg(bestCut, 0, 'f', 4)),
+             qPrintable(view->targetSummary()));
+    QVERIFY(view->targetSummary().contains(QString("(%1 examples)").arg(answered)));
+    // AURC of the focus run is in the legend and the readout.
+    QVERIFY(view->findChild<QLabel*>("coverageSummary")->text().contains("AURC"));
+}
+
+void TestTradeoffView::exportWritesImages() {
+    MainWindow window;
+    TradeoffView* view = nullptr;
+    openWindow(window, view);
+    if (QTest::currentTestFailed()) return;
+    view->thresholdSpin()->setValue(0.83);
+    QString error;
+    for (auto kind : {TradeoffView::ChartKind::Roc, TradeoffView::ChartKind::Pr,
+                      TradeoffView::ChartKind::Cost, TradeoffView::ChartKind::RiskCoverage}) {
+        const QString png = m_dir.filePath(QString("chart%1.png").arg(static_cast<int>(kind)));
+        QVERIFY2(view->exportChartImage(kind, png, &error), qPrintable(error));
+        const QImage image(png);
+        QVERIFY(!image.isNull());
+        QVERIFY(imageHasContent(image));
+        QVERIFY(view->chartCsv(kind).count('\n') > 10);
+    }
+    QVERIFY(view->chartCsv(TradeoffView::ChartKind::Roc).startsWith("run,threshold,fpr,tpr\n"));
+    QTest::qWait(50);
+    QApplication::processEvents();
+    view->grab().save("/tmp/tradeoff_view.png");
+    view->pages()->setCurrentIndex(1);
+    QApplication::processEvents();
+    view->grab().save("/tmp/tradeoff_view_confidence.png");
+}
+
+QTEST_MAIN(TestTradeoffView)
+#include "test_tradeoff_view.moc"

@@ -1,0 +1,164 @@
+// Lists the visible runs' prediction tables and loads them as validated evaluation sets, with a cache.
+#include "ui/evaluation_source.h"
+
+#include "core/store/workspace.h"
+#include "ui/chart_export.h"
+#include "ui/run_table_model.h"
+
+#include <cmath>
+#include <exception>
+#include <memory>
+#include <QChart>
+#include <QFile>
+#include <QFileDialog>
+#include <QMenu>
+#include <QMessageBox>
+
+namespace runlens::ui {
+
+void EvaluationSource::setWorkspace(const Workspace* workspace) {
+    m_workspace = workspace;
+    m_cache.clear();
+}
+
+void EvaluationSource::invalidate() {
+    m_cache.clear();
+}
+
+std::vector<EvaluationEntry> EvaluationSource::list(const RunTableModel& runs) const {
+    std::vector<EvaluationEntry> entries;
+    if (!m_workspace) return entries;
+    for (const RunInfo* run : runs.visibleRuns()) {
+        std::vector<PredictionTableInfo> tables;
+        try {
+            tables = m_workspace->predictionTables(run->id);
+        } catch (const std::exception&) {
+            continue; // a run whose tables cannot be listed simply offers none
+        }
+        for (const auto& info : tables) {
+            EvaluationEntry entry;
+            entry.runId = run->id;
+            entry.runName = QString::fromStdString(run->name);
+            entry.color = runs.colorOf(run->id);
+            entry.tableId = info.id;
+            entry.tableName = QString::fromStdString(info.name);
+            entry.rows = info.rows;
+            entries.push_back(std::move(entry));
+        }
+    }
+    return entries;
+}
+
+QString describeEvaluationErrors(const EvaluationResult& result, const QString& where) {
+    QStringList lines;
+    for (const auto& issue : result.errors)
+        lines << QString("%1: %2").arg(where, QString::fromStdString(issue.describe()));
+    if (result.suppressedErrors > 0)
+        lines << QString("%1: %2 more problems not shown").arg(where).arg(result.suppressedErrors);
+    return lines.join('\n');
+}
+
+bool EvaluationSource::load(EvaluationEntry& entry) {
+    if (!m_workspace) return false;
+    if (auto it = m_cache.find(entry.tableId); it != m_cache.end()) {
+        entry.table = it->second.table;
+        entry.set = it->second.set;
+        entry.errors = it->second.errors;
+        return entry.errors.isEmpty();
+    }
+    Cached cached;
+    try {
+        auto table = std::make_shared<PredictionTable>(m_workspace->readPredictions(entry.tableId));
+        auto result = extractEvaluationSet(*table);
+        cached.errors = describeEvaluationErrors(result, entry.label());
+        cached.set = std::make_shared<const EvaluationSet>(std::move(result.set));
+        cached.table = std::move(table);
+    } catch (const std::exception& e) {
+        cached.errors = QString("%1: cannot read the table: %2").arg(entry.label(), e.what());
+        cached.table = std::make_shared<const PredictionTable>();
+        cached.set = std::make_shared<const EvaluationSet>();
+    }
+    if (cached.errors.isEmpty() && !cached.set->hasScores())
+        cached.errors = QString("%1: has no score or probability column").arg(entry.label());
+    entry.table = cached.table;
+    entry.set = cached.set;
+    entry.errors = cached.errors;
+    m_cache.emplace(entry.tableId, std::move(cached));
+    return entry.errors.isEmpty();
+}
+
+std::vector<EvaluationEntry> EvaluationSource::loadVisible(const RunTableModel& runs) {
+    auto entries = list(runs);
+    for (auto& entry : entries)
+        load(entry);
+    return entries;
+}
+
+QStringList EvaluationSource::setNames(const std::vector<EvaluationEntry>& entries) {
+    QStringList names;
+    for (const auto& e : entries)
+        if (!names.contains(e.tableName)) names << e.tableName;
+    return names;
+}
+
+QString EvaluationSource::emptyHint() {
+    return "No evaluation sets yet: drop a predictions_*.csv onto a run, or import a run folder that holds "
+           "one.";
+}
+
+bool writeTextFile(const QString& path, const QString& text, QString* error) {
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text)) {
+        if (error) *error = QString("cannot write %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    const QByteArray bytes = text.toUtf8();
+    if (file.write(bytes) != bytes.size()) {
+        if (error) *error = QString("cannot write %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    return true;
+}
+
+bool exportSpecImage(const ChartExportSpec& spec, const QString& path, QString* error) {
+    if (!spec.buildChart) {
+        if (error) *error = "nothing to export";
+        return false;
+    }
+    const std::unique_ptr<QChart> chart(spec.buildChart());
+    return exportChart(chart.get(), QSize(1200, 800), path, error);
+}
+
+QMenu* buildExportMenu(QWidget* parent, const ChartExportSpec& spec) {
+    auto* menu = new QMenu(parent);
+    auto report = [parent](const QString& error) { QMessageBox::warning(parent, "Export failed", error); };
+    for (const char* format : {"png", "svg", "pdf"}) {
+        const QString suffix = QString::fromLatin1(format);
+        menu->addAction(QString("Export chart as %1…").arg(suffix.toUpper()), parent, [=] {
+            const QString path =
+                QFileDialog::getSaveFileName(parent, "Export chart", spec.baseName + "." + suffix,
+                                             QString("%1 (*.%2)").arg(suffix.toUpper(), suffix));
+            if (path.isEmpty()) return;
+            QString error;
+            if (!exportSpecImage(spec, path, &error)) report(error);
+        });
+    }
+    if (!spec.csv.empty()) menu->addSeparator();
+    for (const auto& [text, make] : spec.csv) {
+        menu->addAction(text, parent, [=, make = make] {
+            const QString path =
+                QFileDialog::getSaveFileName(parent, "Export data", spec.baseName + ".csv", "CSV (*.csv)");
+            if (path.isEmpty()) return;
+            QString error;
+            if (!writeTextFile(path, make(), &error)) report(error);
+        });
+    }
+    return menu;
+}
+
+QString formatMetric(double value, int digits) {
+    if (!std::isfinite(value)) return "n/a";
+    return QString::number(value, 'f', digits);
+}
+
+} // namespace runlens::ui

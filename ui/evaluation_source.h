@@ -1,0 +1,94 @@
+// Lists and loads the evaluation sets (prediction tables) of the visible runs for the evaluation views.
+#pragma once
+
+#include "core/analysis/evaluation_set.h"
+#include "core/model/prediction_table.h"
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <QColor>
+#include <QString>
+#include <QStringList>
+#include <vector>
+
+class QChart;
+class QMenu;
+class QWidget;
+
+namespace runlens {
+class Workspace;
+}
+
+namespace runlens::ui {
+
+class RunTableModel;
+
+// One prediction table of one run; table and set are filled by EvaluationSource::load.
+struct EvaluationEntry {
+    std::int64_t runId = 0;
+    QString runName;
+    QColor color;
+    std::int64_t tableId = 0;
+    QString tableName; // evaluation set name, e.g. "val"
+    std::int64_t rows = 0;
+    std::shared_ptr<const PredictionTable> table;
+    std::shared_ptr<const EvaluationSet> set; // empty (no rows) when extraction failed
+    QString errors;                           // extraction problems, one per line; empty when fine
+
+    QString label() const { return runName + " / " + tableName; } // "run / set", for combo boxes
+    bool loaded() const { return table != nullptr; }
+    bool usable() const { return set && set->rows() > 0 && set->hasScores(); }
+};
+
+// Reads prediction tables through the workspace on the GUI thread and caches them by table id, so
+// switching views or controls does not read the same blobs again.
+class EvaluationSource {
+  public:
+    EvaluationSource() = default;
+
+    void setWorkspace(const Workspace* workspace); // drops the cache
+    const Workspace* workspace() const { return m_workspace; }
+    void invalidate(); // the workspace's runs changed
+
+    // The evaluation sets of the visible runs (run table order), not yet loaded.
+    std::vector<EvaluationEntry> list(const RunTableModel& runs) const;
+    // Fills table/set/errors; returns false (with errors set) when the table cannot be read.
+    bool load(EvaluationEntry& entry);
+    // list + load in one go.
+    std::vector<EvaluationEntry> loadVisible(const RunTableModel& runs);
+
+    // Distinct set names among entries, in first-seen order.
+    static QStringList setNames(const std::vector<EvaluationEntry>& entries);
+    // The one-line hint views show when no evaluation set is available.
+    static QString emptyHint();
+
+  private:
+    struct Cached {
+        std::shared_ptr<const PredictionTable> table;
+        std::shared_ptr<const EvaluationSet> set;
+        QString errors;
+    };
+    const Workspace* m_workspace = nullptr;
+    std::map<std::int64_t, Cached> m_cache;
+};
+
+// Text of an extraction result's problems: one described issue per line plus a count of the rest.
+QString describeEvaluationErrors(const EvaluationResult& result, const QString& where);
+
+// What an evaluation chart can export: a fresh chart (deleted after writing) and its data as CSV files.
+struct ChartExportSpec {
+    QString baseName;                                              // suggested file name without suffix
+    std::function<QChart*()> buildChart;                           // a new chart of what is shown
+    std::vector<std::pair<QString, std::function<QString()>>> csv; // menu text -> CSV text
+};
+// The menu of an export button or context menu: PNG / SVG / PDF of the chart and each CSV, via file dialogs.
+QMenu* buildExportMenu(QWidget* parent, const ChartExportSpec& spec);
+// Writes the spec's chart to path (.png/.svg/.pdf) at 1200x800; false with error on failure.
+bool exportSpecImage(const ChartExportSpec& spec, const QString& path, QString* error);
+bool writeTextFile(const QString& path, const QString& text, QString* error);
+// A number for tables and CSV: fixed digits, "n/a" when not finite.
+QString formatMetric(double value, int digits = 4);
+
+} // namespace runlens::ui

@@ -1,0 +1,410 @@
+// The Learning curve tab: gathers a metric and a size per visible run, fits each family and explains the fits.
+#include "ui/learning_curve_view.h"
+
+#include "core/analysis/power_law_fit.h"
+#include "core/store/workspace.h"
+#include "ui/chart_export.h"
+#include "ui/interactive_chart_view.h"
+#include "ui/main_window.h"
+#include "ui/run_table_model.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <memory>
+#include <optional>
+#include <QChart>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFile>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMenu>
+#include <QStackedWidget>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace runlens::ui {
+
+namespace {
+
+constexpr double kScanFactor = 1000.0; // how far beyond the data the verdict looks for a crossing
+constexpr int kScanSteps = 300;
+
+std::optional<double> parseNumber(const std::string& text) {
+    char* end = nullptr;
+    const double value = std::strtod(text.c_str(), &end);
+    if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(value)) return std::nullopt;
+    return value;
+}
+
+const SeriesSummary* findSeries(const RunInfo& run, const std::string& tag) {
+    for (const auto& series : run.series)
+        if (series.tag == tag) return &series;
+    return nullptr;
+}
+
+// The run's size: a param, else the last value of a series of that name (as `runlens learning-curve`).
+std::optional<double> sizeOf(const RunInfo& run, const std::string& key) {
+    if (const auto it = run.params.find(key); it != run.params.end()) return parseNumber(it->second);
+    if (const auto* series = findSeries(run, key))
+        return std::isfinite(series->last) ? std::optional(series->last) : std::nullopt;
+    return std::nullopt;
+}
+
+double reduce(const SeriesSummary& series, int how) {
+    if (how == 1) return series.min;
+    if (how == 2) return series.max;
+    return series.last;
+}
+
+QString number(double value) {
+    return QString::number(value, 'g', 4);
+}
+
+// "4x", "12x", "350x": how many times the largest observed size.
+QString ratioText(double ratio) {
+    return ratio < 10 ? QString::number(ratio, 'f', 1) + QLatin1Char('x') : QString::number(ratio, 'f', 0) + "x";
+}
+
+// Index of the best family at size m among the fitted ones; -1 when none has a finite value there.
+int bestAt(const std::vector<const LearningCurveFamily*>& fitted, double m, bool higherIsBetter) {
+    int best = -1;
+    double bestValue = 0;
+    for (std::size_t k = 0; k < fitted.size(); ++k) {
+        const double value = fitted[k]->fit.valueAt(m);
+        if (!std::isfinite(value)) continue;
+        if (best < 0 || (higherIsBetter ? value > bestValue : value < bestValue)) {
+            best = static_cast<int>(k);
+            bestValue = value;
+        }
+    }
+    return best;
+}
+
+void setComboItems(QComboBox* combo, const QStringList& items, const QString& preferred) {
+    const QString keep = combo->currentText();
+    combo->clear();
+    combo->addItems(items);
+    int index = combo->findText(keep);
+    if (index < 0) index = combo->findText(preferred);
+    combo->setCurrentIndex(std::max(index, 0));
+}
+
+} // namespace
+
+QString compareLearningCurves(const std::vector<LearningCurveFamily>& families, bool higherIsBetter) {
+    std::vector<const LearningCurveFamily*> fitted;
+    double maxSize = 0;
+    for (const auto& family : families) {
+        if (!family.fit.ok) continue;
+        fitted.push_back(&family);
+        for (const double size : family.sizes)
+            if (std::isfinite(size)) maxSize = std::max(maxSize, size);
+    }
+    if (fitted.size() < 2 || !(maxSize > 0)) return {};
+    const int leader = bestAt(fitted, maxSize, higherIsBetter);
+    if (leader < 0) return {};
+    const QString leaderName = fitted[static_cast<std::size_t>(leader)]->name;
+    for (int step = 1; step <= kScanSteps; ++step) {
+        const double ratio = std::pow(kScanFactor, static_cast<double>(step) / kScanSteps);
+        const int best = bestAt(fitted, maxSize * ratio, higherIsBetter);
+        if (best < 0 || best == leader) continue;
+        return QStringLiteral("%1 leads now; %2 overtakes at %3 data (size %4).")
+            .arg(leaderName, fitted[static_cast<std::size_t>(best)]->name, ratioText(ratio), number(maxSize * ratio));
+    }
+    return QStringLiteral("%1 leads now and its fit stays ahead up to %2 data.")
+        .arg(leaderName, ratioText(kScanFactor));
+}
+
+LearningCurveView::LearningCurveView(MainWindow* window, QWidget* parent)
+    : QWidget(parent), m_window(window), m_metric(new QComboBox), m_reduction(new QComboBox),
+      m_size(new QComboBox), m_family(new QComboBox), m_extrapolate(new QDoubleSpinBox),
+      m_stack(new QStackedWidget), m_emptyHint(new QLabel), m_view(new InteractiveChartView),
+      m_summary(new QLabel) {
+    m_reduction->addItems({tr("last"), tr("min"), tr("max")});
+    m_reduction->setToolTip(tr("Which value of each run's metric series is its result"));
+    m_size->setToolTip(tr("Training-set size: a numeric param or a series (its last value)"));
+    m_family->setToolTip(tr("One fitted curve per value of this param (e.g. model)"));
+    m_extrapolate->setRange(0, 1e15);
+    m_extrapolate->setDecimals(0);
+    m_extrapolate->setGroupSeparatorShown(true);
+    m_extrapolate->setToolTip(tr("Size to predict the metric at (0: no extrapolation)"));
+    m_metric->setMinimumContentsLength(14);
+    m_size->setMinimumContentsLength(10);
+    m_family->setMinimumContentsLength(10);
+
+    auto* exportButton = new QToolButton;
+    exportButton->setText(tr("Export"));
+    exportButton->setPopupMode(QToolButton::InstantPopup);
+    buildExportMenu(exportButton);
+
+    auto* controls = new QHBoxLayout;
+    const auto addLabelled = [&](const QString& text, QWidget* widget) {
+        auto* label = new QLabel(text);
+        label->setBuddy(widget);
+        controls->addWidget(label);
+        controls->addWidget(widget);
+    };
+    addLabelled(tr("&Metric"), m_metric);
+    addLabelled(tr("&Reduce"), m_reduction);
+    addLabelled(tr("&Size"), m_size);
+    addLabelled(tr("&Family"), m_family);
+    addLabelled(tr("E&xtrapolate to"), m_extrapolate);
+    controls->addStretch();
+    controls->addWidget(exportButton);
+
+    m_emptyHint->setObjectName("learningCurveEmptyHint");
+    m_emptyHint->setAlignment(Qt::AlignCenter);
+    m_emptyHint->setWordWrap(true);
+    m_view->setRenderHint(QPainter::Antialiasing);
+    m_summary->setWordWrap(true);
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_summary->setObjectName("learningCurveSummary");
+
+    auto* chartPage = new QWidget;
+    auto* chartLayout = new QVBoxLayout(chartPage);
+    chartLayout->setContentsMargins(0, 0, 0, 0);
+    chartLayout->addWidget(m_view, 1);
+    chartLayout->addWidget(m_summary);
+    m_stack->addWidget(m_emptyHint);
+    m_stack->addWidget(chartPage);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(controls);
+    layout->addWidget(m_stack, 1);
+
+    const auto changed = [this] {
+        if (!m_refilling) recompute();
+    };
+    connect(m_metric, &QComboBox::currentIndexChanged, this, changed);
+    connect(m_reduction, &QComboBox::currentIndexChanged, this, changed);
+    connect(m_size, &QComboBox::currentIndexChanged, this, [this] {
+        if (m_refilling) return;
+        m_refilling = true;
+        m_extrapolate->setValue(0); // a new size scale: pick a new default horizon
+        m_refilling = false;
+        recompute();
+    });
+    connect(m_family, &QComboBox::currentIndexChanged, this, changed);
+    connect(m_extrapolate, &QDoubleSpinBox::valueChanged, this, [this] {
+        if (m_refilling) return;
+        m_view->replaceChart(buildLearningCurveChart(m_families, m_metric->currentText(), m_size->currentText(),
+                                                     m_extrapolate->value()));
+        updateSummary();
+    });
+    const auto reload = [this] {
+        refillCombos();
+        recompute();
+    };
+    connect(window, &MainWindow::workspaceChanged, this, reload);
+    connect(window, &MainWindow::runsChanged, this, reload);
+    connect(window->runModel(), &QAbstractItemModel::modelReset, this, reload);
+    connect(window->runModel(), &RunTableModel::visibilityChanged, this, [this] { recompute(); });
+    reload();
+}
+
+bool LearningCurveView::showsEmptyState() const {
+    return m_stack->currentIndex() == 0;
+}
+
+QChart* LearningCurveView::chart() const {
+    return m_view->chart();
+}
+
+QString LearningCurveView::summaryText() const {
+    return m_summary->text();
+}
+
+void LearningCurveView::refillCombos() {
+    m_refilling = true;
+    const RunTableModel* model = m_window->runModel();
+    QStringList numericParams;
+    QStringList allParams;
+    for (const QString& key : model->paramKeys()) {
+        allParams << key;
+        const bool numeric = std::any_of(model->runs().begin(), model->runs().end(), [&](const RunInfo& run) {
+            const auto it = run.params.find(key.toStdString());
+            return it != run.params.end() && parseNumber(it->second).has_value();
+        });
+        if (numeric) numericParams << key;
+    }
+    const QStringList tags = model->metricTags();
+    // A size-like param is the likely choice: n_train, train_size, num_samples, dataset_size...
+    QString preferredSize = numericParams.isEmpty() ? QString() : numericParams.front();
+    for (const QString& key : numericParams)
+        if (key.contains(QLatin1String("size"), Qt::CaseInsensitive) ||
+            key.contains(QLatin1String("n_train"), Qt::CaseInsensitive) ||
+            key.contains(QLatin1String("samples"), Qt::CaseInsensitive)) {
+            preferredSize = key;
+            break;
+        }
+    setComboItems(m_metric, tags, QString());
+    setComboItems(m_size, numericParams + tags, preferredSize);
+    setComboItems(m_family, QStringList{tr("(none)")} + allParams, QString());
+    m_refilling = false;
+}
+
+bool LearningCurveView::higherIsBetter() const {
+    int rising = 0, falling = 0;
+    for (const auto& family : m_families) {
+        if (!family.fit.ok) continue;
+        // value = a m^b + c with b < 0: a < 0 rises towards c (a score), a > 0 falls (a loss).
+        (family.fit.a * family.fit.b > 0 ? rising : falling) += 1;
+    }
+    if (rising != falling) return rising > falling;
+    const QString metric = m_metric->currentText().toLower();
+    return !(metric.contains(QLatin1String("loss")) || metric.contains(QLatin1String("err")));
+}
+
+void LearningCurveView::recompute() {
+    m_families.clear();
+    m_runNames.clear();
+    const std::string metric = m_metric->currentText().toStdString();
+    const std::string sizeKey = m_size->currentText().toStdString();
+    const bool byFamily = m_family->currentIndex() > 0;
+    const std::string familyKey = m_family->currentText().toStdString();
+    std::map<QString, std::size_t> indexOf;
+    for (const RunInfo* run : m_window->runModel()->visibleRuns()) {
+        const SeriesSummary* series = findSeries(*run, metric);
+        const auto size = sizeOf(*run, sizeKey);
+        if (!series || !size || !(*size > 0)) continue;
+        QString name = QString::fromStdString(metric);
+        if (byFamily) {
+            const auto it = run->params.find(familyKey);
+            name = it == run->params.end() ? tr("(none)") : QString::fromStdString(it->second);
+        }
+        auto [slot, added] = indexOf.emplace(name, m_families.size());
+        if (added) {
+            m_families.push_back(LearningCurveFamily{name, {}, {}, {}});
+            m_runNames.emplace_back();
+        }
+        m_families[slot->second].sizes.push_back(*size);
+        m_families[slot->second].values.push_back(reduce(*series, m_reduction->currentIndex()));
+        m_runNames[slot->second] << QString::fromStdString(run->name);
+    }
+    // Families in name order, as `runlens learning-curve` lists them, so colours match.
+    std::vector<std::size_t> order(m_families.size());
+    for (std::size_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+    std::sort(order.begin(), order.end(),
+              [&](std::size_t l, std::size_t r) { return m_families[l].name < m_families[r].name; });
+    std::vector<LearningCurveFamily> sorted;
+    std::vector<QStringList> names;
+    for (const std::size_t i : order) {
+        sorted.push_back(std::move(m_families[i]));
+        names.push_back(std::move(m_runNames[i]));
+    }
+    m_families = std::move(sorted);
+    m_runNames = std::move(names);
+    double maxSize = 0;
+    for (auto& family : m_families) {
+        family.fit = fitPowerLaw(family.sizes, family.values);
+        for (const double size : family.sizes)
+            maxSize = std::max(maxSize, size);
+    }
+
+    if (m_families.empty()) {
+        m_emptyHint->setText(
+            m_window->runModel()->runs().empty()
+                ? tr("No runs yet: drop log folders here. A learning curve needs runs that log a metric and a "
+                     "training-set size param (e.g. n_train in hparams.yaml).")
+                : tr("No visible run has both the metric and a positive size: choose a metric and a size "
+                     "param (e.g. n_train), or show more runs in the run table."));
+        m_stack->setCurrentIndex(0);
+        return;
+    }
+    m_stack->setCurrentIndex(1);
+    if (m_extrapolate->value() <= 0) {
+        m_refilling = true;
+        m_extrapolate->setValue(maxSize * 10);
+        m_refilling = false;
+    }
+    m_view->replaceChart(buildLearningCurveChart(m_families, m_metric->currentText(), m_size->currentText(),
+                                                 m_extrapolate->value()));
+    updateSummary();
+}
+
+void LearningCurveView::updateSummary() {
+    QStringList lines;
+    const double at = m_extrapolate->value();
+    for (const auto& family : m_families) {
+        const QString runs = tr("%n run(s)", nullptr, static_cast<int>(family.sizes.size()));
+        if (!family.fit.ok) {
+            lines << tr("%1 (%2): no fit: %3").arg(family.name, runs, QString::fromStdString(family.fit.error));
+            continue;
+        }
+        QString line = tr("%1 (%2): %3 = %4 * size^%5 + %6")
+                           .arg(family.name, runs, m_metric->currentText(), number(family.fit.a),
+                                QString::number(family.fit.b, 'f', 3), number(family.fit.c));
+        if (at > 0) {
+            const PowerLawPrediction p = predictPowerLaw(family.fit, at);
+            line += tr("; at %1: %2, 95% interval [%3, %4]")
+                        .arg(number(at), number(p.value), number(p.lower), number(p.upper));
+        }
+        lines << line;
+    }
+    const QString verdict = compareLearningCurves(m_families, higherIsBetter());
+    if (!verdict.isEmpty()) lines << verdict;
+    m_summary->setText(lines.join(QLatin1Char('\n')));
+}
+
+bool LearningCurveView::exportImage(const QString& path, QString* error) {
+    if (m_families.empty()) {
+        if (error) *error = tr("nothing to export: no learning curve is shown");
+        return false;
+    }
+    // A fresh chart, so the export does not disturb the zoom of the one on screen.
+    std::unique_ptr<QChart> chart(buildLearningCurveChart(m_families, m_metric->currentText(),
+                                                          m_size->currentText(), m_extrapolate->value()));
+    return exportChart(chart.get(), QSize(1100, 700), path, error);
+}
+
+bool LearningCurveView::exportCsv(const QString& path, QString* error) {
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+        if (error) *error = tr("cannot write %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    const auto quoted = [](QString text) { return '"' + text.replace('"', QLatin1String("\"\"")) + '"'; };
+    QByteArray text = "run,family,size,value,fitted\n";
+    for (std::size_t k = 0; k < m_families.size(); ++k) {
+        const auto& family = m_families[k];
+        for (std::size_t i = 0; i < family.sizes.size(); ++i) {
+            const QString fitted =
+                family.fit.ok ? QString::number(family.fit.valueAt(family.sizes[i]), 'g', 17) : QString();
+            text += QStringLiteral("%1,%2,%3,%4,%5\n")
+                        .arg(quoted(m_runNames[k].value(static_cast<qsizetype>(i))), quoted(family.name),
+                             QString::number(family.sizes[i], 'g', 17),
+                             QString::number(family.values[i], 'g', 17), fitted)
+                        .toUtf8();
+        }
+    }
+    if (file.write(text) != text.size()) {
+        if (error) *error = tr("cannot write %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    return true;
+}
+
+void LearningCurveView::buildExportMenu(QToolButton* button) {
+    auto* menu = new QMenu(button);
+    for (const QString& suffix : {QStringLiteral("png"), QStringLiteral("svg"), QStringLiteral("pdf")})
+        menu->addAction(tr("Export chart as %1...").arg(suffix.toUpper()), this,
+                        [this, suffix] { askAndExport(suffix); });
+    menu->addAction(tr("Export data as CSV..."), this, [this] { askAndExport(QStringLiteral("csv")); });
+    button->setMenu(menu);
+}
+
+void LearningCurveView::askAndExport(const QString& suffix) {
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export learning curve"),
+                                                      QStringLiteral("learning_curve.") + suffix,
+                                                      suffix.toUpper() + QStringLiteral(" (*.") + suffix + ')');
+    if (path.isEmpty()) return;
+    QString error;
+    const bool ok = suffix == QLatin1String("csv") ? exportCsv(path, &error) : exportImage(path, &error);
+    if (!ok) m_summary->setText(m_summary->text() + QLatin1Char('\n') + tr("Export failed: %1").arg(error));
+}
+
+} // namespace runlens::ui
