@@ -1,10 +1,19 @@
-// `runlens import`: reads logs into a workspace and reports what was imported and what was skipped.
+// `runlens import`: reads logs into a workspace, reports what was imported and skipped, and can watch for more.
 #include "app/cli.h"
 #include "app/json_writer.h"
+#include "core/io/folder_watch.h"
 #include "core/io/importer.h"
 #include "core/store/workspace.h"
 
+#include <atomic>
+#include <chrono>
+#include <algorithm>
+#include <csignal>
+#include <optional>
+#include <signal.h>
+#include <ctime>
 #include <set>
+#include <thread>
 
 namespace runlens::cli {
 
@@ -49,8 +58,8 @@ void writeIssues(JsonWriter& json, std::string_view name, const ReadReport& repo
     json.endArray();
 }
 
-void writeJson(std::ostream& out, const ImportSummary& summary, const ImportTotals& totals) {
-    JsonWriter json(out);
+void writeJson(std::ostream& out, const ImportSummary& summary, const ImportTotals& totals, bool pretty) {
+    JsonWriter json(out, pretty);
     json.beginObject();
     json.field("runs_added", totals.runsAdded);
     json.key("runs").beginArray();
@@ -101,18 +110,169 @@ std::string nothingImportedReason(const ImportSummary& summary) {
     return "no logs found in the given paths";
 }
 
+
+// Set by SIGINT/SIGTERM while watching. A signal handler can only reach static storage, hence the one
+// namespace-scope flag; the watch loop and the importer read it as their cancel flag.
+std::atomic<bool> gStopWatching{false};
+
+extern "C" void onStopSignal(int) {
+    gStopWatching.store(true);
+}
+
+// Installs the stop handlers for the lifetime of a watch and restores the previous ones afterwards.
+class StopSignals {
+  public:
+    StopSignals() {
+        gStopWatching.store(false);
+        struct sigaction action {};
+        action.sa_handler = onStopSignal;
+        sigemptyset(&action.sa_mask);
+        sigaction(SIGINT, &action, &m_oldInt);
+        sigaction(SIGTERM, &action, &m_oldTerm);
+    }
+    ~StopSignals() {
+        sigaction(SIGINT, &m_oldInt, nullptr);
+        sigaction(SIGTERM, &m_oldTerm, nullptr);
+    }
+    StopSignals(const StopSignals&) = delete;
+    StopSignals& operator=(const StopSignals&) = delete;
+    const std::atomic<bool>* flag() const { return &gStopWatching; }
+
+  private:
+    struct sigaction m_oldInt {};
+    struct sigaction m_oldTerm {};
+};
+
+struct WatchRequest {
+    double intervalSeconds = 2;
+    std::optional<double> watchSeconds; // none: until SIGINT/SIGTERM
+    bool json = false;
+};
+
+std::string utcNow() {
+    const std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return text;
+}
+
+std::string joinRuns(const std::set<std::string>& runs) {
+    std::string out;
+    for (const auto& run : runs)
+        out += (out.empty() ? "" : ", ") + run;
+    return out;
+}
+
+// One line for a poll that found something: JSON or text on stdout, its warnings and errors on stderr.
+void writePollLine(std::ostream& out, std::ostream& err, const PollResult& poll, bool json) {
+    const ImportSummary& summary = poll.summary;
+    if (json) {
+        JsonWriter w(out, false);
+        w.beginObject().field("time", utcNow()).field("points", summary.report.points);
+        w.field("points_superseded", poll.pointsSuperseded);
+        w.key("runs").beginArray();
+        for (const auto& run : summary.runs)
+            w.value(run);
+        w.endArray();
+        w.field("files_read", summary.filesRead);
+        writeIssues(w, "warnings", summary.report, false);
+        writeIssues(w, "errors", summary.report, true);
+        w.endObject();
+        w.finish();
+    } else {
+        for (const auto& issue : summary.report.issues)
+            if (issue.severity != Severity::Info)
+                err << (issue.severity == Severity::Error ? "error: " : "warning: ") << issue.toString() << '\n';
+        out << utcNow() << " +" << summary.report.points << " points";
+        if (poll.pointsSuperseded > 0) out << " (" << poll.pointsSuperseded << " superseded by a restart)";
+        out << " in " << summary.runs.size() << " run(s)";
+        if (!summary.runs.empty()) out << ": " << joinRuns(summary.runs);
+        out << "; " << summary.filesRead << " file(s) read\n";
+    }
+    out.flush();
+}
+
+// Sleeps until `until` in short steps, so a stop signal ends the wait promptly. False when stopped.
+bool sleepUntil(std::chrono::steady_clock::time_point until, const std::atomic<bool>& stop) {
+    while (!stop.load()) {
+        const auto now = std::chrono::steady_clock::now();
+        if (now >= until) return true;
+        std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(until - now,
+                                                                                 std::chrono::milliseconds(50)));
+    }
+    return false;
+}
+
+// The watch loop: the first poll is the ordinary import (its usual summary), then one line per poll that
+// found something, until the time limit or a stop signal. A failed poll (e.g. the workspace busy) is
+// reported and the next one tries again.
+int watch(const std::vector<std::filesystem::path>& paths, ImportOptions options, const WatchRequest& request,
+          Workspace& workspace, const std::string& workspacePath, std::ostream& out, std::ostream& err) {
+    using Clock = std::chrono::steady_clock;
+    const StopSignals signals;
+    options.cancel = signals.flag();
+    const auto start = Clock::now();
+    const auto interval = std::chrono::duration_cast<Clock::duration>(
+        std::chrono::duration<double>(request.intervalSeconds));
+    const auto deadline =
+        request.watchSeconds ? start + std::chrono::duration_cast<Clock::duration>(
+                                           std::chrono::duration<double>(*request.watchSeconds))
+                             : Clock::time_point::max();
+    WatchSession session(paths, options);
+
+    const std::set<std::string> before = runNames(workspace);
+    const PollResult first = session.poll(workspace);
+    const ImportTotals totals = countTotals(workspace, before, first.summary.runs);
+    if (request.json)
+        writeJson(out, first.summary, totals, false);
+    else
+        writeText(out, err, first.summary, totals, workspacePath);
+    out.flush();
+
+    std::int64_t points = first.summary.report.points;
+    auto next = start + interval;
+    while (Clock::now() < deadline && sleepUntil(std::min(next, deadline), gStopWatching)) {
+        if (Clock::now() >= deadline) break;
+        next = Clock::now() + interval;
+        try {
+            const PollResult poll = session.poll(workspace);
+            points += poll.summary.report.points;
+            if (poll.foundSomething() && !poll.summary.cancelled) writePollLine(out, err, poll, request.json);
+        } catch (const std::exception& e) {
+            err << "error: poll failed: " << e.what() << '\n';
+        }
+    }
+    err << "Stopped watching after " << session.polls() << " poll(s); " << points << " points imported\n";
+    return kExitOk;
+}
 } // namespace
 
 int runImportCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    const Args parsed(
-        args,
-        {{"--workspace", "-w", true}, {"--json", "", false}, {"--format", "", true}, {"--run", "", true}});
+    const Args parsed(args, {{"--workspace", "-w", true},
+                             {"--json", "", false},
+                             {"--format", "", true},
+                             {"--run", "", true},
+                             {"--restart-semantics", "", false},
+                             {"--watch", "", false},
+                             {"--interval", "", true},
+                             {"--watch-seconds", "", true}});
     const std::string workspacePath = parsed.require("--workspace");
     if (parsed.positionals().empty()) throw UsageError("no PATH to import");
+    const bool watching = parsed.has("--watch");
+    if (!watching && (parsed.has("--interval") || parsed.has("--watch-seconds")))
+        throw UsageError("--interval and --watch-seconds need --watch");
+    WatchRequest request;
+    request.json = parsed.has("--json");
+    request.intervalSeconds = parsed.number("--interval", 2, 0.05, 86400);
+    if (parsed.has("--watch-seconds")) request.watchSeconds = parsed.number("--watch-seconds", 0, 0, 1e9);
+
     const ReaderRegistry registry = ReaderRegistry::withBuiltins();
     ImportOptions options;
     options.forceFormat = parsed.get("--format", "");
     options.runName = parsed.get("--run", "");
+    options.restartSemantics = parsed.has("--restart-semantics");
     checkFormat(registry, options.forceFormat);
 
     std::vector<std::filesystem::path> paths;
@@ -121,14 +281,17 @@ int runImportCommand(const std::vector<std::string>& args, std::ostream& out, st
         paths.emplace_back(text);
     }
     const auto workspace = Workspace::create(workspacePath);
+    // A watched folder may still be empty (training not started yet), so watching never fails for that.
+    if (watching) return watch(paths, options, request, *workspace, workspacePath, out, err);
+
     const std::set<std::string> before = runNames(*workspace);
-    const ImportSummary summary = importPaths(paths, registry, *workspace, options);
+    const ImportSummary summary = importIntoWorkspace(paths, registry, *workspace, options).summary;
     const ImportTotals totals = countTotals(*workspace, before, summary.runs);
 
     // JSON goes out even when nothing was imported, so scripts see every issue; stderr then gets one line.
     const bool nothingImported = summary.filesRead == 0 && summary.filesUnchanged == 0;
-    if (parsed.has("--json"))
-        writeJson(out, summary, totals);
+    if (request.json)
+        writeJson(out, summary, totals, true);
     else if (!nothingImported)
         writeText(out, err, summary, totals, workspacePath);
     out.flush();

@@ -23,6 +23,10 @@ row "paired comparison, 1M aligned pairs: McNemar + DeLong + 200-resample bootst
     "<= 1 s" "$(verdict "$rl_s" "$rl_cpu" 1)"
 align=$(grep paired_align_ms <<< "$rl")
 py_align=$(grep py_paired_align_s <<< "$py")
+compact=$(grep paired_bootstrap_compact_ms <<< "$rl")
+row "the same 200-resample bootstrap with a callback over precomputed per-pair correctness (diagnostic)" \
+    "$(ms_to_s "$(field paired_bootstrap_compact_ms "$compact")") s (CPU $(ms_to_s "$(field cpu "$compact")") s)" \
+    "numpy bootstrap above: $(field bootstrap_s "$py_tests") s (CPU $(field bootstrap_cpu_s "$py_tests") s)" "-" "-"
 row "align 1M + 1M examples by id" "$(ms_to_s "$(field paired_align_ms "$align")") s (CPU $(ms_to_s "$(field cpu "$align")") s)" \
     "pandas merge on id: $(field py_paired_align_s "$py_align") s (CPU $(field cpu "$py_align") s)" "-" "-"
 

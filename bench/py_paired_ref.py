@@ -67,6 +67,7 @@ def main():
     print(f"py_paired_align_s\t{align.wall:.3f}\tcpu\t{align.cpu:.3f}")
     print(f"py_paired_tests_s\t{sum(p.wall for p in parts):.3f}\tcpu\t{sum(p.cpu for p in parts):.3f}"
           f"\tmcnemar_s\t{t_mcnemar.wall:.3f}\tdelong_s\t{t_delong.wall:.3f}\tbootstrap_s\t{t_boot.wall:.3f}"
+          f"\tdelong_cpu_s\t{t_delong.cpu:.3f}\tbootstrap_cpu_s\t{t_boot.cpu:.3f}"
           f"\texact_p\t{exact.pvalue:.3g}\tchi2\t{chi2.statistic:.3f}\tz\t{z:.4f}")
 
 
