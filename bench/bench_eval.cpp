@@ -1,6 +1,5 @@
 // Times calibration and every binary metric on a prediction log; only the computation, after loading.
 #include "bench/bench_timing.h"
-
 #include "core/analysis/binary_metrics.h"
 #include "core/analysis/calibration.h"
 #include "core/analysis/evaluation_set.h"
@@ -40,8 +39,9 @@ int main(int argc, char** argv) {
         },
         reps);
     std::printf("eval_load_ms\t%.1f\tcpu\t%.1f\trows\t%zu\n", load.wallMs, load.cpuMs, labels.size());
-    std::printf("eval_compute_ms\t%.1f\tcpu\t%.1f\tauc\t%.6f\tap\t%.6f\tlog_loss\t%.6f\tbrier\t%.6f\tece\t%.6f\n",
-                compute.wallMs, compute.cpuMs, metrics.rocAuc, metrics.averagePrecision, metrics.logLoss,
-                metrics.brier, calibration.ece);
+    std::printf(
+        "eval_compute_ms\t%.1f\tcpu\t%.1f\tauc\t%.6f\tap\t%.6f\tlog_loss\t%.6f\tbrier\t%.6f\tece\t%.6f\n",
+        compute.wallMs, compute.cpuMs, metrics.rocAuc, metrics.averagePrecision, metrics.logLoss,
+        metrics.brier, calibration.ece);
     return 0;
 }

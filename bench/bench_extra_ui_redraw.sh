@@ -12,5 +12,5 @@ echo "$rl" | sed 's/^/    # /' >&2
 wall=$(field redraw_frame_ms "$rl")
 cpu=$(field cpu "$rl")
 row "redraw one chart card, 100 runs x 100k points, 1600x900 offscreen (median of 10 frames)" \
-    "${wall} ms (CPU ${cpu} ms): prepareCurve $(field prepare_ms "$rl") + buildCurveChart $(field build_ms "$rl") + paint $(field paint_ms "$rl") ms" \
+    "${wall} ms (CPU ${cpu} ms): prepareCurve $(field prepare_ms "$rl") + buildCurveChart $(field build_ms "$rl") + paint $(field paint_ms "$rl") ms; $(field points_drawn "$rl") points drawn" \
     "-" "<= 50 ms a frame" "$(verdict "$wall" "$cpu" 50)"

@@ -1,6 +1,5 @@
 // Times the paired comparison of two prediction logs: id alignment, McNemar, DeLong and a paired bootstrap.
 #include "bench/bench_timing.h"
-
 #include "core/analysis/evaluation_set.h"
 #include "core/analysis/paired_comparison.h"
 #include "core/analysis/slices.h"
@@ -89,7 +88,8 @@ int main(int argc, char** argv) {
         std::vector<std::size_t> rows;
         rows.reserve(idx.size());
         const auto& map = model == 0 ? alignment.rowsA : alignment.rowsB;
-        for (auto i : idx) rows.push_back(map[i]);
+        for (auto i : idx)
+            rows.push_back(map[i]);
         return runlens::sliceMetricValue(runlens::SliceMetric::Accuracy, model == 0 ? ca : cb, rows);
     };
     const auto bootstrapTime = runlens::bench::timeOf(
@@ -100,7 +100,8 @@ int main(int argc, char** argv) {
     const runlens::PairedMetric compact = [&](std::span<const std::size_t> idx, int model) {
         const auto& correct = model == 0 ? correctA : correctB;
         std::size_t hits = 0;
-        for (auto i : idx) hits += correct[i];
+        for (auto i : idx)
+            hits += correct[i];
         return static_cast<double>(hits) / static_cast<double>(idx.size());
     };
     runlens::BootstrapDelta compactBootstrap;
@@ -112,11 +113,12 @@ int main(int argc, char** argv) {
     std::printf("paired_align_ms\t%.1f\tcpu\t%.1f\tpairs\t%zu\n", alignTime.wallMs, alignTime.cpuMs, n);
     std::printf("paired_mcnemar_ms\t%.1f\tcpu\t%.1f\texact_p\t%.3g\n", mcnemarTime.wallMs, mcnemarTime.cpuMs,
                 mcnemar.exactP);
-    std::printf("paired_delong_ms\t%.1f\tcpu\t%.1f\tz\t%.4f\n", delongTime.wallMs, delongTime.cpuMs, delong.z);
+    std::printf("paired_delong_ms\t%.1f\tcpu\t%.1f\tz\t%.4f\n", delongTime.wallMs, delongTime.cpuMs,
+                delong.z);
     std::printf("paired_bootstrap_ms\t%.1f\tcpu\t%.1f\tresamples\t%d\tdelta\t%.5f\n", bootstrapTime.wallMs,
                 bootstrapTime.cpuMs, resamples, bootstrap.delta);
-    std::printf("paired_bootstrap_compact_ms\t%.1f\tcpu\t%.1f\tdelta\t%.5f\n", compactTime.wallMs, compactTime.cpuMs,
-                compactBootstrap.delta);
+    std::printf("paired_bootstrap_compact_ms\t%.1f\tcpu\t%.1f\tdelta\t%.5f\n", compactTime.wallMs,
+                compactTime.cpuMs, compactBootstrap.delta);
     std::printf("paired_tests_ms\t%.1f\tcpu\t%.1f\n", tests.wallMs, tests.cpuMs);
     return 0;
 }

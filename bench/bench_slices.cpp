@@ -1,6 +1,5 @@
 // Times per-slice accuracy (2 features, Wilson) and SliceLine-style slice finding over 10 features.
 #include "bench/bench_timing.h"
-
 #include "core/analysis/evaluation_set.h"
 #include "core/analysis/slice_finder.h"
 #include "core/analysis/slices.h"
@@ -56,11 +55,12 @@ int main(int argc, char** argv) {
         [&] { found = runlens::findSlices(*table, errors, {}, runlens::SliceFinderOptions{}); });
 
     std::size_t features = 0;
-    for (const auto& column : table->columns) features += column.role == runlens::ColumnRole::Feature;
+    for (const auto& column : table->columns)
+        features += column.role == runlens::ColumnRole::Feature;
     std::printf("slices_2_features_ms\t%.1f\tcpu\t%.1f\tslices\t%zu\trows\t%zu\n", slicesTime.wallMs,
                 slicesTime.cpuMs, sliceCount, errors.size());
     std::printf("slice_finding_ms\t%.1f\tcpu\t%.1f\tfeatures\t%zu\tevaluated\t%lld\ttop_score\t%.4f\n",
-                findTime.wallMs, findTime.cpuMs, features,
-                static_cast<long long>(found.slicesEvaluated), found.slices.empty() ? 0.0 : found.slices.front().score);
+                findTime.wallMs, findTime.cpuMs, features, static_cast<long long>(found.slicesEvaluated),
+                found.slices.empty() ? 0.0 : found.slices.front().score);
     return 0;
 }

@@ -25,7 +25,8 @@ template <typename Fn> Timing timeOf(Fn&& fn) {
     const double cpu0 = processCpuMs();
     const auto t0 = std::chrono::steady_clock::now();
     fn();
-    const double wall = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    const double wall =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     return {wall, processCpuMs() - cpu0};
 }
 
@@ -48,7 +49,8 @@ inline Timing median(const std::vector<Timing>& timings) {
 
 template <typename Fn> Timing medianTimeOf(Fn&& fn, int reps) {
     std::vector<Timing> timings;
-    for (int r = 0; r < reps; ++r) timings.push_back(timeOf(fn));
+    for (int r = 0; r < reps; ++r)
+        timings.push_back(timeOf(fn));
     return median(timings);
 }
 

@@ -1,18 +1,16 @@
 // Times one chart card's redraw with 100 runs x 100k points: prepare curves, build the chart, paint a frame.
 #include "bench/bench_timing.h"
-
 #include "core/analysis/curve_prep.h"
 #include "ui/chart_export.h"
 
+#include <cmath>
+#include <cstdio>
+#include <memory>
 #include <QApplication>
 #include <QChart>
 #include <QGraphicsScene>
 #include <QImage>
 #include <QPainter>
-
-#include <cmath>
-#include <cstdio>
-#include <memory>
 #include <random>
 #include <vector>
 
@@ -35,7 +33,8 @@ std::vector<runlens::SeriesData> makeRuns() {
         const double rate = 1e-4 * (1.0 + 0.05 * r);
         for (std::size_t i = 0; i < kPoints; ++i) {
             const double step = static_cast<double>(i);
-            series.push(static_cast<std::int64_t>(i), 1.7e9 + 0.5 * step, 2.0 / std::sqrt(1.0 + rate * step) + noise(rng));
+            series.push(static_cast<std::int64_t>(i), 1.7e9 + 0.5 * step,
+                        2.0 / std::sqrt(1.0 + rate * step) + noise(rng));
         }
     }
     return runs;
@@ -49,7 +48,8 @@ struct FrameTimes {
     }
 };
 
-// One frame as a chart card does it after a smoothing or zoom change: curves for the view, a fresh chart, paint.
+// One frame as a chart card does it after a smoothing or zoom change: curves for the view, a fresh chart,
+// paint.
 FrameTimes drawFrame(const std::vector<runlens::SeriesData>& runs, QImage& image) {
     FrameTimes t;
     runlens::ui::CurveChartSpec spec;
@@ -96,7 +96,8 @@ FrameTimes drawFrame(const std::vector<runlens::SeriesData>& runs, QImage& image
 } // namespace
 
 int main(int argc, char** argv) {
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen"); // no display needed
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen"); // no display needed
     QApplication app(argc, argv);
     const auto runs = makeRuns();
     QImage image(kWidth, kHeight, QImage::Format_ARGB32_Premultiplied);
@@ -113,9 +114,10 @@ int main(int argc, char** argv) {
     }
     using runlens::bench::median;
     const auto frame = median(total);
-    std::printf("redraw_frame_ms\t%.1f\tcpu\t%.1f\tprepare_ms\t%.1f\tbuild_ms\t%.1f\tpaint_ms\t%.1f\tframes\t%d\tpoints_drawn\t%zu\n",
-                frame.wallMs, frame.cpuMs, median(prepare).wallMs, median(build).wallMs, median(paint).wallMs, kFrames,
-                pointsDrawn);
+    std::printf("redraw_frame_ms\t%.1f\tcpu\t%.1f\tprepare_ms\t%.1f\tbuild_ms\t%.1f\tpaint_ms\t%."
+                "1f\tframes\t%d\tpoints_drawn\t%zu\n",
+                frame.wallMs, frame.cpuMs, median(prepare).wallMs, median(build).wallMs, median(paint).wallMs,
+                kFrames, pointsDrawn);
     if (argc > 1) image.save(QString::fromLocal8Bit(argv[1])); // optional: look at the last frame
     return 0;
 }

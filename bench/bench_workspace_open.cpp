@@ -1,6 +1,5 @@
 // Times opening a workspace to a filled run table (Workspace::open + runs()) for DESIGN §7's <= 1 s budget.
 #include "bench/bench_timing.h"
-
 #include "core/store/workspace.h"
 
 #include <cstdio>
@@ -23,12 +22,13 @@ int main(int argc, char** argv) {
                 const auto table = workspace->runs();
                 runs = table.size();
                 series = 0;
-                for (const auto& run : table) series += run.series.size();
+                for (const auto& run : table)
+                    series += run.series.size();
             }));
         }
         const auto t = runlens::bench::median(timings);
-        std::printf("workspace_open_ms\t%.1f\tcpu\t%.1f\tfirst_ms\t%.1f\truns\t%zu\tseries\t%zu\n", t.wallMs, t.cpuMs,
-                    timings.front().wallMs, runs, series);
+        std::printf("workspace_open_ms\t%.1f\tcpu\t%.1f\tfirst_ms\t%.1f\truns\t%zu\tseries\t%zu\n", t.wallMs,
+                    t.cpuMs, timings.front().wallMs, runs, series);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "bench_workspace_open: %s\n", e.what());
         return 1;

@@ -28,6 +28,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLegend>
 #include <QLineSeries>
 #include <QMenu>
 #include <QMessageBox>
@@ -414,6 +415,9 @@ QChart* reliabilityChart(const std::vector<CalibrationCurveResult>& curves, cons
         input.push_back({c.name, c.report});
     QChart* chart = buildReliabilityChart(input, title);
     applyCurveColors(chart, curves);
+    QFont font = chart->legend()->font();
+    font.setPointSizeF(font.pointSizeF() * 0.85); // legends name runs with their ECE: keep them unclipped
+    chart->legend()->setFont(font);
     return chart;
 }
 
@@ -567,6 +571,7 @@ QWidget* CalibrationView::buildReliabilityPage() {
     splitter->addWidget(m_table);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
+    splitter->setSizes({620, 420}); // the diagram gets the larger share; the table scrolls
     layout->addWidget(splitter, 1);
     attachExport(exportButton, m_chart, this, [this] { return reliabilitySpec(); });
 
@@ -639,9 +644,11 @@ QWidget* CalibrationView::buildRecalibrationPage() {
     m_recalTable = new QTableWidget;
     m_recalTable->setObjectName("recalibrationMetrics");
     m_recalTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_recalTable->setMinimumHeight(110);
     splitter->addWidget(m_recalTable);
-    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(0, 5);
     splitter->setStretchFactor(1, 1);
+    splitter->setSizes({600, 120}); // two rows (before, after) with the metrics across
     layout->addWidget(splitter, 1);
     attachExport(beforeExport, m_beforeChart, this, [this] { return recalibrationSpec(false); });
     attachExport(afterExport, m_afterChart, this, [this] { return recalibrationSpec(true); });
@@ -757,7 +764,7 @@ CalibrationView::Input CalibrationView::makeInput() const {
 }
 
 bool CalibrationView::isBusy() const {
-    return m_debounce->isActive() || m_watcher->isRunning() || m_dirty;
+    return m_debounce->isActive() || m_computing || m_dirty;
 }
 
 bool CalibrationView::showsEmptyState() const {
@@ -769,7 +776,7 @@ void CalibrationView::scheduleRecompute() {
 }
 
 void CalibrationView::startCompute() {
-    if (m_watcher->isRunning()) {
+    if (m_computing) {
         m_dirty = true; // recompute with the newest controls once this one is done
         return;
     }
@@ -780,10 +787,12 @@ void CalibrationView::startCompute() {
         showResult();
         return;
     }
+    m_computing = true;
     m_watcher->setFuture(QtConcurrent::run([in = std::move(in)] { return compute(in); }));
 }
 
 void CalibrationView::onComputed() {
+    m_computing = false;
     m_result = m_watcher->result();
     showResult();
     if (m_dirty) startCompute();
@@ -865,26 +874,28 @@ void CalibrationView::fillRecalibration() {
     const QString tag = m_result.multiclass ? " (top-label)" : QString();
     m_beforeChart->replaceChart(
         reliabilityChart({{"before", QColor(), rec.before}}, "Held-out before recalibration" + tag));
-    m_afterChart->replaceChart(reliabilityChart({{"after " + rec.method, QColor(), rec.after}},
-                                                "Held-out after " + rec.method + tag));
-    const QStringList rows = metricRows();
+    m_afterChart->replaceChart(
+        reliabilityChart({{"after", QColor(), rec.after}}, "Held-out after " + rec.method + tag));
+    // Transposed beside the main table: two rows (before, after) keep the charts tall.
+    const QStringList metrics = metricRows();
     m_recalTable->clear();
-    m_recalTable->setRowCount(static_cast<int>(rows.size()));
-    m_recalTable->setColumnCount(2);
-    m_recalTable->setHorizontalHeaderLabels({"before", "after"});
-    m_recalTable->setVerticalHeaderLabels(rows);
+    m_recalTable->setRowCount(2);
+    m_recalTable->setColumnCount(static_cast<int>(metrics.size()));
+    m_recalTable->setVerticalHeaderLabels({"before", "after"});
+    m_recalTable->setHorizontalHeaderLabels(metrics);
     const CalibrationColumn before{"before", false, rec.before, rec.beforeMetrics};
     const CalibrationColumn after{"after", false, rec.after, rec.afterMetrics};
-    for (int r = 0; r < static_cast<int>(rows.size()); ++r) {
+    for (int m = 0; m < static_cast<int>(metrics.size()); ++m) {
         for (const auto& def : metricRowDefs()) {
-            if (def.name != rows[r]) continue;
-            int c = 0;
+            if (def.name != metrics[m]) continue;
+            int r = 0;
             for (const auto* column : {&before, &after}) {
                 const double value = def.get(*column);
-                auto* item = new QTableWidgetItem(formatMetric(value, rows[r] == "Brier: residual" ? 6 : 4));
+                auto* item =
+                    new QTableWidgetItem(formatMetric(value, metrics[m] == "Brier: residual" ? 6 : 4));
                 item->setData(Qt::UserRole, value);
                 item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-                m_recalTable->setItem(r, c++, item);
+                m_recalTable->setItem(r++, m, item);
             }
         }
     }
@@ -908,7 +919,7 @@ ChartExportSpec CalibrationView::recalibrationSpec(bool after) const {
     ChartExportSpec spec;
     const auto& rec = m_result.recalibration;
     const std::vector<CalibrationCurveResult> curves{
-        {after ? "after " + rec.method : QString("before"), QColor(), after ? rec.after : rec.before}};
+        {after ? QString("after") : QString("before"), QColor(), after ? rec.after : rec.before}};
     spec.baseName = QString("recalibration-%1-%2").arg(m_result.setName, after ? "after" : "before");
     const QString title = after ? "Held-out after " + rec.method : QString("Held-out before recalibration");
     spec.buildChart = [curves, title] { return reliabilityChart(curves, title); };

@@ -138,6 +138,8 @@ class CalibrationView : public QWidget {
     QFutureWatcher<CalibrationResult>* m_watcher;
     QTimer* m_debounce;
     bool m_dirty = false;
+    // Set until the watcher's finished signal is handled: the future reports finished before that.
+    bool m_computing = false;
 
     QStackedWidget* m_stack;
     QLabel* m_emptyHint;

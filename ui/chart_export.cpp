@@ -483,9 +483,12 @@ bool exportChart(QChart* chart, const QSize& size, const QString& path, QString*
 }
 
 QColor runColor(int index) {
-    // Tableau 10: distinct hues that stay apart for the common forms of colour blindness.
-    static constexpr std::array<QRgb, 10> kPalette = {0x4E79A7, 0xF28E2B, 0xE15759, 0x76B7B2, 0x59A14F,
-                                                      0xEDC948, 0xB07AA1, 0xFF9DA7, 0x9C755F, 0xBAB0AC};
+    // Tableau 10 first (distinct for the common forms of colour blindness), then the darker Tableau 20 partners,
+    // so twenty runs get twenty colours before any repeats.
+    static constexpr std::array<QRgb, 20> kPalette = {0x4E79A7, 0xF28E2B, 0xE15759, 0x76B7B2, 0x59A14F, 0xEDC948,
+                                                      0xB07AA1, 0xFF9DA7, 0x9C755F, 0xBAB0AC, 0x2B5C8A, 0xB6651C,
+                                                      0xA8323A, 0x3E8C87, 0x2F7A34, 0xB59A1F, 0x7E4F75, 0xD4697A,
+                                                      0x6B4E3B, 0x7F7770};
     const auto n = static_cast<int>(kPalette.size());
     const int slot = ((index % n) + n) % n;
     return QColor::fromRgb(kPalette[static_cast<std::size_t>(slot)]);

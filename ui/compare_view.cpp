@@ -1355,10 +1355,10 @@ void CompareView::refreshEvalSets() {
     startAnalysis();
 }
 
-bool CompareView::isAnalysing() const { return m_watcher->isRunning() || m_restartAnalysis; }
+bool CompareView::isAnalysing() const { return m_analysisPending; }
 
 void CompareView::startAnalysis() {
-    if (m_watcher->isRunning()) {
+    if (m_analysisPending) {
         m_restartAnalysis = true; // the running result is stale: compute again when it ends
         return;
     }
@@ -1402,11 +1402,12 @@ void CompareView::startAnalysis() {
         return;
     }
     m_predHint->setText(tr("Comparing predictions…"));
-    m_runningGeneration = ++m_generation;
+    m_analysisPending = true;
     m_watcher->setFuture(QtConcurrent::run([input = std::move(input)] { return analyse(input); }));
 }
 
 void CompareView::onAnalysisDone() {
+    m_analysisPending = false; // the finished signal, not the future's state, says the result is here
     if (m_restartAnalysis) {
         startAnalysis();
         return;

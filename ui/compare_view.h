@@ -247,8 +247,7 @@ class CompareView : public QWidget {
 
     std::shared_ptr<const PairedAnalysis> m_paired;
     QFutureWatcher<std::shared_ptr<const PairedAnalysis>>* m_watcher;
-    std::uint64_t m_generation = 0;
-    std::uint64_t m_runningGeneration = 0;
+    bool m_analysisPending = false; // started and its result not yet shown
     bool m_restartAnalysis = false;
 };
 

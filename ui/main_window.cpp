@@ -37,7 +37,6 @@
 #include <QTableWidget>
 #include <QTabWidget>
 #include <QVBoxLayout>
-#include <sqlite3.h>
 
 // The qrc lives in the static runlens_ui library, whose resource initialiser the linker would drop.
 static void initRunlensResources() {
@@ -546,20 +545,10 @@ void MainWindow::actionSaveAs() {
         return;
     }
     QFile::remove(path); // the dialog asked before overwriting; VACUUM INTO refuses an existing file
-    // VACUUM INTO writes a consistent, compacted copy even while WAL frames are pending.
-    // (Workspace has no copy method yet; the lead may move this into core/store.)
-    sqlite3_stmt* statement = nullptr;
-    int rc = sqlite3_prepare_v2(m_workspace->handle(), "VACUUM INTO ?1", -1, &statement, nullptr);
-    if (rc == SQLITE_OK) {
-        const QByteArray target = path.toUtf8();
-        sqlite3_bind_text(statement, 1, target.constData(), static_cast<int>(target.size()),
-                          SQLITE_TRANSIENT);
-        rc = sqlite3_step(statement);
-    }
-    const QString failure = QString::fromUtf8(sqlite3_errmsg(m_workspace->handle()));
-    sqlite3_finalize(statement);
-    if (rc != SQLITE_DONE) {
-        QMessageBox::warning(this, tr("Save workspace as"), tr("Cannot write %1: %2").arg(path, failure));
+    try {
+        m_workspace->saveCopy(path.toStdString());
+    } catch (const WorkspaceError& e) {
+        QMessageBox::warning(this, tr("Save workspace as"), QString::fromStdString(e.what()));
         return;
     }
     const QStringList roots = Settings().importRoots(workspacePath());

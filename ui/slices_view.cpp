@@ -76,6 +76,7 @@ QString numberText(double value, int digits = 3) {
 
 QString pText(double p) {
     if (!std::isfinite(p)) return QStringLiteral("-");
+    if (p < 1e-300) return QStringLiteral("< 1e-300"); // underflows to zero in double precision
     return p < 1e-4 ? QString::number(p, 'e', 1) : QString::number(p, 'f', 4);
 }
 
@@ -955,8 +956,8 @@ void SlicesView::showReport() {
     const int cohorts = static_cast<int>(r.cohorts.size());
     QStringList headers{tr("Slice")};
     for (const auto& c : r.cohorts)
-        headers << tr("%1 n").arg(qs(c)) << tr("%1 share").arg(qs(c)) << tr("%1 %2").arg(qs(c), metricLabel(r.metric).toLower())
-                << tr("%1 95% interval").arg(qs(c));
+        headers << tr("%1\nn").arg(qs(c)) << tr("%1\nshare").arg(qs(c))
+                << tr("%1\n%2").arg(qs(c), metricLabel(r.metric).toLower()) << tr("%1\n95% interval").arg(qs(c));
     if (cohorts > 1) headers << tr("Winner");
     m_sliceTable->setColumnCount(static_cast<int>(headers.size()));
     m_sliceTable->setHorizontalHeaderLabels(headers);

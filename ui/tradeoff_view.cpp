@@ -430,7 +430,7 @@ void TradeoffView::fillSetCombo() {
 }
 
 bool TradeoffView::isBusy() const {
-    return m_debounce->isActive() || m_watcher->isRunning() || m_dirty;
+    return m_debounce->isActive() || m_computing || m_dirty;
 }
 
 bool TradeoffView::showsEmptyState() const {
@@ -442,7 +442,7 @@ void TradeoffView::scheduleRecompute() {
 }
 
 void TradeoffView::startCompute() {
-    if (m_watcher->isRunning()) {
+    if (m_computing) {
         m_dirty = true;
         return;
     }
@@ -451,10 +451,12 @@ void TradeoffView::startCompute() {
     const QString setName = m_setCombo->currentText();
     for (const auto& e : m_entries)
         if (e.tableName == setName && e.usable()) in.entries.push_back(e);
+    m_computing = true;
     m_watcher->setFuture(QtConcurrent::run([in = std::move(in)] { return computeAll(in); }));
 }
 
 void TradeoffView::onComputed() {
+    m_computing = false;
     m_runs = m_watcher->result();
     fillFocusCombo();
     rebuildCharts();
@@ -632,7 +634,7 @@ QChart* TradeoffView::makeChart(ChartKind kind, std::vector<QScatterSeries*>* ma
         const bool roc = kind == ChartKind::Roc;
         chart->setTitle(roc ? "ROC curve" : "Precision-recall curve");
         chart->addAxis(unitAxis(roc ? "false positive rate" : "recall"), Qt::AlignBottom);
-        chart->addAxis(unitAxis(roc ? "true positive rate (recall)" : "precision"), Qt::AlignLeft);
+        chart->addAxis(unitAxis(roc ? "true positive rate" : "precision"), Qt::AlignLeft);
         if (roc) {
             auto* chance = new QLineSeries;
             chance->setName("chance");
@@ -685,6 +687,7 @@ QChart* TradeoffView::makeChart(ChartKind kind, std::vector<QScatterSeries*>* ma
         }
         line->replace(points);
         y->setRange(0, maxCost > 0 ? maxCost * 1.05 : 1);
+        y->applyNiceNumbers();
         addSeries(chart, line, true);
         if (const auto choice = cheapest()) {
             auto* best = new QScatterSeries;
@@ -720,6 +723,7 @@ QChart* TradeoffView::makeChart(ChartKind kind, std::vector<QScatterSeries*>* ma
         addSeries(chart, line, true);
     }
     y->setRange(0, maxRisk > 0 ? maxRisk * 1.1 : 1);
+    y->applyNiceNumbers();
     if (focus >= 0) addMarker(m_runs[static_cast<std::size_t>(focus)].color, focus);
     return chart;
 }

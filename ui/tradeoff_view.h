@@ -132,6 +132,8 @@ class TradeoffView : public QWidget {
     QFutureWatcher<std::vector<TradeoffRun>>* m_watcher;
     QTimer* m_debounce;
     bool m_dirty = false;
+    // Set until the watcher's finished signal is handled: the future reports finished before that.
+    bool m_computing = false;
     double m_threshold = 0.5;
 
     QStackedWidget* m_stack;

@@ -1,6 +1,8 @@
 // Generates the deterministic demo sweep shown on first start, as CSV and YAML files any user could write.
 #include "core/io/demo_experiment.h"
 
+#include "core/io/demo_evaluation.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -150,6 +152,8 @@ std::vector<std::filesystem::path> writeDemoExperiment(const std::filesystem::pa
             }
         }
     }
+    // Evaluation sets of three model versions and a training-size sweep, for the evaluation and learning-curve tabs.
+    for (auto& run : writeDemoEvaluation(dir)) written.push_back(std::move(run));
     return written;
 }
 

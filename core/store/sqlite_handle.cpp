@@ -52,6 +52,7 @@ Connection::Connection(const std::filesystem::path& path, int flags) {
     }
     std::string message =
         "cannot open " + path.string() + ": " + (m_db ? sqlite3_errmsg(m_db) : "out of memory");
+    if ((rc & 0xff) == SQLITE_CANTOPEN) message += " (does its folder exist, and may you write to it?)";
     sqlite3_close_v2(m_db);
     m_db = nullptr;
     throw WorkspaceError(message);

@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstring>
 #include <sqlite3.h>
+#include <unistd.h>
 #include <unordered_map>
 
 namespace runlens {
@@ -389,8 +390,8 @@ class ImportTransaction final : public SourceTransaction {
     }
 
     std::unique_ptr<OpenSeries> openSeries(std::int64_t runId, std::int64_t tagId) {
+        // No reserve: 4,096 points (96 KiB) up front per series made 100k tags cost gigabytes.
         auto series = std::make_unique<OpenSeries>();
-        series->buffer.reserve(Workspace::kChunkPoints);
         Statement& find = prepared(
             m_findSeries, "SELECT id, points, first_step, last_step, min, max, last_value, first_wall, "
                           "last_wall, non_finite, (SELECT COALESCE(MAX(seq) + 1, 0) FROM chunks "
@@ -467,9 +468,12 @@ class ImportTransaction final : public SourceTransaction {
         series.buffer.clear();
     }
 
+    // Also returns the buffers' memory, so many series never keep a chunk-sized buffer each.
     void flushAll() {
-        for (auto& [key, series] : m_series)
+        for (auto& [key, series] : m_series) {
             flush(*series);
+            series->buffer = SeriesData{};
+        }
     }
 
     void writeSummaries() {
@@ -566,6 +570,22 @@ Workspace::~Workspace() {
 
 namespace {
 
+// "file:" URI of path with SQLite's special characters escaped.
+std::string fileUri(const std::filesystem::path& path) {
+    std::string uri = "file:";
+    for (const char c : std::filesystem::absolute(path).string()) {
+        if (c == '%' || c == '?' || c == '#') {
+            static constexpr char kHex[] = "0123456789ABCDEF";
+            uri += '%';
+            uri += kHex[static_cast<unsigned char>(c) >> 4];
+            uri += kHex[static_cast<unsigned char>(c) & 15];
+        } else {
+            uri += c;
+        }
+    }
+    return uri;
+}
+
 // Identifies the file and prepares it for use; `allowCreate` turns an empty database into a new workspace.
 sqlite3* openConnection(const std::filesystem::path& path, bool readOnly, bool allowCreate) {
     const std::string label = path.string();
@@ -575,7 +595,12 @@ sqlite3* openConnection(const std::filesystem::path& path, bool readOnly, bool a
         throw WorkspaceError(label + " is a folder, not a workspace");
     int flags = readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
     if (allowCreate) flags |= SQLITE_OPEN_CREATE;
-    store::Connection conn(path, flags);
+    // Reading a WAL database needs its -shm file next to it; in a folder we cannot write to, nobody (us
+    // included) can be writing it, so open it as immutable instead of failing.
+    const std::filesystem::path folder = std::filesystem::absolute(path, ec).parent_path();
+    const bool immutable = readOnly && ::access(folder.c_str(), W_OK) != 0;
+    store::Connection conn(immutable ? std::filesystem::path(fileUri(path) + "?immutable=1") : path,
+                           immutable ? flags | SQLITE_OPEN_URI : flags);
     sqlite3* db = conn.get();
 
     bool empty = false;
@@ -585,6 +610,9 @@ sqlite3* openConnection(const std::filesystem::path& path, bool readOnly, bool a
         const int code = sqlite3_errcode(db);
         if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
             throw WorkspaceError(label + " is not a Runlens workspace (not an SQLite database)");
+        if ((code & 0xff) == SQLITE_READONLY)
+            throw WorkspaceError(label + " is read-only here (the file or its folder is not writable); " +
+                                 "open it read-only or copy it to a writable folder");
         throw WorkspaceError("cannot read " + label + ": " + sqlite3_errmsg(db));
     }
     if (empty) {
@@ -823,6 +851,17 @@ void Workspace::deleteRun(std::int64_t runId) {
     Statement st(m_db, "DELETE FROM runs WHERE id = ?1");
     st.bind(1, runId).run();
     if (sqlite3_changes(m_db) == 0) throw WorkspaceError("no run with id " + std::to_string(runId));
+}
+
+void Workspace::saveCopy(const std::filesystem::path& target) const {
+    std::error_code ec;
+    if (std::filesystem::exists(target, ec)) throw WorkspaceError(target.string() + " already exists");
+    try {
+        Statement st(m_db, "VACUUM INTO ?1");
+        st.bind(1, target.string()).run();
+    } catch (const WorkspaceError& e) {
+        throw WorkspaceError("cannot write " + target.string() + ": " + e.what());
+    }
 }
 
 void Workspace::renameRun(std::int64_t runId, const std::string& newName) {

@@ -66,6 +66,10 @@ public:
     SeriesData readSeries(std::int64_t runId, const std::string& tag, StepRange range = {}) const;
     std::vector<ChunkInfo> chunkIndex(std::int64_t runId, const std::string& tag) const;
 
+    // Writes a consistent, compacted copy of the workspace to target (which must not exist), even while an
+    // import's WAL frames are pending (SQLite's VACUUM INTO).
+    void saveCopy(const std::filesystem::path& target) const;
+
     void deleteRun(std::int64_t runId);
     void renameRun(std::int64_t runId, const std::string& newName);
 

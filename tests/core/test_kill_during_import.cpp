@@ -22,7 +22,7 @@ using namespace runlens;
 
 namespace {
 
-constexpr int kFiles = 24;
+constexpr int kFiles = 16;
 constexpr int kKills = 100;
 
 // Rows of file i: all different, so a file imported into the wrong run or twice would show.

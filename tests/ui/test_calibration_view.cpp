@@ -62,7 +62,8 @@ void writeRuns(const QString& root) {
     writeFile(root + "/beta/predictions_val.csv", beta);
 }
 
-// Three classes; probabilities (a, b, c) / (a + b + c) with a = i*7 % 10 + 1, b = i*3 % 10 + 1, c = i*5 % 10 + 1.
+// Three classes; probabilities (a, b, c) / (a + b + c) with a = i*7 % 10 + 1, b = i*3 % 10 + 1, c = i*5 % 10
+// + 1.
 void writeMulticlass(const QString& root) {
     QByteArray text = "label,prob_cat,prob_dog,prob_fox\n";
     const char* classes[] = {"cat", "dog", "fox"};

@@ -236,7 +236,9 @@ void TestMainWindow::startsWithDemo() {
     window.show();
     window.startWith({});
     QTRY_VERIFY_WITH_TIMEOUT(!window.hasPendingWork(), 120000);
-    QCOMPARE(window.runModel()->rowCount(), 12);
+    // 12 sweep runs (3 learning rates x 2 batch sizes x 2 seeds) + 3 model versions + 20 training-size runs.
+    constexpr int kDemoRuns = 12 + 3 + 20;
+    QCOMPARE(window.runModel()->rowCount(), kDemoRuns);
     QVERIFY(window.workspacePath().endsWith("demo.runlens"));
     QVERIFY(window.runModel()->paramKeys().contains("lr"));
     QVERIFY(window.runModel()->metricTags().contains("val/loss"));
@@ -259,7 +261,7 @@ void TestMainWindow::startsWithDemo() {
     again.startWith({});
     QVERIFY(!again.hasPendingWork());
     QCOMPARE(again.workspacePath(), window.workspacePath());
-    QCOMPARE(again.runModel()->rowCount(), 12);
+    QCOMPARE(again.runModel()->rowCount(), kDemoRuns);
 }
 
 void TestMainWindow::screenshotOptionWritesPicture() {
