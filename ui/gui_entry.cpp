@@ -2,6 +2,7 @@
 #include "ui/gui_entry.h"
 
 #include "ui/main_window.h"
+#include "ui/standard_views.h"
 
 #include <cstdio>
 #include <QApplication>
@@ -82,6 +83,7 @@ int runGui(int argc, char** argv) {
     parser.process(app);
 
     MainWindow window;
+    addStandardViews(window);
     const QString screenshotPath = parser.value(screenshot);
     if (!screenshotPath.isEmpty()) window.resize(kScreenshotWidth, kScreenshotHeight);
     window.show();

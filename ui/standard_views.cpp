@@ -1,0 +1,15 @@
+// The list of analysis tabs the desktop app shows, in the order a user works through a model decision.
+#include "ui/standard_views.h"
+
+#include "ui/calibration_view.h"
+#include "ui/main_window.h"
+#include "ui/tradeoff_view.h"
+
+namespace runlens::ui {
+
+void addStandardViews(MainWindow& window) {
+    window.addViewTab(new CalibrationView(&window), QObject::tr("Calibration"));
+    window.addViewTab(new TradeoffView(&window), QObject::tr("Trade-offs"));
+}
+
+} // namespace runlens::ui
