@@ -161,7 +161,7 @@ Options:
   -w, --workspace WS   A and B are run names in this workspace (their evaluation sets are compared)
   --eval-set NAME      which evaluation set of the runs to compare (default: the first)
   --metric M           metric for the paired bootstrap (default accuracy; see runlens slices --help)
-  --resamples N        bootstrap resamples (default 2000), --seed S (default 20261126)
+  --resamples N        bootstrap resamples (default 1000), --seed S (default 20261126)
   --flips-csv FILE     write every flipped example with its features to FILE
   --label C, --score C, --positive CLASS   choose columns of prediction logs
   --json               JSON: params[], tags[], metrics[] {key, a, b, differs, delta}, paired {...}

@@ -1,18 +1,17 @@
-// `runlens import`: reads logs into a workspace, reports what was imported and skipped, and can watch for more.
+// `runlens import`: reads logs into a workspace, reports what was skipped, and can watch for more.
 #include "app/cli.h"
 #include "app/json_writer.h"
 #include "core/io/folder_watch.h"
 #include "core/io/importer.h"
 #include "core/store/workspace.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <algorithm>
-#include <csignal>
-#include <optional>
-#include <signal.h>
 #include <ctime>
+#include <optional>
 #include <set>
+#include <signal.h>
 #include <thread>
 
 namespace runlens::cli {
@@ -110,7 +109,6 @@ std::string nothingImportedReason(const ImportSummary& summary) {
     return "no logs found in the given paths";
 }
 
-
 // Set by SIGINT/SIGTERM while watching. A signal handler can only reach static storage, hence the one
 // namespace-scope flag; the watch loop and the importer read it as their cancel flag.
 std::atomic<bool> gStopWatching{false};
@@ -184,7 +182,8 @@ void writePollLine(std::ostream& out, std::ostream& err, const PollResult& poll,
     } else {
         for (const auto& issue : summary.report.issues)
             if (issue.severity != Severity::Info)
-                err << (issue.severity == Severity::Error ? "error: " : "warning: ") << issue.toString() << '\n';
+                err << (issue.severity == Severity::Error ? "error: " : "warning: ") << issue.toString()
+                    << '\n';
         out << utcNow() << " +" << summary.report.points << " points";
         if (poll.pointsSuperseded > 0) out << " (" << poll.pointsSuperseded << " superseded by a restart)";
         out << " in " << summary.runs.size() << " run(s)";
@@ -199,8 +198,8 @@ bool sleepUntil(std::chrono::steady_clock::time_point until, const std::atomic<b
     while (!stop.load()) {
         const auto now = std::chrono::steady_clock::now();
         if (now >= until) return true;
-        std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(until - now,
-                                                                                 std::chrono::milliseconds(50)));
+        std::this_thread::sleep_for(
+            std::min<std::chrono::steady_clock::duration>(until - now, std::chrono::milliseconds(50)));
     }
     return false;
 }
@@ -214,12 +213,12 @@ int watch(const std::vector<std::filesystem::path>& paths, ImportOptions options
     const StopSignals signals;
     options.cancel = signals.flag();
     const auto start = Clock::now();
-    const auto interval = std::chrono::duration_cast<Clock::duration>(
-        std::chrono::duration<double>(request.intervalSeconds));
-    const auto deadline =
-        request.watchSeconds ? start + std::chrono::duration_cast<Clock::duration>(
-                                           std::chrono::duration<double>(*request.watchSeconds))
-                             : Clock::time_point::max();
+    const auto interval =
+        std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(request.intervalSeconds));
+    const auto deadline = request.watchSeconds
+                              ? start + std::chrono::duration_cast<Clock::duration>(
+                                            std::chrono::duration<double>(*request.watchSeconds))
+                              : Clock::time_point::max();
     WatchSession session(paths, options);
 
     const std::set<std::string> before = runNames(workspace);

@@ -11,7 +11,7 @@ ms_to_s() { awk -v m="$1" 'BEGIN { printf "%.3f", m / 1000 }'; }
 # Calibration (10 uniform bins, Wilson intervals, ECE/MCE/L2, Brier decomposition) and every binary metric.
 rl=$("$BIN/bench_eval" "$A" 5)
 py=$("$PY" "$ROOT/bench/py_eval_ref.py" "$A")
-echo "$rl" "$py" | sed 's/^/    # /' >&2
+printf "%s\n" "$rl" "$py" | sed 's/^/    # /' >&2
 rl_s=$(ms_to_s "$(field eval_compute_ms "$rl")")
 rl_cpu=$(ms_to_s "$(field cpu "$(grep eval_compute_ms <<< "$rl")")")
 row "calibration + all binary metrics, 1M predictions (compute only, median of 5)" "${rl_s} s (CPU ${rl_cpu} s)" \
@@ -21,7 +21,7 @@ row "calibration + all binary metrics, 1M predictions (compute only, median of 5
 # Accuracy by two features with Wilson intervals, and slice finding over the 10 feature columns.
 rl=$("$BIN/bench_slices" "$A" region device 3)
 py=$("$PY" "$ROOT/bench/py_slices_ref.py" "$A" region device)
-echo "$rl" "$py" | sed 's/^/    # /' >&2
+printf "%s\n" "$rl" "$py" | sed 's/^/    # /' >&2
 slices_line=$(grep slices_2_features_ms <<< "$rl")
 find_line=$(grep slice_finding_ms <<< "$rl")
 pd_slices=$(grep pandas_slices_s <<< "$py")

@@ -10,7 +10,7 @@ ms_to_s() { awk -v m="$1" 'BEGIN { printf "%.3f", m / 1000 }'; }
 
 rl=$("$BIN/bench_paired" "$A" "$B" 200)
 py=$("$PY" "$ROOT/bench/py_paired_ref.py" "$A" "$B" 200)
-echo "$rl" "$py" | sed 's/^/    # /' >&2
+printf "%s\n" "$rl" "$py" | sed 's/^/    # /' >&2
 tests=$(grep paired_tests_ms <<< "$rl")
 py_tests=$(grep py_paired_tests_s <<< "$py")
 rl_s=$(ms_to_s "$(field paired_tests_ms "$tests")")

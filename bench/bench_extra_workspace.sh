@@ -13,7 +13,7 @@ row "import 1,000 runs (1,000 metrics.csv + hparams.yaml, 10M points)" "${i_s} s
 
 rl=$("$BIN/bench_workspace_open" "$WS" 5)
 py=$("$PY" "$ROOT/bench/py_runs_table_ref.py" "$RUNS")
-echo "$rl" "$py" | sed 's/^/    # /' >&2
+printf "%s\n" "$rl" "$py" | sed 's/^/    # /' >&2
 wall=$(awk -v m="$(field workspace_open_ms "$rl")" 'BEGIN { printf "%.3f", m / 1000 }')
 cpu=$(awk -v m="$(field cpu "$rl")" 'BEGIN { printf "%.3f", m / 1000 }')
 row "open a workspace of $(field runs "$rl") runs / 10M points to a filled run table ($(field series "$rl") series summaries; median of 5)" \

@@ -1,4 +1,5 @@
-// The Compare tab: run diff with comparability warnings, curves or their difference, paired tests and ensemble.
+// The Compare tab: run diff with comparability warnings, curves or their difference, paired tests and
+// ensemble.
 #include "ui/compare_view.h"
 
 #include "core/analysis/binary_metrics.h"
@@ -8,12 +9,18 @@
 #include "ui/chart_export.h"
 #include "ui/interactive_chart_view.h"
 #include "ui/main_window.h"
-#include "ui/run_table_model.h"
 #include "ui/run_filter.h"
+#include "ui/run_table_model.h"
 
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
 #include <QApplication>
-#include <QCheckBox>
 #include <QChart>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDateTime>
 #include <QFile>
@@ -30,21 +37,14 @@
 #include <QSpinBox>
 #include <QSplitter>
 #include <QStackedWidget>
-#include <QTabWidget>
 #include <QTableView>
 #include <QTableWidget>
+#include <QTabWidget>
+#include <QtConcurrent/QtConcurrentRun>
 #include <QTextStream>
 #include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
-
-#include <algorithm>
-#include <cctype>
-#include <cmath>
-#include <cstdio>
-#include <cstdlib>
-#include <map>
 #include <set>
 
 namespace runlens::ui {
@@ -76,7 +76,8 @@ double parseNumber(const QString& text) {
 }
 
 QString csvField(const QString& text) {
-    if (!text.contains(QLatin1Char(',')) && !text.contains(QLatin1Char('"')) && !text.contains(QLatin1Char('\n')))
+    if (!text.contains(QLatin1Char(',')) && !text.contains(QLatin1Char('"')) &&
+        !text.contains(QLatin1Char('\n')))
         return text;
     QString quoted = text;
     quoted.replace(QLatin1String("\""), QLatin1String("\"\""));
@@ -96,7 +97,8 @@ bool writeRows(const QString& path, const std::vector<QStringList>& rows, QStrin
     QTextStream out(&file);
     for (const QStringList& row : rows) {
         QStringList fields;
-        for (const QString& f : row) fields << csvField(f);
+        for (const QString& f : row)
+            fields << csvField(f);
         out << fields.join(QLatin1Char(',')) << '\n';
     }
     return true;
@@ -104,11 +106,13 @@ bool writeRows(const QString& path, const std::vector<QStringList>& rows, QStrin
 
 QString timeText(double seconds) {
     if (std::isnan(seconds)) return {};
-    return QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(seconds * 1000.0)).toUTC().toString(Qt::ISODate);
+    return QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(seconds * 1000.0))
+        .toUTC()
+        .toString(Qt::ISODate);
 }
 
-void addRow(std::map<std::pair<int, QString>, DiffRow>& rows, int order, const QString& section, const QString& key,
-            std::size_t run, std::size_t runs, const QString& value, double number) {
+void addRow(std::map<std::pair<int, QString>, DiffRow>& rows, int order, const QString& section,
+            const QString& key, std::size_t run, std::size_t runs, const QString& value, double number) {
     DiffRow& row = rows[{order, key}];
     if (row.values.empty()) {
         row.section = section;
@@ -126,14 +130,16 @@ bool isBudgetKey(const std::string& key) {
     const auto cut = base.find_last_of("./");
     if (cut != std::string::npos) base = base.substr(cut + 1);
     std::transform(base.begin(), base.end(), base.begin(), [](unsigned char c) { return std::tolower(c); });
-    static const std::set<std::string> kBudget{"max_steps", "max_epochs", "epochs", "num_train_epochs", "n_epochs",
-                                               "num_epochs", "max_iter", "total_steps", "train_steps", "num_steps"};
+    static const std::set<std::string> kBudget{"max_steps",   "max_epochs", "epochs",   "num_train_epochs",
+                                               "n_epochs",    "num_epochs", "max_iter", "total_steps",
+                                               "train_steps", "num_steps"};
     return kBudget.count(base) > 0;
 }
 
 bool isSeedKey(const std::string& key) {
     std::string lower = key;
-    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
     return lower.find("seed") != std::string::npos || lower.find("random_state") != std::string::npos;
 }
 
@@ -146,9 +152,11 @@ const SeriesSummary* findSeries(const RunInfo& run, const std::string& tag) {
 // The main training loss every run logs: a conventional name first, else any non-validation "loss" tag.
 std::string mainLossTag(const std::vector<RunInfo>& runs) {
     auto inAll = [&](const std::string& tag) {
-        return std::all_of(runs.begin(), runs.end(), [&](const RunInfo& r) { return findSeries(r, tag) != nullptr; });
+        return std::all_of(runs.begin(), runs.end(),
+                           [&](const RunInfo& r) { return findSeries(r, tag) != nullptr; });
     };
-    for (const char* tag : {"loss", "train/loss", "train_loss", "training_loss", "train/loss_step", "train_loss_step"})
+    for (const char* tag :
+         {"loss", "train/loss", "train_loss", "training_loss", "train/loss_step", "train_loss_step"})
         if (inAll(tag)) return tag;
     for (const auto& s : runs.front().series) {
         const std::string& t = s.tag;
@@ -163,7 +171,8 @@ std::string mainLossTag(const std::vector<RunInfo>& runs) {
 
 QString runList(const std::vector<RunInfo>& runs, const std::function<QString(const RunInfo&)>& describe) {
     QStringList parts;
-    for (const auto& r : runs) parts << QStringLiteral("%1: %2").arg(QString::fromStdString(r.name), describe(r));
+    for (const auto& r : runs)
+        parts << QStringLiteral("%1: %2").arg(QString::fromStdString(r.name), describe(r));
     return parts.join(QStringLiteral("; "));
 }
 
@@ -173,8 +182,10 @@ std::vector<std::string> idsOf(const PredictionTable& table) {
     if (!ids) return out;
     out.reserve(ids->size());
     for (std::size_t r = 0; r < ids->size(); ++r) {
-        if (ids->numeric) out.push_back(stdNum(ids->numbers[r]));
-        else out.push_back(ids->codes[r] < 0 ? "" : ids->dictionary[static_cast<std::size_t>(ids->codes[r])]);
+        if (ids->numeric)
+            out.push_back(stdNum(ids->numbers[r]));
+        else
+            out.push_back(ids->codes[r] < 0 ? "" : ids->dictionary[static_cast<std::size_t>(ids->codes[r])]);
     }
     return out;
 }
@@ -207,15 +218,17 @@ CohortInput cohortOf(const EvaluationSet& e, const PredictionTable& table) {
 std::vector<std::string> cellsOf(const EvaluationSet& e) {
     std::vector<std::string> out(e.rows());
     for (std::size_t r = 0; r < e.rows(); ++r) {
-        if (!e.predictions.empty()) out[r] = e.classes[static_cast<std::size_t>(e.predictions[r])];
-        else if (!e.multiclass) out[r] = stdNum(e.scores[r]);
+        if (!e.predictions.empty())
+            out[r] = e.classes[static_cast<std::size_t>(e.predictions[r])];
+        else if (!e.multiclass)
+            out[r] = QString::number(e.scores[r], 'g', 6).toStdString();
     }
     return out;
 }
 
 struct AnalysisInput {
     QString evalSet;
-    std::vector<QString> names;                             // compared runs holding the set; A and B first
+    std::vector<QString> names; // compared runs holding the set; A and B first
     std::vector<std::shared_ptr<const PredictionTable>> tables;
     SliceMetric metric = SliceMetric::Accuracy;
     int resamples = 2000;
@@ -230,8 +243,10 @@ struct Extracted {
 Extracted extract(const PredictionTable& table, const QString& name) {
     Extracted out;
     auto result = extractEvaluationSet(table);
-    if (!result.ok()) out.error = name + QStringLiteral(": ") + QString::fromStdString(result.errors.front().describe());
-    else out.eval = std::move(result.set);
+    if (!result.ok())
+        out.error = name + QStringLiteral(": ") + QString::fromStdString(result.errors.front().describe());
+    else
+        out.eval = std::move(result.set);
     return out;
 }
 
@@ -247,14 +262,17 @@ std::vector<std::vector<std::size_t>> alignMembers(const std::vector<const Predi
     std::vector<std::vector<long long>> map(tables.size(), std::vector<long long>(rows0, -1));
     for (std::size_t m = 0; m < tables.size(); ++m) {
         const Alignment a = allIds ? alignById(ids[0], ids[m]) : alignByRow(rows0, tables[m]->rows());
-        for (std::size_t i = 0; i < a.rowsA.size(); ++i) map[m][a.rowsA[i]] = static_cast<long long>(a.rowsB[i]);
+        for (std::size_t i = 0; i < a.rowsA.size(); ++i)
+            map[m][a.rowsA[i]] = static_cast<long long>(a.rowsB[i]);
     }
     std::vector<std::vector<std::size_t>> rows(tables.size());
     for (std::size_t r = 0; r < rows0; ++r) {
         bool everywhere = true;
-        for (std::size_t m = 0; m < tables.size() && everywhere; ++m) everywhere = map[m][r] >= 0;
+        for (std::size_t m = 0; m < tables.size() && everywhere; ++m)
+            everywhere = map[m][r] >= 0;
         if (!everywhere) continue;
-        for (std::size_t m = 0; m < tables.size(); ++m) rows[m].push_back(static_cast<std::size_t>(map[m][r]));
+        for (std::size_t m = 0; m < tables.size(); ++m)
+            rows[m].push_back(static_cast<std::size_t>(map[m][r]));
     }
     return rows;
 }
@@ -274,9 +292,11 @@ void computeEnsemble(const AnalysisInput& in, const std::vector<Extracted>& sets
         out.ensembleMembers << in.names[m];
     }
     if (!skipped.isEmpty())
-        out.ensembleNote = QStringLiteral("Left out (no binary scores or unreadable): %1. ").arg(skipped.join(", "));
+        out.ensembleNote =
+            QStringLiteral("Left out (no binary scores or unreadable): %1. ").arg(skipped.join(", "));
     if (tables.size() < 2) {
-        out.ensembleNote += QStringLiteral("An ensemble needs two or more runs with binary scores on this set.");
+        out.ensembleNote +=
+            QStringLiteral("An ensemble needs two or more runs with binary scores on this set.");
         out.ensemble.error = "fewer than two usable members";
         return;
     }
@@ -293,10 +313,12 @@ void computeEnsemble(const AnalysisInput& in, const std::vector<Extracted>& sets
         }
     }
     out.ensemble = ensembleWhatIf(labels, scores);
-    out.ensembleNote += QStringLiteral("%1 examples shared by all %2 members.").arg(labels.size()).arg(tables.size());
+    out.ensembleNote +=
+        QStringLiteral("%1 examples shared by all %2 members.").arg(labels.size()).arg(tables.size());
     if (disagreements > 0)
-        out.ensembleNote += QStringLiteral(" Warning: %1 labels differ between members (the first run's are used).")
-                                .arg(disagreements);
+        out.ensembleNote +=
+            QStringLiteral(" Warning: %1 labels differ between members (the first run's are used).")
+                .arg(disagreements);
 }
 
 std::shared_ptr<const PairedAnalysis> analyse(const AnalysisInput& in) {
@@ -307,7 +329,8 @@ std::shared_ptr<const PairedAnalysis> analyse(const AnalysisInput& in) {
     out->tableA = in.tables[0];
     out->tableB = in.tables[1];
     std::vector<Extracted> sets;
-    for (std::size_t m = 0; m < in.tables.size(); ++m) sets.push_back(extract(*in.tables[m], in.names[m]));
+    for (std::size_t m = 0; m < in.tables.size(); ++m)
+        sets.push_back(extract(*in.tables[m], in.names[m]));
     computeEnsemble(in, sets, *out);
     if (!sets[0].error.isEmpty() || !sets[1].error.isEmpty()) {
         out->error = !sets[0].error.isEmpty() ? sets[0].error : sets[1].error;
@@ -321,7 +344,8 @@ std::shared_ptr<const PairedAnalysis> analyse(const AnalysisInput& in) {
     out->cellsB = cellsOf(eb);
     out->idsA = idsOf(*in.tables[0]);
     const auto idsB = idsOf(*in.tables[1]);
-    out->alignment = !out->idsA.empty() && !idsB.empty() ? alignById(out->idsA, idsB) : alignByRow(ea.rows(), eb.rows());
+    out->alignment =
+        !out->idsA.empty() && !idsB.empty() ? alignById(out->idsA, idsB) : alignByRow(ea.rows(), eb.rows());
     if (out->alignment.rowsA.empty()) {
         out->error = QStringLiteral("the two evaluation sets share no example (by id or by row)");
         return out;
@@ -345,10 +369,12 @@ std::shared_ptr<const PairedAnalysis> analyse(const AnalysisInput& in) {
         std::vector<std::size_t> rows;
         rows.reserve(idx.size());
         const auto& map = model == 0 ? al.rowsA : al.rowsB;
-        for (auto i : idx) rows.push_back(map[i]);
+        for (auto i : idx)
+            rows.push_back(map[i]);
         return sliceMetricValue(in.metric, model == 0 ? ca : cb, rows);
     };
-    out->bootstrap = pairedBootstrap(paired, n, in.resamples, in.seed, std::string(sliceMetricInfo(in.metric).name));
+    out->bootstrap =
+        pairedBootstrap(paired, n, in.resamples, in.seed, std::string(sliceMetricInfo(in.metric).name));
     if (!ea.multiclass && !eb.multiclass && !ca.scores.empty() && !cb.scores.empty()) {
         std::vector<int> labels;
         std::vector<double> sa, sb;
@@ -380,7 +406,8 @@ XYPoints tidy(const XYPoints& p) {
     for (std::size_t i = 0; i < pts.size();) {
         std::size_t j = i;
         double sum = 0;
-        while (j < pts.size() && pts[j].first == pts[i].first) sum += pts[j++].second;
+        while (j < pts.size() && pts[j].first == pts[i].first)
+            sum += pts[j++].second;
         out.x.push_back(pts[i].first);
         out.y.push_back(sum / static_cast<double>(j - i));
         i = j;
@@ -411,7 +438,9 @@ XYPoints strided(const XYPoints& p, std::size_t maxPoints) {
     return out;
 }
 
-bool nonDecreasing(const std::vector<double>& x) { return std::is_sorted(x.begin(), x.end()); }
+bool nonDecreasing(const std::vector<double>& x) {
+    return std::is_sorted(x.begin(), x.end());
+}
 
 QTableWidgetItem* readOnlyItem(const QString& text) {
     auto* item = new QTableWidgetItem(text);
@@ -450,13 +479,15 @@ void fillMatrix(QTableWidget* table, const QStringList& names, const Correlation
     }
 }
 
-const QStringList kMetricHeaders{"accuracy", "precision", "recall", "f1", "log_loss", "brier", "roc_auc",
-                                 "average_precision"};
+const QStringList kMetricHeaders{"accuracy", "precision", "recall",  "f1",
+                                 "log_loss", "brier",     "roc_auc", "average_precision"};
 
 QStringList metricCells(const BinaryMetrics& m) {
-    const double v[] = {m.accuracy, m.precision, m.recall, m.f1, m.logLoss, m.brier, m.rocAuc, m.averagePrecision};
+    const double v[] = {m.accuracy, m.precision, m.recall, m.f1,
+                        m.logLoss,  m.brier,     m.rocAuc, m.averagePrecision};
     QStringList out;
-    for (double x : v) out << num(x, 6);
+    for (double x : v)
+        out << num(x, 6);
     return out;
 }
 
@@ -480,8 +511,8 @@ std::vector<DiffRow> buildRunDiff(const std::vector<RunInfo>& runs) {
         prov(0, "seed", p.seed);
         prov(0, "status", p.status);
         if (!std::isnan(p.startTime))
-            addRow(rows, 0, QStringLiteral("Provenance"), QStringLiteral("start_time"), i, n, timeText(p.startTime),
-                   p.startTime);
+            addRow(rows, 0, QStringLiteral("Provenance"), QStringLiteral("start_time"), i, n,
+                   timeText(p.startTime), p.startTime);
         if (!std::isnan(p.startTime) && !std::isnan(p.endTime))
             addRow(rows, 0, QStringLiteral("Provenance"), QStringLiteral("duration_s"), i, n,
                    num(p.endTime - p.startTime), p.endTime - p.startTime);
@@ -489,18 +520,20 @@ std::vector<DiffRow> buildRunDiff(const std::vector<RunInfo>& runs) {
         prov(0, "source_path", p.sourcePath);
         for (const auto& [k, v] : run.params) {
             const QString value = QString::fromStdString(v);
-            addRow(rows, 1, QStringLiteral("Param"), QString::fromStdString(k), i, n, value, parseNumber(value));
+            addRow(rows, 1, QStringLiteral("Param"), QString::fromStdString(k), i, n, value,
+                   parseNumber(value));
         }
         for (const auto& [k, v] : run.tags) {
             const QString value = QString::fromStdString(v);
-            addRow(rows, 2, QStringLiteral("Tag"), QString::fromStdString(k), i, n, value, parseNumber(value));
+            addRow(rows, 2, QStringLiteral("Tag"), QString::fromStdString(k), i, n, value,
+                   parseNumber(value));
         }
         for (const auto& s : run.series) {
             const QString tag = QString::fromStdString(s.tag);
             const std::pair<const char*, double> stats[] = {{"last", s.last}, {"min", s.min}, {"max", s.max}};
             for (const auto& [what, v] : stats)
-                addRow(rows, 3, QStringLiteral("Metric"), QStringLiteral("%1 (%2)").arg(tag, QLatin1String(what)), i, n,
-                       num(v, 8), v);
+                addRow(rows, 3, QStringLiteral("Metric"),
+                       QStringLiteral("%1 (%2)").arg(tag, QLatin1String(what)), i, n, num(v, 8), v);
         }
     }
     std::vector<DiffRow> out;
@@ -521,7 +554,8 @@ QStringList comparabilityWarnings(const std::vector<RunInfo>& runs,
     // Evaluation sets: same names and sizes, or the paired numbers compare different examples.
     auto evalText = [&](std::size_t i) {
         QStringList parts;
-        for (const auto& t : evalSets[i]) parts << QStringLiteral("%1 (%2 rows)").arg(QString::fromStdString(t.name)).arg(t.rows);
+        for (const auto& t : evalSets[i])
+            parts << QStringLiteral("%1 (%2 rows)").arg(QString::fromStdString(t.name)).arg(t.rows);
         return parts.isEmpty() ? QStringLiteral("none") : parts.join(QStringLiteral(", "));
     };
     bool anyEval = false, evalDiffers = false;
@@ -533,29 +567,32 @@ QStringList comparabilityWarnings(const std::vector<RunInfo>& runs,
         QStringList parts;
         for (std::size_t i = 0; i < runs.size(); ++i)
             parts << QStringLiteral("%1: %2").arg(QString::fromStdString(runs[i].name), evalText(i));
-        warnings << QStringLiteral("Different evaluation sets (%1): their metrics are not measured on the same examples.")
-                        .arg(parts.join(QStringLiteral("; ")));
+        warnings
+            << QStringLiteral(
+                   "Different evaluation sets (%1): their metrics are not measured on the same examples.")
+                   .arg(parts.join(QStringLiteral("; ")));
     }
 
     std::set<std::string> dataVersions;
     for (const auto& r : runs)
         if (!r.provenance.dataVersion.empty()) dataVersions.insert(r.provenance.dataVersion);
     if (dataVersions.size() > 1)
-        warnings << QStringLiteral("Different data versions (%1).")
-                        .arg(runList(runs, [](const RunInfo& r) {
-                            return r.provenance.dataVersion.empty() ? QStringLiteral("unknown")
-                                                                    : QString::fromStdString(r.provenance.dataVersion);
-                        }));
+        warnings << QStringLiteral("Different data versions (%1).").arg(runList(runs, [](const RunInfo& r) {
+            return r.provenance.dataVersion.empty() ? QStringLiteral("unknown")
+                                                    : QString::fromStdString(r.provenance.dataVersion);
+        }));
 
     // Training budget: the last step of the main loss series, and any budget parameter.
     const std::string loss = mainLossTag(runs);
     if (!loss.empty()) {
         std::set<std::int64_t> lastSteps;
-        for (const auto& r : runs) lastSteps.insert(findSeries(r, loss)->lastStep);
+        for (const auto& r : runs)
+            lastSteps.insert(findSeries(r, loss)->lastStep);
         if (lastSteps.size() > 1)
             warnings << QStringLiteral("Different training budgets: last step of '%1' is %2.")
-                            .arg(QString::fromStdString(loss),
-                                 runList(runs, [&](const RunInfo& r) { return QString::number(findSeries(r, loss)->lastStep); }));
+                            .arg(QString::fromStdString(loss), runList(runs, [&](const RunInfo& r) {
+                                     return QString::number(findSeries(r, loss)->lastStep);
+                                 }));
     }
     std::set<std::string> budgetKeys;
     for (const auto& r : runs)
@@ -579,7 +616,8 @@ QStringList comparabilityWarnings(const std::vector<RunInfo>& runs,
     // Seed only: every non-seed param equal, the same code and data, and some seed differs.
     std::set<std::string> keys;
     for (const auto& r : runs)
-        for (const auto& [k, v] : r.params) keys.insert(k);
+        for (const auto& [k, v] : r.params)
+            keys.insert(k);
     bool otherDiffers = false, seedDiffers = false;
     for (const auto& key : keys) {
         std::set<std::string> values;
@@ -617,7 +655,8 @@ QStringList comparabilityWarnings(const std::vector<RunInfo>& runs,
                                .arg(QString::fromStdString(s.tag), num(lo), num(hi), num(hi - lo));
         }
         QString text = QStringLiteral("These runs differ only by seed: their difference is noise.");
-        if (!spreads.isEmpty()) text += QStringLiteral(" Seed spread: ") + spreads.join(QStringLiteral("; ")) + ".";
+        if (!spreads.isEmpty())
+            text += QStringLiteral(" Seed spread: ") + spreads.join(QStringLiteral("; ")) + ".";
         warnings << text;
     }
     return warnings;
@@ -718,7 +757,8 @@ QVariant RunDiffModel::data(const QModelIndex& index, int role) const {
     case Qt::DisplayRole:
     case Qt::ToolTipRole: {
         const QString text = cellText(row, index.column());
-        if (runCell && !row.values[static_cast<std::size_t>(run)]) return role == Qt::ToolTipRole ? QStringLiteral("missing") : QStringLiteral("—");
+        if (runCell && !row.values[static_cast<std::size_t>(run)])
+            return role == Qt::ToolTipRole ? QStringLiteral("missing") : QStringLiteral("—");
         return text;
     }
     case Qt::BackgroundRole:
@@ -743,12 +783,15 @@ QVariant RunDiffModel::data(const QModelIndex& index, int role) const {
 }
 
 QVariant RunDiffModel::headerData(int section, Qt::Orientation orientation, int role) const {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return QAbstractTableModel::headerData(section, orientation, role);
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
     if (section == kSectionColumn) return tr("Kind");
     if (section == kKeyColumn) return tr("Key");
     const int run = section - kFirstRunColumn;
     if (run < static_cast<int>(m_runNames.size())) {
-        const QString letter = run == 0 ? QStringLiteral("A: ") : run == 1 ? QStringLiteral("B: ") : QString();
+        const QString letter = run == 0   ? QStringLiteral("A: ")
+                               : run == 1 ? QStringLiteral("B: ")
+                                          : QString();
         return letter + m_runNames[run];
     }
     return run == static_cast<int>(m_runNames.size()) ? tr("Δ (B − A)") : tr("Change %");
@@ -757,11 +800,13 @@ QVariant RunDiffModel::headerData(int section, Qt::Orientation orientation, int 
 bool RunDiffModel::writeCsv(const QString& path, QString* error) const {
     std::vector<QStringList> rows;
     QStringList header;
-    for (int c = 0; c < columnCount(); ++c) header << headerData(c, Qt::Horizontal).toString();
+    for (int c = 0; c < columnCount(); ++c)
+        header << headerData(c, Qt::Horizontal).toString();
     rows.push_back(header);
     for (int r = 0; r < rowCount(); ++r) {
         QStringList cells;
-        for (int c = 0; c < columnCount(); ++c) cells << cellText(rowAt(r), c);
+        for (int c = 0; c < columnCount(); ++c)
+            cells << cellText(rowAt(r), c);
         rows.push_back(cells);
     }
     return writeRows(path, rows, error);
@@ -809,12 +854,15 @@ QVariant FlipsModel::data(const QModelIndex& index, int role) const {
         break;
     }
     const PredictionColumn& c = p.tableA->columns[m_features[static_cast<std::size_t>(index.column() - 4)]];
-    if (c.numeric) return std::isnan(c.numbers[ra]) ? QString() : QString::fromStdString(stdNum(c.numbers[ra]));
-    return c.codes[ra] < 0 ? QString() : QString::fromStdString(c.dictionary[static_cast<std::size_t>(c.codes[ra])]);
+    if (c.numeric)
+        return std::isnan(c.numbers[ra]) ? QString() : QString::fromStdString(stdNum(c.numbers[ra]));
+    return c.codes[ra] < 0 ? QString()
+                           : QString::fromStdString(c.dictionary[static_cast<std::size_t>(c.codes[ra])]);
 }
 
 QVariant FlipsModel::headerData(int section, Qt::Orientation orientation, int role) const {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return QAbstractTableModel::headerData(section, orientation, role);
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
     case 0:
         return m_analysis && !m_analysis->idsA.empty() ? tr("id") : tr("row");
@@ -868,8 +916,8 @@ CompareView::CompareView(MainWindow* window, QWidget* parent)
     m_banner = new QLabel(content);
     m_banner->setWordWrap(true);
     m_banner->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_banner->setStyleSheet(QStringLiteral(
-        "QLabel { background: #fff3cd; color: #5c4400; border: 1px solid #e0c060; border-radius: 3px; padding: 6px; }"));
+    m_banner->setStyleSheet(QStringLiteral("QLabel { background: #fff3cd; color: #5c4400; border: 1px solid "
+                                           "#e0c060; border-radius: 3px; padding: 6px; }"));
     m_banner->hide();
     contentLayout->addWidget(m_banner);
     m_pages = new QTabWidget(content);
@@ -890,7 +938,9 @@ CompareView::CompareView(MainWindow* window, QWidget* parent)
     m_emptyHint->setText(tr("Compare needs two or more runs."));
 }
 
-CompareView::~CompareView() { m_watcher->waitForFinished(); }
+CompareView::~CompareView() {
+    m_watcher->waitForFinished();
+}
 
 QWidget* CompareView::buildRunsPage() {
     auto* page = new QWidget(this);
@@ -900,7 +950,8 @@ QWidget* CompareView::buildRunsPage() {
     m_onlyDiffs->setChecked(true);
     bar->addWidget(m_onlyDiffs);
     bar->addStretch(1);
-    bar->addWidget(exportButton(tr("diff"), nullptr, [this](const QString& p, QString* e) { return exportDiffCsv(p, e); }));
+    bar->addWidget(exportButton(tr("diff"), nullptr,
+                                [this](const QString& p, QString* e) { return exportDiffCsv(p, e); }));
     layout->addLayout(bar);
     m_diffModel = new RunDiffModel(page);
     m_diffTable = new QTableView(page);
@@ -995,7 +1046,12 @@ QWidget* CompareView::buildPredictionsPage() {
     m_contingency->setColumnCount(2);
     m_contingency->setHorizontalHeaderLabels({tr("B correct"), tr("B wrong")});
     m_contingency->setVerticalHeaderLabels({tr("A correct"), tr("A wrong")});
-    m_contingency->setFixedHeight(m_contingency->fontMetrics().height() * 5);
+    m_contingency->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_contingency->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_contingency->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_contingency->setFixedHeight(m_contingency->horizontalHeader()->sizeHint().height() +
+                                  2 * m_contingency->verticalHeader()->defaultSectionSize() +
+                                  2 * m_contingency->frameWidth() + 2);
     m_contingency->setMaximumWidth(260);
     m_pairedSummary = new QLabel(left);
     m_pairedSummary->setWordWrap(true);
@@ -1024,20 +1080,23 @@ QWidget* CompareView::buildPredictionsPage() {
     m_flipsTable->setModel(m_flipsProxy);
     m_flipsTable->setSortingEnabled(true);
     m_flipsTable->setAlternatingRowColors(true);
+    m_flipsTable->horizontalHeader()->setStretchLastSection(true);
     m_flipsTable->verticalHeader()->hide();
     m_flipsTable->verticalHeader()->setDefaultSectionSize(m_flipsTable->fontMetrics().height() + 6);
     leftLayout->addWidget(m_flipsTable, 2);
     connect(m_flipsFilter, &QLineEdit::textChanged, this, [this](const QString& text) {
         QRegularExpression re(text, QRegularExpression::CaseInsensitiveOption);
         m_flipsProxy->setFilterRegularExpression(re.isValid() ? re : QRegularExpression());
-        m_flipsCount->setText(tr("%1 of %2 flipped").arg(m_flipsProxy->rowCount()).arg(m_flipsModel->rowCount()));
+        m_flipsCount->setText(
+            tr("%1 of %2 flipped").arg(m_flipsProxy->rowCount()).arg(m_flipsModel->rowCount()));
     });
 
-    leftLayout->addWidget(new QLabel(tr("Slices whose accuracy changed significantly (Benjamini-Hochberg q < 0.05):"), left));
+    leftLayout->addWidget(
+        new QLabel(tr("Slices whose accuracy changed significantly (Benjamini-Hochberg q < 0.05):"), left));
     m_sliceTable = makeTable(left);
     m_sliceTable->setColumnCount(7);
-    m_sliceTable->setHorizontalHeaderLabels({tr("slice"), tr("n"), tr("accuracy A"), tr("accuracy B"), tr("Δ (B − A)"),
-                                             tr("p"), tr("q")});
+    m_sliceTable->setHorizontalHeaderLabels(
+        {tr("slice"), tr("n"), tr("accuracy A"), tr("accuracy B"), tr("Δ (B − A)"), tr("p"), tr("q")});
     m_sliceTable->verticalHeader()->hide();
     leftLayout->addWidget(m_sliceTable, 1);
 
@@ -1052,12 +1111,12 @@ QWidget* CompareView::buildPredictionsPage() {
         [this](const QString& p, QString* e) { return exportCalibrationCsv(p, e); }));
     rightLayout->addLayout(calBar);
     m_calibrationView = new InteractiveChartView(right);
-    m_calibrationView->setMinimumWidth(360);
+    m_calibrationView->setMinimumWidth(480);
     rightLayout->addWidget(m_calibrationView, 1);
     body->addWidget(left);
     body->addWidget(right);
-    body->setStretchFactor(0, 3);
-    body->setStretchFactor(1, 2);
+    body->setStretchFactor(0, 1);
+    body->setStretchFactor(1, 1);
     m_predStack->addWidget(body);
     layout->addWidget(m_predStack, 1);
 
@@ -1080,9 +1139,10 @@ QWidget* CompareView::buildEnsemblePage() {
     layout->addLayout(bar);
     auto* matrices = new QHBoxLayout;
     auto* errBox = new QVBoxLayout;
-    errBox->addWidget(new QLabel(tr("Correlation of errors (Pearson on 0/1 error indicators at 0.5): low is good "
-                                    "for averaging"),
-                                 page));
+    errBox->addWidget(
+        new QLabel(tr("Correlation of errors (Pearson on 0/1 error indicators at 0.5): low is good "
+                      "for averaging"),
+                   page));
     m_errorCorr = makeTable(page);
     errBox->addWidget(m_errorCorr);
     auto* resBox = new QVBoxLayout;
@@ -1092,25 +1152,29 @@ QWidget* CompareView::buildEnsemblePage() {
     matrices->addLayout(errBox);
     matrices->addLayout(resBox);
     layout->addLayout(matrices, 1);
-    layout->addWidget(new QLabel(tr("Metrics of each member, their averaged scores and their majority vote (a tie "
-                                    "goes to the average; the vote's score metrics use the share of votes)"),
-                                 page));
+    layout->addWidget(
+        new QLabel(tr("Metrics of each member, their averaged scores and their majority vote (a tie "
+                      "goes to the average; the vote's score metrics use the share of votes)"),
+                   page));
     m_ensembleMetrics = makeTable(page);
     layout->addWidget(m_ensembleMetrics, 1);
     return page;
 }
 
-QToolButton* CompareView::exportButton(const QString& what, std::function<bool(const QString&, QString*)> image,
+QToolButton* CompareView::exportButton(const QString& what,
+                                       std::function<bool(const QString&, QString*)> image,
                                        std::function<bool(const QString&, QString*)> csv) {
     auto* button = new QToolButton(this);
     button->setText(tr("Export"));
     button->setToolTip(tr("Export the %1").arg(what));
     button->setPopupMode(QToolButton::InstantPopup);
     auto* menu = new QMenu(button);
-    auto ask = [this, what](const QString& suffix, const std::function<bool(const QString&, QString*)>& write) {
-        const QString path = QFileDialog::getSaveFileName(
-            this, tr("Export %1").arg(what), QStringLiteral("%1.%2").arg(QString(what).replace(' ', '_'), suffix),
-            QStringLiteral("*.%1").arg(suffix));
+    auto ask = [this, what](const QString& suffix,
+                            const std::function<bool(const QString&, QString*)>& write) {
+        const QString path =
+            QFileDialog::getSaveFileName(this, tr("Export %1").arg(what),
+                                         QStringLiteral("%1.%2").arg(QString(what).replace(' ', '_'), suffix),
+                                         QStringLiteral("*.%1").arg(suffix));
         if (path.isEmpty()) return;
         QString error;
         if (!write(path, &error)) QMessageBox::warning(this, tr("Export failed"), error);
@@ -1142,26 +1206,30 @@ void CompareView::refreshNow() {
     refresh();
 }
 
-bool CompareView::showsEmptyState() const { return m_stack->currentIndex() == 0; }
+bool CompareView::showsEmptyState() const {
+    return m_stack->currentIndex() == 0;
+}
 
 std::vector<RunInfo> CompareView::chooseRuns() const {
     std::vector<RunInfo> out;
     RunTableModel* model = m_window->runModel();
     std::vector<int> rows;
     if (auto* selection = m_window->runTable()->selectionModel()) {
-        for (const QModelIndex& index : selection->selectedRows()) rows.push_back(index.row());
+        for (const QModelIndex& index : selection->selectedRows())
+            rows.push_back(index.row());
     }
     if (rows.size() >= 2) {
         std::sort(rows.begin(), rows.end()); // A is the selected run shown first in the table
         for (int proxyRow : rows) {
-            const QModelIndex source =
-                m_window->runProxy()->mapToSource(m_window->runProxy()->index(proxyRow, RunTableModel::kNameColumn));
+            const QModelIndex source = m_window->runProxy()->mapToSource(
+                m_window->runProxy()->index(proxyRow, RunTableModel::kNameColumn));
             if (const RunInfo* run = model->runAt(source.row())) out.push_back(*run);
         }
         if (out.size() >= 2) return out;
         out.clear();
     }
-    for (const RunInfo* run : model->visibleRuns()) out.push_back(*run);
+    for (const RunInfo* run : model->visibleRuns())
+        out.push_back(*run);
     return out;
 }
 
@@ -1178,10 +1246,12 @@ void CompareView::refresh() {
     if (m_swapped && m_runs.size() >= 2) std::swap(m_runs[0], m_runs[1]);
     m_evalSets.clear();
     if (!ws) {
-        m_emptyHint->setText(tr("No workspace is open: open one (Ctrl+O) or drop log folders onto the window."));
+        m_emptyHint->setText(
+            tr("No workspace is open: open one (Ctrl+O) or drop log folders onto the window."));
     } else if (m_runs.size() < 2) {
-        m_emptyHint->setText(tr("Compare needs two or more runs: select them in the run table (Ctrl+click) or tick "
-                                "their visibility boxes. The first is A, the second B."));
+        m_emptyHint->setText(
+            tr("Compare needs two or more runs: select them in the run table (Ctrl+click) or tick "
+               "their visibility boxes. The first is A, the second B."));
     }
     if (!ws || m_runs.size() < 2) {
         m_stack->setCurrentIndex(0);
@@ -1210,7 +1280,8 @@ void CompareView::refresh() {
 
 void CompareView::updateRunsHeader() {
     QStringList others;
-    for (std::size_t i = 2; i < m_runs.size(); ++i) others << QString::fromStdString(m_runs[i].name);
+    for (std::size_t i = 2; i < m_runs.size(); ++i)
+        others << QString::fromStdString(m_runs[i].name);
     QString text = tr("<b>A:</b> %1 &nbsp; <b>B:</b> %2")
                        .arg(QString::fromStdString(m_runs[0].name).toHtmlEscaped(),
                             QString::fromStdString(m_runs[1].name).toHtmlEscaped());
@@ -1220,21 +1291,25 @@ void CompareView::updateRunsHeader() {
 
 void CompareView::refreshDiff() {
     QStringList names;
-    for (const auto& r : m_runs) names << QString::fromStdString(r.name);
+    for (const auto& r : m_runs)
+        names << QString::fromStdString(r.name);
     m_diffModel->setDiff(buildRunDiff(m_runs), names);
     m_diffTable->resizeColumnsToContents();
     for (int c = 0; c < m_diffModel->columnCount(); ++c)
         m_diffTable->setColumnWidth(c, std::min(m_diffTable->columnWidth(c), 320));
 }
 
-QString CompareView::bannerText() const { return m_banner->isHidden() ? QString() : m_banner->text(); }
+QString CompareView::bannerText() const {
+    return m_banner->isHidden() ? QString() : m_banner->text();
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 
 void CompareView::refreshCurveChoices() {
     std::set<QString> tags;
     for (const auto& r : m_runs)
-        for (const auto& s : r.series) tags.insert(QString::fromStdString(s.tag));
+        for (const auto& s : r.series)
+            tags.insert(QString::fromStdString(s.tag));
     const QString tag = m_tagBox->currentText(), x = m_xBox->currentData().toString();
     {
         const QSignalBlocker blockTag(m_tagBox), blockX(m_xBox);
@@ -1267,7 +1342,8 @@ XYPoints CompareView::curveOf(std::int64_t runId, const QString& tag, const QStr
         // Another metric as x: pair the points logged at the same step (the last value of a step wins).
         const SeriesData x = ws->readSeries(runId, xTag.toStdString());
         std::map<std::int64_t, double> byStep;
-        for (std::size_t i = 0; i < x.size(); ++i) byStep[x.steps[i]] = x.values[i];
+        for (std::size_t i = 0; i < x.size(); ++i)
+            byStep[x.steps[i]] = x.values[i];
         for (std::size_t i = 0; i < y.size(); ++i) {
             const auto it = byStep.find(y.steps[i]);
             if (it == byStep.end()) continue;
@@ -1293,9 +1369,10 @@ void CompareView::refreshCurves() {
     if (m_difference->isChecked()) {
         const XYPoints a = curveOf(m_runs[0].id, tag, xTag), b = curveOf(m_runs[1].id, tag, xTag);
         XYPoints diff = differenceOnGrid(a, b);
-        if (diff.size() == 0) note = tr("A and B have no overlapping range of %1 for '%2'.").arg(m_curveXLabel, tag);
+        if (diff.size() == 0)
+            note = tr("A and B have no overlapping range of %1 for '%2'.").arg(m_curveXLabel, tag);
         m_curveLines.emplace_back(QStringLiteral("%1 − %2").arg(QString::fromStdString(m_runs[1].name),
-                                                                 QString::fromStdString(m_runs[0].name)),
+                                                                QString::fromStdString(m_runs[0].name)),
                                   std::move(diff));
     } else {
         QStringList missing;
@@ -1323,7 +1400,8 @@ QChart* CompareView::makeCurveChart(int pixels) const {
         CurveLine line;
         line.runName = name;
         const std::size_t runIndex = diff ? 1 : i;
-        line.color = runIndex < m_runs.size() ? m_window->runModel()->colorOf(m_runs[runIndex].id) : runColor(int(i));
+        line.color =
+            runIndex < m_runs.size() ? m_window->runModel()->colorOf(m_runs[runIndex].id) : runColor(int(i));
         XYPoints drawn;
         if (points.size() > 0 && nonDecreasing(points.x))
             drawn = decimateMinMax(points.x, points.y, points.x.front(), points.x.back(), pixels);
@@ -1336,14 +1414,18 @@ QChart* CompareView::makeCurveChart(int pixels) const {
     return buildCurveChart(spec);
 }
 
-QChart* CompareView::curveChart() const { return m_curveView->chart(); }
+QChart* CompareView::curveChart() const {
+    return m_curveView->chart();
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 
 void CompareView::refreshEvalSets() {
     std::set<QString> inA, inB;
-    for (const auto& t : m_evalSets[0]) inA.insert(QString::fromStdString(t.name));
-    for (const auto& t : m_evalSets[1]) inB.insert(QString::fromStdString(t.name));
+    for (const auto& t : m_evalSets[0])
+        inA.insert(QString::fromStdString(t.name));
+    for (const auto& t : m_evalSets[1])
+        inB.insert(QString::fromStdString(t.name));
     const QString current = m_evalSetBox->currentText();
     {
         const QSignalBlocker block(m_evalSetBox);
@@ -1355,7 +1437,9 @@ void CompareView::refreshEvalSets() {
     startAnalysis();
 }
 
-bool CompareView::isAnalysing() const { return m_analysisPending; }
+bool CompareView::isAnalysing() const {
+    return m_analysisPending;
+}
 
 void CompareView::startAnalysis() {
     if (m_analysisPending) {
@@ -1368,10 +1452,12 @@ void CompareView::startAnalysis() {
     if (!ws || m_runs.size() < 2 || set.isEmpty()) {
         m_paired.reset();
         m_flipsModel->setAnalysis(nullptr);
-        m_predHint->setText(tr("No shared evaluation set yet: drop a predictions_*.csv onto each run, or import run "
-                               "folders that hold one. A and B need an evaluation set of the same name."));
+        m_predHint->setText(
+            tr("No shared evaluation set yet: drop a predictions_*.csv onto each run, or import run "
+               "folders that hold one. A and B need an evaluation set of the same name."));
         m_predStack->setCurrentIndex(0);
-        m_ensembleNote->setText(tr("No shared evaluation set: the ensemble what-if needs the runs' predictions."));
+        m_ensembleNote->setText(
+            tr("No shared evaluation set: the ensemble what-if needs the runs' predictions."));
         m_errorCorr->clear();
         m_residualCorr->clear();
         m_ensembleMetrics->clear();
@@ -1417,7 +1503,9 @@ void CompareView::onAnalysisDone() {
     emit analysisFinished();
 }
 
-QString CompareView::pairedSummaryText() const { return m_pairedSummary->text(); }
+QString CompareView::pairedSummaryText() const {
+    return m_pairedSummary->text();
+}
 
 void CompareView::showAnalysis() {
     const PairedAnalysis& p = *m_paired;
@@ -1442,31 +1530,41 @@ void CompareView::showAnalysis() {
                      .arg(p.alignment.byId ? tr("id") : tr("row"))
                      .arg(p.alignment.unmatchedA)
                      .arg(p.alignment.unmatchedB)
-                     .arg(p.alignment.duplicateIds ? tr(" (%1 duplicate ids ignored)").arg(p.alignment.duplicateIds)
-                                                   : QString());
+                     .arg(p.alignment.duplicateIds
+                              ? tr(" (%1 duplicate ids ignored)").arg(p.alignment.duplicateIds)
+                              : QString());
         lines << tr("McNemar exact p = %1; χ² (continuity corrected) = %2, p = %3")
                      .arg(num(mc.exactP, 4), num(mc.chi2, 4), num(mc.chi2P, 4));
         lines << tr("%1 B − A = %2, 95% paired bootstrap interval [%3, %4] (%5 resamples, seed %6)")
-                     .arg(QString::fromStdString(p.bootstrap.metric), num(p.bootstrap.delta, 4), num(p.bootstrap.ciLow, 4),
-                          num(p.bootstrap.ciHigh, 4))
+                     .arg(QString::fromStdString(p.bootstrap.metric), num(p.bootstrap.delta, 4),
+                          num(p.bootstrap.ciLow, 4), num(p.bootstrap.ciHigh, 4))
                      .arg(p.bootstrap.resamples)
                      .arg(p.bootstrap.seed);
         if (p.delong)
             lines << tr("ROC AUC %1 → %2, DeLong z = %3, p = %4")
-                         .arg(num(p.delong->aucA, 4), num(p.delong->aucB, 4), num(p.delong->z, 4), num(p.delong->p, 4));
+                         .arg(num(p.delong->aucA, 4), num(p.delong->aucB, 4), num(p.delong->z, 4),
+                              num(p.delong->p, 4));
         lines << tr("%1 examples flipped between right and wrong").arg(p.flips.size());
         m_pairedSummary->setText(lines.join('\n'));
-        m_flipsCount->setText(tr("%1 of %2 flipped").arg(m_flipsProxy->rowCount()).arg(m_flipsModel->rowCount()));
+        m_flipsCount->setText(
+            tr("%1 of %2 flipped").arg(m_flipsProxy->rowCount()).arg(m_flipsModel->rowCount()));
         m_flipsTable->resizeColumnsToContents();
 
         m_sliceTable->setRowCount(static_cast<int>(p.sliceChanges.size()));
+        if (p.sliceChanges.empty()) {
+            m_sliceTable->setRowCount(1);
+            m_sliceTable->setItem(0, 0, readOnlyItem(tr("no slice changed significantly")));
+        }
         for (int r = 0; r < static_cast<int>(p.sliceChanges.size()); ++r) {
             const SliceChange& c = p.sliceChanges[static_cast<std::size_t>(r)];
             QStringList key;
-            for (const auto& [f, v] : c.key) key << QStringLiteral("%1=%2").arg(QString::fromStdString(f), QString::fromStdString(v));
-            const QStringList cells{key.join(", "),  QString::number(c.n),  num(c.accuracyA, 4), num(c.accuracyB, 4),
-                                    num(c.delta, 4), num(c.pValue, 3), num(c.qValue, 3)};
-            for (int col = 0; col < cells.size(); ++col) m_sliceTable->setItem(r, col, readOnlyItem(cells[col]));
+            for (const auto& [f, v] : c.key)
+                key << QStringLiteral("%1=%2").arg(QString::fromStdString(f), QString::fromStdString(v));
+            const QStringList cells{key.join(", "),      QString::number(c.n), num(c.accuracyA, 4),
+                                    num(c.accuracyB, 4), num(c.delta, 4),      num(c.pValue, 3),
+                                    num(c.qValue, 3)};
+            for (int col = 0; col < cells.size(); ++col)
+                m_sliceTable->setItem(r, col, readOnlyItem(cells[col]));
         }
         m_calibrationView->replaceChart(makeCalibrationChart());
     }
@@ -1480,7 +1578,8 @@ void CompareView::showAnalysis() {
         m_ensembleMetrics->setRowCount(0);
         return;
     }
-    m_ensembleNote->setText(tr("Ensemble of %1 on '%2'. %3").arg(p.ensembleMembers.join(", "), p.evalSet, p.ensembleNote));
+    m_ensembleNote->setText(
+        tr("Ensemble of %1 on '%2'. %3").arg(p.ensembleMembers.join(", "), p.evalSet, p.ensembleNote));
     fillMatrix(m_errorCorr, p.ensembleMembers, p.ensemble.errorCorrelation);
     fillMatrix(m_residualCorr, p.ensembleMembers, p.ensemble.residualCorrelation);
     m_ensembleMetrics->clear();
@@ -1491,7 +1590,8 @@ void CompareView::showAnalysis() {
     m_ensembleMetrics->setRowCount(static_cast<int>(rowNames.size()));
     m_ensembleMetrics->setVerticalHeaderLabels(rowNames);
     std::vector<const BinaryMetrics*> all;
-    for (const auto& m : p.ensemble.members) all.push_back(&m);
+    for (const auto& m : p.ensemble.members)
+        all.push_back(&m);
     all.push_back(&p.ensemble.average);
     all.push_back(&p.ensemble.majorityVote);
     for (std::size_t r = 0; r < all.size(); ++r) {
@@ -1515,17 +1615,22 @@ QChart* CompareView::makeCalibrationChart() const {
         empty->setTitle(tr("Calibration needs binary scores in both evaluation sets"));
         return empty;
     }
-    std::vector<ReliabilityCurve> curves{{QStringLiteral("A: %1").arg(m_paired->nameA), *m_paired->calibrationA},
-                                         {QStringLiteral("B: %1").arg(m_paired->nameB), *m_paired->calibrationB}};
-    return buildReliabilityChart(curves, tr("Reliability: %1 vs %2 on '%3'").arg(m_paired->nameA, m_paired->nameB,
-                                                                                 m_paired->evalSet));
+    std::vector<ReliabilityCurve> curves{
+        {QStringLiteral("A: %1").arg(m_paired->nameA), *m_paired->calibrationA},
+        {QStringLiteral("B: %1").arg(m_paired->nameB), *m_paired->calibrationB}};
+    return buildReliabilityChart(
+        curves, tr("Reliability: %1 vs %2 on '%3'").arg(m_paired->nameA, m_paired->nameB, m_paired->evalSet));
 }
 
-QChart* CompareView::calibrationChart() const { return m_calibrationView->chart(); }
+QChart* CompareView::calibrationChart() const {
+    return m_calibrationView->chart();
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 
-bool CompareView::exportDiffCsv(const QString& path, QString* error) const { return m_diffModel->writeCsv(path, error); }
+bool CompareView::exportDiffCsv(const QString& path, QString* error) const {
+    return m_diffModel->writeCsv(path, error);
+}
 
 bool CompareView::exportCurveChart(const QString& path, QString* error) const {
     if (m_curveLines.empty()) {
@@ -1550,17 +1655,17 @@ bool CompareView::exportCalibrationChart(const QString& path, QString* error) co
 }
 
 bool CompareView::exportCalibrationCsv(const QString& path, QString* error) const {
-    std::vector<QStringList> rows{{"run", "lower", "upper", "count", "mean_predicted", "fraction_positive", "ci_low",
-                                   "ci_high"}};
+    std::vector<QStringList> rows{
+        {"run", "lower", "upper", "count", "mean_predicted", "fraction_positive", "ci_low", "ci_high"}};
     if (m_paired && m_paired->calibrationA && m_paired->calibrationB) {
-        const std::pair<QString, const CalibrationReport*> reports[] = {{m_paired->nameA, &*m_paired->calibrationA},
-                                                                        {m_paired->nameB, &*m_paired->calibrationB}};
+        const std::pair<QString, const CalibrationReport*> reports[] = {
+            {m_paired->nameA, &*m_paired->calibrationA}, {m_paired->nameB, &*m_paired->calibrationB}};
         for (const auto& [name, report] : reports)
             for (const auto& b : report->bins)
                 rows.push_back({name, QString::number(b.lower, 'g', 17), QString::number(b.upper, 'g', 17),
                                 QString::number(b.count), QString::number(b.meanPredicted, 'g', 17),
-                                QString::number(b.fractionPositive, 'g', 17), QString::number(b.ciLow, 'g', 17),
-                                QString::number(b.ciHigh, 'g', 17)});
+                                QString::number(b.fractionPositive, 'g', 17),
+                                QString::number(b.ciLow, 'g', 17), QString::number(b.ciHigh, 'g', 17)});
     }
     return writeRows(path, rows, error);
 }
@@ -1568,11 +1673,13 @@ bool CompareView::exportCalibrationCsv(const QString& path, QString* error) cons
 bool CompareView::exportFlipsCsv(const QString& path, QString* error) const {
     std::vector<QStringList> rows;
     QStringList header;
-    for (int c = 0; c < m_flipsProxy->columnCount(); ++c) header << m_flipsProxy->headerData(c, Qt::Horizontal).toString();
+    for (int c = 0; c < m_flipsProxy->columnCount(); ++c)
+        header << m_flipsProxy->headerData(c, Qt::Horizontal).toString();
     rows.push_back(header);
     for (int r = 0; r < m_flipsProxy->rowCount(); ++r) {
         QStringList cells;
-        for (int c = 0; c < m_flipsProxy->columnCount(); ++c) cells << m_flipsProxy->index(r, c).data().toString();
+        for (int c = 0; c < m_flipsProxy->columnCount(); ++c)
+            cells << m_flipsProxy->index(r, c).data().toString();
         rows.push_back(cells);
     }
     return writeRows(path, rows, error);
@@ -1589,17 +1696,20 @@ bool CompareView::exportEnsembleCsv(const QString& path, QString* error) const {
     header << kMetricHeaders;
     rows.push_back(header);
     for (std::size_t m = 0; m < p.ensemble.members.size(); ++m)
-        rows.push_back(QStringList{p.ensembleMembers[static_cast<int>(m)]} + metricCells(p.ensemble.members[m]));
+        rows.push_back(QStringList{p.ensembleMembers[static_cast<int>(m)]} +
+                       metricCells(p.ensemble.members[m]));
     rows.push_back(QStringList{QStringLiteral("average")} + metricCells(p.ensemble.average));
     rows.push_back(QStringList{QStringLiteral("majority_vote")} + metricCells(p.ensemble.majorityVote));
-    const std::pair<const char*, const CorrelationMatrix*> matrices[] = {{"error_correlation", &p.ensemble.errorCorrelation},
-                                                                        {"residual_correlation", &p.ensemble.residualCorrelation}};
+    const std::pair<const char*, const CorrelationMatrix*> matrices[] = {
+        {"error_correlation", &p.ensemble.errorCorrelation},
+        {"residual_correlation", &p.ensemble.residualCorrelation}};
     for (const auto& [name, m] : matrices) {
         rows.push_back({});
         rows.push_back(QStringList{QString::fromLatin1(name)} + p.ensembleMembers);
         for (std::size_t i = 0; i < m->k; ++i) {
             QStringList cells{p.ensembleMembers[static_cast<int>(i)]};
-            for (std::size_t j = 0; j < m->k; ++j) cells << QString::number(m->at(i, j), 'g', 17);
+            for (std::size_t j = 0; j < m->k; ++j)
+                cells << QString::number(m->at(i, j), 'g', 17);
             rows.push_back(cells);
         }
     }

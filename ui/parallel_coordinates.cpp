@@ -308,6 +308,16 @@ void ParallelCoordinates::paintAxes(QPainter& painter, const Geometry& geometry)
             const qsizetype every = std::max<qsizetype>(1, (n + kMaxCategoryLabels - 1) / kMaxCategoryLabels);
             for (qsizetype c = 0; c < n; c += every)
                 tick(positionOfValue(axis, static_cast<double>(c)), axis.categories[c]);
+        } else if (axis.logScale && axis.lo > 0) {
+            // Powers of ten read best on a log axis; the ends are labelled too.
+            tick(0, axis.labelAt(0));
+            tick(1, axis.labelAt(1));
+            const double lo = std::log10(axis.lo), hi = std::log10(axis.hi);
+            for (double decade = std::ceil(lo); decade <= std::floor(hi); decade += 1) {
+                const double t = (decade - lo) / (hi - lo);
+                if (t * geometry.plot.height() > 14 && (1 - t) * geometry.plot.height() > 14)
+                    tick(t, shortNumber(std::pow(10.0, decade)));
+            }
         } else {
             for (int i = 0; i < kTicks; ++i) {
                 const double t = static_cast<double>(i) / (kTicks - 1);

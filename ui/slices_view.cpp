@@ -590,8 +590,10 @@ QWidget* SlicesView::buildSlicesPage() {
     rightLayout->addWidget(m_chartView, 1);
     splitter->addWidget(left);
     splitter->addWidget(right);
+    // The table carries four columns per cohort, so it gets a little more of the width.
     splitter->setStretchFactor(0, 1);
     splitter->setStretchFactor(1, 1);
+    splitter->setSizes({550, 450});
     return splitter;
 }
 
@@ -954,11 +956,12 @@ void SlicesView::showReport() {
     const SliceReport& r = *m_report;
     const bool percent = sliceMetricInfo(r.metric).rate;
     const int cohorts = static_cast<int>(r.cohorts.size());
+    // The winner comes right after the slice so it stays in view however many cohort columns follow.
     QStringList headers{tr("Slice")};
+    if (cohorts > 1) headers << tr("Winner");
     for (const auto& c : r.cohorts)
         headers << tr("%1\nn").arg(qs(c)) << tr("%1\nshare").arg(qs(c))
                 << tr("%1\n%2").arg(qs(c), metricLabel(r.metric).toLower()) << tr("%1\n95% interval").arg(qs(c));
-    if (cohorts > 1) headers << tr("Winner");
     m_sliceTable->setColumnCount(static_cast<int>(headers.size()));
     m_sliceTable->setHorizontalHeaderLabels(headers);
     m_sliceTable->setRowCount(static_cast<int>(r.slices.size()));
@@ -968,6 +971,7 @@ void SlicesView::showReport() {
         auto* name = new SortItem(keyText(row.key));
         name->setData(kIndexRole, static_cast<int>(s));
         items.push_back(name);
+        if (cohorts > 1) items.push_back(new SortItem(row.winner.empty() ? QStringLiteral("-") : qs(row.winner)));
         for (const SliceCell& cell : row.cohorts) {
             items.push_back(new SortItem(QString::number(cell.n), double(cell.n)));
             items.push_back(new SortItem(QString::number(cell.share * 100, 'f', 1) + '%', cell.share));
@@ -980,7 +984,6 @@ void SlicesView::showReport() {
                                                      qs(formatMetricValue(cell.ciHigh, percent))),
                                                  cell.ciHigh - cell.ciLow));
         }
-        if (cohorts > 1) items.push_back(new SortItem(row.winner.empty() ? QStringLiteral("-") : qs(row.winner)));
         setRowItems(m_sliceTable, static_cast<int>(s), items);
     }
     m_sliceTable->setSortingEnabled(true);

@@ -88,6 +88,15 @@ bool wantsLogX(const QString& name, double lo, double hi) {
     return decades > 2 || (rateLike && decades >= 1);
 }
 
+// The run's start: as its log recorded it, else its earliest logged wall time.
+double startTimeOf(const RunInfo& run) {
+    if (std::isfinite(run.provenance.startTime)) return run.provenance.startTime;
+    double first = NAN;
+    for (const auto& series : run.series)
+        if (std::isfinite(series.firstWallTime) && !(series.firstWallTime >= first)) first = series.firstWallTime;
+    return first;
+}
+
 QString quoted(QString text) {
     return '"' + text.replace('"', QLatin1String("\"\"")) + '"';
 }
@@ -212,7 +221,7 @@ SweepView::SweepView(MainWindow* window, QWidget* parent)
     bottom->addWidget(panel(tr("Ranked runs"), QStringLiteral("table"), m_table));
     bottom->setStretchFactor(0, 3);
     bottom->setStretchFactor(1, 3);
-    bottom->setStretchFactor(2, 3);
+    bottom->setStretchFactor(2, 4);
     auto* body = new QSplitter(Qt::Vertical);
     body->addWidget(panel(tr("Parallel coordinates: drag on an axis to brush, drag a title to move the axis"),
                           QStringLiteral("parallel"), m_parallel));
@@ -311,7 +320,7 @@ void SweepView::recompute() {
         entry.name = QString::fromStdString(run->name);
         entry.color = m_window->runModel()->colorOf(run->id);
         entry.value = value;
-        entry.startTime = run->provenance.startTime;
+        entry.startTime = startTimeOf(*run);
         m_runs.push_back(std::move(entry));
         used.push_back(run);
     }
@@ -421,7 +430,8 @@ QChart* SweepView::makeScatterChart() const {
         auto* log = new QLogValueAxis;
         log->setBase(10);
         log->setLabelFormat(QStringLiteral("%g"));
-        log->setRange(std::pow(10.0, std::floor(std::log10(xlo))), std::pow(10.0, std::ceil(std::log10(xhi))));
+        // A margin so the extreme points are not cut in half by the plot edge.
+        log->setRange(xlo / 1.6, xhi * 1.6);
         log->setMinorTickCount(8);
         log->setTitleText(param + tr(" (log scale)"));
         xAxis = log;

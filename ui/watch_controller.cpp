@@ -1,4 +1,5 @@
-// Folder watching for the GUI: a QTimer launches WatchSession polls on QtConcurrent with a private connection.
+// Folder watching for the GUI: a QTimer launches WatchSession polls on QtConcurrent with a private
+// connection.
 #include "ui/watch_controller.h"
 
 #include "core/io/folder_watch.h"
@@ -103,7 +104,8 @@ void WatchController::launchPoll() {
     if (!m_state || m_watcher.isRunning()) return;
     const std::shared_ptr<State> state = m_state;
     const std::shared_ptr<std::atomic<bool>> cancel = m_cancel; // kept alive for the worker's reads
-    m_watcher.setFuture(QtConcurrent::run([state, cancel] { return runPoll(*state->session, *state->workspace); }));
+    m_watcher.setFuture(
+        QtConcurrent::run([state, cancel] { return runPoll(*state->session, *state->workspace); }));
 }
 
 void WatchController::onPollFinished() {

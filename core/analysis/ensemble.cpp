@@ -36,8 +36,9 @@ CorrelationMatrix correlations(const std::vector<std::vector<double>>& columns) 
     for (std::size_t i = 0; i < m.k; ++i) {
         for (std::size_t j = i; j < m.k; ++j) {
             // A variable correlates 1 with itself unless it is constant, where the correlation is undefined.
-            const double r = i == j ? (std::isnan(pearson(columns[i], columns[i])) ? BinaryMetrics::kNaN : 1.0)
-                                    : pearson(columns[i], columns[j]);
+            const double r = i == j
+                                 ? (std::isnan(pearson(columns[i], columns[i])) ? BinaryMetrics::kNaN : 1.0)
+                                 : pearson(columns[i], columns[j]);
             m.values[i * m.k + j] = r;
             m.values[j * m.k + i] = r;
         }

@@ -1,4 +1,5 @@
-// What-if analysis of averaging K binary classifiers: how correlated their errors are and what the ensemble scores.
+// What-if analysis of averaging K binary classifiers: how correlated their errors are and what the ensemble
+// scores.
 #pragma once
 
 #include "core/analysis/binary_metrics.h"
@@ -18,16 +19,17 @@ struct CorrelationMatrix {
 };
 
 struct EnsembleReport {
-    std::size_t n = 0;                     // examples
-    std::size_t k = 0;                     // members
+    std::size_t n = 0; // examples
+    std::size_t k = 0; // members
     double threshold = 0.5;
     CorrelationMatrix errorCorrelation;    // Pearson on error indicators 1[(score >= t) != label]
     CorrelationMatrix residualCorrelation; // Pearson on residuals label - score
     std::vector<BinaryMetrics> members;    // each member on its own
     BinaryMetrics average;                 // the mean of the members' scores, thresholded at t
-    // Majority vote of the members' hard decisions (a tie goes to the averaged score's decision). Its confusion
-    // matrix and accuracy, precision, recall and F1 come from the vote; the score-based metrics (log loss,
-    // Brier, ROC AUC, average precision) are those of the vote share, the fraction of members voting 1.
+    // Majority vote of the members' hard decisions (a tie goes to the averaged score's decision). Its
+    // confusion matrix and accuracy, precision, recall and F1 come from the vote; the score-based metrics
+    // (log loss, Brier, ROC AUC, average precision) are those of the vote share, the fraction of members
+    // voting 1.
     BinaryMetrics majorityVote;
     std::string error; // set (and everything else empty) when the input is unusable
 };

@@ -172,4 +172,30 @@ BootstrapDelta pairedBootstrap(const PairedMetric& metric, std::size_t n, int re
     return out;
 }
 
+BootstrapDelta pairedBootstrapMean(std::span<const double> differences, int resamples, std::uint64_t seed,
+                                   std::string metricName) {
+    BootstrapDelta out;
+    out.metric = std::move(metricName);
+    out.resamples = resamples;
+    out.seed = seed;
+    const std::size_t n = differences.size();
+    if (n == 0) {
+        out.delta = out.ciLow = out.ciHigh = std::numeric_limits<double>::quiet_NaN();
+        return out;
+    }
+    out.delta = std::accumulate(differences.begin(), differences.end(), 0.0) / static_cast<double>(n);
+    stats::IndexSampler sampler(seed);
+    std::vector<double> deltas;
+    deltas.reserve(static_cast<std::size_t>(resamples));
+    for (int b = 0; b < resamples; ++b) {
+        double sum = 0;
+        for (std::size_t i = 0; i < n; ++i) sum += differences[sampler(n)];
+        deltas.push_back(sum / static_cast<double>(n));
+    }
+    const auto ci = stats::percentileInterval(std::move(deltas));
+    out.ciLow = ci.low;
+    out.ciHigh = ci.high;
+    return out;
+}
+
 } // namespace runlens

@@ -171,6 +171,27 @@ double sliceMetricValue(SliceMetric metric, const CohortInput& cohort, std::span
     return metricValue(metric, cohort, rows, threshold);
 }
 
+std::optional<double> perExampleMetric(SliceMetric metric, const CohortInput& c, std::size_t row, double threshold) {
+    const int y = c.labels[row];
+    switch (metric) {
+    case SliceMetric::Accuracy: return predictionOf(c, row, threshold) == y ? 1.0 : 0.0;
+    case SliceMetric::ErrorRate: return predictionOf(c, row, threshold) == y ? 0.0 : 1.0;
+    case SliceMetric::PositiveRate: return predictionOf(c, row, threshold) == 1 ? 1.0 : 0.0;
+    default: break;
+    }
+    if (c.scores.empty()) return std::nullopt;
+    const double p = c.scores[row];
+    switch (metric) {
+    case SliceMetric::LogLoss: {
+        const double clipped = std::clamp(p, kLogLossEps, 1.0 - kLogLossEps);
+        return y == 1 ? -std::log(clipped) : -std::log(1.0 - clipped);
+    }
+    case SliceMetric::Brier: return (p - y) * (p - y);
+    case SliceMetric::MeanScore: return p;
+    default: return std::nullopt;
+    }
+}
+
 const SliceMetricInfo& sliceMetricInfo(SliceMetric metric) { return kMetricInfo[static_cast<std::size_t>(metric)]; }
 
 bool parseSliceMetric(std::string_view text, SliceMetric& out) {

@@ -91,6 +91,11 @@ std::optional<std::vector<CohortInput>> splitByColumn(const CohortInput& all, co
 double sliceMetricValue(SliceMetric metric, const CohortInput& cohort, std::span<const std::size_t> rows,
                         double threshold = 0.5);
 
+// For metrics that are a mean over examples (accuracy, error rate, positive rate, log loss, Brier, mean score):
+// one example's contribution, so that the metric over rows is the mean of these values. nullopt otherwise.
+std::optional<double> perExampleMetric(SliceMetric metric, const CohortInput& cohort, std::size_t row,
+                                       double threshold = 0.5);
+
 // The metric of a cohort over the given table rows, with its interval.
 SliceCell estimateMetric(SliceMetric metric, const CohortInput& cohort, const std::vector<std::size_t>& rows,
                          const SliceOptions& options);

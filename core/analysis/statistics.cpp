@@ -55,16 +55,42 @@ std::vector<double> benjaminiHochberg(std::span<const double> pValues) {
     return adjusted;
 }
 
+IndexSampler::IndexSampler(std::uint64_t seed) {
+    for (auto& word : m_state) {
+        std::uint64_t z = (seed += 0x9e3779b97f4a7c15ull);
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+        word = z ^ (z >> 31);
+    }
+}
+
+std::uint64_t IndexSampler::next() {
+    auto rotl = [](std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); };
+    const std::uint64_t result = rotl(m_state[1] * 5, 7) * 9;
+    const std::uint64_t t = m_state[1] << 17;
+    m_state[2] ^= m_state[0];
+    m_state[3] ^= m_state[1];
+    m_state[1] ^= m_state[2];
+    m_state[0] ^= m_state[3];
+    m_state[2] ^= t;
+    m_state[3] = rotl(m_state[3], 45);
+    return result;
+}
+
 std::size_t IndexSampler::operator()(std::size_t n) {
     if (n <= 1) return 0;
-    // Rejection sampling keeps the draw unbiased and defined by the engine's output alone.
-    const std::uint64_t range = static_cast<std::uint64_t>(n);
-    const std::uint64_t limit = std::numeric_limits<std::uint64_t>::max() - std::numeric_limits<std::uint64_t>::max() % range;
-    std::uint64_t x = 0;
-    do {
-        x = m_engine();
-    } while (x >= limit);
-    return static_cast<std::size_t>(x % range);
+    // Lemire (2019): the high half of x * n is uniform in [0, n) once the biased low part is rejected.
+    const auto range = static_cast<std::uint64_t>(n);
+    unsigned __int128 m = static_cast<unsigned __int128>(next()) * range;
+    auto low = static_cast<std::uint64_t>(m);
+    if (low < range) {
+        const std::uint64_t threshold = (0 - range) % range;
+        while (low < threshold) {
+            m = static_cast<unsigned __int128>(next()) * range;
+            low = static_cast<std::uint64_t>(m);
+        }
+    }
+    return static_cast<std::size_t>(m >> 64);
 }
 
 double quantileSorted(std::span<const double> sorted, double q) {

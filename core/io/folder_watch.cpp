@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <string_view>
+#include <sys/stat.h>
 
 namespace runlens {
 
@@ -48,21 +49,18 @@ class TreeWalk {
 
     void entry(const fs::path& path, int depth) {
         if (++m_entries > kMaxEntries || cancelled()) return;
-        std::error_code ec;
-        const auto status = fs::status(path, ec); // follows symlinks, as the importer does
         m_print.add(path.native());
-        if (ec) {
+        struct stat st {};
+        if (::stat(path.c_str(), &st) != 0) { // one stat, following symlinks as the importer does
             m_print.add(std::int64_t{-1});
             return;
         }
-        if (fs::is_regular_file(status)) {
-            const auto size = fs::file_size(path, ec);
-            m_print.add(ec ? std::int64_t{-1} : static_cast<std::int64_t>(size));
-            const auto mtime = fs::last_write_time(path, ec);
-            m_print.add(ec ? std::int64_t{-1} : static_cast<std::int64_t>(mtime.time_since_epoch().count()));
+        if (S_ISREG(st.st_mode)) {
+            m_print.add(static_cast<std::int64_t>(st.st_size));
+            m_print.add(static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec);
             return;
         }
-        if (fs::is_directory(status) && depth < kMaxDepth) directory(path, depth);
+        if (S_ISDIR(st.st_mode) && depth < kMaxDepth) directory(path, depth);
     }
 
   private:
@@ -93,8 +91,9 @@ class TreeWalk {
 
 } // namespace
 
-WorkspaceImport importIntoWorkspace(std::span<const std::filesystem::path> paths, const ReaderRegistry& registry,
-                                    Workspace& workspace, const ImportOptions& options) {
+WorkspaceImport importIntoWorkspace(std::span<const std::filesystem::path> paths,
+                                    const ReaderRegistry& registry, Workspace& workspace,
+                                    const ImportOptions& options) {
     WorkspaceImport result;
     result.summary = importPaths(paths, registry, workspace, options);
     if (!options.restartSemantics || result.summary.cancelled || result.summary.runs.empty()) return result;
@@ -141,7 +140,8 @@ PollResult WatchSession::poll(Workspace& workspace) {
         if (m_fingerprints[i] == print) continue;
         result.changed = true;
         ++result.rootsImported;
-        const WorkspaceImport imported = importIntoWorkspace({&m_roots[i], 1}, m_registry, workspace, m_options);
+        const WorkspaceImport imported =
+            importIntoWorkspace({&m_roots[i], 1}, m_registry, workspace, m_options);
         const ImportSummary& s = imported.summary;
         result.summary.report.merge(s.report);
         result.summary.filesRead += s.filesRead;

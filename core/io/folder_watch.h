@@ -18,8 +18,9 @@ struct WorkspaceImport {
     ImportSummary summary;
     std::int64_t pointsSuperseded = 0;
 };
-WorkspaceImport importIntoWorkspace(std::span<const std::filesystem::path> paths, const ReaderRegistry& registry,
-                                    Workspace& workspace, const ImportOptions& options = {});
+WorkspaceImport importIntoWorkspace(std::span<const std::filesystem::path> paths,
+                                    const ReaderRegistry& registry, Workspace& workspace,
+                                    const ImportOptions& options = {});
 
 // A cheap fingerprint of a file or folder tree: paths, sizes and modification times of everything the
 // importer would look at (hidden entries skipped), walked without opening a file. Bounded in entries and
@@ -28,9 +29,9 @@ std::uint64_t treeFingerprint(const std::filesystem::path& root, const std::atom
 
 // What one poll did.
 struct PollResult {
-    bool changed = false;             // the fingerprint of some root moved, so that root was imported again
+    bool changed = false; // the fingerprint of some root moved, so that root was imported again
     std::int64_t rootsImported = 0;
-    ImportSummary summary;            // merged over the roots imported in this poll
+    ImportSummary summary; // merged over the roots imported in this poll
     std::int64_t pointsSuperseded = 0;
 
     std::int64_t pointsAdded() const { return summary.report.points - pointsSuperseded; }

@@ -78,7 +78,10 @@ void rewriteChunk(sqlite3* db, std::int64_t seriesId, std::int64_t seq, const Se
     for (std::size_t i = 0; i < keep.size(); ++i)
         if (keep[i]) kept.push(data.steps[i], data.wallTimes[i], data.values[i]);
     if (kept.empty()) {
-        Statement(db, "DELETE FROM chunks WHERE series_id = ?1 AND seq = ?2").bind(1, seriesId).bind(2, seq).run();
+        Statement(db, "DELETE FROM chunks WHERE series_id = ?1 AND seq = ?2")
+            .bind(1, seriesId)
+            .bind(2, seq)
+            .run();
         return;
     }
     const store::ChunkStats stats = store::computeChunkStats(kept.steps, kept.wallTimes, kept.values);
@@ -160,7 +163,8 @@ RestartPassResult applyRestartSemantics(Workspace& workspace, const std::set<std
     RestartPassResult result;
     if (runs.empty()) return result;
     if (workspace.readOnly())
-        throw WorkspaceError("cannot apply restart semantics: " + workspace.path().string() + " is read-only");
+        throw WorkspaceError("cannot apply restart semantics: " + workspace.path().string() +
+                             " is read-only");
     sqlite3* db = workspace.handle();
     store::Transaction tx(db);
     Statement series(db, "SELECT s.id, n.text FROM series s JOIN runs r ON r.id = s.run_id "

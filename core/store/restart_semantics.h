@@ -1,4 +1,5 @@
-// Restart semantics for stored series: a run resumed from a checkpoint logs some steps again; keep the newest.
+// Restart semantics for stored series: a run resumed from a checkpoint logs some steps again; keep the
+// newest.
 #pragma once
 
 #include "core/io/read_report.h"

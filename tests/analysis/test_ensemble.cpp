@@ -1,8 +1,8 @@
 // Tests the ensemble what-if core against numpy's corrcoef and scikit-learn 1.2's metrics, frozen below.
 #include "core/analysis/ensemble.h"
 
-#include <QtTest>
 #include <cmath>
+#include <QtTest>
 #include <vector>
 
 using namespace runlens;
@@ -11,8 +11,8 @@ namespace {
 
 // Produced by /usr/bin/python3 (numpy, scikit-learn 1.2): numpy.random.default_rng(7), n = 40 labels, three
 // members z = 1.2(2y-1) + 0.8*shared + N(0,1), scores = round(sigmoid(z), 3). The script: error correlation =
-// np.corrcoef(((S >= 0.5) != y)), residual correlation = np.corrcoef(y - S), average = S.mean(0), vote = at least
-// two of three members at >= 0.5, vote share = votes / 3; metrics with accuracy_score, precision_score,
+// np.corrcoef(((S >= 0.5) != y)), residual correlation = np.corrcoef(y - S), average = S.mean(0), vote = at
+// least two of three members at >= 0.5, vote share = votes / 3; metrics with accuracy_score, precision_score,
 // recall_score, f1_score, log_loss, brier_score_loss, roc_auc_score, average_precision_score.
 const std::vector<int> kLabels{1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0,
                                1, 0, 0, 0, 1, 0, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1};
@@ -29,17 +29,28 @@ const std::vector<std::vector<double>> kScores{
 
 // accuracy, precision, recall, f1, log loss, brier, roc auc, average precision
 using Expected = std::vector<double>;
-const Expected kAverage{0.925, 1.0, 0.875, 0.9333333333333333, 0.36377476974969625, 0.10288769722222221,
-                        0.9947916666666666, 0.9965972222222222};
-const Expected kVote{0.925, 1.0, 0.875, 0.9333333333333333, 1.0573882261883756, 0.07500000000000002,
-                     0.9674479166666667, 0.9737179487179487};
-const std::vector<Expected> kMembers{
-    {0.825, 0.9047619047619048, 0.7916666666666666, 0.8444444444444444, 0.3890819361196294, 0.12016520000000001,
-     0.9375, 0.9545011122694245},
-    {0.85, 1.0, 0.75, 0.8571428571428571, 0.3835556704906907, 0.11873465000000001, 0.9596354166666666,
-     0.9728362287873156},
-    {0.9, 0.9545454545454546, 0.875, 0.9130434782608695, 0.38057895576382517, 0.11335812500000002, 0.9765625,
-     0.9840279165279164}};
+const Expected kAverage{0.925,
+                        1.0,
+                        0.875,
+                        0.9333333333333333,
+                        0.36377476974969625,
+                        0.10288769722222221,
+                        0.9947916666666666,
+                        0.9965972222222222};
+const Expected kVote{0.925,
+                     1.0,
+                     0.875,
+                     0.9333333333333333,
+                     1.0573882261883756,
+                     0.07500000000000002,
+                     0.9674479166666667,
+                     0.9737179487179487};
+const std::vector<Expected> kMembers{{0.825, 0.9047619047619048, 0.7916666666666666, 0.8444444444444444,
+                                      0.3890819361196294, 0.12016520000000001, 0.9375, 0.9545011122694245},
+                                     {0.85, 1.0, 0.75, 0.8571428571428571, 0.3835556704906907,
+                                      0.11873465000000001, 0.9596354166666666, 0.9728362287873156},
+                                     {0.9, 0.9545454545454546, 0.875, 0.9130434782608695, 0.38057895576382517,
+                                      0.11335812500000002, 0.9765625, 0.9840279165279164}};
 const double kErrCorr[3][3] = {{1.0, 0.35931349533480894, 0.06579516949597672},
                                {0.3593134953348089, 1.0, 0.0933520056018674},
                                {0.0657951694959767, 0.09335200560186742, 1.0}};
@@ -47,10 +58,13 @@ const double kResCorr[3][3] = {{1.0, 0.7828711215548615, 0.7537372885824587},
                                {0.7828711215548615, 1.0, 0.8506928607530512},
                                {0.7537372885824587, 0.8506928607530512, 1.0}};
 
-bool near(double a, double b) { return std::abs(a - b) <= 1e-9 * std::max(1.0, std::abs(b)); }
+bool near(double a, double b) {
+    return std::abs(a - b) <= 1e-9 * std::max(1.0, std::abs(b));
+}
 
 void compareMetrics(const BinaryMetrics& m, const Expected& e, const char* what) {
-    const double got[] = {m.accuracy, m.precision, m.recall, m.f1, m.logLoss, m.brier, m.rocAuc, m.averagePrecision};
+    const double got[] = {m.accuracy, m.precision, m.recall, m.f1,
+                          m.logLoss,  m.brier,     m.rocAuc, m.averagePrecision};
     for (std::size_t i = 0; i < e.size(); ++i) {
         QVERIFY2(near(got[i], e[i]), qPrintable(QString("%1 metric %2: got %3, expected %4")
                                                     .arg(what)
@@ -121,10 +135,10 @@ void TestEnsemble::constantErrorsHaveNoCorrelation() {
 
 void TestEnsemble::rejectsBadInput() {
     const std::vector<int> labels{1, 0};
-    QVERIFY(!ensembleWhatIf(labels, {{0.5, 0.5}}).error.empty());                       // one member
-    QVERIFY(!ensembleWhatIf(labels, {{0.5, 0.5}, {0.5}}).error.empty());                // ragged
-    QVERIFY(!ensembleWhatIf(labels, {{0.5, 1.5}, {0.5, 0.5}}).error.empty());           // not a probability
-    QVERIFY(!ensembleWhatIf(labels, {{0.5, std::nan("")}, {0.5, 0.5}}).error.empty());  // NaN
+    QVERIFY(!ensembleWhatIf(labels, {{0.5, 0.5}}).error.empty());                      // one member
+    QVERIFY(!ensembleWhatIf(labels, {{0.5, 0.5}, {0.5}}).error.empty());               // ragged
+    QVERIFY(!ensembleWhatIf(labels, {{0.5, 1.5}, {0.5, 0.5}}).error.empty());          // not a probability
+    QVERIFY(!ensembleWhatIf(labels, {{0.5, std::nan("")}, {0.5, 0.5}}).error.empty()); // NaN
     QVERIFY(!ensembleWhatIf(std::vector<int>{1, 2}, {{0.5, 0.5}, {0.5, 0.5}}).error.empty());
     QVERIFY(!ensembleWhatIf(std::vector<int>{}, {{}, {}}).error.empty());
 }

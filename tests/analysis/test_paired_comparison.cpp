@@ -143,6 +143,14 @@ private slots:
         QVERIFY(one.ciLow < one.delta && one.delta < one.ciHigh);
         QCOMPARE(one.seed, std::uint64_t(42));
         QCOMPARE(one.resamples, 300);
+
+        // The fast path for means over examples draws the same resamples, so it gives the same interval.
+        std::vector<double> differences(400);
+        for (int i = 0; i < 400; ++i) differences[i] = correctB[i] - correctA[i];
+        const auto fast = pairedBootstrapMean(differences, 300, 42, "accuracy");
+        QVERIFY(std::abs(fast.delta - one.delta) < 1e-12);
+        QVERIFY(std::abs(fast.ciLow - one.ciLow) < 1e-12);
+        QVERIFY(std::abs(fast.ciHigh - one.ciHigh) < 1e-12);
     }
 };
 

@@ -126,7 +126,8 @@ void TestCliWatch::jsonLinesAndCleanInterrupt() {
     QVERIFY(writeText(csv, "step,acc\n0,0.5\n", false));
 
     QProcess watcher;
-    watcher.start(QStringLiteral(RUNLENS_BIN), {"import", logs, "-w", ws, "--watch", "--interval", "0.2", "--json"});
+    watcher.start(QStringLiteral(RUNLENS_BIN),
+                  {"import", logs, "-w", ws, "--watch", "--interval", "0.2", "--json"});
     QVERIFY(watcher.waitForStarted(30000));
     const QByteArray firstLine = readLine(watcher, 10000);
     QJsonParseError error;
@@ -156,7 +157,8 @@ void TestCliWatch::jsonLinesAndCleanInterrupt() {
 void TestCliWatch::watchOptionsNeedWatch() {
     QTemporaryDir tmp;
     QVERIFY(writeText(tmp.filePath("m.csv"), "step,acc\n0,0.5\n", false));
-    const Result r = runRunlens({"import", tmp.filePath("m.csv"), "-w", tmp.filePath("ws.runlens"), "--interval", "1"});
+    const Result r =
+        runRunlens({"import", tmp.filePath("m.csv"), "-w", tmp.filePath("ws.runlens"), "--interval", "1"});
     QCOMPARE(r.code, 2);
     QVERIFY(r.err.contains("--watch"));
     const Result bad = runRunlens(

@@ -22,12 +22,12 @@ using namespace runlens;
 
 namespace {
 
-constexpr int kFiles = 16;
+constexpr int kFiles = 32;
 constexpr int kKills = 100;
 
 // Rows of file i: all different, so a file imported into the wrong run or twice would show.
 int rowsOf(int i) {
-    return 400 + 53 * i;
+    return 200 + 23 * i;
 }
 
 std::string runNameOf(int i) {

@@ -262,7 +262,8 @@ void TestFolderWatch::restartSpanningChunks() {
     ImportOptions options;
     options.restartSemantics = true;
     const fs::path roots[] = {f.root};
-    const WorkspaceImport imported = importIntoWorkspace(roots, ReaderRegistry::withBuiltins(), *f.ws, options);
+    const WorkspaceImport imported =
+        importIntoWorkspace(roots, ReaderRegistry::withBuiltins(), *f.ws, options);
     QCOMPARE(imported.summary.report.points, 11000);
     QCOMPARE(imported.pointsSuperseded, 5000);
     const SeriesData data = series(*f.ws, "long", "loss");

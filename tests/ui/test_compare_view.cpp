@@ -4,6 +4,7 @@
 #include "ui/main_window.h"
 #include "ui/run_table_model.h"
 
+#include <cmath>
 #include <QChart>
 #include <QCheckBox>
 #include <QComboBox>
@@ -14,11 +15,10 @@
 #include <QSortFilterProxyModel>
 #include <QSpinBox>
 #include <QStandardPaths>
-#include <QTabWidget>
 #include <QTableView>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QtTest>
-#include <cmath>
 #include <set>
 
 using namespace runlens;
@@ -28,9 +28,15 @@ namespace {
 
 constexpr int kRows = 60;
 
-double unit(int k) { return ((k % kRows) + kRows) % kRows / double(kRows) + 0.5 / kRows; }
-double baseScore(int i) { return unit(i * 37); }
-int labelOf(int i) { return unit(i * 13 + 5) < baseScore(i) ? 1 : 0; }
+double unit(int k) {
+    return ((k % kRows) + kRows) % kRows / double(kRows) + 0.5 / kRows;
+}
+double baseScore(int i) {
+    return unit(i * 37);
+}
+int labelOf(int i) {
+    return unit(i * 13 + 5) < baseScore(i) ? 1 : 0;
+}
 // Three models of one task: alpha is the base score, beta and gamma mix in different noise.
 double scoreOf(int model, int i) {
     if (model == 0) return baseScore(i);
@@ -41,7 +47,9 @@ const char* groupOf(int i) {
     static const char* groups[] = {"a", "b", "c"};
     return groups[i % 3];
 }
-bool correct(int model, int i) { return (scoreOf(model, i) >= 0.5 ? 1 : 0) == labelOf(i); }
+bool correct(int model, int i) {
+    return (scoreOf(model, i) >= 0.5 ? 1 : 0) == labelOf(i);
+}
 
 void writeFile(const QString& path, const QByteArray& text) {
     QDir().mkpath(QFileInfo(path).path());
@@ -59,9 +67,11 @@ QByteArray predictions(int model, bool reversedWithExtra) {
     if (reversedWithExtra) {
         // Another row order and one id A does not have: alignment must go by id.
         text += "999,1,0.9,a\n";
-        for (int i = kRows - 1; i >= 0; --i) row(i);
+        for (int i = kRows - 1; i >= 0; --i)
+            row(i);
     } else {
-        for (int i = 0; i < kRows; ++i) row(i);
+        for (int i = 0; i < kRows; ++i)
+            row(i);
     }
     return text;
 }
@@ -95,7 +105,8 @@ void resetAppState() {
     if (data.contains(QLatin1String(".qttest"))) QDir(data).removeRecursively();
 }
 
-// Two-sided exact binomial test of the discordant counts, worked directly: 2 * P(X <= min(b, c)), X ~ Bin(b+c, 1/2).
+// Two-sided exact binomial test of the discordant counts, worked directly: 2 * P(X <= min(b, c)), X ~
+// Bin(b+c, 1/2).
 double exactMcNemar(int b, int c) {
     const int n = b + c;
     if (n == 0) return 1.0;
@@ -152,7 +163,9 @@ void TestCompareView::initTestCase() {
     QCOMPARE(window.runModel()->rowCount(), 3);
 }
 
-void TestCompareView::cleanupTestCase() { resetAppState(); }
+void TestCompareView::cleanupTestCase() {
+    resetAppState();
+}
 
 void TestCompareView::open(MainWindow& window, CompareView*& view, const QStringList& visible) {
     QVERIFY(window.openWorkspace(m_workspace));
@@ -192,7 +205,10 @@ void TestCompareView::diffOfSeedTwins() {
     QVERIFY(seed >= 0);
     QCOMPARE(diff->index(seed, RunDiffModel::kFirstRunColumn).data().toString(), QString("1"));
     QCOMPARE(diff->index(seed, RunDiffModel::kFirstRunColumn + 1).data().toString(), QString("2"));
-    QVERIFY(diff->index(seed, RunDiffModel::kFirstRunColumn + 1).data(Qt::BackgroundRole).value<QColor>().isValid());
+    QVERIFY(diff->index(seed, RunDiffModel::kFirstRunColumn + 1)
+                .data(Qt::BackgroundRole)
+                .value<QColor>()
+                .isValid());
     // Last loss 0.3 -> 0.35: delta 0.05, relative change 0.05 / 0.3 = 16.67%.
     const int loss = diff->rowOf("Metric", "loss (last)");
     QVERIFY(loss >= 0);
@@ -201,9 +217,12 @@ void TestCompareView::diffOfSeedTwins() {
     view->onlyDifferencesBox()->setChecked(false);
     const int lr = diff->rowOf("Param", "lr");
     QVERIFY(lr >= 0);
-    QVERIFY(!diff->index(lr, RunDiffModel::kFirstRunColumn + 1).data(Qt::BackgroundRole).value<QColor>().isValid());
-    // Same budget, only the seed differs: the seed banner with the spread of the last loss. beta's evaluation set
-    // holds one extra example, which the banner also reports.
+    QVERIFY(!diff->index(lr, RunDiffModel::kFirstRunColumn + 1)
+                 .data(Qt::BackgroundRole)
+                 .value<QColor>()
+                 .isValid());
+    // Same budget, only the seed differs: the seed banner with the spread of the last loss. beta's evaluation
+    // set holds one extra example, which the banner also reports.
     const QString banner = view->bannerText();
     QVERIFY2(banner.contains("differ only by seed"), qPrintable(banner));
     QVERIFY2(banner.contains("loss last 0.3 to 0.35 (spread 0.05)"), qPrintable(banner));
@@ -239,12 +258,14 @@ void TestCompareView::curvesAndDifference() {
     QVERIFY(view->curveChart() && view->curveChart()->series().size() >= 2);
     view->differenceBox()->setChecked(true);
     QCOMPARE(view->curveLines().size(), std::size_t(1));
-    // Worked by hand on the union grid {0, 10, 15, 20}: alpha (0,1)(10,.5)(20,.3), beta (0,1.1)(15,.5)(20,.35).
-    // beta(10) = 1.1 - 0.6 * 10/15 = 0.7; alpha(15) = 0.4. B - A = 0.1, 0.2, 0.1, 0.05.
+    // Worked by hand on the union grid {0, 10, 15, 20}: alpha (0,1)(10,.5)(20,.3), beta
+    // (0,1.1)(15,.5)(20,.35). beta(10) = 1.1 - 0.6 * 10/15 = 0.7; alpha(15) = 0.4. B - A = 0.1, 0.2, 0.1,
+    // 0.05.
     const XYPoints& d = view->curveLines().front().second;
     QCOMPARE(d.x, std::vector<double>({0, 10, 15, 20}));
     const double expected[] = {0.1, 0.2, 0.1, 0.05};
-    for (int i = 0; i < 4; ++i) QVERIFY(std::abs(d.y[i] - expected[i]) < 1e-12);
+    for (int i = 0; i < 4; ++i)
+        QVERIFY(std::abs(d.y[i] - expected[i]) < 1e-12);
     // Another metric as x: alpha's loss against its acc, paired by step.
     view->differenceBox()->setChecked(false);
     view->curveXBox()->setCurrentIndex(view->curveXBox()->findData("acc"));
@@ -309,7 +330,8 @@ void TestCompareView::flipsFilterAndExport() {
     QCOMPARE(proxy->headerData(4, Qt::Horizontal).toString(), QString("group"));
     view->flipsFilter()->setText("^a$");
     QCOMPARE(proxy->rowCount(), flipsInA);
-    for (int r = 0; r < proxy->rowCount(); ++r) QCOMPARE(proxy->index(r, 4).data().toString(), QString("a"));
+    for (int r = 0; r < proxy->rowCount(); ++r)
+        QCOMPARE(proxy->index(r, 4).data().toString(), QString("a"));
     const QString csv = m_dir.filePath("flips.csv");
     QString error;
     QVERIFY2(view->exportFlipsCsv(csv, &error), qPrintable(error));

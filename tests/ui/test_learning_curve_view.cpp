@@ -45,8 +45,8 @@ void writeLogs(const QString& root) {
             const QString run = QStringLiteral("%1/%2_%3").arg(root, model).arg(n);
             const double acc = QByteArray(model) == "gbm" ? gbm(n) : mlp(n);
             writeFile(run + "/hparams.yaml", "n_train: " + num(n) + "\nmodel: " + model + "\n");
-            // The first point (0.1) is the minimum of every run: "min" reduces every run to 0.1.
-            writeFile(run + "/metrics.csv", "step,val_acc\n0,0.1\n1," + num(acc) + "\n");
+            // The first point (-5) is the minimum of every run: "min" reduces every run to -5.
+            writeFile(run + "/metrics.csv", "step,val_acc\n0,-5\n1," + num(acc) + "\n");
         }
 }
 
@@ -170,10 +170,10 @@ void TestLearningCurveView::controlsChangeTheResult() {
     QCOMPARE(view->families()[0].sizes.size(), std::size_t(10));
     QVERIFY(!view->summaryText().contains("leads now")); // nothing to compare
 
-    // min of every run is the first point, 0.1: a constant cannot be fitted, and the reason is shown.
+    // min of every run is the first point, -5: a constant cannot be fitted, and the reason is shown.
     view->reductionCombo()->setCurrentText("min");
     for (const double v : view->families()[0].values)
-        QCOMPARE(v, 0.1);
+        QCOMPARE(v, -5.0);
     QVERIFY(!view->families()[0].fit.ok);
     QVERIFY2(view->summaryText().contains("no fit: "), qPrintable(view->summaryText()));
     QVERIFY(view->summaryText().contains(QString::fromStdString(view->families()[0].fit.error)));

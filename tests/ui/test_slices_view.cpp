@@ -209,9 +209,12 @@ void TestSlicesView::slicesTableAndSimpsonBanner() {
     QCOMPARE(table->rowCount(), 2);
     const int smallRow = tableRowWith(table, "size = small");
     QVERIFY(smallRow >= 0);
-    QCOMPARE(table->item(smallRow, 1)->text(), QString("87"));
-    QCOMPARE(table->item(smallRow, 3)->text(), QString("93.1%"));
-    QCOMPARE(table->item(smallRow, table->columnCount() - 1)->text(), QString("model_a"));
+    // Columns: slice, winner, then n, share, value, interval per cohort.
+    QCOMPARE(table->columnCount(), 10);
+    QCOMPARE(table->item(smallRow, 1)->text(), QString("model_a"));
+    QCOMPARE(table->item(smallRow, 2)->text(), QString("87"));
+    QCOMPARE(table->item(smallRow, 4)->text(), QString("93.1%"));
+    QCOMPARE(table->item(smallRow, 5)->text(), QString("[85.8%, 96.8%]"));
 
     // Complete reversal: B wins overall (82.6% vs 78.0%), A wins both sizes.
     QCOMPARE(r.simpson.reversal, Reversal::Complete);
@@ -228,7 +231,7 @@ void TestSlicesView::slicesTableAndSimpsonBanner() {
     QVERIFY(m_view->banner()->text().contains("Mix"));
 
     // Sorting by n puts the larger slice of model_a (large, 263) last in ascending order.
-    table->sortItems(1, Qt::AscendingOrder);
+    table->sortItems(2, Qt::AscendingOrder);
     QCOMPARE(table->item(1, 0)->text(), QString("size = large"));
 
     // Look at it.

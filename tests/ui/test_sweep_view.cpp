@@ -36,7 +36,7 @@ void writeFile(const QString& path, const QByteArray& text) {
 }
 
 QByteArray num(double v) {
-    return QByteArray::number(v, 'g', 17);
+    return QByteArray::number(v, 'g', QLocale::FloatingPointShortest);
 }
 
 void writeLogs(const QString& root) {
