@@ -13,8 +13,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <map>
 #include <limits>
+#include <map>
 #include <memory>
 #include <optional>
 #include <QString>
@@ -274,9 +274,9 @@ void writeGroupCsv(const std::vector<GroupLines>& groups, const std::string& pat
         for (std::size_t at = quoted.find('"'); at != std::string::npos; at = quoted.find('"', at + 2))
             quoted.insert(at, 1, '"');
         for (std::size_t i = 0; i < group.lines.x.size(); ++i)
-            file << '"' << quoted << "\"," << formatNumber(group.lines.x[i]) << ',' << group.stats.count[i] << ','
-                 << formatNumber(group.lines.center[i]) << ',' << formatNumber(group.lines.lower[i]) << ','
-                 << formatNumber(group.lines.upper[i]) << '\n';
+            file << '"' << quoted << "\"," << formatNumber(group.lines.x[i]) << ',' << group.stats.count[i]
+                 << ',' << formatNumber(group.lines.center[i]) << ',' << formatNumber(group.lines.lower[i])
+                 << ',' << formatNumber(group.lines.upper[i]) << '\n';
     }
     if (!file) throw InputError("cannot write " + path);
 }
@@ -287,7 +287,8 @@ ui::CurveChartSpec buildGroupSpec(const std::vector<GroupLines>& groups, const C
     spec.xLabel = QString::fromUtf8(xAxisName(request.curve.xAxis).data(),
                                     static_cast<qsizetype>(xAxisName(request.curve.xAxis).size()));
     const std::string centre = request.center == CenterKind::Mean ? "mean" : "median";
-    spec.yLabel = QString::fromStdString(request.tag + " (" + centre + ", band: " + bandName(request.band) + ")");
+    spec.yLabel =
+        QString::fromStdString(request.tag + " (" + centre + ", band: " + bandName(request.band) + ")");
     spec.logY = request.logY;
     spec.robustYRange = request.robustY;
     spec.xIsWallTime = request.curve.xAxis == XAxis::WallTime;
@@ -313,13 +314,15 @@ int runGroupedChart(const Workspace& workspace, const ChartRequest& request, std
     if (groups.empty()) throw InputError("no run has points in a series '" + request.tag + "'" + selection);
     for (const auto& group : groups)
         out << group.name << ": " << group.runs << (group.runs == 1 ? " run" : " runs") << ", "
-            << group.lines.x.size() << " grid points" << (group.stats.unionGrid ? "" : " (even grid)") << '\n';
+            << group.lines.x.size() << " grid points" << (group.stats.unionGrid ? "" : " (even grid)")
+            << '\n';
     if (!request.dataOutput.empty()) {
         writeGroupCsv(groups, request.dataOutput);
         out << "wrote " << request.dataOutput << '\n';
     }
     const ui::CurveChartSpec spec = buildGroupSpec(groups, request);
-    writeChartFile([&] { return ui::buildCurveChart(spec); }, QSize(request.width, request.height), request.output);
+    writeChartFile([&] { return ui::buildCurveChart(spec); }, QSize(request.width, request.height),
+                   request.output);
     out << "wrote " << request.output << '\n';
     return kExitOk;
 }
@@ -348,7 +351,8 @@ int runChartCommand(const std::vector<std::string>& args, std::ostream& out, std
     if (!request.groupBy.empty()) return runGroupedChart(*workspace, request, out);
     const ui::CurveChartSpec spec = buildSpec(*workspace, request);
 
-    writeChartFile([&] { return ui::buildCurveChart(spec); }, QSize(request.width, request.height), request.output);
+    writeChartFile([&] { return ui::buildCurveChart(spec); }, QSize(request.width, request.height),
+                   request.output);
     out << "wrote " << request.output << '\n';
     return kExitOk;
 }

@@ -1,4 +1,5 @@
-// The Learning curve tab: gathers a metric and a size per visible run, fits each family and explains the fits.
+// The Learning curve tab: gathers a metric and a size per visible run, fits each family and explains the
+// fits.
 #include "ui/learning_curve_view.h"
 
 #include "core/analysis/power_law_fit.h"
@@ -65,7 +66,8 @@ QString number(double value) {
 
 // "4x", "12x", "350x": how many times the largest observed size.
 QString ratioText(double ratio) {
-    return ratio < 10 ? QString::number(ratio, 'f', 1) + QLatin1Char('x') : QString::number(ratio, 'f', 0) + "x";
+    return ratio < 10 ? QString::number(ratio, 'f', 1) + QLatin1Char('x')
+                      : QString::number(ratio, 'f', 0) + "x";
 }
 
 // Index of the best family at size m among the fitted ones; -1 when none has a finite value there.
@@ -112,7 +114,8 @@ QString compareLearningCurves(const std::vector<LearningCurveFamily>& families, 
         const int best = bestAt(fitted, maxSize * ratio, higherIsBetter);
         if (best < 0 || best == leader) continue;
         return QStringLiteral("%1 leads now; %2 overtakes at %3 data (size %4).")
-            .arg(leaderName, fitted[static_cast<std::size_t>(best)]->name, ratioText(ratio), number(maxSize * ratio));
+            .arg(leaderName, fitted[static_cast<std::size_t>(best)]->name, ratioText(ratio),
+                 number(maxSize * ratio));
     }
     return QStringLiteral("%1 leads now and its fit stays ahead up to %2 data.")
         .arg(leaderName, ratioText(kScanFactor));
@@ -190,8 +193,8 @@ LearningCurveView::LearningCurveView(MainWindow* window, QWidget* parent)
     connect(m_family, &QComboBox::currentIndexChanged, this, changed);
     connect(m_extrapolate, &QDoubleSpinBox::valueChanged, this, [this] {
         if (m_refilling) return;
-        m_view->replaceChart(buildLearningCurveChart(m_families, m_metric->currentText(), m_size->currentText(),
-                                                     m_extrapolate->value()));
+        m_view->replaceChart(buildLearningCurveChart(m_families, m_metric->currentText(),
+                                                     m_size->currentText(), m_extrapolate->value()));
         updateSummary();
     });
     const auto reload = [this] {
@@ -308,7 +311,8 @@ void LearningCurveView::recompute() {
     if (m_families.empty()) {
         m_emptyHint->setText(
             m_window->runModel()->runs().empty()
-                ? tr("No runs yet: drop log folders here. A learning curve needs runs that log a metric and a "
+                ? tr("No runs yet: drop log folders here. A learning curve needs runs that log a metric and "
+                     "a "
                      "training-set size param (e.g. n_train in hparams.yaml).")
                 : tr("No visible run has both the metric and a positive size: choose a metric and a size "
                      "param (e.g. n_train), or show more runs in the run table."));
@@ -332,7 +336,8 @@ void LearningCurveView::updateSummary() {
     for (const auto& family : m_families) {
         const QString runs = tr("%n run(s)", nullptr, static_cast<int>(family.sizes.size()));
         if (!family.fit.ok) {
-            lines << tr("%1 (%2): no fit: %3").arg(family.name, runs, QString::fromStdString(family.fit.error));
+            lines
+                << tr("%1 (%2): no fit: %3").arg(family.name, runs, QString::fromStdString(family.fit.error));
             continue;
         }
         QString line = tr("%1 (%2): %3 = %4 * size^%5 + %6")
@@ -398,9 +403,9 @@ void LearningCurveView::buildExportMenu(QToolButton* button) {
 }
 
 void LearningCurveView::askAndExport(const QString& suffix) {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export learning curve"),
-                                                      QStringLiteral("learning_curve.") + suffix,
-                                                      suffix.toUpper() + QStringLiteral(" (*.") + suffix + ')');
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export learning curve"), QStringLiteral("learning_curve.") + suffix,
+        suffix.toUpper() + QStringLiteral(" (*.") + suffix + ')');
     if (path.isEmpty()) return;
     QString error;
     const bool ok = suffix == QLatin1String("csv") ? exportCsv(path, &error) : exportImage(path, &error);

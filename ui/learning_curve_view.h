@@ -1,4 +1,5 @@
-// The Learning curve tab: a metric against a size param per family, power-law fits, extrapolation and a verdict.
+// The Learning curve tab: a metric against a size param per family, power-law fits, extrapolation and a
+// verdict.
 #pragma once
 
 #include "ui/learning_curve_chart.h"

@@ -18,13 +18,13 @@ namespace runlens::ui {
 
 namespace {
 
-constexpr double kLogDecades = 2.0;    // a wider span than this many decades is drawn on a log scale
-constexpr double kMarginLeft = 64;     // room for the first axis' tick labels
+constexpr double kLogDecades = 2.0; // a wider span than this many decades is drawn on a log scale
+constexpr double kMarginLeft = 64;  // room for the first axis' tick labels
 constexpr double kMarginRight = 64;
-constexpr double kMarginTop = 46;      // axis titles
+constexpr double kMarginTop = 46; // axis titles
 constexpr double kMarginBottom = 22;
-constexpr double kGrabDistance = 14;   // px around an axis a press picks it
-constexpr double kMinBrushPixels = 3;  // a shorter drag is a click: it clears the axis' brush
+constexpr double kGrabDistance = 14;  // px around an axis a press picks it
+constexpr double kMinBrushPixels = 3; // a shorter drag is a click: it clears the axis' brush
 constexpr int kTicks = 5;
 constexpr int kMaxCategoryLabels = 16;
 constexpr qreal kExportPixelRatio = 2.0;
@@ -109,7 +109,8 @@ QString ParallelAxis::labelAt(double t) const {
     if (categorical) {
         if (categories.isEmpty()) return {};
         const auto n = categories.size();
-        const auto index = n <= 1 ? 0 : std::clamp<qsizetype>(std::llround(t * static_cast<double>(n - 1)), 0, n - 1);
+        const auto index =
+            n <= 1 ? 0 : std::clamp<qsizetype>(std::llround(t * static_cast<double>(n - 1)), 0, n - 1);
         return categories[index];
     }
     if (!(hi > lo)) return shortNumber(lo);
@@ -142,7 +143,8 @@ void ParallelCoordinates::setData(std::vector<ParallelAxis> axes, std::vector<Pa
     for (int i = 0; i < static_cast<int>(m_axes.size()); ++i)
         if (std::find(m_order.begin(), m_order.end(), i) == m_order.end()) m_order.push_back(i);
     for (const auto& [name, brush] : oldBrushes)
-        if (const int index = indexOfAxis(name); index >= 0) m_brushes[static_cast<std::size_t>(index)] = brush;
+        if (const int index = indexOfAxis(name); index >= 0)
+            m_brushes[static_cast<std::size_t>(index)] = brush;
     update();
     emit selectionChanged();
 }
@@ -233,7 +235,8 @@ void ParallelCoordinates::paintLines(QPainter& painter, const Geometry& geometry
         QPainterPath path;
         bool open = false;
         for (int p = 0; p < count; ++p) {
-            const double t = m_axes[static_cast<std::size_t>(m_order[static_cast<std::size_t>(p)])].position(r);
+            const double t =
+                m_axes[static_cast<std::size_t>(m_order[static_cast<std::size_t>(p)])].position(r);
             if (!std::isfinite(t)) {
                 open = false; // a missing value breaks the line
                 continue;
@@ -372,7 +375,8 @@ void ParallelCoordinates::mouseMoveEvent(QMouseEvent* event) {
         update();
     } else if (m_drag == Drag::Brush) {
         const double t = snapped(geometry.tOf(pos.y()), geometry.plot.height());
-        if (std::abs(t - m_dragStart) * geometry.plot.height() >= kMinBrushPixels) setBrush(m_dragAxis, m_dragStart, t);
+        if (std::abs(t - m_dragStart) * geometry.plot.height() >= kMinBrushPixels)
+            setBrush(m_dragAxis, m_dragStart, t);
     }
 }
 
@@ -384,7 +388,8 @@ void ParallelCoordinates::mouseReleaseEvent(QMouseEvent* event) {
         int target = m_dragAxis;
         double bestDistance = INFINITY;
         for (int p = 0; p < count; ++p)
-            if (const double d = std::abs(geometry.xOf(p, count) - pos.x()); d < bestDistance) target = p, bestDistance = d;
+            if (const double d = std::abs(geometry.xOf(p, count) - pos.x()); d < bestDistance)
+                target = p, bestDistance = d;
         m_drag = Drag::None;
         unsetCursor();
         moveAxis(m_dragAxis, target);
@@ -429,7 +434,8 @@ bool ParallelCoordinates::exportImage(const QString& path, const QSize& size, QS
             painter.setRenderHint(QPainter::Antialiasing);
             paintTo(painter, area);
         }
-        return image.save(&file, "PNG") ? true : fail(error, tr("cannot write %1: PNG encoding failed").arg(path));
+        return image.save(&file, "PNG") ? true
+                                        : fail(error, tr("cannot write %1: PNG encoding failed").arg(path));
     }
     if (suffix == QLatin1String("svg")) {
         QSvgGenerator generator;
@@ -438,7 +444,8 @@ bool ParallelCoordinates::exportImage(const QString& path, const QSize& size, QS
         generator.setViewBox(QRect(QPoint(0, 0), size));
         generator.setTitle(tr("Parallel coordinates"));
         QPainter painter;
-        if (!painter.begin(&generator)) return fail(error, tr("cannot write %1: SVG output failed").arg(path));
+        if (!painter.begin(&generator))
+            return fail(error, tr("cannot write %1: SVG output failed").arg(path));
         painter.setRenderHint(QPainter::Antialiasing);
         paintTo(painter, area);
         return true;

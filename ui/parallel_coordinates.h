@@ -1,4 +1,5 @@
-// A parallel-coordinates plot of runs: one vertical axis per param and metric, range brushing, axes reordered by drag.
+// A parallel-coordinates plot of runs: one vertical axis per param and metric, range brushing, axes reordered
+// by drag.
 #pragma once
 
 #include <optional>

@@ -1,4 +1,5 @@
-// The Sweep tab: reduces each visible run's metric, lays params out in parallel coordinates and links the brushes.
+// The Sweep tab: reduces each visible run's metric, lays params out in parallel coordinates and links the
+// brushes.
 #include "ui/sweep_view.h"
 
 #include "core/store/workspace.h"
@@ -93,7 +94,8 @@ double startTimeOf(const RunInfo& run) {
     if (std::isfinite(run.provenance.startTime)) return run.provenance.startTime;
     double first = NAN;
     for (const auto& series : run.series)
-        if (std::isfinite(series.firstWallTime) && !(series.firstWallTime >= first)) first = series.firstWallTime;
+        if (std::isfinite(series.firstWallTime) && !(series.firstWallTime >= first))
+            first = series.firstWallTime;
     return first;
 }
 
@@ -146,7 +148,8 @@ std::vector<double> bestSoFar(const std::vector<double>& values, bool maximise) 
     best.reserve(values.size());
     double current = NAN;
     for (const double v : values) {
-        if (std::isfinite(v) && (!std::isfinite(current) || (maximise ? v > current : v < current))) current = v;
+        if (std::isfinite(v) && (!std::isfinite(current) || (maximise ? v > current : v < current)))
+            current = v;
         best.push_back(current);
     }
     return best;
@@ -156,8 +159,8 @@ SweepView::SweepView(MainWindow* window, QWidget* parent)
     : QWidget(parent), m_window(window), m_metric(new QComboBox), m_reduction(new QComboBox),
       m_param(new QComboBox), m_goal(new QComboBox), m_order(new QComboBox), m_stack(new QStackedWidget),
       m_emptyHint(new QLabel), m_status(new QLabel), m_parallel(new ParallelCoordinates),
-      m_scatter(new InteractiveChartView), m_best(new InteractiveChartView), m_ranked(new QStandardItemModel(this)),
-      m_table(new QTableView) {
+      m_scatter(new InteractiveChartView), m_best(new InteractiveChartView),
+      m_ranked(new QStandardItemModel(this)), m_table(new QTableView) {
     m_reduction->addItems({tr("last"), tr("min"), tr("max")});
     m_goal->addItems({tr("Minimise"), tr("Maximise")});
     m_order->addItems({tr("Run index"), tr("Start time")});
@@ -338,15 +341,17 @@ void SweepView::recompute() {
     for (std::size_t r = 0; r < m_runs.size(); ++r)
         for (const QString& key : m_paramKeys) {
             const auto it = used[r]->params.find(key.toStdString());
-            m_runs[r].params.push_back(it == used[r]->params.end() ? QString() : QString::fromStdString(it->second));
+            m_runs[r].params.push_back(it == used[r]->params.end() ? QString()
+                                                                   : QString::fromStdString(it->second));
         }
 
     if (m_runs.empty()) {
-        m_emptyHint->setText(m_window->runModel()->runs().empty()
-                                 ? tr("No runs yet: drop the folders of a sweep here (each run's metrics plus its "
-                                      "params, e.g. hparams.yaml).")
-                                 : tr("No visible run logs the chosen metric: pick another metric or show more "
-                                      "runs in the run table."));
+        m_emptyHint->setText(
+            m_window->runModel()->runs().empty()
+                ? tr("No runs yet: drop the folders of a sweep here (each run's metrics plus its "
+                     "params, e.g. hparams.yaml).")
+                : tr("No visible run logs the chosen metric: pick another metric or show more "
+                     "runs in the run table."));
         m_stack->setCurrentIndex(0);
         m_parallel->setData({}, {});
         return;
@@ -457,7 +462,8 @@ std::vector<std::pair<double, const SweepRun*>> SweepView::bestOrder() const {
     if (m_order->currentIndex() == 1) {
         for (const auto& run : m_runs)
             if (std::isfinite(run.startTime)) order.emplace_back(run.startTime, &run);
-        std::stable_sort(order.begin(), order.end(), [](const auto& l, const auto& r) { return l.first < r.first; });
+        std::stable_sort(order.begin(), order.end(),
+                         [](const auto& l, const auto& r) { return l.first < r.first; });
         return order;
     }
     for (std::size_t i = 0; i < m_runs.size(); ++i)
@@ -602,20 +608,23 @@ bool SweepView::exportCsv(const QString& path, QString* error, bool bestSoFarDat
         for (const auto& entry : order)
             values.push_back(entry.second->value);
         const std::vector<double> best = bestSoFar(values, maximise());
-        text = (m_order->currentIndex() == 1 ? "start_time" : "index") + QByteArray(",run,value,best_so_far\n");
+        text =
+            (m_order->currentIndex() == 1 ? "start_time" : "index") + QByteArray(",run,value,best_so_far\n");
         for (std::size_t i = 0; i < order.size(); ++i)
             text += QStringLiteral("%1,%2,%3,%4\n")
                         .arg(numberText(order[i].first), quoted(order[i].second->name), numberText(values[i]),
                              numberText(best[i]))
                         .toUtf8();
     } else {
-        QStringList header{QStringLiteral("run"), quoted(m_metric->currentText()), QStringLiteral("brushed_in")};
+        QStringList header{QStringLiteral("run"), quoted(m_metric->currentText()),
+                           QStringLiteral("brushed_in")};
         for (const QString& key : m_paramKeys)
             header << quoted(key);
         text = header.join(QLatin1Char(',')).toUtf8() + '\n';
         for (std::size_t r = 0; r < m_runs.size(); ++r) {
             QStringList cells{quoted(m_runs[r].name), numberText(m_runs[r].value),
-                              (r >= m_selected.size() || m_selected[r]) ? QStringLiteral("1") : QStringLiteral("0")};
+                              (r >= m_selected.size() || m_selected[r]) ? QStringLiteral("1")
+                                                                        : QStringLiteral("0")};
             for (const QString& value : m_runs[r].params)
                 cells << quoted(value);
             text += cells.join(QLatin1Char(',')).toUtf8() + '\n';
@@ -638,7 +647,8 @@ QToolButton* SweepView::exportButton(const QString& what, QWidget* chartWidget) 
         for (const QString& suffix : {QStringLiteral("png"), QStringLiteral("svg"), QStringLiteral("pdf")})
             menu->addAction(tr("Export chart as %1...").arg(suffix.toUpper()), this,
                             [this, what, suffix] { askAndExport(what, suffix); });
-    menu->addAction(tr("Export data as CSV..."), this, [this, what] { askAndExport(what, QStringLiteral("csv")); });
+    menu->addAction(tr("Export data as CSV..."), this,
+                    [this, what] { askAndExport(what, QStringLiteral("csv")); });
     button->setMenu(menu);
     // Chart views pan with the right button, so only the other panels get the menu on a right click too.
     if (qobject_cast<InteractiveChartView*>(chartWidget)) return button;
@@ -649,8 +659,9 @@ QToolButton* SweepView::exportButton(const QString& what, QWidget* chartWidget) 
 }
 
 void SweepView::askAndExport(const QString& what, const QString& suffix) {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export"), QStringLiteral("sweep_%1.%2").arg(what, suffix),
-                                                      suffix.toUpper() + QStringLiteral(" (*.") + suffix + ')');
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Export"), QStringLiteral("sweep_%1.%2").arg(what, suffix),
+                                     suffix.toUpper() + QStringLiteral(" (*.") + suffix + ')');
     if (path.isEmpty()) return;
     QString error;
     bool ok = false;

@@ -1,4 +1,5 @@
-// The Sweep tab: parallel coordinates, metric-vs-param scatter, best-so-far and a ranked table of a sweep's runs.
+// The Sweep tab: parallel coordinates, metric-vs-param scatter, best-so-far and a ranked table of a sweep's
+// runs.
 #pragma once
 
 #include <cstdint>
@@ -28,8 +29,8 @@ struct SweepRun {
     std::int64_t id = 0;
     QString name;
     QColor color;
-    double value = 0;     // the metric reduced (last, min or max)
-    double startTime = 0; // Unix seconds, NaN when unknown
+    double value = 0;            // the metric reduced (last, min or max)
+    double startTime = 0;        // Unix seconds, NaN when unknown
     std::vector<QString> params; // per SweepView::paramKeys(), empty when missing
 };
 

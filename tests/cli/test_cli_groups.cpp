@@ -122,8 +122,8 @@ void TestCliGroups::initTestCase() {
 void TestCliGroups::stdBandsMatchHandComputation() {
     const QString csv = m_dir.filePath("std.csv");
     const QString png = m_dir.filePath("std.png");
-    const Result r = runRunlens(
-        {"chart", "-w", ws(), "--tag", "loss", "--group-by", "model", "--data", csv, "-o", png});
+    const Result r =
+        runRunlens({"chart", "-w", ws(), "--tag", "loss", "--group-by", "model", "--data", csv, "-o", png});
     QVERIFY2(r.code == 0, r.err.constData());
     QVERIFY(r.out.contains("model=a: 3 runs"));
     QVERIFY(pngNotBlank(png));
@@ -141,7 +141,8 @@ void TestCliGroups::stdBandsMatchHandComputation() {
     // model=b, step 2: 10, 12 -> mean 11, std sqrt((1 + 1) / 1) = sqrt(2).
     const BandRow b2 = rows.at({"model=b", 2.0});
     QCOMPARE(b2.runs, 2);
-    QVERIFY(near(b2.center, 11) && near(b2.lower, 11 - std::sqrt(2.0)) && near(b2.upper, 11 + std::sqrt(2.0)));
+    QVERIFY(near(b2.center, 11) && near(b2.lower, 11 - std::sqrt(2.0)) &&
+            near(b2.upper, 11 + std::sqrt(2.0)));
     // A single run has no spread: centre 7, empty (NaN) band bounds.
     const BandRow c = rows.at({"model=(none)", 3.0});
     QCOMPARE(c.runs, 1);
@@ -151,9 +152,9 @@ void TestCliGroups::stdBandsMatchHandComputation() {
 
 void TestCliGroups::medianWithMinMaxBand() {
     const QString csv = m_dir.filePath("median.csv");
-    const Result r = runRunlens({"chart", "-w", ws(), "--tag", "loss", "--group-by", "model", "--center", "median",
-                                 "--band", "minmax", "--runs", "^a", "--data", csv, "-o",
-                                 m_dir.filePath("median.svg")});
+    const Result r =
+        runRunlens({"chart", "-w", ws(), "--tag", "loss", "--group-by", "model", "--center", "median",
+                    "--band", "minmax", "--runs", "^a", "--data", csv, "-o", m_dir.filePath("median.svg")});
     QVERIFY2(r.code == 0, r.err.constData());
     const auto rows = readBandCsv(csv);
     QCOMPARE(rows.size(), std::size_t(4)); // only model=a matches --runs
@@ -167,8 +168,8 @@ void TestCliGroups::medianWithMinMaxBand() {
 
 void TestCliGroups::ci95UsesStudentT() {
     const QString csv = m_dir.filePath("ci.csv");
-    const Result r = runRunlens({"chart", "-w", ws(), "--tag", "loss", "--group-by", "model", "--band", "ci95",
-                                 "--data", csv, "-o", m_dir.filePath("ci.png")});
+    const Result r = runRunlens({"chart", "-w", ws(), "--tag", "loss", "--group-by", "model", "--band",
+                                 "ci95", "--data", csv, "-o", m_dir.filePath("ci.png")});
     QVERIFY2(r.code == 0, r.err.constData());
     const auto rows = readBandCsv(csv);
     // model=a, step 0: mean 2, std 1, n 3: 2 +/- t(0.975, 2) / sqrt(3);
@@ -184,13 +185,15 @@ void TestCliGroups::ci95UsesStudentT() {
 
 void TestCliGroups::badOptionsAreUsageErrors() {
     const QString out = m_dir.filePath("bad.png");
-    const Result band = runRunlens(
-        {"chart", "-w", ws(), "--tag", "loss", "--group-by", "model", "--band", "iqr", "-o", out});
+    const Result band =
+        runRunlens({"chart", "-w", ws(), "--tag", "loss", "--group-by", "model", "--band", "iqr", "-o", out});
     QCOMPARE(band.code, 2);
     QVERIFY(band.err.contains("--band"));
-    const Result noGroup = runRunlens({"chart", "-w", ws(), "--tag", "loss", "--center", "median", "-o", out});
+    const Result noGroup =
+        runRunlens({"chart", "-w", ws(), "--tag", "loss", "--center", "median", "-o", out});
     QCOMPARE(noGroup.code, 2);
-    const Result emptyKey = runRunlens({"chart", "-w", ws(), "--tag", "loss", "--group-by", "model,", "-o", out});
+    const Result emptyKey =
+        runRunlens({"chart", "-w", ws(), "--tag", "loss", "--group-by", "model,", "-o", out});
     QCOMPARE(emptyKey.code, 2);
     const Result noTag = runRunlens({"chart", "-w", ws(), "--tag", "nope", "--group-by", "model", "-o", out});
     QCOMPARE(noTag.code, 1);

@@ -1,4 +1,5 @@
-// Tests the Learning curve tab offscreen: fits per family, extrapolation, the verdict sentence, controls, export.
+// Tests the Learning curve tab offscreen: fits per family, extrapolation, the verdict sentence, controls,
+// export.
 #include "ui/learning_curve_view.h"
 #include "ui/main_window.h"
 #include "ui/run_table_model.h"
@@ -129,7 +130,8 @@ void TestLearningCurveView::fitsFamiliesAndComparesThem() {
              qPrintable(QString("%1 %2 %3").arg(g.a).arg(g.b).arg(g.c)));
     QVERIFY(std::abs(m.a + 30) < 1e-2 && std::abs(m.b + 0.5) < 1e-4 && std::abs(m.c - 0.95) < 1e-5);
 
-    // Extrapolation to 1e5: gbm(1e5) = 0.9 - 0.5 * 1e5^-0.3 = 0.88419, mlp(1e5) = 0.95 - 30 / 316.23 = 0.85513.
+    // Extrapolation to 1e5: gbm(1e5) = 0.9 - 0.5 * 1e5^-0.3 = 0.88419, mlp(1e5) = 0.95 - 30 / 316.23 =
+    // 0.85513.
     view->extrapolateSpin()->setValue(100000);
     const QString summary = view->summaryText();
     QVERIFY2(summary.contains("at 1e+05: 0.8842"), qPrintable(summary));

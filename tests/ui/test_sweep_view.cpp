@@ -1,4 +1,5 @@
-// Tests the Sweep tab offscreen: parallel-coordinates axes and brushing, ranked table, scatter, best so far, export.
+// Tests the Sweep tab offscreen: parallel-coordinates axes and brushing, ranked table, scatter, best so far,
+// export.
 #include "ui/main_window.h"
 #include "ui/parallel_coordinates.h"
 #include "ui/run_table_model.h"
@@ -42,11 +43,11 @@ QByteArray num(double v) {
 void writeLogs(const QString& root) {
     for (int r = 0; r < 8; ++r) {
         const QString run = QStringLiteral("%1/r%2").arg(root).arg(r);
-        writeFile(run + "/hparams.yaml", "lr: " + num(kLr[r]) + "\noptimizer: " + (r % 2 ? "sgd" : "adam") +
-                                             "\nbatch: 32\n");
+        writeFile(run + "/hparams.yaml",
+                  "lr: " + num(kLr[r]) + "\noptimizer: " + (r % 2 ? "sgd" : "adam") + "\nbatch: 32\n");
         const double start = 1700000000 + 3600.0 * kStartOrder[r];
-        writeFile(run + "/metrics.csv", "step,wall_time,val_loss\n0," + num(start) + ",2\n1," + num(start + 60) +
-                                            "," + num(kLoss[r]) + "\n");
+        writeFile(run + "/metrics.csv", "step,wall_time,val_loss\n0," + num(start) + ",2\n1," +
+                                            num(start + 60) + "," + num(kLoss[r]) + "\n");
     }
 }
 
