@@ -1,4 +1,5 @@
-// The Slices tab: per-slice metrics of cohorts with the Simpson verdict, a slice finder and regressed slices A->B.
+// The Slices tab: per-slice metrics of cohorts with the Simpson verdict, a slice finder and regressed slices
+// A->B.
 #include "ui/slices_view.h"
 
 #include "core/analysis/paired_comparison.h"
@@ -30,11 +31,11 @@
 #include <QStackedWidget>
 #include <QTableWidget>
 #include <QTabWidget>
+#include <QtConcurrent>
 #include <QTextStream>
 #include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
-#include <QtConcurrent>
 #include <set>
 
 namespace runlens::ui {
@@ -52,7 +53,9 @@ const QString kNoFeature = QStringLiteral("(none)");
 // A table item that sorts by a number stored under kSortRole, so "9.5%" sorts below "10.2%".
 class SortItem : public QTableWidgetItem {
   public:
-    SortItem(const QString& text, double sortValue) : QTableWidgetItem(text) { setData(kSortRole, sortValue); }
+    SortItem(const QString& text, double sortValue) : QTableWidgetItem(text) {
+        setData(kSortRole, sortValue);
+    }
     explicit SortItem(const QString& text) : QTableWidgetItem(text) {}
     bool operator<(const QTableWidgetItem& other) const override {
         const QVariant a = data(kSortRole), b = other.data(kSortRole);
@@ -61,11 +64,14 @@ class SortItem : public QTableWidgetItem {
     }
 };
 
-QString qs(const std::string& text) { return QString::fromStdString(text); }
+QString qs(const std::string& text) {
+    return QString::fromStdString(text);
+}
 
 QString keyText(const std::vector<std::pair<std::string, std::string>>& key) {
     QStringList parts;
-    for (const auto& [feature, value] : key) parts << qs(feature + " = " + value);
+    for (const auto& [feature, value] : key)
+        parts << qs(feature + " = " + value);
     return parts.join(QStringLiteral(", "));
 }
 
@@ -144,8 +150,10 @@ std::shared_ptr<const LoadedSliceSet> loadSet(const Workspace& workspace, const 
         return set;
     }
     auto result = extractEvaluationSet(set->table);
-    if (!result.ok()) set->error = ref.runName + ": " + ref.setName + ": " + result.errors.front().describe();
-    else set->eval = std::move(result.set);
+    if (!result.ok())
+        set->error = ref.runName + ": " + ref.setName + ": " + result.errors.front().describe();
+    else
+        set->eval = std::move(result.set);
     return set;
 }
 
@@ -181,7 +189,8 @@ std::vector<std::string> sharedFeatures(const std::vector<const LoadedSliceSet*>
     std::vector<std::string> out = sets.front()->featureColumns();
     for (std::size_t i = 1; i < sets.size(); ++i) {
         const auto cols = sets[i]->featureColumns();
-        std::erase_if(out, [&](const std::string& c) { return std::find(cols.begin(), cols.end(), c) == cols.end(); });
+        std::erase_if(
+            out, [&](const std::string& c) { return std::find(cols.begin(), cols.end(), c) == cols.end(); });
     }
     return out;
 }
@@ -195,9 +204,11 @@ SliceJobResult runSliceJob(const SliceJob& job) {
     if (job.source) result.sourceColumns = result.loaded.at(job.source->tableId)->featureColumns();
 
     std::vector<const LoadedSliceSet*> sets;
-    if (!job.compareColumn.empty() && job.source) sets.push_back(result.loaded.at(job.source->tableId).get());
+    if (!job.compareColumn.empty() && job.source)
+        sets.push_back(result.loaded.at(job.source->tableId).get());
     else
-        for (const auto& ref : job.input.refs) sets.push_back(result.loaded.at(ref.tableId).get());
+        for (const auto& ref : job.input.refs)
+            sets.push_back(result.loaded.at(ref.tableId).get());
     result.features = sharedFeatures(sets);
     if (sets.empty() || job.options.by.empty()) return result;
 
@@ -209,7 +220,8 @@ SliceJobResult runSliceJob(const SliceJob& job) {
             return result;
         }
     std::vector<CohortInput> cohorts;
-    for (const auto* set : sets) cohorts.push_back(set->cohort());
+    for (const auto* set : sets)
+        cohorts.push_back(set->cohort());
     if (!job.compareColumn.empty()) {
         auto split = splitByColumn(cohorts.front(), job.compareColumn, &result.error);
         if (!split) return result;
@@ -307,7 +319,8 @@ QTableWidget* newTable(QWidget* parent) {
 }
 
 void setRowItems(QTableWidget* table, int row, const std::vector<QTableWidgetItem*>& items) {
-    for (std::size_t c = 0; c < items.size(); ++c) table->setItem(row, static_cast<int>(c), items[c]);
+    for (std::size_t c = 0; c < items.size(); ++c)
+        table->setItem(row, static_cast<int>(c), items[c]);
 }
 
 // Keeps the current choice of a combo when its items are replaced, when that choice still exists.
@@ -374,8 +387,7 @@ struct SlicesView::Panel {
     bool running = false;
     bool pending = false;
 
-    template <typename Job, typename Fn>
-    void launch(Job job, Fn fn) {
+    template <typename Job, typename Fn> void launch(Job job, Fn fn) {
         if (running) {
             pending = true;
             return;
@@ -390,7 +402,8 @@ struct SlicesView::Panel {
     bool finish(SliceJobResult& result, SliceSetCache& cache) {
         running = false;
         result = watcher.result();
-        for (const auto& [id, set] : result.loaded) cache[id] = set;
+        for (const auto& [id, set] : result.loaded)
+            cache[id] = set;
         return !pending;
     }
 };
@@ -442,7 +455,8 @@ SlicesView::SlicesView(MainWindow* window, QWidget* parent)
 
 SlicesView::~SlicesView() {
     // A running job only touches its own copies; wait so no result arrives at a dead view.
-    for (Panel* panel : {m_slicesJob.get(), m_finderJob.get(), m_changesJob.get()}) panel->watcher.waitForFinished();
+    for (Panel* panel : {m_slicesJob.get(), m_finderJob.get(), m_changesJob.get()})
+        panel->watcher.waitForFinished();
 }
 
 bool SlicesView::isBusy() const {
@@ -502,16 +516,18 @@ QWidget* SlicesView::buildControls() {
     m_setCombo = new QComboBox(box);
     m_setCombo->setToolTip(tr("Evaluation set (prediction table) the visible runs share"));
     m_compareCombo = new QComboBox(box);
-    m_compareCombo->setToolTip(tr("Cohorts: the visible runs having the set, or the values of a column of the "
-                                  "source run's set"));
+    m_compareCombo->setToolTip(
+        tr("Cohorts: the visible runs having the set, or the values of a column of the "
+           "source run's set"));
     m_sourceRunCombo = new QComboBox(box);
     m_sourceRunCombo->setToolTip(tr("Run whose set is split by a column and searched by the slice finder"));
     m_metricCombo = new QComboBox(box);
-    const SliceMetric metrics[] = {SliceMetric::Accuracy, SliceMetric::ErrorRate, SliceMetric::PositiveRate,
-                                   SliceMetric::Precision, SliceMetric::Recall,   SliceMetric::F1,
-                                   SliceMetric::Auc,       SliceMetric::LogLoss,  SliceMetric::Brier,
+    const SliceMetric metrics[] = {SliceMetric::Accuracy,  SliceMetric::ErrorRate, SliceMetric::PositiveRate,
+                                   SliceMetric::Precision, SliceMetric::Recall,    SliceMetric::F1,
+                                   SliceMetric::Auc,       SliceMetric::LogLoss,   SliceMetric::Brier,
                                    SliceMetric::MeanScore};
-    for (SliceMetric m : metrics) m_metricCombo->addItem(metricLabel(m), int(m));
+    for (SliceMetric m : metrics)
+        m_metricCombo->addItem(metricLabel(m), int(m));
     addPair(0, 0, tr("&Set"), m_setCombo);
     addPair(0, 1, tr("Co&mpare"), m_compareCombo);
     addPair(0, 2, tr("Source &run"), m_sourceRunCombo);
@@ -544,7 +560,8 @@ QWidget* SlicesView::buildControls() {
     m_seedSpin->setValue(20261126);
     m_seedSpin->setToolTip(tr("Seed of the bootstrap intervals (non-rate metrics)"));
     addPair(2, 3, tr("S&eed"), m_seedSpin);
-    for (int c = 1; c < 8; c += 2) grid->setColumnStretch(c, 1);
+    for (int c = 1; c < 8; c += 2)
+        grid->setColumnStretch(c, 1);
     return box;
 }
 
@@ -673,8 +690,8 @@ void SlicesView::connectControls() {
         scheduleSlices();
         scheduleFinder();
     });
-    for (QComboBox* combo : {m_compareCombo, m_metricCombo, m_featureCombos[0], m_featureCombos[1],
-                             m_featureCombos[2]})
+    for (QComboBox* combo :
+         {m_compareCombo, m_metricCombo, m_featureCombos[0], m_featureCombos[1], m_featureCombos[2]})
         connect(combo, &QComboBox::currentIndexChanged, this, slices);
     for (QSpinBox* spin : {m_bucketsSpin, m_minNSpin, m_seedSpin})
         connect(spin, &QSpinBox::valueChanged, this, slices);
@@ -753,8 +770,9 @@ void SlicesView::refreshSetCombo() {
         m_emptyHint->setText(tr("Open or import a workspace to compare slices of its evaluation sets."));
         m_stack->setCurrentIndex(0);
     } else if (names.empty()) {
-        m_emptyHint->setText(tr("No evaluation sets yet: drop a predictions_*.csv onto a run, or import a run "
-                                "folder that holds one. Hidden runs are not listed."));
+        m_emptyHint->setText(
+            tr("No evaluation sets yet: drop a predictions_*.csv onto a run, or import a run "
+               "folder that holds one. Hidden runs are not listed."));
         m_stack->setCurrentIndex(0);
     } else {
         m_stack->setCurrentIndex(1);
@@ -763,7 +781,8 @@ void SlicesView::refreshSetCombo() {
 
 void SlicesView::refreshRunCombos() {
     QStringList runs;
-    for (const auto& ref : setsNamed(m_setCombo->currentText().toStdString(), true)) runs << qs(ref.runName);
+    for (const auto& ref : setsNamed(m_setCombo->currentText().toStdString(), true))
+        runs << qs(ref.runName);
     const QSignalBlocker blockSource(m_sourceRunCombo), blockA(m_runACombo), blockB(m_runBCombo);
     resetCombo(m_sourceRunCombo, runs);
     resetCombo(m_runACombo, runs);
@@ -786,8 +805,12 @@ void SlicesView::showEvent(QShowEvent* event) {
 void SlicesView::scheduleSlices() {
     if (!m_updatingControls) m_slicesTimer->start();
 }
-void SlicesView::scheduleFinder() { m_finderTimer->start(); }
-void SlicesView::scheduleChanges() { m_changesTimer->start(); }
+void SlicesView::scheduleFinder() {
+    m_finderTimer->start();
+}
+void SlicesView::scheduleChanges() {
+    m_changesTimer->start();
+}
 
 SliceOptions SlicesView::currentOptions(QString* error) const {
     SliceOptions options;
@@ -882,18 +905,22 @@ void SlicesView::startChanges() {
 void SlicesView::updateFeatureCombos(const std::vector<std::string>& features,
                                      const std::vector<std::string>& sourceColumns) {
     QStringList names;
-    for (const auto& f : features) names << qs(f);
+    for (const auto& f : features)
+        names << qs(f);
     QStringList columns{tr("Visible runs")};
-    for (const auto& c : sourceColumns) columns << qs(c);
+    for (const auto& c : sourceColumns)
+        columns << qs(c);
     auto choices = [this] {
         QStringList texts{m_compareCombo->currentText()};
-        for (QComboBox* combo : m_featureCombos) texts << combo->currentText();
+        for (QComboBox* combo : m_featureCombos)
+            texts << combo->currentText();
         return texts;
     };
     const QStringList before = choices();
     m_updatingControls = true;
     resetCombo(m_featureCombos[0], names);
-    for (int i = 1; i < 3; ++i) resetCombo(m_featureCombos[i], QStringList{kNoFeature} + names, kNoFeature);
+    for (int i = 1; i < 3; ++i)
+        resetCombo(m_featureCombos[i], QStringList{kNoFeature} + names, kNoFeature);
     resetCombo(m_compareCombo, columns);
     m_updatingControls = false;
     // A first load picks the first feature, and a set without the chosen feature falls back: recompute.
@@ -921,7 +948,8 @@ void SlicesView::onFinderDone(SliceJobResult result) {
                        .arg(m_found->slicesEvaluated)
                        .arg(qs(formatMetricValue(m_found->overallErrorRate, true)));
     QStringList skipped;
-    for (const auto& feature : m_found->skippedFeatures) skipped << qs(feature);
+    for (const auto& feature : m_found->skippedFeatures)
+        skipped << qs(feature);
     if (!skipped.isEmpty()) text += tr(" Skipped: %1.").arg(skipped.join(QStringLiteral(", ")));
     if (m_found->slices.empty()) text += tr(" No slice with enough support errs more than the rest.");
     m_finderStatus->setText(text);
@@ -934,12 +962,13 @@ void SlicesView::onChangesDone(SliceJobResult result) {
         m_changesStatus->setText(qs(result.error));
         return;
     }
-    const QString aligned = tr("%L1 examples aligned by %2").arg(result.alignedExamples).arg(
-        result.alignedById ? tr("id") : tr("row"));
-    m_changesStatus->setText(m_changes.empty()
-                                 ? tr("No slice changed significantly (q < 0.05); %1.").arg(aligned)
-                                 : tr("%n slice(s) changed significantly (q < 0.05); %1.", "", int(m_changes.size()))
-                                       .arg(aligned));
+    const QString aligned = tr("%L1 examples aligned by %2")
+                                .arg(result.alignedExamples)
+                                .arg(result.alignedById ? tr("id") : tr("row"));
+    m_changesStatus->setText(
+        m_changes.empty() ? tr("No slice changed significantly (q < 0.05); %1.").arg(aligned)
+                          : tr("%n slice(s) changed significantly (q < 0.05); %1.", "", int(m_changes.size()))
+                                .arg(aligned));
 }
 
 void SlicesView::showReport() {
@@ -961,7 +990,8 @@ void SlicesView::showReport() {
     if (cohorts > 1) headers << tr("Winner");
     for (const auto& c : r.cohorts)
         headers << tr("%1\nn").arg(qs(c)) << tr("%1\nshare").arg(qs(c))
-                << tr("%1\n%2").arg(qs(c), metricLabel(r.metric).toLower()) << tr("%1\n95% interval").arg(qs(c));
+                << tr("%1\n%2").arg(qs(c), metricLabel(r.metric).toLower())
+                << tr("%1\n95% interval").arg(qs(c));
     m_sliceTable->setColumnCount(static_cast<int>(headers.size()));
     m_sliceTable->setHorizontalHeaderLabels(headers);
     m_sliceTable->setRowCount(static_cast<int>(r.slices.size()));
@@ -971,7 +1001,8 @@ void SlicesView::showReport() {
         auto* name = new SortItem(keyText(row.key));
         name->setData(kIndexRole, static_cast<int>(s));
         items.push_back(name);
-        if (cohorts > 1) items.push_back(new SortItem(row.winner.empty() ? QStringLiteral("-") : qs(row.winner)));
+        if (cohorts > 1)
+            items.push_back(new SortItem(row.winner.empty() ? QStringLiteral("-") : qs(row.winner)));
         for (const SliceCell& cell : row.cohorts) {
             items.push_back(new SortItem(QString::number(cell.n), double(cell.n)));
             items.push_back(new SortItem(QString::number(cell.share * 100, 'f', 1) + '%', cell.share));
@@ -979,9 +1010,9 @@ void SlicesView::showReport() {
             items.push_back(empty ? new SortItem(QStringLiteral("-"), -1e300)
                                   : new SortItem(qs(formatMetricValue(cell.value, percent)), cell.value));
             items.push_back(empty ? new SortItem(QStringLiteral("-"), -1e300)
-                                  : new SortItem(QStringLiteral("[%1, %2]").arg(
-                                                     qs(formatMetricValue(cell.ciLow, percent)),
-                                                     qs(formatMetricValue(cell.ciHigh, percent))),
+                                  : new SortItem(QStringLiteral("[%1, %2]")
+                                                     .arg(qs(formatMetricValue(cell.ciLow, percent)),
+                                                          qs(formatMetricValue(cell.ciHigh, percent))),
                                                  cell.ciHigh - cell.ciLow));
         }
         setRowItems(m_sliceTable, static_cast<int>(s), items);
@@ -993,13 +1024,16 @@ void SlicesView::showReport() {
     for (int c = 0; c < cohorts; ++c) {
         const SliceCell& cell = r.overall[static_cast<std::size_t>(c)];
         overall << tr("%1 %2 [%3, %4] n=%L5")
-                       .arg(qs(r.cohorts[static_cast<std::size_t>(c)]), qs(formatMetricValue(cell.value, percent)),
-                            qs(formatMetricValue(cell.ciLow, percent)), qs(formatMetricValue(cell.ciHigh, percent)))
+                       .arg(qs(r.cohorts[static_cast<std::size_t>(c)]),
+                            qs(formatMetricValue(cell.value, percent)),
+                            qs(formatMetricValue(cell.ciLow, percent)),
+                            qs(formatMetricValue(cell.ciHigh, percent)))
                        .arg(cell.n);
     }
     QString method = tr("95% %1 intervals").arg(qs(r.intervalMethod));
     if (r.bootstrapResamples > 0)
-        method += tr(" (%1 resamples, seed %2)").arg(r.bootstrapResamples).arg(static_cast<qulonglong>(r.seed));
+        method +=
+            tr(" (%1 resamples, seed %2)").arg(r.bootstrapResamples).arg(static_cast<qulonglong>(r.seed));
     m_overall->setText(tr("Overall: %1. %2.").arg(overall.join(QStringLiteral("; ")), method));
     m_chartView->replaceChart(buildSliceChart(r));
     showBanner();
@@ -1013,9 +1047,11 @@ void SlicesView::showBanner() {
     m_banner->show();
     const SliceReport& r = *m_report;
     if (r.cohorts.size() < 2) {
-        m_banner->setStyleSheet(QStringLiteral("QLabel { background: palette(alternate-base); padding: 6px; }"));
-        m_banner->setText(tr("One cohort: nothing to compare. Make two or more runs with this set visible, or "
-                             "compare by a column."));
+        m_banner->setStyleSheet(
+            QStringLiteral("QLabel { background: palette(alternate-base); padding: 6px; }"));
+        m_banner->setText(
+            tr("One cohort: nothing to compare. Make two or more runs with this set visible, or "
+               "compare by a column."));
         return;
     }
     const SimpsonVerdict& v = r.simpson;
@@ -1025,11 +1061,13 @@ void SlicesView::showBanner() {
         QString title;
     };
     Style style{"#d1e7dd", "#0f5132", tr("No reversal")};
-    if (v.reversal == Reversal::Complete) style = {"#f8d7da", "#842029", tr("Complete reversal (Simpson's paradox)")};
+    if (v.reversal == Reversal::Complete)
+        style = {"#f8d7da", "#842029", tr("Complete reversal (Simpson's paradox)")};
     if (v.reversal == Reversal::Partial) style = {"#fff3cd", "#664d03", tr("Partial reversal")};
     if (v.reversal == Reversal::Impossible) style = {"#cfe2ff", "#084298", tr("Reversal impossible")};
-    m_banner->setStyleSheet(QStringLiteral("QLabel { background: %1; color: %2; padding: 6px; border-radius: 4px; }")
-                                .arg(QLatin1String(style.background), QLatin1String(style.foreground)));
+    m_banner->setStyleSheet(
+        QStringLiteral("QLabel { background: %1; color: %2; padding: 6px; border-radius: 4px; }")
+            .arg(QLatin1String(style.background), QLatin1String(style.foreground)));
     const bool percent = sliceMetricInfo(r.metric).rate;
     QStringList standardized;
     for (const auto& [cohort, value] : v.standardized)
@@ -1040,14 +1078,16 @@ void SlicesView::showBanner() {
         for (const auto& [stratum, share] : strata)
             parts << QStringLiteral("%1 %2%").arg(qs(stratum).toHtmlEscaped()).arg(share * 100, 0, 'f', 0);
         if (parts.size() > 8) parts = parts.mid(0, 8) << QStringLiteral("…");
-        mixes << QStringLiteral("<i>%1</i>: %2").arg(qs(cohort).toHtmlEscaped(), parts.join(QStringLiteral(", ")));
+        mixes << QStringLiteral("<i>%1</i>: %2")
+                     .arg(qs(cohort).toHtmlEscaped(), parts.join(QStringLiteral(", ")));
     }
     QString text = QStringLiteral("<b>%1.</b> %2").arg(style.title, qs(v.explanation).toHtmlEscaped());
     if (!standardized.isEmpty())
         text += tr("<br>Standardised to the pooled mix: %1%2.")
                     .arg(standardized.join(QStringLiteral(", ")),
-                         v.standardizedWinner.empty() ? QString()
-                                                      : tr(" (better: %1)").arg(qs(v.standardizedWinner).toHtmlEscaped()));
+                         v.standardizedWinner.empty()
+                             ? QString()
+                             : tr(" (better: %1)").arg(qs(v.standardizedWinner).toHtmlEscaped()));
     if (!mixes.isEmpty()) text += tr("<br>Mix: %1").arg(mixes.join(QStringLiteral("; ")));
     m_banner->setText(text);
 }
@@ -1066,8 +1106,9 @@ void SlicesView::showFinder() {
                     {name, new SortItem(QString::number(s.n), double(s.n)),
                      new SortItem(qs(formatMetricValue(s.errorRate, true)), s.errorRate),
                      new SortItem(qs(formatMetricValue(s.restErrorRate, true)), s.restErrorRate),
-                     new SortItem(numberText(s.effectSize), s.effectSize), new SortItem(pText(s.pValue), s.pValue),
-                     new SortItem(pText(s.qValue), s.qValue), new SortItem(numberText(s.score), s.score)});
+                     new SortItem(numberText(s.effectSize), s.effectSize),
+                     new SortItem(pText(s.pValue), s.pValue), new SortItem(pText(s.qValue), s.qValue),
+                     new SortItem(numberText(s.score), s.score)});
     }
     m_finderTable->setSortingEnabled(true);
     m_finderTable->resizeColumnsToContents();
@@ -1078,13 +1119,14 @@ void SlicesView::showChanges() {
     m_changesTable->setRowCount(static_cast<int>(m_changes.size()));
     for (std::size_t i = 0; i < m_changes.size(); ++i) {
         const SliceChange& c = m_changes[i];
-        setRowItems(m_changesTable, static_cast<int>(i),
-                    {new SortItem(keyText(c.key)), new SortItem(QString::number(c.n), double(c.n)),
-                     new SortItem(qs(formatMetricValue(c.accuracyA, true)), c.accuracyA),
-                     new SortItem(qs(formatMetricValue(c.accuracyB, true)), c.accuracyB),
-                     new SortItem(QStringLiteral("%1%2 pp").arg(c.delta > 0 ? "+" : "").arg(c.delta * 100, 0, 'f', 1),
-                                  c.delta),
-                     new SortItem(pText(c.pValue), c.pValue), new SortItem(pText(c.qValue), c.qValue)});
+        setRowItems(
+            m_changesTable, static_cast<int>(i),
+            {new SortItem(keyText(c.key)), new SortItem(QString::number(c.n), double(c.n)),
+             new SortItem(qs(formatMetricValue(c.accuracyA, true)), c.accuracyA),
+             new SortItem(qs(formatMetricValue(c.accuracyB, true)), c.accuracyB),
+             new SortItem(QStringLiteral("%1%2 pp").arg(c.delta > 0 ? "+" : "").arg(c.delta * 100, 0, 'f', 1),
+                          c.delta),
+             new SortItem(pText(c.pValue), c.pValue), new SortItem(pText(c.qValue), c.qValue)});
     }
     m_changesTable->setSortingEnabled(true);
     m_changesTable->resizeColumnsToContents();
@@ -1100,9 +1142,11 @@ void SlicesView::showFoundSlice(int finderRow) {
     m_highlightKey = key;
     m_updatingControls = true;
     for (int i = 0; i < 3; ++i) {
-        const QString feature = i < static_cast<int>(key.size()) ? qs(key[static_cast<std::size_t>(i)].first) : kNoFeature;
+        const QString feature =
+            i < static_cast<int>(key.size()) ? qs(key[static_cast<std::size_t>(i)].first) : kNoFeature;
         const int at = m_featureCombos[i]->findText(feature);
-        m_featureCombos[i]->setCurrentIndex(at < 0 ? (i == 0 ? 0 : m_featureCombos[i]->findText(kNoFeature)) : at);
+        m_featureCombos[i]->setCurrentIndex(at < 0 ? (i == 0 ? 0 : m_featureCombos[i]->findText(kNoFeature))
+                                                   : at);
     }
     // The finder buckets numeric features by quartiles of the one set; match it so the same slice appears.
     m_bucketsSpin->setValue(SliceFinderOptions{}.quantileBuckets);
@@ -1149,11 +1193,21 @@ bool SlicesView::exportCsv(const QString& path, QString* error) {
     const SliceReport& r = *m_report;
     QTextStream out(&file);
     QStringList header;
-    for (const auto& f : r.by) header << csvField(qs(f));
-    header << "cohort" << "metric" << "n" << "share" << "value" << "ci_low" << "ci_high" << "interval" << "winner";
+    for (const auto& f : r.by)
+        header << csvField(qs(f));
+    header << "cohort"
+           << "metric"
+           << "n"
+           << "share"
+           << "value"
+           << "ci_low"
+           << "ci_high"
+           << "interval"
+           << "winner";
     out << header.join(',') << '\n';
     const QString metric = qs(std::string(sliceMetricInfo(r.metric).name));
-    auto writeRow = [&](const QStringList& key, std::size_t c, const SliceCell& cell, const std::string& winner) {
+    auto writeRow = [&](const QStringList& key, std::size_t c, const SliceCell& cell,
+                        const std::string& winner) {
         QStringList fields = key;
         fields << csvField(qs(r.cohorts[c])) << metric << QString::number(cell.n)
                << QString::number(cell.share, 'g', 10) << QString::number(cell.value, 'g', 10)
@@ -1169,10 +1223,12 @@ bool SlicesView::exportCsv(const QString& path, QString* error) {
                 if (feature == f) value = qs(label);
             key << csvField(value);
         }
-        for (std::size_t c = 0; c < r.cohorts.size(); ++c) writeRow(key, c, row.cohorts[c], row.winner);
+        for (std::size_t c = 0; c < r.cohorts.size(); ++c)
+            writeRow(key, c, row.cohorts[c], row.winner);
     }
     QStringList overallKey;
-    for (std::size_t i = 0; i < r.by.size(); ++i) overallKey << QStringLiteral("(overall)");
+    for (std::size_t i = 0; i < r.by.size(); ++i)
+        overallKey << QStringLiteral("(overall)");
     for (std::size_t c = 0; c < r.cohorts.size(); ++c)
         writeRow(overallKey, c, r.overall[c], r.cohorts.size() > 1 ? r.simpson.overallWinner : std::string());
     out.flush();
@@ -1184,22 +1240,26 @@ bool SlicesView::exportCsv(const QString& path, QString* error) {
 }
 
 void SlicesView::exportChartInteractive(const QString& suffix) {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export slice chart"),
-                                                      QStringLiteral("slices.%1").arg(suffix),
-                                                      tr("%1 files (*.%2)").arg(suffix.toUpper(), suffix));
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Export slice chart"), QStringLiteral("slices.%1").arg(suffix),
+                                     tr("%1 files (*.%2)").arg(suffix.toUpper(), suffix));
     if (path.isEmpty()) return;
     QString error;
-    if (!exportChartImage(path, &error)) m_status->setText(error);
-    else m_status->setText(tr("Wrote %1").arg(path));
+    if (!exportChartImage(path, &error))
+        m_status->setText(error);
+    else
+        m_status->setText(tr("Wrote %1").arg(path));
 }
 
 void SlicesView::exportCsvInteractive() {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export slice data"), QStringLiteral("slices.csv"),
-                                                      tr("CSV files (*.csv)"));
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export slice data"),
+                                                      QStringLiteral("slices.csv"), tr("CSV files (*.csv)"));
     if (path.isEmpty()) return;
     QString error;
-    if (!exportCsv(path, &error)) m_status->setText(error);
-    else m_status->setText(tr("Wrote %1").arg(path));
+    if (!exportCsv(path, &error))
+        m_status->setText(error);
+    else
+        m_status->setText(tr("Wrote %1").arg(path));
 }
 
 } // namespace runlens::ui

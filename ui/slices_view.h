@@ -1,4 +1,5 @@
-// The Slices tab: per-slice metrics of cohorts with the Simpson verdict, a slice finder and regressed slices A->B.
+// The Slices tab: per-slice metrics of cohorts with the Simpson verdict, a slice finder and regressed slices
+// A->B.
 #pragma once
 
 #include "core/analysis/evaluation_set.h"
@@ -64,7 +65,7 @@ using SliceSetCache = std::map<std::int64_t, std::shared_ptr<const LoadedSliceSe
 // What a background computation hands back to the GUI thread.
 struct SliceJobResult {
     int generation = 0;
-    SliceSetCache loaded;              // every set the job used (the view caches them)
+    SliceSetCache loaded;                   // every set the job used (the view caches them)
     std::vector<std::string> features;      // feature columns every cohort's set has, in table order
     std::vector<std::string> sourceColumns; // feature columns of the source run's set (compare-by choices)
     std::optional<SliceReport> report;
@@ -148,7 +149,8 @@ class SlicesView : public QWidget {
     void onSlicesDone(SliceJobResult result);
     void onFinderDone(SliceJobResult result);
     void onChangesDone(SliceJobResult result);
-    void updateFeatureCombos(const std::vector<std::string>& features, const std::vector<std::string>& sourceColumns);
+    void updateFeatureCombos(const std::vector<std::string>& features,
+                             const std::vector<std::string>& sourceColumns);
     SliceOptions currentOptions(QString* error) const;
 
     void showReport();

@@ -18,7 +18,8 @@ std::string explained(sqlite3* db, std::string message) {
     switch (sqlite3_extended_errcode(db) & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-        return message + " (" + name + " is being written by another process; try again when it has finished)";
+        return message + " (" + name +
+               " is being written by another process; try again when it has finished)";
     case SQLITE_READONLY:
         return message + " (" + name + " is read-only here: the file or its folder is not writable; " +
                "open it read-only or copy it to a writable folder)";

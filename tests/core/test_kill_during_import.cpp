@@ -2,16 +2,14 @@
 #include "core/io/importer.h"
 #include "core/store/workspace.h"
 
-#include <QTemporaryDir>
-#include <QtTest>
-
-#include <sqlite3.h>
-
 #include <chrono>
 #include <csignal>
 #include <fstream>
 #include <map>
+#include <QTemporaryDir>
+#include <QtTest>
 #include <random>
+#include <sqlite3.h>
 #include <string>
 #include <sys/wait.h>
 #include <thread>
@@ -42,13 +40,15 @@ void writeLogs(const fs::path& root) {
         fs::create_directories(root / runNameOf(i));
         std::ofstream out(root / runNameOf(i) / "metrics.csv");
         out << "step,loss\n";
-        for (int r = 0; r < rowsOf(i); ++r) out << r << ',' << 1.0 / (1.0 + r + i) << '\n';
+        for (int r = 0; r < rowsOf(i); ++r)
+            out << r << ',' << 1.0 / (1.0 + r + i) << '\n';
     }
 }
 
 std::int64_t totalRows() {
     std::int64_t total = 0;
-    for (int i = 0; i < kFiles; ++i) total += rowsOf(i);
+    for (int i = 0; i < kFiles; ++i)
+        total += rowsOf(i);
     return total;
 }
 
@@ -88,7 +88,8 @@ bool importInChild(const fs::path& root, const fs::path& wsPath, std::chrono::mi
 
 std::string integrityCheck(sqlite3* db) {
     sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, nullptr) != SQLITE_OK) return "prepare failed";
+    if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, nullptr) != SQLITE_OK)
+        return "prepare failed";
     std::string result;
     while (sqlite3_step(st) == SQLITE_ROW) {
         if (!result.empty()) result += "; ";
@@ -114,7 +115,8 @@ void TestKillDuringImport::killedImportsLeaveWholeFilesAndResume() {
     const fs::path wsPath = fs::path(tmp.path().toStdString()) / "kill.runlens";
     writeLogs(root);
     std::map<std::string, int> expectedRows;
-    for (int i = 0; i < kFiles; ++i) expectedRows[runNameOf(i)] = rowsOf(i);
+    for (int i = 0; i < kFiles; ++i)
+        expectedRows[runNameOf(i)] = rowsOf(i);
 
     // Time one undisturbed import in a child, so the kill delays spread over a real import's duration.
     Workspace::create(wsPath).reset();
@@ -160,12 +162,13 @@ void TestKillDuringImport::killedImportsLeaveWholeFilesAndResume() {
         QCOMPARE(resumed.filesUnchanged, committed);
         QCOMPARE(resumed.filesRead, kFiles - committed);
         std::int64_t points = 0;
-        for (const RunInfo& run : ws->runs()) points += run.series.empty() ? 0 : run.series[0].points;
+        for (const RunInfo& run : ws->runs())
+            points += run.series.empty() ? 0 : run.series[0].points;
         QCOMPARE(points, totalRows());
         QCOMPARE(qint64(ws->sources().size()), qint64(kFiles));
     }
-    qInfo("%d of %d kills interrupted a running import; %d left a partly imported folder", interrupted, kKills,
-          partial);
+    qInfo("%d of %d kills interrupted a running import; %d left a partly imported folder", interrupted,
+          kKills, partial);
     // The test only means something when the kills really land inside imports.
     QVERIFY2(partial >= 10, "too few kills landed between two committed files");
 }

@@ -1,12 +1,10 @@
 // Two processes on one workspace, and read-only files and folders: each works or fails with a clear message.
 #include "core/store/workspace.h"
 
+#include <fstream>
 #include <QTemporaryDir>
 #include <QtTest>
-
 #include <sqlite3.h>
-
-#include <fstream>
 #include <string>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -36,8 +34,7 @@ void importOne(Workspace& ws, const std::string& source, const std::string& run)
 
 // Runs `body` in a child process, as the unprivileged user "nobody" when the tests run as root (root ignores
 // file permissions), and returns what the child wrote to its pipe.
-template <typename Body>
-std::string runUnprivileged(Body body) {
+template <typename Body> std::string runUnprivileged(Body body) {
     int fds[2];
     if (::pipe(fds) != 0) return "pipe failed";
     const pid_t pid = ::fork();
@@ -55,7 +52,8 @@ std::string runUnprivileged(Body body) {
     ::close(fds[1]);
     std::string result;
     char buf[512];
-    for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) result.append(buf, std::size_t(n));
+    for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;)
+        result.append(buf, std::size_t(n));
     ::close(fds[0]);
     int status = 0;
     ::waitpid(pid, &status, 0);
@@ -197,8 +195,8 @@ void TestWorkspaceAccess::readOnlyFile() {
     ::chmod(tmp.path().toUtf8().constData(), 0777); // the folder is writable, only the file is not
     ::chmod(path.c_str(), 0444);
 
-    const std::string result = runUnprivileged(
-        [&] { return tryOpen(path, Workspace::Mode::ReadOnly) + "\n" + tryImport(path); });
+    const std::string result =
+        runUnprivileged([&] { return tryOpen(path, Workspace::Mode::ReadOnly) + "\n" + tryImport(path); });
     ::chmod(tmp.path().toUtf8().constData(), 0700);
     qInfo("read-only file:\n%s", result.c_str());
     const QStringList lines = QString::fromStdString(result).split('\n');

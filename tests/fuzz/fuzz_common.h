@@ -45,7 +45,8 @@ class DiscardSink : public ImportSink {
 
   private:
     void touch(std::string_view text) {
-        for (char c : text) m_sum += double(static_cast<unsigned char>(c));
+        for (char c : text)
+            m_sum += double(static_cast<unsigned char>(c));
     }
     double m_sum = 0;
 };

@@ -34,8 +34,9 @@ constexpr std::array<LayoutFile, 5> kLayout{{
     {"mlruns/1/r1/metrics/loss", "1700000000000 1.5 0\n1700000001000 1.25 1\n"},
     {"mlruns/1/r1/params/lr", "0.001"},
     {"mlruns/1/r1/tags/mlflow.runName", "fuzz-run"},
-    {"mlruns/1/r1/meta.yaml", "run_id: r1\nexperiment_id: '1'\nrun_name: fuzz-run\nstatus: 3\n"
-                              "start_time: 1700000000000\nend_time: 1700000002000\nlifecycle_stage: active\n"},
+    {"mlruns/1/r1/meta.yaml",
+     "run_id: r1\nexperiment_id: '1'\nrun_name: fuzz-run\nstatus: 3\n"
+     "start_time: 1700000000000\nend_time: 1700000002000\nlifecycle_stage: active\n"},
     {"mlruns/1/meta.yaml", "experiment_id: '1'\nname: fuzz\nlifecycle_stage: active\n"},
 }};
 constexpr std::string_view kDirectory = "mlruns";
@@ -75,7 +76,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     ctx.runName = "fuzz";
     ctx.root = scratch.path();
     const runlens::ReadReport report = reader->read(dir, ctx, memory);
-    for (const auto& issue : report.issues) (void)issue.toString();
+    for (const auto& issue : report.issues)
+        (void)issue.toString();
     (void)memory.totalPoints();
     return 0;
 }

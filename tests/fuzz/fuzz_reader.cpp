@@ -3,8 +3,8 @@
 #include "tests/fuzz/fuzz_common.h"
 
 #include <cstdint>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 
 #ifndef RUNLENS_FUZZ_READER
 #error "define RUNLENS_FUZZ_READER (reader name) and RUNLENS_FUZZ_FILE (file name the bytes are saved as)"
@@ -30,6 +30,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     ctx.runName = "fuzz";
     ctx.root = scratch.path();
     const runlens::ReadReport report = reader->read(file, ctx, sink);
-    for (const auto& issue : report.issues) (void)issue.toString();
+    for (const auto& issue : report.issues)
+        (void)issue.toString();
     return 0;
 }

@@ -1,4 +1,5 @@
-// libFuzzer target for the workspace opener: bytes -> temp file -> Workspace::open, runs(), every series and table.
+// libFuzzer target for the workspace opener: bytes -> temp file -> Workspace::open, runs(), every series and
+// table.
 #include "core/store/workspace.h"
 #include "tests/fuzz/fuzz_common.h"
 
@@ -32,7 +33,8 @@ void writeSeedWorkspace(const fs::path& path) {
     runlens::PredictionTable table;
     table.name = "val";
     table.sourcePath = "/seed/pred.csv";
-    runlens::PredictionColumn label{"label", runlens::ColumnRole::Label, false, {}, {0, 1, 0}, {"cat", "dog"}, {}};
+    runlens::PredictionColumn label{"label", runlens::ColumnRole::Label, false, {}, {0, 1, 0}, {"cat", "dog"},
+                                    {}};
     runlens::PredictionColumn score{"score", runlens::ColumnRole::Score, true, {0.2, 0.9, 0.4}, {}, {}, {}};
     table.columns = {label, score};
     tx->addPredictions("seed/a", table);
@@ -64,7 +66,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         for (const auto& run : ws->runs()) {
             for (const auto& series : run.series) {
                 const runlens::SeriesData points = ws->readSeries(run.id, series.tag);
-                for (double v : points.values) sum += v;
+                for (double v : points.values)
+                    sum += v;
             }
             for (const auto& info : ws->predictionTables(run.id)) {
                 const runlens::PredictionTable table = ws->readPredictions(info.id);

@@ -1,13 +1,12 @@
-// Inputs that once crashed, hung or over-allocated a reader (found by tests/fuzz) or that are hostile by design:
-// each must be read without crashing and must produce a clear issue naming the file.
+// Inputs that once crashed, hung or over-allocated a reader (found by tests/fuzz) or that are hostile by
+// design: each must be read without crashing and must produce a clear issue naming the file.
 #include "core/io/memory_target.h"
 #include "core/io/reader.h"
 #include "core/store/workspace.h"
 
-#include <QtTest>
-
 #include <chrono>
 #include <filesystem>
+#include <QtTest>
 
 namespace fs = std::filesystem;
 using namespace runlens;
@@ -70,7 +69,8 @@ void TestFuzzRegressions::readsWithoutCrashing() {
         try {
             auto ws = Workspace::open(path, Workspace::Mode::ReadOnly);
             for (const RunInfo& run : ws->runs())
-                for (const SeriesSummary& s : run.series) (void)ws->readSeries(run.id, s.tag);
+                for (const SeriesSummary& s : run.series)
+                    (void)ws->readSeries(run.id, s.tag);
             QFAIL("a damaged workspace opened and read without any complaint");
         } catch (const WorkspaceError& e) {
             const std::string message = e.what();

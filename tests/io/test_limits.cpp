@@ -2,10 +2,9 @@
 #include "core/io/importer.h"
 #include "core/store/workspace.h"
 
+#include <fstream>
 #include <QTemporaryDir>
 #include <QtTest>
-
-#include <fstream>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -33,7 +32,8 @@ void writeLongCsv(const fs::path& path) {
     std::ofstream out(path);
     out << "step,tag,value\n";
     for (int s = 0; s < kStepsPerTag; ++s)
-        for (int t = 0; t < kTags; ++t) out << s << ",metric_" << t << ',' << (t % 97) * 0.5 + s << '\n';
+        for (int t = 0; t < kTags; ++t)
+            out << s << ",metric_" << t << ',' << (t % 97) * 0.5 + s << '\n';
 }
 
 } // namespace
@@ -83,12 +83,14 @@ void TestLimits::manyDistinctTagsImportWithBoundedMemory() {
     const auto runs = ws->runs();
     QCOMPARE(runs.size(), std::size_t(1));
     std::int64_t points = 0;
-    for (const SeriesSummary& s : runs[0].series) points += s.points;
+    for (const SeriesSummary& s : runs[0].series)
+        points += s.points;
     QCOMPARE(points, std::int64_t(kTags) * kStepsPerTag);
     // Spot-check one series end to end: metric_12345 holds (12345 % 97) * 0.5 + step.
     const SeriesData one = ws->readSeries(runs[0].id, "metric_12345");
     QCOMPARE(one.size(), std::size_t(kStepsPerTag));
-    for (int s = 0; s < kStepsPerTag; ++s) QCOMPARE(one.values[s], (12345 % 97) * 0.5 + s);
+    for (int s = 0; s < kStepsPerTag; ++s)
+        QCOMPARE(one.values[s], (12345 % 97) * 0.5 + s);
 }
 
 QTEST_GUILESS_MAIN(TestLimits)

@@ -2,10 +2,9 @@
 #include "core/io/importer.h"
 #include "core/io/memory_target.h"
 
+#include <fstream>
 #include <QTemporaryDir>
 #include <QtTest>
-
-#include <fstream>
 
 namespace fs = std::filesystem;
 using namespace runlens;
@@ -26,7 +25,8 @@ bool leaked(const MemoryTarget& target, const std::string& secret) {
         for (const auto& [k, v] : run.tags)
             if (k.find(secret) != std::string::npos || v.find(secret) != std::string::npos) return true;
         for (const auto& [tag, series] : run.series)
-            if (tag.find("secret") != std::string::npos || (!series.values.empty() && series.values[0] == 4242.0))
+            if (tag.find("secret") != std::string::npos ||
+                (!series.values.empty() && series.values[0] == 4242.0))
                 return true;
     }
     return false;
@@ -82,7 +82,8 @@ void TestReaderSecurity::linksOutsideTheImportedFolderAreNotFollowed() {
     const ReaderRegistry registry = ReaderRegistry::withBuiltins();
     const std::vector<fs::path> paths{logs};
     const ImportSummary summary = importPaths(paths, registry, target);
-    for (const ReadIssue& issue : summary.report.issues) qInfo("%s", issue.toString().c_str());
+    for (const ReadIssue& issue : summary.report.issues)
+        qInfo("%s", issue.toString().c_str());
 
     QVERIFY(target.totalPoints() >= 3); // the honest data was read
     QVERIFY2(!leaked(target, secret), "a private file outside the imported folder was read");

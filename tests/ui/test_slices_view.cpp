@@ -1,12 +1,11 @@
-// Tests the Slices tab offscreen: slice table and Simpson banner on the kidney-stone counts, controls, the slice
-// finder, regressed slices between two runs, and chart/CSV export.
-#include "ui/main_window.h"
-#include "ui/run_table_model.h"
-#include "ui/slices_view.h"
-
+// Tests the Slices tab offscreen: slice table and Simpson banner on the kidney-stone counts, controls, the
+// slice finder, regressed slices between two runs, and chart/CSV export.
 #include "core/io/importer.h"
 #include "core/io/reader.h"
 #include "core/store/workspace.h"
+#include "ui/main_window.h"
+#include "ui/run_table_model.h"
+#include "ui/slices_view.h"
 
 #include <cmath>
 #include <QComboBox>
@@ -16,8 +15,8 @@
 #include <QSettings>
 #include <QSpinBox>
 #include <QStandardPaths>
-#include <QTabWidget>
 #include <QTableWidget>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <set>
@@ -29,9 +28,9 @@ namespace {
 
 // Kidney-stone counts (Charig et al. 1986) used as correct/total per stratum:
 // model_a: small 81/87, large 192/263 (overall 273/350); model_b: small 234/270, large 55/80 (289/350).
-// model_a wins both strata and loses overall: a complete reversal (possible: the runs score different examples,
-// ids 0.. and 1000..). Rows of model_a's large stones that are
-// wrong, plus 29 right ones, are on device=mobile (100 rows, 71 wrong); all other rows are desktop.
+// model_a wins both strata and loses overall: a complete reversal (possible: the runs score different
+// examples, ids 0.. and 1000..). Rows of model_a's large stones that are wrong, plus 29 right ones, are on
+// device=mobile (100 rows, 71 wrong); all other rows are desktop.
 struct Stratum {
     const char* size;
     int correct;
@@ -48,20 +47,23 @@ QByteArray predictionsCsv(const std::vector<Stratum>& strata, bool mobileErrors,
             const bool correct = i < s.correct;
             const double score = correct ? (label ? 0.8 : 0.2) : (label ? 0.3 : 0.7);
             bool mobile = false;
-            if (mobileErrors && QByteArray(s.size) == "large")
-                mobile = !correct || mobileRight++ < 29;
-            csv += QByteArray::number(id) + ',' + QByteArray::number(label) + ',' + QByteArray::number(score) + ',' +
-                   s.size + ',' + (mobile ? "mobile" : "desktop") + '\n';
+            if (mobileErrors && QByteArray(s.size) == "large") mobile = !correct || mobileRight++ < 29;
+            csv += QByteArray::number(id) + ',' + QByteArray::number(label) + ',' +
+                   QByteArray::number(score) + ',' + s.size + ',' + (mobile ? "mobile" : "desktop") + '\n';
         }
     }
     return csv;
 }
 
-// The "val" set: both runs score the same 200 examples (ids 0..199). Region is north for even ids and south for
-// odd ids. A is wrong when id % 10 == 1 (20 south rows); B equals A in the north and, in the south, is right
-// only where A is right and id >= 120.
-bool valCorrectA(int id) { return id % 10 != 1; }
-bool valCorrectB(int id) { return id % 2 == 0 ? valCorrectA(id) : valCorrectA(id) && id >= 120; }
+// The "val" set: both runs score the same 200 examples (ids 0..199). Region is north for even ids and south
+// for odd ids. A is wrong when id % 10 == 1 (20 south rows); B equals A in the north and, in the south, is
+// right only where A is right and id >= 120.
+bool valCorrectA(int id) {
+    return id % 10 != 1;
+}
+bool valCorrectB(int id) {
+    return id % 2 == 0 ? valCorrectA(id) : valCorrectA(id) && id >= 120;
+}
 
 QByteArray valCsv(bool modelB) {
     QByteArray csv = "id,label,score,region\n";
@@ -69,8 +71,8 @@ QByteArray valCsv(bool modelB) {
         const int label = (id / 2) % 2;
         const bool correct = modelB ? valCorrectB(id) : valCorrectA(id);
         const double score = correct ? (label ? 0.9 : 0.1) : (label ? 0.2 : 0.8);
-        csv += QByteArray::number(id) + ',' + QByteArray::number(label) + ',' + QByteArray::number(score) + ',' +
-               (id % 2 == 0 ? "north" : "south") + '\n';
+        csv += QByteArray::number(id) + ',' + QByteArray::number(label) + ',' + QByteArray::number(score) +
+               ',' + (id % 2 == 0 ? "north" : "south") + '\n';
     }
     return csv;
 }
@@ -136,8 +138,10 @@ void TestSlicesView::initTestCase() {
     QSettings().clear();
     QVERIFY(m_dir.isValid());
     const QString logs = m_dir.filePath("logs");
-    writeFile(logs + "/model_a/predictions_test.csv", predictionsCsv({{"small", 81, 87}, {"large", 192, 263}}, true, 0));
-    writeFile(logs + "/model_b/predictions_test.csv", predictionsCsv({{"small", 234, 270}, {"large", 55, 80}}, false, 1000));
+    writeFile(logs + "/model_a/predictions_test.csv",
+              predictionsCsv({{"small", 81, 87}, {"large", 192, 263}}, true, 0));
+    writeFile(logs + "/model_b/predictions_test.csv",
+              predictionsCsv({{"small", 234, 270}, {"large", 55, 80}}, false, 1000));
     writeFile(logs + "/model_a/predictions_val.csv", valCsv(false));
     writeFile(logs + "/model_b/predictions_val.csv", valCsv(true));
     m_workspacePath = m_dir.filePath("slices.runlens");
@@ -292,13 +296,15 @@ void TestSlicesView::sliceFinderListsAndShowsSlice() {
     QVERIFY(std::abs(found.overallErrorRate - 77.0 / 350) < 1e-12);
     const FoundSlice* mobile = nullptr;
     for (const auto& s : found.slices)
-        if (s.key.size() == 1 && s.key[0] == std::pair<std::string, std::string>{"device", "mobile"}) mobile = &s;
+        if (s.key.size() == 1 && s.key[0] == std::pair<std::string, std::string>{"device", "mobile"})
+            mobile = &s;
     QVERIFY(mobile);
     QCOMPARE(mobile->n, 100);
     QCOMPARE(mobile->errorRate, 0.71);
     QCOMPARE(mobile->restErrorRate, 6.0 / 250);
     // Cohen's h = 2 asin(sqrt(0.71)) - 2 asin(sqrt(0.024)).
-    QVERIFY(std::abs(mobile->effectSize - (2 * std::asin(std::sqrt(0.71)) - 2 * std::asin(std::sqrt(0.024)))) < 1e-9);
+    QVERIFY(std::abs(mobile->effectSize -
+                     (2 * std::asin(std::sqrt(0.71)) - 2 * std::asin(std::sqrt(0.024)))) < 1e-9);
     QVERIFY(mobile->qValue < 0.05);
     QTableWidget* finder = m_view->finderTable();
     const int row = tableRowWith(finder, "device = mobile");
@@ -320,11 +326,13 @@ void TestSlicesView::sliceFinderListsAndShowsSlice() {
     waitIdle();
     bool rescored = false;
     for (const auto& s : m_view->foundSlices()->slices)
-        if (s.key.size() == 1 && s.key[0].second == "mobile") rescored = std::abs(s.score - scoreAtHalf) > 1e-6;
+        if (s.key.size() == 1 && s.key[0].second == "mobile")
+            rescored = std::abs(s.score - scoreAtHalf) > 1e-6;
     QVERIFY(rescored);
     m_view->minSupportSpin()->setValue(101);
     waitIdle();
-    for (const auto& s : m_view->foundSlices()->slices) QVERIFY(s.n >= 101);
+    for (const auto& s : m_view->foundSlices()->slices)
+        QVERIFY(s.n >= 101);
     QCOMPARE(tableRowWith(m_view->finderTable(), "device = mobile"), -1);
     m_view->minSupportSpin()->setValue(32);
     m_view->alphaSpin()->setValue(0.5);
@@ -391,8 +399,8 @@ void TestSlicesView::exportsChartAndCsv() {
 }
 
 void TestSlicesView::largeSetKeepsWindowResponsive() {
-    // 200,000 rows with a bootstrap metric: reading and computing run off the GUI thread, so a 20 ms timer keeps
-    // firing while the view is busy.
+    // 200,000 rows with a bootstrap metric: reading and computing run off the GUI thread, so a 20 ms timer
+    // keeps firing while the view is busy.
     constexpr int kRows = 200000;
     QByteArray csv = "id,label,score,segment\n";
     csv.reserve(kRows * 24);
@@ -423,7 +431,8 @@ void TestSlicesView::largeSetKeepsWindowResponsive() {
     });
     ticker.start();
     QTRY_VERIFY_WITH_TIMEOUT(!m_view->isBusy() && m_view->report().has_value() &&
-                                 m_view->report()->overall.size() == 1 && m_view->report()->overall[0].n == kRows,
+                                 m_view->report()->overall.size() == 1 &&
+                                 m_view->report()->overall[0].n == kRows,
                              120000);
     ticker.stop();
     qInfo("200k rows: %lld ms in all, longest GUI pause %lld ms", clock.elapsed(), worstGap);
