@@ -373,8 +373,20 @@ std::shared_ptr<const PairedAnalysis> analyse(const AnalysisInput& in) {
             rows.push_back(map[i]);
         return sliceMetricValue(in.metric, model == 0 ? ca : cb, rows);
     };
-    out->bootstrap =
-        pairedBootstrap(paired, n, in.resamples, in.seed, std::string(sliceMetricInfo(in.metric).name));
+    const std::string metricName(sliceMetricInfo(in.metric).name);
+    // A mean over examples bootstraps the mean of per-example differences, exactly as `runlens diff` does, so
+    // the tab and the CLI print the same interval for the same seed.
+    std::vector<double> differences;
+    differences.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto va = perExampleMetric(in.metric, ca, al.rowsA[i]);
+        const auto vb = perExampleMetric(in.metric, cb, al.rowsB[i]);
+        if (!va || !vb) break;
+        differences.push_back(*vb - *va);
+    }
+    out->bootstrap = differences.size() == n
+                         ? pairedBootstrapMean(differences, in.resamples, in.seed, metricName)
+                         : pairedBootstrap(paired, n, in.resamples, in.seed, metricName);
     if (!ea.multiclass && !eb.multiclass && !ca.scores.empty() && !cb.scores.empty()) {
         std::vector<int> labels;
         std::vector<double> sa, sb;

@@ -93,6 +93,41 @@ std::size_t IndexSampler::operator()(std::size_t n) {
     return static_cast<std::size_t>(m >> 64);
 }
 
+double IndexSampler::uniform() { return (static_cast<double>(next() >> 11) + 0.5) / 9007199254740992.0; }
+
+std::int64_t IndexSampler::binomial(std::int64_t n, double p) {
+    if (n <= 0 || !(p > 0.0)) return 0;
+    if (p >= 1.0) return n;
+    const double q = 1.0 - p;
+    const auto mode = std::min(n, static_cast<std::int64_t>(std::floor(static_cast<double>(n + 1) * p)));
+    const double logPmfMode = std::lgamma(double(n) + 1) - std::lgamma(double(mode) + 1) -
+                              std::lgamma(double(n - mode) + 1) + double(mode) * std::log(p) +
+                              double(n - mode) * std::log(q);
+    double u = uniform();
+    const double pmfMode = std::exp(logPmfMode);
+    if (u <= pmfMode) return mode;
+    u -= pmfMode;
+    // pmf(k+1)/pmf(k) = (n-k)/(k+1) * p/q walking up; pmf(k-1)/pmf(k) = k/(n-k+1) * q/p walking down.
+    double up = pmfMode, down = pmfMode;
+    std::int64_t hi = mode, lo = mode;
+    while (hi < n || lo > 0) {
+        if (hi < n) {
+            up *= double(n - hi) / double(hi + 1) * (p / q);
+            ++hi;
+            if (u <= up) return hi;
+            u -= up;
+        }
+        if (lo > 0) {
+            down *= double(lo) / double(n - lo + 1) * (q / p);
+            --lo;
+            if (u <= down) return lo;
+            u -= down;
+        }
+        if (up < 1e-300 && down < 1e-300) break; // the remaining mass is below double precision
+    }
+    return mode;
+}
+
 double quantileSorted(std::span<const double> sorted, double q) {
     if (sorted.empty()) return std::numeric_limits<double>::quiet_NaN();
     const double pos = q * static_cast<double>(sorted.size() - 1);

@@ -35,6 +35,10 @@ class IndexSampler {
 public:
     explicit IndexSampler(std::uint64_t seed);
     std::size_t operator()(std::size_t n);
+    double uniform(); // in (0, 1)
+    // Exact Binomial(n, p) draw by inversion over outcomes enumerated outwards from the mode (any fixed order of
+    // outcomes gives exact inverse-transform sampling); O(sqrt(n p (1 - p))) steps.
+    std::int64_t binomial(std::int64_t n, double p);
 
 private:
     std::uint64_t next();

@@ -1,5 +1,6 @@
 // Paired comparison: McNemar against statsmodels, DeLong against a direct O(n^2) implementation of the paper.
 #include "core/analysis/paired_comparison.h"
+#include "core/analysis/statistics.h"
 
 #include <QtTest>
 
@@ -144,13 +145,47 @@ private slots:
         QCOMPARE(one.seed, std::uint64_t(42));
         QCOMPARE(one.resamples, 300);
 
-        // The fast path for means over examples draws the same resamples, so it gives the same interval.
+        // Accuracy differences take three values (-1, 0, 1): the fast path draws multinomial counts, the same
+        // distribution as resampling rows, so with many resamples both intervals agree closely.
         std::vector<double> differences(400);
         for (int i = 0; i < 400; ++i) differences[i] = correctB[i] - correctA[i];
-        const auto fast = pairedBootstrapMean(differences, 300, 42, "accuracy");
-        QVERIFY(std::abs(fast.delta - one.delta) < 1e-12);
-        QVERIFY(std::abs(fast.ciLow - one.ciLow) < 1e-12);
-        QVERIFY(std::abs(fast.ciHigh - one.ciHigh) < 1e-12);
+        const auto manyRows = pairedBootstrap(accuracy, 400, 4000, 42, "accuracy");
+        const auto counts = pairedBootstrapMean(differences, 4000, 42, "accuracy");
+        const auto countsAgain = pairedBootstrapMean(differences, 4000, 42, "accuracy");
+        QVERIFY(std::abs(counts.delta - one.delta) < 1e-12);
+        QVERIFY2(std::abs(counts.ciLow - manyRows.ciLow) < 0.006, qPrintable(QString::number(counts.ciLow - manyRows.ciLow)));
+        QVERIFY(std::abs(counts.ciHigh - manyRows.ciHigh) < 0.006);
+        QCOMPARE(counts.ciLow, countsAgain.ciLow);
+        // Continuous differences (e.g. per-example log loss) use the same resamples as the generic path.
+        std::vector<double> continuous(400);
+        std::mt19937_64 rng2(5);
+        for (auto& d : continuous) d = std::uniform_real_distribution<double>(-1, 1)(rng2);
+        const PairedMetric mean = [&](std::span<const std::size_t> rows, int model) {
+            double s = 0;
+            for (auto r : rows) s += model == 1 ? continuous[r] : 0.0;
+            return s / rows.size();
+        };
+        const auto generic = pairedBootstrap(mean, 400, 300, 42, "mean");
+        const auto fast = pairedBootstrapMean(continuous, 300, 42, "mean");
+        QVERIFY(std::abs(fast.ciLow - generic.ciLow) < 1e-12);
+        QVERIFY(std::abs(fast.ciHigh - generic.ciHigh) < 1e-12);
+    }
+
+    void binomialSamplerMatchesItsDistribution() {
+        // Mean and variance of 20,000 Binomial(1,000,000, 0.1) draws: n p = 100,000 and n p q = 90,000.
+        stats::IndexSampler sampler(3);
+        double sum = 0, sumSq = 0;
+        const int draws = 20000;
+        for (int i = 0; i < draws; ++i) {
+            const double k = double(sampler.binomial(1000000, 0.1));
+            sum += k;
+            sumSq += k * k;
+        }
+        const double mean = sum / draws, var = sumSq / draws - mean * mean;
+        QVERIFY2(std::abs(mean - 100000) < 5 * std::sqrt(90000.0 / draws), qPrintable(QString::number(mean)));
+        QVERIFY2(std::abs(var / 90000 - 1) < 0.05, qPrintable(QString::number(var)));
+        QCOMPARE(sampler.binomial(10, 0.0), std::int64_t(0));
+        QCOMPARE(sampler.binomial(10, 1.0), std::int64_t(10));
     }
 };
 

@@ -10,7 +10,11 @@
 #include <QComboBox>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLineEdit>
+#include <QProcess>
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QSpinBox>
@@ -138,6 +142,7 @@ class TestCompareView : public QObject {
     void curvesAndDifference();
     void pairedAnalysisMatchesHandCounts();
     void flipsFilterAndExport();
+    void cliComputesTheSameNumbers();
     void ensembleOfThree();
     void exportsAndScreenshot();
     void largeDiffRenders();
@@ -336,6 +341,38 @@ void TestCompareView::flipsFilterAndExport() {
     QString error;
     QVERIFY2(view->exportFlipsCsv(csv, &error), qPrintable(error));
     QCOMPARE(lines(csv), flipsInA + 1);
+}
+
+void TestCompareView::cliComputesTheSameNumbers() {
+    // `runlens diff --json` on the same workspace must report what the tab shows (same core calls, same
+    // seed).
+    if (!QFileInfo::exists(RUNLENS_BIN)) QSKIP("the runlens executable is not built");
+    MainWindow window;
+    CompareView* view = nullptr;
+    open(window, view, {"alpha", "beta"});
+    auto p = view->pairedAnalysis();
+    QVERIFY(p && p->error.isEmpty());
+    QProcess cli;
+    cli.start(RUNLENS_BIN, {"diff", "alpha", "beta", "-w", m_workspace, "--json"});
+    QVERIFY(cli.waitForFinished(60000));
+    QCOMPARE(cli.exitCode(), 0);
+    const QJsonObject paired =
+        QJsonDocument::fromJson(cli.readAllStandardOutput()).object()["paired"].toObject();
+    QCOMPARE(paired["n"].toInteger(), p->mcnemar.n);
+    QCOMPARE(paired["a_only_correct"].toInteger(), p->mcnemar.aOnlyCorrect);
+    QCOMPARE(paired["b_only_correct"].toInteger(), p->mcnemar.bOnlyCorrect);
+    QCOMPARE(paired["unmatched_b"].toInteger(), p->alignment.unmatchedB);
+    auto close = [](double a, double b) { return std::abs(a - b) <= 1e-9 * std::max(1.0, std::abs(b)); };
+    QVERIFY(close(paired["mcnemar"].toObject()["exact_p"].toDouble(), p->mcnemar.exactP));
+    const QJsonObject boot = paired["bootstrap"].toObject();
+    QCOMPARE(boot["seed"].toInteger(), qint64(p->bootstrap.seed));
+    QCOMPARE(boot["resamples"].toInt(), p->bootstrap.resamples);
+    QVERIFY(close(boot["delta"].toDouble(), p->bootstrap.delta));
+    QVERIFY(close(boot["ci_low"].toDouble(), p->bootstrap.ciLow));
+    QVERIFY(close(boot["ci_high"].toDouble(), p->bootstrap.ciHigh));
+    QVERIFY(p->delong);
+    QVERIFY(close(paired["delong"].toObject()["p"].toDouble(), p->delong->p));
+    QCOMPARE(paired["flips_total"].toInteger(), qint64(p->flips.size()));
 }
 
 void TestCompareView::ensembleOfThree() {
