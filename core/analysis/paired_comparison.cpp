@@ -88,39 +88,38 @@ McNemarResult mcnemar(std::span<const std::uint8_t> correctA, std::span<const st
 
 namespace {
 
-// Midranks (1-based, ties share their average rank) of values.
-std::vector<double> midranks(std::span<const double> values) {
-    const std::size_t n = values.size();
-    std::vector<std::size_t> order(n);
-    std::iota(order.begin(), order.end(), 0);
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return values[a] < values[b]; });
-    std::vector<double> ranks(n);
-    std::size_t i = 0;
-    while (i < n) {
-        std::size_t j = i;
-        while (j + 1 < n && values[order[j + 1]] == values[order[i]]) ++j;
-        const double rank = 0.5 * static_cast<double>(i + j) + 1.0;
-        for (std::size_t k = i; k <= j; ++k) ranks[order[k]] = rank;
-        i = j + 1;
-    }
-    return ranks;
-}
-
-// Structural components V10 (one per positive) and V01 (one per negative) of one model's AUC.
+// Structural components of one model's AUC from a single sort (equivalent to DeLong's midrank formulas):
+// V10 of a positive = (negatives below it + half the negatives tied with it) / n_neg, and
+// V01 of a negative = (positives above it + half the positives tied with it) / n_pos.
 void placements(std::span<const int> labels, std::span<const double> scores, std::vector<double>& v10,
                 std::vector<double>& v01) {
-    std::vector<double> pos, neg;
-    for (std::size_t i = 0; i < labels.size(); ++i) (labels[i] == 1 ? pos : neg).push_back(scores[i]);
-    const double m = static_cast<double>(pos.size()), n = static_cast<double>(neg.size());
-    std::vector<double> all(pos);
-    all.insert(all.end(), neg.begin(), neg.end());
-    const auto rAll = midranks(all);
-    const auto rPos = midranks(pos);
-    const auto rNeg = midranks(neg);
-    v10.resize(pos.size());
-    v01.resize(neg.size());
-    for (std::size_t i = 0; i < pos.size(); ++i) v10[i] = (rAll[i] - rPos[i]) / n;
-    for (std::size_t j = 0; j < neg.size(); ++j) v01[j] = 1.0 - (rAll[pos.size() + j] - rNeg[j]) / m;
+    // (score, is positive, index among its class in example order): both models then list their components in
+    // the same example order, which the covariance between the models needs.
+    struct Entry {
+        double score;
+        std::uint32_t positive;
+        std::uint32_t index;
+    };
+    std::vector<Entry> sorted(labels.size());
+    std::uint32_t pos = 0, neg = 0;
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+        const bool isPos = labels[i] == 1;
+        sorted[i] = {scores[i], isPos ? 1u : 0u, isPos ? pos++ : neg++};
+    }
+    std::sort(sorted.begin(), sorted.end(), [](const Entry& a, const Entry& b) { return a.score < b.score; });
+    v10.assign(pos, 0.0);
+    v01.assign(neg, 0.0);
+    std::size_t negBelow = 0, posBelow = 0;
+    for (std::size_t i = 0; i < sorted.size();) {
+        std::size_t j = i, p = 0, q = 0;
+        while (j < sorted.size() && sorted[j].score == sorted[i].score) (sorted[j].positive ? p : q)++, ++j;
+        const double v10Group = (double(negBelow) + 0.5 * double(q)) / double(neg);
+        const double v01Group = (double(pos - posBelow - p) + 0.5 * double(p)) / double(pos);
+        for (std::size_t k = i; k < j; ++k) (sorted[k].positive ? v10 : v01)[sorted[k].index] = sorted[k].positive ? v10Group : v01Group;
+        negBelow += q;
+        posBelow += p;
+        i = j;
+    }
 }
 
 double mean(const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0) / double(v.size()); }
