@@ -12,17 +12,12 @@
 namespace runlens {
 
 Alignment alignById(std::span<const std::string> idsA, std::span<const std::string> idsB) {
-    // Logs written by the same evaluation script usually list the same ids in the same order: no hashing needed.
+    // Logs written by the same evaluation script usually list the same ids in the same order: pair them by
+    // position without hashing (a repeated id then pairs with its own repeat, which is the natural reading).
     if (idsA.size() == idsB.size() && std::equal(idsA.begin(), idsA.end(), idsB.begin())) {
-        std::unordered_map<std::string_view, bool> seen;
-        seen.reserve(idsA.size());
-        bool unique = true;
-        for (const auto& id : idsA) unique = unique && seen.emplace(id, true).second;
-        if (unique) {
-            Alignment out = alignByRow(idsA.size(), idsB.size());
-            out.byId = true;
-            return out;
-        }
+        Alignment out = alignByRow(idsA.size(), idsB.size());
+        out.byId = true;
+        return out;
     }
     Alignment out;
     out.byId = true;
