@@ -3,6 +3,7 @@
 
 #include "ui/calibration_view.h"
 #include "ui/main_window.h"
+#include "ui/slices_view.h"
 #include "ui/tradeoff_view.h"
 
 namespace runlens::ui {
@@ -10,6 +11,7 @@ namespace runlens::ui {
 void addStandardViews(MainWindow& window) {
     window.addViewTab(new CalibrationView(&window), QObject::tr("Calibration"));
     window.addViewTab(new TradeoffView(&window), QObject::tr("Trade-offs"));
+    window.addViewTab(new SlicesView(&window), QObject::tr("Slices"));
 }
 
 } // namespace runlens::ui
