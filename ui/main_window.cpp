@@ -1,6 +1,8 @@
 // Wires the main window: workspace lifetime, menus and shortcuts, drag-and-drop, background imports.
 #include "ui/main_window.h"
 
+#include "ui/watch_controller.h"
+
 #include "core/io/demo_experiment.h"
 #include "core/store/workspace.h"
 #include "ui/curves_view.h"
@@ -114,6 +116,14 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_cancel, &QPushButton::clicked, m_worker, &ImportWorker::cancel);
     connect(m_worker, &ImportWorker::progress, this, &MainWindow::onImportProgress);
     connect(m_worker, &ImportWorker::finished, this, &MainWindow::onImportFinished);
+    m_watch = new WatchController(this);
+    connect(m_watch, &WatchController::runsChanged, this, [this](const QStringList& runs, qint64 points) {
+        refreshRuns();
+        statusBar()->showMessage(tr("Watching: %n new point(s)", nullptr, static_cast<int>(points)) +
+                                     (runs.isEmpty() ? QString() : tr(" in %1").arg(runs.join(QStringLiteral(", ")))),
+                                 5000);
+    });
+    connect(m_watch, &WatchController::pollFailed, this, [this](const QString& message) { reportFailure(message); });
     connect(m_runModel, &RunTableModel::visibilityChanged, this, &MainWindow::updateStatus);
 
     buildMenus();
@@ -187,6 +197,8 @@ void MainWindow::buildMenus() {
                     &MainWindow::actionImportFiles);
     file->addAction(tr("Import &Folder…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I), this,
                     &MainWindow::actionImportFolder);
+    file->addAction(tr("&Watch Folder…"), this, &MainWindow::actionWatchFolder)
+        ->setToolTip(tr("Import a folder and keep reading it: new runs appear and growing logs update every 2 s"));
     file->addAction(tr("Re&load"), QKeySequence::Refresh, this, &MainWindow::actionReload)
         ->setToolTip(tr("Read the imported logs again; grown files are read on from where they stopped"));
     file->addSeparator();
@@ -295,6 +307,7 @@ bool MainWindow::createWorkspace(const QString& path, QString* error) {
 }
 
 void MainWindow::setWorkspace(std::unique_ptr<Workspace> workspace) {
+    if (m_watch) m_watch->stop(); // the watch writes into the workspace being closed
     m_curves->setWorkspace(nullptr); // never leave the view holding a dangling connection
     m_workspace = std::move(workspace);
     m_report->clear();
@@ -569,8 +582,27 @@ void MainWindow::actionExportAll() {
                              8000);
 }
 
+void MainWindow::actionWatchFolder() {
+    if (!m_workspace) {
+        statusBar()->showMessage(tr("Open or create a workspace first, then watch a folder into it"), 8000);
+        return;
+    }
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Watch a folder of logs"), QDir::homePath());
+    if (dir.isEmpty()) return;
+    if (!m_watch->start(workspacePath(), {dir}, 2000)) {
+        reportFailure(m_watch->lastError());
+        return;
+    }
+    Settings().addImportRoots(workspacePath(), {dir});
+    statusBar()->showMessage(tr("Watching %1: new runs and points appear as they are written").arg(dir), 8000);
+}
+
 void MainWindow::actionReload() {
     if (!m_workspace) return;
+    if (m_watch->isWatching()) {
+        m_watch->pollNow(); // F5 while watching: read on right away
+        return;
+    }
     QStringList roots;
     for (const QString& root : Settings().importRoots(workspacePath())) {
         if (QFileInfo::exists(root)) roots << root;

@@ -91,6 +91,7 @@ class MainWindow : public QMainWindow {
     void actionSaveAs();
     void actionExportAll();
     void actionReload();
+    void actionWatchFolder();
 
     std::unique_ptr<Workspace> m_workspace;
     RunTableModel* m_runModel;
@@ -102,6 +103,7 @@ class MainWindow : public QMainWindow {
     ImportReportPanel* m_report;
     QSplitter* m_splitter;
     ImportWorker* m_worker;
+    class WatchController* m_watch = nullptr;
     QList<QStringList> m_pendingImports;
     QStringList m_runningImport;
     QMenu* m_recentMenu = nullptr;

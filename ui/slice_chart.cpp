@@ -46,7 +46,10 @@ QChart* buildSliceChart(const SliceReport& report) {
     QString title = QString::fromUtf8(info.name.data(), static_cast<qsizetype>(info.name.size())) + " by " + by;
     if (report.cohorts.size() > 1)
         title += QString(" — Simpson's reversal: %1").arg(QString::fromUtf8(reversalName(report.simpson.reversal).data()));
-    chart->setTitle(title);
+    // Two lines: what is compared, and how to read the marks.
+    chart->setTitle(QStringLiteral("<b>%1</b><br><span style='font-size:small'>marker area = the stratum's share of "
+                                   "the cohort · whiskers = 95% interval · dashed = overall</span>")
+                        .arg(title.toHtmlEscaped()));
     chart->legend()->setAlignment(Qt::AlignBottom);
 
     const int strata = static_cast<int>(report.slices.size());
@@ -54,7 +57,7 @@ QChart* buildSliceChart(const SliceReport& report) {
     xAxis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
     for (int s = 0; s < strata; ++s) xAxis->append(strataLabel(report.slices[s]), s);
     xAxis->setRange(-0.6, strata - 0.4);
-    xAxis->setTitleText(by + "  (marker area = share of the cohort's examples; dashed = overall)");
+    xAxis->setTitleText(by);
     auto* yAxis = new QValueAxis;
     yAxis->setTitleText(QString::fromUtf8(info.name.data(), static_cast<qsizetype>(info.name.size())) +
                         (percent ? " (%)" : ""));

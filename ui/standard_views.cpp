@@ -2,8 +2,10 @@
 #include "ui/standard_views.h"
 
 #include "ui/calibration_view.h"
+#include "ui/learning_curve_view.h"
 #include "ui/main_window.h"
 #include "ui/slices_view.h"
+#include "ui/sweep_view.h"
 #include "ui/tradeoff_view.h"
 
 namespace runlens::ui {
@@ -12,6 +14,8 @@ void addStandardViews(MainWindow& window) {
     window.addViewTab(new CalibrationView(&window), QObject::tr("Calibration"));
     window.addViewTab(new TradeoffView(&window), QObject::tr("Trade-offs"));
     window.addViewTab(new SlicesView(&window), QObject::tr("Slices"));
+    window.addViewTab(new LearningCurveView(&window), QObject::tr("Learning curve"));
+    window.addViewTab(new SweepView(&window), QObject::tr("Sweep"));
 }
 
 } // namespace runlens::ui
