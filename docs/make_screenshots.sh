@@ -15,6 +15,13 @@ fi
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 mkdir -p "$here/images"
-XDG_CONFIG_HOME="$scratch/config" XDG_DATA_HOME="$scratch/data" QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}" \
-  "$bin" --screenshot "$here/images/main_window.png"
-echo "wrote $here/images/main_window.png"
+shoot() { # FILE [TAB]
+  XDG_CONFIG_HOME="$scratch/config" XDG_DATA_HOME="$scratch/data" QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}" \
+    "$bin" --screenshot "$here/images/$1" ${2:+--tab "$2"}
+  echo "wrote $here/images/$1"
+}
+shoot main_window.png
+for tab in Calibration Trade-offs Slices "Learning curve" Sweep Compare; do
+  file="tab_$(echo "$tab" | tr 'A-Z -' 'a-z__').png"
+  shoot "$file" "$tab"
+done

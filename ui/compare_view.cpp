@@ -231,7 +231,7 @@ struct AnalysisInput {
     std::vector<QString> names; // compared runs holding the set; A and B first
     std::vector<std::shared_ptr<const PredictionTable>> tables;
     SliceMetric metric = SliceMetric::Accuracy;
-    int resamples = 2000;
+    int resamples = 1000;
     std::uint64_t seed = 20261126;
 };
 
@@ -1027,7 +1027,7 @@ QWidget* CompareView::buildPredictionsPage() {
     m_seed->setValue(20261126);
     m_resamples = new QSpinBox(page);
     m_resamples->setRange(10, 1000000);
-    m_resamples->setValue(2000);
+    m_resamples->setValue(1000); // the default of `runlens diff`
     m_resamples->setSingleStep(500);
     auto label = [&](const QString& text, QWidget* buddy) {
         auto* l = new QLabel(text, page);

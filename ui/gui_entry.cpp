@@ -11,6 +11,7 @@
 #include <QIcon>
 #include <QImage>
 #include <QPixmap>
+#include <QTabWidget>
 #include <QTimer>
 
 namespace runlens::ui {
@@ -23,8 +24,8 @@ constexpr int kScreenshotTimeoutMs = 120000;
 // Waits until imports are done and the visible cards have drawn, then saves a grab of the window and quits.
 class ScreenshotTaker : public QObject {
   public:
-    ScreenshotTaker(MainWindow& window, QString path)
-        : QObject(&window), m_window(window), m_path(std::move(path)) {
+    ScreenshotTaker(MainWindow& window, QString path, QString tab)
+        : QObject(&window), m_window(window), m_path(std::move(path)), m_tab(std::move(tab)) {
         m_clock.start();
         connect(&m_poll, &QTimer::timeout, this, &ScreenshotTaker::poll);
         m_poll.start(100);
@@ -36,6 +37,16 @@ class ScreenshotTaker : public QObject {
         const bool timedOut = m_clock.elapsed() > kScreenshotTimeoutMs;
         if (m_idlePolls < 8 && !timedOut) // ~800 ms of idleness lets the lazy cards build and paint
             return;
+        if (!m_tab.isEmpty() && !m_tabShown) {
+            // Show the requested tab, then give its background computation a few seconds to finish drawing.
+            auto* tabs = m_window.tabs();
+            for (int i = 0; i < tabs->count(); ++i)
+                if (tabs->tabText(i).remove(QLatin1Char('&')).compare(m_tab, Qt::CaseInsensitive) == 0)
+                    tabs->setCurrentIndex(i);
+            m_tabShown = true;
+            m_idlePolls = -30;
+            return;
+        }
         m_poll.stop();
         const bool saved = m_window.grab().save(m_path);
         if (!saved)
@@ -48,6 +59,8 @@ class ScreenshotTaker : public QObject {
 
     MainWindow& m_window;
     QString m_path;
+    QString m_tab;
+    bool m_tabShown = false;
     QTimer m_poll;
     QElapsedTimer m_clock;
     int m_idlePolls = 0;
@@ -80,6 +93,10 @@ int runGui(int argc, char** argv) {
                                   QStringLiteral("FILE"));
     screenshot.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOption(screenshot);
+    QCommandLineOption tab(QStringLiteral("tab"), QStringLiteral("With --screenshot: the tab to show."),
+                           QStringLiteral("NAME"));
+    tab.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(tab);
     parser.process(app);
 
     MainWindow window;
@@ -88,7 +105,7 @@ int runGui(int argc, char** argv) {
     if (!screenshotPath.isEmpty()) window.resize(kScreenshotWidth, kScreenshotHeight);
     window.show();
     window.startWith(parser.positionalArguments());
-    if (!screenshotPath.isEmpty()) new ScreenshotTaker(window, screenshotPath); // owned by the window
+    if (!screenshotPath.isEmpty()) new ScreenshotTaker(window, screenshotPath, parser.value(tab)); // owned by the window
     return QApplication::exec();
 }
 

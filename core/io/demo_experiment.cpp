@@ -108,26 +108,6 @@ void writeHparams(const std::filesystem::path& file, const RunSpec& spec) {
     if (!out) throw std::runtime_error("cannot write " + file.string());
 }
 
-// A binary evaluation set whose quality follows the run's final validation loss; "region" is a slice feature.
-void writePredictions(const std::filesystem::path& file, const RunSpec& spec, DemoRandom& random) {
-    static constexpr const char* kRegions[] = {"north", "south", "east", "west"};
-    const double sharpness = spec.diverges ? 0.2 : 2.2 * learningSpeed(spec) / (1.0 + 0.5 * spec.overfits);
-    std::ofstream out = openForWrite(file);
-    out << "id,label,score,region,length\n";
-    for (int i = 0; i < 400; ++i) {
-        const int label = random.uniform() < 0.4 ? 1 : 0;
-        const char* region = kRegions[random.next() % 4];
-        const double length = std::round(20.0 + 180.0 * random.uniform());
-        // East examples are harder, and overconfident, so the calibration and slice views have something to
-        // show.
-        const double margin = (label ? 1.0 : -1.0) * sharpness * (region[0] == 'e' ? 0.4 : 1.0);
-        const double logit = 1.3 * (margin + random.normal());
-        const double score = 1.0 / (1.0 + std::exp(-logit));
-        out << i << ',' << label << ',' << formatNumber(score, 5) << ',' << region << ',' << length << '\n';
-    }
-    if (!out) throw std::runtime_error("cannot write " + file.string());
-}
-
 } // namespace
 
 std::vector<std::filesystem::path> writeDemoExperiment(const std::filesystem::path& dir) {
@@ -147,7 +127,6 @@ std::vector<std::filesystem::path> writeDemoExperiment(const std::filesystem::pa
                 DemoRandom random(0x5eed0000ULL + 7919ULL * seedMix++);
                 writeMetrics(runDir / "metrics.csv", spec, random);
                 writeHparams(runDir / "hparams.yaml", spec);
-                writePredictions(runDir / "predictions.csv", spec, random);
                 written.push_back(runDir);
             }
         }

@@ -7,10 +7,10 @@
 namespace runlens {
 
 // Writes a 3 (learning rate) x 2 (batch size) x 2 (seed) sweep, one directory per run holding a wide
-// metrics.csv (step, wall_time, train/loss, val/loss, val/accuracy), an hparams.yaml and a small
-// predictions.csv evaluation set. The output depends only on the code, never on time or randomness.
-// One run diverges, one overfits, and lengths differ. Also writes writeDemoEvaluation()'s runs (model versions
-// with evaluation sets, a training-size sweep). Returns the run directories. Throws
+// metrics.csv (step, wall_time, train/loss, val/loss, val/accuracy) and an hparams.yaml; one run diverges,
+// one overfits, and lengths differ. Also writes writeDemoEvaluation()'s runs (three model versions with
+// evaluation sets, a training-size sweep). The output depends only on the code, never on time or randomness.
+// Returns the run directories. Throws
 // std::filesystem::filesystem_error or std::runtime_error when the folder cannot be written.
 std::vector<std::filesystem::path> writeDemoExperiment(const std::filesystem::path& dir);
 

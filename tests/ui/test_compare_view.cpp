@@ -310,7 +310,7 @@ void TestCompareView::pairedAnalysisMatchesHandCounts() {
     QVERIFY(p->calibrationA && p->calibrationB);
     QCOMPARE(p->calibrationA->n, std::int64_t(kRows));
     const QString summary = view->pairedSummaryText();
-    QVERIFY2(summary.contains("2000 resamples, seed 20261126"), qPrintable(summary));
+    QVERIFY2(summary.contains("1000 resamples, seed 20261126"), qPrintable(summary));
     QVERIFY2(summary.contains("unmatched: 0 in A, 1 in B"), qPrintable(summary));
     QVERIFY(view->calibrationChart() && view->calibrationChart()->series().size() >= 2);
     // The seed control reruns the bootstrap with that seed.
@@ -353,6 +353,7 @@ void TestCompareView::cliComputesTheSameNumbers() {
     auto p = view->pairedAnalysis();
     QVERIFY(p && p->error.isEmpty());
     QProcess cli;
+    // Defaults only: the tab starts with the CLI's seed and number of resamples.
     cli.start(RUNLENS_BIN, {"diff", "alpha", "beta", "-w", m_workspace, "--json"});
     QVERIFY(cli.waitForFinished(60000));
     QCOMPARE(cli.exitCode(), 0);
