@@ -234,18 +234,35 @@ void LearningCurveView::refillCombos() {
         if (numeric) numericParams << key;
     }
     const QStringList tags = model->metricTags();
-    // A size-like param is the likely choice: n_train, train_size, num_samples, dataset_size...
+    // A training-set-size param is the likely choice (train_size, n_train, num_samples, dataset_size), never a
+    // batch size; a validation loss the likely metric.
+    auto sizeScore = [](const QString& key) {
+        const QString k = key.toLower();
+        if (k.contains(QLatin1String("batch"))) return 0;
+        if (k.contains(QLatin1String("train")) || k.contains(QLatin1String("samples")) ||
+            k.contains(QLatin1String("dataset")))
+            return 2;
+        return k.contains(QLatin1String("size")) ? 1 : 0;
+    };
     QString preferredSize = numericParams.isEmpty() ? QString() : numericParams.front();
+    int bestScore = 0;
     for (const QString& key : numericParams)
-        if (key.contains(QLatin1String("size"), Qt::CaseInsensitive) ||
-            key.contains(QLatin1String("n_train"), Qt::CaseInsensitive) ||
-            key.contains(QLatin1String("samples"), Qt::CaseInsensitive)) {
-            preferredSize = key;
+        if (sizeScore(key) > bestScore) bestScore = sizeScore(key), preferredSize = key;
+    QString preferredMetric;
+    for (const QString& tag : tags)
+        if (tag.startsWith(QLatin1String("val"), Qt::CaseInsensitive) && tag.contains(QLatin1String("loss"))) {
+            preferredMetric = tag;
             break;
         }
-    setComboItems(m_metric, tags, QString());
+    setComboItems(m_metric, tags, preferredMetric);
     setComboItems(m_size, numericParams + tags, preferredSize);
-    setComboItems(m_family, QStringList{tr("(none)")} + allParams, QString());
+    // Model families are usually named by a param like "model" or "family".
+    QString preferredFamily;
+    for (const QString& key : allParams)
+        if (key.compare(QLatin1String("model"), Qt::CaseInsensitive) == 0 ||
+            key.compare(QLatin1String("family"), Qt::CaseInsensitive) == 0)
+            preferredFamily = key;
+    setComboItems(m_family, QStringList{tr("(none)")} + allParams, preferredFamily);
     m_refilling = false;
 }
 

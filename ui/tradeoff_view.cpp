@@ -518,6 +518,18 @@ std::optional<CostChoice> TradeoffView::cheapest() const {
     return minimumCostThreshold(*run->ranked, m_costFp->value(), m_costFn->value());
 }
 
+namespace {
+
+// "0"/"1" make a clumsy sentence ("29.7% of 0 examples accepted"); say negative/positive for such labels.
+QString readableClass(const QString& name, bool positive) {
+    static const QStringList plain = {QStringLiteral("0"), QStringLiteral("1"), QStringLiteral("false"),
+                                      QStringLiteral("true"), QStringLiteral("-1")};
+    if (plain.contains(name.toLower())) return positive ? QStringLiteral("positive") : QStringLiteral("negative");
+    return name;
+}
+
+} // namespace
+
 QString TradeoffView::sentence() const {
     const TradeoffRun* run = focusRun();
     if (!run || !run->binary) return {};
@@ -527,7 +539,8 @@ QString TradeoffView::sentence() const {
                "At threshold %1: %2 of %3 examples accepted (false positives), %4 of %5 examples rejected "
                "(false negatives).")
         .arg(m_threshold, 0, 'f', 3)
-        .arg(percent(p.fpr), run->negativeClass, percent(fnRate), run->positiveClass);
+        .arg(percent(p.fpr), readableClass(run->negativeClass, false), percent(fnRate),
+             readableClass(run->positiveClass, true));
 }
 
 void TradeoffView::setThreshold(double threshold) {
