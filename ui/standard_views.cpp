@@ -2,6 +2,7 @@
 #include "ui/standard_views.h"
 
 #include "ui/calibration_view.h"
+#include "ui/compare_view.h"
 #include "ui/learning_curve_view.h"
 #include "ui/main_window.h"
 #include "ui/slices_view.h"
@@ -14,6 +15,7 @@ void addStandardViews(MainWindow& window) {
     window.addViewTab(new CalibrationView(&window), QObject::tr("Calibration"));
     window.addViewTab(new TradeoffView(&window), QObject::tr("Trade-offs"));
     window.addViewTab(new SlicesView(&window), QObject::tr("Slices"));
+    window.addViewTab(new CompareView(&window), QObject::tr("Compare"));
     window.addViewTab(new LearningCurveView(&window), QObject::tr("Learning curve"));
     window.addViewTab(new SweepView(&window), QObject::tr("Sweep"));
 }
