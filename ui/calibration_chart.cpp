@@ -48,14 +48,16 @@ void addHistogram(QChart* chart, const CalibrationReport& report, QAbstractAxis*
     counts->setLabelFormat("%d");
     counts->setTitleText("examples per bin");
     counts->setGridLineVisible(false);
-    attach(chart, area, x, counts, true);
+    attach(chart, area, x, counts, false); // named by its axis title; the legend keeps room for the runs
 }
 
 } // namespace
 
 QChart* buildReliabilityChart(const std::vector<ReliabilityCurve>& curves, const QString& title) {
     auto* chart = new QChart;
-    chart->setTitle(title);
+    chart->setTitle(QStringLiteral("<b>%1</b><br><span style='font-size:small'>dashed diagonal = perfectly "
+                                   "calibrated · whiskers = 95% interval · grey bars = examples per bin</span>")
+                        .arg(title.toHtmlEscaped()));
     chart->legend()->setAlignment(Qt::AlignBottom);
     auto* x = new QValueAxis;
     x->setRange(0, 1);
@@ -78,7 +80,7 @@ QChart* buildReliabilityChart(const std::vector<ReliabilityCurve>& curves, const
     diagonal->setPen(QPen(QColor(90, 90, 90), 1.2, Qt::DashLine));
     diagonal->append(0, 0);
     diagonal->append(1, 1);
-    attach(chart, diagonal, x, y, true);
+    attach(chart, diagonal, x, y, false); // explained in the title
 
     for (std::size_t c = 0; c < curves.size(); ++c) {
         const auto& report = curves[c].report;
