@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 #include <QtTest>
+
+#include <set>
 #include <random>
 #include <vector>
 
@@ -84,6 +86,30 @@ class TestDecimation : public QObject {
             QVERIFY(std::find(out.y.begin(), out.y.end(), lo) != out.y.end());
             QVERIFY(std::find(out.y.begin(), out.y.end(), hi) != out.y.end());
         }
+    }
+
+    void largeViewsSplitAcrossTwoThreadsKeepEveryExtreme() {
+        // 5M points take the two-thread path; the same column check as above, computed in one pass here.
+        const std::size_t n = 5'000'000;
+        const Series s = noisySeries(n, 17);
+        const int pixels = 1600;
+        const double x1 = static_cast<double>(n - 1);
+        const XYPoints out = decimateMinMax(s.x, s.y, 0.0, x1, pixels);
+        std::vector<double> lo(pixels, INFINITY), hi(pixels, -INFINITY);
+        for (std::size_t i = 0; i < n; ++i) {
+            const int col = std::min(pixels - 1, static_cast<int>(s.x[i] * pixels / x1));
+            lo[col] = std::min(lo[col], s.y[i]);
+            hi[col] = std::max(hi[col], s.y[i]);
+        }
+        QVERIFY(std::is_sorted(out.x.begin(), out.x.end()));
+        QVERIFY(out.size() <= 4u * pixels + 2u);
+        const std::set<double> kept(out.y.begin(), out.y.end());
+        for (int c = 0; c < pixels; ++c) {
+            QVERIFY(kept.count(lo[c]) == 1);
+            QVERIFY(kept.count(hi[c]) == 1);
+        }
+        QCOMPARE(out.x.front(), 0.0);
+        QCOMPARE(out.x.back(), x1);
     }
 
     void viewDropsOutsideExceptEdgeNeighbours() {
