@@ -153,21 +153,10 @@ ChartRequest parseRequest(const Args& parsed) {
 // "tfevents/exp1/run-1/train" become "run-0/train" and "run-1/train"), so a bottom legend is not a row
 // of identical elided prefixes. Each name keeps at least its last component.
 void shortenRunNames(std::vector<ui::CurveLine>& lines) {
-    if (lines.size() < 2) return;
-    std::vector<QStringList> parts;
-    qsizetype shortest = std::numeric_limits<qsizetype>::max();
-    for (const auto& line : lines) {
-        parts.push_back(line.runName.split(QLatin1Char('/')));
-        shortest = std::min(shortest, parts.back().size());
-    }
-    qsizetype common = 0;
-    while (common + 1 < shortest && std::all_of(parts.begin(), parts.end(), [&](const QStringList& p) {
-               return p[common] == parts[0][common];
-           }))
-        ++common;
-    if (common == 0) return;
-    for (std::size_t i = 0; i < lines.size(); ++i)
-        lines[i].runName = parts[i].mid(common).join(QLatin1Char('/'));
+    QStringList names;
+    for (const auto& line : lines) names << line.runName;
+    names = ui::shortRunNames(names);
+    for (std::size_t i = 0; i < lines.size(); ++i) lines[i].runName = names[static_cast<qsizetype>(i)];
 }
 
 // Reads and prepares each selected run's series; colours follow the run's place in the workspace's sorted

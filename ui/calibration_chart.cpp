@@ -82,6 +82,9 @@ QChart* buildReliabilityChart(const std::vector<ReliabilityCurve>& curves, const
     diagonal->append(1, 1);
     attach(chart, diagonal, x, y, false); // explained in the title
 
+    QStringList names;
+    for (const auto& curve : curves) names << curve.name;
+    names = shortRunNames(names);
     for (std::size_t c = 0; c < curves.size(); ++c) {
         const auto& report = curves[c].report;
         const QColor color = runColor(static_cast<int>(c));
@@ -109,7 +112,7 @@ QChart* buildReliabilityChart(const std::vector<ReliabilityCurve>& curves, const
             line->append(b.meanPredicted, b.fractionPositive);
             points->append(b.meanPredicted, b.fractionPositive);
         }
-        points->setName(QString("%1 (ECE %2)").arg(curves[c].name).arg(report.ece, 0, 'f', 4));
+        points->setName(QString("%1 (ECE %2)").arg(names[static_cast<qsizetype>(c)]).arg(report.ece, 0, 'f', 4));
         attach(chart, line, x, y, false);
         attach(chart, points, x, y, true);
     }

@@ -2,6 +2,7 @@
 #include "ui/chart_export.h"
 
 #include <algorithm>
+#include <limits>
 #include <array>
 #include <cmath>
 #include <memory>
@@ -480,6 +481,24 @@ bool exportChart(QChart* chart, const QSize& size, const QString& path, QString*
     const PathDrawnLines compactLines(chart);
     if (suffix == QLatin1String("svg")) return writeSvg(setup, size, chart->title(), path, error);
     return writePdf(setup, size, chart->title(), path, error);
+}
+
+QStringList shortRunNames(const QStringList& names) {
+    if (names.size() < 2) return names;
+    std::vector<QStringList> parts;
+    qsizetype shortest = std::numeric_limits<qsizetype>::max();
+    for (const auto& name : names) {
+        parts.push_back(name.split(QLatin1Char('/')));
+        shortest = std::min(shortest, parts.back().size());
+    }
+    qsizetype common = 0;
+    while (common + 1 < shortest &&
+           std::all_of(parts.begin(), parts.end(), [&](const QStringList& p) { return p[common] == parts[0][common]; }))
+        ++common;
+    if (common == 0) return names;
+    QStringList out;
+    for (const auto& p : parts) out << p.mid(common).join(QLatin1Char('/'));
+    return out;
 }
 
 QColor runColor(int index) {

@@ -5,6 +5,7 @@
 #include <QColor>
 #include <QSize>
 #include <QString>
+#include <QStringList>
 #include <QVector>
 
 #include <vector>
@@ -42,6 +43,10 @@ QChart* buildCurveChart(const CurveChartSpec& spec);
 // Renders the chart at the given logical size; the format follows the extension (.png, .svg, .pdf).
 // Returns false and fills error on failure.
 bool exportChart(QChart* chart, const QSize& size, const QString& path, QString* error);
+
+// Drops the leading path parts all names share ("evaluation/churn_v1", "evaluation/churn_v2" -> "churn_v1",
+// "churn_v2"), so a legend shows what tells the runs apart instead of eliding it.
+QStringList shortRunNames(const QStringList& names);
 
 // A distinct, colour-blind-friendly colour for the i-th run.
 QColor runColor(int index);

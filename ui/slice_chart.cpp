@@ -69,9 +69,12 @@ QChart* buildSliceChart(const SliceReport& report) {
         if (std::isfinite(v)) lo = std::min(lo, v * scale), hi = std::max(hi, v * scale);
     };
     const int cohorts = static_cast<int>(report.cohorts.size());
+    QStringList names;
+    for (const auto& cohort : report.cohorts) names << QString::fromStdString(cohort);
+    names = shortRunNames(names);
     for (int c = 0; c < cohorts; ++c) {
         const QColor color = runColor(c);
-        const QString name = QString::fromStdString(report.cohorts[c]);
+        const QString name = names[c];
         const double offset = cohorts > 1 ? (c - (cohorts - 1) / 2.0) * (0.5 / cohorts) : 0.0;
         bool named = false;
         for (int s = 0; s < strata; ++s) {
