@@ -24,9 +24,6 @@ namespace runlens::cli {
 
 namespace {
 
-constexpr int kMinSide = 200;
-constexpr int kMaxSide = 4000; // the PNG is twice this per side: 8000 x 8000 x 4 bytes at most
-
 struct ChartRequest {
     std::string workspacePath;
     std::string tag;
@@ -86,22 +83,6 @@ std::string bandName(BandKind band) {
     return "";
 }
 
-void parseSize(const std::string& text, ChartRequest& request) {
-    const auto x = text.find_first_of("xX");
-    const auto parseSide = [&](std::string_view part, int& side) {
-        const char* end = part.data() + part.size();
-        const auto result = std::from_chars(part.data(), end, side);
-        return result.ec == std::errc() && result.ptr == end && !part.empty();
-    };
-    if (x == std::string::npos || !parseSide(std::string_view(text).substr(0, x), request.width) ||
-        !parseSide(std::string_view(text).substr(x + 1), request.height))
-        throw UsageError("option --size needs WIDTHxHEIGHT, e.g. 1200x700, not '" + text + "'");
-    const auto inRange = [](int side) { return side >= kMinSide && side <= kMaxSide; };
-    if (!inRange(request.width) || !inRange(request.height))
-        throw UsageError("option --size: each side must be between " + std::to_string(kMinSide) + " and " +
-                         std::to_string(kMaxSide) + " pixels");
-}
-
 void checkOutputFormat(const std::string& output) {
     std::string ext = std::filesystem::path(output).extension().string();
     for (char& c : ext)
@@ -134,7 +115,11 @@ ChartRequest parseRequest(const Args& parsed) {
     const std::string axis = parsed.get("--x", "step");
     if (!parseXAxis(axis, request.curve.xAxis))
         throw UsageError("option --x must be step, relative or wall, not '" + axis + "'");
-    if (const auto size = parsed.get("--size")) parseSize(*size, request);
+    if (const auto size = parsed.get("--size")) {
+        const QSize parsedSize = parseChartSize(*size);
+        request.width = parsedSize.width();
+        request.height = parsedSize.height();
+    }
     request.curve.pixels = request.width;
     request.logY = parsed.has("--log-y");
     request.robustY = parsed.has("--robust-y");

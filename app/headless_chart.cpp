@@ -13,11 +13,17 @@
 namespace runlens::cli {
 
 QSize parseChartSize(const std::string& text) {
-    static const std::regex pattern(R"((\d{3,4})[xX](\d{3,4}))");
+    // At most 4000 per side: the PNG is written at twice that, so 8000 x 8000 x 4 bytes is the largest image.
+    constexpr int kMinSide = 200;
+    constexpr int kMaxSide = 4000;
+    static const std::regex pattern(R"((\d{1,6})[xX](\d{1,6}))");
     std::smatch m;
-    if (!std::regex_match(text, m, pattern)) throw UsageError("--size takes WIDTHxHEIGHT, e.g. 1200x700");
+    if (!std::regex_match(text, m, pattern))
+        throw UsageError("option --size needs WIDTHxHEIGHT, e.g. 1200x700, not '" + text + "'");
     const int w = std::stoi(m[1]), h = std::stoi(m[2]);
-    if (w < 200 || h < 200 || w > 8000 || h > 8000) throw UsageError("--size must be between 200 and 8000 pixels");
+    if (w < kMinSide || h < kMinSide || w > kMaxSide || h > kMaxSide)
+        throw UsageError("option --size: each side must be between " + std::to_string(kMinSide) + " and " +
+                         std::to_string(kMaxSide) + " pixels");
     return {w, h};
 }
 

@@ -9,7 +9,7 @@
 
 namespace runlens::cli {
 
-// Parses "WxH" (each 200..8000); UsageError otherwise.
+// Parses "WxH" (each side 200..4000); UsageError otherwise.
 QSize parseChartSize(const std::string& text);
 
 // Ensures a QApplication exists (offscreen unless QT_QPA_PLATFORM is set), builds the chart with `build`, and

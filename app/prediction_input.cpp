@@ -77,29 +77,7 @@ void disambiguateNames(LoadedPredictions& a, LoadedPredictions& b) {
 }
 
 CohortInput cohortOf(const LoadedPredictions& loaded) {
-    CohortInput c;
-    c.name = loaded.name;
-    c.table = &loaded.table;
-    const auto& e = loaded.eval;
-    if (!e.multiclass) {
-        c.labels = e.labels;
-        c.scores = e.scores;
-        c.predictions = e.predictions;
-        return c;
-    }
-    c.labels.assign(e.rows(), 1);
-    c.predictions.resize(e.rows());
-    for (std::size_t r = 0; r < e.rows(); ++r) {
-        int predicted = 0;
-        if (!e.predictions.empty()) {
-            predicted = e.predictions[r];
-        } else {
-            const double* row = e.probs.data() + r * e.classCount();
-            predicted = static_cast<int>(std::max_element(row, row + e.classCount()) - row);
-        }
-        c.predictions[r] = predicted == e.labels[r] ? 1 : 0;
-    }
-    return c;
+    return cohortFromEvaluation(loaded.name, loaded.table, loaded.eval);
 }
 
 } // namespace runlens::cli

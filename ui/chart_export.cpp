@@ -1,6 +1,8 @@
 // Builds curve charts with Qt Charts (axes, legend, faint raw lines) and renders them to PNG, SVG or PDF.
 #include "ui/chart_export.h"
 
+#include "core/analysis/statistics.h"
+
 #include <algorithm>
 #include <limits>
 #include <array>
@@ -54,15 +56,6 @@ QList<QPointF> toPoints(const std::vector<double>& xs, const std::vector<double>
     for (std::size_t i = 0; i < n; ++i)
         if (drawable(xs[i], ys[i], logY)) points.append(QPointF(xs[i], ys[i]));
     return points;
-}
-
-// Linear-interpolated percentile (numpy's default) of sorted values; q in [0, 1].
-double percentile(const std::vector<double>& sorted, double q) {
-    if (sorted.empty()) return 0;
-    const double pos = q * static_cast<double>(sorted.size() - 1);
-    const auto below = static_cast<std::size_t>(std::floor(pos));
-    const std::size_t above = std::min(below + 1, sorted.size() - 1);
-    return sorted[below] + (pos - static_cast<double>(below)) * (sorted[above] - sorted[below]);
 }
 
 // A step of 1, 2, 2.5 or 5 times a power of ten close to span / targetTicks, so tick labels are round
@@ -142,7 +135,7 @@ std::optional<Range> yRangeOf(const CurveChartSpec& spec) {
     Range range{values.front(), values.back()};
     double margin = 0.05;
     if (spec.robustYRange) {
-        range = {percentile(values, 0.05), percentile(values, 0.95)};
+        range = {stats::quantileSorted(values, 0.05), stats::quantileSorted(values, 0.95)};
         margin = 0.10;
     }
     const double span = range.hi - range.lo;

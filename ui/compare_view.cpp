@@ -190,30 +190,8 @@ std::vector<std::string> idsOf(const PredictionTable& table) {
     return out;
 }
 
-// The binary view the CLI's paired tests use: multiclass sets become "correct or not".
-CohortInput cohortOf(const EvaluationSet& e, const PredictionTable& table) {
-    CohortInput c;
-    c.table = &table;
-    if (!e.multiclass) {
-        c.labels = e.labels;
-        c.scores = e.scores;
-        c.predictions = e.predictions;
-        return c;
-    }
-    c.labels.assign(e.rows(), 1);
-    c.predictions.resize(e.rows());
-    for (std::size_t r = 0; r < e.rows(); ++r) {
-        int predicted = 0;
-        if (!e.predictions.empty()) {
-            predicted = e.predictions[r];
-        } else {
-            const double* row = e.probs.data() + r * e.classCount();
-            predicted = static_cast<int>(std::max_element(row, row + e.classCount()) - row);
-        }
-        c.predictions[r] = predicted == e.labels[r] ? 1 : 0;
-    }
-    return c;
-}
+// The binary view the CLI's paired tests use (one definition in core).
+CohortInput cohortOf(const EvaluationSet& e, const PredictionTable& table) { return cohortFromEvaluation({}, table, e); }
 
 std::vector<std::string> cellsOf(const EvaluationSet& e) {
     std::vector<std::string> out(e.rows());

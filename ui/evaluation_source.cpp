@@ -101,6 +101,18 @@ QStringList EvaluationSource::setNames(const std::vector<EvaluationEntry>& entri
     return names;
 }
 
+QString EvaluationSource::errorSummary(const std::vector<EvaluationEntry>& entries) {
+    QStringList errors;
+    for (const auto& e : entries)
+        if (!e.errors.isEmpty()) errors << e.errors;
+    if (errors.size() > 6) {
+        const auto more = errors.size() - 5;
+        errors = errors.mid(0, 5);
+        errors << QString("… and %1 more").arg(more);
+    }
+    return errors.join('\n');
+}
+
 QString EvaluationSource::emptyHint() {
     return "No evaluation sets yet: drop a predictions_*.csv onto a run, or import a run folder that holds "
            "one.";

@@ -63,6 +63,8 @@ class EvaluationSource {
     static QStringList setNames(const std::vector<EvaluationEntry>& entries);
     // The one-line hint views show when no evaluation set is available.
     static QString emptyHint();
+    // The entries' extraction errors for a notice: up to five lines, then "… and N more"; empty when none.
+    static QString errorSummary(const std::vector<EvaluationEntry>& entries);
 
   private:
     struct Cached {

@@ -338,30 +338,7 @@ void resetCombo(QComboBox* combo, const QStringList& items, const QString& fallb
 // ---- LoadedSliceSet ----
 
 CohortInput LoadedSliceSet::cohort() const {
-    CohortInput c;
-    c.name = ref.runName;
-    c.table = &table;
-    if (!eval.multiclass) {
-        c.labels = eval.labels;
-        c.scores = eval.scores;
-        c.predictions = eval.predictions;
-        return c;
-    }
-    // Multiclass: whether the top class (or the logged prediction) is right.
-    const std::size_t k = eval.classCount();
-    c.labels.assign(eval.rows(), 1);
-    c.predictions.resize(eval.rows());
-    for (std::size_t r = 0; r < eval.rows(); ++r) {
-        int predicted = 0;
-        if (!eval.predictions.empty()) {
-            predicted = eval.predictions[r];
-        } else {
-            const double* probs = eval.probs.data() + r * k;
-            predicted = static_cast<int>(std::max_element(probs, probs + k) - probs);
-        }
-        c.predictions[r] = predicted == eval.labels[r] ? 1 : 0;
-    }
-    return c;
+    return cohortFromEvaluation(ref.runName, table, eval);
 }
 
 std::vector<std::uint8_t> LoadedSliceSet::errors(double threshold) const {

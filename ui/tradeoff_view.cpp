@@ -405,15 +405,8 @@ void TradeoffView::onWorkspaceChanged(Workspace* workspace) {
 
 void TradeoffView::reloadEntries() {
     m_entries = m_source.loadVisible(*m_window->runModel());
-    QStringList errors;
-    for (const auto& e : m_entries)
-        if (!e.errors.isEmpty()) errors << e.errors;
-    if (errors.size() > 6) {
-        const auto more = errors.size() - 5;
-        errors = errors.mid(0, 5);
-        errors << QString("… and %1 more").arg(more);
-    }
-    m_errors->setText(errors.join('\n'));
+    const QString errors = EvaluationSource::errorSummary(m_entries);
+    m_errors->setText(errors);
     m_errors->setVisible(!errors.isEmpty());
     m_stack->setCurrentIndex(m_entries.empty() ? 0 : 1);
     fillSetCombo();

@@ -166,6 +166,32 @@ bool sameExamples(const std::vector<CohortInput>& cohorts) {
 
 } // namespace
 
+CohortInput cohortFromEvaluation(std::string name, const PredictionTable& table, const EvaluationSet& eval) {
+    CohortInput c;
+    c.name = std::move(name);
+    c.table = &table;
+    if (!eval.multiclass) {
+        c.labels = eval.labels;
+        c.scores = eval.scores;
+        c.predictions = eval.predictions;
+        return c;
+    }
+    const std::size_t k = eval.classCount();
+    c.labels.assign(eval.rows(), 1);
+    c.predictions.resize(eval.rows());
+    for (std::size_t r = 0; r < eval.rows(); ++r) {
+        int predicted = 0;
+        if (!eval.predictions.empty()) {
+            predicted = eval.predictions[r];
+        } else if (k > 0 && !eval.probs.empty()) {
+            const double* probs = eval.probs.data() + r * k;
+            predicted = static_cast<int>(std::max_element(probs, probs + k) - probs);
+        }
+        c.predictions[r] = predicted == eval.labels[r] ? 1 : 0;
+    }
+    return c;
+}
+
 double sliceMetricValue(SliceMetric metric, const CohortInput& cohort, std::span<const std::size_t> rows,
                         double threshold) {
     return metricValue(metric, cohort, rows, threshold);

@@ -1,6 +1,7 @@
 // Per-slice metrics with intervals for one or more cohorts, and the Simpson verdict across the slices.
 #pragma once
 
+#include "core/analysis/evaluation_set.h"
 #include "core/analysis/simpson.h"
 #include "core/model/prediction_table.h"
 
@@ -38,6 +39,11 @@ struct CohortInput {
     std::vector<double> scores;
     std::vector<int> predictions;
 };
+
+// The binary view of an evaluation set used by slices and paired tests. A multiclass set becomes "correct or not"
+// (label 1, prediction 1 when the logged prediction or the top class is right), which supports accuracy and error
+// rate only. `table` must outlive the result.
+CohortInput cohortFromEvaluation(std::string name, const PredictionTable& table, const EvaluationSet& eval);
 
 struct SliceOptions {
     std::vector<std::string> by;                       // one to three feature columns
