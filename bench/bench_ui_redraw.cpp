@@ -1,14 +1,13 @@
-// Times one chart card's redraw with 100 runs x 100k points: prepare curves, build the chart, paint a frame.
+// Times one Curves-tab chart card with 100 runs x 100k points: a smoothing-slider move, a zoom, a rebuild.
 #include "bench/bench_timing.h"
-#include "core/analysis/curve_prep.h"
-#include "ui/chart_export.h"
+#include "ui/chart_card.h"
+#include "ui/interactive_chart_view.h"
 
 #include <cmath>
 #include <cstdio>
 #include <memory>
 #include <QApplication>
 #include <QChart>
-#include <QGraphicsScene>
 #include <QImage>
 #include <QPainter>
 #include <random>
@@ -20,77 +19,67 @@ constexpr int kRuns = 100;
 constexpr std::size_t kPoints = 100'000;
 constexpr int kFrames = 10;
 constexpr int kWidth = 1600;
-constexpr int kHeight = 900;
+constexpr int kHeight = 300; // a card's height in the Curves tab
 
 // Loss-like curves that differ per run, with noise so decimation keeps real min/max spread.
-std::vector<runlens::SeriesData> makeRuns() {
-    std::vector<runlens::SeriesData> runs(kRuns);
+std::vector<runlens::ui::CardRun> makeRuns() {
+    std::vector<runlens::ui::CardRun> runs(kRuns);
     std::mt19937_64 rng(11);
     std::normal_distribution<double> noise(0.0, 0.05);
     for (int r = 0; r < kRuns; ++r) {
-        auto& series = runs[static_cast<std::size_t>(r)];
-        series.reserve(kPoints);
+        auto series = std::make_shared<runlens::SeriesData>();
+        series->reserve(kPoints);
         const double rate = 1e-4 * (1.0 + 0.05 * r);
         for (std::size_t i = 0; i < kPoints; ++i) {
             const double step = static_cast<double>(i);
-            series.push(static_cast<std::int64_t>(i), 1.7e9 + 0.5 * step,
-                        2.0 / std::sqrt(1.0 + rate * step) + noise(rng));
+            series->push(static_cast<std::int64_t>(i), 1.7e9 + 0.5 * step,
+                         2.0 / std::sqrt(1.0 + rate * step) + noise(rng));
         }
+        auto& run = runs[static_cast<std::size_t>(r)];
+        run.name = QStringLiteral("run_%1").arg(r);
+        run.color = runlens::ui::runColor(r);
+        run.data = std::move(series);
+        run.tag = QStringLiteral("train/loss");
     }
     return runs;
 }
 
-struct FrameTimes {
-    runlens::bench::Timing prepare, build, paint;
-    std::size_t pointsDrawn = 0; // raw + smoothed points handed to the chart
+struct Frame {
+    runlens::bench::Timing prepare, paint;
     runlens::bench::Timing total() const {
-        return {prepare.wallMs + build.wallMs + paint.wallMs, prepare.cpuMs + build.cpuMs + paint.cpuMs};
+        return {prepare.wallMs + paint.wallMs, prepare.cpuMs + paint.cpuMs};
     }
 };
 
-// One frame as a chart card does it after a smoothing or zoom change: curves for the view, a fresh chart,
-// paint.
-FrameTimes drawFrame(const std::vector<runlens::SeriesData>& runs, QImage& image) {
-    FrameTimes t;
-    runlens::ui::CurveChartSpec spec;
-    spec.title = QStringLiteral("train/loss");
-    spec.xLabel = QStringLiteral("Step");
-    spec.yLabel = QStringLiteral("loss");
-    t.prepare = runlens::bench::timeOf([&] {
-        runlens::CurveOptions options;
-        options.smoothing = 0.6;
-        options.pixels = kWidth;
-        for (std::size_t r = 0; r < runs.size(); ++r) {
-            const auto curve = runlens::prepareCurve(runs[r], options);
-            runlens::ui::CurveLine line;
-            line.runName = QStringLiteral("run_%1").arg(r);
-            line.color = runlens::ui::runColor(static_cast<int>(r));
-            line.rawX = curve.raw.x;
-            line.rawY = curve.raw.y;
-            line.smoothX = curve.smoothed.x;
-            line.smoothY = curve.smoothed.y;
-            t.pointsDrawn += curve.raw.size() + curve.smoothed.size();
-            spec.lines.push_back(std::move(line));
-        }
+// What the user sees after a change: the card re-prepares its lines, then the view paints a frame.
+template <typename Change> Frame frame(runlens::ui::ChartCard& card, QImage& image, Change change) {
+    Frame f;
+    f.prepare = runlens::bench::timeOf([&] {
+        change();
+        card.refreshIfNeeded();
     });
-    std::unique_ptr<QChart> chart;
-    QGraphicsScene scene;
-    t.build = runlens::bench::timeOf([&] {
-        chart.reset(runlens::ui::buildCurveChart(spec));
-        scene.addItem(chart.get());
-        chart->setPos(0, 0);
-        chart->resize(kWidth, kHeight);
-        QCoreApplication::sendPostedEvents(); // the chart lays out axes and legend from posted events
-        QCoreApplication::processEvents();
-    });
-    t.paint = runlens::bench::timeOf([&] {
+    f.paint = runlens::bench::timeOf([&] {
         image.fill(Qt::white);
         QPainter painter(&image);
-        painter.setRenderHint(QPainter::Antialiasing, true); // as the interactive chart view draws
-        scene.render(&painter, QRectF(0, 0, kWidth, kHeight), chart->sceneBoundingRect());
+        card.chartView()->render(&painter);
     });
-    scene.removeItem(chart.get()); // the unique_ptr, not the scene, owns the chart
-    return t;
+    return f;
+}
+
+struct Summary {
+    double wall = 0, cpu = 0, prepare = 0, paint = 0;
+};
+
+Summary summarise(const std::vector<Frame>& frames) {
+    std::vector<double> wall, cpu, prepare, paint;
+    for (const Frame& f : frames) {
+        wall.push_back(f.total().wallMs);
+        cpu.push_back(f.total().cpuMs);
+        prepare.push_back(f.prepare.wallMs);
+        paint.push_back(f.paint.wallMs);
+    }
+    using runlens::bench::median;
+    return {median(wall), median(cpu), median(prepare), median(paint)};
 }
 
 } // namespace
@@ -100,24 +89,51 @@ int main(int argc, char** argv) {
         qputenv("QT_QPA_PLATFORM", "offscreen"); // no display needed
     QApplication app(argc, argv);
     const auto runs = makeRuns();
-    QImage image(kWidth, kHeight, QImage::Format_ARGB32_Premultiplied);
-    drawFrame(runs, image); // warm-up: font and glyph caches, first allocation of the scene
-    std::vector<runlens::bench::Timing> prepare, build, paint, total;
-    std::size_t pointsDrawn = 0;
+    runlens::ui::CurveDisplay display;
+    display.smoothing = 0.6;
+    runlens::ui::ChartCard card(QStringLiteral("train/loss"), [&](const QString&) { return runs; }, display);
+    card.resize(kWidth, kHeight);
+    card.show();
+    QCoreApplication::processEvents();
+    QImage image(card.chartView()->size(), QImage::Format_ARGB32_Premultiplied);
+
+    // Rebuild: new chart, every run's x/y arrays read once (what an import or a visibility change costs).
+    std::vector<Frame> rebuilds;
+    for (int f = 0; f < 3; ++f)
+        rebuilds.push_back(frame(card, image, [&] { card.invalidateData(); }));
+    QCoreApplication::processEvents(); // the chart lays out its axes; the plot width settles
+    frame(card, image, [&] { card.invalidateData(); });
+
+    // Smoothing slider: every run is smoothed again at full resolution and decimated; raw points are kept.
+    std::vector<Frame> slider;
     for (int f = 0; f < kFrames; ++f) {
-        const auto t = drawFrame(runs, image);
-        pointsDrawn = t.pointsDrawn;
-        prepare.push_back(t.prepare);
-        build.push_back(t.build);
-        paint.push_back(t.paint);
-        total.push_back(t.total());
+        display.smoothing = 0.5 + 0.04 * f;
+        slider.push_back(frame(card, image, [&] { card.setDisplay(display); }));
     }
-    using runlens::bench::median;
-    const auto frame = median(total);
-    std::printf("redraw_frame_ms\t%.1f\tcpu\t%.1f\tprepare_ms\t%.1f\tbuild_ms\t%.1f\tpaint_ms\t%."
-                "1f\tframes\t%d\tpoints_drawn\t%zu\n",
-                frame.wallMs, frame.cpuMs, median(prepare).wallMs, median(build).wallMs, median(paint).wallMs,
-                kFrames, pointsDrawn);
-    if (argc > 1) image.save(QString::fromLocal8Bit(argv[1])); // optional: look at the last frame
+
+    // Zoom: the visible range halves around its centre; raw and smoothed are decimated for the new range.
+    std::vector<Frame> zoom;
+    for (int f = 0; f < kFrames; ++f) {
+        zoom.push_back(frame(card, image, [&] {
+            QChart* chart = card.chart();
+            const QRectF area = chart->plotArea();
+            chart->zoomIn(QRectF(area.left() + area.width() * 0.1, area.top(), area.width() * 0.8, area.height()));
+            emit card.chartView()->viewChanged();
+        }));
+    }
+    emit card.chartView()->resetRequested();
+
+    const Summary s = summarise(slider);
+    const Summary z = summarise(zoom);
+    const Summary r = summarise(rebuilds);
+    card.refreshIfNeeded();
+    std::printf("redraw_frame_ms\t%.1f\tcpu\t%.1f\tprepare_ms\t%.1f\tpaint_ms\t%.1f\tzoom_frame_ms\t%.1f\tzoom_cpu\t%."
+                "1f\trebuild_ms\t%.1f\tframes\t%d\tpoints_drawn\t%zu\tplot_px\t%.0f\n",
+                s.wall, s.cpu, s.prepare, s.paint, z.wall, z.cpu, r.wall, kFrames, card.drawnPointCount(),
+                card.chart()->plotArea().width());
+    if (argc > 1) {
+        frame(card, image, [] {});
+        image.save(QString::fromLocal8Bit(argv[1])); // optional: look at the last frame
+    }
     return 0;
 }

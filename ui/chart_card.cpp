@@ -2,6 +2,7 @@
 // width), one replace() per series, re-prepared after every zoom, pan or resize.
 #include "ui/chart_card.h"
 
+#include "ui/curve_layer.h"
 #include "ui/interactive_chart_view.h"
 
 #include <algorithm>
@@ -23,6 +24,7 @@
 #include <QToolButton>
 #include <QValueAxis>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentMap>
 
 namespace runlens::ui {
 namespace {
@@ -45,19 +47,6 @@ QString csvField(const QString& text) {
     QString quoted = text;
     quoted.replace(QLatin1String("\""), QLatin1String("\"\""));
     return QLatin1Char('"') + quoted + QLatin1Char('"');
-}
-
-QList<QPointF> toPoints(const XYPoints& points, double xScale, bool logY) {
-    QList<QPointF> out;
-    out.reserve(static_cast<qsizetype>(points.size()));
-    for (std::size_t i = 0; i < points.size(); ++i) {
-        const double x = points.x[i];
-        const double y = points.y[i];
-        // Qt Charts cannot draw NaN/Inf, and a log axis cannot show y <= 0: such points are left out.
-        if (!std::isfinite(x) || !std::isfinite(y) || (logY && y <= 0)) continue;
-        out.append(QPointF(x * xScale, y));
-    }
-    return out;
 }
 
 QValueAxis* makeValueAxis() {
@@ -98,11 +87,28 @@ void setAxisRange(QAbstractAxis* axis, double lo, double hi) {
     axis->setRange(lo, hi);
 }
 
-double percentile(std::vector<double>& sorted, double q) {
-    const double position = q * static_cast<double>(sorted.size() - 1);
+// The q-quantile with linear interpolation between order statistics (numpy's default), by selection
+// rather than a full sort: the y-range runs on every redraw over every drawn point.
+double percentile(std::vector<double>& values, double q) {
+    const double position = q * static_cast<double>(values.size() - 1);
     const auto lower = static_cast<std::size_t>(std::floor(position));
-    const std::size_t upper = std::min(lower + 1, sorted.size() - 1);
-    return sorted[lower] + (position - static_cast<double>(lower)) * (sorted[upper] - sorted[lower]);
+    std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(lower), values.end());
+    const double below = values[lower];
+    if (lower + 1 >= values.size()) return below;
+    const double above = *std::min_element(values.begin() + static_cast<std::ptrdiff_t>(lower) + 1, values.end());
+    return below + (position - static_cast<double>(lower)) * (above - below);
+}
+
+// Where a line's values first become NaN or infinite after finite ones: the mark shows when training broke.
+std::optional<double> nonFiniteOnset(const CurveInput& input) {
+    bool sawFinite = false;
+    for (std::size_t i = 0; i < input.y.size(); ++i) {
+        if (std::isfinite(input.y[i]))
+            sawFinite = true;
+        else if (sawFinite)
+            return input.x[i];
+    }
+    return std::nullopt;
 }
 
 } // namespace
@@ -180,10 +186,10 @@ void ChartCard::buildMenu(QToolButton* button) {
 }
 
 void ChartCard::setDisplay(const CurveDisplay& display) {
-    const bool onlySmoothing = display.smoother == m_display.smoother && display.xAxis == m_display.xAxis &&
-                               display.logY == m_display.logY && display.robustY == m_display.robustY &&
-                               display.showRaw == m_display.showRaw &&
-                               (display.smoothing > 0) == (m_display.smoothing > 0);
+    CurveDisplay sameSmoothing = display;
+    sameSmoothing.smoothing = m_display.smoothing;
+    const bool onlySmoothing =
+        sameSmoothing == m_display && (display.smoothing > 0) == (m_display.smoothing > 0);
     m_display = display;
     if (m_pending != Pending::Rebuild)
         m_pending = onlySmoothing && m_built ? Pending::Points : Pending::Rebuild;
@@ -197,7 +203,7 @@ void ChartCard::refreshIfNeeded() {
     if (m_pending == Pending::Rebuild)
         rebuild();
     else if (m_pending == Pending::Points)
-        refreshPoints();
+        refreshPoints(true);
     m_pending = Pending::None;
 }
 
@@ -225,6 +231,11 @@ int ChartCard::plotPixels() const {
     return std::clamp(static_cast<int>(columns * devicePixelRatioF()), 100, 8000);
 }
 
+bool ChartCard::drawsRaw() const {
+    return m_display.showRaw && m_display.smoothing > 0 && !grouped() &&
+           static_cast<int>(m_runs.size()) <= kMaxRawLines;
+}
+
 void ChartCard::rebuild() {
     m_runs = m_provider(m_tag);
     const QPalette pal = palette();
@@ -246,6 +257,12 @@ void ChartCard::rebuild() {
         time->setFormat(QStringLiteral("MM-dd hh:mm"));
         time->setTickCount(4);
         xAxis = time;
+    } else if (m_display.logX) {
+        auto* log = new QLogValueAxis;
+        log->setBase(10);
+        log->setLabelFormat(QStringLiteral("%.3g"));
+        log->setMinorTickCount(-1);
+        xAxis = log;
     } else {
         xAxis = makeValueAxis();
     }
@@ -267,52 +284,189 @@ void ChartCard::rebuild() {
     styleAxis(yAxis, pal, font);
     chart->addAxis(xAxis, Qt::AlignBottom);
     chart->addAxis(yAxis, Qt::AlignLeft);
+    // Qt Charts zooms and scrolls through the domains of attached series: one empty series carries them,
+    // while the curve layer draws the lines.
+    auto* anchor = new QLineSeries;
+    anchor->setName(QStringLiteral("axes"));
+    chart->addSeries(anchor);
+    anchor->attachAxis(xAxis);
+    anchor->attachAxis(yAxis);
+    m_layer = new CurveLayer(chart, xAxis, yAxis);
 
-    m_rawSeries.assign(m_runs.size(), nullptr);
-    m_smoothSeries.assign(m_runs.size(), nullptr);
-    const bool drawRaw = m_display.showRaw && m_display.smoothing > 0;
-    auto addSeries = [&](const QString& name, QColor color, qreal width) {
-        auto* series = new QLineSeries;
-        series->setName(name);
-        chart->addSeries(series);
-        series->attachAxis(xAxis);
-        series->attachAxis(yAxis);
-        QPen pen(color, width); // set after addSeries: adding applies the theme's pen
-        pen.setCosmetic(true);
-        series->setPen(pen);
-        return series;
-    };
-    for (std::size_t i = 0; i < m_runs.size(); ++i) {
-        if (drawRaw) {
-            QColor faint = m_runs[i].color;
-            faint.setAlpha(70);
-            m_rawSeries[i] = addSeries(m_runs[i].name + tr(" (raw)"), faint, 1.0);
-        }
-    }
-    for (std::size_t i = 0; i < m_runs.size(); ++i)
-        m_smoothSeries[i] = addSeries(m_runs[i].name, m_runs[i].color, 1.8);
+    m_groups = groupsOf(m_runs);
+
+    XAxis axis = XAxis::Step;
+    parseXAxis(m_display.xAxis.toStdString(), axis);
+    m_prepared.assign(m_runs.size(), Prepared{});
+    QtConcurrent::blockingMap(m_prepared, [&](Prepared& prepared) {
+        const auto i = static_cast<std::size_t>(&prepared - m_prepared.data());
+        if (!m_runs[i].data) return;
+        prepared.input = curveInput(*m_runs[i].data, axis);
+        prepared.nonFiniteFrom = nonFiniteOnset(prepared.input);
+    });
 
     m_view->replaceChart(chart);
     m_built = true;
     m_zoomed = false;
+    m_rawPixels = 0;
     m_placeholder->hide();
     m_view->show();
     refreshPoints();
 }
 
-void ChartCard::refreshPoints() {
+void ChartCard::refreshPoints(bool smoothingOnly) {
     const int pixels = plotPixels();
     m_lastPixels = pixels;
     const CurveOptions options = curveOptions(pixels, true);
-    const double scale = xScale();
-    m_prepared.clear();
-    m_prepared.reserve(m_runs.size());
-    for (std::size_t i = 0; i < m_runs.size(); ++i) {
-        m_prepared.push_back(m_runs[i].data ? prepareCurve(*m_runs[i].data, options) : PreparedCurve{});
-        if (m_rawSeries[i]) m_rawSeries[i]->replace(toPoints(m_prepared.back().raw, scale, m_display.logY));
-        m_smoothSeries[i]->replace(toPoints(m_prepared.back().smoothed, scale, m_display.logY));
-    }
+    // The raw points depend on the view only: a smoothing change keeps them.
+    const bool keepRaw =
+        smoothingOnly && m_rawPixels == pixels && m_rawX0 == options.x0 && m_rawX1 == options.x1;
+    const bool raw = drawsRaw();
+    // Each line is prepared independently, so the lines are spread over the cores.
+    QtConcurrent::blockingMap(m_prepared, [&](Prepared& prepared) {
+        if (grouped() && !m_display.showRunLines) {
+            prepared.raw = {};
+            prepared.smoothed = {};
+            return;
+        }
+        if (!keepRaw) prepared.raw = raw ? rawPoints(prepared.input, options) : XYPoints{};
+        prepared.smoothed = options.smoothing > 0 || !raw ? smoothedPoints(prepared.input, options) : prepared.raw;
+    });
+    m_rawPixels = pixels;
+    m_rawX0 = options.x0;
+    m_rawX1 = options.x1;
+    prepareGroups(options);
     if (!m_zoomed) applyFullRange();
+    pushToLayer();
+}
+
+std::vector<ChartCard::GroupCurve> ChartCard::groupsOf(const std::vector<CardRun>& runs) {
+    // Groups in first-seen order; a line without a group stays a line. Overlaid tags keep their own groups.
+    std::vector<GroupCurve> groups;
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+        const CardRun& run = runs[i];
+        if (run.group.isEmpty()) continue;
+        auto it = std::find_if(groups.begin(), groups.end(),
+                               [&](const GroupCurve& g) { return g.name == run.group && g.style == run.style; });
+        if (it == groups.end()) {
+            groups.push_back({run.group, run.color, run.style, {}, {}});
+            it = std::prev(groups.end());
+        }
+        it->members.push_back(i);
+    }
+    return groups;
+}
+
+BandLines ChartCard::groupBand(const std::vector<const CurveInput*>& members, const CurveOptions& options) const {
+    BandKind band = BandKind::Std;
+    if (m_display.band == QLatin1String("minmax"))
+        band = BandKind::MinMax;
+    else if (m_display.band == QLatin1String("stderr"))
+        band = BandKind::StdErr;
+    else if (m_display.band == QLatin1String("ci95"))
+        band = BandKind::CI95;
+    const CenterKind center = m_display.center == QLatin1String("median") ? CenterKind::Median : CenterKind::Mean;
+    GroupBandOptions bandOptions;
+    // One grid point per two pixel columns: enough for a smooth band, cheap to draw.
+    bandOptions.gridPoints = static_cast<std::size_t>(std::max(50, options.pixels / 2));
+    bandOptions.maxUnionPoints = bandOptions.gridPoints * 2;
+    std::vector<XYPoints> curves;
+    curves.reserve(members.size());
+    for (const CurveInput* input : members) {
+        if (input->x.empty()) continue;
+        const std::vector<double> y = options.smoothing > 0
+                                          ? smooth(options.smoother, input->x, input->y, options.smoothing)
+                                          : input->y;
+        // Limited to the view, with one point beyond each edge so the band reaches the border.
+        std::size_t lo = 0, hi = input->x.size();
+        if (options.x0) {
+            const auto first = std::lower_bound(input->x.begin(), input->x.end(), *options.x0) - input->x.begin();
+            lo = static_cast<std::size_t>(std::max<std::ptrdiff_t>(0, first - 1));
+        }
+        if (options.x1) {
+            const auto last = std::upper_bound(input->x.begin(), input->x.end(), *options.x1) - input->x.begin();
+            hi = std::min(input->x.size(), static_cast<std::size_t>(last) + 1);
+        }
+        if (lo >= hi) continue;
+        XYPoints points;
+        points.x.assign(input->x.begin() + static_cast<std::ptrdiff_t>(lo),
+                        input->x.begin() + static_cast<std::ptrdiff_t>(hi));
+        points.y.assign(y.begin() + static_cast<std::ptrdiff_t>(lo), y.begin() + static_cast<std::ptrdiff_t>(hi));
+        curves.push_back(std::move(points));
+    }
+    if (curves.empty()) return {};
+    return selectBand(computeGroupBands(curves, bandOptions), center, band);
+}
+
+void ChartCard::prepareGroups(const CurveOptions& options) {
+    QtConcurrent::blockingMap(m_groups, [&](GroupCurve& group) {
+        std::vector<const CurveInput*> members;
+        for (const std::size_t i : group.members)
+            members.push_back(&m_prepared[i].input);
+        group.band = groupBand(members, options);
+    });
+}
+
+namespace {
+
+std::vector<QPointF> chartPoints(const std::vector<double>& xs, const std::vector<double>& ys, double xScale) {
+    std::vector<QPointF> points;
+    const std::size_t n = std::min(xs.size(), ys.size());
+    points.reserve(n);
+    for (std::size_t i = 0; i < n; ++i)
+        points.emplace_back(xs[i] * xScale, ys[i]);
+    return points;
+}
+
+} // namespace
+
+void ChartCard::pushToLayer() {
+    if (!m_layer) return;
+    const double scale = xScale();
+    const bool manyLines = m_runs.size() > 8;
+    std::vector<CurveLayer::Band> bands;
+    std::vector<CurveLayer::Line> lines;
+    std::vector<CurveLayer::Mark> marks;
+    for (const GroupCurve& group : m_groups) {
+        QColor fill = group.color;
+        fill.setAlpha(60);
+        bands.push_back({fill, chartPoints(group.band.x, group.band.upper, scale),
+                         chartPoints(group.band.x, group.band.lower, scale)});
+    }
+    // Faint raw lines first, member lines next, smoothed and group lines on top.
+    for (std::size_t i = 0; i < m_runs.size(); ++i) {
+        if (m_prepared[i].raw.size() == 0) continue;
+        QColor faint = m_runs[i].color;
+        faint.setAlpha(70);
+        lines.push_back({m_runs[i].name + tr(" (raw)"), faint, 1.0, m_runs[i].style,
+                         chartPoints(m_prepared[i].raw.x, m_prepared[i].raw.y, scale)});
+    }
+    for (std::size_t i = 0; i < m_runs.size(); ++i) {
+        if (m_prepared[i].smoothed.size() == 0) continue;
+        QColor color = m_runs[i].color;
+        if (grouped()) color.setAlpha(110);
+        // Wide strokes cost far more than cosmetic one-pixel lines; many lines are clearer thin anyway.
+        const qreal width = grouped() || manyLines ? 1.0 : 1.8;
+        lines.push_back({m_runs[i].name, color, width, m_runs[i].style,
+                         chartPoints(m_prepared[i].smoothed.x, m_prepared[i].smoothed.y, scale)});
+    }
+    for (const GroupCurve& group : m_groups)
+        lines.push_back({group.name, group.color, 2.2, group.style, chartPoints(group.band.x, group.band.center, scale)});
+    for (std::size_t i = 0; i < m_runs.size(); ++i) {
+        if (const auto onset = m_prepared[i].nonFiniteFrom)
+            marks.push_back({m_runs[i].color, QPointF(*onset * scale, NAN), QStringLiteral("✕")});
+    }
+    m_layer->setContent(std::move(bands), std::move(lines), std::move(marks));
+}
+
+std::vector<QPointF> ChartCard::drawnLine(const QString& name) const {
+    if (!m_layer) return {};
+    const CurveLayer::Line* line = m_layer->findLine(name);
+    return line ? line->points : std::vector<QPointF>{};
+}
+
+std::size_t ChartCard::drawnPointCount() const {
+    return m_layer ? m_layer->pointCount() : 0;
 }
 
 void ChartCard::applyFullRange() {
@@ -320,32 +474,45 @@ void ChartCard::applyFullRange() {
     if (current->axes(Qt::Horizontal).isEmpty() || current->axes(Qt::Vertical).isEmpty()) return;
     double xLo = INFINITY, xHi = -INFINITY;
     std::vector<double> ys;
-    for (std::size_t i = 0; i < m_prepared.size(); ++i) {
-        const PreparedCurve& curve = m_prepared[i];
-        if (curve.sourcePoints == 0) continue;
-        if (std::isfinite(curve.xMin) && std::isfinite(curve.xMax)) {
-            xLo = std::min(xLo, curve.xMin);
-            xHi = std::max(xHi, curve.xMax);
+    auto collect = [&](const std::vector<double>& xs, const std::vector<double>& values) {
+        for (std::size_t k = 0; k < values.size() && k < xs.size(); ++k) {
+            if (!std::isfinite(values[k]) || (m_display.logY && values[k] <= 0)) continue;
+            if (m_display.logX && !(xs[k] > 0)) continue;
+            ys.push_back(values[k]);
         }
-        auto collect = [&](const XYPoints& points) {
-            for (double y : points.y) {
-                if (std::isfinite(y) && (!m_display.logY || y > 0)) ys.push_back(y);
-            }
-        };
-        collect(curve.smoothed);
-        if (m_rawSeries[i]) collect(curve.raw);
+    };
+    auto widenX = [&](const std::vector<double>& xs) {
+        for (const double x : xs) {
+            if (!std::isfinite(x) || (m_display.logX && !(x > 0))) continue;
+            xLo = std::min(xLo, x);
+            xHi = std::max(xHi, x);
+        }
+    };
+    for (const Prepared& prepared : m_prepared) {
+        if (prepared.input.x.empty()) continue;
+        widenX({prepared.input.x.front(), prepared.input.x.back()});
+        if (m_display.logX) widenX(prepared.smoothed.x); // the first x may be 0
+        collect(prepared.smoothed.x, prepared.smoothed.y);
+        collect(prepared.raw.x, prepared.raw.y);
+    }
+    for (const GroupCurve& group : m_groups) {
+        widenX(group.band.x);
+        collect(group.band.x, group.band.center);
+        collect(group.band.x, group.band.lower);
+        collect(group.band.x, group.band.upper);
     }
     if (!std::isfinite(xLo) || ys.empty()) {
-        setAxisRange(current->axes(Qt::Horizontal).first(), 0, 1);
+        setAxisRange(current->axes(Qt::Horizontal).first(), m_display.logX ? 1 : 0, m_display.logX ? 10 : 1);
         setAxisRange(current->axes(Qt::Vertical).first(), m_display.logY ? 0.1 : 0, 1);
         return;
     }
     if (xHi <= xLo) {
-        xLo -= 0.5;
-        xHi += 0.5;
+        xLo = m_display.logX ? xLo / 2 : xLo - 0.5;
+        xHi = m_display.logX ? xHi * 2 : xHi + 0.5;
     }
-    std::sort(ys.begin(), ys.end());
-    double yLo = ys.front(), yHi = ys.back();
+    const auto [minIt, maxIt] = std::minmax_element(ys.begin(), ys.end());
+    const bool nonNegative = *minIt >= 0;
+    double yLo = *minIt, yHi = *maxIt;
     if (m_display.robustY && ys.size() >= 10) {
         yLo = percentile(ys, 0.05);
         yHi = percentile(ys, 0.95);
@@ -358,7 +525,7 @@ void ChartCard::applyFullRange() {
         yLo -= 0.05 * span;
         yHi += 0.05 * span;
     }
-    if (!m_display.logY && ys.front() >= 0)
+    if (!m_display.logY && nonNegative)
         yLo = std::max(yLo, 0.0); // padding must not invent negative losses or accuracies
     setAxisRange(current->axes(Qt::Horizontal).first(), xLo * xScale(), xHi * xScale());
     setAxisRange(current->axes(Qt::Vertical).first(), yLo, yHi);
@@ -387,19 +554,27 @@ QString ChartCard::tooltipAt(const QPointF& value) const {
         QString line;
     };
     std::vector<Entry> entries;
+    // The value of the line at the point nearest to x.
+    const auto valueAt = [x](const std::vector<double>& xs, const std::vector<double>& ys) -> double {
+        if (xs.empty() || ys.size() != xs.size()) return NAN;
+        const auto it = std::lower_bound(xs.begin(), xs.end(), x);
+        std::size_t index = static_cast<std::size_t>(it - xs.begin());
+        if (index == xs.size() || (index > 0 && x - xs[index - 1] < xs[index] - x))
+            index = index == 0 ? 0 : index - 1;
+        return ys[index];
+    };
+    const auto add = [&](double y, const QColor& color, const QString& label) {
+        if (!std::isfinite(y)) return;
+        const QString line = QStringLiteral("<span style='color:%1'>&#9632;</span> %2: <b>%3</b>")
+                                 .arg(color.name(), label.toHtmlEscaped(), QString::number(y, 'g', 5));
+        entries.push_back({std::abs(y - value.y()), line});
+    };
+    for (const GroupCurve& group : m_groups)
+        add(valueAt(group.band.x, group.band.center), group.color,
+            tr("%1 (%2 runs, %3)").arg(group.name).arg(group.members.size()).arg(m_display.center));
     for (std::size_t i = 0; i < m_prepared.size() && i < m_runs.size(); ++i) {
         const XYPoints& points = m_prepared[i].smoothed;
-        if (points.size() == 0) continue;
-        const auto it = std::lower_bound(points.x.begin(), points.x.end(), x);
-        std::size_t index = static_cast<std::size_t>(it - points.x.begin());
-        if (index == points.size() || (index > 0 && x - points.x[index - 1] < points.x[index] - x))
-            index = index == 0 ? 0 : index - 1;
-        const double y = points.y[index];
-        if (!std::isfinite(y)) continue;
-        const QString line =
-            QStringLiteral("<span style='color:%1'>&#9632;</span> %2: <b>%3</b>")
-                .arg(m_runs[i].color.name(), m_runs[i].name.toHtmlEscaped(), QString::number(y, 'g', 5));
-        entries.push_back({std::abs(y - value.y()), line});
+        add(valueAt(points.x, points.y), m_runs[i].color, m_runs[i].name);
     }
     if (entries.empty()) return {};
     std::stable_sort(entries.begin(), entries.end(),
@@ -430,19 +605,43 @@ CurveChartSpec ChartCard::exportSpec(int pixels) const {
     spec.robustYRange = m_display.robustY;
     spec.xIsWallTime = axis == XAxis::WallTime;
     const CurveOptions options = curveOptions(pixels, true);
-    const bool drawRaw = m_display.showRaw && m_display.smoothing > 0;
-    for (const CardRun& run : m_provider(m_tag)) {
-        if (!run.data) continue;
-        const PreparedCurve curve = prepareCurve(*run.data, options);
-        CurveLine line;
-        line.runName = run.name;
-        line.color = run.color;
-        if (drawRaw) {
-            line.rawX = curve.raw.x;
-            line.rawY = curve.raw.y;
+    const std::vector<CardRun> runs = m_provider(m_tag);
+    std::vector<CurveInput> inputs(runs.size());
+    for (std::size_t i = 0; i < runs.size(); ++i)
+        if (runs[i].data) inputs[i] = curveInput(*runs[i].data, axis);
+    const std::vector<GroupCurve> groups = groupsOf(runs);
+    const bool drawRaw = m_display.showRaw && m_display.smoothing > 0 && groups.empty() &&
+                         static_cast<int>(runs.size()) <= kMaxRawLines;
+    if (groups.empty() || m_display.showRunLines) {
+        for (std::size_t i = 0; i < runs.size(); ++i) {
+            if (!runs[i].data) continue;
+            const PreparedCurve curve = prepareCurve(inputs[i], options);
+            CurveLine line;
+            line.runName = runs[i].name;
+            line.color = runs[i].color;
+            if (!groups.empty()) line.color.setAlpha(110);
+            if (drawRaw) {
+                line.rawX = curve.raw.x;
+                line.rawY = curve.raw.y;
+            }
+            line.smoothX = curve.smoothed.x;
+            line.smoothY = curve.smoothed.y;
+            spec.lines.push_back(std::move(line));
         }
-        line.smoothX = curve.smoothed.x;
-        line.smoothY = curve.smoothed.y;
+    }
+    for (const GroupCurve& group : groups) {
+        std::vector<const CurveInput*> members;
+        for (const std::size_t i : group.members)
+            members.push_back(&inputs[i]);
+        const BandLines band = groupBand(members, options);
+        const QString name = tr("%1 (%2 runs, %3 ± %4)").arg(group.name).arg(group.members.size())
+                                 .arg(m_display.center, m_display.band);
+        spec.bands.push_back({name, group.color, band.x, band.lower, band.upper});
+        CurveLine line;
+        line.runName = name;
+        line.color = group.color;
+        line.smoothX = band.x;
+        line.smoothY = band.center;
         spec.lines.push_back(std::move(line));
     }
     return spec;

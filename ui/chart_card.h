@@ -2,12 +2,15 @@
 #pragma once
 
 #include "core/analysis/curve_prep.h"
+#include "core/analysis/group_bands.h"
 #include "core/model/series.h"
 #include "ui/chart_export.h"
 #include "ui/settings.h"
 
 #include <functional>
 #include <memory>
+#include <optional>
+#include <QPointF>
 #include <QColor>
 #include <QFrame>
 #include <QString>
@@ -15,18 +18,21 @@
 
 class QChart;
 class QLabel;
-class QLineSeries;
 class QToolButton;
 
 namespace runlens::ui {
 
+class CurveLayer;
 class InteractiveChartView;
 
-// A run's points of the card's tag, as the card draws them.
+// One line of a card: a run's (or a worker's) points of one tag.
 struct CardRun {
     QString name;
     QColor color;
     std::shared_ptr<const SeriesData> data;
+    QString group; // lines with the same non-empty group are drawn as one centre line with a band
+    QString tag;   // the series' tag; a card may overlay several (train and val loss)
+    Qt::PenStyle style = Qt::SolidLine; // tells the overlaid tags apart
 };
 
 class ChartCard : public QFrame {
@@ -43,6 +49,13 @@ class ChartCard : public QFrame {
     bool isBuilt() const { return m_built; }
     QChart* chart() const; // nullptr until built
     InteractiveChartView* chartView() const { return m_view; }
+    const CurveLayer* layer() const { return m_layer; } // what is drawn; nullptr until built
+    // The drawn points of a line by name (a run, "<run> (raw)", or a group), in chart units.
+    std::vector<QPointF> drawnLine(const QString& name) const;
+    // Lines (raw lines included) and points currently drawn, for benchmarks and tests.
+    std::size_t drawnPointCount() const;
+    // Above this many lines the faint raw lines are left out: they would only add noise and paint time.
+    static constexpr int kMaxRawLines = 20;
 
     // Display changes: smoothing only re-prepares the points; other changes rebuild the chart. Both are
     // deferred until the card is drawn (refreshIfNeeded) when it is off screen.
@@ -68,9 +81,29 @@ class ChartCard : public QFrame {
 
   private:
     enum class Pending { None, Points, Rebuild };
+    // A line prepared for the current view.
+    struct Prepared {
+        CurveInput input; // kept while the x axis and the data stay the same
+        XYPoints raw, smoothed;
+        std::optional<double> nonFiniteFrom; // x where values turn NaN/Inf after finite ones
+    };
+    // A group's centre line and band for the current view.
+    struct GroupCurve {
+        QString name;
+        QColor color;
+        Qt::PenStyle style = Qt::SolidLine;
+        std::vector<std::size_t> members; // indices into m_runs
+        BandLines band;
+    };
 
     void rebuild();
-    void refreshPoints();
+    void refreshPoints(bool smoothingOnly = false);
+    static std::vector<GroupCurve> groupsOf(const std::vector<CardRun>& runs);
+    BandLines groupBand(const std::vector<const CurveInput*>& members, const CurveOptions& options) const;
+    void prepareGroups(const CurveOptions& options);
+    void pushToLayer();
+    bool grouped() const { return !m_groups.empty(); }
+    bool drawsRaw() const;
     void applyFullRange();
     void onViewChanged();
     void onReset();
@@ -94,9 +127,11 @@ class ChartCard : public QFrame {
     int m_lastPixels = 0;
 
     std::vector<CardRun> m_runs;
-    std::vector<PreparedCurve> m_prepared;
-    std::vector<QLineSeries*> m_rawSeries;    // per run; nullptr when raw is not drawn
-    std::vector<QLineSeries*> m_smoothSeries; // per run
+    std::vector<Prepared> m_prepared; // per run
+    std::vector<GroupCurve> m_groups; // empty when no run has a group
+    CurveLayer* m_layer = nullptr;    // child of the current chart
+    int m_rawPixels = 0;              // the view the raw points were decimated for
+    std::optional<double> m_rawX0, m_rawX1;
 };
 
 } // namespace runlens::ui

@@ -76,6 +76,12 @@ CurveDisplay Settings::curveDisplay() const {
     display.logY = m_settings.value("curves/logY", display.logY).toBool();
     display.robustY = m_settings.value("curves/robustY", display.robustY).toBool();
     display.showRaw = m_settings.value("curves/showRaw", display.showRaw).toBool();
+    display.logX = m_settings.value("curves/logX", display.logX).toBool();
+    display.groupBy = m_settings.value("curves/groupBy", display.groupBy).toString();
+    display.center = m_settings.value("curves/center", display.center).toString();
+    display.band = m_settings.value("curves/band", display.band).toString();
+    display.showRunLines = m_settings.value("curves/showRunLines", display.showRunLines).toBool();
+    display.combineTags = m_settings.value("curves/combineTags", display.combineTags).toBool();
     return display;
 }
 
@@ -86,6 +92,12 @@ void Settings::setCurveDisplay(const CurveDisplay& display) {
     m_settings.setValue("curves/logY", display.logY);
     m_settings.setValue("curves/robustY", display.robustY);
     m_settings.setValue("curves/showRaw", display.showRaw);
+    m_settings.setValue("curves/logX", display.logX);
+    m_settings.setValue("curves/groupBy", display.groupBy);
+    m_settings.setValue("curves/center", display.center);
+    m_settings.setValue("curves/band", display.band);
+    m_settings.setValue("curves/showRunLines", display.showRunLines);
+    m_settings.setValue("curves/combineTags", display.combineTags);
 }
 
 } // namespace runlens::ui

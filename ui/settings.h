@@ -16,6 +16,15 @@ struct CurveDisplay {
     bool logY = false;
     bool robustY = true; // like TensorBoard's default: one diverging run must not flatten the rest
     bool showRaw = true;
+    bool logX = false;
+    // Grouping: runs with equal values of this param (or equal first capture of a "re:" regex over the
+    // run name) are drawn as one centre line with a band. Empty: no grouping.
+    QString groupBy;
+    QString center = QStringLiteral("mean"); // mean | median
+    QString band = QStringLiteral("std");    // minmax | std | stderr | ci95
+    bool showRunLines = false;               // the member runs as thin lines behind their group
+    bool combineTags = false;                // train/loss and val/loss on one "loss" card
+    bool operator==(const CurveDisplay&) const = default;
 };
 
 class Settings {

@@ -50,41 +50,72 @@ std::vector<double> xValues(const SeriesData& series, XAxis axis) {
     return x;
 }
 
-PreparedCurve prepareCurve(const SeriesData& series, const CurveOptions& options) {
-    PreparedCurve curve;
-    curve.sourcePoints = series.size();
-    const std::vector<double> allX = xValues(series, options.xAxis);
-
-    // Keep points with a finite x; remember their order so a non-monotonic series can be sorted stably.
-    std::vector<std::size_t> order;
-    order.reserve(allX.size());
-    for (std::size_t i = 0; i < allX.size(); ++i)
-        if (std::isfinite(allX[i])) order.push_back(i);
-    if (!std::is_sorted(order.begin(), order.end(),
-                        [&](std::size_t a, std::size_t b) { return allX[a] < allX[b]; }))
-        std::stable_sort(order.begin(), order.end(),
-                         [&](std::size_t a, std::size_t b) { return allX[a] < allX[b]; });
-    if (order.empty()) return curve;
-
-    std::vector<double> x(order.size());
-    std::vector<double> y(order.size());
+CurveInput curveInput(const SeriesData& series, XAxis axis) {
+    CurveInput input;
+    input.sourcePoints = series.size();
+    const std::vector<double> allX = xValues(series, axis);
+    const std::size_t n = std::min(allX.size(), series.values.size());
+    input.x.reserve(n);
+    input.y.reserve(n);
+    bool sorted = true;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (!std::isfinite(allX[i])) continue;
+        if (!input.x.empty() && allX[i] < input.x.back()) sorted = false;
+        input.x.push_back(allX[i]);
+        input.y.push_back(series.values[i]);
+    }
+    if (sorted) return input;
+    // A restarted or merged log: sort by x, keeping logged order among equal x.
+    std::vector<std::size_t> order(input.x.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return input.x[a] < input.x[b]; });
+    CurveInput sortedInput;
+    sortedInput.sourcePoints = input.sourcePoints;
+    sortedInput.x.resize(order.size());
+    sortedInput.y.resize(order.size());
     for (std::size_t k = 0; k < order.size(); ++k) {
-        x[k] = allX[order[k]];
-        y[k] = series.values[order[k]];
+        sortedInput.x[k] = input.x[order[k]];
+        sortedInput.y[k] = input.y[order[k]];
     }
-    curve.xMin = x.front();
-    curve.xMax = x.back();
-    const double x0 = options.x0.value_or(curve.xMin);
-    const double x1 = options.x1.value_or(curve.xMax);
+    return sortedInput;
+}
 
-    curve.raw = decimateMinMax(x, y, x0, x1, options.pixels);
-    if (!(options.smoothing > 0.0)) {
-        curve.smoothed = curve.raw;
-        return curve;
-    }
-    const std::vector<double> smoothed = smooth(options.smoother, x, y, options.smoothing);
-    curve.smoothed = decimateMinMax(x, smoothed, x0, x1, options.pixels);
+namespace {
+
+std::pair<double, double> viewRange(const CurveInput& input, const CurveOptions& options) {
+    return {options.x0.value_or(input.x.front()), options.x1.value_or(input.x.back())};
+}
+
+} // namespace
+
+XYPoints rawPoints(const CurveInput& input, const CurveOptions& options) {
+    if (input.x.empty()) return {};
+    const auto [x0, x1] = viewRange(input, options);
+    return decimateMinMax(input.x, input.y, x0, x1, options.pixels);
+}
+
+XYPoints smoothedPoints(const CurveInput& input, const CurveOptions& options) {
+    if (input.x.empty()) return {};
+    if (!(options.smoothing > 0.0)) return rawPoints(input, options);
+    const auto [x0, x1] = viewRange(input, options);
+    const std::vector<double> smoothed = smooth(options.smoother, input.x, input.y, options.smoothing);
+    return decimateMinMax(input.x, smoothed, x0, x1, options.pixels);
+}
+
+PreparedCurve prepareCurve(const CurveInput& input, const CurveOptions& options) {
+    PreparedCurve curve;
+    curve.sourcePoints = input.sourcePoints;
+    if (input.x.empty()) return curve;
+    curve.xMin = input.x.front();
+    curve.xMax = input.x.back();
+    curve.raw = rawPoints(input, options);
+    curve.smoothed = options.smoothing > 0.0 ? smoothedPoints(input, options) : curve.raw;
     return curve;
+}
+
+PreparedCurve prepareCurve(const SeriesData& series, const CurveOptions& options) {
+    return prepareCurve(curveInput(series, options.xAxis), options);
 }
 
 } // namespace runlens

@@ -33,8 +33,21 @@ struct PreparedCurve {
     std::size_t sourcePoints = 0;
 };
 
-// Smooths the full-resolution series, then decimates raw and smoothed for the view. Points whose x is not
-// finite (no wall time) are dropped for time axes; x is sorted stably when the series is not monotonic.
+// A series on the chosen x axis in x order: points whose x is not finite (no wall time) are dropped, and x
+// is sorted stably when the series is not monotonic. Views keep it while only smoothing or zoom change.
+struct CurveInput {
+    std::vector<double> x, y;
+    std::size_t sourcePoints = 0;
+};
+CurveInput curveInput(const SeriesData& series, XAxis axis);
+
+// The raw points of the view: decimated over [x0, x1] (the whole input when unset).
+XYPoints rawPoints(const CurveInput& input, const CurveOptions& options);
+// Smoothed at full resolution, then decimated for the view; equal to rawPoints when smoothing is off.
+XYPoints smoothedPoints(const CurveInput& input, const CurveOptions& options);
+
+// Smooths the full-resolution series, then decimates raw and smoothed for the view.
+PreparedCurve prepareCurve(const CurveInput& input, const CurveOptions& options);
 PreparedCurve prepareCurve(const SeriesData& series, const CurveOptions& options);
 
 } // namespace runlens
