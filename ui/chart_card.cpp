@@ -268,8 +268,9 @@ void ChartCard::rebuild() {
     }
     XAxis parsedAxis = XAxis::Step;
     parseXAxis(m_display.xAxis.toStdString(), parsedAxis);
-    xAxis->setTitleText(QString::fromUtf8(xAxisName(parsedAxis).data(),
-                                          static_cast<qsizetype>(xAxisName(parsedAxis).size())));
+    xAxis->setTitleText(!xMetric().isEmpty() ? xMetric()
+                                             : QString::fromUtf8(xAxisName(parsedAxis).data(),
+                                                                 static_cast<qsizetype>(xAxisName(parsedAxis).size())));
     QAbstractAxis* yAxis = nullptr;
     if (m_display.logY) {
         auto* log = new QLogValueAxis;
@@ -292,16 +293,14 @@ void ChartCard::rebuild() {
     anchor->attachAxis(xAxis);
     anchor->attachAxis(yAxis);
     m_layer = new CurveLayer(chart, xAxis, yAxis);
+    m_layer->setColors(pal.color(QPalette::Text), pal.color(QPalette::Base));
 
     m_groups = groupsOf(m_runs);
 
-    XAxis axis = XAxis::Step;
-    parseXAxis(m_display.xAxis.toStdString(), axis);
     m_prepared.assign(m_runs.size(), Prepared{});
     QtConcurrent::blockingMap(m_prepared, [&](Prepared& prepared) {
         const auto i = static_cast<std::size_t>(&prepared - m_prepared.data());
-        if (!m_runs[i].data) return;
-        prepared.input = curveInput(*m_runs[i].data, axis);
+        prepared.input = inputFor(m_runs[i]);
         prepared.nonFiniteFrom = nonFiniteOnset(prepared.input);
     });
 
@@ -312,6 +311,19 @@ void ChartCard::rebuild() {
     m_placeholder->hide();
     m_view->show();
     refreshPoints();
+}
+
+QString ChartCard::xMetric() const {
+    static const QString prefix = QStringLiteral("metric:");
+    return m_display.xAxis.startsWith(prefix) ? m_display.xAxis.mid(prefix.size()) : QString();
+}
+
+CurveInput ChartCard::inputFor(const CardRun& run) const {
+    if (!run.data) return {};
+    if (!xMetric().isEmpty()) return run.xData ? curveInputByMetric(*run.data, *run.xData) : CurveInput{};
+    XAxis axis = XAxis::Step;
+    parseXAxis(m_display.xAxis.toStdString(), axis);
+    return curveInput(*run.data, axis);
 }
 
 void ChartCard::refreshPoints(bool smoothingOnly) {
@@ -457,6 +469,32 @@ void ChartCard::pushToLayer() {
             marks.push_back({m_runs[i].color, QPointF(*onset * scale, NAN), QStringLiteral("✕")});
     }
     m_layer->setContent(std::move(bands), std::move(lines), std::move(marks));
+    m_layer->setLegend(legendEntries());
+}
+
+std::vector<CurveLayer::LegendEntry> ChartCard::legendEntries() const {
+    // The run table is the legend of plain runs; groups and overlaid tags need their own key.
+    std::vector<CurveLayer::LegendEntry> entries;
+    QStringList tags;
+    std::vector<Qt::PenStyle> styles;
+    for (const CardRun& run : m_runs) {
+        const QString base = run.tag.section(QLatin1Char('/'), 0, run.tag.contains(QStringLiteral("/worker_")) ? -2 : -1);
+        if (!tags.contains(base)) {
+            tags << base;
+            styles.push_back(run.style);
+        }
+    }
+    const QPalette pal = palette();
+    if (tags.size() > 1)
+        for (qsizetype i = 0; i < tags.size(); ++i)
+            entries.push_back({pal.color(QPalette::Text), styles[static_cast<std::size_t>(i)], tags[i]});
+    for (const GroupCurve& group : m_groups) {
+        if (group.style != Qt::SolidLine && tags.size() > 1) continue; // one entry per group, not per tag
+        QString name = group.name;
+        if (tags.size() > 1) name = name.section(QStringLiteral(" · "), 0, 0);
+        entries.push_back({group.color, Qt::SolidLine, tr("%1 (%2)").arg(name).arg(group.members.size())});
+    }
+    return entries;
 }
 
 std::vector<QPointF> ChartCard::drawnLine(const QString& name) const {
@@ -583,6 +621,8 @@ QString ChartCard::tooltipAt(const QPointF& value) const {
     if (m_display.xAxis == QLatin1String("wall"))
         head = QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(value.x()))
                    .toString(QStringLiteral("yyyy-MM-dd hh:mm:ss"));
+    else if (!xMetric().isEmpty())
+        head = QStringLiteral("%1 %2").arg(xMetric().toHtmlEscaped(), QString::number(x, 'g', 6));
     else if (m_display.xAxis == QLatin1String("relative"))
         head = tr("%1 s").arg(QString::number(x, 'f', 1));
     else
@@ -599,16 +639,18 @@ CurveChartSpec ChartCard::exportSpec(int pixels) const {
     XAxis axis = XAxis::Step;
     parseXAxis(m_display.xAxis.toStdString(), axis);
     spec.title = m_tag;
-    spec.xLabel = QString::fromUtf8(xAxisName(axis).data(), static_cast<qsizetype>(xAxisName(axis).size()));
+    spec.xLabel = !xMetric().isEmpty()
+                      ? xMetric()
+                      : QString::fromUtf8(xAxisName(axis).data(), static_cast<qsizetype>(xAxisName(axis).size()));
     spec.yLabel = m_tag;
     spec.logY = m_display.logY;
     spec.robustYRange = m_display.robustY;
-    spec.xIsWallTime = axis == XAxis::WallTime;
+    spec.xIsWallTime = axis == XAxis::WallTime && xMetric().isEmpty();
     const CurveOptions options = curveOptions(pixels, true);
     const std::vector<CardRun> runs = m_provider(m_tag);
     std::vector<CurveInput> inputs(runs.size());
     for (std::size_t i = 0; i < runs.size(); ++i)
-        if (runs[i].data) inputs[i] = curveInput(*runs[i].data, axis);
+        inputs[i] = inputFor(runs[i]);
     const std::vector<GroupCurve> groups = groupsOf(runs);
     const bool drawRaw = m_display.showRaw && m_display.smoothing > 0 && groups.empty() &&
                          static_cast<int>(runs.size()) <= kMaxRawLines;
@@ -619,6 +661,7 @@ CurveChartSpec ChartCard::exportSpec(int pixels) const {
             CurveLine line;
             line.runName = runs[i].name;
             line.color = runs[i].color;
+            line.style = runs[i].style;
             if (!groups.empty()) line.color.setAlpha(110);
             if (drawRaw) {
                 line.rawX = curve.raw.x;
@@ -640,6 +683,7 @@ CurveChartSpec ChartCard::exportSpec(int pixels) const {
         CurveLine line;
         line.runName = name;
         line.color = group.color;
+        line.style = group.style;
         line.smoothX = band.x;
         line.smoothY = band.center;
         spec.lines.push_back(std::move(line));

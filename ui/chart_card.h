@@ -5,6 +5,7 @@
 #include "core/analysis/group_bands.h"
 #include "core/model/series.h"
 #include "ui/chart_export.h"
+#include "ui/curve_layer.h"
 #include "ui/settings.h"
 
 #include <functional>
@@ -22,7 +23,6 @@ class QToolButton;
 
 namespace runlens::ui {
 
-class CurveLayer;
 class InteractiveChartView;
 
 // One line of a card: a run's (or a worker's) points of one tag.
@@ -33,6 +33,7 @@ struct CardRun {
     QString group; // lines with the same non-empty group are drawn as one centre line with a band
     QString tag;   // the series' tag; a card may overlay several (train and val loss)
     Qt::PenStyle style = Qt::SolidLine; // tells the overlaid tags apart
+    std::shared_ptr<const SeriesData> xData; // the x metric's points when x is another metric
 };
 
 class ChartCard : public QFrame {
@@ -98,10 +99,13 @@ class ChartCard : public QFrame {
 
     void rebuild();
     void refreshPoints(bool smoothingOnly = false);
+    CurveInput inputFor(const CardRun& run) const;
+    QString xMetric() const; // the metric used as x ("epoch"), empty for step and time axes
     static std::vector<GroupCurve> groupsOf(const std::vector<CardRun>& runs);
     BandLines groupBand(const std::vector<const CurveInput*>& members, const CurveOptions& options) const;
     void prepareGroups(const CurveOptions& options);
     void pushToLayer();
+    std::vector<CurveLayer::LegendEntry> legendEntries() const;
     bool grouped() const { return !m_groups.empty(); }
     bool drawsRaw() const;
     void applyFullRange();

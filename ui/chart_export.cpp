@@ -309,6 +309,7 @@ QChart* buildCurveChart(const CurveChartSpec& spec) {
         if (line.smoothX.empty()) continue;
         QPen pen(line.color);
         pen.setWidthF(2.0);
+        pen.setStyle(line.style);
         pen.setCapStyle(Qt::RoundCap);
         pen.setJoinStyle(Qt::RoundJoin);
         addLine(chart, xAxis, yAxis, line.runName,

@@ -16,7 +16,8 @@ struct CurveLine {
     QString runName;
     QColor color;
     std::vector<double> rawX, rawY;           // drawn faint (may be empty)
-    std::vector<double> smoothX, smoothY;     // drawn solid
+    std::vector<double> smoothX, smoothY;     // drawn solid (or in this style)
+    Qt::PenStyle style = Qt::SolidLine;       // dashed for a second overlaid tag
 };
 
 // A translucent band (a group's spread around its centre line), drawn behind every line.

@@ -93,6 +93,60 @@ void CurveLayer::setContent(std::vector<Band> bands, std::vector<Line> lines, st
     update();
 }
 
+void CurveLayer::setColors(const QColor& text, const QColor& background) {
+    m_textColor = text;
+    m_background = background;
+    update();
+}
+
+void CurveLayer::setLegend(std::vector<LegendEntry> entries) {
+    m_legend = std::move(entries);
+    update();
+}
+
+void CurveLayer::paintLegend(QPainter* painter, const QRectF& area) const {
+    constexpr std::size_t kMaxEntries = 8;
+    constexpr qreal kSwatch = 18, kPad = 4;
+    if (m_legend.empty()) return;
+    QFont font = painter->font();
+    font.setPointSizeF(std::max(7.0, font.pointSizeF() * 0.85));
+    painter->setFont(font);
+    const QFontMetricsF metrics(font);
+    const std::size_t shown = std::min(m_legend.size(), kMaxEntries);
+    const qreal maxText = area.width() * 0.45 - kSwatch - 3 * kPad;
+    qreal textWidth = 0;
+    std::vector<QString> labels;
+    for (std::size_t i = 0; i < shown; ++i) {
+        labels.push_back(metrics.elidedText(m_legend[i].label, Qt::ElideMiddle, maxText));
+        textWidth = std::max(textWidth, metrics.horizontalAdvance(labels.back()));
+    }
+    if (m_legend.size() > shown) {
+        labels.push_back(QObject::tr("… %1 more").arg(m_legend.size() - shown));
+        textWidth = std::max(textWidth, metrics.horizontalAdvance(labels.back()));
+    }
+    const qreal lineHeight = metrics.height();
+    const QRectF box(area.right() - textWidth - kSwatch - 3 * kPad - 4, area.top() + 4,
+                     textWidth + kSwatch + 3 * kPad, lineHeight * static_cast<qreal>(labels.size()) + 2 * kPad);
+    QColor background = m_background;
+    background.setAlpha(215);
+    painter->setPen(Qt::NoPen);
+    painter->setBrush(background);
+    painter->drawRect(box);
+    painter->setBrush(Qt::NoBrush);
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+        const qreal y = box.top() + kPad + lineHeight * static_cast<qreal>(i);
+        if (i < shown) {
+            QPen pen(m_legend[i].color, 2.0, m_legend[i].style);
+            painter->setPen(pen);
+            painter->drawLine(QPointF(box.left() + kPad, y + lineHeight / 2),
+                              QPointF(box.left() + kPad + kSwatch, y + lineHeight / 2));
+        }
+        painter->setPen(m_textColor);
+        painter->drawText(QRectF(box.left() + 2 * kPad + kSwatch, y, textWidth + kPad, lineHeight),
+                          Qt::AlignLeft | Qt::AlignVCenter, labels[i]);
+    }
+}
+
 std::size_t CurveLayer::pointCount() const {
     std::size_t n = 0;
     for (const Line& line : m_lines)
@@ -205,6 +259,7 @@ void CurveLayer::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidg
             painter->drawText(box, Qt::AlignCenter, mark.symbol);
         }
     }
+    paintLegend(painter, map.area);
     painter->restore();
 }
 

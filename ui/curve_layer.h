@@ -35,10 +35,20 @@ class CurveLayer : public QGraphicsObject {
         QString symbol; // one or two characters drawn centred on the point (e.g. "✕" where NaN begins)
     };
 
+    struct LegendEntry {
+        QColor color;
+        Qt::PenStyle style = Qt::SolidLine;
+        QString label;
+    };
+
     // A child item of the chart drawn above its grid; follows the chart's axes as they zoom and pan.
     CurveLayer(QChart* chart, QAbstractAxis* xAxis, QAbstractAxis* yAxis);
 
     void setContent(std::vector<Band> bands, std::vector<Line> lines, std::vector<Mark> marks = {});
+    // A small key in the plot's top-right corner (groups, overlaid tags); empty hides it.
+    void setLegend(std::vector<LegendEntry> entries);
+    const std::vector<LegendEntry>& legend() const { return m_legend; }
+    void setColors(const QColor& text, const QColor& background); // the palette's, for the legend
     std::size_t pointCount() const; // points of every line, for tests and benchmarks
     const Line* findLine(const QString& name) const;
     const std::vector<Line>& lines() const { return m_lines; }
@@ -51,6 +61,7 @@ class CurveLayer : public QGraphicsObject {
   private:
     struct Mapping;
     Mapping mapping() const;
+    void paintLegend(QPainter* painter, const QRectF& area) const;
     void followAxis(QAbstractAxis* axis);
 
     QChart* m_chart;
@@ -60,6 +71,9 @@ class CurveLayer : public QGraphicsObject {
     std::vector<Band> m_bands;
     std::vector<Line> m_lines;
     std::vector<Mark> m_marks;
+    std::vector<LegendEntry> m_legend;
+    QColor m_textColor = Qt::black;
+    QColor m_background = Qt::white;
 };
 
 } // namespace runlens::ui

@@ -2,11 +2,14 @@
 #include "ui/curves_view.h"
 
 #include "core/store/workspace.h"
+#include "core/analysis/curve_prep.h"
 #include "ui/chart_card.h"
+#include "ui/chart_export.h"
 #include "ui/run_table_model.h"
 
 #include <cmath>
 #include <exception>
+#include <set>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
@@ -34,6 +37,10 @@ CurvesView::CurvesView(RunTableModel* runs, QWidget* parent)
     : QWidget(parent), m_runs(runs), m_slider(new QSlider(Qt::Horizontal)), m_spin(new QDoubleSpinBox),
       m_smoother(new QComboBox), m_xAxis(new QComboBox), m_logY(new QCheckBox(tr("Log y"))),
       m_robustY(new QCheckBox(tr("Robust y"))), m_showRaw(new QCheckBox(tr("Raw"))),
+      m_logX(new QCheckBox(tr("Log x"))), m_groupBy(new QComboBox), m_groupPattern(new QLineEdit),
+      m_center(new QComboBox), m_band(new QComboBox), m_showRunLines(new QCheckBox(tr("Member runs"))),
+      m_combineTags(new QCheckBox(tr("Train/val together"))),
+      m_splitRestarts(new QCheckBox(tr("Split restarts"))),
       m_tagFilter(new QLineEdit), m_stack(new QStackedWidget), m_emptyLabel(new QLabel),
       m_scroll(new QScrollArea), m_grid(new QWidget), m_gridLayout(new QGridLayout(m_grid)) {
     setObjectName(QStringLiteral("curvesView"));
@@ -59,7 +66,11 @@ CurvesView::CurvesView(RunTableModel* runs, QWidget* parent)
     connect(m_scroll->verticalScrollBar(), &QScrollBar::valueChanged, this,
             &CurvesView::scheduleVisibleRefresh);
     connect(m_runs, &RunTableModel::visibilityChanged, this, &CurvesView::onVisibilityChanged);
-    connect(m_runs, &QAbstractItemModel::modelReset, this, &CurvesView::rebuildCards);
+    connect(m_runs, &QAbstractItemModel::modelReset, this, [this] {
+        refreshChoiceLists();
+        rebuildCards();
+    });
+    refreshChoiceLists();
     setDisplay(m_display);
     rebuildCards();
 }
@@ -92,8 +103,36 @@ QWidget* CurvesView::buildToolbar() {
     m_tagFilter->setObjectName(QStringLiteral("tagFilter"));
     m_tagFilter->setMinimumWidth(140);
 
-    auto* row = new QHBoxLayout(bar);
-    row->setContentsMargins(6, 4, 6, 4);
+    m_groupBy->setObjectName(QStringLiteral("groupBy"));
+    m_groupBy->setToolTip(tr("Draw runs with the same value of a param (or the same name pattern match) as "
+                             "one line with a band"));
+    m_groupBy->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_groupPattern->setPlaceholderText(tr("name pattern, e.g. (.*)-seed\\d+"));
+    m_groupPattern->setToolTip(tr("Runs whose names give the same first capture (or match) form one group"));
+    m_groupPattern->setClearButtonEnabled(true);
+    m_groupPattern->hide();
+    m_center->addItem(tr("Mean"), QStringLiteral("mean"));
+    m_center->addItem(tr("Median"), QStringLiteral("median"));
+    m_center->setToolTip(tr("The group's centre line"));
+    m_band->addItem(tr("± std"), QStringLiteral("std"));
+    m_band->addItem(tr("± std. error"), QStringLiteral("stderr"));
+    m_band->addItem(tr("95% CI"), QStringLiteral("ci95"));
+    m_band->addItem(tr("Min–max"), QStringLiteral("minmax"));
+    m_band->setToolTip(tr("The band around each group: spread of the runs (std, min-max) or uncertainty of "
+                          "the mean (standard error, 95% t interval)"));
+    m_showRunLines->setToolTip(tr("Also draw each member run thinly behind its group"));
+    m_logX->setToolTip(tr("Logarithmic x axis (x <= 0 is not drawn)"));
+    m_combineTags->setToolTip(tr("One card for tags that differ only by a train/val/test prefix or suffix "
+                                 "(train/loss and val/loss; loss and val_loss): solid, dashed, dotted"));
+    m_splitRestarts->setToolTip(tr("Where a series' step goes back (a restarted run), draw each attempt as its "
+                                   "own line instead of merging them by step"));
+
+    auto* rows = new QVBoxLayout(bar);
+    rows->setContentsMargins(0, 0, 0, 0);
+    rows->setSpacing(0);
+    auto* row = new QHBoxLayout;
+    rows->addLayout(row);
+    row->setContentsMargins(6, 4, 6, 2);
     row->addWidget(new QLabel(tr("Smoothing")));
     row->addWidget(m_slider, 1);
     row->addWidget(m_spin);
@@ -107,6 +146,21 @@ QWidget* CurvesView::buildToolbar() {
     row->addWidget(m_showRaw);
     row->addSpacing(6);
     row->addWidget(m_tagFilter, 1);
+
+    auto* second = new QHBoxLayout;
+    rows->addLayout(second);
+    second->setContentsMargins(6, 0, 6, 4);
+    second->addWidget(new QLabel(tr("Group by")));
+    second->addWidget(m_groupBy);
+    second->addWidget(m_groupPattern);
+    second->addWidget(m_center);
+    second->addWidget(m_band);
+    second->addWidget(m_showRunLines);
+    second->addSpacing(12);
+    second->addWidget(m_logX);
+    second->addWidget(m_combineTags);
+    second->addWidget(m_splitRestarts);
+    second->addStretch(1);
 
     connect(m_slider, &QSlider::valueChanged, this, [this](int value) {
         if (m_updatingControls) return;
@@ -124,8 +178,11 @@ QWidget* CurvesView::buildToolbar() {
     });
     connect(m_smoother, &QComboBox::currentIndexChanged, this, &CurvesView::onDisplayEdited);
     connect(m_xAxis, &QComboBox::currentIndexChanged, this, &CurvesView::onDisplayEdited);
-    for (QCheckBox* box : {m_logY, m_robustY, m_showRaw})
+    for (QCheckBox* box : {m_logY, m_robustY, m_showRaw, m_logX, m_showRunLines, m_combineTags, m_splitRestarts})
         connect(box, &QCheckBox::toggled, this, &CurvesView::onDisplayEdited);
+    for (QComboBox* box : {m_groupBy, m_center, m_band})
+        connect(box, &QComboBox::currentIndexChanged, this, &CurvesView::onDisplayEdited);
+    connect(m_groupPattern, &QLineEdit::editingFinished, this, &CurvesView::onDisplayEdited);
     connect(m_tagFilter, &QLineEdit::textChanged, this, [this](const QString& text) {
         const QRegularExpression regex(text, QRegularExpression::CaseInsensitiveOption);
         m_tagFilter->setStyleSheet(regex.isValid() ? QString() : QStringLiteral("color: #c0392b;"));
@@ -136,6 +193,7 @@ QWidget* CurvesView::buildToolbar() {
 }
 
 void CurvesView::setDisplay(const CurveDisplay& display) {
+    const bool cardsChange = display.combineTags != m_display.combineTags;
     m_display = display;
     m_updatingControls = true;
     m_slider->setValue(static_cast<int>(std::lround(display.smoothing * 1000.0)));
@@ -145,7 +203,31 @@ void CurvesView::setDisplay(const CurveDisplay& display) {
     m_logY->setChecked(display.logY);
     m_robustY->setChecked(display.robustY);
     m_showRaw->setChecked(display.showRaw);
+    m_logX->setChecked(display.logX);
+    const bool pattern = display.groupBy.startsWith(QStringLiteral("re:"));
+    int groupIndex = pattern ? m_groupBy->findData(QStringLiteral("re:")) : m_groupBy->findData(display.groupBy);
+    if (groupIndex < 0 && !display.groupBy.isEmpty()) { // a param of another workspace: keep the choice
+        m_groupBy->addItem(display.groupBy, display.groupBy);
+        groupIndex = m_groupBy->count() - 1;
+    }
+    m_groupBy->setCurrentIndex(std::max(0, groupIndex));
+    m_groupPattern->setText(pattern ? display.groupBy.mid(3) : QString());
+    m_groupPattern->setVisible(pattern);
+    m_center->setCurrentIndex(std::max(0, m_center->findData(display.center)));
+    m_band->setCurrentIndex(std::max(0, m_band->findData(display.band)));
+    m_showRunLines->setChecked(display.showRunLines);
+    m_combineTags->setChecked(display.combineTags);
+    m_splitRestarts->setChecked(display.splitRestarts);
+    const bool grouping = !display.groupBy.isEmpty();
+    m_center->setEnabled(grouping);
+    m_band->setEnabled(grouping);
+    m_showRunLines->setEnabled(grouping);
     m_updatingControls = false;
+    updateGroupColors();
+    if (cardsChange) {
+        rebuildCards();
+        return;
+    }
     for (ChartCard* card : m_cards)
         card->setDisplay(m_display);
     scheduleVisibleRefresh();
@@ -159,6 +241,29 @@ void CurvesView::onDisplayEdited() {
     m_display.logY = m_logY->isChecked();
     m_display.robustY = m_robustY->isChecked();
     m_display.showRaw = m_showRaw->isChecked();
+    m_display.logX = m_logX->isChecked();
+    const QString groupChoice = m_groupBy->currentData().toString();
+    m_groupPattern->setVisible(groupChoice == QLatin1String("re:"));
+    if (groupChoice == QLatin1String("re:"))
+        m_display.groupBy = m_groupPattern->text().isEmpty() ? QString() : QStringLiteral("re:") + m_groupPattern->text();
+    else
+        m_display.groupBy = groupChoice;
+    m_display.center = m_center->currentData().toString();
+    m_display.band = m_band->currentData().toString();
+    m_display.showRunLines = m_showRunLines->isChecked();
+    const bool cardsChange = m_display.combineTags != m_combineTags->isChecked();
+    m_display.combineTags = m_combineTags->isChecked();
+    m_display.splitRestarts = m_splitRestarts->isChecked();
+    const bool grouping = !m_display.groupBy.isEmpty();
+    m_center->setEnabled(grouping);
+    m_band->setEnabled(grouping);
+    m_showRunLines->setEnabled(grouping);
+    updateGroupColors();
+    if (cardsChange) {
+        rebuildCards();
+        emit displayChanged(m_display);
+        return;
+    }
     for (ChartCard* card : m_cards)
         card->setDisplay(m_display);
     // Drawn at once (not deferred) so the slider feels live; off-screen cards catch up when scrolled to.
@@ -178,43 +283,198 @@ void CurvesView::reload() {
 }
 
 void CurvesView::onVisibilityChanged() {
+    updateGroupColors();
     for (ChartCard* card : m_cards)
         card->invalidateData();
     updateEmptyState();
     scheduleVisibleRefresh();
 }
 
-std::vector<CardRun> CurvesView::runsForTag(const QString& tag) {
+namespace {
+
+// Solid for training (or unmarked) tags, dashed for validation, dotted for test, so the same style means the
+// same split on every card.
+int splitStyleIndex(const QString& tag) {
+    static const QRegularExpression validation(
+        QStringLiteral("(^|[/_.\\-])(val|valid|validation|eval|evaluation)([/_.\\-]|$)"),
+        QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression test(QStringLiteral("(^|[/_.\\-])test([/_.\\-]|$)"),
+                                         QRegularExpression::CaseInsensitiveOption);
+    if (validation.match(tag).hasMatch()) return 1;
+    if (test.match(tag).hasMatch()) return 2;
+    return 0;
+}
+
+} // namespace
+
+QString CurvesView::cardKeyOf(const QString& tag, bool combineTags) {
+    static const QRegularExpression worker(QStringLiteral("^(.+)/worker_(\\d+)$"));
+    static const QRegularExpression prefix(
+        QStringLiteral("^(?:train|training|val|valid|validation|eval|evaluation|test)[/_.\\-](.+)$"),
+        QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression suffix(
+        QStringLiteral("^(.+)[/_.\\-](?:train|training|val|valid|validation|eval|evaluation|test)$"),
+        QRegularExpression::CaseInsensitiveOption);
+    QString key = tag;
+    if (const auto match = worker.match(key); match.hasMatch()) key = match.captured(1);
+    if (!combineTags) return key;
+    if (const auto match = prefix.match(key); match.hasMatch()) return match.captured(1);
+    if (const auto match = suffix.match(key); match.hasMatch()) return match.captured(1);
+    return key;
+}
+
+int CurvesView::workerOfTag(const QString& tag) {
+    static const QRegularExpression worker(QStringLiteral("/worker_(\\d+)$"));
+    const auto match = worker.match(tag);
+    return match.hasMatch() ? match.captured(1).toInt() : -1;
+}
+
+std::shared_ptr<const SeriesData> CurvesView::series(std::int64_t runId, const std::string& tag) {
+    auto cached = m_cache.find({runId, tag});
+    if (cached != m_cache.end()) return cached->second;
+    try {
+        auto data = std::make_shared<const SeriesData>(m_workspace->readSeries(runId, tag));
+        return m_cache.emplace(std::make_pair(runId, tag), std::move(data)).first->second;
+    } catch (const std::exception&) {
+        return nullptr; // an unreadable series leaves its run out of this card rather than failing the view
+    }
+}
+
+QString CurvesView::groupKeyOf(const RunInfo& run) const {
+    const QString& by = m_display.groupBy;
+    if (by.isEmpty()) return {};
+    if (by.startsWith(QStringLiteral("re:"))) {
+        const QRegularExpression pattern(by.mid(3));
+        const QString name = QString::fromStdString(run.name);
+        const auto match = pattern.isValid() ? pattern.match(name) : QRegularExpressionMatch();
+        if (!match.hasMatch()) return name; // a run the pattern does not describe stays on its own
+        return match.lastCapturedIndex() >= 1 ? match.captured(1) : match.captured(0);
+    }
+    const std::string key = by.toStdString();
+    for (const auto& [name, value] : run.params)
+        if (name == key) return QStringLiteral("%1=%2").arg(by, QString::fromStdString(value));
+    return QStringLiteral("%1 not set").arg(by);
+}
+
+std::vector<CardRun> CurvesView::runsForTag(const QString& cardKey) {
     std::vector<CardRun> out;
     if (!m_workspace) return out;
-    const std::string key = tag.toStdString();
+    const auto tagsIt = m_cardTags.find(cardKey);
+    if (tagsIt == m_cardTags.end()) return out;
+    const QStringList& tags = tagsIt->second;
+    // Overlaid tags (after folding workers) are told apart by dash style, in the order they are listed.
+    QStringList baseTags;
+    for (const QString& tag : tags) {
+        const QString base = cardKeyOf(tag, false);
+        if (!baseTags.contains(base)) baseTags << base;
+    }
+    static const Qt::PenStyle styles[] = {Qt::SolidLine, Qt::DashLine, Qt::DotLine, Qt::DashDotLine};
+    const QString xMetric = m_display.xAxis.startsWith(QStringLiteral("metric:")) ? m_display.xAxis.mid(7) : QString();
     for (const RunInfo* run : m_runs->visibleRuns()) {
-        const bool hasTag = std::any_of(run->series.begin(), run->series.end(),
-                                        [&](const SeriesSummary& summary) { return summary.tag == key; });
-        if (!hasTag) continue;
-        auto cached = m_cache.find({run->id, key});
-        if (cached == m_cache.end()) {
-            try {
-                auto data = std::make_shared<const SeriesData>(m_workspace->readSeries(run->id, key));
-                cached = m_cache.emplace(std::make_pair(run->id, key), std::move(data)).first;
-            } catch (const std::exception&) {
-                continue; // an unreadable series leaves its run out of this card rather than failing the view
+        const QString runName = QString::fromStdString(run->name);
+        const QString groupKey = groupKeyOf(*run);
+        const auto xData = xMetric.isEmpty() ? nullptr : series(run->id, xMetric.toStdString());
+        for (const QString& tag : tags) {
+            const std::string key = tag.toStdString();
+            const bool hasTag = std::any_of(run->series.begin(), run->series.end(),
+                                            [&](const SeriesSummary& summary) { return summary.tag == key; });
+            if (!hasTag) continue;
+            auto data = series(run->id, key);
+            if (!data) continue;
+            const QString base = cardKeyOf(tag, false);
+            const auto styleIndex = static_cast<std::size_t>(splitStyleIndex(base));
+            const QString tagSuffix = baseTags.size() > 1 ? QStringLiteral(" · ") + base : QString();
+            CardRun line;
+            line.name = runName + tagSuffix;
+            line.color = groupKey.isEmpty() ? m_runs->colorOf(run->id) : m_groupColors[groupKey];
+            line.tag = tag;
+            line.style = styles[styleIndex % 4];
+            line.xData = xData;
+            line.group = groupKey.isEmpty() ? QString() : groupKey + tagSuffix;
+            const int worker = workerOfTag(tag);
+            if (worker >= 0) {
+                // A distributed run: its workers are one line with their spread unless the run is expanded
+                // in the run table, where each ticked worker is a line in its own colour.
+                line.name = QStringLiteral("%1 · worker %2").arg(runName).arg(worker) + tagSuffix;
+                if (m_runs->isExpanded(run->id)) {
+                    if (!m_runs->isWorkerVisible(run->id, worker)) continue;
+                    if (groupKey.isEmpty()) line.color = m_runs->workerColor(run->id, worker);
+                } else if (line.group.isEmpty()) {
+                    line.group = runName + tagSuffix;
+                }
+            }
+            if (!m_display.splitRestarts) {
+                line.data = std::move(data);
+                out.push_back(std::move(line));
+                continue;
+            }
+            std::vector<SeriesData> pieces = splitAtRestarts(*data);
+            for (std::size_t p = 0; p < pieces.size(); ++p) {
+                CardRun piece = line;
+                if (pieces.size() > 1 && p > 0) piece.name += tr(" (restart %1)").arg(p);
+                piece.data = std::make_shared<const SeriesData>(std::move(pieces[p]));
+                out.push_back(std::move(piece));
             }
         }
-        out.push_back({QString::fromStdString(run->name), m_runs->colorOf(run->id), cached->second});
     }
     return out;
+}
+
+void CurvesView::refreshChoiceLists() {
+    const QString group = m_display.groupBy;
+    const QString xAxis = m_display.xAxis;
+    m_updatingControls = true;
+    m_groupBy->clear();
+    m_groupBy->addItem(tr("None"), QString());
+    for (const QString& key : m_runs->paramKeys())
+        m_groupBy->addItem(key, key);
+    m_groupBy->addItem(tr("Name pattern…"), QStringLiteral("re:"));
+    while (m_xAxis->count() > 3)
+        m_xAxis->removeItem(3);
+    QStringList metrics;
+    for (const QString& tag : m_runs->metricTags())
+        if (workerOfTag(tag) < 0) metrics << tag;
+    if (!metrics.isEmpty()) m_xAxis->insertSeparator(3);
+    for (const QString& tag : metrics)
+        m_xAxis->addItem(tr("By %1").arg(tag), QStringLiteral("metric:") + tag);
+    m_updatingControls = false;
+    // Restore the choices (setDisplay re-selects them, adding a param this workspace lacks).
+    CurveDisplay display = m_display;
+    display.groupBy = group;
+    display.xAxis = m_xAxis->findData(xAxis) >= 0 ? xAxis : QStringLiteral("step");
+    setDisplay(display);
+}
+
+void CurvesView::updateGroupColors() {
+    // By sorted group name, so a group keeps its colour in every card.
+    m_groupColors.clear();
+    std::set<QString> groups;
+    for (const RunInfo* run : m_runs->visibleRuns())
+        if (const QString key = groupKeyOf(*run); !key.isEmpty()) groups.insert(key);
+    int colorIndex = 0;
+    for (const QString& group : groups)
+        m_groupColors[group] = runColor(colorIndex++);
 }
 
 void CurvesView::rebuildCards() {
     qDeleteAll(m_cards);
     m_cards.clear();
+    m_cardTags.clear();
+    m_groupColors.clear();
     const QRegularExpression filter(m_tagFilter->text(), QRegularExpression::CaseInsensitiveOption);
     if (m_workspace) {
+        updateGroupColors();
+        QStringList order;
         for (const QString& tag : m_runs->metricTags()) {
             if (filter.isValid() && !filter.match(tag).hasMatch()) continue;
+            const QString key = cardKeyOf(tag, m_display.combineTags);
+            if (!m_cardTags.count(key)) order << key;
+            m_cardTags[key] << tag;
+        }
+        for (const QString& key : order) {
             auto* card = new ChartCard(
-                tag, [this](const QString& t) { return runsForTag(t); }, m_display, m_grid);
+                key, [this](const QString& k) { return runsForTag(k); }, m_display, m_grid);
+            if (m_cardTags[key].size() > 1) card->setToolTip(m_cardTags[key].join(QStringLiteral(", ")));
             m_cards.append(card);
         }
     }

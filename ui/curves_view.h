@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <QColor>
 #include <QList>
 #include <QRegularExpression>
 #include <QWidget>
@@ -26,6 +27,7 @@ class QStackedWidget;
 
 namespace runlens {
 class Workspace;
+struct RunInfo;
 }
 
 namespace runlens::ui {
@@ -38,6 +40,12 @@ class CurvesView : public QWidget {
     Q_OBJECT
   public:
     static constexpr int kSliderSteps = 999; // slider value / 1000 = smoothing weight
+
+    // The card a tag belongs to: "<tag>/worker_<N>" folds into "<tag>"; with combineTags a split prefix
+    // or suffix is dropped too ("train/loss", "val_loss", "Loss/test" -> "loss", "loss", "Loss").
+    static QString cardKeyOf(const QString& tag, bool combineTags);
+    // The worker number of a "<tag>/worker_<N>" tag, -1 for other tags.
+    static int workerOfTag(const QString& tag);
 
     CurvesView(RunTableModel* runs, QWidget* parent = nullptr);
 
@@ -72,7 +80,11 @@ class CurvesView : public QWidget {
     void onDisplayEdited();
     void onVisibilityChanged();
     void updateEmptyState();
-    std::vector<CardRun> runsForTag(const QString& tag);
+    std::vector<CardRun> runsForTag(const QString& cardKey);
+    std::shared_ptr<const SeriesData> series(std::int64_t runId, const std::string& tag);
+    QString groupKeyOf(const RunInfo& run) const;
+    void updateGroupColors();
+    void refreshChoiceLists(); // group-by params and x metrics follow the workspace
     int columnsForWidth() const;
 
     RunTableModel* m_runs;
@@ -91,6 +103,16 @@ class CurvesView : public QWidget {
     QCheckBox* m_logY;
     QCheckBox* m_robustY;
     QCheckBox* m_showRaw;
+    QCheckBox* m_logX;
+    QComboBox* m_groupBy;
+    QLineEdit* m_groupPattern;
+    QComboBox* m_center;
+    QComboBox* m_band;
+    QCheckBox* m_showRunLines;
+    QCheckBox* m_combineTags;
+    QCheckBox* m_splitRestarts;
+    std::map<QString, QStringList> m_cardTags; // card key -> the tags it overlays
+    std::map<QString, QColor> m_groupColors;   // by group key, fixed per rebuild
     QLineEdit* m_tagFilter;
     QStackedWidget* m_stack;
     QLabel* m_emptyLabel;

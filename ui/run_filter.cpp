@@ -61,9 +61,12 @@ bool RunFilterProxy::setFilterText(const QString& text) {
     return m_error.isEmpty();
 }
 
-bool RunFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex&) const {
+// A worker row follows its run: the filter judges runs only.
+bool RunFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const {
     const RunInfo* run = m_source->runAt(sourceRow);
     if (!run) return false;
+    const int parentRow = m_source->parentRowOf(sourceRow);
+    if (parentRow != sourceRow) return filterAcceptsRow(parentRow, sourceParent);
     if (!m_conditions.empty()) {
         for (const RunCondition& condition : m_conditions) {
             const auto value = m_source->numericValue(*run, condition.key);
@@ -76,8 +79,27 @@ bool RunFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex&) const {
     return m_regex.match(text).hasMatch();
 }
 
-// Numbers sort numerically and before text; missing values and NaN sort last in ascending order.
+// Rows of different runs compare by their runs' values (ties keep model order, so a run's rows never
+// interleave with another's); within one run the run row comes first and its workers follow in order. The
+// descending sort asks lessThan(right, left), hence the flip for rows of one run and for ties.
 bool RunFilterProxy::lessThan(const QModelIndex& left, const QModelIndex& right) const {
+    const bool ascending = sortOrder() == Qt::AscendingOrder;
+    const int leftRun = m_source->parentRowOf(left.row());
+    const int rightRun = m_source->parentRowOf(right.row());
+    if (leftRun == rightRun) {
+        const int leftWorker = m_source->workerAt(left.row());
+        const int rightWorker = m_source->workerAt(right.row());
+        return ascending ? leftWorker < rightWorker : rightWorker < leftWorker;
+    }
+    const QModelIndex a = left.sibling(leftRun, left.column());
+    const QModelIndex b = right.sibling(rightRun, right.column());
+    if (valueLess(a, b)) return true;
+    if (valueLess(b, a)) return false;
+    return ascending ? leftRun < rightRun : rightRun < leftRun;
+}
+
+// Numbers sort numerically and before text; missing values and NaN sort last in ascending order.
+bool RunFilterProxy::valueLess(const QModelIndex& left, const QModelIndex& right) const {
     const QVariant a = left.data(sortRole());
     const QVariant b = right.data(sortRole());
     const bool aNumber = a.typeId() == QMetaType::Double && !std::isnan(a.toDouble());

@@ -1,5 +1,5 @@
-// Sort and filter proxy of the run table: numeric sorting, and a regex or `lr < 0.01 and val_loss < 0.3`
-// filter.
+// Sort and filter proxy of the run table: numeric sorting that keeps worker rows under their run, and a regex
+// or `lr < 0.01 and val_loss < 0.3` filter.
 #pragma once
 
 #include <QRegularExpression>
@@ -36,6 +36,8 @@ class RunFilterProxy : public QSortFilterProxyModel {
     bool lessThan(const QModelIndex& left, const QModelIndex& right) const override;
 
   private:
+    bool valueLess(const QModelIndex& left, const QModelIndex& right) const;
+
     RunTableModel* m_source;
     QRegularExpression m_regex;
     std::vector<RunCondition> m_conditions;

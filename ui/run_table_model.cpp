@@ -1,14 +1,24 @@
-// Presents the workspace's runs as table rows; numbers sort numerically via SortRole.
+// Presents the workspace's runs (and the workers of expanded distributed runs) as table rows; numbers sort
+// numerically via SortRole.
 #include "ui/run_table_model.h"
 
+#include "core/io/worker_runs.h"
 #include "ui/chart_export.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <QApplication>
+#include <QKeyEvent>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QTableView>
 
 namespace runlens::ui {
 namespace {
+
+const QString kCollapsedMark = QStringLiteral("\u25B8 "); // ▸
+const QString kExpandedMark = QStringLiteral("\u25BE ");  // ▾
 
 std::optional<double> parseNumber(const std::string& text) {
     if (text.empty()) return std::nullopt;
@@ -31,6 +41,55 @@ QString formatValue(double value) {
     return QString::number(value, 'g', 4);
 }
 
+// N of "worker_<N>" (the whole text), as written by WorkerSink.
+std::optional<int> workerNumber(std::string_view text) {
+    constexpr std::string_view prefix = "worker_";
+    if (text.size() <= prefix.size() || text.size() > prefix.size() + 6 || !text.starts_with(prefix))
+        return std::nullopt;
+    int n = 0;
+    for (const char c : text.substr(prefix.size())) {
+        if (c < '0' || c > '9') return std::nullopt;
+        n = n * 10 + (c - '0');
+    }
+    return n;
+}
+
+// The base tag and worker of "<tag>/worker_<N>".
+std::optional<std::pair<std::string, int>> splitWorkerTag(const std::string& tag) {
+    const auto slash = tag.rfind('/');
+    if (slash == std::string::npos || slash == 0) return std::nullopt;
+    const auto worker = workerNumber(std::string_view(tag).substr(slash + 1));
+    if (!worker) return std::nullopt;
+    return std::make_pair(tag.substr(0, slash), *worker);
+}
+
+std::vector<int> findWorkers(const RunInfo& run) {
+    std::set<int> workers;
+    for (const auto& [key, value] : run.params) {
+        if (const auto n = workerNumber(key)) workers.insert(*n);
+    }
+    for (const SeriesSummary& summary : run.series) {
+        if (const auto split = splitWorkerTag(summary.tag)) workers.insert(split->second);
+    }
+    return {workers.begin(), workers.end()};
+}
+
+// Shades of the run colour: lightness rises with the worker's position and the hue is nudged by a non-zero
+// amount, so workers differ from each other and from their run.
+QColor shadeOf(const QColor& base, int position, int count) {
+    float hue = 0, saturation = 0, lightness = 0;
+    base.toHsl().getHslF(&hue, &saturation, &lightness);
+    if (hue < 0) hue = 0; // achromatic
+    const double t = count <= 1 ? 0.5 : double(position) / (count - 1);
+    const double nudge = 0.04 * ((position % 3) - 1) + 0.015;
+    const double shiftedHue = std::fmod(hue + nudge + 1.0, 1.0);
+    return QColor::fromHslF(float(shiftedHue), std::max(saturation, 0.35f), float(0.28 + 0.44 * t));
+}
+
+QString workerName(int worker) {
+    return QObject::tr("worker %1").arg(worker);
+}
+
 } // namespace
 
 RunTableModel::RunTableModel(QObject* parent) : QAbstractTableModel(parent) {}
@@ -39,23 +98,33 @@ void RunTableModel::setRuns(std::vector<RunInfo> runs) {
     beginResetModel();
     m_runs = std::move(runs);
     m_colors.clear();
+    m_workers.clear();
     std::set<QString> params;
     std::set<QString> metrics;
+    std::set<QString> columnTags;
     for (const RunInfo& run : m_runs) {
         auto found = m_colorByName.find(run.name);
         if (found == m_colorByName.end())
             found = m_colorByName.emplace(run.name, runColor(m_nextColor++)).first;
         m_colors.push_back(found->second);
+        m_workers.push_back(findWorkers(run));
         for (const auto& [key, value] : run.params)
             params.insert(QString::fromStdString(key));
-        for (const SeriesSummary& summary : run.series)
+        for (const SeriesSummary& summary : run.series) {
             metrics.insert(QString::fromStdString(summary.tag));
+            const auto split = splitWorkerTag(summary.tag);
+            columnTags.insert(QString::fromStdString(split ? split->first : summary.tag));
+        }
     }
+    rebuildRows();
     m_paramKeys = QStringList(params.begin(), params.end());
     m_metricTags = QStringList(metrics.begin(), metrics.end());
+    m_columnTags = QStringList(columnTags.begin(), columnTags.end());
     if (m_userChoseColumns) {
         std::erase_if(m_columns, [this](const RunColumn& column) {
-            return !(column.kind == RunColumn::Kind::Param ? m_paramKeys : m_metricTags).contains(column.key);
+            return column.kind == RunColumn::Kind::Param
+                       ? !m_paramKeys.contains(column.key)
+                       : !m_columnTags.contains(column.key) && !m_metricTags.contains(column.key);
         });
     } else {
         chooseDefaultColumns();
@@ -64,11 +133,25 @@ void RunTableModel::setRuns(std::vector<RunInfo> runs) {
     emit visibilityChanged();
 }
 
+void RunTableModel::rebuildRows() {
+    m_rows.clear();
+    m_runRows.assign(m_runs.size(), -1);
+    for (std::size_t i = 0; i < m_runs.size(); ++i) {
+        m_runRows[i] = static_cast<int>(m_rows.size());
+        m_rows.push_back({static_cast<int>(i), -1});
+        if (!m_expanded.contains(m_runs[i].name)) continue;
+        for (const int worker : m_workers[i])
+            m_rows.push_back({static_cast<int>(i), worker});
+    }
+}
+
 // Params that differ between runs tell runs apart; constant ones (same model everywhere) only take space.
+// The worker_<N> params of distributed runs name log folders and are shown as worker rows instead.
 void RunTableModel::chooseDefaultColumns() {
     m_columns.clear();
     QStringList varying;
     for (const QString& key : m_paramKeys) {
+        if (workerNumber(key.toStdString())) continue;
         std::set<std::string> values;
         for (const RunInfo& run : m_runs) {
             const auto found = run.params.find(key.toStdString());
@@ -78,41 +161,56 @@ void RunTableModel::chooseDefaultColumns() {
     }
     for (int i = 0; i < varying.size() && i < kMaxDefaultParams; ++i)
         m_columns.push_back({RunColumn::Kind::Param, varying[i]});
-    for (int i = 0; i < m_metricTags.size() && i < kMaxDefaultMetrics; ++i)
-        m_columns.push_back({RunColumn::Kind::Metric, m_metricTags[i]});
+    for (int i = 0; i < m_columnTags.size() && i < kMaxDefaultMetrics; ++i)
+        m_columns.push_back({RunColumn::Kind::Metric, m_columnTags[i]});
 }
 
 const RunInfo* RunTableModel::runAt(int row) const {
-    if (row < 0 || row >= static_cast<int>(m_runs.size())) return nullptr;
-    return &m_runs[static_cast<std::size_t>(row)];
+    if (row < 0 || row >= static_cast<int>(m_rows.size())) return nullptr;
+    return &m_runs[static_cast<std::size_t>(m_rows[static_cast<std::size_t>(row)].run)];
 }
 
-int RunTableModel::rowOfRun(std::int64_t runId) const {
+int RunTableModel::workerAt(int row) const {
+    if (row < 0 || row >= static_cast<int>(m_rows.size())) return -1;
+    return m_rows[static_cast<std::size_t>(row)].worker;
+}
+
+int RunTableModel::parentRowOf(int row) const {
+    if (row < 0 || row >= static_cast<int>(m_rows.size())) return -1;
+    return m_runRows[static_cast<std::size_t>(m_rows[static_cast<std::size_t>(row)].run)];
+}
+
+int RunTableModel::runIndexOf(std::int64_t runId) const {
     for (std::size_t i = 0; i < m_runs.size(); ++i) {
         if (m_runs[i].id == runId) return static_cast<int>(i);
     }
     return -1;
 }
 
+int RunTableModel::rowOfRun(std::int64_t runId) const {
+    const int index = runIndexOf(runId);
+    return index < 0 ? -1 : m_runRows[static_cast<std::size_t>(index)];
+}
+
 QColor RunTableModel::colorOf(std::int64_t runId) const {
-    const int row = rowOfRun(runId);
-    return row < 0 ? QColor() : m_colors[static_cast<std::size_t>(row)];
+    const int index = runIndexOf(runId);
+    return index < 0 ? QColor() : m_colors[static_cast<std::size_t>(index)];
 }
 
 bool RunTableModel::isVisible(std::int64_t runId) const {
-    const RunInfo* run = runAt(rowOfRun(runId));
-    return run && !m_hidden.contains(run->name);
+    const int index = runIndexOf(runId);
+    return index >= 0 && !m_hidden.contains(m_runs[static_cast<std::size_t>(index)].name);
 }
 
 void RunTableModel::setRunVisible(std::int64_t runId, bool visible) {
-    const int row = rowOfRun(runId);
-    const RunInfo* run = runAt(row);
-    if (!run || isVisible(runId) == visible) return;
+    const int index = runIndexOf(runId);
+    if (index < 0 || isVisible(runId) == visible) return;
+    const std::string& name = m_runs[static_cast<std::size_t>(index)].name;
     if (visible)
-        m_hidden.erase(run->name);
+        m_hidden.erase(name);
     else
-        m_hidden.insert(run->name);
-    const QModelIndex cell = index(row, kNameColumn);
+        m_hidden.insert(name);
+    const QModelIndex cell = this->index(rowOfRun(runId), kNameColumn);
     emit dataChanged(cell, cell, {Qt::CheckStateRole});
     emit visibilityChanged();
 }
@@ -124,7 +222,7 @@ void RunTableModel::setAllVisible(bool visible) {
         else
             m_hidden.insert(run.name);
     }
-    if (!m_runs.empty())
+    if (!m_rows.empty())
         emit dataChanged(index(0, kNameColumn), index(rowCount() - 1, kNameColumn), {Qt::CheckStateRole});
     emit visibilityChanged();
 }
@@ -135,6 +233,80 @@ std::vector<const RunInfo*> RunTableModel::visibleRuns() const {
         if (!m_hidden.contains(run.name)) visible.push_back(&run);
     }
     return visible;
+}
+
+bool RunTableModel::hasWorkers(std::int64_t runId) const {
+    return !workersOf(runId).empty();
+}
+
+std::vector<int> RunTableModel::workersOf(std::int64_t runId) const {
+    const int index = runIndexOf(runId);
+    return index < 0 ? std::vector<int>{} : m_workers[static_cast<std::size_t>(index)];
+}
+
+bool RunTableModel::isExpanded(std::int64_t runId) const {
+    const int index = runIndexOf(runId);
+    return index >= 0 && !m_workers[static_cast<std::size_t>(index)].empty() &&
+           m_expanded.contains(m_runs[static_cast<std::size_t>(index)].name);
+}
+
+void RunTableModel::setExpanded(std::int64_t runId, bool expanded) {
+    const int index = runIndexOf(runId);
+    if (index < 0 || !hasWorkers(runId) || isExpanded(runId) == expanded) return;
+    const auto runIndex = static_cast<std::size_t>(index);
+    const int row = m_runRows[runIndex];
+    const int count = static_cast<int>(m_workers[runIndex].size());
+    if (expanded) {
+        beginInsertRows({}, row + 1, row + count);
+        m_expanded.insert(m_runs[runIndex].name);
+        rebuildRows();
+        endInsertRows();
+    } else {
+        beginRemoveRows({}, row + 1, row + count);
+        m_expanded.erase(m_runs[runIndex].name);
+        rebuildRows();
+        endRemoveRows();
+    }
+    const QModelIndex cell = this->index(row, kNameColumn);
+    emit dataChanged(cell, cell, {Qt::DisplayRole});
+    emit visibilityChanged();
+}
+
+bool RunTableModel::isWorkerVisible(std::int64_t runId, int worker) const {
+    const int index = runIndexOf(runId);
+    if (index < 0) return false;
+    const auto& workers = m_workers[static_cast<std::size_t>(index)];
+    if (!std::binary_search(workers.begin(), workers.end(), worker)) return false;
+    return !m_hiddenWorkers.contains({m_runs[static_cast<std::size_t>(index)].name, worker});
+}
+
+void RunTableModel::setWorkerVisible(std::int64_t runId, int worker, bool visible) {
+    const int index = runIndexOf(runId);
+    if (index < 0) return;
+    const auto& workers = m_workers[static_cast<std::size_t>(index)];
+    if (!std::binary_search(workers.begin(), workers.end(), worker)) return;
+    if (isWorkerVisible(runId, worker) == visible) return;
+    const std::pair<std::string, int> key{m_runs[static_cast<std::size_t>(index)].name, worker};
+    if (visible)
+        m_hiddenWorkers.erase(key);
+    else
+        m_hiddenWorkers.insert(key);
+    for (std::size_t row = 0; row < m_rows.size(); ++row) {
+        if (m_rows[row].run != index || m_rows[row].worker != worker) continue;
+        const QModelIndex cell = this->index(static_cast<int>(row), kNameColumn);
+        emit dataChanged(cell, cell, {Qt::CheckStateRole});
+    }
+    emit visibilityChanged();
+}
+
+QColor RunTableModel::workerColor(std::int64_t runId, int worker) const {
+    const int index = runIndexOf(runId);
+    if (index < 0) return {};
+    const auto& workers = m_workers[static_cast<std::size_t>(index)];
+    const auto found = std::lower_bound(workers.begin(), workers.end(), worker);
+    if (found == workers.end() || *found != worker) return {};
+    return shadeOf(m_colors[static_cast<std::size_t>(index)], static_cast<int>(found - workers.begin()),
+                   static_cast<int>(workers.size()));
 }
 
 bool RunTableModel::hasColumn(const RunColumn& column) const {
@@ -166,15 +338,40 @@ std::optional<double> RunTableModel::numericValue(const RunInfo& run, const QStr
     for (const SeriesSummary& summary : run.series) {
         if (normalizedKey(QString::fromStdString(summary.tag)) == normalized) return summary.last;
     }
+    for (const QString& tag : m_columnTags) {
+        if (normalizedKey(tag) == normalized) return workerMean(run, tag.toStdString());
+    }
     return std::nullopt;
 }
 
+// The run's summary when it is not distributed; for a folded run, the workers agree on what was trained, so
+// the mean of their last values stands for the run (the tooltip says so).
+std::optional<double> RunTableModel::workerMean(const RunInfo& run, const std::string& tag) const {
+    double sum = 0;
+    int count = 0;
+    for (const SeriesSummary& summary : run.series) {
+        const auto split = splitWorkerTag(summary.tag);
+        if (!split || split->first != tag || summary.points == 0) continue;
+        sum += summary.last;
+        ++count;
+    }
+    if (count == 0) return std::nullopt;
+    return sum / count;
+}
+
 int RunTableModel::rowCount(const QModelIndex& parent) const {
-    return parent.isValid() ? 0 : static_cast<int>(m_runs.size());
+    return parent.isValid() ? 0 : static_cast<int>(m_rows.size());
 }
 
 int RunTableModel::columnCount(const QModelIndex& parent) const {
     return parent.isValid() ? 0 : 1 + static_cast<int>(m_columns.size());
+}
+
+QVariant RunTableModel::metricValue(const RunInfo& run, const std::string& tag, int role) const {
+    const SeriesSummary* summary = findSeries(run, tag);
+    if (!summary || summary->points == 0) return {};
+    if (role == SortRole) return summary->last;
+    return formatValue(summary->last);
 }
 
 QVariant RunTableModel::cellValue(const RunInfo& run, const RunColumn& column, int role) const {
@@ -186,48 +383,115 @@ QVariant RunTableModel::cellValue(const RunInfo& run, const RunColumn& column, i
         }
         return QString::fromStdString(found->second);
     }
-    const SeriesSummary* summary = findSeries(run, column.key.toStdString());
-    if (!summary || summary->points == 0) return {};
-    if (role == SortRole) return summary->last;
-    return formatValue(summary->last);
+    const std::string tag = column.key.toStdString();
+    if (findSeries(run, tag)) return metricValue(run, tag, role);
+    const auto mean = workerMean(run, tag);
+    if (!mean) return {};
+    return role == SortRole ? QVariant(*mean) : QVariant(formatValue(*mean));
+}
+
+QString RunTableModel::filterText(const RunInfo& run) const {
+    QString text = QString::fromStdString(run.name);
+    for (const auto& [key, value] : run.params)
+        text += QStringLiteral(" %1=%2").arg(QString::fromStdString(key), QString::fromStdString(value));
+    return text;
 }
 
 QVariant RunTableModel::data(const QModelIndex& index, int role) const {
-    const RunInfo* run = runAt(index.row());
-    if (!run || index.column() < 0 || index.column() >= columnCount()) return {};
+    if (index.row() < 0 || index.row() >= rowCount() || index.column() < 0 || index.column() >= columnCount())
+        return {};
+    const RowRef ref = m_rows[static_cast<std::size_t>(index.row())];
+    return ref.worker < 0 ? runData(index, ref.run, role) : workerData(index, ref.run, ref.worker, role);
+}
+
+QVariant RunTableModel::runData(const QModelIndex& index, int runIndex, int role) const {
+    const RunInfo& run = m_runs[static_cast<std::size_t>(runIndex)];
+    const QColor& color = m_colors[static_cast<std::size_t>(runIndex)];
+    const auto& workers = m_workers[static_cast<std::size_t>(runIndex)];
     switch (role) {
     case RunIdRole:
-        return QVariant::fromValue<qint64>(run->id);
+        return QVariant::fromValue<qint64>(run.id);
+    case WorkerRole:
+        return -1;
     case ColorRole:
-        return m_colors[static_cast<std::size_t>(index.row())];
-    case FilterTextRole: {
-        QString text = QString::fromStdString(run->name);
-        for (const auto& [key, value] : run->params)
-            text += QStringLiteral(" %1=%2").arg(QString::fromStdString(key), QString::fromStdString(value));
-        return text;
+        return color;
+    case FilterTextRole:
+        return filterText(run);
+    default:
+        break;
     }
+    if (index.column() == kNameColumn) {
+        switch (role) {
+        case Qt::DisplayRole: {
+            const QString name = QString::fromStdString(run.name);
+            if (workers.empty()) return name;
+            if (m_expanded.contains(run.name)) return kExpandedMark + name;
+            const int count = static_cast<int>(workers.size());
+            return kCollapsedMark + name +
+                   (count == 1 ? tr("  \u00B7 1 worker") : tr("  \u00B7 %1 workers").arg(count));
+        }
+        case SortRole:
+            return QString::fromStdString(run.name);
+        case Qt::CheckStateRole:
+            return m_hidden.contains(run.name) ? Qt::Unchecked : Qt::Checked;
+        case Qt::DecorationRole:
+            return color;
+        case Qt::ToolTipRole:
+            return QString::fromStdString(run.provenance.sourcePath.empty() ? run.name
+                                                                            : run.provenance.sourcePath);
+        default:
+            return {};
+        }
+    }
+    const RunColumn& column = m_columns[static_cast<std::size_t>(index.column() - 1)];
+    if (role == Qt::DisplayRole || role == SortRole) return cellValue(run, column, role);
+    if (role == Qt::TextAlignmentRole && cellValue(run, column, SortRole).typeId() == QMetaType::Double)
+        return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+    if (role == Qt::ToolTipRole && column.kind == RunColumn::Kind::Metric &&
+        !findSeries(run, column.key.toStdString()) && !workers.empty())
+        return tr("Mean of the workers' last values of %1").arg(column.key);
+    return {};
+}
+
+QVariant RunTableModel::workerData(const QModelIndex& index, int runIndex, int worker, int role) const {
+    const RunInfo& run = m_runs[static_cast<std::size_t>(runIndex)];
+    switch (role) {
+    case RunIdRole:
+        return QVariant::fromValue<qint64>(run.id);
+    case WorkerRole:
+        return worker;
+    case ColorRole:
+        return workerColor(run.id, worker);
+    case FilterTextRole:
+        return filterText(run);
     default:
         break;
     }
     if (index.column() == kNameColumn) {
         switch (role) {
         case Qt::DisplayRole:
+            return workerName(worker);
         case SortRole:
-            return QString::fromStdString(run->name);
+            return QString::fromStdString(run.name);
         case Qt::CheckStateRole:
-            return m_hidden.contains(run->name) ? Qt::Unchecked : Qt::Checked;
+            return m_hiddenWorkers.contains({run.name, worker}) ? Qt::Unchecked : Qt::Checked;
         case Qt::DecorationRole:
-            return m_colors[static_cast<std::size_t>(index.row())];
-        case Qt::ToolTipRole:
-            return QString::fromStdString(run->provenance.sourcePath.empty() ? run->name
-                                                                             : run->provenance.sourcePath);
+            return workerColor(run.id, worker);
+        case Qt::ToolTipRole: {
+            const auto source = run.params.find("worker_" + std::to_string(worker));
+            return source == run.params.end()
+                       ? tr("Worker %1 of %2").arg(worker).arg(QString::fromStdString(run.name))
+                       : QString::fromStdString(source->second);
+        }
         default:
             return {};
         }
     }
     const RunColumn& column = m_columns[static_cast<std::size_t>(index.column() - 1)];
-    if (role == Qt::DisplayRole || role == SortRole) return cellValue(*run, column, role);
-    if (role == Qt::TextAlignmentRole && cellValue(*run, column, SortRole).typeId() == QMetaType::Double)
+    if (column.kind == RunColumn::Kind::Param) return {};
+    const std::string tag = workerTag(column.key.toStdString(), worker);
+    if (role == Qt::DisplayRole || role == SortRole) return metricValue(run, tag, role);
+    if (role == Qt::TextAlignmentRole && metricValue(run, tag, SortRole).isValid())
         return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
     return {};
 }
@@ -235,7 +499,12 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const {
 bool RunTableModel::setData(const QModelIndex& index, const QVariant& value, int role) {
     const RunInfo* run = runAt(index.row());
     if (!run || index.column() != kNameColumn || role != Qt::CheckStateRole) return false;
-    setRunVisible(run->id, value.toInt() == Qt::Checked);
+    const bool checked = value.toInt() == Qt::Checked;
+    const int worker = workerAt(index.row());
+    if (worker >= 0)
+        setWorkerVisible(run->id, worker, checked);
+    else
+        setRunVisible(run->id, checked);
     return true;
 }
 
@@ -255,6 +524,133 @@ QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int
         return column.kind == RunColumn::Kind::Param ? tr("Parameter %1").arg(column.key)
                                                      : tr("Last value of %1").arg(column.key);
     return {};
+}
+
+// ---- Expanding worker rows in a view ----
+
+namespace {
+
+constexpr int kWorkerIndent = 18;
+
+bool isWorkerRow(const QModelIndex& index) {
+    return index.data(RunTableModel::WorkerRole).toInt() >= 0;
+}
+
+QStyleOptionViewItem indented(const QStyleOptionViewItem& option, const QModelIndex& index) {
+    QStyleOptionViewItem shifted = option;
+    if (index.column() == RunTableModel::kNameColumn && isWorkerRow(index))
+        shifted.rect.adjust(kWorkerIndent, 0, 0, 0);
+    return shifted;
+}
+
+void toggle(RunTableModel* model, const QModelIndex& index) {
+    const qint64 runId = index.data(RunTableModel::RunIdRole).toLongLong();
+    model->setExpanded(runId, !model->isExpanded(runId));
+}
+
+// Right expands, Left collapses (from a worker row: collapses its run and moves to it), and double-clicking
+// a run's name toggles it.
+class ExpansionKeys : public QObject {
+  public:
+    ExpansionKeys(QTableView* view, RunTableModel* model) : QObject(view), m_view(view), m_model(model) {}
+
+    bool eventFilter(QObject* watched, QEvent* event) override {
+        if (watched != m_view || event->type() != QEvent::KeyPress) return false;
+        const auto* key = static_cast<QKeyEvent*>(event);
+        if (key->modifiers() != Qt::NoModifier && key->modifiers() != Qt::KeypadModifier) return false;
+        if (key->key() != Qt::Key_Right && key->key() != Qt::Key_Left) return false;
+        const QModelIndex current = m_view->currentIndex();
+        if (!current.isValid()) return false;
+        const qint64 runId = current.data(RunTableModel::RunIdRole).toLongLong();
+        if (!m_model->hasWorkers(runId)) return false;
+        const bool expand = key->key() == Qt::Key_Right;
+        if (isWorkerRow(current)) {
+            if (expand) return false;
+            collapseTo(current, runId);
+            return true;
+        }
+        if (m_model->isExpanded(runId) == expand) return false;
+        m_model->setExpanded(runId, expand);
+        return true;
+    }
+
+  private:
+    void collapseTo(const QModelIndex& workerIndex, qint64 runId) {
+        const int column = workerIndex.column();
+        m_model->setExpanded(runId, false);
+        QAbstractItemModel* viewModel = m_view->model();
+        for (int row = 0; row < viewModel->rowCount(); ++row) {
+            const QModelIndex candidate = viewModel->index(row, column);
+            if (candidate.data(RunTableModel::RunIdRole).toLongLong() == runId) {
+                m_view->setCurrentIndex(candidate);
+                return;
+            }
+        }
+    }
+
+    QTableView* m_view;
+    RunTableModel* m_model;
+};
+
+} // namespace
+
+RunNameDelegate::RunNameDelegate(RunTableModel* model, QObject* parent)
+    : QStyledItemDelegate(parent), m_model(model) {}
+
+QRect RunNameDelegate::disclosureRect(const QStyleOptionViewItem& option, const QModelIndex& index) const {
+    if (index.column() != RunTableModel::kNameColumn || isWorkerRow(index)) return {};
+    if (!m_model->hasWorkers(index.data(RunTableModel::RunIdRole).toLongLong())) return {};
+    QStyleOptionViewItem opt = option;
+    initStyleOption(&opt, index);
+    const QWidget* widget = opt.widget;
+    const QStyle* style = widget ? widget->style() : QApplication::style();
+    const QRect text = style->subElementRect(QStyle::SE_ItemViewItemText, &opt, widget);
+    const int margin = style->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, widget) + 1;
+    const int width = opt.fontMetrics.horizontalAdvance(kCollapsedMark) + 2 * margin;
+    return {text.left(), text.top(), width, text.height()};
+}
+
+void RunNameDelegate::paint(QPainter* painter, const QStyleOptionViewItem& option,
+                            const QModelIndex& index) const {
+    if (index.column() != RunTableModel::kNameColumn || !isWorkerRow(index)) {
+        QStyledItemDelegate::paint(painter, option, index);
+        return;
+    }
+    // The background (selection, alternate rows) spans the whole cell; only the content moves right.
+    QStyleOptionViewItem background = option;
+    initStyleOption(&background, index);
+    background.text.clear();
+    background.icon = {};
+    background.features &= ~(QStyleOptionViewItem::HasCheckIndicator | QStyleOptionViewItem::HasDecoration |
+                             QStyleOptionViewItem::HasDisplay);
+    const QWidget* widget = option.widget;
+    const QStyle* style = widget ? widget->style() : QApplication::style();
+    style->drawPrimitive(QStyle::PE_PanelItemViewItem, &background, painter, widget);
+    QStyledItemDelegate::paint(painter, indented(option, index), index);
+}
+
+bool RunNameDelegate::editorEvent(QEvent* event, QAbstractItemModel* model,
+                                  const QStyleOptionViewItem& option, const QModelIndex& index) {
+    const bool release = event->type() == QEvent::MouseButtonRelease;
+    if ((release || event->type() == QEvent::MouseButtonPress) &&
+        static_cast<QMouseEvent*>(event)->button() == Qt::LeftButton) {
+        const QPoint pos = static_cast<QMouseEvent*>(event)->position().toPoint();
+        if (disclosureRect(option, index).contains(pos)) {
+            // Toggle on release, like the check box; the press still selects the row.
+            if (release) toggle(m_model, index);
+            return release;
+        }
+    }
+    return QStyledItemDelegate::editorEvent(event, model, indented(option, index), index);
+}
+
+void enableWorkerExpansion(QTableView* view, RunTableModel* model) {
+    view->setItemDelegateForColumn(RunTableModel::kNameColumn, new RunNameDelegate(model, view));
+    view->installEventFilter(new ExpansionKeys(view, model));
+    QObject::connect(view, &QAbstractItemView::doubleClicked, model, [model](const QModelIndex& index) {
+        if (index.column() != RunTableModel::kNameColumn || isWorkerRow(index)) return;
+        if (model->hasWorkers(index.data(RunTableModel::RunIdRole).toLongLong())) toggle(model, index);
+    });
 }
 
 } // namespace runlens::ui

@@ -1,4 +1,5 @@
-// Item model of the run table: colour, visibility, name, chosen params and last metric values per run.
+// Item model of the run table (colour, visibility, name, chosen params and last metric values per run, with
+// expandable rows for the workers of a distributed run) and the delegate that draws and toggles them.
 #pragma once
 
 #include "core/model/run.h"
@@ -10,8 +11,12 @@
 #include <QColor>
 #include <QString>
 #include <QStringList>
+#include <QStyledItemDelegate>
 #include <set>
+#include <utility>
 #include <vector>
+
+class QTableView;
 
 namespace runlens::ui {
 
@@ -23,6 +28,9 @@ struct RunColumn {
     bool operator==(const RunColumn& other) const { return kind == other.kind && key == other.key; }
 };
 
+// The model stays flat: one row per run, plus one row per worker directly below an expanded distributed run
+// (core/io/worker_runs.h folds workers into one run with params "worker_<N>" and tags "<tag>/worker_<N>").
+// runs() and visibleRuns() stay run-level; runAt() maps a worker row to its run.
 class RunTableModel : public QAbstractTableModel {
     Q_OBJECT
   public:
@@ -31,6 +39,7 @@ class RunTableModel : public QAbstractTableModel {
         SortRole,       // double for numbers, QString otherwise, invalid when missing
         FilterTextRole, // name plus "key=value" of every param, for the regex filter
         ColorRole,
+        WorkerRole, // int: the worker number of a worker row, -1 for a run row
     };
     static constexpr int kNameColumn = 0;
     static constexpr int kMaxDefaultParams = 6;
@@ -38,10 +47,11 @@ class RunTableModel : public QAbstractTableModel {
 
     explicit RunTableModel(QObject* parent = nullptr);
 
-    // Replaces the runs. Visibility and colours stay with run names across reloads; new runs are visible.
+    // Replaces the runs. Visibility, colours and expansion stay with run names across reloads; new runs are
+    // visible and collapsed.
     void setRuns(std::vector<RunInfo> runs);
     const std::vector<RunInfo>& runs() const { return m_runs; }
-    const RunInfo* runAt(int row) const;
+    const RunInfo* runAt(int row) const; // the parent run for a worker row
     int rowOfRun(std::int64_t runId) const;
 
     QColor colorOf(std::int64_t runId) const;
@@ -50,14 +60,30 @@ class RunTableModel : public QAbstractTableModel {
     void setAllVisible(bool visible);
     std::vector<const RunInfo*> visibleRuns() const; // in model order
 
+    // Workers of a distributed run. A worker's own check box is independent of its run's: a worker curve
+    // is meant to be drawn when both are checked.
+    bool hasWorkers(std::int64_t runId) const;
+    std::vector<int> workersOf(std::int64_t runId) const; // sorted worker numbers
+    bool isExpanded(std::int64_t runId) const;
+    void setExpanded(std::int64_t runId, bool expanded); // emits visibilityChanged()
+    bool isWorkerVisible(std::int64_t runId, int worker) const;
+    void setWorkerVisible(std::int64_t runId, int worker, bool visible); // emits visibilityChanged()
+    QColor workerColor(std::int64_t runId, int worker) const;
+    int workerAt(int row) const; // worker number of a worker row, -1 for run rows
+    int
+    parentRowOf(int row) const; // the row of a worker row's run; a run row's own row; -1 when out of range
+
     // Columns the user can show: every param key and every metric tag of any run.
     QStringList paramKeys() const { return m_paramKeys; }
     QStringList metricTags() const { return m_metricTags; }
+    // metricTags() with worker tags "<tag>/worker_<N>" folded into "<tag>": the metric columns to offer.
+    QStringList metricColumnTags() const { return m_columnTags; }
     const std::vector<RunColumn>& columns() const { return m_columns; }
     bool hasColumn(const RunColumn& column) const;
     void setColumnShown(const RunColumn& column, bool shown);
 
-    // A param value or last metric value by (normalised) name, for the expression filter.
+    // A param value or last metric value by (normalised) name, for the expression filter. A distributed run
+    // without the metric itself uses the mean of its workers' last values.
     static QString normalizedKey(const QString& key);
     std::optional<double> numericValue(const RunInfo& run, const QString& normalized) const;
 
@@ -72,18 +98,58 @@ class RunTableModel : public QAbstractTableModel {
     void visibilityChanged();
 
   private:
+    struct RowRef {
+        int run = 0;     // index into m_runs
+        int worker = -1; // worker number, -1 for the run's own row
+    };
+
+    int runIndexOf(std::int64_t runId) const;
+    void rebuildRows();
+    QVariant runData(const QModelIndex& index, int runIndex, int role) const;
+    QVariant workerData(const QModelIndex& index, int runIndex, int worker, int role) const;
     QVariant cellValue(const RunInfo& run, const RunColumn& column, int role) const;
+    QVariant metricValue(const RunInfo& run, const std::string& tag, int role) const;
+    std::optional<double> workerMean(const RunInfo& run, const std::string& tag) const;
+    QString filterText(const RunInfo& run) const;
     void chooseDefaultColumns();
 
     std::vector<RunInfo> m_runs;
-    std::vector<QColor> m_colors;
-    std::set<std::string> m_hidden;              // by run name, so hiding survives a reload
-    std::map<std::string, QColor> m_colorByName; // a run keeps its colour across reloads
+    std::vector<QColor> m_colors;                          // per run
+    std::vector<std::vector<int>> m_workers;               // per run, sorted worker numbers
+    std::vector<RowRef> m_rows;                            // the flat rows
+    std::vector<int> m_runRows;                            // per run, its row
+    std::set<std::string> m_hidden;                        // by run name, so hiding survives a reload
+    std::set<std::string> m_expanded;                      // by run name, like m_hidden
+    std::set<std::pair<std::string, int>> m_hiddenWorkers; // (run name, worker)
+    std::map<std::string, QColor> m_colorByName;           // a run keeps its colour across reloads
     int m_nextColor = 0;
     QStringList m_paramKeys;
     QStringList m_metricTags;
+    QStringList m_columnTags;
     std::vector<RunColumn> m_columns;
     bool m_userChoseColumns = false;
 };
+
+// Draws the name column with worker rows indented, and expands or collapses a run when its disclosure mark
+// is clicked. Works on any view whose model is the RunTableModel or a proxy of it.
+class RunNameDelegate : public QStyledItemDelegate {
+  public:
+    RunNameDelegate(RunTableModel* model, QObject* parent = nullptr);
+
+    // Where the disclosure mark of a run row is drawn (empty for rows without one).
+    QRect disclosureRect(const QStyleOptionViewItem& option, const QModelIndex& index) const;
+
+    void paint(QPainter* painter, const QStyleOptionViewItem& option,
+               const QModelIndex& index) const override;
+    bool editorEvent(QEvent* event, QAbstractItemModel* model, const QStyleOptionViewItem& option,
+                     const QModelIndex& index) override;
+
+  private:
+    RunTableModel* m_model;
+};
+
+// Installs the expand/collapse affordances on the run table: the delegate above on the name column,
+// Right/Left keys, and double-clicking a run's name.
+void enableWorkerExpansion(QTableView* view, RunTableModel* model);
 
 } // namespace runlens::ui

@@ -82,6 +82,7 @@ CurveDisplay Settings::curveDisplay() const {
     display.band = m_settings.value("curves/band", display.band).toString();
     display.showRunLines = m_settings.value("curves/showRunLines", display.showRunLines).toBool();
     display.combineTags = m_settings.value("curves/combineTags", display.combineTags).toBool();
+    display.splitRestarts = m_settings.value("curves/splitRestarts", display.splitRestarts).toBool();
     return display;
 }
 
@@ -98,6 +99,7 @@ void Settings::setCurveDisplay(const CurveDisplay& display) {
     m_settings.setValue("curves/band", display.band);
     m_settings.setValue("curves/showRunLines", display.showRunLines);
     m_settings.setValue("curves/combineTags", display.combineTags);
+    m_settings.setValue("curves/splitRestarts", display.splitRestarts);
 }
 
 } // namespace runlens::ui

@@ -24,6 +24,7 @@ struct CurveDisplay {
     QString band = QStringLiteral("std");    // minmax | std | stderr | ci95
     bool showRunLines = false;               // the member runs as thin lines behind their group
     bool combineTags = false;                // train/loss and val/loss on one "loss" card
+    bool splitRestarts = false;              // a series whose step goes back is drawn as separate pieces
     bool operator==(const CurveDisplay&) const = default;
 };
 

@@ -50,6 +50,28 @@ std::vector<double> xValues(const SeriesData& series, XAxis axis) {
     return x;
 }
 
+namespace {
+
+// Points in x order, sorted stably when the x values are not monotonic.
+CurveInput sortedByX(CurveInput input) {
+    if (std::is_sorted(input.x.begin(), input.x.end())) return input;
+    std::vector<std::size_t> order(input.x.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return input.x[a] < input.x[b]; });
+    CurveInput sorted;
+    sorted.sourcePoints = input.sourcePoints;
+    sorted.x.resize(order.size());
+    sorted.y.resize(order.size());
+    for (std::size_t k = 0; k < order.size(); ++k) {
+        sorted.x[k] = input.x[order[k]];
+        sorted.y[k] = input.y[order[k]];
+    }
+    return sorted;
+}
+
+} // namespace
+
 CurveInput curveInput(const SeriesData& series, XAxis axis) {
     CurveInput input;
     input.sourcePoints = series.size();
@@ -65,20 +87,42 @@ CurveInput curveInput(const SeriesData& series, XAxis axis) {
         input.y.push_back(series.values[i]);
     }
     if (sorted) return input;
-    // A restarted or merged log: sort by x, keeping logged order among equal x.
-    std::vector<std::size_t> order(input.x.size());
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t a, std::size_t b) { return input.x[a] < input.x[b]; });
-    CurveInput sortedInput;
-    sortedInput.sourcePoints = input.sourcePoints;
-    sortedInput.x.resize(order.size());
-    sortedInput.y.resize(order.size());
-    for (std::size_t k = 0; k < order.size(); ++k) {
-        sortedInput.x[k] = input.x[order[k]];
-        sortedInput.y[k] = input.y[order[k]];
+    return sortedByX(std::move(input)); // a restarted or merged log
+}
+
+CurveInput curveInputByMetric(const SeriesData& series, const SeriesData& xMetric) {
+    // The x metric's (step, value) pairs by step; of repeated steps the last logged value wins.
+    std::vector<std::pair<std::int64_t, double>> byStep;
+    byStep.reserve(xMetric.size());
+    for (std::size_t i = 0; i < xMetric.size() && i < xMetric.steps.size(); ++i)
+        if (std::isfinite(xMetric.values[i])) byStep.emplace_back(xMetric.steps[i], xMetric.values[i]);
+    std::stable_sort(byStep.begin(), byStep.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    CurveInput input;
+    input.sourcePoints = series.size();
+    if (byStep.empty()) return input;
+    input.x.reserve(series.size());
+    input.y.reserve(series.size());
+    for (std::size_t i = 0; i < series.size() && i < series.steps.size(); ++i) {
+        const std::int64_t step = series.steps[i];
+        // The last entry with a step <= this one.
+        const auto after = std::upper_bound(byStep.begin(), byStep.end(), step,
+                                            [](std::int64_t s, const auto& entry) { return s < entry.first; });
+        if (after == byStep.begin()) continue;
+        input.x.push_back(std::prev(after)->second);
+        input.y.push_back(series.values[i]);
     }
-    return sortedInput;
+    return sortedByX(std::move(input));
+}
+
+std::vector<SeriesData> splitAtRestarts(const SeriesData& series) {
+    std::vector<SeriesData> pieces;
+    for (std::size_t i = 0; i < series.size() && i < series.steps.size(); ++i) {
+        if (pieces.empty() || series.steps[i] < pieces.back().steps.back()) pieces.emplace_back();
+        const double wall = i < series.wallTimes.size() ? series.wallTimes[i] : kNaN;
+        pieces.back().push(series.steps[i], wall, series.values[i]);
+    }
+    return pieces;
 }
 
 namespace {

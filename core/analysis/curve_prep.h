@@ -41,6 +41,15 @@ struct CurveInput {
 };
 CurveInput curveInput(const SeriesData& series, XAxis axis);
 
+// A series against another logged metric (epoch, tokens seen): each point's x is the x metric's value at the
+// same step, or else at the nearest earlier step (the metric is logged less often); points before the
+// metric's first step are dropped. xMetric's steps need not be sorted.
+CurveInput curveInputByMetric(const SeriesData& series, const SeriesData& xMetric);
+
+// Pieces of a series split where its step goes back (a run restarted from a checkpoint and logged over the
+// same steps again), so each attempt can be drawn as its own line instead of being merged by step.
+std::vector<SeriesData> splitAtRestarts(const SeriesData& series);
+
 // The raw points of the view: decimated over [x0, x1] (the whole input when unset).
 XYPoints rawPoints(const CurveInput& input, const CurveOptions& options);
 // Smoothed at full resolution, then decimated for the view; equal to rawPoints when smoothing is off.

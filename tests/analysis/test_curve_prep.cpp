@@ -96,6 +96,60 @@ class TestCurvePrep : public QObject {
         QCOMPARE(c.raw.size(), std::size_t(0));
         QCOMPARE(c.sourcePoints, std::size_t(0));
     }
+
+    void xByAnotherMetric() {
+        // Loss at steps 0, 5, 10, 15, 20; epoch logged at steps 4 (0.0), 10 (1.0), 19 (2.0) and, out of
+        // order, 10 again (1.5, the later value wins). By hand: step 0 is before the first epoch point
+        // (dropped); step 5 -> epoch of step 4 = 0; step 10 -> 1.5; step 15 -> 1.5; step 20 -> 2.
+        SeriesData loss;
+        for (int i = 0; i < 5; ++i)
+            loss.push(i * 5, kNaN, 10.0 - i);
+        SeriesData epoch;
+        epoch.push(10, kNaN, 1.0);
+        epoch.push(4, kNaN, 0.0);
+        epoch.push(19, kNaN, 2.0);
+        epoch.push(10, kNaN, 1.5);
+        epoch.push(12, kNaN, kNaN); // a NaN x is no position
+        const CurveInput input = curveInputByMetric(loss, epoch);
+        QCOMPARE(input.sourcePoints, std::size_t(5));
+        QCOMPARE(input.x, (std::vector<double>{0.0, 1.5, 1.5, 2.0}));
+        QCOMPARE(input.y, (std::vector<double>{9.0, 8.0, 7.0, 6.0}));
+        // No usable x metric: nothing to draw.
+        QCOMPARE(curveInputByMetric(loss, SeriesData{}).x.size(), std::size_t(0));
+    }
+
+    void xByMetricSortsWhenTheMetricFalls() {
+        // A metric that goes down with step (e.g. a learning rate used as x) gives x in falling order; the
+        // input is sorted by x with equal x in logged order.
+        SeriesData loss, lr;
+        for (int i = 0; i < 4; ++i) {
+            loss.push(i, kNaN, i);
+            lr.push(i, kNaN, i < 2 ? 0.1 : 0.01);
+        }
+        const CurveInput input = curveInputByMetric(loss, lr);
+        QCOMPARE(input.x, (std::vector<double>{0.01, 0.01, 0.1, 0.1}));
+        QCOMPARE(input.y, (std::vector<double>{2.0, 3.0, 0.0, 1.0}));
+    }
+
+    void restartsSplitIntoPieces() {
+        // Steps 0 1 2 3 | 2 3 4 | 0 1: the step goes back twice, so three pieces.
+        SeriesData s;
+        const std::int64_t steps[] = {0, 1, 2, 3, 2, 3, 4, 0, 1};
+        for (int i = 0; i < 9; ++i)
+            s.push(steps[i], 100.0 + i, i * 1.0);
+        const std::vector<SeriesData> pieces = splitAtRestarts(s);
+        QCOMPARE(pieces.size(), std::size_t(3));
+        QCOMPARE(pieces[0].steps, (std::vector<std::int64_t>{0, 1, 2, 3}));
+        QCOMPARE(pieces[1].steps, (std::vector<std::int64_t>{2, 3, 4}));
+        QCOMPARE(pieces[1].values, (std::vector<double>{4.0, 5.0, 6.0}));
+        QCOMPARE(pieces[2].wallTimes, (std::vector<double>{107.0, 108.0}));
+        // A repeated step is not a restart; an empty series has no piece.
+        SeriesData repeated;
+        repeated.push(1, kNaN, 1);
+        repeated.push(1, kNaN, 2);
+        QCOMPARE(splitAtRestarts(repeated).size(), std::size_t(1));
+        QCOMPARE(splitAtRestarts(SeriesData{}).size(), std::size_t(0));
+    }
 };
 
 QTEST_APPLESS_MAIN(TestCurvePrep)

@@ -1,0 +1,274 @@
+// The Curves tab's grouping with bands, overlaid tags, distributed workers, x by another metric, restarts and
+// NaN marks, checked on what the cards hand to their drawing layer.
+#include "core/io/worker_runs.h"
+#include "core/store/workspace.h"
+#include "ui/chart_card.h"
+#include "ui/curve_layer.h"
+#include "ui/curves_view.h"
+#include "ui/run_table_model.h"
+
+#include <cmath>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace runlens;
+using namespace runlens::ui;
+
+namespace {
+
+void addRun(Workspace& workspace, const std::string& name, const std::string& tag, std::vector<double> values,
+            const std::string& lr, std::vector<std::int64_t> steps = {}) {
+    auto tx = workspace.beginSource("/logs/" + name + "/" + tag + ".csv", "csv", false);
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        const std::int64_t step = steps.empty() ? static_cast<std::int64_t>(i) : steps[i];
+        tx->appendPoint(name, tag, step, 1000.0 + static_cast<double>(i), values[i]);
+    }
+    if (!lr.empty()) tx->setParam(name, "lr", lr);
+    tx->commit({"csv", 1, 1, 1});
+}
+
+std::vector<double> ys(const std::vector<QPointF>& points) {
+    std::vector<double> out;
+    for (const QPointF& p : points)
+        out.push_back(p.y());
+    return out;
+}
+
+std::vector<double> xs(const std::vector<QPointF>& points) {
+    std::vector<double> out;
+    for (const QPointF& p : points)
+        out.push_back(p.x());
+    return out;
+}
+
+bool near(const std::vector<double>& a, const std::vector<double>& b, double tolerance = 1e-9) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (!(std::abs(a[i] - b[i]) <= tolerance)) return false;
+    return true;
+}
+
+} // namespace
+
+class TestCurvesView : public QObject {
+    Q_OBJECT
+
+  private slots:
+    void init();
+    void cleanup();
+    void groupsDrawCentreAndBand();
+    void stdBandIsSampleStd();
+    void trainAndValShareACard();
+    void collapsedWorkersAreOneLineExpandedAreMany();
+    void xByAnotherMetric();
+    void restartsSplitIntoLines();
+    void nanOnsetIsMarked();
+    void cardKeys();
+
+  private:
+    ChartCard* card(const QString& key) const;
+    void open(const CurveDisplay& display);
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<Workspace> m_workspace;
+    std::unique_ptr<RunTableModel> m_model;
+    std::unique_ptr<CurvesView> m_view;
+};
+
+void TestCurvesView::init() {
+    m_dir = std::make_unique<QTemporaryDir>();
+    m_workspace = Workspace::create((m_dir->path() + "/w.runlens").toStdString());
+    m_model = std::make_unique<RunTableModel>();
+}
+
+void TestCurvesView::cleanup() {
+    m_view.reset();
+    m_model.reset();
+    m_workspace.reset();
+    m_dir.reset();
+}
+
+void TestCurvesView::open(const CurveDisplay& display) {
+    m_model->setRuns(m_workspace->runs());
+    m_view = std::make_unique<CurvesView>(m_model.get());
+    m_view->setDisplay(display);
+    m_view->setWorkspace(m_workspace.get());
+    m_view->resize(1200, 900);
+    m_view->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_view.get()));
+    QTRY_VERIFY(!m_view->cards().isEmpty() && m_view->cards().front()->isBuilt());
+}
+
+ChartCard* TestCurvesView::card(const QString& key) const {
+    for (ChartCard* c : m_view->cards())
+        if (c->tag() == key) return c;
+    return nullptr;
+}
+
+void TestCurvesView::groupsDrawCentreAndBand() {
+    // Two runs at lr 0.1 (loss 1,2,3 and 3,4,5) and one at lr 0.01 (10,10,10), same steps 0..2. By hand:
+    // group lr=0.1: mean 2,3,4, min 1,2,3, max 3,4,5; group lr=0.01: 10,10,10 with min = max.
+    addRun(*m_workspace, "a0", "loss", {1, 2, 3}, "0.1");
+    addRun(*m_workspace, "a1", "loss", {3, 4, 5}, "0.1");
+    addRun(*m_workspace, "b0", "loss", {10, 10, 10}, "0.01");
+    CurveDisplay display;
+    display.smoothing = 0;
+    display.groupBy = QStringLiteral("lr");
+    display.band = QStringLiteral("minmax");
+    open(display);
+    ChartCard* loss = card(QStringLiteral("loss"));
+    QVERIFY(loss);
+    QTRY_VERIFY(!loss->drawnLine(QStringLiteral("lr=0.1")).empty());
+    QVERIFY(near(ys(loss->drawnLine(QStringLiteral("lr=0.1"))), {2, 3, 4}));
+    QVERIFY(near(xs(loss->drawnLine(QStringLiteral("lr=0.1"))), {0, 1, 2}));
+    QVERIFY(near(ys(loss->drawnLine(QStringLiteral("lr=0.01"))), {10, 10, 10}));
+    // Member runs are not drawn unless asked for.
+    QVERIFY(loss->drawnLine(QStringLiteral("a0")).empty());
+    const auto& bands = loss->layer()->bands();
+    QCOMPARE(bands.size(), std::size_t(2));
+    // Groups come in first-seen order: lr=0.1 (a0) before lr=0.01 (b0).
+    QVERIFY(near(ys(bands[0].lower), {1, 2, 3}));
+    QVERIFY(near(ys(bands[0].upper), {3, 4, 5}));
+    // The legend names each group with its size.
+    const auto& legend = loss->layer()->legend();
+    QCOMPARE(legend.size(), std::size_t(2));
+    QCOMPARE(legend[0].label, QStringLiteral("lr=0.1 (2)"));
+
+    // Member runs on request: thin lines behind the groups.
+    display.showRunLines = true;
+    m_view->setDisplay(display);
+    QTRY_VERIFY(!loss->drawnLine(QStringLiteral("a0")).empty());
+    QVERIFY(near(ys(loss->drawnLine(QStringLiteral("a1"))), {3, 4, 5}));
+}
+
+void TestCurvesView::stdBandIsSampleStd() {
+    // Values 1 and 3 at each step: mean 2, sample std sqrt(((1-2)^2 + (3-2)^2) / (2-1)) = sqrt(2).
+    // 95% CI: mean -/+ t(0.975, 1) * sqrt(2)/sqrt(2) = 12.7062047361747 (scipy.stats.t.ppf(0.975, 1)).
+    addRun(*m_workspace, "a0", "loss", {1, 1}, "0.1");
+    addRun(*m_workspace, "a1", "loss", {3, 3}, "0.1");
+    CurveDisplay display;
+    display.smoothing = 0;
+    display.groupBy = QStringLiteral("lr");
+    display.band = QStringLiteral("std");
+    open(display);
+    ChartCard* loss = card(QStringLiteral("loss"));
+    QTRY_COMPARE(loss->layer()->bands().size(), std::size_t(1));
+    QVERIFY(near(ys(loss->layer()->bands()[0].upper), {2 + std::sqrt(2.0), 2 + std::sqrt(2.0)}));
+    display.band = QStringLiteral("ci95");
+    m_view->setDisplay(display);
+    QTRY_VERIFY(near(ys(loss->layer()->bands()[0].upper), {2 + 12.7062047361747, 2 + 12.7062047361747}, 1e-6));
+}
+
+void TestCurvesView::trainAndValShareACard() {
+    addRun(*m_workspace, "a0", "train/loss", {1, 2}, "0.1");
+    addRun(*m_workspace, "a0", "val/loss", {3, 4}, "");
+    addRun(*m_workspace, "b0", "loss", {5, 6}, "0.2");    // Keras style: loss and val_loss
+    addRun(*m_workspace, "b0", "val_loss", {7, 8}, "");
+    CurveDisplay display;
+    display.smoothing = 0;
+    open(display);
+    QCOMPARE(m_view->cards().size(), 4); // one card per tag by default
+
+    display.combineTags = true;
+    m_view->setDisplay(display);
+    QTRY_COMPARE(m_view->cards().size(), 1);
+    ChartCard* loss = card(QStringLiteral("loss"));
+    QVERIFY(loss);
+    QTRY_VERIFY(loss->isBuilt());
+    QVERIFY(near(ys(loss->drawnLine(QStringLiteral("a0 · train/loss"))), {1, 2}));
+    QVERIFY(near(ys(loss->drawnLine(QStringLiteral("a0 · val/loss"))), {3, 4}));
+    QVERIFY(near(ys(loss->drawnLine(QStringLiteral("b0 · val_loss"))), {7, 8}));
+    const CurveLayer::Line* val = loss->layer()->findLine(QStringLiteral("a0 · val/loss"));
+    const CurveLayer::Line* train = loss->layer()->findLine(QStringLiteral("a0 · train/loss"));
+    QVERIFY(val && train);
+    QCOMPARE(train->style, Qt::SolidLine);
+    QVERIFY(val->style != Qt::SolidLine);
+}
+
+void TestCurvesView::collapsedWorkersAreOneLineExpandedAreMany() {
+    // dist/rank_0..2 folded into run "dist": loss/worker_N = {1.0, 0.8, 0.6} + 0.1 N at steps 0..2.
+    // Collapsed, the run is its workers' mean: 1.1, 0.9, 0.7.
+    for (int worker = 0; worker < 3; ++worker) {
+        const std::string original = "dist/rank_" + std::to_string(worker);
+        auto tx = m_workspace->beginSource("/logs/" + original + "/events", "tfevents", false);
+        WorkerSink sink(*tx, original, WorkerRun{"dist", worker});
+        for (int i = 0; i < 3; ++i)
+            sink.appendPoint(original, "loss", i, 100.0 + i, 1.0 - 0.2 * i + 0.1 * worker);
+        tx->commit({"tfevents", 1, 1, 1});
+    }
+    CurveDisplay display;
+    display.smoothing = 0;
+    open(display);
+    QCOMPARE(m_view->cards().size(), 1); // loss/worker_N fold into one "loss" card
+    ChartCard* loss = card(QStringLiteral("loss"));
+    QTRY_VERIFY(!loss->drawnLine(QStringLiteral("dist")).empty());
+    QVERIFY(near(ys(loss->drawnLine(QStringLiteral("dist"))), {1.1, 0.9, 0.7}));
+    QVERIFY(loss->drawnLine(QStringLiteral("dist · worker 1")).empty());
+
+    const std::int64_t dist = m_model->runs().front().id;
+    m_model->setExpanded(dist, true);
+    QTRY_VERIFY(!loss->drawnLine(QStringLiteral("dist · worker 1")).empty());
+    QVERIFY(near(ys(loss->drawnLine(QStringLiteral("dist · worker 1"))), {1.1, 0.9, 0.7}));
+    QVERIFY(near(ys(loss->drawnLine(QStringLiteral("dist · worker 2"))), {1.2, 1.0, 0.8}));
+    QVERIFY(loss->drawnLine(QStringLiteral("dist")).empty());
+    QCOMPARE(loss->layer()->findLine(QStringLiteral("dist · worker 2"))->color, m_model->workerColor(dist, 2));
+    m_model->setWorkerVisible(dist, 2, false);
+    QTRY_VERIFY(loss->drawnLine(QStringLiteral("dist · worker 2")).empty());
+    QVERIFY(!loss->drawnLine(QStringLiteral("dist · worker 0")).empty());
+}
+
+void TestCurvesView::xByAnotherMetric() {
+    // Loss at steps 0..3, epoch logged at steps 0 and 2 (0 and 1): x = 0, 0, 1, 1 by hand.
+    addRun(*m_workspace, "a0", "loss", {4, 3, 2, 1}, "0.1");
+    addRun(*m_workspace, "a0", "epoch", {0, 1}, "", {0, 2});
+    CurveDisplay display;
+    display.smoothing = 0;
+    display.xAxis = QStringLiteral("metric:epoch");
+    open(display);
+    ChartCard* loss = card(QStringLiteral("loss"));
+    QTRY_VERIFY(!loss->drawnLine(QStringLiteral("a0")).empty());
+    QVERIFY(near(xs(loss->drawnLine(QStringLiteral("a0"))), {0, 0, 1, 1}));
+    QVERIFY(near(ys(loss->drawnLine(QStringLiteral("a0"))), {4, 3, 2, 1}));
+}
+
+void TestCurvesView::restartsSplitIntoLines() {
+    // Steps 0 1 2, then a restart from step 1: 1 2 3.
+    addRun(*m_workspace, "r", "loss", {5, 4, 3, 4.5, 3.5, 2.5}, "", {0, 1, 2, 1, 2, 3});
+    CurveDisplay display;
+    display.smoothing = 0;
+    display.splitRestarts = true;
+    open(display);
+    ChartCard* loss = card(QStringLiteral("loss"));
+    QTRY_VERIFY(!loss->drawnLine(QStringLiteral("r")).empty());
+    QVERIFY(near(ys(loss->drawnLine(QStringLiteral("r"))), {5, 4, 3}));
+    QVERIFY(near(ys(loss->drawnLine(QStringLiteral("r (restart 1)"))), {4.5, 3.5, 2.5}));
+    QVERIFY(near(xs(loss->drawnLine(QStringLiteral("r (restart 1)"))), {1, 2, 3}));
+}
+
+void TestCurvesView::nanOnsetIsMarked() {
+    addRun(*m_workspace, "n", "loss", {1, 0.5, NAN, NAN}, "");
+    addRun(*m_workspace, "ok", "loss", {1, 0.5, 0.4, 0.3}, "");
+    CurveDisplay display;
+    display.smoothing = 0;
+    open(display);
+    ChartCard* loss = card(QStringLiteral("loss"));
+    QTRY_VERIFY(loss->isBuilt() && loss->layer());
+    const auto& marks = loss->layer()->marks();
+    QCOMPARE(marks.size(), std::size_t(1)); // only the run that broke
+    QCOMPARE(marks[0].at.x(), 2.0);         // the first NaN is at step 2
+}
+
+void TestCurvesView::cardKeys() {
+    QCOMPARE(CurvesView::cardKeyOf(QStringLiteral("train/loss"), false), QStringLiteral("train/loss"));
+    QCOMPARE(CurvesView::cardKeyOf(QStringLiteral("train/loss"), true), QStringLiteral("loss"));
+    QCOMPARE(CurvesView::cardKeyOf(QStringLiteral("val_loss"), true), QStringLiteral("loss"));
+    QCOMPARE(CurvesView::cardKeyOf(QStringLiteral("Loss/test"), true), QStringLiteral("Loss"));
+    QCOMPARE(CurvesView::cardKeyOf(QStringLiteral("eval/accuracy/worker_3"), true), QStringLiteral("accuracy"));
+    QCOMPARE(CurvesView::cardKeyOf(QStringLiteral("loss/worker_3"), false), QStringLiteral("loss"));
+    QCOMPARE(CurvesView::cardKeyOf(QStringLiteral("training_time"), false), QStringLiteral("training_time"));
+    QCOMPARE(CurvesView::workerOfTag(QStringLiteral("loss/worker_12")), 12);
+    QCOMPARE(CurvesView::workerOfTag(QStringLiteral("loss")), -1);
+}
+
+QTEST_MAIN(TestCurvesView)
+#include "test_curves_view.moc"
