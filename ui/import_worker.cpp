@@ -14,17 +14,32 @@
 namespace runlens::ui {
 namespace {
 
+// A registry holding only a prediction-log reader with the request's roles, for attaching predictions.
+ReaderRegistry predictionRegistry(const ImportRequest& request) {
+    auto reader = std::make_unique<PredictionLogReader>(request.roles);
+    reader->setTableName(request.setName.toStdString());
+    ReaderRegistry registry;
+    registry.add(std::move(reader));
+    return registry;
+}
+
 ImportOutcome runImport(const std::vector<std::filesystem::path>& paths,
                         const std::filesystem::path& workspacePath, const std::atomic<bool>* cancel,
-                        std::function<void(const ImportProgress&)> progress) {
+                        std::function<void(const ImportProgress&)> progress, const ImportRequest& request) {
     ImportOutcome outcome;
     try {
         // A connection of its own: a SQLite connection must not be shared across threads.
         const std::unique_ptr<Workspace> workspace = Workspace::open(workspacePath);
-        const ReaderRegistry registry = ReaderRegistry::withBuiltins();
+        const ReaderRegistry registry =
+            request.predictions ? predictionRegistry(request) : ReaderRegistry::withBuiltins();
         ImportOptions options;
         options.cancel = cancel;
         options.progress = std::move(progress);
+        options.runName = request.runName.toStdString();
+        if (request.predictions) {
+            options.forceFormat = "predictions";
+            options.rereadUnchanged = true; // attaching again (other roles, other run) must take effect
+        }
         outcome.summary = importPaths(paths, registry, *workspace, options);
     } catch (const std::exception& error) {
         outcome.error = QString::fromStdString(error.what());
@@ -48,6 +63,11 @@ void ImportWorker::cancel() {
 }
 
 bool ImportWorker::start(const QStringList& paths, const QString& workspacePath) {
+    return start(paths, workspacePath, ImportRequest{});
+}
+
+bool ImportWorker::start(const QStringList& paths, const QString& workspacePath,
+                         const ImportRequest& request) {
     if (isRunning()) return false;
     m_outcome = {};
     m_cancel = std::make_shared<std::atomic<bool>>(false);
@@ -73,8 +93,8 @@ bool ImportWorker::start(const QStringList& paths, const QString& workspacePath)
     const std::shared_ptr<std::atomic<bool>> cancelFlag = m_cancel;
     const std::filesystem::path workspace = workspacePath.toStdString();
     m_running = true;
-    m_watcher.setFuture(QtConcurrent::run([files, workspace, cancelFlag, report] {
-        return runImport(files, workspace, cancelFlag.get(), report);
+    m_watcher.setFuture(QtConcurrent::run([files, workspace, cancelFlag, report, request] {
+        return runImport(files, workspace, cancelFlag.get(), report, request);
     }));
     return true;
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/io/importer.h"
+#include "core/io/prediction_reader.h"
 
 #include <atomic>
 #include <memory>
@@ -18,6 +19,15 @@ struct ImportOutcome {
     QString error;
 };
 
+// Extra settings of one import. With predictions set, every file is read as a prediction log with these
+// roles into runName (the desktop's "attach predictions to a run").
+struct ImportRequest {
+    QString runName; // empty: runs named as usual
+    bool predictions = false;
+    PredictionRoles roles; // empty: columns recognised by name
+    QString setName;       // evaluation set name; empty: derived from the file name
+};
+
 class ImportWorker : public QObject {
     Q_OBJECT
   public:
@@ -26,6 +36,7 @@ class ImportWorker : public QObject {
 
     // Starts importing paths into the workspace file; false when an import is already running.
     bool start(const QStringList& paths, const QString& workspacePath);
+    bool start(const QStringList& paths, const QString& workspacePath, const ImportRequest& request);
     void cancel();
     // True from start() until finished() has been delivered (the future may end a little earlier).
     bool isRunning() const { return m_running; }

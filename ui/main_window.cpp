@@ -8,11 +8,13 @@
 #include "ui/curves_view.h"
 #include "ui/import_report_panel.h"
 #include "ui/import_worker.h"
+#include "ui/prediction_roles_dialog.h"
 #include "ui/run_filter.h"
 #include "ui/run_table_model.h"
 #include "ui/settings.h"
 
 #include <exception>
+#include <filesystem>
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
@@ -38,7 +40,9 @@
 #include <QTableView>
 #include <QTableWidget>
 #include <QTabWidget>
+#include <QTimer>
 #include <QVBoxLayout>
+#include <tuple>
 
 // The qrc lives in the static runlens_ui library, whose resource initialiser the linker would drop.
 static void initRunlensResources() {
@@ -155,6 +159,7 @@ QWidget* MainWindow::buildRunPanel() {
 
     m_runTable->setObjectName(QStringLiteral("runTable"));
     m_runTable->setModel(m_runProxy);
+    enableWorkerExpansion(m_runTable, m_runModel); // ▸/▾ mark, Right/Left, double-click
     m_runTable->setSortingEnabled(true);
     m_runTable->sortByColumn(RunTableModel::kNameColumn, Qt::AscendingOrder);
     m_runTable->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -197,6 +202,8 @@ void MainWindow::buildMenus() {
                     &MainWindow::actionImportFiles);
     file->addAction(tr("Import &Folder…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I), this,
                     &MainWindow::actionImportFolder);
+    file->addAction(tr("Import &Predictions…"), this, &MainWindow::actionImportPredictions)
+        ->setToolTip(tr("Import a prediction log (one row per example) as an evaluation set of a run"));
     file->addAction(tr("&Watch Folder…"), this, &MainWindow::actionWatchFolder)
         ->setToolTip(tr("Import a folder and keep reading it: new runs appear and growing logs update every 2 s"));
     file->addAction(tr("Re&load"), QKeySequence::Refresh, this, &MainWindow::actionReload)
@@ -241,7 +248,7 @@ bool MainWindow::isImporting() const {
     return m_worker->isRunning();
 }
 bool MainWindow::hasPendingWork() const {
-    return isImporting() || !m_pendingImports.isEmpty();
+    return isImporting() || !m_pendingImports.isEmpty() || !m_pendingAttach.isEmpty();
 }
 
 void MainWindow::reportFailure(const QString& message) {
@@ -351,8 +358,10 @@ void MainWindow::updateStatus() {
         for (const SeriesSummary& summary : run.series)
             points += summary.points;
     }
-    const int total = m_runModel->rowCount();
-    const int shown = m_runProxy->rowCount();
+    const int total = static_cast<int>(m_runModel->runs().size());
+    int shown = 0; // worker rows of expanded runs are not runs
+    for (int row = 0; row < m_runProxy->rowCount(); ++row)
+        shown += m_runProxy->index(row, 0).data(RunTableModel::WorkerRole).toInt() < 0 ? 1 : 0;
     QString runs = tr("%n run(s)", nullptr, total);
     if (shown != total) runs += tr(" (%1 shown)").arg(shown);
     m_statusLabel->setText(
@@ -386,9 +395,14 @@ void MainWindow::importPaths(const QStringList& paths) {
 }
 
 void MainWindow::startNextImport() {
-    if (isImporting() || m_pendingImports.isEmpty() || !m_workspace) return;
-    m_runningImport = m_pendingImports.takeFirst();
-    if (!m_worker->start(m_runningImport, workspacePath())) return;
+    if (isImporting() || (m_pendingImports.isEmpty() && m_pendingAttach.isEmpty()) || !m_workspace) return;
+    ImportRequest request;
+    if (!m_pendingAttach.isEmpty()) {
+        std::tie(m_runningImport, request) = m_pendingAttach.takeFirst();
+    } else {
+        m_runningImport = m_pendingImports.takeFirst();
+    }
+    if (!m_worker->start(m_runningImport, workspacePath(), request)) return;
     m_progress->setRange(0, 0); // busy until the first progress report gives totals
     m_progress->show();
     m_cancel->show();
@@ -447,11 +461,15 @@ void MainWindow::dropEvent(QDropEvent* event) {
         openWorkspace(paths.front());
         return;
     }
+    if (attachDroppedPredictions(paths, event->position().toPoint(),
+                                 event->modifiers().testFlag(Qt::ShiftModifier)))
+        return;
     importPaths(paths);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
     m_pendingImports.clear();
+    m_pendingAttach.clear();
     m_worker->cancel();
     Settings settings;
     settings.setGeometry(saveGeometry());
@@ -475,7 +493,8 @@ void MainWindow::showHeaderMenu(const QPoint& pos) {
         }
     };
     addColumns(menu.addMenu(tr("Parameters")), m_runModel->paramKeys(), RunColumn::Kind::Param);
-    addColumns(menu.addMenu(tr("Metrics (last value)")), m_runModel->metricTags(), RunColumn::Kind::Metric);
+    addColumns(menu.addMenu(tr("Metrics (last value)")), m_runModel->metricColumnTags(),
+               RunColumn::Kind::Metric);
     menu.exec(m_runTable->horizontalHeader()->mapToGlobal(pos));
 }
 
@@ -488,6 +507,21 @@ void MainWindow::showRunMenu(const QPoint& pos) {
             m_runModel->setAllVisible(false);
             m_runModel->setRunVisible(runId, true);
         });
+        if (m_runModel->hasWorkers(runId)) {
+            const bool expanded = m_runModel->isExpanded(runId);
+            menu.addAction(expanded ? tr("Hide Workers") : tr("Show Workers"), this,
+                           [this, runId, expanded] { m_runModel->setExpanded(runId, !expanded); });
+        }
+        for (const RunInfo& run : m_runModel->runs()) {
+            if (run.id != runId) continue;
+            const QString runName = QString::fromStdString(run.name);
+            menu.addAction(tr("Attach Predictions…"), this, [this, runName] {
+                const QStringList files = QFileDialog::getOpenFileNames(
+                    this, tr("Attach prediction logs to %1").arg(runName), QDir::homePath(),
+                    tr("Prediction logs (*.csv *.tsv *.jsonl *.ndjson);;All files (*)"));
+                attachPredictions(files, runName, true);
+            });
+        }
     }
     menu.addAction(tr("Show Filtered Runs Only"), this, [this] {
         m_runModel->setAllVisible(false);
@@ -595,6 +629,82 @@ void MainWindow::actionWatchFolder() {
     }
     Settings().addImportRoots(workspacePath(), {dir});
     statusBar()->showMessage(tr("Watching %1: new runs and points appear as they are written").arg(dir), 8000);
+}
+
+void MainWindow::actionImportPredictions() {
+    const QStringList files =
+        QFileDialog::getOpenFileNames(this, tr("Import prediction logs"), QDir::homePath(),
+                                      tr("Prediction logs (*.csv *.tsv *.jsonl *.ndjson);;All files (*)"));
+    QString current;
+    const QModelIndex index = m_runTable->currentIndex();
+    if (index.isValid()) {
+        const qint64 runId = index.data(RunTableModel::RunIdRole).toLongLong();
+        for (const RunInfo& run : m_runModel->runs())
+            if (run.id == runId) current = QString::fromStdString(run.name);
+    }
+    attachPredictions(files, current, true);
+}
+
+void MainWindow::attachPredictions(const QStringList& files, const QString& runName, bool askRoles) {
+    QStringList runNames;
+    for (const RunInfo& run : m_runModel->runs())
+        runNames << QString::fromStdString(run.name);
+    for (const QString& file : files) {
+        ImportRequest request;
+        request.predictions = true;
+        request.runName = runName;
+        // Name recognition is enough when it makes an evaluation set; otherwise the user says what is what.
+        const PredictionPreview preview = readPredictionPreview(file);
+        const bool recognised =
+            preview.ok() && rolesProblem(preview.columns, recogniseRoles(preview)).isEmpty();
+        if (askRoles || !recognised) {
+            PredictionRolesDialog dialog(file, runNames, runName, this);
+            if (dialog.exec() != QDialog::Accepted) continue;
+            request.roles = dialog.roles();
+            request.setName = dialog.setName();
+            request.runName = dialog.runName();
+        }
+        if (request.runName.isEmpty())
+            request.runName =
+                QString::fromStdString(std::filesystem::path(file.toStdString()).stem().string());
+        if (!m_workspace && !createWorkspace(temporaryWorkspacePath())) return;
+        m_pendingAttach.append({QStringList{file}, request});
+    }
+    startNextImport();
+}
+
+bool MainWindow::attachDroppedPredictions(const QStringList& paths, const QPoint& windowPos, bool askRoles) {
+    if (!m_workspace) return false;
+    const QPoint local = m_runTable->viewport()->mapFrom(this, windowPos);
+    if (!m_runTable->viewport()->rect().contains(local)) return false;
+    const QModelIndex index = m_runTable->indexAt(local);
+    if (!index.isValid()) return false;
+    for (const QString& path : paths) {
+        const QFileInfo info(path);
+        const QString suffix = info.suffix().toLower();
+        const bool logLike = suffix == QLatin1String("csv") || suffix == QLatin1String("tsv") ||
+                             suffix == QLatin1String("jsonl") || suffix == QLatin1String("ndjson");
+        if (!info.isFile() || !logLike) return false; // folders and other logs import as before
+    }
+    const qint64 runId = index.data(RunTableModel::RunIdRole).toLongLong();
+    for (const RunInfo& run : m_runModel->runs()) {
+        if (run.id != runId) continue;
+        const QString runName = QString::fromStdString(run.name);
+        bool dialog = askRoles;
+        for (const QString& path : paths) {
+            const PredictionPreview preview = readPredictionPreview(path);
+            dialog =
+                dialog || !preview.ok() || !rolesProblem(preview.columns, recogniseRoles(preview)).isEmpty();
+        }
+        // A modal dialog must not run inside the platform's drop handler: open it once the drop is over.
+        if (dialog)
+            QTimer::singleShot(
+                0, this, [this, paths, runName, askRoles] { attachPredictions(paths, runName, askRoles); });
+        else
+            attachPredictions(paths, runName, false);
+        return true;
+    }
+    return false;
 }
 
 void MainWindow::actionReload() {

@@ -1,6 +1,8 @@
 // The Runlens main window: run table, view tabs, import report, menus, drag-and-drop and background import.
 #pragma once
 
+#include "ui/import_worker.h"
+
 #include <memory>
 #include <QMainWindow>
 #include <QString>
@@ -41,6 +43,9 @@ class MainWindow : public QMainWindow {
     // Imports files or folders off the GUI thread (queued behind a running import); creates a temporary
     // workspace when none is open.
     void importPaths(const QStringList& paths);
+    // Imports prediction logs as evaluation sets of the run runName, off the GUI thread. Columns are
+    // recognised by name; the "Prediction log columns" dialog opens when they are not, or with askRoles.
+    void attachPredictions(const QStringList& files, const QString& runName, bool askRoles = false);
     // Writes the demo logs into the app data folder once, imports them into demo.runlens there and opens it.
     void openDemo();
 
@@ -92,6 +97,9 @@ class MainWindow : public QMainWindow {
     void actionExportAll();
     void actionReload();
     void actionWatchFolder();
+    void actionImportPredictions();
+    // A drop of prediction log files onto a run row attaches them to that run; false for any other drop.
+    bool attachDroppedPredictions(const QStringList& paths, const QPoint& windowPos, bool askRoles);
 
     std::unique_ptr<Workspace> m_workspace;
     RunTableModel* m_runModel;
@@ -105,6 +113,7 @@ class MainWindow : public QMainWindow {
     ImportWorker* m_worker;
     class WatchController* m_watch = nullptr;
     QList<QStringList> m_pendingImports;
+    QList<std::pair<QStringList, ImportRequest>> m_pendingAttach; // prediction logs attached to runs
     QStringList m_runningImport;
     QMenu* m_recentMenu = nullptr;
     QLabel* m_statusLabel;

@@ -341,7 +341,7 @@ void Importer::importFile(const PlanItem& item) {
     ctx.cancel = m_options.cancel;
     bool replace = true;
     if (const auto state = m_target.sourceState(key); state && state->format == format) {
-        if (state->size == size && state->mtimeNs == mtimeNs) {
+        if (state->size == size && state->mtimeNs == mtimeNs && !m_options.rereadUnchanged) {
             ++m_summary.filesUnchanged;
             return;
         }

@@ -30,6 +30,8 @@ struct ImportOptions {
     // are dropped. Applied after the import by importIntoWorkspace (core/io/folder_watch.h); importPaths
     // alone imports everything.
     bool restartSemantics = false;
+    // Reads files again even when unchanged since their last import (e.g. a log attached with new roles).
+    bool rereadUnchanged = false;
 };
 
 struct ImportSummary {

@@ -374,12 +374,16 @@ std::optional<PredictionTable> PredictionLogReader::readTable(const std::filesys
     }
 
     PredictionTable table;
-    table.name = tableNameFor(path);
+    table.name = m_tableName.empty() ? tableNameFor(path) : m_tableName;
     table.sourcePath = label;
     bool taken[4] = {false, false, false, false}; // label, score, prediction, id: the first column wins
     auto overridden = [&](const std::string& column, ColumnRole& role, std::string& className) {
         if (std::find(m_roles.ignore.begin(), m_roles.ignore.end(), column) != m_roles.ignore.end()) {
             role = ColumnRole::Ignore;
+            return true;
+        }
+        if (std::find(m_roles.features.begin(), m_roles.features.end(), column) != m_roles.features.end()) {
+            role = ColumnRole::Feature;
             return true;
         }
         for (const auto& [col, cls] : m_roles.classScores)

@@ -17,10 +17,11 @@ struct PredictionRoles {
     std::vector<std::pair<std::string, std::string>> classScores; // column -> class name
     std::vector<std::string> ignore;                              // columns to leave out of the table
     std::string positiveClass;                                    // binary with text labels
+    std::vector<std::string> features; // kept as slice features even when the name suggests a role
 
     bool empty() const {
         return label.empty() && score.empty() && prediction.empty() && id.empty() && classScores.empty() &&
-               ignore.empty() && positiveClass.empty();
+               ignore.empty() && positiveClass.empty() && features.empty();
     }
 };
 
@@ -28,6 +29,8 @@ class PredictionLogReader : public Reader {
   public:
     PredictionLogReader() = default;
     explicit PredictionLogReader(PredictionRoles roles) : m_roles(std::move(roles)) {}
+    // Names the evaluation set instead of tableNameFor(path) (the dialog's set name); empty: derive it.
+    void setTableName(std::string tableName) { m_tableName = std::move(tableName); }
 
     std::string_view name() const override { return "predictions"; }
     std::string_view description() const override { return "prediction log (one row per example)"; }
@@ -50,6 +53,7 @@ class PredictionLogReader : public Reader {
 
   private:
     PredictionRoles m_roles;
+    std::string m_tableName;
 };
 
 } // namespace runlens
