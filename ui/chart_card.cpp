@@ -2,6 +2,7 @@
 // width), one replace() per series, re-prepared after every zoom, pan or resize.
 #include "ui/chart_card.h"
 
+#include "core/model/tag_names.h"
 #include "ui/curve_layer.h"
 #include "ui/interactive_chart_view.h"
 
@@ -478,7 +479,7 @@ std::vector<CurveLayer::LegendEntry> ChartCard::legendEntries() const {
     QStringList tags;
     std::vector<Qt::PenStyle> styles;
     for (const CardRun& run : m_runs) {
-        const QString base = run.tag.section(QLatin1Char('/'), 0, run.tag.contains(QStringLiteral("/worker_")) ? -2 : -1);
+        const QString base = QString::fromStdString(foldWorkerTag(run.tag.toStdString()));
         if (!tags.contains(base)) {
             tags << base;
             styles.push_back(run.style);

@@ -3,6 +3,7 @@
 
 #include "core/store/workspace.h"
 #include "core/analysis/curve_prep.h"
+#include "core/model/tag_names.h"
 #include "ui/chart_card.h"
 #include "ui/chart_export.h"
 #include "ui/run_table_model.h"
@@ -295,38 +296,27 @@ namespace {
 // Solid for training (or unmarked) tags, dashed for validation, dotted for test, so the same style means the
 // same split on every card.
 int splitStyleIndex(const QString& tag) {
-    static const QRegularExpression validation(
-        QStringLiteral("(^|[/_.\\-])(val|valid|validation|eval|evaluation)([/_.\\-]|$)"),
-        QRegularExpression::CaseInsensitiveOption);
-    static const QRegularExpression test(QStringLiteral("(^|[/_.\\-])test([/_.\\-]|$)"),
-                                         QRegularExpression::CaseInsensitiveOption);
-    if (validation.match(tag).hasMatch()) return 1;
-    if (test.match(tag).hasMatch()) return 2;
-    return 0;
+    switch (splitOf(tag.toStdString())) {
+    case Split::Validation:
+        return 1;
+    case Split::Test:
+        return 2;
+    default:
+        return 0;
+    }
 }
 
 } // namespace
 
 QString CurvesView::cardKeyOf(const QString& tag, bool combineTags) {
-    static const QRegularExpression worker(QStringLiteral("^(.+)/worker_(\\d+)$"));
-    static const QRegularExpression prefix(
-        QStringLiteral("^(?:train|training|val|valid|validation|eval|evaluation|test)[/_.\\-](.+)$"),
-        QRegularExpression::CaseInsensitiveOption);
-    static const QRegularExpression suffix(
-        QStringLiteral("^(.+)[/_.\\-](?:train|training|val|valid|validation|eval|evaluation|test)$"),
-        QRegularExpression::CaseInsensitiveOption);
-    QString key = tag;
-    if (const auto match = worker.match(key); match.hasMatch()) key = match.captured(1);
-    if (!combineTags) return key;
-    if (const auto match = prefix.match(key); match.hasMatch()) return match.captured(1);
-    if (const auto match = suffix.match(key); match.hasMatch()) return match.captured(1);
-    return key;
+    const std::string base = foldWorkerTag(tag.toStdString());
+    return QString::fromStdString(combineTags ? stripSplit(base) : base);
 }
 
 int CurvesView::workerOfTag(const QString& tag) {
-    static const QRegularExpression worker(QStringLiteral("/worker_(\\d+)$"));
-    const auto match = worker.match(tag);
-    return match.hasMatch() ? match.captured(1).toInt() : -1;
+    int worker = -1;
+    foldWorkerTag(tag.toStdString(), &worker);
+    return worker;
 }
 
 std::shared_ptr<const SeriesData> CurvesView::series(std::int64_t runId, const std::string& tag) {

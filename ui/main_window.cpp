@@ -10,6 +10,7 @@
 #include "ui/import_worker.h"
 #include "ui/prediction_roles_dialog.h"
 #include "ui/run_filter.h"
+#include "ui/health_scanner.h"
 #include "ui/run_table_model.h"
 #include "ui/settings.h"
 
@@ -79,7 +80,7 @@ QString temporaryWorkspacePath() {
 } // namespace
 
 MainWindow::MainWindow(QWidget* parent)
-    : QMainWindow(parent), m_runModel(new RunTableModel(this)),
+    : QMainWindow(parent), m_runModel(new RunTableModel(this)), m_health(new HealthScanner(this)),
       m_runProxy(new RunFilterProxy(m_runModel, this)), m_runTable(new QTableView), m_filter(new QLineEdit),
       m_tabs(new QTabWidget), m_curves(new CurvesView(m_runModel)), m_report(new ImportReportPanel),
       m_splitter(new QSplitter(Qt::Horizontal)), m_worker(new ImportWorker(this)), m_statusLabel(new QLabel),
@@ -89,6 +90,13 @@ MainWindow::MainWindow(QWidget* parent)
     setWindowTitle(tr("Runlens"));
     setWindowIcon(QIcon(QStringLiteral(":/runlens/icons/runlens.svg")));
     setAcceptDrops(true);
+    connect(m_health, &HealthScanner::finished, m_runModel, &RunTableModel::setHealth);
+    connect(m_runModel, &QAbstractItemModel::columnsInserted, this, [this](const QModelIndex&, int first, int last) {
+        for (int column = first; column <= last; ++column) {
+            m_runTable->resizeColumnToContents(column);
+            m_runTable->setColumnWidth(column, std::min(m_runTable->columnWidth(column), 260));
+        }
+    });
 
     m_tabs->setDocumentMode(true);
     m_tabs->addTab(m_curves, tr("Curves"));
@@ -344,6 +352,7 @@ void MainWindow::refreshRuns() {
     }
     m_curves->setWorkspace(m_workspace.get()); // drops cached points: an import may have added some
     m_runModel->setRuns(std::move(runs));
+    m_health->scan(m_workspace ? workspacePath() : QString(), m_runModel->runs());
     updateStatus();
     emit runsChanged();
 }
@@ -495,6 +504,11 @@ void MainWindow::showHeaderMenu(const QPoint& pos) {
     addColumns(menu.addMenu(tr("Parameters")), m_runModel->paramKeys(), RunColumn::Kind::Param);
     addColumns(menu.addMenu(tr("Metrics (last value)")), m_runModel->metricColumnTags(),
                RunColumn::Kind::Metric);
+    QAction* health = menu.addAction(tr("Health (training diagnostics)"));
+    health->setCheckable(true);
+    health->setChecked(m_runModel->hasColumn(RunTableModel::healthColumn()));
+    connect(health, &QAction::toggled, this,
+            [this](bool on) { m_runModel->setColumnShown(RunTableModel::healthColumn(), on); });
     menu.exec(m_runTable->horizontalHeader()->mapToGlobal(pos));
 }
 

@@ -27,6 +27,7 @@ class CurvesView;
 class ImportReportPanel;
 class ImportWorker;
 class RunFilterProxy;
+class HealthScanner;
 class RunTableModel;
 
 class MainWindow : public QMainWindow {
@@ -103,6 +104,7 @@ class MainWindow : public QMainWindow {
 
     std::unique_ptr<Workspace> m_workspace;
     RunTableModel* m_runModel;
+    HealthScanner* m_health;
     RunFilterProxy* m_runProxy;
     QTableView* m_runTable;
     QLineEdit* m_filter;

@@ -122,6 +122,7 @@ void RunTableModel::setRuns(std::vector<RunInfo> runs) {
     m_columnTags = QStringList(columnTags.begin(), columnTags.end());
     if (m_userChoseColumns) {
         std::erase_if(m_columns, [this](const RunColumn& column) {
+            if (column.kind == RunColumn::Kind::Health) return false;
             return column.kind == RunColumn::Kind::Param
                        ? !m_paramKeys.contains(column.key)
                        : !m_columnTags.contains(column.key) && !m_metricTags.contains(column.key);
@@ -148,7 +149,9 @@ void RunTableModel::rebuildRows() {
 // Params that differ between runs tell runs apart; constant ones (same model everywhere) only take space.
 // The worker_<N> params of distributed runs name log folders and are shown as worker rows instead.
 void RunTableModel::chooseDefaultColumns() {
+    const bool health = hasColumn(healthColumn());
     m_columns.clear();
+    if (health) m_columns.push_back(healthColumn());
     QStringList varying;
     for (const QString& key : m_paramKeys) {
         if (workerNumber(key.toStdString())) continue;
@@ -315,7 +318,11 @@ bool RunTableModel::hasColumn(const RunColumn& column) const {
 
 void RunTableModel::setColumnShown(const RunColumn& column, bool shown) {
     if (hasColumn(column) == shown) return;
-    m_userChoseColumns = true;
+    if (column.kind == RunColumn::Kind::Health) {
+        m_userRemovedHealth = !shown;
+    } else {
+        m_userChoseColumns = true;
+    }
     beginResetModel();
     if (shown)
         m_columns.push_back(column);
@@ -374,7 +381,85 @@ QVariant RunTableModel::metricValue(const RunInfo& run, const std::string& tag, 
     return formatValue(summary->last);
 }
 
+namespace {
+
+int severity(HealthBadge::Kind kind) {
+    switch (kind) {
+    case HealthBadge::Kind::NonFinite:
+        return 4;
+    case HealthBadge::Kind::Diverging:
+        return 3;
+    case HealthBadge::Kind::Overfitting:
+        return 2;
+    case HealthBadge::Kind::Plateau:
+        return 1;
+    case HealthBadge::Kind::SeedSpread:
+        return 0;
+    }
+    return 0;
+}
+
+} // namespace
+
+void RunTableModel::setHealth(const std::map<std::int64_t, std::vector<HealthBadge>>& health) {
+    m_health.clear();
+    bool any = false;
+    for (const RunInfo& run : m_runs) {
+        const auto found = health.find(run.id);
+        if (found == health.end() || found->second.empty()) continue;
+        m_health[run.name] = found->second;
+        any = true;
+    }
+    if (any && !m_userRemovedHealth && !hasColumn(healthColumn())) {
+        beginInsertColumns({}, 1, 1);
+        m_columns.insert(m_columns.begin(), healthColumn());
+        endInsertColumns();
+        return;
+    }
+    const auto it = std::find(m_columns.begin(), m_columns.end(), healthColumn());
+    if (it == m_columns.end() || rowCount() == 0) return;
+    const int column = 1 + static_cast<int>(it - m_columns.begin());
+    emit dataChanged(index(0, column), index(rowCount() - 1, column));
+}
+
+std::vector<HealthBadge> RunTableModel::healthOf(std::int64_t runId) const {
+    for (const RunInfo& run : m_runs) {
+        if (run.id != runId) continue;
+        const auto found = m_health.find(run.name);
+        return found == m_health.end() ? std::vector<HealthBadge>{} : found->second;
+    }
+    return {};
+}
+
+QVariant RunTableModel::healthValue(const RunInfo& run, int role) const {
+    const auto found = m_health.find(run.name);
+    if (found == m_health.end() || found->second.empty()) return role == SortRole ? QVariant(0.0) : QVariant();
+    const std::vector<HealthBadge>& badges = found->second;
+    int worst = 0;
+    QStringList labels, details;
+    for (const HealthBadge& badge : badges) {
+        worst = std::max(worst, severity(badge.kind));
+        labels << QString::fromStdString(badge.label);
+        details << QString::fromStdString(badge.detail);
+    }
+    switch (role) {
+    case Qt::DisplayRole:
+        return labels.join(QStringLiteral("  "));
+    case SortRole: // worst problem first when sorted descending, then the number of findings
+        return worst + 0.1 * static_cast<double>(badges.size());
+    case Qt::ToolTipRole:
+        return details.join(QStringLiteral("\n"));
+    case Qt::ForegroundRole:
+        if (worst >= 3) return QColor(0xc0, 0x39, 0x2b);
+        if (worst == 2) return QColor(0xd3, 0x54, 0x00);
+        return {};
+    default:
+        return {};
+    }
+}
+
 QVariant RunTableModel::cellValue(const RunInfo& run, const RunColumn& column, int role) const {
+    if (column.kind == RunColumn::Kind::Health) return healthValue(run, role);
     if (column.kind == RunColumn::Kind::Param) {
         const auto found = run.params.find(column.key.toStdString());
         if (found == run.params.end()) return {};
@@ -444,6 +529,7 @@ QVariant RunTableModel::runData(const QModelIndex& index, int runIndex, int role
         }
     }
     const RunColumn& column = m_columns[static_cast<std::size_t>(index.column() - 1)];
+    if (column.kind == RunColumn::Kind::Health) return healthValue(run, role);
     if (role == Qt::DisplayRole || role == SortRole) return cellValue(run, column, role);
     if (role == Qt::TextAlignmentRole && cellValue(run, column, SortRole).typeId() == QMetaType::Double)
         return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
@@ -488,7 +574,7 @@ QVariant RunTableModel::workerData(const QModelIndex& index, int runIndex, int w
         }
     }
     const RunColumn& column = m_columns[static_cast<std::size_t>(index.column() - 1)];
-    if (column.kind == RunColumn::Kind::Param) return {};
+    if (column.kind != RunColumn::Kind::Metric) return {};
     const std::string tag = workerTag(column.key.toStdString(), worker);
     if (role == Qt::DisplayRole || role == SortRole) return metricValue(run, tag, role);
     if (role == Qt::TextAlignmentRole && metricValue(run, tag, SortRole).isValid())
@@ -520,6 +606,9 @@ QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int
     if (section == kNameColumn) return role == Qt::DisplayRole ? QVariant(tr("Run")) : QVariant();
     const RunColumn& column = m_columns[static_cast<std::size_t>(section - 1)];
     if (role == Qt::DisplayRole) return column.key;
+    if (role == Qt::ToolTipRole && column.kind == RunColumn::Kind::Health)
+        return tr("Training diagnostics: NaN/Inf values, divergence, overfitting onset, plateau, and the spread "
+                  "of runs that differ only by seed (hover a cell for details)");
     if (role == Qt::ToolTipRole)
         return column.kind == RunColumn::Kind::Param ? tr("Parameter %1").arg(column.key)
                                                      : tr("Last value of %1").arg(column.key);

@@ -2,6 +2,7 @@
 // expandable rows for the workers of a distributed run) and the delegate that draws and toggles them.
 #pragma once
 
+#include "core/analysis/run_health.h"
 #include "core/model/run.h"
 
 #include <cstdint>
@@ -22,7 +23,7 @@ namespace runlens::ui {
 
 // A column after the name: a param value or the last value of a metric series.
 struct RunColumn {
-    enum class Kind { Param, Metric };
+    enum class Kind { Param, Metric, Health };
     Kind kind = Kind::Param;
     QString key;
     bool operator==(const RunColumn& other) const { return kind == other.kind && key == other.key; }
@@ -94,6 +95,12 @@ class RunTableModel : public QAbstractTableModel {
     Qt::ItemFlags flags(const QModelIndex& index) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
+    // Training diagnostics per run (core/analysis/run_health.h), shown in a "Health" column that appears
+    // when some run has a badge (unless the user removed it). Kept by run name across reloads.
+    void setHealth(const std::map<std::int64_t, std::vector<HealthBadge>>& health);
+    std::vector<HealthBadge> healthOf(std::int64_t runId) const;
+    static RunColumn healthColumn() { return {RunColumn::Kind::Health, QStringLiteral("Health")}; }
+
   signals:
     void visibilityChanged();
 
@@ -108,6 +115,7 @@ class RunTableModel : public QAbstractTableModel {
     QVariant runData(const QModelIndex& index, int runIndex, int role) const;
     QVariant workerData(const QModelIndex& index, int runIndex, int worker, int role) const;
     QVariant cellValue(const RunInfo& run, const RunColumn& column, int role) const;
+    QVariant healthValue(const RunInfo& run, int role) const;
     QVariant metricValue(const RunInfo& run, const std::string& tag, int role) const;
     std::optional<double> workerMean(const RunInfo& run, const std::string& tag) const;
     QString filterText(const RunInfo& run) const;
@@ -127,6 +135,8 @@ class RunTableModel : public QAbstractTableModel {
     QStringList m_metricTags;
     QStringList m_columnTags;
     std::vector<RunColumn> m_columns;
+    std::map<std::string, std::vector<HealthBadge>> m_health; // by run name
+    bool m_userRemovedHealth = false;
     bool m_userChoseColumns = false;
 };
 

@@ -5,6 +5,7 @@
 #include "ui/chart_card.h"
 #include "ui/curve_layer.h"
 #include "ui/curves_view.h"
+#include "ui/health_scanner.h"
 #include "ui/run_table_model.h"
 
 #include <cmath>
@@ -64,6 +65,7 @@ class TestCurvesView : public QObject {
     void restartsSplitIntoLines();
     void nanOnsetIsMarked();
     void cardKeys();
+    void healthColumnShowsBadges();
 
   private:
     ChartCard* card(const QString& key) const;
@@ -268,6 +270,33 @@ void TestCurvesView::cardKeys() {
     QCOMPARE(CurvesView::cardKeyOf(QStringLiteral("training_time"), false), QStringLiteral("training_time"));
     QCOMPARE(CurvesView::workerOfTag(QStringLiteral("loss/worker_12")), 12);
     QCOMPARE(CurvesView::workerOfTag(QStringLiteral("loss")), -1);
+}
+
+void TestCurvesView::healthColumnShowsBadges() {
+    // "n": loss turns NaN at step 2; "ok": a steady fall over 12 points (no badge).
+    addRun(*m_workspace, "n", "loss", {1, 0.5, NAN, NAN}, "");
+    std::vector<double> steady;
+    for (int i = 0; i < 12; ++i)
+        steady.push_back(2.0 - 0.1 * i);
+    addRun(*m_workspace, "ok", "loss", steady, "");
+    m_model->setRuns(m_workspace->runs());
+    const int columns = m_model->columnCount();
+    const auto health = HealthScanner::compute(m_dir->path() + "/w.runlens", m_model->runs());
+    QCOMPARE(health.size(), std::size_t(1));
+    m_model->setHealth(health);
+    QCOMPARE(m_model->columnCount(), columns + 1);
+    QCOMPARE(m_model->headerData(1, Qt::Horizontal).toString(), QStringLiteral("Health"));
+    const int nRow = m_model->index(0, 0).data().toString() == QStringLiteral("n") ? 0 : 1;
+    QCOMPARE(m_model->index(nRow, 1).data().toString(), QStringLiteral("NaN@2"));
+    QVERIFY(m_model->index(nRow, 1).data(Qt::ToolTipRole).toString().contains(QStringLiteral("loss")));
+    QVERIFY(m_model->index(1 - nRow, 1).data().toString().isEmpty());
+    // Sorting puts the worst run first: NaN outranks no finding.
+    QVERIFY(m_model->index(nRow, 1).data(RunTableModel::SortRole).toDouble() >
+            m_model->index(1 - nRow, 1).data(RunTableModel::SortRole).toDouble());
+    // A column the user removed stays removed when a new scan arrives.
+    m_model->setColumnShown(RunTableModel::healthColumn(), false);
+    m_model->setHealth(health);
+    QCOMPARE(m_model->columnCount(), columns);
 }
 
 QTEST_MAIN(TestCurvesView)

@@ -1,0 +1,45 @@
+// Computes every run's health badges in the background after the runs change, on its own workspace connection.
+#pragma once
+
+#include "core/analysis/run_health.h"
+#include "core/model/run.h"
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <QFutureWatcher>
+#include <QObject>
+#include <QString>
+#include <vector>
+
+namespace runlens::ui {
+
+class HealthScanner : public QObject {
+    Q_OBJECT
+  public:
+    using Health = std::map<std::int64_t, std::vector<HealthBadge>>;
+    // At most this many points are read per scan; series beyond it are judged by their summaries only
+    // (NaN counts), so a huge workspace cannot keep the scan busy for minutes.
+    static constexpr std::int64_t kMaxPointsRead = 50'000'000;
+
+    explicit HealthScanner(QObject* parent = nullptr);
+    ~HealthScanner() override; // cancels a running scan and waits for it
+
+    // Starts a scan of these runs (a running one is cancelled; its result is dropped).
+    void scan(const QString& workspacePath, std::vector<RunInfo> runs);
+    bool isRunning() const { return m_watcher.isRunning(); }
+
+    // The scan itself, usable without threads (tests): reads the series it needs from the workspace file.
+    static Health compute(const QString& workspacePath, const std::vector<RunInfo>& runs,
+                          const std::atomic<bool>* cancel = nullptr);
+
+  signals:
+    void finished(const runlens::ui::HealthScanner::Health& health);
+
+  private:
+    QFutureWatcher<Health> m_watcher;
+    std::shared_ptr<std::atomic<bool>> m_cancel;
+};
+
+} // namespace runlens::ui
