@@ -468,6 +468,15 @@ void ChartCard::pushToLayer() {
     for (std::size_t i = 0; i < m_runs.size(); ++i) {
         if (const auto onset = m_prepared[i].nonFiniteFrom)
             marks.push_back({m_runs[i].color, QPointF(*onset * scale, NAN), QStringLiteral("✕")});
+        // Diagnostic marks sit on the drawn line at their step (only meaningful when x is the step).
+        const XYPoints& line = m_prepared[i].smoothed;
+        if (m_display.xAxis != QLatin1String("step") || line.size() == 0) continue;
+        for (const auto& [step, symbol] : m_runs[i].marks) {
+            const auto it = std::lower_bound(line.x.begin(), line.x.end(), static_cast<double>(step));
+            if (it == line.x.end()) continue;
+            const double y = line.y[static_cast<std::size_t>(it - line.x.begin())];
+            marks.push_back({m_runs[i].color, QPointF(static_cast<double>(step), y), symbol});
+        }
     }
     m_layer->setContent(std::move(bands), std::move(lines), std::move(marks));
     m_layer->setLegend(legendEntries());

@@ -34,6 +34,8 @@ struct CardRun {
     QString tag;   // the series' tag; a card may overlay several (train and val loss)
     Qt::PenStyle style = Qt::SolidLine; // tells the overlaid tags apart
     std::shared_ptr<const SeriesData> xData; // the x metric's points when x is another metric
+    // Diagnostics to mark on the line at a step ("↗" where it began to diverge), shown on a step axis.
+    std::vector<std::pair<std::int64_t, QString>> marks;
 };
 
 class ChartCard : public QFrame {

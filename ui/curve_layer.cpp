@@ -253,9 +253,20 @@ void CurveLayer::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidg
             QPointF at = map(onTop ? QPointF(mark.at.x(), 1.0) : mark.at);
             if (onTop) at.setY(map.area.top() + metrics.height() / 2 + 1);
             if (!std::isfinite(at.x()) || !std::isfinite(at.y())) continue;
-            painter->setPen(mark.color);
+            // A dot on the line with a halo so it stands out among many lines, the symbol beside it.
+            if (!onTop) {
+                painter->setPen(QPen(m_background, 1.5));
+                painter->setBrush(mark.color);
+                painter->drawEllipse(at, 4.5, 4.5);
+                painter->setBrush(Qt::NoBrush);
+                at += QPointF(metrics.height() * 0.6, -metrics.height() * 0.6);
+            }
             const QRectF box(at.x() - metrics.height(), at.y() - metrics.height() / 2, 2 * metrics.height(),
                              metrics.height());
+            painter->setPen(m_background);
+            for (const QPointF offset : {QPointF(-1, 0), QPointF(1, 0), QPointF(0, -1), QPointF(0, 1)})
+                painter->drawText(box.translated(offset), Qt::AlignCenter, mark.symbol);
+            painter->setPen(mark.color);
             painter->drawText(box, Qt::AlignCenter, mark.symbol);
         }
     }

@@ -3,6 +3,7 @@
 
 #include "core/store/workspace.h"
 #include "core/analysis/curve_prep.h"
+#include "core/analysis/curve_diagnostics.h"
 #include "core/model/tag_names.h"
 #include "ui/chart_card.h"
 #include "ui/chart_export.h"
@@ -67,6 +68,7 @@ CurvesView::CurvesView(RunTableModel* runs, QWidget* parent)
     connect(m_scroll->verticalScrollBar(), &QScrollBar::valueChanged, this,
             &CurvesView::scheduleVisibleRefresh);
     connect(m_runs, &RunTableModel::visibilityChanged, this, &CurvesView::onVisibilityChanged);
+    connect(m_runs, &RunTableModel::healthChanged, this, &CurvesView::onVisibilityChanged); // marks
     connect(m_runs, &QAbstractItemModel::modelReset, this, [this] {
         refreshChoiceLists();
         rebuildCards();
@@ -313,6 +315,14 @@ QString CurvesView::cardKeyOf(const QString& tag, bool combineTags) {
     return QString::fromStdString(combineTags ? stripSplit(base) : base);
 }
 
+bool CurvesView::isSystemMetric(const QString& tag) {
+    static const QRegularExpression system(
+        QStringLiteral("(^|[/_.\\-])(system|sys|gpu\\d*|cpu|memory|mem|ram|vram|utilization|util|power|"
+                       "temperature|temp|disk|network|net)([/_.\\-]|\\d|$)"),
+        QRegularExpression::CaseInsensitiveOption);
+    return system.match(tag).hasMatch();
+}
+
 int CurvesView::workerOfTag(const QString& tag) {
     int worker = -1;
     foldWorkerTag(tag.toStdString(), &worker);
@@ -349,6 +359,7 @@ QString CurvesView::groupKeyOf(const RunInfo& run) const {
 std::vector<CardRun> CurvesView::runsForTag(const QString& cardKey) {
     std::vector<CardRun> out;
     if (!m_workspace) return out;
+    if (cardKey == kStepsPerSecond || cardKey == kSamplesPerSecond) return speedLines(cardKey == kSamplesPerSecond);
     const auto tagsIt = m_cardTags.find(cardKey);
     if (tagsIt == m_cardTags.end()) return out;
     const QStringList& tags = tagsIt->second;
@@ -381,6 +392,11 @@ std::vector<CardRun> CurvesView::runsForTag(const QString& cardKey) {
             line.style = styles[styleIndex % 4];
             line.xData = xData;
             line.group = groupKey.isEmpty() ? QString() : groupKey + tagSuffix;
+            for (const HealthBadge& badge : m_runs->healthOf(run->id)) {
+                if (badge.tag != key) continue;
+                if (badge.kind == HealthBadge::Kind::Diverging) line.marks.emplace_back(badge.step, QStringLiteral("↗"));
+                if (badge.kind == HealthBadge::Kind::Overfitting) line.marks.emplace_back(badge.step, QStringLiteral("◆"));
+            }
             const int worker = workerOfTag(tag);
             if (worker >= 0) {
                 // A distributed run: its workers are one line with their spread unless the run is expanded
@@ -406,6 +422,34 @@ std::vector<CardRun> CurvesView::runsForTag(const QString& cardKey) {
                 out.push_back(std::move(piece));
             }
         }
+    }
+    return out;
+}
+
+std::vector<CardRun> CurvesView::speedLines(bool samples) {
+    std::vector<CardRun> out;
+    for (const RunInfo* run : m_runs->visibleRuns()) {
+        const std::optional<double> batch = batchSizeFromParams(run->params);
+        if (samples && !batch) continue;
+        // The series logged most often with wall times carries the best speed estimate.
+        const SeriesSummary* best = nullptr;
+        for (const SeriesSummary& summary : run->series)
+            if (std::isfinite(summary.firstWallTime) && summary.lastWallTime > summary.firstWallTime &&
+                (!best || summary.points > best->points))
+                best = &summary;
+        if (!best) continue;
+        const auto data = series(run->id, best->tag);
+        if (!data) continue;
+        auto rate = std::make_shared<const SeriesData>(throughputSeries(*data, samples ? *batch : 1.0));
+        if (rate->empty()) continue;
+        CardRun line;
+        line.name = QString::fromStdString(run->name);
+        line.color = m_runs->colorOf(run->id);
+        line.tag = samples ? kSamplesPerSecond : kStepsPerSecond;
+        line.group = groupKeyOf(*run);
+        if (!line.group.isEmpty()) line.color = m_groupColors[line.group];
+        line.data = std::move(rate);
+        out.push_back(std::move(line));
     }
     return out;
 }
@@ -454,13 +498,27 @@ void CurvesView::rebuildCards() {
     const QRegularExpression filter(m_tagFilter->text(), QRegularExpression::CaseInsensitiveOption);
     if (m_workspace) {
         updateGroupColors();
-        QStringList order;
+        // Model metrics first, then training speed, then system metrics (GPU, CPU, memory ...).
+        QStringList order, system;
         for (const QString& tag : m_runs->metricTags()) {
             if (filter.isValid() && !filter.match(tag).hasMatch()) continue;
             const QString key = cardKeyOf(tag, m_display.combineTags);
-            if (!m_cardTags.count(key)) order << key;
+            if (!m_cardTags.count(key)) (isSystemMetric(key) ? system : order) << key;
             m_cardTags[key] << tag;
         }
+        const bool anyTimes = std::any_of(m_runs->runs().begin(), m_runs->runs().end(), [](const RunInfo& run) {
+            return std::any_of(run.series.begin(), run.series.end(), [](const SeriesSummary& summary) {
+                return std::isfinite(summary.firstWallTime) && summary.lastWallTime > summary.firstWallTime;
+            });
+        });
+        const bool anyBatch = std::any_of(m_runs->runs().begin(), m_runs->runs().end(),
+                                          [](const RunInfo& run) { return batchSizeFromParams(run.params).has_value(); });
+        for (const QString& key : {kStepsPerSecond, kSamplesPerSecond}) {
+            if (!anyTimes || (key == kSamplesPerSecond && !anyBatch)) continue;
+            if (filter.isValid() && !filter.match(key).hasMatch()) continue;
+            order << key;
+        }
+        order << system;
         for (const QString& key : order) {
             auto* card = new ChartCard(
                 key, [this](const QString& k) { return runsForTag(k); }, m_display, m_grid);

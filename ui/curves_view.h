@@ -46,6 +46,11 @@ class CurvesView : public QWidget {
     static QString cardKeyOf(const QString& tag, bool combineTags);
     // The worker number of a "<tag>/worker_<N>" tag, -1 for other tags.
     static int workerOfTag(const QString& tag);
+    // GPU/CPU/memory/power... tags, drawn after the model's metrics.
+    static bool isSystemMetric(const QString& tag);
+    // Cards derived from wall times: throughput per run from its most frequently logged series.
+    inline static const QString kStepsPerSecond = QStringLiteral("speed: steps/s");
+    inline static const QString kSamplesPerSecond = QStringLiteral("speed: samples/s");
 
     CurvesView(RunTableModel* runs, QWidget* parent = nullptr);
 
@@ -81,6 +86,7 @@ class CurvesView : public QWidget {
     void onVisibilityChanged();
     void updateEmptyState();
     std::vector<CardRun> runsForTag(const QString& cardKey);
+    std::vector<CardRun> speedLines(bool samples);
     std::shared_ptr<const SeriesData> series(std::int64_t runId, const std::string& tag);
     QString groupKeyOf(const RunInfo& run) const;
     void updateGroupColors();

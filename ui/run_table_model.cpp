@@ -414,8 +414,10 @@ void RunTableModel::setHealth(const std::map<std::int64_t, std::vector<HealthBad
         beginInsertColumns({}, 1, 1);
         m_columns.insert(m_columns.begin(), healthColumn());
         endInsertColumns();
+        emit healthChanged();
         return;
     }
+    emit healthChanged();
     const auto it = std::find(m_columns.begin(), m_columns.end(), healthColumn());
     if (it == m_columns.end() || rowCount() == 0) return;
     const int column = 1 + static_cast<int>(it - m_columns.begin());

@@ -103,6 +103,7 @@ class RunTableModel : public QAbstractTableModel {
 
   signals:
     void visibilityChanged();
+    void healthChanged(); // new diagnostics arrived
 
   private:
     struct RowRef {

@@ -249,23 +249,31 @@ std::vector<SeedGroup> findSeedGroups(std::span<const RunOutcome> runs) {
     return groups;
 }
 
-TrainingSpeed trainingSpeed(const SeriesData& series, std::optional<double> batchSize) {
-    TrainingSpeed sp;
+SeriesData throughputSeries(const SeriesData& series, double perStep) {
+    SeriesData out;
     const std::size_t n = std::min({series.steps.size(), series.wallTimes.size(), series.values.size()});
-    std::vector<double> rates;
-    double firstTime = kNaN, lastTime = kNaN;
     std::size_t prev = n;
     for (std::size_t i = 0; i < n; ++i) {
         const double t = series.wallTimes[i];
         if (!std::isfinite(t)) continue;
-        if (std::isnan(firstTime)) firstTime = t;
-        lastTime = t;
         if (prev != n) {
             const double dt = t - series.wallTimes[prev];
             const auto ds = static_cast<double>(series.steps[i] - series.steps[prev]);
-            if (dt > 0 && ds > 0) rates.push_back(ds / dt);
+            if (dt > 0 && ds > 0) out.push(series.steps[i], t, perStep * ds / dt);
         }
         prev = i;
+    }
+    return out;
+}
+
+TrainingSpeed trainingSpeed(const SeriesData& series, std::optional<double> batchSize) {
+    TrainingSpeed sp;
+    const std::vector<double> rates = throughputSeries(series).values;
+    double firstTime = kNaN, lastTime = kNaN;
+    for (std::size_t i = 0; i < series.wallTimes.size() && i < series.size(); ++i) {
+        if (!std::isfinite(series.wallTimes[i])) continue;
+        if (std::isnan(firstTime)) firstTime = series.wallTimes[i];
+        lastTime = series.wallTimes[i];
     }
     sp.elapsedSeconds = lastTime - firstTime;
     if (rates.empty()) {

@@ -112,6 +112,11 @@ struct TrainingSpeed {
     std::string message;
 };
 TrainingSpeed trainingSpeed(const SeriesData& series, std::optional<double> batchSize = {});
+
+// The rate behind trainingSpeed as a curve: for each pair of consecutive points with finite wall times and
+// both step and time increasing, perStep * delta step / delta time at the later point's step and time
+// (perStep = 1: steps per second; the batch size: samples per second).
+SeriesData throughputSeries(const SeriesData& series, double perStep = 1.0);
 // batch_size, per_device_train_batch_size, train_batch_size, batchsize, bs (any case); a positive number.
 std::optional<double> batchSizeFromParams(const std::map<std::string, std::string>& params);
 

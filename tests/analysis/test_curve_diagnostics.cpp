@@ -168,6 +168,27 @@ class TestCurveDiagnostics : public QObject {
         QVERIFY(!trainingSpeed(noTimes).ok);
     }
 
+    void throughputAsACurve() {
+        // Steps 0, 10, 20, 20, 35 at times 100, 105, 110, 111, NaN, then step 45 at 120. By hand:
+        // (0,100)->(10,105): 2 steps/s at step 10; (10,105)->(20,110): 2 at step 20; (20,110)->(20,111): no step
+        // progress, skipped; step 35 has no time, skipped; (20,111)->(45,120): 25 / 9 at step 45.
+        SeriesData s;
+        s.push(0, 100, 1);
+        s.push(10, 105, 1);
+        s.push(20, 110, 1);
+        s.push(20, 111, 1);
+        s.push(35, kNaN, 1);
+        s.push(45, 120, 1);
+        const SeriesData rate = throughputSeries(s);
+        QCOMPARE(rate.steps, (std::vector<std::int64_t>{10, 20, 45}));
+        QCOMPARE(rate.values[0], 2.0);
+        QCOMPARE(rate.values[1], 2.0);
+        QCOMPARE(rate.values[2], 25.0 / 9.0);
+        QCOMPARE(rate.wallTimes[2], 120.0);
+        // Samples per second with a batch of 32.
+        QCOMPARE(throughputSeries(s, 32.0).values[0], 64.0);
+    }
+
     void batchSizeParam() {
         QCOMPARE(*batchSizeFromParams({{"Per_Device_Train_Batch_Size", "16"}}), 16.0);
         QCOMPARE(*batchSizeFromParams({{"trainer.batch_size", "128"}, {"lr", "3"}}), 128.0);

@@ -9,6 +9,7 @@
 #include "ui/run_table_model.h"
 
 #include <cmath>
+#include <QScrollArea>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -66,9 +67,11 @@ class TestCurvesView : public QObject {
     void nanOnsetIsMarked();
     void cardKeys();
     void healthColumnShowsBadges();
+    void speedCardFromWallTimes();
 
   private:
     ChartCard* card(const QString& key) const;
+    int metricCards() const; // cards of logged tags, without the derived speed cards
     void open(const CurveDisplay& display);
 
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -105,6 +108,13 @@ ChartCard* TestCurvesView::card(const QString& key) const {
     for (ChartCard* c : m_view->cards())
         if (c->tag() == key) return c;
     return nullptr;
+}
+
+int TestCurvesView::metricCards() const {
+    int n = 0;
+    for (ChartCard* c : m_view->cards())
+        n += c->tag().startsWith(QStringLiteral("speed:")) ? 0 : 1;
+    return n;
 }
 
 void TestCurvesView::groupsDrawCentreAndBand() {
@@ -169,11 +179,11 @@ void TestCurvesView::trainAndValShareACard() {
     CurveDisplay display;
     display.smoothing = 0;
     open(display);
-    QCOMPARE(m_view->cards().size(), 4); // one card per tag by default
+    QCOMPARE(metricCards(), 4); // one card per tag by default
 
     display.combineTags = true;
     m_view->setDisplay(display);
-    QTRY_COMPARE(m_view->cards().size(), 1);
+    QTRY_COMPARE(metricCards(), 1);
     ChartCard* loss = card(QStringLiteral("loss"));
     QVERIFY(loss);
     QTRY_VERIFY(loss->isBuilt());
@@ -201,7 +211,7 @@ void TestCurvesView::collapsedWorkersAreOneLineExpandedAreMany() {
     CurveDisplay display;
     display.smoothing = 0;
     open(display);
-    QCOMPARE(m_view->cards().size(), 1); // loss/worker_N fold into one "loss" card
+    QCOMPARE(metricCards(), 1); // loss/worker_N fold into one "loss" card
     ChartCard* loss = card(QStringLiteral("loss"));
     QTRY_VERIFY(!loss->drawnLine(QStringLiteral("dist")).empty());
     QVERIFY(near(ys(loss->drawnLine(QStringLiteral("dist"))), {1.1, 0.9, 0.7}));
@@ -297,6 +307,32 @@ void TestCurvesView::healthColumnShowsBadges() {
     m_model->setColumnShown(RunTableModel::healthColumn(), false);
     m_model->setHealth(health);
     QCOMPARE(m_model->columnCount(), columns);
+}
+
+void TestCurvesView::speedCardFromWallTimes() {
+    // addRun logs step i at wall time 1000 + i: 1 step per second; with batch_size 32, 32 samples per second.
+    addRun(*m_workspace, "a0", "loss", {5, 4, 3, 2, 1}, "0.1");
+    {
+        auto tx = m_workspace->beginSource("/logs/a0/params.yaml", "hparams", false);
+        tx->setParam("a0", "batch_size", "32");
+        tx->commit({"hparams", 1, 1, 1});
+    }
+    CurveDisplay display;
+    display.smoothing = 0;
+    open(display);
+    ChartCard* steps = card(CurvesView::kStepsPerSecond);
+    ChartCard* samples = card(CurvesView::kSamplesPerSecond);
+    QVERIFY(steps && samples);
+    // Speed cards come after the model's metrics.
+    QCOMPARE(m_view->cards().front()->tag(), QStringLiteral("loss"));
+    m_view->findChild<QScrollArea*>()->ensureWidgetVisible(samples);
+    QTRY_VERIFY(steps->isBuilt() && !steps->drawnLine(QStringLiteral("a0")).empty());
+    QVERIFY(near(ys(steps->drawnLine(QStringLiteral("a0"))), {1, 1, 1, 1}));
+    QTRY_VERIFY(samples->isBuilt() && !samples->drawnLine(QStringLiteral("a0")).empty());
+    QVERIFY(near(ys(samples->drawnLine(QStringLiteral("a0"))), {32, 32, 32, 32}));
+    QVERIFY(CurvesView::isSystemMetric(QStringLiteral("system/gpu0_memory")));
+    QVERIFY(CurvesView::isSystemMetric(QStringLiteral("gpu_utilization")));
+    QVERIFY(!CurvesView::isSystemMetric(QStringLiteral("val/loss")));
 }
 
 QTEST_MAIN(TestCurvesView)
