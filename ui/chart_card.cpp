@@ -192,11 +192,15 @@ void ChartCard::setDisplay(const CurveDisplay& display) {
     const bool onlySmoothing =
         sameSmoothing == m_display && (display.smoothing > 0) == (m_display.smoothing > 0);
     m_display = display;
+    if (!onlySmoothing) m_keepView = false;
     if (m_pending != Pending::Rebuild)
         m_pending = onlySmoothing && m_built ? Pending::Points : Pending::Rebuild;
 }
 
 void ChartCard::invalidateData() {
+    // Only new data: the axes stay of the same kind, so a zoomed view can be kept. A display change that
+    // rebuilds (log axes, another x) drops it.
+    if (m_pending != Pending::Rebuild) m_keepView = true;
     m_pending = Pending::Rebuild;
 }
 
@@ -239,6 +243,12 @@ bool ChartCard::drawsRaw() const {
 
 void ChartCard::rebuild() {
     m_runs = m_provider(m_tag);
+    // A zoomed view survives new data (a watched run growing): the new chart gets the same axis ranges.
+    std::optional<std::pair<std::pair<double, double>, std::pair<double, double>>> keptView;
+    if (m_keepView && m_built && m_zoomed && !m_view->chart()->axes(Qt::Horizontal).isEmpty() &&
+        !m_view->chart()->axes(Qt::Vertical).isEmpty())
+        keptView = std::make_pair(axisRange(m_view->chart()->axes(Qt::Horizontal).first()),
+                                  axisRange(m_view->chart()->axes(Qt::Vertical).first()));
     const QPalette pal = palette();
     const bool dark = pal.color(QPalette::Window).lightness() < 128;
     auto* chart = new QChart;
@@ -309,6 +319,12 @@ void ChartCard::rebuild() {
     m_built = true;
     m_zoomed = false;
     m_rawPixels = 0;
+    if (keptView) {
+        setAxisRange(xAxis, keptView->first.first, keptView->first.second);
+        setAxisRange(yAxis, keptView->second.first, keptView->second.second);
+        m_zoomed = true;
+    }
+    m_keepView = false;
     m_placeholder->hide();
     m_view->show();
     refreshPoints();

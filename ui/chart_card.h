@@ -129,6 +129,7 @@ class ChartCard : public QFrame {
     InteractiveChartView* m_view;
     bool m_built = false;
     bool m_zoomed = false;
+    bool m_keepView = false; // the next rebuild keeps a zoomed view (only the data changed)
     Pending m_pending = Pending::Rebuild;
     int m_lastPixels = 0;
 

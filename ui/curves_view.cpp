@@ -491,15 +491,14 @@ void CurvesView::updateGroupColors() {
 }
 
 void CurvesView::rebuildCards() {
-    qDeleteAll(m_cards);
-    m_cards.clear();
     m_cardTags.clear();
     m_groupColors.clear();
+    QStringList order;
     const QRegularExpression filter(m_tagFilter->text(), QRegularExpression::CaseInsensitiveOption);
     if (m_workspace) {
         updateGroupColors();
         // Model metrics first, then training speed, then system metrics (GPU, CPU, memory ...).
-        QStringList order, system;
+        QStringList system;
         for (const QString& tag : m_runs->metricTags()) {
             if (filter.isValid() && !filter.match(tag).hasMatch()) continue;
             const QString key = cardKeyOf(tag, m_display.combineTags);
@@ -519,12 +518,26 @@ void CurvesView::rebuildCards() {
             order << key;
         }
         order << system;
-        for (const QString& key : order) {
-            auto* card = new ChartCard(
-                key, [this](const QString& k) { return runsForTag(k); }, m_display, m_grid);
-            if (m_cardTags[key].size() > 1) card->setToolTip(m_cardTags[key].join(QStringLiteral(", ")));
-            m_cards.append(card);
-        }
+    }
+    // The same cards as before (a watched run grew, an import added points): keep them, with their zoom,
+    // and let them read their points again.
+    QStringList current;
+    for (const ChartCard* card : m_cards)
+        current << card->tag();
+    if (!order.isEmpty() && current == order) {
+        for (ChartCard* card : m_cards)
+            card->invalidateData();
+        updateEmptyState();
+        scheduleVisibleRefresh();
+        return;
+    }
+    qDeleteAll(m_cards);
+    m_cards.clear();
+    for (const QString& key : order) {
+        auto* card = new ChartCard(
+            key, [this](const QString& k) { return runsForTag(k); }, m_display, m_grid);
+        if (m_cardTags[key].size() > 1) card->setToolTip(m_cardTags[key].join(QStringLiteral(", ")));
+        m_cards.append(card);
     }
     m_columns = 0;
     relayoutCards();

@@ -6,10 +6,12 @@
 #include "ui/curve_layer.h"
 #include "ui/curves_view.h"
 #include "ui/health_scanner.h"
+#include "ui/interactive_chart_view.h"
 #include "ui/run_table_model.h"
 
 #include <cmath>
 #include <QScrollArea>
+#include <QValueAxis>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -68,6 +70,7 @@ class TestCurvesView : public QObject {
     void cardKeys();
     void healthColumnShowsBadges();
     void speedCardFromWallTimes();
+    void zoomSurvivesNewPoints();
 
   private:
     ChartCard* card(const QString& key) const;
@@ -333,6 +336,40 @@ void TestCurvesView::speedCardFromWallTimes() {
     QVERIFY(CurvesView::isSystemMetric(QStringLiteral("system/gpu0_memory")));
     QVERIFY(CurvesView::isSystemMetric(QStringLiteral("gpu_utilization")));
     QVERIFY(!CurvesView::isSystemMetric(QStringLiteral("val/loss")));
+}
+
+void TestCurvesView::zoomSurvivesNewPoints() {
+    // A watched run grows: the same card object redraws with the new points and keeps the user's zoom.
+    std::vector<double> first;
+    for (int i = 0; i < 100; ++i)
+        first.push_back(1.0 / (1 + i));
+    addRun(*m_workspace, "live", "loss", first, "");
+    CurveDisplay display;
+    display.smoothing = 0;
+    open(display);
+    ChartCard* loss = card(QStringLiteral("loss"));
+    QTRY_VERIFY(loss->isBuilt() && !loss->drawnLine(QStringLiteral("live")).empty());
+    auto* xAxis = qobject_cast<QValueAxis*>(loss->chart()->axes(Qt::Horizontal).first());
+    QVERIFY(xAxis);
+    xAxis->setRange(90, 140); // beyond the last logged step (99)
+    emit loss->chartView()->viewChanged(); // as after a rubber-band zoom
+    {
+        auto tx = m_workspace->beginSource("/logs/live/more.csv", "csv", false);
+        for (int i = 100; i < 150; ++i)
+            tx->appendPoint("live", "loss", i, 2000.0 + i, 0.5);
+        tx->commit({"csv", 1, 1, 1});
+    }
+    m_model->setRuns(m_workspace->runs());
+    m_view->setWorkspace(m_workspace.get());
+    QCOMPARE(card(QStringLiteral("loss")), loss); // the same card, not a new grid
+    QTRY_VERIFY(loss->drawnLine(QStringLiteral("live")).size() > 0 &&
+                loss->chart()->axes(Qt::Horizontal).first() != xAxis);
+    auto* newAxis = qobject_cast<QValueAxis*>(loss->chart()->axes(Qt::Horizontal).first());
+    QCOMPARE(newAxis->min(), 90.0);
+    QCOMPARE(newAxis->max(), 140.0);
+    // The new points were read: the line now reaches past step 140 (it ended at 99 before).
+    const auto points = loss->drawnLine(QStringLiteral("live"));
+    QVERIFY(points.front().x() <= 90 && points.back().x() >= 140);
 }
 
 QTEST_MAIN(TestCurvesView)
