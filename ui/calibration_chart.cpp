@@ -29,8 +29,9 @@ void attach(QChart* chart, QAbstractSeries* s, QAbstractAxis* x, QAbstractAxis* 
 void addHistogram(QChart* chart, const CalibrationReport& report, QAbstractAxis* x, QValueAxis* counts) {
     std::int64_t maxCount = 1;
     for (const auto& b : report.bins) maxCount = std::max(maxCount, b.count);
-    auto* upper = new QLineSeries;
-    auto* lower = new QLineSeries;
+    // QAreaSeries never deletes its edge series: the chart owns them.
+    auto* upper = new QLineSeries(chart);
+    auto* lower = new QLineSeries(chart);
     for (const auto& b : report.bins) {
         upper->append(b.lower, 0);
         upper->append(b.lower, static_cast<double>(b.count));

@@ -233,11 +233,12 @@ std::vector<std::pair<QList<QPointF>, QList<QPointF>>> bandSegments(const CurveB
 void addBand(QChart* chart, QAbstractAxis* xAxis, QAbstractAxis* yAxis, const CurveBand& band, bool logY,
              double xScale) {
     for (auto& [upperPoints, lowerPoints] : bandSegments(band, logY, xScale)) {
-        auto* upper = new QLineSeries;
-        auto* lower = new QLineSeries;
+        // QAreaSeries never deletes its edge series: the chart owns them.
+        auto* upper = new QLineSeries(chart);
+        auto* lower = new QLineSeries(chart);
         upper->replace(upperPoints);
         lower->replace(lowerPoints);
-        auto* area = new QAreaSeries(upper, lower); // takes the edge series as children
+        auto* area = new QAreaSeries(upper, lower);
         area->setName(band.name);
         QColor fill = band.color;
         fill.setAlpha(kBandAlpha);

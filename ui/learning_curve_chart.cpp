@@ -62,8 +62,9 @@ QChart* buildLearningCurveChart(const std::vector<LearningCurveFamily>& families
         if (f.fit.ok) {
             auto* fitted = new QLineSeries;
             auto* extrapolated = new QLineSeries;
-            auto* upper = new QLineSeries;
-            auto* lower = new QLineSeries;
+            // QAreaSeries never deletes its edge series: the chart owns them.
+            auto* upper = new QLineSeries(chart);
+            auto* lower = new QLineSeries(chart);
             const int steps = 80;
             const double l0 = std::log10(minSize), l1 = std::log10(right);
             for (int i = 0; i <= steps; ++i) {
