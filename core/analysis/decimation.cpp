@@ -204,14 +204,27 @@ XYPoints decimateMinMax(std::span<const double> x, std::span<const double> y, do
 
     const ColumnMap columnOf{x0, x1 > x0 ? static_cast<double>(columns) / (x1 - x0) : 0.0, columns - 1};
     // Visits only the columns that hold points, so cost is O(min(pixels, n) log n) plus one pass over y.
+    // A column's end by galloping from its start: columns hold tens of points, so doubling steps find the
+    // bracket in a few probes and the binary search then runs over that bracket only.
+    auto columnEnd = [&](std::size_t begin, std::size_t stop, std::ptrdiff_t column) {
+        std::size_t known = begin; // last index known to lie in the column
+        std::size_t step = 1;
+        std::size_t probe = begin + 1;
+        while (probe < stop && columnOf(x[probe]) <= column) {
+            known = probe;
+            step *= 2;
+            probe = begin + step;
+        }
+        const std::size_t hi = std::min(probe, stop); // the end lies in (known, hi]
+        return static_cast<std::size_t>(
+            std::partition_point(x.begin() + static_cast<std::ptrdiff_t>(known + 1),
+                                 x.begin() + static_cast<std::ptrdiff_t>(hi),
+                                 [&](double v) { return columnOf(v) <= column; }) -
+            x.begin());
+    };
     auto decimateRange = [&](std::size_t begin, std::size_t stop, std::vector<std::size_t>& into) {
         while (begin < stop) {
-            const std::ptrdiff_t column = columnOf(x[begin]);
-            const auto end = static_cast<std::size_t>(
-                std::partition_point(x.begin() + static_cast<std::ptrdiff_t>(begin),
-                                     x.begin() + static_cast<std::ptrdiff_t>(stop),
-                                     [&](double v) { return columnOf(v) <= column; }) -
-                x.begin());
+            const std::size_t end = columnEnd(begin, stop, columnOf(x[begin]));
             appendColumn(y, begin, end, n, into);
             begin = end;
         }

@@ -84,10 +84,49 @@ std::string_view smootherName(Smoother smoother) {
     return "ema";
 }
 
+namespace {
+
+// The EMA of an all-finite series as two interleaved recurrences (first and second half), so the CPU overlaps
+// their multiply-add chains; the second half is then corrected by the first half's carry, w^(j+1) * last,
+// which is exact algebra (results differ from the serial loop by rounding only, ~1 ulp).
+void emaAllFinite(std::span<const double> values, double w, std::vector<double>& out) {
+    const std::size_t n = values.size();
+    const double a = 1.0 - w;
+    const std::size_t half = n / 2;
+    double lastA = 0.0, lastB = 0.0;
+    for (std::size_t k = 0; k < half; ++k) {
+        lastA = lastA * w + a * values[k];
+        out[k] = lastA;
+        lastB = lastB * w + a * values[half + k];
+        out[half + k] = lastB;
+    }
+    if (n % 2) out[n - 1] = lastB * w + a * values[n - 1];
+    // Stopping before the carry turns subnormal keeps the loop fast; below 1e-300 it no longer matters.
+    double carry = lastA * w;
+    for (std::size_t i = half; i < n && std::abs(carry) > 1e-300; ++i) {
+        out[i] += carry;
+        carry *= w;
+    }
+    // Debiasing divides by 1 - w^(i+1) until w^(i+1) is too small to change anything.
+    double decay = w;
+    for (std::size_t i = 0; i < n && decay > 1e-300; ++i) {
+        out[i] /= 1.0 - decay;
+        decay *= w;
+    }
+}
+
+} // namespace
+
 std::vector<double> smoothEma(std::span<const double> values, double weight) {
-    std::vector<double> out(values.begin(), values.end());
     const double w = clampWeight(weight);
-    if (w == 0.0 || finiteValuesAllEqual(values)) return out;
+    if (w == 0.0 || finiteValuesAllEqual(values)) return std::vector<double>(values.begin(), values.end());
+    const bool allFinite = std::all_of(values.begin(), values.end(), [](double v) { return std::isfinite(v); });
+    if (allFinite) {
+        std::vector<double> out(values.size());
+        emaAllFinite(values, w, out);
+        return out;
+    }
+    std::vector<double> out(values.begin(), values.end());
     double last = 0.0;
     double decay = 1.0; // w^n, kept as a running product rather than pow() per point
     for (std::size_t i = 0; i < values.size(); ++i) {

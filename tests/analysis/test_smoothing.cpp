@@ -49,6 +49,26 @@ class TestSmoothing : public QObject {
         compareVectors(smoothEma(kY, 0.6), want);
     }
 
+    void emaLongSeriesMatchesTheDefinition() {
+        // The all-finite path splits the recurrence in two halves; it must agree with TensorBoard's serial
+        // definition (written out here) on long series of odd and even length and for heavy smoothing.
+        for (const std::size_t n : {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{10001}, std::size_t{20000}}) {
+            for (const double w : {0.3, 0.9, 0.999}) {
+                std::vector<double> values(n);
+                for (std::size_t i = 0; i < n; ++i)
+                    values[i] = std::sin(0.01 * static_cast<double>(i)) + 0.001 * static_cast<double>(i % 7);
+                std::vector<double> want(n);
+                double last = 0, decay = 1;
+                for (std::size_t i = 0; i < n; ++i) {
+                    last = last * w + (1 - w) * values[i];
+                    decay *= w;
+                    want[i] = last / (1 - decay);
+                }
+                compareVectors(smoothEma(values, w), want, 1e-11);
+            }
+        }
+    }
+
     void emaSkipsNonFiniteWithoutUpdating() {
         // Worked by hand, w = 0.5: y=1 -> last 0.5, out 0.5/0.5 = 1; NaN passes; y=3 -> last 1.75,
         // out 1.75/0.75; +Inf passes; y=2 -> last 1.875, out 1.875/0.875. Same as pandas ewm on [1,3,2].
