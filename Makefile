@@ -15,7 +15,7 @@ DEB_PACKAGES := cmake g++ make pkg-config file dpkg-dev \
 # Extra packages for `make fuzz`: clang 14 and its libFuzzer/sanitizer runtimes.
 FUZZ_PACKAGES := clang libclang-rt-14-dev
 
-.PHONY: all deps deps-fuzz build run test bench package fuzz check-asan docs clean
+.PHONY: all deps deps-fuzz build run test bench limits package fuzz check-asan docs clean
 
 all: build
 
@@ -51,6 +51,10 @@ test: build
 
 bench: build
 	bash bench/run_benchmarks.sh $(BUILD)
+
+# Big-input limits (5 GB CSV, 10M x 100 prediction log, 50,000 runs): 20-40 minutes, up to 16 GB of scratch disk.
+limits: build
+	bash bench/limits.sh $(BUILD)
 
 package: build
 	cd $(BUILD) && cpack -G DEB

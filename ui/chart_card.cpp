@@ -365,7 +365,9 @@ void ChartCard::refreshPoints(bool smoothingOnly) {
     m_rawX0 = options.x0;
     m_rawX1 = options.x1;
     prepareGroups(options);
-    if (!m_zoomed) applyFullRange();
+    // A smoothing change keeps the axes: lines morph in place while the slider moves instead of the scale
+    // jumping under them (and the range pass over every drawn point is saved).
+    if (!m_zoomed && !keepRaw) applyFullRange();
     pushToLayer();
 }
 

@@ -85,6 +85,15 @@ class RecordingSink : public SourceTransaction {
     std::set<std::string> m_seen; // moved into the summary only when the source commits
 };
 
+// A reader refuses a whole file it cannot hold (a prediction log over its cell limit) with an Unsupported
+// error and no data; such a file's transaction is rolled back rather than committed empty.
+bool refusedWhole(const ReadReport& report, const RecordingSink& sink) {
+    if (sink.delivered()) return false;
+    return std::any_of(report.issues.begin(), report.issues.end(), [](const ReadIssue& issue) {
+        return issue.severity == Severity::Error && issue.kind == IssueKind::Unsupported;
+    });
+}
+
 // Wraps a target so a directory reader's transactions are recorded the same way.
 class RecordingTarget : public ImportTarget {
   public:
@@ -362,6 +371,7 @@ void Importer::importFile(const PlanItem& item) {
         report.format = format;
         m_summary.report.merge(report);
         if (cancelled()) return; // the transaction rolls back; the file is read again next time
+        if (refusedWhole(report, sink)) return; // nothing of it is kept: a later import tries again
         sink.commit(SourceState{format, size, mtimeNs, report.endOffset});
         m_summary.runs.insert(sink.seen().begin(), sink.seen().end());
         if (sink.delivered()) ++m_summary.filesRead;

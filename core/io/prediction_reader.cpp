@@ -136,6 +136,72 @@ struct ParsedTable {
     }
 };
 
+// How many cells and rows a parse may hold before it gives the file up.
+struct CellBudget {
+    std::size_t maxCells = PredictionLogReader::kMaxCells;
+    std::size_t maxRows = PredictionLogReader::kMaxRows;
+};
+
+// 10000000 -> "10,000,000": the figures of the refusal are easier to check at a glance.
+std::string grouped(std::uint64_t n) {
+    std::string digits = std::to_string(n);
+    for (auto i = std::ptrdiff_t(digits.size()) - 3; i > 0; i -= 3)
+        digits.insert(std::size_t(i), 1, ',');
+    return digits;
+}
+
+// Reports the one refusal of a log too large to hold, unless adding `row` (the (rows + 1)-th data row, with
+// `width` columns) still fits. The file's row count is unknown while streaming, so it is estimated from the
+// bytes the rows read so far took (dataStart: where the first data row begins).
+bool overBudget(const CellBudget& budget, std::size_t rows, std::size_t width, const CsvRow& row,
+                std::int64_t dataStart, std::int64_t fileSize, ReadReport& report, const std::string& label) {
+    const std::size_t next = rows + 1;
+    const bool tooManyRows = next > budget.maxRows;
+    if (!tooManyRows && (width == 0 || next <= budget.maxCells / width)) return false;
+    const std::int64_t used = row.endOffset - dataStart;
+    std::string count = "more than " + grouped(rows) + " rows";
+    if (row.endOffset >= fileSize)
+        count = grouped(next) + " rows";
+    else if (used > 0 && fileSize > dataStart) {
+        const double perRow = double(used) / double(next);
+        const auto estimate = std::uint64_t(double(fileSize - dataStart) / perRow + 0.5);
+        count = "about " + grouped(std::max<std::uint64_t>(estimate, next)) + " rows";
+    }
+    std::string message = "prediction log too large: " + count;
+    if (tooManyRows)
+        message += " exceed the limit of " + grouped(budget.maxRows) + " rows of a prediction log";
+    else
+        message += " x " + grouped(width) + " columns exceed the limit of " + grouped(budget.maxCells) +
+                   " cells a prediction log may hold in memory";
+    message += " (reading stopped at row " + grouped(next) + "); import a sample of the rows" +
+               std::string(tooManyRows ? "" : " or fewer columns");
+    // The refusal must be seen even when the report is already full of row warnings.
+    if (report.issues.size() >= ReadReport::kMaxIssues) {
+        report.issues.pop_back();
+        ++report.suppressedIssues;
+    }
+    report.error(IssueKind::Unsupported, label, row.line, std::move(message));
+    return true;
+}
+
+// Columns a JSON object would add to the table (its new keys, a list counting one column per item).
+std::size_t newJsonColumns(const ParsedTable& table, simdjson::dom::object object) {
+    std::size_t fresh = 0;
+    for (auto field : object) {
+        const std::string key(field.key);
+        if (field.value.is_array()) {
+            std::size_t i = 0;
+            for ([[maybe_unused]] auto item : simdjson::dom::array(field.value)) {
+                fresh += !table.byName.count(key + "[" + std::to_string(i++) + "]");
+                if (i > 4096) break; // as addJsonValue
+            }
+        } else {
+            fresh += !table.byName.count(key);
+        }
+    }
+    return fresh;
+}
+
 void addCell(ColumnBuilder& col, std::size_t row, std::string_view cell, std::int64_t line) {
     double v = 0;
     switch (textnum::parseDouble(cell, v)) {
@@ -151,8 +217,8 @@ void addCell(ColumnBuilder& col, std::size_t row, std::string_view cell, std::in
     }
 }
 
-bool parseDelimited(const std::filesystem::path& path, const ReadContext& ctx, ParsedTable& table,
-                    ReadReport& report, const std::string& label) {
+bool parseDelimited(const std::filesystem::path& path, const ReadContext& ctx, const CellBudget& budget,
+                    ParsedTable& table, ReadReport& report, const std::string& label) {
     CsvOptions options;
     if (extensionOf(path) == ".tsv") options.separator = '\t';
     CsvTokenizer tok(options);
@@ -171,6 +237,7 @@ bool parseDelimited(const std::filesystem::path& path, const ReadContext& ctx, P
         slot.push_back(table.byName[name]);
     }
     const std::size_t width = slot.size();
+    const std::int64_t dataStart = row.endOffset;
     std::size_t rows = 0;
     while (tok.next(row)) {
         if ((rows & 4095) == 0 && ctx.cancelled()) {
@@ -185,6 +252,7 @@ bool parseDelimited(const std::filesystem::path& path, const ReadContext& ctx, P
             ++report.rowsSkipped;
             continue;
         }
+        if (overBudget(budget, rows, width, row, dataStart, tok.fileSize(), report, label)) return false;
         for (std::size_t c = 0; c < width; ++c)
             addCell(table.columns[slot[c]], rows, row.fields[c], row.line);
         table.lineOfRow.push_back(row.line);
@@ -245,8 +313,8 @@ void addJsonValue(ParsedTable& table, const std::string& key, simdjson::dom::ele
     }
 }
 
-bool parseJsonl(const std::filesystem::path& path, const ReadContext& ctx, ParsedTable& table,
-                ReadReport& report, const std::string& label) {
+bool parseJsonl(const std::filesystem::path& path, const ReadContext& ctx, const CellBudget& budget,
+                ParsedTable& table, ReadReport& report, const std::string& label) {
     CsvOptions options;
     options.rawLines = true;
     CsvTokenizer tok(options);
@@ -268,6 +336,8 @@ bool parseJsonl(const std::filesystem::path& path, const ReadContext& ctx, Parse
             ++report.rowsSkipped;
             continue;
         }
+        const std::size_t width = table.columns.size() + newJsonColumns(table, object);
+        if (overBudget(budget, rows, width, row, 0, tok.fileSize(), report, label)) return false;
         for (auto field : object)
             addJsonValue(table, std::string(field.key), field.value, rows, row.line, report, label);
         table.lineOfRow.push_back(row.line);
@@ -364,8 +434,10 @@ std::optional<PredictionTable> PredictionLogReader::readTable(const std::filesys
     const std::string label = path.string();
     report.format = std::string(name());
     ParsedTable parsed;
-    const bool ok = isJsonlPath(path) ? parseJsonl(path, ctx, parsed, report, label)
-                                      : parseDelimited(path, ctx, parsed, report, label);
+    CellBudget budget;
+    budget.maxCells = m_maxCells;
+    const bool ok = isJsonlPath(path) ? parseJsonl(path, ctx, budget, parsed, report, label)
+                                      : parseDelimited(path, ctx, budget, parsed, report, label);
     if (!ok) return std::nullopt;
     const std::size_t rows = parsed.lineOfRow.size();
     if (rows == 0) {

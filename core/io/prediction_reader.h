@@ -4,6 +4,7 @@
 #include "core/io/reader.h"
 #include "core/model/prediction_table.h"
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <utility>
@@ -32,6 +33,15 @@ class PredictionLogReader : public Reader {
     // Names the evaluation set instead of tableNameFor(path) (the dialog's set name); empty: derive it.
     void setTableName(std::string tableName) { m_tableName = std::move(tableName); }
 
+    // The whole table is held while parsing (8-12 bytes a cell), so a log over kMaxCells cells (256 Mi, about
+    // 2-3 GiB) or kMaxRows rows (one column's blob must stay under SQLite's 1e9-byte limit) is refused with
+    // one Unsupported error, and the importer keeps nothing of it.
+    static constexpr std::size_t kMaxCells = std::size_t(256) << 20;
+    static constexpr std::size_t kMaxRows = 100'000'000;
+    // A smaller cell budget, for tests; 0 restores kMaxCells.
+    void setMaxCells(std::size_t cells) { m_maxCells = cells == 0 ? kMaxCells : cells; }
+    std::size_t maxCells() const { return m_maxCells; }
+
     std::string_view name() const override { return "predictions"; }
     std::string_view description() const override { return "prediction log (one row per example)"; }
     // 80 when the header has a label and a score or per-class score columns, 90 for predictions*.{csv,...}.
@@ -54,6 +64,7 @@ class PredictionLogReader : public Reader {
   private:
     PredictionRoles m_roles;
     std::string m_tableName;
+    std::size_t m_maxCells = kMaxCells;
 };
 
 } // namespace runlens
