@@ -15,7 +15,7 @@ DEB_PACKAGES := cmake g++ make pkg-config file dpkg-dev \
 # Extra packages for `make fuzz`: clang 14 and its libFuzzer/sanitizer runtimes.
 FUZZ_PACKAGES := clang libclang-rt-14-dev
 
-.PHONY: all deps deps-fuzz build run test bench limits package fuzz check-asan docs clean
+.PHONY: all deps deps-fuzz deps-bench build run test bench limits package fuzz check-asan docs clean
 
 all: build
 
@@ -49,8 +49,14 @@ run: build
 test: build
 	cd $(BUILD) && QT_QPA_PLATFORM=offscreen ctest --output-on-failure -j $(JOBS)
 
-bench: build
+bench: build deps-bench
 	bash bench/run_benchmarks.sh $(BUILD)
+
+# matplotlib for the redraw benchmark's reference (what a notebook user draws with).
+deps-bench:
+	@dpkg-query -W -f='$${Status}\n' python3-matplotlib 2>/dev/null | grep -q '^install ok installed$$' || { \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends python3-matplotlib; }
 
 # Big-input limits (5 GB CSV, 10M x 100 prediction log, 50,000 runs): 20-40 minutes, up to 16 GB of scratch disk.
 limits: build
