@@ -2,6 +2,7 @@
 #include "app/cli.h"
 
 #include "app/json_writer.h"
+#include "core/library_versions.h"
 #include "core/store/workspace.h"
 
 #include <algorithm>
@@ -202,7 +203,7 @@ void printProgramUsage(std::ostream& out) {
     }
     out << "\nOptions:\n"
            "  -h, --help        show this help; runlens COMMAND --help shows a command's options\n"
-           "  --version         print the version\n\n"
+           "  --version         print the version and the versions of the libraries in use\n\n"
            "Exit status: 0 success, 1 bad input, 2 usage error.\n";
 }
 
@@ -286,7 +287,7 @@ int runCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
         return kExitOk;
     }
     if (first == "--version") {
-        out << "runlens " << RUNLENS_VERSION << '\n';
+        out << "runlens " << RUNLENS_VERSION << '\n' << libraryVersions();
         return kExitOk;
     }
     const Command* command = findCommand(first);

@@ -25,3 +25,16 @@ for tab in Calibration Trade-offs Slices "Learning curve" Sweep Compare; do
   file="tab_$(echo "$tab" | tr 'A-Z -' 'a-z__').png"
   shoot "$file" "$tab"
 done
+
+# The Curves tab grouped by learning rate (mean ± std bands), train and validation on one card: written into
+# the throwaway settings, so it comes last.
+mkdir -p "$scratch/config/Runlens"
+cat >> "$scratch/config/Runlens/Runlens.conf" <<'CONF'
+
+[curves]
+groupBy=lr
+band=std
+center=mean
+combineTags=true
+CONF
+shoot curves_grouped.png

@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <QGraphicsLineItem>
+#include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPen>
 #include <QToolTip>
@@ -15,6 +16,7 @@ InteractiveChartView::InteractiveChartView(QWidget* parent) : QChartView(parent)
     setRenderHint(QPainter::Antialiasing);
     setMouseTracking(true);
     setFrameShape(QFrame::NoFrame);
+    setFocusPolicy(Qt::StrongFocus); // Tab reaches every chart, so the keyboard can zoom and pan it
 }
 
 void InteractiveChartView::replaceChart(QChart* chart) {
@@ -88,6 +90,44 @@ void InteractiveChartView::mouseDoubleClickEvent(QMouseEvent* event) {
         return;
     }
     QChartView::mouseDoubleClickEvent(event);
+}
+
+void InteractiveChartView::keyPressEvent(QKeyEvent* event) {
+    const QRectF area = chart()->plotArea();
+    const qreal panX = area.width() * 0.1, panY = area.height() * 0.1;
+    switch (event->key()) {
+    case Qt::Key_Plus:
+    case Qt::Key_Equal:
+        chart()->zoomIn(area.adjusted(area.width() * 0.1, area.height() * 0.1, -area.width() * 0.1,
+                                      -area.height() * 0.1));
+        break;
+    case Qt::Key_Minus:
+        chart()->zoomIn(area.adjusted(-area.width() * 0.125, -area.height() * 0.125, area.width() * 0.125,
+                                      area.height() * 0.125));
+        break;
+    case Qt::Key_Left:
+        chart()->scroll(-panX, 0);
+        break;
+    case Qt::Key_Right:
+        chart()->scroll(panX, 0);
+        break;
+    case Qt::Key_Up:
+        chart()->scroll(0, panY);
+        break;
+    case Qt::Key_Down:
+        chart()->scroll(0, -panY);
+        break;
+    case Qt::Key_Home:
+    case Qt::Key_0:
+        event->accept();
+        emit resetRequested();
+        return;
+    default:
+        QChartView::keyPressEvent(event);
+        return;
+    }
+    event->accept();
+    emit viewChanged();
 }
 
 void InteractiveChartView::resizeEvent(QResizeEvent* event) {

@@ -1,5 +1,5 @@
 // Chart view with rubber-band and wheel zoom, right/middle-button pan, double-click reset and a crosshair
-// tooltip.
+// tooltip; with the keyboard: +/- zoom, arrows pan, Home or 0 resets.
 #pragma once
 
 #include <functional>
@@ -35,6 +35,7 @@ class InteractiveChartView : public QChartView {
     void mouseReleaseEvent(QMouseEvent* event) override;
     void mouseDoubleClickEvent(QMouseEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
     void leaveEvent(QEvent* event) override;
 
   private:

@@ -10,6 +10,7 @@
 #include "ui/import_worker.h"
 #include "ui/prediction_roles_dialog.h"
 #include "ui/run_filter.h"
+#include "core/library_versions.h"
 #include "ui/health_scanner.h"
 #include "ui/run_table_model.h"
 #include "ui/settings.h"
@@ -233,14 +234,30 @@ void MainWindow::buildMenus() {
     view->addSeparator();
     view->addAction(tr("Import &Report"), QKeySequence(Qt::CTRL | Qt::Key_R), this,
                     [this] { m_report->setExpanded(!m_report->isExpanded()); });
+    view->addSeparator();
+    // Alt+1..9 go to the tabs in order (the tabs are added after the menus, so the titles are read late).
+    for (int i = 0; i < 9; ++i) {
+        auto* go = new QAction(this);
+        go->setShortcut(QKeySequence(Qt::ALT | static_cast<Qt::Key>(Qt::Key_1 + i)));
+        connect(go, &QAction::triggered, this, [this, i] {
+            if (i < m_tabs->count()) m_tabs->setCurrentIndex(i);
+        });
+        addAction(go);
+    }
+    view->addAction(tr("Go to Run &Table"), QKeySequence(Qt::CTRL | Qt::Key_T), this,
+                    [this] { m_runTable->setFocus(); });
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Runlens"), this, [this] {
+        QString libraries = QStringLiteral("Qt %1 (built with %2)<br>").arg(qVersion(), QT_VERSION_STR);
+        for (const QString& line : QString::fromStdString(libraryVersions()).split('\n', Qt::SkipEmptyParts))
+            libraries += line.toHtmlEscaped() + QStringLiteral("<br>");
         QMessageBox::about(
             this, tr("About Runlens"),
             tr("<b>Runlens %1</b><p>Reads machine-learning experiment logs into a workspace and "
-               "analyses them.</p><p>Drop log files or folders on the window to import them.</p>")
-                .arg(QApplication::applicationVersion()));
+               "analyses them.</p><p>Drop log files or folders on the window to import them.</p>"
+               "<p><small>%2</small></p>")
+                .arg(QApplication::applicationVersion(), libraries));
     });
 }
 

@@ -71,6 +71,7 @@ class TestCurvesView : public QObject {
     void healthColumnShowsBadges();
     void speedCardFromWallTimes();
     void zoomSurvivesNewPoints();
+    void keyboardZoomAndPan();
 
   private:
     ChartCard* card(const QString& key) const;
@@ -370,6 +371,34 @@ void TestCurvesView::zoomSurvivesNewPoints() {
     // The new points were read: the line now reaches past step 140 (it ended at 99 before).
     const auto points = loss->drawnLine(QStringLiteral("live"));
     QVERIFY(points.front().x() <= 90 && points.back().x() >= 140);
+}
+
+void TestCurvesView::keyboardZoomAndPan() {
+    std::vector<double> values;
+    for (int i = 0; i <= 100; ++i)
+        values.push_back(100.0 - i);
+    addRun(*m_workspace, "k", "loss", values, "");
+    CurveDisplay display;
+    display.smoothing = 0;
+    open(display);
+    ChartCard* loss = card(QStringLiteral("loss"));
+    QTRY_VERIFY(loss->isBuilt());
+    InteractiveChartView* view = loss->chartView();
+    QCOMPARE(view->focusPolicy(), Qt::StrongFocus); // reachable with Tab
+    const auto range = [&] {
+        auto* axis = qobject_cast<QValueAxis*>(loss->chart()->axes(Qt::Horizontal).first());
+        return std::make_pair(axis->min(), axis->max());
+    };
+    const auto full = range();
+    QTest::keyClick(view, Qt::Key_Plus);
+    const auto zoomed = range();
+    // "+" keeps the middle 80% of the plot: 20% narrower, centred.
+    QVERIFY(std::abs((zoomed.second - zoomed.first) - 0.8 * (full.second - full.first)) < 1e-6 * (full.second - full.first));
+    QTest::keyClick(view, Qt::Key_Right);
+    const auto panned = range();
+    QVERIFY(panned.first > zoomed.first && std::abs((panned.second - panned.first) - (zoomed.second - zoomed.first)) < 1e-6);
+    QTest::keyClick(view, Qt::Key_Home);
+    QTRY_VERIFY(std::abs(range().first - full.first) < 1e-9 && std::abs(range().second - full.second) < 1e-9);
 }
 
 QTEST_MAIN(TestCurvesView)

@@ -20,6 +20,8 @@
 #include <QSlider>
 #include <QStandardPaths>
 #include <QSvgRenderer>
+#include <QTabWidget>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <set>
@@ -101,6 +103,7 @@ class TestMainWindow : public QObject {
     void exportWritesImagesAndData();
     void startsWithDemo();
     void screenshotOptionWritesPicture();
+    void keyboardReachesTabsAndRunTable();
 
   private:
     QTemporaryDir m_dir;
@@ -286,4 +289,23 @@ void TestMainWindow::screenshotOptionWritesPicture() {
 }
 
 QTEST_MAIN(TestMainWindow)
+void TestMainWindow::keyboardReachesTabsAndRunTable() {
+    MainWindow window;
+    window.resize(1200, 800);
+    QVERIFY(window.createWorkspace(m_dir.filePath("keys.runlens")));
+    window.show();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    auto* tabs = window.findChild<QTabWidget*>();
+    QVERIFY(tabs && tabs->count() >= 1);
+    // Alt+N goes to the N-th tab (only the Curves tab exists without standard views; add two plain ones).
+    window.addViewTab(new QWidget, QStringLiteral("Second"));
+    window.addViewTab(new QWidget, QStringLiteral("Third"));
+    QTest::keyClick(&window, Qt::Key_3, Qt::AltModifier);
+    QCOMPARE(tabs->currentIndex(), 2);
+    QTest::keyClick(&window, Qt::Key_1, Qt::AltModifier);
+    QCOMPARE(tabs->currentIndex(), 0);
+    QTest::keyClick(&window, Qt::Key_T, Qt::ControlModifier);
+    QTRY_VERIFY(window.runTable()->hasFocus());
+}
+
 #include "test_main_window.moc"
