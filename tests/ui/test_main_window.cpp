@@ -304,8 +304,16 @@ void TestMainWindow::keyboardReachesTabsAndRunTable() {
     QCOMPARE(tabs->currentIndex(), 2);
     QTest::keyClick(&window, Qt::Key_1, Qt::AltModifier);
     QCOMPARE(tabs->currentIndex(), 0);
+    window.importPaths({m_dir.filePath("logs/alpha")});
+    QTRY_VERIFY_WITH_TIMEOUT(!window.hasPendingWork(), 60000);
     QTest::keyClick(&window, Qt::Key_T, Qt::ControlModifier);
     QTRY_VERIFY(window.runTable()->hasFocus());
+    // Space on the current run's name toggles its visibility, as a click on its check box does.
+    window.runTable()->setCurrentIndex(window.runTable()->model()->index(0, 0));
+    const std::int64_t runId = window.runModel()->runs().front().id;
+    QVERIFY(window.runModel()->isVisible(runId));
+    QTest::keyClick(window.runTable(), Qt::Key_Space);
+    QVERIFY(!window.runModel()->isVisible(runId));
 }
 
 #include "test_main_window.moc"
