@@ -1213,7 +1213,10 @@ std::vector<RunInfo> CompareView::chooseRuns() const {
         for (int proxyRow : rows) {
             const QModelIndex source = m_window->runProxy()->mapToSource(
                 m_window->runProxy()->index(proxyRow, RunTableModel::kNameColumn));
-            if (const RunInfo* run = model->runAt(source.row())) out.push_back(*run);
+            const RunInfo* run = model->runAt(source.row()); // a worker row stands for its run
+            const bool seen = run && std::any_of(out.begin(), out.end(),
+                                                 [&](const RunInfo& chosen) { return chosen.id == run->id; });
+            if (run && !seen) out.push_back(*run);
         }
         if (out.size() >= 2) return out;
         out.clear();

@@ -150,6 +150,14 @@ void TestCurvesView::groupsDrawCentreAndBand() {
     QCOMPARE(legend.size(), std::size_t(2));
     QCOMPARE(legend[0].label, QStringLiteral("lr=0.1 (2)"));
 
+    // The card's export draws the same groups: a band and a centre line per group, named with its size.
+    const CurveChartSpec spec = loss->exportSpec(800);
+    QCOMPARE(spec.bands.size(), std::size_t(2));
+    QVERIFY(near(spec.bands[0].upper, {3, 4, 5}));
+    QCOMPARE(spec.lines.size(), std::size_t(2));
+    QVERIFY(spec.lines[0].runName.startsWith(QStringLiteral("lr=0.1 (2 runs")));
+    QVERIFY(near(spec.lines[0].smoothY, {2, 3, 4}));
+
     // Member runs on request: thin lines behind the groups.
     display.showRunLines = true;
     m_view->setDisplay(display);
