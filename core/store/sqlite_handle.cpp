@@ -23,6 +23,12 @@ std::string explained(sqlite3* db, std::string message) {
     case SQLITE_READONLY:
         return message + " (" + name + " is read-only here: the file or its folder is not writable; " +
                "open it read-only or copy it to a writable folder)";
+    case SQLITE_FULL:
+        return message + " (the disk holding " + name + " is full or a size limit was reached; free some " +
+               "space and import again: what was imported before is kept, this file was not stored)";
+    case SQLITE_IOERR:
+        return message + " (writing " + name + " failed: the disk may be full, removed or failing; what " +
+               "was imported before is kept, this file was not stored)";
     default:
         return message;
     }

@@ -6,6 +6,9 @@
 #include <QtTest>
 #include <sqlite3.h>
 #include <string>
+#include <cmath>
+#include <csignal>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -98,6 +101,7 @@ class TestWorkspaceAccess : public QObject {
     void secondInstanceWhileAnotherProcessWrites();
     void readOnlyFolder();
     void readOnlyFile();
+    void fullDisk();
 };
 
 void TestWorkspaceAccess::secondInstanceWhileAnotherProcessWrites() {
@@ -208,6 +212,61 @@ void TestWorkspaceAccess::readOnlyFile() {
     // The refused import left the file as it was.
     auto ws = Workspace::open(path, Workspace::Mode::ReadOnly);
     QCOMPARE(ws->runs().size(), std::size_t(1));
+}
+
+void TestWorkspaceAccess::fullDisk() {
+    // A full disk, simulated in a child process by a 256 KiB file-size limit (RLIMIT_FSIZE; SIGXFSZ ignored,
+    // so writes past it fail the way ENOSPC does): an import of ~2 MB of points must fail with a message that
+    // says the disk is full (or the write failed) and names the workspace, and what was imported before stays.
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const fs::path path = fs::path(tmp.path().toStdString()) / "ws.runlens";
+    writeWorkspace(path);
+    int fds[2];
+    QCOMPARE(::pipe(fds), 0);
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        ::close(fds[0]);
+        std::string out = "no error";
+        ::signal(SIGXFSZ, SIG_IGN);
+        const rlimit limit{256 * 1024, 256 * 1024};
+        ::setrlimit(RLIMIT_FSIZE, &limit);
+        try {
+            auto ws = Workspace::open(path);
+            auto tx = ws->beginSource("/logs/big.csv", "csv", false);
+            std::vector<std::int64_t> steps(100'000);
+            std::vector<double> walls(100'000), values(100'000);
+            for (std::size_t i = 0; i < steps.size(); ++i) {
+                steps[i] = static_cast<std::int64_t>(i);
+                walls[i] = 1e9 + static_cast<double>(i) * 0.37;
+                values[i] = std::sin(static_cast<double>(i)) * 1e3; // incompressible
+            }
+            for (int tag = 0; tag < 3; ++tag)
+                tx->appendPoints("big", "tag" + std::to_string(tag), steps, walls, values);
+            tx->commit(SourceState{"csv", 1, 0, 1});
+        } catch (const std::exception& failure) {
+            out = std::string("error: ") + failure.what();
+        }
+        const ssize_t written = ::write(fds[1], out.data(), out.size());
+        ::_exit(written == ssize_t(out.size()) ? 0 : 1);
+    }
+    ::close(fds[1]);
+    std::string result;
+    char buf[512];
+    for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;)
+        result.append(buf, std::size_t(n));
+    ::close(fds[0]);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    qInfo("full disk: %s", result.c_str());
+    const QString message = QString::fromStdString(result);
+    QVERIFY2(message.startsWith("error: ") && (message.contains("full") || message.contains("failed")) &&
+                 message.contains(QString::fromStdString(path.string())),
+             qPrintable(message));
+    // The earlier import is intact and the failed one left nothing.
+    auto ws = Workspace::open(path, Workspace::Mode::ReadOnly);
+    QCOMPARE(ws->runs().size(), std::size_t(1));
+    QCOMPARE(ws->runs().front().name, std::string("a"));
 }
 
 QTEST_GUILESS_MAIN(TestWorkspaceAccess)
