@@ -95,6 +95,9 @@ int main(int argc, char** argv) {
     card.resize(kWidth, kHeight);
     card.show();
     QCoreApplication::processEvents();
+    card.refreshIfNeeded(); // builds the chart; the view gets its final size once laid out
+    QCoreApplication::processEvents();
+    // The frame is painted at the view's real size: a smaller image would clip the lines and flatter paint.
     QImage image(card.chartView()->size(), QImage::Format_ARGB32_Premultiplied);
 
     // Rebuild: new chart, every run's x/y arrays read once (what an import or a visibility change costs).
@@ -127,6 +130,7 @@ int main(int argc, char** argv) {
     const Summary z = summarise(zoom);
     const Summary r = summarise(rebuilds);
     card.refreshIfNeeded();
+    std::printf("image\t%dx%d\t", image.width(), image.height());
     std::printf("redraw_frame_ms\t%.1f\tcpu\t%.1f\tprepare_ms\t%.1f\tpaint_ms\t%.1f\tzoom_frame_ms\t%.1f\tzoom_cpu\t%."
                 "1f\trebuild_ms\t%.1f\tframes\t%d\tpoints_drawn\t%zu\tplot_px\t%.0f\n",
                 s.wall, s.cpu, s.prepare, s.paint, z.wall, z.cpu, r.wall, kFrames, card.drawnPointCount(),

@@ -346,7 +346,9 @@ CurveInput ChartCard::inputFor(const CardRun& run) const {
 void ChartCard::refreshPoints(bool smoothingOnly) {
     const int pixels = plotPixels();
     m_lastPixels = pixels;
-    const CurveOptions options = curveOptions(pixels, true);
+    CurveOptions options = curveOptions(pixels, true);
+    // Many overlapping one-pixel lines: each column's extremes are enough and halve the points to draw.
+    options.extremaOnly = static_cast<int>(m_runs.size()) > kMaxRawLines;
     // The raw points depend on the view only: a smoothing change keeps them.
     const bool keepRaw =
         smoothingOnly && m_rawPixels == pixels && m_rawX0 == options.x0 && m_rawX1 == options.x1;

@@ -7,7 +7,9 @@
 #include <QDateTime>
 #include <QDateTimeAxis>
 #include <QLogValueAxis>
+#include <QPaintEngine>
 #include <QPainter>
+#include <QtConcurrent/QtConcurrentRun>
 #include <QPolygonF>
 #include <QValueAxis>
 
@@ -203,12 +205,54 @@ void drawPolyline(QPainter* painter, const QPolygonF& piece, bool wide) {
 
 } // namespace
 
+void CurveLayer::paintLineRange(QPainter* painter, const Mapping& map, std::size_t begin, std::size_t end) const {
+    QPolygonF buffer;
+    for (std::size_t i = begin; i < end; ++i) {
+        const Line& line = m_lines[i];
+        const bool wide = line.width > 1.0;
+        QPen pen(line.color, wide ? line.width : 1.0, line.style, Qt::RoundCap, Qt::RoundJoin);
+        pen.setCosmetic(true);
+        painter->setPen(pen);
+        forEachPiece(line.points, map, buffer, [&](const QPolygonF& piece) { drawPolyline(painter, piece, wide); });
+    }
+}
+
+void CurveLayer::paintLines(QPainter* painter, const Mapping& map) const {
+    // Many lines on a raster target: the second half is rasterised on another core into its own transparent
+    // image while this thread draws the first half into another; composited in order, the result is the same
+    // as drawing them one after the other (source-over is associative), in about half the time.
+    constexpr std::size_t kParallelLines = 16;
+    const int type = painter->device() ? painter->device()->devType() : 0;
+    const bool raster = type == QInternal::Image || type == QInternal::Widget || type == QInternal::Pixmap;
+    if (m_lines.size() < kParallelLines || !raster || painter->paintEngine()->type() != QPaintEngine::Raster) {
+        paintLineRange(painter, map, 0, m_lines.size());
+        return;
+    }
+    const qreal dpr = painter->device()->devicePixelRatioF();
+    const QRect target = map.area.toAlignedRect();
+    const auto layer = [&](std::size_t begin, std::size_t end) {
+        QImage image(target.size() * dpr, QImage::Format_ARGB32_Premultiplied);
+        image.setDevicePixelRatio(dpr);
+        image.fill(Qt::transparent);
+        QPainter p(&image);
+        p.setRenderHints(painter->renderHints());
+        p.translate(-target.topLeft());
+        p.setClipRect(map.area);
+        paintLineRange(&p, map, begin, end);
+        return image;
+    };
+    const std::size_t half = m_lines.size() / 2;
+    QFuture<QImage> second = QtConcurrent::run([&] { return layer(half, m_lines.size()); });
+    const QImage first = layer(0, half);
+    painter->drawImage(target.topLeft(), first);
+    painter->drawImage(target.topLeft(), second.result());
+}
+
 void CurveLayer::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget*) {
     const Mapping map = mapping();
     if (!map.valid()) return;
     painter->save();
     painter->setClipRect(map.area);
-    QPolygonF buffer;
 
     painter->setPen(Qt::NoPen);
     for (const Band& band : m_bands) {
@@ -234,13 +278,7 @@ void CurveLayer::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidg
     }
     painter->setBrush(Qt::NoBrush);
 
-    for (const Line& line : m_lines) {
-        const bool wide = line.width > 1.0;
-        QPen pen(line.color, wide ? line.width : 1.0, line.style, Qt::RoundCap, Qt::RoundJoin);
-        pen.setCosmetic(true);
-        painter->setPen(pen);
-        forEachPiece(line.points, map, buffer, [&](const QPolygonF& piece) { drawPolyline(painter, piece, wide); });
-    }
+    paintLines(painter, map);
 
     if (!m_marks.empty()) {
         QFont font = painter->font();

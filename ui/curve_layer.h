@@ -62,6 +62,8 @@ class CurveLayer : public QGraphicsObject {
     struct Mapping;
     Mapping mapping() const;
     void paintLegend(QPainter* painter, const QRectF& area) const;
+    void paintLines(QPainter* painter, const Mapping& map) const;
+    void paintLineRange(QPainter* painter, const Mapping& map, std::size_t begin, std::size_t end) const;
     void followAxis(QAbstractAxis* axis);
 
     QChart* m_chart;

@@ -136,7 +136,8 @@ std::pair<double, double> viewRange(const CurveInput& input, const CurveOptions&
 XYPoints rawPoints(const CurveInput& input, const CurveOptions& options) {
     if (input.x.empty()) return {};
     const auto [x0, x1] = viewRange(input, options);
-    return decimateMinMax(input.x, input.y, x0, x1, options.pixels);
+    return options.extremaOnly ? decimateExtrema(input.x, input.y, x0, x1, options.pixels)
+                               : decimateMinMax(input.x, input.y, x0, x1, options.pixels);
 }
 
 XYPoints smoothedPoints(const CurveInput& input, const CurveOptions& options) {
@@ -144,7 +145,8 @@ XYPoints smoothedPoints(const CurveInput& input, const CurveOptions& options) {
     if (!(options.smoothing > 0.0)) return rawPoints(input, options);
     const auto [x0, x1] = viewRange(input, options);
     const std::vector<double> smoothed = smooth(options.smoother, input.x, input.y, options.smoothing);
-    return decimateMinMax(input.x, smoothed, x0, x1, options.pixels);
+    return options.extremaOnly ? decimateExtrema(input.x, smoothed, x0, x1, options.pixels)
+                               : decimateMinMax(input.x, smoothed, x0, x1, options.pixels);
 }
 
 PreparedCurve prepareCurve(const CurveInput& input, const CurveOptions& options) {

@@ -24,6 +24,7 @@ struct CurveOptions {
     double smoothing = 0.0; // 0 = off
     int pixels = 1600;      // view width in pixels
     std::optional<double> x0, x1; // visible x range; whole series when unset
+    bool extremaOnly = false;     // min and max per column only (decimateExtrema): for cards with many lines
 };
 
 struct PreparedCurve {

@@ -146,6 +146,23 @@ void sortSmall(std::array<std::size_t, 5>& idx, std::size_t n) {
 // Chooses at most four indices of the column [begin, end): first, min, max, last, and a NaN marker (so
 // the chart shows the gap) when a slot is free or, failing that, in place of the column's first/last point
 // that is not an endpoint of the whole input.
+// The column's min and max (and a NaN marker), in x order; an all-NaN column keeps its first point.
+void appendExtrema(std::span<const double> y, std::size_t begin, std::size_t end, std::vector<std::size_t>& picked) {
+    const std::size_t count = end - begin;
+    const double* slice = y.data() + begin;
+    const SliceExtremes ext = reduceSlice(slice, count);
+    std::array<std::size_t, 5> idx{};
+    std::size_t n = 0;
+    if (ext.min <= ext.max) {
+        idx[n++] = begin + ext.minAt;
+        if (ext.maxAt != ext.minAt) idx[n++] = begin + ext.maxAt;
+    }
+    if (ext.hasNaN) idx[n++] = begin + findNaN(slice, count);
+    if (n == 0) idx[n++] = begin;
+    sortSmall(idx, n);
+    picked.insert(picked.end(), idx.begin(), idx.begin() + static_cast<std::ptrdiff_t>(n));
+}
+
 void appendColumn(std::span<const double> y, std::size_t begin, std::size_t end, std::size_t inputSize,
                   std::vector<std::size_t>& picked) {
     const std::size_t count = end - begin;
@@ -183,8 +200,10 @@ void appendColumn(std::span<const double> y, std::size_t begin, std::size_t end,
 
 } // namespace
 
-XYPoints decimateMinMax(std::span<const double> x, std::span<const double> y, double x0, double x1,
-                        int pixels) {
+namespace {
+
+XYPoints decimate(std::span<const double> x, std::span<const double> y, double x0, double x1, int pixels,
+                  bool extremaOnly) {
     XYPoints out;
     const std::size_t n = std::min(x.size(), y.size());
     if (n == 0 || !std::isfinite(x0) || !std::isfinite(x1)) return out;
@@ -225,7 +244,10 @@ XYPoints decimateMinMax(std::span<const double> x, std::span<const double> y, do
     auto decimateRange = [&](std::size_t begin, std::size_t stop, std::vector<std::size_t>& into) {
         while (begin < stop) {
             const std::size_t end = columnEnd(begin, stop, columnOf(x[begin]));
-            appendColumn(y, begin, end, n, into);
+            if (extremaOnly)
+                appendExtrema(y, begin, end, into);
+            else
+                appendColumn(y, begin, end, n, into);
             begin = end;
         }
     };
@@ -256,6 +278,16 @@ XYPoints decimateMinMax(std::span<const double> x, std::span<const double> y, do
         out.y.push_back(y[i]);
     }
     return out;
+}
+
+} // namespace
+
+XYPoints decimateMinMax(std::span<const double> x, std::span<const double> y, double x0, double x1, int pixels) {
+    return decimate(x, y, x0, x1, pixels, false);
+}
+
+XYPoints decimateExtrema(std::span<const double> x, std::span<const double> y, double x0, double x1, int pixels) {
+    return decimate(x, y, x0, x1, pixels, true);
 }
 
 } // namespace runlens

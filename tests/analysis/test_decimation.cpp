@@ -88,6 +88,40 @@ class TestDecimation : public QObject {
         }
     }
 
+    void extremaOnlyKeepsExactlyEachColumnsMinAndMax() {
+        // Independent check by brute force over the same column mapping: per column exactly its min and max
+        // (one point when they coincide), in x order, nothing else.
+        const Series s = noisySeries(5000, 23);
+        const int pixels = 37;
+        const XYPoints out = decimateExtrema(s.x, s.y, 0.0, 4999.0, pixels);
+        std::vector<std::pair<double, double>> want; // (x, y) of every column's min and max, in x order
+        for (int c = 0; c < pixels; ++c) {
+            std::size_t lo = s.x.size(), hi = s.x.size();
+            for (std::size_t i = 0; i < s.x.size(); ++i) {
+                const int col = std::min(pixels - 1, static_cast<int>(s.x[i] * pixels / 4999.0));
+                if (col != c) continue;
+                if (lo == s.x.size() || s.y[i] < s.y[lo]) lo = i;
+                if (hi == s.x.size() || s.y[i] > s.y[hi]) hi = i;
+            }
+            if (lo == s.x.size()) continue;
+            const std::size_t first = std::min(lo, hi), second = std::max(lo, hi);
+            want.emplace_back(s.x[first], s.y[first]);
+            if (second != first) want.emplace_back(s.x[second], s.y[second]);
+        }
+        QCOMPARE(out.size(), want.size());
+        for (std::size_t k = 0; k < want.size(); ++k) {
+            QCOMPARE(out.x[k], want[k].first);
+            QCOMPARE(out.y[k], want[k].second);
+        }
+        // About half of what the first/min/max/last decimation keeps.
+        QVERIFY(out.size() * 10 < decimateMinMax(s.x, s.y, 0.0, 4999.0, pixels).size() * 6);
+        // A NaN inside a column is kept as a marker so the line shows the gap.
+        Series gap = s;
+        gap.y[2500] = NAN;
+        const XYPoints withGap = decimateExtrema(gap.x, gap.y, 0.0, 4999.0, pixels);
+        QVERIFY(std::any_of(withGap.y.begin(), withGap.y.end(), [](double v) { return std::isnan(v); }));
+    }
+
     void largeViewsSplitAcrossTwoThreadsKeepEveryExtreme() {
         // 5M points take the two-thread path; the same column check as above, computed in one pass here.
         const std::size_t n = 5'000'000;
