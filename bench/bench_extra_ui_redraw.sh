@@ -20,5 +20,8 @@ zoom=$(field zoom_frame_ms "$rl")
 zoom_cpu=$(field zoom_cpu "$rl")
 row "the same card after a zoom (raw and smoothed decimated again for the new range)" \
     "${zoom} ms (CPU ${zoom_cpu} ms)" "-" "<= 50 ms a frame" "$(verdict "$zoom" "$zoom_cpu" 50)"
+row "one card with a single 10M-point run, zooming in (smoothing 0.6 at full resolution, then decimation)" \
+    "$(field big_zoom_ms "$rl") ms (CPU $(field big_zoom_cpu "$rl") ms)" "-" "no visible stall (<= 100 ms)" \
+    "$(verdict "$(field big_zoom_ms "$rl")" "$(field big_zoom_cpu "$rl")" 100)"
 row "the same card rebuilt (new data: every run's x/y arrays copied and sorted once)" \
     "$(field rebuild_ms "$rl") ms" "-" "-" "-"

@@ -126,6 +126,40 @@ int main(int argc, char** argv) {
     }
     emit card.chartView()->resetRequested();
 
+    // One run of 10M points: zooming in must not stall (DESIGN §7), with smoothing on.
+    std::vector<runlens::ui::CardRun> big(1);
+    {
+        auto series = std::make_shared<runlens::SeriesData>();
+        constexpr std::size_t kBig = 10'000'000;
+        series->reserve(kBig);
+        std::mt19937_64 rng(5);
+        std::normal_distribution<double> noise(0.0, 0.05);
+        for (std::size_t i = 0; i < kBig; ++i)
+            series->push(static_cast<std::int64_t>(i), 1.7e9 + 0.01 * static_cast<double>(i),
+                         2.0 / std::sqrt(1.0 + 1e-6 * static_cast<double>(i)) + noise(rng));
+        big[0].name = QStringLiteral("big");
+        big[0].color = runlens::ui::runColor(0);
+        big[0].data = std::move(series);
+        big[0].tag = QStringLiteral("train/loss");
+    }
+    runlens::ui::ChartCard bigCard(QStringLiteral("train/loss"), [&](const QString&) { return big; }, display);
+    bigCard.resize(kWidth, kHeight);
+    bigCard.show();
+    QCoreApplication::processEvents();
+    bigCard.refreshIfNeeded();
+    QCoreApplication::processEvents();
+    std::vector<Frame> bigZoom;
+    for (int f = 0; f < kFrames; ++f) {
+        bigZoom.push_back(frame(bigCard, image, [&] {
+            QChart* chart = bigCard.chart();
+            const QRectF area = chart->plotArea();
+            chart->zoomIn(QRectF(area.left() + area.width() * 0.1, area.top(), area.width() * 0.8, area.height()));
+            emit bigCard.chartView()->viewChanged();
+        }));
+    }
+    const Summary b = summarise(bigZoom);
+    std::printf("big_zoom_ms\t%.1f\tbig_zoom_cpu\t%.1f\t", b.wall, b.cpu);
+
     const Summary s = summarise(slider);
     const Summary z = summarise(zoom);
     const Summary r = summarise(rebuilds);

@@ -169,10 +169,27 @@ std::string mainLossTag(const std::vector<RunInfo>& runs) {
     return {};
 }
 
+// Runs grouped by what describe() says of them, each value once with up to three run names ("val-2026-10:
+// churn_v1, churn_v2; unknown: lr0.001-seed0, lr0.001-seed1, lr0.003-seed0 and 29 more"), so comparing dozens
+// of runs gives a sentence, not a wall of text.
 QString runList(const std::vector<RunInfo>& runs, const std::function<QString(const RunInfo&)>& describe) {
+    constexpr qsizetype kNamesPerValue = 3;
+    std::vector<std::pair<QString, QStringList>> byValue;
+    for (const auto& r : runs) {
+        const QString value = describe(r);
+        auto it = std::find_if(byValue.begin(), byValue.end(), [&](const auto& entry) { return entry.first == value; });
+        if (it == byValue.end()) {
+            byValue.emplace_back(value, QStringList());
+            it = std::prev(byValue.end());
+        }
+        it->second << QString::fromStdString(r.name);
+    }
     QStringList parts;
-    for (const auto& r : runs)
-        parts << QStringLiteral("%1: %2").arg(QString::fromStdString(r.name), describe(r));
+    for (const auto& [value, names] : byValue) {
+        QString listed = names.mid(0, kNamesPerValue).join(QStringLiteral(", "));
+        if (names.size() > kNamesPerValue) listed += QStringLiteral(" and %1 more").arg(names.size() - kNamesPerValue);
+        parts << QStringLiteral("%1: %2").arg(value, listed);
+    }
     return parts.join(QStringLiteral("; "));
 }
 
@@ -554,13 +571,12 @@ QStringList comparabilityWarnings(const std::vector<RunInfo>& runs,
         if (evalText(i) != evalText(0)) evalDiffers = true;
     }
     if (anyEval && evalDiffers) {
-        QStringList parts;
-        for (std::size_t i = 0; i < runs.size(); ++i)
-            parts << QStringLiteral("%1: %2").arg(QString::fromStdString(runs[i].name), evalText(i));
-        warnings
-            << QStringLiteral(
-                   "Different evaluation sets (%1): their metrics are not measured on the same examples.")
-                   .arg(parts.join(QStringLiteral("; ")));
+        warnings << QStringLiteral(
+                        "Different evaluation sets (%1): their metrics are not measured on the same examples.")
+                        .arg(runList(runs, [&](const RunInfo& r) {
+                            const auto index = static_cast<std::size_t>(&r - runs.data());
+                            return evalText(index);
+                        }));
     }
 
     std::set<std::string> dataVersions;
@@ -896,6 +912,7 @@ CompareView::CompareView(MainWindow* window, QWidget* parent)
     auto* header = new QHBoxLayout;
     m_runsHeader = new QLabel(content);
     m_runsHeader->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_runsHeader->setWordWrap(true); // long run names must not set the window's minimum width
     m_swap = new QToolButton(content);
     m_swap->setText(tr("&Swap A ↔ B"));
     m_swap->setToolTip(tr("Make B the reference run (Alt+S)"));
@@ -982,6 +999,7 @@ QWidget* CompareView::buildCurvesPage() {
         [this](const QString& p, QString* e) { return exportCurveCsv(p, e); }));
     layout->addLayout(bar);
     m_curveNote = new QLabel(page);
+    m_curveNote->setWordWrap(true);
     m_curveNote->hide();
     layout->addWidget(m_curveNote);
     m_curveView = new InteractiveChartView(page);
@@ -1278,8 +1296,15 @@ void CompareView::updateRunsHeader() {
     QString text = tr("<b>A:</b> %1 &nbsp; <b>B:</b> %2")
                        .arg(QString::fromStdString(m_runs[0].name).toHtmlEscaped(),
                             QString::fromStdString(m_runs[1].name).toHtmlEscaped());
-    if (!others.isEmpty()) text += tr(" &nbsp; <b>also:</b> %1").arg(others.join(", ").toHtmlEscaped());
+    // A few names read well; dozens would only widen the window, so the rest are counted (all in the tooltip).
+    constexpr qsizetype kNamedOthers = 4;
+    if (!others.isEmpty()) {
+        const QStringList named = others.mid(0, kNamedOthers);
+        text += tr(" &nbsp; <b>also:</b> %1").arg(named.join(", ").toHtmlEscaped());
+        if (others.size() > kNamedOthers) text += tr(" and %1 more").arg(others.size() - kNamedOthers);
+    }
     m_runsHeader->setText(text);
+    m_runsHeader->setToolTip(others.isEmpty() ? QString() : tr("Also compared: %1").arg(others.join(", ")));
 }
 
 void CompareView::refreshDiff() {

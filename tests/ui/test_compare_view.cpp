@@ -146,6 +146,7 @@ class TestCompareView : public QObject {
     void ensembleOfThree();
     void exportsAndScreenshot();
     void largeDiffRenders();
+    void warningsGroupRunsByValue();
 
   private:
     void open(MainWindow& window, CompareView*& view, const QStringList& visible);
@@ -474,6 +475,22 @@ void TestCompareView::largeDiffRenders() {
     table.show();
     QVERIFY(imageHasContent(table.grab().toImage()));
     qInfo("diff of 1,000 params and 200 metrics built and drawn in %lld ms", timer.elapsed());
+}
+
+void TestCompareView::warningsGroupRunsByValue() {
+    // Ten runs: r0 and r1 on data version v1, r9 on v2, the seven others unknown. The warning names each value
+    // once, in first-seen order, with at most three runs: "v1: r0, r1; unknown: r2, r3, r4 and 4 more; v2: r9".
+    std::vector<RunInfo> runs(10);
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+        runs[i].id = static_cast<std::int64_t>(i + 1);
+        runs[i].name = "r" + std::to_string(i);
+        if (i < 2) runs[i].provenance.dataVersion = "v1";
+    }
+    runs[9].provenance.dataVersion = "v2";
+    const std::vector<std::vector<PredictionTableInfo>> evalSets(runs.size());
+    const QStringList warnings = comparabilityWarnings(runs, evalSets);
+    const QString data = warnings.filter(QStringLiteral("data versions")).value(0);
+    QVERIFY2(data.contains(QStringLiteral("v1: r0, r1; unknown: r2, r3, r4 and 4 more; v2: r9")), qPrintable(data));
 }
 
 QTEST_MAIN(TestCompareView)
