@@ -1,8 +1,11 @@
-// Learning curves with Qt Charts: observed points, power-law fits with bands, extrapolation drawn dashed.
+// Learning curves with Qt Charts: observed points, power-law fits with bands, extrapolation drawn dashed; and
+// train/validation score curves with their fold bands.
 #include "ui/learning_curve_chart.h"
 
 #include "ui/chart_export.h"
 
+#include <algorithm>
+#include <cmath>
 #include <QAreaSeries>
 #include <QLegend>
 #include <QLegendMarker>
@@ -11,9 +14,6 @@
 #include <QPen>
 #include <QScatterSeries>
 #include <QValueAxis>
-
-#include <algorithm>
-#include <cmath>
 
 namespace runlens::ui {
 
@@ -24,10 +24,101 @@ void attach(QChart* chart, QAbstractSeries* s, QAbstractAxis* x, QAbstractAxis* 
     s->attachAxis(x);
     s->attachAxis(y);
     if (!inLegend)
-        for (auto* m : chart->legend()->markers(s)) m->setVisible(false);
+        for (auto* m : chart->legend()->markers(s))
+            m->setVisible(false);
+}
+
+// Mean line and +/-1 std band of one score curve; widens [lo, hi] to what it draws.
+void addScoreCurve(QChart* chart, const std::vector<LearningCurveScore>& scores, const QString& name,
+                   const QColor& color, Qt::PenStyle style, QAbstractAxis* x, QAbstractAxis* y, double& lo,
+                   double& hi) {
+    if (scores.empty()) return;
+    // QAreaSeries never deletes its edge series: the chart owns them.
+    auto* upper = new QLineSeries(chart);
+    auto* lower = new QLineSeries(chart);
+    auto* line = new QLineSeries;
+    for (const LearningCurveScore& s : scores) {
+        const double size = static_cast<double>(s.size);
+        line->append(size, s.mean);
+        lo = std::min(lo, s.mean);
+        hi = std::max(hi, s.mean);
+        if (!std::isfinite(s.std)) continue;
+        upper->append(size, s.mean + s.std);
+        lower->append(size, s.mean - s.std);
+        lo = std::min(lo, s.mean - s.std);
+        hi = std::max(hi, s.mean + s.std);
+    }
+    if (upper->count() > 0) {
+        auto* band = new QAreaSeries(upper, lower);
+        QColor fill = color;
+        fill.setAlpha(style == Qt::SolidLine ? 40 : 28);
+        band->setColor(fill);
+        band->setBorderColor(Qt::transparent);
+        band->setName(name + " +/-1 std");
+        attach(chart, band, x, y, false);
+    }
+    line->setPen(QPen(color, 2.0, style));
+    line->setPointsVisible(true);
+    line->setName(name);
+    attach(chart, line, x, y, true);
 }
 
 } // namespace
+
+QChart* buildScoreCurveChart(const std::vector<ScoreCurveRun>& runs, bool logX) {
+    auto* chart = new QChart;
+    chart->setTitle(QStringLiteral("Train and validation scores (mean over folds, band: +/-1 std)"));
+    chart->legend()->setAlignment(Qt::AlignBottom);
+    double minSize = INFINITY, maxSize = -INFINITY;
+    for (const auto& run : runs)
+        for (const auto* curve : {&run.train, &run.validation})
+            for (const LearningCurveScore& s : *curve) {
+                minSize = std::min(minSize, static_cast<double>(s.size));
+                maxSize = std::max(maxSize, static_cast<double>(s.size));
+            }
+    if (!std::isfinite(minSize)) minSize = 1, maxSize = 10;
+    QAbstractAxis* x = nullptr;
+    if (logX && minSize > 0) {
+        auto* axis = new QLogValueAxis;
+        axis->setBase(10);
+        axis->setLabelFormat("%g");
+        axis->setTitleText(QStringLiteral("training-set size (log scale)"));
+        axis->setRange(minSize / 1.2, maxSize * 1.2);
+        axis->setMinorTickCount(8);
+        x = axis;
+    } else {
+        auto* axis = new QValueAxis;
+        axis->setLabelFormat("%g");
+        axis->setTitleText(QStringLiteral("training-set size"));
+        const double pad = std::max((maxSize - minSize) * 0.04, 1.0);
+        axis->setRange(std::max(0.0, minSize - pad), maxSize + pad);
+        axis->applyNiceNumbers();
+        x = axis;
+    }
+    auto* y = new QValueAxis;
+    y->setTitleText(QStringLiteral("score"));
+    chart->addAxis(x, Qt::AlignBottom);
+    chart->addAxis(y, Qt::AlignLeft);
+
+    QStringList names;
+    for (const auto& run : runs)
+        names << run.name;
+    names = shortRunNames(names);
+    double lo = INFINITY, hi = -INFINITY;
+    for (std::size_t k = 0; k < runs.size(); ++k) {
+        const auto& run = runs[k];
+        const QString name = runs.size() == 1 ? QString() : names.value(static_cast<qsizetype>(k)) + ": ";
+        addScoreCurve(chart, run.train, name + QStringLiteral("train"), run.color, Qt::SolidLine, x, y, lo,
+                      hi);
+        addScoreCurve(chart, run.validation, name + QStringLiteral("validation"), run.color, Qt::DashLine, x,
+                      y, lo, hi);
+    }
+    if (!std::isfinite(lo)) lo = 0, hi = 1;
+    const double pad = std::max((hi - lo) * 0.08, 1e-6);
+    y->setRange(lo - pad, hi + pad);
+    y->applyNiceNumbers();
+    return chart;
+}
 
 QChart* buildLearningCurveChart(const std::vector<LearningCurveFamily>& families, const QString& metric,
                                 const QString& sizeLabel, double extrapolateTo) {
@@ -72,7 +163,8 @@ QChart* buildLearningCurveChart(const std::vector<LearningCurveFamily>& families
                 const auto p = predictPowerLaw(f.fit, m);
                 if (!std::isfinite(p.value)) continue;
                 (m <= maxSize * 1.0001 ? fitted : extrapolated)->append(m, p.value);
-                if (m >= maxSize && fitted->count() > 0 && extrapolated->count() == 1) fitted->append(m, p.value);
+                if (m >= maxSize && fitted->count() > 0 && extrapolated->count() == 1)
+                    fitted->append(m, p.value);
                 if (std::isfinite(p.lower) && std::isfinite(p.upper)) {
                     upper->append(m, p.upper);
                     lower->append(m, p.lower);

@@ -1,8 +1,10 @@
 // The Learning curve tab: gathers a metric and a size per visible run, fits each family and explains the
-// fits.
+// fits; shows the visible runs' learning-curve logs as train/validation score curves.
 #include "ui/learning_curve_view.h"
 
+#include "core/analysis/learning_curve_scores.h"
 #include "core/analysis/power_law_fit.h"
+#include "core/io/learning_curve_reader.h"
 #include "core/store/workspace.h"
 #include "ui/chart_export.h"
 #include "ui/interactive_chart_view.h"
@@ -15,6 +17,7 @@
 #include <memory>
 #include <optional>
 #include <QChart>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFile>
@@ -177,6 +180,7 @@ LearningCurveView::LearningCurveView(MainWindow* window, QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(controls);
     layout->addWidget(m_stack, 1);
+    layout->addWidget(buildScoresPanel(), 0);
 
     const auto changed = [this] {
         if (!m_refilling) recompute();
@@ -200,11 +204,15 @@ LearningCurveView::LearningCurveView(MainWindow* window, QWidget* parent)
     const auto reload = [this] {
         refillCombos();
         recompute();
+        recomputeScores();
     };
     connect(window, &MainWindow::workspaceChanged, this, reload);
     connect(window, &MainWindow::runsChanged, this, reload);
     connect(window->runModel(), &QAbstractItemModel::modelReset, this, reload);
-    connect(window->runModel(), &RunTableModel::visibilityChanged, this, [this] { recompute(); });
+    connect(window->runModel(), &RunTableModel::visibilityChanged, this, [this] {
+        recompute();
+        recomputeScores();
+    });
     reload();
 }
 
@@ -233,9 +241,14 @@ void LearningCurveView::refillCombos() {
         });
         if (numeric) numericParams << key;
     }
-    const QStringList tags = model->metricTags();
-    // A training-set-size param is the likely choice (train_size, n_train, num_samples, dataset_size), never a
-    // batch size; a validation loss the likely metric.
+    // Learning-curve logs' per-fold score series have their own chart below; their last value is no run
+    // result.
+    QStringList tags = model->metricTags();
+    tags.removeIf([](const QString& tag) {
+        return tag.startsWith(QLatin1String(kLearningCurveTagPrefix.data(), kLearningCurveTagPrefix.size()));
+    });
+    // A training-set-size param is the likely choice (train_size, n_train, num_samples, dataset_size), never
+    // a batch size; a validation loss the likely metric.
     auto sizeScore = [](const QString& key) {
         const QString k = key.toLower();
         if (k.contains(QLatin1String("batch"))) return 0;
@@ -250,7 +263,8 @@ void LearningCurveView::refillCombos() {
         if (sizeScore(key) > bestScore) bestScore = sizeScore(key), preferredSize = key;
     QString preferredMetric;
     for (const QString& tag : tags)
-        if (tag.startsWith(QLatin1String("val"), Qt::CaseInsensitive) && tag.contains(QLatin1String("loss"))) {
+        if (tag.startsWith(QLatin1String("val"), Qt::CaseInsensitive) &&
+            tag.contains(QLatin1String("loss"))) {
             preferredMetric = tag;
             break;
         }
@@ -417,6 +431,155 @@ void LearningCurveView::buildExportMenu(QToolButton* button) {
                         [this, suffix] { askAndExport(suffix); });
     menu->addAction(tr("Export data as CSV..."), this, [this] { askAndExport(QStringLiteral("csv")); });
     button->setMenu(menu);
+}
+
+QWidget* LearningCurveView::buildScoresPanel() {
+    m_scoresPanel = new QWidget;
+    m_scoresPanel->setObjectName("learningCurveScoresPanel");
+    auto* title = new QLabel(tr("<b>Train and validation scores</b>"));
+    m_scoresLogX = new QCheckBox(tr("Log &x"));
+    m_scoresLogX->setToolTip(tr("Log-scale the training-set size axis"));
+    m_scoresExport = new QToolButton;
+    m_scoresExport->setText(tr("Export"));
+    m_scoresExport->setPopupMode(QToolButton::InstantPopup);
+    auto* menu = new QMenu(m_scoresExport);
+    for (const QString& suffix : {QStringLiteral("png"), QStringLiteral("svg"), QStringLiteral("pdf")})
+        menu->addAction(tr("Export scores chart as %1...").arg(suffix.toUpper()), this,
+                        [this, suffix] { askAndExportScores(suffix); });
+    menu->addAction(tr("Export scores as CSV..."), this,
+                    [this] { askAndExportScores(QStringLiteral("csv")); });
+    m_scoresExport->setMenu(menu);
+
+    auto* header = new QHBoxLayout;
+    header->addWidget(title);
+    header->addStretch();
+    header->addWidget(m_scoresLogX);
+    header->addWidget(m_scoresExport);
+
+    m_scoresHint = new QLabel;
+    m_scoresHint->setObjectName("learningCurveScoresHint");
+    m_scoresHint->setWordWrap(true);
+    m_scoresView = new InteractiveChartView;
+    m_scoresView->setRenderHint(QPainter::Antialiasing);
+    m_scoresView->setMinimumHeight(240);
+    m_scoresDiagnosis = new QLabel;
+    m_scoresDiagnosis->setObjectName("learningCurveScoresDiagnosis");
+    m_scoresDiagnosis->setWordWrap(true);
+    m_scoresDiagnosis->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_scoresPage = new QWidget;
+    auto* pageLayout = new QVBoxLayout(m_scoresPage);
+    pageLayout->setContentsMargins(0, 0, 0, 0);
+    pageLayout->addWidget(m_scoresView, 1);
+    pageLayout->addWidget(m_scoresDiagnosis);
+
+    auto* layout = new QVBoxLayout(m_scoresPanel);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(header);
+    layout->addWidget(m_scoresHint);
+    layout->addWidget(m_scoresPage, 1);
+
+    connect(m_scoresLogX, &QCheckBox::toggled, this, [this](bool logX) {
+        if (!m_scoreRuns.empty()) m_scoresView->replaceChart(buildScoreCurveChart(m_scoreRuns, logX));
+    });
+    return m_scoresPanel;
+}
+
+void LearningCurveView::recomputeScores() {
+    m_scoreRuns.clear();
+    const std::string trainTag(kLearningCurveTrainTag);
+    const std::string validationTag(kLearningCurveValidationTag);
+    const Workspace* workspace = m_window->workspace();
+    const RunTableModel* model = m_window->runModel();
+    for (const RunInfo* run : workspace ? model->visibleRuns() : std::vector<const RunInfo*>{}) {
+        const bool hasTrain = findSeries(*run, trainTag) != nullptr;
+        const bool hasValidation = findSeries(*run, validationTag) != nullptr;
+        if (!hasTrain && !hasValidation) continue;
+        ScoreCurveRun scores{QString::fromStdString(run->name), model->colorOf(run->id), {}, {}};
+        if (hasTrain) scores.train = learningCurveScores(workspace->readSeries(run->id, trainTag));
+        if (hasValidation)
+            scores.validation = learningCurveScores(workspace->readSeries(run->id, validationTag));
+        if (scores.train.empty() && scores.validation.empty()) continue;
+        m_scoreRuns.push_back(std::move(scores));
+    }
+    const bool empty = m_scoreRuns.empty();
+    m_scoresPage->setVisible(!empty);
+    m_scoresHint->setVisible(empty);
+    m_scoresLogX->setEnabled(!empty);
+    m_scoresExport->setEnabled(!empty);
+    if (auto* box = qobject_cast<QVBoxLayout*>(layout())) box->setStretchFactor(m_scoresPanel, empty ? 0 : 1);
+    if (empty) {
+        m_scoresHint->setText(
+            tr("No visible run has a learning-curve log. Import the scores of scikit-learn's learning_curve "
+               "saved as CSV (train_size, fold, train_score, test_score; or train_score_0.., test_score_0..) "
+               "to see train and validation curves here."));
+        m_scoresDiagnosis->clear();
+        return;
+    }
+    m_scoresView->replaceChart(buildScoreCurveChart(m_scoreRuns, m_scoresLogX->isChecked()));
+    QStringList lines;
+    for (const ScoreCurveRun& run : m_scoreRuns) {
+        const LearningCurveDiagnosis d = diagnoseLearningCurve(run.train, run.validation);
+        lines << QStringLiteral("%1: %2").arg(run.name, QString::fromStdString(d.sentence));
+    }
+    m_scoresDiagnosis->setText(lines.join(QLatin1Char('\n')));
+}
+
+bool LearningCurveView::scoresShowEmptyState() const {
+    return m_scoresPage->isHidden();
+}
+
+QChart* LearningCurveView::scoresChart() const {
+    return m_scoresView->chart();
+}
+
+QString LearningCurveView::scoresDiagnosisText() const {
+    return m_scoresDiagnosis->text();
+}
+
+bool LearningCurveView::exportScoresImage(const QString& path, QString* error) {
+    if (m_scoreRuns.empty()) {
+        if (error) *error = tr("nothing to export: no visible run has a learning-curve log");
+        return false;
+    }
+    std::unique_ptr<QChart> chart(buildScoreCurveChart(m_scoreRuns, m_scoresLogX->isChecked()));
+    return exportChart(chart.get(), QSize(1100, 700), path, error);
+}
+
+bool LearningCurveView::exportScoresCsv(const QString& path, QString* error) {
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+        if (error) *error = tr("cannot write %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    const auto quoted = [](QString text) { return '"' + text.replace('"', QLatin1String("\"\"")) + '"'; };
+    QByteArray text = "run,set,size,mean,std,folds\n";
+    for (const ScoreCurveRun& run : m_scoreRuns)
+        for (const auto& [set, scores] :
+             {std::pair{"train", &run.train}, std::pair{"validation", &run.validation}})
+            for (const LearningCurveScore& s : *scores)
+                text += QStringLiteral("%1,%2,%3,%4,%5,%6\n")
+                            .arg(quoted(run.name), QLatin1String(set), QString::number(s.size),
+                                 QString::number(s.mean, 'g', 17), QString::number(s.std, 'g', 17),
+                                 QString::number(s.folds))
+                            .toUtf8();
+    if (file.write(text) != text.size()) {
+        if (error) *error = tr("cannot write %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    return true;
+}
+
+void LearningCurveView::askAndExportScores(const QString& suffix) {
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export train and validation scores"), QStringLiteral("learning_curve_scores.") + suffix,
+        suffix.toUpper() + QStringLiteral(" (*.") + suffix + ')');
+    if (path.isEmpty()) return;
+    QString error;
+    const bool ok =
+        suffix == QLatin1String("csv") ? exportScoresCsv(path, &error) : exportScoresImage(path, &error);
+    if (!ok)
+        m_scoresDiagnosis->setText(m_scoresDiagnosis->text() + QLatin1Char('\n') +
+                                   tr("Export failed: %1").arg(error));
 }
 
 void LearningCurveView::askAndExport(const QString& suffix) {

@@ -1,5 +1,5 @@
 // The Learning curve tab: a metric against a size param per family, power-law fits, extrapolation and a
-// verdict.
+// verdict; below it, the train/validation score curves of learning-curve logs with a diagnosis.
 #pragma once
 
 #include "ui/learning_curve_chart.h"
@@ -9,6 +9,7 @@
 #include <QWidget>
 #include <vector>
 
+class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
@@ -42,7 +43,20 @@ class LearningCurveView : public QWidget {
     bool exportImage(const QString& path, QString* error);
     bool exportCsv(const QString& path, QString* error); // run,family,size,value
 
+    // The "Train and validation scores" chart of the visible runs' learning-curve logs
+    // (core/io/learning_curve_reader.h); a hint instead when no visible run has one.
+    const std::vector<ScoreCurveRun>& scoreRuns() const { return m_scoreRuns; }
+    bool scoresShowEmptyState() const;
+    QChart* scoresChart() const;
+    QString scoresDiagnosisText() const; // one sentence per run
+    QCheckBox* scoresLogXCheck() const { return m_scoresLogX; }
+    bool exportScoresImage(const QString& path, QString* error);
+    bool exportScoresCsv(const QString& path, QString* error); // run,set,size,mean,std,folds
+
   private:
+    QWidget* buildScoresPanel();
+    void recomputeScores();
+    void askAndExportScores(const QString& suffix);
     void refillCombos();
     void recompute();
     void updateSummary();
@@ -63,6 +77,15 @@ class LearningCurveView : public QWidget {
     std::vector<LearningCurveFamily> m_families;
     std::vector<QStringList> m_runNames; // per family, per point
     bool m_refilling = false;
+
+    QWidget* m_scoresPanel = nullptr; // all built by buildScoresPanel()
+    QLabel* m_scoresHint = nullptr;
+    QWidget* m_scoresPage = nullptr;
+    InteractiveChartView* m_scoresView = nullptr;
+    QLabel* m_scoresDiagnosis = nullptr;
+    QCheckBox* m_scoresLogX = nullptr;
+    QToolButton* m_scoresExport = nullptr;
+    std::vector<ScoreCurveRun> m_scoreRuns;
 };
 
 } // namespace runlens::ui

@@ -53,6 +53,8 @@ std::vector<HealthBadge> diagnoseRun(const std::map<std::string, SeriesData>& se
         const std::string base = foldWorkerTag(tag);
         const std::optional<bool> lower = lowerIsBetter(base);
         if (!lower || series.size() < 10) continue;
+        // A learning-curve log's steps are training sizes with one point per fold, not a training run.
+        if (base.starts_with("learning_curve/")) continue;
         DivergenceOptions options;
         options.higherIsBetter = !*lower;
         const DivergenceFinding d = detectDivergence(series, options);

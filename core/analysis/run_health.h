@@ -27,6 +27,8 @@ struct HealthBadge {
 //  - overfitting for each train/validation pair of one metric ("train/loss" with "val/loss", "loss" with
 //    "val_loss");
 //  - a plateau of a training (or unmarked) loss-like tag over the last fifth of its steps.
+// Series of a learning-curve log ("learning_curve/...": steps are training sizes) are not training curves and
+// are only checked for NaN/Inf.
 // Worst first: NaN, divergence, overfitting, plateau.
 std::vector<HealthBadge> diagnoseRun(const std::map<std::string, SeriesData>& seriesByTag);
 

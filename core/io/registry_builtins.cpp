@@ -4,6 +4,7 @@
 #include "core/io/hf_trainer_reader.h"
 #include "core/io/hparams_yaml_reader.h"
 #include "core/io/jsonl_reader.h"
+#include "core/io/learning_curve_reader.h"
 #include "core/io/mlflow_file_reader.h"
 #include "core/io/mlflow_sql_reader.h"
 #include "core/io/prediction_reader.h"
@@ -24,6 +25,7 @@ ReaderRegistry ReaderRegistry::withBuiltins() {
     r.add(std::make_unique<HfTrainerStateReader>());
     r.add(std::make_unique<HfResultsJsonReader>());
     r.add(std::make_unique<WandbCsvReader>());
+    r.add(std::make_unique<LearningCurveReader>());
     r.add(std::make_unique<TfEventsReader>());
     r.add(std::make_unique<MlflowSqlReader>());
     r.add(std::make_unique<PredictionLogReader>());

@@ -126,6 +126,18 @@ class TestRunHealth : public QObject {
         QVERIFY(!find(diagnoseRun(accuracy), HealthBadge::Kind::Plateau));
     }
 
+    void learningCurveLogsAreNotTrainingCurves() {
+        // Scores against training size with a falling validation score would look like divergence of a
+        // training curve; a learning-curve log is judged for NaN only.
+        std::vector<double> v = falling(30, 0.6, 0.9);
+        const std::vector<double> drop = falling(30, 0.9, 0.3);
+        v.insert(v.end(), drop.begin(), drop.end());
+        std::map<std::string, SeriesData> run{{"learning_curve/validation_score", series(v)}};
+        QVERIFY(diagnoseRun(run).empty());
+        std::map<std::string, SeriesData> asTraining{{"val/score", series(v)}};
+        QVERIFY(find(diagnoseRun(asTraining), HealthBadge::Kind::Diverging));
+    }
+
     void primaryMetricChoice() {
         QCOMPARE(primaryMetric({"lr", "train/loss", "val/loss", "val/accuracy"}), std::string("val/loss"));
         QCOMPARE(primaryMetric({"lr", "loss/worker_0", "accuracy"}), std::string("loss"));

@@ -19,7 +19,7 @@ artifacts="$build/fuzz/artifacts"
 mkdir -p "$corpus_root" "$artifacts"
 
 all_targets="tfevents csv jsonl predictions hparams_yaml hparams_json hf_trainer_state hf_results wandb_csv
-mlflow_sql dvclive mlflow_dir workspace"
+learning_curve mlflow_sql dvclive mlflow_dir workspace"
 targets=${*:-$all_targets}
 
 # Copies files matching a find expression (below 256 KiB) from the given roots into a corpus folder.
@@ -84,6 +84,7 @@ seed() {
     hf_trainer_state) pattern="-name trainer_state.json"; collect "$dest" "$real" ;;
     hf_results) pattern="-name *_results.json"; collect "$dest" "$here/seeds/hf_results" "$real" ;;
     wandb_csv) pattern="-name *.csv"; collect "$dest" "$here/seeds/wandb_csv" ;;
+    learning_curve) pattern="-name *.csv"; collect "$dest" "$data/learning_curve" ;;
     mlflow_sql) mlflow_db_seed "$dest" ;;
     dvclive)
         pattern="-name *.tsv"; prefixed "$dest" 0 "$real/dvclive"

@@ -1,14 +1,18 @@
 // Tests the Learning curve tab offscreen: fits per family, extrapolation, the verdict sentence, controls,
-// export.
+// export, and the train/validation score curves of learning-curve logs.
 #include "ui/learning_curve_view.h"
 #include "ui/main_window.h"
 #include "ui/run_table_model.h"
 
 #include <cmath>
+#include <QAreaSeries>
 #include <QChart>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QLabel>
+#include <QLineSeries>
+#include <QLogValueAxis>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -81,6 +85,7 @@ class TestLearningCurveView : public QObject {
     void fitsFamiliesAndComparesThem();
     void controlsChangeTheResult();
     void emptyStateAndExport();
+    void showsTrainValidationScores();
 
   private:
     void openWindow(MainWindow& window, LearningCurveView*& view);
@@ -213,6 +218,129 @@ void TestLearningCurveView::emptyStateAndExport() {
     auto* hint = view->findChild<QLabel*>("learningCurveEmptyHint");
     QVERIFY(hint && hint->text().contains("size"));
     QVERIFY(!view->exportImage(png, &error));
+}
+
+namespace {
+
+std::vector<QLineSeries*> meanLines(QChart* chart) {
+    std::vector<QLineSeries*> lines;
+    for (QAbstractSeries* series : chart->series())
+        if (auto* line = qobject_cast<QLineSeries*>(series)) lines.push_back(line);
+    return lines;
+}
+
+int areaCount(QChart* chart) {
+    int n = 0;
+    for (QAbstractSeries* series : chart->series())
+        n += qobject_cast<QAreaSeries*>(series) != nullptr;
+    return n;
+}
+
+const runlens::RunInfo* runNamed(const RunTableModel* model, const std::string& part) {
+    for (const auto& run : model->runs())
+        if (run.name.find(part) != std::string::npos) return &run;
+    return nullptr;
+}
+
+} // namespace
+
+void TestLearningCurveView::showsTrainValidationScores() {
+    QString error;
+    {
+        // The family workspace holds no learning-curve log: the scores chart shows its hint instead.
+        MainWindow window;
+        LearningCurveView* view = nullptr;
+        openWindow(window, view);
+        QVERIFY(view->scoresShowEmptyState());
+        auto* hint = view->findChild<QLabel*>("learningCurveScoresHint");
+        QVERIFY(hint && hint->text().contains("learning-curve log"));
+        QVERIFY(!view->exportScoresImage(m_dir.filePath("none.png"), &error));
+        QVERIFY(!view->showsEmptyState()); // the power-law chart is unaffected
+    }
+
+    // Two runs with learning-curve logs (sklearn's frozen breast-cancer curve, and a hand-made one whose
+    // validation score still rises) and one ordinary run.
+    const QString root = m_dir.filePath("scores_logs");
+    QVERIFY(QDir().mkpath(root + "/logreg"));
+    QVERIFY(QFile::copy(RUNLENS_TEST_DATA "/learning_curve/breast_cancer_logreg.csv",
+                        root + "/logreg/learning_curve.csv"));
+    writeFile(root + "/tree/learning_curve.csv", "train_size,fold,train_score,test_score\n"
+                                                 "20,0,1.0,0.60\n20,1,1.0,0.64\n"
+                                                 "40,0,0.98,0.70\n40,1,0.96,0.72\n"
+                                                 "80,0,0.95,0.80\n80,1,0.95,0.82\n");
+    writeFile(root + "/plain/metrics.csv", "step,val_acc\n0,0.5\n1,0.6\n");
+    MainWindow window;
+    window.resize(1400, 1000);
+    auto* view = new LearningCurveView(&window);
+    window.addViewTab(view, "Learning curve");
+    QVERIFY(window.createWorkspace(m_dir.filePath("scores.runlens")));
+    window.importPaths({root});
+    QTRY_VERIFY_WITH_TIMEOUT(!window.hasPendingWork(), 60000);
+    window.tabs()->setCurrentWidget(view);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QTRY_VERIFY(!view->scoresShowEmptyState());
+    QCOMPARE(view->scoreRuns().size(), std::size_t(2));
+    // Per-fold score series are not offered as a run's metric or size for the power-law chart.
+    QVERIFY(view->metricCombo()->findText("learning_curve/train_score") < 0);
+    QVERIFY(view->sizeCombo()->findText("learning_curve/validation_score") < 0);
+
+    // Per run a train line (solid) and a validation line (dashed), each with its std band, in the run's
+    // colour from the run table.
+    QChart* chart = view->scoresChart();
+    QVERIFY(chart);
+    QCOMPARE(meanLines(chart).size(), std::size_t(4));
+    QCOMPARE(areaCount(chart), 4);
+    const runlens::RunInfo* tree = runNamed(window.runModel(), "tree");
+    QVERIFY(tree);
+    int treeLines = 0;
+    for (QLineSeries* line : meanLines(chart)) {
+        const bool validation = line->name().endsWith("validation");
+        QCOMPARE(line->pen().style(), validation ? Qt::DashLine : Qt::SolidLine);
+        if (line->name().contains("tree")) {
+            ++treeLines;
+            QCOMPARE(line->pen().color(), window.runModel()->colorOf(tree->id));
+            QCOMPARE(line->count(), 3); // sizes 20, 40, 80
+        }
+    }
+    QCOMPARE(treeLines, 2);
+
+    // One diagnosis per run: the frozen sklearn curve is flat and close (see test_learning_curve_scores),
+    // the hand-made validation rose by 0.1 from 40 to 80.
+    const QString diagnosis = view->scoresDiagnosisText();
+    QVERIFY2(diagnosis.contains("more data will not help"), qPrintable(diagnosis));
+    QVERIFY2(diagnosis.contains("more data should help"), qPrintable(diagnosis));
+
+    QCoreApplication::processEvents();
+    QVERIFY(window.grab().save("/tmp/learning_curve_scores.png"));
+
+    // The log-x toggle swaps the size axis.
+    QVERIFY(!qobject_cast<QLogValueAxis*>(view->scoresChart()->axes(Qt::Horizontal).value(0)));
+    view->scoresLogXCheck()->setChecked(true);
+    QVERIFY(qobject_cast<QLogValueAxis*>(view->scoresChart()->axes(Qt::Horizontal).value(0)));
+    QCOMPARE(meanLines(view->scoresChart()).size(), std::size_t(4));
+
+    // Hiding a run removes its two lines; exports cover what is shown.
+    window.runModel()->setRunVisible(tree->id, false);
+    QTRY_COMPARE(meanLines(view->scoresChart()).size(), std::size_t(2));
+    const QString png = m_dir.filePath("scores.png");
+    QVERIFY2(view->exportScoresImage(png, &error), qPrintable(error));
+    QVERIFY(imageHasContent(QImage(png)));
+    QVERIFY2(view->exportScoresImage(m_dir.filePath("scores.pdf"), &error), qPrintable(error));
+    const QString csv = m_dir.filePath("scores.csv");
+    QVERIFY2(view->exportScoresCsv(csv, &error), qPrintable(error));
+    QFile file(csv);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = file.readAll().trimmed().split('\n');
+    QCOMPARE(lines.size(), 11); // header + 5 train sizes + 5 validation sizes
+    QCOMPARE(lines[0], QByteArray("run,set,size,mean,std,folds"));
+    // numpy: train mean/std at 45 over the 5 folds = 1.0 / 0.0; validation at 455 from the frozen file.
+    QVERIFY2(lines[1].endsWith(",train,45,1,0,5"), lines[1].constData());
+    QVERIFY2(lines[10].contains("logreg"), lines[10].constData());
+    QVERIFY2(lines[10].contains(",validation,455,0.95079956528489"), lines[10].constData());
+
+    window.runModel()->setAllVisible(false);
+    QTRY_VERIFY(view->scoresShowEmptyState());
 }
 
 QTEST_MAIN(TestLearningCurveView)
