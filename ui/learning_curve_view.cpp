@@ -88,11 +88,14 @@ int bestAt(const std::vector<const LearningCurveFamily*>& fitted, double m, bool
     return best;
 }
 
+// Refills a combo: the user's own choice is kept when it still exists; otherwise the preferred item is taken,
+// so a choice made while the workspace was still loading does not stick.
 void setComboItems(QComboBox* combo, const QStringList& items, const QString& preferred) {
+    const bool userChose = combo->property("userChose").toBool();
     const QString keep = combo->currentText();
     combo->clear();
     combo->addItems(items);
-    int index = combo->findText(keep);
+    int index = userChose ? combo->findText(keep) : -1;
     if (index < 0) index = combo->findText(preferred);
     combo->setCurrentIndex(std::max(index, 0));
 }
@@ -195,6 +198,9 @@ LearningCurveView::LearningCurveView(MainWindow* window, QWidget* parent)
         recompute();
     });
     connect(m_family, &QComboBox::currentIndexChanged, this, changed);
+    // activated fires for user choices only; refills then keep them.
+    for (QComboBox* combo : {m_metric, m_reduction, m_size, m_family})
+        connect(combo, &QComboBox::activated, combo, [combo] { combo->setProperty("userChose", true); });
     connect(m_extrapolate, &QDoubleSpinBox::valueChanged, this, [this] {
         if (m_refilling) return;
         m_view->replaceChart(buildLearningCurveChart(m_families, m_metric->currentText(),

@@ -110,6 +110,26 @@ void writeHparams(const std::filesystem::path& file, const RunSpec& spec) {
 
 } // namespace
 
+// What scikit-learn's learning_curve gives for a model that still gains from data: 5 training sizes x 5
+// cross-validation folds, training scores falling slowly towards validation scores that keep rising.
+std::filesystem::path writeLearningCurveLog(const std::filesystem::path& dir) {
+    const std::filesystem::path runDir = dir / "sklearn_learning_curve";
+    std::filesystem::create_directories(runDir);
+    std::ofstream out = openForWrite(runDir / "learning_curve.csv");
+    out << "train_size,fold,train_score,test_score\n";
+    DemoRandom random(0x1ea7c0deULL);
+    for (const int size : {400, 800, 1600, 3200, 6400}) {
+        const double m = static_cast<double>(size);
+        for (int fold = 0; fold < 5; ++fold) {
+            const double train = 0.92 + 1.5 * std::pow(m, -0.5) + 0.004 * random.normal();
+            const double test = 0.93 - 2.2 * std::pow(m, -0.35) + 0.012 * random.normal();
+            out << size << ',' << fold << ',' << formatNumber(std::min(1.0, train), 4) << ','
+                << formatNumber(std::min(1.0, test), 4) << '\n';
+        }
+    }
+    return runDir;
+}
+
 std::vector<std::filesystem::path> writeDemoExperiment(const std::filesystem::path& dir) {
     std::filesystem::create_directories(dir);
     std::vector<std::filesystem::path> written;
@@ -133,6 +153,7 @@ std::vector<std::filesystem::path> writeDemoExperiment(const std::filesystem::pa
     }
     // Evaluation sets of three model versions and a training-size sweep, for the evaluation and learning-curve tabs.
     for (auto& run : writeDemoEvaluation(dir)) written.push_back(std::move(run));
+    written.push_back(writeLearningCurveLog(dir));
     return written;
 }
 

@@ -240,8 +240,9 @@ void TestMainWindow::startsWithDemo() {
     window.show();
     window.startWith({});
     QTRY_VERIFY_WITH_TIMEOUT(!window.hasPendingWork(), 120000);
-    // 12 sweep runs (3 learning rates x 2 batch sizes x 2 seeds) + 3 model versions + 20 training-size runs.
-    constexpr int kDemoRuns = 12 + 3 + 20;
+    // 12 sweep runs (3 learning rates x 2 batch sizes x 2 seeds) + 3 model versions + 20 training-size runs
+    // + one scikit-learn learning-curve log.
+    constexpr int kDemoRuns = 12 + 3 + 20 + 1;
     QCOMPARE(window.runModel()->rowCount(), kDemoRuns);
     QVERIFY(window.workspacePath().endsWith("demo.runlens"));
     QVERIFY(window.runModel()->paramKeys().contains("lr"));
