@@ -26,6 +26,14 @@ CsvTokenizer::~CsvTokenizer() {
     if (m_fd >= 0) ::close(m_fd);
 }
 
+bool CsvTokenizer::openWithHeader(const std::filesystem::path& path, ReadReport& report, CsvRow& header) {
+    const std::string file = path.string();
+    if (!open(path, &report, file)) return false;
+    if (next(header)) return true;
+    report.error(IssueKind::Empty, file, 0, "empty file: no header");
+    return false;
+}
+
 bool CsvTokenizer::open(const std::filesystem::path& path, ReadReport* report, std::string fileLabel) {
     m_report = report;
     m_label = std::move(fileLabel);

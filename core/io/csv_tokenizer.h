@@ -46,6 +46,9 @@ class CsvTokenizer {
     bool open(const std::filesystem::path& path, ReadReport* report, std::string fileLabel);
     // Tokenizes bytes held by the caller (must outlive the tokenizer); used by tests and fuzzers.
     void openMemory(std::string_view bytes, ReadReport* report, std::string fileLabel);
+    // open() and the first record as the header: false with the reason in report when the file cannot be
+    // read or holds no record ("empty file: no header", an error).
+    bool openWithHeader(const std::filesystem::path& path, ReadReport& report, CsvRow& header);
 
     // Continues at byte offset (a record start found by an earlier read). Line numbers are recounted from
     // the start of the file so reports stay accurate. Call after reading the header. Returns false when

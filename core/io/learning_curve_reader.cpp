@@ -149,12 +149,8 @@ ReadReport LearningCurveReader::read(const std::filesystem::path& path, const Re
     report.format = std::string(name());
     const std::string file = path.string();
     CsvTokenizer tokenizer;
-    if (!tokenizer.open(path, &report, file)) return report;
     CsvRow row;
-    if (!tokenizer.next(row)) {
-        report.error(IssueKind::Empty, file, 0, "empty file: no header");
-        return report;
-    }
+    if (!tokenizer.openWithHeader(path, report, row)) return report;
     const HeaderPlan plan = planHeader(row.fields);
     if (plan.sizeColumn < 0) {
         report.error(IssueKind::MissingColumn, file, row.line,

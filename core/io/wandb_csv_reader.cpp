@@ -145,12 +145,8 @@ ReadReport WandbCsvReader::read(const std::filesystem::path& path, const ReadCon
     report.format = std::string(name());
     const std::string file = path.string();
     CsvTokenizer tokenizer;
-    if (!tokenizer.open(path, &report, file)) return report;
     CsvRow row;
-    if (!tokenizer.next(row)) {
-        report.error(IssueKind::Empty, file, 0, "empty file: no header");
-        return report;
-    }
+    if (!tokenizer.openWithHeader(path, report, row)) return report;
     const Layout layout = detectLayout(row.fields);
     if (layout == Layout::None) {
         report.error(

@@ -35,20 +35,14 @@ void importOne(Workspace& ws, const std::string& source, const std::string& run)
     tx->commit(SourceState{"csv", 1, 0, 1});
 }
 
-// Runs `body` in a child process, as the unprivileged user "nobody" when the tests run as root (root ignores
-// file permissions), and returns what the child wrote to its pipe.
-template <typename Body> std::string runUnprivileged(Body body) {
+// Runs `body` in a child process and returns what it wrote to its pipe.
+template <typename Body> std::string runInChild(Body body) {
     int fds[2];
     if (::pipe(fds) != 0) return "pipe failed";
     const pid_t pid = ::fork();
     if (pid == 0) {
         ::close(fds[0]);
-        std::string out;
-        if (::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0)) {
-            out = "setuid failed";
-        } else {
-            out = body();
-        }
+        const std::string out = body();
         const ssize_t written = ::write(fds[1], out.data(), out.size());
         ::_exit(written == ssize_t(out.size()) ? 0 : 1);
     }
@@ -61,6 +55,14 @@ template <typename Body> std::string runUnprivileged(Body body) {
     int status = 0;
     ::waitpid(pid, &status, 0);
     return result;
+}
+
+// The same as the unprivileged user "nobody" when the tests run as root (root ignores file permissions).
+template <typename Body> std::string runUnprivileged(Body body) {
+    return runInChild([&]() -> std::string {
+        if (::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0)) return "setuid failed";
+        return body();
+    });
 }
 
 // "runs=N" when the workspace opens and lists its runs, else "error: <message>".
@@ -222,12 +224,7 @@ void TestWorkspaceAccess::fullDisk() {
     QVERIFY(tmp.isValid());
     const fs::path path = fs::path(tmp.path().toStdString()) / "ws.runlens";
     writeWorkspace(path);
-    int fds[2];
-    QCOMPARE(::pipe(fds), 0);
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-        ::close(fds[0]);
-        std::string out = "no error";
+    const std::string result = runInChild([&]() -> std::string {
         ::signal(SIGXFSZ, SIG_IGN);
         const rlimit limit{256 * 1024, 256 * 1024};
         ::setrlimit(RLIMIT_FSIZE, &limit);
@@ -245,19 +242,10 @@ void TestWorkspaceAccess::fullDisk() {
                 tx->appendPoints("big", "tag" + std::to_string(tag), steps, walls, values);
             tx->commit(SourceState{"csv", 1, 0, 1});
         } catch (const std::exception& failure) {
-            out = std::string("error: ") + failure.what();
+            return std::string("error: ") + failure.what();
         }
-        const ssize_t written = ::write(fds[1], out.data(), out.size());
-        ::_exit(written == ssize_t(out.size()) ? 0 : 1);
-    }
-    ::close(fds[1]);
-    std::string result;
-    char buf[512];
-    for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;)
-        result.append(buf, std::size_t(n));
-    ::close(fds[0]);
-    int status = 0;
-    ::waitpid(pid, &status, 0);
+        return "no error";
+    });
     qInfo("full disk: %s", result.c_str());
     const QString message = QString::fromStdString(result);
     QVERIFY2(message.startsWith("error: ") && (message.contains("full") || message.contains("failed")) &&
