@@ -10,9 +10,11 @@
 namespace runlens::ui {
 
 HealthScanner::HealthScanner(QObject* parent) : QObject(parent) {
-    connect(&m_watcher, &QFutureWatcher<Health>::finished, this, [this] {
+    connect(&m_watcher, &QFutureWatcher<Result>::finished, this, [this] {
         if (m_watcher.isCanceled() || (m_cancel && m_cancel->load())) return;
-        emit finished(m_watcher.result());
+        Result result = m_watcher.result();
+        m_cache = std::move(result.cache);
+        emit finished(result.health);
     });
 }
 
@@ -29,36 +31,73 @@ void HealthScanner::scan(const QString& workspacePath, std::vector<RunInfo> runs
         emit finished({});
         return;
     }
-    m_watcher.setFuture(QtConcurrent::run([path = workspacePath, runs = std::move(runs), cancel = m_cancel] {
-        return compute(path, runs, cancel.get());
-    }));
+    if (workspacePath != m_cachePath) m_cache.clear();
+    m_cachePath = workspacePath;
+    m_watcher.setFuture(
+        QtConcurrent::run([path = workspacePath, runs = std::move(runs), cancel = m_cancel, cache = m_cache]() mutable {
+            Result result;
+            result.health = compute(path, runs, cancel.get(), &cache);
+            result.cache = std::move(cache);
+            return result;
+        }));
 }
 
+namespace {
+
+// What a run's badges depend on: every series' tag, length, last step and non-finite count.
+std::string signatureOf(const RunInfo& run) {
+    std::string signature;
+    for (const SeriesSummary& summary : run.series)
+        signature += summary.tag + '\x1f' + std::to_string(summary.points) + '\x1f' + std::to_string(summary.lastStep) +
+                     '\x1f' + std::to_string(summary.nonFinite) + '\x1e';
+    return signature;
+}
+
+} // namespace
+
 HealthScanner::Health HealthScanner::compute(const QString& workspacePath, const std::vector<RunInfo>& runs,
-                                             const std::atomic<bool>* cancel) {
+                                             const std::atomic<bool>* cancel, Cache* cache) {
     Health health;
+    // Opened when the first run needs reading: with a warm cache an unchanged workspace is not touched.
     std::unique_ptr<Workspace> workspace;
-    try {
-        workspace = Workspace::open(workspacePath.toStdString(), Workspace::Mode::ReadOnly);
-    } catch (const std::exception&) {
-        return health; // the window reports workspace problems; the health column just stays empty
-    }
+    bool openFailed = false;
+    const auto openWorkspace = [&]() -> Workspace* {
+        if (!workspace && !openFailed) {
+            try {
+                workspace = Workspace::open(workspacePath.toStdString(), Workspace::Mode::ReadOnly);
+            } catch (const std::exception&) {
+                openFailed = true; // the window reports workspace problems; the column just stays empty
+            }
+        }
+        return workspace.get();
+    };
     std::int64_t pointsRead = 0;
     for (const RunInfo& run : runs) {
         if (cancel && cancel->load()) return {};
+        const std::string signature = cache ? signatureOf(run) : std::string();
+        if (cache) {
+            const auto known = cache->find(run.name);
+            if (known != cache->end() && known->second.signature == signature) {
+                if (!known->second.badges.empty()) health[run.id] = known->second.badges;
+                continue;
+            }
+        }
         std::map<std::string, SeriesData> seriesByTag;
+        Workspace* source = openWorkspace();
+        if (!source) continue;
         for (const SeriesSummary& summary : run.series) {
             const bool judged = lowerIsBetter(foldWorkerTag(summary.tag)).has_value();
             if (!judged && summary.nonFinite == 0) continue;
             if (pointsRead + summary.points > kMaxPointsRead) continue;
             try {
-                seriesByTag.emplace(summary.tag, workspace->readSeries(run.id, summary.tag));
+                seriesByTag.emplace(summary.tag, source->readSeries(run.id, summary.tag));
                 pointsRead += summary.points;
             } catch (const std::exception&) {
                 continue; // a damaged series is left out of the diagnosis, not the whole run
             }
         }
         std::vector<HealthBadge> badges = diagnoseRun(seriesByTag);
+        if (cache) (*cache)[run.name] = {signature, badges};
         if (!badges.empty()) health[run.id] = std::move(badges);
     }
 

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <string>
 #include <QFutureWatcher>
 #include <QObject>
 #include <QString>
@@ -30,16 +31,31 @@ class HealthScanner : public QObject {
     void scan(const QString& workspacePath, std::vector<RunInfo> runs);
     bool isRunning() const { return m_watcher.isRunning(); }
 
+    // A run's training badges by run name, with the series summaries they were computed from: a watched
+    // folder refreshes the runs every few seconds, and only runs whose series changed are read again.
+    struct CachedRun {
+        std::string signature;
+        std::vector<HealthBadge> badges;
+    };
+    using Cache = std::map<std::string, CachedRun>;
+
     // The scan itself, usable without threads (tests): reads the series it needs from the workspace file.
+    // With a cache, runs whose summaries are unchanged are not read, and the cache is brought up to date.
     static Health compute(const QString& workspacePath, const std::vector<RunInfo>& runs,
-                          const std::atomic<bool>* cancel = nullptr);
+                          const std::atomic<bool>* cancel = nullptr, Cache* cache = nullptr);
 
   signals:
     void finished(const runlens::ui::HealthScanner::Health& health);
 
   private:
-    QFutureWatcher<Health> m_watcher;
+    struct Result {
+        Health health;
+        Cache cache;
+    };
+    QFutureWatcher<Result> m_watcher;
     std::shared_ptr<std::atomic<bool>> m_cancel;
+    Cache m_cache;
+    QString m_cachePath; // the workspace the cache belongs to
 };
 
 } // namespace runlens::ui

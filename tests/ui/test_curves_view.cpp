@@ -315,6 +315,20 @@ void TestCurvesView::healthColumnShowsBadges() {
     // Sorting puts the worst run first: NaN outranks no finding.
     QVERIFY(m_model->index(nRow, 1).data(RunTableModel::SortRole).toDouble() >
             m_model->index(1 - nRow, 1).data(RunTableModel::SortRole).toDouble());
+    // With a cache, an unchanged run is not read again: a second scan of a path that cannot be opened still
+    // reports the cached badge; a run whose series changed is read again (and here cannot be).
+    HealthScanner::Cache cache;
+    HealthScanner::compute(m_dir->path() + "/w.runlens", m_model->runs(), nullptr, &cache);
+    QCOMPARE(cache.size(), std::size_t(2));
+    const auto cached = HealthScanner::compute(m_dir->path() + "/missing.runlens", m_model->runs(), nullptr, &cache);
+    QCOMPARE(cached.size(), std::size_t(1));
+    QCOMPARE(cached.begin()->second.front().label, std::string("NaN@2"));
+    std::vector<RunInfo> grown = m_model->runs();
+    for (RunInfo& run : grown)
+        for (SeriesSummary& summary : run.series)
+            summary.points += 1;
+    QVERIFY(HealthScanner::compute(m_dir->path() + "/missing.runlens", grown, nullptr, &cache).empty());
+
     // A column the user removed stays removed when a new scan arrives.
     m_model->setColumnShown(RunTableModel::healthColumn(), false);
     m_model->setHealth(health);
