@@ -316,11 +316,7 @@ QString CurvesView::cardKeyOf(const QString& tag, bool combineTags) {
 }
 
 bool CurvesView::isSystemMetric(const QString& tag) {
-    static const QRegularExpression system(
-        QStringLiteral("(^|[/_.\\-])(system|sys|gpu\\d*|cpu|memory|mem|ram|vram|utilization|util|power|"
-                       "temperature|temp|disk|network|net)([/_.\\-]|\\d|$)"),
-        QRegularExpression::CaseInsensitiveOption);
-    return system.match(tag).hasMatch();
+    return runlens::isSystemMetric(tag.toStdString());
 }
 
 int CurvesView::workerOfTag(const QString& tag) {

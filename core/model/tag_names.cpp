@@ -104,4 +104,16 @@ std::optional<bool> lowerIsBetter(std::string_view tag) {
     return std::nullopt;
 }
 
+bool isSystemMetric(std::string_view tag) {
+    static constexpr std::array<std::string_view, 16> systemWords{
+        "system", "sys", "gpu", "cpu", "memory", "mem", "ram", "vram", "utilization", "util",
+        "power", "temperature", "temp", "disk", "network", "net"};
+    for (std::string word : words(tag)) {
+        while (!word.empty() && std::isdigit(static_cast<unsigned char>(word.back())))
+            word.pop_back(); // "gpu0" -> "gpu"
+        if (std::find(systemWords.begin(), systemWords.end(), word) != systemWords.end()) return true;
+    }
+    return false;
+}
+
 } // namespace runlens

@@ -26,4 +26,8 @@ std::string foldWorkerTag(std::string_view tag, int* worker = nullptr);
 // name does not tell (learning rate, epoch, gpu memory ...). Words are matched as name parts, any case.
 std::optional<bool> lowerIsBetter(std::string_view tag);
 
+// Hardware and process metrics (GPU, CPU, memory, power, temperature, disk, network; "system/..." or "sys/..."),
+// matched as name parts with an optional trailing number ("gpu0_memory"), any case.
+bool isSystemMetric(std::string_view tag);
+
 } // namespace runlens

@@ -69,6 +69,14 @@ class TestRunHealth : public QObject {
         QCOMPARE(lowerIsBetter("gpu/memory"), std::optional<bool>());
     }
 
+    void systemMetrics() {
+        QVERIFY(isSystemMetric("system/gpu0_memory_allocated"));
+        QVERIFY(isSystemMetric("GPU_Utilization"));
+        QVERIFY(isSystemMetric("sys.cpu"));
+        QVERIFY(!isSystemMetric("val/loss"));
+        QVERIFY(!isSystemMetric("memorization_score")); // a word, not a part, names memory
+    }
+
     void healthyRunHasNoBadge() {
         // A loss falling steadily over 50 points: no NaN, no rise, and still moving 1% over the last fifth.
         std::map<std::string, SeriesData> run{{"train/loss", series(falling(50, 2.0, 0.5))}};

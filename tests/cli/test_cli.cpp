@@ -1,4 +1,6 @@
 // End-to-end tests of the headless command line: runs the built runlens binary on CSV logs written here.
+#include "tests/cli/cli_runner.h"
+
 #include <algorithm>
 #include <cmath>
 #include <QFile>
@@ -23,29 +25,8 @@ struct Row {
     double value;
 };
 
-struct Result {
-    int code = -1; // -1: crashed or timed out
-    QByteArray out;
-    QByteArray err;
-};
-
-Result runRunlens(const QStringList& args) {
-    QProcess process;
-    process.setProgram(QStringLiteral(RUNLENS_BIN));
-    process.setArguments(args);
-    process.start();
-    Result result;
-    if (!process.waitForStarted(30000)) return result;
-    if (!process.waitForFinished(600000)) {
-        process.kill();
-        process.waitForFinished();
-        return result;
-    }
-    result.out = process.readAllStandardOutput();
-    result.err = process.readAllStandardError();
-    if (process.exitStatus() == QProcess::NormalExit) result.code = process.exitCode();
-    return result;
-}
+using Result = runlens::test::CliResult;
+using runlens::test::runRunlens;
 
 QString num(double v) {
     return QString::number(v, 'g', 17);

@@ -1,4 +1,6 @@
 // End-to-end tests of `runlens chart --group-by`: group centre lines and spread bands checked by hand.
+#include "tests/cli/cli_runner.h"
+
 #include <cmath>
 #include <map>
 #include <QDir>
@@ -11,27 +13,8 @@
 
 namespace {
 
-struct Result {
-    int code = -1; // -1: crashed or timed out
-    QByteArray out;
-    QByteArray err;
-};
-
-Result runRunlens(const QStringList& args) {
-    QProcess process;
-    process.start(QStringLiteral(RUNLENS_BIN), args);
-    Result result;
-    if (!process.waitForStarted(30000)) return result;
-    if (!process.waitForFinished(300000)) {
-        process.kill();
-        process.waitForFinished();
-        return result;
-    }
-    result.out = process.readAllStandardOutput();
-    result.err = process.readAllStandardError();
-    if (process.exitStatus() == QProcess::NormalExit) result.code = process.exitCode();
-    return result;
-}
+using Result = runlens::test::CliResult;
+using runlens::test::runRunlens;
 
 void writeFile(const QString& path, const QByteArray& text) {
     QDir().mkpath(QFileInfo(path).path());

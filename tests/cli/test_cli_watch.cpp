@@ -1,5 +1,7 @@
 // End-to-end tests of `runlens import --watch` and `--restart-semantics`: the built binary on CSV logs
 // written here, with rows appended while it watches.
+#include "tests/cli/cli_runner.h"
+
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
@@ -13,26 +15,11 @@
 
 namespace {
 
-struct Result {
-    int code = -1; // -1: crashed or timed out
-    QByteArray out;
-    QByteArray err;
-};
+using Result = runlens::test::CliResult;
 
+// Each watch command ends by itself within seconds; a minute means it hung.
 Result runRunlens(const QStringList& args) {
-    QProcess process;
-    process.start(QStringLiteral(RUNLENS_BIN), args);
-    Result result;
-    if (!process.waitForStarted(30000)) return result;
-    if (!process.waitForFinished(60000)) {
-        process.kill();
-        process.waitForFinished();
-        return result;
-    }
-    result.out = process.readAllStandardOutput();
-    result.err = process.readAllStandardError();
-    if (process.exitStatus() == QProcess::NormalExit) result.code = process.exitCode();
-    return result;
+    return runlens::test::runRunlens(args, 60000);
 }
 
 bool writeText(const QString& path, const QByteArray& text, bool append) {

@@ -1,0 +1,32 @@
+// Runs the built runlens executable for the CLI tests and collects its exit code, stdout and stderr.
+#pragma once
+
+#include <QByteArray>
+#include <QProcess>
+#include <QStringList>
+
+namespace runlens::test {
+
+struct CliResult {
+    int code = -1; // -1: crashed or timed out
+    QByteArray out;
+    QByteArray err;
+};
+
+inline CliResult runRunlens(const QStringList& args, int timeoutMs = 600000) {
+    QProcess process;
+    process.start(QStringLiteral(RUNLENS_BIN), args);
+    CliResult result;
+    if (!process.waitForStarted(30000)) return result;
+    if (!process.waitForFinished(timeoutMs)) {
+        process.kill();
+        process.waitForFinished();
+        return result;
+    }
+    result.out = process.readAllStandardOutput();
+    result.err = process.readAllStandardError();
+    if (process.exitStatus() == QProcess::NormalExit) result.code = process.exitCode();
+    return result;
+}
+
+} // namespace runlens::test
