@@ -1,14 +1,13 @@
-// `runlens calibration`: reliability bins, calibration errors and metrics beside baselines for a prediction log.
+// `runlens calibration`: reliability bins, calibration errors and metrics beside baselines for a prediction
+// log.
 #include "app/cli.h"
 #include "app/headless_chart.h"
 #include "app/json_writer.h"
 #include "app/prediction_input.h"
-
 #include "core/analysis/baselines.h"
 #include "core/analysis/binary_metrics.h"
 #include "core/analysis/calibration.h"
 #include "core/analysis/multiclass_metrics.h"
-
 #include "ui/calibration_chart.h"
 
 #include <cstdio>
@@ -44,7 +43,10 @@ void writeCalibrationFields(JsonWriter& json, const CalibrationReport& r) {
         json.endObject();
     }
     json.endArray();
-    json.field("ece", r.ece).field("mce", r.mce).field("ace_avg_bins", r.aceAvgBins).field("l2_ce_debiased", r.l2CeDebiased)
+    json.field("ece", r.ece)
+        .field("mce", r.mce)
+        .field("ace_avg_bins", r.aceAvgBins)
+        .field("l2_ce_debiased", r.l2CeDebiased)
         .field("brier", r.brier);
     json.key("brier_decomposition")
         .beginObject()
@@ -68,24 +70,28 @@ void writeText(std::ostream& out, const std::string& name, const CalibrationRepo
     out << "bin            count   mean predicted   fraction positive   95% interval\n";
     for (const auto& b : r.bins) {
         char line[160];
-        std::snprintf(line, sizeof line, "(%.3f, %.3f]  %7lld   %14.4f   %17.4f   [%.4f, %.4f]\n", b.lower, b.upper,
-                      static_cast<long long>(b.count), b.meanPredicted, b.fractionPositive, b.ciLow, b.ciHigh);
+        std::snprintf(line, sizeof line, "(%.3f, %.3f]  %7lld   %14.4f   %17.4f   [%.4f, %.4f]\n", b.lower,
+                      b.upper, static_cast<long long>(b.count), b.meanPredicted, b.fractionPositive, b.ciLow,
+                      b.ciHigh);
         out << line;
     }
-    out << "\nECE " << num(r.ece) << "   MCE " << num(r.mce) << "   ACE (average over bins) " << num(r.aceAvgBins)
-        << "   debiased L2 calibration error " << num(r.l2CeDebiased) << '\n';
-    out << "Brier " << num(r.brier) << " = reliability " << num(r.brierDecomposition.reliability) << " - resolution "
-        << num(r.brierDecomposition.resolution) << " + uncertainty " << num(r.brierDecomposition.uncertainty)
-        << " + residual " << num(r.brierDecomposition.residual, 6) << '\n';
+    out << "\nECE " << num(r.ece) << "   MCE " << num(r.mce) << "   ACE (average over bins) "
+        << num(r.aceAvgBins) << "   debiased L2 calibration error " << num(r.l2CeDebiased) << '\n';
+    out << "Brier " << num(r.brier) << " = reliability " << num(r.brierDecomposition.reliability)
+        << " - resolution " << num(r.brierDecomposition.resolution) << " + uncertainty "
+        << num(r.brierDecomposition.uncertainty) << " + residual " << num(r.brierDecomposition.residual, 6)
+        << '\n';
     if (!m) return;
     out << "\nmetric              model";
-    for (const auto& b : baselines) out << "   " << baselineName(b.kind);
+    for (const auto& b : baselines)
+        out << "   " << baselineName(b.kind);
     out << '\n';
     auto row = [&](const char* label, auto get) {
         char head[32];
         std::snprintf(head, sizeof head, "%-18s", label);
         out << head << "  " << num(get(*m));
-        for (const auto& b : baselines) out << "   " << num(get(b.metrics));
+        for (const auto& b : baselines)
+            out << "   " << num(get(b.metrics));
         out << '\n';
     };
     row("accuracy", [](const BinaryMetrics& x) { return x.accuracy; });
@@ -98,22 +104,30 @@ void writeText(std::ostream& out, const std::string& name, const CalibrationRepo
 } // namespace
 
 int runCalibrationCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& /*err*/) {
-    std::vector<OptionSpec> specs{{"--bins", "", true},     {"--strategy", "", true}, {"--interval", "", true},
-                                  {"--threshold", "", true}, {"--consistency", "", false}, {"--json", "", false},
-                                  {"--output", "-o", true},  {"--size", "", true},     {"--seed", "", true}};
-    for (const auto& o : predictionColumnOptions()) specs.push_back(o);
+    std::vector<OptionSpec> specs{
+        {"--bins", "", true},      {"--strategy", "", true},     {"--interval", "", true},
+        {"--threshold", "", true}, {"--consistency", "", false}, {"--json", "", false},
+        {"--output", "-o", true},  {"--size", "", true},         {"--seed", "", true}};
+    for (const auto& o : predictionColumnOptions())
+        specs.push_back(o);
     const Args parsed(args, specs);
     if (parsed.positionals().size() != 1) throw UsageError("give one prediction log");
     CalibrationOptions options;
     options.bins = static_cast<int>(parsed.number("--bins", 10, 1, 1000));
     const std::string strategy = parsed.get("--strategy", "uniform");
-    if (strategy == "uniform") options.strategy = BinStrategy::Uniform;
-    else if (strategy == "quantile") options.strategy = BinStrategy::Quantile;
-    else throw UsageError("--strategy is uniform or quantile");
+    if (strategy == "uniform")
+        options.strategy = BinStrategy::Uniform;
+    else if (strategy == "quantile")
+        options.strategy = BinStrategy::Quantile;
+    else
+        throw UsageError("--strategy is uniform or quantile");
     const std::string interval = parsed.get("--interval", "wilson");
-    if (interval == "wilson") options.interval = IntervalMethod::Wilson;
-    else if (interval == "clopper-pearson" || interval == "beta") options.interval = IntervalMethod::ClopperPearson;
-    else throw UsageError("--interval is wilson or clopper-pearson");
+    if (interval == "wilson")
+        options.interval = IntervalMethod::Wilson;
+    else if (interval == "clopper-pearson" || interval == "beta")
+        options.interval = IntervalMethod::ClopperPearson;
+    else
+        throw UsageError("--interval is wilson or clopper-pearson");
     options.consistencyBands = parsed.has("--consistency");
     const double threshold = parsed.number("--threshold", 0.5, 0, 1);
     const auto seed = static_cast<std::uint64_t>(parsed.number("--seed", 0, 0, 9.0e15));
@@ -121,7 +135,8 @@ int runCalibrationCommand(const std::vector<std::string>& args, std::ostream& ou
     const auto loaded = loadPredictions(parsed.positionals().front(), parsed);
     const auto& e = loaded->eval;
     if (!e.hasScores())
-        throw InputError(loaded->path + " has predictions but no score or probability column: calibration needs scores");
+        throw InputError(loaded->path +
+                         " has predictions but no score or probability column: calibration needs scores");
     CalibrationReport report;
     std::optional<BinaryMetrics> metrics;
     std::vector<BinaryBaseline> baselines;
@@ -159,7 +174,9 @@ int runCalibrationCommand(const std::vector<std::string>& args, std::ostream& ou
             }
             json.endObject();
         } else if (multi) {
-            json.field("log_loss", multi->logLoss).field("roc_auc", multi->rocAucOvrMacro).field("accuracy", multi->accuracy);
+            json.field("log_loss", multi->logLoss)
+                .field("roc_auc", multi->rocAucOvrMacro)
+                .field("accuracy", multi->accuracy);
         }
         json.endObject();
         json.finish();

@@ -139,9 +139,11 @@ ChartRequest parseRequest(const Args& parsed) {
 // of identical elided prefixes. Each name keeps at least its last component.
 void shortenRunNames(std::vector<ui::CurveLine>& lines) {
     QStringList names;
-    for (const auto& line : lines) names << line.runName;
+    for (const auto& line : lines)
+        names << line.runName;
     names = ui::shortRunNames(names);
-    for (std::size_t i = 0; i < lines.size(); ++i) lines[i].runName = names[static_cast<qsizetype>(i)];
+    for (std::size_t i = 0; i < lines.size(); ++i)
+        lines[i].runName = names[static_cast<qsizetype>(i)];
 }
 
 // Reads and prepares each selected run's series; colours follow the run's place in the workspace's sorted

@@ -1,8 +1,8 @@
-// `runlens diff A B`: what differs between two runs (params, tags, metrics) and whether prediction differences are real.
+// `runlens diff A B`: what differs between two runs (params, tags, metrics) and whether prediction
+// differences are real.
 #include "app/cli.h"
 #include "app/json_writer.h"
 #include "app/prediction_input.h"
-
 #include "core/analysis/binary_metrics.h"
 #include "core/analysis/paired_comparison.h"
 #include "core/analysis/slice_finder.h"
@@ -34,10 +34,13 @@ std::optional<double> asNumber(const std::optional<std::string>& text) {
     return v;
 }
 
-std::vector<DiffEntry> diffMaps(const std::map<std::string, std::string>& a, const std::map<std::string, std::string>& b) {
+std::vector<DiffEntry> diffMaps(const std::map<std::string, std::string>& a,
+                                const std::map<std::string, std::string>& b) {
     std::map<std::string, DiffEntry> merged;
-    for (const auto& [k, v] : a) merged[k].a = v;
-    for (const auto& [k, v] : b) merged[k].b = v;
+    for (const auto& [k, v] : a)
+        merged[k].a = v;
+    for (const auto& [k, v] : b)
+        merged[k].b = v;
     std::vector<DiffEntry> out;
     for (auto& [k, e] : merged) {
         e.key = k;
@@ -49,7 +52,9 @@ std::vector<DiffEntry> diffMaps(const std::map<std::string, std::string>& a, con
     return out;
 }
 
-std::string numberText(double v) { return formatNumber(v); }
+std::string numberText(double v) {
+    return formatNumber(v);
+}
 
 struct Side {
     std::string name;
@@ -72,8 +77,10 @@ std::vector<std::string> idsOf(const PredictionTable& table) {
     if (!ids) return out;
     out.reserve(ids->size());
     for (std::size_t r = 0; r < ids->size(); ++r) {
-        if (ids->numeric) out.push_back(formatNumber(ids->numbers[r]));
-        else out.push_back(ids->codes[r] < 0 ? "" : ids->dictionary[static_cast<std::size_t>(ids->codes[r])]);
+        if (ids->numeric)
+            out.push_back(formatNumber(ids->numbers[r]));
+        else
+            out.push_back(ids->codes[r] < 0 ? "" : ids->dictionary[static_cast<std::size_t>(ids->codes[r])]);
     }
     return out;
 }
@@ -92,18 +99,22 @@ void addEvalMetrics(Side& side) {
     }
     const auto m = binaryMetrics(e.labels, e.scores, 0.5, e.predictions);
     const std::pair<const char*, double> values[] = {
-        {"eval/accuracy", m.accuracy},   {"eval/precision", m.precision}, {"eval/recall", m.recall},
-        {"eval/f1", m.f1},               {"eval/log_loss", m.logLoss},    {"eval/brier", m.brier},
-        {"eval/roc_auc", m.rocAuc},      {"eval/average_precision", m.averagePrecision}};
-    for (const auto& [k, v] : values) side.metrics[k] = numberText(v);
+        {"eval/accuracy", m.accuracy}, {"eval/precision", m.precision},
+        {"eval/recall", m.recall},     {"eval/f1", m.f1},
+        {"eval/log_loss", m.logLoss},  {"eval/brier", m.brier},
+        {"eval/roc_auc", m.rocAuc},    {"eval/average_precision", m.averagePrecision}};
+    for (const auto& [k, v] : values)
+        side.metrics[k] = numberText(v);
 }
 
 PairedReport pairedAnalysis(const LoadedPredictions& a, const LoadedPredictions& b, SliceMetric metric,
                             int resamples, std::uint64_t seed) {
     PairedReport r;
     const auto idsA = idsOf(a.table), idsB = idsOf(b.table);
-    r.alignment = !idsA.empty() && !idsB.empty() ? alignById(idsA, idsB) : alignByRow(a.eval.rows(), b.eval.rows());
-    if (r.alignment.rowsA.empty()) throw InputError("the two evaluation sets share no example (by id or by row)");
+    r.alignment =
+        !idsA.empty() && !idsB.empty() ? alignById(idsA, idsB) : alignByRow(a.eval.rows(), b.eval.rows());
+    if (r.alignment.rowsA.empty())
+        throw InputError("the two evaluation sets share no example (by id or by row)");
     const CohortInput ca = cohortOf(a), cb = cohortOf(b);
     std::vector<std::uint8_t> correctA, correctB;
     const std::size_t n = r.alignment.rowsA.size();
@@ -123,7 +134,8 @@ PairedReport pairedAnalysis(const LoadedPredictions& a, const LoadedPredictions&
         std::vector<std::size_t> rows;
         rows.reserve(idx.size());
         const auto& map = model == 0 ? r.alignment.rowsA : r.alignment.rowsB;
-        for (auto i : idx) rows.push_back(map[i]);
+        for (auto i : idx)
+            rows.push_back(map[i]);
         return sliceMetricValue(metric, model == 0 ? ca : cb, rows);
     };
     const std::string metricName(sliceMetricInfo(metric).name);
@@ -162,7 +174,8 @@ Side sideFromFile(const std::string& path, const Args& args) {
     return side;
 }
 
-Side sideFromRun(const Workspace& ws, const std::string& runName, const Args& args, const std::string& evalSet) {
+Side sideFromRun(const Workspace& ws, const std::string& runName, const Args& args,
+                 const std::string& evalSet) {
     const auto id = ws.runId(runName);
     if (!id) throw InputError("no run named '" + runName + "' in " + ws.path().string());
     const auto run = ws.run(*id);
@@ -170,7 +183,8 @@ Side sideFromRun(const Workspace& ws, const std::string& runName, const Args& ar
     side.name = runName;
     side.params = run->params;
     side.tags = run->tags;
-    for (const auto& s : run->series) side.metrics[s.tag] = numberText(s.last);
+    for (const auto& s : run->series)
+        side.metrics[s.tag] = numberText(s.last);
     const auto& p = run->provenance;
     const std::pair<const char*, std::string> prov[] = {{"provenance.code_version", p.codeVersion},
                                                         {"provenance.data_version", p.dataVersion},
@@ -197,7 +211,8 @@ Side sideFromRun(const Workspace& ws, const std::string& runName, const Args& ar
     return side;
 }
 
-void writeEntries(JsonWriter& json, std::string_view name, const std::vector<DiffEntry>& entries, bool onlyDiffs) {
+void writeEntries(JsonWriter& json, std::string_view name, const std::vector<DiffEntry>& entries,
+                  bool onlyDiffs) {
     json.key(name).beginArray();
     for (const auto& e : entries) {
         if (onlyDiffs && !e.differs) continue;
@@ -216,8 +231,10 @@ void writeEntries(JsonWriter& json, std::string_view name, const std::vector<Dif
 std::string cellOf(const LoadedPredictions& p, std::size_t row) {
     const auto& e = p.eval;
     std::ostringstream s;
-    if (!e.predictions.empty()) s << e.classes[static_cast<std::size_t>(e.predictions[row])];
-    else if (!e.multiclass) s << formatNumber(e.scores[row]);
+    if (!e.predictions.empty())
+        s << e.classes[static_cast<std::size_t>(e.predictions[row])];
+    else if (!e.multiclass)
+        s << formatNumber(e.scores[row]);
     return s.str();
 }
 
@@ -243,17 +260,31 @@ void writeJson(std::ostream& out, const Side& a, const Side& b, const std::vecto
             .field("a_only_correct", p.mcnemar.aOnlyCorrect)
             .field("b_only_correct", p.mcnemar.bOnlyCorrect)
             .field("both_wrong", p.mcnemar.bothWrong);
-        json.key("mcnemar").beginObject().field("exact_p", p.mcnemar.exactP).field("chi2", p.mcnemar.chi2)
-            .field("chi2_p", p.mcnemar.chi2P).endObject();
-        json.key("bootstrap").beginObject().field("metric", p.bootstrap.metric).field("delta", p.bootstrap.delta)
-            .field("ci_low", p.bootstrap.ciLow).field("ci_high", p.bootstrap.ciHigh)
-            .field("resamples", p.bootstrap.resamples).field("seed", static_cast<std::int64_t>(p.bootstrap.seed))
+        json.key("mcnemar")
+            .beginObject()
+            .field("exact_p", p.mcnemar.exactP)
+            .field("chi2", p.mcnemar.chi2)
+            .field("chi2_p", p.mcnemar.chi2P)
+            .endObject();
+        json.key("bootstrap")
+            .beginObject()
+            .field("metric", p.bootstrap.metric)
+            .field("delta", p.bootstrap.delta)
+            .field("ci_low", p.bootstrap.ciLow)
+            .field("ci_high", p.bootstrap.ciHigh)
+            .field("resamples", p.bootstrap.resamples)
+            .field("seed", static_cast<std::int64_t>(p.bootstrap.seed))
             .endObject();
         json.key("delong");
         if (p.delong)
-            json.beginObject().field("auc_a", p.delong->aucA).field("auc_b", p.delong->aucB).field("z", p.delong->z)
-                .field("p", p.delong->p).endObject();
-        else json.null();
+            json.beginObject()
+                .field("auc_a", p.delong->aucA)
+                .field("auc_b", p.delong->aucB)
+                .field("z", p.delong->z)
+                .field("p", p.delong->p)
+                .endObject();
+        else
+            json.null();
         json.field("flips_total", static_cast<std::int64_t>(p.flips.size()));
         json.key("flips").beginArray();
         const auto idsA = idsOf(a.predictions->table);
@@ -261,9 +292,12 @@ void writeJson(std::ostream& out, const Side& a, const Side& b, const std::vecto
             const std::size_t i = p.flips[k];
             const auto ra = p.alignment.rowsA[i], rb = p.alignment.rowsB[i];
             json.beginObject();
-            if (!idsA.empty()) json.field("id", idsA[ra]);
-            else json.field("row", static_cast<std::int64_t>(ra));
-            json.field("label", a.predictions->eval.classes[static_cast<std::size_t>(a.predictions->eval.labels[ra])]);
+            if (!idsA.empty())
+                json.field("id", idsA[ra]);
+            else
+                json.field("row", static_cast<std::int64_t>(ra));
+            json.field("label",
+                       a.predictions->eval.classes[static_cast<std::size_t>(a.predictions->eval.labels[ra])]);
             json.field("a", cellOf(*a.predictions, ra)).field("b", cellOf(*b.predictions, rb));
             json.endObject();
         }
@@ -271,9 +305,16 @@ void writeJson(std::ostream& out, const Side& a, const Side& b, const std::vecto
         json.key("slice_changes").beginArray();
         for (const auto& c : p.sliceChanges) {
             json.beginObject().key("key").beginObject();
-            for (const auto& [f, v] : c.key) json.field(f, v);
-            json.endObject().field("n", c.n).field("accuracy_a", c.accuracyA).field("accuracy_b", c.accuracyB)
-                .field("delta", c.delta).field("p", c.pValue).field("q", c.qValue).endObject();
+            for (const auto& [f, v] : c.key)
+                json.field(f, v);
+            json.endObject()
+                .field("n", c.n)
+                .field("accuracy_a", c.accuracyA)
+                .field("accuracy_b", c.accuracyB)
+                .field("delta", c.delta)
+                .field("p", c.pValue)
+                .field("q", c.qValue)
+                .endObject();
         }
         json.endArray();
         json.endObject();
@@ -282,7 +323,9 @@ void writeJson(std::ostream& out, const Side& a, const Side& b, const std::vecto
     json.finish();
 }
 
-std::string md(const std::optional<std::string>& v) { return v ? "`" + *v + "`" : "—"; }
+std::string md(const std::optional<std::string>& v) {
+    return v ? "`" + *v + "`" : "—";
+}
 
 // Four significant digits are what a reader of a report compares; --json keeps full precision.
 std::string short4(double v) {
@@ -298,9 +341,11 @@ void writeMarkdown(std::ostream& out, const Side& a, const Side& b, const std::v
     out << "## Runlens diff: " << a.name << " → " << b.name << "\n\n";
     auto table = [&](const char* title, const std::vector<DiffEntry>& entries, bool onlyDiffs) {
         std::size_t shown = 0;
-        for (const auto& e : entries) shown += !onlyDiffs || e.differs;
+        for (const auto& e : entries)
+            shown += !onlyDiffs || e.differs;
         if (shown == 0) return;
-        out << "### " << title << "\n\n| key | " << a.name << " | " << b.name << " | Δ |\n|---|---|---|---|\n";
+        out << "### " << title << "\n\n| key | " << a.name << " | " << b.name
+            << " | Δ |\n|---|---|---|---|\n";
         for (const auto& e : entries) {
             if (onlyDiffs && !e.differs) continue;
             auto cell = [](const std::optional<std::string>& v) {
@@ -321,24 +366,26 @@ void writeMarkdown(std::ostream& out, const Side& a, const Side& b, const std::v
         << (p.alignment.byId ? "id" : "row") << "; unmatched: " << p.alignment.unmatchedA << " in A, "
         << p.alignment.unmatchedB << " in B)\n\n"
         << "| | B correct | B wrong |\n|---|---|---|\n| **A correct** | " << p.mcnemar.bothCorrect << " | "
-        << p.mcnemar.aOnlyCorrect << " |\n| **A wrong** | " << p.mcnemar.bOnlyCorrect << " | " << p.mcnemar.bothWrong
-        << " |\n\n- McNemar exact p = " << short4(p.mcnemar.exactP) << "; χ² (continuity corrected) = "
-        << short4(p.mcnemar.chi2) << ", p = " << short4(p.mcnemar.chi2P) << "\n- " << p.bootstrap.metric
-        << " B − A = " << short4(p.bootstrap.delta) << ", 95% paired bootstrap interval ["
-        << short4(p.bootstrap.ciLow) << ", " << short4(p.bootstrap.ciHigh) << "] (" << p.bootstrap.resamples
-        << " resamples, seed " << p.bootstrap.seed << ")\n";
+        << p.mcnemar.aOnlyCorrect << " |\n| **A wrong** | " << p.mcnemar.bOnlyCorrect << " | "
+        << p.mcnemar.bothWrong << " |\n\n- McNemar exact p = " << short4(p.mcnemar.exactP)
+        << "; χ² (continuity corrected) = " << short4(p.mcnemar.chi2) << ", p = " << short4(p.mcnemar.chi2P)
+        << "\n- " << p.bootstrap.metric << " B − A = " << short4(p.bootstrap.delta)
+        << ", 95% paired bootstrap interval [" << short4(p.bootstrap.ciLow) << ", "
+        << short4(p.bootstrap.ciHigh) << "] (" << p.bootstrap.resamples << " resamples, seed "
+        << p.bootstrap.seed << ")\n";
     if (p.delong)
         out << "- ROC AUC " << short4(p.delong->aucA) << " → " << short4(p.delong->aucB)
             << ", DeLong z = " << short4(p.delong->z) << ", p = " << short4(p.delong->p) << "\n";
     out << "- " << p.flips.size() << " examples flipped between right and wrong\n";
     if (!p.sliceChanges.empty()) {
-        out << "\n### Slices that changed significantly (BH q < 0.05)\n\n| slice | n | A | B | Δ | q |\n|---|---|---|---|---|---|\n";
+        out << "\n### Slices that changed significantly (BH q < 0.05)\n\n| slice | n | A | B | Δ | q "
+               "|\n|---|---|---|---|---|---|\n";
         for (const auto& c : p.sliceChanges) {
             std::string key;
-            for (const auto& [f, v] : c.key) key += (key.empty() ? "" : ", ") + f + "=" + v;
-            out << "| " << key << " | " << c.n << " | " << short4(c.accuracyA) << " | "
-                << short4(c.accuracyB) << " | " << short4(c.delta) << " | " << short4(c.qValue)
-                << " |\n";
+            for (const auto& [f, v] : c.key)
+                key += (key.empty() ? "" : ", ") + f + "=" + v;
+            out << "| " << key << " | " << c.n << " | " << short4(c.accuracyA) << " | " << short4(c.accuracyB)
+                << " | " << short4(c.delta) << " | " << short4(c.qValue) << " |\n";
         }
     }
 }
@@ -360,8 +407,10 @@ void writeFlipsCsv(const std::string& path, const Side& a, const Side& b, const 
         for (const auto& c : table.columns) {
             if (c.role != ColumnRole::Feature) continue;
             out << ',';
-            if (c.numeric) out << formatNumber(c.numbers[ra]);
-            else if (c.codes[ra] >= 0) out << c.dictionary[static_cast<std::size_t>(c.codes[ra])];
+            if (c.numeric)
+                out << formatNumber(c.numbers[ra]);
+            else if (c.codes[ra] >= 0)
+                out << c.dictionary[static_cast<std::size_t>(c.codes[ra])];
         }
         out << '\n';
     }
@@ -370,12 +419,15 @@ void writeFlipsCsv(const std::string& path, const Side& a, const Side& b, const 
 } // namespace
 
 int runDiffCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& /*err*/) {
-    std::vector<OptionSpec> specs{{"--workspace", "-w", true}, {"--json", "", false},      {"--markdown", "", false},
-                                  {"--all", "", false},        {"--metric", "", true},     {"--resamples", "", true},
-                                  {"--seed", "", true},        {"--eval-set", "", true},   {"--flips-csv", "", true}};
-    for (const auto& o : predictionColumnOptions()) specs.push_back(o);
+    std::vector<OptionSpec> specs{
+        {"--workspace", "-w", true}, {"--json", "", false},    {"--markdown", "", false},
+        {"--all", "", false},        {"--metric", "", true},   {"--resamples", "", true},
+        {"--seed", "", true},        {"--eval-set", "", true}, {"--flips-csv", "", true}};
+    for (const auto& o : predictionColumnOptions())
+        specs.push_back(o);
     const Args parsed(args, specs);
-    if (parsed.positionals().size() != 2) throw UsageError("give exactly two runs or two prediction logs: A B");
+    if (parsed.positionals().size() != 2)
+        throw UsageError("give exactly two runs or two prediction logs: A B");
     SliceMetric metric = SliceMetric::Accuracy;
     if (auto m = parsed.get("--metric"); m && !parseSliceMetric(*m, metric))
         throw UsageError("unknown metric '" + *m + "'");
@@ -401,13 +453,16 @@ int runDiffCommand(const std::vector<std::string>& args, std::ostream& out, std:
     const auto tags = diffMaps(a.tags, b.tags);
     const auto metrics = diffMaps(a.metrics, b.metrics);
     std::optional<PairedReport> paired;
-    if (a.predictions && b.predictions) paired = pairedAnalysis(*a.predictions, *b.predictions, metric, resamples, seed);
+    if (a.predictions && b.predictions)
+        paired = pairedAnalysis(*a.predictions, *b.predictions, metric, resamples, seed);
     if (auto flips = parsed.get("--flips-csv")) {
         if (!paired) throw InputError("no shared evaluation set to list flipped examples from");
         writeFlipsCsv(*flips, a, b, *paired);
     }
-    if (parsed.has("--json")) writeJson(out, a, b, params, tags, metrics, paired, false); // JSON lists every key
-    else writeMarkdown(out, a, b, params, tags, metrics, paired, !parsed.has("--all"));
+    if (parsed.has("--json"))
+        writeJson(out, a, b, params, tags, metrics, paired, false); // JSON lists every key
+    else
+        writeMarkdown(out, a, b, params, tags, metrics, paired, !parsed.has("--all"));
     return kExitOk;
 }
 

@@ -1,11 +1,10 @@
-// `runlens learning-curve`: a metric against training-set size across runs, the power-law fit and extrapolation.
+// `runlens learning-curve`: a metric against training-set size across runs, the power-law fit and
+// extrapolation.
 #include "app/cli.h"
 #include "app/headless_chart.h"
 #include "app/json_writer.h"
-
 #include "core/analysis/power_law_fit.h"
 #include "core/store/workspace.h"
-
 #include "ui/learning_curve_chart.h"
 
 #include <cmath>
@@ -38,7 +37,8 @@ const SeriesSummary* findSeries(const RunInfo& run, const std::string& tag) {
 // The run's training-set size: a param, else the last value of a series with that name.
 std::optional<double> sizeOf(const RunInfo& run, const std::string& key) {
     if (auto it = run.params.find(key); it != run.params.end()) return parseNumber(it->second);
-    if (const auto* s = findSeries(run, key)) return std::isfinite(s->last) ? std::optional(s->last) : std::nullopt;
+    if (const auto* s = findSeries(run, key))
+        return std::isfinite(s->last) ? std::optional(s->last) : std::nullopt;
     return std::nullopt;
 }
 
@@ -53,7 +53,12 @@ void writeFit(JsonWriter& json, const PowerLawFit& fit, double extrapolate) {
     if (!fit.ok) {
         json.beginObject().field("error", fit.error).endObject();
     } else {
-        json.beginObject().field("a", fit.a).field("b", fit.b).field("c", fit.c).field("rmse", fit.rmse).endObject();
+        json.beginObject()
+            .field("a", fit.a)
+            .field("b", fit.b)
+            .field("c", fit.c)
+            .field("rmse", fit.rmse)
+            .endObject();
     }
     json.key("extrapolated");
     if (!fit.ok || !(extrapolate > 0)) {
@@ -77,10 +82,17 @@ void writeFit(JsonWriter& json, const PowerLawFit& fit, double extrapolate) {
 } // namespace
 
 int runLearningCurveCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& /*err*/) {
-    const Args parsed(args, {{"--workspace", "-w", true}, {"--metric", "", true},      {"--size-param", "", true},
-                             {"--extrapolate", "", true}, {"--family-param", "", true}, {"--reduce", "", true},
-                             {"--json", "", false},      {"--output", "-o", true},     {"--size", "", true}});
-    if (!parsed.positionals().empty()) throw UsageError("unexpected argument '" + parsed.positionals().front() + "'");
+    const Args parsed(args, {{"--workspace", "-w", true},
+                             {"--metric", "", true},
+                             {"--size-param", "", true},
+                             {"--extrapolate", "", true},
+                             {"--family-param", "", true},
+                             {"--reduce", "", true},
+                             {"--json", "", false},
+                             {"--output", "-o", true},
+                             {"--size", "", true}});
+    if (!parsed.positionals().empty())
+        throw UsageError("unexpected argument '" + parsed.positionals().front() + "'");
     const std::string wsPath = parsed.require("--workspace");
     const std::string metric = parsed.require("--metric");
     const std::string sizeKey = parsed.require("--size-param");
@@ -114,7 +126,8 @@ int runLearningCurveCommand(const std::vector<std::string>& args, std::ostream& 
     for (const auto& [name, points] : byFamily) {
         ui::LearningCurveFamily f;
         f.name = QString::fromStdString(name);
-        for (const auto& p : points) f.sizes.push_back(p.size), f.values.push_back(p.value);
+        for (const auto& p : points)
+            f.sizes.push_back(p.size), f.values.push_back(p.value);
         f.fit = fitPowerLaw(f.sizes, f.values);
         families.push_back(std::move(f));
     }
@@ -135,7 +148,9 @@ int runLearningCurveCommand(const std::vector<std::string>& args, std::ostream& 
             json.key("families").beginArray();
             std::size_t k = 0;
             for (const auto& [name, points] : byFamily) {
-                json.beginObject().field("family", name).field("runs", static_cast<std::int64_t>(points.size()));
+                json.beginObject()
+                    .field("family", name)
+                    .field("runs", static_cast<std::int64_t>(points.size()));
                 writeFit(json, families[k++].fit, extrapolate);
                 json.endObject();
             }
@@ -153,13 +168,13 @@ int runLearningCurveCommand(const std::vector<std::string>& args, std::ostream& 
                 continue;
             }
             char line[256];
-            std::snprintf(line, sizeof line, "  %s = %.6g * size^%.4f + %.6g   (rmse %.4g)\n", metric.c_str(), fit.a,
-                          fit.b, fit.c, fit.rmse);
+            std::snprintf(line, sizeof line, "  %s = %.6g * size^%.4f + %.6g   (rmse %.4g)\n", metric.c_str(),
+                          fit.a, fit.b, fit.c, fit.rmse);
             out << line;
             if (extrapolate > 0) {
                 const auto p = predictPowerLaw(fit, extrapolate);
-                std::snprintf(line, sizeof line, "  at size %.6g: %.6g, 95%% interval [%.6g, %.6g]\n", extrapolate,
-                              p.value, p.lower, p.upper);
+                std::snprintf(line, sizeof line, "  at size %.6g: %.6g, 95%% interval [%.6g, %.6g]\n",
+                              extrapolate, p.value, p.lower, p.upper);
                 out << line;
             }
         }

@@ -3,7 +3,6 @@
 #include "app/headless_chart.h"
 #include "app/json_writer.h"
 #include "app/prediction_input.h"
-
 #include "ui/slice_chart.h"
 
 #include <cmath>
@@ -29,7 +28,8 @@ std::vector<double> parseEdges(const std::string& text) {
     for (const auto& item : splitList(text)) {
         char* end = nullptr;
         const double v = std::strtod(item.c_str(), &end);
-        if (!end || *end != '\0' || !std::isfinite(v)) throw UsageError("--edges takes numbers like COL:0,10,100");
+        if (!end || *end != '\0' || !std::isfinite(v))
+            throw UsageError("--edges takes numbers like COL:0,10,100");
         edges.push_back(v);
     }
     if (edges.size() < 2 || !std::is_sorted(edges.begin(), edges.end()))
@@ -52,14 +52,17 @@ void writeJson(std::ostream& out, const SliceReport& r) {
     json.beginObject();
     json.field("metric", std::string(sliceMetricInfo(r.metric).name));
     json.key("by").beginArray();
-    for (const auto& b : r.by) json.value(b);
+    for (const auto& b : r.by)
+        json.value(b);
     json.endArray();
     json.key("cohorts").beginArray();
-    for (const auto& c : r.cohorts) json.value(c);
+    for (const auto& c : r.cohorts)
+        json.value(c);
     json.endArray();
     json.field("interval_method", r.intervalMethod);
     if (r.bootstrapResamples > 0)
-        json.field("bootstrap_resamples", r.bootstrapResamples).field("bootstrap_seed", static_cast<std::int64_t>(r.seed));
+        json.field("bootstrap_resamples", r.bootstrapResamples)
+            .field("bootstrap_seed", static_cast<std::int64_t>(r.seed));
     json.field("identical_examples", r.identicalExamples);
     json.key("overall").beginObject();
     for (std::size_t c = 0; c < r.cohorts.size(); ++c) {
@@ -70,15 +73,18 @@ void writeJson(std::ostream& out, const SliceReport& r) {
     json.key("slices").beginArray();
     for (const auto& row : r.slices) {
         json.beginObject().key("key").beginObject();
-        for (const auto& [feature, value] : row.key) json.field(feature, value);
+        for (const auto& [feature, value] : row.key)
+            json.field(feature, value);
         json.endObject().key("cohorts").beginObject();
         for (std::size_t c = 0; c < r.cohorts.size(); ++c) {
             json.key(r.cohorts[c]);
             writeCell(json, row.cohorts[c]);
         }
         json.endObject().key("winner");
-        if (row.winner.empty()) json.null();
-        else json.value(row.winner);
+        if (row.winner.empty())
+            json.null();
+        else
+            json.value(row.winner);
         json.endObject();
     }
     json.endArray();
@@ -92,18 +98,23 @@ void writeJson(std::ostream& out, const SliceReport& r) {
             .field("overall_winner", s.overallWinner)
             .field("comparable_strata", s.comparableStrata);
         json.key("strata_won").beginObject();
-        for (const auto& [cohort, count] : s.strataWon) json.field(cohort, count);
+        for (const auto& [cohort, count] : s.strataWon)
+            json.field(cohort, count);
         json.endObject();
         json.key("standardized").beginObject();
-        for (const auto& [cohort, value] : s.standardized) json.field(cohort, value);
+        for (const auto& [cohort, value] : s.standardized)
+            json.field(cohort, value);
         json.key("winner");
-        if (s.standardizedWinner.empty()) json.null();
-        else json.value(s.standardizedWinner);
+        if (s.standardizedWinner.empty())
+            json.null();
+        else
+            json.value(s.standardizedWinner);
         json.endObject();
         json.key("mix").beginObject();
         for (const auto& [cohort, strata] : s.mix) {
             json.key(cohort).beginObject();
-            for (const auto& [stratum, share] : strata) json.field(stratum, share);
+            for (const auto& [stratum, share] : strata)
+                json.field(stratum, share);
             json.endObject();
         }
         json.endObject();
@@ -127,27 +138,33 @@ void writeText(std::ostream& out, const SliceReport& r) {
     const bool percent = info.rate;
     std::vector<std::vector<std::string>> rows;
     std::vector<std::string> header{"SLICE"};
-    for (const auto& c : r.cohorts) header.push_back(c);
+    for (const auto& c : r.cohorts)
+        header.push_back(c);
     if (r.cohorts.size() > 1) header.push_back("WINNER");
     rows.push_back(header);
     for (const auto& row : r.slices) {
         std::string key;
-        for (const auto& [f, v] : row.key) key += (key.empty() ? "" : ", ") + f + "=" + v;
+        for (const auto& [f, v] : row.key)
+            key += (key.empty() ? "" : ", ") + f + "=" + v;
         std::vector<std::string> line{key};
-        for (const auto& cell : row.cohorts) line.push_back(cellText(cell, percent));
+        for (const auto& cell : row.cohorts)
+            line.push_back(cellText(cell, percent));
         if (r.cohorts.size() > 1) line.push_back(row.winner.empty() ? "-" : row.winner);
         rows.push_back(line);
     }
     std::vector<std::string> overall{"(overall)"};
-    for (const auto& cell : r.overall) overall.push_back(cellText(cell, percent));
+    for (const auto& cell : r.overall)
+        overall.push_back(cellText(cell, percent));
     if (r.cohorts.size() > 1) overall.push_back(r.simpson.overallWinner);
     rows.push_back(overall);
     std::vector<std::size_t> widths(header.size(), 0);
     for (const auto& row : rows)
-        for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
+        for (std::size_t i = 0; i < row.size(); ++i)
+            widths[i] = std::max(widths[i], row[i].size());
     out << info.name << " (95% " << r.intervalMethod << " intervals)\n";
     for (const auto& row : rows) {
-        for (std::size_t i = 0; i < row.size(); ++i) out << std::left << std::setw(int(widths[i] + 2)) << row[i];
+        for (std::size_t i = 0; i < row.size(); ++i)
+            out << std::left << std::setw(int(widths[i] + 2)) << row[i];
         out << '\n';
     }
     if (r.cohorts.size() > 1)
@@ -157,11 +174,12 @@ void writeText(std::ostream& out, const SliceReport& r) {
 } // namespace
 
 int runSlicesCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& /*err*/) {
-    std::vector<OptionSpec> specs{{"--by", "", true},      {"--compare", "", true},   {"--metric", "", true},
-                                  {"--min-n", "", true},   {"--buckets", "", true},   {"--edges", "", true},
-                                  {"--threshold", "", true}, {"--seed", "", true},    {"--resamples", "", true},
-                                  {"--json", "", false},   {"--output", "-o", true},  {"--size", "", true}};
-    for (const auto& o : predictionColumnOptions()) specs.push_back(o);
+    std::vector<OptionSpec> specs{
+        {"--by", "", true},        {"--compare", "", true}, {"--metric", "", true},    {"--min-n", "", true},
+        {"--buckets", "", true},   {"--edges", "", true},   {"--threshold", "", true}, {"--seed", "", true},
+        {"--resamples", "", true}, {"--json", "", false},   {"--output", "-o", true},  {"--size", "", true}};
+    for (const auto& o : predictionColumnOptions())
+        specs.push_back(o);
     const Args parsed(args, specs);
     const auto& files = parsed.positionals();
     if (files.empty() || files.size() > 2) throw UsageError("give one prediction log, or two to compare");
@@ -169,9 +187,10 @@ int runSlicesCommand(const std::vector<std::string>& args, std::ostream& out, st
     options.by = splitList(parsed.require("--by"));
     if (options.by.empty() || options.by.size() > 3) throw UsageError("--by takes one to three column names");
     if (auto metric = parsed.get("--metric"); metric && !parseSliceMetric(*metric, options.metric))
-        throw UsageError("unknown metric '" + *metric +
-                         "' (accuracy, error_rate, positive_rate, precision, recall, f1, auc, log_loss, brier, "
-                         "mean_score)");
+        throw UsageError(
+            "unknown metric '" + *metric +
+            "' (accuracy, error_rate, positive_rate, precision, recall, f1, auc, log_loss, brier, "
+            "mean_score)");
     options.minN = static_cast<std::int64_t>(parsed.number("--min-n", 10, 1, 1e12));
     options.quantileBuckets = static_cast<int>(parsed.number("--buckets", 4, 1, 100));
     options.threshold = parsed.number("--threshold", 0.5, 0, 1);
@@ -182,17 +201,21 @@ int runSlicesCommand(const std::vector<std::string>& args, std::ostream& out, st
         if (colon == std::string::npos) throw UsageError("--edges takes COL:e1,e2,...");
         options.edges[edges->substr(0, colon)] = parseEdges(edges->substr(colon + 1));
     }
-    if (files.size() == 2 && parsed.has("--compare")) throw UsageError("--compare splits one file; give one file");
+    if (files.size() == 2 && parsed.has("--compare"))
+        throw UsageError("--compare splits one file; give one file");
 
     std::vector<std::unique_ptr<LoadedPredictions>> loaded;
-    for (const auto& f : files) loaded.push_back(loadPredictions(f, parsed));
+    for (const auto& f : files)
+        loaded.push_back(loadPredictions(f, parsed));
     if (loaded.size() == 2) disambiguateNames(*loaded[0], *loaded[1]);
     std::vector<CohortInput> cohorts;
-    for (const auto& l : loaded) cohorts.push_back(cohortOf(*l));
+    for (const auto& l : loaded)
+        cohorts.push_back(cohortOf(*l));
     for (std::size_t i = 0; i < loaded.size(); ++i)
         if (loaded[i]->eval.multiclass && options.metric != SliceMetric::Accuracy &&
             options.metric != SliceMetric::ErrorRate)
-            throw InputError(loaded[i]->path + " is multiclass: slices support accuracy and error_rate for it");
+            throw InputError(loaded[i]->path +
+                             " is multiclass: slices support accuracy and error_rate for it");
     if (auto compare = parsed.get("--compare")) {
         std::string error;
         auto split = splitByColumn(cohorts.front(), *compare, &error);
@@ -203,8 +226,10 @@ int runSlicesCommand(const std::vector<std::string>& args, std::ostream& out, st
     const auto report = compareSlices(cohorts, options, &error);
     if (!report) throw InputError(error);
 
-    if (parsed.has("--json")) writeJson(out, *report);
-    else writeText(out, *report);
+    if (parsed.has("--json"))
+        writeJson(out, *report);
+    else
+        writeText(out, *report);
     if (auto output = parsed.get("--output")) {
         const QSize size = parseChartSize(parsed.get("--size", "1200x700"));
         writeChartFile([&] { return ui::buildSliceChart(*report); }, size, *output);

@@ -4,10 +4,9 @@
 #include "app/cli.h"
 #include "ui/chart_export.h"
 
-#include <QApplication>
-
 #include <cstdio>
 #include <memory>
+#include <QApplication>
 #include <regex>
 
 namespace runlens::cli {
@@ -37,13 +36,13 @@ void filterQtMessage(QtMsgType type, const QMessageLogContext& /*context*/, cons
 }
 
 class QtMessageFilter {
-public:
+  public:
     QtMessageFilter() : m_previous(qInstallMessageHandler(filterQtMessage)) {}
     ~QtMessageFilter() { qInstallMessageHandler(m_previous); }
     QtMessageFilter(const QtMessageFilter&) = delete;
     QtMessageFilter& operator=(const QtMessageFilter&) = delete;
 
-private:
+  private:
     QtMessageHandler m_previous;
 };
 
@@ -60,7 +59,8 @@ void writeChartFile(const std::function<QChart*()>& build, const QSize& size, co
     if (!QCoreApplication::instance()) app = std::make_unique<QApplication>(qtArgc, qtArgv);
     const std::unique_ptr<QChart> chart(build());
     QString error;
-    if (!ui::exportChart(chart.get(), size, QString::fromStdString(path), &error)) throw InputError(error.toStdString());
+    if (!ui::exportChart(chart.get(), size, QString::fromStdString(path), &error))
+        throw InputError(error.toStdString());
 }
 
 } // namespace runlens::cli

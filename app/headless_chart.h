@@ -1,10 +1,9 @@
 // Writes charts from commands that run without a display (creates the QApplication Qt Charts needs).
 #pragma once
 
+#include <functional>
 #include <QChart>
 #include <QSize>
-
-#include <functional>
 #include <string>
 
 namespace runlens::cli {

@@ -13,7 +13,8 @@ namespace {
 
 constexpr std::string_view kPredictionReader = "predictions";
 
-void overrideRole(PredictionTable& table, const std::string& column, ColumnRole role, const std::string& path) {
+void overrideRole(PredictionTable& table, const std::string& column, ColumnRole role,
+                  const std::string& path) {
     PredictionColumn* chosen = nullptr;
     for (auto& c : table.columns)
         if (c.name == column) chosen = &c;
@@ -33,7 +34,8 @@ const std::vector<OptionSpec>& predictionColumnOptions() {
 
 std::unique_ptr<LoadedPredictions> loadPredictions(const std::string& path, const Args& args) {
     requireReadable(path);
-    if (std::filesystem::is_directory(path)) throw InputError(path + " is a folder; give a prediction log file");
+    if (std::filesystem::is_directory(path))
+        throw InputError(path + " is a folder; give a prediction log file");
     const auto registry = ReaderRegistry::withBuiltins();
     if (!registry.byName(kPredictionReader)) throw InputError("this build has no prediction-log reader");
     MemoryTarget target;
@@ -46,8 +48,11 @@ std::unique_ptr<LoadedPredictions> loadPredictions(const std::string& path, cons
         if (issue.severity == Severity::Error) throw InputError(issue.toString());
     const PredictionTable* found = nullptr;
     for (const auto& [runName, run] : target.runs())
-        for (const auto& [tableName, table] : run.predictions) found = &table;
-    if (!found) throw InputError(path + ": no prediction table found (need a label column and a score or prediction column)");
+        for (const auto& [tableName, table] : run.predictions)
+            found = &table;
+    if (!found)
+        throw InputError(
+            path + ": no prediction table found (need a label column and a score or prediction column)");
 
     auto loaded = std::make_unique<LoadedPredictions>();
     loaded->path = path;

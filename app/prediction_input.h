@@ -1,8 +1,8 @@
-// Loads a prediction log for the evaluation commands (calibration, slices, diff) with optional role overrides.
+// Loads a prediction log for the evaluation commands (calibration, slices, diff) with optional role
+// overrides.
 #pragma once
 
 #include "app/cli.h"
-
 #include "core/analysis/evaluation_set.h"
 #include "core/analysis/slices.h"
 #include "core/model/prediction_table.h"
@@ -26,12 +26,12 @@ const std::vector<OptionSpec>& predictionColumnOptions();
 // with one line ("runlens: preds.csv: column 'score', row 7: 1.3 is outside [0, 1]") on bad input.
 std::unique_ptr<LoadedPredictions> loadPredictions(const std::string& path, const Args& args);
 
-// Two logs with the same file stem (e.g. run_a/predictions_val.csv, run_b/predictions_val.csv) are named by their
-// folders instead, or by their paths when the folders share a name too.
+// Two logs with the same file stem (e.g. run_a/predictions_val.csv, run_b/predictions_val.csv) are named by
+// their folders instead, or by their paths when the folders share a name too.
 void disambiguateNames(LoadedPredictions& a, LoadedPredictions& b);
 
-// The binary view used by slices and paired tests. Multiclass sets become "correct or not" (label 1, prediction 1
-// when right), which supports accuracy and error rate only.
+// The binary view used by slices and paired tests. Multiclass sets become "correct or not" (label 1,
+// prediction 1 when right), which supports accuracy and error rate only.
 CohortInput cohortOf(const LoadedPredictions& loaded);
 
 } // namespace runlens::cli

@@ -16,7 +16,8 @@ std::uint32_t crc32c(const unsigned char* data, std::size_t n) {
     std::uint32_t crc = 0xffffffffu;
     for (std::size_t i = 0; i < n; ++i) {
         crc ^= data[i];
-        for (int k = 0; k < 8; ++k) crc = (crc >> 1) ^ (0x82f63b78u & (0u - (crc & 1u)));
+        for (int k = 0; k < 8; ++k)
+            crc = (crc >> 1) ^ (0x82f63b78u & (0u - (crc & 1u)));
     }
     return crc ^ 0xffffffffu;
 }
@@ -84,7 +85,8 @@ void writeCsv(const std::filesystem::path& path, std::int64_t rows) {
         const double wall = 1700000000.0 + 0.0123 * static_cast<double>(i);
         const double value = 2.0 / std::sqrt(1.0 + static_cast<double>(i) * 1e-4) + noise(rng);
         char line[96];
-        const int n = std::snprintf(line, sizeof line, "%lld,%.4f,%.17g\n", static_cast<long long>(i), wall, value);
+        const int n =
+            std::snprintf(line, sizeof line, "%lld,%.4f,%.17g\n", static_cast<long long>(i), wall, value);
         if (used + static_cast<std::size_t>(n) > buf.size()) {
             std::fwrite(buf.data(), 1, used, f);
             used = 0;
@@ -108,8 +110,9 @@ void writeTfEvents(const std::filesystem::path& path, std::int64_t steps) {
     const char* tags[] = {"train/loss", "train/accuracy", "val/loss", "learning_rate"};
     for (std::int64_t s = 0; s < steps; ++s)
         for (int t = 0; t < 4; ++t)
-            writeRecord(out, scalarEvent(1700000000.0 + 0.01 * static_cast<double>(s), s, tags[t],
-                                         static_cast<float>(1.0 / (1.0 + 1e-3 * static_cast<double>(s)) + t)));
+            writeRecord(out,
+                        scalarEvent(1700000000.0 + 0.01 * static_cast<double>(s), s, tags[t],
+                                    static_cast<float>(1.0 / (1.0 + 1e-3 * static_cast<double>(s)) + t)));
 }
 
 // runs x tags x points as wide CSV files, one directory per run, plus hparams.yaml.
@@ -120,10 +123,12 @@ void writeManyRuns(const std::filesystem::path& dir, int runs, int tags, int poi
         const auto runDir = dir / ("run_" + std::to_string(r));
         std::filesystem::create_directories(runDir);
         std::ofstream params(runDir / "hparams.yaml");
-        params << "lr: " << 1e-4 * (1 + r % 10) << "\nbatch_size: " << (32 << (r % 3)) << "\nseed: " << r % 5 << "\n";
+        params << "lr: " << 1e-4 * (1 + r % 10) << "\nbatch_size: " << (32 << (r % 3)) << "\nseed: " << r % 5
+               << "\n";
         std::FILE* f = std::fopen((runDir / "metrics.csv").c_str(), "wb");
         std::fputs("step,wall_time", f);
-        for (int t = 0; t < tags; ++t) std::fprintf(f, ",metric_%d", t);
+        for (int t = 0; t < tags; ++t)
+            std::fprintf(f, ",metric_%d", t);
         std::fputc('\n', f);
         for (int p = 0; p < points; ++p) {
             std::fprintf(f, "%d,%.3f", p, 1700000000.0 + p * 0.5);
@@ -139,13 +144,16 @@ void writeManyRuns(const std::filesystem::path& dir, int runs, int tags, int poi
 
 int main(int argc, char** argv) {
     if (argc < 3) {
-        std::fprintf(stderr, "usage: bench_gen_data csv ROWS FILE | tfevents STEPS FILE | runs N TAGS POINTS DIR\n");
+        std::fprintf(stderr,
+                     "usage: bench_gen_data csv ROWS FILE | tfevents STEPS FILE | runs N TAGS POINTS DIR\n");
         return 2;
     }
     const std::string what = argv[1];
     try {
-        if (what == "csv" && argc == 4) writeCsv(argv[3], std::stoll(argv[2]));
-        else if (what == "tfevents" && argc == 4) writeTfEvents(argv[3], std::stoll(argv[2]));
+        if (what == "csv" && argc == 4)
+            writeCsv(argv[3], std::stoll(argv[2]));
+        else if (what == "tfevents" && argc == 4)
+            writeTfEvents(argv[3], std::stoll(argv[2]));
         else if (what == "runs" && argc == 6)
             writeManyRuns(argv[5], std::stoi(argv[2]), std::stoi(argv[3]), std::stoi(argv[4]));
         else {

@@ -91,7 +91,8 @@ int main(int argc, char** argv) {
     const auto runs = makeRuns();
     runlens::ui::CurveDisplay display;
     display.smoothing = 0.6;
-    runlens::ui::ChartCard card(QStringLiteral("train/loss"), [&](const QString&) { return runs; }, display);
+    runlens::ui::ChartCard card(
+        QStringLiteral("train/loss"), [&](const QString&) { return runs; }, display);
     card.resize(kWidth, kHeight);
     card.show();
     QCoreApplication::processEvents();
@@ -120,7 +121,8 @@ int main(int argc, char** argv) {
         zoom.push_back(frame(card, image, [&] {
             QChart* chart = card.chart();
             const QRectF area = chart->plotArea();
-            chart->zoomIn(QRectF(area.left() + area.width() * 0.1, area.top(), area.width() * 0.8, area.height()));
+            chart->zoomIn(
+                QRectF(area.left() + area.width() * 0.1, area.top(), area.width() * 0.8, area.height()));
             emit card.chartView()->viewChanged();
         }));
     }
@@ -142,7 +144,8 @@ int main(int argc, char** argv) {
         big[0].data = std::move(series);
         big[0].tag = QStringLiteral("train/loss");
     }
-    runlens::ui::ChartCard bigCard(QStringLiteral("train/loss"), [&](const QString&) { return big; }, display);
+    runlens::ui::ChartCard bigCard(
+        QStringLiteral("train/loss"), [&](const QString&) { return big; }, display);
     bigCard.resize(kWidth, kHeight);
     bigCard.show();
     QCoreApplication::processEvents();
@@ -153,7 +156,8 @@ int main(int argc, char** argv) {
         bigZoom.push_back(frame(bigCard, image, [&] {
             QChart* chart = bigCard.chart();
             const QRectF area = chart->plotArea();
-            chart->zoomIn(QRectF(area.left() + area.width() * 0.1, area.top(), area.width() * 0.8, area.height()));
+            chart->zoomIn(
+                QRectF(area.left() + area.width() * 0.1, area.top(), area.width() * 0.8, area.height()));
             emit bigCard.chartView()->viewChanged();
         }));
     }
@@ -165,7 +169,8 @@ int main(int argc, char** argv) {
     const Summary r = summarise(rebuilds);
     card.refreshIfNeeded();
     std::printf("image\t%dx%d\t", image.width(), image.height());
-    std::printf("redraw_frame_ms\t%.1f\tcpu\t%.1f\tprepare_ms\t%.1f\tpaint_ms\t%.1f\tzoom_frame_ms\t%.1f\tzoom_cpu\t%."
+    std::printf("redraw_frame_ms\t%.1f\tcpu\t%.1f\tprepare_ms\t%.1f\tpaint_ms\t%.1f\tzoom_frame_ms\t%."
+                "1f\tzoom_cpu\t%."
                 "1f\trebuild_ms\t%.1f\tframes\t%d\tpoints_drawn\t%zu\tplot_px\t%.0f\n",
                 s.wall, s.cpu, s.prepare, s.paint, z.wall, z.cpu, r.wall, kFrames, card.drawnPointCount(),
                 card.chart()->plotArea().width());

@@ -13,8 +13,8 @@ std::string libraryVersions() {
     out += "Eigen " + std::to_string(EIGEN_WORLD_VERSION) + "." + std::to_string(EIGEN_MAJOR_VERSION) + "." +
            std::to_string(EIGEN_MINOR_VERSION) + "\n";
     out += "simdjson " + std::to_string(simdjson::SIMDJSON_VERSION_MAJOR) + "." +
-           std::to_string(simdjson::SIMDJSON_VERSION_MINOR) + "." + std::to_string(simdjson::SIMDJSON_VERSION_REVISION) +
-           "\n";
+           std::to_string(simdjson::SIMDJSON_VERSION_MINOR) + "." +
+           std::to_string(simdjson::SIMDJSON_VERSION_REVISION) + "\n";
     out += "yaml-cpp (Debian 12)\n";
 #if defined(__clang__)
     out += "compiler clang " + std::string(__clang_version__) + "\n";

@@ -1,8 +1,11 @@
-// Reliability diagrams with Qt Charts: diagonal, per-bin points and intervals, histogram of scores underneath.
+// Reliability diagrams with Qt Charts: diagonal, per-bin points and intervals, histogram of scores
+// underneath.
 #include "ui/calibration_chart.h"
 
 #include "ui/chart_export.h"
 
+#include <algorithm>
+#include <cmath>
 #include <QAreaSeries>
 #include <QLegend>
 #include <QLegendMarker>
@@ -10,9 +13,6 @@
 #include <QPen>
 #include <QScatterSeries>
 #include <QValueAxis>
-
-#include <algorithm>
-#include <cmath>
 
 namespace runlens::ui {
 
@@ -23,12 +23,14 @@ void attach(QChart* chart, QAbstractSeries* s, QAbstractAxis* x, QAbstractAxis* 
     s->attachAxis(x);
     s->attachAxis(y);
     if (!inLegend)
-        for (auto* m : chart->legend()->markers(s)) m->setVisible(false);
+        for (auto* m : chart->legend()->markers(s))
+            m->setVisible(false);
 }
 
 void addHistogram(QChart* chart, const CalibrationReport& report, QAbstractAxis* x, QValueAxis* counts) {
     std::int64_t maxCount = 1;
-    for (const auto& b : report.bins) maxCount = std::max(maxCount, b.count);
+    for (const auto& b : report.bins)
+        maxCount = std::max(maxCount, b.count);
     // QAreaSeries never deletes its edge series: the chart owns them.
     auto* upper = new QLineSeries(chart);
     auto* lower = new QLineSeries(chart);
@@ -56,9 +58,10 @@ void addHistogram(QChart* chart, const CalibrationReport& report, QAbstractAxis*
 
 QChart* buildReliabilityChart(const std::vector<ReliabilityCurve>& curves, const QString& title) {
     auto* chart = new QChart;
-    chart->setTitle(QStringLiteral("<b>%1</b><br><span style='font-size:small'>dashed diagonal = perfectly "
-                                   "calibrated · whiskers = 95% interval · grey bars = examples per bin</span>")
-                        .arg(title.toHtmlEscaped()));
+    chart->setTitle(
+        QStringLiteral("<b>%1</b><br><span style='font-size:small'>dashed diagonal = perfectly "
+                       "calibrated · whiskers = 95% interval · grey bars = examples per bin</span>")
+            .arg(title.toHtmlEscaped()));
     chart->legend()->setAlignment(Qt::AlignBottom);
     auto* x = new QValueAxis;
     x->setRange(0, 1);
@@ -84,7 +87,8 @@ QChart* buildReliabilityChart(const std::vector<ReliabilityCurve>& curves, const
     attach(chart, diagonal, x, y, false); // explained in the title
 
     QStringList names;
-    for (const auto& curve : curves) names << curve.name;
+    for (const auto& curve : curves)
+        names << curve.name;
     names = shortRunNames(names);
     for (std::size_t c = 0; c < curves.size(); ++c) {
         const auto& report = curves[c].report;
@@ -113,7 +117,8 @@ QChart* buildReliabilityChart(const std::vector<ReliabilityCurve>& curves, const
             line->append(b.meanPredicted, b.fractionPositive);
             points->append(b.meanPredicted, b.fractionPositive);
         }
-        points->setName(QString("%1 (ECE %2)").arg(names[static_cast<qsizetype>(c)]).arg(report.ece, 0, 'f', 4));
+        points->setName(
+            QString("%1 (ECE %2)").arg(names[static_cast<qsizetype>(c)]).arg(report.ece, 0, 'f', 4));
         attach(chart, line, x, y, false);
         attach(chart, points, x, y, true);
     }

@@ -22,10 +22,10 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QSaveFile>
+#include <QtConcurrent/QtConcurrentMap>
 #include <QToolButton>
 #include <QValueAxis>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentMap>
 
 namespace runlens::ui {
 namespace {
@@ -96,7 +96,8 @@ double percentile(std::vector<double>& values, double q) {
     std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(lower), values.end());
     const double below = values[lower];
     if (lower + 1 >= values.size()) return below;
-    const double above = *std::min_element(values.begin() + static_cast<std::ptrdiff_t>(lower) + 1, values.end());
+    const double above =
+        *std::min_element(values.begin() + static_cast<std::ptrdiff_t>(lower) + 1, values.end());
     return below + (position - static_cast<double>(lower)) * (above - below);
 }
 
@@ -279,9 +280,10 @@ void ChartCard::rebuild() {
     }
     XAxis parsedAxis = XAxis::Step;
     parseXAxis(m_display.xAxis.toStdString(), parsedAxis);
-    xAxis->setTitleText(!xMetric().isEmpty() ? xMetric()
-                                             : QString::fromUtf8(xAxisName(parsedAxis).data(),
-                                                                 static_cast<qsizetype>(xAxisName(parsedAxis).size())));
+    xAxis->setTitleText(!xMetric().isEmpty()
+                            ? xMetric()
+                            : QString::fromUtf8(xAxisName(parsedAxis).data(),
+                                                static_cast<qsizetype>(xAxisName(parsedAxis).size())));
     QAbstractAxis* yAxis = nullptr;
     if (m_display.logY) {
         auto* log = new QLogValueAxis;
@@ -361,7 +363,8 @@ void ChartCard::refreshPoints(bool smoothingOnly) {
             return;
         }
         if (!keepRaw) prepared.raw = raw ? rawPoints(prepared.input, options) : XYPoints{};
-        prepared.smoothed = options.smoothing > 0 || !raw ? smoothedPoints(prepared.input, options) : prepared.raw;
+        prepared.smoothed =
+            options.smoothing > 0 || !raw ? smoothedPoints(prepared.input, options) : prepared.raw;
     });
     m_rawPixels = pixels;
     m_rawX0 = options.x0;
@@ -379,8 +382,9 @@ std::vector<ChartCard::GroupCurve> ChartCard::groupsOf(const std::vector<CardRun
     for (std::size_t i = 0; i < runs.size(); ++i) {
         const CardRun& run = runs[i];
         if (run.group.isEmpty()) continue;
-        auto it = std::find_if(groups.begin(), groups.end(),
-                               [&](const GroupCurve& g) { return g.name == run.group && g.style == run.style; });
+        auto it = std::find_if(groups.begin(), groups.end(), [&](const GroupCurve& g) {
+            return g.name == run.group && g.style == run.style;
+        });
         if (it == groups.end()) {
             groups.push_back({run.group, run.color, run.style, {}, {}});
             it = std::prev(groups.end());
@@ -390,7 +394,8 @@ std::vector<ChartCard::GroupCurve> ChartCard::groupsOf(const std::vector<CardRun
     return groups;
 }
 
-BandLines ChartCard::groupBand(const std::vector<const CurveInput*>& members, const CurveOptions& options) const {
+BandLines ChartCard::groupBand(const std::vector<const CurveInput*>& members,
+                               const CurveOptions& options) const {
     BandKind band = BandKind::Std;
     if (m_display.band == QLatin1String("minmax"))
         band = BandKind::MinMax;
@@ -398,7 +403,8 @@ BandLines ChartCard::groupBand(const std::vector<const CurveInput*>& members, co
         band = BandKind::StdErr;
     else if (m_display.band == QLatin1String("ci95"))
         band = BandKind::CI95;
-    const CenterKind center = m_display.center == QLatin1String("median") ? CenterKind::Median : CenterKind::Mean;
+    const CenterKind center =
+        m_display.center == QLatin1String("median") ? CenterKind::Median : CenterKind::Mean;
     GroupBandOptions bandOptions;
     // One grid point per two pixel columns: enough for a smooth band, cheap to draw.
     bandOptions.gridPoints = static_cast<std::size_t>(std::max(50, options.pixels / 2));
@@ -413,18 +419,21 @@ BandLines ChartCard::groupBand(const std::vector<const CurveInput*>& members, co
         // Limited to the view, with one point beyond each edge so the band reaches the border.
         std::size_t lo = 0, hi = input->x.size();
         if (options.x0) {
-            const auto first = std::lower_bound(input->x.begin(), input->x.end(), *options.x0) - input->x.begin();
+            const auto first =
+                std::lower_bound(input->x.begin(), input->x.end(), *options.x0) - input->x.begin();
             lo = static_cast<std::size_t>(std::max<std::ptrdiff_t>(0, first - 1));
         }
         if (options.x1) {
-            const auto last = std::upper_bound(input->x.begin(), input->x.end(), *options.x1) - input->x.begin();
+            const auto last =
+                std::upper_bound(input->x.begin(), input->x.end(), *options.x1) - input->x.begin();
             hi = std::min(input->x.size(), static_cast<std::size_t>(last) + 1);
         }
         if (lo >= hi) continue;
         XYPoints points;
         points.x.assign(input->x.begin() + static_cast<std::ptrdiff_t>(lo),
                         input->x.begin() + static_cast<std::ptrdiff_t>(hi));
-        points.y.assign(y.begin() + static_cast<std::ptrdiff_t>(lo), y.begin() + static_cast<std::ptrdiff_t>(hi));
+        points.y.assign(y.begin() + static_cast<std::ptrdiff_t>(lo),
+                        y.begin() + static_cast<std::ptrdiff_t>(hi));
         curves.push_back(std::move(points));
     }
     if (curves.empty()) return {};
@@ -442,7 +451,8 @@ void ChartCard::prepareGroups(const CurveOptions& options) {
 
 namespace {
 
-std::vector<QPointF> chartPoints(const std::vector<double>& xs, const std::vector<double>& ys, double xScale) {
+std::vector<QPointF> chartPoints(const std::vector<double>& xs, const std::vector<double>& ys,
+                                 double xScale) {
     std::vector<QPointF> points;
     const std::size_t n = std::min(xs.size(), ys.size());
     points.reserve(n);
@@ -484,7 +494,8 @@ void ChartCard::pushToLayer() {
                          chartPoints(m_prepared[i].smoothed.x, m_prepared[i].smoothed.y, scale)});
     }
     for (const GroupCurve& group : m_groups)
-        lines.push_back({group.name, group.color, 2.2, group.style, chartPoints(group.band.x, group.band.center, scale)});
+        lines.push_back(
+            {group.name, group.color, 2.2, group.style, chartPoints(group.band.x, group.band.center, scale)});
     for (std::size_t i = 0; i < m_runs.size(); ++i) {
         if (const auto onset = m_prepared[i].nonFiniteFrom)
             marks.push_back({m_runs[i].color, QPointF(*onset * scale, NAN), QStringLiteral("✕")});
@@ -669,9 +680,9 @@ CurveChartSpec ChartCard::exportSpec(int pixels) const {
     XAxis axis = XAxis::Step;
     parseXAxis(m_display.xAxis.toStdString(), axis);
     spec.title = m_tag;
-    spec.xLabel = !xMetric().isEmpty()
-                      ? xMetric()
-                      : QString::fromUtf8(xAxisName(axis).data(), static_cast<qsizetype>(xAxisName(axis).size()));
+    spec.xLabel = !xMetric().isEmpty() ? xMetric()
+                                       : QString::fromUtf8(xAxisName(axis).data(),
+                                                           static_cast<qsizetype>(xAxisName(axis).size()));
     spec.yLabel = m_tag;
     spec.logY = m_display.logY;
     spec.robustYRange = m_display.robustY;
@@ -707,7 +718,9 @@ CurveChartSpec ChartCard::exportSpec(int pixels) const {
         for (const std::size_t i : group.members)
             members.push_back(&inputs[i]);
         const BandLines band = groupBand(members, options);
-        const QString name = tr("%1 (%2 runs, %3 ± %4)").arg(group.name).arg(group.members.size())
+        const QString name = tr("%1 (%2 runs, %3 ± %4)")
+                                 .arg(group.name)
+                                 .arg(group.members.size())
                                  .arg(m_display.center, m_display.band);
         spec.bands.push_back({name, group.color, band.x, band.lower, band.upper});
         CurveLine line;

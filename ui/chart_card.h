@@ -11,9 +11,9 @@
 #include <functional>
 #include <memory>
 #include <optional>
-#include <QPointF>
 #include <QColor>
 #include <QFrame>
+#include <QPointF>
 #include <QString>
 #include <vector>
 
@@ -32,7 +32,7 @@ struct CardRun {
     std::shared_ptr<const SeriesData> data;
     QString group; // lines with the same non-empty group are drawn as one centre line with a band
     QString tag;   // the series' tag; a card may overlay several (train and val loss)
-    Qt::PenStyle style = Qt::SolidLine; // tells the overlaid tags apart
+    Qt::PenStyle style = Qt::SolidLine;      // tells the overlaid tags apart
     std::shared_ptr<const SeriesData> xData; // the x metric's points when x is another metric
     // Diagnostics to mark on the line at a step ("↗" where it began to diverge), shown on a step axis.
     std::vector<std::pair<std::int64_t, QString>> marks;

@@ -4,9 +4,9 @@
 #include "core/analysis/statistics.h"
 
 #include <algorithm>
-#include <limits>
 #include <array>
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <QAreaSeries>
@@ -487,22 +487,23 @@ QStringList shortRunNames(const QStringList& names) {
         shortest = std::min(shortest, parts.back().size());
     }
     qsizetype common = 0;
-    while (common + 1 < shortest &&
-           std::all_of(parts.begin(), parts.end(), [&](const QStringList& p) { return p[common] == parts[0][common]; }))
+    while (common + 1 < shortest && std::all_of(parts.begin(), parts.end(), [&](const QStringList& p) {
+               return p[common] == parts[0][common];
+           }))
         ++common;
     if (common == 0) return names;
     QStringList out;
-    for (const auto& p : parts) out << p.mid(common).join(QLatin1Char('/'));
+    for (const auto& p : parts)
+        out << p.mid(common).join(QLatin1Char('/'));
     return out;
 }
 
 QColor runColor(int index) {
-    // Tableau 10 first (distinct for the common forms of colour blindness), then the darker Tableau 20 partners,
-    // so twenty runs get twenty colours before any repeats.
-    static constexpr std::array<QRgb, 20> kPalette = {0x4E79A7, 0xF28E2B, 0xE15759, 0x76B7B2, 0x59A14F, 0xEDC948,
-                                                      0xB07AA1, 0xFF9DA7, 0x9C755F, 0xBAB0AC, 0x2B5C8A, 0xB6651C,
-                                                      0xA8323A, 0x3E8C87, 0x2F7A34, 0xB59A1F, 0x7E4F75, 0xD4697A,
-                                                      0x6B4E3B, 0x7F7770};
+    // Tableau 10 first (distinct for the common forms of colour blindness), then the darker Tableau 20
+    // partners, so twenty runs get twenty colours before any repeats.
+    static constexpr std::array<QRgb, 20> kPalette = {
+        0x4E79A7, 0xF28E2B, 0xE15759, 0x76B7B2, 0x59A14F, 0xEDC948, 0xB07AA1, 0xFF9DA7, 0x9C755F, 0xBAB0AC,
+        0x2B5C8A, 0xB6651C, 0xA8323A, 0x3E8C87, 0x2F7A34, 0xB59A1F, 0x7E4F75, 0xD4697A, 0x6B4E3B, 0x7F7770};
     const auto n = static_cast<int>(kPalette.size());
     const int slot = ((index % n) + n) % n;
     return QColor::fromRgb(kPalette[static_cast<std::size_t>(slot)]);

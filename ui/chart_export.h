@@ -7,7 +7,6 @@
 #include <QString>
 #include <QStringList>
 #include <QVector>
-
 #include <vector>
 
 namespace runlens::ui {
@@ -15,9 +14,9 @@ namespace runlens::ui {
 struct CurveLine {
     QString runName;
     QColor color;
-    std::vector<double> rawX, rawY;           // drawn faint (may be empty)
-    std::vector<double> smoothX, smoothY;     // drawn solid (or in this style)
-    Qt::PenStyle style = Qt::SolidLine;       // dashed for a second overlaid tag
+    std::vector<double> rawX, rawY;       // drawn faint (may be empty)
+    std::vector<double> smoothX, smoothY; // drawn solid (or in this style)
+    Qt::PenStyle style = Qt::SolidLine;   // dashed for a second overlaid tag
 };
 
 // A translucent band (a group's spread around its centre line), drawn behind every line.

@@ -177,7 +177,8 @@ QString runList(const std::vector<RunInfo>& runs, const std::function<QString(co
     std::vector<std::pair<QString, QStringList>> byValue;
     for (const auto& r : runs) {
         const QString value = describe(r);
-        auto it = std::find_if(byValue.begin(), byValue.end(), [&](const auto& entry) { return entry.first == value; });
+        auto it = std::find_if(byValue.begin(), byValue.end(),
+                               [&](const auto& entry) { return entry.first == value; });
         if (it == byValue.end()) {
             byValue.emplace_back(value, QStringList());
             it = std::prev(byValue.end());
@@ -187,7 +188,8 @@ QString runList(const std::vector<RunInfo>& runs, const std::function<QString(co
     QStringList parts;
     for (const auto& [value, names] : byValue) {
         QString listed = names.mid(0, kNamesPerValue).join(QStringLiteral(", "));
-        if (names.size() > kNamesPerValue) listed += QStringLiteral(" and %1 more").arg(names.size() - kNamesPerValue);
+        if (names.size() > kNamesPerValue)
+            listed += QStringLiteral(" and %1 more").arg(names.size() - kNamesPerValue);
         parts << QStringLiteral("%1: %2").arg(value, listed);
     }
     return parts.join(QStringLiteral("; "));
@@ -208,7 +210,9 @@ std::vector<std::string> idsOf(const PredictionTable& table) {
 }
 
 // The binary view the CLI's paired tests use (one definition in core).
-CohortInput cohortOf(const EvaluationSet& e, const PredictionTable& table) { return cohortFromEvaluation({}, table, e); }
+CohortInput cohortOf(const EvaluationSet& e, const PredictionTable& table) {
+    return cohortFromEvaluation({}, table, e);
+}
 
 std::vector<std::string> cellsOf(const EvaluationSet& e) {
     std::vector<std::string> out(e.rows());
@@ -571,12 +575,13 @@ QStringList comparabilityWarnings(const std::vector<RunInfo>& runs,
         if (evalText(i) != evalText(0)) evalDiffers = true;
     }
     if (anyEval && evalDiffers) {
-        warnings << QStringLiteral(
-                        "Different evaluation sets (%1): their metrics are not measured on the same examples.")
-                        .arg(runList(runs, [&](const RunInfo& r) {
-                            const auto index = static_cast<std::size_t>(&r - runs.data());
-                            return evalText(index);
-                        }));
+        warnings
+            << QStringLiteral(
+                   "Different evaluation sets (%1): their metrics are not measured on the same examples.")
+                   .arg(runList(runs, [&](const RunInfo& r) {
+                       const auto index = static_cast<std::size_t>(&r - runs.data());
+                       return evalText(index);
+                   }));
     }
 
     std::set<std::string> dataVersions;
@@ -1296,7 +1301,8 @@ void CompareView::updateRunsHeader() {
     QString text = tr("<b>A:</b> %1 &nbsp; <b>B:</b> %2")
                        .arg(QString::fromStdString(m_runs[0].name).toHtmlEscaped(),
                             QString::fromStdString(m_runs[1].name).toHtmlEscaped());
-    // A few names read well; dozens would only widen the window, so the rest are counted (all in the tooltip).
+    // A few names read well; dozens would only widen the window, so the rest are counted (all in the
+    // tooltip).
     constexpr qsizetype kNamedOthers = 4;
     if (!others.isEmpty()) {
         const QStringList named = others.mid(0, kNamedOthers);

@@ -9,8 +9,8 @@
 #include <QLogValueAxis>
 #include <QPaintEngine>
 #include <QPainter>
-#include <QtConcurrent/QtConcurrentRun>
 #include <QPolygonF>
+#include <QtConcurrent/QtConcurrentRun>
 #include <QValueAxis>
 
 namespace runlens::ui {
@@ -128,7 +128,8 @@ void CurveLayer::paintLegend(QPainter* painter, const QRectF& area) const {
     }
     const qreal lineHeight = metrics.height();
     const QRectF box(area.right() - textWidth - kSwatch - 3 * kPad - 4, area.top() + 4,
-                     textWidth + kSwatch + 3 * kPad, lineHeight * static_cast<qreal>(labels.size()) + 2 * kPad);
+                     textWidth + kSwatch + 3 * kPad,
+                     lineHeight * static_cast<qreal>(labels.size()) + 2 * kPad);
     QColor background = m_background;
     background.setAlpha(215);
     painter->setPen(Qt::NoPen);
@@ -205,7 +206,8 @@ void drawPolyline(QPainter* painter, const QPolygonF& piece, bool wide) {
 
 } // namespace
 
-void CurveLayer::paintLineRange(QPainter* painter, const Mapping& map, std::size_t begin, std::size_t end) const {
+void CurveLayer::paintLineRange(QPainter* painter, const Mapping& map, std::size_t begin,
+                                std::size_t end) const {
     QPolygonF buffer;
     for (std::size_t i = begin; i < end; ++i) {
         const Line& line = m_lines[i];
@@ -213,7 +215,8 @@ void CurveLayer::paintLineRange(QPainter* painter, const Mapping& map, std::size
         QPen pen(line.color, wide ? line.width : 1.0, line.style, Qt::RoundCap, Qt::RoundJoin);
         pen.setCosmetic(true);
         painter->setPen(pen);
-        forEachPiece(line.points, map, buffer, [&](const QPolygonF& piece) { drawPolyline(painter, piece, wide); });
+        forEachPiece(line.points, map, buffer,
+                     [&](const QPolygonF& piece) { drawPolyline(painter, piece, wide); });
     }
 }
 
@@ -224,7 +227,8 @@ void CurveLayer::paintLines(QPainter* painter, const Mapping& map) const {
     constexpr std::size_t kParallelLines = 16;
     const int type = painter->device() ? painter->device()->devType() : 0;
     const bool raster = type == QInternal::Image || type == QInternal::Widget || type == QInternal::Pixmap;
-    if (m_lines.size() < kParallelLines || !raster || painter->paintEngine()->type() != QPaintEngine::Raster) {
+    if (m_lines.size() < kParallelLines || !raster ||
+        painter->paintEngine()->type() != QPaintEngine::Raster) {
         paintLineRange(painter, map, 0, m_lines.size());
         return;
     }
@@ -266,7 +270,8 @@ void CurveLayer::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidg
         // Upper edge forwards, lower edge backwards; a gap in either bound ends the piece.
         std::size_t start = 0;
         for (std::size_t i = 0; i <= n; ++i) {
-            const bool ok = i < n && std::isfinite(map(band.upper[i]).y()) && std::isfinite(map(band.lower[i]).y());
+            const bool ok =
+                i < n && std::isfinite(map(band.upper[i]).y()) && std::isfinite(map(band.lower[i]).y());
             if (ok) continue;
             for (std::size_t k = start; k < i; ++k)
                 outline.append(map(band.upper[k]));

@@ -21,7 +21,8 @@ class CurveLayer : public QGraphicsObject {
     struct Line {
         QString name; // run, "<run> (raw)" or group; for tests and lookups
         QColor color;
-        qreal width = 1.0; // above 1 the line is stroked in short pieces (wide strokes of long paths are slow)
+        qreal width =
+            1.0; // above 1 the line is stroked in short pieces (wide strokes of long paths are slow)
         Qt::PenStyle style = Qt::SolidLine;
         std::vector<QPointF> points;
     };

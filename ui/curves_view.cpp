@@ -1,17 +1,16 @@
 // Curves tab: builds one card per tag, refreshes only the cards inside the viewport, caches read series.
 #include "ui/curves_view.h"
 
-#include "core/store/workspace.h"
-#include "core/analysis/curve_prep.h"
 #include "core/analysis/curve_diagnostics.h"
+#include "core/analysis/curve_prep.h"
 #include "core/model/tag_names.h"
+#include "core/store/workspace.h"
 #include "ui/chart_card.h"
 #include "ui/chart_export.h"
 #include "ui/run_table_model.h"
 
 #include <cmath>
 #include <exception>
-#include <set>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
@@ -26,6 +25,7 @@
 #include <QStackedWidget>
 #include <QTimer>
 #include <QVBoxLayout>
+#include <set>
 
 namespace runlens::ui {
 namespace {
@@ -42,9 +42,9 @@ CurvesView::CurvesView(RunTableModel* runs, QWidget* parent)
       m_logX(new QCheckBox(tr("Log x"))), m_groupBy(new QComboBox), m_groupPattern(new QLineEdit),
       m_center(new QComboBox), m_band(new QComboBox), m_showRunLines(new QCheckBox(tr("Member runs"))),
       m_combineTags(new QCheckBox(tr("Train/val together"))),
-      m_splitRestarts(new QCheckBox(tr("Split restarts"))),
-      m_tagFilter(new QLineEdit), m_stack(new QStackedWidget), m_emptyLabel(new QLabel),
-      m_scroll(new QScrollArea), m_grid(new QWidget), m_gridLayout(new QGridLayout(m_grid)) {
+      m_splitRestarts(new QCheckBox(tr("Split restarts"))), m_tagFilter(new QLineEdit),
+      m_stack(new QStackedWidget), m_emptyLabel(new QLabel), m_scroll(new QScrollArea), m_grid(new QWidget),
+      m_gridLayout(new QGridLayout(m_grid)) {
     setObjectName(QStringLiteral("curvesView"));
     m_emptyLabel->setAlignment(Qt::AlignCenter);
     m_emptyLabel->setWordWrap(true);
@@ -127,8 +127,9 @@ QWidget* CurvesView::buildToolbar() {
     m_logX->setToolTip(tr("Logarithmic x axis (x <= 0 is not drawn)"));
     m_combineTags->setToolTip(tr("One card for tags that differ only by a train/val/test prefix or suffix "
                                  "(train/loss and val/loss; loss and val_loss): solid, dashed, dotted"));
-    m_splitRestarts->setToolTip(tr("Where a series' step goes back (a restarted run), draw each attempt as its "
-                                   "own line instead of merging them by step"));
+    m_splitRestarts->setToolTip(
+        tr("Where a series' step goes back (a restarted run), draw each attempt as its "
+           "own line instead of merging them by step"));
 
     auto* rows = new QVBoxLayout(bar);
     rows->setContentsMargins(0, 0, 0, 0);
@@ -181,7 +182,8 @@ QWidget* CurvesView::buildToolbar() {
     });
     connect(m_smoother, &QComboBox::currentIndexChanged, this, &CurvesView::onDisplayEdited);
     connect(m_xAxis, &QComboBox::currentIndexChanged, this, &CurvesView::onDisplayEdited);
-    for (QCheckBox* box : {m_logY, m_robustY, m_showRaw, m_logX, m_showRunLines, m_combineTags, m_splitRestarts})
+    for (QCheckBox* box :
+         {m_logY, m_robustY, m_showRaw, m_logX, m_showRunLines, m_combineTags, m_splitRestarts})
         connect(box, &QCheckBox::toggled, this, &CurvesView::onDisplayEdited);
     for (QComboBox* box : {m_groupBy, m_center, m_band})
         connect(box, &QComboBox::currentIndexChanged, this, &CurvesView::onDisplayEdited);
@@ -208,7 +210,8 @@ void CurvesView::setDisplay(const CurveDisplay& display) {
     m_showRaw->setChecked(display.showRaw);
     m_logX->setChecked(display.logX);
     const bool pattern = display.groupBy.startsWith(QStringLiteral("re:"));
-    int groupIndex = pattern ? m_groupBy->findData(QStringLiteral("re:")) : m_groupBy->findData(display.groupBy);
+    int groupIndex =
+        pattern ? m_groupBy->findData(QStringLiteral("re:")) : m_groupBy->findData(display.groupBy);
     if (groupIndex < 0 && !display.groupBy.isEmpty()) { // a param of another workspace: keep the choice
         m_groupBy->addItem(display.groupBy, display.groupBy);
         groupIndex = m_groupBy->count() - 1;
@@ -248,7 +251,8 @@ void CurvesView::onDisplayEdited() {
     const QString groupChoice = m_groupBy->currentData().toString();
     m_groupPattern->setVisible(groupChoice == QLatin1String("re:"));
     if (groupChoice == QLatin1String("re:"))
-        m_display.groupBy = m_groupPattern->text().isEmpty() ? QString() : QStringLiteral("re:") + m_groupPattern->text();
+        m_display.groupBy =
+            m_groupPattern->text().isEmpty() ? QString() : QStringLiteral("re:") + m_groupPattern->text();
     else
         m_display.groupBy = groupChoice;
     m_display.center = m_center->currentData().toString();
@@ -355,7 +359,8 @@ QString CurvesView::groupKeyOf(const RunInfo& run) const {
 std::vector<CardRun> CurvesView::runsForTag(const QString& cardKey) {
     std::vector<CardRun> out;
     if (!m_workspace) return out;
-    if (cardKey == kStepsPerSecond || cardKey == kSamplesPerSecond) return speedLines(cardKey == kSamplesPerSecond);
+    if (cardKey == kStepsPerSecond || cardKey == kSamplesPerSecond)
+        return speedLines(cardKey == kSamplesPerSecond);
     const auto tagsIt = m_cardTags.find(cardKey);
     if (tagsIt == m_cardTags.end()) return out;
     const QStringList& tags = tagsIt->second;
@@ -366,7 +371,8 @@ std::vector<CardRun> CurvesView::runsForTag(const QString& cardKey) {
         if (!baseTags.contains(base)) baseTags << base;
     }
     static const Qt::PenStyle styles[] = {Qt::SolidLine, Qt::DashLine, Qt::DotLine, Qt::DashDotLine};
-    const QString xMetric = m_display.xAxis.startsWith(QStringLiteral("metric:")) ? m_display.xAxis.mid(7) : QString();
+    const QString xMetric =
+        m_display.xAxis.startsWith(QStringLiteral("metric:")) ? m_display.xAxis.mid(7) : QString();
     for (const RunInfo* run : m_runs->visibleRuns()) {
         const QString runName = QString::fromStdString(run->name);
         const QString groupKey = groupKeyOf(*run);
@@ -390,8 +396,10 @@ std::vector<CardRun> CurvesView::runsForTag(const QString& cardKey) {
             line.group = groupKey.isEmpty() ? QString() : groupKey + tagSuffix;
             for (const HealthBadge& badge : m_runs->healthOf(run->id)) {
                 if (badge.tag != key) continue;
-                if (badge.kind == HealthBadge::Kind::Diverging) line.marks.emplace_back(badge.step, QStringLiteral("↗"));
-                if (badge.kind == HealthBadge::Kind::Overfitting) line.marks.emplace_back(badge.step, QStringLiteral("◆"));
+                if (badge.kind == HealthBadge::Kind::Diverging)
+                    line.marks.emplace_back(badge.step, QStringLiteral("↗"));
+                if (badge.kind == HealthBadge::Kind::Overfitting)
+                    line.marks.emplace_back(badge.step, QStringLiteral("◆"));
             }
             const int worker = workerOfTag(tag);
             if (worker >= 0) {
@@ -501,13 +509,16 @@ void CurvesView::rebuildCards() {
             if (!m_cardTags.count(key)) (isSystemMetric(key) ? system : order) << key;
             m_cardTags[key] << tag;
         }
-        const bool anyTimes = std::any_of(m_runs->runs().begin(), m_runs->runs().end(), [](const RunInfo& run) {
-            return std::any_of(run.series.begin(), run.series.end(), [](const SeriesSummary& summary) {
-                return std::isfinite(summary.firstWallTime) && summary.lastWallTime > summary.firstWallTime;
+        const bool anyTimes =
+            std::any_of(m_runs->runs().begin(), m_runs->runs().end(), [](const RunInfo& run) {
+                return std::any_of(run.series.begin(), run.series.end(), [](const SeriesSummary& summary) {
+                    return std::isfinite(summary.firstWallTime) &&
+                           summary.lastWallTime > summary.firstWallTime;
+                });
             });
-        });
-        const bool anyBatch = std::any_of(m_runs->runs().begin(), m_runs->runs().end(),
-                                          [](const RunInfo& run) { return batchSizeFromParams(run.params).has_value(); });
+        const bool anyBatch =
+            std::any_of(m_runs->runs().begin(), m_runs->runs().end(),
+                        [](const RunInfo& run) { return batchSizeFromParams(run.params).has_value(); });
         for (const QString& key : {kStepsPerSecond, kSamplesPerSecond}) {
             if (!anyTimes || (key == kSamplesPerSecond && !anyBatch)) continue;
             if (filter.isValid() && !filter.match(key).hasMatch()) continue;

@@ -28,7 +28,7 @@ class QStackedWidget;
 namespace runlens {
 class Workspace;
 struct RunInfo;
-}
+} // namespace runlens
 
 namespace runlens::ui {
 

@@ -105,7 +105,8 @@ int runGui(int argc, char** argv) {
     if (!screenshotPath.isEmpty()) window.resize(kScreenshotWidth, kScreenshotHeight);
     window.show();
     window.startWith(parser.positionalArguments());
-    if (!screenshotPath.isEmpty()) new ScreenshotTaker(window, screenshotPath, parser.value(tab)); // owned by the window
+    if (!screenshotPath.isEmpty())
+        new ScreenshotTaker(window, screenshotPath, parser.value(tab)); // owned by the window
     return QApplication::exec();
 }
 

@@ -1,4 +1,5 @@
-// Reads the loss- and accuracy-like series of each run (and any with NaN/Inf) and diagnoses them off the GUI thread.
+// Reads the loss- and accuracy-like series of each run (and any with NaN/Inf) and diagnoses them off the GUI
+// thread.
 #include "ui/health_scanner.h"
 
 #include "core/model/tag_names.h"
@@ -33,8 +34,8 @@ void HealthScanner::scan(const QString& workspacePath, std::vector<RunInfo> runs
     }
     if (workspacePath != m_cachePath) m_cache.clear();
     m_cachePath = workspacePath;
-    m_watcher.setFuture(
-        QtConcurrent::run([path = workspacePath, runs = std::move(runs), cancel = m_cancel, cache = m_cache]() mutable {
+    m_watcher.setFuture(QtConcurrent::run(
+        [path = workspacePath, runs = std::move(runs), cancel = m_cancel, cache = m_cache]() mutable {
             Result result;
             result.health = compute(path, runs, cancel.get(), &cache);
             result.cache = std::move(cache);
@@ -48,8 +49,8 @@ namespace {
 std::string signatureOf(const RunInfo& run) {
     std::string signature;
     for (const SeriesSummary& summary : run.series)
-        signature += summary.tag + '\x1f' + std::to_string(summary.points) + '\x1f' + std::to_string(summary.lastStep) +
-                     '\x1f' + std::to_string(summary.nonFinite) + '\x1e';
+        signature += summary.tag + '\x1f' + std::to_string(summary.points) + '\x1f' +
+                     std::to_string(summary.lastStep) + '\x1f' + std::to_string(summary.nonFinite) + '\x1e';
     return signature;
 }
 

@@ -1,4 +1,5 @@
-// Computes every run's health badges in the background after the runs change, on its own workspace connection.
+// Computes every run's health badges in the background after the runs change, on its own workspace
+// connection.
 #pragma once
 
 #include "core/analysis/run_health.h"
@@ -8,10 +9,10 @@
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <string>
 #include <QFutureWatcher>
 #include <QObject>
 #include <QString>
+#include <string>
 #include <vector>
 
 namespace runlens::ui {

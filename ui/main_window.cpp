@@ -1,19 +1,18 @@
 // Wires the main window: workspace lifetime, menus and shortcuts, drag-and-drop, background imports.
 #include "ui/main_window.h"
 
-#include "ui/watch_controller.h"
-
 #include "core/io/demo_experiment.h"
+#include "core/library_versions.h"
 #include "core/store/workspace.h"
 #include "ui/curves_view.h"
+#include "ui/health_scanner.h"
 #include "ui/import_report_panel.h"
 #include "ui/import_worker.h"
 #include "ui/prediction_roles_dialog.h"
 #include "ui/run_filter.h"
-#include "core/library_versions.h"
-#include "ui/health_scanner.h"
 #include "ui/run_table_model.h"
 #include "ui/settings.h"
+#include "ui/watch_controller.h"
 
 #include <exception>
 #include <filesystem>
@@ -92,12 +91,13 @@ MainWindow::MainWindow(QWidget* parent)
     setWindowIcon(QIcon(QStringLiteral(":/runlens/icons/runlens.svg")));
     setAcceptDrops(true);
     connect(m_health, &HealthScanner::finished, m_runModel, &RunTableModel::setHealth);
-    connect(m_runModel, &QAbstractItemModel::columnsInserted, this, [this](const QModelIndex&, int first, int last) {
-        for (int column = first; column <= last; ++column) {
-            m_runTable->resizeColumnToContents(column);
-            m_runTable->setColumnWidth(column, std::min(m_runTable->columnWidth(column), 260));
-        }
-    });
+    connect(m_runModel, &QAbstractItemModel::columnsInserted, this,
+            [this](const QModelIndex&, int first, int last) {
+                for (int column = first; column <= last; ++column) {
+                    m_runTable->resizeColumnToContents(column);
+                    m_runTable->setColumnWidth(column, std::min(m_runTable->columnWidth(column), 260));
+                }
+            });
 
     m_tabs->setDocumentMode(true);
     m_tabs->addTab(m_curves, tr("Curves"));
@@ -132,11 +132,13 @@ MainWindow::MainWindow(QWidget* parent)
     m_watch = new WatchController(this);
     connect(m_watch, &WatchController::runsChanged, this, [this](const QStringList& runs, qint64 points) {
         refreshRuns();
-        statusBar()->showMessage(tr("Watching: %n new point(s)", nullptr, static_cast<int>(points)) +
-                                     (runs.isEmpty() ? QString() : tr(" in %1").arg(runs.join(QStringLiteral(", ")))),
-                                 5000);
+        statusBar()->showMessage(
+            tr("Watching: %n new point(s)", nullptr, static_cast<int>(points)) +
+                (runs.isEmpty() ? QString() : tr(" in %1").arg(runs.join(QStringLiteral(", ")))),
+            5000);
     });
-    connect(m_watch, &WatchController::pollFailed, this, [this](const QString& message) { reportFailure(message); });
+    connect(m_watch, &WatchController::pollFailed, this,
+            [this](const QString& message) { reportFailure(message); });
     connect(m_runModel, &RunTableModel::visibilityChanged, this, &MainWindow::updateStatus);
 
     buildMenus();
@@ -214,7 +216,8 @@ void MainWindow::buildMenus() {
     file->addAction(tr("Import &Predictions…"), this, &MainWindow::actionImportPredictions)
         ->setToolTip(tr("Import a prediction log (one row per example) as an evaluation set of a run"));
     file->addAction(tr("&Watch Folder…"), this, &MainWindow::actionWatchFolder)
-        ->setToolTip(tr("Import a folder and keep reading it: new runs appear and growing logs update every 2 s"));
+        ->setToolTip(
+            tr("Import a folder and keep reading it: new runs appear and growing logs update every 2 s"));
     file->addAction(tr("Re&load"), QKeySequence::Refresh, this, &MainWindow::actionReload)
         ->setToolTip(tr("Read the imported logs again; grown files are read on from where they stopped"));
     file->addSeparator();
@@ -339,7 +342,7 @@ bool MainWindow::createWorkspace(const QString& path, QString* error) {
 }
 
 void MainWindow::setWorkspace(std::unique_ptr<Workspace> workspace) {
-    if (m_watch) m_watch->stop(); // the watch writes into the workspace being closed
+    if (m_watch) m_watch->stop();    // the watch writes into the workspace being closed
     m_curves->setWorkspace(nullptr); // never leave the view holding a dangling connection
     m_workspace = std::move(workspace);
     m_report->clear();
@@ -652,14 +655,16 @@ void MainWindow::actionWatchFolder() {
         statusBar()->showMessage(tr("Open or create a workspace first, then watch a folder into it"), 8000);
         return;
     }
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("Watch a folder of logs"), QDir::homePath());
+    const QString dir =
+        QFileDialog::getExistingDirectory(this, tr("Watch a folder of logs"), QDir::homePath());
     if (dir.isEmpty()) return;
     if (!m_watch->start(workspacePath(), {dir}, 2000)) {
         reportFailure(m_watch->lastError());
         return;
     }
     Settings().addImportRoots(workspacePath(), {dir});
-    statusBar()->showMessage(tr("Watching %1: new runs and points appear as they are written").arg(dir), 8000);
+    statusBar()->showMessage(tr("Watching %1: new runs and points appear as they are written").arg(dir),
+                             8000);
 }
 
 void MainWindow::actionImportPredictions() {

@@ -435,7 +435,8 @@ std::vector<HealthBadge> RunTableModel::healthOf(std::int64_t runId) const {
 
 QVariant RunTableModel::healthValue(const RunInfo& run, int role) const {
     const auto found = m_health.find(run.name);
-    if (found == m_health.end() || found->second.empty()) return role == SortRole ? QVariant(0.0) : QVariant();
+    if (found == m_health.end() || found->second.empty())
+        return role == SortRole ? QVariant(0.0) : QVariant();
     const std::vector<HealthBadge>& badges = found->second;
     int worst = 0;
     QStringList labels, details;
@@ -609,8 +610,9 @@ QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int
     const RunColumn& column = m_columns[static_cast<std::size_t>(section - 1)];
     if (role == Qt::DisplayRole) return column.key;
     if (role == Qt::ToolTipRole && column.kind == RunColumn::Kind::Health)
-        return tr("Training diagnostics: NaN/Inf values, divergence, overfitting onset, plateau, and the spread "
-                  "of runs that differ only by seed (hover a cell for details)");
+        return tr(
+            "Training diagnostics: NaN/Inf values, divergence, overfitting onset, plateau, and the spread "
+            "of runs that differ only by seed (hover a cell for details)");
     if (role == Qt::ToolTipRole)
         return column.kind == RunColumn::Kind::Param ? tr("Parameter %1").arg(column.key)
                                                      : tr("Last value of %1").arg(column.key);

@@ -1,8 +1,11 @@
-// Draws slice comparisons: strata on the x axis, cohorts side by side, marker size = stratum share, overall lines.
+// Draws slice comparisons: strata on the x axis, cohorts side by side, marker size = stratum share, overall
+// lines.
 #include "ui/slice_chart.h"
 
 #include "ui/chart_export.h"
 
+#include <algorithm>
+#include <cmath>
 #include <QCategoryAxis>
 #include <QLegend>
 #include <QLegendMarker>
@@ -11,16 +14,14 @@
 #include <QScatterSeries>
 #include <QValueAxis>
 
-#include <algorithm>
-#include <cmath>
-
 namespace runlens::ui {
 
 namespace {
 
 QString strataLabel(const SliceRow& row) {
     QStringList parts;
-    for (const auto& [feature, value] : row.key) parts << QString::fromStdString(value);
+    for (const auto& [feature, value] : row.key)
+        parts << QString::fromStdString(value);
     return parts.join(", ");
 }
 
@@ -31,7 +32,8 @@ void attach(QChart* chart, QAbstractSeries* series, QAbstractAxis* x, QAbstractA
 }
 
 void hideFromLegend(QChart* chart, QAbstractSeries* series) {
-    for (auto* marker : chart->legend()->markers(series)) marker->setVisible(false);
+    for (auto* marker : chart->legend()->markers(series))
+        marker->setVisible(false);
 }
 
 } // namespace
@@ -42,20 +44,25 @@ QChart* buildSliceChart(const SliceReport& report) {
     const bool percent = info.rate;
     const double scale = percent ? 100.0 : 1.0;
     QString by;
-    for (const auto& f : report.by) by += (by.isEmpty() ? "" : " × ") + QString::fromStdString(f);
-    QString title = QString::fromUtf8(info.name.data(), static_cast<qsizetype>(info.name.size())) + " by " + by;
+    for (const auto& f : report.by)
+        by += (by.isEmpty() ? "" : " × ") + QString::fromStdString(f);
+    QString title =
+        QString::fromUtf8(info.name.data(), static_cast<qsizetype>(info.name.size())) + " by " + by;
     if (report.cohorts.size() > 1)
-        title += QString(" — Simpson's reversal: %1").arg(QString::fromUtf8(reversalName(report.simpson.reversal).data()));
+        title += QString(" — Simpson's reversal: %1")
+                     .arg(QString::fromUtf8(reversalName(report.simpson.reversal).data()));
     // Two lines: what is compared, and how to read the marks.
-    chart->setTitle(QStringLiteral("<b>%1</b><br><span style='font-size:small'>marker area = the stratum's share of "
-                                   "the cohort · whiskers = 95% interval · dashed = overall</span>")
-                        .arg(title.toHtmlEscaped()));
+    chart->setTitle(
+        QStringLiteral("<b>%1</b><br><span style='font-size:small'>marker area = the stratum's share of "
+                       "the cohort · whiskers = 95% interval · dashed = overall</span>")
+            .arg(title.toHtmlEscaped()));
     chart->legend()->setAlignment(Qt::AlignBottom);
 
     const int strata = static_cast<int>(report.slices.size());
     auto* xAxis = new QCategoryAxis;
     xAxis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
-    for (int s = 0; s < strata; ++s) xAxis->append(strataLabel(report.slices[s]), s);
+    for (int s = 0; s < strata; ++s)
+        xAxis->append(strataLabel(report.slices[s]), s);
     xAxis->setRange(-0.6, strata - 0.4);
     xAxis->setTitleText(by);
     auto* yAxis = new QValueAxis;
@@ -70,7 +77,8 @@ QChart* buildSliceChart(const SliceReport& report) {
     };
     const int cohorts = static_cast<int>(report.cohorts.size());
     QStringList names;
-    for (const auto& cohort : report.cohorts) names << QString::fromStdString(cohort);
+    for (const auto& cohort : report.cohorts)
+        names << QString::fromStdString(cohort);
     names = shortRunNames(names);
     for (int c = 0; c < cohorts; ++c) {
         const QColor color = runColor(c);

@@ -517,7 +517,8 @@ namespace {
 QString readableClass(const QString& name, bool positive) {
     static const QStringList plain = {QStringLiteral("0"), QStringLiteral("1"), QStringLiteral("false"),
                                       QStringLiteral("true"), QStringLiteral("-1")};
-    if (plain.contains(name.toLower())) return positive ? QStringLiteral("positive") : QStringLiteral("negative");
+    if (plain.contains(name.toLower()))
+        return positive ? QStringLiteral("positive") : QStringLiteral("negative");
     return name;
 }
 

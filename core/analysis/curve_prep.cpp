@@ -106,8 +106,9 @@ CurveInput curveInputByMetric(const SeriesData& series, const SeriesData& xMetri
     for (std::size_t i = 0; i < series.size() && i < series.steps.size(); ++i) {
         const std::int64_t step = series.steps[i];
         // The last entry with a step <= this one.
-        const auto after = std::upper_bound(byStep.begin(), byStep.end(), step,
-                                            [](std::int64_t s, const auto& entry) { return s < entry.first; });
+        const auto after =
+            std::upper_bound(byStep.begin(), byStep.end(), step,
+                             [](std::int64_t s, const auto& entry) { return s < entry.first; });
         if (after == byStep.begin()) continue;
         input.x.push_back(std::prev(after)->second);
         input.y.push_back(series.values[i]);

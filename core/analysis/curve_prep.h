@@ -21,8 +21,8 @@ std::vector<double> xValues(const SeriesData& series, XAxis axis);
 struct CurveOptions {
     XAxis xAxis = XAxis::Step;
     Smoother smoother = Smoother::Ema;
-    double smoothing = 0.0; // 0 = off
-    int pixels = 1600;      // view width in pixels
+    double smoothing = 0.0;       // 0 = off
+    int pixels = 1600;            // view width in pixels
     std::optional<double> x0, x1; // visible x range; whole series when unset
     bool extremaOnly = false;     // min and max per column only (decimateExtrema): for cards with many lines
 };

@@ -147,7 +147,8 @@ void sortSmall(std::array<std::size_t, 5>& idx, std::size_t n) {
 // the chart shows the gap) when a slot is free or, failing that, in place of the column's first/last point
 // that is not an endpoint of the whole input.
 // The column's min and max (and a NaN marker), in x order; an all-NaN column keeps its first point.
-void appendExtrema(std::span<const double> y, std::size_t begin, std::size_t end, std::vector<std::size_t>& picked) {
+void appendExtrema(std::span<const double> y, std::size_t begin, std::size_t end,
+                   std::vector<std::size_t>& picked) {
     const std::size_t count = end - begin;
     const double* slice = y.data() + begin;
     const SliceExtremes ext = reduceSlice(slice, count);
@@ -251,13 +252,14 @@ XYPoints decimate(std::span<const double> x, std::span<const double> y, double x
             begin = end;
         }
     };
-    // The min/max pass is bound by memory bandwidth; two cores read a large view about twice as fast. The split
-    // falls on a column boundary, so both halves produce exactly what one pass would.
+    // The min/max pass is bound by memory bandwidth; two cores read a large view about twice as fast. The
+    // split falls on a column boundary, so both halves produce exactly what one pass would.
     constexpr std::size_t kParallelPoints = 4'000'000;
     if (hi - lo >= kParallelPoints && columns > 1) {
         const std::ptrdiff_t midColumn = columnOf(x[lo + (hi - lo) / 2]);
         const auto split = static_cast<std::size_t>(
-            std::partition_point(x.begin() + static_cast<std::ptrdiff_t>(lo), x.begin() + static_cast<std::ptrdiff_t>(hi),
+            std::partition_point(x.begin() + static_cast<std::ptrdiff_t>(lo),
+                                 x.begin() + static_cast<std::ptrdiff_t>(hi),
                                  [&](double v) { return columnOf(v) <= midColumn; }) -
             x.begin());
         std::vector<std::size_t> right;
@@ -282,11 +284,13 @@ XYPoints decimate(std::span<const double> x, std::span<const double> y, double x
 
 } // namespace
 
-XYPoints decimateMinMax(std::span<const double> x, std::span<const double> y, double x0, double x1, int pixels) {
+XYPoints decimateMinMax(std::span<const double> x, std::span<const double> y, double x0, double x1,
+                        int pixels) {
     return decimate(x, y, x0, x1, pixels, false);
 }
 
-XYPoints decimateExtrema(std::span<const double> x, std::span<const double> y, double x0, double x1, int pixels) {
+XYPoints decimateExtrema(std::span<const double> x, std::span<const double> y, double x0, double x1,
+                         int pixels) {
     return decimate(x, y, x0, x1, pixels, true);
 }
 

@@ -16,11 +16,13 @@ struct XYPoints {
 // For a view of `pixels` columns over [x0, x1] keeps, per column, the first, min, max and last point (in
 // x order, duplicates dropped), plus the nearest point outside each edge so lines reach the border.
 // x must be non-decreasing. Non-finite y values are kept (a chart shows gaps/markers for them).
-XYPoints decimateMinMax(std::span<const double> x, std::span<const double> y, double x0, double x1, int pixels);
+XYPoints decimateMinMax(std::span<const double> x, std::span<const double> y, double x0, double x1,
+                        int pixels);
 
-// As decimateMinMax, but each column keeps only its min and max (in x order; plus a NaN marker): about half the
-// points. The line between neighbouring columns then joins their extremes instead of their edge points, a
+// As decimateMinMax, but each column keeps only its min and max (in x order; plus a NaN marker): about half
+// the points. The line between neighbouring columns then joins their extremes instead of their edge points, a
 // sub-pixel difference that matters little when dozens of lines overlap, and it halves what has to be drawn.
-XYPoints decimateExtrema(std::span<const double> x, std::span<const double> y, double x0, double x1, int pixels);
+XYPoints decimateExtrema(std::span<const double> x, std::span<const double> y, double x0, double x1,
+                         int pixels);
 
 } // namespace runlens

@@ -212,8 +212,9 @@ EvaluationResult extractEvaluationSet(const PredictionTable& table, const Evalua
         auto values = distinctValues(*label, rows);
         for (const auto& v : distinctValues(*prediction, rows))
             if (std::find(values.begin(), values.end(), v) == values.end()) values.push_back(v);
-        const bool zeroOne = std::all_of(values.begin(), values.end(),
-                                         [](const std::string& v) { return v == "0" || v == "1" || v == "-1"; });
+        const bool zeroOne = std::all_of(values.begin(), values.end(), [](const std::string& v) {
+            return v == "0" || v == "1" || v == "-1";
+        });
         if (zeroOne || values.size() <= 2) {
             if (zeroOne) {
                 set.classes = {"0", "1"};
@@ -227,7 +228,8 @@ EvaluationResult extractEvaluationSet(const PredictionTable& table, const Evalua
                         set.classes.front() = v; // the other class appears only among the predictions
             }
             set.labels = mapToClasses(*label, rows, set.classes, aliases0, aliases1, errors, "label");
-            set.predictions = mapToClasses(*prediction, rows, set.classes, aliases0, aliases1, errors, "prediction");
+            set.predictions =
+                mapToClasses(*prediction, rows, set.classes, aliases0, aliases1, errors, "prediction");
         } else {
             set.multiclass = true;
             std::sort(values.begin(), values.end());

@@ -63,10 +63,14 @@ McNemarResult mcnemar(std::span<const std::uint8_t> correctA, std::span<const st
     r.n = static_cast<std::int64_t>(n);
     for (std::size_t i = 0; i < n; ++i) {
         const bool a = correctA[i] != 0, b = correctB[i] != 0;
-        if (a && b) ++r.bothCorrect;
-        else if (a) ++r.aOnlyCorrect;
-        else if (b) ++r.bOnlyCorrect;
-        else ++r.bothWrong;
+        if (a && b)
+            ++r.bothCorrect;
+        else if (a)
+            ++r.aOnlyCorrect;
+        else if (b)
+            ++r.bOnlyCorrect;
+        else
+            ++r.bothWrong;
     }
     const std::int64_t discordant = r.aOnlyCorrect + r.bOnlyCorrect;
     r.exactP = stats::binomialTwoSidedHalf(std::min(r.aOnlyCorrect, r.bOnlyCorrect), discordant);
@@ -107,27 +111,33 @@ void placements(std::span<const int> labels, std::span<const double> scores, std
     std::size_t negBelow = 0, posBelow = 0;
     for (std::size_t i = 0; i < sorted.size();) {
         std::size_t j = i, p = 0, q = 0;
-        while (j < sorted.size() && sorted[j].score == sorted[i].score) (sorted[j].positive ? p : q)++, ++j;
+        while (j < sorted.size() && sorted[j].score == sorted[i].score)
+            (sorted[j].positive ? p : q)++, ++j;
         const double v10Group = (double(negBelow) + 0.5 * double(q)) / double(neg);
         const double v01Group = (double(pos - posBelow - p) + 0.5 * double(p)) / double(pos);
-        for (std::size_t k = i; k < j; ++k) (sorted[k].positive ? v10 : v01)[sorted[k].index] = sorted[k].positive ? v10Group : v01Group;
+        for (std::size_t k = i; k < j; ++k)
+            (sorted[k].positive ? v10 : v01)[sorted[k].index] = sorted[k].positive ? v10Group : v01Group;
         negBelow += q;
         posBelow += p;
         i = j;
     }
 }
 
-double mean(const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0) / double(v.size()); }
+double mean(const std::vector<double>& v) {
+    return std::accumulate(v.begin(), v.end(), 0.0) / double(v.size());
+}
 
 double covariance(const std::vector<double>& a, const std::vector<double>& b, double ma, double mb) {
     double s = 0;
-    for (std::size_t i = 0; i < a.size(); ++i) s += (a[i] - ma) * (b[i] - mb);
+    for (std::size_t i = 0; i < a.size(); ++i)
+        s += (a[i] - ma) * (b[i] - mb);
     return s / static_cast<double>(a.size() - 1);
 }
 
 } // namespace
 
-DeLongResult delong(std::span<const int> labels, std::span<const double> scoresA, std::span<const double> scoresB) {
+DeLongResult delong(std::span<const int> labels, std::span<const double> scoresA,
+                    std::span<const double> scoresB) {
     DeLongResult r;
     std::vector<double> a10, a01, b10, b01;
     placements(labels, scoresA, a10, a01);
@@ -169,7 +179,8 @@ BootstrapDelta pairedBootstrap(const PairedMetric& metric, std::size_t n, int re
     std::vector<double> deltas;
     deltas.reserve(static_cast<std::size_t>(resamples));
     for (int b = 0; b < resamples; ++b) {
-        for (auto& r : rows) r = sampler(n);
+        for (auto& r : rows)
+            r = sampler(n);
         deltas.push_back(metric(rows, 1) - metric(rows, 0));
     }
     const auto ci = stats::percentileInterval(std::move(deltas));
@@ -193,8 +204,9 @@ BootstrapDelta pairedBootstrapMean(std::span<const double> differences, int resa
     stats::IndexSampler sampler(seed);
     std::vector<double> deltas;
     deltas.reserve(static_cast<std::size_t>(resamples));
-    // Differences with at most three values (accuracy: -1, 0, 1): a resample is fully described by how many of
-    // each it draws, a multinomial draw, so a resample costs a few hundred steps instead of n random reads.
+    // Differences with at most three values (accuracy: -1, 0, 1): a resample is fully described by how many
+    // of each it draws, a multinomial draw, so a resample costs a few hundred steps instead of n random
+    // reads.
     std::vector<double> levels;
     for (double d : differences) {
         if (std::find(levels.begin(), levels.end(), d) == levels.end()) levels.push_back(d);
@@ -202,13 +214,15 @@ BootstrapDelta pairedBootstrapMean(std::span<const double> differences, int resa
     }
     if (levels.size() <= 3) {
         std::vector<std::int64_t> counts(levels.size(), 0);
-        for (double d : differences) ++counts[static_cast<std::size_t>(std::find(levels.begin(), levels.end(), d) - levels.begin())];
+        for (double d : differences)
+            ++counts[static_cast<std::size_t>(std::find(levels.begin(), levels.end(), d) - levels.begin())];
         for (int b = 0; b < resamples; ++b) {
             std::int64_t left = static_cast<std::int64_t>(n);
             double massLeft = 1.0, sum = 0;
             for (std::size_t k = 0; k < levels.size(); ++k) {
                 const double p = double(counts[k]) / double(n);
-                const std::int64_t drawn = k + 1 == levels.size() ? left : sampler.binomial(left, std::min(1.0, p / massLeft));
+                const std::int64_t drawn =
+                    k + 1 == levels.size() ? left : sampler.binomial(left, std::min(1.0, p / massLeft));
                 sum += double(drawn) * levels[k];
                 left -= drawn;
                 massLeft -= p;
@@ -222,7 +236,8 @@ BootstrapDelta pairedBootstrapMean(std::span<const double> differences, int resa
     }
     for (int b = 0; b < resamples; ++b) {
         double sum = 0;
-        for (std::size_t i = 0; i < n; ++i) sum += differences[sampler(n)];
+        for (std::size_t i = 0; i < n; ++i)
+            sum += differences[sampler(n)];
         deltas.push_back(sum / static_cast<double>(n));
     }
     const auto ci = stats::percentileInterval(std::move(deltas));

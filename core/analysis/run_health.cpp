@@ -85,7 +85,8 @@ std::vector<HealthBadge> diagnoseRun(const std::map<std::string, SeriesData>& se
             const OverfitFinding o = detectOverfitting(train, series, overfit);
             if (o.overfitting)
                 overfitting.push_back({HealthBadge::Kind::Overfitting, tag, o.onsetStep,
-                                       "overfit@" + std::to_string(o.onsetStep), trainTag + " / " + tag + ": " + o.message});
+                                       "overfit@" + std::to_string(o.onsetStep),
+                                       trainTag + " / " + tag + ": " + o.message});
             break;
         }
     }
@@ -111,12 +112,15 @@ std::string primaryMetric(const std::vector<std::string>& tags) {
     std::string metric = find([](const std::string& t) {
         return splitOf(t) == Split::Validation && lowerIsBetter(t) == std::optional<bool>(true);
     });
-    if (metric.empty()) metric = find([](const std::string& t) { return lowerIsBetter(t) == std::optional<bool>(true); });
-    if (metric.empty()) metric = find([](const std::string& t) { return lowerIsBetter(t) == std::optional<bool>(false); });
+    if (metric.empty())
+        metric = find([](const std::string& t) { return lowerIsBetter(t) == std::optional<bool>(true); });
+    if (metric.empty())
+        metric = find([](const std::string& t) { return lowerIsBetter(t) == std::optional<bool>(false); });
     return metric;
 }
 
-std::map<std::size_t, HealthBadge> seedSpreadBadges(std::span<const RunOutcome> runs, const std::string& metric) {
+std::map<std::size_t, HealthBadge> seedSpreadBadges(std::span<const RunOutcome> runs,
+                                                    const std::string& metric) {
     std::map<std::size_t, HealthBadge> out;
     // Only runs that record a seed: runs without params would otherwise all look like one seed group.
     std::vector<RunOutcome> seeded;
@@ -136,8 +140,9 @@ std::map<std::size_t, HealthBadge> seedSpreadBadges(std::span<const RunOutcome> 
         HealthBadge badge;
         badge.kind = HealthBadge::Kind::SeedSpread;
         badge.label = "±" + format("%.3g", group.std) + " (" + std::to_string(finite) + " seeds)";
-        badge.detail = "Runs that differ only by seed: final " + metric + " spans " + format("%.4g", group.min) +
-                       " to " + format("%.4g", group.max) + " (std " + format("%.3g", group.std) +
+        badge.detail = "Runs that differ only by seed: final " + metric + " spans " +
+                       format("%.4g", group.min) + " to " + format("%.4g", group.max) + " (std " +
+                       format("%.3g", group.std) +
                        "); differences smaller than this between such configurations are noise.";
         for (const std::size_t i : group.members)
             out[original[i]] = badge;

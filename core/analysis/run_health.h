@@ -1,4 +1,5 @@
-// A run's health at a glance: the diagnostics of curve_diagnostics turned into short badges for the run table.
+// A run's health at a glance: the diagnostics of curve_diagnostics turned into short badges for the run
+// table.
 #pragma once
 
 #include "core/analysis/curve_diagnostics.h"
@@ -15,10 +16,10 @@ namespace runlens {
 struct HealthBadge {
     enum class Kind { NonFinite, Diverging, Overfitting, Plateau, SeedSpread };
     Kind kind = Kind::NonFinite;
-    std::string tag;        // the series it was found in; empty for the seed spread
-    std::int64_t step = 0;  // where it began (0 when it has no onset)
-    std::string label;      // short, for a table cell: "NaN@1200", "diverging@1400", "overfit@800"
-    std::string detail;     // one or two sentences for a tooltip
+    std::string tag;       // the series it was found in; empty for the seed spread
+    std::int64_t step = 0; // where it began (0 when it has no onset)
+    std::string label;     // short, for a table cell: "NaN@1200", "diverging@1400", "overfit@800"
+    std::string detail;    // one or two sentences for a tooltip
 };
 
 // Badges of one run from its series by tag (worker tags "<tag>/worker_<N>" are judged like their base tag):
@@ -38,6 +39,7 @@ std::string primaryMetric(const std::vector<std::string>& tags);
 
 // For every run in a seed-only group of at least two runs with a final value: a SeedSpread badge with the
 // group's std and range of `metric`, the noise floor its configuration shows. Keyed by index into runs.
-std::map<std::size_t, HealthBadge> seedSpreadBadges(std::span<const RunOutcome> runs, const std::string& metric);
+std::map<std::size_t, HealthBadge> seedSpreadBadges(std::span<const RunOutcome> runs,
+                                                    const std::string& metric);
 
 } // namespace runlens

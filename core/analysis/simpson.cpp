@@ -9,7 +9,9 @@ namespace runlens {
 
 namespace {
 
-bool better(double a, double b, bool higherIsBetter) { return higherIsBetter ? a > b : a < b; }
+bool better(double a, double b, bool higherIsBetter) {
+    return higherIsBetter ? a > b : a < b;
+}
 
 bool comparable(const SimpsonInput& in, std::size_t stratum) {
     for (std::size_t c = 0; c < in.cohorts.size(); ++c) {
@@ -46,9 +48,12 @@ Reversal classify(int won, int compared) {
 
 int severity(Reversal r) {
     switch (r) {
-    case Reversal::Complete: return 2;
-    case Reversal::Partial: return 1;
-    default: return 0;
+    case Reversal::Complete:
+        return 2;
+    case Reversal::Partial:
+        return 1;
+    default:
+        return 0;
     }
 }
 
@@ -56,7 +61,8 @@ void fillMixAndStandardized(const SimpsonInput& in, SimpsonVerdict& out) {
     std::vector<double> pooled(in.strata.size(), 0.0);
     for (std::size_t c = 0; c < in.cohorts.size(); ++c) {
         double total = 0;
-        for (const auto& cell : in.cells[c]) total += static_cast<double>(cell.n);
+        for (const auto& cell : in.cells[c])
+            total += static_cast<double>(cell.n);
         for (std::size_t s = 0; s < in.strata.size(); ++s) {
             const double n = static_cast<double>(in.cells[c][s].n);
             out.mix[in.cohorts[c]][in.strata[s]] = total > 0 ? n / total : 0.0;
@@ -72,7 +78,8 @@ void fillMixAndStandardized(const SimpsonInput& in, SimpsonVerdict& out) {
             all = all && in.cells[c][s].n > 0 && std::isfinite(in.cells[c][s].value);
         if (!all) continue;
         weightSum += pooled[s];
-        for (std::size_t c = 0; c < in.cohorts.size(); ++c) sums[c] += pooled[s] * in.cells[c][s].value;
+        for (std::size_t c = 0; c < in.cohorts.size(); ++c)
+            sums[c] += pooled[s] * in.cells[c][s].value;
     }
     std::size_t best = 0;
     for (std::size_t c = 0; c < in.cohorts.size(); ++c) {
@@ -84,7 +91,8 @@ void fillMixAndStandardized(const SimpsonInput& in, SimpsonVerdict& out) {
 }
 
 void countStrataWon(const SimpsonInput& in, SimpsonVerdict& out) {
-    for (const auto& cohort : in.cohorts) out.strataWon[cohort] = 0;
+    for (const auto& cohort : in.cohorts)
+        out.strataWon[cohort] = 0;
     for (std::size_t s = 0; s < in.strata.size(); ++s) {
         if (!comparable(in, s)) continue;
         ++out.comparableStrata;
@@ -106,11 +114,13 @@ void countStrataWon(const SimpsonInput& in, SimpsonVerdict& out) {
 
 // The stratum whose share differs most between the winner and the challenger, and whether it is "easier"
 // (its pooled metric is better than the rest's).
-std::string explainReversal(const SimpsonInput& in, const SimpsonVerdict& v, std::size_t winner, std::size_t challenger) {
+std::string explainReversal(const SimpsonInput& in, const SimpsonVerdict& v, std::size_t winner,
+                            std::size_t challenger) {
     std::size_t key = 0;
     double widest = -1;
     for (std::size_t s = 0; s < in.strata.size(); ++s) {
-        const double diff = v.mix.at(in.cohorts[winner]).at(in.strata[s]) - v.mix.at(in.cohorts[challenger]).at(in.strata[s]);
+        const double diff =
+            v.mix.at(in.cohorts[winner]).at(in.strata[s]) - v.mix.at(in.cohorts[challenger]).at(in.strata[s]);
         if (diff > widest) {
             widest = diff;
             key = s;
@@ -121,17 +131,19 @@ std::string explainReversal(const SimpsonInput& in, const SimpsonVerdict& v, std
     const double share = v.mix.at(w).at(in.strata[key]);
     const auto [won, compared] = headToHead(in, winner, challenger);
     char buffer[1024];
-    const std::string within = won == compared ? "within each " + in.stratumName + " " + l + " is better"
-                                               : "within " + std::to_string(won) + " of " + std::to_string(compared) +
-                                                     " comparable " + in.stratumName + " strata " + l + " is better";
-    std::snprintf(buffer, sizeof buffer,
-                  "%s looks better overall (%s vs %s) only because %.0f%% of %s's cases are %s = %s, which are "
-                  "easier; %s. Weighted to the same mix, %s scores %s vs %s for %s.",
-                  w.c_str(), formatMetricValue(in.overall[winner].value, in.percent).c_str(),
-                  formatMetricValue(in.overall[challenger].value, in.percent).c_str(), share * 100.0, w.c_str(),
-                  in.stratumName.c_str(), in.strata[key].c_str(), within.c_str(), l.c_str(),
-                  formatMetricValue(v.standardized.at(l), in.percent).c_str(),
-                  formatMetricValue(v.standardized.at(w), in.percent).c_str(), w.c_str());
+    const std::string within = won == compared
+                                   ? "within each " + in.stratumName + " " + l + " is better"
+                                   : "within " + std::to_string(won) + " of " + std::to_string(compared) +
+                                         " comparable " + in.stratumName + " strata " + l + " is better";
+    std::snprintf(
+        buffer, sizeof buffer,
+        "%s looks better overall (%s vs %s) only because %.0f%% of %s's cases are %s = %s, which are "
+        "easier; %s. Weighted to the same mix, %s scores %s vs %s for %s.",
+        w.c_str(), formatMetricValue(in.overall[winner].value, in.percent).c_str(),
+        formatMetricValue(in.overall[challenger].value, in.percent).c_str(), share * 100.0, w.c_str(),
+        in.stratumName.c_str(), in.strata[key].c_str(), within.c_str(), l.c_str(),
+        formatMetricValue(v.standardized.at(l), in.percent).c_str(),
+        formatMetricValue(v.standardized.at(w), in.percent).c_str(), w.c_str());
     return buffer;
 }
 
@@ -139,10 +151,14 @@ std::string explainReversal(const SimpsonInput& in, const SimpsonVerdict& v, std
 
 std::string_view reversalName(Reversal reversal) {
     switch (reversal) {
-    case Reversal::None: return "none";
-    case Reversal::Partial: return "partial";
-    case Reversal::Complete: return "complete";
-    case Reversal::Impossible: return "impossible";
+    case Reversal::None:
+        return "none";
+    case Reversal::Partial:
+        return "partial";
+    case Reversal::Complete:
+        return "complete";
+    case Reversal::Impossible:
+        return "impossible";
     }
     return "none";
 }
@@ -150,8 +166,10 @@ std::string_view reversalName(Reversal reversal) {
 std::string formatMetricValue(double value, bool percent) {
     if (!std::isfinite(value)) return "n/a";
     char buffer[64];
-    if (percent) std::snprintf(buffer, sizeof buffer, "%.1f%%", value * 100.0);
-    else std::snprintf(buffer, sizeof buffer, "%.4g", value);
+    if (percent)
+        std::snprintf(buffer, sizeof buffer, "%.1f%%", value * 100.0);
+    else
+        std::snprintf(buffer, sizeof buffer, "%.4g", value);
     return buffer;
 }
 
@@ -169,9 +187,10 @@ SimpsonVerdict compareAcrossStrata(const SimpsonInput& in) {
 
     if (in.identicalExamplesDecomposable) {
         out.reversal = Reversal::Impossible;
-        out.explanation = "Both cohorts were scored on the same examples and " + in.metricName +
-                          " is an average over examples, so the overall result is the strata's results weighted by "
-                          "the same mix: a reversal cannot happen here.";
+        out.explanation =
+            "Both cohorts were scored on the same examples and " + in.metricName +
+            " is an average over examples, so the overall result is the strata's results weighted by "
+            "the same mix: a reversal cannot happen here.";
         return out;
     }
 

@@ -1,4 +1,5 @@
-// Slice finding by exhaustive counting over coded features (up to 3-way crosses) with SliceLine's score and BH.
+// Slice finding by exhaustive counting over coded features (up to 3-way crosses) with SliceLine's score and
+// BH.
 #include "core/analysis/slice_finder.h"
 
 #include "core/analysis/slices.h"
@@ -39,7 +40,8 @@ std::vector<CodedFeature> codeFeatures(const PredictionTable& table, const std::
         if (!wanted) continue;
         std::vector<double> pooled;
         if (column.numeric)
-            for (auto r : rows) pooled.push_back(column.numbers[r]);
+            for (auto r : rows)
+                pooled.push_back(column.numbers[r]);
         const auto labels = featureLabels(column, {}, pooled, options.quantileBuckets);
         CodedFeature f;
         f.name = column.name;
@@ -58,7 +60,8 @@ std::vector<CodedFeature> codeFeatures(const PredictionTable& table, const std::
             f.codes[r] = it->second;
         }
         if (tooMany) {
-            skipped.push_back(column.name + " (more than " + std::to_string(options.maxValuesPerFeature) + " values)");
+            skipped.push_back(column.name + " (more than " + std::to_string(options.maxValuesPerFeature) +
+                              " values)");
             continue;
         }
         out.push_back(std::move(f));
@@ -75,18 +78,21 @@ struct Counts {
 Counts countCross(const std::vector<const CodedFeature*>& fs, const std::vector<std::size_t>& rows,
                   std::span<const std::uint8_t> errors) {
     std::size_t cells = 1;
-    for (auto* f : fs) cells *= f->values.size();
+    for (auto* f : fs)
+        cells *= f->values.size();
     Counts c{std::vector<std::int64_t>(cells, 0), std::vector<std::int64_t>(cells, 0)};
     for (auto r : rows) {
         std::size_t idx = 0;
-        for (auto* f : fs) idx = idx * f->values.size() + f->codes[r];
+        for (auto* f : fs)
+            idx = idx * f->values.size() + f->codes[r];
         ++c.n[idx];
         c.errors[idx] += errors[r];
     }
     return c;
 }
 
-std::vector<std::pair<std::string, std::string>> keyOf(const std::vector<const CodedFeature*>& fs, std::size_t idx) {
+std::vector<std::pair<std::string, std::string>> keyOf(const std::vector<const CodedFeature*>& fs,
+                                                       std::size_t idx) {
     std::vector<std::pair<std::string, std::string>> key(fs.size());
     for (std::size_t k = fs.size(); k-- > 0;) {
         const std::size_t radix = fs[k]->values.size();
@@ -97,8 +103,7 @@ std::vector<std::pair<std::string, std::string>> keyOf(const std::vector<const C
 }
 
 // Calls fn(features) for every combination of 1..maxLevel distinct features.
-template <typename Fn>
-void forEachCross(const std::vector<CodedFeature>& features, int maxLevel, Fn fn) {
+template <typename Fn> void forEachCross(const std::vector<CodedFeature>& features, int maxLevel, Fn fn) {
     const std::size_t m = features.size();
     for (std::size_t a = 0; a < m; ++a) {
         fn(std::vector<const CodedFeature*>{&features[a]});
@@ -112,7 +117,9 @@ void forEachCross(const std::vector<CodedFeature>& features, int maxLevel, Fn fn
     }
 }
 
-double cohenH(double p1, double p2) { return 2.0 * std::asin(std::sqrt(p1)) - 2.0 * std::asin(std::sqrt(p2)); }
+double cohenH(double p1, double p2) {
+    return 2.0 * std::asin(std::sqrt(p1)) - 2.0 * std::asin(std::sqrt(p2));
+}
 
 // One-sided pooled two-proportion z-test that p1 > p2.
 double oneSidedTwoProportion(std::int64_t x1, std::int64_t n1, std::int64_t x2, std::int64_t n2) {
@@ -132,7 +139,8 @@ SliceFinderResult findSlices(const PredictionTable& table, std::span<const std::
     const auto rows = rowsOrAll(rowsIn, table.rows());
     if (rows.empty()) return result;
     std::int64_t totalErrors = 0;
-    for (auto r : rows) totalErrors += errors[r];
+    for (auto r : rows)
+        totalErrors += errors[r];
     const double total = static_cast<double>(rows.size());
     result.overallErrorRate = double(totalErrors) / total;
     const auto features = codeFeatures(table, rows, options, result.skippedFeatures);
@@ -162,12 +170,15 @@ SliceFinderResult findSlices(const PredictionTable& table, std::span<const std::
     result.slicesEvaluated = static_cast<std::int64_t>(all.size());
     std::vector<double> p;
     p.reserve(all.size());
-    for (const auto& s : all) p.push_back(s.pValue);
+    for (const auto& s : all)
+        p.push_back(s.pValue);
     const auto q = stats::benjaminiHochberg(p);
-    for (std::size_t i = 0; i < all.size(); ++i) all[i].qValue = q[i];
+    for (std::size_t i = 0; i < all.size(); ++i)
+        all[i].qValue = q[i];
 
     // Keep the slices where the model is worse than on the whole set, ranked by score (SliceLine reports only
-    // positive scores; with alpha 0.5 that hides large failing slices, so the score ranks and does not filter).
+    // positive scores; with alpha 0.5 that hides large failing slices, so the score ranks and does not
+    // filter).
     std::vector<FoundSlice> kept;
     for (auto& s : all)
         if (s.errorRate > result.overallErrorRate) kept.push_back(std::move(s));
@@ -193,7 +204,8 @@ SliceFinderResult findSlices(const PredictionTable& table, std::span<const std::
 }
 
 std::vector<SliceChange> sliceChanges(const PredictionTable& table, std::span<const std::size_t> tableRows,
-                                      std::span<const std::uint8_t> correctA, std::span<const std::uint8_t> correctB,
+                                      std::span<const std::uint8_t> correctA,
+                                      std::span<const std::uint8_t> correctB,
                                       const SliceFinderOptions& options, double fdr) {
     const std::vector<std::size_t> rows(tableRows.begin(), tableRows.end());
     std::vector<std::string> skipped;
@@ -202,11 +214,13 @@ std::vector<SliceChange> sliceChanges(const PredictionTable& table, std::span<co
     std::vector<SliceChange> all;
     forEachCross(features, std::min(options.maxLevel, 2), [&](const std::vector<const CodedFeature*>& fs) {
         std::size_t cells = 1;
-        for (auto* f : fs) cells *= f->values.size();
+        for (auto* f : fs)
+            cells *= f->values.size();
         std::vector<std::int64_t> n(cells, 0), ca(cells, 0), cb(cells, 0), onlyA(cells, 0), onlyB(cells, 0);
         for (std::size_t i = 0; i < rows.size(); ++i) {
             std::size_t idx = 0;
-            for (auto* f : fs) idx = idx * f->values.size() + f->codes[rows[i]];
+            for (auto* f : fs)
+                idx = idx * f->values.size() + f->codes[rows[i]];
             ++n[idx];
             ca[idx] += correctA[i];
             cb[idx] += correctB[i];
@@ -226,7 +240,8 @@ std::vector<SliceChange> sliceChanges(const PredictionTable& table, std::span<co
         }
     });
     std::vector<double> p;
-    for (const auto& c : all) p.push_back(c.pValue);
+    for (const auto& c : all)
+        p.push_back(c.pValue);
     const auto q = stats::benjaminiHochberg(p);
     std::vector<SliceChange> significant;
     for (std::size_t i = 0; i < all.size(); ++i) {

@@ -15,10 +15,10 @@ struct SliceFinderOptions {
     std::vector<std::string> features; // empty = every Feature column of the table
     int maxLevel = 3;                  // crosses of up to this many features
     std::int64_t minSupport = 32;
-    double alpha = 0.5;                // SliceLine's weight between error and size
+    double alpha = 0.5; // SliceLine's weight between error and size
     int topK = 20;
     int quantileBuckets = 4;
-    int maxValuesPerFeature = 50;      // categorical features with more values are skipped (reported)
+    int maxValuesPerFeature = 50; // categorical features with more values are skipped (reported)
 };
 
 struct FoundSlice {
@@ -49,15 +49,16 @@ struct SliceChange {
     std::int64_t n = 0;
     double accuracyA = 0;
     double accuracyB = 0;
-    double delta = 0;   // B - A
-    double pValue = 1;  // exact McNemar on the slice's discordant pairs
-    double qValue = 1;  // Benjamini-Hochberg over the slices tested
+    double delta = 0;  // B - A
+    double pValue = 1; // exact McNemar on the slice's discordant pairs
+    double qValue = 1; // Benjamini-Hochberg over the slices tested
 };
 
 // Slices (single features and pairs, support >= minSupport) whose accuracy changed significantly from A to B
 // on aligned examples: correctA/correctB are per aligned example, tableRows the row of each in `table`.
 std::vector<SliceChange> sliceChanges(const PredictionTable& table, std::span<const std::size_t> tableRows,
-                                      std::span<const std::uint8_t> correctA, std::span<const std::uint8_t> correctB,
+                                      std::span<const std::uint8_t> correctA,
+                                      std::span<const std::uint8_t> correctB,
                                       const SliceFinderOptions& options, double fdr = 0.05);
 
 } // namespace runlens

@@ -1,4 +1,5 @@
-// Slicing evaluation sets by features and comparing cohorts slice by slice, with intervals and Simpson's verdict.
+// Slicing evaluation sets by features and comparing cohorts slice by slice, with intervals and Simpson's
+// verdict.
 #include "core/analysis/slices.h"
 
 #include "core/analysis/binary_metrics.h"
@@ -51,8 +52,8 @@ int predictionOf(const CohortInput& c, std::size_t row, double threshold) {
 }
 
 // Value of a metric over rows (no interval); also returns successes/trials for rate metrics.
-double metricValue(SliceMetric metric, const CohortInput& c, std::span<const std::size_t> rows, double threshold,
-                   std::int64_t* successes = nullptr, std::int64_t* trials = nullptr) {
+double metricValue(SliceMetric metric, const CohortInput& c, std::span<const std::size_t> rows,
+                   double threshold, std::int64_t* successes = nullptr, std::int64_t* trials = nullptr) {
     const auto& info = sliceMetricInfo(metric);
     if (info.needsScores || metric == SliceMetric::F1) {
         std::vector<int> labels;
@@ -64,30 +65,55 @@ double metricValue(SliceMetric metric, const CohortInput& c, std::span<const std
             if (!c.scores.empty()) scores.push_back(c.scores[r]);
         }
         switch (metric) {
-        case SliceMetric::Auc: return rocAuc(labels, scores);
-        case SliceMetric::LogLoss: return logLoss(labels, scores);
-        case SliceMetric::Brier: return brierScore(labels, scores);
+        case SliceMetric::Auc:
+            return rocAuc(labels, scores);
+        case SliceMetric::LogLoss:
+            return logLoss(labels, scores);
+        case SliceMetric::Brier:
+            return brierScore(labels, scores);
         case SliceMetric::MeanScore:
-            return scores.empty() ? kNaN : std::accumulate(scores.begin(), scores.end(), 0.0) / double(scores.size());
-        default: break;
+            return scores.empty()
+                       ? kNaN
+                       : std::accumulate(scores.begin(), scores.end(), 0.0) / double(scores.size());
+        default:
+            break;
         }
     }
     ConfusionMatrix cm;
     for (auto r : rows) {
         const int y = c.labels[r];
         const int p = predictionOf(c, r, threshold);
-        if (y == 1) (p == 1 ? cm.tp : cm.fn)++;
-        else (p == 1 ? cm.fp : cm.tn)++;
+        if (y == 1)
+            (p == 1 ? cm.tp : cm.fn)++;
+        else
+            (p == 1 ? cm.fp : cm.tn)++;
     }
     std::int64_t s = 0, t = 0;
     switch (metric) {
-    case SliceMetric::Accuracy: s = cm.tp + cm.tn; t = cm.tp + cm.tn + cm.fp + cm.fn; break;
-    case SliceMetric::ErrorRate: s = cm.fp + cm.fn; t = cm.tp + cm.tn + cm.fp + cm.fn; break;
-    case SliceMetric::PositiveRate: s = cm.tp + cm.fp; t = cm.tp + cm.tn + cm.fp + cm.fn; break;
-    case SliceMetric::Precision: s = cm.tp; t = cm.tp + cm.fp; break;
-    case SliceMetric::Recall: s = cm.tp; t = cm.tp + cm.fn; break;
-    case SliceMetric::F1: return f1Of(cm);
-    default: return kNaN;
+    case SliceMetric::Accuracy:
+        s = cm.tp + cm.tn;
+        t = cm.tp + cm.tn + cm.fp + cm.fn;
+        break;
+    case SliceMetric::ErrorRate:
+        s = cm.fp + cm.fn;
+        t = cm.tp + cm.tn + cm.fp + cm.fn;
+        break;
+    case SliceMetric::PositiveRate:
+        s = cm.tp + cm.fp;
+        t = cm.tp + cm.tn + cm.fp + cm.fn;
+        break;
+    case SliceMetric::Precision:
+        s = cm.tp;
+        t = cm.tp + cm.fp;
+        break;
+    case SliceMetric::Recall:
+        s = cm.tp;
+        t = cm.tp + cm.fn;
+        break;
+    case SliceMetric::F1:
+        return f1Of(cm);
+    default:
+        return kNaN;
     }
     if (successes) *successes = s;
     if (trials) *trials = t;
@@ -147,12 +173,16 @@ bool sameExamples(const std::vector<CohortInput>& cohorts) {
         if (firstIds && otherIds) {
             // Same set of ids (order may differ).
             auto idText = [](const PredictionColumn& col, std::size_t r) {
-                return col.numeric ? formatNumber(col.numbers[r])
-                                   : (col.codes[r] < 0 ? kMissing : col.dictionary[static_cast<std::size_t>(col.codes[r])]);
+                return col.numeric
+                           ? formatNumber(col.numbers[r])
+                           : (col.codes[r] < 0 ? kMissing
+                                               : col.dictionary[static_cast<std::size_t>(col.codes[r])]);
             };
             std::vector<std::string> a, b;
-            for (auto r : firstRows) a.push_back(idText(*firstIds, r));
-            for (auto r : otherRows) b.push_back(idText(*otherIds, r));
+            for (auto r : firstRows)
+                a.push_back(idText(*firstIds, r));
+            for (auto r : otherRows)
+                b.push_back(idText(*otherIds, r));
             std::sort(a.begin(), a.end());
             std::sort(b.begin(), b.end());
             if (a != b) return false;
@@ -197,13 +227,18 @@ double sliceMetricValue(SliceMetric metric, const CohortInput& cohort, std::span
     return metricValue(metric, cohort, rows, threshold);
 }
 
-std::optional<double> perExampleMetric(SliceMetric metric, const CohortInput& c, std::size_t row, double threshold) {
+std::optional<double> perExampleMetric(SliceMetric metric, const CohortInput& c, std::size_t row,
+                                       double threshold) {
     const int y = c.labels[row];
     switch (metric) {
-    case SliceMetric::Accuracy: return predictionOf(c, row, threshold) == y ? 1.0 : 0.0;
-    case SliceMetric::ErrorRate: return predictionOf(c, row, threshold) == y ? 0.0 : 1.0;
-    case SliceMetric::PositiveRate: return predictionOf(c, row, threshold) == 1 ? 1.0 : 0.0;
-    default: break;
+    case SliceMetric::Accuracy:
+        return predictionOf(c, row, threshold) == y ? 1.0 : 0.0;
+    case SliceMetric::ErrorRate:
+        return predictionOf(c, row, threshold) == y ? 0.0 : 1.0;
+    case SliceMetric::PositiveRate:
+        return predictionOf(c, row, threshold) == 1 ? 1.0 : 0.0;
+    default:
+        break;
     }
     if (c.scores.empty()) return std::nullopt;
     const double p = c.scores[row];
@@ -212,13 +247,18 @@ std::optional<double> perExampleMetric(SliceMetric metric, const CohortInput& c,
         const double clipped = std::clamp(p, kLogLossEps, 1.0 - kLogLossEps);
         return y == 1 ? -std::log(clipped) : -std::log(1.0 - clipped);
     }
-    case SliceMetric::Brier: return (p - y) * (p - y);
-    case SliceMetric::MeanScore: return p;
-    default: return std::nullopt;
+    case SliceMetric::Brier:
+        return (p - y) * (p - y);
+    case SliceMetric::MeanScore:
+        return p;
+    default:
+        return std::nullopt;
     }
 }
 
-const SliceMetricInfo& sliceMetricInfo(SliceMetric metric) { return kMetricInfo[static_cast<std::size_t>(metric)]; }
+const SliceMetricInfo& sliceMetricInfo(SliceMetric metric) {
+    return kMetricInfo[static_cast<std::size_t>(metric)];
+}
 
 bool parseSliceMetric(std::string_view text, SliceMetric& out) {
     for (std::size_t i = 0; i < kMetricInfo.size(); ++i) {
@@ -251,7 +291,8 @@ std::vector<std::string> featureLabels(const PredictionColumn& column, const std
         return labels;
     }
     const auto useEdges = edges.empty() ? quantileEdges(pooled, quantileBuckets) : edges;
-    for (std::size_t r = 0; r < labels.size(); ++r) labels[r] = bucketLabel(column.numbers[r], useEdges);
+    for (std::size_t r = 0; r < labels.size(); ++r)
+        labels[r] = bucketLabel(column.numbers[r], useEdges);
     return labels;
 }
 
@@ -278,7 +319,8 @@ SliceCell estimateMetric(SliceMetric metric, const CohortInput& cohort, const st
     replicates.reserve(static_cast<std::size_t>(options.bootstrapResamples));
     std::vector<std::size_t> resample(rows.size());
     for (int b = 0; b < options.bootstrapResamples; ++b) {
-        for (auto& r : resample) r = rows[sampler(rows.size())];
+        for (auto& r : resample)
+            r = rows[sampler(rows.size())];
         replicates.push_back(metricValue(metric, cohort, resample, options.threshold));
     }
     const auto ci = stats::percentileInterval(std::move(replicates));
@@ -296,7 +338,8 @@ std::optional<std::vector<CohortInput>> splitByColumn(const CohortInput& all, co
     }
     const auto labels = featureLabels(*col, {}, col->numbers, 4);
     std::map<std::string, std::vector<std::size_t>> groups;
-    for (auto r : allRows(all)) groups[labels[r]].push_back(r);
+    for (auto r : allRows(all))
+        groups[labels[r]].push_back(r);
     if (groups.size() < 2) {
         if (error) *error = "column '" + column + "' has fewer than two values to compare";
         return std::nullopt;
@@ -323,7 +366,8 @@ std::optional<SliceReport> compareSlices(const std::vector<CohortInput>& cohorts
     for (const auto& c : cohorts) {
         if (!c.table) return fail("cohort '" + c.name + "' has no table");
         if (info.needsScores && c.scores.empty())
-            return fail("metric " + std::string(info.name) + " needs a score column, and '" + c.name + "' has none");
+            return fail("metric " + std::string(info.name) + " needs a score column, and '" + c.name +
+                        "' has none");
         if (c.scores.empty() && c.predictions.empty())
             return fail("'" + c.name + "' has neither a score nor a prediction column");
         for (const auto& f : options.by)
@@ -336,7 +380,8 @@ std::optional<SliceReport> compareSlices(const std::vector<CohortInput>& cohorts
     report.seed = options.seed;
     report.bootstrapResamples = info.rate ? 0 : options.bootstrapResamples;
     report.intervalMethod = info.rate ? "wilson" : "bootstrap percentile";
-    for (const auto& c : cohorts) report.cohorts.push_back(c.name);
+    for (const auto& c : cohorts)
+        report.cohorts.push_back(c.name);
 
     // Per feature, bucket edges from the pooled values of all cohorts so slices line up across cohorts.
     std::vector<std::vector<std::vector<std::string>>> labels(cohorts.size()); // [cohort][feature][row]
@@ -345,10 +390,12 @@ std::optional<SliceReport> compareSlices(const std::vector<CohortInput>& cohorts
         for (const auto& c : cohorts) {
             const auto* col = c.table->column(options.by[f]);
             if (col->numeric)
-                for (auto r : allRows(c)) pooled.push_back(col->numbers[r]);
+                for (auto r : allRows(c))
+                    pooled.push_back(col->numbers[r]);
         }
         const auto edgesIt = options.edges.find(options.by[f]);
-        const std::vector<double> edges = edgesIt == options.edges.end() ? std::vector<double>{} : edgesIt->second;
+        const std::vector<double> edges =
+            edgesIt == options.edges.end() ? std::vector<double>{} : edgesIt->second;
         for (std::size_t ci = 0; ci < cohorts.size(); ++ci)
             labels[ci].push_back(featureLabels(*cohorts[ci].table->column(options.by[f]), edges, pooled,
                                                options.quantileBuckets));
@@ -359,7 +406,8 @@ std::optional<SliceReport> compareSlices(const std::vector<CohortInput>& cohorts
     for (std::size_t ci = 0; ci < cohorts.size(); ++ci) {
         for (auto r : allRows(cohorts[ci])) {
             std::vector<std::string> key;
-            for (std::size_t f = 0; f < options.by.size(); ++f) key.push_back(labels[ci][f][r]);
+            for (std::size_t f = 0; f < options.by.size(); ++f)
+                key.push_back(labels[ci][f][r]);
             auto& perCohort = groups[key];
             perCohort.resize(cohorts.size());
             perCohort[ci].push_back(r);
@@ -374,20 +422,24 @@ std::optional<SliceReport> compareSlices(const std::vector<CohortInput>& cohorts
     SimpsonInput simpson;
     simpson.metricName = std::string(info.name);
     std::string byName;
-    for (const auto& f : options.by) byName += (byName.empty() ? "" : " x ") + f;
+    for (const auto& f : options.by)
+        byName += (byName.empty() ? "" : " x ") + f;
     simpson.stratumName = byName;
     simpson.higherIsBetter = info.higherIsBetter;
     simpson.percent = info.rate;
     simpson.minN = options.minN;
     simpson.cohorts = report.cohorts;
     simpson.cells.resize(cohorts.size());
-    for (const auto& c : report.overall) simpson.overall.push_back({c.n, c.value, c.ciLow, c.ciHigh});
+    for (const auto& c : report.overall)
+        simpson.overall.push_back({c.n, c.value, c.ciLow, c.ciHigh});
 
     for (auto& [key, perCohort] : groups) {
         SliceRow row;
-        for (std::size_t f = 0; f < options.by.size(); ++f) row.key.emplace_back(options.by[f], key[f]);
+        for (std::size_t f = 0; f < options.by.size(); ++f)
+            row.key.emplace_back(options.by[f], key[f]);
         std::string stratum;
-        for (const auto& k : key) stratum += (stratum.empty() ? "" : ", ") + k;
+        for (const auto& k : key)
+            stratum += (stratum.empty() ? "" : ", ") + k;
         simpson.strata.push_back(stratum);
         perCohort.resize(cohorts.size());
         bool comparable = true;
@@ -403,8 +455,10 @@ std::optional<SliceReport> compareSlices(const std::vector<CohortInput>& cohorts
             bool tie = false;
             for (std::size_t ci = 1; ci < cohorts.size(); ++ci) {
                 const double v = row.cohorts[ci].value, b = row.cohorts[best].value;
-                if (info.higherIsBetter ? v > b : v < b) best = ci, tie = false;
-                else if (v == b) tie = true;
+                if (info.higherIsBetter ? v > b : v < b)
+                    best = ci, tie = false;
+                else if (v == b)
+                    tie = true;
             }
             if (!tie) row.winner = report.cohorts[best];
         }

@@ -15,13 +15,24 @@
 
 namespace runlens {
 
-enum class SliceMetric { Accuracy, ErrorRate, PositiveRate, Precision, Recall, F1, Auc, LogLoss, Brier, MeanScore };
+enum class SliceMetric {
+    Accuracy,
+    ErrorRate,
+    PositiveRate,
+    Precision,
+    Recall,
+    F1,
+    Auc,
+    LogLoss,
+    Brier,
+    MeanScore
+};
 
 struct SliceMetricInfo {
-    std::string_view name;   // "accuracy", "error_rate", ...
+    std::string_view name; // "accuracy", "error_rate", ...
     bool higherIsBetter;
-    bool rate;               // a proportion with a Wilson interval; others get a bootstrap interval
-    bool decomposable;       // an average over examples (cannot reverse on identical examples)
+    bool rate;         // a proportion with a Wilson interval; others get a bootstrap interval
+    bool decomposable; // an average over examples (cannot reverse on identical examples)
     bool needsScores;
 };
 
@@ -40,15 +51,15 @@ struct CohortInput {
     std::vector<int> predictions;
 };
 
-// The binary view of an evaluation set used by slices and paired tests. A multiclass set becomes "correct or not"
-// (label 1, prediction 1 when the logged prediction or the top class is right), which supports accuracy and error
-// rate only. `table` must outlive the result.
+// The binary view of an evaluation set used by slices and paired tests. A multiclass set becomes "correct or
+// not" (label 1, prediction 1 when the logged prediction or the top class is right), which supports accuracy
+// and error rate only. `table` must outlive the result.
 CohortInput cohortFromEvaluation(std::string name, const PredictionTable& table, const EvaluationSet& eval);
 
 struct SliceOptions {
-    std::vector<std::string> by;                       // one to three feature columns
-    int quantileBuckets = 4;                           // numeric features without typed edges
-    std::map<std::string, std::vector<double>> edges;  // typed bucket edges per numeric feature
+    std::vector<std::string> by;                      // one to three feature columns
+    int quantileBuckets = 4;                          // numeric features without typed edges
+    std::map<std::string, std::vector<double>> edges; // typed bucket edges per numeric feature
     SliceMetric metric = SliceMetric::Accuracy;
     double threshold = 0.5;
     std::int64_t minN = 10;
@@ -66,8 +77,8 @@ struct SliceCell {
 
 struct SliceRow {
     std::vector<std::pair<std::string, std::string>> key; // feature -> value label
-    std::vector<SliceCell> cohorts;                        // per cohort, same order as SliceReport::cohorts
-    std::string winner;                                    // empty when not comparable or tied
+    std::vector<SliceCell> cohorts;                       // per cohort, same order as SliceReport::cohorts
+    std::string winner;                                   // empty when not comparable or tied
 };
 
 struct SliceReport {
@@ -83,9 +94,9 @@ struct SliceReport {
     std::string intervalMethod; // "wilson" or "bootstrap percentile"
 };
 
-// Assigns every row of every cohort to a slice (crosses of the `by` features; numeric features bucketed on the
-// pooled values; missing values as their own "(missing)" slice) and computes the metric per slice and cohort.
-// Returns nullopt and sets error for unknown features or unusable input.
+// Assigns every row of every cohort to a slice (crosses of the `by` features; numeric features bucketed on
+// the pooled values; missing values as their own "(missing)" slice) and computes the metric per slice and
+// cohort. Returns nullopt and sets error for unknown features or unusable input.
 std::optional<SliceReport> compareSlices(const std::vector<CohortInput>& cohorts, const SliceOptions& options,
                                          std::string* error);
 
@@ -97,8 +108,9 @@ std::optional<std::vector<CohortInput>> splitByColumn(const CohortInput& all, co
 double sliceMetricValue(SliceMetric metric, const CohortInput& cohort, std::span<const std::size_t> rows,
                         double threshold = 0.5);
 
-// For metrics that are a mean over examples (accuracy, error rate, positive rate, log loss, Brier, mean score):
-// one example's contribution, so that the metric over rows is the mean of these values. nullopt otherwise.
+// For metrics that are a mean over examples (accuracy, error rate, positive rate, log loss, Brier, mean
+// score): one example's contribution, so that the metric over rows is the mean of these values. nullopt
+// otherwise.
 std::optional<double> perExampleMetric(SliceMetric metric, const CohortInput& cohort, std::size_t row,
                                        double threshold = 0.5);
 

@@ -120,7 +120,8 @@ void emaAllFinite(std::span<const double> values, double w, std::vector<double>&
 std::vector<double> smoothEma(std::span<const double> values, double weight) {
     const double w = clampWeight(weight);
     if (w == 0.0 || finiteValuesAllEqual(values)) return std::vector<double>(values.begin(), values.end());
-    const bool allFinite = std::all_of(values.begin(), values.end(), [](double v) { return std::isfinite(v); });
+    const bool allFinite =
+        std::all_of(values.begin(), values.end(), [](double v) { return std::isfinite(v); });
     if (allFinite) {
         std::vector<double> out(values.size());
         emaAllFinite(values, w, out);

@@ -10,15 +10,20 @@
 
 namespace runlens::stats {
 
-// The interval and quantile code lives with the calibration intervals; these names serve the slice and paired code.
+// The interval and quantile code lives with the calibration intervals; these names serve the slice and paired
+// code.
 Interval wilson(std::int64_t successes, std::int64_t n, double alpha) {
     const auto [low, high] = wilsonInterval(successes, n, alpha);
     return {low, high};
 }
 
-double normalCdf(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }
+double normalCdf(double z) {
+    return 0.5 * std::erfc(-z / std::sqrt(2.0));
+}
 
-double normalQuantile(double p) { return runlens::normalQuantile(p); }
+double normalQuantile(double p) {
+    return runlens::normalQuantile(p);
+}
 
 double chiSquare1Sf(double x) {
     if (!(x > 0.0)) return 1.0;
@@ -32,7 +37,8 @@ double binomialTwoSidedHalf(std::int64_t k, std::int64_t n) {
     const double logHalfN = static_cast<double>(n) * std::log(0.5);
     double total = 0.0;
     for (std::int64_t i = 0; i <= lo; ++i) {
-        const double logC = std::lgamma(static_cast<double>(n) + 1.0) - std::lgamma(static_cast<double>(i) + 1.0) -
+        const double logC = std::lgamma(static_cast<double>(n) + 1.0) -
+                            std::lgamma(static_cast<double>(i) + 1.0) -
                             std::lgamma(static_cast<double>(n - i) + 1.0);
         total += std::exp(logC + logHalfN);
     }
@@ -43,7 +49,8 @@ std::vector<double> benjaminiHochberg(std::span<const double> pValues) {
     const std::size_t m = pValues.size();
     std::vector<std::size_t> order(m);
     std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return pValues[a] < pValues[b]; });
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return pValues[a] < pValues[b]; });
     std::vector<double> adjusted(m);
     double running = 1.0;
     for (std::size_t r = m; r-- > 0;) {
@@ -93,7 +100,9 @@ std::size_t IndexSampler::operator()(std::size_t n) {
     return static_cast<std::size_t>(m >> 64);
 }
 
-double IndexSampler::uniform() { return (static_cast<double>(next() >> 11) + 0.5) / 9007199254740992.0; }
+double IndexSampler::uniform() {
+    return (static_cast<double>(next() >> 11) + 0.5) / 9007199254740992.0;
+}
 
 std::int64_t IndexSampler::binomial(std::int64_t n, double p) {
     if (n <= 0 || !(p > 0.0)) return 0;
@@ -138,8 +147,10 @@ double quantileSorted(std::span<const double> sorted, double q) {
 }
 
 Interval percentileInterval(std::vector<double> values, double alpha) {
-    values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return !std::isfinite(v); }), values.end());
-    if (values.empty()) return {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN()};
+    values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return !std::isfinite(v); }),
+                 values.end());
+    if (values.empty())
+        return {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN()};
     std::sort(values.begin(), values.end());
     return {quantileSorted(values, alpha / 2.0), quantileSorted(values, 1.0 - alpha / 2.0)};
 }

@@ -15,7 +15,7 @@ namespace {
 
 // splitmix64 + Box-Muller: the same numbers on every platform and standard library.
 class DemoRandom {
-public:
+  public:
     explicit DemoRandom(std::uint64_t seed) : m_state(seed) {}
     double uniform() {
         std::uint64_t z = (m_state += 0x9e3779b97f4a7c15ull);
@@ -29,11 +29,13 @@ public:
         return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
     }
 
-private:
+  private:
     std::uint64_t m_state;
 };
 
-double sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+double sigmoid(double x) {
+    return 1.0 / (1.0 + std::exp(-x));
+}
 
 struct Customer {
     int id = 0;
@@ -77,8 +79,8 @@ void writeText(const std::filesystem::path& path, const std::string& text) {
     out << text;
 }
 
-void writePredictions(const std::filesystem::path& runDir, const std::vector<Customer>& customers, double noise,
-                      double sharpness, double bias, std::uint64_t seed) {
+void writePredictions(const std::filesystem::path& runDir, const std::vector<Customer>& customers,
+                      double noise, double sharpness, double bias, std::uint64_t seed) {
     DemoRandom rng(seed);
     std::string text = "id,label,score,segment,device,tenure_months\n";
     char line[160];
@@ -132,9 +134,9 @@ std::vector<std::filesystem::path> writeDemoEvaluation(const std::filesystem::pa
         const auto runDir = evaluation / v.name;
         std::filesystem::create_directories(runDir);
         writePredictions(runDir, *v.customers, v.noise, v.sharpness, v.bias, seed++);
-        writeText(runDir / "hparams.yaml", std::string("model: ") + v.model + "\n" + v.params +
-                                               "data_version: " + (v.customers == &standard ? "val-2026-10" : "val-2026-11-resampled") +
-                                               "\nseed: 7\n");
+        writeText(runDir / "hparams.yaml",
+                  std::string("model: ") + v.model + "\n" + v.params + "data_version: " +
+                      (v.customers == &standard ? "val-2026-10" : "val-2026-11-resampled") + "\nseed: 7\n");
         writeTrainingCurve(runDir, 0.35 + 0.08 * v.noise, 30, seed++, 0.7);
         runs.push_back(runDir);
     }
@@ -144,7 +146,8 @@ std::vector<std::filesystem::path> writeDemoEvaluation(const std::filesystem::pa
         const char* name;
         double a, b, c;
     };
-    // gbm leads over the sizes tried; the curves cross near 200,000 examples, four times the largest size run.
+    // gbm leads over the sizes tried; the curves cross near 200,000 examples, four times the largest size
+    // run.
     const Family families[] = {{"gbm", 2.2, -0.30, 0.30}, {"mlp", 31.3, -0.40, 0.12}};
     const double sizes[] = {2000, 5000, 10000, 20000, 50000};
     for (const auto& f : families) {

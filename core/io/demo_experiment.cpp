@@ -151,8 +151,10 @@ std::vector<std::filesystem::path> writeDemoExperiment(const std::filesystem::pa
             }
         }
     }
-    // Evaluation sets of three model versions and a training-size sweep, for the evaluation and learning-curve tabs.
-    for (auto& run : writeDemoEvaluation(dir)) written.push_back(std::move(run));
+    // Evaluation sets of three model versions and a training-size sweep, for the evaluation and
+    // learning-curve tabs.
+    for (auto& run : writeDemoEvaluation(dir))
+        written.push_back(std::move(run));
     written.push_back(writeLearningCurveLog(dir));
     return written;
 }

@@ -15,7 +15,7 @@ namespace runlens {
 
 // Receives runs' data as a reader parses it. Runs and tags are created on first use.
 class ImportSink {
-public:
+  public:
     virtual ~ImportSink() = default;
 
     // Appends points to run/tag; the three spans have equal length. Readers batch (e.g. 4,096 rows).
@@ -28,7 +28,8 @@ public:
     virtual void addPredictions(std::string_view run, PredictionTable table) = 0;
     virtual bool cancelled() const { return false; }
 
-    void appendPoint(std::string_view run, std::string_view tag, std::int64_t step, double wallTime, double value) {
+    void appendPoint(std::string_view run, std::string_view tag, std::int64_t step, double wallTime,
+                     double value) {
         appendPoints(run, tag, {&step, 1}, {&wallTime, 1}, {&value, 1});
     }
 };
@@ -43,13 +44,13 @@ struct SourceState {
 
 // One source file's import: everything lands on commit(); destroying it uncommitted rolls back.
 class SourceTransaction : public ImportSink {
-public:
+  public:
     virtual void commit(const SourceState& state) = 0;
 };
 
 // A store that takes imports one source at a time (the workspace; an in-memory target in tests).
 class ImportTarget {
-public:
+  public:
     virtual ~ImportTarget() = default;
     virtual std::optional<SourceState> sourceState(const std::string& path) = 0;
     // replace = true first drops the points, params and predictions this source delivered earlier.

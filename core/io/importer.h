@@ -35,11 +35,11 @@ struct ImportOptions {
 };
 
 struct ImportSummary {
-    ReadReport report;                // all issues of all files, in order
-    std::int64_t filesRead = 0;       // files that delivered data
-    std::int64_t filesUnchanged = 0;  // already imported and not grown
-    std::int64_t filesNotLogs = 0;    // no reader understood them
-    std::set<std::string> runs;       // runs that received data
+    ReadReport report;               // all issues of all files, in order
+    std::int64_t filesRead = 0;      // files that delivered data
+    std::int64_t filesUnchanged = 0; // already imported and not grown
+    std::int64_t filesNotLogs = 0;   // no reader understood them
+    std::set<std::string> runs;      // runs that received data
     bool cancelled = false;
 };
 

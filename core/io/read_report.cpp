@@ -7,22 +7,38 @@ namespace runlens {
 
 std::string_view issueKindName(IssueKind kind) {
     switch (kind) {
-    case IssueKind::Unreadable: return "unreadable";
-    case IssueKind::Empty: return "empty";
-    case IssueKind::NotALog: return "not_a_log";
-    case IssueKind::GitLfsPointer: return "git_lfs_pointer";
-    case IssueKind::RaggedRow: return "ragged_row";
-    case IssueKind::BadNumber: return "bad_number";
-    case IssueKind::BadValue: return "bad_value";
-    case IssueKind::NulByte: return "nul_byte";
-    case IssueKind::LineTooLong: return "line_too_long";
-    case IssueKind::InvalidUtf8: return "invalid_utf8";
-    case IssueKind::Truncated: return "truncated";
-    case IssueKind::BadChecksum: return "bad_checksum";
-    case IssueKind::BadRecord: return "bad_record";
-    case IssueKind::MissingColumn: return "missing_column";
-    case IssueKind::Unsupported: return "unsupported";
-    case IssueKind::Cancelled: return "cancelled";
+    case IssueKind::Unreadable:
+        return "unreadable";
+    case IssueKind::Empty:
+        return "empty";
+    case IssueKind::NotALog:
+        return "not_a_log";
+    case IssueKind::GitLfsPointer:
+        return "git_lfs_pointer";
+    case IssueKind::RaggedRow:
+        return "ragged_row";
+    case IssueKind::BadNumber:
+        return "bad_number";
+    case IssueKind::BadValue:
+        return "bad_value";
+    case IssueKind::NulByte:
+        return "nul_byte";
+    case IssueKind::LineTooLong:
+        return "line_too_long";
+    case IssueKind::InvalidUtf8:
+        return "invalid_utf8";
+    case IssueKind::Truncated:
+        return "truncated";
+    case IssueKind::BadChecksum:
+        return "bad_checksum";
+    case IssueKind::BadRecord:
+        return "bad_record";
+    case IssueKind::MissingColumn:
+        return "missing_column";
+    case IssueKind::Unsupported:
+        return "unsupported";
+    case IssueKind::Cancelled:
+        return "cancelled";
     }
     return "unknown";
 }
@@ -35,7 +51,8 @@ std::string ReadIssue::toString() const {
     return out;
 }
 
-void ReadReport::add(Severity severity, IssueKind kind, std::string file, std::int64_t line, std::string message) {
+void ReadReport::add(Severity severity, IssueKind kind, std::string file, std::int64_t line,
+                     std::string message) {
     if (issues.size() >= kMaxIssues) {
         ++suppressedIssues;
         return;
@@ -44,18 +61,20 @@ void ReadReport::add(Severity severity, IssueKind kind, std::string file, std::i
 }
 
 bool ReadReport::hasErrors() const {
-    return std::any_of(issues.begin(), issues.end(), [](const ReadIssue& i) { return i.severity == Severity::Error; });
+    return std::any_of(issues.begin(), issues.end(),
+                       [](const ReadIssue& i) { return i.severity == Severity::Error; });
 }
 
 std::size_t ReadReport::warningCount() const {
-    return static_cast<std::size_t>(std::count_if(issues.begin(), issues.end(), [](const ReadIssue& i) {
-               return i.severity == Severity::Warning;
-           })) +
+    return static_cast<std::size_t>(
+               std::count_if(issues.begin(), issues.end(),
+                             [](const ReadIssue& i) { return i.severity == Severity::Warning; })) +
            static_cast<std::size_t>(suppressedIssues);
 }
 
 void ReadReport::merge(const ReadReport& other) {
-    for (const auto& issue : other.issues) add(issue.severity, issue.kind, issue.file, issue.line, issue.message);
+    for (const auto& issue : other.issues)
+        add(issue.severity, issue.kind, issue.file, issue.line, issue.message);
     suppressedIssues += other.suppressedIssues;
     points += other.points;
     rowsSkipped += other.rowsSkipped;

@@ -11,22 +11,22 @@ namespace runlens {
 enum class Severity { Info, Warning, Error };
 
 enum class IssueKind {
-    Unreadable,     // cannot open or read the file
-    Empty,          // no bytes or no data rows
-    NotALog,        // no reader understands the file
-    GitLfsPointer,  // a Git-LFS pointer stub instead of the real file
-    RaggedRow,      // wrong number of fields
-    BadNumber,      // a number column holds text
-    BadValue,       // a value outside what the format allows
-    NulByte,        // NUL byte inside a text format
-    LineTooLong,    // a line longer than the reader accepts
-    InvalidUtf8,    // bytes that are not UTF-8 where text was expected
-    Truncated,      // the file ends inside a record
-    BadChecksum,    // a CRC does not match
-    BadRecord,      // a record that cannot be decoded
-    MissingColumn,  // a required column is absent
-    Unsupported,    // a valid construct this reader does not read
-    Cancelled,      // the user cancelled
+    Unreadable,    // cannot open or read the file
+    Empty,         // no bytes or no data rows
+    NotALog,       // no reader understands the file
+    GitLfsPointer, // a Git-LFS pointer stub instead of the real file
+    RaggedRow,     // wrong number of fields
+    BadNumber,     // a number column holds text
+    BadValue,      // a value outside what the format allows
+    NulByte,       // NUL byte inside a text format
+    LineTooLong,   // a line longer than the reader accepts
+    InvalidUtf8,   // bytes that are not UTF-8 where text was expected
+    Truncated,     // the file ends inside a record
+    BadChecksum,   // a CRC does not match
+    BadRecord,     // a record that cannot be decoded
+    MissingColumn, // a required column is absent
+    Unsupported,   // a valid construct this reader does not read
+    Cancelled,     // the user cancelled
 };
 
 std::string_view issueKindName(IssueKind kind);
@@ -49,8 +49,8 @@ struct ReadReport {
     std::int64_t suppressedIssues = 0; // issues beyond kMaxIssues
     std::int64_t points = 0;           // scalar points delivered to the sink
     std::int64_t rowsSkipped = 0;
-    std::int64_t endOffset = 0;        // first byte not consumed; a later read resumes here
-    std::string format;                // name of the reader that produced this report
+    std::int64_t endOffset = 0; // first byte not consumed; a later read resumes here
+    std::string format;         // name of the reader that produced this report
 
     void add(Severity severity, IssueKind kind, std::string file, std::int64_t line, std::string message);
     void warn(IssueKind kind, std::string file, std::int64_t line, std::string message) {

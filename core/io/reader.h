@@ -25,16 +25,16 @@ struct FileProbe {
 };
 
 struct ReadContext {
-    std::string runName;            // run that data without a run of its own goes to
-    std::filesystem::path root;     // the imported root, for naming nested runs
-    std::int64_t fromOffset = 0;    // resume point from an earlier import of this file
+    std::string runName;         // run that data without a run of its own goes to
+    std::filesystem::path root;  // the imported root, for naming nested runs
+    std::int64_t fromOffset = 0; // resume point from an earlier import of this file
     const std::atomic<bool>* cancel = nullptr;
 
     bool cancelled() const { return cancel && cancel->load(std::memory_order_relaxed); }
 };
 
 class Reader {
-public:
+  public:
     virtual ~Reader() = default;
     virtual std::string_view name() const = 0;        // short id: "csv", "jsonl", "tfevents"
     virtual std::string_view description() const = 0; // for reports and the UI
@@ -42,22 +42,24 @@ public:
     virtual int confidence(const FileProbe& probe) const = 0;
     // True when a grown file can be read on from ReadReport::endOffset (append-only logs).
     virtual bool appendable() const { return false; }
-    virtual ReadReport read(const std::filesystem::path& path, const ReadContext& ctx, ImportSink& sink) const = 0;
+    virtual ReadReport read(const std::filesystem::path& path, const ReadContext& ctx,
+                            ImportSink& sink) const = 0;
 };
 
 // A format that is a directory tree rather than a file (MLflow's mlruns/, DVCLive's dvclive/).
 class DirectoryReader {
-public:
+  public:
     virtual ~DirectoryReader() = default;
     virtual std::string_view name() const = 0;
     virtual std::string_view description() const = 0;
     virtual int confidence(const std::filesystem::path& dir) const = 0;
     // Reads the tree under dir, one transaction per source it consumes.
-    virtual ReadReport read(const std::filesystem::path& dir, const ReadContext& ctx, ImportTarget& target) const = 0;
+    virtual ReadReport read(const std::filesystem::path& dir, const ReadContext& ctx,
+                            ImportTarget& target) const = 0;
 };
 
 class ReaderRegistry {
-public:
+  public:
     // A registry holding every built-in reader (the one place they are all listed).
     static ReaderRegistry withBuiltins();
 
@@ -69,9 +71,11 @@ public:
     const DirectoryReader* pickDirectory(const std::filesystem::path& dir) const;
     const Reader* byName(std::string_view name) const;
     const std::vector<std::unique_ptr<Reader>>& readers() const { return m_readers; }
-    const std::vector<std::unique_ptr<DirectoryReader>>& directoryReaders() const { return m_directoryReaders; }
+    const std::vector<std::unique_ptr<DirectoryReader>>& directoryReaders() const {
+        return m_directoryReaders;
+    }
 
-private:
+  private:
     std::vector<std::unique_ptr<Reader>> m_readers;
     std::vector<std::unique_ptr<DirectoryReader>> m_directoryReaders;
 };

@@ -24,7 +24,8 @@ std::string lower(std::string_view text) {
 Split splitWord(std::string_view word) {
     const std::string w = lower(word);
     if (w == "train" || w == "training") return Split::Train;
-    if (w == "val" || w == "valid" || w == "validation" || w == "eval" || w == "evaluation") return Split::Validation;
+    if (w == "val" || w == "valid" || w == "validation" || w == "eval" || w == "evaluation")
+        return Split::Validation;
     if (w == "test") return Split::Test;
     return Split::Unmarked;
 }
@@ -91,9 +92,10 @@ std::string foldWorkerTag(std::string_view tag, int* worker) {
 
 std::optional<bool> lowerIsBetter(std::string_view tag) {
     static constexpr std::array<std::string_view, 10> lowerWords{"loss", "error", "err", "perplexity", "ppl",
-                                                                 "nll", "mse", "mae", "rmse", "wer"};
+                                                                 "nll",  "mse",   "mae", "rmse",       "wer"};
     static constexpr std::array<std::string_view, 13> higherWords{
-        "accuracy", "acc", "auc", "f1", "precision", "recall", "score", "bleu", "rouge", "map", "iou", "dice", "r2"};
+        "accuracy", "acc",   "auc", "f1",  "precision", "recall", "score",
+        "bleu",     "rouge", "map", "iou", "dice",      "r2"};
     for (const std::string& word : words(tag)) {
         // "val_loss" -> {"val", "loss"}; "logloss" and "train_accuracy_top1" still count by containment.
         for (const std::string_view w : lowerWords)
@@ -106,8 +108,8 @@ std::optional<bool> lowerIsBetter(std::string_view tag) {
 
 bool isSystemMetric(std::string_view tag) {
     static constexpr std::array<std::string_view, 16> systemWords{
-        "system", "sys", "gpu", "cpu", "memory", "mem", "ram", "vram", "utilization", "util",
-        "power", "temperature", "temp", "disk", "network", "net"};
+        "system",      "sys",  "gpu",   "cpu",         "memory", "mem",  "ram",     "vram",
+        "utilization", "util", "power", "temperature", "temp",   "disk", "network", "net"};
     for (std::string word : words(tag)) {
         while (!word.empty() && std::isdigit(static_cast<unsigned char>(word.back())))
             word.pop_back(); // "gpu0" -> "gpu"

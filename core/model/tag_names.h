@@ -10,8 +10,8 @@ namespace runlens {
 enum class Split { Unmarked, Train, Validation, Test };
 
 // The split a tag names by a prefix or suffix word separated by '/', '_', '.' or '-' (any case):
-// train/training, val/valid/validation/eval/evaluation, test. "train/loss" -> Train, "val_loss" -> Validation,
-// "Loss/test" -> Test, "loss" -> Unmarked.
+// train/training, val/valid/validation/eval/evaluation, test. "train/loss" -> Train, "val_loss" ->
+// Validation, "Loss/test" -> Test, "loss" -> Unmarked.
 Split splitOf(std::string_view tag);
 
 // The tag without its split word: "train/loss", "val_loss", "Loss/test" -> "loss", "loss", "Loss"; a tag
@@ -26,8 +26,8 @@ std::string foldWorkerTag(std::string_view tag, int* worker = nullptr);
 // name does not tell (learning rate, epoch, gpu memory ...). Words are matched as name parts, any case.
 std::optional<bool> lowerIsBetter(std::string_view tag);
 
-// Hardware and process metrics (GPU, CPU, memory, power, temperature, disk, network; "system/..." or "sys/..."),
-// matched as name parts with an optional trailing number ("gpu0_memory"), any case.
+// Hardware and process metrics (GPU, CPU, memory, power, temperature, disk, network; "system/..." or
+// "sys/..."), matched as name parts with an optional trailing number ("gpu0_memory"), any case.
 bool isSystemMetric(std::string_view tag);
 
 } // namespace runlens

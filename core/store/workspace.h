@@ -20,7 +20,7 @@ namespace runlens {
 
 // Every store failure, with a sentence a user can act on ("… was written by a newer Runlens (schema 7)").
 class WorkspaceError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
@@ -38,7 +38,7 @@ struct StepRange {
 };
 
 class Workspace : public ImportTarget {
-public:
+  public:
     static constexpr int kSchemaVersion = 1;
     static constexpr std::size_t kChunkPoints = 4096;
 
@@ -85,7 +85,7 @@ public:
 
     sqlite3* handle() const { return m_db; } // for the store's own helpers and tests (integrity checks)
 
-private:
+  private:
     Workspace(std::filesystem::path path, sqlite3* db, bool readOnly);
     std::filesystem::path m_path;
     sqlite3* m_db = nullptr;

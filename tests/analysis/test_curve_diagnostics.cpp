@@ -170,8 +170,8 @@ class TestCurveDiagnostics : public QObject {
 
     void throughputAsACurve() {
         // Steps 0, 10, 20, 20, 35 at times 100, 105, 110, 111, NaN, then step 45 at 120. By hand:
-        // (0,100)->(10,105): 2 steps/s at step 10; (10,105)->(20,110): 2 at step 20; (20,110)->(20,111): no step
-        // progress, skipped; step 35 has no time, skipped; (20,111)->(45,120): 25 / 9 at step 45.
+        // (0,100)->(10,105): 2 steps/s at step 10; (10,105)->(20,110): 2 at step 20; (20,110)->(20,111): no
+        // step progress, skipped; step 35 has no time, skipped; (20,111)->(45,120): 25 / 9 at step 45.
         SeriesData s;
         s.push(0, 100, 1);
         s.push(10, 105, 1);

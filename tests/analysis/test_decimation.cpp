@@ -4,9 +4,8 @@
 #include <algorithm>
 #include <cmath>
 #include <QtTest>
-
-#include <set>
 #include <random>
+#include <set>
 #include <vector>
 
 using namespace runlens;

@@ -1,5 +1,5 @@
-// The demo's evaluation data tells the stories the tabs show: a Simpson reversal, an overconfident model, crossing
-// learning curves. Checked through the same readers and analysis the app uses.
+// The demo's evaluation data tells the stories the tabs show: a Simpson reversal, an overconfident model,
+// crossing learning curves. Checked through the same readers and analysis the app uses.
 #include "core/analysis/calibration.h"
 #include "core/analysis/evaluation_set.h"
 #include "core/analysis/power_law_fit.h"
@@ -8,9 +8,8 @@
 #include "core/io/importer.h"
 #include "core/io/memory_target.h"
 
-#include <QtTest>
-
 #include <cmath>
+#include <QtTest>
 
 using namespace runlens;
 
@@ -46,7 +45,7 @@ class TestDemoEvaluation : public QObject {
     QTemporaryDir m_dir;
     MemoryTarget m_target;
 
-private slots:
+  private slots:
     void initTestCase() {
         const auto runs = writeDemoEvaluation(m_dir.path().toStdString());
         QCOMPARE(runs.size(), std::size_t(23));
@@ -58,7 +57,8 @@ private slots:
     void deterministic() {
         QTemporaryDir other;
         writeDemoEvaluation(other.path().toStdString());
-        QFile a(m_dir.filePath("evaluation/churn_v3/predictions_val.csv")), b(other.filePath("evaluation/churn_v3/predictions_val.csv"));
+        QFile a(m_dir.filePath("evaluation/churn_v3/predictions_val.csv")),
+            b(other.filePath("evaluation/churn_v3/predictions_val.csv"));
         QVERIFY(a.open(QIODevice::ReadOnly) && b.open(QIODevice::ReadOnly));
         QCOMPARE(a.readAll(), b.readAll());
     }

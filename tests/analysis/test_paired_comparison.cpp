@@ -2,9 +2,8 @@
 #include "core/analysis/paired_comparison.h"
 #include "core/analysis/statistics.h"
 
-#include <QtTest>
-
 #include <cmath>
+#include <QtTest>
 #include <random>
 
 using namespace runlens;
@@ -18,9 +17,11 @@ struct Reference {
     double aucA, aucB, z, p;
 };
 
-Reference referenceDeLong(const std::vector<int>& y, const std::vector<double>& a, const std::vector<double>& b) {
+Reference referenceDeLong(const std::vector<int>& y, const std::vector<double>& a,
+                          const std::vector<double>& b) {
     std::vector<std::size_t> pos, neg;
-    for (std::size_t i = 0; i < y.size(); ++i) (y[i] ? pos : neg).push_back(i);
+    for (std::size_t i = 0; i < y.size(); ++i)
+        (y[i] ? pos : neg).push_back(i);
     const double m = pos.size(), n = neg.size();
     auto psi = [](double x, double z) { return x > z ? 1.0 : (x == z ? 0.5 : 0.0); };
     std::vector<double> a10(pos.size()), b10(pos.size()), a01(neg.size()), b01(neg.size());
@@ -34,13 +35,15 @@ Reference referenceDeLong(const std::vector<int>& y, const std::vector<double>& 
         }
     auto mean = [](const std::vector<double>& v) {
         double s = 0;
-        for (double x : v) s += x;
+        for (double x : v)
+            s += x;
         return s / v.size();
     };
     auto cov = [&](const std::vector<double>& u, const std::vector<double>& v) {
         const double mu = mean(u), mv = mean(v);
         double s = 0;
-        for (std::size_t i = 0; i < u.size(); ++i) s += (u[i] - mu) * (v[i] - mv);
+        for (std::size_t i = 0; i < u.size(); ++i)
+            s += (u[i] - mu) * (v[i] - mv);
         return s / (u.size() - 1);
     };
     const double var = (cov(a10, a10) + cov(b10, b10) - 2 * cov(a10, b10)) / m +
@@ -53,14 +56,15 @@ Reference referenceDeLong(const std::vector<int>& y, const std::vector<double>& 
 
 class TestPairedComparison : public QObject {
     Q_OBJECT
-private slots:
+  private slots:
     void mcnemarMatchesStatsmodels() {
         // Table [[50, 10], [3, 60]]: both correct 50, A only 10, B only 3, both wrong 60.
         // statsmodels: mcnemar(t, exact=True).pvalue = 0.09228515625;
         // mcnemar(t, exact=False, correction=True): statistic 2.769230769230769, pvalue 0.0960923294556734.
         std::vector<std::uint8_t> a, b;
         auto add = [&](int count, int ca, int cb) {
-            for (int i = 0; i < count; ++i) a.push_back(ca), b.push_back(cb);
+            for (int i = 0; i < count; ++i)
+                a.push_back(ca), b.push_back(cb);
         };
         add(50, 1, 1);
         add(10, 1, 0);
@@ -128,11 +132,13 @@ private slots:
     void bootstrapIsReproducibleWithItsSeed() {
         std::vector<int> correctA(400), correctB(400);
         std::mt19937_64 rng(9);
-        for (int i = 0; i < 400; ++i) correctA[i] = rng() % 100 < 70, correctB[i] = rng() % 100 < 78;
+        for (int i = 0; i < 400; ++i)
+            correctA[i] = rng() % 100 < 70, correctB[i] = rng() % 100 < 78;
         const PairedMetric accuracy = [&](std::span<const std::size_t> rows, int model) {
             const auto& c = model == 0 ? correctA : correctB;
             double s = 0;
-            for (auto r : rows) s += c[r];
+            for (auto r : rows)
+                s += c[r];
             return s / rows.size();
         };
         const auto one = pairedBootstrap(accuracy, 400, 300, 42, "accuracy");
@@ -148,21 +154,25 @@ private slots:
         // Accuracy differences take three values (-1, 0, 1): the fast path draws multinomial counts, the same
         // distribution as resampling rows, so with many resamples both intervals agree closely.
         std::vector<double> differences(400);
-        for (int i = 0; i < 400; ++i) differences[i] = correctB[i] - correctA[i];
+        for (int i = 0; i < 400; ++i)
+            differences[i] = correctB[i] - correctA[i];
         const auto manyRows = pairedBootstrap(accuracy, 400, 4000, 42, "accuracy");
         const auto counts = pairedBootstrapMean(differences, 4000, 42, "accuracy");
         const auto countsAgain = pairedBootstrapMean(differences, 4000, 42, "accuracy");
         QVERIFY(std::abs(counts.delta - one.delta) < 1e-12);
-        QVERIFY2(std::abs(counts.ciLow - manyRows.ciLow) < 0.006, qPrintable(QString::number(counts.ciLow - manyRows.ciLow)));
+        QVERIFY2(std::abs(counts.ciLow - manyRows.ciLow) < 0.006,
+                 qPrintable(QString::number(counts.ciLow - manyRows.ciLow)));
         QVERIFY(std::abs(counts.ciHigh - manyRows.ciHigh) < 0.006);
         QCOMPARE(counts.ciLow, countsAgain.ciLow);
         // Continuous differences (e.g. per-example log loss) use the same resamples as the generic path.
         std::vector<double> continuous(400);
         std::mt19937_64 rng2(5);
-        for (auto& d : continuous) d = std::uniform_real_distribution<double>(-1, 1)(rng2);
+        for (auto& d : continuous)
+            d = std::uniform_real_distribution<double>(-1, 1)(rng2);
         const PairedMetric mean = [&](std::span<const std::size_t> rows, int model) {
             double s = 0;
-            for (auto r : rows) s += model == 1 ? continuous[r] : 0.0;
+            for (auto r : rows)
+                s += model == 1 ? continuous[r] : 0.0;
             return s / rows.size();
         };
         const auto generic = pairedBootstrap(mean, 400, 300, 42, "mean");

@@ -110,7 +110,8 @@ class TestRunHealth : public QObject {
         std::vector<double> val = falling(31, 2.0, 0.6);
         const std::vector<double> climb = falling(30, 0.62, 1.2);
         val.insert(val.end(), climb.begin(), climb.end());
-        std::map<std::string, SeriesData> run{{"train/loss", series(falling(61, 2.0, 0.2))}, {"val/loss", series(val)}};
+        std::map<std::string, SeriesData> run{{"train/loss", series(falling(61, 2.0, 0.2))},
+                                              {"val/loss", series(val)}};
         const auto badges = diagnoseRun(run);
         const HealthBadge* overfit = find(badges, HealthBadge::Kind::Overfitting);
         QVERIFY(overfit);
@@ -156,10 +157,11 @@ class TestRunHealth : public QObject {
     void seedSpread() {
         // Three seeds of lr=0.1 with final loss 0.30, 0.32, 0.34: mean 0.32, sample std
         // sqrt((0.02^2 + 0 + 0.02^2) / 2) = 0.02. A lone lr=0.2 run and a run without a seed get none.
-        std::vector<RunOutcome> runs{
-            {"a", {{"lr", "0.1"}, {"seed", "0"}}, 0.30}, {"b", {{"lr", "0.1"}, {"seed", "1"}}, 0.32},
-            {"c", {{"lr", "0.1"}, {"seed", "2"}}, 0.34}, {"d", {{"lr", "0.2"}, {"seed", "0"}}, 0.5},
-            {"e", {{"lr", "0.1"}}, 0.9}};
+        std::vector<RunOutcome> runs{{"a", {{"lr", "0.1"}, {"seed", "0"}}, 0.30},
+                                     {"b", {{"lr", "0.1"}, {"seed", "1"}}, 0.32},
+                                     {"c", {{"lr", "0.1"}, {"seed", "2"}}, 0.34},
+                                     {"d", {{"lr", "0.2"}, {"seed", "0"}}, 0.5},
+                                     {"e", {{"lr", "0.1"}}, 0.9}};
         const auto badges = seedSpreadBadges(runs, "val/loss");
         QCOMPARE(badges.size(), std::size_t(3));
         QVERIFY(badges.count(0) && badges.count(1) && badges.count(2));

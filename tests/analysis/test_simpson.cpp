@@ -1,9 +1,9 @@
-// Simpson verdicts on textbook cases: kidney stones (complete), a partial case, no reversal, and "impossible".
+// Simpson verdicts on textbook cases: kidney stones (complete), a partial case, no reversal, and
+// "impossible".
 #include "core/analysis/simpson.h"
 
-#include <QtTest>
-
 #include <cmath>
+#include <QtTest>
 
 using namespace runlens;
 
@@ -14,7 +14,8 @@ StratumValue rate(std::int64_t successes, std::int64_t n) {
 }
 
 // Charig et al. (1986), success of treatment A (open surgery) and B (percutaneous nephrolithotomy):
-// A: small 81/87, large 192/263, overall 273/350 (78.0%); B: small 234/270, large 55/80, overall 289/350 (82.6%).
+// A: small 81/87, large 192/263, overall 273/350 (78.0%); B: small 234/270, large 55/80, overall 289/350
+// (82.6%).
 SimpsonInput kidneyStones() {
     SimpsonInput in;
     in.metricName = "success rate";
@@ -30,7 +31,7 @@ SimpsonInput kidneyStones() {
 
 class TestSimpson : public QObject {
     Q_OBJECT
-private slots:
+  private slots:
     void kidneyStonesIsComplete() {
         const auto v = compareAcrossStrata(kidneyStones());
         QCOMPARE(v.reversal, Reversal::Complete);
@@ -60,7 +61,8 @@ private slots:
         in.stratumName = "region";
         in.cohorts = {"X", "Y"};
         in.strata = {"north", "south", "east"};
-        in.cells = {{rate(90, 100), rate(60, 100), rate(50, 400)}, {rate(170, 200), rate(55, 100), rate(30, 100)}};
+        in.cells = {{rate(90, 100), rate(60, 100), rate(50, 400)},
+                    {rate(170, 200), rate(55, 100), rate(30, 100)}};
         in.overall = {rate(200, 600), rate(255, 400)};
         const auto v = compareAcrossStrata(in);
         QCOMPARE(v.overallWinner, std::string("Y"));
@@ -99,8 +101,10 @@ private slots:
         auto in = kidneyStones();
         in.higherIsBetter = false;
         for (auto& row : in.cells)
-            for (auto& cell : row) cell.value = 1.0 - cell.value;
-        for (auto& cell : in.overall) cell.value = 1.0 - cell.value;
+            for (auto& cell : row)
+                cell.value = 1.0 - cell.value;
+        for (auto& cell : in.overall)
+            cell.value = 1.0 - cell.value;
         const auto v = compareAcrossStrata(in);
         QCOMPARE(v.overallWinner, std::string("B"));
         QCOMPARE(v.reversal, Reversal::Complete);

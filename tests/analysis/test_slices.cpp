@@ -1,10 +1,10 @@
-// Slices and Simpson on prediction logs: kidney stones, partial reversal, "impossible", precision reversal, finder.
+// Slices and Simpson on prediction logs: kidney stones, partial reversal, "impossible", precision reversal,
+// finder.
 #include "core/analysis/slice_finder.h"
 #include "core/analysis/slices.h"
 
-#include <QtTest>
-
 #include <cmath>
+#include <QtTest>
 #include <random>
 
 using namespace runlens;
@@ -44,7 +44,8 @@ struct TableBuilder {
     }
     // count rows of one stratum with `correct` of them predicted right (label 1 throughout).
     void addOutcomes(const std::string& feature, const std::string& value, int count, int correct) {
-        for (int i = 0; i < count; ++i) add({{feature, value}}, 1, i < correct ? 1 : 0);
+        for (int i = 0; i < count; ++i)
+            add({{feature, value}}, 1, i < correct ? 1 : 0);
     }
     CohortInput cohort(const std::string& name) const {
         CohortInput c;
@@ -52,7 +53,8 @@ struct TableBuilder {
         c.table = &table;
         c.labels = labels;
         c.predictions = predictions;
-        if (std::none_of(scores.begin(), scores.end(), [](double s) { return std::isnan(s); })) c.scores = scores;
+        if (std::none_of(scores.begin(), scores.end(), [](double s) { return std::isnan(s); }))
+            c.scores = scores;
         return c;
     }
 };
@@ -61,7 +63,7 @@ struct TableBuilder {
 
 class TestSlices : public QObject {
     Q_OBJECT
-private slots:
+  private slots:
     void kidneyStonesAsPredictionLogs() {
         // Charig et al. (1986): A succeeds on 81/87 small and 192/263 large stones, B on 234/270 and 55/80.
         TableBuilder a("a"), b("b"); // different patients
@@ -82,7 +84,8 @@ private slots:
         for (const auto& row : report->slices) {
             QCOMPARE(row.winner, std::string("A"));
             if (row.key.front().second == "small") {
-                // statsmodels proportion_confint(81, 87, method='wilson') = (0.8576030575941971, 0.9680111605574233)
+                // statsmodels proportion_confint(81, 87, method='wilson') = (0.8576030575941971,
+                // 0.9680111605574233)
                 QVERIFY(std::abs(row.cohorts[0].ciLow - 0.8576030575941971) < 1e-9);
                 QVERIFY(std::abs(row.cohorts[0].ciHigh - 0.9680111605574233) < 1e-9);
                 QVERIFY(std::abs(row.cohorts[1].share - 270.0 / 350.0) < 1e-12);
@@ -135,12 +138,15 @@ private slots:
     void precisionOnSameExamplesCanReverse() {
         // Identical examples: stratum s1 has 100 positives + 30 negatives, s2 60 + 60.
         // Model A predicts positive on: s1 9 positives + 1 negative (precision 0.9), s2 50 + 50 (0.5).
-        // Model B: s1 90 + 20 (0.818), s2 5 + 10 (0.333); B predicts 125 positives in all. A wins both strata, but overall
-        // A = 59/110 = 0.536 and B = 95/125 = 0.76: precision's model-dependent denominator reverses it.
+        // Model B: s1 90 + 20 (0.818), s2 5 + 10 (0.333); B predicts 125 positives in all. A wins both
+        // strata, but overall A = 59/110 = 0.536 and B = 95/125 = 0.76: precision's model-dependent
+        // denominator reverses it.
         TableBuilder a, b;
         auto fill = [](TableBuilder& t, const std::string& s, int pos, int neg, int tp, int fp) {
-            for (int i = 0; i < pos; ++i) t.add({{"stratum", s}}, 1, i < tp ? 1 : 0);
-            for (int i = 0; i < neg; ++i) t.add({{"stratum", s}}, 0, i < fp ? 1 : 0);
+            for (int i = 0; i < pos; ++i)
+                t.add({{"stratum", s}}, 1, i < tp ? 1 : 0);
+            for (int i = 0; i < neg; ++i)
+                t.add({{"stratum", s}}, 0, i < fp ? 1 : 0);
         };
         fill(a, "s1", 100, 30, 9, 1);
         fill(a, "s2", 60, 60, 50, 50);
@@ -160,7 +166,8 @@ private slots:
 
     void cohortsFromAColumn() {
         TableBuilder t;
-        for (int i = 0; i < 60; ++i) t.add({{"period", i < 20 ? "before" : "after"}, {"size", i % 2 ? "s" : "l"}}, 1, i % 4 ? 1 : 0);
+        for (int i = 0; i < 60; ++i)
+            t.add({{"period", i < 20 ? "before" : "after"}, {"size", i % 2 ? "s" : "l"}}, 1, i % 4 ? 1 : 0);
         const auto cohorts = splitByColumn(t.cohort("all"), "period", nullptr);
         QVERIFY(cohorts);
         QCOMPARE(cohorts->size(), std::size_t(2));
@@ -222,8 +229,9 @@ private slots:
             errors.push_back(u(rng) < p);
         }
         table.columns = {f1, f2, f3};
-        // With DESIGN's alpha 0.5 the size penalty favours a larger parent of the planted cross: f2 = y (n ~ 3,000,
-        // errors ~27%) scores 0.5 * (0.27 / 0.18 - 1) - 0.5 * (2 - 1) ~ -0.27, above the cross's ~ -1.32.
+        // With DESIGN's alpha 0.5 the size penalty favours a larger parent of the planted cross: f2 = y (n ~
+        // 3,000, errors ~27%) scores 0.5 * (0.27 / 0.18 - 1) - 0.5 * (2 - 1) ~ -0.27, above the cross's ~
+        // -1.32.
         const auto broad = findSlices(table, errors, {}, SliceFinderOptions{});
         QVERIFY(!broad.slices.empty());
         QCOMPARE(broad.slices.front().key.size(), std::size_t(1));
@@ -243,7 +251,8 @@ private slots:
         QVERIFY(top.errorRate > 0.5);
         QVERIFY(top.effectSize > 0.8);
         // SliceLine score by hand: alpha((e_s/n_s)/e_bar - 1) - (1 - alpha)(N/n_s - 1)
-        const double expected = 0.95 * (top.errorRate / result.overallErrorRate - 1) - 0.05 * (6000.0 / top.n - 1);
+        const double expected =
+            0.95 * (top.errorRate / result.overallErrorRate - 1) - 0.05 * (6000.0 / top.n - 1);
         QVERIFY(std::abs(top.score - expected) < 1e-12);
     }
 };

@@ -52,7 +52,8 @@ class TestSmoothing : public QObject {
     void emaLongSeriesMatchesTheDefinition() {
         // The all-finite path splits the recurrence in two halves; it must agree with TensorBoard's serial
         // definition (written out here) on long series of odd and even length and for heavy smoothing.
-        for (const std::size_t n : {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{10001}, std::size_t{20000}}) {
+        for (const std::size_t n :
+             {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{10001}, std::size_t{20000}}) {
             for (const double w : {0.3, 0.9, 0.999}) {
                 std::vector<double> values(n);
                 for (std::size_t i = 0; i < n; ++i)

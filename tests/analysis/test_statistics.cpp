@@ -1,15 +1,14 @@
 // Checks the statistical building blocks against statsmodels/scipy values frozen below.
 #include "core/analysis/statistics.h"
 
-#include <QtTest>
-
 #include <cmath>
+#include <QtTest>
 
 using namespace runlens;
 
 class TestStatistics : public QObject {
     Q_OBJECT
-private slots:
+  private slots:
     void wilson_data() {
         QTest::addColumn<int>("successes");
         QTest::addColumn<int>("n");
@@ -48,9 +47,11 @@ private slots:
         QTest::addColumn<double>("chi2P");
         // statsmodels mcnemar([[50, b], [c, 60]], exact=True).pvalue and exact=False, correction=True
         QTest::newRow("10,3") << 10 << 3 << 0.09228515625 << 2.769230769230769 << 0.0960923294556734;
-        QTest::newRow("25,40") << 25 << 40 << 0.08168153394154003 << 3.0153846153846153 << 0.08247788747320971;
+        QTest::newRow("25,40") << 25 << 40 << 0.08168153394154003 << 3.0153846153846153
+                               << 0.08247788747320971;
         QTest::newRow("0,5") << 0 << 5 << 0.0625 << 3.2 << 0.07363827012030258;
-        QTest::newRow("100,130") << 100 << 130 << 0.05561357778139239 << 3.6565217391304348 << 0.055850113675743426;
+        QTest::newRow("100,130") << 100 << 130 << 0.05561357778139239 << 3.6565217391304348
+                                 << 0.055850113675743426;
     }
     void mcnemarPieces() {
         QFETCH(int, b);
@@ -70,7 +71,8 @@ private slots:
         const std::vector<double> expected{0.03, 0.06, 0.06, 0.24, 0.5, 0.006};
         const auto adjusted = stats::benjaminiHochberg(p);
         QCOMPARE(adjusted.size(), expected.size());
-        for (std::size_t i = 0; i < p.size(); ++i) QVERIFY(std::abs(adjusted[i] - expected[i]) < 1e-12);
+        for (std::size_t i = 0; i < p.size(); ++i)
+            QVERIFY(std::abs(adjusted[i] - expected[i]) < 1e-12);
     }
 
     void samplerIsDeterministicAndInRange() {

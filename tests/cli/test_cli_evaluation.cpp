@@ -1,16 +1,15 @@
-// End-to-end tests of the evaluation commands: calibration, slices, diff and learning-curve (JSON, exit codes, charts).
+// End-to-end tests of the evaluation commands: calibration, slices, diff and learning-curve (JSON, exit
+// codes, charts).
 #include "../data/eval/sklearn_refs.h"
 
-#include <QtTest>
-
+#include <cmath>
 #include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
-
-#include <cmath>
+#include <QtTest>
 
 namespace {
 
@@ -31,11 +30,14 @@ Result run(const QStringList& args, const QString& cwd = {}) {
 QJsonObject json(const Result& r) {
     QJsonParseError error;
     const auto doc = QJsonDocument::fromJson(r.out, &error);
-    if (error.error != QJsonParseError::NoError) qWarning() << "bad JSON:" << error.errorString() << r.out.left(400);
+    if (error.error != QJsonParseError::NoError)
+        qWarning() << "bad JSON:" << error.errorString() << r.out.left(400);
     return doc.object();
 }
 
-bool near(double a, double b, double tol = 1e-9) { return std::abs(a - b) <= tol; }
+bool near(double a, double b, double tol = 1e-9) {
+    return std::abs(a - b) <= tol;
+}
 
 void writeFile(const QString& path, const QByteArray& text) {
     QFile f(path);
@@ -43,15 +45,16 @@ void writeFile(const QString& path, const QByteArray& text) {
     f.write(text);
 }
 
-// Hard-prediction logs of the kidney-stone study (Charig et al. 1986): A succeeds on 81/87 small and 192/263 large
-// stones, B on 234/270 small and 55/80 large.
+// Hard-prediction logs of the kidney-stone study (Charig et al. 1986): A succeeds on 81/87 small and 192/263
+// large stones, B on 234/270 small and 55/80 large.
 void writeKidneyStones(const QString& dir) {
     auto write = [&](const QString& name, QList<std::tuple<QString, int, int>> strata) {
         QByteArray text = "id,label,prediction,size\n";
         int id = 0;
         for (const auto& [size, n, correct] : strata)
             for (int k = 0; k < n; ++k)
-                text += QString("%1%2,1,%3,%4\n").arg(name).arg(id++).arg(k < correct ? 1 : 0).arg(size).toUtf8();
+                text +=
+                    QString("%1%2,1,%3,%4\n").arg(name).arg(id++).arg(k < correct ? 1 : 0).arg(size).toUtf8();
         writeFile(dir + "/" + name + ".csv", text);
     };
     write("A", {{"small", 87, 81}, {"large", 263, 192}});
@@ -72,7 +75,7 @@ bool pngNotBlank(const QString& path) {
 
 class TestCliEvaluation : public QObject {
     Q_OBJECT
-private slots:
+  private slots:
     void calibrationMatchesScikitLearn() {
         QTemporaryDir dir;
         const QString fixture = QString(RUNLENS_TEST_DATA) + "/eval/breast_cancer_predictions.csv";
@@ -105,7 +108,8 @@ private slots:
             QVERIFY(near(b["ci_low"].toDouble(), bcUniform10WilsonLow[i]));
         }
         const auto baselines = o["baselines"].toObject();
-        QVERIFY(baselines.contains("uniform_random") && baselines.contains("zero_rule") && baselines.contains("prior"));
+        QVERIFY(baselines.contains("uniform_random") && baselines.contains("zero_rule") &&
+                baselines.contains("prior"));
         QVERIFY(near(baselines["uniform_random"].toObject()["roc_auc"].toDouble(), 0.5));
         QVERIFY(pngNotBlank(dir.filePath("rel.png")));
     }
@@ -132,7 +136,8 @@ private slots:
     void slicesKidneyStonesComplete() {
         QTemporaryDir dir;
         writeKidneyStones(dir.path());
-        const auto r = run({"slices", "A.csv", "B.csv", "--by", "size", "--json", "-o", "simpson.svg"}, dir.path());
+        const auto r =
+            run({"slices", "A.csv", "B.csv", "--by", "size", "--json", "-o", "simpson.svg"}, dir.path());
         QVERIFY2(r.exitCode == 0, r.err.constData());
         const auto o = json(r);
         QCOMPARE(o["metric"].toString(), QString("accuracy"));
@@ -144,7 +149,8 @@ private slots:
         QCOMPARE(simpson["strata_won"].toObject()["A"].toInt(), 2);
         QVERIFY(simpson["explanation"].toString().contains("82.6%"));
         const auto overallB = o["overall"].toObject()["B"].toObject();
-        // statsmodels proportion_confint(289, 350, method='wilson') = (0.7824937250902549, 0.8618626506716279)
+        // statsmodels proportion_confint(289, 350, method='wilson') = (0.7824937250902549,
+        // 0.8618626506716279)
         QVERIFY(near(overallB["ci_low"].toDouble(), 0.7824937250902549));
         QVERIFY(near(overallB["ci_high"].toDouble(), 0.8618626506716279));
         QCOMPARE(o["slices"].toArray().size(), 2);
@@ -155,8 +161,8 @@ private slots:
 
     void slicesCompareColumnAndImpossible() {
         QTemporaryDir dir;
-        // One log with two model versions scored on the same examples would be "impossible"; here one file is split
-        // by a period column into two cohorts with different examples: a reversal is searched.
+        // One log with two model versions scored on the same examples would be "impossible"; here one file is
+        // split by a period column into two cohorts with different examples: a reversal is searched.
         QByteArray text = "id,label,prediction,size,period\n";
         int id = 0;
         auto add = [&](const char* period, const char* size, int n, int correct) {
@@ -168,12 +174,14 @@ private slots:
         add("after", "small", 270, 234);
         add("after", "large", 80, 55);
         writeFile(dir.filePath("log.csv"), text);
-        const auto r = run({"slices", "log.csv", "--by", "size", "--compare", "period", "--json"}, dir.path());
+        const auto r =
+            run({"slices", "log.csv", "--by", "size", "--compare", "period", "--json"}, dir.path());
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QCOMPARE(json(r)["simpson"].toObject()["reversal"].toString(), QString("complete"));
 
         // The same file twice: identical examples and accuracy -> "impossible".
-        const auto same = run({"slices", "log.csv", dir.filePath("log.csv"), "--by", "size", "--json"}, dir.path());
+        const auto same =
+            run({"slices", "log.csv", dir.filePath("log.csv"), "--by", "size", "--json"}, dir.path());
         QVERIFY2(same.exitCode == 0, same.err.constData());
         QCOMPARE(json(same)["simpson"].toObject()["reversal"].toString(), QString("impossible"));
 
@@ -196,8 +204,18 @@ private slots:
                 const int label = id % 2;
                 auto score = [&](bool right) { return right ? (label ? 0.8 : 0.2) : (label ? 0.3 : 0.7); };
                 const double jitter = (id % 7) * 0.01;
-                a += QString("e%1,%2,%3,g%4\n").arg(id).arg(label).arg(score(aRight) + jitter).arg(id % 3).toUtf8();
-                b += QString("e%1,%2,%3,g%4\n").arg(id).arg(label).arg(score(bRight) - jitter).arg(id % 3).toUtf8();
+                a += QString("e%1,%2,%3,g%4\n")
+                         .arg(id)
+                         .arg(label)
+                         .arg(score(aRight) + jitter)
+                         .arg(id % 3)
+                         .toUtf8();
+                b += QString("e%1,%2,%3,g%4\n")
+                         .arg(id)
+                         .arg(label)
+                         .arg(score(bRight) - jitter)
+                         .arg(id % 3)
+                         .toUtf8();
             }
         };
         add(50, true, true);
@@ -244,13 +262,15 @@ private slots:
             const QString run = dir.filePath(QString("logs/size_%1").arg(k));
             QDir().mkpath(run);
             writeFile(run + "/hparams.yaml", QString("n_train: %1\n").arg(n, 0, 'g', 17).toUtf8());
-            writeFile(run + "/metrics.csv",
-                      QString("step,val_loss\n0,5\n1,%1\n").arg(2.0 * std::pow(n, -0.5) + 0.1, 0, 'g', 17).toUtf8());
+            writeFile(run + "/metrics.csv", QString("step,val_loss\n0,5\n1,%1\n")
+                                                .arg(2.0 * std::pow(n, -0.5) + 0.1, 0, 'g', 17)
+                                                .toUtf8());
         }
         const auto imported = run({"import", dir.filePath("logs"), "-w", dir.filePath("ws.runlens")});
         QVERIFY2(imported.exitCode == 0, imported.err.constData());
-        const auto r = run({"learning-curve", "-w", dir.filePath("ws.runlens"), "--metric", "val_loss", "--size-param",
-                            "n_train", "--extrapolate", "1000000", "--json", "-o", dir.filePath("lc.png")});
+        const auto r =
+            run({"learning-curve", "-w", dir.filePath("ws.runlens"), "--metric", "val_loss", "--size-param",
+                 "n_train", "--extrapolate", "1000000", "--json", "-o", dir.filePath("lc.png")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         const auto o = json(r);
         QCOMPARE(o["points"].toArray().size(), 7);

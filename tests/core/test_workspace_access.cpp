@@ -1,13 +1,13 @@
 // Two processes on one workspace, and read-only files and folders: each works or fails with a clear message.
 #include "core/store/workspace.h"
 
+#include <cmath>
+#include <csignal>
 #include <fstream>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <sqlite3.h>
 #include <string>
-#include <cmath>
-#include <csignal>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -219,7 +219,8 @@ void TestWorkspaceAccess::readOnlyFile() {
 void TestWorkspaceAccess::fullDisk() {
     // A full disk, simulated in a child process by a 256 KiB file-size limit (RLIMIT_FSIZE; SIGXFSZ ignored,
     // so writes past it fail the way ENOSPC does): an import of ~2 MB of points must fail with a message that
-    // says the disk is full (or the write failed) and names the workspace, and what was imported before stays.
+    // says the disk is full (or the write failed) and names the workspace, and what was imported before
+    // stays.
     QTemporaryDir tmp;
     QVERIFY(tmp.isValid());
     const fs::path path = fs::path(tmp.path().toStdString()) / "ws.runlens";

@@ -478,8 +478,9 @@ void TestCompareView::largeDiffRenders() {
 }
 
 void TestCompareView::warningsGroupRunsByValue() {
-    // Ten runs: r0 and r1 on data version v1, r9 on v2, the seven others unknown. The warning names each value
-    // once, in first-seen order, with at most three runs: "v1: r0, r1; unknown: r2, r3, r4 and 4 more; v2: r9".
+    // Ten runs: r0 and r1 on data version v1, r9 on v2, the seven others unknown. The warning names each
+    // value once, in first-seen order, with at most three runs: "v1: r0, r1; unknown: r2, r3, r4 and 4 more;
+    // v2: r9".
     std::vector<RunInfo> runs(10);
     for (std::size_t i = 0; i < runs.size(); ++i) {
         runs[i].id = static_cast<std::int64_t>(i + 1);
@@ -490,7 +491,8 @@ void TestCompareView::warningsGroupRunsByValue() {
     const std::vector<std::vector<PredictionTableInfo>> evalSets(runs.size());
     const QStringList warnings = comparabilityWarnings(runs, evalSets);
     const QString data = warnings.filter(QStringLiteral("data versions")).value(0);
-    QVERIFY2(data.contains(QStringLiteral("v1: r0, r1; unknown: r2, r3, r4 and 4 more; v2: r9")), qPrintable(data));
+    QVERIFY2(data.contains(QStringLiteral("v1: r0, r1; unknown: r2, r3, r4 and 4 more; v2: r9")),
+             qPrintable(data));
 }
 
 QTEST_MAIN(TestCompareView)

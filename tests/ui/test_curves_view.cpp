@@ -11,9 +11,9 @@
 
 #include <cmath>
 #include <QScrollArea>
-#include <QValueAxis>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <QValueAxis>
 
 using namespace runlens;
 using namespace runlens::ui;
@@ -180,13 +180,14 @@ void TestCurvesView::stdBandIsSampleStd() {
     QVERIFY(near(ys(loss->layer()->bands()[0].upper), {2 + std::sqrt(2.0), 2 + std::sqrt(2.0)}));
     display.band = QStringLiteral("ci95");
     m_view->setDisplay(display);
-    QTRY_VERIFY(near(ys(loss->layer()->bands()[0].upper), {2 + 12.7062047361747, 2 + 12.7062047361747}, 1e-6));
+    QTRY_VERIFY(
+        near(ys(loss->layer()->bands()[0].upper), {2 + 12.7062047361747, 2 + 12.7062047361747}, 1e-6));
 }
 
 void TestCurvesView::trainAndValShareACard() {
     addRun(*m_workspace, "a0", "train/loss", {1, 2}, "0.1");
     addRun(*m_workspace, "a0", "val/loss", {3, 4}, "");
-    addRun(*m_workspace, "b0", "loss", {5, 6}, "0.2");    // Keras style: loss and val_loss
+    addRun(*m_workspace, "b0", "loss", {5, 6}, "0.2"); // Keras style: loss and val_loss
     addRun(*m_workspace, "b0", "val_loss", {7, 8}, "");
     CurveDisplay display;
     display.smoothing = 0;
@@ -235,7 +236,8 @@ void TestCurvesView::collapsedWorkersAreOneLineExpandedAreMany() {
     QVERIFY(near(ys(loss->drawnLine(QStringLiteral("dist · worker 1"))), {1.1, 0.9, 0.7}));
     QVERIFY(near(ys(loss->drawnLine(QStringLiteral("dist · worker 2"))), {1.2, 1.0, 0.8}));
     QVERIFY(loss->drawnLine(QStringLiteral("dist")).empty());
-    QCOMPARE(loss->layer()->findLine(QStringLiteral("dist · worker 2"))->color, m_model->workerColor(dist, 2));
+    QCOMPARE(loss->layer()->findLine(QStringLiteral("dist · worker 2"))->color,
+             m_model->workerColor(dist, 2));
     m_model->setWorkerVisible(dist, 2, false);
     QTRY_VERIFY(loss->drawnLine(QStringLiteral("dist · worker 2")).empty());
     QVERIFY(!loss->drawnLine(QStringLiteral("dist · worker 0")).empty());
@@ -287,7 +289,8 @@ void TestCurvesView::cardKeys() {
     QCOMPARE(CurvesView::cardKeyOf(QStringLiteral("train/loss"), true), QStringLiteral("loss"));
     QCOMPARE(CurvesView::cardKeyOf(QStringLiteral("val_loss"), true), QStringLiteral("loss"));
     QCOMPARE(CurvesView::cardKeyOf(QStringLiteral("Loss/test"), true), QStringLiteral("Loss"));
-    QCOMPARE(CurvesView::cardKeyOf(QStringLiteral("eval/accuracy/worker_3"), true), QStringLiteral("accuracy"));
+    QCOMPARE(CurvesView::cardKeyOf(QStringLiteral("eval/accuracy/worker_3"), true),
+             QStringLiteral("accuracy"));
     QCOMPARE(CurvesView::cardKeyOf(QStringLiteral("loss/worker_3"), false), QStringLiteral("loss"));
     QCOMPARE(CurvesView::cardKeyOf(QStringLiteral("training_time"), false), QStringLiteral("training_time"));
     QCOMPARE(CurvesView::workerOfTag(QStringLiteral("loss/worker_12")), 12);
@@ -320,7 +323,8 @@ void TestCurvesView::healthColumnShowsBadges() {
     HealthScanner::Cache cache;
     HealthScanner::compute(m_dir->path() + "/w.runlens", m_model->runs(), nullptr, &cache);
     QCOMPARE(cache.size(), std::size_t(2));
-    const auto cached = HealthScanner::compute(m_dir->path() + "/missing.runlens", m_model->runs(), nullptr, &cache);
+    const auto cached =
+        HealthScanner::compute(m_dir->path() + "/missing.runlens", m_model->runs(), nullptr, &cache);
     QCOMPARE(cached.size(), std::size_t(1));
     QCOMPARE(cached.begin()->second.front().label, std::string("NaN@2"));
     std::vector<RunInfo> grown = m_model->runs();
@@ -374,7 +378,7 @@ void TestCurvesView::zoomSurvivesNewPoints() {
     QTRY_VERIFY(loss->isBuilt() && !loss->drawnLine(QStringLiteral("live")).empty());
     auto* xAxis = qobject_cast<QValueAxis*>(loss->chart()->axes(Qt::Horizontal).first());
     QVERIFY(xAxis);
-    xAxis->setRange(90, 140); // beyond the last logged step (99)
+    xAxis->setRange(90, 140);              // beyond the last logged step (99)
     emit loss->chartView()->viewChanged(); // as after a rubber-band zoom
     {
         auto tx = m_workspace->beginSource("/logs/live/more.csv", "csv", false);
@@ -415,10 +419,12 @@ void TestCurvesView::keyboardZoomAndPan() {
     QTest::keyClick(view, Qt::Key_Plus);
     const auto zoomed = range();
     // "+" keeps the middle 80% of the plot: 20% narrower, centred.
-    QVERIFY(std::abs((zoomed.second - zoomed.first) - 0.8 * (full.second - full.first)) < 1e-6 * (full.second - full.first));
+    QVERIFY(std::abs((zoomed.second - zoomed.first) - 0.8 * (full.second - full.first)) <
+            1e-6 * (full.second - full.first));
     QTest::keyClick(view, Qt::Key_Right);
     const auto panned = range();
-    QVERIFY(panned.first > zoomed.first && std::abs((panned.second - panned.first) - (zoomed.second - zoomed.first)) < 1e-6);
+    QVERIFY(panned.first > zoomed.first &&
+            std::abs((panned.second - panned.first) - (zoomed.second - zoomed.first)) < 1e-6);
     QTest::keyClick(view, Qt::Key_Home);
     QTRY_VERIFY(std::abs(range().first - full.first) < 1e-9 && std::abs(range().second - full.second) < 1e-9);
 }

@@ -20,8 +20,8 @@
 #include <QSlider>
 #include <QStandardPaths>
 #include <QSvgRenderer>
-#include <QTabWidget>
 #include <QTableView>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <set>
