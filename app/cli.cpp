@@ -10,6 +10,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <new>
 
@@ -48,7 +49,8 @@ Lists the runs of a workspace with their params, tags, provenance and a summary 
 
 Options:
   -w, --workspace WS   workspace file (required)
-  --json               print JSON: runs[] {name, params{}, tags{}, provenance{}, series[] {tag, points,
+  --json               print JSON: runs[] {name, params{}, tags{}, provenance{}, summary{} (final values
+                       logged as summaries, e.g. W&B summary, *_results.json), series[] {tag, points,
                        first_step, last_step, min, max, last}}
   -h, --help           show this help
 )";
@@ -270,10 +272,55 @@ const Command* findCommand(std::string_view name) {
     return nullptr;
 }
 
+namespace {
+
+// Levenshtein distance, for "did you mean" on a mistyped command (names are short: O(n*m) is nothing).
+std::size_t editDistance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j)
+        row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t substitute = diagonal + (a[i - 1] == b[j - 1] ? 0 : 1);
+            diagonal = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, substitute});
+        }
+    }
+    return row[b.size()];
+}
+
+// A bare word that is no file: what a user types as a command, never a log to open in the GUI.
+bool looksLikeCommandWord(std::string_view arg) {
+    if (arg.empty() || arg.size() > 40) return false;
+    const bool wordy = std::all_of(arg.begin(), arg.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '_';
+    });
+    if (!wordy || arg.front() == '-') return false;
+    std::error_code ec;
+    return !std::filesystem::exists(std::filesystem::path(arg), ec);
+}
+
+std::string unknownCommandMessage(std::string_view name) {
+    std::string message = "runlens: unknown command '" + oneLine(std::string(name)) + "'";
+    std::string_view best;
+    std::size_t bestDistance = 3; // suggest only near misses (two edits at most)
+    for (const auto& command : kCommands) {
+        const std::size_t d = editDistance(name, command.name);
+        if (d < bestDistance) bestDistance = d, best = command.name;
+    }
+    if (!best.empty()) message += "; did you mean " + std::string(best) + "?";
+    return message + " (see runlens --help)";
+}
+
+} // namespace
+
 bool wantsCli(int argc, char** argv) {
     if (argc < 2 || !argv[1]) return false;
     const std::string_view first = argv[1];
-    return isHelpFlag(first) || first == "--version" || findCommand(first) != nullptr;
+    return isHelpFlag(first) || first == "--version" || findCommand(first) != nullptr ||
+           looksLikeCommandWord(first);
 }
 
 int runCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
@@ -292,7 +339,7 @@ int runCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     }
     const Command* command = findCommand(first);
     if (!command) {
-        err << "runlens: unknown command '" << oneLine(std::string(first)) << "' (see runlens --help)\n";
+        err << unknownCommandMessage(first) << '\n';
         return kExitUsage;
     }
     std::vector<std::string> args;

@@ -61,6 +61,10 @@ void writeJson(std::ostream& out, const std::vector<RunInfo>& runs) {
         writeStringMap(json, "params", run.params);
         writeStringMap(json, "tags", run.tags);
         writeProvenance(json, run.provenance);
+        json.key("summary").beginObject();
+        for (const auto& [key, value] : run.summaryMetrics)
+            json.field(key, value);
+        json.endObject();
         json.key("series").beginArray();
         for (const auto& series : run.series)
             writeSeries(json, series);
@@ -105,6 +109,13 @@ void writeTable(std::ostream& out, const std::vector<RunInfo>& runs) {
         while (!line.empty() && line.back() == ' ')
             line.pop_back();
         out << line << '\n';
+    }
+    for (const auto& run : runs) {
+        if (run.summaryMetrics.empty()) continue;
+        out << "\nsummary of " << run.name << ":";
+        for (const auto& [key, value] : run.summaryMetrics)
+            out << ' ' << key << '=' << shortNumber(value);
+        out << '\n';
     }
     for (const auto& run : runs) {
         if (run.params.empty()) continue;

@@ -24,6 +24,11 @@ class ImportSink {
     virtual void setParam(std::string_view run, std::string_view key, std::string_view value) = 0;
     virtual void setTag(std::string_view run, std::string_view key, std::string_view value) = 0;
     virtual void setProvenance(std::string_view run, ProvenanceField field, std::string_view value) = 0;
+    // A final value that is not a history point (W&B summary, *_results.json, an Optuna trial's value).
+    // Sinks that store or forward must override; the default serves test sinks that ignore summaries.
+    virtual void setSummaryMetric(std::string_view run, std::string_view key, double value) {
+        (void)run, (void)key, (void)value;
+    }
     // Attaches an evaluation set to a run; a table with the same name replaces the earlier one.
     virtual void addPredictions(std::string_view run, PredictionTable table) = 0;
     virtual bool cancelled() const { return false; }

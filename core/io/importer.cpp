@@ -59,6 +59,10 @@ class RecordingSink : public SourceTransaction {
     void setProvenance(std::string_view run, ProvenanceField field, std::string_view value) override {
         m_inner.setProvenance(run, field, value);
     }
+    void setSummaryMetric(std::string_view run, std::string_view key, double value) override {
+        note(run);
+        m_inner.setSummaryMetric(run, key, value);
+    }
     void addPredictions(std::string_view run, PredictionTable table) override {
         note(run);
         m_inner.addPredictions(run, std::move(table));
@@ -130,6 +134,9 @@ class RecordedTransaction : public SourceTransaction {
     }
     void setProvenance(std::string_view run, ProvenanceField field, std::string_view value) override {
         m_sink.setProvenance(run, field, value);
+    }
+    void setSummaryMetric(std::string_view run, std::string_view key, double value) override {
+        m_sink.setSummaryMetric(run, key, value);
     }
     void addPredictions(std::string_view run, PredictionTable table) override {
         m_sink.addPredictions(run, std::move(table));

@@ -78,6 +78,8 @@ void mergeMemoryRuns(MemoryRuns& into, const MemoryRuns& from) {
             dst.params[k] = v;
         for (const auto& [k, v] : src.tags)
             dst.tags[k] = v;
+        for (const auto& [k, v] : src.summaryMetrics)
+            dst.summaryMetrics[k] = v;
         for (const auto& [k, v] : src.predictions)
             dst.predictions[k] = v;
         mergeProvenance(dst.provenance, src.provenance);
@@ -106,6 +108,9 @@ class MemoryTransaction : public SourceTransaction {
     }
     void setTag(std::string_view run, std::string_view key, std::string_view value) override {
         if (!m_committed) runOf(m_data, run).tags[std::string(key)] = std::string(value);
+    }
+    void setSummaryMetric(std::string_view run, std::string_view key, double value) override {
+        if (!m_committed) runOf(m_data, run).summaryMetrics[std::string(key)] = value;
     }
     void setProvenance(std::string_view run, ProvenanceField field, std::string_view value) override {
         if (!m_committed) setProvenanceField(runOf(m_data, run).provenance, field, value);

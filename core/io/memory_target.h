@@ -21,6 +21,7 @@ struct MemoryRun {
     std::map<std::string, SeriesData, std::less<>> series;
     std::map<std::string, std::string, std::less<>> params;
     std::map<std::string, std::string, std::less<>> tags;
+    std::map<std::string, double, std::less<>> summaryMetrics;
     Provenance provenance;
     std::map<std::string, PredictionTable, std::less<>> predictions;
 };

@@ -97,6 +97,11 @@ void WorkerSink::setTag(std::string_view run, std::string_view key, std::string_
     m_inner.setTag(mapRun(run), key, value);
 }
 
+void WorkerSink::setSummaryMetric(std::string_view run, std::string_view key, double value) {
+    announce(run);
+    m_inner.setSummaryMetric(mapRun(run), key, value);
+}
+
 void WorkerSink::setProvenance(std::string_view run, ProvenanceField field, std::string_view value) {
     announce(run);
     m_inner.setProvenance(mapRun(run), field, value);

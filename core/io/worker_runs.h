@@ -39,6 +39,7 @@ class WorkerSink : public ImportSink {
     void appendPoints(std::string_view run, std::string_view tag, std::span<const std::int64_t> steps,
                       std::span<const double> wallTimes, std::span<const double> values) override;
     void setParam(std::string_view run, std::string_view key, std::string_view value) override;
+    void setSummaryMetric(std::string_view run, std::string_view key, double value) override;
     void setTag(std::string_view run, std::string_view key, std::string_view value) override;
     void setProvenance(std::string_view run, ProvenanceField field, std::string_view value) override;
     void addPredictions(std::string_view run, PredictionTable table) override;

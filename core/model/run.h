@@ -31,6 +31,8 @@ struct RunInfo {
     std::map<std::string, std::string> tags;
     Provenance provenance;
     std::vector<SeriesSummary> series; // sorted by tag
+    // Final values delivered as summaries rather than as points of a series (see ImportSink).
+    std::map<std::string, double> summaryMetrics;
 };
 
 } // namespace runlens

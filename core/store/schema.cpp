@@ -12,9 +12,9 @@ namespace runlens::store {
 
 namespace {
 
-// Schema 1. Names (tags, param and tag keys) are stored once in `names`; everything else uses ids.
-// Chunk step bounds are the smallest/largest step of the chunk so range lookups stay correct even
-// when a log's steps go backwards.
+// Schema 2 (schema 1 plus summary_metrics). Names (tags, param and tag keys) are stored once in `names`;
+// everything else uses ids. Chunk step bounds are the smallest/largest step of the chunk so range lookups
+// stay correct even when a log's steps go backwards.
 constexpr const char* kSchemaSql = R"sql(
 CREATE TABLE runs(
     id INTEGER PRIMARY KEY,
@@ -91,6 +91,13 @@ CREATE TABLE predictions(
     rows INTEGER NOT NULL,
     UNIQUE(run_id, name));
 CREATE INDEX predictions_source ON predictions(source_id);
+CREATE TABLE summary_metrics(
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    key_id INTEGER NOT NULL REFERENCES names(id),
+    value REAL,
+    source_id INTEGER REFERENCES sources(id) ON DELETE SET NULL,
+    PRIMARY KEY(run_id, key_id)) WITHOUT ROWID;
+CREATE INDEX summary_metrics_source ON summary_metrics(source_id);
 CREATE TABLE prediction_columns(
     table_id INTEGER NOT NULL REFERENCES predictions(id) ON DELETE CASCADE,
     idx INTEGER NOT NULL,
@@ -109,7 +116,7 @@ struct TableColumns {
 };
 
 // What this build reads and writes; checked before use because workspaces may come from anywhere.
-constexpr std::array<TableColumns, 10> kExpected{{
+constexpr std::array<TableColumns, 11> kExpected{{
     {"runs", {"id", "name", "created"}},
     {"names", {"id", "text"}},
     {"sources", {"id", "path", "format", "size", "mtime_ns", "offset"}},
@@ -127,6 +134,7 @@ constexpr std::array<TableColumns, 10> kExpected{{
     {"predictions", {"id", "run_id", "source_id", "name", "source_path", "rows"}},
     {"prediction_columns",
      {"table_id", "idx", "name", "role", "numeric", "class_name", "data", "dictionary"}},
+    {"summary_metrics", {"run_id", "key_id", "value", "source_id"}},
 }};
 
 // One step of schema evolution: SQL that turns schema `from` into `from + 1`. Append, never edit.
@@ -134,7 +142,17 @@ struct Migration {
     int from;
     const char* sql;
 };
-constexpr std::array<Migration, 0> kMigrations{};
+constexpr std::array<Migration, 1> kMigrations{{
+    {1, R"sql(
+CREATE TABLE summary_metrics(
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    key_id INTEGER NOT NULL REFERENCES names(id),
+    value REAL,
+    source_id INTEGER REFERENCES sources(id) ON DELETE SET NULL,
+    PRIMARY KEY(run_id, key_id)) WITHOUT ROWID;
+CREATE INDEX summary_metrics_source ON summary_metrics(source_id);
+)sql"},
+}};
 
 int pragmaInt(sqlite3* db, const char* sql) {
     Statement st(db, sql);

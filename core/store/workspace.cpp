@@ -226,6 +226,15 @@ class ImportTransaction final : public SourceTransaction {
         st.run();
     }
 
+    void setSummaryMetric(std::string_view run, std::string_view key, double value) override {
+        ensureOpen();
+        Statement& st =
+            prepared(m_setSummary, "INSERT INTO summary_metrics(run_id, key_id, value, source_id) "
+                                   "VALUES(?1, ?2, ?3, ?4) ON CONFLICT(run_id, key_id) DO UPDATE SET "
+                                   "value = excluded.value, source_id = excluded.source_id");
+        st.bind(1, runIdFor(run)).bind(2, nameId(key)).bind(3, value).bind(4, m_sourceId).run();
+    }
+
     void setTag(std::string_view run, std::string_view key, std::string_view value) override {
         ensureOpen();
         Statement& st =
@@ -508,6 +517,7 @@ class ImportTransaction final : public SourceTransaction {
         find.reset();
         Statement(m_db, "DELETE FROM chunks WHERE source_id = ?1").bind(1, m_sourceId).run();
         Statement(m_db, "DELETE FROM predictions WHERE source_id = ?1").bind(1, m_sourceId).run();
+        Statement(m_db, "DELETE FROM summary_metrics WHERE source_id = ?1").bind(1, m_sourceId).run();
         Statement summarise(
             m_db,
             "UPDATE series SET "
@@ -546,7 +556,7 @@ class ImportTransaction final : public SourceTransaction {
     std::size_t m_buffered = 0;
 
     Statement m_findRun, m_insertRun, m_defaultProvenance, m_upsertName, m_findSeries, m_insertSeries;
-    Statement m_insertChunk, m_setParam, m_setTag, m_dropTable, m_insertTable, m_insertColumn;
+    Statement m_insertChunk, m_setParam, m_setTag, m_setSummary, m_dropTable, m_insertTable, m_insertColumn;
     std::array<Statement, 8> m_setProvenance;
 };
 
@@ -663,7 +673,7 @@ int Workspace::schemaVersion() const {
 
 namespace {
 
-// Fills runs (already holding id and name) with params, tags, provenance and summaries in four queries.
+// Fills runs (already holding id and name) with params, tags, provenance and summaries in five queries.
 void fillRuns(sqlite3* db, std::vector<RunInfo>& runs, std::optional<std::int64_t> only) {
     std::unordered_map<std::int64_t, RunInfo*> byId;
     byId.reserve(runs.size());
@@ -689,6 +699,13 @@ void fillRuns(sqlite3* db, std::vector<RunInfo>& runs, std::optional<std::int64_
     bindFilter(tags);
     while (tags.step())
         if (RunInfo* r = lookup(tags.int64(0))) r->tags[tags.text(1)] = tags.text(2);
+
+    Statement summaries(db, "SELECT x.run_id, n.text, x.value FROM summary_metrics x "
+                            "JOIN names n ON n.id = x.key_id" +
+                                filter);
+    bindFilter(summaries);
+    while (summaries.step())
+        if (RunInfo* r = lookup(summaries.int64(0))) r->summaryMetrics[summaries.text(1)] = summaries.real(2);
 
     Statement prov(db, "SELECT x.run_id, x.source_path, x.format, x.code_version, x.data_version, x.seed, "
                        "x.status, x.start_time, x.end_time FROM provenance x" +

@@ -39,7 +39,7 @@ struct StepRange {
 
 class Workspace : public ImportTarget {
   public:
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2;
     static constexpr std::size_t kChunkPoints = 4096;
 
     enum class Mode { ReadWrite, ReadOnly };

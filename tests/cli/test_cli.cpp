@@ -99,6 +99,7 @@ class TestCli : public QObject {
     void malformedCsvWarns();
     void unreadablePathExits1();
     void usageErrorsExit2();
+    void mistypedCommandIsUsageError();
     void runsJson();
     void runsTable();
     void seriesCsvAndSmoothing();
@@ -253,6 +254,28 @@ void TestCli::usageErrorsExit2() {
     }
 }
 
+// A mistyped command never starts the GUI (this test runs with no display: a GUI start would fail or hang).
+void TestCli::mistypedCommandIsUsageError() {
+    const struct {
+        const char* typed;
+        const char* suggestion; // nullptr: nothing is close enough to suggest
+    } cases[] = {{"calibraton", "did you mean calibration?"},
+                 {"import_", "did you mean import?"},
+                 {"sereis", "did you mean series?"},
+                 {"learningcurve", "did you mean learning-curve?"},
+                 {"frobnicate", nullptr}};
+    for (const auto& c : cases) {
+        const Result r = runRunlens({c.typed, path("runA.csv")}, 60000);
+        QVERIFY2(r.code == 2, qPrintable(QString(c.typed) + " -> " + QString::number(r.code)));
+        QVERIFY2(lineCount(r.err) == 1, r.err.constData());
+        QVERIFY2(r.err.contains(QByteArray("unknown command '") + c.typed + "'"), r.err.constData());
+        if (c.suggestion)
+            QVERIFY2(r.err.contains(c.suggestion), r.err.constData());
+        else
+            QVERIFY2(!r.err.contains("did you mean"), r.err.constData());
+    }
+}
+
 void TestCli::runsJson() {
     const Result r = runRunlens({"runs", "-w", m_ws, "--json"});
     QCOMPARE(r.code, 0);
@@ -261,6 +284,7 @@ void TestCli::runsJson() {
     for (const auto& v : runs) {
         const QJsonObject run = v.toObject();
         QVERIFY(run["params"].isObject());
+        QVERIFY(run["summary"].isObject());
         QVERIFY(run["tags"].isObject());
         QVERIFY(run["provenance"].isObject());
         const auto& rows = run["name"].toString() == "runA" ? m_rowsA : m_rowsB;

@@ -140,6 +140,8 @@ class TestStore : public QObject {
     void twoSourcesOneRun();
     void grownSourceAppendsChunks();
     void replaceDropsEarlierData();
+    void summaryMetrics();
+    void migratesSchemaOne();
     void uncommittedTransactionRollsBack();
     void refusals_data();
     void refusals();
@@ -515,8 +517,10 @@ void TestStore::refusals_data() {
                                     << "is not a Runlens workspace";
     QTest::newRow("empty file") << "empty"
                                 << "is not a Runlens workspace";
-    QTest::newRow("newer schema") << "newer"
-                                  << "was written by a newer Runlens (schema 2; this build reads up to 1)";
+    QTest::newRow("newer schema")
+        << "newer"
+        << QString("was written by a newer Runlens (schema 999; this build reads up to %1)")
+               .arg(Workspace::kSchemaVersion);
     QTest::newRow("missing column") << "damaged"
                                     << "column chunks.data is missing";
 }
@@ -533,7 +537,7 @@ void TestStore::refusals() {
         std::ofstream{path};
     } else if (kind == "newer") {
         Workspace::create(path);
-        rawExec(path, "PRAGMA user_version = 2");
+        rawExec(path, "PRAGMA user_version = 999");
     } else if (kind == "damaged") {
         Workspace::create(path);
         rawExec(path, "ALTER TABLE chunks DROP COLUMN data");
@@ -548,6 +552,57 @@ void TestStore::refusals() {
         const QString createError = errorOf([&] { Workspace::create(path); });
         QVERIFY2(createError.contains(message), qPrintable(createError));
     }
+}
+
+// Summary metrics are final values, not points: they round-trip exactly (NaN included), a later source
+// overwrites a key, and replacing a source drops only what it delivered.
+void TestStore::summaryMetrics() {
+    const std::string path = file("summary.runlens");
+    auto ws = Workspace::create(path);
+    {
+        auto tx = ws->beginSource("a.json", "test", false);
+        tx->setSummaryMetric("r", "eval_loss", 0.125);
+        tx->setSummaryMetric("r", "best", kNaN);
+        tx->setSummaryMetric("r", "tokens", 1e12);
+        tx->commit({"test", 1, 2, 3});
+    }
+    {
+        auto tx = ws->beginSource("b.json", "test", false);
+        tx->setSummaryMetric("r", "tokens", -kInf);
+        tx->commit({"test", 1, 2, 3});
+    }
+    auto runs = ws->runs();
+    QCOMPARE(runs.size(), std::size_t(1));
+    QVERIFY(runs[0].series.empty()); // a summary is not a series
+    const auto& m = runs[0].summaryMetrics;
+    QCOMPARE(m.size(), std::size_t(3));
+    QCOMPARE(m.at("eval_loss"), 0.125);
+    QVERIFY(std::isnan(m.at("best")));
+    QCOMPARE(m.at("tokens"), -kInf);
+    {
+        auto tx = ws->beginSource("a.json", "test", true); // a.json rewritten without its summaries
+        tx->commit({"test", 1, 2, 3});
+    }
+    const auto after = ws->run(runs[0].id)->summaryMetrics;
+    QCOMPARE(after.size(), std::size_t(1));
+    QCOMPARE(after.at("tokens"), -kInf);
+}
+
+// A schema-1 workspace (before summary metrics) opens, migrates to the current schema, keeps its data.
+void TestStore::migratesSchemaOne() {
+    const std::string path = file("v1.runlens");
+    {
+        auto ws = Workspace::create(path);
+        importSeries(*ws, "src", "r", "loss", makeSeries(10));
+    }
+    rawExec(path, "DROP TABLE summary_metrics; PRAGMA user_version = 1;");
+    auto ws = Workspace::open(path);
+    QCOMPARE(ws->schemaVersion(), Workspace::kSchemaVersion);
+    QCOMPARE(ws->runs().size(), std::size_t(1));
+    auto tx = ws->beginSource("s.json", "test", false);
+    tx->setSummaryMetric("r", "acc", 0.5);
+    tx->commit({"test", 1, 2, 3});
+    QCOMPARE(ws->runs()[0].summaryMetrics.at("acc"), 0.5);
 }
 
 void TestStore::readOnlyRefusesWrites() {
