@@ -15,27 +15,30 @@ DEB_PACKAGES := cmake g++ make pkg-config file dpkg-dev \
 # Extra packages for `make fuzz`: clang 14 and its libFuzzer/sanitizer runtimes.
 FUZZ_PACKAGES := clang libclang-rt-14-dev
 
-.PHONY: all deps deps-fuzz deps-bench build run test bench limits package fuzz check-asan docs clean
+.PHONY: all deps deps-fuzz deps-bench build run test bench limits package fuzz check-asan check-format \
+  check-fresh docs clean
 
 all: build
 
-deps:
-	@missing=$$(for p in $(DEB_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || echo $$p; done); \
+# $(call install-missing,PACKAGES): no apt at all when every package is installed; otherwise one
+# `apt-get update` and an install, then a check that names any package still missing.
+define install-missing
+	@installed() { dpkg-query -W -f='$${Status}\n' "$$1" 2>/dev/null | grep -q '^install ok installed$$'; }; \
+	missing=$$(for p in $(1); do installed $$p || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:" $$missing; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	  still=$$(for p in $$missing; do installed $$p || echo $$p; done); \
+	  if [ -n "$$still" ]; then echo "make deps: still not installed:" $$still >&2; exit 1; fi; \
 	fi
+endef
+
+deps:
+	$(call install-missing,$(DEB_PACKAGES))
 
 deps-fuzz:
-	@missing=$$(for p in $(FUZZ_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || echo $$p; done); \
-	if [ -n "$$missing" ]; then \
-	  echo "Installing Debian packages:" $$missing; \
-	  $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
-	fi
+	$(call install-missing,$(FUZZ_PACKAGES))
 
 $(BUILD)/CMakeCache.txt:
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
@@ -54,9 +57,18 @@ bench: build deps-bench
 
 # matplotlib for the redraw benchmark's reference (what a notebook user draws with).
 deps-bench:
-	@dpkg-query -W -f='$${Status}\n' python3-matplotlib 2>/dev/null | grep -q '^install ok installed$$' || { \
-	  $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends python3-matplotlib; }
+	$(call install-missing,python3-matplotlib)
+
+# clang-format of every C++ file changed since the whole-tree format commit (CI runs it).
+check-format:
+	$(call install-missing,clang-format git)
+	bash .ci/check-format.sh
+
+# The CI proof on this machine: `make test` in a fresh minimal Debian 12 root (debootstrap, as root), a
+# second `make deps` there without network, and the .deb installed on another fresh root. 20-30 minutes.
+check-fresh:
+	$(call install-missing,debootstrap git)
+	$(SUDO) bash .ci/fresh-root.sh -- make test CMAKE_FLAGS="-DRUNLENS_WERROR=ON -DRUNLENS_BUILD_BENCH=OFF"
 
 # Big-input limits (5 GB CSV, 10M x 100 prediction log, 50,000 runs): 20-40 minutes, up to 16 GB of scratch disk.
 limits: build

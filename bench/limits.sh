@@ -15,7 +15,7 @@
 set -uo pipefail
 BUILD=${1:-build}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BIN="$ROOT/$BUILD/bin"
+case "$BUILD" in /*) BIN="$BUILD/bin" ;; *) BIN="$ROOT/$BUILD/bin" ;; esac
 LONG_BYTES=${LIMITS_LONG_BYTES:-5000000000}
 PRED_ROWS=${LIMITS_PRED_ROWS:-10000000}
 PRED_FEATURES=${LIMITS_PRED_FEATURES:-97}
@@ -87,9 +87,9 @@ if wanted a && enough_space "$LONG_BYTES" "a. long-form CSV"; then
     gen_start=$(date +%s)
     "$BIN/bench_gen_limits" longcsv "$csv" "$LONG_BYTES" > "$SCRATCH/gen_a.txt" || exit 1
     echo "generated in $(($(date +%s) - gen_start)) s: $(cat "$SCRATCH/gen_a.txt")"
-    size_mb=$(($(stat -c %s "$csv") / 1000000))
+    size_mb=$(($(stat -L -c %s "$csv") / 1000000))
     measure a "$BIN/runlens" import -w "$SCRATCH/a.runlens" "$csv"
-    ws_mb=$(($(stat -c %s "$SCRATCH/a.runlens") / 1000000))
+    ws_mb=$(($(stat -L -c %s "$SCRATCH/a.runlens") / 1000000))
     say "| a. long-form CSV, 20 runs x 10 tags | $size_mb MB | $WALL ($CPU) | $PEAK | $(outcome_of a); workspace $ws_mb MB |"
     rm -rf "$SCRATCH/long" "$SCRATCH"/a.runlens*
 fi
@@ -102,7 +102,7 @@ if wanted b && enough_space "$pred_bytes" "b. prediction CSV"; then
     gen_start=$(date +%s)
     "$BIN/bench_gen_limits" predictions "$pred" "$PRED_ROWS" "$PRED_FEATURES" > "$SCRATCH/gen_b.txt" || exit 1
     echo "generated in $(($(date +%s) - gen_start)) s: $(cat "$SCRATCH/gen_b.txt")"
-    size_mb=$(($(stat -c %s "$pred") / 1000000))
+    size_mb=$(($(stat -L -c %s "$pred") / 1000000))
     measure b "$BIN/runlens" import -w "$SCRATCH/b.runlens" "$pred"
     tables=$(sqlite3 "$SCRATCH/b.runlens" 'SELECT count(*) FROM predictions' 2>/dev/null || echo "?")
     say "| b. prediction CSV, $PRED_ROWS rows x $((PRED_FEATURES + 3)) columns | $size_mb MB | $WALL ($CPU) | $PEAK | $(outcome_of b); prediction tables stored: $tables |"
@@ -115,10 +115,10 @@ if wanted b2 && enough_space "$fit_bytes" "b2. prediction CSV under the budget";
     pred="$SCRATCH/fit/predictions.csv"
     mkdir -p "$SCRATCH/fit"
     "$BIN/bench_gen_limits" predictions "$pred" "$FIT_ROWS" "$PRED_FEATURES" > /dev/null || exit 1
-    size_mb=$(($(stat -c %s "$pred") / 1000000))
+    size_mb=$(($(stat -L -c %s "$pred") / 1000000))
     measure b2 "$BIN/runlens" import -w "$SCRATCH/b2.runlens" "$pred"
     rows=$(sqlite3 "$SCRATCH/b2.runlens" 'SELECT group_concat(rows) FROM predictions' 2>/dev/null || echo "?")
-    ws_mb=$(($(stat -c %s "$SCRATCH/b2.runlens") / 1000000))
+    ws_mb=$(($(stat -L -c %s "$SCRATCH/b2.runlens") / 1000000))
     say "| b2. prediction CSV, $FIT_ROWS rows x $((PRED_FEATURES + 3)) columns (under the budget) | $size_mb MB | $WALL ($CPU) | $PEAK | $(outcome_of b2); rows stored: $rows; workspace $ws_mb MB |"
     rm -rf "$SCRATCH/fit" "$SCRATCH"/b2.runlens*
 fi

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Runs every benchmark beside the tool a user would otherwise use, and prints a Markdown table (make bench).
+# Usage: run_benchmarks.sh [BUILD_DIR]  (relative to the source tree or absolute); RUNLENS_BENCH_OUT=DIR
+# writes the generated data and results there instead of bench/out.
 # Each row: work | Runlens | reference tool (same run) | budget | met. Wall time is what a user waits; CPU time
 # (user + sys of the process) is shown beside it because a loaded machine inflates wall time, not CPU time.
 # Further rows come from bench/bench_extra_*.sh, called with BIN and OUT; they use the functions exported here.
 set -euo pipefail
 BUILD=${1:-build}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BIN="$ROOT/$BUILD/bin"
-OUT="$ROOT/bench/out"
+case "$BUILD" in /*) BIN="$BUILD/bin" ;; *) BIN="$ROOT/$BUILD/bin" ;; esac
+# Data and results go to RUNLENS_BENCH_OUT when set (e.g. a scratch disk), else bench/out in the tree.
+OUT=${RUNLENS_BENCH_OUT:-$ROOT/bench/out}
 PY=/usr/bin/python3 # Debian's, with pandas 1.5, scikit-learn 1.2, statsmodels 0.13
 mkdir -p "$OUT"
 RESULTS="$OUT/results.md"
@@ -53,7 +56,7 @@ printf '| work | Runlens | reference tool (same run) | budget | met |\n|---|---|
 # 1. 10M-row CSV import vs pandas.read_csv.
 CSV="$OUT/scalars_10M.csv"
 [ -s "$CSV" ] || "$BIN/bench_gen_data" csv 10000000 "$CSV"
-CSV_MB=$(( $(stat -c %s "$CSV") / 1000000 ))
+CSV_MB=$(( $(stat -L -c %s "$CSV") / 1000000 ))
 rm -f "$OUT/csv.runlens"*
 read -r rl_s rl_kib rl_cpu < <(time_cmd "$BIN/runlens" import "$CSV" -w "$OUT/csv.runlens" --json)
 read -r pd_s pd_kib pd_cpu < <(time_cmd "$PY" -c "import pandas as pd, sys; pd.read_csv(sys.argv[1])" "$CSV")
@@ -66,7 +69,7 @@ row "import 10M-row CSV (${CSV_MB} MB) into a workspace" "${rl_s} s (CPU ${rl_cp
 # 2. tfevents import vs a plain-Python TFRecord + protobuf scan (TensorBoard itself is not packaged in Debian 12).
 TFE="$OUT/events.out.tfevents.bench"
 [ -s "$TFE" ] || "$BIN/bench_gen_data" tfevents 1000000 "$TFE"
-TFE_MB=$(( $(stat -c %s "$TFE") / 1000000 ))
+TFE_MB=$(( $(stat -L -c %s "$TFE") / 1000000 ))
 rm -f "$OUT/tfe.runlens"*
 read -r tf_s tf_kib tf_cpu < <(time_cmd "$BIN/runlens" import "$TFE" -w "$OUT/tfe.runlens" --json)
 read -r py_s py_kib py_cpu < <(time_cmd "$PY" "$ROOT/bench/py_tfrecord_scan.py" "$TFE")

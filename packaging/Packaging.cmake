@@ -8,6 +8,7 @@ install(FILES ${RUNLENS_PACKAGING_DIR}/runlens.desktop DESTINATION ${CMAKE_INSTA
 install(FILES ${RUNLENS_PACKAGING_DIR}/runlens-mime.xml DESTINATION ${CMAKE_INSTALL_DATADIR}/mime/packages
         RENAME runlens.xml)
 install(FILES ${RUNLENS_PACKAGING_DIR}/io.runlens.Runlens.metainfo.xml DESTINATION ${CMAKE_INSTALL_DATADIR}/metainfo)
+install(FILES ${CMAKE_SOURCE_DIR}/LICENSE DESTINATION ${CMAKE_INSTALL_DOCDIR} RENAME copyright)
 install(FILES ${RUNLENS_ICON_SVG} DESTINATION ${CMAKE_INSTALL_DATADIR}/icons/hicolor/scalable/apps RENAME runlens.svg)
 
 # PNG icons are rendered from the SVG at build time by a tiny Qt program, so only the SVG is kept in git.
@@ -32,6 +33,7 @@ set(CPACK_PACKAGE_VENDOR "Runlens contributors")
 set(CPACK_PACKAGE_CONTACT "Runlens maintainers <maintainers@runlens.io>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "Explore and compare machine-learning experiment logs")
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
+set(CPACK_RESOURCE_FILE_LICENSE ${CMAKE_SOURCE_DIR}/LICENSE)
 set(CPACK_PACKAGE_INSTALL_DIRECTORY runlens)
 set(CPACK_GENERATOR DEB)
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER "Runlens maintainers <maintainers@runlens.io>")

@@ -88,12 +88,14 @@ std::size_t IndexSampler::operator()(std::size_t n) {
     if (n <= 1) return 0;
     // Lemire (2019): the high half of x * n is uniform in [0, n) once the biased low part is rejected.
     const auto range = static_cast<std::uint64_t>(n);
-    unsigned __int128 m = static_cast<unsigned __int128>(next()) * range;
+    // GCC and Clang's 128-bit product; __extension__ marks the one non-ISO type as intended under -Wpedantic.
+    __extension__ using Wide = unsigned __int128;
+    Wide m = static_cast<Wide>(next()) * range;
     auto low = static_cast<std::uint64_t>(m);
     if (low < range) {
         const std::uint64_t threshold = (0 - range) % range;
         while (low < threshold) {
-            m = static_cast<unsigned __int128>(next()) * range;
+            m = static_cast<Wide>(next()) * range;
             low = static_cast<std::uint64_t>(m);
         }
     }

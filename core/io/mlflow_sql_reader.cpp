@@ -214,7 +214,7 @@ ReadReport MlflowSqlReader::read(const std::filesystem::path& path, const ReadCo
             break;
         }
         std::string runName = r.experiment + "/" + r.name;
-        if (counts[{r.experiment, r.name}] > 1) runName += "-" + r.id.substr(0, 8);
+        if (counts[{r.experiment, r.name}] > 1) runName.append("-").append(r.id, 0, 8);
         sink.setProvenance(runName, ProvenanceField::SourcePath, label);
         sink.setProvenance(runName, ProvenanceField::Format, "mlflow");
         if (!r.status.empty())

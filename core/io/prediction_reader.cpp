@@ -232,7 +232,7 @@ bool parseDelimited(const std::filesystem::path& path, const ReadContext& ctx, c
     for (auto f : row.fields) {
         std::string name(textnum::trim(f));
         if (name.empty()) name = "column_" + std::to_string(slot.size() + 1);
-        if (table.byName.count(name)) name += "_" + std::to_string(slot.size() + 1); // keep duplicates apart
+        if (table.byName.count(name)) name.append("_").append(std::to_string(slot.size() + 1)); // keep apart
         table.column(name);
         slot.push_back(table.byName[name]);
     }

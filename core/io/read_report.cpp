@@ -45,7 +45,7 @@ std::string_view issueKindName(IssueKind kind) {
 
 std::string ReadIssue::toString() const {
     std::string out = file;
-    if (line > 0) out += ":" + std::to_string(line);
+    if (line > 0) out.append(":").append(std::to_string(line));
     out += ": ";
     out += message;
     return out;
