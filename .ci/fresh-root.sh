@@ -56,6 +56,7 @@ build_base() {
         exit 1
     fi
     mkdir -p "$(dirname "$cache")"
+    chmod 755 "$tmp"
     tar -C "$tmp" -cf "$cache.partial" .
     mv "$cache.partial" "$cache"
     rm -rf --one-file-system "$tmp" "$tmp.log"
@@ -87,8 +88,10 @@ new_root() {
     local root
     root=$(mktemp -d "$work_parent/runlens-fresh.XXXXXX")
     roots+=("$root")
-    chmod 755 "$root" # apt downloads as the _apt user, who must reach into the root
     tar -C "$root" -xf "$cache"
+    # After unpacking (the archive's "." entry carries a mode): apt downloads as the _apt user, and tests
+    # run steps as nobody, who must both reach into the root.
+    chmod 755 "$root"
     mount_into "$root" proc -t proc proc
     mount_into "$root" dev --bind /dev
     mount_into "$root" dev/pts -t devpts -o newinstance,ptmxmode=0666 devpts
