@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <Eigen/Dense>
 #include <limits>
 #include <numeric>
@@ -15,6 +16,12 @@ namespace {
 
 constexpr double kExtremeSd = 4.0;
 constexpr std::size_t kMaxExtremeRows = 65536;
+
+// A row z sd from the mean moves a resample's standardised sum by z / sqrt(n) each time it is drawn; beyond
+// sqrt(n) / 32 sd (and at least 4 sd) that step is large enough to keep the row's draws exact.
+double extremeThreshold(std::size_t n) {
+    return std::max(kExtremeSd, std::sqrt(double(n)) / 32.0);
+}
 
 double standardNormal(stats::IndexSampler& sampler) {
     return stats::normalQuantile(sampler.uniform());
@@ -69,66 +76,79 @@ SumResamples fastSums(std::size_t n, std::size_t d, const RowValues& values, con
         sd[j] = std::sqrt(std::max(0.0, s2[j] / double(n) - m * m));
         out.totals[j] = s1[j] + shift[j] * double(n);
     }
-    // Pass 2: how far each row is from the means, in sd, to pick the extreme rows.
-    std::vector<float> distance(n);
-    std::size_t beyond = 0;
+    // Pass 2: rows beyond the cutoff are extreme candidates; the others go into the bulk's mean and
+    // covariance (centred on the overall means, lower triangle).
+    const double cutoff = extremeThreshold(n);
+    std::vector<double> bulkSum(d, 0.0), bulkCross(d * d, 0.0), centred(d);
+    std::size_t bulkRows = 0;
+    auto addToBulk = [&](const double* r) {
+        for (std::size_t j = 0; j < d; ++j)
+            centred[j] = r[j] - mean[j];
+        for (std::size_t j = 0; j < d; ++j) {
+            bulkSum[j] += centred[j];
+            for (std::size_t k = 0; k <= j; ++k)
+                bulkCross[j * d + k] += centred[j] * centred[k];
+        }
+        ++bulkRows;
+    };
+    std::vector<double> extreme;
+    std::vector<std::pair<double, std::size_t>> distance; // (z, candidate index)
     for (std::size_t i = 0; i < n; ++i) {
         values(i, row.data());
         double z = 0;
         for (std::size_t j = 0; j < d; ++j)
             if (sd[j] > 0) z = std::max(z, std::abs(row[j] - mean[j]) / sd[j]);
-        distance[i] = static_cast<float>(z);
-        beyond += z > kExtremeSd;
-    }
-    float threshold = static_cast<float>(kExtremeSd);
-    if (beyond > kMaxExtremeRows) {
-        std::vector<float> far;
-        far.reserve(beyond);
-        for (float z : distance)
-            if (z > threshold) far.push_back(z);
-        std::nth_element(far.begin(), far.begin() + std::ptrdiff_t(kMaxExtremeRows), far.end(),
-                         std::greater<>());
-        threshold = far[kMaxExtremeRows];
-    }
-    // Pass 3: keep the extreme rows, and the bulk's mean and covariance (centred on the overall means).
-    std::vector<double> extreme;
-    Eigen::VectorXd bulkSum = Eigen::VectorXd::Zero(Eigen::Index(d));
-    Eigen::MatrixXd bulkCross = Eigen::MatrixXd::Zero(Eigen::Index(d), Eigen::Index(d));
-    Eigen::VectorXd centred(Eigen::Index(d));
-    std::size_t bulkRows = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-        values(i, row.data());
-        if (distance[i] > threshold && extreme.size() / d < kMaxExtremeRows) {
+        if (z > cutoff) {
+            distance.emplace_back(z, distance.size());
             extreme.insert(extreme.end(), row.begin(), row.end());
-            continue;
+        } else {
+            addToBulk(row.data());
         }
-        for (std::size_t j = 0; j < d; ++j)
-            centred[Eigen::Index(j)] = row[j] - mean[j];
-        bulkSum += centred;
-        bulkCross.selfadjointView<Eigen::Lower>().rankUpdate(centred);
-        ++bulkRows;
+    }
+    double threshold = cutoff;
+    if (distance.size() > kMaxExtremeRows) {
+        // Too many candidates: keep the most extreme, the rest join the bulk.
+        std::nth_element(distance.begin(), distance.begin() + std::ptrdiff_t(kMaxExtremeRows), distance.end(),
+                         std::greater<>());
+        threshold = distance[kMaxExtremeRows].first;
+        std::vector<double> kept;
+        kept.reserve(kMaxExtremeRows * d);
+        for (std::size_t c = 0; c < distance.size(); ++c) {
+            const double* r = extreme.data() + distance[c].second * d;
+            if (c < kMaxExtremeRows)
+                kept.insert(kept.end(), r, r + d);
+            else
+                addToBulk(r);
+        }
+        extreme = std::move(kept);
     }
     const std::size_t extremeRows = extreme.size() / d;
     out.extremeRows = extremeRows;
     Eigen::VectorXd bulkMean = Eigen::VectorXd::Zero(Eigen::Index(d));
     Eigen::MatrixXd root = Eigen::MatrixXd::Zero(Eigen::Index(d), Eigen::Index(d));
     if (bulkRows > 0) {
-        const Eigen::VectorXd delta = bulkSum / double(bulkRows);
-        Eigen::MatrixXd cov = bulkCross.selfadjointView<Eigen::Lower>();
-        cov = cov / double(bulkRows) - delta * delta.transpose();
-        for (std::size_t j = 0; j < d; ++j)
-            bulkMean[Eigen::Index(j)] = mean[j] + delta[Eigen::Index(j)];
+        Eigen::MatrixXd cov = Eigen::MatrixXd::Zero(Eigen::Index(d), Eigen::Index(d));
+        for (std::size_t j = 0; j < d; ++j) {
+            const double dj = bulkSum[j] / double(bulkRows);
+            bulkMean[Eigen::Index(j)] = mean[j] + dj;
+            for (std::size_t k = 0; k <= j; ++k) {
+                const double c = bulkCross[j * d + k] / double(bulkRows) - dj * bulkSum[k] / double(bulkRows);
+                cov(Eigen::Index(j), Eigen::Index(k)) = cov(Eigen::Index(k), Eigen::Index(j)) = c;
+            }
+        }
         Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(cov);
         root = eig.eigenvectors() * eig.eigenvalues().cwiseMax(0.0).cwiseSqrt().asDiagonal();
     }
-    out.method = "multinomial draws of the " + std::to_string(extremeRows) +
-                 " extreme rows (beyond 4 sd) and the normal limit of the draws from the other " +
-                 std::to_string(bulkRows) + " rows";
+    char cut[32];
+    std::snprintf(cut, sizeof cut, "%.3g", double(threshold));
+    out.method = "multinomial draws of the " + std::to_string(extremeRows) + " extreme rows (beyond " + cut +
+                 " sd) and the normal limit of the draws from the other " + std::to_string(bulkRows) +
+                 " rows";
 
     out.sums.assign(std::size_t(std::max(o.resamples, 0)) * d, 0.0);
     stats::IndexSampler sampler(o.seed);
     const double extremeShare = double(extremeRows) / double(n);
-    Eigen::VectorXd z(Eigen::Index(d));
+    Eigen::VectorXd z = Eigen::VectorXd::Zero(Eigen::Index(d));
     for (int b = 0; b < o.resamples; ++b) {
         double* acc = out.sums.data() + std::size_t(b) * d;
         const std::int64_t onExtreme =
@@ -200,7 +220,7 @@ std::vector<double> fastMedians(std::span<const double> values, std::span<const 
     std::vector<std::pair<double, double>> rows(n);
     for (std::size_t i = 0; i < n; ++i)
         rows[i] = {values[i], weighted ? weights[i] : 1.0};
-    const auto halfWidth = std::size_t(std::ceil((weighted ? 16.0 : 8.0) * std::sqrt(double(n)))) + 16;
+    const auto halfWidth = std::size_t(std::ceil((weighted ? 12.0 : 5.0) * std::sqrt(double(n)))) + 16;
     const std::size_t lo = n / 2 > halfWidth ? n / 2 - halfWidth : 0;
     const std::size_t hi = std::min(n, n / 2 + halfWidth + 1);
     auto byValue = [](const auto& a, const auto& b) { return a.first < b.first; };

@@ -53,10 +53,11 @@ SumResamples resampleSums(std::size_t n, std::size_t dims, const RowValues& valu
 // The median of each resample: numpy's median without weights (mean of the two middle values for even n);
 // with weights, scikit-learn 1.2's _weighted_percentile(50) (the smallest value whose cumulative weight
 // reaches half the total). Exact mode draws the rows (the same draws as resampleSums with the same seed).
-// Fast mode sorts only a window of +-8 sqrt(n) ranks around the median (+-16 sqrt(n) with weights), draws how
+// Fast mode sorts only a window of +-5 sqrt(n) ranks around the median (+-12 sqrt(n) with weights), draws how
 // many of the n draws fall below, inside and above it (multinomial), places the window's draws exactly and
-// walks them; the resample median leaves that window with probability below 1e-50. With weights the total
-// weight of the draws below and above the window is taken from its normal limit (the rest is exact).
+// walks them; the resample median (whose rank moves with sd sqrt(n) / 2) leaves that window with probability
+// below 1e-20. With weights the total weight of the draws below and above the window is taken from its normal
+// limit (the rest is exact).
 std::vector<double> resampleMedians(std::span<const double> values, std::span<const double> weights,
                                     const BootstrapOptions& options);
 

@@ -262,3 +262,24 @@ double weightedPercentile(std::span<const double> values, std::span<const double
 }
 
 } // namespace runlens::stats
+
+namespace runlens::stats {
+
+double studentTQuantile(double p, double df) {
+    if (!(p > 0 && p < 1) || !(df > 0)) return std::numeric_limits<double>::quiet_NaN();
+    if (p == 0.5) return 0.0;
+    // Bracket by doubling, then bisect: the CDF is increasing, 200 halvings exhaust double precision.
+    double lo = -1, hi = 1;
+    while (studentTCdf(lo, df) > p)
+        lo *= 2;
+    while (studentTCdf(hi, df) < p)
+        hi *= 2;
+    for (int i = 0; i < 200; ++i) {
+        const double mid = 0.5 * (lo + hi);
+        if (mid <= lo || mid >= hi) break;
+        (studentTCdf(mid, df) < p ? lo : hi) = mid;
+    }
+    return 0.5 * (lo + hi);
+}
+
+} // namespace runlens::stats

@@ -78,3 +78,10 @@ double median(std::vector<double> values);
 double weightedPercentile(std::span<const double> values, std::span<const double> weights, double q = 0.5);
 
 } // namespace runlens::stats
+
+namespace runlens::stats {
+
+// Quantile of Student's t with df degrees of freedom (bisection on studentTCdf, to double precision).
+double studentTQuantile(double p, double df);
+
+} // namespace runlens::stats
