@@ -2,11 +2,11 @@
 #include "core/analysis/behaviour_tests.h"
 
 #include "core/analysis/multiclass_metrics.h"
+#include "core/analysis/report_text.h"
 
 #include <algorithm>
 #include <cctype>
 #include <cmath>
-#include <cstdio>
 #include <map>
 #include <unordered_map>
 
@@ -19,18 +19,6 @@ std::string lower(std::string_view s) {
     for (auto& c : out)
         c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return out;
-}
-
-std::string percent(double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.1f%%", 100.0 * v);
-    return buf;
-}
-
-std::string number(double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.3g", v);
-    return buf;
 }
 
 // One scored row: the tracked score and the decided class.
@@ -243,17 +231,18 @@ BehaviourReport behaviourReport(const BehaviourTests& tests, const ModelOutputs&
                                  : p.expected == ExpectedDirection::Down ? "the score should go down"
                                                                          : "no expectation";
         p.sentence = p.name + " (" + what + ", n = " + std::to_string(p.n) +
-                     "): the predicted class flips on " + percent(p.flipRate) + " (" + percent(p.flipCi.low) +
-                     " to " + percent(p.flipCi.high) + "), mean score change " + number(p.meanChange);
+                     "): the predicted class flips on " + formatPercent(p.flipRate) + " (" +
+                     formatPercent(p.flipCi.low) + " to " + formatPercent(p.flipCi.high) +
+                     "), mean score change " + formatNumber(p.meanChange);
         if (p.directional > 0)
-            p.sentence +=
-                ", wrong direction on " + percent(p.violationRate) + " of " + std::to_string(p.directional);
+            p.sentence += ", wrong direction on " + formatPercent(p.violationRate) + " of " +
+                          std::to_string(p.directional);
         p.sentence += p.tested == 0                           ? "."
                       : p.severity == BehaviourSeverity::None ? "; it passes."
                       : p.severity == BehaviourSeverity::Major
-                          ? "; it fails on " + percent(p.failureRate) + " of its tests, clearly above " +
-                                percent(o.majorFailureRate) + "."
-                          : "; it fails on " + percent(p.failureRate) + " of its tests.";
+                          ? "; it fails on " + formatPercent(p.failureRate) +
+                                " of its tests, clearly above " + formatPercent(o.majorFailureRate) + "."
+                          : "; it fails on " + formatPercent(p.failureRate) + " of its tests.";
         report.perturbations.push_back(std::move(p));
     }
     std::int64_t failing = 0;
@@ -329,11 +318,12 @@ compareRobustness(const BehaviourTests& tests, const ModelOutputs& perturbedA, c
         c.mcnemar = mcnemar(stableA, stableB);
         c.violationMcnemar = mcnemar(rightA, rightB);
         const bool bMore = c.differenceCi.high<0, aMore = c.differenceCi.low> 0;
-        c.sentence = name + ": A flips on " + percent(c.flipRateA) + ", B on " + percent(c.flipRateB) +
-                     " of the same " + std::to_string(c.n) + " tests (difference " +
-                     number(100 * c.difference) + " points, 95% CI " + number(100 * c.differenceCi.low) +
-                     " to " + number(100 * c.differenceCi.high) +
-                     "; McNemar p = " + number(c.mcnemar.exactP) + "): " +
+        c.sentence = name + ": A flips on " + formatPercent(c.flipRateA) + ", B on " +
+                     formatPercent(c.flipRateB) + " of the same " + std::to_string(c.n) +
+                     " tests (difference " + formatNumber(100 * c.difference) + " points, 95% CI " +
+                     formatNumber(100 * c.differenceCi.low) + " to " +
+                     formatNumber(100 * c.differenceCi.high) +
+                     "; McNemar p = " + formatNumber(c.mcnemar.exactP) + "): " +
                      (bMore   ? "B is more robust."
                       : aMore ? "A is more robust."
                               : "no clear difference.");

@@ -2,11 +2,11 @@
 #include "core/analysis/drift_checks.h"
 
 #include "core/analysis/binary_metrics.h"
+#include "core/analysis/report_text.h"
 #include "core/analysis/statistics.h"
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <limits>
 #include <map>
 #include <numeric>
@@ -16,18 +16,6 @@ namespace runlens {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-std::string number(double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.3g", v);
-    return buf;
-}
-
-std::string percent(double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.1f%%", 100.0 * v);
-    return buf;
-}
 
 std::vector<double> finiteSorted(std::span<const double> values) {
     std::vector<double> out;
@@ -63,19 +51,19 @@ std::map<std::string, std::pair<std::int64_t, std::int64_t>> categoryCounts(std:
 }
 
 std::string pValueText(double p) {
-    return p < 1e-4 ? "< 0.0001" : "= " + number(p);
+    return p < 1e-4 ? "< 0.0001" : "= " + formatNumber(p);
 }
 
 void describe(FeatureDrift& f, const DriftFeatureInput& in) {
     const std::string level = f.severity == DriftSeverity::Major   ? "major drift"
                               : f.severity == DriftSeverity::Minor ? "minor drift"
                                                                    : "no meaningful drift";
-    f.sentence = f.feature + ": " + level + " (PSI " + number(f.psi.psi) + ", " +
+    f.sentence = f.feature + ": " + level + " (PSI " + formatNumber(f.psi.psi) + ", " +
                  (f.numeric ? "KS" : "chi-square") + " p " + pValueText(f.pAdjusted) + " after BH)";
     if (f.numeric) {
         const double mr = stats::median(finiteSorted(in.referenceNumbers));
         const double mc = stats::median(finiteSorted(in.currentNumbers));
-        f.sentence += "; median " + number(mr) + " in the reference, " + number(mc) + " now.";
+        f.sentence += "; median " + formatNumber(mr) + " in the reference, " + formatNumber(mc) + " now.";
         return;
     }
     // The category whose share moved most.
@@ -86,7 +74,7 @@ void describe(FeatureDrift& f, const DriftFeatureInput& in) {
         const double move = std::abs(bin.currentShare - bin.referenceShare);
         if (move > best) best = move, which = bin.label, from = bin.referenceShare, to = bin.currentShare;
     }
-    f.sentence += "; '" + which + "' moved most, " + percent(from) + " -> " + percent(to) + ".";
+    f.sentence += "; '" + which + "' moved most, " + formatPercent(from) + " -> " + formatPercent(to) + ".";
 }
 
 } // namespace
@@ -126,8 +114,8 @@ PsiResult numericPsi(std::span<const double> reference, std::span<const double> 
         ++c[binOf(v)];
     for (std::size_t b = 0; b < count; ++b) {
         PsiBin bin;
-        bin.label = "(" + (b == 0 ? std::string("-inf") : number(inner[b - 1])) + ", " +
-                    (b + 1 == count ? std::string("+inf)") : number(inner[b]) + "]");
+        bin.label = "(" + (b == 0 ? std::string("-inf") : formatNumber(inner[b - 1])) + ", " +
+                    (b + 1 == count ? std::string("+inf)") : formatNumber(inner[b]) + "]");
         bin.reference = r[b];
         bin.current = c[b];
         bin.referenceShare = double(r[b]) / double(ref.size());
@@ -234,11 +222,11 @@ DriftReport driftChecks(std::span<const DriftFeatureInput> features, const Drift
         report.minor += f.severity == DriftSeverity::Minor;
         describe(f, features[i]);
     }
-    report.sentence = std::to_string(report.features.size()) +
-                      " feature(s) checked: " + std::to_string(report.major) + " with major drift, " +
-                      std::to_string(report.minor) + " with minor drift (PSI >= " + number(options.psiMinor) +
-                      " / " + number(options.psiMajor) + " and BH-adjusted p < " + number(options.alpha) +
-                      ").";
+    report.sentence =
+        std::to_string(report.features.size()) + " feature(s) checked: " + std::to_string(report.major) +
+        " with major drift, " + std::to_string(report.minor) +
+        " with minor drift (PSI >= " + formatNumber(options.psiMinor) + " / " +
+        formatNumber(options.psiMajor) + " and BH-adjusted p < " + formatNumber(options.alpha) + ").";
     return report;
 }
 
@@ -342,10 +330,10 @@ PerformanceTrend performanceTrend(std::span<const double> x, std::span<const dou
                                    : DriftSeverity::None;
     const std::string name(metricName);
     const std::string change =
-        binary ? number(100 * std::abs(out.changeOverRange)) + " points"
-               : number(std::abs(out.changeOverRange)) + " (" + percent(size) + " of its mean)";
+        binary ? formatNumber(100 * std::abs(out.changeOverRange)) + " points"
+               : formatNumber(std::abs(out.changeOverRange)) + " (" + formatPercent(size) + " of its mean)";
     if (!significant) {
-        out.sentence = "No trend in " + name + " over the range (slope p = " + number(out.fit.p) + ").";
+        out.sentence = "No trend in " + name + " over the range (slope p = " + formatNumber(out.fit.p) + ").";
     } else {
         out.sentence = name + (out.changeOverRange < 0 ? " falls" : " rises") + " by " + change +
                        " from the first to the last row (slope p " + pValueText(out.fit.p) + ")" +
@@ -417,9 +405,9 @@ LabelShift labelShift(std::span<const std::string> setNames,
     out.sentence = std::string(out.severity == DriftSeverity::Major   ? "Major label shift"
                                : out.severity == DriftSeverity::Minor ? "Minor label shift"
                                                                       : "No meaningful label shift") +
-                   " (largest PSI " + number(worst) + ", chi-square p " + pValueText(p) + "): " + className +
-                   " is " + percent(out.priors[0][cls]) + " of " + firstName + " and " +
-                   percent(out.priors[worstSet][cls]) + " of " + setName + ".";
+                   " (largest PSI " + formatNumber(worst) + ", chi-square p " + pValueText(p) +
+                   "): " + className + " is " + formatPercent(out.priors[0][cls]) + " of " + firstName +
+                   " and " + formatPercent(out.priors[worstSet][cls]) + " of " + setName + ".";
     return out;
 }
 
@@ -485,8 +473,8 @@ LeakageHint categoricalLeakage(std::string name, std::span<const std::string> va
     h.sentence = h.feature +
                  (h.suspicious ? ": possible leakage, its value alone predicts the label for "
                                : ": its value alone predicts the label for ") +
-                 percent(h.purity) + " of the rows (leave-one-out; the majority class alone gets " +
-                 percent(h.majorityShare) + ")" + (h.suspicious ? "; check how it was computed." : ".");
+                 formatPercent(h.purity) + " of the rows (leave-one-out; the majority class alone gets " +
+                 formatPercent(h.majorityShare) + ")" + (h.suspicious ? "; check how it was computed." : ".");
     return h;
 }
 
@@ -509,7 +497,7 @@ LeakageHint numericLeakage(std::string name, std::span<const double> values, std
         h.sentence = h.feature +
                      (h.suspicious ? ": possible leakage, alone it separates the classes with AUC "
                                    : ": alone it separates the classes with AUC ") +
-                     number(h.auc) + (h.suspicious ? "; check how it was computed." : ".");
+                     formatNumber(h.auc) + (h.suspicious ? "; check how it was computed." : ".");
         return h;
     }
     // More than two classes: 20 quantile bins, then purity as for a category.

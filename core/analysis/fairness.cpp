@@ -2,9 +2,10 @@
 // gaps.
 #include "core/analysis/fairness.h"
 
+#include "core/analysis/report_text.h"
+
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <map>
 
 namespace runlens {
@@ -26,18 +27,6 @@ stats::Interval wilsonOfShare(double p, double n, double alpha) {
     const double centre = (p + z2 / (2 * n)) / (1 + z2 / n);
     const double half = z * std::sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n);
     return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
-}
-
-std::string number(double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.3g", v);
-    return buf;
-}
-
-std::string percent(double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.1f%%", 100.0 * v);
-    return buf;
 }
 
 struct Spread {
@@ -147,15 +136,15 @@ FairnessReport fairnessReport(std::span<const int> labels, std::span<const int> 
     r.severity = belowRatio ? FairnessSeverity::Major
                  : largeGap ? FairnessSeverity::Minor
                             : FairnessSeverity::None;
-    r.sentence = "Selection rate ranges from " + percent(selection.min) + " (" + selection.minGroup +
-                 ") to " + percent(selection.max) + " (" + selection.maxGroup +
-                 "): demographic-parity difference " + number(r.demographicParityDifference) + ", ratio " +
-                 number(r.demographicParityRatio) + "; equalized-odds difference " +
-                 number(r.equalizedOddsDifference) + ", ratio " + number(r.equalizedOddsRatio);
+    r.sentence = "Selection rate ranges from " + formatPercent(selection.min) + " (" + selection.minGroup +
+                 ") to " + formatPercent(selection.max) + " (" + selection.maxGroup +
+                 "): demographic-parity difference " + formatNumber(r.demographicParityDifference) +
+                 ", ratio " + formatNumber(r.demographicParityRatio) + "; equalized-odds difference " +
+                 formatNumber(r.equalizedOddsDifference) + ", ratio " + formatNumber(r.equalizedOddsRatio);
     r.sentence += r.severity == FairnessSeverity::Major
-                      ? ", below the four-fifths rule (" + number(options.ratioThreshold) + ")."
+                      ? ", below the four-fifths rule (" + formatNumber(options.ratioThreshold) + ")."
                   : r.severity == FairnessSeverity::Minor
-                      ? ", a gap of " + number(options.differenceThreshold) + " or more between groups."
+                      ? ", a gap of " + formatNumber(options.differenceThreshold) + " or more between groups."
                       : ", within the thresholds.";
     std::string small;
     for (const auto& g : r.groups)

@@ -1,28 +1,15 @@
 // Coverage of logged prediction intervals: share of labels inside, Wilson interval, widths and a verdict.
 #include "core/analysis/interval_coverage.h"
 
+#include "core/analysis/report_text.h"
+
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <vector>
 
 namespace runlens {
 
-namespace {
-
-std::string percent(double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.1f%%", 100.0 * v);
-    return buf;
-}
-
-std::string number(double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.4g", v);
-    return buf;
-}
-
-} // namespace
+namespace {} // namespace
 
 std::string_view coverageVerdictName(CoverageVerdict verdict) {
     switch (verdict) {
@@ -83,10 +70,11 @@ IntervalCoverage intervalCoverage(std::span<const double> labels, std::span<cons
         c.verdict = CoverageVerdict::OverCovers;
     else
         c.verdict = CoverageVerdict::Consistent;
-    const std::string level = percent(1.0 - alpha).substr(0, percent(1.0 - alpha).size() - 3) + "%";
-    c.sentence = "The " + percent(nominal) + " " + c.name + " interval holds " + percent(c.coverage) +
-                 " of the labels (" + level + " CI " + percent(c.coverageCi.low) + " to " +
-                 percent(c.coverageCi.high) + ", n = " + std::to_string(c.n) + "): ";
+    const std::string level = formatNumber(100.0 * (1.0 - alpha)) + "%";
+    c.sentence = "The " + formatPercent(nominal) + " " + c.name + " interval holds " +
+                 formatPercent(c.coverage) + " of the labels (" + level + " CI " +
+                 formatPercent(c.coverageCi.low) + " to " + formatPercent(c.coverageCi.high) +
+                 ", n = " + std::to_string(c.n) + "): ";
     switch (c.verdict) {
     case CoverageVerdict::UnderCovers:
         c.sentence += "it under-covers, the intervals are too narrow";
@@ -98,8 +86,9 @@ IntervalCoverage intervalCoverage(std::span<const double> labels, std::span<cons
         c.sentence += "consistent with its nominal level";
         break;
     }
-    c.sentence += "; mean width " + number(c.meanWidth) + ", " + percent(double(c.below) / double(c.n)) +
-                  " fall below and " + percent(double(c.above) / double(c.n)) + " above.";
+    c.sentence += "; mean width " + formatNumber(c.meanWidth) + ", " +
+                  formatPercent(double(c.below) / double(c.n)) + " fall below and " +
+                  formatPercent(double(c.above) / double(c.n)) + " above.";
     if (c.crossed > 0)
         c.sentence += " " + std::to_string(c.crossed) + " row(s) have the lower bound above the upper one.";
     return c;

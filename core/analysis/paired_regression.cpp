@@ -2,9 +2,10 @@
 // losers.
 #include "core/analysis/paired_regression.h"
 
+#include "core/analysis/report_text.h"
+
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <limits>
 #include <numeric>
 
@@ -48,18 +49,6 @@ std::vector<double> averageRanks(std::span<const double> values, std::vector<std
         i = j;
     }
     return ranks;
-}
-
-std::string number(double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.4g", v);
-    return buf;
-}
-
-std::string percent(double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.1f%%", 100.0 * v);
-    return buf;
 }
 
 } // namespace
@@ -236,15 +225,16 @@ PairedRegressionComparison compareRegressors(std::span<const double> labels,
     pick([&](std::size_t a, std::size_t b) { return change[a] < change[b]; }, c.largestImprovements, false);
 
     const bool lower = c.maeDelta.ciHigh<0, higher = c.maeDelta.ciLow> 0;
-    c.sentence = "B's MAE is " + number(std::abs(c.maeDelta.delta)) +
+    c.sentence = "B's MAE is " + formatNumber(std::abs(c.maeDelta.delta)) +
                  (c.maeDelta.delta <= 0 ? " lower" : " higher") + " than A's (95% CI " +
-                 number(c.maeDelta.ciLow) + " to " + number(c.maeDelta.ciHigh) +
+                 formatNumber(c.maeDelta.ciLow) + " to " + formatNumber(c.maeDelta.ciHigh) +
                  (lower    ? ", B better"
                   : higher ? ", A better"
                            : ", no clear winner") +
-                 "); B is better on " + percent(c.shareBBetter) + " of " + std::to_string(c.n) +
-                 " examples (A on " + percent(double(c.aBetter) / nn) +
-                 "); Wilcoxon p = " + number(c.wilcoxon.p) + ", paired t p = " + number(c.tTest.p) + ".";
+                 "); B is better on " + formatPercent(c.shareBBetter) + " of " + std::to_string(c.n) +
+                 " examples (A on " + formatPercent(double(c.aBetter) / nn) +
+                 "); Wilcoxon p = " + formatNumber(c.wilcoxon.p) +
+                 ", paired t p = " + formatNumber(c.tTest.p) + ".";
     return c;
 }
 

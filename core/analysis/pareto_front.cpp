@@ -1,9 +1,10 @@
 // Pareto front of quality against costs, domination lists and the cheapest near-best choice.
 #include "core/analysis/pareto_front.h"
 
+#include "core/analysis/report_text.h"
+
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <numeric>
 
 namespace runlens {
@@ -31,12 +32,6 @@ std::size_t axisCount(std::span<const ParetoPoint> points, const ParetoAxes& axe
     for (const auto& p : points)
         d = std::max(d, p.costs.size());
     return d;
-}
-
-std::string number(double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.4g", v);
-    return buf;
 }
 
 } // namespace
@@ -150,16 +145,17 @@ CheapestWithin cheapestWithin(std::span<const ParetoPoint> points, const ParetoA
                            std::isfinite(c.qualityLow) && std::isfinite(c.qualityHigh);
     r.intervalsOverlap = intervals && c.qualityLow <= b.qualityHigh && b.qualityLow <= c.qualityHigh;
     const std::string within =
-        kind == ToleranceKind::Absolute ? number(tolerance) : number(100 * tolerance) + "%";
+        kind == ToleranceKind::Absolute ? formatNumber(tolerance) : formatNumber(100 * tolerance) + "%";
     if (chosen == best) {
-        r.sentence = b.name + " has the best " + axes.qualityName + " (" + number(b.quality) +
+        r.sentence = b.name + " has the best " + axes.qualityName + " (" + formatNumber(b.quality) +
                      ") and no run within " + within + " of it has a better " + costName + ".";
         return r;
     }
     r.sentence = c.name + " is the cheapest run within " + within + " of the best " + axes.qualityName +
-                 ": " + number(c.quality) + " against " + number(b.quality) + " for " + b.name + ", with " +
-                 costName + " " + number(r.costChosen) + " against " + number(r.costBest) + " (" +
-                 number(r.costFactor) + "x " + (higherCost ? "higher" : "lower") + ")";
+                 ": " + formatNumber(c.quality) + " against " + formatNumber(b.quality) + " for " + b.name +
+                 ", with " + costName + " " + formatNumber(r.costChosen) + " against " +
+                 formatNumber(r.costBest) + " (" + formatNumber(r.costFactor) + "x " +
+                 (higherCost ? "higher" : "lower") + ")";
     if (intervals)
         r.sentence += r.intervalsOverlap ? "; their intervals overlap, so the gap may be noise."
                                          : "; their intervals do not overlap.";

@@ -1,11 +1,11 @@
 // Regression metrics, bootstrap intervals over shared resamples, and the baselines that sit beside them.
 #include "core/analysis/regression_metrics.h"
 
+#include "core/analysis/report_text.h"
 #include "core/analysis/statistics.h"
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <future>
 
 namespace runlens {
@@ -55,12 +55,6 @@ double symmetricPercentageError(double y, double p) {
 double r2FromSums(double residual, double total) {
     if (total != 0) return residual != 0 ? 1.0 - residual / total : 1.0;
     return residual == 0 ? 1.0 : 0.0;
-}
-
-std::string formatNumber(double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.3g", v);
-    return buf;
 }
 
 void flagMape(RegressionMetrics& m, const CleanRows& rows, double nearZeroFraction) {
