@@ -27,9 +27,9 @@ struct Scored {
     int cls = 0;
 };
 
-// Binary outputs hold one score per row; multiclass outputs hold `classes` scores per row.
+// Binary outputs hold one score per row; class-score outputs hold `classes` scores per row.
 bool binaryShape(const ModelOutputs& m) {
-    return m.classes <= 2;
+    return m.classes == 0;
 }
 
 Scored scoreOf(const ModelOutputs& m, std::size_t row, int trackedClass, double threshold) {

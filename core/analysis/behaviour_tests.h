@@ -31,11 +31,12 @@ struct OriginalJoin {
 OriginalJoin joinOriginals(std::span<const std::string> perturbedOriginalIds,
                            std::span<const std::string> originalIds);
 
-// One model's outputs for a set of rows. Binary: classes = 2 and scores holds P(positive) per row.
-// Multiclass: classes = k and scores holds rows x k class scores. predicted (optional) is the predicted class
-// per row; without it the class is score >= threshold (binary) or the argmax (multiclass).
+// One model's outputs for a set of rows. classes = 0: a binary model, scores holds P(positive) per row;
+// classes = k >= 2: scores holds rows x k class scores (a binary model logged as two columns is k = 2).
+// predicted (optional) is the predicted class per row; without it the class is score >= threshold (binary) or
+// the argmax (class scores).
 struct ModelOutputs {
-    std::size_t classes = 2;
+    std::size_t classes = 0;
     std::span<const double> scores;
     std::span<const int> predicted;
 };

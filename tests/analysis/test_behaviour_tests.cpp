@@ -63,7 +63,7 @@ class TestBehaviourTests : public QObject {
 
     void invarianceAndDirectionHandWorked() {
         const Fixture f;
-        const ModelOutputs perturbed{2, f.scores, {}}, original{2, f.originalScores, {}};
+        const ModelOutputs perturbed{0, f.scores, {}}, original{0, f.originalScores, {}};
         const auto r = behaviourReport(f.tests(), perturbed, original);
         QCOMPARE(r.perturbations.size(), std::size_t(2));
         QCOMPARE(r.missingOriginal, std::int64_t(1));
@@ -160,8 +160,8 @@ class TestBehaviourTests : public QObject {
         for (int i = 0; i < 10; ++i)
             row[std::size_t(i)] = i;
         const BehaviourTests t{name, expected, {}, row};
-        const ModelOutputs o{2, orig, {}};
-        const auto c = compareRobustness(t, ModelOutputs{2, a, {}}, o, ModelOutputs{2, b, {}}, o);
+        const ModelOutputs o{0, orig, {}};
+        const auto c = compareRobustness(t, ModelOutputs{0, a, {}}, o, ModelOutputs{0, b, {}}, o);
         QCOMPARE(c.size(), std::size_t(1));
         QCOMPARE(c[0].flipsA, std::int64_t(3));
         QCOMPARE(c[0].flipsB, std::int64_t(1));
