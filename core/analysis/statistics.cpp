@@ -158,3 +158,128 @@ Interval percentileInterval(std::vector<double> values, double alpha) {
 }
 
 } // namespace runlens::stats
+
+namespace runlens::stats {
+
+double normalPdf(double z) {
+    return std::exp(-0.5 * z * z) * 0.3989422804014327; // 1 / sqrt(2 pi)
+}
+
+double studentTCdf(double t, double df) {
+    if (std::isnan(t) || !(df > 0)) return std::numeric_limits<double>::quiet_NaN();
+    if (std::isinf(t)) return t > 0 ? 1.0 : 0.0;
+    // P(T <= -|t|) = I_{df / (df + t^2)}(df / 2, 1 / 2) / 2.
+    const double tail = 0.5 * regularizedIncompleteBeta(df / (df + t * t), 0.5 * df, 0.5);
+    return t > 0 ? 1.0 - tail : tail;
+}
+
+double studentTTwoSided(double t, double df) {
+    if (std::isnan(t) || !(df > 0)) return std::numeric_limits<double>::quiet_NaN();
+    if (std::isinf(t)) return 0.0;
+    return std::min(1.0, regularizedIncompleteBeta(df / (df + t * t), 0.5 * df, 0.5));
+}
+
+namespace {
+
+// Lower regularized gamma P(a, x) by its power series; converges fast for x < a + 1.
+double gammaPSeries(double a, double x) {
+    double term = 1.0 / a, sum = term;
+    for (int k = 1; k < 100000; ++k) {
+        term *= x / (a + k);
+        sum += term;
+        if (std::abs(term) < std::abs(sum) * 1e-17) break;
+    }
+    return sum * std::exp(-x + a * std::log(x) - std::lgamma(a));
+}
+
+// Upper regularized gamma Q(a, x) by the continued fraction (modified Lentz); converges fast for x >= a + 1.
+double gammaQFraction(double a, double x) {
+    constexpr double tiny = 1e-300;
+    double b = x + 1.0 - a, c = 1.0 / tiny, d = 1.0 / b, h = d;
+    for (int i = 1; i < 100000; ++i) {
+        const double an = -i * (i - a);
+        b += 2.0;
+        d = an * d + b;
+        if (std::abs(d) < tiny) d = tiny;
+        c = b + an / c;
+        if (std::abs(c) < tiny) c = tiny;
+        d = 1.0 / d;
+        const double delta = d * c;
+        h *= delta;
+        if (std::abs(delta - 1.0) < 1e-17) break;
+    }
+    return std::exp(-x + a * std::log(x) - std::lgamma(a)) * h;
+}
+
+} // namespace
+
+double regularizedGammaQ(double a, double x) {
+    if (std::isnan(a) || std::isnan(x) || !(a > 0)) return std::numeric_limits<double>::quiet_NaN();
+    if (x <= 0) return 1.0;
+    if (std::isinf(x)) return 0.0;
+    if (x < a + 1.0) return 1.0 - gammaPSeries(a, x);
+    return gammaQFraction(a, x);
+}
+
+double chiSquareSf(double x, double df) {
+    if (!(df > 0)) return std::numeric_limits<double>::quiet_NaN();
+    return regularizedGammaQ(0.5 * df, 0.5 * x);
+}
+
+} // namespace runlens::stats
+
+namespace runlens::stats {
+
+double median(std::vector<double> values) {
+    const std::size_t n = values.size();
+    if (n == 0) return std::numeric_limits<double>::quiet_NaN();
+    const auto mid = values.begin() + static_cast<std::ptrdiff_t>(n / 2);
+    std::nth_element(values.begin(), mid, values.end());
+    if (n % 2 == 1) return *mid;
+    const double below = *std::max_element(values.begin(), mid);
+    return 0.5 * (below + *mid);
+}
+
+double weightedPercentile(std::span<const double> values, std::span<const double> weights, double q) {
+    const std::size_t n = std::min(values.size(), weights.size());
+    if (n == 0) return std::numeric_limits<double>::quiet_NaN();
+    std::vector<std::size_t> order(n);
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(),
+              [&](std::size_t a, std::size_t b) { return values[a] < values[b]; });
+    double total = 0;
+    for (std::size_t i = 0; i < n; ++i)
+        total += weights[i];
+    double target = q * total;
+    // scikit-learn moves a zero target just above 0 so that leading zero-weight values are skipped.
+    if (target == 0) target = std::nextafter(0.0, 1.0);
+    double cumulative = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        cumulative += weights[order[i]];
+        if (cumulative >= target) return values[order[i]];
+    }
+    return values[order[n - 1]];
+}
+
+} // namespace runlens::stats
+
+namespace runlens::stats {
+
+double studentTQuantile(double p, double df) {
+    if (!(p > 0 && p < 1) || !(df > 0)) return std::numeric_limits<double>::quiet_NaN();
+    if (p == 0.5) return 0.0;
+    // Bracket by doubling, then bisect: the CDF is increasing, 200 halvings exhaust double precision.
+    double lo = -1, hi = 1;
+    while (studentTCdf(lo, df) > p)
+        lo *= 2;
+    while (studentTCdf(hi, df) < p)
+        hi *= 2;
+    for (int i = 0; i < 200; ++i) {
+        const double mid = 0.5 * (lo + hi);
+        if (mid <= lo || mid >= hi) break;
+        (studentTCdf(mid, df) < p ? lo : hi) = mid;
+    }
+    return 0.5 * (lo + hi);
+}
+
+} // namespace runlens::stats

@@ -54,3 +54,34 @@ Interval percentileInterval(std::vector<double> values, double alpha = 0.05);
 double quantileSorted(std::span<const double> sorted, double q);
 
 } // namespace runlens::stats
+
+namespace runlens::stats {
+
+// Standard normal density.
+double normalPdf(double z);
+// Student's t distribution with df degrees of freedom: CDF and the two-sided tail P(|T| >= |t|).
+double studentTCdf(double t, double df);
+double studentTTwoSided(double t, double df);
+// Regularized upper incomplete gamma Q(a, x) = Gamma(a, x) / Gamma(a) (series below a + 1, Lentz's continued
+// fraction above), and the chi-square upper tail with df degrees of freedom built on it.
+double regularizedGammaQ(double a, double x);
+double chiSquareSf(double x, double df);
+
+} // namespace runlens::stats
+
+namespace runlens::stats {
+
+// numpy's median (mean of the two middle values for an even count); NaN when empty. Reorders values.
+double median(std::vector<double> values);
+// scikit-learn 1.2's _weighted_percentile(values, weights, q * 100): the smallest value whose cumulative
+// weight (values sorted ascending) reaches q times the total weight. NaN when empty.
+double weightedPercentile(std::span<const double> values, std::span<const double> weights, double q = 0.5);
+
+} // namespace runlens::stats
+
+namespace runlens::stats {
+
+// Quantile of Student's t with df degrees of freedom (bisection on studentTCdf, to double precision).
+double studentTQuantile(double p, double df);
+
+} // namespace runlens::stats
