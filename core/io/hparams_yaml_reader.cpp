@@ -688,7 +688,7 @@ ReadReport HparamsYamlReader::read(const std::filesystem::path& path, const Read
             Severity::Info, IssueKind::Unsupported, file, 0,
             std::to_string(params.pythonBlobsDropped) +
                 " pickled python value(s) (!!python/object/apply, !!binary) dropped; the scalar attributes "
-                "of python objects kept (nothing is ever constructed)");
+                "of python objects kept (never constructed)");
     } else if (params.pythonTags) {
         report.add(Severity::Info, IssueKind::Unsupported, file, 0,
                    "python object tags were read as plain data (never constructed)");
