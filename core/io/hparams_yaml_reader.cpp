@@ -210,14 +210,23 @@ bool isPickledBlob(const YAML::Node& node) {
     return tag == "tag:yaml.org,2002:binary" || tag == "!binary";
 }
 
-bool containsPickledBlob(const YAML::Node& node, int depth) {
+// budget bounds the nodes looked at, so aliases repeating a subtree (an alias bomb) cannot make it explode.
+bool containsPickledBlob(const YAML::Node& node, int depth, std::size_t& budget) {
+    if (budget == 0) return false;
+    --budget;
     if (isPickledBlob(node)) return true;
     if (depth > 64 || !(node.IsSequence() || node.IsMap())) return false;
     for (const auto& item : node) {
-        if (node.IsMap() ? containsPickledBlob(item.second, depth + 1) : containsPickledBlob(item, depth + 1))
+        if (node.IsMap() ? containsPickledBlob(item.second, depth + 1, budget)
+                         : containsPickledBlob(item, depth + 1, budget))
             return true;
     }
     return false;
+}
+
+bool containsPickledBlob(const YAML::Node& node, int depth) {
+    std::size_t budget = 10000;
+    return containsPickledBlob(node, depth, budget);
 }
 
 class YamlFlattener : public FlattenerBase {

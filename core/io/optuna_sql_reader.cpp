@@ -4,6 +4,7 @@
 #include "core/io/optuna_study.h"
 #include "core/io/sqlite_read.h"
 
+#include <charconv>
 #include <cmath>
 #include <limits>
 #include <simdjson.h>
@@ -152,7 +153,9 @@ class OptunaSqlImport {
                 m_report.warn(IssueKind::BadValue, m_label, 0,
                               "trial " + std::to_string(t.number) + ", param '" + name + "': " + why +
                                   "; its internal value is kept");
-                value = text(s.get(), 1);
+                char buf[64];
+                const auto end = std::to_chars(buf, buf + sizeof buf, sqlite3_column_double(s.get(), 1));
+                value.assign(buf, end.ptr);
             }
             t.params.emplace_back(name, std::move(value));
         }

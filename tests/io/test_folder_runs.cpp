@@ -1,6 +1,7 @@
 // Which files of a folder make runs (issue 15): stray metadata.tsv and config.json are not runs, a
 // config.json beside logs is params (class 5); old DVCLive's dvclive.json summary is read with its folder
 // (class 7); CSV and JSONL worker folders merge into one run with their params and no ghost runs (class 9).
+#include "core/analysis/curve_diagnostics.h"
 #include "core/io/importer.h"
 #include "core/io/memory_target.h"
 #include "core/io/reader.h"
@@ -99,9 +100,9 @@ class TestFolderRuns : public QObject {
         QTemporaryDir tmp;
         const fs::path root = fs::path(tmp.path().toStdString()) / "cluster";
         writeFile(root / "job" / "rank_0" / "metrics.csv", "step,loss\n0,1.0\n1,0.75\n");
-        writeFile(root / "job" / "rank_0" / "hparams.yaml", "lr: 0.01\nbatch_size: 64\n");
+        writeFile(root / "job" / "rank_0" / "hparams.yaml", "lr: 0.01\nbatch_size: 64\nseed: 42\n");
         writeFile(root / "job" / "rank_1" / "metrics.csv", "step,loss\n0,1.25\n1,0.5\n");
-        writeFile(root / "job" / "rank_1" / "hparams.yaml", "lr: 0.01\nbatch_size: 64\n");
+        writeFile(root / "job" / "rank_1" / "hparams.yaml", "lr: 0.01\nbatch_size: 64\nseed: 43\n");
         writeFile(root / "other" / "worker_0" / "log.jsonl", "{\"step\": 0, \"acc\": 0.5}\n");
         writeFile(root / "other" / "worker_3" / "log.jsonl", "{\"step\": 0, \"acc\": 0.25}\n");
         MemoryTarget target;
@@ -118,6 +119,12 @@ class TestFolderRuns : public QObject {
         QCOMPARE(job->params.at("worker_1"), std::string("job/rank_1"));
         const MemoryRun* other = target.run("other");
         QCOMPARE(other->series.at("acc/worker_3").values, (std::vector<double>{0.25}));
+        // DDP seeds each rank differently (42, 43): as separate runs the ranks would form a seed-only group;
+        // merged, there is no group of workers posing as seed replicas.
+        std::vector<RunOutcome> outcomes;
+        for (const auto& [name, run] : target.runs())
+            outcomes.push_back(RunOutcome{name, {run.params.begin(), run.params.end()}, 0.5});
+        QVERIFY(findSeedGroups(outcomes).empty());
         // Workers' steps are their own series: merging them is not a restart.
         for (const auto& issue : summary.report.issues)
             QVERIFY2(issue.kind != IssueKind::StepsRestart, issue.toString().c_str());
