@@ -1,6 +1,7 @@
 // A bounds-checked cursor over protobuf wire-format bytes: enough to decode a few known messages by hand.
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -16,8 +17,8 @@ struct WireField {
     std::uint64_t bits = 0;
     std::string_view bytes;
 
-    double asDouble() const; // Fixed64 reinterpreted as IEEE double
-    float asFloat() const;   // Fixed32 reinterpreted as IEEE float
+    double asDouble() const { return std::bit_cast<double>(bits); } // Fixed64 as an IEEE double
+    float asFloat() const { return std::bit_cast<float>(static_cast<std::uint32_t>(bits)); } // Fixed32
     std::int64_t asInt64() const { return static_cast<std::int64_t>(bits); }
 };
 
@@ -35,11 +36,23 @@ class WireCursor {
     std::optional<WireField> next();
 
     // Raw readers, also used for packed repeated fields. They set failed() on malformed input.
-    std::optional<std::uint64_t> readVarint();
+    // Inline for the one-byte case (tags, small lengths), which is most varints in event files.
+    std::optional<std::uint64_t> readVarint() {
+        if (m_pos < m_data.size()) {
+            const auto byte = static_cast<std::uint8_t>(m_data[m_pos]);
+            if (byte < 0x80u) {
+                ++m_pos;
+                return byte;
+            }
+        }
+        return readVarintSlow();
+    }
     std::optional<std::uint64_t> readFixed64();
     std::optional<std::uint32_t> readFixed32();
 
   private:
+    std::optional<std::uint64_t> readVarintSlow();
+
     std::string_view m_data;
     std::size_t m_pos = 0;
     bool m_failed = false;
@@ -49,5 +62,67 @@ class WireCursor {
         return std::nullopt;
     }
 };
+
+inline std::optional<std::uint64_t> WireCursor::readFixed64() {
+    if (m_data.size() - m_pos < 8) return fail();
+    std::uint64_t value = 0;
+    for (int i = 7; i >= 0; --i)
+        value = (value << 8) | static_cast<std::uint8_t>(m_data[m_pos + i]);
+    m_pos += 8;
+    return value;
+}
+
+inline std::optional<std::uint32_t> WireCursor::readFixed32() {
+    if (m_data.size() - m_pos < 4) return fail();
+    std::uint32_t value = 0;
+    for (int i = 3; i >= 0; --i)
+        value = (value << 8) | static_cast<std::uint8_t>(m_data[m_pos + i]);
+    m_pos += 4;
+    return value;
+}
+
+// Inline so the decoders' field loops compile to straight-line code without a call per field.
+inline std::optional<WireField> WireCursor::next() {
+    if (m_failed || atEnd()) return std::nullopt;
+    const auto key = readVarint();
+    if (!key) return std::nullopt;
+    WireField field;
+    field.number = static_cast<std::uint32_t>(*key >> 3);
+    if (field.number == 0 || (*key >> 3) > 0x1fffffffu) return fail();
+    switch (*key & 7u) {
+    case 0: {
+        field.type = WireType::Varint;
+        const auto v = readVarint();
+        if (!v) return std::nullopt;
+        field.bits = *v;
+        return field;
+    }
+    case 1: {
+        field.type = WireType::Fixed64;
+        const auto v = readFixed64();
+        if (!v) return std::nullopt;
+        field.bits = *v;
+        return field;
+    }
+    case 2: {
+        field.type = WireType::LengthDelimited;
+        const auto len = readVarint();
+        if (!len) return std::nullopt;
+        if (*len > m_data.size() - m_pos) return fail();
+        field.bytes = m_data.substr(m_pos, static_cast<std::size_t>(*len));
+        m_pos += static_cast<std::size_t>(*len);
+        return field;
+    }
+    case 5: {
+        field.type = WireType::Fixed32;
+        const auto v = readFixed32();
+        if (!v) return std::nullopt;
+        field.bits = *v;
+        return field;
+    }
+    default: // groups (3, 4) are deprecated and never appear in event files
+        return fail();
+    }
+}
 
 } // namespace runlens

@@ -103,7 +103,8 @@ class Window {
 };
 
 struct TagState {
-    bool skip = false; // a non-scalar plugin claimed this tag
+    bool skip = false;     // a non-scalar plugin claimed this tag
+    std::size_t order = 0; // position among the tags in first-seen order
     SeriesData batch;
 };
 
@@ -129,11 +130,17 @@ class EventDecoder {
     void decodeHparams(std::string_view content);
     void addPoint(std::string_view tag, std::int64_t step, double wallTime, double value);
     void flush(std::string_view tag, TagState& state);
+    TagState& tagState(std::string_view tag);
 
+    using TagMap = std::unordered_map<std::string, TagState, StringHash, std::equal_to<>>;
     std::string_view m_run;
     ImportSink& m_sink;
     ReadReport& m_report;
-    std::unordered_map<std::string, TagState, StringHash, std::equal_to<>> m_tags;
+    TagMap m_tags;
+    // Writers log the same tags in the same order every step, so the tag after the last one is checked
+    // first with one string compare; the hash map is only consulted when that guess misses.
+    std::vector<TagMap::value_type*> m_order;
+    std::size_t m_guess = 0;
     std::int64_t m_nonScalars = 0;
 };
 
@@ -315,14 +322,13 @@ bool EventDecoder::decodeValue(std::string_view value, std::int64_t step, double
             decodeHparams(content);
             return true;
         }
-        if (!plugin.empty() && plugin != "scalars") m_tags[std::string(tag)].skip = true;
+        if (!plugin.empty() && plugin != "scalars") tagState(tag).skip = true;
     }
     if (simple) {
         addPoint(tag, step, wallTime, *simple);
         return true;
     }
-    const auto it = m_tags.find(tag);
-    if (!tensor.empty() && (it == m_tags.end() || !it->second.skip)) {
+    if (!tensor.empty() && !tagState(tag).skip) {
         if (const auto v = tensorScalar(tensor)) {
             addPoint(tag, step, wallTime, *v);
             return true;
@@ -352,12 +358,27 @@ void EventDecoder::decodeHparams(std::string_view content) {
     }
 }
 
-void EventDecoder::addPoint(std::string_view tag, std::int64_t step, double wallTime, double value) {
+TagState& EventDecoder::tagState(std::string_view tag) {
+    if (m_guess < m_order.size() && m_order[m_guess]->first == tag) {
+        TagState& state = m_order[m_guess]->second;
+        m_guess = (m_guess + 1) % m_order.size();
+        return state;
+    }
     auto it = m_tags.find(tag);
-    if (it == m_tags.end()) it = m_tags.emplace(std::string(tag), TagState{}).first;
-    it->second.batch.push(step, wallTime, value);
+    if (it == m_tags.end()) {
+        it = m_tags.emplace(std::string(tag), TagState{}).first;
+        it->second.order = m_order.size();
+        m_order.push_back(&*it); // unordered_map nodes never move, so the pointer stays valid
+    }
+    m_guess = (it->second.order + 1) % m_order.size();
+    return it->second;
+}
+
+void EventDecoder::addPoint(std::string_view tag, std::int64_t step, double wallTime, double value) {
+    TagState& state = tagState(tag);
+    state.batch.push(step, wallTime, value);
     ++m_report.points;
-    if (it->second.batch.size() >= TfEventsReader::kBatch) flush(it->first, it->second);
+    if (state.batch.size() >= TfEventsReader::kBatch) flush(m_order[state.order]->first, state);
 }
 
 void EventDecoder::flush(std::string_view tag, TagState& state) {
