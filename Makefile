@@ -10,7 +10,7 @@ DEB_PACKAGES := cmake g++ make pkg-config file dpkg-dev \
   qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libgl-dev \
   libeigen3-dev libsqlite3-dev libsimdjson-dev libyaml-cpp-dev \
   fonts-dejavu-core xvfb xauth \
-  python3 python3-pandas python3-sklearn python3-statsmodels
+  python3 python3-pandas python3-sklearn python3-statsmodels python3-optuna
 
 # Extra packages for `make fuzz`: clang 14 and its libFuzzer/sanitizer runtimes.
 FUZZ_PACKAGES := clang libclang-rt-14-dev

@@ -43,6 +43,18 @@ void SeriesBatcher::flushAll() {
         flush(*b);
 }
 
+void SeriesBatcher::reportRestarts(ReadReport& report, const std::string& file) const {
+    constexpr std::size_t kNamed = 10;
+    for (std::size_t i = 0; i < m_restarts.size() && i < kNamed; ++i) {
+        const Restart& r = m_restarts[i];
+        report.warn(IssueKind::StepsRestart, file, r.line,
+                    stepsRestartMessage(r.run, r.tag, r.step, r.previousMax));
+    }
+    if (m_restarts.size() > kNamed)
+        report.warn(IssueKind::StepsRestart, file, 0,
+                    "steps also go back in " + std::to_string(m_restarts.size() - kNamed) + " more series");
+}
+
 // ---- column names ----
 
 namespace columns {
@@ -315,7 +327,7 @@ void CsvImport::importRow(const CsvRow& row) {
         for (std::size_t c = 0; c < row.fields.size(); ++c) {
             if (m_text[c].numbers < 0) continue; // a step/time/run column
             double v = 0;
-            const auto parsed = textnum::parseDouble(row.fields[c], v);
+            const auto parsed = textnum::parseLoggedValue(row.fields[c], v);
             if (parsed == textnum::Parsed::Missing) continue; // sparse rows: absent, not zero
             TextStats& ts = m_text[c];
             if (parsed == textnum::Parsed::Text) {
@@ -330,14 +342,14 @@ void CsvImport::importRow(const CsvRow& row) {
             }
             ++ts.numbers;
             if (!m_colBuffers[c]) m_colBuffers[c] = &m_batcher.buffer(run, m_names[c]);
-            m_batcher.push(*m_colBuffers[c], step, wall, v);
+            m_batcher.push(*m_colBuffers[c], step, wall, v, row.line);
         }
         return;
     }
 
     const std::string_view valueCell = row.fields[static_cast<std::size_t>(m_layout.value)];
     double v = 0;
-    const auto parsed = textnum::parseDouble(valueCell, v);
+    const auto parsed = textnum::parseLoggedValue(valueCell, v);
     if (parsed == textnum::Parsed::Missing) return;
     if (parsed == textnum::Parsed::Text) {
         m_report.warn(IssueKind::BadNumber, m_label, row.line,
@@ -348,7 +360,7 @@ void CsvImport::importRow(const CsvRow& row) {
     }
     if (m_layout.form == Form::Single && m_layout.run < 0) {
         if (!m_lastBuffer) m_lastBuffer = &m_batcher.buffer(run, m_singleTag);
-        m_batcher.push(*m_lastBuffer, step, wall, v);
+        m_batcher.push(*m_lastBuffer, step, wall, v, row.line);
         return;
     }
     const std::string_view tag = m_layout.form == Form::Long
@@ -363,7 +375,7 @@ void CsvImport::importRow(const CsvRow& row) {
         m_lastBuffer = &m_batcher.buffer(run, escapeInvalidUtf8(tag));
         m_lastTag.assign(tag);
     }
-    m_batcher.push(*m_lastBuffer, step, wall, v);
+    m_batcher.push(*m_lastBuffer, step, wall, v, row.line);
 }
 
 void CsvImport::finishText() {
@@ -434,6 +446,7 @@ ReadReport CsvImport::run() {
         }
     }
     m_batcher.flushAll();
+    m_batcher.reportRestarts(m_report, m_label);
     finishText();
     if (dataRows == 0 && m_report.rowsSkipped == 0 && m_ctx.fromOffset == 0)
         m_report.warn(IssueKind::Empty, m_label, headerLine, "header only, no data rows");
@@ -451,6 +464,8 @@ int CsvReader::confidence(const FileProbe& probe) const {
     if (probe.head.empty()) return tableExt && probe.size == 0 ? 5 : 0;
     if (probe.head.rfind("version https://git-lfs", 0) == 0) return 0;
     if (looksBinary(probe.head)) return 0;
+    // TensorBoard's projector writes labels for embeddings as metadata.tsv: never metrics.
+    if (textnum::equalsIgnoreCase(probe.path.filename().string(), "metadata.tsv")) return 0;
 
     // Only whole lines of the probe: a cut last line would look ragged.
     std::string_view head = probe.head;
@@ -466,7 +481,8 @@ int CsvReader::confidence(const FileProbe& probe) const {
     std::vector<std::string> names;
     for (auto f : row.fields)
         names.emplace_back(textnum::trim(f));
-    if (names.size() < 2 && !tableExt) return 0;
+    // One column cannot pair a step with a value: a list of labels or ids, not a metrics table.
+    if (names.size() < 2) return 0;
     if (columns::looksLikePredictions(names)) return 10;
 
     bool numericRow = false;

@@ -5,6 +5,7 @@
 #include "core/io/reader.h"
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -23,6 +24,17 @@ class SeriesBatcher {
         std::vector<std::int64_t> steps;
         std::vector<double> wallTimes;
         std::vector<double> values;
+        std::int64_t maxStep = std::numeric_limits<std::int64_t>::min();
+        bool restartNoted = false;
+    };
+
+    // Where a series' steps first went back: the reader reports it as a steps_restart warning.
+    struct Restart {
+        std::string run;
+        std::string tag;
+        std::int64_t line = 0;
+        std::int64_t step = 0;
+        std::int64_t previousMax = 0;
     };
 
     explicit SeriesBatcher(ImportSink& sink) : m_sink(sink) {}
@@ -32,7 +44,13 @@ class SeriesBatcher {
 
     // A stable buffer for run/tag (created on first use); push() into it, flush() when full.
     Buffer& buffer(std::string_view run, std::string_view tag);
-    void push(Buffer& b, std::int64_t step, double wallTime, double value) {
+    // line: where the point was read (1-based), for the steps_restart warning; 0 when unknown.
+    void push(Buffer& b, std::int64_t step, double wallTime, double value, std::int64_t line = 0) {
+        if (step < b.maxStep && !b.restartNoted) {
+            m_restarts.push_back(Restart{b.run, b.tag, line, step, b.maxStep});
+            b.restartNoted = true;
+        }
+        if (step > b.maxStep) b.maxStep = step;
         b.steps.push_back(step);
         b.wallTimes.push_back(wallTime);
         b.values.push_back(value);
@@ -42,6 +60,8 @@ class SeriesBatcher {
     void flushAll();
     std::int64_t points() const { return m_points; }
     std::size_t seriesCount() const { return m_buffers.size(); }
+    // One steps_restart warning per series whose steps went back (at most a few named, the rest counted).
+    void reportRestarts(ReadReport& report, const std::string& file) const;
 
   private:
     ImportSink& m_sink;
@@ -49,6 +69,7 @@ class SeriesBatcher {
     std::vector<std::unique_ptr<Buffer>> m_buffers;
     std::string m_key;
     std::int64_t m_points = 0;
+    std::vector<Restart> m_restarts;
 };
 
 // Column names text readers recognise, shared by the CSV and JSONL readers.

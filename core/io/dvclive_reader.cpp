@@ -189,7 +189,7 @@ std::optional<std::int64_t> readMetricTsv(const fs::path& path, const std::strin
             continue;
         }
         double value = 0;
-        const textnum::Parsed parsed = textnum::parseDouble(row.fields[cols.value], value);
+        const textnum::Parsed parsed = textnum::parseLoggedValue(row.fields[cols.value], value);
         if (parsed == textnum::Parsed::Missing) continue;
         if (parsed == textnum::Parsed::Text) {
             report.warn(IssueKind::BadNumber, file, row.line,
@@ -243,6 +243,12 @@ void readMetricsJson(const fs::path& path, const std::string& run, const std::se
     }
 }
 
+// DVCLive before 1.0 wrote its summary beside the directory: "dvclive.json" next to "dvclive/".
+fs::path oldSummaryOf(const fs::path& dir) {
+    const fs::path normal = withoutTrailingSlash(dir);
+    return normal.parent_path() / (normal.filename().string() + ".json");
+}
+
 } // namespace
 
 int DvcLiveReader::confidence(const fs::path& dir) const {
@@ -250,6 +256,7 @@ int DvcLiveReader::confidence(const fs::path& dir) const {
     const bool hasScalars = isDir(dir / "scalars");
     const bool hasMetrics = isFile(dir / "metrics.json");
     if (lastName(dir) == "dvclive" && (hasPlots || hasScalars || hasMetrics)) return 95;
+    if (lastName(dir) == "dvclive" && isFile(oldSummaryOf(dir))) return 95; // DVCLive before 1.0
     if (hasPlots && (hasMetrics || isFile(dir / "params.yaml"))) {
         std::error_code ec;
         for (fs::recursive_directory_iterator it(dir / "plots" / "metrics", ec), end; !ec && it != end;
@@ -280,6 +287,8 @@ ReadReport DvcLiveReader::read(const fs::path& dir, const ReadContext& ctx, Impo
     std::vector<std::pair<fs::path, std::string>> files = metricFiles(dir / "plots" / "metrics", report);
     const auto older = metricFiles(dir / "scalars", report);
     files.insert(files.end(), older.begin(), older.end());
+    if (files.empty() && !isDir(dir / "plots") && !isDir(dir / "scalars"))
+        files = metricFiles(dir, report); // the oldest layout: dvclive/<metric>.tsv
 
     std::set<std::string> tsvTags;
     std::optional<std::int64_t> lastStep;
@@ -298,8 +307,11 @@ ReadReport DvcLiveReader::read(const fs::path& dir, const ReadContext& ctx, Impo
         report.merge(one);
     }
 
-    const fs::path metrics = dir / "metrics.json";
-    if (isFile(metrics) && linksOutside(metrics, dir)) {
+    fs::path metrics = dir / "metrics.json";
+    const fs::path oldSummary = oldSummaryOf(dir);
+    const bool oldLayout = !isFile(metrics) && isFile(oldSummary);
+    if (oldLayout) metrics = oldSummary;
+    if (isFile(metrics) && linksOutside(metrics, oldLayout ? withoutTrailingSlash(dir).parent_path() : dir)) {
         report.warn(IssueKind::Unsupported, metrics.string(), 0,
                     "symbolic link points outside the DVCLive folder; not followed");
     } else if (isFile(metrics)) {

@@ -12,8 +12,9 @@ namespace runlens {
 //   plots/metrics/**/<name>.tsv   one history per metric: optional "timestamp" (ms), "step", and a value
 //   column
 //                                 named like the metric; nested names are folders ("train/loss.tsv")
-//   scalars/**/<name>.tsv         the same in DVCLive before 1.0
-//   metrics.json                  the latest values, nested ({"train": {"acc": ...}, "step": 9})
+//   scalars/**/<name>.tsv         the same in DVCLive before 1.0 (the oldest versions: <name>.tsv directly)
+//   ../dvclive.json               the summary before 1.0, beside the directory (read when metrics.json is
+//   absent) metrics.json                  the latest values, nested ({"train": {"acc": ...}, "step": 9})
 //   params.yaml                   logged params
 // Tags are the TSV path relative to plots/metrics (or scalars) without ".tsv": "train/loss". metrics.json
 // keys are flattened with '/' and become one-point series at its "step" (else the last TSV step, else 0)

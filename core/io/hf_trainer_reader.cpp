@@ -150,19 +150,6 @@ void readTopLevelParams(const simdjson::dom::object& root, std::string_view run,
     deliverParams(params, run, sink);
 }
 
-// Keys (and values) delivered by a results file, to let all_results.json skip what a sibling already gives.
-std::set<std::string> resultKeys(const std::filesystem::path& path) {
-    std::set<std::string> keys;
-    ReadReport ignored;
-    JsonFile json;
-    if (!loadJson(path, path.string(), ignored, json)) return keys;
-    const simdjson::dom::object object = json.root.get_object().value_unsafe();
-    for (const auto field : object) {
-        if (numberOf(field.value)) keys.emplace(field.key);
-    }
-    return keys;
-}
-
 } // namespace
 
 int HfTrainerStateReader::confidence(const FileProbe& probe) const {
@@ -239,34 +226,6 @@ ReadReport HfTrainerStateReader::read(const std::filesystem::path& path, const R
     return report;
 }
 
-std::optional<HfFinalState> readHfFinalState(const std::filesystem::path& trainerStatePath) {
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(trainerStatePath, ec)) return std::nullopt;
-    ReadReport ignored;
-    JsonFile json;
-    if (!loadJson(trainerStatePath, trainerStatePath.string(), ignored, json)) return std::nullopt;
-    const simdjson::dom::object root = json.root.get_object().value_unsafe();
-    simdjson::dom::element globalStep;
-    if (root["global_step"].get(globalStep)) return std::nullopt;
-    const std::optional<std::int64_t> step = stepOf(globalStep);
-    if (!step) return std::nullopt;
-    HfFinalState state;
-    state.globalStep = *step;
-    simdjson::dom::array history;
-    if (root["log_history"].get_array().get(history)) return state;
-    for (const simdjson::dom::element entryElement : history) {
-        simdjson::dom::object entry;
-        simdjson::dom::element stepElement;
-        if (entryElement.get_object().get(entry) || entry["step"].get(stepElement)) continue;
-        if (stepOf(stepElement) != step) continue;
-        for (const auto field : entry) {
-            if (const std::optional<double> value = numberOf(field.value))
-                state.valuesAtGlobalStep[std::string(field.key)] = *value;
-        }
-    }
-    return state;
-}
-
 int HfResultsJsonReader::confidence(const FileProbe& probe) const {
     static constexpr std::array<std::string_view, 5> kNames = {"all_results.json", "eval_results.json",
                                                                "train_results.json", "test_results.json",
@@ -284,20 +243,8 @@ ReadReport HfResultsJsonReader::read(const std::filesystem::path& path, const Re
     if (!loadJson(path, file, report, json)) return report;
     report.endOffset = static_cast<std::int64_t>(json.padded.size());
 
-    const std::filesystem::path dir = path.parent_path();
-    const std::optional<HfFinalState> state = readHfFinalState(dir / "trainer_state.json");
-    const std::int64_t step = state ? state->globalStep : 0;
-    std::set<std::string> givenBySibling;
-    if (lowerFileName(path) == "all_results.json") {
-        for (const char* sibling : {"eval_results.json", "train_results.json", "test_results.json"}) {
-            std::error_code ec;
-            if (std::filesystem::is_regular_file(dir / sibling, ec))
-                givenBySibling.merge(resultKeys(dir / sibling));
-        }
-    }
-
-    std::int64_t alreadyLogged = 0;
-    SeriesBuffer buffer(sink, ctx.runName, report);
+    // Final numbers, not history: trainer_state.json (or the event files) hold the curves, so a point here
+    // would repeat the last one at the final step or add a lone point at step 0.
     const simdjson::dom::object object = json.root.get_object().value_unsafe();
     for (const auto field : object) {
         const std::string key(field.key);
@@ -308,22 +255,8 @@ ReadReport HfResultsJsonReader::read(const std::filesystem::path& path, const Re
                             "\" where a number belongs; skipped");
             continue;
         }
-        const std::optional<double> value = numberOf(field.value);
-        if (!value || givenBySibling.count(key) > 0) continue;
-        if (state) {
-            const auto logged = state->valuesAtGlobalStep.find(key);
-            if (logged != state->valuesAtGlobalStep.end() && logged->second == *value) {
-                ++alreadyLogged;
-                continue;
-            }
-        }
-        buffer.push(key, step, *value);
-    }
-    buffer.flushAll();
-    if (alreadyLogged > 0) {
-        report.add(Severity::Info, IssueKind::BadValue, file, 0,
-                   std::to_string(alreadyLogged) + " value(s) already logged in trainer_state.json at step " +
-                       std::to_string(step) + " were not added again");
+        if (const std::optional<double> value = numberOf(field.value))
+            sink.setSummaryMetric(ctx.runName, key, *value);
     }
     return report;
 }

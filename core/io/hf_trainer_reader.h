@@ -33,10 +33,8 @@ class HfTrainerStateReader : public Reader {
 };
 
 // all_results.json, eval_results.json, train_results.json, test_results.json, predict_results.json: flat
-// final metrics. Each numeric key becomes a one-point series at the global step of a trainer_state.json in
-// the same directory, else at step 0. So that one number does not land twice in a run, a key is skipped when
-// that trainer_state.json already logged the same value under the same key at that step, and
-// all_results.json skips the keys that a sibling eval_/train_/test_results.json delivers.
+// final metrics. Each numeric key becomes a summary metric of the run (ImportSink::setSummaryMetric), never a
+// point: the curves come from trainer_state.json or the event files beside them.
 class HfResultsJsonReader : public Reader {
   public:
     std::string_view name() const override { return "hf_results"; }
@@ -47,13 +45,5 @@ class HfResultsJsonReader : public Reader {
     ReadReport read(const std::filesystem::path& path, const ReadContext& ctx,
                     ImportSink& sink) const override;
 };
-
-// What a trainer_state.json says about its last step, for readers of the files written beside it.
-struct HfFinalState {
-    std::int64_t globalStep = 0;
-    std::map<std::string, double> valuesAtGlobalStep; // last value of each key logged at globalStep
-};
-// Reads just that; nothing when the file is missing or cannot be parsed.
-std::optional<HfFinalState> readHfFinalState(const std::filesystem::path& trainerStatePath);
 
 } // namespace runlens

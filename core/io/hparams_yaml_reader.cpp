@@ -195,6 +195,40 @@ std::string pythonName(const std::string& tag) {
     return {};
 }
 
+// Pickled state rather than data: a constructor call with its arguments (!!python/object/apply:,
+// !!python/object/new:, numpy scalars and dtypes, OrderedDicts of those) or raw bytes (!!binary). Its parts
+// mean nothing as params, so such a value is dropped whole (and counted); a plain !!python/object: map is an
+// object's attributes and keeps its scalar leaves.
+// What dropTagsBeforeBlockScalars leaves in place of a !!binary block scalar.
+constexpr std::string_view kBinaryMarker = "__runlens_binary_value__";
+
+bool isPickledBlob(const YAML::Node& node) {
+    if (node.IsScalar() && node.Scalar() == kBinaryMarker) return true;
+    const std::string& tag = node.Tag();
+    for (const std::string_view marker : {"python/object/apply:", "python/object/new:", "python/reduce"})
+        if (tag.find(marker) != std::string::npos) return true;
+    return tag == "tag:yaml.org,2002:binary" || tag == "!binary";
+}
+
+// budget bounds the nodes looked at, so aliases repeating a subtree (an alias bomb) cannot make it explode.
+bool containsPickledBlob(const YAML::Node& node, int depth, std::size_t& budget) {
+    if (budget == 0) return false;
+    --budget;
+    if (isPickledBlob(node)) return true;
+    if (depth > 64 || !(node.IsSequence() || node.IsMap())) return false;
+    for (const auto& item : node) {
+        if (node.IsMap() ? containsPickledBlob(item.second, depth + 1, budget)
+                         : containsPickledBlob(item, depth + 1, budget))
+            return true;
+    }
+    return false;
+}
+
+bool containsPickledBlob(const YAML::Node& node, int depth) {
+    std::size_t budget = 10000;
+    return containsPickledBlob(node, depth, budget);
+}
+
 class YamlFlattener : public FlattenerBase {
   public:
     using FlattenerBase::FlattenerBase;
@@ -202,6 +236,10 @@ class YamlFlattener : public FlattenerBase {
     void visit(const YAML::Node& node, const std::string& key, int depth) {
         if (!enter(depth)) return;
         noteTag(node);
+        if (isPickledBlob(node)) {
+            ++m_out.pythonBlobsDropped;
+            return;
+        }
         switch (node.Type()) {
         case YAML::NodeType::Map:
             if (node.size() == 0 && !key.empty()) add(key, "{}");
@@ -209,6 +247,10 @@ class YamlFlattener : public FlattenerBase {
                 visit(pair.second, joinKey(key, keyText(pair.first, depth), m_sep), depth + 1);
             break;
         case YAML::NodeType::Sequence:
+            if (containsPickledBlob(node, depth)) {
+                ++m_out.pythonBlobsDropped;
+                break;
+            }
             add(key, compactText(node, depth));
             break;
         case YAML::NodeType::Scalar:
@@ -357,7 +399,7 @@ std::string dropTagsBeforeBlockScalars(std::string_view text) {
     out.reserve(text.size());
     std::size_t pos = 0;
     while (pos < text.size()) {
-        const std::size_t eol = std::min(text.find('\n', pos), text.size());
+        std::size_t eol = std::min(text.find('\n', pos), text.size());
         std::string_view line = text.substr(pos, eol - pos);
         std::string_view body = line;
         while (!body.empty() && (body.back() == ' ' || body.back() == '\r' || body.back() == '\t'))
@@ -371,9 +413,27 @@ std::string dropTagsBeforeBlockScalars(std::string_view text) {
             const std::size_t tagStart = before.rfind(' ');
             const std::size_t start = tagStart == std::string_view::npos ? 0 : tagStart + 1;
             if (start < before.size() && before[start] == '!') {
+                const std::string_view tag = before.substr(start);
                 out.append(line.substr(0, start));
-                out.append(body.substr(lastSpace + 1));
                 dropped = true;
+                if (tag == "!!binary" || tag == "!binary") {
+                    // Raw bytes mean nothing as a param: a marker the flattener drops, and the block's lines
+                    // (indented deeper than this one, or blank) are skipped.
+                    out.append(kBinaryMarker);
+                    const std::size_t indent = line.find_first_not_of(' ');
+                    std::size_t next = eol + 1;
+                    while (next < text.size()) {
+                        const std::size_t nextEol = std::min(text.find('\n', next), text.size());
+                        const std::string_view nextLine = text.substr(next, nextEol - next);
+                        const std::size_t nextIndent = nextLine.find_first_not_of(" \r");
+                        if (nextIndent != std::string_view::npos && nextIndent <= indent) break;
+                        next = nextEol + 1;
+                        if (eol < text.size()) out.push_back('\n'); // keep line numbers for the reports
+                        eol = nextEol;
+                    }
+                } else {
+                    out.append(body.substr(lastSpace + 1));
+                }
             }
         }
         if (!dropped) out.append(line);
@@ -590,9 +650,11 @@ void deliverParams(const FlattenResult& params, std::string_view run, ImportSink
 }
 
 int HparamsYamlReader::confidence(const FileProbe& probe) const {
-    static constexpr std::array<std::string_view, 7> kNames = {"hparams.yaml", "hparams.yml", "params.yaml",
+    // config.json only counts beside logs of its folder; the importer drops it elsewhere
+    // (core/io/importer.h).
+    static constexpr std::array<std::string_view, 8> kNames = {"hparams.yaml", "hparams.yml", "params.yaml",
                                                                "params.yml",   "config.yaml", "config.yml",
-                                                               "params.json"};
+                                                               "params.json",  "config.json"};
     const std::string name = lowerCase(probe.path.filename().string());
     const bool known = std::find(kNames.begin(), kNames.end(), name) != kNames.end();
     return known ? 90 : 0;
@@ -630,7 +692,13 @@ ReadReport HparamsYamlReader::read(const std::filesystem::path& path, const Read
         params = parseYamlParams(*text, file, report);
     }
     reportFlattenLimits(params, file, report);
-    if (params.pythonTags) {
+    if (params.pythonBlobsDropped > 0) {
+        report.add(
+            Severity::Info, IssueKind::Unsupported, file, 0,
+            std::to_string(params.pythonBlobsDropped) +
+                " pickled python value(s) (!!python/object/apply, !!binary) dropped; the scalar attributes "
+                "of python objects kept (never constructed)");
+    } else if (params.pythonTags) {
         report.add(Severity::Info, IssueKind::Unsupported, file, 0,
                    "python object tags were read as plain data (never constructed)");
     }

@@ -42,7 +42,8 @@ struct FlattenResult {
     bool entriesCapped = false;
     bool budgetExhausted = false;
     std::size_t textsCut = 0;
-    bool pythonTags = false; // YAML tags of the python/* family met (read as plain data)
+    bool pythonTags = false;            // YAML tags of the python/* family met (read as plain data)
+    std::size_t pythonBlobsDropped = 0; // values that were pickled state (!!python/object/apply, !!binary)
 };
 
 // Flattens a JSON object: nested objects join their keys with separator; arrays become compact JSON text;

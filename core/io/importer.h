@@ -46,6 +46,13 @@ struct ImportSummary {
 // Imports each path (file or directory). A directory is walked: each directory holding logs is a run
 // named by its path relative to the imported root ("lightning_logs/version_0"); files directly in the
 // root belong to a run named after the root. A single file given directly is a run named after its stem.
+// Besides:
+//  - where a series' steps go back (within a file or across the files of one import) a steps_restart
+//    warning names the file and the point, unless the reader already named the line;
+//  - a folder with two or more event files may hold trials: the files are read in name order and one whose
+//    hparams differ from the current trial's starts run "<folder>/trial_<k>" (k = 2, 3, ...);
+//  - a worker folder's files (rank_0/, worker_1/, see core/io/worker_runs.h) go to the base run;
+//  - config.json is read last and only gives params to a folder run that has a log of its own.
 ImportSummary importPaths(std::span<const std::filesystem::path> paths, const ReaderRegistry& registry,
                           ImportTarget& target, const ImportOptions& options = {});
 

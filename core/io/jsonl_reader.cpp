@@ -3,8 +3,10 @@
 
 #include "core/io/csv_reader.h"
 #include "core/io/csv_tokenizer.h"
+#include "core/io/python_json.h"
 #include "core/io/text_number.h"
 
+#include <algorithm>
 #include <climits>
 #include <cmath>
 #include <limits>
@@ -15,76 +17,7 @@ namespace runlens {
 
 namespace {
 
-constexpr std::string_view kPosInf = "__runlens_inf__";
-constexpr std::string_view kNegInf = "__runlens_-inf__";
 constexpr int kMaxDepth = 32;
-
-// Python's json module writes NaN and Infinity, which JSON forbids: map them outside strings to
-// null (missing) and to sentinel strings that the reader turns back into infinities.
-bool repairNonStandard(std::string_view line, std::string& out) {
-    out.clear();
-    bool inString = false, changed = false;
-    for (std::size_t i = 0; i < line.size(); ++i) {
-        const char c = line[i];
-        if (inString) {
-            out.push_back(c);
-            if (c == '\\' && i + 1 < line.size())
-                out.push_back(line[++i]);
-            else if (c == '"')
-                inString = false;
-            continue;
-        }
-        if (c == '"') inString = true;
-        const std::string_view rest = line.substr(i);
-        if (rest.rfind("NaN", 0) == 0) {
-            out += "null";
-            i += 2;
-            changed = true;
-        } else if (rest.rfind("-Infinity", 0) == 0) {
-            out += '"';
-            out += kNegInf;
-            out += '"';
-            i += 8;
-            changed = true;
-        } else if (rest.rfind("Infinity", 0) == 0) {
-            out += '"';
-            out += kPosInf;
-            out += '"';
-            i += 7;
-            changed = true;
-        } else {
-            out.push_back(c);
-        }
-    }
-    return changed;
-}
-
-bool numberOf(simdjson::dom::element e, double& out) {
-    using T = simdjson::dom::element_type;
-    switch (e.type()) {
-    case T::INT64:
-        out = static_cast<double>(int64_t(e));
-        return true;
-    case T::UINT64:
-        out = static_cast<double>(uint64_t(e));
-        return true;
-    case T::DOUBLE:
-        out = double(e);
-        return true;
-    case T::STRING: {
-        const std::string_view s(e);
-        if (s == kPosInf)
-            out = std::numeric_limits<double>::infinity();
-        else if (s == kNegInf)
-            out = -std::numeric_limits<double>::infinity();
-        else
-            return false;
-        return true;
-    }
-    default:
-        return false;
-    }
-}
 
 struct StringStats {
     std::string first;
@@ -117,14 +50,16 @@ class JsonlImport {
     std::string m_repaired;
     std::map<std::string, StringStats, std::less<>> m_strings;
     std::int64_t m_rowIndex = 0;
+    std::int64_t m_line = 0; // the line being read, for steps_restart warnings
     bool m_warnedNoStep = false;
 };
 
 void JsonlImport::importLine(std::string_view line, std::int64_t lineNo) {
+    m_line = lineNo;
     if (textnum::trim(line).empty()) return;
     simdjson::dom::element doc;
     auto error = m_parser.parse(line.data(), line.size()).get(doc);
-    if (error && repairNonStandard(line, m_repaired)) error = m_parser.parse(m_repaired).get(doc);
+    if (error && repairPythonJson(line, m_repaired)) error = m_parser.parse(m_repaired).get(doc);
     if (error) {
         m_report.warn(IssueKind::BadRecord, m_label, lineNo,
                       std::string("not valid JSON (") + simdjson::error_message(error) + "); line skipped");
@@ -154,13 +89,13 @@ void JsonlImport::importObject(simdjson::dom::object obj, std::int64_t lineNo) {
         const std::string_view key = field.key;
         const int rank = columns::stepRank(key);
         double number = 0;
-        if (rank >= 0 && rank < bestRank && numberOf(field.value, number) && std::isfinite(number) &&
+        if (rank >= 0 && rank < bestRank && jsonNumber(field.value, number) && std::isfinite(number) &&
             number == std::floor(number) && std::fabs(number) < 9e18) {
             bestRank = rank;
             stepKey = key;
             step = static_cast<std::int64_t>(number);
         } else if (columns::isWallTime(key)) {
-            if (numberOf(field.value, number))
+            if (jsonNumber(field.value, number))
                 wall = textnum::timestampSeconds(number);
             else if (field.value.is_string())
                 textnum::parseIsoTime(std::string_view(field.value), wall);
@@ -170,7 +105,7 @@ void JsonlImport::importObject(simdjson::dom::object obj, std::int64_t lineNo) {
             tag = std::string_view(field.value);
         } else if (columns::isValue(key)) {
             valueKey = true;
-            haveValue = numberOf(field.value, value);
+            haveValue = jsonNumber(field.value, value);
         }
     }
     if (bestRank == INT_MAX && !m_warnedNoStep) {
@@ -181,7 +116,8 @@ void JsonlImport::importObject(simdjson::dom::object obj, std::int64_t lineNo) {
     ++m_rowIndex;
     if (!tag.empty() && valueKey) {
         // Long form: {"tag": "loss", "step": 3, "value": 0.1}; a null value is a missing point.
-        if (haveValue) m_batcher.push(m_batcher.buffer(run, escapeInvalidUtf8(tag)), step, wall, value);
+        if (haveValue)
+            m_batcher.push(m_batcher.buffer(run, escapeInvalidUtf8(tag)), step, wall, value, m_line);
         return;
     }
     std::string prefix;
@@ -202,8 +138,8 @@ void JsonlImport::flatten(simdjson::dom::object obj, std::string& prefix, int de
         if (type == T::OBJECT && depth < kMaxDepth) {
             prefix.push_back('/');
             flatten(simdjson::dom::object(field.value), prefix, depth + 1, run, step, wall, stepKey);
-        } else if (numberOf(field.value, number)) {
-            m_batcher.push(m_batcher.buffer(run, prefix), step, wall, number);
+        } else if (jsonNumber(field.value, number)) {
+            m_batcher.push(m_batcher.buffer(run, prefix), step, wall, number, m_line);
             auto it = m_strings.find(prefix);
             if (it != m_strings.end()) it->second.sawNumber = true;
         } else if (type == T::STRING) {
@@ -237,6 +173,7 @@ ReadReport JsonlImport::run() {
         }
     }
     m_batcher.flushAll();
+    m_batcher.reportRestarts(m_report, m_label);
     for (const auto& [key, stats] : m_strings) {
         if (stats.sawNumber) continue;
         if (stats.constant)
@@ -270,14 +207,23 @@ int JsonlReader::confidence(const FileProbe& probe) const {
     simdjson::dom::object obj;
     std::string repaired;
     auto error = parser.parse(first.data(), first.size()).get(obj);
-    if (error && repairNonStandard(first, repaired)) error = parser.parse(repaired).get(obj);
+    if (error && repairPythonJson(first, repaired)) error = parser.parse(repaired).get(obj);
     if (error) return extOk ? 40 : 0;
     std::vector<std::string> keys;
     for (auto field : obj)
         keys.emplace_back(field.key);
     if (columns::looksLikePredictions(keys)) return 10;
     if (extOk) return 70;
-    return ext == ".json" ? 20 : 40;
+    if (ext != ".json") return 40;
+    // A one-line .json is usually a config or a summary (config.json, dvclive.json): only one whose first
+    // object has a step, or a tag and a value, is taken for a metrics log.
+    if (textnum::equalsIgnoreCase(probe.path.filename().string(), "dvclive.json")) return 0;
+    const bool stepped =
+        std::any_of(keys.begin(), keys.end(), [](const std::string& k) { return columns::stepRank(k) >= 0; });
+    const bool longForm =
+        std::any_of(keys.begin(), keys.end(), [](const std::string& k) { return columns::isTag(k); }) &&
+        std::any_of(keys.begin(), keys.end(), [](const std::string& k) { return columns::isValue(k); });
+    return stepped || longForm ? 20 : 0;
 }
 
 ReadReport JsonlReader::read(const std::filesystem::path& path, const ReadContext& ctx,

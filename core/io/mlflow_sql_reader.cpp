@@ -2,6 +2,7 @@
 #include "core/io/mlflow_sql_reader.h"
 
 #include "core/io/mlflow_file_reader.h"
+#include "core/io/sqlite_read.h"
 #include "core/model/series.h"
 
 #include <charconv>
@@ -12,60 +13,12 @@
 namespace runlens {
 namespace {
 
-constexpr std::string_view kSqliteMagic{"SQLite format 3\0", 16};
-
-struct DbCloser {
-    void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
-};
-struct StmtCloser {
-    void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
-};
-using DbPtr = std::unique_ptr<sqlite3, DbCloser>;
-using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtCloser>;
-
-// Percent-encodes the characters that would end the path part of an SQLite URI.
-std::string uriPath(const std::string& path) {
-    std::string out;
-    for (const char c : path) {
-        if (c == '?' || c == '#' || c == '%') {
-            char buf[4];
-            std::snprintf(buf, sizeof buf, "%%%02X", static_cast<unsigned char>(c));
-            out += buf;
-        } else {
-            out += c;
-        }
-    }
-    return out;
-}
-
-// Read-only; falls back to immutable mode when the directory forbids the -shm/-wal side files.
-DbPtr openReadOnly(const std::filesystem::path& path) {
-    sqlite3* raw = nullptr;
-    int rc = sqlite3_open_v2(path.string().c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
-    DbPtr db(raw);
-    if (rc == SQLITE_OK &&
-        sqlite3_exec(db.get(), "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr) == SQLITE_OK)
-        return db;
-    db.reset();
-    raw = nullptr;
-    const std::string uri = "file:" + uriPath(path.string()) + "?mode=ro&immutable=1";
-    rc = sqlite3_open_v2(uri.c_str(), &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nullptr);
-    db.reset(raw);
-    return rc == SQLITE_OK ? std::move(db) : nullptr;
-}
-
-StmtPtr prepare(sqlite3* db, const char* sql) {
-    sqlite3_stmt* raw = nullptr;
-    if (sqlite3_prepare_v2(db, sql, -1, &raw, nullptr) != SQLITE_OK) return nullptr;
-    return StmtPtr(raw);
-}
-
-std::string text(sqlite3_stmt* s, int col) {
-    const auto* p = sqlite3_column_text(s, col);
-    return p ? std::string(reinterpret_cast<const char*>(p),
-                           static_cast<std::size_t>(sqlite3_column_bytes(s, col)))
-             : std::string{};
-}
+using sqlite_read::DbPtr;
+using sqlite_read::hasColumn;
+using sqlite_read::openReadOnly;
+using sqlite_read::prepare;
+using sqlite_read::StmtPtr;
+using sqlite_read::text;
 
 bool hasMlflowSchema(sqlite3* db) {
     auto s = prepare(db, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name IN "
@@ -73,14 +26,6 @@ bool hasMlflowSchema(sqlite3* db) {
     if (!s || sqlite3_step(s.get()) != SQLITE_ROW || sqlite3_column_int(s.get(), 0) != 5) return false;
     auto c = prepare(db, "SELECT count(*) FROM pragma_table_info('runs') WHERE name='run_uuid'");
     return c && sqlite3_step(c.get()) == SQLITE_ROW && sqlite3_column_int(c.get(), 0) == 1;
-}
-
-bool hasColumn(sqlite3* db, const char* table, const char* column) {
-    auto s = prepare(db, "SELECT count(*) FROM pragma_table_info(?1) WHERE name=?2");
-    if (!s) return false;
-    sqlite3_bind_text(s.get(), 1, table, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s.get(), 2, column, -1, SQLITE_STATIC);
-    return sqlite3_step(s.get()) == SQLITE_ROW && sqlite3_column_int(s.get(), 0) == 1;
 }
 
 std::string secondsText(sqlite3_stmt* s, int col) {
@@ -181,9 +126,7 @@ void readKeyValues(sqlite3* db, const char* sql, const SqlRun& run, std::string_
 } // namespace
 
 int MlflowSqlReader::confidence(const FileProbe& probe) const {
-    if (probe.head.size() < kSqliteMagic.size() ||
-        probe.head.compare(0, kSqliteMagic.size(), kSqliteMagic) != 0)
-        return 0;
+    if (!sqlite_read::hasMagic(probe.head)) return 0;
     const DbPtr db = openReadOnly(probe.path);
     return db && hasMlflowSchema(db.get()) ? 90 : 0;
 }

@@ -37,6 +37,8 @@ std::string_view issueKindName(IssueKind kind) {
         return "missing_column";
     case IssueKind::Unsupported:
         return "unsupported";
+    case IssueKind::StepsRestart:
+        return "steps_restart";
     case IssueKind::Cancelled:
         return "cancelled";
     }

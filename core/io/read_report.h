@@ -26,6 +26,7 @@ enum class IssueKind {
     BadRecord,     // a record that cannot be decoded
     MissingColumn, // a required column is absent
     Unsupported,   // a valid construct this reader does not read
+    StepsRestart,  // a series' steps go back (a resumed run, or several trials written into one place)
     Cancelled,     // the user cancelled
 };
 

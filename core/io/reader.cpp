@@ -74,4 +74,12 @@ std::string joinRunName(std::string_view parent, std::string_view child) {
     return out;
 }
 
+std::string stepsRestartMessage(std::string_view run, std::string_view tag, std::int64_t step,
+                                std::int64_t previousMax) {
+    return "steps go back in '" + std::string(tag) + "' of run '" + std::string(run) + "': step " +
+           std::to_string(step) + " after step " + std::to_string(previousMax) +
+           " (a resumed run or several trials in one place); the summary's last value is the one at the "
+           "highest step";
+}
+
 } // namespace runlens

@@ -80,6 +80,10 @@ class ReaderRegistry {
     std::vector<std::unique_ptr<DirectoryReader>> m_directoryReaders;
 };
 
+// The sentence of a steps_restart warning: series tag of run went back from previousMax to step.
+std::string stepsRestartMessage(std::string_view run, std::string_view tag, std::int64_t step,
+                                std::int64_t previousMax);
+
 // Joins a parent run name and a child part with '/', skipping empty parts.
 std::string joinRunName(std::string_view parent, std::string_view child);
 

@@ -7,6 +7,8 @@
 #include "core/io/learning_curve_reader.h"
 #include "core/io/mlflow_file_reader.h"
 #include "core/io/mlflow_sql_reader.h"
+#include "core/io/optuna_journal_reader.h"
+#include "core/io/optuna_sql_reader.h"
 #include "core/io/prediction_reader.h"
 #include "core/io/reader.h"
 #include "core/io/tfevents_reader.h"
@@ -28,6 +30,8 @@ ReaderRegistry ReaderRegistry::withBuiltins() {
     r.add(std::make_unique<LearningCurveReader>());
     r.add(std::make_unique<TfEventsReader>());
     r.add(std::make_unique<MlflowSqlReader>());
+    r.add(std::make_unique<OptunaSqlReader>());
+    r.add(std::make_unique<OptunaJournalReader>());
     r.add(std::make_unique<PredictionLogReader>());
     // Directory readers.
     r.add(std::make_unique<DvcLiveReader>());

@@ -208,6 +208,21 @@ inline Parsed parseDouble(std::string_view s, double& out) {
     return Parsed::Number;
 }
 
+// A metric cell written by a CSV/TSV logger (Lightning, Keras, DVCLive, pandas): like parseDouble, except
+// that "nan" / "NaN" / "-nan" are the value NaN (a loss that diverged), not a gap. An empty cell, "NA",
+// "N/A", "null" and "None" stay missing (Keras writes "NA" for an epoch without that metric).
+inline Parsed parseLoggedValue(std::string_view s, double& out) {
+    if (parseDecimalFast(s, out)) return Parsed::Number;
+    const std::string_view t = trim(s);
+    std::string_view body = t;
+    if (!body.empty() && (body.front() == '+' || body.front() == '-')) body.remove_prefix(1);
+    if (equalsIgnoreCase(body, "nan")) {
+        out = std::numeric_limits<double>::quiet_NaN();
+        return Parsed::Number;
+    }
+    return parseDouble(t, out);
+}
+
 // A step: an integer, or a float that holds an integral value ("100.0" as pandas writes it).
 inline Parsed parseStep(std::string_view s, std::int64_t& out) {
     if (parseIntFast(s, out)) return Parsed::Number;

@@ -226,7 +226,11 @@ ChunkStats computeChunkStats(std::span<const std::int64_t> steps, std::span<cons
         s.max = maxValue;
     }
     s.nonFinite = nonFinite;
-    s.last = values.back();
+    // Steps that go back (a resumed run) put the highest step before the end: `last` belongs to it.
+    std::size_t atMax = 0;
+    for (std::size_t i = 0; i < steps.size(); ++i)
+        if (steps[i] == s.maxStep) atMax = i;
+    s.last = values[atMax];
     const auto known = [](double w) { return !std::isnan(w); };
     if (auto it = std::find_if(wallTimes.begin(), wallTimes.end(), known); it != wallTimes.end())
         s.firstWall = *it;

@@ -27,7 +27,7 @@ struct ChunkStats {
     std::int64_t maxStep = 0;
     double min = kNaN;
     double max = kNaN;
-    double last = kNaN;
+    double last = kNaN; // the value at maxStep (its last occurrence there), not the last point read
     double firstWall = kNaN;
     double lastWall = kNaN;
     std::int64_t nonFinite = 0;

@@ -431,6 +431,8 @@ class ImportTransaction final : public SourceTransaction {
 
     static void merge(store::ChunkStats& into, const store::ChunkStats& chunk) {
         if (chunk.count == 0) return;
+        // A later chunk at the same highest step wins, as a later point does within a chunk.
+        if (into.count == 0 || chunk.maxStep >= into.maxStep) into.last = chunk.last;
         if (into.count == 0) {
             into.minStep = chunk.minStep;
             into.maxStep = chunk.maxStep;
@@ -442,7 +444,6 @@ class ImportTransaction final : public SourceTransaction {
         if (std::isnan(into.max) || chunk.max > into.max) into.max = chunk.max;
         if (std::isnan(into.firstWall)) into.firstWall = chunk.firstWall;
         if (!std::isnan(chunk.lastWall)) into.lastWall = chunk.lastWall;
-        into.last = chunk.last;
         into.count += chunk.count;
         into.nonFinite += chunk.nonFinite;
     }
@@ -526,7 +527,9 @@ class ImportTransaction final : public SourceTransaction {
             "last_step = (SELECT MAX(last_step) FROM chunks WHERE series_id = ?1), "
             "min = (SELECT MIN(min) FROM chunks WHERE series_id = ?1), "
             "max = (SELECT MAX(max) FROM chunks WHERE series_id = ?1), "
-            "last_value = (SELECT last_value FROM chunks WHERE series_id = ?1 ORDER BY seq DESC LIMIT 1), "
+            "last_value = (SELECT last_value FROM chunks WHERE series_id = ?1 ORDER BY last_step DESC, seq "
+            "DESC "
+            "LIMIT 1), "
             "first_wall = (SELECT first_wall FROM chunks WHERE series_id = ?1 AND first_wall IS NOT NULL "
             "ORDER BY seq LIMIT 1), "
             "last_wall = (SELECT last_wall FROM chunks WHERE series_id = ?1 AND last_wall IS NOT NULL "

@@ -471,7 +471,9 @@ void TestStore::replaceDropsEarlierData() {
     QCOMPARE(s.max, 9.0);
     QCOMPARE(s.firstStep, std::int64_t(0));
     QCOMPARE(s.lastStep, std::int64_t(12999));
-    QCOMPARE(s.last, -99.0);
+    // last is the value at last_step 12999, B's point i = 2999 with value 2999 % 10 = 9 (A's later points sit
+    // at steps 0..99).
+    QCOMPARE(s.last, 9.0);
     QCOMPARE(s.firstWallTime, 20000.0);
     QCOMPARE(s.lastWallTime, 104.0);
     QVERIFY(ws->predictionTables(run).empty());

@@ -19,7 +19,7 @@ artifacts="$build/fuzz/artifacts"
 mkdir -p "$corpus_root" "$artifacts"
 
 all_targets="tfevents csv jsonl predictions hparams_yaml hparams_json hf_trainer_state hf_results wandb_csv
-learning_curve mlflow_sql dvclive mlflow_dir workspace"
+learning_curve mlflow_sql optuna_sql optuna_journal dvclive mlflow_dir workspace"
 targets=${*:-$all_targets}
 
 # Copies files matching a find expression (below 256 KiB) from the given roots into a corpus folder.
@@ -86,6 +86,13 @@ seed() {
     wandb_csv) pattern="-name *.csv"; collect "$dest" "$here/seeds/wandb_csv" ;;
     learning_curve) pattern="-name *.csv"; collect "$dest" "$data/learning_curve" ;;
     mlflow_sql) mlflow_db_seed "$dest" ;;
+    optuna_sql | optuna_journal)
+        # Real studies from Debian's python3-optuna when it is installed (else the empty start below).
+        gen=$(mktemp -d)
+        if /usr/bin/python3 "$here/../tools/gen_optuna_studies.py" "$gen" >/dev/null 2>&1; then
+            if [ "$target" = optuna_sql ]; then cp "$gen/optuna.db" "$dest/"; else cp "$gen/journal.log" "$dest/"; fi
+        fi
+        rm -rf "$gen" ;;
     dvclive)
         pattern="-name *.tsv"; prefixed "$dest" 0 "$real/dvclive"
         pattern="-name metrics.json"; prefixed "$dest" 2 "$real/dvclive"

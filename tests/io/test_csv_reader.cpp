@@ -146,10 +146,10 @@ void TestCsvReader::layouts_data() {
                          << "";
     QTest::newRow("pipe") << "p.txt" << QByteArray("step|loss\n1|0.5\n") << "r|loss|1|0.5|-"
                           << "";
-    QTest::newRow("inf and missing markers")
+    QTest::newRow("inf, nan and missing markers")
         << "i.csv"
         << QByteArray("step,loss\n1,inf\n2,-inf\n3,Infinity\n4,nan\n5,\n6,N/A\n7,null\n8,None\n9,1e-3\n")
-        << "r|loss|1|inf|-;r|loss|2|-inf|-;r|loss|3|inf|-;r|loss|9|0.001|-"
+        << "r|loss|1|inf|-;r|loss|2|-inf|-;r|loss|3|inf|-;r|loss|4|nan|-;r|loss|9|0.001|-"
         << "";
     // 2024-01-02 03:04:05 UTC = 1704164645 (python3 -c "import
     // calendar;print(calendar.timegm((2024,1,2,3,4,5)))").

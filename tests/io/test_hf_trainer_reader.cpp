@@ -200,7 +200,7 @@ class TestHfTrainerReader : public QObject {
         QCOMPARE(target.run("run")->params.at("global_step"), std::string("5"));
     }
 
-    // Results without a trainer_state.json: every number at step 0.
+    // Results files are final numbers: each numeric key a summary metric, never a point (issue 15, class 4).
     void resultsAlone() {
         QTemporaryDir dir;
         const auto path =
@@ -208,37 +208,39 @@ class TestHfTrainerReader : public QObject {
                       R"({"epoch": 3.0, "eval_loss": 0.5, "eval_wer": 24.5, "note": "x", "n": null})");
         MemoryTarget target;
         const ReadReport report = readWith(HfResultsJsonReader(), path, target);
-        QCOMPARE(target.series("run", "eval_wer")->steps, (std::vector<std::int64_t>{0}));
-        QCOMPARE(target.series("run", "eval_wer")->values, (std::vector<double>{24.5}));
-        QCOMPARE(target.series("run", "epoch")->values, (std::vector<double>{3.0}));
-        QCOMPARE(report.points, std::int64_t(3));
+        const MemoryRun* run = target.run("run");
+        QVERIFY(run);
+        QVERIFY(run->series.empty());
+        QCOMPARE(run->summaryMetrics, (std::map<std::string, double, std::less<>>{
+                                          {"epoch", 3.0}, {"eval_loss", 0.5}, {"eval_wer", 24.5}}));
+        QCOMPARE(report.points, std::int64_t(0));
         QVERIFY(hasIssue(report, IssueKind::BadNumber)); // "note" holds text
     }
 
-    // With trainer_state.json beside them: the global step; values already logged there are not repeated;
-    // all_results.json leaves to eval_results.json the keys that file has.
+    // Beside trainer_state.json the curves stay exactly what trainer_state.json logged: no second point at
+    // the final step, whatever all_results.json and eval_results.json repeat.
     void resultsBesideTrainerState() {
         QTemporaryDir dir;
-        writeFile(dir, "trainer_state.json", kState);
-        writeFile(dir, "eval_results.json", R"({"eval_loss": 0.3, "eval_accuracy": 0.875})");
+        const auto state = writeFile(dir, "trainer_state.json", kState);
+        const auto eval =
+            writeFile(dir, "eval_results.json", R"({"eval_loss": 0.3, "eval_accuracy": 0.875})");
         const auto all =
             writeFile(dir, "all_results.json",
                       R"({"eval_loss": 0.3, "eval_accuracy": 0.875, "train_loss": 1.125, "extra": 4})");
+        MemoryTarget alone;
+        readWith(HfTrainerStateReader(), state, alone);
         MemoryTarget target;
-        const ReadReport report = readWith(HfResultsJsonReader(), all, target);
-        // eval_* belong to eval_results.json; train_loss equals the summary entry's value at step 20.
-        QCOMPARE(target.series("run", "eval_loss"), nullptr);
-        QCOMPARE(target.series("run", "train_loss"), nullptr);
-        QCOMPARE(target.series("run", "extra")->steps, (std::vector<std::int64_t>{20}));
-        QCOMPARE(report.points, std::int64_t(1));
-
-        MemoryTarget evalTarget;
-        readWith(HfResultsJsonReader(), std::filesystem::path(dir.path().toStdString()) / "eval_results.json",
-                 evalTarget);
-        // eval_loss 0.3 differs from the logged 0.25 (a separate evaluation): kept; eval_accuracy is not.
-        QCOMPARE(evalTarget.series("run", "eval_loss")->values, (std::vector<double>{0.3}));
-        QCOMPARE(evalTarget.series("run", "eval_loss")->steps, (std::vector<std::int64_t>{20}));
-        QCOMPARE(evalTarget.series("run", "eval_accuracy"), nullptr);
+        readWith(HfTrainerStateReader(), state, target);
+        readWith(HfResultsJsonReader(), eval, target);
+        readWith(HfResultsJsonReader(), all, target);
+        QCOMPARE(target.totalPoints(), alone.totalPoints());
+        for (const auto& [tag, series] : alone.run("run")->series)
+            QCOMPARE(target.series("run", tag)->size(), series.size());
+        const auto& summary = target.run("run")->summaryMetrics;
+        QCOMPARE(summary.at("eval_loss"), 0.3);
+        QCOMPARE(summary.at("eval_accuracy"), 0.875);
+        QCOMPARE(summary.at("train_loss"), 1.125);
+        QCOMPARE(summary.at("extra"), 4.0);
     }
 };
 

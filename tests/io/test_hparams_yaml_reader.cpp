@@ -135,12 +135,15 @@ class TestHparamsYamlReader : public QObject {
         QVERIFY(!std::filesystem::exists(marker));
         QCOMPARE(param(target, "config.batch_size"), std::string("128"));
         QCOMPARE(param(target, "config.optimizer"), std::string("torch.optim.adamw.AdamW"));
-        QCOMPARE(param(target, "attack"), std::string("[touch " + marker + "]"));
         QCOMPARE(param(target, "shape"), std::string("[3, 4]"));
-        QCOMPARE(param(target, "blob"), std::string("zMzMzMyMRkA=\n"));
-        QCOMPARE(param(target, "scalars"), std::string("[ZmZm\n, 2]"));
+        // Pickled state is dropped whole, not flattened into params (issue 15, class 7): the apply call, the
+        // !!binary bytes and the list holding bytes; three in all, and the report says so.
+        QCOMPARE(param(target, "attack"), std::string("<absent>"));
+        QCOMPARE(param(target, "blob"), std::string("<absent>"));
+        QCOMPARE(param(target, "scalars"), std::string("<absent>"));
         QCOMPARE(report.warningCount(), std::size_t(0));
         QVERIFY(hasIssue(report, IssueKind::Unsupported, "never constructed"));
+        QVERIFY(hasIssue(report, IssueKind::Unsupported, "3 pickled python value(s)"));
     }
 
     // A broken entry in the middle: the entries before and after it are kept, one warning names line 2.

@@ -96,7 +96,7 @@ void TestJsonlReader::objects_data() {
     QTest::newRow("python NaN and Infinity")
         << QByteArray(
                "{\"step\": 1, \"loss\": NaN, \"g\": Infinity, \"h\": -Infinity, \"s\": \"NaN text\"}\n")
-        << "r|g|1|inf|-;r|h|1|-inf|-"
+        << "r|g|1|inf|-;r|h|1|-inf|-;r|loss|1|nan|-"
         << "r:s=NaN text";
     QTest::newRow("no step uses record index")
         << QByteArray("{\"loss\": 3}\n\n{\"loss\": 4}\r\n") << "r|loss|0|3|-;r|loss|1|4|-"

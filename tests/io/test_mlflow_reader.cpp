@@ -1,5 +1,6 @@
 // Tests of the MLflow file-store and SQLite-store readers: synthetic stores, real stores, a generated
 // mlflow.db.
+#include "core/io/importer.h"
 #include "core/io/memory_target.h"
 #include "core/io/mlflow_file_reader.h"
 #include "core/io/mlflow_sql_reader.h"
@@ -94,6 +95,7 @@ class TestMlflowReader : public QObject {
     void realFileStores();
     void sqlStore();
     void sqlConfidenceRejectsOtherSqlite();
+    void unchangedReimportCounts();
 };
 
 void TestMlflowReader::syntheticFileStore() {
@@ -340,6 +342,38 @@ void TestMlflowReader::sqlConfidenceRejectsOtherSqlite() {
     auto tx = target.beginSource(path, "mlflow-sql", true);
     const ReadReport r = reader.read(path, {}, *tx);
     QVERIFY(r.hasErrors());
+}
+
+// Re-importing an unchanged store reads nothing and counts every run directory as unchanged, so the CLI's
+// "N unchanged" line and exit status 0 follow (app/cmd_import.cpp: nothing imported = no file read and none
+// unchanged). One run that grows is the only one read again. Issue 15, class 6.
+void TestMlflowReader::unchangedReimportCounts() {
+    QTemporaryDir tmp;
+    const fs::path store = makeStore(tmp.path().toStdString());
+    const ReaderRegistry registry = ReaderRegistry::withBuiltins();
+    const std::vector<fs::path> paths{store};
+    MemoryTarget target;
+    const ImportSummary first = importPaths(paths, registry, target);
+    QVERIFY(first.filesRead > 0);
+    const ImportSummary again = importPaths(paths, registry, target);
+    QCOMPARE(again.filesRead, std::int64_t(0));
+    QCOMPARE(again.filesUnchanged, first.filesRead);
+    // aaaa1111bbbb's metrics/loss grows by one line: that run is read, the others stay unchanged.
+    std::ofstream(store / "1" / "aaaa1111bbbb" / "metrics" / "loss", std::ios::app)
+        << "1700000006000 0.125 5\n";
+    const ImportSummary grown = importPaths(paths, registry, target);
+    QCOMPARE(grown.filesRead, std::int64_t(1));
+    QCOMPARE(grown.filesUnchanged, first.filesRead - 1);
+
+    const QString real = QString(RUNLENS_REAL_DATA) + "/mlflow/16aryan-mlflow-wine/mlruns";
+    if (!QFileInfo(real).isDir()) QSKIP("real MLflow store absent (../shared/data/real)");
+    const std::vector<fs::path> realPaths{real.toStdString()};
+    MemoryTarget realTarget;
+    const ImportSummary realFirst = importPaths(realPaths, registry, realTarget);
+    const ImportSummary realAgain = importPaths(realPaths, registry, realTarget);
+    QVERIFY(realFirst.filesRead > 0);
+    QCOMPARE(realAgain.filesRead, std::int64_t(0));
+    QCOMPARE(realAgain.filesUnchanged, realFirst.filesRead);
 }
 
 QTEST_GUILESS_MAIN(TestMlflowReader)
