@@ -12,7 +12,9 @@
 #include "core/io/prediction_reader.h"
 #include "core/io/reader.h"
 #include "core/io/tfevents_reader.h"
+#include "core/io/wandb_binary_reader.h"
 #include "core/io/wandb_csv_reader.h"
+#include "core/io/wandb_run_reader.h"
 
 #include <memory>
 
@@ -33,9 +35,11 @@ ReaderRegistry ReaderRegistry::withBuiltins() {
     r.add(std::make_unique<OptunaSqlReader>());
     r.add(std::make_unique<OptunaJournalReader>());
     r.add(std::make_unique<PredictionLogReader>());
+    r.add(std::make_unique<WandbBinaryReader>());
     // Directory readers.
     r.add(std::make_unique<DvcLiveReader>());
     r.add(std::make_unique<MlflowFileStoreReader>());
+    r.add(std::make_unique<WandbRunFolderReader>());
     return r;
 }
 
