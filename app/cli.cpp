@@ -111,8 +111,17 @@ Options:
   --consistency        add Broecker-Smith consistency bars (where a calibrated model's bins would fall)
   --threshold T        threshold for accuracy/precision/recall without a prediction column (default 0.5)
   --label C, --score C choose the label and score columns; --positive CLASS the positive class
-  --json               JSON: n, positives, bins[], ece, mce, ace_avg_bins, l2_ce_debiased, brier,
-                       brier_decomposition, log_loss, roc_auc, average_precision, accuracy, baselines
+  --baseline FILE      pin a baseline model's log; its numbers join the baselines (JSON `baselines.pinned`)
+  --seed S             seed of the uniform-random baseline's simulated numbers (default 0)
+  --json               JSON: n, positives, bins[] (edges at numpy's linear percentiles for quantile bins),
+                       ece, mce, ace_avg_bins, l2_ce_debiased, brier, brier_decomposition, log_loss, roc_auc,
+                       average_precision, accuracy, baselines {uniform_random, zero_rule, prior, pinned}:
+                       each with the same metric fields and, for uniform_random, expected_exactly[] (exact
+                       expectations) and simulated[] (one draw with `seed`).
+                       Multiclass (kind multiclass_top_label): n, correct, bins[] with fraction_correct,
+                       brier_top_label and brier_top_label_decomposition (the event "top class correct"),
+                       brier (multiclass: sum over classes), log_loss, roc_auc (one-vs-rest macro),
+                       accuracy, macro_f1, classwise_ece, baselines
   -o, --output IMG     the reliability diagram as .png, .svg or .pdf (--size WxH, default 900x800)
   -h, --help           show this help
 )";
@@ -134,8 +143,18 @@ Options:
   --threshold T        score threshold for predictions when there is no prediction column (default 0.5)
   --resamples N        bootstrap resamples for non-rate metrics (default 500), --seed S (default 20261126)
   --label C, --score C choose the label and score columns; --positive CLASS the positive class
-  --json               JSON: metric, by[], cohorts[], overall, slices[], simpson {reversal, overall_winner,
-                       strata_won, standardized, mix, explanation}
+  --json               JSON: metric, by[], cohorts[], identical_examples, same_strata, examples_note,
+                       overall, baselines {zero_rule {cohort -> value}}, slices[] (each cell with n, value,
+                       ci_low, ci_high, share and zero_rule: always the slice's majority label), simpson {reversal, overall_winner, strata_won, standardized, mix,
+                       mix_explains, conditions {identical_examples, same_strata, all_strata_comparable,
+                       decomposable_metric}, complete_reversal_possible, explanation}
+
+Verdicts: complete when the overall loser wins every comparable slice (at least two), partial when it wins a
+strict majority, else none. "impossible" only when the files hold the identical examples PROVEN by ids (each id
+once, the same set), each example is in the same slice in both, --min-n excludes no example, and the metric is
+an average over examples (accuracy, error_rate, positive_rate, log_loss, brier, mean_score); even then a
+partial reversal is reported as partial. The explanation blames the mix only when the mix-standardised
+comparison has another winner.
   -o, --output IMG     the Simpson chart as .png, .svg or .pdf (--size WxH, default 1200x700)
   -h, --help           show this help
 )";
@@ -154,7 +173,9 @@ Options:
   --family-param F     fit one curve per value of this param (e.g. model) to compare families
   --extrapolate N      predict the metric at size N
   --json               JSON: points[] {run, size, value}, fit {a, b, c, rmse}, extrapolated {size, value,
-                       ci_low, ci_high}, and families[] with --family-param
+                       ci_low, ci_high (95% interval of the fitted mean curve), prediction_low,
+                       prediction_high (95% prediction interval for one new run: adds the residual
+                       variance), bootstrap_ci_low, bootstrap_ci_high}, and families[] with --family-param
   -o, --output IMG     the chart as .png, .svg or .pdf (--size WxH, default 1100x700)
   -h, --help           show this help
 )";
@@ -163,7 +184,8 @@ constexpr std::string_view kDiffUsage = R"(Usage: runlens diff A B [-w WS] [--js
 
 What differs between two runs of a workspace (params, tags, provenance, last metric values) or two prediction
 logs, and whether the difference in predictions is real: the 2x2 table of right/wrong on shared examples
-(aligned by id, else by row), McNemar's test (exact and continuity-corrected chi-square), a paired bootstrap
+(aligned by id when both logs have one; without ids, by row only when both have the same rows with the same
+labels, else refused), McNemar's test (exact and continuity-corrected chi-square), a paired bootstrap
 interval of the metric difference, DeLong's test of the two ROC AUCs, the flipped examples and the slices that
 changed significantly (Benjamini-Hochberg q < 0.05).
 
@@ -173,8 +195,17 @@ Options:
   --metric M           metric for the paired bootstrap (default accuracy; see runlens slices --help)
   --resamples N        bootstrap resamples (default 1000), --seed S (default 20261126)
   --flips-csv FILE     write every flipped example with its features to FILE
+  --baseline RUN_OR_FILE  pin a baseline model (a run of -w WS, else a prediction log): JSON baseline {name,
+                       metrics, lift_a, lift_b}
   --label C, --score C, --positive CLASS   choose columns of prediction logs
-  --json               JSON: params[], tags[], metrics[] {key, a, b, differs, delta}, paired {...}
+  --json               JSON: params[], tags[], metrics[] {key, a, b, differs, delta}, paired {n, alignment
+                       {by, matched, only_a, only_b, label_conflicts, duplicates, used}, both_correct,
+                       a_only_correct, b_only_correct, both_wrong, mcnemar, bootstrap, delong (null with
+                       delong_skipped when a model has no scores or the pairs hold fewer than two of a
+                       class), baselines {zero_rule {metric, value, a, b, lift_a, lift_b}}, flips[],
+                       slice_changes[]}. Ids in one file only, ids repeated within a file
+                       and ids whose labels differ are counted and left out (a one-line warning in the
+                       Markdown report); the tests use the remaining `used` pairs.
   --markdown           a Markdown report (the default output), e.g. for a CI comment
   --all                list equal params and tags too in the Markdown report
   -h, --help           show this help

@@ -26,8 +26,10 @@ void writeMetricFields(JsonWriter& json, const BinaryMetrics& m) {
         .field("f1", m.f1);
 }
 
-void writeCalibrationFields(JsonWriter& json, const CalibrationReport& r) {
-    json.field("n", r.n).field("positives", r.positives);
+// Multiclass reports are top-label calibration (the event is "the top class is correct"): their counts are
+// `correct` and their Brier is the top-label one, kept apart from the multiclass Brier (sum over classes).
+void writeCalibrationFields(JsonWriter& json, const CalibrationReport& r, bool topLabel) {
+    json.field("n", r.n).field(topLabel ? "correct" : "positives", r.positives);
     json.key("bins").beginArray();
     for (const auto& b : r.bins) {
         json.beginObject()
@@ -35,7 +37,7 @@ void writeCalibrationFields(JsonWriter& json, const CalibrationReport& r) {
             .field("upper", b.upper)
             .field("count", b.count)
             .field("mean_predicted", b.meanPredicted)
-            .field("fraction_positive", b.fractionPositive)
+            .field(topLabel ? "fraction_correct" : "fraction_positive", b.fractionPositive)
             .field("ci_low", b.ciLow)
             .field("ci_high", b.ciHigh);
         if (std::isfinite(b.consistencyLow))
@@ -47,8 +49,8 @@ void writeCalibrationFields(JsonWriter& json, const CalibrationReport& r) {
         .field("mce", r.mce)
         .field("ace_avg_bins", r.aceAvgBins)
         .field("l2_ce_debiased", r.l2CeDebiased)
-        .field("brier", r.brier);
-    json.key("brier_decomposition")
+        .field(topLabel ? "brier_top_label" : "brier", r.brier);
+    json.key(topLabel ? "brier_top_label_decomposition" : "brier_decomposition")
         .beginObject()
         .field("reliability", r.brierDecomposition.reliability)
         .field("resolution", r.brierDecomposition.resolution)
@@ -64,10 +66,37 @@ std::string num(double v, int digits = 4) {
     return buffer;
 }
 
+void writeList(JsonWriter& json, std::string_view key, const std::vector<std::string>& items) {
+    json.key(key).beginArray();
+    for (const auto& item : items)
+        json.value(item);
+    json.endArray();
+}
+
+// "uniform_random: exact expectations: roc_auc, brier; one simulated draw (seed 0): f1\n".
+std::string baselineMarks(std::string_view name, const std::vector<std::string>& exact,
+                          const std::vector<std::string>& simulated, std::uint64_t seed) {
+    auto join = [](const std::vector<std::string>& items) {
+        std::string text;
+        for (const auto& item : items)
+            text += (text.empty() ? "" : ", ") + item;
+        return text;
+    };
+    std::string line = std::string(name) + ": exact expectations: " + join(exact);
+    if (!simulated.empty())
+        line += "; from one simulated draw (seed " + std::to_string(seed) + "): " + join(simulated);
+    return line + "\n";
+}
+
 void writeText(std::ostream& out, const std::string& name, const CalibrationReport& r, const BinaryMetrics* m,
-               const std::vector<BinaryBaseline>& baselines) {
-    out << name << ": " << r.n << " predictions, " << r.positives << " positive\n\n";
-    out << "bin            count   mean predicted   fraction positive   95% interval\n";
+               const std::vector<BinaryBaseline>& baselines, bool topLabel) {
+    if (topLabel)
+        out << name << ": " << r.n << " predictions, " << r.positives
+            << " correct (top-label calibration: confidence = the top class's probability)\n\n";
+    else
+        out << name << ": " << r.n << " predictions, " << r.positives << " positive\n\n";
+    out << (topLabel ? "bin            count   mean confidence    fraction correct   95% interval\n"
+                     : "bin            count   mean predicted   fraction positive   95% interval\n");
     for (const auto& b : r.bins) {
         char line[160];
         std::snprintf(line, sizeof line, "(%.3f, %.3f]  %7lld   %14.4f   %17.4f   [%.4f, %.4f]\n", b.lower,
@@ -77,10 +106,10 @@ void writeText(std::ostream& out, const std::string& name, const CalibrationRepo
     }
     out << "\nECE " << num(r.ece) << "   MCE " << num(r.mce) << "   ACE (average over bins) "
         << num(r.aceAvgBins) << "   debiased L2 calibration error " << num(r.l2CeDebiased) << '\n';
-    out << "Brier " << num(r.brier) << " = reliability " << num(r.brierDecomposition.reliability)
-        << " - resolution " << num(r.brierDecomposition.resolution) << " + uncertainty "
-        << num(r.brierDecomposition.uncertainty) << " + residual " << num(r.brierDecomposition.residual, 6)
-        << '\n';
+    out << (topLabel ? "Brier (top label) " : "Brier ") << num(r.brier) << " = reliability "
+        << num(r.brierDecomposition.reliability) << " - resolution " << num(r.brierDecomposition.resolution)
+        << " + uncertainty " << num(r.brierDecomposition.uncertainty) << " + residual "
+        << num(r.brierDecomposition.residual, 6) << '\n';
     if (!m) return;
     out << "\nmetric              model";
     for (const auto& b : baselines)
@@ -99,15 +128,43 @@ void writeText(std::ostream& out, const std::string& name, const CalibrationRepo
     row("brier", [](const BinaryMetrics& x) { return x.brier; });
     row("roc auc", [](const BinaryMetrics& x) { return x.rocAuc; });
     row("average precision", [](const BinaryMetrics& x) { return x.averagePrecision; });
+    for (const auto& b : baselines)
+        if (!b.expectedExactly.empty())
+            out << baselineMarks(baselineName(b.kind), b.expectedExactly, b.simulated, b.seed);
+}
+
+void writeMulticlassText(std::ostream& out, const MulticlassMetrics& m,
+                         const std::vector<MulticlassBaseline>& baselines) {
+    out << "\nmetric              model";
+    for (const auto& b : baselines)
+        out << "   " << baselineName(b.kind);
+    out << '\n';
+    auto row = [&](const char* label, auto get) {
+        char head[40];
+        std::snprintf(head, sizeof head, "%-18s", label);
+        out << head << "  " << num(get(m));
+        for (const auto& b : baselines)
+            out << "   " << num(get(b.metrics));
+        out << '\n';
+    };
+    row("accuracy", [](const MulticlassMetrics& x) { return x.accuracy; });
+    row("log loss", [](const MulticlassMetrics& x) { return x.logLoss; });
+    row("brier (multiclass)", [](const MulticlassMetrics& x) { return x.brier; });
+    row("roc auc (ovr)", [](const MulticlassMetrics& x) { return x.rocAucOvrMacro; });
+    row("macro f1", [](const MulticlassMetrics& x) { return x.macro.f1; });
+    for (const auto& b : baselines)
+        if (!b.expectedExactly.empty())
+            out << baselineMarks(baselineName(b.kind), b.expectedExactly, b.simulated, b.seed);
 }
 
 } // namespace
 
 int runCalibrationCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& /*err*/) {
-    std::vector<OptionSpec> specs{
-        {"--bins", "", true},      {"--strategy", "", true},     {"--interval", "", true},
-        {"--threshold", "", true}, {"--consistency", "", false}, {"--json", "", false},
-        {"--output", "-o", true},  {"--size", "", true},         {"--seed", "", true}};
+    std::vector<OptionSpec> specs{{"--bins", "", true},         {"--strategy", "", true},
+                                  {"--interval", "", true},     {"--threshold", "", true},
+                                  {"--consistency", "", false}, {"--json", "", false},
+                                  {"--output", "-o", true},     {"--size", "", true},
+                                  {"--seed", "", true},         {"--baseline", "", true}};
     for (const auto& o : predictionColumnOptions())
         specs.push_back(o);
     const Args parsed(args, specs);
@@ -141,16 +198,34 @@ int runCalibrationCommand(const std::vector<std::string>& args, std::ostream& ou
     std::optional<BinaryMetrics> metrics;
     std::vector<BinaryBaseline> baselines;
     std::optional<MulticlassMetrics> multi;
+    std::vector<MulticlassBaseline> multiBaselines;
     double classwiseEce = std::nan("");
     if (e.multiclass) {
         report = topLabelCalibration(e.labels, e.probs, e.classCount(), options);
         multi = multiclassMetrics(e.labels, e.probs, e.classCount(), e.predictions);
         classwiseEce = classwiseCalibration(e.labels, e.probs, e.classCount(), options).meanEce;
+        multiBaselines = multiclassBaselines(e.labels, e.classCount(), seed);
     } else {
         const auto ranked = rankScores(e.labels, e.scores);
         report = calibrationReport(ranked, e.labels, e.scores, options);
         metrics = binaryMetrics(ranked, e.labels, e.scores, threshold, e.predictions);
         baselines = binaryBaselines(e.labels, threshold, seed);
+    }
+
+    // A pinned baseline model (--baseline FILE): scored like the model, on its own log.
+    std::unique_ptr<LoadedPredictions> pinned;
+    std::optional<BinaryMetrics> pinnedMetrics;
+    std::optional<CalibrationReport> pinnedReport;
+    if (auto spec = parsed.get("--baseline")) {
+        pinned = loadPredictions(*spec, parsed);
+        if (pinned->eval.multiclass != e.multiclass || !pinned->eval.hasScores())
+            throw InputError(*spec + ": a baseline needs scores of the same kind (binary or multiclass) as " +
+                             loaded->path);
+        if (!e.multiclass) {
+            pinnedMetrics =
+                binaryMetrics(pinned->eval.labels, pinned->eval.scores, threshold, pinned->eval.predictions);
+            pinnedReport = calibrationReport(pinned->eval.labels, pinned->eval.scores, options);
+        }
     }
 
     if (parsed.has("--json")) {
@@ -161,7 +236,7 @@ int runCalibrationCommand(const std::vector<std::string>& args, std::ostream& ou
             json.field("classes", static_cast<std::int64_t>(e.classCount()));
             json.field("classwise_ece", classwiseEce);
         }
-        writeCalibrationFields(json, report);
+        writeCalibrationFields(json, report, e.multiclass);
         if (metrics) {
             writeMetricFields(json, *metrics);
             json.key("baselines").beginObject();
@@ -170,18 +245,62 @@ int runCalibrationCommand(const std::vector<std::string>& args, std::ostream& ou
                 const auto bReport = calibrationReport(e.labels, b.scores, options);
                 json.field("ece", bReport.ece).field("brier", b.metrics.brier);
                 writeMetricFields(json, b.metrics);
+                writeList(json, "expected_exactly", b.expectedExactly);
+                writeList(json, "simulated", b.simulated);
+                if (!b.simulated.empty()) json.field("seed", static_cast<std::int64_t>(b.seed));
+                json.endObject();
+            }
+            if (pinnedMetrics) {
+                json.key("pinned").beginObject().field("name", pinned->name);
+                json.field("ece", pinnedReport->ece).field("brier", pinnedMetrics->brier);
+                writeMetricFields(json, *pinnedMetrics);
                 json.endObject();
             }
             json.endObject();
         } else if (multi) {
-            json.field("log_loss", multi->logLoss)
+            json.field("brier", multi->brier)
+                .field("log_loss", multi->logLoss)
                 .field("roc_auc", multi->rocAucOvrMacro)
-                .field("accuracy", multi->accuracy);
+                .field("accuracy", multi->accuracy)
+                .field("macro_f1", multi->macro.f1);
+            json.key("baselines").beginObject();
+            if (pinned) {
+                const auto m = multiclassMetrics(pinned->eval.labels, pinned->eval.probs,
+                                                 pinned->eval.classCount(), pinned->eval.predictions);
+                json.key("pinned")
+                    .beginObject()
+                    .field("name", pinned->name)
+                    .field("brier", m.brier)
+                    .field("log_loss", m.logLoss)
+                    .field("roc_auc", m.rocAucOvrMacro)
+                    .field("accuracy", m.accuracy)
+                    .field("macro_f1", m.macro.f1)
+                    .endObject();
+            }
+            for (const auto& b : multiBaselines) {
+                json.key(baselineName(b.kind))
+                    .beginObject()
+                    .field("brier", b.metrics.brier)
+                    .field("log_loss", b.metrics.logLoss)
+                    .field("roc_auc", b.metrics.rocAucOvrMacro)
+                    .field("accuracy", b.metrics.accuracy)
+                    .field("macro_f1", b.metrics.macro.f1);
+                writeList(json, "expected_exactly", b.expectedExactly);
+                writeList(json, "simulated", b.simulated);
+                if (!b.simulated.empty()) json.field("seed", static_cast<std::int64_t>(b.seed));
+                json.endObject();
+            }
+            json.endObject();
         }
         json.endObject();
         json.finish();
     } else {
-        writeText(out, loaded->name, report, metrics ? &*metrics : nullptr, baselines);
+        writeText(out, loaded->name, report, metrics ? &*metrics : nullptr, baselines, e.multiclass);
+        if (pinnedMetrics)
+            out << "pinned baseline " << pinned->name << ": accuracy " << num(pinnedMetrics->accuracy)
+                << ", log loss " << num(pinnedMetrics->logLoss) << ", brier " << num(pinnedMetrics->brier)
+                << ", roc auc " << num(pinnedMetrics->rocAuc) << ", ECE " << num(pinnedReport->ece) << '\n';
+        if (multi) writeMulticlassText(out, *multi, multiBaselines);
     }
     if (auto output = parsed.get("--output")) {
         const QSize size = parseChartSize(parsed.get("--size", "900x800"));

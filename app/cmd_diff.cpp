@@ -4,7 +4,8 @@
 #include "app/json_writer.h"
 #include "app/prediction_input.h"
 #include "core/analysis/binary_metrics.h"
-#include "core/analysis/paired_comparison.h"
+#include "core/analysis/number_format.h"
+#include "core/analysis/paired_evaluation.h"
 #include "core/analysis/slice_finder.h"
 #include "core/store/workspace.h"
 
@@ -62,27 +63,8 @@ struct Side {
     std::unique_ptr<LoadedPredictions> predictions; // may be null
 };
 
-struct PairedReport {
-    Alignment alignment;
-    McNemarResult mcnemar;
-    BootstrapDelta bootstrap;
-    std::optional<DeLongResult> delong;
-    std::vector<std::size_t> flips; // aligned indices whose correctness differs
-    std::vector<SliceChange> sliceChanges;
-};
-
 std::vector<std::string> idsOf(const PredictionTable& table) {
-    const PredictionColumn* ids = table.find(ColumnRole::Id);
-    std::vector<std::string> out;
-    if (!ids) return out;
-    out.reserve(ids->size());
-    for (std::size_t r = 0; r < ids->size(); ++r) {
-        if (ids->numeric)
-            out.push_back(formatNumber(ids->numbers[r]));
-        else
-            out.push_back(ids->codes[r] < 0 ? "" : ids->dictionary[static_cast<std::size_t>(ids->codes[r])]);
-    }
-    return out;
+    return exampleIds(table);
 }
 
 void addEvalMetrics(Side& side) {
@@ -107,63 +89,16 @@ void addEvalMetrics(Side& side) {
         side.metrics[k] = numberText(v);
 }
 
-PairedReport pairedAnalysis(const LoadedPredictions& a, const LoadedPredictions& b, SliceMetric metric,
-                            int resamples, std::uint64_t seed) {
-    PairedReport r;
-    const auto idsA = idsOf(a.table), idsB = idsOf(b.table);
-    r.alignment =
-        !idsA.empty() && !idsB.empty() ? alignById(idsA, idsB) : alignByRow(a.eval.rows(), b.eval.rows());
-    if (r.alignment.rowsA.empty())
-        throw InputError("the two evaluation sets share no example (by id or by row)");
-    const CohortInput ca = cohortOf(a), cb = cohortOf(b);
-    std::vector<std::uint8_t> correctA, correctB;
-    const std::size_t n = r.alignment.rowsA.size();
-    for (std::size_t i = 0; i < n; ++i) {
-        const auto ra = r.alignment.rowsA[i], rb = r.alignment.rowsB[i];
-        auto correct = [](const CohortInput& c, std::size_t row) {
-            const int p = c.predictions.empty() ? (c.scores[row] >= 0.5 ? 1 : 0) : c.predictions[row];
-            return static_cast<std::uint8_t>(p == c.labels[row]);
-        };
-        correctA.push_back(correct(ca, ra));
-        correctB.push_back(correct(cb, rb));
-        if (correctA.back() != correctB.back()) r.flips.push_back(i);
-    }
-    r.mcnemar = mcnemar(correctA, correctB);
-    // Both models evaluated on the same resampled aligned examples.
-    const PairedMetric paired = [&](std::span<const std::size_t> idx, int model) {
-        std::vector<std::size_t> rows;
-        rows.reserve(idx.size());
-        const auto& map = model == 0 ? r.alignment.rowsA : r.alignment.rowsB;
-        for (auto i : idx)
-            rows.push_back(map[i]);
-        return sliceMetricValue(metric, model == 0 ? ca : cb, rows);
-    };
-    const std::string metricName(sliceMetricInfo(metric).name);
-    // A mean over examples bootstraps the mean of per-example differences: fast for millions of pairs.
-    std::vector<double> differences;
-    differences.reserve(n);
-    for (std::size_t i = 0; i < n; ++i) {
-        const auto va = perExampleMetric(metric, ca, r.alignment.rowsA[i]);
-        const auto vb = perExampleMetric(metric, cb, r.alignment.rowsB[i]);
-        if (!va || !vb) break;
-        differences.push_back(*vb - *va);
-    }
-    r.bootstrap = differences.size() == n ? pairedBootstrapMean(differences, resamples, seed, metricName)
-                                          : pairedBootstrap(paired, n, resamples, seed, metricName);
-    if (!a.eval.multiclass && !b.eval.multiclass && !ca.scores.empty() && !cb.scores.empty()) {
-        std::vector<int> labels;
-        std::vector<double> sa, sb;
-        for (std::size_t i = 0; i < n; ++i) {
-            labels.push_back(ca.labels[r.alignment.rowsA[i]]);
-            sa.push_back(ca.scores[r.alignment.rowsA[i]]);
-            sb.push_back(cb.scores[r.alignment.rowsB[i]]);
-        }
-        r.delong = delong(labels, sa, sb);
-    }
-    SliceFinderOptions sliceOptions;
-    sliceOptions.maxLevel = 2;
-    r.sliceChanges = sliceChanges(a.table, r.alignment.rowsA, correctA, correctB, sliceOptions);
-    return r;
+PairedEvaluation pairedAnalysis(const LoadedPredictions& a, const LoadedPredictions& b, SliceMetric metric,
+                                int resamples, std::uint64_t seed) {
+    PairedOptions options;
+    options.metric = metric;
+    options.resamples = resamples;
+    options.seed = seed;
+    std::string error;
+    auto paired = comparePaired(a.table, a.eval, b.table, b.eval, options, &error);
+    if (!paired) throw InputError(a.path + " vs " + b.path + ": " + error);
+    return std::move(*paired);
 }
 
 Side sideFromFile(const std::string& path, const Args& args) {
@@ -240,9 +175,30 @@ std::string cellOf(const LoadedPredictions& p, std::size_t row) {
 
 void writeJson(std::ostream& out, const Side& a, const Side& b, const std::vector<DiffEntry>& params,
                const std::vector<DiffEntry>& tags, const std::vector<DiffEntry>& metrics,
-               const std::optional<PairedReport>& paired, bool onlyDiffs) {
+               const std::optional<PairedEvaluation>& paired, bool onlyDiffs, const Side* pinned) {
     JsonWriter json(out);
     json.beginObject().field("a", a.name).field("b", b.name);
+    if (pinned) {
+        // A pinned baseline (--baseline): its evaluation metrics and each model's lift over them.
+        json.key("baseline").beginObject().field("name", pinned->name).key("metrics").beginObject();
+        for (const auto& [key, value] : pinned->metrics)
+            if (const auto v = asNumber(value)) json.field(key, *v);
+        json.endObject().key("lift_a").beginObject();
+        for (const auto& [key, value] : pinned->metrics) {
+            const auto it = a.metrics.find(key);
+            const auto v = asNumber(value);
+            if (it != a.metrics.end() && v)
+                if (const auto va = asNumber(it->second)) json.field(key, *va - *v);
+        }
+        json.endObject().key("lift_b").beginObject();
+        for (const auto& [key, value] : pinned->metrics) {
+            const auto it = b.metrics.find(key);
+            const auto v = asNumber(value);
+            if (it != b.metrics.end() && v)
+                if (const auto vb = asNumber(it->second)) json.field(key, *vb - *v);
+        }
+        json.endObject().endObject();
+    }
     writeEntries(json, "params", params, onlyDiffs);
     writeEntries(json, "tags", tags, onlyDiffs);
     writeEntries(json, "metrics", metrics, false);
@@ -251,12 +207,23 @@ void writeJson(std::ostream& out, const Side& a, const Side& b, const std::vecto
         json.null();
     } else {
         const auto& p = *paired;
+        const auto& al = p.alignment.summary;
         json.beginObject()
             .field("n", p.mcnemar.n)
-            .field("aligned_by", std::string(p.alignment.byId ? "id" : "row"))
-            .field("unmatched_a", p.alignment.unmatchedA)
-            .field("unmatched_b", p.alignment.unmatchedB)
-            .field("both_correct", p.mcnemar.bothCorrect)
+            .field("aligned_by", std::string(al.byId ? "id" : "row"))
+            .field("unmatched_a", p.alignment.pairs.unmatchedA)
+            .field("unmatched_b", p.alignment.pairs.unmatchedB);
+        json.key("alignment")
+            .beginObject()
+            .field("by", std::string(al.byId ? "id" : "row"))
+            .field("matched", al.matched)
+            .field("only_a", al.onlyA)
+            .field("only_b", al.onlyB)
+            .field("label_conflicts", al.labelConflicts)
+            .field("duplicates", al.duplicates)
+            .field("used", al.used)
+            .endObject();
+        json.field("both_correct", p.mcnemar.bothCorrect)
             .field("a_only_correct", p.mcnemar.aOnlyCorrect)
             .field("b_only_correct", p.mcnemar.bOnlyCorrect)
             .field("both_wrong", p.mcnemar.bothWrong);
@@ -285,12 +252,25 @@ void writeJson(std::ostream& out, const Side& a, const Side& b, const std::vecto
                 .endObject();
         else
             json.null();
+        if (!p.delong) json.field("delong_skipped", p.delongSkipped);
+        json.key("baselines")
+            .beginObject()
+            .key("zero_rule")
+            .beginObject()
+            .field("metric", p.bootstrap.metric)
+            .field("value", p.zeroRule)
+            .field("a", p.metricA)
+            .field("b", p.metricB)
+            .field("lift_a", p.metricA - p.zeroRule)
+            .field("lift_b", p.metricB - p.zeroRule)
+            .endObject()
+            .endObject();
         json.field("flips_total", static_cast<std::int64_t>(p.flips.size()));
         json.key("flips").beginArray();
         const auto idsA = idsOf(a.predictions->table);
         for (std::size_t k = 0; k < p.flips.size() && k < 1000; ++k) {
             const std::size_t i = p.flips[k];
-            const auto ra = p.alignment.rowsA[i], rb = p.alignment.rowsB[i];
+            const auto ra = p.alignment.pairs.rowsA[i], rb = p.alignment.pairs.rowsB[i];
             json.beginObject();
             if (!idsA.empty())
                 json.field("id", idsA[ra]);
@@ -337,7 +317,7 @@ std::string short4(double v) {
 
 void writeMarkdown(std::ostream& out, const Side& a, const Side& b, const std::vector<DiffEntry>& params,
                    const std::vector<DiffEntry>& tags, const std::vector<DiffEntry>& metrics,
-                   const std::optional<PairedReport>& paired, bool onlyDiffs) {
+                   const std::optional<PairedEvaluation>& paired, bool onlyDiffs) {
     out << "## Runlens diff: " << a.name << " → " << b.name << "\n\n";
     auto table = [&](const char* title, const std::vector<DiffEntry>& entries, bool onlyDiffs) {
         std::size_t shown = 0;
@@ -362,20 +342,25 @@ void writeMarkdown(std::ostream& out, const Side& a, const Side& b, const std::v
     table("Metrics", metrics, false);
     if (!paired) return;
     const auto& p = *paired;
+    const auto& al = p.alignment.summary;
     out << "### Paired comparison on " << p.mcnemar.n << " shared examples (aligned by "
-        << (p.alignment.byId ? "id" : "row") << "; unmatched: " << p.alignment.unmatchedA << " in A, "
-        << p.alignment.unmatchedB << " in B)\n\n"
-        << "| | B correct | B wrong |\n|---|---|---|\n| **A correct** | " << p.mcnemar.bothCorrect << " | "
+        << (al.byId ? "id" : "row") << ")\n\n";
+    if (!al.clean()) out << "> " << al.warning() << "\n\n";
+    out << "| | B correct | B wrong |\n|---|---|---|\n| **A correct** | " << p.mcnemar.bothCorrect << " | "
         << p.mcnemar.aOnlyCorrect << " |\n| **A wrong** | " << p.mcnemar.bOnlyCorrect << " | "
-        << p.mcnemar.bothWrong << " |\n\n- McNemar exact p = " << short4(p.mcnemar.exactP)
-        << "; χ² (continuity corrected) = " << short4(p.mcnemar.chi2) << ", p = " << short4(p.mcnemar.chi2P)
-        << "\n- " << p.bootstrap.metric << " B − A = " << short4(p.bootstrap.delta)
-        << ", 95% paired bootstrap interval [" << short4(p.bootstrap.ciLow) << ", "
-        << short4(p.bootstrap.ciHigh) << "] (" << p.bootstrap.resamples << " resamples, seed "
+        << p.mcnemar.bothWrong << " |\n\n- McNemar exact p = " << formatPValue(p.mcnemar.exactP)
+        << "; χ² (continuity corrected) = " << short4(p.mcnemar.chi2)
+        << ", p = " << formatPValue(p.mcnemar.chi2P) << "\n- " << p.bootstrap.metric
+        << " B − A = " << formatEstimate(p.bootstrap.delta, p.bootstrap.ciLow, p.bootstrap.ciHigh, false)
+        << " (95% paired bootstrap interval, " << p.bootstrap.resamples << " resamples, seed "
         << p.bootstrap.seed << ")\n";
+    if (!p.delong) out << "- DeLong not run: " << p.delongSkipped << "\n";
     if (p.delong)
         out << "- ROC AUC " << short4(p.delong->aucA) << " → " << short4(p.delong->aucB)
-            << ", DeLong z = " << short4(p.delong->z) << ", p = " << short4(p.delong->p) << "\n";
+            << ", DeLong z = " << short4(p.delong->z) << ", p = " << formatPValue(p.delong->p) << "\n";
+    out << "- zero-rule baseline (always the majority label) " << p.bootstrap.metric << " = "
+        << short4(p.zeroRule) << "; lift of A " << short4(p.metricA - p.zeroRule) << ", of B "
+        << short4(p.metricB - p.zeroRule) << "\n";
     out << "- " << p.flips.size() << " examples flipped between right and wrong\n";
     if (!p.sliceChanges.empty()) {
         out << "\n### Slices that changed significantly (BH q < 0.05)\n\n| slice | n | A | B | Δ | q "
@@ -390,7 +375,7 @@ void writeMarkdown(std::ostream& out, const Side& a, const Side& b, const std::v
     }
 }
 
-void writeFlipsCsv(const std::string& path, const Side& a, const Side& b, const PairedReport& p) {
+void writeFlipsCsv(const std::string& path, const Side& a, const Side& b, const PairedEvaluation& p) {
     std::ofstream out(path);
     if (!out) throw InputError("cannot write " + path);
     const auto& table = a.predictions->table;
@@ -400,7 +385,7 @@ void writeFlipsCsv(const std::string& path, const Side& a, const Side& b, const 
         if (c.role == ColumnRole::Feature) out << ',' << c.name;
     out << '\n';
     for (auto i : p.flips) {
-        const auto ra = p.alignment.rowsA[i], rb = p.alignment.rowsB[i];
+        const auto ra = p.alignment.pairs.rowsA[i], rb = p.alignment.pairs.rowsB[i];
         out << (ids.empty() ? std::to_string(ra) : ids[ra]) << ','
             << a.predictions->eval.classes[static_cast<std::size_t>(a.predictions->eval.labels[ra])] << ','
             << cellOf(*a.predictions, ra) << ',' << cellOf(*b.predictions, rb);
@@ -419,10 +404,11 @@ void writeFlipsCsv(const std::string& path, const Side& a, const Side& b, const 
 } // namespace
 
 int runDiffCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& /*err*/) {
-    std::vector<OptionSpec> specs{
-        {"--workspace", "-w", true}, {"--json", "", false},    {"--markdown", "", false},
-        {"--all", "", false},        {"--metric", "", true},   {"--resamples", "", true},
-        {"--seed", "", true},        {"--eval-set", "", true}, {"--flips-csv", "", true}};
+    std::vector<OptionSpec> specs{{"--workspace", "-w", true}, {"--json", "", false},
+                                  {"--markdown", "", false},   {"--all", "", false},
+                                  {"--metric", "", true},      {"--resamples", "", true},
+                                  {"--seed", "", true},        {"--eval-set", "", true},
+                                  {"--flips-csv", "", true},   {"--baseline", "", true}};
     for (const auto& o : predictionColumnOptions())
         specs.push_back(o);
     const Args parsed(args, specs);
@@ -449,10 +435,19 @@ int runDiffCommand(const std::vector<std::string>& args, std::ostream& out, std:
         a.name = a.predictions->name;
         b.name = b.predictions->name;
     }
+    std::optional<Side> pinned;
+    if (auto spec = parsed.get("--baseline")) {
+        // A run of the workspace when one is named so, else a prediction log.
+        if (ws && ws->runId(*spec))
+            pinned = sideFromRun(*ws, *spec, parsed, parsed.get("--eval-set", ""));
+        else
+            pinned = sideFromFile(*spec, parsed);
+        if (!pinned->predictions) throw InputError("baseline " + *spec + " has no evaluation set");
+    }
     const auto params = diffMaps(a.params, b.params);
     const auto tags = diffMaps(a.tags, b.tags);
     const auto metrics = diffMaps(a.metrics, b.metrics);
-    std::optional<PairedReport> paired;
+    std::optional<PairedEvaluation> paired;
     if (a.predictions && b.predictions)
         paired = pairedAnalysis(*a.predictions, *b.predictions, metric, resamples, seed);
     if (auto flips = parsed.get("--flips-csv")) {
@@ -460,7 +455,7 @@ int runDiffCommand(const std::vector<std::string>& args, std::ostream& out, std:
         writeFlipsCsv(*flips, a, b, *paired);
     }
     if (parsed.has("--json"))
-        writeJson(out, a, b, params, tags, metrics, paired, false); // JSON lists every key
+        writeJson(out, a, b, params, tags, metrics, paired, false, pinned ? &*pinned : nullptr); // every key
     else
         writeMarkdown(out, a, b, params, tags, metrics, paired, !parsed.has("--all"));
     return kExitOk;

@@ -71,7 +71,10 @@ void writeFit(JsonWriter& json, const PowerLawFit& fit, double extrapolate) {
         .field("value", p.value)
         .field("ci_low", p.lower)
         .field("ci_high", p.upper)
-        .field("interval", std::string("delta method, t quantile"))
+        .field("interval", std::string("fitted mean curve: delta method, t quantile"))
+        .field("prediction_low", p.predictionLower)
+        .field("prediction_high", p.predictionUpper)
+        .field("prediction_interval", std::string("one new run: mean curve plus residual variance"))
         .field("bootstrap_ci_low", p.bootLower)
         .field("bootstrap_ci_high", p.bootUpper)
         .field("bootstrap_resamples", p.bootResamples)
@@ -173,8 +176,10 @@ int runLearningCurveCommand(const std::vector<std::string>& args, std::ostream& 
             out << line;
             if (extrapolate > 0) {
                 const auto p = predictPowerLaw(fit, extrapolate);
-                std::snprintf(line, sizeof line, "  at size %.6g: %.6g, 95%% interval [%.6g, %.6g]\n",
-                              extrapolate, p.value, p.lower, p.upper);
+                std::snprintf(line, sizeof line,
+                              "  at size %.6g: %.4g; 95%% interval of the mean curve [%.4g, %.4g]; 95%% "
+                              "prediction interval for one new run [%.4g, %.4g]\n",
+                              extrapolate, p.value, p.lower, p.upper, p.predictionLower, p.predictionUpper);
                 out << line;
             }
         }

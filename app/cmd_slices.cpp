@@ -3,6 +3,7 @@
 #include "app/headless_chart.h"
 #include "app/json_writer.h"
 #include "app/prediction_input.h"
+#include "core/analysis/number_format.h"
 #include "ui/slice_chart.h"
 
 #include <cmath>
@@ -44,6 +45,7 @@ void writeCell(JsonWriter& json, const SliceCell& cell) {
         .field("ci_low", cell.ciLow)
         .field("ci_high", cell.ciHigh)
         .field("share", cell.share)
+        .field("zero_rule", cell.zeroRule)
         .endObject();
 }
 
@@ -63,13 +65,19 @@ void writeJson(std::ostream& out, const SliceReport& r) {
     if (r.bootstrapResamples > 0)
         json.field("bootstrap_resamples", r.bootstrapResamples)
             .field("bootstrap_seed", static_cast<std::int64_t>(r.seed));
-    json.field("identical_examples", r.identicalExamples);
+    json.field("identical_examples", r.identicalExamples).field("same_strata", r.sameStrata);
+    if (!r.examplesNote.empty()) json.field("examples_note", r.examplesNote);
     json.key("overall").beginObject();
     for (std::size_t c = 0; c < r.cohorts.size(); ++c) {
         json.key(r.cohorts[c]);
         writeCell(json, r.overall[c]);
     }
     json.endObject();
+    // The baseline beside every cell: zero_rule in each cell, and here per cohort overall.
+    json.key("baselines").beginObject().key("zero_rule").beginObject();
+    for (std::size_t c = 0; c < r.cohorts.size(); ++c)
+        json.field(r.cohorts[c], r.overall[c].zeroRule);
+    json.endObject().endObject();
     json.key("slices").beginArray();
     for (const auto& row : r.slices) {
         json.beginObject().key("key").beginObject();
@@ -118,6 +126,16 @@ void writeJson(std::ostream& out, const SliceReport& r) {
             json.endObject();
         }
         json.endObject();
+        json.field("mix_explains", s.mixExplains);
+        json.key("conditions")
+            .beginObject()
+            .field("identical_examples", s.identicalExamples)
+            .field("same_strata", s.sameStrata)
+            .field("all_strata_comparable", s.allStrataComparable)
+            .field("decomposable_metric", s.decomposable)
+            .endObject();
+        json.field("complete_reversal_possible",
+                   !(s.identicalExamples && s.sameStrata && s.allStrataComparable && s.decomposable));
         json.field("explanation", s.explanation);
         json.endObject();
     }
@@ -125,12 +143,10 @@ void writeJson(std::ostream& out, const SliceReport& r) {
     json.finish();
 }
 
+// The interval decides the digits: "80% [49%, 94%] n=10", not "80.0% [49.0%, 94.3%]".
 std::string cellText(const SliceCell& cell, bool percent) {
     if (cell.n == 0) return "-";
-    std::ostringstream s;
-    s << formatMetricValue(cell.value, percent) << " [" << formatMetricValue(cell.ciLow, percent) << ", "
-      << formatMetricValue(cell.ciHigh, percent) << "] n=" << cell.n;
-    return s.str();
+    return formatEstimate(cell.value, cell.ciLow, cell.ciHigh, percent) + " n=" + std::to_string(cell.n);
 }
 
 void writeText(std::ostream& out, const SliceReport& r) {

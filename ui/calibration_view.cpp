@@ -91,8 +91,17 @@ const std::vector<MetricRow>& metricRowDefs() {
         {"average precision", [](const CalibrationColumn& c) { return c.metrics.averagePrecision; }},
         {"accuracy", [](const CalibrationColumn& c) { return c.metrics.accuracy; }},
         {"class-wise ECE (mean)", [](const CalibrationColumn& c) { return c.metrics.classwiseEce; }},
+        {"multiclass Brier (sum over classes)",
+         [](const CalibrationColumn& c) { return c.metrics.multiclassBrier; }},
     };
     return rows;
+}
+
+// "Brier" -> "Brier (top label)", "Brier: reliability" -> "Brier (top label): reliability".
+QString topLabelName(const QString& row) {
+    if (!row.startsWith(QLatin1String("Brier"))) return row;
+    QString out = row;
+    return out.replace(0, 5, QStringLiteral("Brier (top label)"));
 }
 
 QString baselineLabel(BaselineKind kind) {
@@ -133,6 +142,7 @@ CalibrationColumn multiclassColumn(const QString& name, std::span<const int> lab
     column.metrics.rocAuc = m.rocAucOvrMacro;
     column.metrics.accuracy = m.accuracy;
     column.metrics.classwiseEce = classwiseCalibration(labels, probs, k, options).meanEce;
+    column.metrics.multiclassBrier = m.brier;
     return column;
 }
 
@@ -809,8 +819,13 @@ void CalibrationView::showResult() {
 
 QStringList CalibrationView::metricRows() const {
     QStringList rows;
-    for (const auto& def : metricRowDefs())
-        if (def.name != "class-wise ECE (mean)" || m_result.multiclass) rows << def.name;
+    // Multiclass rows are top-label calibration: its Brier rows say so, beside the multiclass Brier.
+    for (const auto& def : metricRowDefs()) {
+        const bool multiclassOnly =
+            def.name == "class-wise ECE (mean)" || def.name == "multiclass Brier (sum over classes)";
+        if (multiclassOnly && !m_result.multiclass) continue;
+        rows << (m_result.multiclass && def.name.startsWith("Brier") ? topLabelName(def.name) : def.name);
+    }
     return rows;
 }
 
@@ -818,7 +833,7 @@ double CalibrationView::metricValue(const QString& column, const QString& row) c
     for (const auto& c : m_result.columns) {
         if (c.name != column) continue;
         for (const auto& def : metricRowDefs())
-            if (def.name == row) return def.get(c);
+            if (def.name == row || topLabelName(def.name) == row) return def.get(c);
     }
     return BinaryMetrics::kNaN;
 }
@@ -841,7 +856,7 @@ void CalibrationView::fillMetricsTable() {
         m_table->setHorizontalHeaderItem(c, header);
         for (int r = 0; r < static_cast<int>(rows.size()); ++r) {
             const double value = metricValue(column.name, rows[r]);
-            auto* item = new QTableWidgetItem(formatMetric(value, rows[r] == "Brier: residual" ? 6 : 4));
+            auto* item = new QTableWidgetItem(formatMetric(value, rows[r].endsWith(": residual") ? 6 : 4));
             item->setData(Qt::UserRole, value);
             item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
             if (column.baseline) item->setForeground(palette().color(QPalette::PlaceholderText));
@@ -880,12 +895,12 @@ void CalibrationView::fillRecalibration() {
     const CalibrationColumn after{"after", false, rec.after, rec.afterMetrics};
     for (int m = 0; m < static_cast<int>(metrics.size()); ++m) {
         for (const auto& def : metricRowDefs()) {
-            if (def.name != metrics[m]) continue;
+            if (def.name != metrics[m] && topLabelName(def.name) != metrics[m]) continue;
             int r = 0;
             for (const auto* column : {&before, &after}) {
                 const double value = def.get(*column);
                 auto* item =
-                    new QTableWidgetItem(formatMetric(value, metrics[m] == "Brier: residual" ? 6 : 4));
+                    new QTableWidgetItem(formatMetric(value, metrics[m].endsWith(": residual") ? 6 : 4));
                 item->setData(Qt::UserRole, value);
                 item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
                 m_recalTable->setItem(r++, m, item);

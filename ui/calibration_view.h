@@ -39,6 +39,8 @@ struct CalibrationMetrics {
     double averagePrecision = BinaryMetrics::kNaN;
     double accuracy = BinaryMetrics::kNaN;
     double classwiseEce = BinaryMetrics::kNaN; // multiclass only
+    double multiclassBrier =
+        BinaryMetrics::kNaN; // multiclass only: sum over classes, `calibration --json` brier
 };
 
 // One column of the metrics table: a run, a baseline or the pinned baseline run.

@@ -195,23 +195,9 @@ QString runList(const std::vector<RunInfo>& runs, const std::function<QString(co
     return parts.join(QStringLiteral("; "));
 }
 
+// Ids as the paired engine reads them, so the flips list shows the ids that were matched.
 std::vector<std::string> idsOf(const PredictionTable& table) {
-    const PredictionColumn* ids = table.find(ColumnRole::Id);
-    std::vector<std::string> out;
-    if (!ids) return out;
-    out.reserve(ids->size());
-    for (std::size_t r = 0; r < ids->size(); ++r) {
-        if (ids->numeric)
-            out.push_back(stdNum(ids->numbers[r]));
-        else
-            out.push_back(ids->codes[r] < 0 ? "" : ids->dictionary[static_cast<std::size_t>(ids->codes[r])]);
-    }
-    return out;
-}
-
-// The binary view the CLI's paired tests use (one definition in core).
-CohortInput cohortOf(const EvaluationSet& e, const PredictionTable& table) {
-    return cohortFromEvaluation({}, table, e);
+    return exampleIds(table);
 }
 
 std::vector<std::string> cellsOf(const EvaluationSet& e) {
@@ -342,68 +328,33 @@ std::shared_ptr<const PairedAnalysis> analyse(const AnalysisInput& in) {
     out->cellsA = cellsOf(ea);
     out->cellsB = cellsOf(eb);
     out->idsA = idsOf(*in.tables[0]);
-    const auto idsB = idsOf(*in.tables[1]);
-    out->alignment =
-        !out->idsA.empty() && !idsB.empty() ? alignById(out->idsA, idsB) : alignByRow(ea.rows(), eb.rows());
-    if (out->alignment.rowsA.empty()) {
-        out->error = QStringLiteral("the two evaluation sets share no example (by id or by row)");
+    // The one paired engine `runlens diff` uses: same alignment rules, same tests, same seed.
+    PairedOptions options;
+    options.metric = in.metric;
+    options.resamples = in.resamples;
+    options.seed = in.seed;
+    std::string error;
+    auto paired = comparePaired(*in.tables[0], ea, *in.tables[1], eb, options, &error);
+    if (!paired) {
+        out->error = QString::fromStdString(error);
         return out;
     }
-    const CohortInput ca = cohortOf(ea, *in.tables[0]), cb = cohortOf(eb, *in.tables[1]);
-    auto correct = [](const CohortInput& c, std::size_t row) {
-        const int p = c.predictions.empty() ? (c.scores[row] >= 0.5 ? 1 : 0) : c.predictions[row];
-        return static_cast<std::uint8_t>(p == c.labels[row]);
-    };
-    const auto& al = out->alignment;
-    const std::size_t n = al.rowsA.size();
-    std::vector<std::uint8_t> correctA(n), correctB(n);
-    for (std::size_t i = 0; i < n; ++i) {
-        correctA[i] = correct(ca, al.rowsA[i]);
-        correctB[i] = correct(cb, al.rowsB[i]);
-        if (correctA[i] != correctB[i]) out->flips.push_back(i);
-    }
-    out->mcnemar = mcnemar(correctA, correctB);
-    // Both models are scored on the same resampled aligned examples, as `runlens diff` does.
-    const PairedMetric paired = [&](std::span<const std::size_t> idx, int model) {
-        std::vector<std::size_t> rows;
-        rows.reserve(idx.size());
-        const auto& map = model == 0 ? al.rowsA : al.rowsB;
-        for (auto i : idx)
-            rows.push_back(map[i]);
-        return sliceMetricValue(in.metric, model == 0 ? ca : cb, rows);
-    };
-    const std::string metricName(sliceMetricInfo(in.metric).name);
-    // A mean over examples bootstraps the mean of per-example differences, exactly as `runlens diff` does, so
-    // the tab and the CLI print the same interval for the same seed.
-    std::vector<double> differences;
-    differences.reserve(n);
-    for (std::size_t i = 0; i < n; ++i) {
-        const auto va = perExampleMetric(in.metric, ca, al.rowsA[i]);
-        const auto vb = perExampleMetric(in.metric, cb, al.rowsB[i]);
-        if (!va || !vb) break;
-        differences.push_back(*vb - *va);
-    }
-    out->bootstrap = differences.size() == n
-                         ? pairedBootstrapMean(differences, in.resamples, in.seed, metricName)
-                         : pairedBootstrap(paired, n, in.resamples, in.seed, metricName);
-    if (!ea.multiclass && !eb.multiclass && !ca.scores.empty() && !cb.scores.empty()) {
-        std::vector<int> labels;
-        std::vector<double> sa, sb;
-        for (std::size_t i = 0; i < n; ++i) {
-            labels.push_back(ca.labels[al.rowsA[i]]);
-            sa.push_back(ca.scores[al.rowsA[i]]);
-            sb.push_back(cb.scores[al.rowsB[i]]);
-        }
-        const bool bothClasses = std::count(labels.begin(), labels.end(), 1) > 0 &&
-                                 std::count(labels.begin(), labels.end(), 0) > 0;
-        if (bothClasses) out->delong = delong(labels, sa, sb);
+    out->alignment = paired->alignment.pairs;
+    out->alignmentSummary = paired->alignment.summary;
+    out->mcnemar = paired->mcnemar;
+    out->bootstrap = paired->bootstrap;
+    out->delong = paired->delong;
+    out->delongSkipped = QString::fromStdString(paired->delongSkipped);
+    out->metricA = paired->metricA;
+    out->metricB = paired->metricB;
+    out->zeroRule = paired->zeroRule;
+    out->flips = std::move(paired->flips);
+    out->sliceChanges = std::move(paired->sliceChanges);
+    if (!ea.multiclass && !eb.multiclass && ea.hasScores() && eb.hasScores()) {
         // The same defaults as `runlens calibration`: 10 uniform bins, Wilson intervals.
         out->calibrationA = calibrationReport(ea.labels, ea.scores);
         out->calibrationB = calibrationReport(eb.labels, eb.scores);
     }
-    SliceFinderOptions sliceOptions;
-    sliceOptions.maxLevel = 2;
-    out->sliceChanges = sliceChanges(*in.tables[0], al.rowsA, correctA, correctB, sliceOptions);
     return out;
 }
 
@@ -1548,15 +1499,13 @@ void CompareView::showAnalysis() {
                 m_contingency->setItem(r, c, item);
             }
         QStringList lines;
-        lines << tr("Evaluation set '%1': %2 shared examples aligned by %3; unmatched: %4 in A, %5 in B%6.")
+        lines << tr("Evaluation set '%1': %2 shared examples aligned by %3; unmatched: %4 in A, %5 in B.")
                      .arg(p.evalSet)
                      .arg(mc.n)
-                     .arg(p.alignment.byId ? tr("id") : tr("row"))
+                     .arg(p.alignmentSummary.byId ? tr("id") : tr("row"))
                      .arg(p.alignment.unmatchedA)
-                     .arg(p.alignment.unmatchedB)
-                     .arg(p.alignment.duplicateIds
-                              ? tr(" (%1 duplicate ids ignored)").arg(p.alignment.duplicateIds)
-                              : QString());
+                     .arg(p.alignment.unmatchedB);
+        if (!p.alignmentSummary.clean()) lines << QString::fromStdString(p.alignmentSummary.warning());
         lines << tr("McNemar exact p = %1; χ² (continuity corrected) = %2, p = %3")
                      .arg(num(mc.exactP, 4), num(mc.chi2, 4), num(mc.chi2P, 4));
         lines << tr("%1 B − A = %2, 95% paired bootstrap interval [%3, %4] (%5 resamples, seed %6)")
@@ -1564,10 +1513,14 @@ void CompareView::showAnalysis() {
                           num(p.bootstrap.ciLow, 4), num(p.bootstrap.ciHigh, 4))
                      .arg(p.bootstrap.resamples)
                      .arg(p.bootstrap.seed);
+        if (!p.delong) lines << tr("DeLong not run: %1").arg(p.delongSkipped);
         if (p.delong)
             lines << tr("ROC AUC %1 → %2, DeLong z = %3, p = %4")
                          .arg(num(p.delong->aucA, 4), num(p.delong->aucB, 4), num(p.delong->z, 4),
                               num(p.delong->p, 4));
+        lines << tr("Zero-rule baseline (always the majority label) %1 = %2; lift of A %3, of B %4")
+                     .arg(QString::fromStdString(p.bootstrap.metric), num(p.zeroRule, 4),
+                          num(p.metricA - p.zeroRule, 4), num(p.metricB - p.zeroRule, 4));
         lines << tr("%1 examples flipped between right and wrong").arg(p.flips.size());
         m_pairedSummary->setText(lines.join('\n'));
         m_flipsCount->setText(

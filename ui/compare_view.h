@@ -6,6 +6,7 @@
 #include "core/analysis/decimation.h"
 #include "core/analysis/ensemble.h"
 #include "core/analysis/paired_comparison.h"
+#include "core/analysis/paired_evaluation.h"
 #include "core/analysis/slice_finder.h"
 #include "core/model/prediction_table.h"
 #include "core/model/run.h"
@@ -102,11 +103,14 @@ struct PairedAnalysis {
     std::vector<int> labelsA;
     std::vector<std::string> cellsA, cellsB; // per table row: predicted class or score, as the CLI prints
     std::vector<std::string> idsA;
-    Alignment alignment;
+    Alignment alignment;               // the pairs (rowsA[i], rowsB[i])
+    AlignmentSummary alignmentSummary; // what the pairing found, as `runlens diff --json` "alignment"
     McNemarResult mcnemar;
     BootstrapDelta bootstrap;
     std::optional<DeLongResult> delong;
-    std::vector<std::size_t> flips; // aligned indices whose correctness differs
+    QString delongSkipped;
+    double metricA = 0, metricB = 0, zeroRule = 0; // bootstrap metric on the pairs; zero-rule baseline
+    std::vector<std::size_t> flips;                // aligned indices whose correctness differs
     std::vector<SliceChange> sliceChanges;
     std::optional<CalibrationReport> calibrationA, calibrationB;
     // Ensemble over every compared run holding this evaluation set with binary scores.

@@ -382,8 +382,10 @@ void LearningCurveView::updateSummary() {
                                 QString::number(family.fit.b, 'f', 3), number(family.fit.c));
         if (at > 0) {
             const PowerLawPrediction p = predictPowerLaw(family.fit, at);
-            line += tr("; at %1: %2, 95% interval [%3, %4]")
-                        .arg(number(at), number(p.value), number(p.lower), number(p.upper));
+            line += tr("; at %1: %2, 95% interval of the mean curve [%3, %4], 95% prediction interval for "
+                       "one new run [%5, %6]")
+                        .arg(number(at), number(p.value), number(p.lower), number(p.upper),
+                             number(p.predictionLower), number(p.predictionUpper));
         }
         lines << line;
     }

@@ -3,6 +3,7 @@
 #include "ui/slices_view.h"
 
 #include "core/analysis/paired_comparison.h"
+#include "core/analysis/paired_evaluation.h"
 #include "core/store/workspace.h"
 #include "ui/chart_export.h"
 #include "ui/interactive_chart_view.h"
@@ -98,25 +99,6 @@ QString metricLabel(SliceMetric metric) {
 int predictedOf(const CohortInput& cohort, std::size_t row, double threshold) {
     if (!cohort.predictions.empty()) return cohort.predictions[row];
     return cohort.scores[row] >= threshold ? 1 : 0;
-}
-
-// Example ids as text so two tables align whatever their id column types; empty without an id column.
-std::vector<std::string> idsOf(const PredictionTable& table) {
-    const PredictionColumn* ids = table.find(ColumnRole::Id);
-    std::vector<std::string> out;
-    if (!ids) return out;
-    out.reserve(ids->size());
-    for (std::size_t r = 0; r < ids->size(); ++r) {
-        if (!ids->numeric) {
-            const auto code = ids->codes[r];
-            out.push_back(code < 0 ? std::string() : ids->dictionary[static_cast<std::size_t>(code)]);
-            continue;
-        }
-        char buffer[64];
-        const auto done = std::to_chars(buffer, buffer + sizeof buffer, ids->numbers[r]);
-        out.emplace_back(buffer, done.ptr);
-    }
-    return out;
 }
 
 // ---- Background jobs: plain functions over copies, so nothing they touch belongs to the GUI thread. ----
@@ -247,13 +229,14 @@ SliceJobResult runChangesJob(const FinderJob& job) {
     if (job.input.refs.size() != 2 || !loadSets(job.input, job.input.refs, result)) return result;
     const auto& a = *result.loaded.at(job.input.refs[0].tableId);
     const auto& b = *result.loaded.at(job.input.refs[1].tableId);
-    const auto idsA = idsOf(a.table), idsB = idsOf(b.table);
-    const Alignment alignment =
-        !idsA.empty() && !idsB.empty() ? alignById(idsA, idsB) : alignByRow(a.eval.rows(), b.eval.rows());
+    // The paired engine's alignment (ids checked, labels must agree), as in Compare and `runlens diff`.
+    const auto checked = alignEvaluations(a.table, a.eval, b.table, b.eval, &result.error);
+    if (!checked) return result;
+    const Alignment& alignment = checked->pairs;
     result.alignedExamples = static_cast<std::int64_t>(alignment.rowsA.size());
     result.alignedById = alignment.byId;
     if (alignment.rowsA.empty()) {
-        result.error = "the two evaluation sets share no example (by id or by row)";
+        result.error = "the two evaluation sets share no example (by id and label)";
         return result;
     }
     const CohortInput ca = a.cohort(), cb = b.cohort();

@@ -94,8 +94,9 @@ std::vector<BinaryBaseline> binaryBaselines(std::span<const int> labels, double 
             b.metrics.logLoss = 1.0;     // E[-log U] = 1
             b.metrics.accuracy = pi * (1.0 - t) + (1.0 - pi) * t;
             b.metrics.recall = 1.0 - t;
-            b.expectedExactly = {"roc_auc", "brier", "log_loss", "accuracy", "recall"};
-            b.simulated = {"precision", "f1", "average_precision", "confusion"};
+            b.metrics.precision = pi;
+            b.expectedExactly = {"roc_auc", "brier", "log_loss", "accuracy", "recall", "precision"};
+            b.simulated = {"f1", "average_precision", "confusion"};
         }
         out.push_back(std::move(b));
     }
@@ -107,7 +108,26 @@ std::vector<MulticlassBaseline> multiclassBaselines(std::span<const int> labels,
     std::vector<MulticlassBaseline> out;
     for (auto kind : {BaselineKind::UniformRandom, BaselineKind::ZeroRule, BaselineKind::Prior}) {
         const auto probs = baselineProbabilities(kind, labels, k, seed);
-        out.push_back({kind, multiclassMetrics(labels, probs, k)});
+        MulticlassBaseline b;
+        b.kind = kind;
+        b.seed = seed;
+        b.metrics = multiclassMetrics(labels, probs, k);
+        if (kind == BaselineKind::UniformRandom && !labels.empty() && k >= 2) {
+            const double kd = static_cast<double>(k);
+            double harmonic = 0; // H_{k-1}
+            for (std::size_t j = 1; j < k; ++j)
+                harmonic += 1.0 / static_cast<double>(j);
+            b.metrics.accuracy = 1.0 / kd;
+            b.metrics.brier = 2.0 / (kd + 1.0) - 2.0 / kd + 1.0;
+            b.metrics.logLoss = harmonic;
+            b.expectedExactly = {"accuracy", "brier", "log_loss"};
+            if (std::isfinite(b.metrics.rocAucOvrMacro)) {
+                b.metrics.rocAucOvrMacro = 0.5;
+                b.expectedExactly.push_back("roc_auc");
+            }
+            b.simulated = {"macro", "micro", "weighted", "confusion"};
+        }
+        out.push_back(std::move(b));
     }
     return out;
 }

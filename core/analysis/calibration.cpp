@@ -1,6 +1,8 @@
 // Reliability bins as scikit-learn's calibration_curve, calibration errors, and exact binomial intervals.
 #include "core/analysis/calibration.h"
 
+#include "core/analysis/statistics.h"
+
 #include <algorithm>
 #include <cmath>
 #include <numbers>
@@ -43,12 +45,6 @@ double betaContinuedFraction(double x, double a, double b) {
 
 double fractionOf(std::int64_t part, std::int64_t whole) {
     return whole > 0 ? double(part) / double(whole) : 0.0;
-}
-
-// Numpy's lerp: interpolates from the nearer end for better rounding.
-double numpyLerp(double a, double b, double t) {
-    const double diff = b - a;
-    return t >= 0.5 ? b - diff * (1.0 - t) : a + diff * t;
 }
 
 std::size_t binOf(const std::vector<double>& edges, double s) {
@@ -173,28 +169,13 @@ std::vector<double> uniformEdges(int bins) {
     return edges;
 }
 
+// Edges at the B+1 linear-interpolated percentiles, position (n-1)k/B computed exactly, so an edge that lands
+// on an observed score is that score and the example stays in the bin (a, b] that ends on it.
 std::vector<double> quantileEdges(std::span<const double> ascendingScores, int bins) {
-    const std::vector<double> q = uniformEdges(bins);
-    std::vector<double> edges(q.size(), 0.0);
-    const std::size_t n = ascendingScores.size();
-    if (n == 0) return edges;
-    const double count = double(n);
-    for (std::size_t i = 0; i < q.size(); ++i) {
-        // calibration_curve passes quantiles*100 to np.percentile, which divides by 100 again.
-        const double quantile = (q[i] * 100.0) / 100.0;
-        const double virtualIndex = count * quantile + (1.0 - quantile) - 1.0; // numpy's (alpha=beta=1) form
-        if (virtualIndex >= count - 1.0) {
-            edges[i] = ascendingScores[n - 1];
-            continue;
-        }
-        if (virtualIndex < 0) {
-            edges[i] = ascendingScores[0];
-            continue;
-        }
-        const double prev = std::floor(virtualIndex);
-        const auto lo = static_cast<std::size_t>(prev);
-        edges[i] = numpyLerp(ascendingScores[lo], ascendingScores[lo + 1], virtualIndex - prev);
-    }
+    std::vector<double> edges(static_cast<std::size_t>(bins) + 1, 0.0);
+    if (ascendingScores.empty()) return edges;
+    for (std::size_t k = 0; k < edges.size(); ++k)
+        edges[k] = stats::quantileAtFraction(ascendingScores, k, static_cast<std::uint64_t>(bins));
     return edges;
 }
 
@@ -258,7 +239,11 @@ std::pair<double, double> wilsonInterval(std::int64_t count, std::int64_t nobs, 
     const double denom = 1.0 + crit2 / n;
     const double center = (q + crit2 / (2.0 * n)) / denom;
     const double dist = crit * std::sqrt(q * (1.0 - q) / n + crit2 / (4.0 * n * n)) / denom;
-    return {center - dist, center + dist};
+    // At k = 0 (k = n) the bound is exactly 0 (1) in exact arithmetic; center - dist would leave a rounding
+    // residue of about 1e-17 (or a negative one) that a reader takes for a real bound.
+    const double low = count <= 0 ? 0.0 : std::max(0.0, center - dist);
+    const double high = count >= nobs ? 1.0 : std::min(1.0, center + dist);
+    return {low, high};
 }
 
 std::pair<double, double> clopperPearsonInterval(std::int64_t count, std::int64_t nobs, double alpha) {

@@ -215,7 +215,7 @@ PowerLawPrediction predictPowerLaw(const PowerLawFit& fit, double size) {
     PowerLawPrediction pred;
     pred.size = size;
     pred.value = fit.valueAt(size);
-    pred.lower = pred.upper = kNan;
+    pred.lower = pred.upper = pred.predictionLower = pred.predictionUpper = kNan;
     if (!std::isfinite(pred.value)) return pred;
     const double logU = std::log(size / fit.sizeScale);
     const double power = std::exp(fit.b * logU);
@@ -224,9 +224,13 @@ PowerLawPrediction predictPowerLaw(const PowerLawFit& fit, double size) {
     for (std::size_t r = 0; r < 3; ++r)
         for (std::size_t c = 0; c < 3; ++c)
             var += g[r] * fit.covarianceScaled[r][c] * g[c];
-    const double half = studentTQuantile(0.975, fit.dof) * std::sqrt(std::max(var, 0.0));
+    const double t = studentTQuantile(0.975, fit.dof);
+    const double half = t * std::sqrt(std::max(var, 0.0));
     pred.lower = pred.value - half;
     pred.upper = pred.value + half;
+    const double predictionHalf = t * std::sqrt(std::max(var, 0.0) + fit.residualVariance);
+    pred.predictionLower = pred.value - predictionHalf;
+    pred.predictionUpper = pred.value + predictionHalf;
     return pred;
 }
 

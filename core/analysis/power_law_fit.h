@@ -32,7 +32,11 @@ struct PowerLawFit {
 struct PowerLawPrediction {
     double size = 0;
     double value = 0;
-    double lower = 0, upper = 0; // 95% delta-method interval of the fitted curve, t quantile with n-3 dof
+    // 95% delta-method interval of the fitted MEAN curve at this size (where the curve is), t with n-3 dof.
+    double lower = 0, upper = 0;
+    // 95% prediction interval for ONE new run at this size: adds the run-to-run noise, the residual
+    // variance s^2, to the curve's variance (half-width t * sqrt(g'Cov g + s^2)), so it is always wider.
+    double predictionLower = 0, predictionUpper = 0;
     bool hasBootstrap = false;
     double bootLower = 0, bootUpper = 0; // 2.5% / 97.5% percentiles of the residual bootstrap
     int bootResamples = 0;

@@ -3,6 +3,7 @@
 #include "core/analysis/slices.h"
 
 #include "core/analysis/binary_metrics.h"
+#include "core/analysis/paired_evaluation.h"
 #include "core/analysis/statistics.h"
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 #include <limits>
 #include <numeric>
 #include <set>
+#include <unordered_map>
 
 namespace runlens {
 
@@ -127,7 +129,8 @@ std::vector<double> quantileEdges(std::vector<double> pooled, int buckets) {
     std::sort(pooled.begin(), pooled.end());
     std::vector<double> edges;
     for (int k = 0; k <= buckets; ++k) {
-        const double e = stats::quantileSorted(pooled, static_cast<double>(k) / buckets);
+        const double e = stats::quantileAtFraction(pooled, static_cast<std::uint64_t>(k),
+                                                   static_cast<std::uint64_t>(buckets));
         if (edges.empty() || e > edges.back()) edges.push_back(e);
     }
     if (edges.size() == 1) edges.push_back(edges.front());
@@ -158,40 +161,75 @@ bool fewDistinct(const PredictionColumn& column, std::size_t limit) {
     return true;
 }
 
-bool sameExamples(const std::vector<CohortInput>& cohorts) {
-    if (cohorts.size() < 2) return false;
+struct ExamplesProof {
+    bool identical = false;  // the same examples, proven by ids (or literally the same rows of one table)
+    bool sameStrata = false; // and each example in the same stratum in every cohort
+    std::string note;        // why not
+};
+
+// strataOf[cohort][row]: the stratum key of each table row. Row order and agreeing labels prove nothing: two
+// files are the same examples only when their ids are the same set, each id once.
+ExamplesProof proveSameExamples(const std::vector<CohortInput>& cohorts,
+                                const std::vector<std::vector<std::string>>& strataOf) {
+    ExamplesProof proof;
+    if (cohorts.size() < 2) return proof;
     const auto& first = cohorts.front();
-    const auto firstRows = allRows(first);
-    const PredictionColumn* firstIds = first.table ? first.table->find(ColumnRole::Id) : nullptr;
-    for (std::size_t i = 1; i < cohorts.size(); ++i) {
-        const auto& other = cohorts[i];
-        if (other.table == first.table && other.rows == first.rows) continue;
-        const auto otherRows = allRows(other);
-        if (otherRows.size() != firstRows.size()) return false;
-        if (other.table == first.table) return false; // different row subsets of one table
-        const PredictionColumn* otherIds = other.table ? other.table->find(ColumnRole::Id) : nullptr;
-        if (firstIds && otherIds) {
-            // Same set of ids (order may differ).
-            auto idText = [](const PredictionColumn& col, std::size_t r) {
-                return col.numeric
-                           ? formatNumber(col.numbers[r])
-                           : (col.codes[r] < 0 ? kMissing
-                                               : col.dictionary[static_cast<std::size_t>(col.codes[r])]);
-            };
-            std::vector<std::string> a, b;
-            for (auto r : firstRows)
-                a.push_back(idText(*firstIds, r));
-            for (auto r : otherRows)
-                b.push_back(idText(*otherIds, r));
-            std::sort(a.begin(), a.end());
-            std::sort(b.begin(), b.end());
-            if (a != b) return false;
-        } else {
-            for (std::size_t k = 0; k < firstRows.size(); ++k)
-                if (first.labels[firstRows[k]] != other.labels[otherRows[k]]) return false;
+    bool sameRows = true;
+    for (const auto& c : cohorts)
+        sameRows = sameRows && c.table == first.table && c.rows == first.rows;
+    if (sameRows) {
+        proof.identical = proof.sameStrata = true;
+        return proof;
+    }
+    using IdStrata = std::unordered_map<std::string, std::string>;
+    std::vector<IdStrata> maps(cohorts.size());
+    for (std::size_t ci = 0; ci < cohorts.size(); ++ci) {
+        const auto& c = cohorts[ci];
+        if (ci > 0 && c.table == first.table) {
+            proof.note = "'" + c.name + "' and '" + first.name + "' are different rows of one table";
+            return proof;
+        }
+        const auto ids = c.table ? exampleIds(*c.table) : std::vector<std::string>{};
+        if (ids.empty()) {
+            proof.note = "'" + c.name + "' has no id column, so the examples cannot be shown to be the same";
+            return proof;
+        }
+        for (auto r : allRows(c)) {
+            if (ids[r].empty()) {
+                proof.note =
+                    "'" + c.name + "' has an example without an id (row " + std::to_string(r + 1) + ")";
+                return proof;
+            }
+            if (!maps[ci].emplace(ids[r], strataOf[ci][r]).second) {
+                proof.note = "id '" + ids[r] + "' appears more than once in '" + c.name + "'";
+                return proof;
+            }
         }
     }
-    return true;
+    for (std::size_t ci = 1; ci < cohorts.size(); ++ci) {
+        if (maps[ci].size() != maps[0].size()) {
+            proof.note = "'" + cohorts[ci].name + "' holds " + std::to_string(maps[ci].size()) +
+                         " examples and '" + first.name + "' " + std::to_string(maps[0].size());
+            return proof;
+        }
+        for (const auto& [id, stratum] : maps[ci])
+            if (!maps[0].count(id)) {
+                proof.note =
+                    "id '" + id + "' is in '" + cohorts[ci].name + "' but not in '" + first.name + "'";
+                return proof;
+            }
+    }
+    proof.identical = true;
+    for (std::size_t ci = 1; ci < cohorts.size(); ++ci)
+        for (const auto& [id, stratum] : maps[ci]) {
+            const auto& other = maps[0].at(id);
+            if (other == stratum) continue;
+            proof.note = "example '" + id + "' is in stratum " + other + " in '" + first.name + "' but " +
+                         stratum + " in '" + cohorts[ci].name + "'";
+            return proof;
+        }
+    proof.sameStrata = true;
+    return proof;
 }
 
 } // namespace
@@ -207,6 +245,7 @@ CohortInput cohortFromEvaluation(std::string name, const PredictionTable& table,
         return c;
     }
     const std::size_t k = eval.classCount();
+    c.trueClasses = eval.labels;
     c.labels.assign(eval.rows(), 1);
     c.predictions.resize(eval.rows());
     for (std::size_t r = 0; r < eval.rows(); ++r) {
@@ -296,6 +335,37 @@ std::vector<std::string> featureLabels(const PredictionColumn& column, const std
     return labels;
 }
 
+double zeroRuleValue(SliceMetric metric, const CohortInput& cohort, std::span<const std::size_t> rows,
+                     double threshold) {
+    if (rows.empty()) return kNaN;
+    if (!cohort.trueClasses.empty()) {
+        // Multiclass as correct-or-not: always predicting the majority class is right on its share of rows.
+        std::map<int, std::int64_t> counts;
+        for (auto r : rows)
+            ++counts[cohort.trueClasses[r]];
+        std::int64_t top = 0;
+        for (const auto& [cls, count] : counts)
+            top = std::max(top, count);
+        const double share = static_cast<double>(top) / static_cast<double>(rows.size());
+        if (metric == SliceMetric::Accuracy) return share;
+        if (metric == SliceMetric::ErrorRate) return 1.0 - share;
+        return kNaN;
+    }
+    std::int64_t positives = 0;
+    for (auto r : rows)
+        positives += cohort.labels[r] == 1;
+    const int majority = 2 * positives > static_cast<std::int64_t>(rows.size()) ? 1 : 0;
+    CohortInput zero;
+    zero.labels.reserve(rows.size());
+    for (auto r : rows)
+        zero.labels.push_back(cohort.labels[r]);
+    zero.predictions.assign(rows.size(), majority);
+    zero.scores.assign(rows.size(), static_cast<double>(majority));
+    std::vector<std::size_t> all(rows.size());
+    std::iota(all.begin(), all.end(), 0);
+    return metricValue(metric, zero, all, threshold);
+}
+
 SliceCell estimateMetric(SliceMetric metric, const CohortInput& cohort, const std::vector<std::size_t>& rows,
                          const SliceOptions& options) {
     SliceCell cell;
@@ -304,6 +374,7 @@ SliceCell estimateMetric(SliceMetric metric, const CohortInput& cohort, const st
         cell.value = cell.ciLow = cell.ciHigh = kNaN;
         return cell;
     }
+    cell.zeroRule = zeroRuleValue(metric, cohort, rows, options.threshold);
     const auto& info = sliceMetricInfo(metric);
     std::int64_t successes = 0, trials = 0;
     cell.value = metricValue(metric, cohort, rows, options.threshold, &successes, &trials);
@@ -403,11 +474,15 @@ std::optional<SliceReport> compareSlices(const std::vector<CohortInput>& cohorts
 
     // Group rows by their slice key.
     std::map<std::vector<std::string>, std::vector<std::vector<std::size_t>>> groups;
+    std::vector<std::vector<std::string>> strataOf(cohorts.size()); // [cohort][row]: the joined key
     for (std::size_t ci = 0; ci < cohorts.size(); ++ci) {
+        strataOf[ci].resize(cohorts[ci].table->rows());
         for (auto r : allRows(cohorts[ci])) {
             std::vector<std::string> key;
-            for (std::size_t f = 0; f < options.by.size(); ++f)
+            for (std::size_t f = 0; f < options.by.size(); ++f) {
                 key.push_back(labels[ci][f][r]);
+                strataOf[ci][r] += (f ? ", " : "") + key.back();
+            }
             auto& perCohort = groups[key];
             perCohort.resize(cohorts.size());
             perCohort[ci].push_back(r);
@@ -464,8 +539,14 @@ std::optional<SliceReport> compareSlices(const std::vector<CohortInput>& cohorts
         }
         report.slices.push_back(std::move(row));
     }
-    report.identicalExamples = sameExamples(cohorts);
-    simpson.identicalExamplesDecomposable = report.identicalExamples && info.decomposable;
+    const auto proof = proveSameExamples(cohorts, strataOf);
+    report.identicalExamples = proof.identical;
+    report.sameStrata = proof.sameStrata;
+    report.examplesNote = proof.note;
+    simpson.identicalExamples = proof.identical;
+    simpson.sameStrata = proof.sameStrata;
+    simpson.decomposable = info.decomposable;
+    simpson.examplesNote = proof.note;
     if (cohorts.size() > 1) report.simpson = compareAcrossStrata(simpson);
     return report;
 }

@@ -6,6 +6,7 @@
 #include "core/model/prediction_table.h"
 
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <optional>
 #include <span>
@@ -49,6 +50,9 @@ struct CohortInput {
     std::vector<int> labels;
     std::vector<double> scores;
     std::vector<int> predictions;
+    // Multiclass sets seen as "correct or not": the true class per row (for the zero-rule baseline); empty
+    // for binary sets.
+    std::vector<int> trueClasses;
 };
 
 // The binary view of an evaluation set used by slices and paired tests. A multiclass set becomes "correct or
@@ -73,6 +77,9 @@ struct SliceCell {
     double ciLow = 0;
     double ciHigh = 0;
     double share = 0; // of the cohort's examples
+    // The zero-rule baseline on the same rows: always the majority label of these rows (ties: the negative
+    // class), with certainty (score 1 or 0), scored by the same metric.
+    double zeroRule = std::numeric_limits<double>::quiet_NaN();
 };
 
 struct SliceRow {
@@ -88,7 +95,9 @@ struct SliceReport {
     std::vector<SliceCell> overall;
     std::vector<SliceRow> slices;
     SimpsonVerdict simpson;
-    bool identicalExamples = false;
+    bool identicalExamples = false; // proven by ids (each id once, the same set in every cohort)
+    bool sameStrata = false;        // and each example in the same slice in every cohort
+    std::string examplesNote;       // why not, when either is false
     int bootstrapResamples = 0;
     std::uint64_t seed = 0;
     std::string intervalMethod; // "wilson" or "bootstrap percentile"
@@ -113,6 +122,10 @@ double sliceMetricValue(SliceMetric metric, const CohortInput& cohort, std::span
 // otherwise.
 std::optional<double> perExampleMetric(SliceMetric metric, const CohortInput& cohort, std::size_t row,
                                        double threshold = 0.5);
+
+// The zero-rule baseline's metric over the given rows of a cohort (see SliceCell::zeroRule).
+double zeroRuleValue(SliceMetric metric, const CohortInput& cohort, std::span<const std::size_t> rows,
+                     double threshold = 0.5);
 
 // The metric of a cohort over the given table rows, with its interval.
 SliceCell estimateMetric(SliceMetric metric, const CohortInput& cohort, const std::vector<std::size_t>& rows,

@@ -148,6 +148,18 @@ double quantileSorted(std::span<const double> sorted, double q) {
     return sorted[lo] + (sorted[hi] - sorted[lo]) * frac;
 }
 
+double quantileAtFraction(std::span<const double> sorted, std::uint64_t k, std::uint64_t parts) {
+    if (sorted.empty() || parts == 0) return std::numeric_limits<double>::quiet_NaN();
+    k = std::min(k, parts);
+    const std::uint64_t position = static_cast<std::uint64_t>(sorted.size() - 1) * k;
+    const std::size_t lo = static_cast<std::size_t>(position / parts);
+    const std::uint64_t remainder = position % parts;
+    if (remainder == 0) return sorted[lo];
+    const double t = static_cast<double>(remainder) / static_cast<double>(parts);
+    const double a = sorted[lo], b = sorted[lo + 1], diff = b - a;
+    return t >= 0.5 ? b - diff * (1.0 - t) : a + diff * t; // numpy's _lerp, monotone in t
+}
+
 Interval percentileInterval(std::vector<double> values, double alpha) {
     values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return !std::isfinite(v); }),
                  values.end());

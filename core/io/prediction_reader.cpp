@@ -422,6 +422,8 @@ int PredictionLogReader::confidence(const FileProbe& probe) const {
         label = label || role == ColumnRole::Label || name == m_roles.label;
         score = score || role == ColumnRole::Score || name == m_roles.score;
         classScores += role == ColumnRole::ClassScore;
+        for (const auto& [column, cls] : m_roles.classScores)
+            classScores += role != ColumnRole::ClassScore && name == column;
     }
     // A JSONL list of probabilities shows up as one key with a score name.
     if (!label || !(score || classScores >= 2)) return startsWithPredictions(probe.path) && label ? 30 : 0;
@@ -521,8 +523,20 @@ std::optional<PredictionTable> PredictionLogReader::readTable(const std::filesys
                     role = ColumnRole::ClassScore;
                     cls = n.substr(bracket + 1, n.size() - bracket - 2);
                 }
+                if (role == ColumnRole::ClassScore &&
+                    (!m_roles.score.empty() || !m_roles.classScores.empty())) {
+                    role = ColumnRole::Feature;
+                    cls.clear();
+                }
             } else {
                 role = roleForName(builder.name(), &cls);
+                // An explicit choice wins over names: a chosen score makes prob_<class> columns features, and
+                // chosen class probabilities make a column named "score" one.
+                if ((role == ColumnRole::ClassScore && !m_roles.score.empty()) ||
+                    (role == ColumnRole::Score && !m_roles.classScores.empty())) {
+                    role = ColumnRole::Feature;
+                    cls.clear();
+                }
                 const int slot = slotOf(role);
                 if (slot >= 0) {
                     if (taken[slot])

@@ -51,8 +51,10 @@ class TestSimpson : public QObject {
         // The sentence names the misleading overall numbers, B's mix and the within-stratum winner.
         const QString text = QString::fromStdString(v.explanation);
         QVERIFY2(text.contains("82.6%") && text.contains("78.0%"), qPrintable(text));
-        QVERIFY2(text.contains("77% of B's cases are size = small"), qPrintable(text));
-        QVERIFY2(text.contains("within each size A is better"), qPrintable(text));
+        QVERIFY2(text.contains("because of the mix: 77% of B's cases are size = small against 25% of A's"),
+                 qPrintable(text));
+        QVERIFY2(text.contains("within each comparable size stratum A is better"), qPrintable(text));
+        QVERIFY(v.mixExplains);
     }
 
     void partialReversal() {
@@ -89,11 +91,23 @@ class TestSimpson : public QObject {
     }
 
     void impossibleOnSameExamples() {
-        auto in = kidneyStones();
-        in.identicalExamplesDecomposable = true;
+        // The same 100 examples in both cohorts (equal mixes): A 40/50 and 30/50, B 38/50 and 29/50. With the
+        // four conditions declared and none of the strata won by B, the verdict is "impossible".
+        SimpsonInput in;
+        in.metricName = "accuracy";
+        in.stratumName = "size";
+        in.cohorts = {"A", "B"};
+        in.strata = {"small", "large"};
+        in.overall = {rate(70, 100), rate(67, 100)};
+        in.cells = {{rate(40, 50), rate(30, 50)}, {rate(38, 50), rate(29, 50)}};
+        in.identicalExamples = in.sameStrata = in.decomposable = true;
         const auto v = compareAcrossStrata(in);
         QCOMPARE(v.reversal, Reversal::Impossible);
-        QVERIFY(!v.explanation.empty());
+        QVERIFY(v.allStrataComparable);
+        QVERIFY(QString::fromStdString(v.explanation).contains("A complete reversal cannot happen"));
+        // Without the proof of identical examples the same numbers are an ordinary "none".
+        in.identicalExamples = false;
+        QCOMPARE(compareAcrossStrata(in).reversal, Reversal::None);
     }
 
     void lowerIsBetter() {
