@@ -2,6 +2,7 @@
 #include "app/cli.h"
 
 #include "app/json_writer.h"
+#include "core/io/reader.h"
 #include "core/library_versions.h"
 #include "core/store/workspace.h"
 
@@ -13,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <new>
+#include <unistd.h>
 
 namespace runlens::cli {
 
@@ -466,8 +468,10 @@ void requireReadable(const std::filesystem::path& path) {
         if (ec) throw InputError("cannot read " + path.string() + ": " + ec.message());
         return;
     }
-    std::ifstream file(path, std::ios::binary);
-    if (!file) throw InputError("cannot read " + path.string() + ": " + std::strerror(errno));
+    std::string reason; // a FIFO or device is refused without blocking on it
+    const int fd = openRegularFile(path, reason);
+    if (fd < 0) throw InputError("cannot read " + path.string() + ": " + reason);
+    ::close(fd);
 }
 
 std::string formatNumber(double value) {

@@ -4,6 +4,7 @@
 #include "core/analysis/curve_prep.h"
 #include "core/analysis/group_bands.h"
 #include "core/analysis/smoothing.h"
+#include "core/model/name_pattern.h"
 #include "core/store/workspace.h"
 #include "ui/chart_export.h"
 
@@ -18,7 +19,6 @@
 #include <memory>
 #include <optional>
 #include <QString>
-#include <regex>
 
 namespace runlens::cli {
 
@@ -28,7 +28,7 @@ struct ChartRequest {
     std::string workspacePath;
     std::string tag;
     std::string output;
-    std::optional<std::regex> runs;
+    std::optional<NamePattern> runs; // linear time: a long run name or a nested repeat cannot hang it
     std::string runsText;
     CurveOptions curve;
     bool logY = false;
@@ -100,11 +100,10 @@ ChartRequest parseRequest(const Args& parsed) {
     request.output = parsed.require("--output");
     checkOutputFormat(request.output);
     if (const auto pattern = parsed.get("--runs")) {
-        try {
-            request.runs = std::regex(*pattern, std::regex::ECMAScript);
-        } catch (const std::regex_error& e) {
-            throw UsageError("option --runs: invalid regular expression '" + *pattern + "'");
-        }
+        std::string error;
+        request.runs = NamePattern::compile(*pattern, false, error);
+        if (!request.runs)
+            throw UsageError("option --runs: invalid regular expression '" + *pattern + "': " + error);
         request.runsText = *pattern;
     }
     request.curve.smoothing = parsed.number("--smoothing", 0.0, 0.0, 1.0);
@@ -162,7 +161,7 @@ ui::CurveChartSpec buildSpec(const Workspace& workspace, const ChartRequest& req
     bool anyWithTag = false;
     for (std::size_t index = 0; index < runs.size(); ++index) {
         const RunInfo& run = runs[index];
-        if (request.runs && !std::regex_search(run.name, *request.runs)) continue;
+        if (request.runs && !request.runs->search(run.name)) continue;
         const bool hasTag = std::any_of(run.series.begin(), run.series.end(),
                                         [&](const SeriesSummary& s) { return s.tag == request.tag; });
         if (!hasTag) continue;
@@ -221,7 +220,7 @@ struct GroupLines {
 std::vector<GroupLines> collectGroups(const Workspace& workspace, const ChartRequest& request) {
     std::map<std::string, std::vector<XYPoints>> byGroup;
     for (const RunInfo& run : workspace.runs()) {
-        if (request.runs && !std::regex_search(run.name, *request.runs)) continue;
+        if (request.runs && !request.runs->search(run.name)) continue;
         const bool hasTag = std::any_of(run.series.begin(), run.series.end(),
                                         [&](const SeriesSummary& s) { return s.tag == request.tag; });
         if (!hasTag) continue;

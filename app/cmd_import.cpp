@@ -279,7 +279,13 @@ int runImportCommand(const std::vector<std::string>& args, std::ostream& out, st
         requireReadable(text);
         paths.emplace_back(text);
     }
-    const auto workspace = Workspace::create(workspacePath);
+    // A second import of the same workspace waits for the first one's write, and says so.
+    Workspace::WaitOptions wait;
+    wait.notice = [&err](std::string_view message) {
+        err << "runlens: " << message << '\n';
+        err.flush();
+    };
+    const auto workspace = Workspace::create(workspacePath, wait);
     // A watched folder may still be empty (training not started yet), so watching never fails for that.
     if (watching) return watch(paths, options, request, *workspace, workspacePath, out, err);
 

@@ -5,9 +5,13 @@
 #include "ui/chart_export.h"
 
 #include <cstdio>
+#include <fcntl.h>
+#include <filesystem>
 #include <memory>
 #include <QApplication>
 #include <regex>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace runlens::cli {
 
@@ -46,6 +50,16 @@ class QtMessageFilter {
     QtMessageHandler m_previous;
 };
 
+// True when the file holds bytes and reached the disk (fsync reports a write the disk could not take).
+bool syncedNonEmpty(const std::filesystem::path& file) {
+    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    struct stat st {};
+    const bool ok = ::fstat(fd, &st) == 0 && st.st_size > 0 && ::fsync(fd) == 0;
+    ::close(fd);
+    return ok;
+}
+
 } // namespace
 
 void writeChartFile(const std::function<QChart*()>& build, const QSize& size, const std::string& path) {
@@ -58,9 +72,33 @@ void writeChartFile(const std::function<QChart*()>& build, const QSize& size, co
     std::unique_ptr<QApplication> app;
     if (!QCoreApplication::instance()) app = std::make_unique<QApplication>(qtArgc, qtArgv);
     const std::unique_ptr<QChart> chart(build());
+    // Written beside the target and renamed over it only when complete, so a full disk or a size limit leaves
+    // no empty or cut file behind (and an earlier chart of that name stays as it was).
+    const std::filesystem::path target(path);
+    const std::filesystem::path temp =
+        target.parent_path() / ("." + target.stem().string() + ".runlens-tmp-" + std::to_string(::getpid()) +
+                                target.extension().string());
+    const QString tempName = QString::fromStdString(temp.string());
     QString error;
-    if (!ui::exportChart(chart.get(), size, QString::fromStdString(path), &error))
-        throw InputError(error.toStdString());
+    bool ok = ui::exportChart(chart.get(), size, tempName, &error);
+    if (ok && !syncedNonEmpty(temp)) {
+        ok = false;
+        error = QStringLiteral("cannot write %1: the file could not be written whole (is the disk full?)")
+                    .arg(QString::fromStdString(path));
+    }
+    std::error_code ec;
+    if (ok) {
+        std::filesystem::rename(temp, target, ec);
+        if (ec) {
+            ok = false;
+            error = QStringLiteral("cannot write %1: %2")
+                        .arg(QString::fromStdString(path), QString::fromStdString(ec.message()));
+        }
+    }
+    if (!ok) {
+        std::filesystem::remove(temp, ec);
+        throw InputError(error.replace(tempName, QString::fromStdString(path)).toStdString());
+    }
 }
 
 } // namespace runlens::cli

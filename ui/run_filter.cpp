@@ -48,14 +48,12 @@ RunFilterProxy::RunFilterProxy(RunTableModel* source, QObject* parent)
 bool RunFilterProxy::setFilterText(const QString& text) {
     m_error.clear();
     m_conditions.clear();
-    m_regex = QRegularExpression();
-    if (!parseRunConditions(text, m_conditions)) {
+    m_regex.reset();
+    if (!parseRunConditions(text, m_conditions) && !text.isEmpty()) {
         m_conditions.clear();
-        QRegularExpression regex(text, QRegularExpression::CaseInsensitiveOption);
-        if (regex.isValid())
-            m_regex = regex;
-        else
-            m_error = regex.errorString();
+        std::string error;
+        m_regex = NamePattern::compile(text.toStdString(), true, error);
+        if (!m_regex) m_error = QString::fromStdString(error);
     }
     invalidateFilter();
     return m_error.isEmpty();
@@ -74,9 +72,9 @@ bool RunFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex& sourcePa
         }
         return true;
     }
-    if (m_regex.pattern().isEmpty()) return true;
+    if (!m_regex) return true;
     const QString text = m_source->index(sourceRow, 0).data(RunTableModel::FilterTextRole).toString();
-    return m_regex.match(text).hasMatch();
+    return m_regex->search(text.toStdString());
 }
 
 // Rows of different runs compare by their runs' values (ties keep model order, so a run's rows never

@@ -2,7 +2,9 @@
 // or `lr < 0.01 and val_loss < 0.3` filter.
 #pragma once
 
-#include <QRegularExpression>
+#include "core/model/name_pattern.h"
+
+#include <optional>
 #include <QSortFilterProxyModel>
 #include <QString>
 #include <vector>
@@ -39,7 +41,7 @@ class RunFilterProxy : public QSortFilterProxyModel {
     bool valueLess(const QModelIndex& left, const QModelIndex& right) const;
 
     RunTableModel* m_source;
-    QRegularExpression m_regex;
+    std::optional<NamePattern> m_regex; // linear time, so no name or pattern can freeze the window
     std::vector<RunCondition> m_conditions;
     QString m_error;
 };

@@ -222,6 +222,7 @@ class CsvImport {
 
   private:
     bool readHeader(CsvRow& row);
+    bool holdTail(const CsvRow& row);
     void importRow(const CsvRow& row);
     void finishText();
     const std::string& runFor(std::string_view field);
@@ -250,7 +251,17 @@ class CsvImport {
 };
 
 bool CsvImport::readHeader(CsvRow& row) {
-    if (!m_tok.next(row)) return false;
+    const std::int64_t skippedBefore = m_report.rowsSkipped;
+    const bool found = m_tok.next(row);
+    // The tokenizer skips a record it cannot use (over the field or length cap, NUL bytes); when that was
+    // the header, a later data row must not be taken for it.
+    if (m_report.rowsSkipped > skippedBefore) {
+        m_report.error(
+            IssueKind::BadRecord, m_label, 1,
+            "the header line could not be read (see the warning before this one); file not imported");
+        return false;
+    }
+    if (!found) return false;
     bool badUtf8 = false;
     std::set<std::string> seen;
     for (std::size_t i = 0; i < row.fields.size(); ++i) {
@@ -402,12 +413,29 @@ void CsvImport::finishText() {
     }
 }
 
+// A last line without its line end may be cut mid-number ("5.123" of "5.123456789"): a live file leaves it
+// for the next read; otherwise it is imported and marked so the next change of the file reads it again.
+bool CsvImport::holdTail(const CsvRow& row) {
+    if (!m_ctx.holdPartialTail) {
+        m_report.partialTailRead = true;
+        return false;
+    }
+    m_report.partialTailHeld = true;
+    m_report.add(Severity::Info, IssueKind::Truncated, m_label, row.line,
+                 "last line has no line end yet (the file is being written); it is read once it is complete");
+    return true;
+}
+
 ReadReport CsvImport::run() {
     m_report.format = "csv";
     if (!m_tok.open(m_path, &m_report, m_label)) return m_report;
     CsvRow row;
     if (!readHeader(row)) {
         if (!m_report.hasErrors()) m_report.error(IssueKind::Empty, m_label, 0, "file is empty");
+        m_report.endOffset = m_tok.completeOffset();
+        return m_report;
+    }
+    if (!row.terminated && holdTail(row)) {
         m_report.endOffset = m_tok.completeOffset();
         return m_report;
     }
@@ -431,6 +459,7 @@ ReadReport CsvImport::run() {
     const std::size_t width = m_names.size();
     std::int64_t dataRows = 0;
     while (m_tok.next(row)) {
+        if (!row.terminated && holdTail(row)) break;
         if (row.fields.size() != width) {
             m_report.warn(IssueKind::RaggedRow, m_label, row.line,
                           "expected " + std::to_string(width) + " fields, found " +

@@ -1,6 +1,8 @@
 // Streaming RFC-4180 tokenizer: block reads, a fast path for unquoted records and a careful quoted path.
 #include "core/io/csv_tokenizer.h"
 
+#include "core/io/reader.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -37,13 +39,14 @@ bool CsvTokenizer::openWithHeader(const std::filesystem::path& path, ReadReport&
 bool CsvTokenizer::open(const std::filesystem::path& path, ReadReport* report, std::string fileLabel) {
     m_report = report;
     m_label = std::move(fileLabel);
-    m_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    std::string reason;
+    m_fd = openRegularFile(path, reason); // never blocks on a FIFO or device
     struct stat st {};
-    if (m_fd < 0 || ::fstat(m_fd, &st) != 0 || S_ISDIR(st.st_mode)) {
-        const int err = m_fd < 0 ? errno : (S_ISDIR(st.st_mode) ? EISDIR : errno);
+    if (m_fd < 0 || ::fstat(m_fd, &st) != 0) {
+        if (m_fd >= 0) reason = std::strerror(errno);
         if (m_report)
             m_report->error(IssueKind::Unreadable, m_label, 0,
-                            "cannot read " + path.string() + ": " + std::strerror(err));
+                            "cannot read " + path.string() + ": " + reason);
         if (m_fd >= 0) ::close(m_fd);
         m_fd = -1;
         m_eof = true;

@@ -154,6 +154,16 @@ bool refusedWhole(const ReadReport& report, const RecordingSink& sink) {
     });
 }
 
+// What the workspace remembers of a read file. A held-back last line counts as not yet seen (the stored size
+// stops before it), so the file is never called unchanged while that line is pending. A last line that was
+// read without its line end may have been cut mid-value: offset 0 makes the next change of the file read
+// it whole again instead of appending the rest of that line as a row of its own.
+SourceState storedState(const ReadReport& report, SourceState state) {
+    if (report.partialTailHeld) state.size = std::min(state.size, report.endOffset);
+    if (report.partialTailRead) state.offset = 0;
+    return state;
+}
+
 // Wraps a target so a directory reader's transactions are recorded the same way.
 class RecordingTarget : public ImportTarget {
   public:
@@ -418,7 +428,9 @@ void Importer::planPath(const fs::path& input) {
         return;
     }
     if (!fs::is_regular_file(status)) {
-        unreadable(input, "not a regular file");
+        struct stat st {};
+        unreadable(input, ::stat(path.c_str(), &st) == 0 ? fileKindName(st.st_mode) + ", not a regular file"
+                                                         : std::string("not a regular file"));
         return;
     }
     const std::string runName = m_options.runName.empty() ? path.stem().string() : m_options.runName;
@@ -486,10 +498,16 @@ void Importer::planDirectory(const fs::path& dir, const fs::path& root, const fs
             unreadable(p, ec.message());
             continue;
         }
-        if (fs::is_directory(status))
+        if (fs::is_directory(status)) {
             subdirs.push_back(p);
-        else if (fs::is_regular_file(status))
+        } else if (fs::is_regular_file(status)) {
             addFile(p, runName, root);
+        } else {
+            struct stat st {}; // a FIFO, device or socket: never opened (it could block the import forever)
+            if (::stat(p.c_str(), &st) == 0)
+                m_summary.report.warn(IssueKind::Unreadable, displayName(p), 0,
+                                      fileKindName(st.st_mode) + ", not a regular file; not read");
+        }
     }
     for (const auto& sub : subdirs)
         planDirectory(sub, root, canonicalRoot, rootName, depth + 1);
@@ -515,13 +533,18 @@ void Importer::importDirectory(const PlanItem& item) {
 void Importer::importFile(const PlanItem& item) {
     const std::string name = displayName(item.path);
     struct stat st {};
-    const int fd = ::open(item.path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0 || ::fstat(fd, &st) != 0) {
-        unreadable(item.path, std::strerror(errno));
-        if (fd >= 0) ::close(fd);
+    std::string reason;
+    const int fd = openRegularFile(item.path, reason); // a FIFO swapped in since the walk must not hang us
+    if (fd < 0) {
+        unreadable(item.path, reason);
         return;
     }
+    const bool statted = ::fstat(fd, &st) == 0;
     ::close(fd);
+    if (!statted) {
+        unreadable(item.path, std::strerror(errno));
+        return;
+    }
     const auto size = static_cast<std::int64_t>(st.st_size);
     const std::int64_t mtimeNs =
         static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
@@ -573,6 +596,8 @@ void Importer::importFile(const PlanItem& item) {
             ++m_summary.filesUnchanged;
             return;
         }
+        // Seen before and grown since: a live log whose writer may be in the middle of its last line.
+        ctx.holdPartialTail = size > state->size;
         if (reader->appendable() && size > state->size && state->offset > 0 && state->offset <= size) {
             ctx.fromOffset = state->offset;
             replace = false;
@@ -597,7 +622,7 @@ void Importer::importFile(const PlanItem& item) {
         m_summary.report.merge(report);
         if (cancelled()) return; // the transaction rolls back; the file is read again next time
         if (refusedWhole(report, sink)) return; // nothing of it is kept: a later import tries again
-        sink.commit(SourceState{format, size, mtimeNs, report.endOffset});
+        sink.commit(storedState(report, SourceState{format, size, mtimeNs, report.endOffset}));
         m_summary.runs.insert(sink.seen().begin(), sink.seen().end());
         if (sink.delivered()) ++m_summary.filesRead;
     } catch (const std::exception& e) {

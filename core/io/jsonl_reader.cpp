@@ -166,6 +166,16 @@ ReadReport JsonlImport::run() {
     CsvRow row;
     std::int64_t lines = 0;
     while (m_tok.next(row)) {
+        // A last line without its line end may be cut mid-value: a live file leaves it for the next read;
+        // otherwise it is read and marked, so the next change of the file reads it whole again.
+        if (!row.terminated && m_ctx.holdPartialTail) {
+            m_report.partialTailHeld = true;
+            m_report.add(Severity::Info, IssueKind::Truncated, m_label, row.line,
+                         "last line has no line end yet (the file is being written); it is read once it "
+                         "is complete");
+            break;
+        }
+        if (!row.terminated) m_report.partialTailRead = true;
         importLine(row.fields[0], row.line);
         if ((++lines & 1023) == 0 && (m_ctx.cancelled() || m_sink.cancelled())) {
             m_report.warn(IssueKind::Cancelled, m_label, row.line, "import cancelled");

@@ -52,6 +52,11 @@ struct ReadReport {
     std::int64_t rowsSkipped = 0;
     std::int64_t endOffset = 0; // first byte not consumed; a later read resumes here
     std::string format;         // name of the reader that produced this report
+    // A last line without its line end (the writer may be mid-line): held back and not delivered
+    // (partialTailHeld, endOffset stops before it), or delivered (partialTailRead: the next change of the
+    // file must read it whole again, as the line may have been cut).
+    bool partialTailHeld = false;
+    bool partialTailRead = false;
 
     void add(Severity severity, IssueKind kind, std::string file, std::int64_t line, std::string message);
     void warn(IssueKind kind, std::string file, std::int64_t line, std::string message) {

@@ -1,22 +1,64 @@
 // FileProbe, the reader registry's choice by confidence, and run-name joining.
 #include "core/io/reader.h"
 
-#include <fstream>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace runlens {
+
+std::string fileKindName(unsigned mode) {
+    if (S_ISFIFO(mode)) return "a FIFO (named pipe)";
+    if (S_ISCHR(mode)) return "a character device";
+    if (S_ISBLK(mode)) return "a block device";
+    if (S_ISSOCK(mode)) return "a socket";
+    if (S_ISDIR(mode)) return "a folder";
+    return "not a regular file";
+}
+
+int openRegularFile(const std::filesystem::path& path, std::string& reason) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0) {
+        reason = std::strerror(errno);
+        return -1;
+    }
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) {
+        reason = std::strerror(errno);
+        ::close(fd);
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        reason = S_ISDIR(st.st_mode) ? std::strerror(EISDIR)
+                                     : fileKindName(st.st_mode) + ", not a regular file; not read";
+        ::close(fd);
+        return -1;
+    }
+    const int flags = ::fcntl(fd, F_GETFL);
+    if (flags >= 0) ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+    return fd;
+}
 
 FileProbe FileProbe::fromFile(const std::filesystem::path& path) {
     FileProbe probe;
     probe.path = path;
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(path, ec)) return probe;
-    const auto size = std::filesystem::file_size(path, ec);
-    probe.size = ec ? 0 : size;
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return probe;
+    std::string reason;
+    const int fd = openRegularFile(path, reason);
+    if (fd < 0) return probe;
+    struct stat st {};
+    if (::fstat(fd, &st) == 0) probe.size = static_cast<std::uintmax_t>(st.st_size);
     probe.head.resize(kProbeBytes);
-    in.read(probe.head.data(), static_cast<std::streamsize>(kProbeBytes));
-    probe.head.resize(static_cast<std::size_t>(in.gcount()));
+    std::size_t got = 0;
+    while (got < kProbeBytes) {
+        const ssize_t n = ::read(fd, probe.head.data() + got, kProbeBytes - got);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        got += static_cast<std::size_t>(n);
+    }
+    ::close(fd);
+    probe.head.resize(got);
     return probe;
 }
 

@@ -28,6 +28,9 @@ struct ReadContext {
     std::string runName;         // run that data without a run of its own goes to
     std::filesystem::path root;  // the imported root, for naming nested runs
     std::int64_t fromOffset = 0; // resume point from an earlier import of this file
+    // The file is known to grow (a live log): a last line without its line end is left for the next read
+    // instead of being imported half-written (ReadReport::partialTailHeld).
+    bool holdPartialTail = false;
     const std::atomic<bool>* cancel = nullptr;
 
     bool cancelled() const { return cancel && cancel->load(std::memory_order_relaxed); }
@@ -83,6 +86,15 @@ class ReaderRegistry {
 // The sentence of a steps_restart warning: series tag of run went back from previousMax to step.
 std::string stepsRestartMessage(std::string_view run, std::string_view tag, std::int64_t step,
                                 std::int64_t previousMax);
+
+// Opens path read-only for a reader without ever blocking: a FIFO, device or socket (given directly, through
+// a symbolic link, or found in a folder) would hang a plain open() or read(), so the file is opened with
+// O_NONBLOCK and checked with fstat on the opened descriptor. Returns the descriptor (O_CLOEXEC, blocking
+// again) or -1 with a short reason ("a FIFO (named pipe), not a regular file", "No such file or directory").
+int openRegularFile(const std::filesystem::path& path, std::string& reason);
+
+// What a non-regular file is, for messages: "a FIFO (named pipe)", "a character device", "a socket", ...
+std::string fileKindName(unsigned mode);
 
 // Joins a parent run name and a child part with '/', skipping empty parts.
 std::string joinRunName(std::string_view parent, std::string_view child);

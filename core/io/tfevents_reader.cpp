@@ -9,8 +9,10 @@
 #include <algorithm>
 #include <bit>
 #include <charconv>
+#include <cstdio>
 #include <cstring>
 #include <memory>
+#include <unistd.h>
 #include <unordered_map>
 #include <vector>
 
@@ -413,9 +415,12 @@ ReadReport TfEventsReader::read(const std::filesystem::path& path, const ReadCon
     report.format = std::string(name());
     report.endOffset = ctx.fromOffset;
     const std::string label = path.string();
-    FilePtr file(std::fopen(label.c_str(), "rb"));
+    std::string reason;
+    const int fd = openRegularFile(path, reason); // never blocks on a FIFO or device
+    FilePtr file(fd >= 0 ? ::fdopen(fd, "rb") : nullptr);
     if (!file) {
-        report.error(IssueKind::Unreadable, label, 0, "cannot open the file");
+        if (fd >= 0) ::close(fd);
+        report.error(IssueKind::Unreadable, label, 0, "cannot open the file: " + reason);
         return report;
     }
     std::error_code ec;

@@ -5,7 +5,9 @@
 #include "core/store/workspace.h"
 
 #include <array>
+#include <map>
 #include <set>
+#include <sqlite3.h>
 #include <string>
 
 namespace runlens::store {
@@ -178,12 +180,14 @@ bool isEmptyDatabase(sqlite3* db) {
     return pragmaInt(db, "SELECT count(*) FROM sqlite_schema") == 0;
 }
 
-void createSchema(sqlite3* db) {
+bool createSchema(sqlite3* db) {
     Transaction tx(db);
+    if (!isEmptyDatabase(db)) return false; // another process created it while we waited for the lock
     exec(db, kSchemaSql);
     exec(db, ("PRAGMA application_id = " + std::to_string(kApplicationId)).c_str());
     setUserVersion(db, Workspace::kSchemaVersion);
     tx.commit();
+    return true;
 }
 
 void migrate(sqlite3* db, const std::string& label) {
@@ -207,7 +211,71 @@ void migrate(sqlite3* db, const std::string& label) {
     }
 }
 
+namespace {
+
+// SQL text with runs of whitespace collapsed to one space, so layout differences do not count.
+std::string normalizedSql(std::string_view sql) {
+    std::string out;
+    bool space = false;
+    for (const char c : sql) {
+        if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+            space = true;
+            continue;
+        }
+        if (space && !out.empty()) out += ' ';
+        space = false;
+        out += c;
+    }
+    return out;
+}
+
+struct SchemaObject {
+    std::string type;
+    std::string table;
+    std::string sql; // normalized; empty for automatic indexes
+};
+
+// Objects SQLite itself may add: automatic indexes of UNIQUE/PRIMARY KEY and the statistics tables that
+// ANALYZE (run by PRAGMA optimize) creates.
+bool internalObject(const std::string& name) {
+    return name.rfind("sqlite_autoindex_", 0) == 0 || name.rfind("sqlite_stat", 0) == 0;
+}
+
+std::map<std::string, SchemaObject> schemaObjects(sqlite3* db) {
+    std::map<std::string, SchemaObject> objects;
+    Statement st(db, "SELECT type, name, tbl_name, sql FROM sqlite_schema");
+    while (st.step()) {
+        const std::string name = st.text(1);
+        if (internalObject(name)) continue;
+        objects[name] = SchemaObject{st.text(0), st.text(2), normalizedSql(st.text(3))};
+    }
+    return objects;
+}
+
+// What createSchema makes, read back from an in-memory database (so it always matches kSchemaSql).
+// Migrations must leave a workspace with exactly this schema: a migrated file is checked against it.
+std::map<std::string, SchemaObject> expectedObjects() {
+    sqlite3* raw = nullptr;
+    if (sqlite3_open_v2(":memory:", &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_MEMORY, nullptr) != SQLITE_OK) {
+        sqlite3_close(raw);
+        throw WorkspaceError("cannot open an in-memory database to check a workspace's schema");
+    }
+    Connection memory(raw);
+    exec(memory.get(), kSchemaSql);
+    return schemaObjects(memory.get());
+}
+
+} // namespace
+
+void checkNoSchemaCode(sqlite3* db, const std::string& label) {
+    Statement st(db, "SELECT type, name FROM sqlite_schema WHERE type IN ('view', 'trigger') LIMIT 1");
+    if (st.step())
+        throw WorkspaceError(label + " is not a Runlens workspace: it holds a " + st.text(0) + " (" +
+                             st.text(1) + "), which Runlens never creates; not opened");
+}
+
 void checkSchema(sqlite3* db, const std::string& label) {
+    checkNoSchemaCode(db, label);
     Statement columns(db, "SELECT name FROM pragma_table_info(?1)");
     for (const auto& expected : kExpected) {
         columns.bind(1, expected.table);
@@ -224,6 +292,24 @@ void checkSchema(sqlite3* db, const std::string& label) {
                                      column + " is missing)");
         }
     }
+    // Every table and column present is not enough: a crafted file could add objects or column definitions
+    // this build never makes. Compare the whole schema.
+    const auto expected = expectedObjects();
+    const auto present = schemaObjects(db);
+    for (const auto& [name, object] : present) {
+        const auto it = expected.find(name);
+        if (it == expected.end())
+            throw WorkspaceError(label + " has a damaged Runlens schema (unexpected " + object.type + " " +
+                                 name + ")");
+        if (it->second.type != object.type || it->second.table != object.table ||
+            it->second.sql != object.sql)
+            throw WorkspaceError(label + " has a damaged Runlens schema (" + it->second.type + " " + name +
+                                 " differs from the one Runlens creates)");
+    }
+    for (const auto& [name, object] : expected)
+        if (!present.count(name))
+            throw WorkspaceError(label + " has a damaged Runlens schema (" + object.type + " " + name +
+                                 " is missing)");
 }
 
 } // namespace runlens::store

@@ -1,8 +1,10 @@
 // RAII wrappers over the SQLite C API: every failure becomes a WorkspaceError carrying sqlite3_errmsg.
 #include "core/store/sqlite_handle.h"
 
+#include <algorithm>
 #include <cmath>
 #include <sqlite3.h>
+#include <thread>
 #include <utility>
 
 namespace runlens::store {
@@ -34,7 +36,46 @@ std::string explained(sqlite3* db, std::string message) {
     }
 }
 
+// Retries a locked request with short naps until the wait's limit has passed since its first busy answer.
+int onBusy(void* data, int count) {
+    auto& wait = *static_cast<BusyWait*>(data);
+    const auto now = std::chrono::steady_clock::now();
+    if (count == 0) {
+        wait.started = now;
+        wait.noticed = false;
+    }
+    const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(now - wait.started).count();
+    if (waited >= wait.limitMs) return 0;
+    if (!wait.noticed && waited >= BusyWait::kNoticeAfterMs && wait.notice) {
+        wait.noticed = true;
+        try {
+            wait.notice(wait.label + " is being written by another process; waiting up to " +
+                        std::to_string((wait.limitMs + 999) / 1000) + " s for it to finish");
+        } catch (...) { // a C callback must not throw; the notice is only a courtesy
+        }
+    }
+    const long nap = count < 10 ? 1 + 5L * count : 50;
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::min<long>(nap, wait.limitMs - waited)));
+    return 1;
+}
+
+// Settings that make a workspace from anywhere safe to open: no schema-defined code (triggers, views,
+// functions in the schema) runs, and SQL cannot corrupt the file on purpose (DEFENSIVE).
+void harden(sqlite3* db) {
+    sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+    sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
+    sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, nullptr);
+    sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_VIEW, 0, nullptr);
+}
+
 } // namespace
+
+void installBusyWait(sqlite3* db, BusyWait* wait) {
+    if (wait)
+        sqlite3_busy_handler(db, onBusy, wait);
+    else
+        sqlite3_busy_timeout(db, 5000);
+}
 
 void throwSqlite(sqlite3* db, std::string_view what) {
     std::string message(what);
@@ -55,6 +96,9 @@ Connection::Connection(const std::filesystem::path& path, int flags) {
     const int rc = sqlite3_open_v2(path.c_str(), &m_db, flags, nullptr);
     if (rc == SQLITE_OK) {
         sqlite3_extended_result_codes(m_db, 1);
+        // Before any query: even the open-time reads must wait for a writer rather than fail at once.
+        sqlite3_busy_timeout(m_db, 5000);
+        harden(m_db);
         return;
     }
     std::string message =

@@ -3,8 +3,10 @@
 
 #include "core/store/workspace.h"
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -13,6 +15,18 @@
 struct sqlite3_stmt;
 
 namespace runlens::store {
+
+// How long a connection waits for another process's lock, and whom it tells that it waits. Owned by the
+// workspace (it must outlive the connection); installed right after the open, before the first query.
+struct BusyWait {
+    int limitMs = 60000;
+    std::string label;                            // the workspace, for the notice
+    std::function<void(std::string_view)> notice; // called once per wait that lasts over kNoticeAfterMs
+    static constexpr int kNoticeAfterMs = 250;
+    std::chrono::steady_clock::time_point started{}; // first busy answer of the current lock request
+    bool noticed = false;
+};
+void installBusyWait(sqlite3* db, BusyWait* wait);
 
 // Throws WorkspaceError("<what>: <sqlite3_errmsg>").
 [[noreturn]] void throwSqlite(sqlite3* db, std::string_view what);

@@ -1,6 +1,7 @@
 // The SQLite workspace: opening/creating files, import transactions with chunked series, and queries.
 #include "core/store/workspace.h"
 
+#include "core/io/reader.h"
 #include "core/store/chunk_codec.h"
 #include "core/store/schema.h"
 #include "core/store/sqlite_handle.h"
@@ -13,6 +14,7 @@
 #include <cmath>
 #include <cstring>
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <unordered_map>
 
@@ -564,7 +566,6 @@ class ImportTransaction final : public SourceTransaction {
 };
 
 void configureConnection(sqlite3* db, bool readOnly) {
-    sqlite3_busy_timeout(db, 5000);
     store::exec(db, "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY");
     if (readOnly) return;
     store::exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL");
@@ -577,6 +578,8 @@ Workspace::Workspace(std::filesystem::path path, sqlite3* db, bool readOnly)
 
 Workspace::~Workspace() {
     if (!m_db) return;
+    // Statistics are a courtesy: never keep a closing window waiting for another process's write lock.
+    if (m_busy) m_busy->limitMs = 100;
     if (!m_readOnly) sqlite3_exec(m_db, "PRAGMA optimize", nullptr, nullptr, nullptr);
     sqlite3_close_v2(m_db);
 }
@@ -599,22 +602,54 @@ std::string fileUri(const std::filesystem::path& path) {
     return uri;
 }
 
+bool nonEmptyFile(const std::filesystem::path& path) {
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
+}
+
+// SQLite opens the file with a blocking open(): a FIFO would hang it and a device is never a workspace.
+void requireRegularFile(const std::filesystem::path& path, const std::string& label) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return; // missing: created or refused by the caller
+    if (S_ISDIR(st.st_mode)) throw WorkspaceError(label + " is a folder, not a workspace");
+    if (!S_ISREG(st.st_mode))
+        throw WorkspaceError(label + " is " + fileKindName(st.st_mode) +
+                             ", not a workspace file; not opened");
+}
+
+// Whether a read-only open of path must use immutable=1, which ignores a -wal file.
+bool needsImmutable(const std::filesystem::path& path, const std::string& label) {
+    std::error_code ec;
+    const std::filesystem::path folder = std::filesystem::absolute(path, ec).parent_path();
+    if (::access(folder.c_str(), W_OK) == 0) return false;
+    const std::filesystem::path wal = path.string() + "-wal";
+    if (!nonEmptyFile(wal)) return true;
+    // SQLite reads a WAL database in a read-only folder when its -shm file is there to read; without it the
+    // WAL's committed imports would be silently missing, so say so instead of showing stale data.
+    if (::access((path.string() + "-shm").c_str(), R_OK) == 0) return false;
+    throw WorkspaceError(
+        label + " has imports in " + wal.filename().string() +
+        " that are not yet merged into it, and its folder is not writable, so they cannot be "
+        "read here (runs would be missing); open it once where the folder is writable, or "
+        "copy the workspace with its -wal file to a writable folder");
+}
+
 // Identifies the file and prepares it for use; `allowCreate` turns an empty database into a new workspace.
-sqlite3* openConnection(const std::filesystem::path& path, bool readOnly, bool allowCreate) {
+sqlite3* openConnection(const std::filesystem::path& path, bool readOnly, bool allowCreate,
+                        store::BusyWait* busy) {
     const std::string label = path.string();
     std::error_code ec;
     if (!allowCreate && !std::filesystem::exists(path, ec)) throw WorkspaceError(label + " does not exist");
-    if (std::filesystem::is_directory(path, ec))
-        throw WorkspaceError(label + " is a folder, not a workspace");
+    requireRegularFile(path, label);
     int flags = readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
     if (allowCreate) flags |= SQLITE_OPEN_CREATE;
     // Reading a WAL database needs its -shm file next to it; in a folder we cannot write to, nobody (us
     // included) can be writing it, so open it as immutable instead of failing.
-    const std::filesystem::path folder = std::filesystem::absolute(path, ec).parent_path();
-    const bool immutable = readOnly && ::access(folder.c_str(), W_OK) != 0;
+    const bool immutable = readOnly && needsImmutable(path, label);
     store::Connection conn(immutable ? std::filesystem::path(fileUri(path) + "?immutable=1") : path,
                            immutable ? flags | SQLITE_OPEN_URI : flags);
     sqlite3* db = conn.get();
+    store::installBusyWait(db, busy); // before the first query: a writer elsewhere makes us wait, not fail
 
     bool empty = false;
     try {
@@ -628,14 +663,17 @@ sqlite3* openConnection(const std::filesystem::path& path, bool readOnly, bool a
                                  "open it read-only or copy it to a writable folder");
         throw WorkspaceError("cannot read " + label + ": " + sqlite3_errmsg(db));
     }
+    if (empty && (!allowCreate || readOnly))
+        throw WorkspaceError(label + " is not a Runlens workspace (empty database)");
     if (empty) {
-        if (!allowCreate || readOnly)
-            throw WorkspaceError(label + " is not a Runlens workspace (empty database)");
         // Must precede the first table. Measured with 10M points: 64 KiB pages waste about half of each
         // chunk's last overflow page (153 MB file); 8 KiB pages give 98 MB at the same import speed.
         store::exec(db, "PRAGMA page_size = 8192");
-        store::createSchema(db);
-    } else {
+        // Another process may have created it since we looked: then it is checked like any workspace.
+        empty = store::createSchema(db);
+    }
+    if (!empty) {
+        store::checkNoSchemaCode(db, label); // before a migration or any query touches a table
         if (store::applicationId(db) != store::kApplicationId)
             throw WorkspaceError(label + " is not a Runlens workspace");
         const int version = store::userVersion(db);
@@ -655,17 +693,35 @@ sqlite3* openConnection(const std::filesystem::path& path, bool readOnly, bool a
 
 } // namespace
 
-std::unique_ptr<Workspace> Workspace::create(const std::filesystem::path& path) {
-    store::Connection conn(openConnection(path, false, true));
+namespace {
+
+std::unique_ptr<store::BusyWait> busyWaitFor(const std::filesystem::path& path,
+                                             const Workspace::WaitOptions& wait) {
+    auto busy = std::make_unique<store::BusyWait>();
+    busy->limitMs = wait.limitMs;
+    busy->label = path.string();
+    busy->notice = wait.notice;
+    return busy;
+}
+
+} // namespace
+
+std::unique_ptr<Workspace> Workspace::create(const std::filesystem::path& path, const WaitOptions& wait) {
+    auto busy = busyWaitFor(path, wait);
+    store::Connection conn(openConnection(path, false, true, busy.get()));
     auto ws = std::unique_ptr<Workspace>(new Workspace(path, conn.get(), false));
+    ws->m_busy = std::move(busy);
     conn.release();
     return ws;
 }
 
-std::unique_ptr<Workspace> Workspace::open(const std::filesystem::path& path, Mode mode) {
+std::unique_ptr<Workspace> Workspace::open(const std::filesystem::path& path, Mode mode,
+                                           const WaitOptions& wait) {
     const bool readOnly = mode == Mode::ReadOnly;
-    store::Connection conn(openConnection(path, readOnly, false));
+    auto busy = busyWaitFor(path, wait);
+    store::Connection conn(openConnection(path, readOnly, false, busy.get()));
     auto ws = std::unique_ptr<Workspace>(new Workspace(path, conn.get(), readOnly));
+    ws->m_busy = std::move(busy);
     conn.release();
     return ws;
 }

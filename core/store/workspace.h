@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -17,6 +18,10 @@
 struct sqlite3;
 
 namespace runlens {
+
+namespace store {
+struct BusyWait;
+}
 
 // Every store failure, with a sentence a user can act on ("… was written by a newer Runlens (schema 7)").
 class WorkspaceError : public std::runtime_error {
@@ -37,6 +42,15 @@ struct StepRange {
     std::int64_t last = INT64_MAX;
 };
 
+// How long any query or write waits while another process holds the lock it needs (an import writing, a
+// checkpoint), then fails with "… is being written by another process"; notice, when set, is told once per
+// wait that lasts longer than a quarter second (the CLI prints it).
+inline constexpr int kWorkspaceBusyTimeoutMs = 60000;
+struct WorkspaceWaitOptions {
+    int limitMs = kWorkspaceBusyTimeoutMs;
+    std::function<void(std::string_view)> notice;
+};
+
 class Workspace : public ImportTarget {
   public:
     static constexpr int kSchemaVersion = 2;
@@ -44,10 +58,14 @@ class Workspace : public ImportTarget {
 
     enum class Mode { ReadWrite, ReadOnly };
 
+    static constexpr int kBusyTimeoutMs = kWorkspaceBusyTimeoutMs;
+    using WaitOptions = WorkspaceWaitOptions;
+
     // Creates the file (or opens it when it exists, migrating an older schema). Throws WorkspaceError.
-    static std::unique_ptr<Workspace> create(const std::filesystem::path& path);
+    static std::unique_ptr<Workspace> create(const std::filesystem::path& path, const WaitOptions& wait = {});
     // Opens an existing workspace; refuses a newer schema or a file that is not a workspace.
-    static std::unique_ptr<Workspace> open(const std::filesystem::path& path, Mode mode = Mode::ReadWrite);
+    static std::unique_ptr<Workspace> open(const std::filesystem::path& path, Mode mode = Mode::ReadWrite,
+                                           const WaitOptions& wait = {});
     ~Workspace() override;
     Workspace(const Workspace&) = delete;
     Workspace& operator=(const Workspace&) = delete;
@@ -90,6 +108,7 @@ class Workspace : public ImportTarget {
     std::filesystem::path m_path;
     sqlite3* m_db = nullptr;
     bool m_readOnly = false;
+    std::unique_ptr<store::BusyWait> m_busy; // the connection's busy handler data; outlives m_db's close
 };
 
 } // namespace runlens

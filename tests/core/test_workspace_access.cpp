@@ -75,9 +75,10 @@ std::string tryOpen(const fs::path& path, Workspace::Mode mode) {
     }
 }
 
-std::string tryImport(const fs::path& path) {
+// A short wait limit keeps the blocked-writer case quick; the 60 s default is the same code path.
+std::string tryImport(const fs::path& path, int waitLimitMs = 1000) {
     try {
-        auto ws = Workspace::open(path);
+        auto ws = Workspace::open(path, Workspace::Mode::ReadWrite, Workspace::WaitOptions{waitLimitMs, {}});
         importOne(*ws, "/logs/b.csv", "b");
         return "imported";
     } catch (const WorkspaceError& e) {
