@@ -1,6 +1,7 @@
 // Dispatches `runlens <command> ...` to its subcommand; every failure becomes one line and an exit code.
 #include "app/cli.h"
 
+#include "app/evaluation_usage.h"
 #include "app/json_writer.h"
 #include "core/io/reader.h"
 #include "core/library_versions.h"
@@ -130,6 +131,7 @@ Options:
 
 constexpr std::string_view kSlicesUsage =
     R"(Usage: runlens slices FILE [FILE2] --by COL[,COL[,COL]] [--compare COL] [--metric M] [--min-n N] [--json] [-o IMG]
+       runlens slices FILE --fairness COL [--json]
 
 Per-slice metrics per cohort with 95% intervals, and the Simpson's-paradox verdict: does the cohort that wins
 overall lose within the slices? Cohorts are the two files, or the values of --compare COL in one file.
@@ -147,9 +149,16 @@ Options:
   --label C, --score C choose the label and score columns; --positive CLASS the positive class
   --json               JSON: metric, by[], cohorts[], identical_examples, same_strata, examples_note,
                        overall, baselines {zero_rule {cohort -> value}}, slices[] (each cell with n, value,
-                       ci_low, ci_high, share and zero_rule: always the slice's majority label), simpson {reversal, overall_winner, strata_won, standardized, mix,
-                       mix_explains, conditions {identical_examples, same_strata, all_strata_comparable,
-                       decomposable_metric}, complete_reversal_possible, explanation}
+                       ci_low, ci_high, share and zero_rule: always the slice's majority label),
+                       simpson {reversal, overall_winner, strata_won, standardized, mix, mix_explains,
+                       conditions {identical_examples, same_strata, all_strata_comparable, decomposable_metric},
+                       complete_reversal_possible, explanation}
+  --fairness COL       instead: per-group selection rate, TPR, FPR, precision (Wilson 95%) across the values of
+                       COL and Fairlearn's demographic-parity and equalized-odds differences and ratios; JSON:
+                       kind "fairness", column, groups[] {group, n, weight, selection_rate, tpr, fpr,
+                       precision (null when undefined), each with <name>_ci [low, high]},
+                       demographic_parity_difference, demographic_parity_ratio, equalized_odds_difference,
+                       equalized_odds_ratio, tpr_difference, fpr_difference, severity, sentence
 
 Verdicts: complete when the overall loser wins every comparable slice (at least two), partial when it wins a
 strict majority, else none. "impossible" only when the files hold the identical examples PROVEN by ids (each id
@@ -226,6 +235,12 @@ const std::vector<Command> kCommands = {
     {"learning-curve", "metric against training-set size, with a power-law fit", kLearningCurveUsage,
      runLearningCurveCommand},
     {"diff", "differences between two runs or two prediction logs", kDiffUsage, runDiffCommand},
+    {"regression", "regression metrics with intervals, baselines, coverage; two regressors paired",
+     kRegressionUsage, runRegressionCommand},
+    {"confusion", "confusion matrix, per-class metrics, kappa, top-k and one-vs-rest AUC", kConfusionUsage,
+     runConfusionCommand},
+    {"behaviour", "invariance and directional behavioural tests per perturbation", kBehaviourUsage,
+     runBehaviourCommand},
 };
 
 void printProgramUsage(std::ostream& out) {

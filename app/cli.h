@@ -92,5 +92,8 @@ int runCalibrationCommand(const std::vector<std::string>& args, std::ostream& ou
 int runSlicesCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int runLearningCurveCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int runDiffCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int runRegressionCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int runConfusionCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int runBehaviourCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 } // namespace runlens::cli

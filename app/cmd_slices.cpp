@@ -4,6 +4,7 @@
 #include "app/json_writer.h"
 #include "app/prediction_input.h"
 #include "core/analysis/number_format.h"
+#include "app/slices_fairness.h"
 #include "ui/slice_chart.h"
 
 #include <cmath>
@@ -193,10 +194,12 @@ int runSlicesCommand(const std::vector<std::string>& args, std::ostream& out, st
     std::vector<OptionSpec> specs{
         {"--by", "", true},        {"--compare", "", true}, {"--metric", "", true},    {"--min-n", "", true},
         {"--buckets", "", true},   {"--edges", "", true},   {"--threshold", "", true}, {"--seed", "", true},
-        {"--resamples", "", true}, {"--json", "", false},   {"--output", "-o", true},  {"--size", "", true}};
+        {"--resamples", "", true}, {"--json", "", false},   {"--output", "-o", true},  {"--size", "", true},
+        {"--fairness", "", true}};
     for (const auto& o : predictionColumnOptions())
         specs.push_back(o);
     const Args parsed(args, specs);
+    if (auto column = parsed.get("--fairness")) return runFairnessReport(parsed, *column, out);
     const auto& files = parsed.positionals();
     if (files.empty() || files.size() > 2) throw UsageError("give one prediction log, or two to compare");
     SliceOptions options;

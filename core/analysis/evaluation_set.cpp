@@ -1,6 +1,8 @@
 // Turns a PredictionTable into validated label/score arrays, naming column and row for every bad value.
 #include "core/analysis/evaluation_set.h"
 
+#include "core/model/regression_columns.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -203,6 +205,10 @@ EvaluationResult extractEvaluationSet(const PredictionTable& table, const Evalua
                    "no score or prediction column (expected score, prob, probability, y_prob, y_score, p, "
                    "prob_<class>, pred, prediction or y_pred)");
     if (!result.ok()) return result;
+    if (isRegressionTable(table)) {
+        errors.add("", -1, std::string(kRegressionLogRefusal));
+        return result;
+    }
 
     EvaluationSet& set = result.set;
     const std::vector<std::string> aliases0 = {"false", "no", "neg", "negative", "-1"};

@@ -4,6 +4,7 @@
 #include "core/analysis/evaluation_set.h"
 #include "core/io/csv_tokenizer.h"
 #include "core/io/text_number.h"
+#include "core/model/regression_columns.h"
 
 #include <algorithm>
 #include <charconv>
@@ -386,7 +387,8 @@ ColumnRole PredictionLogReader::roleForName(std::string_view columnName, std::st
     const std::string n = lowerCase(textnum::trim(columnName));
     if (isOneOf(n, {"label", "target", "y", "y_true"})) return ColumnRole::Label;
     if (isOneOf(n, {"score", "prob", "probability", "y_prob", "y_score", "p"})) return ColumnRole::Score;
-    if (isOneOf(n, {"pred", "prediction", "y_pred"})) return ColumnRole::Prediction;
+    if (isOneOf(n, {"pred", "prediction", "y_pred", "yhat", "y_hat", "predicted"}))
+        return ColumnRole::Prediction;
     if (isOneOf(n, {"id", "example_id"})) return ColumnRole::Id;
     for (std::string_view prefix : {"prob_", "score_"}) {
         if (n.size() > prefix.size() && n.rfind(prefix, 0) == 0) {
@@ -562,6 +564,8 @@ std::optional<PredictionTable> PredictionLogReader::readTable(const std::filesys
         table.columns.push_back(std::move(col));
     }
     if (report.hasErrors()) return std::nullopt;
+    // A regression log is whole as it is; the classification checks below would read it as many classes.
+    if (isRegressionTable(table)) return table;
 
     EvaluationOptions options;
     options.positiveClass = m_roles.positiveClass;

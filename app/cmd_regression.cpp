@@ -1,0 +1,428 @@
+// `runlens regression`: a regressor's metrics with bootstrap intervals, baselines and interval coverage, or
+// the paired comparison of two regressors on the same examples.
+#include "app/cli.h"
+#include "app/headless_chart.h"
+#include "app/json_writer.h"
+#include "core/analysis/interval_coverage.h"
+#include "core/analysis/paired_regression.h"
+#include "core/analysis/regression_metrics.h"
+#include "core/analysis/report_text.h"
+#include "core/analysis/residual_views.h"
+#include "core/io/regression_log.h"
+#include "ui/regression/regression_charts.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace runlens::cli {
+
+namespace {
+
+struct LoadedRegression {
+    std::string path, name;
+    RegressionLog log;
+};
+
+LoadedRegression loadRegression(const std::string& path, const Args& args) {
+    requireReadable(path);
+    if (std::filesystem::is_directory(path))
+        throw InputError(path + " is a folder; give a prediction log file");
+    PredictionRoles roles;
+    roles.label = args.get("--label", "");
+    roles.prediction = args.get("--prediction", "");
+    roles.id = args.get("--id", "");
+    RegressionLogOptions options;
+    options.weightColumn = args.get("--weight", "");
+    options.assumedLevel = args.number("--level", 0.9, 1e-6, 1 - 1e-6);
+    ReadReport report;
+    auto log = readRegressionLog(path, roles, report, options);
+    for (const auto& issue : report.issues)
+        if (issue.severity == Severity::Error) throw InputError(issue.toString());
+    if (!log) throw InputError(path + ": not a regression log");
+    if (log->rows() == 0) throw InputError(path + ": no data rows");
+    return {path, std::filesystem::path(path).stem().string(), std::move(*log)};
+}
+
+BootstrapOptions bootstrapOptions(const Args& args) {
+    BootstrapOptions options;
+    options.resamples = static_cast<int>(args.number("--resamples", 1000, 10, 100000));
+    options.seed = static_cast<std::uint64_t>(args.number("--seed", 20261126, 0, 9.0e15));
+    return options;
+}
+
+std::string num(double v) {
+    return std::isfinite(v) ? runlens::formatNumber(v, 4) : std::string("n/a");
+}
+
+struct NamedInterval {
+    const char* key;
+    const char* label;
+    const MetricInterval* interval;
+};
+
+std::vector<NamedInterval> namedIntervals(const RegressionBootstrap& b) {
+    return {{"mae", "MAE", &b.mae},
+            {"mse", "MSE", &b.mse},
+            {"rmse", "RMSE", &b.rmse},
+            {"r2", "R^2", &b.r2},
+            {"median_ae", "median absolute error", &b.medianAe},
+            {"mape", "MAPE (fraction)", &b.mape},
+            {"smape", "sMAPE (fraction, 0-2)", &b.smape},
+            {"max_error", "max error", &b.maxError},
+            {"mean_error", "mean error (bias, pred - label)", &b.meanError}};
+}
+
+struct SingleReport {
+    RegressionBootstrap bootstrap;
+    std::vector<RegressionBaseline> baselines;
+    std::vector<IntervalCoverage> coverage;
+    ResidualHistogram histogram;
+    std::vector<ResidualBin> byPrediction;
+};
+
+SingleReport analyse(const RegressionLog& log, const std::optional<LoadedRegression>& pinned,
+                     const Args& args) {
+    SingleReport r;
+    r.bootstrap =
+        bootstrapRegressionMetrics(log.labels, log.predictions, log.weights, bootstrapOptions(args));
+    r.baselines = regressionBaselines(log.labels, log.weights, log.trainingMean, log.trainingMedian);
+    if (pinned) {
+        const auto aligned = alignRegressionLogs(log, pinned->log);
+        if (!aligned.refusal.empty()) throw InputError(pinned->path + ": " + aligned.refusal);
+        if (aligned.matched != std::int64_t(log.rows()))
+            throw InputError(pinned->path + ": the pinned run covers " + std::to_string(aligned.matched) +
+                             " of " + std::to_string(log.rows()) +
+                             " examples; a baseline must cover all of them");
+        // Every row matched, so the aligned rows are this log's rows in their order and the weights fit.
+        r.baselines.push_back(
+            pinnedRunBaseline(pinned->name, aligned.labels, aligned.predictionsB, log.weights));
+    }
+    for (const auto& interval : log.intervals)
+        r.coverage.push_back(
+            intervalCoverage(log.labels, interval.lower, interval.upper, interval.nominal, interval.name));
+    const auto resid = residuals(log.labels, log.predictions);
+    r.histogram = residualHistogram(resid);
+    r.byPrediction = binnedResiduals(log.predictions, resid, 10);
+    return r;
+}
+
+void writeMetricsObject(JsonWriter& json, const RegressionMetrics& m) {
+    json.beginObject()
+        .field("mae", m.mae)
+        .field("mse", m.mse)
+        .field("rmse", m.rmse)
+        .field("r2", m.r2)
+        .field("median_ae", m.medianAe)
+        .endObject();
+}
+
+void writeSingleJson(std::ostream& out, const LoadedRegression& in, const SingleReport& r) {
+    const auto& p = r.bootstrap.point;
+    JsonWriter json(out);
+    json.beginObject()
+        .field("kind", "regression")
+        .field("file", in.path)
+        .field("n", p.n)
+        .field("skipped_rows", p.skippedRows)
+        .field("weighted", p.weighted)
+        .field("label", in.log.labelColumn)
+        .field("prediction", in.log.predictionColumn);
+    if (in.log.weightColumn.empty())
+        json.key("weight").null();
+    else
+        json.field("weight", in.log.weightColumn);
+    json.key("metrics").beginObject();
+    for (const auto& m : namedIntervals(r.bootstrap))
+        json.key(m.key)
+            .beginObject()
+            .field("value", m.interval->value)
+            .field("ci_low", m.interval->low)
+            .field("ci_high", m.interval->high)
+            .endObject();
+    json.endObject();
+    json.field("mape_meaningful", p.mapeMeaningful)
+        .field("mape_note", p.mapeNote)
+        .field("labels_at_zero", p.labelsAtZero)
+        .field("labels_near_zero", p.labelsNearZero);
+    json.key("bootstrap")
+        .beginObject()
+        .field("resamples", r.bootstrap.resamples)
+        .field("seed", static_cast<std::int64_t>(r.bootstrap.seed))
+        .field("level", r.bootstrap.level)
+        .field("exact", r.bootstrap.exact)
+        .field("method", r.bootstrap.method)
+        .endObject();
+    json.key("baselines").beginArray();
+    for (const auto& b : r.baselines)
+        json.beginObject()
+            .field("name", b.name)
+            .field("constant", b.constant)
+            .field("note", b.note)
+            .field("mae", b.metrics.mae)
+            .field("mse", b.metrics.mse)
+            .field("rmse", b.metrics.rmse)
+            .field("r2", b.metrics.r2)
+            .field("median_ae", b.metrics.medianAe)
+            .field("mae_skill", skillOver(p.mae, b.metrics.mae))
+            .endObject();
+    json.endArray();
+    json.key("intervals").beginArray();
+    for (std::size_t i = 0; i < r.coverage.size(); ++i) {
+        const auto& c = r.coverage[i];
+        const auto& columns = in.log.intervals[i];
+        json.beginObject()
+            .field("name", c.name)
+            .field("lower", columns.lowerColumn)
+            .field("upper", columns.upperColumn)
+            .field("nominal", c.nominal)
+            .field("nominal_assumed", columns.nominalAssumed)
+            .field("n", c.n)
+            .field("inside", c.inside)
+            .field("below", c.below)
+            .field("above", c.above)
+            .field("crossed", c.crossed)
+            .field("skipped", c.skipped)
+            .field("coverage", c.coverage)
+            .field("ci_low", c.coverageCi.low)
+            .field("ci_high", c.coverageCi.high)
+            .field("mean_width", c.meanWidth)
+            .field("median_width", c.medianWidth)
+            .field("verdict", std::string(coverageVerdictName(c.verdict)))
+            .field("sentence", c.sentence)
+            .endObject();
+    }
+    json.endArray();
+    json.key("residuals")
+        .beginObject()
+        .field("n", r.histogram.n)
+        .field("mean", r.histogram.mean)
+        .field("sd", r.histogram.sd);
+    json.key("by_prediction").beginArray();
+    for (const auto& b : r.byPrediction)
+        json.beginObject()
+            .field("x_low", b.xLow)
+            .field("x_high", b.xHigh)
+            .field("n", b.n)
+            .field("mean", b.mean)
+            .field("ci_low", b.ciLow)
+            .field("ci_high", b.ciHigh)
+            .endObject();
+    json.endArray().endObject();
+    json.key("notes").beginArray();
+    for (const auto& note : in.log.notes)
+        json.value(note);
+    json.endArray();
+    json.endObject();
+    json.finish();
+}
+
+void writeSingleText(std::ostream& out, const LoadedRegression& in, const SingleReport& r) {
+    const auto& p = r.bootstrap.point;
+    out << in.name << ": " << p.n << " examples (label '" << in.log.labelColumn << "', prediction '"
+        << in.log.predictionColumn << "'";
+    if (p.weighted) out << ", weighted by '" << in.log.weightColumn << "'";
+    out << ")";
+    if (p.skippedRows > 0) out << "; " << p.skippedRows << " rows skipped (not finite)";
+    out << "\n\n";
+    char line[200];
+    std::snprintf(line, sizeof line, "%-34s %12s   %s\n", "metric", "value", "95% bootstrap interval");
+    out << line;
+    for (const auto& m : namedIntervals(r.bootstrap)) {
+        std::snprintf(line, sizeof line, "%-34s %12s   [%s, %s]\n", m.label, num(m.interval->value).c_str(),
+                      num(m.interval->low).c_str(), num(m.interval->high).c_str());
+        out << line;
+    }
+    out << "(" << r.bootstrap.resamples << " resamples, seed " << r.bootstrap.seed << "; "
+        << r.bootstrap.method << ")\n";
+    if (!p.mapeMeaningful) out << "note: " << p.mapeNote << '\n';
+    out << "\nbaseline             constant        MAE       RMSE        R^2   model's MAE skill\n";
+    for (const auto& b : r.baselines) {
+        std::snprintf(line, sizeof line, "%-18s %10s %10s %10s %10s   %s\n", b.name.c_str(),
+                      num(b.constant).c_str(), num(b.metrics.mae).c_str(), num(b.metrics.rmse).c_str(),
+                      num(b.metrics.r2).c_str(), formatPercent(skillOver(p.mae, b.metrics.mae)).c_str());
+        out << line;
+    }
+    for (const auto& b : r.baselines)
+        if (!b.note.empty()) out << "  " << b.name << ": " << b.note << '\n';
+    if (!r.coverage.empty()) out << "\nprediction intervals\n";
+    for (const auto& c : r.coverage)
+        out << "  " << c.name << ": " << c.sentence << '\n';
+    out << "\nresiduals (actual - predicted): mean " << num(r.histogram.mean) << ", sd "
+        << num(r.histogram.sd) << '\n';
+    for (const auto& note : in.log.notes)
+        out << "note: " << note << '\n';
+}
+
+void writeSingleChart(const LoadedRegression& in, const SingleReport& r, const Args& args,
+                      const std::string& path) {
+    const std::string plot = args.get("--plot", "actual");
+    const QSize size = parseChartSize(args.get("--size", "900x800"));
+    const QString name = QString::fromStdString(in.name);
+    writeChartFile(
+        [&]() -> QChart* {
+            if (plot == "residuals")
+                return ui::buildResidualBinsChart(
+                    r.byPrediction, QStringLiteral("predicted"),
+                    QStringLiteral("Residuals of %1 by prediction decile").arg(name));
+            if (plot == "histogram")
+                return ui::buildResidualHistogramChart(r.histogram,
+                                                       QStringLiteral("Residuals of %1").arg(name));
+            const auto density = density2D(in.log.labels, in.log.predictions, 80, 80, std::nullopt, true);
+            return ui::buildPredictedActualChart(density,
+                                                 QStringLiteral("Predicted against actual: %1").arg(name));
+        },
+        size, path);
+}
+
+void writeChange(JsonWriter& json, const ExampleChange& c, const RegressionAlignment& aligned) {
+    json.beginObject().field("row", c.row);
+    if (aligned.byId)
+        json.field("id", aligned.ids[c.row]);
+    else
+        json.key("id").null();
+    json.field("error_a", c.errorA).field("error_b", c.errorB).field("change", c.change).endObject();
+}
+
+void writeDelta(JsonWriter& json, std::string_view key, const BootstrapDelta& d) {
+    json.key(key)
+        .beginObject()
+        .field("delta", d.delta)
+        .field("ci_low", d.ciLow)
+        .field("ci_high", d.ciHigh)
+        .field("resamples", d.resamples)
+        .field("seed", static_cast<std::int64_t>(d.seed))
+        .endObject();
+}
+
+int runPaired(const LoadedRegression& a, const LoadedRegression& b, const Args& args, std::ostream& out) {
+    const auto aligned = alignRegressionLogs(a.log, b.log);
+    if (!aligned.refusal.empty()) throw InputError(a.path + " and " + b.path + ": " + aligned.refusal);
+    PairedRegressionOptions options;
+    const std::string error = args.get("--error", "absolute");
+    if (error == "squared")
+        options.kind = PairedErrorKind::Squared;
+    else if (error != "absolute")
+        throw UsageError("--error is absolute or squared");
+    options.topK = static_cast<std::size_t>(args.number("--top", 10, 0, 10000));
+    options.bootstrap = bootstrapOptions(args);
+    const auto c = compareRegressors(aligned.labels, aligned.predictionsA, aligned.predictionsB, options);
+    const auto ma = regressionMetrics(aligned.labels, aligned.predictionsA);
+    const auto mb = regressionMetrics(aligned.labels, aligned.predictionsB);
+    if (!args.has("--json")) {
+        out << "B = " << b.name << " against A = " << a.name << ": " << c.n << " shared examples, aligned by "
+            << (aligned.byId ? "id" : "row") << '\n';
+        if (aligned.onlyA + aligned.onlyB + aligned.labelConflicts + aligned.duplicates > 0)
+            out << "warning: " << aligned.onlyA << " ids only in A, " << aligned.onlyB << " only in B, "
+                << aligned.labelConflicts << " with conflicting labels, " << aligned.duplicates
+                << " duplicated; left out\n";
+        out << "MAE  A " << num(ma.mae) << "  B " << num(mb.mae) << "  B - A " << num(c.maeDelta.delta)
+            << " [" << num(c.maeDelta.ciLow) << ", " << num(c.maeDelta.ciHigh) << "]\n";
+        out << "RMSE A " << num(ma.rmse) << "  B " << num(mb.rmse) << "  B - A " << num(c.rmseDelta.delta)
+            << " [" << num(c.rmseDelta.ciLow) << ", " << num(c.rmseDelta.ciHigh) << "]\n";
+        out << "Wilcoxon signed-rank on " << error << " errors: p = " << num(c.wilcoxon.p)
+            << (c.wilcoxon.exact ? " (exact)" : " (normal approximation)")
+            << "; paired t: t = " << num(c.tTest.t) << ", p = " << num(c.tTest.p) << '\n';
+        out << "B better on " << c.bBetter << " examples (" << formatPercent(c.shareBBetter) << "), A on "
+            << c.aBetter << ", ties " << c.ties << '\n'
+            << c.sentence << '\n';
+        if (!c.largestRegressions.empty()) out << "\nlargest regressions (B worse):\n";
+        for (const auto& x : c.largestRegressions)
+            out << "  " << (aligned.byId ? "id " + aligned.ids[x.row] : "row " + std::to_string(x.row + 1))
+                << ": error " << num(x.errorA) << " -> " << num(x.errorB) << '\n';
+        return kExitOk;
+    }
+    JsonWriter json(out);
+    json.beginObject().field("kind", "paired_regression").field("a", a.path).field("b", b.path);
+    json.key("alignment")
+        .beginObject()
+        .field("by", aligned.byId ? "id" : "row")
+        .field("matched", aligned.matched)
+        .field("only_a", aligned.onlyA)
+        .field("only_b", aligned.onlyB)
+        .field("label_conflicts", aligned.labelConflicts)
+        .field("duplicates", aligned.duplicates)
+        .endObject();
+    json.field("n", c.n).field("skipped", c.skipped).field("error", error);
+    json.key("metrics_a");
+    writeMetricsObject(json, ma);
+    json.key("metrics_b");
+    writeMetricsObject(json, mb);
+    writeDelta(json, "mae_delta", c.maeDelta);
+    writeDelta(json, "rmse_delta", c.rmseDelta);
+    json.field("bootstrap_exact", c.bootstrapExact);
+    json.key("wilcoxon")
+        .beginObject()
+        .field("statistic", c.wilcoxon.statistic)
+        .field("r_plus", c.wilcoxon.rPlus)
+        .field("r_minus", c.wilcoxon.rMinus)
+        .field("zeros", c.wilcoxon.zeros)
+        .field("z", c.wilcoxon.z)
+        .field("p", c.wilcoxon.p)
+        .field("exact", c.wilcoxon.exact)
+        .field("note", c.wilcoxon.note)
+        .endObject();
+    json.key("t_test")
+        .beginObject()
+        .field("mean_difference", c.tTest.meanDifference)
+        .field("t", c.tTest.t)
+        .field("df", c.tTest.df)
+        .field("p", c.tTest.p)
+        .endObject();
+    json.field("b_better", c.bBetter).field("a_better", c.aBetter).field("ties", c.ties);
+    json.field("share_b_better", c.shareBBetter);
+    json.key("share_b_better_ci")
+        .beginArray()
+        .value(c.shareBBetterCi.low)
+        .value(c.shareBBetterCi.high)
+        .endArray();
+    json.key("largest_regressions").beginArray();
+    for (const auto& x : c.largestRegressions)
+        writeChange(json, x, aligned);
+    json.endArray();
+    json.key("largest_improvements").beginArray();
+    for (const auto& x : c.largestImprovements)
+        writeChange(json, x, aligned);
+    json.endArray();
+    json.field("sentence", c.sentence).endObject();
+    json.finish();
+    return kExitOk;
+}
+
+} // namespace
+
+int runRegressionCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& /*err*/) {
+    const std::vector<OptionSpec> specs{
+        {"--json", "", false},  {"--output", "-o", true},   {"--size", "", true},
+        {"--plot", "", true},   {"--resamples", "", true},  {"--seed", "", true},
+        {"--label", "", true},  {"--prediction", "", true}, {"--id", "", true},
+        {"--weight", "", true}, {"--level", "", true},      {"--baseline", "", true},
+        {"--error", "", true},  {"--top", "", true}};
+    const Args parsed(args, specs);
+    const auto& files = parsed.positionals();
+    if (files.empty() || files.size() > 2) throw UsageError("give one regression log, or two to compare");
+    const std::string plot = parsed.get("--plot", "actual");
+    if (plot != "actual" && plot != "residuals" && plot != "histogram")
+        throw UsageError("--plot is actual, residuals or histogram");
+    const auto first = loadRegression(files[0], parsed);
+    if (files.size() == 2) {
+        if (parsed.has("--output")) throw UsageError("-o draws one log; give one file");
+        auto second = loadRegression(files[1], parsed);
+        if (second.name == first.name) second.name = second.path;
+        return runPaired(first, second, parsed, out);
+    }
+    std::optional<LoadedRegression> pinned;
+    if (auto baseline = parsed.get("--baseline")) pinned = loadRegression(*baseline, parsed);
+    const auto report = analyse(first.log, pinned, parsed);
+    if (parsed.has("--json"))
+        writeSingleJson(out, first, report);
+    else
+        writeSingleText(out, first, report);
+    if (auto output = parsed.get("--output")) {
+        writeSingleChart(first, report, parsed, *output);
+        if (!parsed.has("--json")) out << "wrote " << *output << '\n';
+    }
+    return kExitOk;
+}
+
+} // namespace runlens::cli
