@@ -3,11 +3,9 @@
 #include "app/cli.h"
 #include "app/headless_chart.h"
 #include "app/json_writer.h"
-#include "core/analysis/interval_coverage.h"
 #include "core/analysis/paired_regression.h"
-#include "core/analysis/regression_metrics.h"
+#include "core/analysis/regression_report.h"
 #include "core/analysis/report_text.h"
-#include "core/analysis/residual_views.h"
 #include "core/io/regression_log.h"
 #include "ui/regression/regression_charts.h"
 
@@ -73,20 +71,10 @@ std::vector<NamedInterval> namedIntervals(const RegressionBootstrap& b) {
             {"mean_error", "mean error (bias, pred - label)", &b.meanError}};
 }
 
-struct SingleReport {
-    RegressionBootstrap bootstrap;
-    std::vector<RegressionBaseline> baselines;
-    std::vector<IntervalCoverage> coverage;
-    ResidualHistogram histogram;
-    std::vector<ResidualBin> byPrediction;
-};
-
-SingleReport analyse(const RegressionLog& log, const std::optional<LoadedRegression>& pinned,
-                     const Args& args) {
-    SingleReport r;
-    r.bootstrap =
-        bootstrapRegressionMetrics(log.labels, log.predictions, log.weights, bootstrapOptions(args));
-    r.baselines = regressionBaselines(log.labels, log.weights, log.trainingMean, log.trainingMedian);
+RegressionReport analyse(const RegressionLog& log, const std::optional<LoadedRegression>& pinned,
+                         const Args& args) {
+    auto input = reportInputOf(log);
+    input.bootstrap = bootstrapOptions(args);
     if (pinned) {
         const auto aligned = alignRegressionLogs(log, pinned->log);
         if (!aligned.refusal.empty()) throw InputError(pinned->path + ": " + aligned.refusal);
@@ -95,16 +83,9 @@ SingleReport analyse(const RegressionLog& log, const std::optional<LoadedRegress
                              " of " + std::to_string(log.rows()) +
                              " examples; a baseline must cover all of them");
         // Every row matched, so the aligned rows are this log's rows in their order and the weights fit.
-        r.baselines.push_back(
-            pinnedRunBaseline(pinned->name, aligned.labels, aligned.predictionsB, log.weights));
+        input.pinned = pinnedRunBaseline(pinned->name, aligned.labels, aligned.predictionsB, log.weights);
     }
-    for (const auto& interval : log.intervals)
-        r.coverage.push_back(
-            intervalCoverage(log.labels, interval.lower, interval.upper, interval.nominal, interval.name));
-    const auto resid = residuals(log.labels, log.predictions);
-    r.histogram = residualHistogram(resid);
-    r.byPrediction = binnedResiduals(log.predictions, resid, 10);
-    return r;
+    return regressionReport(input);
 }
 
 void writeMetricsObject(JsonWriter& json, const RegressionMetrics& m) {
@@ -117,7 +98,7 @@ void writeMetricsObject(JsonWriter& json, const RegressionMetrics& m) {
         .endObject();
 }
 
-void writeSingleJson(std::ostream& out, const LoadedRegression& in, const SingleReport& r) {
+void writeSingleJson(std::ostream& out, const LoadedRegression& in, const RegressionReport& r) {
     const auto& p = r.bootstrap.point;
     JsonWriter json(out);
     json.beginObject()
@@ -217,7 +198,7 @@ void writeSingleJson(std::ostream& out, const LoadedRegression& in, const Single
     json.finish();
 }
 
-void writeSingleText(std::ostream& out, const LoadedRegression& in, const SingleReport& r) {
+void writeSingleText(std::ostream& out, const LoadedRegression& in, const RegressionReport& r) {
     const auto& p = r.bootstrap.point;
     out << in.name << ": " << p.n << " examples (label '" << in.log.labelColumn << "', prediction '"
         << in.log.predictionColumn << "'";
@@ -254,7 +235,7 @@ void writeSingleText(std::ostream& out, const LoadedRegression& in, const Single
         out << "note: " << note << '\n';
 }
 
-void writeSingleChart(const LoadedRegression& in, const SingleReport& r, const Args& args,
+void writeSingleChart(const LoadedRegression& in, const RegressionReport& r, const Args& args,
                       const std::string& path) {
     const std::string plot = args.get("--plot", "actual");
     const QSize size = parseChartSize(args.get("--size", "900x800"));
@@ -268,8 +249,7 @@ void writeSingleChart(const LoadedRegression& in, const SingleReport& r, const A
             if (plot == "histogram")
                 return ui::buildResidualHistogramChart(r.histogram,
                                                        QStringLiteral("Residuals of %1").arg(name));
-            const auto density = density2D(in.log.labels, in.log.predictions, 80, 80, std::nullopt, true);
-            return ui::buildPredictedActualChart(density,
+            return ui::buildPredictedActualChart(r.density,
                                                  QStringLiteral("Predicted against actual: %1").arg(name));
         },
         size, path);

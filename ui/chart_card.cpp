@@ -315,6 +315,7 @@ void ChartCard::rebuild() {
         const auto i = static_cast<std::size_t>(&prepared - m_prepared.data());
         prepared.input = inputFor(m_runs[i]);
         prepared.nonFiniteFrom = nonFiniteOnset(prepared.input);
+        prepared.ownBand = ownBandOf(m_runs[i]);
     });
 
     m_view->replaceChart(chart);
@@ -343,6 +344,28 @@ CurveInput ChartCard::inputFor(const CardRun& run) const {
     XAxis axis = XAxis::Step;
     parseXAxis(m_display.xAxis.toStdString(), axis);
     return curveInput(*run.data, axis);
+}
+
+BandLines ChartCard::ownBandOf(const CardRun& run) const {
+    if (!run.bandLower || !run.bandUpper) return {};
+    CardRun lower = run, upper = run;
+    lower.data = run.bandLower;
+    upper.data = run.bandUpper;
+    const CurveInput lo = inputFor(lower), hi = inputFor(upper);
+    // The edges at the x values both have (a chart export writes them on the same rows).
+    BandLines band;
+    for (std::size_t i = 0, j = 0; i < lo.x.size() && j < hi.x.size();) {
+        if (lo.x[i] < hi.x[j]) {
+            ++i;
+        } else if (hi.x[j] < lo.x[i]) {
+            ++j;
+        } else {
+            band.x.push_back(lo.x[i]);
+            band.lower.push_back(lo.y[i++]);
+            band.upper.push_back(hi.y[j++]);
+        }
+    }
+    return band;
 }
 
 void ChartCard::refreshPoints(bool smoothingOnly) {
@@ -470,6 +493,29 @@ void ChartCard::pushToLayer() {
     std::vector<CurveLayer::Band> bands;
     std::vector<CurveLayer::Line> lines;
     std::vector<CurveLayer::Mark> marks;
+    for (std::size_t i = 0; i < m_runs.size(); ++i) {
+        const BandLines& own = m_prepared[i].ownBand;
+        if (own.x.empty() || (grouped() && !m_display.showRunLines)) continue;
+        // The view's part with one point beyond each edge, thinned to about two points per pixel column.
+        std::size_t lo = 0, hi = own.x.size();
+        if (m_rawX0)
+            lo = static_cast<std::size_t>(std::max<std::ptrdiff_t>(
+                0, std::lower_bound(own.x.begin(), own.x.end(), *m_rawX0) - own.x.begin() - 1));
+        if (m_rawX1)
+            hi = std::min(own.x.size(),
+                          static_cast<std::size_t>(std::upper_bound(own.x.begin(), own.x.end(), *m_rawX1) -
+                                                   own.x.begin()) +
+                              1);
+        const std::size_t stride = std::max<std::size_t>(1, (hi - lo) / std::max(1, 2 * m_lastPixels));
+        CurveLayer::Band band;
+        band.fill = m_runs[i].color;
+        band.fill.setAlpha(45);
+        for (std::size_t k = lo; k < hi; k += stride) {
+            band.upper.emplace_back(own.x[k] * scale, own.upper[k]);
+            band.lower.emplace_back(own.x[k] * scale, own.lower[k]);
+        }
+        bands.push_back(std::move(band));
+    }
     for (const GroupCurve& group : m_groups) {
         QColor fill = group.color;
         fill.setAlpha(60);
@@ -573,6 +619,8 @@ void ChartCard::applyFullRange() {
         if (m_display.logX) widenX(prepared.smoothed.x); // the first x may be 0
         collect(prepared.smoothed.x, prepared.smoothed.y);
         collect(prepared.raw.x, prepared.raw.y);
+        collect(prepared.ownBand.x, prepared.ownBand.lower);
+        collect(prepared.ownBand.x, prepared.ownBand.upper);
     }
     for (const GroupCurve& group : m_groups) {
         widenX(group.band.x);
@@ -711,6 +759,9 @@ CurveChartSpec ChartCard::exportSpec(int pixels) const {
             line.smoothX = curve.smoothed.x;
             line.smoothY = curve.smoothed.y;
             spec.lines.push_back(std::move(line));
+            if (const BandLines own = ownBandOf(runs[i]); !own.x.empty())
+                spec.bands.push_back(
+                    {runs[i].name + tr(" (min–max)"), runs[i].color, own.x, own.lower, own.upper});
         }
     }
     for (const GroupCurve& group : groups) {

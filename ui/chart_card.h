@@ -36,6 +36,8 @@ struct CardRun {
     std::shared_ptr<const SeriesData> xData; // the x metric's points when x is another metric
     // Diagnostics to mark on the line at a step ("↗" where it began to diverge), shown on a step axis.
     std::vector<std::pair<std::int64_t, QString>> marks;
+    // The line's own min/max band when the log holds one (a W&B chart export's __MIN / __MAX columns).
+    std::shared_ptr<const SeriesData> bandLower, bandUpper;
 };
 
 class ChartCard : public QFrame {
@@ -89,6 +91,7 @@ class ChartCard : public QFrame {
         CurveInput input; // kept while the x axis and the data stay the same
         XYPoints raw, smoothed;
         std::optional<double> nonFiniteFrom; // x where values turn NaN/Inf after finite ones
+        BandLines ownBand;                   // CardRun::bandLower/Upper on the card's x axis (no centre)
     };
     // A group's centre line and band for the current view.
     struct GroupCurve {
@@ -105,6 +108,7 @@ class ChartCard : public QFrame {
     QString xMetric() const; // the metric used as x ("epoch"), empty for step and time axes
     static std::vector<GroupCurve> groupsOf(const std::vector<CardRun>& runs);
     BandLines groupBand(const std::vector<const CurveInput*>& members, const CurveOptions& options) const;
+    BandLines ownBandOf(const CardRun& run) const;
     void prepareGroups(const CurveOptions& options);
     void pushToLayer();
     std::vector<CurveLayer::LegendEntry> legendEntries() const;

@@ -3,6 +3,7 @@
 
 #include "core/analysis/curve_diagnostics.h"
 #include "core/analysis/curve_prep.h"
+#include "core/io/wandb_csv_reader.h"
 #include "core/model/tag_names.h"
 #include "core/store/workspace.h"
 #include "ui/chart_card.h"
@@ -319,6 +320,15 @@ QString CurvesView::cardKeyOf(const QString& tag, bool combineTags) {
     return QString::fromStdString(combineTags ? stripSplit(base) : base);
 }
 
+namespace {
+
+bool hasSeries(const RunInfo& run, const std::string& tag) {
+    return std::any_of(run.series.begin(), run.series.end(),
+                       [&](const SeriesSummary& summary) { return summary.tag == tag; });
+}
+
+} // namespace
+
 bool CurvesView::isSystemMetric(const QString& tag) {
     return runlens::isSystemMetric(tag.toStdString());
 }
@@ -391,6 +401,10 @@ std::vector<CardRun> CurvesView::runsForTag(const QString& cardKey) {
             line.name = runName + tagSuffix;
             line.color = groupKey.isEmpty() ? m_runs->colorOf(run->id) : m_groupColors[groupKey];
             line.tag = tag;
+            if (hasSeries(*run, wandbBandTag(key, false)) && hasSeries(*run, wandbBandTag(key, true))) {
+                line.bandLower = series(run->id, wandbBandTag(key, false));
+                line.bandUpper = series(run->id, wandbBandTag(key, true));
+            }
             line.style = styles[styleIndex % 4];
             line.xData = xData;
             line.group = groupKey.isEmpty() ? QString() : groupKey + tagSuffix;
@@ -503,8 +517,13 @@ void CurvesView::rebuildCards() {
         updateGroupColors();
         // Model metrics first, then training speed, then system metrics (GPU, CPU, memory ...).
         QStringList system;
-        for (const QString& tag : m_runs->metricTags()) {
+        const QStringList tags = m_runs->metricTags();
+        for (const QString& tag : tags) {
             if (filter.isValid() && !filter.match(tag).hasMatch()) continue;
+            // "loss__min" / "loss__max" beside "loss" are drawn as loss's band, not as cards of their own.
+            if (const auto base = wandbBandBase(tag.toStdString());
+                base && tags.contains(QString::fromStdString(*base)))
+                continue;
             const QString key = cardKeyOf(tag, m_display.combineTags);
             if (!m_cardTags.count(key)) (isSystemMetric(key) ? system : order) << key;
             m_cardTags[key] << tag;

@@ -173,6 +173,18 @@ std::optional<RegressionLog> regressionLogFrom(const PredictionTable& table, std
     return log;
 }
 
+RegressionReportInput reportInputOf(const RegressionLog& log) {
+    RegressionReportInput in;
+    in.labels = log.labels;
+    in.predictions = log.predictions;
+    in.weights = log.weights;
+    in.trainingMean = log.trainingMean;
+    in.trainingMedian = log.trainingMedian;
+    for (const auto& interval : log.intervals)
+        in.intervals.push_back({interval.name, interval.lower, interval.upper, interval.nominal});
+    return in;
+}
+
 std::optional<RegressionLog> readRegressionLog(const std::filesystem::path& path,
                                                const PredictionRoles& roles, ReadReport& report,
                                                const RegressionLogOptions& options) {

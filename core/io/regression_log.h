@@ -2,6 +2,7 @@
 // as plain arrays, read from a file, and two logs aligned on the same examples.
 #pragma once
 
+#include "core/analysis/regression_report.h"
 #include "core/io/prediction_reader.h"
 #include "core/io/read_report.h"
 #include "core/model/prediction_table.h"
@@ -47,6 +48,9 @@ struct RegressionLogOptions {
 // nullopt with a one-line reason in `error` otherwise.
 std::optional<RegressionLog> regressionLogFrom(const PredictionTable& table, std::string& error,
                                                const RegressionLogOptions& options = {});
+
+// The report input over a log's columns (spans into the log: it must outlive the input).
+RegressionReportInput reportInputOf(const RegressionLog& log);
 
 // Reads a CSV/TSV/JSONL file with the prediction-log reader (roles choose columns) and extracts its
 // regression columns; nullopt with the reasons in report.

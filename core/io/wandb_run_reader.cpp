@@ -268,6 +268,24 @@ void readMetadata(const fs::path& path, std::string_view run, bool haveCommit, b
     if (!(*root)["program"].get(text) && !text.empty()) sink.setTag(run, "wandb.program", text);
 }
 
+// A sweep agent writes wandb/sweep-<sweep id>/config-<run id>.yaml beside the run folders; the run record of
+// such a run does not always carry the sweep id, so the folder tells it.
+void tagSweep(const fs::path& dir, std::string_view run, ImportSink& sink) {
+    const std::string folder = lastName(dir);
+    const std::size_t dash = folder.rfind('-');
+    if (dash == std::string::npos || dash + 1 >= folder.size()) return;
+    const std::string config = "config-" + folder.substr(dash + 1) + ".yaml";
+    std::error_code ec;
+    for (fs::directory_iterator it(withoutTrailingSlash(dir).parent_path(), ec), end; !ec && it != end;
+         it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (name.starts_with("sweep-") && name.size() > 6 && isFile(it->path() / config)) {
+            sink.setTag(run, "wandb.sweep_id", name.substr(6));
+            return;
+        }
+    }
+}
+
 } // namespace
 
 int WandbRunFolderReader::confidence(const fs::path& dir) const {
@@ -346,6 +364,7 @@ ReadReport WandbRunFolderReader::read(const fs::path& dir, const ReadContext& ct
     }
     if (files.metadata)
         readMetadata(*files.metadata, run, !facts.codeVersion.empty(), facts.startTimeKnown, *tx, report);
+    tagSweep(dir, run, *tx);
     runState.deliver(run, *tx, report);
     if (ctx.cancelled()) return report; // rolled back: read again next time
     tx->commit(state);

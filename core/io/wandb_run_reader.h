@@ -27,6 +27,7 @@ namespace runlens {
 //   - config: params; system metrics: series "system/<key>" (the "system." prefix of old event files dropped)
 //     whose step is whole seconds since the run started (_runtime) and whose wall time is the sample's time
 //   - an empty history file (a run that crashed before logging) is a warning, not an error
+//   - a sweep agent's wandb/sweep-<id>/config-<run id>.yaml beside the folder gives the tag wandb.sweep_id
 // The run is named by the importer's convention (the folder's path relative to the imported root); a symbolic
 // link such as wandb/latest-run is named after the folder it points to, so it never makes a second run.
 // The folder is one source transaction (its files' total size and newest mtime): an unchanged folder is

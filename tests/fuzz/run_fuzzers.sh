@@ -18,7 +18,7 @@ corpus_root="$build/fuzz/corpus"
 artifacts="$build/fuzz/artifacts"
 mkdir -p "$corpus_root" "$artifacts"
 
-all_targets="tfevents csv jsonl predictions hparams_yaml hparams_json hf_trainer_state hf_results wandb_csv
+all_targets="tfevents csv jsonl predictions hparams_yaml hparams_json hf_trainer_state hf_results wandb_csv wandb
 learning_curve mlflow_sql optuna_sql optuna_journal dvclive mlflow_dir workspace"
 targets=${*:-$all_targets}
 
@@ -84,6 +84,7 @@ seed() {
     hf_trainer_state) pattern="-name trainer_state.json"; collect "$dest" "$real" ;;
     hf_results) pattern="-name *_results.json"; collect "$dest" "$here/seeds/hf_results" "$real" ;;
     wandb_csv) pattern="-name *.csv"; collect "$dest" "$here/seeds/wandb_csv" ;;
+    wandb) pattern="-name *.wandb"; collect "$dest" "$real/wandb" ;;
     learning_curve) pattern="-name *.csv"; collect "$dest" "$data/learning_curve" ;;
     mlflow_sql) mlflow_db_seed "$dest" ;;
     optuna_sql | optuna_journal)

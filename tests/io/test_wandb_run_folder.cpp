@@ -263,6 +263,9 @@ class TestWandbRunFolder : public QObject {
         QCOMPARE(live->summaryMetrics.at("adversary_reward"), -384.0);
         // wandb-metadata.json's git commit where the log has none.
         QCOMPARE(live->provenance.codeVersion, std::string("b63b989330235ec285a0c58ce5b094774a80dae8"));
+        // The sweep agent's wandb/sweep-0xvj3mdl/config-tlpq4bo5.yaml names the sweep of run tlpq4bo5.
+        QCOMPARE(target.run("pranav-seq2seq/wandb/run-20230516_024346-tlpq4bo5")->tags.at("wandb.sweep_id"),
+                 std::string("0xvj3mdl"));
         // A second import of the unchanged folders reads nothing.
         const std::int64_t commits = target.commits();
         importDir(kReal.toStdString(), target);

@@ -1,0 +1,44 @@
+// Everything the regression views and `runlens regression` show for one regressor, computed in one place:
+// metrics with bootstrap intervals, baselines, interval coverage and the residual views.
+#pragma once
+
+#include "core/analysis/interval_coverage.h"
+#include "core/analysis/regression_metrics.h"
+#include "core/analysis/residual_views.h"
+
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace runlens {
+
+struct RegressionIntervalInput {
+    std::string name;
+    std::span<const double> lower, upper;
+    double nominal = 0.9;
+};
+
+struct RegressionReportInput {
+    std::span<const double> labels, predictions;
+    std::span<const double> weights; // empty: unweighted
+    std::vector<RegressionIntervalInput> intervals;
+    std::optional<double> trainingMean, trainingMedian;
+    std::optional<RegressionBaseline> pinned; // a pinned run scored on the same rows (pinnedRunBaseline)
+    BootstrapOptions bootstrap;
+    int residualBins = 10; // quantile bins of the prediction for the binned residual means
+    int densityCells = 80; // predicted-against-actual grid, densityCells x densityCells
+};
+
+struct RegressionReport {
+    RegressionBootstrap bootstrap;
+    std::vector<RegressionBaseline> baselines; // mean, median, then the pinned run
+    std::vector<IntervalCoverage> coverage;    // one per input interval, same order
+    ResidualHistogram histogram;               // residual = label - prediction
+    std::vector<ResidualBin> byPrediction;
+    Density2D density; // x = label, y = prediction, both axes on the same range
+};
+
+RegressionReport regressionReport(const RegressionReportInput& input);
+
+} // namespace runlens

@@ -1,0 +1,81 @@
+// The Regression tab: a regressor's metrics with bootstrap intervals beside baselines and interval coverage,
+// and its predicted-against-actual, residual and residual-histogram charts, for the visible runs'
+// regression logs.
+#pragma once
+
+#include "core/analysis/regression_report.h"
+#include "core/io/regression_log.h"
+#include "ui/evaluation_source.h"
+
+#include <memory>
+#include <QFutureWatcher>
+#include <QWidget>
+#include <vector>
+
+class QComboBox;
+class QLabel;
+class QStackedWidget;
+class QTableWidget;
+
+namespace runlens {
+class Workspace;
+}
+
+namespace runlens::ui {
+
+class InteractiveChartView;
+class MainWindow;
+
+// What one computation produced; the log is kept for the CSV export.
+struct RegressionViewResult {
+    QString name; // "run / set"
+    std::shared_ptr<const RegressionLog> log;
+    RegressionReport report;
+    QString error; // why there is nothing to show
+};
+
+class RegressionView : public QWidget {
+    Q_OBJECT
+  public:
+    enum class Plot { PredictedActual, ResidualsByPrediction, ResidualHistogram };
+
+    explicit RegressionView(MainWindow* window, QWidget* parent = nullptr);
+    ~RegressionView() override;
+
+    bool isBusy() const { return m_computing; }
+    bool showsEmptyState() const;
+    const RegressionViewResult& result() const { return m_result; }
+    QStringList logNames() const; // the regression logs offered in the chooser
+    void setPlot(Plot plot);
+    // Writes the current chart (.png/.svg/.pdf); false with error when there is none.
+    bool exportImage(const QString& path, QString* error) const;
+    // The metrics table as CSV: metric, value, ci_low, ci_high.
+    QString metricsCsv() const;
+
+  private:
+    void buildUi();
+    void onWorkspaceChanged(Workspace* workspace);
+    void reloadEntries();
+    void startCompute();
+    void onComputed();
+    void showResult();
+    QChart* buildChart() const;
+    ChartExportSpec exportSpec() const;
+
+    MainWindow* m_window;
+    EvaluationSource m_source;
+    std::vector<EvaluationEntry> m_regressionEntries;
+    QFutureWatcher<RegressionViewResult>* m_watcher;
+    bool m_computing = false;
+    bool m_dirty = false;
+    RegressionViewResult m_result;
+    QStackedWidget* m_stack = nullptr;
+    QLabel* m_emptyHint = nullptr;
+    QComboBox* m_log = nullptr;
+    QComboBox* m_plot = nullptr;
+    QLabel* m_summary = nullptr;
+    InteractiveChartView* m_chart = nullptr;
+    QTableWidget* m_table = nullptr;
+};
+
+} // namespace runlens::ui
