@@ -9,6 +9,7 @@
 #include <QAbstractButton>
 #include <QFileDialog>
 #include <QImage>
+#include <QLineEdit>
 #include <QMenu>
 #include <QSettings>
 #include <QStackedWidget>
@@ -39,6 +40,9 @@ void answerNextFileDialog(const QString& path, bool* answered) {
         auto* dialog = qobject_cast<QFileDialog*>(QApplication::activeModalWidget());
         if (!dialog) return;
         dialog->selectFile(path);
+        // selectFile keeps the offered name when the dialog is still loading its folder; the typed
+        // name is what accept() reads, as when a user types a full path.
+        if (auto* edit = dialog->findChild<QLineEdit*>(QStringLiteral("fileNameEdit"))) edit->setText(path);
         QMetaObject::invokeMethod(dialog, "accept");
         *answered = true;
         timer->stop();
