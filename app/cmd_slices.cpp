@@ -3,8 +3,8 @@
 #include "app/headless_chart.h"
 #include "app/json_writer.h"
 #include "app/prediction_input.h"
-#include "core/analysis/number_format.h"
 #include "app/slices_fairness.h"
+#include "core/analysis/number_format.h"
 #include "ui/slice_chart.h"
 
 #include <cmath>
