@@ -188,13 +188,25 @@ std::string lowerExtension(const std::filesystem::path& path) {
     return ext;
 }
 
-bool looksBinary(std::string_view head) {
+bool hasControlBytes(std::string_view text) {
     std::size_t control = 0;
-    for (unsigned char c : head) {
+    for (unsigned char c : text) {
         if (c == 0) return true;
         if (c < 0x09 || (c > 0x0D && c < 0x20)) ++control;
     }
-    return control * 100 > head.size();
+    return control * 100 > text.size();
+}
+
+// A NUL byte marks a binary file, unless whole text lines come before it: a writer that crashed leaves a
+// tail of zeroed blocks after its good rows, and those rows are still worth importing (the tokenizer skips
+// and reports the damaged lines).
+bool looksBinary(std::string_view head) {
+    const std::size_t nul = head.find('\0');
+    if (nul == std::string_view::npos) return hasControlBytes(head);
+    const std::string_view text = head.substr(0, nul);
+    const std::size_t lastLineEnd = text.rfind('\n');
+    if (lastLineEnd == std::string_view::npos || text.find('\n') == lastLineEnd) return true; // < 2 lines
+    return hasControlBytes(text.substr(0, lastLineEnd + 1));
 }
 
 // Per text-valued column of a wide table: decides at the end between param, ignore and warnings.

@@ -67,6 +67,8 @@ class TestImporter : public QObject {
     void missingPathAndForceFormat();
     void directoryReaderStopsWalk();
     void cancellation();
+    void crashedWriterTail_data();
+    void crashedWriterTail();
 };
 
 void TestImporter::joinNames() {
@@ -230,6 +232,43 @@ void TestImporter::cancellation() {
     const ImportSummary s = importPaths(paths, registry, target, options);
     QVERIFY(s.cancelled);
     QCOMPARE(target.commits(), std::int64_t(0));
+}
+
+void TestImporter::crashedWriterTail_data() {
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::addColumn<int>("points"); // loss points that must arrive: the complete rows before the damage
+    QTest::addColumn<bool>("isLog");
+    const QByteArray rows("step,loss\n1,0.5\n2,0.4\n3,0.3\n");
+    // A writer killed mid-file leaves zeroed blocks: after whole rows, after half a row, or in the middle.
+    QTest::newRow("zeros after the rows") << rows + QByteArray(4096, '\0') << 3 << true;
+    QTest::newRow("zeros after half a row") << rows + "4,0.2" + QByteArray(512, '\0') << 3 << true;
+    QTest::newRow("zeroed block inside")
+        << QByteArray("step,loss\n1,0.5\n") + QByteArray(64, '\0') + "\n2,0.4\n"
+        << 2 << true;
+    // NUL bytes before two whole lines: a binary file, not a damaged log.
+    QTest::newRow("binary") << QByteArray("step\0,loss\n1,0.5\n2,0.4\n", 24) << 0 << false;
+    QTest::newRow("png signature") << QByteArray("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\n\n", 19) << 0 << false;
+}
+
+void TestImporter::crashedWriterTail() {
+    QFETCH(QByteArray, bytes);
+    QFETCH(int, points);
+    QFETCH(bool, isLog);
+    QTemporaryDir tmp;
+    const fs::path file = fs::path(tmp.path().toStdString()) / "metrics.csv";
+    writeFile(file, bytes.toStdString());
+    MemoryTarget target;
+    const std::vector<fs::path> paths{file};
+    const ImportSummary summary = importPaths(paths, textReaders(), target);
+    QCOMPARE(summary.filesNotLogs, std::int64_t(isLog ? 0 : 1));
+    const SeriesData* loss = target.series("metrics", "loss");
+    QCOMPARE(loss ? static_cast<int>(loss->size()) : 0, points);
+    if (!isLog) return;
+    // The damage is named with its file and line, not passed over in silence.
+    const bool reported =
+        std::any_of(summary.report.issues.begin(), summary.report.issues.end(),
+                    [](const ReadIssue& issue) { return issue.kind == IssueKind::NulByte; });
+    QVERIFY(reported);
 }
 
 QTEST_GUILESS_MAIN(TestImporter)
