@@ -72,11 +72,34 @@ std::vector<fs::path> sortedChildren(const fs::path& dir) {
     return out;
 }
 
-bool isExperimentDir(const fs::path& dir) {
+bool isRunMeta(const YAML::Node& meta) {
+    return meta["run_id"] || meta["run_uuid"];
+}
+
+// True when one of dir's first folders is an MLflow run (a meta.yaml with a run id).
+bool holdsRuns(const fs::path& dir) {
+    int checked = 0;
+    for (const auto& child : sortedChildren(dir)) {
+        if (++checked > 64) break;
+        std::error_code ec;
+        if (!fs::is_directory(child, ec)) continue;
+        const auto meta = loadMeta(child / "meta.yaml", nullptr);
+        if (meta && isRunMeta(*meta)) return true;
+    }
+    return false;
+}
+
+enum class ExperimentMeta { NotAnExperiment, Valid, Damaged };
+
+// An experiment folder has an experiment meta.yaml; one whose meta.yaml is unreadable (a crash while
+// MLflow rewrote it) still counts when it holds runs, so a damaged file does not hide their data.
+ExperimentMeta experimentMeta(const fs::path& dir) {
     std::error_code ec;
-    if (!fs::is_directory(dir, ec) || dir.filename() == ".trash") return false;
-    const auto meta = loadMeta(dir / "meta.yaml", nullptr);
-    return meta && (*meta)["experiment_id"] && !(*meta)["run_id"] && !(*meta)["run_uuid"];
+    if (!fs::is_directory(dir, ec) || dir.filename() == ".trash") return ExperimentMeta::NotAnExperiment;
+    if (const auto meta = loadMeta(dir / "meta.yaml", nullptr))
+        return (*meta)["experiment_id"] && !isRunMeta(*meta) ? ExperimentMeta::Valid
+                                                             : ExperimentMeta::NotAnExperiment;
+    return holdsRuns(dir) ? ExperimentMeta::Damaged : ExperimentMeta::NotAnExperiment;
 }
 
 // True when p is a symbolic link resolving outside root: a log folder must not make us read other files
@@ -304,7 +327,7 @@ int MlflowFileStoreReader::confidence(const fs::path& dir) const {
     int checked = 0;
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end && checked < 64;
          it.increment(ec), ++checked)
-        if (isExperimentDir(it->path())) ++experiments;
+        if (experimentMeta(it->path()) != ExperimentMeta::NotAnExperiment) ++experiments;
     if (experiments == 0) return 0;
     return dir.filename() == "mlruns" ? 95 : 85;
 }
@@ -314,10 +337,20 @@ ReadReport MlflowFileStoreReader::read(const fs::path& dir, const ReadContext& c
     ReadReport report;
     report.format = std::string(name());
     for (const auto& child : sortedChildren(dir)) {
-        if (!isExperimentDir(child)) continue;
-        const auto meta = loadMeta(child / "meta.yaml", &report);
-        if (!meta || isDeleted(*meta)) continue;
-        Experiment exp{child, scalarOf(*meta, "name")};
+        const ExperimentMeta kind = experimentMeta(child);
+        if (kind == ExperimentMeta::NotAnExperiment) continue;
+        Experiment exp{child, {}};
+        if (kind == ExperimentMeta::Valid) {
+            const auto meta = loadMeta(child / "meta.yaml", &report);
+            if (!meta || isDeleted(*meta)) continue;
+            exp.name = scalarOf(*meta, "name");
+        } else {
+            loadMeta(child / "meta.yaml", &report); // names the damage: file, line, parser message
+            report.warn(IssueKind::BadRecord, (child / "meta.yaml").string(), 0,
+                        "the experiment's meta.yaml cannot be read; its runs are imported under the folder "
+                        "name '" +
+                            child.filename().string() + "'");
+        }
         if (exp.name.empty()) exp.name = child.filename().string();
         for (const auto& [run, runName] : runsOf(exp, report)) {
             if (ctx.cancelled()) {

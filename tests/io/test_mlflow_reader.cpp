@@ -92,6 +92,7 @@ class TestMlflowReader : public QObject {
 
   private slots:
     void syntheticFileStore();
+    void damagedExperimentMetaKeepsItsRuns();
     void realFileStores();
     void sqlStore();
     void sqlConfidenceRejectsOtherSqlite();
@@ -150,6 +151,34 @@ void TestMlflowReader::syntheticFileStore() {
     // A second import of an unchanged store opens no transaction.
     reader.read(store, {}, target);
     QCOMPARE(target.commits(), qint64(3));
+}
+
+// A crash while MLflow rewrote an experiment's meta.yaml leaves it cut or empty: that experiment's runs are
+// still imported (under the folder name, with a warning naming the file), and the other experiments too.
+void TestMlflowReader::damagedExperimentMetaKeepsItsRuns() {
+    for (const std::string& damaged : {std::string("experiment_id: '2'\nname: [oth"), std::string()}) {
+        QTemporaryDir tmp;
+        const fs::path store = makeStore(tmp.path().toStdString());
+        writeText(store / "2" / "meta.yaml", damaged);
+        MlflowFileStoreReader reader;
+        QCOMPARE(reader.confidence(store), 95);
+        MemoryTarget target;
+        const ReadReport r = reader.read(store, {}, target);
+        QStringList names;
+        for (const auto& [name, run] : target.runs())
+            names << QString::fromStdString(name);
+        QCOMPARE(names, (QStringList{"2/solo", "sweep/dup-aaaa1111", "sweep/dup-cccc2222"}));
+        const QString issues = describe(r);
+        QVERIFY2(issues.contains(QString::fromStdString((store / "2" / "meta.yaml").string())) &&
+                     issues.contains("cannot be read"),
+                 qPrintable(issues));
+    }
+    // A store whose only experiment is damaged is still recognised as a store.
+    QTemporaryDir tmp;
+    const fs::path store = makeStore(tmp.path().toStdString());
+    fs::remove_all(store / "1");
+    writeText(store / "2" / "meta.yaml", "\x01\x02");
+    QCOMPARE(MlflowFileStoreReader().confidence(store), 95);
 }
 
 void TestMlflowReader::realFileStores() {
