@@ -5,11 +5,14 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <memory>
 #include <optional>
 #include <QAreaSeries>
+#include <QBuffer>
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QDateTimeAxis>
@@ -397,6 +400,18 @@ bool openForWriting(QFile& file, QString* error) {
     return fail(error, QStringLiteral("cannot write %1: %2").arg(file.fileName(), file.errorString()));
 }
 
+// Every format is produced in memory and then written with checked writes: the encoders do not report a
+// write that failed (a full disk left a cut SVG or PDF reported as written).
+bool writeBytes(const QString& path, const QByteArray& bytes, QString* error) {
+    QFile file(path);
+    if (!openForWriting(file, error)) return false;
+    errno = 0;
+    if (file.write(bytes) == bytes.size() && file.flush()) return true;
+    // QFile names a failed write "Unknown error"; the system's reason (e.g. "No space left") says more.
+    const QString reason = errno != 0 ? QString::fromLocal8Bit(std::strerror(errno)) : file.errorString();
+    return fail(error, QStringLiteral("cannot write %1: %2").arg(path, reason));
+}
+
 bool writePng(const RenderSetup& setup, const QSize& size, const QString& path, QString* error) {
     QImage image(size * kExportPixelRatio, QImage::Format_ARGB32_Premultiplied);
     if (image.isNull())
@@ -411,19 +426,22 @@ bool writePng(const RenderSetup& setup, const QSize& size, const QString& path, 
         setupPainter(painter);
         setup.render(painter, QRectF(QPointF(0, 0), QSizeF(size)));
     }
-    QFile file(path);
-    if (!openForWriting(file, error)) return false;
-    if (!image.save(&file, "PNG"))
+    // Encoded in memory first: libpng prints its own message to stderr when a write to the file fails.
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::WriteOnly);
+    if (!image.save(&buffer, "PNG"))
         return fail(error, QStringLiteral("cannot write %1: PNG encoding failed").arg(path));
-    return true;
+    return writeBytes(path, bytes, error);
 }
 
 bool writeSvg(const RenderSetup& setup, const QSize& size, const QString& title, const QString& path,
               QString* error) {
-    QFile file(path);
-    if (!openForWriting(file, error)) return false;
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::WriteOnly);
     QSvgGenerator generator;
-    generator.setOutputDevice(&file);
+    generator.setOutputDevice(&buffer);
     generator.setSize(size);
     generator.setViewBox(QRect(QPoint(0, 0), size));
     generator.setResolution(96);
@@ -435,14 +453,15 @@ bool writeSvg(const RenderSetup& setup, const QSize& size, const QString& title,
     setupPainter(painter);
     setup.render(painter, QRectF(QPointF(0, 0), QSizeF(size)));
     painter.end();
-    return true;
+    return writeBytes(path, bytes, error);
 }
 
 bool writePdf(const RenderSetup& setup, const QSize& size, const QString& title, const QString& path,
               QString* error) {
-    QFile file(path);
-    if (!openForWriting(file, error)) return false;
-    QPdfWriter writer(&file);
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::WriteOnly);
+    QPdfWriter writer(&buffer);
     // One page exactly the chart's size, at 96 dpi so a logical pixel is a screen pixel and fonts keep size.
     constexpr double kDpi = 96.0;
     writer.setResolution(static_cast<int>(kDpi));
@@ -456,7 +475,7 @@ bool writePdf(const RenderSetup& setup, const QSize& size, const QString& title,
     setupPainter(painter);
     setup.render(painter, QRectF(0, 0, writer.width(), writer.height()));
     painter.end();
-    return true;
+    return writeBytes(path, bytes, error);
 }
 
 } // namespace

@@ -1,6 +1,7 @@
 // Runs the built runlens executable for the CLI tests and collects its exit code, stdout and stderr.
 #pragma once
 
+#include <functional>
 #include <QByteArray>
 #include <QProcess>
 #include <QStringList>
@@ -13,8 +14,11 @@ struct CliResult {
     QByteArray err;
 };
 
-inline CliResult runRunlens(const QStringList& args, int timeoutMs = 600000) {
+// childSetup runs in the child between fork and exec (e.g. to set a resource limit).
+inline CliResult runRunlens(const QStringList& args, int timeoutMs = 600000,
+                            const std::function<void()>& childSetup = {}) {
     QProcess process;
+    if (childSetup) process.setChildProcessModifier(childSetup);
     process.start(QStringLiteral(RUNLENS_BIN), args);
     CliResult result;
     if (!process.waitForStarted(30000)) return result;

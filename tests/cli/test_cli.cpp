@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <csignal>
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QImage>
@@ -15,6 +17,7 @@
 #include <QTest>
 #include <QXmlStreamReader>
 #include <sqlite3.h>
+#include <sys/resource.h>
 #include <vector>
 
 namespace {
@@ -109,6 +112,8 @@ class TestCli : public QObject {
     void chartSvgIsSmall();
     void chartPdf();
     void chartBadOutputs();
+    void chartOntoAFullDisk_data();
+    void chartOntoAFullDisk();
     void newerSchemaRefused();
     void realLogsEndToEnd();
 
@@ -459,6 +464,48 @@ void TestCli::chartBadOutputs() {
     QCOMPARE(r.code, 1);
     QCOMPARE(lineCount(r.err), 1);
     QVERIFY(r.err.startsWith("runlens: "));
+}
+
+// A full disk, simulated by a file-size limit in the child (writes past it fail with EFBIG): the command
+// says so in one line and leaves neither a cut PNG nor its temporary file; an earlier chart stays whole.
+void TestCli::chartOntoAFullDisk_data() {
+    QTest::addColumn<QString>("name");
+    for (const char* name : {"c.png", "c.svg", "c.pdf"})
+        QTest::newRow(name) << QString::fromLatin1(name);
+}
+
+void TestCli::chartOntoAFullDisk() {
+    QFETCH(QString, name);
+    QTemporaryDir dir;
+    // Eight long wiggly runs, so that even the compact vector formats are larger than the limit below.
+    QVERIFY(QDir(dir.path()).mkpath("logs"));
+    for (int k = 0; k < 8; ++k)
+        writeCsv(dir.filePath(QString("logs/run%1.csv").arg(k)), "loss", makeRows(4000, 1.0 + k, k));
+    const QString ws = dir.filePath("big.runlens");
+    QCOMPARE(runRunlens({"import", dir.filePath("logs"), "-w", ws}).code, 0);
+    const QString out = dir.filePath(name);
+    const QStringList args{"chart", "-w", ws, "--tag", "loss", "--size", "2400x1400", "-o", out};
+    QCOMPARE(runRunlens(args).code, 0);
+    QFile first(out);
+    QVERIFY(first.open(QIODevice::ReadOnly));
+    const QByteArray before = first.readAll();
+    first.close();
+    constexpr rlim_t kLimit = 40000; // above SQLite's 32 KiB -shm, below the chart
+    QVERIFY2(before.size() > qsizetype(kLimit), qPrintable(QString::number(before.size())));
+
+    const Result r = runRunlens(args, 600000, [] {
+        ::signal(SIGXFSZ, SIG_IGN);
+        const rlimit limit{kLimit, kLimit};
+        ::setrlimit(RLIMIT_FSIZE, &limit);
+    });
+    QCOMPARE(r.code, 1);
+    QCOMPARE(lineCount(r.err), 1);
+    QVERIFY2(r.err.contains(name.toUtf8()) && r.err.contains("too large"), r.err.constData());
+    QVERIFY(first.open(QIODevice::ReadOnly));
+    QCOMPARE(first.readAll(), before);
+    QStringList left = QDir(dir.path()).entryList(QDir::Files | QDir::Hidden);
+    left.removeIf([](const QString& file) { return file.startsWith("big.runlens"); });
+    QCOMPARE(left, QStringList{name}); // no temporary file left
 }
 
 void TestCli::newerSchemaRefused() {
