@@ -458,13 +458,7 @@ void attachExport(QToolButton* button, QWidget* chartView, QWidget* owner,
     button->setToolTip("Export the chart as PNG, SVG or PDF, or its data as CSV");
     // The menu is built when asked for, so it always exports what is shown now.
     auto popup = [spec](QWidget* anchor, const QPoint& pos) {
-        // The previous menu goes only now: one deleted on close would be freed while its action's file
-        // dialog still runs, and the app aborted with heap corruption after writing the file.
-        for (QMenu* old : anchor->findChildren<QMenu*>("exportPopup", Qt::FindDirectChildrenOnly))
-            old->deleteLater();
-        QMenu* menu = buildExportMenu(anchor, spec());
-        menu->setObjectName("exportPopup");
-        menu->popup(anchor->mapToGlobal(pos));
+        popupExportMenu(anchor, spec(), anchor->mapToGlobal(pos));
     };
     QObject::connect(button, &QToolButton::clicked, owner,
                      [button, popup] { popup(button, QPoint(0, button->height())); });

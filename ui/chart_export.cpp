@@ -28,6 +28,7 @@
 #include <QPainter>
 #include <QPdfWriter>
 #include <QSvgGenerator>
+#include <QTextDocument>
 #include <QValueAxis>
 #include <utility>
 #include <vector>
@@ -412,6 +413,14 @@ bool writeBytes(const QString& path, const QByteArray& bytes, QString* error) {
     return fail(error, QStringLiteral("cannot write %1: %2").arg(path, reason));
 }
 
+// A chart title may be rich text ("<b>model</b><br>…"); file metadata wants its plain words.
+QString plainTitle(const QString& title) {
+    if (!Qt::mightBeRichText(title)) return title;
+    QTextDocument document;
+    document.setHtml(title);
+    return document.toPlainText().replace(QLatin1Char('\n'), QStringLiteral(" · ")).simplified();
+}
+
 bool writePng(const RenderSetup& setup, const QSize& size, const QString& path, QString* error) {
     QImage image(size * kExportPixelRatio, QImage::Format_ARGB32_Premultiplied);
     if (image.isNull())
@@ -445,7 +454,7 @@ bool writeSvg(const RenderSetup& setup, const QSize& size, const QString& title,
     generator.setSize(size);
     generator.setViewBox(QRect(QPoint(0, 0), size));
     generator.setResolution(96);
-    generator.setTitle(title);
+    generator.setTitle(plainTitle(title).toHtmlEscaped()); // written into <title> as it is
     generator.setDescription(QStringLiteral("Chart exported by Runlens"));
     QPainter painter;
     if (!painter.begin(&generator))
@@ -467,7 +476,7 @@ bool writePdf(const RenderSetup& setup, const QSize& size, const QString& title,
     writer.setResolution(static_cast<int>(kDpi));
     writer.setPageSize(QPageSize(QSizeF(size) * (72.0 / kDpi), QPageSize::Point));
     writer.setPageMargins(QMarginsF(0, 0, 0, 0));
-    writer.setTitle(title);
+    writer.setTitle(plainTitle(title));
     writer.setCreator(QStringLiteral("Runlens"));
     QPainter painter;
     if (!painter.begin(&writer))

@@ -168,6 +168,14 @@ QMenu* buildExportMenu(QWidget* parent, const ChartExportSpec& spec) {
     return menu;
 }
 
+void popupExportMenu(QWidget* anchor, const ChartExportSpec& spec, const QPoint& globalPos) {
+    for (QMenu* old : anchor->findChildren<QMenu*>("exportPopup", Qt::FindDirectChildrenOnly))
+        if (!old->isVisible()) old->deleteLater();
+    QMenu* menu = buildExportMenu(anchor, spec);
+    menu->setObjectName("exportPopup");
+    menu->popup(globalPos);
+}
+
 QString formatMetric(double value, int digits) {
     if (!std::isfinite(value)) return "n/a";
     return QString::number(value, 'f', digits);

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <QColor>
+#include <QPoint>
 #include <QString>
 #include <QStringList>
 #include <vector>
@@ -87,6 +88,10 @@ struct ChartExportSpec {
 };
 // The menu of an export button or context menu: PNG / SVG / PDF of the chart and each CSV, via file dialogs.
 QMenu* buildExportMenu(QWidget* parent, const ChartExportSpec& spec);
+// Shows that menu at globalPos. Every export popup goes through here: a menu deleted on close is freed while
+// its entry's file dialog still runs (heap corruption after the file was written), so the previous popup is
+// deleted only when the next one opens.
+void popupExportMenu(QWidget* anchor, const ChartExportSpec& spec, const QPoint& globalPos);
 // Writes the spec's chart to path (.png/.svg/.pdf) at 1200x800; false with error on failure.
 bool exportSpecImage(const ChartExportSpec& spec, const QString& path, QString* error);
 bool writeTextFile(const QString& path, const QString& text, QString* error);

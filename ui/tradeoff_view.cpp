@@ -148,13 +148,7 @@ QToolButton* exportButton(QWidget* owner, QWidget* chartView, std::function<Char
     button->setText("Export…");
     button->setToolTip("Export the chart as PNG, SVG or PDF, or its data as CSV");
     auto popup = [spec](QWidget* anchor, const QPoint& pos) {
-        // The previous menu goes only now: one deleted on close would be freed while its action's file
-        // dialog still runs, and the app aborted with heap corruption after writing the file.
-        for (QMenu* old : anchor->findChildren<QMenu*>("exportPopup", Qt::FindDirectChildrenOnly))
-            old->deleteLater();
-        QMenu* menu = buildExportMenu(anchor, spec());
-        menu->setObjectName("exportPopup");
-        menu->popup(anchor->mapToGlobal(pos));
+        popupExportMenu(anchor, spec(), anchor->mapToGlobal(pos));
     };
     QObject::connect(button, &QToolButton::clicked, owner,
                      [button, popup] { popup(button, QPoint(0, button->height())); });

@@ -96,7 +96,8 @@ void ConfusionView::buildUi() {
     m_set = new QComboBox;
     m_normalize = new QComboBox;
     m_normalize->addItems({tr("counts"), tr("row shares (recall)"), tr("column shares (precision)")});
-    auto* exportButton = new QToolButton;
+    auto* exportButton = m_exportButton = new QToolButton;
+    exportButton->setEnabled(false);
     exportButton->setText(tr("Export…"));
     exportButton->setToolTip(tr("Export the matrix as PNG, SVG or PDF, or as CSV"));
     controls->addWidget(new QLabel(tr("Evaluation set")));
@@ -134,9 +135,8 @@ void ConfusionView::buildUi() {
     connect(m_normalize, &QComboBox::currentIndexChanged, this, [this] { showResult(); });
     connect(m_matrix, &QTableWidget::cellClicked, this, &ConfusionView::selectCell);
     connect(exportButton, &QToolButton::clicked, this, [this, exportButton] {
-        QMenu* menu = buildExportMenu(exportButton, exportSpec());
-        menu->setAttribute(Qt::WA_DeleteOnClose);
-        menu->popup(exportButton->mapToGlobal(QPoint(0, exportButton->height())));
+        popupExportMenu(exportButton, exportSpec(),
+                        exportButton->mapToGlobal(QPoint(0, exportButton->height())));
     });
 }
 
@@ -206,6 +206,7 @@ void ConfusionView::setNormalization(ConfusionNormalization n) {
 }
 
 void ConfusionView::showResult() {
+    m_exportButton->setEnabled(m_result.entry.set != nullptr); // an export of nothing would fail or crash
     const auto& r = m_result.report;
     const std::size_t k = r.classes;
     m_examples->clear();

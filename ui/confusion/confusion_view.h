@@ -14,6 +14,8 @@ class QLabel;
 class QStackedWidget;
 class QTableWidget;
 
+class QToolButton;
+
 namespace runlens {
 class Workspace;
 }
@@ -60,6 +62,7 @@ class ConfusionView : public QWidget {
     bool m_computing = false, m_dirty = false;
     ConfusionViewResult m_result;
     QStackedWidget* m_stack = nullptr;
+    QToolButton* m_exportButton = nullptr; // enabled only while a result is shown
     QComboBox* m_set = nullptr;
     QComboBox* m_normalize = nullptr;
     QLabel* m_summary = nullptr;

@@ -115,7 +115,8 @@ void RegressionView::buildUi() {
     m_plot = new QComboBox;
     m_plot->setObjectName("regressionPlot");
     m_plot->addItems({tr("Predicted vs actual"), tr("Residuals by prediction"), tr("Residual histogram")});
-    auto* exportButton = new QToolButton;
+    auto* exportButton = m_exportButton = new QToolButton;
+    exportButton->setEnabled(false);
     exportButton->setText(tr("Export…"));
     exportButton->setToolTip(tr("Export the chart as PNG, SVG or PDF, or the metrics as CSV"));
     controls->addWidget(new QLabel(tr("Log")));
@@ -146,9 +147,8 @@ void RegressionView::buildUi() {
     connect(m_log, &QComboBox::currentIndexChanged, this, [this] { startCompute(); });
     connect(m_plot, &QComboBox::currentIndexChanged, this, [this] { showResult(); });
     connect(exportButton, &QToolButton::clicked, this, [this, exportButton] {
-        QMenu* menu = buildExportMenu(exportButton, exportSpec());
-        menu->setAttribute(Qt::WA_DeleteOnClose);
-        menu->popup(exportButton->mapToGlobal(QPoint(0, exportButton->height())));
+        popupExportMenu(exportButton, exportSpec(),
+                        exportButton->mapToGlobal(QPoint(0, exportButton->height())));
     });
 }
 
@@ -236,6 +236,7 @@ QChart* RegressionView::buildChart() const {
 }
 
 void RegressionView::showResult() {
+    m_exportButton->setEnabled(m_result.log != nullptr); // an export of nothing would fail or crash
     m_table->setRowCount(0);
     if (!m_result.log) {
         m_summary->setText(m_result.error);

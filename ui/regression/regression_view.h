@@ -17,6 +17,8 @@ class QLabel;
 class QStackedWidget;
 class QTableWidget;
 
+class QToolButton;
+
 namespace runlens {
 class Workspace;
 }
@@ -70,6 +72,7 @@ class RegressionView : public QWidget {
     bool m_dirty = false;
     RegressionViewResult m_result;
     QStackedWidget* m_stack = nullptr;
+    QToolButton* m_exportButton = nullptr; // enabled only while a result is shown
     QLabel* m_emptyHint = nullptr;
     QComboBox* m_log = nullptr;
     QComboBox* m_plot = nullptr;
