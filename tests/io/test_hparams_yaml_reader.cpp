@@ -3,11 +3,15 @@
 #include "core/io/memory_target.h"
 #include "core/io/provenance_scan.h"
 
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <QElapsedTimer>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 using namespace runlens;
 
@@ -195,6 +199,51 @@ class TestHparamsYamlReader : public QObject {
         QVERIFY(timer.elapsed() < 20000);
         QVERIFY(target.run("run")->params.size() <= FlattenLimits{}.maxEntries);
         QVERIFY(hasIssue(report, IssueKind::BadValue));
+    }
+
+    // A 60 MB YAML params file once cost ~240x its size (bad_alloc at 12 GB). Read in a child under a 1.5 GiB
+    // address-space limit, it must keep its top-level scalars and say what it summarised.
+    void hugeYamlStaysWithinAMemoryLimit() {
+#if defined(__SANITIZE_ADDRESS__)
+        QSKIP("AddressSanitizer reserves terabytes of shadow memory: an address-space limit cannot apply");
+#endif
+        std::string yaml = "lr: 0.1\noptimizer: adam\nhistory:\n";
+        yaml.reserve(61u << 20);
+        while (yaml.size() < (60u << 20))
+            yaml += "  - [1, 2, 3, 4]\n";
+        QTemporaryDir dir;
+        const auto path = writeFile(dir, "hparams.yaml", yaml);
+        yaml = {};
+        const pid_t child = ::fork();
+        QVERIFY(child >= 0);
+        if (child == 0) {
+            constexpr rlim_t kLimit = rlim_t(3) << 29; // 1.5 GiB
+            const rlimit limit{kLimit, kLimit};
+            ::setrlimit(RLIMIT_AS, &limit);
+            int code = 0;
+            try {
+                MemoryTarget target;
+                const ReadReport report = readParams(path, target);
+                code = param(target, "lr") == "0.1" && param(target, "optimizer") == "adam" ? 0 : 3;
+                if (code == 0 && report.issues.empty()) code = 5; // the summary must be reported
+            } catch (...) {
+                code = 4; // bad_alloc: the bound did not hold
+            }
+            ::_exit(code);
+        }
+        int status = 0;
+        QElapsedTimer timer;
+        timer.start();
+        while (::waitpid(child, &status, WNOHANG) == 0) {
+            if (timer.elapsed() > 180000) {
+                ::kill(child, SIGKILL);
+                ::waitpid(child, &status, 0);
+                QFAIL("reading a 60 MB YAML file did not finish in 3 minutes");
+            }
+            QTest::qWait(50);
+        }
+        QVERIFY2(WIFEXITED(status), "the reader crashed under a 1.5 GiB limit");
+        QCOMPARE(WEXITSTATUS(status), 0);
     }
 
     void deepNestingStopsAt64() {
