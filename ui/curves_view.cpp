@@ -44,13 +44,20 @@ CurvesView::CurvesView(RunTableModel* runs, QWidget* parent)
       m_center(new QComboBox), m_band(new QComboBox), m_showRunLines(new QCheckBox(tr("Member runs"))),
       m_combineTags(new QCheckBox(tr("Train/val together"))),
       m_splitRestarts(new QCheckBox(tr("Split restarts"))), m_tagFilter(new QLineEdit),
-      m_stack(new QStackedWidget), m_emptyLabel(new QLabel), m_scroll(new QScrollArea), m_grid(new QWidget),
-      m_gridLayout(new QGridLayout(m_grid)) {
+      m_stack(new QStackedWidget), m_emptyLabel(new QLabel), m_damageNotice(new QLabel),
+      m_scroll(new QScrollArea), m_grid(new QWidget), m_gridLayout(new QGridLayout(m_grid)) {
     setObjectName(QStringLiteral("curvesView"));
     m_emptyLabel->setAlignment(Qt::AlignCenter);
     m_emptyLabel->setWordWrap(true);
     m_emptyLabel->setTextFormat(Qt::RichText);
     m_emptyLabel->setObjectName(QStringLiteral("curvesEmptyHint"));
+
+    m_damageNotice->setObjectName(QStringLiteral("curvesDamageNotice"));
+    m_damageNotice->setWordWrap(true);
+    m_damageNotice->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_damageNotice->setStyleSheet(
+        QStringLiteral("QLabel { background: #fdecea; color: #611a15; padding: 4px 8px; }"));
+    m_damageNotice->hide();
 
     m_gridLayout->setContentsMargins(6, 6, 6, 6);
     m_gridLayout->setSpacing(8);
@@ -64,6 +71,7 @@ CurvesView::CurvesView(RunTableModel* runs, QWidget* parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
     layout->addWidget(buildToolbar());
+    layout->addWidget(m_damageNotice);
     layout->addWidget(m_stack, 1);
 
     connect(m_scroll->verticalScrollBar(), &QScrollBar::valueChanged, this,
@@ -282,11 +290,15 @@ void CurvesView::onDisplayEdited() {
 void CurvesView::setWorkspace(Workspace* workspace) {
     m_workspace = workspace;
     m_cache.clear();
+    m_unreadable.clear();
+    updateDamageNotice();
     rebuildCards();
 }
 
 void CurvesView::reload() {
     m_cache.clear();
+    m_unreadable.clear();
+    updateDamageNotice();
     rebuildCards();
 }
 
@@ -345,9 +357,35 @@ std::shared_ptr<const SeriesData> CurvesView::series(std::int64_t runId, const s
     try {
         auto data = std::make_shared<const SeriesData>(m_workspace->readSeries(runId, tag));
         return m_cache.emplace(std::make_pair(runId, tag), std::move(data)).first->second;
-    } catch (const std::exception&) {
-        return nullptr; // an unreadable series leaves its run out of this card rather than failing the view
+    } catch (const std::exception& e) {
+        // The run is left out of this card rather than failing the view, and the notice says so; the failed
+        // read is cached so a redraw does not read the damaged chunks again.
+        QString runName = QString::number(runId);
+        if (const auto run = m_workspace->run(runId)) runName = QString::fromStdString(run->name);
+        m_unreadable << QStringLiteral("%1: %2: %3")
+                            .arg(runName, QString::fromStdString(tag), QString::fromUtf8(e.what()));
+        QMetaObject::invokeMethod(this, &CurvesView::updateDamageNotice, Qt::QueuedConnection);
+        return m_cache.emplace(std::make_pair(runId, tag), nullptr).first->second;
     }
+}
+
+void CurvesView::updateDamageNotice() {
+    if (m_unreadable.isEmpty()) {
+        m_damageNotice->hide();
+        return;
+    }
+    constexpr qsizetype kListed = 3;
+    const QString text0 =
+        m_unreadable.size() == 1
+            ? tr("1 series could not be read and is left out of its chart")
+            : tr("%1 series could not be read and are left out of their charts").arg(m_unreadable.size());
+    QString text = text0 + tr(" (the workspace is damaged; importing the logs again rebuilds it):");
+    for (qsizetype i = 0; i < std::min(kListed, m_unreadable.size()); ++i)
+        text += QStringLiteral("\n• ") + m_unreadable[i];
+    if (m_unreadable.size() > kListed) text += tr("\n… and %1 more").arg(m_unreadable.size() - kListed);
+    m_damageNotice->setText(text);
+    m_damageNotice->setToolTip(m_unreadable.join(QLatin1Char('\n')));
+    m_damageNotice->show();
 }
 
 QString CurvesView::groupKeyOf(const RunInfo& run) const {

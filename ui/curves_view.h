@@ -65,6 +65,8 @@ class CurvesView : public QWidget {
     QSlider* smoothingSlider() const { return m_slider; }
     QLineEdit* tagFilter() const { return m_tagFilter; }
     bool showsEmptyState() const;
+    // Series that could not be read (a damaged workspace), as "run: tag: reason"; shown above the cards.
+    QStringList unreadableSeries() const { return m_unreadable; }
 
     // Writes every card (PNG and SVG) and its long-form data CSV into dir; returns files written.
     QStringList exportAll(const QString& dir, QStringList* errors);
@@ -85,6 +87,7 @@ class CurvesView : public QWidget {
     void onDisplayEdited();
     void onVisibilityChanged();
     void updateEmptyState();
+    void updateDamageNotice();
     std::vector<CardRun> runsForTag(const QString& cardKey);
     std::vector<CardRun> speedLines(bool samples);
     std::shared_ptr<const SeriesData> series(std::int64_t runId, const std::string& tag);
@@ -122,6 +125,8 @@ class CurvesView : public QWidget {
     QLineEdit* m_tagFilter;
     QStackedWidget* m_stack;
     QLabel* m_emptyLabel;
+    QLabel* m_damageNotice; // says which series could not be read, instead of silently empty cards
+    QStringList m_unreadable;
     QScrollArea* m_scroll;
     QWidget* m_grid;
     QGridLayout* m_gridLayout;

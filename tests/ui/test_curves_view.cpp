@@ -10,10 +10,12 @@
 #include "ui/run_table_model.h"
 
 #include <cmath>
+#include <QLabel>
 #include <QScrollArea>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <QValueAxis>
+#include <sqlite3.h>
 
 using namespace runlens;
 using namespace runlens::ui;
@@ -72,6 +74,7 @@ class TestCurvesView : public QObject {
     void speedCardFromWallTimes();
     void zoomSurvivesNewPoints();
     void keyboardZoomAndPan();
+    void damagedChunksAreNamed();
 
   private:
     ChartCard* card(const QString& key) const;
@@ -427,6 +430,37 @@ void TestCurvesView::keyboardZoomAndPan() {
             std::abs((panned.second - panned.first) - (zoomed.second - zoomed.first)) < 1e-6);
     QTest::keyClick(view, Qt::Key_Home);
     QTRY_VERIFY(std::abs(range().first - full.first) < 1e-9 && std::abs(range().second - full.second) < 1e-9);
+}
+
+// A damaged chunk (bytes overwritten on disk) must not just leave an empty chart: the view names the run,
+// the tag and the reason, and still draws the runs it can read.
+void TestCurvesView::damagedChunksAreNamed() {
+    addRun(*m_workspace, "good", "loss", {1.0, 0.8, 0.6}, "");
+    addRun(*m_workspace, "broken", "loss", {2.0, 1.5, 1.0}, "");
+    const std::string path = m_workspace->path().string();
+    m_workspace.reset();
+    {
+        sqlite3* db = nullptr;
+        QCOMPARE(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+        const char* sql = "UPDATE chunks SET data = x'00' WHERE series_id IN (SELECT s.id FROM series s "
+                          "JOIN runs r ON r.id = s.run_id WHERE r.name = 'broken')";
+        const int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
+        QCOMPARE(sqlite3_changes(db), 1);
+        sqlite3_close(db);
+        QCOMPARE(rc, SQLITE_OK);
+    }
+    m_workspace = Workspace::open(path);
+    open({});
+    auto* notice = m_view->findChild<QLabel*>(QStringLiteral("curvesDamageNotice"));
+    QVERIFY(notice);
+    QTRY_VERIFY(notice->isVisible());
+    QVERIFY2(notice->text().contains("broken: loss: ") && notice->text().contains("corrupt chunk"),
+             qPrintable(notice->text()));
+    QVERIFY(!notice->text().contains("good"));
+    QCOMPARE(m_view->unreadableSeries().size(), qsizetype(1));
+    ChartCard* loss = card(QStringLiteral("loss"));
+    QVERIFY(loss && loss->layer());
+    QTRY_VERIFY(loss->layer()->findLine(QStringLiteral("good")) != nullptr);
 }
 
 QTEST_MAIN(TestCurvesView)
