@@ -9,7 +9,9 @@
 #      refused with one clear error in bounded memory;
 #   b2. a 2.5M-row x 100-column prediction CSV (250M cells, just under the budget): stored whole;
 #   c. 50,000 run folders with a 20-row metrics.csv each, then the same import cancelled after 2 s through
-#      the importer API (bench_limits_cancel), with SQLite's integrity check of the workspace afterwards.
+#      the importer API (bench_limits_cancel), with SQLite's integrity check of the workspace afterwards;
+#   d. a 10-minute soak (bench/soak.sh): a simulated trainer writes CSV, JSONL and event files in pieces while
+#      `import --watch`, `runs` and the desktop window read; every stored point must equal what was written.
 # Inputs live in a scratch folder under $TMPDIR (or /tmp) that is deleted at exit; a case is skipped with a
 # line saying so when the disk has less than twice its size free. Results: stdout and bench/out/limits.md.
 set -uo pipefail
@@ -23,7 +25,8 @@ FIT_ROWS=${LIMITS_FIT_ROWS:-2500000}
 SMALL_RUNS=${LIMITS_SMALL_RUNS:-50000}
 SMALL_ROWS=20
 CANCEL_AFTER=${LIMITS_CANCEL_AFTER:-2}
-CASES=${LIMITS_CASES:-a b b2 c} # a subset, e.g. LIMITS_CASES="b c", to re-run some cases
+SOAK_SECONDS=${LIMITS_SOAK_SECONDS:-600}
+CASES=${LIMITS_CASES:-a b b2 c d} # a subset, e.g. LIMITS_CASES="b c", to re-run some cases
 
 for tool in runlens bench_gen_limits bench_limits_cancel; do
     [ -x "$BIN/$tool" ] || { echo "limits: $BIN/$tool is missing; build first (make build)" >&2; exit 1; }
@@ -135,6 +138,13 @@ if wanted c && enough_space $((SMALL_RUNS * 8192)) "c. $SMALL_RUNS run folders";
     detail=$(tr '\n' ';' < "$SCRATCH/cancel.out" | sed 's/;$//; s/;/; /g')
     say "| c'. same import, cancelled after ${CANCEL_AFTER} s (bench_limits_cancel) | | $WALL ($CPU) | $PEAK | exit $RC: $detail |"
     rm -rf "$runs" "$SCRATCH"/cancel.runlens*
+fi
+# d. Soak: live files read on while they are written.
+if wanted d; then
+    start=$(date +%s)
+    soak=$(bash "$ROOT/bench/soak.sh" "$BIN" "$SOAK_SECONDS" 3 2>&1)
+    rc=$?
+    say "| d. soak: trainer writing 3 runs x (CSV, JSONL, events) in pieces, watched and read | | $(($(date +%s) - start)) s | | $([ $rc -eq 0 ] && echo ok || echo FAILED): $(echo "$soak" | tr '\n' ' ') |"
 fi
 say ""
 say "Results also in $RESULTS"
