@@ -315,8 +315,8 @@ QChart* buildCurveChart(const CurveChartSpec& spec) {
         QPen pen(line.color);
         pen.setWidthF(2.0);
         pen.setStyle(line.style);
-        pen.setCapStyle(Qt::RoundCap);
-        pen.setJoinStyle(Qt::RoundJoin);
+        pen.setCapStyle(Qt::SquareCap);
+        pen.setJoinStyle(Qt::BevelJoin);
         addLine(chart, xAxis, yAxis, line.runName,
                 scaledX(toPoints(line.smoothX, line.smoothY, spec.logY), xScale), pen, true);
     }
