@@ -152,42 +152,42 @@ std::optional<double> tensorScalar(std::string_view tensor) {
     std::uint64_t dtype = 0;
     std::optional<double> value;
     std::string_view content;
-    while (auto f = c.next()) {
-        switch (f->number) {
+    for (WireField f; c.nextInto(f);) {
+        switch (f.number) {
         case 1:
-            if (f->type == WireType::Varint) dtype = f->bits;
+            if (f.type == WireType::Varint) dtype = f.bits;
             break;
         case 2: { // tensor_shape: any dim (field 2) makes it non-scalar
-            WireCursor shape(f->bytes);
-            while (auto d = shape.next())
-                if (d->number == 2) return std::nullopt;
+            WireCursor shape(f.bytes);
+            for (WireField d; shape.nextInto(d);)
+                if (d.number == 2) return std::nullopt;
             if (shape.failed()) return std::nullopt;
             break;
         }
         case 4:
-            if (f->type == WireType::LengthDelimited) content = f->bytes;
+            if (f.type == WireType::LengthDelimited) content = f.bytes;
             break;
         case 5: // float_val, packed or not
             if (value) break;
-            if (f->type == WireType::Fixed32) value = f->asFloat();
-            if (f->type == WireType::LengthDelimited && f->bytes.size() >= 4)
+            if (f.type == WireType::Fixed32) value = f.asFloat();
+            if (f.type == WireType::LengthDelimited && f.bytes.size() >= 4)
                 value = std::bit_cast<float>(static_cast<std::uint32_t>(
-                    loadLe(reinterpret_cast<const unsigned char*>(f->bytes.data()), 4)));
+                    loadLe(reinterpret_cast<const unsigned char*>(f.bytes.data()), 4)));
             break;
         case 6: // double_val
             if (value) break;
-            if (f->type == WireType::Fixed64) value = f->asDouble();
-            if (f->type == WireType::LengthDelimited && f->bytes.size() >= 8)
+            if (f.type == WireType::Fixed64) value = f.asDouble();
+            if (f.type == WireType::LengthDelimited && f.bytes.size() >= 8)
                 value =
-                    std::bit_cast<double>(loadLe(reinterpret_cast<const unsigned char*>(f->bytes.data()), 8));
+                    std::bit_cast<double>(loadLe(reinterpret_cast<const unsigned char*>(f.bytes.data()), 8));
             break;
         case 7:  // int_val
         case 10: // int64_val
         case 11: // bool_val
             if (value) break;
-            if (f->type == WireType::Varint) value = static_cast<double>(f->asInt64());
-            if (f->type == WireType::LengthDelimited) {
-                WireCursor packed(f->bytes);
+            if (f.type == WireType::Varint) value = static_cast<double>(f.asInt64());
+            if (f.type == WireType::LengthDelimited) {
+                WireCursor packed(f.bytes);
                 if (auto v = packed.readVarint()) value = static_cast<double>(static_cast<std::int64_t>(*v));
             }
             break;
@@ -235,14 +235,14 @@ std::optional<double> tensorScalar(std::string_view tensor) {
 // plugin_data.plugin_name and plugin_data.content of a SummaryMetadata.
 std::pair<std::string_view, std::string_view> pluginOf(std::string_view metadata) {
     WireCursor c(metadata);
-    while (auto f = c.next()) {
-        if (f->number != 1 || f->type != WireType::LengthDelimited) continue;
+    for (WireField f; c.nextInto(f);) {
+        if (f.number != 1 || f.type != WireType::LengthDelimited) continue;
         std::string_view name, content;
-        WireCursor pd(f->bytes);
-        while (auto g = pd.next()) {
-            if (g->type != WireType::LengthDelimited) continue;
-            if (g->number == 1) name = g->bytes;
-            if (g->number == 2) content = g->bytes;
+        WireCursor pd(f.bytes);
+        for (WireField g; pd.nextInto(g);) {
+            if (g.type != WireType::LengthDelimited) continue;
+            if (g.number == 1) name = g.bytes;
+            if (g.number == 2) content = g.bytes;
         }
         return {name, content};
     }
@@ -253,10 +253,10 @@ std::pair<std::string_view, std::string_view> pluginOf(std::string_view metadata
 std::optional<std::string> valueText(std::string_view value) {
     WireCursor c(value);
     std::optional<std::string> out;
-    while (auto f = c.next()) {
-        if (f->number == 2 && f->type == WireType::Fixed64) out = formatDouble(f->asDouble());
-        if (f->number == 3 && f->type == WireType::LengthDelimited) out = std::string(f->bytes);
-        if (f->number == 4 && f->type == WireType::Varint) out = f->bits ? "true" : "false";
+    for (WireField f; c.nextInto(f);) {
+        if (f.number == 2 && f.type == WireType::Fixed64) out = formatDouble(f.asDouble());
+        if (f.number == 3 && f.type == WireType::LengthDelimited) out = std::string(f.bytes);
+        if (f.number == 4 && f.type == WireType::Varint) out = f.bits ? "true" : "false";
     }
     return c.failed() ? std::nullopt : out;
 }
@@ -267,13 +267,13 @@ bool EventDecoder::decode(std::string_view event) {
     std::int64_t step = 0;
     std::string_view summary;
     bool hasSummary = false;
-    while (auto f = c.next()) {
-        if (f->number == 1 && f->type == WireType::Fixed64)
-            wallTime = f->asDouble();
-        else if (f->number == 2 && f->type == WireType::Varint)
-            step = f->asInt64();
-        else if (f->number == 5 && f->type == WireType::LengthDelimited) {
-            summary = f->bytes;
+    for (WireField f; c.nextInto(f);) {
+        if (f.number == 1 && f.type == WireType::Fixed64)
+            wallTime = f.asDouble();
+        else if (f.number == 2 && f.type == WireType::Varint)
+            step = f.asInt64();
+        else if (f.number == 5 && f.type == WireType::LengthDelimited) {
+            summary = f.bytes;
             hasSummary = true;
         }
     }
@@ -284,9 +284,9 @@ bool EventDecoder::decode(std::string_view event) {
 bool EventDecoder::decodeSummary(std::string_view summary, std::int64_t step, double wallTime) {
     WireCursor c(summary);
     bool ok = true;
-    while (auto f = c.next())
-        if (f->number == 1 && f->type == WireType::LengthDelimited)
-            ok = decodeValue(f->bytes, step, wallTime) && ok;
+    for (WireField f; c.nextInto(f);)
+        if (f.number == 1 && f.type == WireType::LengthDelimited)
+            ok = decodeValue(f.bytes, step, wallTime) && ok;
     return ok && !c.failed();
 }
 
@@ -295,19 +295,19 @@ bool EventDecoder::decodeValue(std::string_view value, std::int64_t step, double
     std::string_view tag, tensor, metadata;
     std::optional<float> simple;
     bool other = false; // image, histo, audio or an unknown payload
-    while (auto f = c.next()) {
-        switch (f->number) {
+    for (WireField f; c.nextInto(f);) {
+        switch (f.number) {
         case 1:
-            if (f->type == WireType::LengthDelimited) tag = f->bytes;
+            if (f.type == WireType::LengthDelimited) tag = f.bytes;
             break;
         case 2:
-            if (f->type == WireType::Fixed32) simple = f->asFloat();
+            if (f.type == WireType::Fixed32) simple = f.asFloat();
             break;
         case 8:
-            if (f->type == WireType::LengthDelimited) tensor = f->bytes;
+            if (f.type == WireType::LengthDelimited) tensor = f.bytes;
             break;
         case 9:
-            if (f->type == WireType::LengthDelimited) metadata = f->bytes;
+            if (f.type == WireType::LengthDelimited) metadata = f.bytes;
             break;
         case 7: // node_name
             break;
@@ -342,18 +342,18 @@ bool EventDecoder::decodeValue(std::string_view value, std::int64_t step, double
 
 void EventDecoder::decodeHparams(std::string_view content) {
     WireCursor c(content);
-    while (auto f = c.next()) {
-        if (f->number != 3 || f->type != WireType::LengthDelimited) continue; // session_start_info
-        WireCursor start(f->bytes);
-        while (auto entry = start.next()) {
-            if (entry->number != 1 || entry->type != WireType::LengthDelimited) continue; // hparams map
-            WireCursor kv(entry->bytes);
+    for (WireField f; c.nextInto(f);) {
+        if (f.number != 3 || f.type != WireType::LengthDelimited) continue; // session_start_info
+        WireCursor start(f.bytes);
+        for (WireField entry; start.nextInto(entry);) {
+            if (entry.number != 1 || entry.type != WireType::LengthDelimited) continue; // hparams map
+            WireCursor kv(entry.bytes);
             std::string_view key;
             std::optional<std::string> text;
-            while (auto g = kv.next()) {
-                if (g->type != WireType::LengthDelimited) continue;
-                if (g->number == 1) key = g->bytes;
-                if (g->number == 2) text = valueText(g->bytes);
+            for (WireField g; kv.nextInto(g);) {
+                if (g.type != WireType::LengthDelimited) continue;
+                if (g.number == 1) key = g.bytes;
+                if (g.number == 2) text = valueText(g.bytes);
             }
             if (!key.empty() && text) m_sink.setParam(m_run, key, *text);
         }
