@@ -42,7 +42,8 @@ read_failures=0
 while kill -0 "$trainer" 2> /dev/null; do
     sleep 5
     reads=$((reads + 1))
-    "$BIN/runlens" runs -w "$WS" --json > /dev/null 2>> "$SCRATCH/reads.err" || read_failures=$((read_failures + 1))
+    "$BIN/runlens" runs -w "$WS" --json > /dev/null 2> "$SCRATCH/read.err" ||
+        { read_failures=$((read_failures + 1)); cat "$SCRATCH/read.err" >> "$SCRATCH/reads.err"; }
 done
 wait "$trainer"
 sleep 4 # the watcher's last polls read the final records
@@ -73,6 +74,7 @@ print("%d series, %d points written, %d series differ" % (len(truth), points, wr
 EOF
 )
 echo "$compare" | grep MISMATCH >&2
+[ -s "$SCRATCH/reads.err" ] && sort "$SCRATCH/reads.err" | uniq -c | head -3 | sed 's/^/soak: a read failed: /' >&2
 summary=$(echo "$compare" | tail -1)
 echo "soak ${SECONDS_TO_RUN} s: $(cat "$SCRATCH/trainer.out"); stored vs written: $summary; workspace reads during the soak: $reads, failed: $read_failures; window: $gui_state"
 [ "$read_failures" -eq 0 ] && echo "$summary" | grep -q ', 0 series differ' && [ "$gui_state" != "EXITED (see its output)" ]
