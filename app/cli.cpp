@@ -130,7 +130,8 @@ Options:
 )";
 
 constexpr std::string_view kSlicesUsage =
-    R"(Usage: runlens slices FILE [FILE2] --by COL[,COL[,COL]] [--compare COL] [--metric M] [--min-n N] [--json] [-o IMG]
+    R"(Usage: runlens slices FILE [FILE2] --by COL[,COL[,COL]] [--compare COL] [--metric M] [--min-n N]
+                      [--baseline RUN_OR_FILE [-w WS] [--eval-set NAME]] [--json] [-o IMG]
        runlens slices FILE --fairness COL [--json]
 
 Per-slice metrics per cohort with 95% intervals, and the Simpson's-paradox verdict: does the cohort that wins
@@ -147,9 +148,15 @@ Options:
   --threshold T        score threshold for predictions when there is no prediction column (default 0.5)
   --resamples N        bootstrap resamples for non-rate metrics (default 500), --seed S (default 20261126)
   --label C, --score C choose the label and score columns; --positive CLASS the positive class
+  --baseline RUN_OR_FILE  pin a baseline model (a run of -w WS, its set --eval-set NAME or the first, else a
+                       prediction log with the --by columns): its rows are bucketed on the cohorts' edges and
+                       scored per slice beside them; it takes no part in winners or the verdict
   --json               JSON: metric, by[], cohorts[], identical_examples, same_strata, examples_note,
                        overall, baselines {zero_rule {cohort -> value}}, slices[] (each cell with n, value,
                        ci_low, ci_high, share and zero_rule: always the slice's majority label),
+                       with --baseline: baseline {name, overall (a cell), lift {cohort -> model value minus
+                       baseline value, null when either is empty}, unmatched_rows (baseline rows in slices no
+                       cohort has)} and in every slice baseline {name, cell, lift},
                        simpson {reversal, overall_winner, strata_won, standardized, mix, mix_explains,
                        conditions {identical_examples, same_strata, all_strata_comparable, decomposable_metric},
                        complete_reversal_possible, explanation}

@@ -128,20 +128,7 @@ Side sideFromRun(const Workspace& ws, const std::string& runName, const Args& ar
                                                         {"provenance.source_path", p.sourcePath}};
     for (const auto& [k, v] : prov)
         if (!v.empty()) side.tags[k] = v;
-    for (const auto& info : ws.predictionTables(*id)) {
-        if (!evalSet.empty() && info.name != evalSet) continue;
-        auto loaded = std::make_unique<LoadedPredictions>();
-        loaded->name = runName;
-        loaded->path = runName + ":" + info.name;
-        loaded->table = ws.readPredictions(info.id);
-        EvaluationOptions options;
-        options.positiveClass = args.get("--positive", "");
-        auto result = extractEvaluationSet(loaded->table, options);
-        if (!result.ok()) throw InputError(loaded->path + ": " + result.errors.front().describe());
-        loaded->eval = std::move(result.set);
-        side.predictions = std::move(loaded);
-        break;
-    }
+    side.predictions = loadRunPredictions(ws, *id, runName, args, evalSet);
     addEvalMetrics(side);
     return side;
 }
