@@ -227,10 +227,12 @@ void writeText(std::ostream& out, const SliceReport& r) {
 
 int runSlicesCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& /*err*/) {
     std::vector<OptionSpec> specs{
-        {"--by", "", true},        {"--compare", "", true}, {"--metric", "", true},    {"--min-n", "", true},
-        {"--buckets", "", true},   {"--edges", "", true},   {"--threshold", "", true}, {"--seed", "", true},
-        {"--resamples", "", true}, {"--json", "", false},   {"--output", "-o", true},  {"--size", "", true},
-        {"--fairness", "", true},  {"--baseline", "", true}, {"--workspace", "-w", true}, {"--eval-set", "", true}};
+        {"--by", "", true},        {"--compare", "", true},  {"--metric", "", true},
+        {"--min-n", "", true},     {"--buckets", "", true},  {"--edges", "", true},
+        {"--threshold", "", true}, {"--seed", "", true},     {"--resamples", "", true},
+        {"--json", "", false},     {"--output", "-o", true}, {"--size", "", true},
+        {"--fairness", "", true},  {"--baseline", "", true}, {"--workspace", "-w", true},
+        {"--eval-set", "", true}};
     for (const auto& o : predictionColumnOptions())
         specs.push_back(o);
     const Args parsed(args, specs);
@@ -292,7 +294,8 @@ int runSlicesCommand(const std::vector<std::string>& args, std::ostream& out, st
         }
         if (pinned->eval.multiclass && options.metric != SliceMetric::Accuracy &&
             options.metric != SliceMetric::ErrorRate)
-            throw InputError("baseline " + *spec + " is multiclass: slices support accuracy and error_rate for it");
+            throw InputError("baseline " + *spec +
+                             " is multiclass: slices support accuracy and error_rate for it");
     } else if (parsed.has("--workspace") || parsed.has("--eval-set")) {
         throw UsageError("-w and --eval-set name the run given to --baseline");
     }

@@ -987,12 +987,11 @@ void SlicesView::showReport() {
     QStringList overall;
     for (int c = 0; c < cohorts; ++c) {
         const SliceCell& cell = r.overall[static_cast<std::size_t>(c)];
-        QString text = tr("%1 %2 [%3, %4] n=%L5")
-                           .arg(qs(r.cohorts[static_cast<std::size_t>(c)]),
-                                qs(formatMetricValue(cell.value, percent)),
-                                qs(formatMetricValue(cell.ciLow, percent)),
-                                qs(formatMetricValue(cell.ciHigh, percent)))
-                           .arg(cell.n);
+        QString text =
+            tr("%1 %2 [%3, %4] n=%L5")
+                .arg(qs(r.cohorts[static_cast<std::size_t>(c)]), qs(formatMetricValue(cell.value, percent)),
+                     qs(formatMetricValue(cell.ciLow, percent)), qs(formatMetricValue(cell.ciHigh, percent)))
+                .arg(cell.n);
         if (std::isfinite(cell.zeroRule))
             text += tr(" (zero-rule %1)").arg(qs(formatMetricValue(cell.zeroRule, percent)));
         overall << text;

@@ -659,7 +659,8 @@ QChart* TradeoffView::makeChart(ChartKind kind, std::vector<QScatterSeries*>* ma
                 const std::int64_t n = run.positives + run.negatives;
                 if (!run.binary || n == 0) continue;
                 const double prior = double(run.positives) / double(n);
-                if (std::none_of(priors.begin(), priors.end(), [&](const auto& p) { return p.first == prior; }))
+                if (std::none_of(priors.begin(), priors.end(),
+                                 [&](const auto& p) { return p.first == prior; }))
                     priors.emplace_back(prior, &run);
             }
             for (const auto& [prior, run] : priors) {

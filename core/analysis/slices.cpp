@@ -567,9 +567,9 @@ std::optional<SliceReport> compareSlices(const std::vector<CohortInput>& cohorts
         }
         if (baseline) {
             const auto it = baselineGroups.find(key);
-            auto cell = estimateMetric(options.metric, *baseline,
-                                       it == baselineGroups.end() ? std::vector<std::size_t>{} : it->second,
-                                       options);
+            auto cell =
+                estimateMetric(options.metric, *baseline,
+                               it == baselineGroups.end() ? std::vector<std::size_t>{} : it->second, options);
             const auto total = report.baseline->overall.n;
             cell.share = total > 0 ? double(cell.n) / double(total) : 0.0;
             row.baseline = cell;
