@@ -214,7 +214,8 @@ Options:
   --resamples N        bootstrap resamples (default 1000), --seed S (default 20261126)
   --flips-csv FILE     write every flipped example with its features to FILE
   --baseline RUN_OR_FILE  pin a baseline model (a run of -w WS, else a prediction log): JSON baseline {name,
-                       metrics, lift_a, lift_b}
+                       metrics, lift_a, lift_b} (lift = model minus baseline, so negative is better for
+                       log_loss, brier and error_rate); the Markdown report adds a "Pinned baseline" table
   --label C, --score C, --positive CLASS   choose columns of prediction logs
   --json               JSON: params[], tags[], metrics[] {key, a, b, differs, delta}, paired {n, alignment
                        {by, matched, only_a, only_b, label_conflicts, duplicates, used}, both_correct,

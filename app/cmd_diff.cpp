@@ -304,7 +304,7 @@ std::string short4(double v) {
 
 void writeMarkdown(std::ostream& out, const Side& a, const Side& b, const std::vector<DiffEntry>& params,
                    const std::vector<DiffEntry>& tags, const std::vector<DiffEntry>& metrics,
-                   const std::optional<PairedEvaluation>& paired, bool onlyDiffs) {
+                   const std::optional<PairedEvaluation>& paired, bool onlyDiffs, const Side* pinned) {
     out << "## Runlens diff: " << a.name << " → " << b.name << "\n\n";
     auto table = [&](const char* title, const std::vector<DiffEntry>& entries, bool onlyDiffs) {
         std::size_t shown = 0;
@@ -327,6 +327,21 @@ void writeMarkdown(std::ostream& out, const Side& a, const Side& b, const std::v
     table(onlyDiffs ? "Parameters that differ" : "Parameters", params, onlyDiffs);
     table(onlyDiffs ? "Tags that differ" : "Tags", tags, onlyDiffs);
     table("Metrics", metrics, false);
+    if (pinned) {
+        // The report is the default output, so --baseline must show here too, not only in --json.
+        out << "### Pinned baseline " << pinned->name << "\n\n| metric | " << pinned->name << " | lift of "
+            << a.name << " | lift of " << b.name << " |\n|---|---|---|---|\n";
+        auto lift = [](const Side& side, const std::string& key, double base) {
+            const auto it = side.metrics.find(key);
+            const auto v = it == side.metrics.end() ? std::nullopt : asNumber(it->second);
+            return v ? short4(*v - base) : std::string("—");
+        };
+        for (const auto& [key, value] : pinned->metrics)
+            if (const auto v = asNumber(value))
+                out << "| " << key << " | `" << short4(*v) << "` | " << lift(a, key, *v) << " | "
+                    << lift(b, key, *v) << " |\n";
+        out << '\n';
+    }
     if (!paired) return;
     const auto& p = *paired;
     const auto& al = p.alignment.summary;
@@ -444,7 +459,8 @@ int runDiffCommand(const std::vector<std::string>& args, std::ostream& out, std:
     if (parsed.has("--json"))
         writeJson(out, a, b, params, tags, metrics, paired, false, pinned ? &*pinned : nullptr); // every key
     else
-        writeMarkdown(out, a, b, params, tags, metrics, paired, !parsed.has("--all"));
+        writeMarkdown(out, a, b, params, tags, metrics, paired, !parsed.has("--all"),
+                      pinned ? &*pinned : nullptr);
     return kExitOk;
 }
 
