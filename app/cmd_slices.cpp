@@ -179,6 +179,10 @@ std::string cellText(const SliceCell& cell, bool percent) {
     return formatEstimate(cell.value, cell.ciLow, cell.ciHigh, percent) + " n=" + std::to_string(cell.n);
 }
 
+std::string zeroRuleText(const SliceCell& cell, bool percent) {
+    return cell.n == 0 || !std::isfinite(cell.zeroRule) ? "-" : formatMetricValue(cell.zeroRule, percent);
+}
+
 void writeText(std::ostream& out, const SliceReport& r) {
     const auto& info = sliceMetricInfo(r.metric);
     const bool percent = info.rate;
@@ -187,6 +191,9 @@ void writeText(std::ostream& out, const SliceReport& r) {
     for (const auto& c : r.cohorts)
         header.push_back(c);
     if (r.cohorts.size() > 1) header.push_back("WINNER");
+    // The zero-rule beside the model in text too, as in the JSON and the Slices table.
+    for (const auto& c : r.cohorts)
+        header.push_back(r.cohorts.size() > 1 ? "ZERO-RULE " + c : "ZERO-RULE");
     if (r.baseline) header.push_back("BASELINE " + r.baseline->name);
     rows.push_back(header);
     for (const auto& row : r.slices) {
@@ -197,6 +204,8 @@ void writeText(std::ostream& out, const SliceReport& r) {
         for (const auto& cell : row.cohorts)
             line.push_back(cellText(cell, percent));
         if (r.cohorts.size() > 1) line.push_back(row.winner.empty() ? "-" : row.winner);
+        for (const auto& cell : row.cohorts)
+            line.push_back(zeroRuleText(cell, percent));
         if (row.baseline) line.push_back(cellText(*row.baseline, percent));
         rows.push_back(line);
     }
@@ -204,6 +213,8 @@ void writeText(std::ostream& out, const SliceReport& r) {
     for (const auto& cell : r.overall)
         overall.push_back(cellText(cell, percent));
     if (r.cohorts.size() > 1) overall.push_back(r.simpson.overallWinner);
+    for (const auto& cell : r.overall)
+        overall.push_back(zeroRuleText(cell, percent));
     if (r.baseline) overall.push_back(cellText(r.baseline->overall, percent));
     rows.push_back(overall);
     std::vector<std::size_t> widths(header.size(), 0);

@@ -150,6 +150,9 @@ class TestCliBaselines : public QObject {
         const auto text = runRunlens(args);
         QCOMPARE(text.code, 0);
         QVERIFY2(text.out.contains(fromRun ? "BASELINE pinned" : "BASELINE base"), text.out.constData());
+        // and shows the zero-rule beside the model: 4/6 = 66.7% in segment a, 6/11 = 54.5% overall.
+        QVERIFY(text.out.contains("ZERO-RULE"));
+        QVERIFY2(text.out.contains("66.7%") && text.out.contains("54.5%"), text.out.constData());
     }
 
     void slicesBaselineErrors() {
