@@ -214,14 +214,17 @@ Options:
   --resamples N        bootstrap resamples (default 1000), --seed S (default 20261126)
   --flips-csv FILE     write every flipped example with its features to FILE
   --baseline RUN_OR_FILE  pin a baseline model (a run of -w WS, else a prediction log): JSON baseline {name,
-                       metrics, lift_a, lift_b} (lift = model minus baseline, so negative is better for
-                       log_loss, brier and error_rate); the Markdown report adds a "Pinned baseline" table
+                       metrics, lift_a, lift_b} over each log's own rows (lift = model minus baseline, so
+                       negative is better for log_loss, brier and error_rate), and paired.baselines.pinned on
+                       the shared pairs; the Markdown report adds a "Pinned baseline" table and line
   --label C, --score C, --positive CLASS   choose columns of prediction logs
   --json               JSON: params[], tags[], metrics[] {key, a, b, differs, delta}, paired {n, alignment
                        {by, matched, only_a, only_b, label_conflicts, duplicates, used}, both_correct,
                        a_only_correct, b_only_correct, both_wrong, mcnemar, bootstrap, delong (null with
                        delong_skipped when a model has no scores or the pairs hold fewer than two of a
-                       class), baselines {zero_rule {metric, value, a, b, lift_a, lift_b}}, flips[],
+                       class), baselines {zero_rule {metric, value, a, b, lift_a, lift_b}, with --baseline
+                       pinned {name, metric, n, value, a, b, lift_a, lift_b}: on the n pairs the baseline's
+                       log shares (by id, else by row), skipped says why when none}, flips[],
                        slice_changes[]}. Ids in one file only, ids repeated within a file
                        and ids whose labels differ are counted and left out (a one-line warning in the
                        Markdown report); the tests use the remaining `used` pairs.

@@ -85,6 +85,7 @@ class TestCliBaselineCases : public QObject {
     void slicesPinnedBaseline();
     void diffZeroRuleOnUsedPairs();
     void diffPinnedBaselineFileAndRun();
+    void diffPinnedBaselineOnSharedPairs();
     void calibrationBinaryBaselines_data();
     void calibrationBinaryBaselines();
     void calibrationPinnedBaseline();
@@ -280,6 +281,51 @@ void TestCliBaselineCases::diffPinnedBaselineFileAndRun() {
     r = ::run({"diff", "A", "B", "-w", "ws.runlens", "--baseline", "nope"}, dir.path());
     QCOMPARE(r.exitCode, 1);
     QVERIFY(r.err.contains("nope"));
+}
+
+void TestCliBaselineCases::diffPinnedBaselineOnSharedPairs() {
+    // A = kPairedA plus x0..x2 (label 0, score .1: right) that no other log has; B = kPairedB; the baseline C
+    // predicts 1 everywhere on e0..e4 only, plus y0 (label 0, score .6: wrong) that only C has.
+    // Over their own logs A is right on 5 + 3 = 8 of 9 and C on 4 of 6: baseline.lift_a = 8/9 - 4/6 mixes
+    // different examples. On the pairs C shares (e0..e4, labels 1,1,1,1,0):
+    //   C right on e0..e3 = 4/5; A predicts 1,1,1,0,0 -> right on e0, e1, e2, e4 = 4/5; B predicts 1,0,0,0,1
+    //   -> right on e0 only = 1/5. lift_a = 0, lift_b = 1/5 - 4/5 = -3/5.
+    QTemporaryDir dir;
+    writeFile(dir.filePath("A.csv"), kPairedA + "x0,0,0.1\nx1,0,0.1\nx2,0,0.1\n");
+    writeFile(dir.filePath("B.csv"), kPairedB);
+    writeFile(dir.filePath("C.csv"),
+              "id,label,score\ne0,1,0.6\ne1,1,0.6\ne2,1,0.6\ne3,1,0.6\ne4,0,0.6\ny0,0,0.6\n");
+    auto r =
+        run({"diff", "A.csv", "B.csv", "--baseline", "C.csv", "--json", "--resamples", "50"}, dir.path());
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    const auto doc = json(r);
+    QVERIFY(
+        near(doc["baseline"].toObject()["lift_a"].toObject()["eval/accuracy"].toDouble(), 8.0 / 9 - 4.0 / 6));
+    const auto pinned = doc["paired"].toObject()["baselines"].toObject()["pinned"].toObject();
+    QCOMPARE(pinned["name"].toString(), QString("C"));
+    QCOMPARE(pinned["metric"].toString(), QString("accuracy"));
+    QCOMPARE(pinned["n"].toInt(), 5);
+    QVERIFY(near(pinned["value"].toDouble(), 4.0 / 5));
+    QVERIFY(near(pinned["a"].toDouble(), 4.0 / 5));
+    QVERIFY(near(pinned["b"].toDouble(), 1.0 / 5));
+    QVERIFY(near(pinned["lift_a"].toDouble(), 0.0));
+    QVERIFY(near(pinned["lift_b"].toDouble(), -3.0 / 5));
+    QVERIFY(!pinned.contains("skipped"));
+    r = run({"diff", "A.csv", "B.csv", "--baseline", "C.csv", "--resamples", "50"}, dir.path());
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(
+        r.out.contains("- pinned baseline C accuracy = 0.8 on the 5 pairs it shares; lift of A 0, of B -0.6"),
+        r.out.constData());
+    // Without ids the baseline pairs by row only when its labels agree on every row; else it is skipped.
+    writeFile(dir.filePath("a2.csv"), "label,score\n1,0.9\n0,0.2\n");
+    writeFile(dir.filePath("b2.csv"), "label,score\n1,0.4\n0,0.3\n");
+    writeFile(dir.filePath("c2.csv"), "label,score\n0,0.9\n0,0.2\n");
+    r = run({"diff", "a2.csv", "b2.csv", "--baseline", "c2.csv", "--json", "--resamples", "50"}, dir.path());
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    const auto skipped = json(r)["paired"].toObject()["baselines"].toObject()["pinned"].toObject();
+    QCOMPARE(skipped["n"].toInt(), 0);
+    QVERIFY(skipped["value"].isNull());
+    QVERIFY(!skipped["skipped"].toString().isEmpty());
 }
 
 void TestCliBaselineCases::calibrationBinaryBaselines_data() {
