@@ -114,7 +114,9 @@ Options:
   --consistency        add Broecker-Smith consistency bars (where a calibrated model's bins would fall)
   --threshold T        threshold for accuracy/precision/recall without a prediction column (default 0.5)
   --label C, --score C choose the label and score columns; --positive CLASS the positive class
-  --baseline FILE      pin a baseline model's log; its numbers join the baselines (JSON `baselines.pinned`)
+  --baseline FILE      pin a baseline model's log; its numbers on the examples it shares with FILE (by id, else
+                       by row when the labels agree on every row) join the baselines (JSON `baselines.pinned`
+                       with n, only_model, only_baseline)
   --seed S             seed of the uniform-random baseline's simulated numbers (default 0)
   --json               JSON: n, positives, bins[] (edges at numpy's linear percentiles for quantile bins),
                        ece, mce, ace_avg_bins, l2_ce_debiased, brier, brier_decomposition, log_loss, roc_auc,

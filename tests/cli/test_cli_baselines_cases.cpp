@@ -89,6 +89,7 @@ class TestCliBaselineCases : public QObject {
     void calibrationBinaryBaselines_data();
     void calibrationBinaryBaselines();
     void calibrationPinnedBaseline();
+    void calibrationPinnedBaselineOnSharedExamples();
     void calibrationMulticlassBaselines();
 };
 
@@ -426,6 +427,29 @@ void TestCliBaselineCases::calibrationPinnedBaseline() {
     r = run({"calibration", "cal.csv", "--baseline", "mc3.csv", "--json"}, dir.path());
     QCOMPARE(r.exitCode, 1);
     QVERIFY2(r.err.contains("same kind"), r.err.constData());
+}
+
+void TestCliBaselineCases::calibrationPinnedBaselineOnSharedExamples() {
+    // The model has e0..e3 (labels 1,1,1,0); the baseline lacks e0 and adds z0 (label 0, score .9).
+    // Shared e1, e2, e3: labels 1,1,0, baseline scores .7,.2,.2 -> predictions 1,0,0 -> right on e1, e3: 2/3;
+    // Brier (.3^2 + .8^2 + .2^2) / 3 = .77 / 3. (Over its whole log it would be 2/4 and (.77 + .81) / 4.)
+    QTemporaryDir dir;
+    writeFile(dir.filePath("m.csv"), "id,label,score\ne0,1,0.9\ne1,1,0.6\ne2,1,0.4\ne3,0,0.2\n");
+    writeFile(dir.filePath("p.csv"), "id,label,score\nz0,0,0.9\ne3,0,0.2\ne1,1,0.7\ne2,1,0.2\n");
+    auto r = run({"calibration", "m.csv", "--baseline", "p.csv", "--json"}, dir.path());
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    const auto pinned = json(r)["baselines"].toObject()["pinned"].toObject();
+    QCOMPARE(pinned["n"].toInt(), 3);
+    QCOMPARE(pinned["only_model"].toInt(), 1);
+    QCOMPARE(pinned["only_baseline"].toInt(), 1);
+    QVERIFY(near(pinned["accuracy"].toDouble(), 2.0 / 3));
+    QVERIFY(near(pinned["brier"].toDouble(), 0.77 / 3));
+    // Without ids, rows pair only when the labels agree on every row.
+    writeFile(dir.filePath("m2.csv"), "label,score\n1,0.9\n0,0.2\n");
+    writeFile(dir.filePath("p2.csv"), "label,score\n0,0.9\n0,0.2\n");
+    r = run({"calibration", "m2.csv", "--baseline", "p2.csv", "--json"}, dir.path());
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains("id"), r.err.constData());
 }
 
 void TestCliBaselineCases::calibrationMulticlassBaselines() {
