@@ -114,7 +114,9 @@ Options:
   --consistency        add Broecker-Smith consistency bars (where a calibrated model's bins would fall)
   --threshold T        threshold for accuracy/precision/recall without a prediction column (default 0.5)
   --label C, --score C choose the label and score columns; --positive CLASS the positive class
-  --baseline FILE      pin a baseline model's log; its numbers join the baselines (JSON `baselines.pinned`)
+  --baseline FILE      pin a baseline model's log; its numbers on the examples it shares with FILE (by id, else
+                       by row when the labels agree on every row) join the baselines (JSON `baselines.pinned`
+                       with n, only_model, only_baseline)
   --seed S             seed of the uniform-random baseline's simulated numbers (default 0)
   --json               JSON: n, positives, bins[] (edges at numpy's linear percentiles for quantile bins),
                        ece, mce, ace_avg_bins, l2_ce_debiased, brier, brier_decomposition, log_loss, roc_auc,
@@ -130,7 +132,8 @@ Options:
 )";
 
 constexpr std::string_view kSlicesUsage =
-    R"(Usage: runlens slices FILE [FILE2] --by COL[,COL[,COL]] [--compare COL] [--metric M] [--min-n N] [--json] [-o IMG]
+    R"(Usage: runlens slices FILE [FILE2] --by COL[,COL[,COL]] [--compare COL] [--metric M] [--min-n N]
+                      [--baseline RUN_OR_FILE [-w WS] [--eval-set NAME]] [--json] [-o IMG]
        runlens slices FILE --fairness COL [--json]
 
 Per-slice metrics per cohort with 95% intervals, and the Simpson's-paradox verdict: does the cohort that wins
@@ -147,9 +150,15 @@ Options:
   --threshold T        score threshold for predictions when there is no prediction column (default 0.5)
   --resamples N        bootstrap resamples for non-rate metrics (default 500), --seed S (default 20261126)
   --label C, --score C choose the label and score columns; --positive CLASS the positive class
+  --baseline RUN_OR_FILE  pin a baseline model (a run of -w WS, its set --eval-set NAME or the first, else a
+                       prediction log with the --by columns): its rows are bucketed on the cohorts' edges and
+                       scored per slice beside them; it takes no part in winners or the verdict
   --json               JSON: metric, by[], cohorts[], identical_examples, same_strata, examples_note,
                        overall, baselines {zero_rule {cohort -> value}}, slices[] (each cell with n, value,
                        ci_low, ci_high, share and zero_rule: always the slice's majority label),
+                       with --baseline: baseline {name, overall (a cell), lift {cohort -> model value minus
+                       baseline value, null when either is empty}, unmatched_rows (baseline rows in slices no
+                       cohort has)} and in every slice baseline {name, cell, lift},
                        simpson {reversal, overall_winner, strata_won, standardized, mix, mix_explains,
                        conditions {identical_examples, same_strata, all_strata_comparable, decomposable_metric},
                        complete_reversal_possible, explanation}
@@ -207,13 +216,17 @@ Options:
   --resamples N        bootstrap resamples (default 1000), --seed S (default 20261126)
   --flips-csv FILE     write every flipped example with its features to FILE
   --baseline RUN_OR_FILE  pin a baseline model (a run of -w WS, else a prediction log): JSON baseline {name,
-                       metrics, lift_a, lift_b}
+                       metrics, lift_a, lift_b} over each log's own rows (lift = model minus baseline, so
+                       negative is better for log_loss, brier and error_rate), and paired.baselines.pinned on
+                       the shared pairs; the Markdown report adds a "Pinned baseline" table and line
   --label C, --score C, --positive CLASS   choose columns of prediction logs
   --json               JSON: params[], tags[], metrics[] {key, a, b, differs, delta}, paired {n, alignment
                        {by, matched, only_a, only_b, label_conflicts, duplicates, used}, both_correct,
                        a_only_correct, b_only_correct, both_wrong, mcnemar, bootstrap, delong (null with
                        delong_skipped when a model has no scores or the pairs hold fewer than two of a
-                       class), baselines {zero_rule {metric, value, a, b, lift_a, lift_b}}, flips[],
+                       class), baselines {zero_rule {metric, value, a, b, lift_a, lift_b}, with --baseline
+                       pinned {name, metric, n, value, a, b, lift_a, lift_b}: on the n pairs the baseline's
+                       log shares (by id, else by row), skipped says why when none}, flips[],
                        slice_changes[]}. Ids in one file only, ids repeated within a file
                        and ids whose labels differ are counted and left out (a one-line warning in the
                        Markdown report); the tests use the remaining `used` pairs.

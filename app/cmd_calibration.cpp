@@ -8,6 +8,7 @@
 #include "core/analysis/binary_metrics.h"
 #include "core/analysis/calibration.h"
 #include "core/analysis/multiclass_metrics.h"
+#include "core/analysis/paired_evaluation.h"
 #include "ui/calibration_chart.h"
 
 #include <cstdio>
@@ -71,6 +72,23 @@ void writeList(JsonWriter& json, std::string_view key, const std::vector<std::st
     for (const auto& item : items)
         json.value(item);
     json.endArray();
+}
+
+// The given rows of an evaluation set, in that order.
+EvaluationSet rowsOf(const EvaluationSet& e, const std::vector<std::size_t>& rows) {
+    EvaluationSet out;
+    out.multiclass = e.multiclass;
+    out.classes = e.classes;
+    const std::size_t k = e.classCount();
+    for (auto r : rows) {
+        out.labels.push_back(e.labels[r]);
+        if (!e.scores.empty()) out.scores.push_back(e.scores[r]);
+        if (!e.probs.empty())
+            out.probs.insert(out.probs.end(), e.probs.begin() + std::ptrdiff_t(r * k),
+                             e.probs.begin() + std::ptrdiff_t((r + 1) * k));
+        if (!e.predictions.empty()) out.predictions.push_back(e.predictions[r]);
+    }
+    return out;
 }
 
 // "uniform_random: exact expectations: roc_auc, brier; one simulated draw (seed 0): f1\n".
@@ -212,19 +230,31 @@ int runCalibrationCommand(const std::vector<std::string>& args, std::ostream& ou
         baselines = binaryBaselines(e.labels, threshold, seed);
     }
 
-    // A pinned baseline model (--baseline FILE): scored like the model, on its own log.
+    // A pinned baseline model (--baseline FILE): scored like the model on the examples both logs hold (by id,
+    // else by row when the labels agree on every row); over rows the model does not have, its numbers would
+    // sit beside the model's without describing the same data.
     std::unique_ptr<LoadedPredictions> pinned;
     std::optional<BinaryMetrics> pinnedMetrics;
     std::optional<CalibrationReport> pinnedReport;
+    EvaluationSet pinnedShared;
+    std::int64_t onlyModel = 0, onlyBaseline = 0;
     if (auto spec = parsed.get("--baseline")) {
         pinned = loadPredictions(*spec, parsed);
         if (pinned->eval.multiclass != e.multiclass || !pinned->eval.hasScores())
             throw InputError(*spec + ": a baseline needs scores of the same kind (binary or multiclass) as " +
                              loaded->path);
+        std::string error;
+        const auto aligned = alignEvaluations(loaded->table, e, pinned->table, pinned->eval, &error);
+        if (!aligned) throw InputError(*spec + " vs " + loaded->path + ": " + error);
+        if (aligned->pairs.rowsB.empty())
+            throw InputError(*spec + " shares no example (same id and label) with " + loaded->path);
+        pinnedShared = rowsOf(pinned->eval, aligned->pairs.rowsB);
+        onlyModel = static_cast<std::int64_t>(e.rows() - aligned->pairs.rowsA.size());
+        onlyBaseline = static_cast<std::int64_t>(pinned->eval.rows() - aligned->pairs.rowsB.size());
         if (!e.multiclass) {
             pinnedMetrics =
-                binaryMetrics(pinned->eval.labels, pinned->eval.scores, threshold, pinned->eval.predictions);
-            pinnedReport = calibrationReport(pinned->eval.labels, pinned->eval.scores, options);
+                binaryMetrics(pinnedShared.labels, pinnedShared.scores, threshold, pinnedShared.predictions);
+            pinnedReport = calibrationReport(pinnedShared.labels, pinnedShared.scores, options);
         }
     }
 
@@ -251,7 +281,12 @@ int runCalibrationCommand(const std::vector<std::string>& args, std::ostream& ou
                 json.endObject();
             }
             if (pinnedMetrics) {
-                json.key("pinned").beginObject().field("name", pinned->name);
+                json.key("pinned")
+                    .beginObject()
+                    .field("name", pinned->name)
+                    .field("n", static_cast<std::int64_t>(pinnedShared.rows()))
+                    .field("only_model", onlyModel)
+                    .field("only_baseline", onlyBaseline);
                 json.field("ece", pinnedReport->ece).field("brier", pinnedMetrics->brier);
                 writeMetricFields(json, *pinnedMetrics);
                 json.endObject();
@@ -265,11 +300,14 @@ int runCalibrationCommand(const std::vector<std::string>& args, std::ostream& ou
                 .field("macro_f1", multi->macro.f1);
             json.key("baselines").beginObject();
             if (pinned) {
-                const auto m = multiclassMetrics(pinned->eval.labels, pinned->eval.probs,
-                                                 pinned->eval.classCount(), pinned->eval.predictions);
+                const auto m = multiclassMetrics(pinnedShared.labels, pinnedShared.probs,
+                                                 pinnedShared.classCount(), pinnedShared.predictions);
                 json.key("pinned")
                     .beginObject()
                     .field("name", pinned->name)
+                    .field("n", static_cast<std::int64_t>(pinnedShared.rows()))
+                    .field("only_model", onlyModel)
+                    .field("only_baseline", onlyBaseline)
                     .field("brier", m.brier)
                     .field("log_loss", m.logLoss)
                     .field("roc_auc", m.rocAucOvrMacro)
@@ -297,7 +335,8 @@ int runCalibrationCommand(const std::vector<std::string>& args, std::ostream& ou
     } else {
         writeText(out, loaded->name, report, metrics ? &*metrics : nullptr, baselines, e.multiclass);
         if (pinnedMetrics)
-            out << "pinned baseline " << pinned->name << ": accuracy " << num(pinnedMetrics->accuracy)
+            out << "pinned baseline " << pinned->name << " (on the " << pinnedShared.rows()
+                << " examples it shares with the model): accuracy " << num(pinnedMetrics->accuracy)
                 << ", log loss " << num(pinnedMetrics->logLoss) << ", brier " << num(pinnedMetrics->brier)
                 << ", roc auc " << num(pinnedMetrics->rocAuc) << ", ECE " << num(pinnedReport->ece) << '\n';
         if (multi) writeMulticlassText(out, *multi, multiBaselines);

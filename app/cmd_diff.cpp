@@ -101,6 +101,47 @@ PairedEvaluation pairedAnalysis(const LoadedPredictions& a, const LoadedPredicti
     return std::move(*paired);
 }
 
+// The pinned baseline scored on the pairs that its log shares with A (and so with B), by the paired metric.
+// Its metrics under `baseline` are over its whole log, and A's and B's over theirs, so their difference is a
+// lift only when the three logs hold the same examples; this one always compares like with like.
+struct PinnedOnPairs {
+    std::int64_t n = 0;
+    double value = std::nan(""), a = std::nan(""), b = std::nan("");
+    std::string skipped; // why there is no value
+};
+
+PinnedOnPairs pinnedOnPairs(const LoadedPredictions& a, const LoadedPredictions& b,
+                            const LoadedPredictions& pinned, const PairedEvaluation& p, SliceMetric metric) {
+    PinnedOnPairs out;
+    std::string error;
+    const auto aligned = alignEvaluations(a.table, a.eval, pinned.table, pinned.eval, &error);
+    if (!aligned) {
+        out.skipped = error;
+        return out;
+    }
+    std::map<std::size_t, std::size_t> pinnedRowOf; // A's row -> the baseline's row of the same example
+    for (std::size_t i = 0; i < aligned->pairs.rowsA.size(); ++i)
+        pinnedRowOf[aligned->pairs.rowsA[i]] = aligned->pairs.rowsB[i];
+    std::vector<std::size_t> rowsA, rowsB, rowsPinned;
+    for (std::size_t i = 0; i < p.alignment.pairs.rowsA.size(); ++i) {
+        const auto it = pinnedRowOf.find(p.alignment.pairs.rowsA[i]);
+        if (it == pinnedRowOf.end()) continue;
+        rowsA.push_back(it->first);
+        rowsB.push_back(p.alignment.pairs.rowsB[i]);
+        rowsPinned.push_back(it->second);
+    }
+    out.n = static_cast<std::int64_t>(rowsA.size());
+    if (rowsA.empty()) {
+        out.skipped = "the baseline shares no example with the pairs";
+        return out;
+    }
+    out.value =
+        sliceMetricValue(metric, cohortFromEvaluation("pinned", pinned.table, pinned.eval), rowsPinned);
+    out.a = sliceMetricValue(metric, cohortFromEvaluation("A", a.table, a.eval), rowsA);
+    out.b = sliceMetricValue(metric, cohortFromEvaluation("B", b.table, b.eval), rowsB);
+    return out;
+}
+
 Side sideFromFile(const std::string& path, const Args& args) {
     Side side;
     side.predictions = loadPredictions(path, args);
@@ -128,20 +169,7 @@ Side sideFromRun(const Workspace& ws, const std::string& runName, const Args& ar
                                                         {"provenance.source_path", p.sourcePath}};
     for (const auto& [k, v] : prov)
         if (!v.empty()) side.tags[k] = v;
-    for (const auto& info : ws.predictionTables(*id)) {
-        if (!evalSet.empty() && info.name != evalSet) continue;
-        auto loaded = std::make_unique<LoadedPredictions>();
-        loaded->name = runName;
-        loaded->path = runName + ":" + info.name;
-        loaded->table = ws.readPredictions(info.id);
-        EvaluationOptions options;
-        options.positiveClass = args.get("--positive", "");
-        auto result = extractEvaluationSet(loaded->table, options);
-        if (!result.ok()) throw InputError(loaded->path + ": " + result.errors.front().describe());
-        loaded->eval = std::move(result.set);
-        side.predictions = std::move(loaded);
-        break;
-    }
+    side.predictions = loadRunPredictions(ws, *id, runName, args, evalSet);
     addEvalMetrics(side);
     return side;
 }
@@ -175,7 +203,8 @@ std::string cellOf(const LoadedPredictions& p, std::size_t row) {
 
 void writeJson(std::ostream& out, const Side& a, const Side& b, const std::vector<DiffEntry>& params,
                const std::vector<DiffEntry>& tags, const std::vector<DiffEntry>& metrics,
-               const std::optional<PairedEvaluation>& paired, bool onlyDiffs, const Side* pinned) {
+               const std::optional<PairedEvaluation>& paired, bool onlyDiffs, const Side* pinned,
+               const std::optional<PinnedOnPairs>& pinnedPairs) {
     JsonWriter json(out);
     json.beginObject().field("a", a.name).field("b", b.name);
     if (pinned) {
@@ -263,8 +292,23 @@ void writeJson(std::ostream& out, const Side& a, const Side& b, const std::vecto
             .field("b", p.metricB)
             .field("lift_a", p.metricA - p.zeroRule)
             .field("lift_b", p.metricB - p.zeroRule)
-            .endObject()
             .endObject();
+        if (pinnedPairs) {
+            const auto& q = *pinnedPairs;
+            json.key("pinned")
+                .beginObject()
+                .field("name", pinned->name)
+                .field("metric", p.bootstrap.metric)
+                .field("n", q.n)
+                .field("value", q.value)
+                .field("a", q.a)
+                .field("b", q.b)
+                .field("lift_a", q.a - q.value)
+                .field("lift_b", q.b - q.value);
+            if (!q.skipped.empty()) json.field("skipped", q.skipped);
+            json.endObject();
+        }
+        json.endObject();
         json.field("flips_total", static_cast<std::int64_t>(p.flips.size()));
         json.key("flips").beginArray();
         const auto idsA = idsOf(a.predictions->table);
@@ -317,7 +361,8 @@ std::string short4(double v) {
 
 void writeMarkdown(std::ostream& out, const Side& a, const Side& b, const std::vector<DiffEntry>& params,
                    const std::vector<DiffEntry>& tags, const std::vector<DiffEntry>& metrics,
-                   const std::optional<PairedEvaluation>& paired, bool onlyDiffs) {
+                   const std::optional<PairedEvaluation>& paired, bool onlyDiffs, const Side* pinned,
+                   const std::optional<PinnedOnPairs>& pinnedPairs) {
     out << "## Runlens diff: " << a.name << " → " << b.name << "\n\n";
     auto table = [&](const char* title, const std::vector<DiffEntry>& entries, bool onlyDiffs) {
         std::size_t shown = 0;
@@ -340,6 +385,21 @@ void writeMarkdown(std::ostream& out, const Side& a, const Side& b, const std::v
     table(onlyDiffs ? "Parameters that differ" : "Parameters", params, onlyDiffs);
     table(onlyDiffs ? "Tags that differ" : "Tags", tags, onlyDiffs);
     table("Metrics", metrics, false);
+    if (pinned) {
+        // The report is the default output, so --baseline must show here too, not only in --json.
+        out << "### Pinned baseline " << pinned->name << "\n\n| metric | " << pinned->name << " | lift of "
+            << a.name << " | lift of " << b.name << " |\n|---|---|---|---|\n";
+        auto lift = [](const Side& side, const std::string& key, double base) {
+            const auto it = side.metrics.find(key);
+            const auto v = it == side.metrics.end() ? std::nullopt : asNumber(it->second);
+            return v ? short4(*v - base) : std::string("—");
+        };
+        for (const auto& [key, value] : pinned->metrics)
+            if (const auto v = asNumber(value))
+                out << "| " << key << " | `" << short4(*v) << "` | " << lift(a, key, *v) << " | "
+                    << lift(b, key, *v) << " |\n";
+        out << '\n';
+    }
     if (!paired) return;
     const auto& p = *paired;
     const auto& al = p.alignment.summary;
@@ -361,6 +421,14 @@ void writeMarkdown(std::ostream& out, const Side& a, const Side& b, const std::v
     out << "- zero-rule baseline (always the majority label) " << p.bootstrap.metric << " = "
         << short4(p.zeroRule) << "; lift of A " << short4(p.metricA - p.zeroRule) << ", of B "
         << short4(p.metricB - p.zeroRule) << "\n";
+    if (pinnedPairs && pinnedPairs->skipped.empty())
+        out << "- pinned baseline " << pinned->name << " " << p.bootstrap.metric << " = "
+            << short4(pinnedPairs->value) << " on the " << pinnedPairs->n << " pairs it shares; lift of A "
+            << short4(pinnedPairs->a - pinnedPairs->value) << ", of B "
+            << short4(pinnedPairs->b - pinnedPairs->value) << "\n";
+    else if (pinnedPairs)
+        out << "- pinned baseline " << pinned->name << " not scored on the pairs: " << pinnedPairs->skipped
+            << "\n";
     out << "- " << p.flips.size() << " examples flipped between right and wrong\n";
     if (!p.sliceChanges.empty()) {
         out << "\n### Slices that changed significantly (BH q < 0.05)\n\n| slice | n | A | B | Δ | q "
@@ -454,10 +522,15 @@ int runDiffCommand(const std::vector<std::string>& args, std::ostream& out, std:
         if (!paired) throw InputError("no shared evaluation set to list flipped examples from");
         writeFlipsCsv(*flips, a, b, *paired);
     }
+    std::optional<PinnedOnPairs> pinnedPairs;
+    if (paired && pinned)
+        pinnedPairs = pinnedOnPairs(*a.predictions, *b.predictions, *pinned->predictions, *paired, metric);
+    const Side* pinnedSide = pinned ? &*pinned : nullptr;
     if (parsed.has("--json"))
-        writeJson(out, a, b, params, tags, metrics, paired, false, pinned ? &*pinned : nullptr); // every key
+        writeJson(out, a, b, params, tags, metrics, paired, false, pinnedSide, pinnedPairs); // every key
     else
-        writeMarkdown(out, a, b, params, tags, metrics, paired, !parsed.has("--all"));
+        writeMarkdown(out, a, b, params, tags, metrics, paired, !parsed.has("--all"), pinnedSide,
+                      pinnedPairs);
     return kExitOk;
 }
 

@@ -5,6 +5,7 @@
 #include "app/prediction_input.h"
 #include "app/slices_fairness.h"
 #include "core/analysis/number_format.h"
+#include "core/store/workspace.h"
 #include "ui/slice_chart.h"
 
 #include <cmath>
@@ -50,6 +51,22 @@ void writeCell(JsonWriter& json, const SliceCell& cell) {
         .endObject();
 }
 
+// Model minus pinned baseline per cohort (as diff's lift_a/lift_b: positive is better only for metrics where
+// higher is better); null where either side has no value.
+void writeLift(JsonWriter& json, const SliceReport& r, const std::vector<SliceCell>& cells,
+               const SliceCell& baseline) {
+    json.key("lift").beginObject();
+    for (std::size_t c = 0; c < r.cohorts.size(); ++c) {
+        json.key(r.cohorts[c]);
+        const double lift = cells[c].value - baseline.value;
+        if (cells[c].n > 0 && baseline.n > 0 && std::isfinite(lift))
+            json.value(lift);
+        else
+            json.null();
+    }
+    json.endObject();
+}
+
 void writeJson(std::ostream& out, const SliceReport& r) {
     JsonWriter json(out);
     json.beginObject();
@@ -79,6 +96,12 @@ void writeJson(std::ostream& out, const SliceReport& r) {
     for (std::size_t c = 0; c < r.cohorts.size(); ++c)
         json.field(r.cohorts[c], r.overall[c].zeroRule);
     json.endObject().endObject();
+    if (r.baseline) {
+        json.key("baseline").beginObject().field("name", r.baseline->name).key("overall");
+        writeCell(json, r.baseline->overall);
+        writeLift(json, r, r.overall, r.baseline->overall);
+        json.field("unmatched_rows", r.baseline->unmatchedRows).endObject();
+    }
     json.key("slices").beginArray();
     for (const auto& row : r.slices) {
         json.beginObject().key("key").beginObject();
@@ -94,6 +117,12 @@ void writeJson(std::ostream& out, const SliceReport& r) {
             json.null();
         else
             json.value(row.winner);
+        if (row.baseline) {
+            json.key("baseline").beginObject().field("name", r.baseline->name).key("cell");
+            writeCell(json, *row.baseline);
+            writeLift(json, r, row.cohorts, *row.baseline);
+            json.endObject();
+        }
         json.endObject();
     }
     json.endArray();
@@ -150,6 +179,10 @@ std::string cellText(const SliceCell& cell, bool percent) {
     return formatEstimate(cell.value, cell.ciLow, cell.ciHigh, percent) + " n=" + std::to_string(cell.n);
 }
 
+std::string zeroRuleText(const SliceCell& cell, bool percent) {
+    return cell.n == 0 || !std::isfinite(cell.zeroRule) ? "-" : formatMetricValue(cell.zeroRule, percent);
+}
+
 void writeText(std::ostream& out, const SliceReport& r) {
     const auto& info = sliceMetricInfo(r.metric);
     const bool percent = info.rate;
@@ -158,6 +191,10 @@ void writeText(std::ostream& out, const SliceReport& r) {
     for (const auto& c : r.cohorts)
         header.push_back(c);
     if (r.cohorts.size() > 1) header.push_back("WINNER");
+    // The zero-rule beside the model in text too, as in the JSON and the Slices table.
+    for (const auto& c : r.cohorts)
+        header.push_back(r.cohorts.size() > 1 ? "ZERO-RULE " + c : "ZERO-RULE");
+    if (r.baseline) header.push_back("BASELINE " + r.baseline->name);
     rows.push_back(header);
     for (const auto& row : r.slices) {
         std::string key;
@@ -167,12 +204,18 @@ void writeText(std::ostream& out, const SliceReport& r) {
         for (const auto& cell : row.cohorts)
             line.push_back(cellText(cell, percent));
         if (r.cohorts.size() > 1) line.push_back(row.winner.empty() ? "-" : row.winner);
+        for (const auto& cell : row.cohorts)
+            line.push_back(zeroRuleText(cell, percent));
+        if (row.baseline) line.push_back(cellText(*row.baseline, percent));
         rows.push_back(line);
     }
     std::vector<std::string> overall{"(overall)"};
     for (const auto& cell : r.overall)
         overall.push_back(cellText(cell, percent));
     if (r.cohorts.size() > 1) overall.push_back(r.simpson.overallWinner);
+    for (const auto& cell : r.overall)
+        overall.push_back(zeroRuleText(cell, percent));
+    if (r.baseline) overall.push_back(cellText(r.baseline->overall, percent));
     rows.push_back(overall);
     std::vector<std::size_t> widths(header.size(), 0);
     for (const auto& row : rows)
@@ -184,6 +227,9 @@ void writeText(std::ostream& out, const SliceReport& r) {
             out << std::left << std::setw(int(widths[i] + 2)) << row[i];
         out << '\n';
     }
+    if (r.baseline && r.baseline->unmatchedRows > 0)
+        out << "\nbaseline " << r.baseline->name << ": " << r.baseline->unmatchedRows
+            << " rows fall in slices no cohort has and are not shown\n";
     if (r.cohorts.size() > 1)
         out << "\nSimpson: " << reversalName(r.simpson.reversal) << ". " << r.simpson.explanation << '\n';
 }
@@ -192,10 +238,12 @@ void writeText(std::ostream& out, const SliceReport& r) {
 
 int runSlicesCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& /*err*/) {
     std::vector<OptionSpec> specs{
-        {"--by", "", true},        {"--compare", "", true}, {"--metric", "", true},    {"--min-n", "", true},
-        {"--buckets", "", true},   {"--edges", "", true},   {"--threshold", "", true}, {"--seed", "", true},
-        {"--resamples", "", true}, {"--json", "", false},   {"--output", "-o", true},  {"--size", "", true},
-        {"--fairness", "", true}};
+        {"--by", "", true},        {"--compare", "", true},  {"--metric", "", true},
+        {"--min-n", "", true},     {"--buckets", "", true},  {"--edges", "", true},
+        {"--threshold", "", true}, {"--seed", "", true},     {"--resamples", "", true},
+        {"--json", "", false},     {"--output", "-o", true}, {"--size", "", true},
+        {"--fairness", "", true},  {"--baseline", "", true}, {"--workspace", "-w", true},
+        {"--eval-set", "", true}};
     for (const auto& o : predictionColumnOptions())
         specs.push_back(o);
     const Args parsed(args, specs);
@@ -241,8 +289,31 @@ int runSlicesCommand(const std::vector<std::string>& args, std::ostream& out, st
         if (!split) throw InputError(files.front() + ": " + error);
         cohorts = std::move(*split);
     }
+    // A pinned baseline (--baseline): a run of -w WS when one is named so, else a prediction log.
+    std::unique_ptr<LoadedPredictions> pinned;
+    if (auto spec = parsed.get("--baseline")) {
+        std::unique_ptr<Workspace> ws;
+        if (auto wsPath = parsed.get("--workspace")) {
+            requireReadable(*wsPath);
+            ws = Workspace::open(*wsPath, Workspace::Mode::ReadOnly);
+        }
+        if (const auto id = ws ? ws->runId(*spec) : std::nullopt) {
+            pinned = loadRunPredictions(*ws, *id, *spec, parsed, parsed.get("--eval-set", ""));
+            if (!pinned) throw InputError("baseline " + *spec + " has no evaluation set");
+        } else {
+            pinned = loadPredictions(*spec, parsed);
+        }
+        if (pinned->eval.multiclass && options.metric != SliceMetric::Accuracy &&
+            options.metric != SliceMetric::ErrorRate)
+            throw InputError("baseline " + *spec +
+                             " is multiclass: slices support accuracy and error_rate for it");
+    } else if (parsed.has("--workspace") || parsed.has("--eval-set")) {
+        throw UsageError("-w and --eval-set name the run given to --baseline");
+    }
+    std::optional<CohortInput> baseline;
+    if (pinned) baseline = cohortOf(*pinned);
     std::string error;
-    const auto report = compareSlices(cohorts, options, &error);
+    const auto report = compareSlices(cohorts, options, &error, baseline ? &*baseline : nullptr);
     if (!report) throw InputError(error);
 
     if (parsed.has("--json"))

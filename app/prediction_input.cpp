@@ -3,6 +3,7 @@
 #include "app/prediction_input.h"
 
 #include "core/io/prediction_reader.h"
+#include "core/store/workspace.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -44,6 +45,25 @@ std::unique_ptr<LoadedPredictions> loadPredictions(const std::string& path, cons
     if (!result.ok()) throw InputError(path + ": " + result.errors.front().describe());
     loaded->eval = std::move(result.set);
     return loaded;
+}
+
+std::unique_ptr<LoadedPredictions> loadRunPredictions(const Workspace& ws, std::int64_t runId,
+                                                      const std::string& runName, const Args& args,
+                                                      const std::string& evalSet) {
+    for (const auto& info : ws.predictionTables(runId)) {
+        if (!evalSet.empty() && info.name != evalSet) continue;
+        auto loaded = std::make_unique<LoadedPredictions>();
+        loaded->name = runName;
+        loaded->path = runName + ":" + info.name;
+        loaded->table = ws.readPredictions(info.id);
+        EvaluationOptions options;
+        options.positiveClass = args.get("--positive", "");
+        auto result = extractEvaluationSet(loaded->table, options);
+        if (!result.ok()) throw InputError(loaded->path + ": " + result.errors.front().describe());
+        loaded->eval = std::move(result.set);
+        return loaded;
+    }
+    return nullptr;
 }
 
 void disambiguateNames(LoadedPredictions& a, LoadedPredictions& b) {

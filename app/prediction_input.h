@@ -7,8 +7,13 @@
 #include "core/analysis/slices.h"
 #include "core/model/prediction_table.h"
 
+#include <cstdint>
 #include <memory>
 #include <string>
+
+namespace runlens {
+class Workspace;
+}
 
 namespace runlens::cli {
 
@@ -25,6 +30,13 @@ const std::vector<OptionSpec>& predictionColumnOptions();
 // Reads a CSV/TSV/JSONL prediction log, applies --label/--score overrides and validates it; throws InputError
 // with one line ("runlens: preds.csv: column 'score', row 7: 1.3 is outside [0, 1]") on bad input.
 std::unique_ptr<LoadedPredictions> loadPredictions(const std::string& path, const Args& args);
+
+// The evaluation set of a workspace run (the one named evalSet, else its first) read like a log; only
+// --positive applies, since the workspace already holds the roles chosen on import. Null when the run has no
+// evaluation set; throws InputError when the set cannot be evaluated.
+std::unique_ptr<LoadedPredictions> loadRunPredictions(const Workspace& ws, std::int64_t runId,
+                                                      const std::string& runName, const Args& args,
+                                                      const std::string& evalSet);
 
 // Two logs with the same file stem (e.g. run_a/predictions_val.csv, run_b/predictions_val.csv) are named by
 // their folders instead, or by their paths when the folders share a name too.

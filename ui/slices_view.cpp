@@ -567,7 +567,7 @@ QWidget* SlicesView::buildSlicesPage() {
     rightLayout->addWidget(m_chartView, 1);
     splitter->addWidget(left);
     splitter->addWidget(right);
-    // The table carries four columns per cohort, so it gets a little more of the width.
+    // The table carries five columns per cohort, so it gets a little more of the width.
     splitter->setStretchFactor(0, 1);
     splitter->setStretchFactor(1, 1);
     splitter->setSizes({550, 450});
@@ -951,7 +951,7 @@ void SlicesView::showReport() {
     for (const auto& c : r.cohorts)
         headers << tr("%1\nn").arg(qs(c)) << tr("%1\nshare").arg(qs(c))
                 << tr("%1\n%2").arg(qs(c), metricLabel(r.metric).toLower())
-                << tr("%1\n95% interval").arg(qs(c));
+                << tr("%1\n95% interval").arg(qs(c)) << tr("%1\nzero-rule").arg(qs(c));
     m_sliceTable->setColumnCount(static_cast<int>(headers.size()));
     m_sliceTable->setHorizontalHeaderLabels(headers);
     m_sliceTable->setRowCount(static_cast<int>(r.slices.size()));
@@ -974,6 +974,10 @@ void SlicesView::showReport() {
                                                      .arg(qs(formatMetricValue(cell.ciLow, percent)),
                                                           qs(formatMetricValue(cell.ciHigh, percent))),
                                                  cell.ciHigh - cell.ciLow));
+            // What always predicting the slice's majority label scores here, as `slices --json` zero_rule.
+            items.push_back(empty || !std::isfinite(cell.zeroRule)
+                                ? new SortItem(QStringLiteral("-"), -1e300)
+                                : new SortItem(qs(formatMetricValue(cell.zeroRule, percent)), cell.zeroRule));
         }
         setRowItems(m_sliceTable, static_cast<int>(s), items);
     }
@@ -983,12 +987,14 @@ void SlicesView::showReport() {
     QStringList overall;
     for (int c = 0; c < cohorts; ++c) {
         const SliceCell& cell = r.overall[static_cast<std::size_t>(c)];
-        overall << tr("%1 %2 [%3, %4] n=%L5")
-                       .arg(qs(r.cohorts[static_cast<std::size_t>(c)]),
-                            qs(formatMetricValue(cell.value, percent)),
-                            qs(formatMetricValue(cell.ciLow, percent)),
-                            qs(formatMetricValue(cell.ciHigh, percent)))
-                       .arg(cell.n);
+        QString text =
+            tr("%1 %2 [%3, %4] n=%L5")
+                .arg(qs(r.cohorts[static_cast<std::size_t>(c)]), qs(formatMetricValue(cell.value, percent)),
+                     qs(formatMetricValue(cell.ciLow, percent)), qs(formatMetricValue(cell.ciHigh, percent)))
+                .arg(cell.n);
+        if (std::isfinite(cell.zeroRule))
+            text += tr(" (zero-rule %1)").arg(qs(formatMetricValue(cell.zeroRule, percent)));
+        overall << text;
     }
     QString method = tr("95% %1 intervals").arg(qs(r.intervalMethod));
     if (r.bootstrapResamples > 0)
@@ -1163,7 +1169,8 @@ bool SlicesView::exportCsv(const QString& path, QString* error) {
            << "ci_low"
            << "ci_high"
            << "interval"
-           << "winner";
+           << "winner"
+           << "zero_rule";
     out << header.join(',') << '\n';
     const QString metric = qs(std::string(sliceMetricInfo(r.metric).name));
     auto writeRow = [&](const QStringList& key, std::size_t c, const SliceCell& cell,
@@ -1172,7 +1179,8 @@ bool SlicesView::exportCsv(const QString& path, QString* error) {
         fields << csvField(qs(r.cohorts[c])) << metric << QString::number(cell.n)
                << QString::number(cell.share, 'g', 10) << QString::number(cell.value, 'g', 10)
                << QString::number(cell.ciLow, 'g', 10) << QString::number(cell.ciHigh, 'g', 10)
-               << csvField(qs(r.intervalMethod)) << csvField(qs(winner));
+               << csvField(qs(r.intervalMethod)) << csvField(qs(winner))
+               << (std::isfinite(cell.zeroRule) ? QString::number(cell.zeroRule, 'g', 10) : QString());
         out << fields.join(',') << '\n';
     };
     for (const SliceRow& row : r.slices) {

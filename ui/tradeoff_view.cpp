@@ -640,13 +640,41 @@ QChart* TradeoffView::makeChart(ChartKind kind, std::vector<QScatterSeries*>* ma
         chart->setTitle(roc ? "ROC curve" : "Precision-recall curve");
         chart->addAxis(unitAxis(roc ? "false positive rate" : "recall"), Qt::AlignBottom);
         chart->addAxis(unitAxis(roc ? "true positive rate" : "precision"), Qt::AlignLeft);
+        // Baselines beside the curves, in the legend, so a curve is read against what a useless model gets:
+        // random scores trace the diagonal on ROC (AUC 0.5); on PR any constant score has precision equal to
+        // the prevalence at every recall, so AP of the prior is the prevalence.
         if (roc) {
             auto* chance = new QLineSeries;
-            chance->setName("chance");
+            chance->setObjectName("rocRandomBaseline");
+            chance->setName("random (AUC 0.5)");
             chance->setPen(QPen(QColor(120, 120, 120), 1, Qt::DashLine));
             chance->append(0, 0);
             chance->append(1, 1);
-            addSeries(chart, chance, false);
+            addSeries(chart, chance, true);
+        } else {
+            // One line per distinct prevalence: runs on the same examples share it, and the run is named only
+            // when the runs' priors differ.
+            std::vector<std::pair<double, const TradeoffRun*>> priors;
+            for (const auto& run : m_runs) {
+                const std::int64_t n = run.positives + run.negatives;
+                if (!run.binary || n == 0) continue;
+                const double prior = double(run.positives) / double(n);
+                if (std::none_of(priors.begin(), priors.end(),
+                                 [&](const auto& p) { return p.first == prior; }))
+                    priors.emplace_back(prior, &run);
+            }
+            for (const auto& [prior, run] : priors) {
+                auto* line = new QLineSeries;
+                line->setObjectName("prPriorBaseline");
+                line->setProperty("prior", prior);
+                const QString value = QString::number(prior, 'g', 3);
+                line->setName(priors.size() > 1 ? QString("prior %1 (%2)").arg(value, run->name)
+                                                : QString("prior %1").arg(value));
+                line->setPen(QPen(priors.size() > 1 ? run->color : QColor(120, 120, 120), 1, Qt::DashLine));
+                line->append(0, prior);
+                line->append(1, prior);
+                addSeries(chart, line, true);
+            }
         }
         for (int i = 0; i < static_cast<int>(m_runs.size()); ++i) {
             const auto& run = m_runs[static_cast<std::size_t>(i)];

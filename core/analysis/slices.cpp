@@ -426,7 +426,7 @@ std::optional<std::vector<CohortInput>> splitByColumn(const CohortInput& all, co
 }
 
 std::optional<SliceReport> compareSlices(const std::vector<CohortInput>& cohorts, const SliceOptions& options,
-                                         std::string* error) {
+                                         std::string* error, const CohortInput* baseline) {
     auto fail = [&](std::string message) -> std::optional<SliceReport> {
         if (error) *error = std::move(message);
         return std::nullopt;
@@ -434,7 +434,12 @@ std::optional<SliceReport> compareSlices(const std::vector<CohortInput>& cohorts
     if (cohorts.empty()) return fail("no evaluation set to slice");
     if (options.by.empty() || options.by.size() > 3) return fail("choose one to three features to slice by");
     const auto& info = sliceMetricInfo(options.metric);
-    for (const auto& c : cohorts) {
+    std::vector<const CohortInput*> checked;
+    for (const auto& c : cohorts)
+        checked.push_back(&c);
+    if (baseline) checked.push_back(baseline);
+    for (const CohortInput* cp : checked) {
+        const CohortInput& c = *cp;
         if (!c.table) return fail("cohort '" + c.name + "' has no table");
         if (info.needsScores && c.scores.empty())
             return fail("metric " + std::string(info.name) + " needs a score column, and '" + c.name +
@@ -456,6 +461,7 @@ std::optional<SliceReport> compareSlices(const std::vector<CohortInput>& cohorts
 
     // Per feature, bucket edges from the pooled values of all cohorts so slices line up across cohorts.
     std::vector<std::vector<std::vector<std::string>>> labels(cohorts.size()); // [cohort][feature][row]
+    std::vector<std::vector<std::string>> baselineLabels;                      // [feature][row]
     for (std::size_t f = 0; f < options.by.size(); ++f) {
         std::vector<double> pooled;
         for (const auto& c : cohorts) {
@@ -470,6 +476,10 @@ std::optional<SliceReport> compareSlices(const std::vector<CohortInput>& cohorts
         for (std::size_t ci = 0; ci < cohorts.size(); ++ci)
             labels[ci].push_back(featureLabels(*cohorts[ci].table->column(options.by[f]), edges, pooled,
                                                options.quantileBuckets));
+        // The baseline's values are left out of the pool so that pinning one never moves the cohorts' slices.
+        if (baseline)
+            baselineLabels.push_back(featureLabels(*baseline->table->column(options.by[f]), edges, pooled,
+                                                   options.quantileBuckets));
     }
 
     // Group rows by their slice key.
@@ -493,6 +503,24 @@ std::optional<SliceReport> compareSlices(const std::vector<CohortInput>& cohorts
         auto cell = estimateMetric(options.metric, cohorts[ci], allRows(cohorts[ci]), options);
         cell.share = 1.0;
         report.overall.push_back(cell);
+    }
+    std::map<std::vector<std::string>, std::vector<std::size_t>> baselineGroups;
+    if (baseline) {
+        PinnedSliceBaseline pinned;
+        pinned.name = baseline->name;
+        const auto rows = allRows(*baseline);
+        pinned.overall = estimateMetric(options.metric, *baseline, rows, options);
+        pinned.overall.share = 1.0;
+        for (auto r : rows) {
+            std::vector<std::string> key;
+            for (std::size_t f = 0; f < options.by.size(); ++f)
+                key.push_back(baselineLabels[f][r]);
+            if (groups.count(key))
+                baselineGroups[key].push_back(r);
+            else
+                ++pinned.unmatchedRows;
+        }
+        report.baseline = std::move(pinned);
     }
     SimpsonInput simpson;
     simpson.metricName = std::string(info.name);
@@ -536,6 +564,15 @@ std::optional<SliceReport> compareSlices(const std::vector<CohortInput>& cohorts
                     tie = true;
             }
             if (!tie) row.winner = report.cohorts[best];
+        }
+        if (baseline) {
+            const auto it = baselineGroups.find(key);
+            auto cell =
+                estimateMetric(options.metric, *baseline,
+                               it == baselineGroups.end() ? std::vector<std::size_t>{} : it->second, options);
+            const auto total = report.baseline->overall.n;
+            cell.share = total > 0 ? double(cell.n) / double(total) : 0.0;
+            row.baseline = cell;
         }
         report.slices.push_back(std::move(row));
     }

@@ -86,6 +86,15 @@ struct SliceRow {
     std::vector<std::pair<std::string, std::string>> key; // feature -> value label
     std::vector<SliceCell> cohorts;                       // per cohort, same order as SliceReport::cohorts
     std::string winner;                                   // empty when not comparable or tied
+    std::optional<SliceCell> baseline;                    // the pinned baseline's rows of this slice
+};
+
+// A baseline model pinned beside the cohorts: its own log, sliced with the cohorts' buckets, scored by the
+// same metric. It takes no part in winners or the Simpson verdict.
+struct PinnedSliceBaseline {
+    std::string name;
+    SliceCell overall;
+    std::int64_t unmatchedRows = 0; // rows in slices none of the cohorts has (not shown)
 };
 
 struct SliceReport {
@@ -101,13 +110,16 @@ struct SliceReport {
     int bootstrapResamples = 0;
     std::uint64_t seed = 0;
     std::string intervalMethod; // "wilson" or "bootstrap percentile"
+    std::optional<PinnedSliceBaseline> baseline;
 };
 
 // Assigns every row of every cohort to a slice (crosses of the `by` features; numeric features bucketed on
 // the pooled values; missing values as their own "(missing)" slice) and computes the metric per slice and
-// cohort. Returns nullopt and sets error for unknown features or unusable input.
+// cohort. A pinned baseline (may be null) is bucketed on the cohorts' edges, so its slices are the cohorts'
+// slices, and scored per slice beside them. Returns nullopt and sets error for unknown features or unusable
+// input.
 std::optional<SliceReport> compareSlices(const std::vector<CohortInput>& cohorts, const SliceOptions& options,
-                                         std::string* error);
+                                         std::string* error, const CohortInput* baseline = nullptr);
 
 // Splits one evaluation set into cohorts by the values of a column (e.g. period = before/after).
 std::optional<std::vector<CohortInput>> splitByColumn(const CohortInput& all, const std::string& column,

@@ -178,6 +178,57 @@ class TestSlices : public QObject {
         QVERIFY(error.find("nope") != std::string::npos);
     }
 
+    void pinnedBaselineKeepsTheCohortsSlices() {
+        // Model: age 0..19 (20 distinct numbers -> quartile buckets on the model's values alone: edges at
+        // numpy percentiles 0, 4.75, 9.5, 14.25, 19), right when age is even. Baseline: ages 100..119 only,
+        // plus ages 0..3. Had the baseline been pooled, the edges would move to its range; pinned, the
+        // model's four slices stay, the baseline's 0..3 (all in the first bucket, [0, 4.75)) are scored there
+        // and its 100..119 rows fall in no cohort slice: 20 unmatched rows.
+        TableBuilder model("m"), base("b");
+        PredictionColumn age{"age", ColumnRole::Feature, true, {}, {}, {}, {}};
+        PredictionColumn baseAge = age;
+        for (int i = 0; i < 20; ++i) {
+            model.add({}, 1, i % 2 == 0 ? 1 : 0);
+            age.numbers.push_back(i);
+        }
+        // Baseline right on ages 0 and 1, wrong on 2 and 3 -> 2/4 in the first slice.
+        for (int i = 0; i < 24; ++i) {
+            base.add({}, 1, i < 2 ? 1 : 0);
+            baseAge.numbers.push_back(i < 4 ? i : 96 + i);
+        }
+        model.table.columns.push_back(age);
+        base.table.columns.push_back(baseAge);
+        SliceOptions options;
+        options.by = {"age"};
+        const auto alone = compareSlices({model.cohort("M")}, options, nullptr);
+        const auto baseline = base.cohort("B");
+        const auto pinned = compareSlices({model.cohort("M")}, options, nullptr, &baseline);
+        QVERIFY(alone && pinned);
+        QCOMPARE(pinned->slices.size(), alone->slices.size());
+        QCOMPARE(pinned->slices.size(), std::size_t(4));
+        for (std::size_t s = 0; s < alone->slices.size(); ++s) {
+            QCOMPARE(pinned->slices[s].key, alone->slices[s].key);
+            QCOMPARE(pinned->slices[s].cohorts[0].value, alone->slices[s].cohorts[0].value);
+            QVERIFY(pinned->slices[s].baseline.has_value());
+            QVERIFY(!alone->slices[s].baseline.has_value());
+        }
+        QVERIFY(pinned->baseline && !alone->baseline);
+        QCOMPARE(pinned->baseline->name, std::string("B"));
+        QCOMPARE(pinned->baseline->unmatchedRows, std::int64_t(20));
+        QCOMPARE(pinned->baseline->overall.n, std::int64_t(24));
+        QCOMPARE(pinned->baseline->overall.value, 2.0 / 24);
+        // The first slice holds ages 0..4 of the model (3 even of 5 right) and 0..3 of the baseline (2 of 4).
+        const auto& first = pinned->slices.front();
+        QCOMPARE(first.cohorts[0].n, std::int64_t(5));
+        QCOMPARE(first.baseline->n, std::int64_t(4));
+        QCOMPARE(first.baseline->value, 0.5);
+        QCOMPARE(first.baseline->share, 4.0 / 24);
+        int empty = 0;
+        for (const auto& row : pinned->slices)
+            empty += row.baseline->n == 0;
+        QCOMPARE(empty, 3);
+    }
+
     void unknownFeatureIsAClearError() {
         TableBuilder t;
         t.addOutcomes("size", "small", 5, 4);

@@ -213,12 +213,29 @@ void TestSlicesView::slicesTableAndSimpsonBanner() {
     QCOMPARE(table->rowCount(), 2);
     const int smallRow = tableRowWith(table, "size = small");
     QVERIFY(smallRow >= 0);
-    // Columns: slice, winner, then n, share, value, interval per cohort.
-    QCOMPARE(table->columnCount(), 10);
+    // Columns: slice, winner, then n, share, value, interval, zero-rule per cohort.
+    QCOMPARE(table->columnCount(), 12);
     QCOMPARE(table->item(smallRow, 1)->text(), QString("model_a"));
     QCOMPARE(table->item(smallRow, 2)->text(), QString("87"));
     QCOMPARE(table->item(smallRow, 4)->text(), QString("93.1%"));
     QCOMPARE(table->item(smallRow, 5)->text(), QString("[85.8%, 96.8%]"));
+
+    // Zero-rule per slice, worked from the fixture (label = id % 2, ties go to the negative class):
+    // model_a small = ids 0..86: 44 zeros, 43 ones -> always 0, right on 44/87 = 50.6%;
+    // model_a large = ids 87..349: 132 ones, 131 zeros -> always 1, 132/263 = 50.2%;
+    // model_b small = ids 1000..1269 and large = ids 1270..1349 split evenly -> 135/270 = 40/80 = 50.0%.
+    QCOMPARE(table->horizontalHeaderItem(6)->text(), QString("model_a\nzero-rule"));
+    QCOMPARE(table->horizontalHeaderItem(11)->text(), QString("model_b\nzero-rule"));
+    const int largeRow = tableRowWith(table, "size = large");
+    QCOMPARE(table->item(smallRow, 6)->text(), QString("50.6%"));
+    QCOMPARE(table->item(largeRow, 6)->text(), QString("50.2%"));
+    QCOMPARE(table->item(smallRow, 11)->text(), QString("50.0%"));
+    QCOMPARE(small->cohorts[0].zeroRule, 44.0 / 87);
+    QCOMPARE(large->cohorts[0].zeroRule, 132.0 / 263);
+    QCOMPARE(small->cohorts[1].zeroRule, 0.5);
+    QCOMPARE(large->cohorts[1].zeroRule, 0.5);
+    // Overall model_a: 175 zeros of 350 (87 small: 44, 263 large: 131) -> a tie, always 0, 50.0%.
+    QCOMPARE(r.overall[0].zeroRule, 0.5);
 
     // Complete reversal: B wins overall (82.6% vs 78.0%), A wins both sizes.
     QCOMPARE(r.simpson.reversal, Reversal::Complete);
@@ -392,9 +409,12 @@ void TestSlicesView::exportsChartAndCsv() {
     QFile file(csv);
     QVERIFY(file.open(QIODevice::ReadOnly));
     const QString text = QString::fromUtf8(file.readAll());
-    QVERIFY(text.startsWith("size,cohort,metric,n,share,value,ci_low,ci_high,interval,winner\n"));
+    QVERIFY(text.startsWith("size,cohort,metric,n,share,value,ci_low,ci_high,interval,winner,zero_rule\n"));
     QVERIFY2(text.contains("small,model_a,accuracy,87,"), qPrintable(text));
     QVERIFY(text.contains("(overall),model_b,accuracy,350,"));
+    // The zero-rule column ends each row: 44/87 = 0.50574712643..., written with 10 significant digits.
+    QVERIFY2(text.contains(QRegularExpression("small,model_a,accuracy,87,[^\n]*,0\\.5057471264\n")),
+             qPrintable(text));
     QVERIFY(!m_view->exportChartImage(m_dir.filePath("slices.bmp"), &error));
 }
 

@@ -7,10 +7,15 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <QChart>
+#include <QChartView>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFile>
 #include <QLabel>
+#include <QLegend>
+#include <QLegendMarker>
+#include <QLineSeries>
 #include <QPushButton>
 #include <QSettings>
 #include <QSlider>
@@ -105,6 +110,7 @@ class TestTradeoffView : public QObject {
     void thresholdShowsConfusionAndSentence();
     void cheapestThresholdMatchesBruteForce();
     void confidenceMatchesBruteForce();
+    void baselinesInRocAndPrLegends();
     void exportWritesImages();
 
   private:
@@ -275,6 +281,55 @@ void TestTradeoffView::confidenceMatchesBruteForce() {
     QVERIFY(view->targetSummary().contains(QString("(%1 examples)").arg(answered)));
     // AURC of the focus run is in the legend and the readout.
     QVERIFY(view->findChild<QLabel*>("coverageSummary")->text().contains("AURC"));
+}
+
+// The series named objectName in any chart the view shows, with its legend entry's visibility.
+QList<QLineSeries*> baselineSeries(QWidget* view, const QString& objectName) {
+    QList<QLineSeries*> out;
+    for (auto* chartView : view->findChildren<QChartView*>())
+        for (auto* series : chartView->chart()->series())
+            if (series->objectName() == objectName) out.append(static_cast<QLineSeries*>(series));
+    return out;
+}
+
+bool inLegend(QLineSeries* series) {
+    const auto markers = series->chart()->legend()->markers(series);
+    return !markers.isEmpty() && markers.front()->isVisible();
+}
+
+void TestTradeoffView::baselinesInRocAndPrLegends() {
+    MainWindow window;
+    TradeoffView* view = nullptr;
+    openWindow(window, view);
+    if (QTest::currentTestFailed()) return;
+    // ROC: random scores rank a positive above a negative half the time, so their curve is the diagonal.
+    const auto random = baselineSeries(view, "rocRandomBaseline");
+    QCOMPARE(random.size(), 1);
+    QCOMPARE(random.front()->name(), QString("random (AUC 0.5)"));
+    QVERIFY(inLegend(random.front()));
+    QCOMPARE(random.front()->points(), (QList<QPointF>{{0, 0}, {1, 1}}));
+    // PR: a constant score has precision = prevalence at every recall. Both runs score the same 200 examples,
+    // so one line; its height is the owners' share counted straight from the fixture's formula.
+    int owners = 0;
+    for (int i = 0; i < kRows; ++i)
+        owners += labelOf(i);
+    const double prior = double(owners) / kRows;
+    const auto priorLines = baselineSeries(view, "prPriorBaseline");
+    QCOMPARE(priorLines.size(), 1);
+    QCOMPARE(priorLines.front()->name(), QString("prior %1").arg(QString::number(prior, 'g', 3)));
+    QVERIFY(inLegend(priorLines.front()));
+    QCOMPARE(priorLines.front()->points(), (QList<QPointF>{{0, prior}, {1, prior}}));
+    QCOMPARE(view->focusRun()->positives, owners);
+    // Exported images are drawn from the same chart, legend included.
+    for (auto [kind, text] : {std::pair{TradeoffView::ChartKind::Roc, QString("random (AUC 0.5)")},
+                              std::pair{TradeoffView::ChartKind::Pr, priorLines.front()->name()}}) {
+        const QString svg = m_dir.filePath(QString("baseline%1.svg").arg(static_cast<int>(kind)));
+        QString error;
+        QVERIFY2(view->exportChartImage(kind, svg, &error), qPrintable(error));
+        QFile file(svg);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY2(QString::fromUtf8(file.readAll()).contains(text), qPrintable(text));
+    }
 }
 
 void TestTradeoffView::exportWritesImages() {
