@@ -7,6 +7,7 @@
 #include <array>
 #include <cerrno>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <limits>
 #include <memory>
@@ -668,10 +669,20 @@ QStringList shortRunNames(const QStringList& names) {
     return out;
 }
 
+int runColorSlot(const QString& key) {
+    // FNV-1a over UTF-8: unlike std::hash, the same on every platform and in every release.
+    std::uint32_t hash = 2166136261u;
+    for (const char byte : key.toUtf8()) {
+        hash ^= static_cast<std::uint8_t>(byte);
+        hash *= 16777619u;
+    }
+    return static_cast<int>(hash % static_cast<std::uint32_t>(kRunColorCount));
+}
+
 QColor runColor(int index) {
     // Tableau 10 first (distinct for the common forms of colour blindness), then the darker Tableau 20
     // partners, so twenty runs get twenty colours before any repeats.
-    static constexpr std::array<QRgb, 20> kPalette = {
+    static constexpr std::array<QRgb, kRunColorCount> kPalette = {
         0x4E79A7, 0xF28E2B, 0xE15759, 0x76B7B2, 0x59A14F, 0xEDC948, 0xB07AA1, 0xFF9DA7, 0x9C755F, 0xBAB0AC,
         0x2B5C8A, 0xB6651C, 0xA8323A, 0x3E8C87, 0x2F7A34, 0xB59A1F, 0x7E4F75, 0xD4697A, 0x6B4E3B, 0x7F7770};
     const auto n = static_cast<int>(kPalette.size());
