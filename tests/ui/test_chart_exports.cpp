@@ -363,6 +363,40 @@ void TestChartExports::svgSeriesStayInsidePlotArea() {
     // The demo's noisy raw lines do leave the robust range: some card was really cut at the edge.
     QVERIFY(clippedCards > 0);
 
+    // A log y axis and a wall-clock x axis map points differently; a spike leaves the robust range and the
+    // band goes through the clipped area path.
+    for (const bool logY : {false, true}) {
+        CurveChartSpec spec;
+        spec.title = QStringLiteral("<b>spike</b> & band");
+        spec.logY = logY;
+        spec.xIsWallTime = !logY;
+        spec.robustYRange = true;
+        CurveLine line;
+        line.runName = QStringLiteral("run");
+        line.color = runColor(0);
+        CurveBand band{QStringLiteral("band"), runColor(1), {}, {}, {}};
+        for (int i = 0; i < 200; ++i) {
+            const double x = 1.7e9 + 60.0 * i, y = 1.0 + 0.001 * i;
+            line.smoothX.push_back(x);
+            line.smoothY.push_back(i == 100 ? 1e4 : y); // one spike far above the robust range
+            band.x.push_back(x);
+            band.lower.push_back(y * 0.2);
+            band.upper.push_back(y * 5.0);
+        }
+        spec.lines.push_back(line);
+        spec.bands.push_back(band);
+        const std::unique_ptr<QChart> chart(buildCurveChart(spec));
+        const QString path = m_dir.filePath(QStringLiteral("clip-synthetic-%1.svg").arg(logY));
+        QString error;
+        QVERIFY2(exportChart(chart.get(), QSize(900, 600), path, &error), qPrintable(error));
+        QCOMPARE(xmlProblem(path), QString());
+        int points = 0, border = 0;
+        const QStringList outside = pointsOutside(svgShapes(path), chart->plotArea(), 0.5, &points, &border);
+        QVERIFY2(outside.isEmpty(), qPrintable(outside.mid(0, 5).join("; ")));
+        QVERIFY(points > 200);
+        QVERIFY(border >= 2); // the spike is cut where it leaves and re-enters
+    }
+
     // Calibration and Slices, through their own export calls; the plot area is read off the grid lines.
     auto* calibration = window.findChild<CalibrationView*>();
     auto* slices = window.findChild<SlicesView*>();
