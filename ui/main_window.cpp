@@ -142,6 +142,9 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_runModel, &RunTableModel::visibilityChanged, this, &MainWindow::updateStatus);
 
     buildMenus();
+    // On the application, not on the children: a chart view's viewport runs its scroll area's filter first,
+    // which hands the drag to the scene; application filters see every event before any object filter.
+    qApp->installEventFilter(this);
 
     Settings settings;
     m_curves->setDisplay(settings.curveDisplay());
@@ -481,6 +484,27 @@ void MainWindow::dragMoveEvent(QDragMoveEvent* event) {
 }
 
 void MainWindow::dropEvent(QDropEvent* event) {
+    handleDrop(event, event->position().toPoint());
+}
+
+bool MainWindow::eventFilter(QObject* watched, QEvent* event) {
+    const QEvent::Type type = event->type();
+    if (type != QEvent::DragEnter && type != QEvent::DragMove && type != QEvent::Drop)
+        return QMainWindow::eventFilter(watched, event);
+    auto* widget = qobject_cast<QWidget*>(watched);
+    auto* drop = static_cast<QDropEvent*>(event); // DragEnter and DragMove events are drop events too
+    // Only drags over this window's children and only file drags: text dragged into the filter box, or a
+    // drag over another window, stays theirs.
+    if (!widget || widget == this || widget->window() != this || localPaths(drop->mimeData()).isEmpty())
+        return QMainWindow::eventFilter(watched, event);
+    if (type == QEvent::Drop)
+        handleDrop(drop, widget->mapTo(this, drop->position().toPoint()));
+    else
+        drop->acceptProposedAction();
+    return true;
+}
+
+void MainWindow::handleDrop(QDropEvent* event, const QPoint& windowPos) {
     QStringList paths = localPaths(event->mimeData());
     if (paths.isEmpty()) return;
     event->acceptProposedAction();
@@ -490,9 +514,7 @@ void MainWindow::dropEvent(QDropEvent* event) {
         openWorkspace(paths.front());
         return;
     }
-    if (attachDroppedPredictions(paths, event->position().toPoint(),
-                                 event->modifiers().testFlag(Qt::ShiftModifier)))
-        return;
+    if (attachDroppedPredictions(paths, windowPos, event->modifiers().testFlag(Qt::ShiftModifier))) return;
     importPaths(paths);
 }
 

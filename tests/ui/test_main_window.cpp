@@ -4,6 +4,7 @@
 #include "ui/curve_layer.h"
 #include "ui/curves_view.h"
 #include "ui/import_report_panel.h"
+#include "ui/interactive_chart_view.h"
 #include "ui/main_window.h"
 #include "ui/run_table_model.h"
 
@@ -99,6 +100,7 @@ class TestMainWindow : public QObject {
     void cleanupTestCase();
     void emptyWindowShowsHint();
     void dropImportsFiles();
+    void dropOnChartImports();
     void smoothingSliderChangesDrawnPoints();
     void exportWritesImagesAndData();
     void startsWithDemo();
@@ -155,6 +157,59 @@ void TestMainWindow::dropImportsFiles() {
     QCOMPARE(window.runModel()->index(0, 0).data().toString(), QString("alpha"));
     QVERIFY(!window.curvesView()->showsEmptyState());
     QTRY_VERIFY(cardFor(window, "loss") && cardFor(window, "loss")->isBuilt());
+}
+
+// The widget a platform drag at pos (window coordinates) is delivered to, as QWidgetWindow picks it: the
+// deepest widget there that accepts drops.
+QWidget* dropTargetAt(QWidget& window, const QPoint& pos) {
+    QWidget* widget = window.childAt(pos);
+    while (widget && !widget->isWindow() && !widget->acceptDrops())
+        widget = widget->parentWidget();
+    return widget;
+}
+
+void TestMainWindow::dropOnChartImports() {
+    MainWindow window;
+    window.resize(1200, 800);
+    QVERIFY(window.createWorkspace(m_dir.filePath("chartdrop.runlens")));
+    window.importPaths({m_dir.filePath("logs/alpha")});
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QTRY_VERIFY_WITH_TIMEOUT(!window.hasPendingWork(), 60000);
+    QCOMPARE(window.runModel()->rowCount(), 1);
+    QTRY_VERIFY(cardFor(window, "loss") && cardFor(window, "loss")->isBuilt());
+    QChartView* view = cardFor(window, "loss")->chartView();
+    const QRectF plot = view->chart()->plotArea();
+    const QPoint inView = view->mapFromScene(plot.center());
+    // Deliver where a drag over the middle of the plot would go: the chart view's viewport, which accepts
+    // drops itself (its scene takes the enter and refuses the move), not the window.
+    QWidget* target = dropTargetAt(window, view->mapTo(&window, inView));
+    QVERIFY(target);
+    QVERIFY(target == view || view->isAncestorOf(target));
+    const QPoint pos = target->mapFrom(view, inView);
+
+    QMimeData mime;
+    mime.setUrls({QUrl::fromLocalFile(m_dir.filePath("logs/beta/metrics.csv"))});
+    QDragEnterEvent enter(pos, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    enter.ignore();
+    QApplication::sendEvent(target, &enter);
+    QVERIFY(enter.isAccepted());
+    QDragMoveEvent move(pos, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    move.ignore();
+    QApplication::sendEvent(target, &move);
+    QVERIFY(move.isAccepted());
+    QCOMPARE(move.dropAction(), Qt::CopyAction);
+    QDropEvent drop(QPointF(pos), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    drop.ignore();
+    QApplication::sendEvent(target, &drop);
+    QVERIFY(drop.isAccepted());
+    QTRY_VERIFY_WITH_TIMEOUT(!window.hasPendingWork(), 60000);
+    QCOMPARE(window.runModel()->rowCount(), 2);
+    QString dropped;
+    for (const auto& run : window.runModel()->runs())
+        if (run.name != "alpha") dropped = QString::fromStdString(run.name);
+    QVERIFY(!dropped.isEmpty());
+    QTRY_VERIFY(!drawnLine(cardFor(window, "loss"), dropped).empty()); // the dropped run is on the chart
 }
 
 void TestMainWindow::smoothingSliderChangesDrawnPoints() {
