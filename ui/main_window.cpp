@@ -35,6 +35,8 @@
 #include <QMimeData>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QResizeEvent>
+#include <QScrollArea>
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -52,6 +54,25 @@ static void initRunlensResources() {
 
 namespace runlens::ui {
 namespace {
+
+// Moves a view's content into a scroll area inside the view, so a window smaller than the content (a
+// 1280x720 laptop) scrolls it instead of being held at the content's minimum size. The view stays the tab
+// page, so code that shows or finds it is unchanged.
+void makeScrollable(QWidget* view) {
+    QLayout* content = view->layout();
+    if (!content) return;
+    auto* inner = new QWidget;
+    inner->setObjectName(QStringLiteral("tabContent"));
+    inner->setLayout(content); // takes the layout and its widgets off the view
+    auto* scroll = new QScrollArea;
+    scroll->setObjectName(QStringLiteral("tabScroll"));
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidgetResizable(true);
+    scroll->setWidget(inner);
+    auto* layout = new QVBoxLayout(view);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(scroll);
+}
 
 QStringList localPaths(const QMimeData* mime) {
     QStringList paths;
@@ -100,6 +121,7 @@ MainWindow::MainWindow(QWidget* parent)
             });
 
     m_tabs->setDocumentMode(true);
+    makeScrollable(m_curves);
     m_tabs->addTab(m_curves, tr("Curves"));
     m_splitter->addWidget(buildRunPanel());
     m_splitter->addWidget(m_tabs);
@@ -268,6 +290,7 @@ void MainWindow::buildMenus() {
 }
 
 int MainWindow::addViewTab(QWidget* view, const QString& title) {
+    makeScrollable(view);
     return m_tabs->addTab(view, title);
 }
 
@@ -516,6 +539,18 @@ void MainWindow::handleDrop(QDropEvent* event, const QPoint& windowPos) {
     }
     if (attachDroppedPredictions(paths, windowPos, event->modifiers().testFlag(Qt::ShiftModifier))) return;
     importPaths(paths);
+}
+
+void MainWindow::resizeEvent(QResizeEvent* event) {
+    QMainWindow::resizeEvent(event);
+    if (event->oldSize().width() <= 0 || event->size().width() >= event->oldSize().width()) return;
+    // A narrowed window takes the width from the run panel first, down to a quarter: the splitter keeps
+    // the panel's width (stretch 0), which left a 1024 px wide window's charts and toolbars 640 px.
+    const QList<int> sizes = m_splitter->sizes();
+    if (sizes.size() != 2) return;
+    const int total = sizes[0] + sizes[1];
+    const int panel = std::max(m_splitter->widget(0)->minimumWidth(), total / 4);
+    if (sizes[0] > panel) m_splitter->setSizes({panel, total - panel});
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
