@@ -448,6 +448,8 @@ void TestMainWindow::fitsSmallScreen() {
         }
         if (outOfView > 0)
             qInfo() << name << ":" << outOfView << "of" << controls << "controls need scrolling";
+        // The tab used most fits without scrolling: its toolbar and cards are all in view.
+        if (name == QLatin1String("Curves")) QCOMPARE(outOfView, 0);
         // A view without data for it (the demo has no regression log) shows why instead of controls.
         bool explains = false;
         for (QLabel* label : page->findChildren<QLabel*>())
