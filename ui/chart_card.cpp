@@ -33,6 +33,18 @@ namespace {
 constexpr int kCardHeight = 300;
 constexpr int kMaxTooltipRuns = 12;
 
+// Index of the x nearest to value in a sorted, non-empty xs.
+std::size_t nearestIndex(const std::vector<double>& xs, double value) {
+    const auto it = std::lower_bound(xs.begin(), xs.end(), value);
+    std::size_t index = static_cast<std::size_t>(it - xs.begin());
+    if (index == xs.size() || (index > 0 && value - xs[index - 1] < xs[index] - value)) --index;
+    return index;
+}
+
+QString formatValue(double value) {
+    return std::isfinite(value) ? QString::number(value, 'g', 5) : QString::number(value);
+}
+
 QString shortestNumber(double value) {
     if (std::isnan(value)) return QStringLiteral("nan");
     if (std::isinf(value)) return value > 0 ? QStringLiteral("inf") : QStringLiteral("-inf");
@@ -380,6 +392,7 @@ void ChartCard::refreshPoints(bool smoothingOnly) {
     const bool raw = drawsRaw();
     // Each line is prepared independently, so the lines are spread over the cores.
     QtConcurrent::blockingMap(m_prepared, [&](Prepared& prepared) {
+        prepared.hoverSmoothed.clear(); // the smoothing may have changed
         if (grouped() && !m_display.showRunLines) {
             prepared.raw = {};
             prepared.smoothed = {};
@@ -684,11 +697,7 @@ QString ChartCard::tooltipAt(const QPointF& value) const {
     // The value of the line at the point nearest to x.
     const auto valueAt = [x](const std::vector<double>& xs, const std::vector<double>& ys) -> double {
         if (xs.empty() || ys.size() != xs.size()) return NAN;
-        const auto it = std::lower_bound(xs.begin(), xs.end(), x);
-        std::size_t index = static_cast<std::size_t>(it - xs.begin());
-        if (index == xs.size() || (index > 0 && x - xs[index - 1] < xs[index] - x))
-            index = index == 0 ? 0 : index - 1;
-        return ys[index];
+        return ys[nearestIndex(xs, x)];
     };
     const auto add = [&](double y, const QColor& color, const QString& label) {
         if (!std::isfinite(y)) return;
@@ -699,9 +708,30 @@ QString ChartCard::tooltipAt(const QPointF& value) const {
     for (const GroupCurve& group : m_groups)
         add(valueAt(group.band.x, group.band.center), group.color,
             tr("%1 (%2 runs, %3)").arg(group.name).arg(group.members.size()).arg(m_display.center));
+    // Per run, the logged point nearest to x: its smoothed value (what the line shows there), raw value and
+    // step. Sorted by how near the smoothed value is to the cursor, so the line under it comes first.
+    const double smoothing = std::clamp(m_display.smoothing, 0.0, 0.999);
+    Smoother smoother = Smoother::Ema;
+    parseSmoother(m_display.smoother.toStdString(), smoother);
     for (std::size_t i = 0; i < m_prepared.size() && i < m_runs.size(); ++i) {
-        const XYPoints& points = m_prepared[i].smoothed;
-        add(valueAt(points.x, points.y), m_runs[i].color, m_runs[i].name);
+        const Prepared& prepared = m_prepared[i];
+        const CurveInput& input = prepared.input;
+        // A line that is not drawn (runs folded into a group's band) is not read out either.
+        if (prepared.smoothed.size() == 0 || input.x.empty() || input.y.size() != input.x.size()) continue;
+        const std::size_t k = nearestIndex(input.x, x);
+        const double raw = input.y[k];
+        double smoothed = raw;
+        if (smoothing > 0) {
+            if (prepared.hoverSmoothed.size() != input.y.size())
+                prepared.hoverSmoothed = smooth(smoother, input.x, input.y, smoothing);
+            if (k < prepared.hoverSmoothed.size()) smoothed = prepared.hoverSmoothed[k];
+        }
+        const double shown = std::isfinite(smoothed) ? smoothed : raw;
+        QString line = QStringLiteral("<span style='color:%1'>&#9632;</span> %2: <b>%3</b>")
+                           .arg(m_runs[i].color.name(), m_runs[i].name.toHtmlEscaped(), formatValue(shown));
+        if (smoothing > 0) line += tr(" &nbsp;raw %1").arg(formatValue(raw));
+        if (k < input.steps.size()) line += tr(" &nbsp;step %1").arg(input.steps[k]);
+        entries.push_back({std::isfinite(shown) ? std::abs(shown - value.y()) : INFINITY, line});
     }
     if (entries.empty()) return {};
     std::stable_sort(entries.begin(), entries.end(),

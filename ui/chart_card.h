@@ -92,6 +92,9 @@ class ChartCard : public QFrame {
         XYPoints raw, smoothed;
         std::optional<double> nonFiniteFrom; // x where values turn NaN/Inf after finite ones
         BandLines ownBand;                   // CardRun::bandLower/Upper on the card's x axis (no centre)
+        // input.y smoothed at full resolution, made on the first hover after a change: the readout names
+        // the smoothed value of the very point whose raw value and step it shows.
+        mutable std::vector<double> hoverSmoothed;
     };
     // A group's centre line and band for the current view.
     struct GroupCurve {

@@ -7,10 +7,12 @@
 #include <array>
 #include <cerrno>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <limits>
 #include <memory>
 #include <optional>
+#include <QAbstractSeries>
 #include <QAreaSeries>
 #include <QBuffer>
 #include <QCoreApplication>
@@ -26,6 +28,7 @@
 #include <QLogValueAxis>
 #include <QPageSize>
 #include <QPainter>
+#include <QPainterPath>
 #include <QPdfWriter>
 #include <QSvgGenerator>
 #include <QTextDocument>
@@ -444,8 +447,144 @@ bool writePng(const RenderSetup& setup, const QSize& size, const QString& path, 
     return writeBytes(path, bytes, error);
 }
 
-bool writeSvg(const RenderSetup& setup, const QSize& size, const QString& title, const QString& path,
-              QString* error) {
+// Liang-Barsky: clips the segment a-b to rect in place; false when nothing of it is inside.
+bool clipSegment(const QRectF& rect, QPointF& a, QPointF& b) {
+    const double dx = b.x() - a.x(), dy = b.y() - a.y();
+    double t0 = 0, t1 = 1;
+    const auto edge = [&](double p, double q) {
+        if (p == 0) return q >= 0;
+        const double t = q / p;
+        if (p < 0) {
+            if (t > t1) return false;
+            t0 = std::max(t0, t);
+        } else {
+            if (t < t0) return false;
+            t1 = std::min(t1, t);
+        }
+        return true;
+    };
+    if (!edge(-dx, a.x() - rect.left()) || !edge(dx, rect.right() - a.x()) ||
+        !edge(-dy, a.y() - rect.top()) || !edge(dy, rect.bottom() - a.y()))
+        return false;
+    const QPointF start = a;
+    a = QPointF(start.x() + t0 * dx, start.y() + t0 * dy);
+    b = QPointF(start.x() + t1 * dx, start.y() + t1 * dy);
+    return true;
+}
+
+// The parts of a polyline inside rect, each a polyline of its own.
+std::vector<QPolygonF> clipPolyline(const QPolygonF& line, const QRectF& rect) {
+    std::vector<QPolygonF> parts;
+    for (qsizetype i = 1; i < line.size(); ++i) {
+        QPointF a = line[i - 1], b = line[i];
+        if (!clipSegment(rect, a, b)) continue;
+        if (parts.empty() || parts.back().last() != a) parts.emplace_back(QPolygonF{a});
+        parts.back().append(b);
+    }
+    return parts;
+}
+
+// QSvgPaintEngine (Qt 6.4) ignores the painter's clip, so Qt Charts' own drawing of a line or area series
+// runs over the title, ticks and legend wherever the data leave the axis range (a zoomed card, a robust y
+// range, a spike). While the chart renders to SVG these series are made fully transparent (hiding them would
+// also drop their legend entries and change the layout); they are drawn afterwards, clipped to the plot area
+// in pixel space, so the file holds no series geometry outside it.
+class SvgClippedSeries {
+  public:
+    explicit SvgClippedSeries(QChart* chart) : m_chart(chart) {
+        for (QAbstractSeries* series : chart->series()) {
+            if (!series->isVisible() || series->opacity() <= 0) continue;
+            const bool line = series->type() == QAbstractSeries::SeriesTypeLine;
+            const bool area = series->type() == QAbstractSeries::SeriesTypeArea;
+            // Markers and point labels need Qt's own drawing: such series are left to it.
+            if (line) {
+                const auto* xy = static_cast<QLineSeries*>(series);
+                if (xy->pointsVisible() || xy->pointLabelsVisible()) continue;
+            } else if (area) {
+                const auto* areaSeries = static_cast<QAreaSeries*>(series);
+                if (areaSeries->pointsVisible() || areaSeries->pointLabelsVisible() ||
+                    !areaSeries->upperSeries())
+                    continue;
+            } else {
+                continue;
+            }
+            m_taken.emplace_back(series, series->opacity());
+            series->setOpacity(0.0);
+        }
+    }
+    ~SvgClippedSeries() {
+        for (auto& [series, opacity] : m_taken)
+            series->setOpacity(opacity);
+    }
+    SvgClippedSeries(const SvgClippedSeries&) = delete;
+    SvgClippedSeries& operator=(const SvgClippedSeries&) = delete;
+
+    // Draws the taken series onto painter, whose target rectangle shows the chart's scene rectangle.
+    void draw(QPainter& painter, const QRectF& target) const {
+        const QRectF source = m_chart->sceneBoundingRect();
+        if (source.isEmpty()) return;
+        QTransform toTarget = m_chart->sceneTransform();
+        toTarget *= QTransform::fromTranslate(-source.left(), -source.top());
+        toTarget *= QTransform::fromScale(target.width() / source.width(), target.height() / source.height());
+        toTarget *= QTransform::fromTranslate(target.left(), target.top());
+        const QRectF plot = m_chart->plotArea();
+        painter.save();
+        painter.setTransform(toTarget, true);
+        for (const auto& [series, opacity] : m_taken) {
+            painter.setOpacity(opacity);
+            if (series->type() == QAbstractSeries::SeriesTypeLine)
+                drawLine(painter, static_cast<QLineSeries*>(series), plot);
+            else
+                drawArea(painter, static_cast<QAreaSeries*>(series), plot);
+        }
+        painter.restore();
+    }
+
+  private:
+    QPolygonF pixels(const QList<QPointF>& values, QAbstractSeries* series) const {
+        QPolygonF out;
+        out.reserve(values.size());
+        for (const QPointF& value : values)
+            if (std::isfinite(value.x()) && std::isfinite(value.y()))
+                out.append(m_chart->mapToPosition(value, series));
+        return out;
+    }
+
+    void drawLine(QPainter& painter, QLineSeries* series, const QRectF& plot) const {
+        painter.setPen(series->pen());
+        painter.setBrush(Qt::NoBrush);
+        for (const QPolygonF& part : clipPolyline(pixels(series->points(), series), plot))
+            painter.drawPolyline(part); // one element per visible piece of the line
+    }
+
+    void drawArea(QPainter& painter, QAreaSeries* series, const QRectF& plot) const {
+        QPolygonF outline = pixels(series->upperSeries()->points(), series);
+        if (outline.size() < 2) return;
+        if (const QLineSeries* lower = series->lowerSeries()) {
+            const QPolygonF bottom = pixels(lower->points(), series);
+            for (qsizetype i = bottom.size() - 1; i >= 0; --i)
+                outline.append(bottom[i]);
+        } else { // as Qt Charts does: down to the bottom of the plot area
+            const QPointF first = outline.first(), last = outline.last();
+            outline.append(QPointF(last.x(), plot.bottom()));
+            outline.append(QPointF(first.x(), plot.bottom()));
+        }
+        QPainterPath shape;
+        shape.addPolygon(outline);
+        shape.closeSubpath();
+        QPainterPath box;
+        box.addRect(plot);
+        painter.setPen(series->pen());
+        painter.setBrush(series->brush());
+        painter.drawPath(shape.intersected(box));
+    }
+
+    QChart* m_chart;
+    std::vector<std::pair<QAbstractSeries*, qreal>> m_taken;
+};
+
+bool writeSvg(QChart* chart, const RenderSetup& setup, const QSize& size, const QString& title,
+              const QString& path, QString* error) {
     QByteArray bytes;
     QBuffer buffer(&bytes);
     buffer.open(QIODevice::WriteOnly);
@@ -456,11 +595,14 @@ bool writeSvg(const RenderSetup& setup, const QSize& size, const QString& title,
     generator.setResolution(96);
     generator.setTitle(plainTitle(title).toHtmlEscaped()); // written into <title> as it is
     generator.setDescription(QStringLiteral("Chart exported by Runlens"));
+    const SvgClippedSeries clipped(chart);
     QPainter painter;
     if (!painter.begin(&generator))
         return fail(error, QStringLiteral("cannot write %1: SVG output failed").arg(path));
     setupPainter(painter);
-    setup.render(painter, QRectF(QPointF(0, 0), QSizeF(size)));
+    const QRectF target(QPointF(0, 0), QSizeF(size));
+    setup.render(painter, target);
+    clipped.draw(painter, target);
     painter.end();
     return writeBytes(path, bytes, error);
 }
@@ -501,8 +643,9 @@ bool exportChart(QChart* chart, const QSize& size, const QString& path, QString*
 
     const RenderSetup setup(chart, size);
     if (suffix == QLatin1String("png")) return writePng(setup, size, path, error);
+    // SVG draws its line and area series itself (clipped), each visible piece of a line as one element.
+    if (suffix == QLatin1String("svg")) return writeSvg(chart, setup, size, chart->title(), path, error);
     const PathDrawnLines compactLines(chart);
-    if (suffix == QLatin1String("svg")) return writeSvg(setup, size, chart->title(), path, error);
     return writePdf(setup, size, chart->title(), path, error);
 }
 
@@ -526,10 +669,20 @@ QStringList shortRunNames(const QStringList& names) {
     return out;
 }
 
+int runColorSlot(const QString& key) {
+    // FNV-1a over UTF-8: unlike std::hash, the same on every platform and in every release.
+    std::uint32_t hash = 2166136261u;
+    for (const char byte : key.toUtf8()) {
+        hash ^= static_cast<std::uint8_t>(byte);
+        hash *= 16777619u;
+    }
+    return static_cast<int>(hash % static_cast<std::uint32_t>(kRunColorCount));
+}
+
 QColor runColor(int index) {
     // Tableau 10 first (distinct for the common forms of colour blindness), then the darker Tableau 20
     // partners, so twenty runs get twenty colours before any repeats.
-    static constexpr std::array<QRgb, 20> kPalette = {
+    static constexpr std::array<QRgb, kRunColorCount> kPalette = {
         0x4E79A7, 0xF28E2B, 0xE15759, 0x76B7B2, 0x59A14F, 0xEDC948, 0xB07AA1, 0xFF9DA7, 0x9C755F, 0xBAB0AC,
         0x2B5C8A, 0xB6651C, 0xA8323A, 0x3E8C87, 0x2F7A34, 0xB59A1F, 0x7E4F75, 0xD4697A, 0x6B4E3B, 0x7F7770};
     const auto n = static_cast<int>(kPalette.size());

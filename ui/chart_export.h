@@ -50,5 +50,10 @@ QStringList shortRunNames(const QStringList& names);
 
 // A distinct, colour-blind-friendly colour for the i-th run.
 QColor runColor(int index);
+// The palette slot a run prefers, derived from its key (the run name) alone, so a run's colour does not
+// depend on which other runs are loaded, filtered or were imported first.
+int runColorSlot(const QString& key);
+// Number of distinct colours runColor cycles through.
+inline constexpr int kRunColorCount = 20;
 
 } // namespace runlens::ui

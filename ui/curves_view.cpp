@@ -92,7 +92,7 @@ QWidget* CurvesView::buildToolbar() {
     bar->setObjectName(QStringLiteral("curvesToolbar"));
     m_slider->setObjectName(QStringLiteral("smoothingSlider"));
     m_slider->setRange(0, kSliderSteps);
-    m_slider->setMinimumWidth(110);
+    m_slider->setMinimumWidth(80); // the first row must fit beside the run panel on a 1024 px window
     m_slider->setToolTip(tr("Smoothing weight (0 = off)"));
     m_spin->setRange(0.0, 0.999);
     m_spin->setDecimals(3);
@@ -102,6 +102,10 @@ QWidget* CurvesView::buildToolbar() {
     m_smoother->addItem(tr("Gaussian"), QStringLiteral("gaussian"));
     m_smoother->addItem(tr("Running average"), QStringLiteral("average"));
     m_smoother->setToolTip(tr("Smoother"));
+    // Sized for "Running", not "Time-weighted EMA" (shown elided; the list shows it whole): 50 px of the
+    // first row, which has to fit a 1024 px window.
+    m_smoother->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_smoother->setMinimumContentsLength(7);
     m_xAxis->addItem(tr("Step"), QStringLiteral("step"));
     m_xAxis->addItem(tr("Relative time"), QStringLiteral("relative"));
     m_xAxis->addItem(tr("Wall time"), QStringLiteral("wall"));
@@ -113,7 +117,7 @@ QWidget* CurvesView::buildToolbar() {
     m_tagFilter->setPlaceholderText(tr("Filter metrics (regex)"));
     m_tagFilter->setClearButtonEnabled(true);
     m_tagFilter->setObjectName(QStringLiteral("tagFilter"));
-    m_tagFilter->setMinimumWidth(140);
+    m_tagFilter->setMinimumWidth(96);
 
     m_groupBy->setObjectName(QStringLiteral("groupBy"));
     m_groupBy->setToolTip(tr("Draw runs with the same value of a param (or the same name pattern match) as "

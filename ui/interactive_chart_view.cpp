@@ -2,6 +2,7 @@
 #include "ui/interactive_chart_view.h"
 
 #include <cmath>
+#include <limits>
 #include <QGraphicsLineItem>
 #include <QKeyEvent>
 #include <QMouseEvent>
@@ -161,15 +162,27 @@ void InteractiveChartView::updateCrosshair(const QPoint& pos, const QPoint& glob
     m_crosshair->show();
     if (!m_tooltip) return;
     const QString text = m_tooltip(current->mapToValue(at));
+    m_readoutShown = !text.isEmpty();
     if (text.isEmpty())
         QToolTip::hideText();
-    else
-        QToolTip::showText(globalPos + QPoint(16, 12), text, this);
+    else // no expiry: the readout stays while the mouse rests, as in TensorBoard; leaving hides it
+        QToolTip::showText(globalPos + QPoint(16, 12), text, this, QRect(), std::numeric_limits<int>::max());
 }
 
 void InteractiveChartView::hideCrosshair() {
     if (m_crosshair) m_crosshair->hide();
+    m_readoutShown = false;
     QToolTip::hideText();
+}
+
+bool InteractiveChartView::viewportEvent(QEvent* event) {
+    // When the mouse rests, Qt sends a tooltip event that the scene answers with its items' (empty)
+    // tooltip, which hid the readout after the wake-up delay: keep ours instead.
+    if (event->type() == QEvent::ToolTip && m_readoutShown) {
+        event->accept();
+        return true;
+    }
+    return QChartView::viewportEvent(event);
 }
 
 } // namespace runlens::ui

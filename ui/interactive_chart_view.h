@@ -37,6 +37,7 @@ class InteractiveChartView : public QChartView {
     void resizeEvent(QResizeEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
     void leaveEvent(QEvent* event) override;
+    bool viewportEvent(QEvent* event) override;
 
   private:
     void updateCrosshair(const QPoint& pos, const QPoint& globalPos);
@@ -44,6 +45,7 @@ class InteractiveChartView : public QChartView {
 
     TooltipProvider m_tooltip;
     QGraphicsLineItem* m_crosshair = nullptr; // owned by the chart's scene item tree
+    bool m_readoutShown = false;              // the crosshair readout is up
     bool m_panning = false;
     QPoint m_lastPan;
 };

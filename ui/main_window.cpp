@@ -35,6 +35,8 @@
 #include <QMimeData>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QResizeEvent>
+#include <QScrollArea>
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -52,6 +54,25 @@ static void initRunlensResources() {
 
 namespace runlens::ui {
 namespace {
+
+// Moves a view's content into a scroll area inside the view, so a window smaller than the content (a
+// 1280x720 laptop) scrolls it instead of being held at the content's minimum size. The view stays the tab
+// page, so code that shows or finds it is unchanged.
+void makeScrollable(QWidget* view) {
+    QLayout* content = view->layout();
+    if (!content) return;
+    auto* inner = new QWidget;
+    inner->setObjectName(QStringLiteral("tabContent"));
+    inner->setLayout(content); // takes the layout and its widgets off the view
+    auto* scroll = new QScrollArea;
+    scroll->setObjectName(QStringLiteral("tabScroll"));
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidgetResizable(true);
+    scroll->setWidget(inner);
+    auto* layout = new QVBoxLayout(view);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(scroll);
+}
 
 QStringList localPaths(const QMimeData* mime) {
     QStringList paths;
@@ -100,6 +121,7 @@ MainWindow::MainWindow(QWidget* parent)
             });
 
     m_tabs->setDocumentMode(true);
+    makeScrollable(m_curves);
     m_tabs->addTab(m_curves, tr("Curves"));
     m_splitter->addWidget(buildRunPanel());
     m_splitter->addWidget(m_tabs);
@@ -142,6 +164,9 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_runModel, &RunTableModel::visibilityChanged, this, &MainWindow::updateStatus);
 
     buildMenus();
+    // On the application, not on the children: a chart view's viewport runs its scroll area's filter first,
+    // which hands the drag to the scene; application filters see every event before any object filter.
+    qApp->installEventFilter(this);
 
     Settings settings;
     m_curves->setDisplay(settings.curveDisplay());
@@ -265,6 +290,7 @@ void MainWindow::buildMenus() {
 }
 
 int MainWindow::addViewTab(QWidget* view, const QString& title) {
+    makeScrollable(view);
     return m_tabs->addTab(view, title);
 }
 
@@ -481,6 +507,27 @@ void MainWindow::dragMoveEvent(QDragMoveEvent* event) {
 }
 
 void MainWindow::dropEvent(QDropEvent* event) {
+    handleDrop(event, event->position().toPoint());
+}
+
+bool MainWindow::eventFilter(QObject* watched, QEvent* event) {
+    const QEvent::Type type = event->type();
+    if (type != QEvent::DragEnter && type != QEvent::DragMove && type != QEvent::Drop)
+        return QMainWindow::eventFilter(watched, event);
+    auto* widget = qobject_cast<QWidget*>(watched);
+    auto* drop = static_cast<QDropEvent*>(event); // DragEnter and DragMove events are drop events too
+    // Only drags over this window's children and only file drags: text dragged into the filter box, or a
+    // drag over another window, stays theirs.
+    if (!widget || widget == this || widget->window() != this || localPaths(drop->mimeData()).isEmpty())
+        return QMainWindow::eventFilter(watched, event);
+    if (type == QEvent::Drop)
+        handleDrop(drop, widget->mapTo(this, drop->position().toPoint()));
+    else
+        drop->acceptProposedAction();
+    return true;
+}
+
+void MainWindow::handleDrop(QDropEvent* event, const QPoint& windowPos) {
     QStringList paths = localPaths(event->mimeData());
     if (paths.isEmpty()) return;
     event->acceptProposedAction();
@@ -490,10 +537,20 @@ void MainWindow::dropEvent(QDropEvent* event) {
         openWorkspace(paths.front());
         return;
     }
-    if (attachDroppedPredictions(paths, event->position().toPoint(),
-                                 event->modifiers().testFlag(Qt::ShiftModifier)))
-        return;
+    if (attachDroppedPredictions(paths, windowPos, event->modifiers().testFlag(Qt::ShiftModifier))) return;
     importPaths(paths);
+}
+
+void MainWindow::resizeEvent(QResizeEvent* event) {
+    QMainWindow::resizeEvent(event);
+    if (event->oldSize().width() <= 0 || event->size().width() >= event->oldSize().width()) return;
+    // A narrowed window takes the width from the run panel first, down to a quarter: the splitter keeps
+    // the panel's width (stretch 0), which left a 1024 px wide window's charts and toolbars 640 px.
+    const QList<int> sizes = m_splitter->sizes();
+    if (sizes.size() != 2) return;
+    const int total = sizes[0] + sizes[1];
+    const int panel = std::max(m_splitter->widget(0)->minimumWidth(), total / 4);
+    if (sizes[0] > panel) m_splitter->setSizes({panel, total - panel});
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

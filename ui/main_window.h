@@ -74,9 +74,14 @@ class MainWindow : public QMainWindow {
     void dragMoveEvent(QDragMoveEvent* event) override;
     void dropEvent(QDropEvent* event) override;
     void closeEvent(QCloseEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+    // Takes drags with file URLs away from every child widget (a chart view accepts the drag enter through
+    // its scene, then refuses the move and the drop), so a drop anywhere on the window imports.
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
   private:
     void buildMenus();
+    void handleDrop(QDropEvent* event, const QPoint& windowPos);
     QWidget* buildRunPanel();
     void setWorkspace(std::unique_ptr<Workspace> workspace);
     void refreshRuns();

@@ -102,11 +102,8 @@ void RunTableModel::setRuns(std::vector<RunInfo> runs) {
     std::set<QString> params;
     std::set<QString> metrics;
     std::set<QString> columnTags;
+    assignColors();
     for (const RunInfo& run : m_runs) {
-        auto found = m_colorByName.find(run.name);
-        if (found == m_colorByName.end())
-            found = m_colorByName.emplace(run.name, runColor(m_nextColor++)).first;
-        m_colors.push_back(found->second);
         m_workers.push_back(findWorkers(run));
         for (const auto& [key, value] : run.params)
             params.insert(QString::fromStdString(key));
@@ -132,6 +129,38 @@ void RunTableModel::setRuns(std::vector<RunInfo> runs) {
     }
     endResetModel();
     emit visibilityChanged();
+}
+
+void RunTableModel::assignColors() {
+    // A run's colour is its name's palette slot, so it does not change when other runs are added, removed or
+    // filtered, nor between sessions. When that slot is already taken by a loaded run, the next free one is
+    // used; runs are handled in import (id) order, so an added run, never an older one, moves on, and a
+    // fresh start gives the colours the runs had in the session that imported them.
+    m_colors.assign(m_runs.size(), QColor());
+    std::vector<std::size_t> order(m_runs.size());
+    for (std::size_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+    std::sort(order.begin(), order.end(),
+              [this](std::size_t a, std::size_t b) { return m_runs[a].id < m_runs[b].id; });
+    std::set<QRgb> used;
+    for (const std::size_t i : order) // colours given earlier in this session stay
+        if (const auto found = m_colorByName.find(m_runs[i].name); found != m_colorByName.end()) {
+            m_colors[i] = found->second;
+            used.insert(found->second.rgb());
+        }
+    for (const std::size_t i : order) {
+        if (m_colors[i].isValid()) continue;
+        const int slot = runColorSlot(QString::fromStdString(m_runs[i].name));
+        QColor color = runColor(slot); // every colour in use: share the preferred one
+        for (int k = 0; k < kRunColorCount; ++k)
+            if (const QColor candidate = runColor(slot + k); !used.contains(candidate.rgb())) {
+                color = candidate;
+                break;
+            }
+        m_colors[i] = color;
+        used.insert(color.rgb());
+        m_colorByName.emplace(m_runs[i].name, color);
+    }
 }
 
 void RunTableModel::rebuildRows() {

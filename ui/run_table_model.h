@@ -112,6 +112,7 @@ class RunTableModel : public QAbstractTableModel {
     };
 
     int runIndexOf(std::int64_t runId) const;
+    void assignColors(); // m_colors for m_runs, from each run name's palette slot
     void rebuildRows();
     QVariant runData(const QModelIndex& index, int runIndex, int role) const;
     QVariant workerData(const QModelIndex& index, int runIndex, int worker, int role) const;
@@ -131,7 +132,6 @@ class RunTableModel : public QAbstractTableModel {
     std::set<std::string> m_expanded;                      // by run name, like m_hidden
     std::set<std::pair<std::string, int>> m_hiddenWorkers; // (run name, worker)
     std::map<std::string, QColor> m_colorByName;           // a run keeps its colour across reloads
-    int m_nextColor = 0;
     QStringList m_paramKeys;
     QStringList m_metricTags;
     QStringList m_columnTags;

@@ -63,9 +63,12 @@ CurveInput sortedByX(CurveInput input) {
     sorted.sourcePoints = input.sourcePoints;
     sorted.x.resize(order.size());
     sorted.y.resize(order.size());
+    const bool hasSteps = input.steps.size() == order.size();
+    if (hasSteps) sorted.steps.resize(order.size());
     for (std::size_t k = 0; k < order.size(); ++k) {
         sorted.x[k] = input.x[order[k]];
         sorted.y[k] = input.y[order[k]];
+        if (hasSteps) sorted.steps[k] = input.steps[order[k]];
     }
     return sorted;
 }
@@ -79,12 +82,15 @@ CurveInput curveInput(const SeriesData& series, XAxis axis) {
     const std::size_t n = std::min(allX.size(), series.values.size());
     input.x.reserve(n);
     input.y.reserve(n);
+    const bool hasSteps = series.steps.size() >= n;
+    if (hasSteps) input.steps.reserve(n);
     bool sorted = true;
     for (std::size_t i = 0; i < n; ++i) {
         if (!std::isfinite(allX[i])) continue;
         if (!input.x.empty() && allX[i] < input.x.back()) sorted = false;
         input.x.push_back(allX[i]);
         input.y.push_back(series.values[i]);
+        if (hasSteps) input.steps.push_back(series.steps[i]);
     }
     if (sorted) return input;
     return sortedByX(std::move(input)); // a restarted or merged log
@@ -112,6 +118,7 @@ CurveInput curveInputByMetric(const SeriesData& series, const SeriesData& xMetri
         if (after == byStep.begin()) continue;
         input.x.push_back(std::prev(after)->second);
         input.y.push_back(series.values[i]);
+        input.steps.push_back(step);
     }
     return sortedByX(std::move(input));
 }

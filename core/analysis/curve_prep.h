@@ -38,6 +38,7 @@ struct PreparedCurve {
 // is sorted stably when the series is not monotonic. Views keep it while only smoothing or zoom change.
 struct CurveInput {
     std::vector<double> x, y;
+    std::vector<std::int64_t> steps; // each point's logged step, so a readout can name it on any x axis
     std::size_t sourcePoints = 0;
 };
 CurveInput curveInput(const SeriesData& series, XAxis axis);

@@ -150,6 +150,26 @@ class TestCurvePrep : public QObject {
         QCOMPARE(splitAtRestarts(repeated).size(), std::size_t(1));
         QCOMPARE(splitAtRestarts(SeriesData{}).size(), std::size_t(0));
     }
+
+    // The readout names each point's step on any x axis: steps follow their points through the dropping of
+    // points without a time and the sort by x, and through x by another metric.
+    void stepsFollowTheirPoints() {
+        SeriesData s;
+        s.push(5, 1002.0, 1.0);
+        s.push(6, kNaN, 2.0);
+        s.push(7, 1000.0, 3.0); // logged out of time order
+        s.push(8, 1001.0, 4.0);
+        const CurveInput byTime = curveInput(s, XAxis::WallTime);
+        QCOMPARE(byTime.x, (std::vector<double>{1000.0, 1001.0, 1002.0}));
+        QCOMPARE(byTime.y, (std::vector<double>{3.0, 4.0, 1.0}));
+        QCOMPARE(byTime.steps, (std::vector<std::int64_t>{7, 8, 5}));
+        SeriesData epoch;
+        epoch.push(5, kNaN, 2.0);
+        epoch.push(7, kNaN, 1.0);
+        const CurveInput byEpoch = curveInputByMetric(s, epoch);
+        QCOMPARE(byEpoch.x, (std::vector<double>{1.0, 1.0, 2.0, 2.0}));
+        QCOMPARE(byEpoch.steps, (std::vector<std::int64_t>{7, 8, 5, 6}));
+    }
 };
 
 QTEST_APPLESS_MAIN(TestCurvePrep)

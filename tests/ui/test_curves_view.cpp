@@ -11,8 +11,10 @@
 
 #include <cmath>
 #include <QLabel>
+#include <QMouseEvent>
 #include <QScrollArea>
 #include <QTemporaryDir>
+#include <QToolTip>
 #include <QtTest>
 #include <QValueAxis>
 #include <sqlite3.h>
@@ -75,6 +77,7 @@ class TestCurvesView : public QObject {
     void zoomSurvivesNewPoints();
     void keyboardZoomAndPan();
     void damagedChunksAreNamed();
+    void readoutListsRunsAndStays();
 
   private:
     ChartCard* card(const QString& key) const;
@@ -461,6 +464,52 @@ void TestCurvesView::damagedChunksAreNamed() {
     ChartCard* loss = card(QStringLiteral("loss"));
     QVERIFY(loss && loss->layer());
     QTRY_VERIFY(loss->layer()->findLine(QStringLiteral("good")) != nullptr);
+}
+
+void TestCurvesView::readoutListsRunsAndStays() {
+    // alpha 1, 3, 2 and beta 5, 4, 3 at steps 0, 10, 20. TensorBoard EMA with w = 0.5 by hand, at step 20:
+    // alpha: last = 0.5, 1.75, 1.875 -> 1.875 / (1 - 0.125) = 2.142857; beta: 2.5, 3.25, 3.125 -> 3.571429.
+    addRun(*m_workspace, "alpha", "loss", {1, 3, 2}, "", {0, 10, 20});
+    addRun(*m_workspace, "beta", "loss", {5, 4, 3}, "", {0, 10, 20});
+    CurveDisplay display;
+    display.smoothing = 0.5;
+    open(display);
+    QVERIFY(
+        QTest::qWaitForWindowActive(m_view.get())); // Qt sends resting-mouse tooltip events to active windows
+    ChartCard* loss = card(QStringLiteral("loss"));
+    QVERIFY(loss && loss->isBuilt());
+    InteractiveChartView* view = loss->chartView();
+    const auto hover = [&](double step, double value) {
+        const QPointF inChart = view->chart()->mapToPosition(QPointF(step, value));
+        const QPoint pos = view->mapFromScene(view->chart()->mapToScene(inChart));
+        QTest::mouseMove(m_view->windowHandle(), view->viewport()->mapTo(m_view.get(), pos));
+    };
+
+    hover(19, 2.3); // nearest logged point: step 20; nearest line: alpha's
+    QTRY_VERIFY(QToolTip::isVisible());
+    QString text = QToolTip::text();
+    const QString alphaLine = QStringLiteral("alpha: <b>2.1429</b> &nbsp;raw 2 &nbsp;step 20");
+    const QString betaLine = QStringLiteral("beta: <b>3.5714</b> &nbsp;raw 3 &nbsp;step 20");
+    QVERIFY2(text.contains(alphaLine) && text.contains(betaLine), qPrintable(text));
+    QVERIFY2(text.indexOf(alphaLine) < text.indexOf(betaLine), qPrintable(text));
+
+    // The mouse rests: after its wake-up delay Qt sends the widget under it a tooltip event (sent here as
+    // the window system's timing is not reliable offscreen), which the chart's scene answered with an empty
+    // tooltip and so hid the readout.
+    const QPoint rest = view->viewport()->mapFromGlobal(QCursor::pos());
+    QHelpEvent resting(QEvent::ToolTip, rest, view->viewport()->mapToGlobal(rest));
+    QApplication::sendEvent(view->viewport(), &resting);
+    QTest::qWait(1000);
+    QVERIFY(QToolTip::isVisible());
+    QCOMPARE(QToolTip::text(), text);
+
+    hover(19, 3.4); // beta's line is now the nearer one
+    QTRY_VERIFY(QToolTip::text().indexOf(betaLine) >= 0 &&
+                QToolTip::text().indexOf(betaLine) < QToolTip::text().indexOf(alphaLine));
+
+    QEvent leave(QEvent::Leave);
+    QApplication::sendEvent(view, &leave);
+    QTRY_VERIFY(!QToolTip::isVisible());
 }
 
 QTEST_MAIN(TestCurvesView)

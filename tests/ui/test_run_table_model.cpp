@@ -3,6 +3,7 @@
 #include "core/io/importer.h"
 #include "core/io/worker_runs.h"
 #include "core/store/workspace.h"
+#include "ui/chart_export.h"
 #include "ui/run_filter.h"
 #include "ui/run_table_model.h"
 
@@ -105,6 +106,7 @@ class TestRunTableModel : public QObject {
     void filterHidesWorkersWithTheirRun();
     void workerStateSurvivesReload();
     void viewAffordancesExpandAndCollapse();
+    void colorsAreAPropertyOfTheRun();
 
   private:
     std::int64_t distId() const;
@@ -452,6 +454,67 @@ void TestRunTableModel::viewAffordancesExpandAndCollapse() {
     QVERIFY(m_dist.isExpanded(id));
     QTest::mouseClick(view.viewport(), Qt::LeftButton, {}, mark.center());
     QVERIFY(!m_dist.isExpanded(id));
+}
+
+namespace {
+
+std::vector<RunInfo> namedRuns(const std::vector<std::pair<std::int64_t, std::string>>& idsAndNames) {
+    std::vector<RunInfo> runs;
+    for (const auto& [id, name] : idsAndNames) {
+        RunInfo run;
+        run.id = id;
+        run.name = name;
+        runs.push_back(run);
+    }
+    return runs;
+}
+
+} // namespace
+
+void TestRunTableModel::colorsAreAPropertyOfTheRun() {
+    // Two runs whose names prefer different palette slots, and a later import whose name sorts first and
+    // prefers the first run's slot: with colours handed out in load order it would take that colour in a new
+    // session and shift the others.
+    const std::string first = "lr0.01-seed0";
+    const int firstSlot = runColorSlot(QString::fromStdString(first));
+    std::string second, intruder;
+    for (int i = 0; i < 10000 && (second.empty() || intruder.empty()); ++i) {
+        const std::string name = "run" + std::to_string(i);
+        const std::string early = "a-" + name; // sorts before every other name
+        if (second.empty() && runColorSlot(QString::fromStdString(name)) != firstSlot) second = name;
+        if (intruder.empty() && runColorSlot(QString::fromStdString(early)) == firstSlot) intruder = early;
+    }
+    QVERIFY(!second.empty() && !intruder.empty());
+
+    RunTableModel before;
+    before.setRuns(namedRuns({{1, first}, {2, second}}));
+    QCOMPARE(before.colorOf(1), runColor(firstSlot));
+    QCOMPARE(before.colorOf(2), runColor(runColorSlot(QString::fromStdString(second))));
+
+    // Same session: the new run is listed first and collides, yet the old runs keep their colours.
+    before.setRuns(namedRuns({{3, intruder}, {1, first}, {2, second}}));
+    QCOMPARE(before.colorOf(1), runColor(firstSlot));
+    QCOMPARE(before.colorOf(2), runColor(runColorSlot(QString::fromStdString(second))));
+    QVERIFY(before.colorOf(3) != before.colorOf(1)); // a free colour, not a duplicate
+    QVERIFY(before.colorOf(3) != before.colorOf(2));
+
+    // A new session (fresh model) on the grown workspace gives every run the colour it had.
+    RunTableModel after;
+    after.setRuns(namedRuns({{3, intruder}, {1, first}, {2, second}}));
+    for (const std::int64_t id : {1, 2, 3})
+        QCOMPARE(after.colorOf(id), before.colorOf(id));
+
+    // Another workspace holding only the second run: same colour, whatever else was loaded.
+    RunTableModel alone;
+    alone.setRuns(namedRuns({{7, second}}));
+    QCOMPARE(alone.colorOf(7), before.colorOf(2));
+
+    // Filtering the table does not recolour anything.
+    RunFilterProxy proxy(&after);
+    QVERIFY(proxy.setFilterText(QStringLiteral("seed0")));
+    QCOMPARE(proxy.rowCount(), 1);
+    for (const std::int64_t id : {1, 2, 3})
+        QCOMPARE(after.colorOf(id), before.colorOf(id));
 }
 
 QTEST_MAIN(TestRunTableModel)
