@@ -3,6 +3,8 @@
 // (unmatched ids and label conflicts left out), --baseline as a workspace run in diff, the uniform-random
 // baseline's exact expectations at several thresholds, multiclass baselines and a multiclass pinned baseline.
 // Every expected value is worked by hand from the tiny logs written here; the arithmetic is in the comments.
+#include "tests/cli/cli_runner.h"
+
 #include <cmath>
 #include <QDir>
 #include <QFileInfo>
@@ -15,26 +17,14 @@
 
 namespace {
 
-struct Result {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
+using Result = runlens::test::CliResult;
 
 Result run(const QStringList& args, const QString& cwd) {
-    QProcess p;
-    p.setWorkingDirectory(cwd);
-    p.start(RUNLENS_BIN, args);
-    p.waitForFinished(120000);
-    return {p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
+    return runlens::test::runRunlens(args, 120000, {}, cwd);
 }
 
 QJsonObject json(const Result& r) {
-    QJsonParseError error;
-    const auto doc = QJsonDocument::fromJson(r.out, &error);
-    if (error.error != QJsonParseError::NoError)
-        qWarning() << "bad JSON:" << error.errorString() << r.out.left(400) << r.err.left(400);
-    return doc.object();
+    return runlens::test::jsonOf(r);
 }
 
 bool near(double a, double b, double tol = 1e-12) {
@@ -130,7 +120,7 @@ void TestCliBaselineCases::slicesZeroRulePerCell() {
     const auto r = run({"slices", "preds.csv", "--by", "segment", "--metric", metric, "--min-n", "1",
                         "--json", "--resamples", "20"},
                        dir.path());
-    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QVERIFY2(r.code == 0, r.err.constData());
     const auto doc = json(r);
     QCOMPARE(doc["cohorts"].toArray().size(), 1);
     const QString cohort = doc["cohorts"].toArray().first().toString();
@@ -170,7 +160,7 @@ void TestCliBaselineCases::slicesPinnedBaseline() {
     const auto r =
         run({"slices", "preds.csv", "--by", "segment", "--min-n", "1", "--baseline", "pin.csv", "--json"},
             dir.path());
-    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QVERIFY2(r.code == 0, r.err.constData());
     const auto doc = json(r);
     const QString cohort = doc["cohorts"].toArray().first().toString();
     const auto baseline = doc["baseline"].toObject();
@@ -192,7 +182,7 @@ void TestCliBaselineCases::slicesPinnedBaseline() {
     // The model's own numbers and the verdict do not move: the zero-rule of a is still 3/4.
     QVERIFY(near(sliceWith(doc, "a")["cohorts"].toObject()[cohort].toObject()["zero_rule"].toDouble(), 0.75));
     // -w and --eval-set only name the run given to --baseline.
-    QCOMPARE(run({"slices", "preds.csv", "--by", "segment", "--eval-set", "val"}, dir.path()).exitCode, 2);
+    QCOMPARE(run({"slices", "preds.csv", "--by", "segment", "--eval-set", "val"}, dir.path()).code, 2);
 }
 
 void TestCliBaselineCases::diffZeroRuleOnUsedPairs() {
@@ -204,7 +194,7 @@ void TestCliBaselineCases::diffZeroRuleOnUsedPairs() {
     writeFile(dir.filePath("A.csv"), kPairedA + "x0,0,0.1\nx1,0,0.1\nx2,0,0.1\nc0,1,0.9\n");
     writeFile(dir.filePath("B.csv"), kPairedB + "c0,0,0.1\n");
     auto r = run({"diff", "A.csv", "B.csv", "--json", "--resamples", "50"}, dir.path());
-    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QVERIFY2(r.code == 0, r.err.constData());
     auto paired = json(r)["paired"].toObject();
     QCOMPARE(paired["alignment"].toObject()["used"].toInt(), 6);
     QCOMPARE(paired["alignment"].toObject()["only_a"].toInt(), 3);
@@ -219,7 +209,7 @@ void TestCliBaselineCases::diffZeroRuleOnUsedPairs() {
 
     // Error rate: zero-rule 2/6, A 1/6, B 4/6; lift is model minus baseline, so here negative is better.
     r = run({"diff", "A.csv", "B.csv", "--json", "--resamples", "50", "--metric", "error_rate"}, dir.path());
-    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QVERIFY2(r.code == 0, r.err.constData());
     zero = json(r)["paired"].toObject()["baselines"].toObject()["zero_rule"].toObject();
     QCOMPARE(zero["metric"].toString(), QString("error_rate"));
     QVERIFY(near(zero["value"].toDouble(), 2.0 / 6));
@@ -228,7 +218,7 @@ void TestCliBaselineCases::diffZeroRuleOnUsedPairs() {
 
     // The Markdown report carries the same line.
     r = run({"diff", "A.csv", "B.csv", "--resamples", "50"}, dir.path());
-    QCOMPARE(r.exitCode, 0);
+    QCOMPARE(r.code, 0);
     QVERIFY2(r.out.contains("zero-rule baseline"), r.out.constData());
 }
 
@@ -256,13 +246,13 @@ void TestCliBaselineCases::diffPinnedBaselineFileAndRun() {
     };
     auto r =
         run({"diff", "A.csv", "B.csv", "--baseline", "C.csv", "--json", "--resamples", "50"}, dir.path());
-    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QVERIFY2(r.code == 0, r.err.constData());
     check(json(r)["baseline"].toObject(), "C");
     if (QTest::currentTestFailed()) return;
     // The Markdown report (the default output) shows the pinned baseline too: accuracy 4/6 = 0.6667 to four
     // digits, lift of A 1/6 = 0.1667, of B -1/3 = -0.3333.
     r = run({"diff", "A.csv", "B.csv", "--baseline", "C.csv", "--resamples", "50"}, dir.path());
-    QCOMPARE(r.exitCode, 0);
+    QCOMPARE(r.code, 0);
     QVERIFY2(r.out.contains("### Pinned baseline C"), r.out.constData());
     QVERIFY2(r.out.contains("| eval/accuracy | `0.6667` | 0.1667 | -0.3333 |"), r.out.constData());
 
@@ -273,14 +263,14 @@ void TestCliBaselineCases::diffPinnedBaselineFileAndRun() {
         writeFile(dir.filePath(QString("logs/%1/predictions_val.csv").arg(run)), text);
     }
     r = ::run({"import", "logs", "-w", "ws.runlens"}, dir.path());
-    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QVERIFY2(r.code == 0, r.err.constData());
     r = ::run({"diff", "A", "B", "-w", "ws.runlens", "--baseline", "C", "--json", "--resamples", "50"},
               dir.path());
-    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QVERIFY2(r.code == 0, r.err.constData());
     check(json(r)["baseline"].toObject(), "C");
     // A name that is neither a run nor a file is refused with a reason.
     r = ::run({"diff", "A", "B", "-w", "ws.runlens", "--baseline", "nope"}, dir.path());
-    QCOMPARE(r.exitCode, 1);
+    QCOMPARE(r.code, 1);
     QVERIFY(r.err.contains("nope"));
 }
 
@@ -298,7 +288,7 @@ void TestCliBaselineCases::diffPinnedBaselineOnSharedPairs() {
               "id,label,score\ne0,1,0.6\ne1,1,0.6\ne2,1,0.6\ne3,1,0.6\ne4,0,0.6\ny0,0,0.6\n");
     auto r =
         run({"diff", "A.csv", "B.csv", "--baseline", "C.csv", "--json", "--resamples", "50"}, dir.path());
-    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QVERIFY2(r.code == 0, r.err.constData());
     const auto doc = json(r);
     QVERIFY(
         near(doc["baseline"].toObject()["lift_a"].toObject()["eval/accuracy"].toDouble(), 8.0 / 9 - 4.0 / 6));
@@ -313,7 +303,7 @@ void TestCliBaselineCases::diffPinnedBaselineOnSharedPairs() {
     QVERIFY(near(pinned["lift_b"].toDouble(), -3.0 / 5));
     QVERIFY(!pinned.contains("skipped"));
     r = run({"diff", "A.csv", "B.csv", "--baseline", "C.csv", "--resamples", "50"}, dir.path());
-    QCOMPARE(r.exitCode, 0);
+    QCOMPARE(r.code, 0);
     QVERIFY2(
         r.out.contains("- pinned baseline C accuracy = 0.8 on the 5 pairs it shares; lift of A 0, of B -0.6"),
         r.out.constData());
@@ -322,7 +312,7 @@ void TestCliBaselineCases::diffPinnedBaselineOnSharedPairs() {
     writeFile(dir.filePath("b2.csv"), "label,score\n1,0.4\n0,0.3\n");
     writeFile(dir.filePath("c2.csv"), "label,score\n0,0.9\n0,0.2\n");
     r = run({"diff", "a2.csv", "b2.csv", "--baseline", "c2.csv", "--json", "--resamples", "50"}, dir.path());
-    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QVERIFY2(r.code == 0, r.err.constData());
     const auto skipped = json(r)["paired"].toObject()["baselines"].toObject()["pinned"].toObject();
     QCOMPARE(skipped["n"].toInt(), 0);
     QVERIFY(skipped["value"].isNull());
@@ -351,7 +341,7 @@ void TestCliBaselineCases::calibrationBinaryBaselines() {
     writeFile(dir.filePath("cal.csv"), "label,score\n1,0.9\n1,0.6\n1,0.4\n0,0.2\n");
     const auto r =
         run({"calibration", "cal.csv", "--json", "--threshold", threshold, "--seed", "5"}, dir.path());
-    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QVERIFY2(r.code == 0, r.err.constData());
     const auto baselines = json(r)["baselines"].toObject();
 
     // Zero-rule: the majority class 1 with certainty (score 1) for all four.
@@ -408,7 +398,7 @@ void TestCliBaselineCases::calibrationPinnedBaseline() {
     writeFile(dir.filePath("cal.csv"), "label,score\n1,0.9\n1,0.6\n1,0.4\n0,0.2\n");
     writeFile(dir.filePath("pin.csv"), "label,score\n1,0.7\n1,0.7\n1,0.2\n0,0.2\n");
     auto r = run({"calibration", "cal.csv", "--baseline", "pin.csv", "--json"}, dir.path());
-    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QVERIFY2(r.code == 0, r.err.constData());
     const auto pinned = json(r)["baselines"].toObject()["pinned"].toObject();
     QCOMPARE(pinned["name"].toString(), QString("pin"));
     QVERIFY(near(pinned["accuracy"].toDouble(), 0.75));
@@ -419,13 +409,13 @@ void TestCliBaselineCases::calibrationPinnedBaseline() {
     QVERIFY(near(pinned["ece"].toDouble(), 0.3));
     // The text report prints the pinned baseline's line.
     r = run({"calibration", "cal.csv", "--baseline", "pin.csv"}, dir.path());
-    QCOMPARE(r.exitCode, 0);
+    QCOMPARE(r.code, 0);
     QVERIFY2(r.out.contains("pinned baseline pin"), r.out.constData());
     // A multiclass baseline for a binary model is refused with a reason.
     writeFile(dir.filePath("mc3.csv"), "label,prob_cat,prob_dog,prob_fox\ncat,0.6,0.3,0.1\ndog,0.3,0.6,0.1\n"
                                        "fox,0.1,0.1,0.8\n");
     r = run({"calibration", "cal.csv", "--baseline", "mc3.csv", "--json"}, dir.path());
-    QCOMPARE(r.exitCode, 1);
+    QCOMPARE(r.code, 1);
     QVERIFY2(r.err.contains("same kind"), r.err.constData());
 }
 
@@ -437,7 +427,7 @@ void TestCliBaselineCases::calibrationPinnedBaselineOnSharedExamples() {
     writeFile(dir.filePath("m.csv"), "id,label,score\ne0,1,0.9\ne1,1,0.6\ne2,1,0.4\ne3,0,0.2\n");
     writeFile(dir.filePath("p.csv"), "id,label,score\nz0,0,0.9\ne3,0,0.2\ne1,1,0.7\ne2,1,0.2\n");
     auto r = run({"calibration", "m.csv", "--baseline", "p.csv", "--json"}, dir.path());
-    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QVERIFY2(r.code == 0, r.err.constData());
     const auto pinned = json(r)["baselines"].toObject()["pinned"].toObject();
     QCOMPARE(pinned["n"].toInt(), 3);
     QCOMPARE(pinned["only_model"].toInt(), 1);
@@ -448,7 +438,7 @@ void TestCliBaselineCases::calibrationPinnedBaselineOnSharedExamples() {
     writeFile(dir.filePath("m2.csv"), "label,score\n1,0.9\n0,0.2\n");
     writeFile(dir.filePath("p2.csv"), "label,score\n0,0.9\n0,0.2\n");
     r = run({"calibration", "m2.csv", "--baseline", "p2.csv", "--json"}, dir.path());
-    QCOMPARE(r.exitCode, 1);
+    QCOMPARE(r.code, 1);
     QVERIFY2(r.err.contains("id"), r.err.constData());
 }
 
@@ -471,7 +461,7 @@ void TestCliBaselineCases::calibrationMulticlassBaselines() {
         flat += QByteArray(label) + "," + third + "," + third + "," + third + "\n";
     writeFile(dir.filePath("flat.csv"), flat);
     const auto r = run({"calibration", "mc.csv", "--baseline", "flat.csv", "--json"}, dir.path());
-    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QVERIFY2(r.code == 0, r.err.constData());
     const auto doc = json(r);
     QCOMPARE(doc["kind"].toString(), QString("multiclass_top_label"));
     const auto baselines = doc["baselines"].toObject();
