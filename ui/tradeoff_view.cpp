@@ -640,6 +640,13 @@ QChart* TradeoffView::makeChart(ChartKind kind, std::vector<QScatterSeries*>* ma
         chart->setTitle(roc ? "ROC curve" : "Precision-recall curve");
         chart->addAxis(unitAxis(roc ? "false positive rate" : "recall"), Qt::AlignBottom);
         chart->addAxis(unitAxis(roc ? "true positive rate" : "precision"), Qt::AlignLeft);
+        // A bottom row of "evaluation/churn_v1 (AUC 0.812)" entries elided every name to "evaluation/…": the
+        // legend stands on the right, and the runs' shared leading path is left out of their names.
+        chart->legend()->setAlignment(Qt::AlignRight);
+        QStringList shortNames;
+        for (const auto& run : m_runs)
+            shortNames << run.name;
+        shortNames = shortRunNames(shortNames);
         // Baselines beside the curves, in the legend, so a curve is read against what a useless model gets:
         // random scores trace the diagonal on ROC (AUC 0.5); on PR any constant score has precision equal to
         // the prevalence at every recall, so AP of the prior is the prevalence.
@@ -668,8 +675,10 @@ QChart* TradeoffView::makeChart(ChartKind kind, std::vector<QScatterSeries*>* ma
                 line->setObjectName("prPriorBaseline");
                 line->setProperty("prior", prior);
                 const QString value = QString::number(prior, 'g', 3);
-                line->setName(priors.size() > 1 ? QString("prior %1 (%2)").arg(value, run->name)
-                                                : QString("prior %1").arg(value));
+                line->setName(priors.size() > 1
+                                  ? QString("prior %1 (%2)")
+                                        .arg(value, shortNames.value(int(run - m_runs.data()), run->name))
+                                  : QString("prior %1").arg(value));
                 line->setPen(QPen(priors.size() > 1 ? run->color : QColor(120, 120, 120), 1, Qt::DashLine));
                 line->append(0, prior);
                 line->append(1, prior);
@@ -687,8 +696,10 @@ QChart* TradeoffView::makeChart(ChartKind kind, std::vector<QScatterSeries*>* ma
             for (auto idx : strideIndices(xs.size(), kMaxDrawnPoints))
                 points.append({xs[idx], ys[idx]});
             line->replace(points);
-            line->setName(roc ? QString("%1 (AUC %2)").arg(run.name).arg(run.rocAuc, 0, 'f', 3)
-                              : QString("%1 (AP %2)").arg(run.name).arg(run.averagePrecision, 0, 'f', 3));
+            const QString name = shortNames.value(i, run.name);
+            line->setName(roc ? QString("%1 (AUC %2)").arg(name).arg(run.rocAuc, 0, 'f', 3)
+                              : QString("%1 (AP %2)").arg(name).arg(run.averagePrecision, 0, 'f', 3));
+            line->setProperty("runName", run.name); // the full name, for tooltips and tests
             addSeries(chart, line, true);
         }
         for (int i = 0; i < static_cast<int>(m_runs.size()); ++i)
