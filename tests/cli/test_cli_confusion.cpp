@@ -1,5 +1,7 @@
 // End-to-end tests of `runlens confusion` on the iris (multiclass) and breast-cancer (binary) logs against
 // scikit-learn, the examples of a cell, and the chart.
+#include "tests/cli/cli_runner.h"
+
 #include <cmath>
 #include <QImage>
 #include <QJsonArray>
@@ -40,25 +42,14 @@ inline constexpr double bcBalanced = 0.9521450405818488;
 
 namespace {
 
-struct Result {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
+using Result = runlens::test::CliResult;
 
 Result run(const QStringList& args) {
-    QProcess p;
-    p.start(RUNLENS_BIN, args);
-    p.waitForFinished(120000);
-    return {p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
+    return runlens::test::runRunlens(args, 120000);
 }
 
 QJsonObject json(const Result& r) {
-    QJsonParseError error;
-    const auto doc = QJsonDocument::fromJson(r.out, &error);
-    if (error.error != QJsonParseError::NoError)
-        qWarning() << "bad JSON:" << error.errorString() << r.out.left(400) << r.err;
-    return doc.object();
+    return runlens::test::jsonOf(r);
 }
 
 QString data(const char* name) {
@@ -85,7 +76,7 @@ class TestCliConfusion : public QObject {
   private slots:
     void multiclassReportMatchesScikitLearn() {
         const auto r = run({"confusion", data("iris_predictions.csv"), "--json"});
-        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.code, 0);
         const auto o = json(r);
         QCOMPARE(o["n"].toInt(), 75);
         QCOMPARE(o["classes"].toArray().size(), 3);
@@ -132,10 +123,10 @@ class TestCliConfusion : public QObject {
             QCOMPARE(examples[i].toObject()["id"].toString(),
                      QString::number(ref::irisCellVersicolorVirginica[i]));
         const auto text = run({"confusion", data("iris_predictions.csv"), "--cell", "versicolor:virginica"});
-        QCOMPARE(text.exitCode, 0);
+        QCOMPARE(text.code, 0);
         QVERIFY(text.out.contains("examples in cell versicolor:virginica"));
         const auto unknown = run({"confusion", data("iris_predictions.csv"), "--cell", "rose:virginica"});
-        QCOMPARE(unknown.exitCode, 1);
+        QCOMPARE(unknown.code, 1);
         QVERIFY(unknown.err.contains("no class named 'rose'"));
     }
 
@@ -153,12 +144,12 @@ class TestCliConfusion : public QObject {
         QTemporaryDir dir;
         const QString png = dir.filePath("iris.png");
         const auto r = run({"confusion", data("iris_predictions.csv"), "-o", png, "--normalize", "true"});
-        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.code, 0);
         QVERIFY(!QImage(png).isNull());
-        QCOMPARE(run({"confusion", data("iris_predictions.csv"), "--normalize", "rows"}).exitCode, 2);
+        QCOMPARE(run({"confusion", data("iris_predictions.csv"), "--normalize", "rows"}).code, 2);
         const auto regression =
             run({"confusion", QStringLiteral(RUNLENS_TEST_DATA "/regression/regression_a.csv")});
-        QCOMPARE(regression.exitCode, 1);
+        QCOMPARE(regression.code, 1);
         QVERIFY(regression.err.contains("this is a regression log"));
     }
 };

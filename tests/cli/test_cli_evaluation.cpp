@@ -1,6 +1,7 @@
 // End-to-end tests of the evaluation commands: calibration, slices, diff and learning-curve (JSON, exit
 // codes, charts).
 #include "../data/eval/sklearn_refs.h"
+#include "tests/cli/cli_runner.h"
 
 #include <cmath>
 #include <QImage>
@@ -13,26 +14,14 @@
 
 namespace {
 
-struct Result {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
+using Result = runlens::test::CliResult;
 
 Result run(const QStringList& args, const QString& cwd = {}) {
-    QProcess p;
-    if (!cwd.isEmpty()) p.setWorkingDirectory(cwd);
-    p.start(RUNLENS_BIN, args);
-    p.waitForFinished(120000);
-    return {p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
+    return runlens::test::runRunlens(args, 120000, {}, cwd);
 }
 
 QJsonObject json(const Result& r) {
-    QJsonParseError error;
-    const auto doc = QJsonDocument::fromJson(r.out, &error);
-    if (error.error != QJsonParseError::NoError)
-        qWarning() << "bad JSON:" << error.errorString() << r.out.left(400);
-    return doc.object();
+    return runlens::test::jsonOf(r);
 }
 
 bool near(double a, double b, double tol = 1e-9) {
@@ -80,7 +69,7 @@ class TestCliEvaluation : public QObject {
         QTemporaryDir dir;
         const QString fixture = QString(RUNLENS_TEST_DATA) + "/eval/breast_cancer_predictions.csv";
         const auto r = run({"calibration", fixture, "--json", "-o", dir.filePath("rel.png")});
-        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(r.code == 0, r.err.constData());
         const auto o = json(r);
         using namespace runlens::refs;
         QCOMPARE(o["n"].toInteger(), bcRows);
@@ -127,7 +116,7 @@ class TestCliEvaluation : public QObject {
         QTemporaryDir dir;
         writeFile(dir.filePath("preds.csv"), content);
         const auto r = run({"calibration", dir.filePath("preds.csv")});
-        QCOMPARE(r.exitCode, 1);
+        QCOMPARE(r.code, 1);
         const auto lines = r.err.trimmed().split('\n');
         QCOMPARE(lines.size(), 1);
         QVERIFY2(r.err.contains(mustMention.toUtf8()), r.err.constData());
@@ -138,7 +127,7 @@ class TestCliEvaluation : public QObject {
         writeKidneyStones(dir.path());
         const auto r =
             run({"slices", "A.csv", "B.csv", "--by", "size", "--json", "-o", "simpson.svg"}, dir.path());
-        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(r.code == 0, r.err.constData());
         const auto o = json(r);
         QCOMPARE(o["metric"].toString(), QString("accuracy"));
         const auto simpson = o["simpson"].toObject();
@@ -176,20 +165,20 @@ class TestCliEvaluation : public QObject {
         writeFile(dir.filePath("log.csv"), text);
         const auto r =
             run({"slices", "log.csv", "--by", "size", "--compare", "period", "--json"}, dir.path());
-        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(r.code == 0, r.err.constData());
         QCOMPARE(json(r)["simpson"].toObject()["reversal"].toString(), QString("complete"));
 
         // The same file twice: identical examples and accuracy -> "impossible".
         const auto same =
             run({"slices", "log.csv", dir.filePath("log.csv"), "--by", "size", "--json"}, dir.path());
-        QVERIFY2(same.exitCode == 0, same.err.constData());
+        QVERIFY2(same.code == 0, same.err.constData());
         QCOMPARE(json(same)["simpson"].toObject()["reversal"].toString(), QString("impossible"));
 
         const auto unknown = run({"slices", "log.csv", "--by", "colour"}, dir.path());
-        QCOMPARE(unknown.exitCode, 1);
+        QCOMPARE(unknown.code, 1);
         QVERIFY(unknown.err.contains("colour"));
         const auto usage = run({"slices", "log.csv"}, dir.path());
-        QCOMPARE(usage.exitCode, 2);
+        QCOMPARE(usage.code, 2);
     }
 
     void diffPredictionLogs() {
@@ -227,7 +216,7 @@ class TestCliEvaluation : public QObject {
         writeFile(dir.filePath("v2.csv"), b);
         const QStringList args{"diff", "v1.csv", "v2.csv", "--json", "--seed", "7", "--resamples", "300"};
         const auto r = run(args, dir.path());
-        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(r.code == 0, r.err.constData());
         const auto paired = json(r)["paired"].toObject();
         QCOMPARE(paired["n"].toInt(), 123);
         QCOMPARE(paired["aligned_by"].toString(), QString("id"));
@@ -250,7 +239,7 @@ class TestCliEvaluation : public QObject {
         QCOMPARE(again["ci_low"].toDouble(), boot["ci_low"].toDouble());
         QCOMPARE(again["ci_high"].toDouble(), boot["ci_high"].toDouble());
         const auto md = run({"diff", "v1.csv", "v2.csv", "--markdown"}, dir.path());
-        QCOMPARE(md.exitCode, 0);
+        QCOMPARE(md.code, 0);
         QVERIFY(md.out.contains("McNemar"));
     }
 
@@ -267,11 +256,11 @@ class TestCliEvaluation : public QObject {
                                                 .toUtf8());
         }
         const auto imported = run({"import", dir.filePath("logs"), "-w", dir.filePath("ws.runlens")});
-        QVERIFY2(imported.exitCode == 0, imported.err.constData());
+        QVERIFY2(imported.code == 0, imported.err.constData());
         const auto r =
             run({"learning-curve", "-w", dir.filePath("ws.runlens"), "--metric", "val_loss", "--size-param",
                  "n_train", "--extrapolate", "1000000", "--json", "-o", dir.filePath("lc.png")});
-        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(r.code == 0, r.err.constData());
         const auto o = json(r);
         QCOMPARE(o["points"].toArray().size(), 7);
         const auto fit = o["fit"].toObject();
@@ -283,7 +272,7 @@ class TestCliEvaluation : public QObject {
         QVERIFY(pngNotBlank(dir.filePath("lc.png")));
         const auto missing = run({"learning-curve", "-w", dir.filePath("ws.runlens"), "--metric", "nope",
                                   "--size-param", "n_train"});
-        QCOMPARE(missing.exitCode, 1);
+        QCOMPARE(missing.code, 1);
     }
 };
 

@@ -1,5 +1,7 @@
 // Issue 14 end to end: explicit --label/--score win over column names, `diff` reports and checks its
 // alignment, `slices --json` carries the Simpson conditions. Expected numbers are worked by hand in comments.
+#include "tests/cli/cli_runner.h"
+
 #include <cmath>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -10,22 +12,14 @@
 
 namespace {
 
-struct Result {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
+using Result = runlens::test::CliResult;
 
 Result run(const QStringList& args, const QString& cwd) {
-    QProcess p;
-    p.setWorkingDirectory(cwd);
-    p.start(RUNLENS_BIN, args);
-    p.waitForFinished(120000);
-    return {p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
+    return runlens::test::runRunlens(args, 120000, {}, cwd);
 }
 
 QJsonObject json(const Result& r) {
-    return QJsonDocument::fromJson(r.out).object();
+    return runlens::test::jsonOf(r);
 }
 
 void writeFile(const QString& path, const QByteArray& text) {
@@ -63,7 +57,7 @@ class TestCliNumbers : public QObject {
                  << "confidence"
                  << "--json";
             const auto r = run(args, dir.path());
-            QVERIFY2(r.exitCode == 0, qPrintable(command + ": " + r.err));
+            QVERIFY2(r.code == 0, qPrintable(command + ": " + r.err));
             const auto o = json(r);
             if (command == "calibration") {
                 QCOMPARE(o["n"].toInt(), 4);
@@ -79,7 +73,7 @@ class TestCliNumbers : public QObject {
         }
         // Without the overrides the same file is refused with the reason, not a crash.
         const auto refused = run({"calibration", "odd.csv"}, dir.path());
-        QCOMPARE(refused.exitCode, 1);
+        QCOMPARE(refused.code, 1);
         QVERIFY(!refused.err.isEmpty());
     }
 
@@ -91,7 +85,7 @@ class TestCliNumbers : public QObject {
                   "id,label,score\na,1,0.9\nb,0,0.2\nc,1,0.8\nd,1,0.7\ne,0,0.1\ne,0,0.3\n");
         writeFile(dir.filePath("b.csv"), "id,label,score\nb,0,0.4\nc,1,0.6\nd,0,0.3\nx,1,0.5\nf,0,0.5\n");
         const auto r = run({"diff", "a.csv", "b.csv", "--json"}, dir.path());
-        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(r.code == 0, r.err.constData());
         const auto paired = json(r)["paired"].toObject();
         const auto al = paired["alignment"].toObject();
         QCOMPARE(al["by"].toString(), QString("id"));
@@ -107,7 +101,7 @@ class TestCliNumbers : public QObject {
         QVERIFY(!paired["delong_skipped"].toString().isEmpty());
         // The Markdown report carries the one-line warning.
         const auto text = run({"diff", "a.csv", "b.csv"}, dir.path());
-        QCOMPARE(text.exitCode, 0);
+        QCOMPARE(text.code, 0);
         QVERIFY2(
             text.out.contains("warning: aligned by id, 2 pairs used; left out: 1 id only in A, 2 ids only in "
                               "B, 1 duplicated id row, 1 id whose labels differ"),
@@ -120,13 +114,13 @@ class TestCliNumbers : public QObject {
         writeFile(dir.filePath("a.csv"), "label,score\n1,0.9\n0,0.2\n1,0.8\n");
         writeFile(dir.filePath("b.csv"), "label,score\n1,0.7\n1,0.6\n1,0.4\n");
         const auto r = run({"diff", "a.csv", "b.csv", "--json"}, dir.path());
-        QCOMPARE(r.exitCode, 1);
+        QCOMPARE(r.code, 1);
         QVERIFY2(r.err.contains("first row 2 (label 0 in A, 1 in B)"), r.err.constData());
         QCOMPARE(r.err.count('\n'), 1); // one line
         // Same labels, no ids: paired by row.
         writeFile(dir.filePath("c.csv"), "label,score\n1,0.6\n0,0.4\n1,0.3\n");
         const auto ok = run({"diff", "a.csv", "c.csv", "--json"}, dir.path());
-        QVERIFY2(ok.exitCode == 0, ok.err.constData());
+        QVERIFY2(ok.code == 0, ok.err.constData());
         const auto al = json(ok)["paired"].toObject()["alignment"].toObject();
         QCOMPARE(al["by"].toString(), QString("row"));
         QCOMPARE(al["matched"].toInt(), 3);
@@ -151,7 +145,7 @@ class TestCliNumbers : public QObject {
         write("A.csv", {18, 10, 10});
         write("B.csv", {10, 11, 11});
         const auto r = run({"slices", "A.csv", "B.csv", "--by", "group", "--json"}, dir.path());
-        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(r.code == 0, r.err.constData());
         const auto o = json(r);
         QVERIFY(o["identical_examples"].toBool());
         QVERIFY(o["same_strata"].toBool());
@@ -174,7 +168,7 @@ class TestCliNumbers : public QObject {
         strip("A.csv");
         strip("B.csv");
         const auto n = run({"slices", "noid_A.csv", "noid_B.csv", "--by", "group", "--json"}, dir.path());
-        QVERIFY2(n.exitCode == 0, n.err.constData());
+        QVERIFY2(n.code == 0, n.err.constData());
         const auto no = json(n);
         QVERIFY(!no["identical_examples"].toBool());
         QVERIFY(no["simpson"].toObject()["complete_reversal_possible"].toBool());

@@ -1,5 +1,7 @@
 // End-to-end tests of `runlens regression` (one log, two paired logs, charts) and of the refusal of
 // regression logs by the classification commands; numbers against scikit-learn / scipy / statsmodels.
+#include "tests/cli/cli_runner.h"
+
 #include <cmath>
 #include <QImage>
 #include <QJsonArray>
@@ -54,25 +56,14 @@ inline constexpr long long largestRegressionId = 142;
 
 namespace {
 
-struct Result {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
+using Result = runlens::test::CliResult;
 
 Result run(const QStringList& args) {
-    QProcess p;
-    p.start(RUNLENS_BIN, args);
-    p.waitForFinished(120000);
-    return {p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
+    return runlens::test::runRunlens(args, 120000);
 }
 
 QJsonObject json(const Result& r) {
-    QJsonParseError error;
-    const auto doc = QJsonDocument::fromJson(r.out, &error);
-    if (error.error != QJsonParseError::NoError)
-        qWarning() << "bad JSON:" << error.errorString() << r.out.left(400) << r.err;
-    return doc.object();
+    return runlens::test::jsonOf(r);
 }
 
 QString data(const char* name) {
@@ -105,7 +96,7 @@ class TestCliRegression : public QObject {
   private slots:
     void metricsMatchScikitLearn() {
         const auto r = run({"regression", data("regression_a.csv"), "--json"});
-        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.code, 0);
         const auto o = json(r);
         QCOMPARE(o["kind"].toString(), QString("regression"));
         QCOMPARE(o["n"].toInt(), 200);
@@ -159,7 +150,7 @@ class TestCliRegression : public QObject {
         // regression_b.csv lacks id 7: a pinned run must cover every example.
         const auto refused =
             run({"regression", data("regression_a.csv"), "--baseline", data("regression_b.csv")});
-        QCOMPARE(refused.exitCode, 1);
+        QCOMPARE(refused.code, 1);
         QVERIFY(refused.err.contains("199 of 200"));
         const auto self = json(
             run({"regression", data("regression_a.csv"), "--json", "--baseline", data("regression_a.csv")}));
@@ -193,7 +184,7 @@ class TestCliRegression : public QObject {
 
     void pairedRegressorsMatchScipy() {
         const auto r = run({"regression", data("regression_a.csv"), data("regression_b.csv"), "--json"});
-        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.code, 0);
         const auto o = json(r);
         QCOMPARE(o["kind"].toString(), QString("paired_regression"));
         const auto alignment = o["alignment"].toObject();
@@ -219,19 +210,19 @@ class TestCliRegression : public QObject {
     void textOutputAndCharts() {
         QTemporaryDir dir;
         const auto text = run({"regression", data("regression_a.csv")});
-        QCOMPARE(text.exitCode, 0);
+        QCOMPARE(text.code, 0);
         QVERIFY(text.out.contains("training_mean"));
         QVERIFY(text.out.contains("q05-q95"));
         for (const char* plot : {"actual", "residuals", "histogram"}) {
             const QString png = dir.filePath(QString(plot) + ".png");
             const auto r = run({"regression", data("regression_a.csv"), "--plot", plot, "-o", png});
-            QCOMPARE(r.exitCode, 0);
+            QCOMPARE(r.code, 0);
             QImage image(png);
             QVERIFY2(!image.isNull(), plot);
             QVERIFY(image.width() >= 900);
         }
         const QString svg = dir.filePath("a.svg");
-        QCOMPARE(run({"regression", data("regression_a.csv"), "-o", svg}).exitCode, 0);
+        QCOMPARE(run({"regression", data("regression_a.csv"), "-o", svg}).code, 0);
         QFile file(svg);
         QVERIFY(file.open(QIODevice::ReadOnly));
         QVERIFY(file.readAll().contains("<svg"));
@@ -245,11 +236,11 @@ class TestCliRegression : public QObject {
         f.write("label,prediction\n1.5,cat\n2.5,dog\n");
         f.close();
         const auto r = run({"regression", path});
-        QCOMPARE(r.exitCode, 1);
+        QCOMPARE(r.code, 1);
         QCOMPARE(r.err.count('\n'), 1);
         QVERIFY(r.err.contains("holds text"));
-        QCOMPARE(run({"regression"}).exitCode, 2);
-        QCOMPARE(run({"regression", data("regression_a.csv"), "--plot", "pie"}).exitCode, 2);
+        QCOMPARE(run({"regression"}).code, 2);
+        QCOMPARE(run({"regression", data("regression_a.csv"), "--plot", "pie"}).code, 2);
     }
 
     void classificationCommandsRefuseARegressionLog() {
@@ -259,7 +250,7 @@ class TestCliRegression : public QObject {
               QStringList{"slices", data("regression_a.csv"), "--by", "x"},
               QStringList{"diff", data("regression_a.csv"), data("regression_b.csv")}}) {
             const auto r = run(args);
-            QCOMPARE(r.exitCode, 1);
+            QCOMPARE(r.code, 1);
             QVERIFY2(r.err.contains("this is a regression log"), r.err.constData());
             QVERIFY(r.err.contains("runlens regression"));
         }
