@@ -827,13 +827,7 @@ bool ChartCard::exportImage(const QString& path, QString* error) {
 namespace {
 
 bool writeText(const QString& path, const QString& text, QString* error) {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Text) || file.write(text.toUtf8()) < 0 ||
-        !file.commit()) {
-        if (error) *error = QObject::tr("cannot write %1: %2").arg(path, file.errorString());
-        return false;
-    }
-    return true;
+    return writeWholeFile(path, text.toUtf8(), error);
 }
 
 } // namespace

@@ -30,6 +30,7 @@
 #include <QPainter>
 #include <QPainterPath>
 #include <QPdfWriter>
+#include <QSaveFile>
 #include <QSvgGenerator>
 #include <QTextDocument>
 #include <QValueAxis>
@@ -399,23 +400,6 @@ bool fail(QString* error, const QString& message) {
     return false;
 }
 
-bool openForWriting(QFile& file, QString* error) {
-    if (file.open(QIODevice::WriteOnly | QIODevice::Truncate)) return true;
-    return fail(error, QStringLiteral("cannot write %1: %2").arg(file.fileName(), file.errorString()));
-}
-
-// Every format is produced in memory and then written with checked writes: the encoders do not report a
-// write that failed (a full disk left a cut SVG or PDF reported as written).
-bool writeBytes(const QString& path, const QByteArray& bytes, QString* error) {
-    QFile file(path);
-    if (!openForWriting(file, error)) return false;
-    errno = 0;
-    if (file.write(bytes) == bytes.size() && file.flush()) return true;
-    // QFile names a failed write "Unknown error"; the system's reason (e.g. "No space left") says more.
-    const QString reason = errno != 0 ? QString::fromLocal8Bit(std::strerror(errno)) : file.errorString();
-    return fail(error, QStringLiteral("cannot write %1: %2").arg(path, reason));
-}
-
 // A chart title may be rich text ("<b>model</b><br>…"); file metadata wants its plain words.
 QString plainTitle(const QString& title) {
     if (!Qt::mightBeRichText(title)) return title;
@@ -444,7 +428,7 @@ bool writePng(const RenderSetup& setup, const QSize& size, const QString& path, 
     buffer.open(QIODevice::WriteOnly);
     if (!image.save(&buffer, "PNG"))
         return fail(error, QStringLiteral("cannot write %1: PNG encoding failed").arg(path));
-    return writeBytes(path, bytes, error);
+    return writeWholeFile(path, bytes, error);
 }
 
 // Liang-Barsky: clips the segment a-b to rect in place; false when nothing of it is inside.
@@ -604,7 +588,7 @@ bool writeSvg(QChart* chart, const RenderSetup& setup, const QSize& size, const 
     setup.render(painter, target);
     clipped.draw(painter, target);
     painter.end();
-    return writeBytes(path, bytes, error);
+    return writeWholeFile(path, bytes, error);
 }
 
 bool writePdf(const RenderSetup& setup, const QSize& size, const QString& title, const QString& path,
@@ -626,10 +610,25 @@ bool writePdf(const RenderSetup& setup, const QSize& size, const QString& title,
     setupPainter(painter);
     setup.render(painter, QRectF(0, 0, writer.width(), writer.height()));
     painter.end();
-    return writeBytes(path, bytes, error);
+    return writeWholeFile(path, bytes, error);
 }
 
 } // namespace
+
+bool writeWholeFile(const QString& path, const QByteArray& bytes, QString* error) {
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return fail(error, QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
+    errno = 0;
+    const bool written = file.write(bytes) == bytes.size() && file.flush();
+    const int writeErrno = errno;
+    if (written && file.commit()) return true;
+    file.cancelWriting();
+    // Qt names a failed write "Unknown error"; the system's reason (e.g. "No space left") says more.
+    const QString reason =
+        !written && writeErrno != 0 ? QString::fromLocal8Bit(std::strerror(writeErrno)) : file.errorString();
+    return fail(error, QStringLiteral("cannot write %1: %2").arg(path, reason));
+}
 
 bool exportChart(QChart* chart, const QSize& size, const QString& path, QString* error) {
     if (!chart) return fail(error, QStringLiteral("no chart to export"));

@@ -44,6 +44,10 @@ QChart* buildCurveChart(const CurveChartSpec& spec);
 // Returns false and fills error on failure.
 bool exportChart(QChart* chart, const QSize& size, const QString& path, QString* error);
 
+// Writes bytes to path whole or not at all (a temporary file renamed over it), every export's one writer:
+// encoders and plain writes do not report a full disk, this does, with the system's reason.
+bool writeWholeFile(const QString& path, const QByteArray& bytes, QString* error);
+
 // Drops the leading path parts all names share ("evaluation/churn_v1", "evaluation/churn_v2" -> "churn_v1",
 // "churn_v2"), so a legend shows what tells the runs apart instead of eliding it.
 QStringList shortRunNames(const QStringList& names);

@@ -293,15 +293,12 @@ void CurvesView::onDisplayEdited() {
 
 void CurvesView::setWorkspace(Workspace* workspace) {
     m_workspace = workspace;
-    m_cache.clear();
-    m_unreadable.clear();
-    updateDamageNotice();
-    rebuildCards();
+    reload();
 }
 
 void CurvesView::reload() {
     m_cache.clear();
-    m_unreadable.clear();
+    m_unreadable.clear(); // a re-import may have rebuilt the damaged series
     updateDamageNotice();
     rebuildCards();
 }

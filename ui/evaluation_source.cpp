@@ -119,17 +119,7 @@ QString EvaluationSource::emptyHint() {
 }
 
 bool writeTextFile(const QString& path, const QString& text, QString* error) {
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text)) {
-        if (error) *error = QString("cannot write %1: %2").arg(path, file.errorString());
-        return false;
-    }
-    const QByteArray bytes = text.toUtf8();
-    if (file.write(bytes) != bytes.size()) {
-        if (error) *error = QString("cannot write %1: %2").arg(path, file.errorString());
-        return false;
-    }
-    return true;
+    return writeWholeFile(path, text.toUtf8(), error);
 }
 
 bool exportSpecImage(const ChartExportSpec& spec, const QString& path, QString* error) {
@@ -170,7 +160,7 @@ QMenu* buildExportMenu(QWidget* parent, const ChartExportSpec& spec) {
 
 void popupExportMenu(QWidget* anchor, const ChartExportSpec& spec, const QPoint& globalPos) {
     for (QMenu* old : anchor->findChildren<QMenu*>("exportPopup", Qt::FindDirectChildrenOnly))
-        if (!old->isVisible()) old->deleteLater();
+        old->deleteLater();
     QMenu* menu = buildExportMenu(anchor, spec);
     menu->setObjectName("exportPopup");
     menu->popup(globalPos);

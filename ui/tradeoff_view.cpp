@@ -661,25 +661,26 @@ QChart* TradeoffView::makeChart(ChartKind kind, std::vector<QScatterSeries*>* ma
         } else {
             // One line per distinct prevalence: runs on the same examples share it, and the run is named only
             // when the runs' priors differ.
-            std::vector<std::pair<double, const TradeoffRun*>> priors;
-            for (const auto& run : m_runs) {
+            std::vector<std::pair<double, std::size_t>> priors; // prevalence, index of its first run
+            for (std::size_t k = 0; k < m_runs.size(); ++k) {
+                const TradeoffRun& run = m_runs[k];
                 const std::int64_t n = run.positives + run.negatives;
                 if (!run.binary || n == 0) continue;
                 const double prior = double(run.positives) / double(n);
                 if (std::none_of(priors.begin(), priors.end(),
                                  [&](const auto& p) { return p.first == prior; }))
-                    priors.emplace_back(prior, &run);
+                    priors.emplace_back(prior, k);
             }
-            for (const auto& [prior, run] : priors) {
+            for (const auto& [prior, k] : priors) {
                 auto* line = new QLineSeries;
                 line->setObjectName("prPriorBaseline");
                 line->setProperty("prior", prior);
                 const QString value = QString::number(prior, 'g', 3);
                 line->setName(priors.size() > 1
-                                  ? QString("prior %1 (%2)")
-                                        .arg(value, shortNames.value(int(run - m_runs.data()), run->name))
+                                  ? QString("prior %1 (%2)").arg(value, shortNames.value(int(k)))
                                   : QString("prior %1").arg(value));
-                line->setPen(QPen(priors.size() > 1 ? run->color : QColor(120, 120, 120), 1, Qt::DashLine));
+                line->setPen(
+                    QPen(priors.size() > 1 ? m_runs[k].color : QColor(120, 120, 120), 1, Qt::DashLine));
                 line->append(0, prior);
                 line->append(1, prior);
                 addSeries(chart, line, true);

@@ -91,15 +91,26 @@ bool holdsRuns(const fs::path& dir) {
 
 enum class ExperimentMeta { NotAnExperiment, Valid, Damaged };
 
+struct ExperimentDirMeta {
+    ExperimentMeta kind = ExperimentMeta::NotAnExperiment;
+    std::optional<YAML::Node> meta; // set when Valid
+};
+
 // An experiment folder has an experiment meta.yaml; one whose meta.yaml is unreadable (a crash while
-// MLflow rewrote it) still counts when it holds runs, so a damaged file does not hide their data.
-ExperimentMeta experimentMeta(const fs::path& dir) {
+// MLflow rewrote it) still counts when it holds runs, so a damaged file does not hide their data. The file
+// is read once; report (when given) receives the parser's reason for a damaged one.
+ExperimentDirMeta experimentMeta(const fs::path& dir, ReadReport* report) {
     std::error_code ec;
-    if (!fs::is_directory(dir, ec) || dir.filename() == ".trash") return ExperimentMeta::NotAnExperiment;
-    if (const auto meta = loadMeta(dir / "meta.yaml", nullptr))
-        return (*meta)["experiment_id"] && !isRunMeta(*meta) ? ExperimentMeta::Valid
-                                                             : ExperimentMeta::NotAnExperiment;
-    return holdsRuns(dir) ? ExperimentMeta::Damaged : ExperimentMeta::NotAnExperiment;
+    if (!fs::is_directory(dir, ec) || dir.filename() == ".trash") return {};
+    ReadReport parse;
+    auto meta = loadMeta(dir / "meta.yaml", &parse);
+    if (meta) {
+        if (!(*meta)["experiment_id"] || isRunMeta(*meta)) return {};
+        return {ExperimentMeta::Valid, std::move(meta)};
+    }
+    if (!holdsRuns(dir)) return {};
+    if (report) report->merge(parse);
+    return {ExperimentMeta::Damaged, std::nullopt};
 }
 
 // True when p is a symbolic link resolving outside root: a log folder must not make us read other files
@@ -327,7 +338,7 @@ int MlflowFileStoreReader::confidence(const fs::path& dir) const {
     int checked = 0;
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end && checked < 64;
          it.increment(ec), ++checked)
-        if (experimentMeta(it->path()) != ExperimentMeta::NotAnExperiment) ++experiments;
+        if (experimentMeta(it->path(), nullptr).kind != ExperimentMeta::NotAnExperiment) ++experiments;
     if (experiments == 0) return 0;
     return dir.filename() == "mlruns" ? 95 : 85;
 }
@@ -337,15 +348,13 @@ ReadReport MlflowFileStoreReader::read(const fs::path& dir, const ReadContext& c
     ReadReport report;
     report.format = std::string(name());
     for (const auto& child : sortedChildren(dir)) {
-        const ExperimentMeta kind = experimentMeta(child);
-        if (kind == ExperimentMeta::NotAnExperiment) continue;
+        const ExperimentDirMeta found = experimentMeta(child, &report);
+        if (found.kind == ExperimentMeta::NotAnExperiment) continue;
         Experiment exp{child, {}};
-        if (kind == ExperimentMeta::Valid) {
-            const auto meta = loadMeta(child / "meta.yaml", &report);
-            if (!meta || isDeleted(*meta)) continue;
-            exp.name = scalarOf(*meta, "name");
+        if (found.kind == ExperimentMeta::Valid) {
+            if (isDeleted(*found.meta)) continue;
+            exp.name = scalarOf(*found.meta, "name");
         } else {
-            loadMeta(child / "meta.yaml", &report); // names the damage: file, line, parser message
             report.warn(IssueKind::BadRecord, (child / "meta.yaml").string(), 0,
                         "the experiment's meta.yaml cannot be read; its runs are imported under the folder "
                         "name '" +

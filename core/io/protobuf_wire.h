@@ -80,20 +80,12 @@ class WireCursor {
 
 inline std::optional<std::uint64_t> WireCursor::readFixed64() {
     if (m_data.size() - m_pos < 8) return fail();
-    std::uint64_t value = 0;
-    for (int i = 7; i >= 0; --i)
-        value = (value << 8) | static_cast<std::uint8_t>(m_data[m_pos + i]);
-    m_pos += 8;
-    return value;
+    return loadLittleEndian(8);
 }
 
 inline std::optional<std::uint32_t> WireCursor::readFixed32() {
     if (m_data.size() - m_pos < 4) return fail();
-    std::uint32_t value = 0;
-    for (int i = 3; i >= 0; --i)
-        value = (value << 8) | static_cast<std::uint8_t>(m_data[m_pos + i]);
-    m_pos += 4;
-    return value;
+    return static_cast<std::uint32_t>(loadLittleEndian(4));
 }
 
 // Inline so the decoders' field loops compile to straight-line code without a call per field. Out

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -36,6 +37,10 @@ template <typename Body> pid_t spawn(Body body) {
         int code = 1;
         try {
             code = body();
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "child %d: %s\n", int(::getpid()),
+                         e.what()); // the parent shows only the code
+            code = 3;
         } catch (...) {
             code = 3;
         }

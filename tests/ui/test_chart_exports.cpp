@@ -60,6 +60,16 @@ void answerNextFileDialog(const QString& path, bool* answered) {
     timer->start();
 }
 
+// The window with every standard tab on a 1280x720 screen, the demo workspace open and imported.
+void showDemo(MainWindow& window) {
+    addStandardViews(window);
+    window.resize(1280, 720);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.openDemo();
+    QTRY_VERIFY_WITH_TIMEOUT(!window.hasPendingWork(), 120000);
+}
+
 // Makes widget the shown page of every stacked widget (and so tab widget) above it.
 void bringToFront(QWidget* widget) {
     for (QWidget* child = widget; child && child->parentWidget(); child = child->parentWidget())
@@ -255,12 +265,8 @@ void TestChartExports::initTestCase() {
 
 void TestChartExports::everyTabExportsEveryFormat() {
     MainWindow window;
-    addStandardViews(window);
-    window.resize(1280, 720);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
-    window.openDemo();
-    QTRY_VERIFY_WITH_TIMEOUT(!window.hasPendingWork(), 120000);
+    showDemo(window);
+    if (QTest::currentTestFailed()) return;
     QVERIFY(window.runModel()->rowCount() > 10);
 
     QTabWidget* tabs = window.tabs();
@@ -330,12 +336,8 @@ void TestChartExports::everyTabExportsEveryFormat() {
 
 void TestChartExports::svgSeriesStayInsidePlotArea() {
     MainWindow window;
-    addStandardViews(window);
-    window.resize(1280, 720);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
-    window.openDemo();
-    QTRY_VERIFY_WITH_TIMEOUT(!window.hasPendingWork(), 120000);
+    showDemo(window);
+    if (QTest::currentTestFailed()) return;
 
     // Curves: each card's export with the robust y range, so the raw lines' spikes leave the axis range and
     // must end at the plot area's edge; the plot area is the exported chart's own.
