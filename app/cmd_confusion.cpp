@@ -56,13 +56,6 @@ int classIndex(const EvaluationSet& e, const std::string& name) {
     return int(it - e.classes.begin());
 }
 
-std::string cellText(const PredictionColumn& column, std::size_t row) {
-    if (column.numeric)
-        return std::isnan(column.numbers[row]) ? std::string() : formatNumber(column.numbers[row]);
-    const auto code = column.codes[row];
-    return code < 0 ? std::string() : column.dictionary[std::size_t(code)];
-}
-
 void writeMatrix(JsonWriter& json, std::string_view key, const std::vector<double>& m, std::size_t k) {
     json.key(key).beginArray();
     for (std::size_t t = 0; t < k; ++t) {

@@ -74,7 +74,7 @@ Options:
 )";
 
 inline constexpr std::string_view kBehaviourUsage =
-    R"(Usage: runlens behaviour FILE [--original ORIG] [--slice COL] [--json]
+    R"(Usage: runlens behaviour FILE [--original ORIG] [--slice COL] [--compare FILE_B] [--json]
 
 Behavioural tests in the style of CheckList: invariance (the predicted class should not flip) and
 directional expectations (the score should go up / down) per perturbation, each rate with a Wilson 95%
@@ -86,8 +86,14 @@ rows with an empty value or "original" are the originals, found by their id colu
 expected direction (expect: same, up, down or none). With --original ORIG the originals are another log
 joined on its id column, and every row of FILE is a perturbed row.
 
+With --compare FILE_B, model B's log of the same tests (matched by perturbation, original id and id) is
+compared with FILE's, paired: per perturbation both flip rates, their difference with Newcombe's interval
+for paired proportions, McNemar's exact test and which model is more robust.
+
 Options:
   --original ORIG      the log of the original examples (a pair of logs aligned by id)
+  --compare FILE_B     model B's test-result log of the same tests
+  --compare-original O model B's log of the originals (default: B's own original rows)
   --perturbation C, --orig-id C, --expect C   choose those columns
   --slice COL          rates per value of COL too
   --target-class C     multiclass: the class whose score is tracked (default: the original's predicted class)
@@ -101,7 +107,10 @@ Options:
                        failures, failure_rate, failure_ci, severity (none, minor, major), sentence, worst[]
                        {row, id, original, original_score, perturbed_score, change, flipped, violated},
                        slices[] {slice, n, flips, flip_rate, flip_ci, directional, violations,
-                       violation_rate, violation_ci}}
+                       violation_rate, violation_ci}}; with --compare, comparison {file_b, matched_tests,
+                       perturbations[] {perturbation, n, flips_a, flips_b, flip_rate_a, flip_rate_b,
+                       difference (B - A), difference_ci, mcnemar {a_only_stable, b_only_stable, exact_p},
+                       violations_a, violations_b, violation_mcnemar_p, sentence}}
   -h, --help           show this help
 )";
 

@@ -13,13 +13,6 @@ namespace runlens::cli {
 
 namespace {
 
-std::string cellText(const PredictionColumn& column, std::size_t row) {
-    if (column.numeric)
-        return std::isnan(column.numbers[row]) ? std::string() : formatNumber(column.numbers[row]);
-    const auto code = column.codes[row];
-    return code < 0 ? std::string() : column.dictionary[std::size_t(code)];
-}
-
 std::string_view severityName(FairnessSeverity s) {
     return s == FairnessSeverity::Major ? "major" : s == FairnessSeverity::Minor ? "minor" : "none";
 }

@@ -18,15 +18,6 @@ std::string lower(std::string s) {
     return s;
 }
 
-// Shortest text of a number as a class name: 1.0 -> "1", 0.5 -> "0.5".
-std::string numberText(double v) {
-    if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 1e15)
-        return std::to_string(static_cast<long long>(v));
-    std::ostringstream out;
-    out.precision(17);
-    out << v;
-    return out.str();
-}
 
 std::optional<double> parseNumber(const std::string& text) {
     double v = 0;
@@ -57,15 +48,10 @@ class Collector {
 };
 
 // Cell text of a column at a row ("" when missing), used to match labels against class names.
-std::optional<std::string> cellText(const PredictionColumn& col, std::size_t row) {
-    if (col.numeric) {
-        const double v = col.numbers[row];
-        if (std::isnan(v)) return std::nullopt;
-        return numberText(v);
-    }
-    const auto code = col.codes[row];
-    if (code < 0 || static_cast<std::size_t>(code) >= col.dictionary.size()) return std::nullopt;
-    return col.dictionary[static_cast<std::size_t>(code)];
+std::optional<std::string> presentCellText(const PredictionColumn& col, std::size_t row) {
+    auto text = cellText(col, row);
+    if (text.empty()) return std::nullopt;
+    return text;
 }
 
 // Reads a probability column: numeric, present and inside [0, 1] on every row.
@@ -73,7 +59,7 @@ std::vector<double> readProbabilities(const PredictionColumn& col, std::size_t r
     std::vector<double> out(rows, 0.0);
     if (!col.numeric) {
         for (std::size_t r = 0; r < rows; ++r) {
-            const auto text = cellText(col, r);
+            const auto text = presentCellText(col, r);
             if (!text) {
                 errors.add(col.name, std::int64_t(r), "missing score");
                 continue;
@@ -109,7 +95,7 @@ std::vector<int> mapToClasses(const PredictionColumn& col, std::size_t rows,
     for (const auto& c : classes)
         classList += (classList.empty() ? "" : ", ") + c;
     for (std::size_t r = 0; r < rows; ++r) {
-        const auto text = cellText(col, r);
+        const auto text = presentCellText(col, r);
         if (!text) {
             errors.add(col.name, std::int64_t(r), std::string("missing ") + what);
             continue;
@@ -134,7 +120,7 @@ std::vector<int> mapToClasses(const PredictionColumn& col, std::size_t rows,
 std::vector<std::string> distinctValues(const PredictionColumn& col, std::size_t rows) {
     std::vector<std::string> values;
     for (std::size_t r = 0; r < rows && values.size() <= 1000; ++r) {
-        const auto text = cellText(col, r);
+        const auto text = presentCellText(col, r);
         if (text && std::find(values.begin(), values.end(), *text) == values.end()) values.push_back(*text);
     }
     return values;

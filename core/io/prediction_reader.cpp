@@ -39,13 +39,6 @@ bool isJsonlPath(const std::filesystem::path& path) {
     return ext == ".jsonl" || ext == ".ndjson";
 }
 
-// Text of a number as a class name would be written: 1 -> "1", 0.25 -> "0.25".
-std::string numberText(double v) {
-    char buf[32];
-    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-    return ec == std::errc() ? std::string(buf, end) : std::string("nan");
-}
-
 // One column while parsing: numbers where cells were numbers, text codes where they were text.
 class ColumnBuilder {
   public:

@@ -12,20 +12,6 @@ namespace runlens {
 
 namespace {
 
-std::string numberText(double v) {
-    char buf[32];
-    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-    return ec == std::errc() ? std::string(buf, end) : std::string("nan");
-}
-
-std::string cellText(const PredictionColumn& column, std::size_t row) {
-    if (column.numeric)
-        return std::isnan(column.numbers[row]) ? std::string() : numberText(column.numbers[row]);
-    const auto code = column.codes[row];
-    return code < 0 || std::size_t(code) >= column.dictionary.size() ? std::string()
-                                                                     : column.dictionary[std::size_t(code)];
-}
-
 // "0.05" for names: the shortest text of a level.
 std::string levelText(double level) {
     return numberText(std::round(level * 1e6) / 1e6);

@@ -40,4 +40,9 @@ struct PredictionTable {
     }
 };
 
+// The shortest text that reads back as v, as a class name or id is written: 1 -> "1", 0.25 -> "0.25".
+std::string numberText(double v);
+// A cell as text (numbers through numberText); "" when missing.
+std::string cellText(const PredictionColumn& column, std::size_t row);
+
 } // namespace runlens

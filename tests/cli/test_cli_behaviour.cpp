@@ -1,32 +1,23 @@
-// End-to-end tests of `runlens behaviour` on a hand-worked test-result log (one file with originals, and a
-// pair of logs aligned by id).
+// End-to-end tests of `runlens behaviour` on a hand-worked test-result log (one file with originals, a pair
+// of logs aligned by id, and two models compared on the same tests).
+#include "tests/cli/cli_runner.h"
+
 #include <cmath>
+#include <QFile>
 #include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
 
 namespace {
 
-struct Result {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
+using runlens::test::CliResult;
 
-Result run(const QStringList& args) {
-    QProcess p;
-    p.start(RUNLENS_BIN, args);
-    p.waitForFinished(120000);
-    return {p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
+CliResult run(const QStringList& args) {
+    return runlens::test::runRunlens(args, 120000);
 }
 
-QJsonObject json(const Result& r) {
-    const auto doc = QJsonDocument::fromJson(r.out);
-    if (!doc.isObject()) qWarning() << r.out.left(400) << r.err;
-    return doc.object();
+QJsonObject json(const CliResult& r) {
+    return runlens::test::jsonOf(r);
 }
 
 bool near(double a, double b, double tol = 1e-12) {
@@ -80,7 +71,7 @@ class TestCliBehaviour : public QObject {
         }
         text += kPerturbed;
         const auto r = run({"behaviour", write(dir, "tests.csv", text), "--json", "--slice", "length"});
-        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.code, 0);
         const auto o = json(r);
         QCOMPARE(o["rows"].toInt(), 8);
         QCOMPARE(o["missing_original"].toInt(), 1);
@@ -123,8 +114,70 @@ class TestCliBehaviour : public QObject {
         QVERIFY(near(negation["violation_ci"].toArray()[0].toDouble(), 0.06149194472039626, 1e-9));
         QCOMPARE(perturbation(o, "typo")["flips"].toInt(), 1);
         const auto text = run({"behaviour", perturbed, "--original", originals});
-        QCOMPARE(text.exitCode, 0);
+        QCOMPARE(text.code, 0);
         QVERIFY(text.out.contains("typo"));
+    }
+
+    // Model B scores the same originals the same; on typo it flips t2 (0.2 -> 0.60), t3 (0.6 -> 0.45) and t4
+    // (0.4 -> 0.55), A flips t3 only: both flip 1 (t3), only B 2 (t2, t4), neither 1 (t1); flip rates 1/4 and
+    // 3/4, difference +0.5. Newcombe (1998) method 10 with statsmodels' Wilson intervals (1/4: 0.04559,
+    // 0.69936; 3/4: 0.30064, 0.95441) and phi = (1*1 - 0*2) / sqrt(1*3*3*1) = 1/3:
+    //   0.5 - sqrt((0.75-0.30064)^2 - 2/3 (0.75-0.30064)(0.69936-0.25) + (0.69936-0.25)^2) = -0.018874106295209137
+    //   0.5 + sqrt((0.95441-0.75)^2 - 2/3 (0.95441-0.75)(0.25-0.04559) + (0.25-0.04559)^2) = 0.7360354999946163
+    // McNemar exact on "did not flip": discordant 2 (A only) and 0, scipy.stats.binomtest(0, 2).pvalue = 0.5.
+    // B's add_negation all move down: 0 violations against A's 2. B lists its rows in another order and
+    // lacks t5, so 7 of A's 8 tests are matched.
+    void twoModelsOnTheSameTests() {
+        QTemporaryDir dir;
+        const QString header = "id,label,score,perturbation,orig_id,expect,length\n";
+        const QString originals = write(dir, "orig.csv", kOriginals);
+        const QString a = write(dir, "model_a.csv", (header + kPerturbed).toUtf8());
+        const QString b = write(dir, "model_b.csv",
+                                (header + "n3,1,0.55,add_negation,o3,down,long\n"
+                                          "n2,0,0.10,add_negation,o2,down,long\n"
+                                          "n1,1,0.50,add_negation,o1,down,short\n"
+                                          "t4,0,0.55,typo,o4,same,short\n"
+                                          "t3,1,0.45,typo,o3,same,long\n"
+                                          "t2,0,0.60,typo,o2,same,long\n"
+                                          "t1,1,0.85,typo,o1,same,short\n")
+                                    .toUtf8());
+        // B lists no originals of its own: without --compare-original it is refused in one line.
+        const auto noOriginals = run({"behaviour", a, "--original", originals, "--compare", b});
+        QCOMPARE(noOriginals.code, 1);
+        QVERIFY(noOriginals.err.contains("--compare-original"));
+        QCOMPARE(noOriginals.err.count('\n'), 1);
+        const auto r = run({"behaviour", a, "--original", originals, "--compare", b, "--compare-original",
+                            originals, "--json"});
+        QCOMPARE(r.code, 0);
+        const auto c = json(r)["comparison"].toObject();
+        QCOMPARE(c["matched_tests"].toInt(), 7);
+        QJsonObject typo, negation;
+        for (const auto& p : c["perturbations"].toArray()) {
+            const auto o = p.toObject();
+            (o["perturbation"].toString() == "typo" ? typo : negation) = o;
+        }
+        QCOMPARE(typo["n"].toInt(), 4);
+        QCOMPARE(typo["flips_a"].toInt(), 1);
+        QCOMPARE(typo["flips_b"].toInt(), 3);
+        QVERIFY(near(typo["difference"].toDouble(), 0.5));
+        QVERIFY(near(typo["difference_ci"].toArray()[0].toDouble(), -0.018874106295209137, 1e-9));
+        QVERIFY(near(typo["difference_ci"].toArray()[1].toDouble(), 0.7360354999946163, 1e-9));
+        QVERIFY(near(typo["mcnemar"].toObject()["exact_p"].toDouble(), 0.5, 1e-12));
+        QCOMPARE(negation["violations_a"].toInt(), 2);
+        QCOMPARE(negation["violations_b"].toInt(), 0);
+        QVERIFY(typo["sentence"].toString().contains("no clear difference"));
+
+        const auto text =
+            run({"behaviour", a, "--original", originals, "--compare", b, "--compare-original", originals});
+        QCOMPARE(text.code, 0);
+        QVERIFY(text.out.contains("7 of the tests in both"));
+        // A log that shares no test with A is refused in one line.
+        const QString other = write(dir, "other.csv", (header + "x1,1,0.5,typo,o1,same,short\n").toUtf8());
+        const auto none =
+            run({"behaviour", a, "--original", originals, "--compare", other, "--compare-original", originals});
+        QCOMPARE(none.code, 1);
+        QVERIFY(none.err.contains("none of its tests match"));
+        QCOMPARE(none.err.count('\n'), 1);
     }
 
     void badExpectationIsOneLine() {
@@ -133,7 +186,7 @@ class TestCliBehaviour : public QObject {
                                    "id,label,score,perturbation,orig_id,expect\n"
                                    "o1,1,0.9,,o1,\nt1,1,0.8,typo,o1,sideways\n");
         const auto r = run({"behaviour", path});
-        QCOMPARE(r.exitCode, 1);
+        QCOMPARE(r.code, 1);
         QVERIFY(r.err.contains("row 2"));
         QVERIFY(r.err.contains("sideways"));
         QCOMPARE(r.err.count('\n'), 1);

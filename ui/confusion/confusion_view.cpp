@@ -51,13 +51,6 @@ ConfusionViewResult compute(EvaluationEntry entry) {
     return out;
 }
 
-QString cellText(const PredictionColumn& column, std::size_t row) {
-    if (column.numeric)
-        return std::isnan(column.numbers[row]) ? QString() : QString::number(column.numbers[row], 'g', 10);
-    const auto code = column.codes[row];
-    return code < 0 ? QString() : QString::fromStdString(column.dictionary[std::size_t(code)]);
-}
-
 } // namespace
 
 ConfusionView::ConfusionView(MainWindow* window, QWidget* parent)
@@ -276,7 +269,7 @@ void ConfusionView::selectCell(int trueClass, int predictedClass) {
     for (std::size_t i = 0; i < rows.size(); ++i) {
         m_examples->setItem(int(i), 0, new QTableWidgetItem(QString::number(rows[i] + 1)));
         for (std::size_t c = 0; c < columns.size(); ++c)
-            m_examples->setItem(int(i), int(c + 1), new QTableWidgetItem(cellText(*columns[c], rows[i])));
+            m_examples->setItem(int(i), int(c + 1), new QTableWidgetItem(QString::fromStdString(cellText(*columns[c], rows[i]))));
     }
 }
 
