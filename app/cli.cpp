@@ -1,6 +1,7 @@
 // Dispatches `runlens <command> ...` to its subcommand; every failure becomes one line and an exit code.
 #include "app/cli.h"
 
+#include "app/cost_usage.h"
 #include "app/evaluation_usage.h"
 #include "app/json_writer.h"
 #include "core/io/reader.h"
@@ -254,6 +255,8 @@ const std::vector<Command> kCommands = {
      runConfusionCommand},
     {"behaviour", "invariance and directional behavioural tests per perturbation", kBehaviourUsage,
      runBehaviourCommand},
+    {"pareto", "cost against quality: the Pareto front and the cheapest run near the best", kParetoUsage,
+     runParetoCommand},
 };
 
 void printProgramUsage(std::ostream& out) {

@@ -95,5 +95,6 @@ int runDiffCommand(const std::vector<std::string>& args, std::ostream& out, std:
 int runRegressionCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int runConfusionCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int runBehaviourCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int runParetoCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 } // namespace runlens::cli

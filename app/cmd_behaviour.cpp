@@ -48,13 +48,15 @@ void writeComparison(JsonWriter& json, const Comparison& c) {
             .field("exact_p", p.mcnemar.exactP)
             .endObject();
         json.field("violations_a", p.violationsA).field("violations_b", p.violationsB);
-        json.field("violation_mcnemar_p", p.violationMcnemar.exactP).field("sentence", p.sentence).endObject();
+        json.field("violation_mcnemar_p", p.violationMcnemar.exactP)
+            .field("sentence", p.sentence)
+            .endObject();
     }
     json.endArray().endObject();
 }
 
-void writeJson(std::ostream& out, const std::string& path, const BehaviourReport& report, const BehaviourLog& log,
-               const Comparison* comparison) {
+void writeJson(std::ostream& out, const std::string& path, const BehaviourReport& report,
+               const BehaviourLog& log, const Comparison* comparison) {
     const OriginalJoin& join = log.join;
     JsonWriter json(out);
     json.beginObject()
@@ -157,7 +159,8 @@ struct LoadedTests {
     BehaviourModel perturbed, original;
 };
 
-LoadedTests loadTests(const std::string& path, const std::optional<std::string>& originalPath, const Args& args) {
+LoadedTests loadTests(const std::string& path, const std::optional<std::string>& originalPath,
+                      const Args& args) {
     LoadedTests t;
     t.perturbedLog = loadPredictions(path, args);
     if (!t.perturbedLog->eval.hasScores())
@@ -171,8 +174,8 @@ LoadedTests loadTests(const std::string& path, const std::optional<std::string>&
     choice.expectation = args.get("--expect", "");
     choice.slice = args.get("--slice", "");
     std::string error;
-    auto log = behaviourLogFrom(t.perturbedLog->table, t.originalLog ? &t.originalLog->table : nullptr, choice,
-                                error);
+    auto log = behaviourLogFrom(t.perturbedLog->table, t.originalLog ? &t.originalLog->table : nullptr,
+                                choice, error);
     if (!log) throw InputError(error);
     t.log = std::move(*log);
     const BehaviourModel all = behaviourModelOf(t.perturbedLog->eval);
@@ -187,10 +190,10 @@ LoadedTests loadTests(const std::string& path, const std::optional<std::string>&
 
 int runBehaviourCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& /*err*/) {
     std::vector<OptionSpec> specs{
-        {"--json", "", false},         {"--original", "", true},     {"--perturbation", "", true},
-        {"--orig-id", "", true},       {"--expect", "", true},       {"--slice", "", true},
-        {"--target-class", "", true},  {"--tolerance", "", true},    {"--threshold", "", true},
-        {"--worst", "", true},         {"--compare", "", true},      {"--compare-original", "", true}};
+        {"--json", "", false},        {"--original", "", true},  {"--perturbation", "", true},
+        {"--orig-id", "", true},      {"--expect", "", true},    {"--slice", "", true},
+        {"--target-class", "", true}, {"--tolerance", "", true}, {"--threshold", "", true},
+        {"--worst", "", true},        {"--compare", "", true},   {"--compare-original", "", true}};
     for (const auto& o : predictionColumnOptions())
         specs.push_back(o);
     const Args parsed(args, specs);
@@ -226,9 +229,10 @@ int runBehaviourCommand(const std::vector<std::string>& args, std::ostream& out,
         if (aligned.matched == 0)
             throw InputError(*fileB + ": none of its tests match " + a.perturbedLog->path +
                              "'s (same perturbation, original id and id)");
-        comparison = Comparison{b.perturbedLog->path, aligned.matched,
-                                compareRobustness(tests, a.perturbed.view(), a.original.view(),
-                                                  aligned.perturbed.view(), aligned.original.view(), options)};
+        comparison =
+            Comparison{b.perturbedLog->path, aligned.matched,
+                       compareRobustness(tests, a.perturbed.view(), a.original.view(),
+                                         aligned.perturbed.view(), aligned.original.view(), options)};
     }
     const Comparison* c = comparison ? &*comparison : nullptr;
     if (parsed.has("--json"))

@@ -5,6 +5,7 @@
 #include "ui/calibration_view.h"
 #include "ui/compare_view.h"
 #include "ui/confusion/confusion_view.h"
+#include "ui/cost/cost_view.h"
 #include "ui/learning_curve_view.h"
 #include "ui/main_window.h"
 #include "ui/regression/regression_view.h"
@@ -24,6 +25,7 @@ void addStandardViews(MainWindow& window) {
     window.addViewTab(new CompareView(&window), QObject::tr("Compare"));
     window.addViewTab(new LearningCurveView(&window), QObject::tr("Learning curve"));
     window.addViewTab(new SweepView(&window), QObject::tr("Sweep"));
+    window.addViewTab(new CostView(&window), QObject::tr("Cost"));
 }
 
 } // namespace runlens::ui

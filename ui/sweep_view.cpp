@@ -2,6 +2,7 @@
 // brushes.
 #include "ui/sweep_view.h"
 
+#include "core/analysis/cost_quality.h"
 #include "core/store/workspace.h"
 #include "ui/chart_export.h"
 #include "ui/interactive_chart_view.h"
@@ -268,11 +269,30 @@ SweepView::SweepView(MainWindow* window, QWidget* parent)
         refillCombos();
         recompute();
     };
-    connect(window, &MainWindow::workspaceChanged, this, reload);
-    connect(window, &MainWindow::runsChanged, this, reload);
+    connect(window, &MainWindow::workspaceChanged, this, [this, reload](Workspace* workspace) {
+        m_source.setWorkspace(workspace);
+        reload();
+    });
+    connect(window, &MainWindow::runsChanged, this, [this, reload] {
+        m_source.invalidate();
+        reload();
+    });
+    m_source.setWorkspace(window->workspace());
     connect(window->runModel(), &QAbstractItemModel::modelReset, this, reload);
     connect(window->runModel(), &RunTableModel::visibilityChanged, this, [this] { recompute(); });
     reload();
+}
+
+std::map<std::int64_t, double> SweepView::evaluationValues(const std::string& metric) {
+    std::map<std::int64_t, double> values;
+    SliceMetric m = SliceMetric::Accuracy;
+    if (!parseEvaluationQuality(metric, m)) return values;
+    for (auto& entry : m_source.loadVisible(*m_window->runModel())) {
+        if (values.count(entry.runId) || !entry.set) continue;
+        const double v = evaluationMetricValue(*entry.table, *entry.set, m);
+        if (std::isfinite(v)) values[entry.runId] = v;
+    }
+    return values;
 }
 
 bool SweepView::maximise() const {
@@ -293,7 +313,11 @@ QChart* SweepView::bestChart() const {
 
 void SweepView::refillCombos() {
     m_refilling = true;
-    const QStringList tags = m_window->runModel()->metricTags();
+    QStringList tags = m_window->runModel()->metricTags();
+    // Evaluation-set metrics join the choices when any visible run has a set.
+    if (!m_source.list(*m_window->runModel()).empty())
+        for (const auto& name : evaluationQualityNames())
+            tags << QString::fromStdString(name);
     QString preferred;
     for (const QString& tag : tags)
         if (tag.contains(QLatin1String("val"), Qt::CaseInsensitive)) {
@@ -312,11 +336,21 @@ void SweepView::recompute() {
     m_paramKeys.clear();
     const std::string metric = m_metric->currentText().toStdString();
     std::vector<const RunInfo*> used;
+    const bool fromEvaluation = metric.starts_with(kEvalPrefix);
+    m_reduction->setEnabled(!fromEvaluation); // an evaluation set has one value per run
+    const auto evaluated = fromEvaluation ? evaluationValues(metric) : std::map<std::int64_t, double>{};
     for (const RunInfo* run : m_window->runModel()->visibleRuns()) {
-        const auto series = std::find_if(run->series.begin(), run->series.end(),
-                                         [&](const SeriesSummary& s) { return s.tag == metric; });
-        if (series == run->series.end()) continue;
-        const double value = reduce(*series, m_reduction->currentIndex());
+        double value = std::nan("");
+        if (fromEvaluation) {
+            const auto it = evaluated.find(run->id);
+            if (it == evaluated.end()) continue;
+            value = it->second;
+        } else {
+            const auto series = std::find_if(run->series.begin(), run->series.end(),
+                                             [&](const SeriesSummary& s) { return s.tag == metric; });
+            if (series == run->series.end()) continue;
+            value = reduce(*series, m_reduction->currentIndex());
+        }
         if (!std::isfinite(value)) continue;
         SweepRun entry;
         entry.id = run->id;

@@ -2,7 +2,10 @@
 // runs.
 #pragma once
 
+#include "ui/evaluation_source.h"
+
 #include <cstdint>
+#include <map>
 #include <QColor>
 #include <QString>
 #include <QStringList>
@@ -82,7 +85,11 @@ class SweepView : public QWidget {
     QToolButton* exportButton(const QString& what, QWidget* chartWidget);
     void askAndExport(const QString& what, const QString& suffix);
 
+    // Each visible run's value of an "eval:<metric>" choice from its first evaluation set that has it.
+    std::map<std::int64_t, double> evaluationValues(const std::string& metric);
+
     MainWindow* m_window;
+    EvaluationSource m_source; // evaluation sets, for eval:<metric> choices
     QComboBox* m_metric;
     QComboBox* m_reduction;
     QComboBox* m_param;

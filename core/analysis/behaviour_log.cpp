@@ -1,10 +1,11 @@
-// Reads behavioural test-result logs out of prediction tables and lines up two models' logs of the same tests.
+// Reads behavioural test-result logs out of prediction tables and lines up two models' logs of the same
+// tests.
 #include "core/analysis/behaviour_log.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cmath>
-#include <array>
 #include <unordered_map>
 
 namespace runlens {
@@ -35,8 +36,8 @@ const PredictionColumn* columnNamed(const PredictionTable& table, Names names) {
 }
 
 // The chosen column (an error when it does not exist), else the first column with one of the names.
-bool pickColumn(const PredictionTable& table, const std::string& chosen,
-                Names names, const PredictionColumn*& out, std::string& error) {
+bool pickColumn(const PredictionTable& table, const std::string& chosen, Names names,
+                const PredictionColumn*& out, std::string& error) {
     out = nullptr;
     if (!chosen.empty()) {
         out = table.column(chosen);
@@ -97,7 +98,8 @@ BehaviourModel behaviourRows(const BehaviourModel& all, std::span<const std::siz
 }
 
 BehaviourTests BehaviourLog::tests() const {
-    return {perturbation, expected, hasSlice ? std::span<const std::string>(slice) : std::span<const std::string>(),
+    return {perturbation, expected,
+            hasSlice ? std::span<const std::string>(slice) : std::span<const std::string>(),
             join.originalRow};
 }
 
@@ -111,7 +113,8 @@ bool looksLikeBehaviourTable(const PredictionTable& table) {
     return columnNamed(table, kOriginalIdNames) && columnNamed(table, kPerturbationNames);
 }
 
-std::optional<BehaviourLog> behaviourLogFrom(const PredictionTable& perturbed, const PredictionTable* originals,
+std::optional<BehaviourLog> behaviourLogFrom(const PredictionTable& perturbed,
+                                             const PredictionTable* originals,
                                              const BehaviourColumnChoice& choice, std::string& error) {
     const std::string file = where(perturbed);
     const PredictionColumn *perturbationColumn = nullptr, *originColumn = nullptr, *expectColumn = nullptr,
@@ -186,7 +189,8 @@ AlignedModel alignToLog(const BehaviourLog& logA, const BehaviourLog& logB, cons
         target.scores.assign(rows * width, std::nan(""));
         if (predicted) target.predicted.assign(rows, 0);
     };
-    auto copyRow = [&](const BehaviourModel& from, std::size_t fromRow, BehaviourModel& to, std::size_t toRow) {
+    auto copyRow = [&](const BehaviourModel& from, std::size_t fromRow, BehaviourModel& to,
+                       std::size_t toRow) {
         std::copy_n(from.scores.begin() + std::ptrdiff_t(fromRow * width), width,
                     to.scores.begin() + std::ptrdiff_t(toRow * width));
         if (predicted) to.predicted[toRow] = from.predicted[fromRow];
@@ -223,7 +227,9 @@ AlignedModel alignToLog(const BehaviourLog& logA, const BehaviourLog& logB, cons
 }
 
 std::string_view behaviourSeverityName(BehaviourSeverity severity) {
-    return severity == BehaviourSeverity::Major ? "major" : severity == BehaviourSeverity::Minor ? "minor" : "none";
+    return severity == BehaviourSeverity::Major   ? "major"
+           : severity == BehaviourSeverity::Minor ? "minor"
+                                                  : "none";
 }
 
 } // namespace runlens

@@ -40,7 +40,7 @@ struct BehaviourLog {
     // Per test (perturbed row): its perturbation, original's id, expectation and slice ("" without a slice).
     std::vector<std::string> perturbation, originalKey, slice;
     std::vector<ExpectedDirection> expected;
-    std::vector<std::string> ids;          // per row of the perturbed table (its id column); empty without one
+    std::vector<std::string> ids; // per row of the perturbed table (its id column); empty without one
     std::vector<std::string> originalKeys; // per row of the originals' table: its id ("" for tests)
     OriginalJoin join;                     // tests -> rows of the originals' table
     bool hasSlice = false;
@@ -55,16 +55,18 @@ struct BehaviourLog {
 // column, so its own rows hold the originals; a pair of logs needs only the first (the GUI offers both).
 bool looksLikeBehaviourTable(const PredictionTable& table);
 
-// Reads the tests of `perturbed`: with originals null, its rows whose perturbation is empty, original, orig or
-// none are the originals (their id is the id column, else the original-id column); otherwise every row is a
-// test joined by id to `originals` (its id column, else its original-id column). A missing column, a bad
+// Reads the tests of `perturbed`: with originals null, its rows whose perturbation is empty, original, orig
+// or none are the originals (their id is the id column, else the original-id column); otherwise every row is
+// a test joined by id to `originals` (its id column, else its original-id column). A missing column, a bad
 // expectation ("row 4: expectation 'sideways' is not same, up, down or none") or no tests gives nullopt with
 // a one-line error that names the file.
-std::optional<BehaviourLog> behaviourLogFrom(const PredictionTable& perturbed, const PredictionTable* originals,
+std::optional<BehaviourLog> behaviourLogFrom(const PredictionTable& perturbed,
+                                             const PredictionTable* originals,
                                              const BehaviourColumnChoice& choice, std::string& error);
 
 // Model B's outputs lined up with log A's tests and originals, matched by test key and original id; rows B
-// lacks get NaN scores, which behaviourReport and compareRobustness leave out. matched counts A's tests B has.
+// lacks get NaN scores, which behaviourReport and compareRobustness leave out. matched counts A's tests B
+// has.
 struct AlignedModel {
     BehaviourModel perturbed, original;
     std::size_t matched = 0;

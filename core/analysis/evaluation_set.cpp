@@ -18,7 +18,6 @@ std::string lower(std::string s) {
     return s;
 }
 
-
 std::optional<double> parseNumber(const std::string& text) {
     double v = 0;
     const char* first = text.data();

@@ -14,8 +14,9 @@ std::string numberText(double v) {
 
 std::string cellText(const PredictionColumn& column, std::size_t row) {
     if (column.numeric)
-        return row >= column.numbers.size() || std::isnan(column.numbers[row]) ? std::string()
-                                                                                : numberText(column.numbers[row]);
+        return row >= column.numbers.size() || std::isnan(column.numbers[row])
+                   ? std::string()
+                   : numberText(column.numbers[row]);
     if (row >= column.codes.size()) return {};
     const auto code = column.codes[row];
     return code < 0 || std::size_t(code) >= column.dictionary.size() ? std::string()

@@ -122,8 +122,9 @@ class TestCliBehaviour : public QObject {
     // (0.4 -> 0.55), A flips t3 only: both flip 1 (t3), only B 2 (t2, t4), neither 1 (t1); flip rates 1/4 and
     // 3/4, difference +0.5. Newcombe (1998) method 10 with statsmodels' Wilson intervals (1/4: 0.04559,
     // 0.69936; 3/4: 0.30064, 0.95441) and phi = (1*1 - 0*2) / sqrt(1*3*3*1) = 1/3:
-    //   0.5 - sqrt((0.75-0.30064)^2 - 2/3 (0.75-0.30064)(0.69936-0.25) + (0.69936-0.25)^2) = -0.018874106295209137
-    //   0.5 + sqrt((0.95441-0.75)^2 - 2/3 (0.95441-0.75)(0.25-0.04559) + (0.25-0.04559)^2) = 0.7360354999946163
+    //   0.5 - sqrt((0.75-0.30064)^2 - 2/3 (0.75-0.30064)(0.69936-0.25) + (0.69936-0.25)^2) =
+    //   -0.018874106295209137 0.5 + sqrt((0.95441-0.75)^2 - 2/3 (0.95441-0.75)(0.25-0.04559) +
+    //   (0.25-0.04559)^2) = 0.7360354999946163
     // McNemar exact on "did not flip": discordant 2 (A only) and 0, scipy.stats.binomtest(0, 2).pvalue = 0.5.
     // B's add_negation all move down: 0 violations against A's 2. B lists its rows in another order and
     // lacks t5, so 7 of A's 8 tests are matched.
@@ -173,8 +174,8 @@ class TestCliBehaviour : public QObject {
         QVERIFY(text.out.contains("7 of the tests in both"));
         // A log that shares no test with A is refused in one line.
         const QString other = write(dir, "other.csv", (header + "x1,1,0.5,typo,o1,same,short\n").toUtf8());
-        const auto none =
-            run({"behaviour", a, "--original", originals, "--compare", other, "--compare-original", originals});
+        const auto none = run(
+            {"behaviour", a, "--original", originals, "--compare", other, "--compare-original", originals});
         QCOMPARE(none.code, 1);
         QVERIFY(none.err.contains("none of its tests match"));
         QCOMPARE(none.err.count('\n'), 1);

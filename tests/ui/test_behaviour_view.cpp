@@ -1,5 +1,5 @@
-// Tests the Behaviour tab offscreen: the empty state, two runs' test-result logs imported and computed off the
-// GUI thread (rates and the paired comparison against hand-worked values), slices, plots and exports.
+// Tests the Behaviour tab offscreen: the empty state, two runs' test-result logs imported and computed off
+// the GUI thread (rates and the paired comparison against hand-worked values), slices, plots and exports.
 #include "ui/behaviour/behaviour_view.h"
 #include "ui/main_window.h"
 
@@ -38,8 +38,9 @@ void writeFile(const QString& path, const QByteArray& text) {
 // Model B, typo: 0.85, 0.60 (flip), 0.45 (flip), 0.55 (flip): 3 of 4; both flip 1, only B 2, neither 1, so
 //   Newcombe's method 10 interval for B - A = 0.5 is (-0.018874106295209137, 0.7360354999946163) (worked in
 //   tests/cli/test_cli_behaviour.cpp).
-const QByteArray kOriginals = "id,label,score,perturbation,orig_id,expect,length\n"
-                              "o1,1,0.9,,o1,,short\no2,0,0.2,,o2,,long\no3,1,0.6,,o3,,long\no4,0,0.4,,o4,,short\n";
+const QByteArray kOriginals =
+    "id,label,score,perturbation,orig_id,expect,length\n"
+    "o1,1,0.9,,o1,,short\no2,0,0.2,,o2,,long\no3,1,0.6,,o3,,long\no4,0,0.4,,o4,,short\n";
 const QByteArray kModelA = "t1,1,0.85,typo,o1,same,short\nt2,0,0.30,typo,o2,same,long\n"
                            "t3,1,0.45,typo,o3,same,long\nt4,0,0.40,typo,o4,same,short\n"
                            "n1,1,0.50,add_negation,o1,down,short\nn2,0,0.35,add_negation,o2,down,long\n"
@@ -155,6 +156,7 @@ class TestBehaviourView : public QObject {
         }
         QVERIFY(view->exportImage(m_dir.filePath("behaviour.svg"), nullptr));
         QVERIFY(view->exportImage(m_dir.filePath("behaviour.pdf"), nullptr));
+        view->setPlot(BehaviourView::Plot::FlipRate);
         if (qEnvironmentVariableIsSet("RUNLENS_SCREENSHOT_DIR"))
             window.grab().save(qEnvironmentVariable("RUNLENS_SCREENSHOT_DIR") + "/behaviour_tab.png");
     }

@@ -101,6 +101,13 @@ QChart* buildBehaviourChart(const BehaviourChartInput& input) {
         attach(chart, line, xAxis, yAxis, !input.referenceName.isEmpty());
     }
     if (!std::isfinite(lo)) lo = 0, hi = 1;
+    if (input.percent) {
+        // Rates start at 0; the top is the next multiple of 10 above the highest bound.
+        xAxis->setRange(0, std::min(100.0, std::max(10.0, std::ceil((hi + 1e-9) / 10.0) * 10.0)));
+        xAxis->setTickCount(std::min(11, int(xAxis->max() / 10.0) + 1));
+        xAxis->setLabelFormat("%.0f");
+        return chart;
+    }
     const double pad = std::max((hi - lo) * 0.06, 1e-3);
     xAxis->setRange(lo - pad, hi + pad);
     xAxis->applyNiceNumbers();

@@ -25,6 +25,7 @@ struct BehaviourChartInput {
     std::vector<BehaviourChartSeries> series;
     double reference = std::numeric_limits<double>::quiet_NaN(); // a dashed line (e.g. 0 change, 5% failures)
     QString referenceName;
+    bool percent = false; // values are percentages: the axis stays inside 0..100
 };
 
 // A new chart (caller owns it): perturbations down the left axis, values along the bottom.

@@ -3,6 +3,7 @@
 // chart, the perturbation table, the worst examples and the per-slice rates.
 #include "ui/behaviour/behaviour_view.h"
 
+#include "core/store/workspace.h"
 #include "ui/behaviour/behaviour_chart.h"
 #include "ui/chart_export.h"
 #include "ui/interactive_chart_view.h"
@@ -29,7 +30,8 @@ namespace runlens::ui {
 namespace {
 
 const char* kEmptyHint =
-    "No behavioural test log in the visible runs yet.\n\nDrop a prediction log whose rows name their original "
+    "No behavioural test log in the visible runs yet.\n\nDrop a prediction log whose rows name their "
+    "original "
     "example (orig_id or example_id), the perturbation (perturbation or test; originals have none) and "
     "optionally the expected direction (expect: same, up or down) onto a run, or import a run folder holding "
     "such a predictions*.csv. A log of perturbed rows only takes its originals from another evaluation set.";
@@ -71,7 +73,8 @@ std::optional<LoadedModel> loadModel(const PredictionTable& table, const Evaluat
 BehaviourViewResult compute(const BehaviourJob& job) {
     BehaviourViewResult out;
     out.name = job.name;
-    auto a = loadModel(*job.table, *job.set, job.originals.get(), job.originalSet.get(), job.choice, out.error);
+    auto a =
+        loadModel(*job.table, *job.set, job.originals.get(), job.originalSet.get(), job.choice, out.error);
     if (!a) return out;
     const BehaviourTests tests = a->log.tests();
     out.report = behaviourReport(tests, a->perturbed.view(), a->original.view());
@@ -86,7 +89,8 @@ BehaviourViewResult compute(const BehaviourJob& job) {
             const AlignedModel aligned = alignToLog(a->log, b->log, b->perturbed, b->original);
             out.matched = aligned.matched;
             if (aligned.matched == 0)
-                out.compareError = QObject::tr("none of its tests match (same perturbation, original id and id)");
+                out.compareError =
+                    QObject::tr("none of its tests match (same perturbation, original id and id)");
             else
                 out.comparison = compareRobustness(tests, a->perturbed.view(), a->original.view(),
                                                    aligned.perturbed.view(), aligned.original.view());
@@ -147,9 +151,9 @@ QTableWidget* newTable(const QString& objectName, const QStringList& headers) {
 }
 
 bool isBehaviourColumn(const std::string& name) {
-    static const char* const names[] = {"perturbation", "test",     "perturbation_name", "orig_id",
-                                        "original_id",  "example_id", "expect",          "expected",
-                                        "expectation"};
+    static const char* const names[] = {"perturbation", "test",        "perturbation_name",
+                                        "orig_id",      "original_id", "example_id",
+                                        "expect",       "expected",    "expectation"};
     QString lower = QString::fromStdString(name).toLower();
     for (const char* n : names)
         if (lower == QLatin1String(n)) return true;
@@ -233,16 +237,18 @@ void BehaviourView::buildUi() {
     m_perturbations = newTable("behaviourPerturbations", {});
     right->addWidget(m_perturbations);
     auto* details = new QTabWidget;
-    m_worst = newTable("behaviourWorst", {tr("id"), tr("original"), tr("original score"), tr("perturbed score"),
-                                          tr("change"), tr("flipped"), tr("wrong direction")});
-    m_slices = newTable("behaviourSlices", {tr("slice"), tr("n"), tr("flip rate [95% CI]"),
-                                            tr("wrong direction [95% CI]")});
+    m_worst =
+        newTable("behaviourWorst", {tr("id"), tr("original"), tr("original score"), tr("perturbed score"),
+                                    tr("change"), tr("flipped"), tr("wrong direction")});
+    m_slices = newTable("behaviourSlices",
+                        {tr("slice"), tr("n"), tr("flip rate [95% CI]"), tr("wrong direction [95% CI]")});
     details->addTab(m_worst, tr("Worst examples"));
     details->addTab(m_slices, tr("By slice"));
     right->addWidget(details);
     split->addWidget(right);
     split->setStretchFactor(0, 1);
     split->setStretchFactor(1, 1);
+    split->setSizes({500, 500});
     contentLayout->addWidget(split, 1);
     m_stack->addWidget(content);
     layout->addWidget(m_stack);
@@ -254,7 +260,8 @@ void BehaviourView::buildUi() {
     for (auto* c : {m_originals, m_slice, m_compare})
         connect(c, &QComboBox::currentIndexChanged, this, [this] { startCompute(); });
     connect(m_plot, &QComboBox::currentIndexChanged, this, [this] { m_chart->replaceChart(buildChart()); });
-    connect(m_perturbations, &QTableWidget::itemSelectionChanged, this, &BehaviourView::showPerturbationDetails);
+    connect(m_perturbations, &QTableWidget::itemSelectionChanged, this,
+            &BehaviourView::showPerturbationDetails);
     connect(m_exportButton, &QToolButton::clicked, this, [this] {
         popupExportMenu(m_exportButton, exportSpec(),
                         m_exportButton->mapToGlobal(QPoint(0, m_exportButton->height())));
@@ -304,11 +311,12 @@ void BehaviourView::fillChoices() {
     const EvaluationEntry* entry = chosenEntry();
     if (!entry) return;
     // Own rows first when the log has a perturbation column; else the same run's other sets come first.
-    const bool ownRows = looksLikeBehaviourTable(*entry->table) &&
-                         std::any_of(entry->table->columns.begin(), entry->table->columns.end(), [](const auto& c) {
-                             const auto n = QString::fromStdString(c.name).toLower();
-                             return n == "perturbation" || n == "test" || n == "perturbation_name";
-                         });
+    const bool ownRows =
+        looksLikeBehaviourTable(*entry->table) &&
+        std::any_of(entry->table->columns.begin(), entry->table->columns.end(), [](const auto& c) {
+            const auto n = QString::fromStdString(c.name).toLower();
+            return n == "perturbation" || n == "test" || n == "perturbation_name";
+        });
     m_originals->addItem(tr("Rows of this log"), -1);
     int preferred = ownRows ? 0 : -1;
     for (std::size_t i = 0; i < m_entries.size(); ++i) {
@@ -420,8 +428,8 @@ QChart* BehaviourView::buildChart() const {
         input.perturbations << QString::fromStdString(p.name);
     const Plot plot = Plot(m_plot->currentIndex());
     const bool compared = !m_result.comparison.empty();
-    BehaviourChartSeries a{compared ? tr("A: %1").arg(m_result.name) : m_result.name, runColor(0), {}, {}, {},
-                           {}, {}};
+    BehaviourChartSeries a{
+        compared ? tr("A: %1").arg(m_result.name) : m_result.name, runColor(0), {}, {}, {}, {}, {}};
     BehaviourChartSeries b{tr("B: %1").arg(m_result.compareName), runColor(1), {}, {}, {}, {}, {}};
     const double nan = std::nan("");
     for (const auto& p : ps) {
@@ -449,6 +457,7 @@ QChart* BehaviourView::buildChart() const {
     }
     input.series.push_back(std::move(a));
     if (compared && plot == Plot::FlipRate) input.series.push_back(std::move(b));
+    input.percent = plot != Plot::ScoreChange;
     switch (plot) {
     case Plot::FailureRate:
         input.title = tr("Failure rate per perturbation: %1").arg(m_result.name);
@@ -459,8 +468,8 @@ QChart* BehaviourView::buildChart() const {
         input.referenceName = tr("5%: major when the whole interval is above");
         break;
     case Plot::FlipRate:
-        input.title = compared ? tr("Flip rate per perturbation: A against B") :
-                                 tr("Flip rate per perturbation: %1").arg(m_result.name);
+        input.title = compared ? tr("Flip rate per perturbation: A against B")
+                               : tr("Flip rate per perturbation: %1").arg(m_result.name);
         input.subtitle = tr("share of tests whose predicted class changed · whiskers = Wilson 95% interval");
         input.valueTitle = tr("flip rate (%)");
         break;
@@ -504,8 +513,14 @@ void BehaviourView::showResult() {
     m_summary->setText(summary);
 
     const bool compared = !m_result.comparison.empty();
-    QStringList headers{tr("perturbation"), tr("expect"), tr("n"), tr("failures [95% CI]"),
-                        tr("flip rate [95% CI]"), tr("mean change"), tr("wrong direction"), tr("severity")};
+    QStringList headers{tr("perturbation"),
+                        tr("expect"),
+                        tr("n"),
+                        tr("failures [95% CI]"),
+                        tr("flip rate [95% CI]"),
+                        tr("mean change"),
+                        tr("wrong direction"),
+                        tr("severity")};
     if (compared) headers << tr("B flip rate") << tr("B − A [95% CI]") << tr("McNemar p");
     m_perturbations->setColumnCount(int(headers.size()));
     m_perturbations->setHorizontalHeaderLabels(headers);
@@ -519,7 +534,8 @@ void BehaviourView::showResult() {
                           p.tested ? rateWithCi(p.failureRate, p.failureCi) : tr("no expectation"),
                           rateWithCi(p.flipRate, p.flipCi),
                           formatMetric(p.meanChange),
-                          p.directional ? QString("%1 of %2").arg(p.violations).arg(p.directional) : QString(),
+                          p.directional ? QString("%1 of %2").arg(p.violations).arg(p.directional)
+                                        : QString(),
                           QString::fromUtf8(behaviourSeverityName(p.severity).data())};
         QString tip = QString::fromStdString(p.sentence);
         if (const auto* c = compared ? comparisonOf(m_result, p.name) : nullptr) {
@@ -557,7 +573,8 @@ void BehaviourView::showPerturbationDetails() {
     for (int i = 0; i < int(p.worst.size()); ++i) {
         const auto& w = p.worst[std::size_t(i)];
         const std::size_t tableRow = log.perturbedRows[w.row];
-        const QString id = log.ids.empty() ? tr("row %1").arg(tableRow + 1) : QString::fromStdString(log.ids[tableRow]);
+        const QString id =
+            log.ids.empty() ? tr("row %1").arg(tableRow + 1) : QString::fromStdString(log.ids[tableRow]);
         setRow(m_worst, i,
                {id, QString::fromStdString(log.originalKey[w.row]), formatMetric(w.originalScore),
                 formatMetric(w.perturbedScore), formatMetric(w.change), w.flipped ? tr("yes") : QString(),
@@ -573,9 +590,10 @@ void BehaviourView::showPerturbationDetails() {
 }
 
 QString BehaviourView::perturbationsCsv() const {
-    QString csv = "perturbation,expected,n,missing_original,flips,flip_rate,flip_ci_low,flip_ci_high,mean_change,"
-                  "median_change,directional,violations,violation_rate,tested,failures,failure_rate,"
-                  "failure_ci_low,failure_ci_high,severity";
+    QString csv =
+        "perturbation,expected,n,missing_original,flips,flip_rate,flip_ci_low,flip_ci_high,mean_change,"
+        "median_change,directional,violations,violation_rate,tested,failures,failure_rate,"
+        "failure_ci_low,failure_ci_high,severity";
     const bool compared = !m_result.comparison.empty();
     if (compared) csv += ",flips_b,flip_rate_b,difference,difference_ci_low,difference_ci_high,mcnemar_p";
     csv += '\n';
@@ -623,10 +641,15 @@ QString BehaviourView::worstExamplesCsv() const {
     const auto& log = m_result.log;
     for (const auto& w : p.worst) {
         const std::size_t tableRow = log.perturbedRows[w.row];
-        csv += QStringList{csvText(p.name), QString::number(tableRow + 1),
-                           log.ids.empty() ? QString() : csvText(log.ids[tableRow]), csvText(log.originalKey[w.row]),
-                           csvNumber(w.originalScore), csvNumber(w.perturbedScore), csvNumber(w.change),
-                           w.flipped ? "1" : "0", w.violated ? "1" : "0"}
+        csv += QStringList{csvText(p.name),
+                           QString::number(tableRow + 1),
+                           log.ids.empty() ? QString() : csvText(log.ids[tableRow]),
+                           csvText(log.originalKey[w.row]),
+                           csvNumber(w.originalScore),
+                           csvNumber(w.perturbedScore),
+                           csvNumber(w.change),
+                           w.flipped ? "1" : "0",
+                           w.violated ? "1" : "0"}
                    .join(',') +
                '\n';
     }

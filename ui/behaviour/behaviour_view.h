@@ -51,7 +51,7 @@ class BehaviourView : public QWidget {
     bool isBusy() const { return m_computing; }
     bool showsEmptyState() const;
     const BehaviourViewResult& result() const { return m_result; }
-    QStringList logNames() const;         // the test-result logs offered in the chooser
+    QStringList logNames() const;              // the test-result logs offered in the chooser
     bool setCompareWith(const QString& label); // "" for none; false when no such log is offered
     bool setSliceColumn(const QString& column);
     void setPlot(Plot plot);
@@ -76,8 +76,8 @@ class BehaviourView : public QWidget {
 
     MainWindow* m_window;
     EvaluationSource m_source;
-    std::vector<EvaluationEntry> m_entries;     // every usable evaluation set of the visible runs
-    std::vector<std::size_t> m_behaviourLogs;   // those that name originals (indices into m_entries)
+    std::vector<EvaluationEntry> m_entries;   // every usable evaluation set of the visible runs
+    std::vector<std::size_t> m_behaviourLogs; // those that name originals (indices into m_entries)
     QFutureWatcher<BehaviourViewResult>* m_watcher;
     bool m_computing = false;
     bool m_dirty = false;

@@ -269,7 +269,8 @@ void ConfusionView::selectCell(int trueClass, int predictedClass) {
     for (std::size_t i = 0; i < rows.size(); ++i) {
         m_examples->setItem(int(i), 0, new QTableWidgetItem(QString::number(rows[i] + 1)));
         for (std::size_t c = 0; c < columns.size(); ++c)
-            m_examples->setItem(int(i), int(c + 1), new QTableWidgetItem(QString::fromStdString(cellText(*columns[c], rows[i]))));
+            m_examples->setItem(int(i), int(c + 1),
+                                new QTableWidgetItem(QString::fromStdString(cellText(*columns[c], rows[i]))));
     }
 }
 

@@ -1,0 +1,225 @@
+// `runlens pareto`: cost against quality over a workspace's runs, with the Pareto front and the cheapest run
+// within a tolerance of the best.
+#include "app/cli.h"
+#include "app/headless_chart.h"
+#include "app/json_writer.h"
+#include "core/analysis/cost_quality.h"
+#include "core/analysis/evaluation_set.h"
+#include "core/store/workspace.h"
+#include "ui/cost/cost_chart.h"
+
+#include <cmath>
+#include <cstdlib>
+
+namespace runlens::cli {
+
+namespace {
+
+std::vector<std::string> splitList(const std::string& text) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const auto comma = text.find(',', start);
+        const auto part = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        if (!part.empty()) out.push_back(part);
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+    }
+    return out;
+}
+
+// "1%" -> 0.01 relative, "0.02" -> 0.02 absolute.
+void parseWithin(const std::string& text, CostQualityRequest& request) {
+    std::string number = text;
+    request.toleranceKind = ToleranceKind::Absolute;
+    if (!number.empty() && number.back() == '%') {
+        number.pop_back();
+        request.toleranceKind = ToleranceKind::Relative;
+    }
+    char* end = nullptr;
+    const double v = std::strtod(number.c_str(), &end);
+    if (number.empty() || end != number.c_str() + number.size() || !(v >= 0) || !std::isfinite(v))
+        throw UsageError("--within is a number >= 0, or a percentage such as 1%");
+    request.tolerance = request.toleranceKind == ToleranceKind::Relative ? v / 100 : v;
+}
+
+std::string costKindOf(const std::string& name) {
+    if (name == kWallClockName) return "run time";
+    const auto m = costMetricOf(name);
+    return m ? std::string(costKindName(m->kind)) : "cost";
+}
+
+void writeJson(std::ostream& out, const CostQualityStudy& s, const CostQualityRequest& request) {
+    JsonWriter json(out);
+    json.beginObject().field("kind", "pareto");
+    json.key("quality")
+        .beginObject()
+        .field("name", s.axes.qualityName)
+        .field("higher_is_better", s.axes.qualityHigherIsBetter)
+        .endObject();
+    json.key("costs").beginArray();
+    for (std::size_t j = 0; j < s.axes.costNames.size(); ++j)
+        json.beginObject()
+            .field("name", s.axes.costNames[j])
+            .field("kind", costKindOf(s.axes.costNames[j]))
+            .field("higher_is_better", bool(s.axes.costHigherIsBetter[j]))
+            .endObject();
+    json.endArray();
+    json.key("points").beginArray();
+    for (std::size_t i = 0; i < s.points.size(); ++i) {
+        const auto& p = s.points[i];
+        json.beginObject()
+            .field("run", p.name)
+            .field("quality", p.quality)
+            .field("quality_low", p.qualityLow)
+            .field("quality_high", p.qualityHigh);
+        json.key("costs").beginArray();
+        for (double c : p.costs)
+            json.value(c);
+        json.endArray().field("on_front", bool(s.front.onFront[i]));
+        json.key("dominated_by").beginArray();
+        for (std::size_t d : s.dominatedBy[i])
+            json.value(s.points[d].name);
+        json.endArray().endObject();
+    }
+    json.endArray();
+    json.key("front").beginArray();
+    for (std::size_t i : s.front.front)
+        json.value(s.points[i].name);
+    json.endArray();
+    json.key("left_out").beginArray();
+    for (const auto& l : s.left)
+        json.value(l);
+    json.endArray();
+    const auto& c = s.cheapest;
+    json.key("cheapest")
+        .beginObject()
+        .field("within", request.tolerance)
+        .field("relative", request.toleranceKind == ToleranceKind::Relative)
+        .field("best", s.points[c.best].name)
+        .field("chosen", s.points[c.chosen].name)
+        .field("quality_gap", c.qualityGap)
+        .field("cost_best", c.costBest)
+        .field("cost_chosen", c.costChosen)
+        .field("cost_factor", c.costFactor)
+        .field("intervals_overlap", c.intervalsOverlap)
+        .field("sentence", c.sentence)
+        .endObject();
+    json.endObject();
+    json.finish();
+}
+
+void writeText(std::ostream& out, const CostQualityStudy& s) {
+    out << s.axes.qualityName << " (" << (s.axes.qualityHigherIsBetter ? "higher" : "lower")
+        << " is better) against";
+    for (const auto& c : s.axes.costNames)
+        out << ' ' << c;
+    out << ": " << s.points.size() << " runs, " << s.front.front.size() << " on the front\n\n";
+    for (std::size_t i : s.front.front) {
+        const auto& p = s.points[i];
+        out << "  * " << p.name << "  " << formatNumber(p.quality);
+        if (std::isfinite(p.qualityLow))
+            out << " [" << formatNumber(p.qualityLow) << ", " << formatNumber(p.qualityHigh) << "]";
+        for (std::size_t j = 0; j < p.costs.size(); ++j)
+            out << "  " << s.axes.costNames[j] << ' ' << formatNumber(p.costs[j]);
+        out << '\n';
+    }
+    for (std::size_t i = 0; i < s.points.size(); ++i) {
+        if (s.front.onFront[i]) continue;
+        out << "    " << s.points[i].name << "  " << formatNumber(s.points[i].quality) << "  dominated by";
+        for (std::size_t d : s.dominatedBy[i])
+            out << ' ' << s.points[d].name;
+        out << '\n';
+    }
+    if (!s.left.empty()) out << '\n' << s.left.size() << " run(s) left out, e.g. " << s.left.front() << '\n';
+    out << '\n' << s.cheapest.sentence << '\n';
+}
+
+ui::CostChartInput chartInput(const CostQualityStudy& s) {
+    ui::CostChartInput in;
+    in.title = QString::fromStdString(s.axes.qualityName + " against " + s.axes.costNames.front());
+    in.subtitle = QString::fromStdString(s.cheapest.sentence);
+    in.costTitle = QString::fromStdString(s.axes.costNames.front());
+    in.qualityTitle = QString::fromStdString(s.axes.qualityName);
+    in.logCost = true;
+    for (std::size_t i = 0; i < s.points.size(); ++i) {
+        const auto& p = s.points[i];
+        in.points.push_back({QString::fromStdString(p.name), p.costs.front(), p.quality, p.qualityLow,
+                             p.qualityHigh, bool(s.front.onFront[i]),
+                             s.cheapest.found && s.cheapest.best == i,
+                             s.cheapest.found && s.cheapest.chosen == i});
+    }
+    return in;
+}
+
+} // namespace
+
+int runParetoCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& /*err*/) {
+    const Args parsed(args, {{"--workspace", "-w", true},
+                             {"--quality", "", true},
+                             {"--cost", "", true},
+                             {"--within", "", true},
+                             {"--eval-set", "", true},
+                             {"--higher-is-better", "", false},
+                             {"--lower-is-better", "", false},
+                             {"--json", "", false},
+                             {"--output", "-o", true},
+                             {"--size", "", true}});
+    if (!parsed.positionals().empty())
+        throw UsageError("unexpected argument '" + parsed.positionals().front() + "'");
+    if (parsed.has("--higher-is-better") && parsed.has("--lower-is-better"))
+        throw UsageError("give --higher-is-better or --lower-is-better, not both");
+    const std::string wsPath = parsed.require("--workspace");
+    requireReadable(wsPath);
+    const auto ws = Workspace::open(wsPath, Workspace::Mode::ReadOnly);
+    const auto runs = ws->runs();
+    const std::string evalSet = parsed.get("--eval-set", "");
+
+    CostQualityRequest request;
+    parseWithin(parsed.get("--within", "1%"), request);
+    if (parsed.has("--higher-is-better")) request.qualityLowerIsBetter = false;
+    if (parsed.has("--lower-is-better")) request.qualityLowerIsBetter = true;
+    if (auto costs = parsed.get("--cost")) request.costs = splitList(*costs);
+    bool anyEvaluation = false;
+    for (const auto& run : runs)
+        anyEvaluation = anyEvaluation || !ws->predictionTables(run.id).empty();
+    if (auto quality = parsed.get("--quality")) {
+        request.quality = *quality;
+    } else if (anyEvaluation) {
+        request.quality = std::string(kEvalPrefix) + "accuracy";
+    } else {
+        const auto names = runNumberNames(runs);
+        const auto qualities = qualityNames(names);
+        if (qualities.empty())
+            throw InputError(wsPath +
+                             ": no run has a quality metric (accuracy, loss, ...) or an evaluation set; "
+                             "choose one with --quality");
+        request.quality = qualities.front().name;
+    }
+
+    const auto evaluationOf = [&](const RunInfo& run, SliceMetric metric) -> std::optional<SliceCell> {
+        for (const auto& info : ws->predictionTables(run.id)) {
+            if (!evalSet.empty() && info.name != evalSet) continue;
+            const PredictionTable table = ws->readPredictions(info.id);
+            auto result = extractEvaluationSet(table);
+            if (!result.ok() || result.set.rows() == 0) return std::nullopt;
+            if (sliceMetricInfo(metric).needsScores && !result.set.hasScores()) return std::nullopt;
+            return evaluationQuality(table, result.set, metric);
+        }
+        return std::nullopt;
+    };
+    const auto study = costQualityStudy(runs, request, evaluationOf);
+    if (!study.error.empty()) throw InputError(wsPath + ": " + study.error);
+
+    if (auto output = parsed.get("--output")) {
+        const QSize size = parseChartSize(parsed.get("--size", "1200x800"));
+        writeChartFile([&] { return ui::buildCostQualityChart(chartInput(study)); }, size, *output);
+    }
+    if (parsed.has("--json"))
+        writeJson(out, study, request);
+    else if (!parsed.has("--output"))
+        writeText(out, study);
+    return kExitOk;
+}
+
+} // namespace runlens::cli

@@ -1,0 +1,78 @@
+// The Cost tab: the visible runs' quality against a cost (latency, size, run time, ...) with the Pareto
+// front, each run's quality interval, and "the cheapest run within X of the best" in one sentence.
+#pragma once
+
+#include "core/analysis/cost_quality.h"
+#include "ui/evaluation_source.h"
+
+#include <QFutureWatcher>
+#include <QWidget>
+#include <vector>
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QStackedWidget;
+class QTableWidget;
+class QToolButton;
+
+namespace runlens {
+class Workspace;
+}
+
+namespace runlens::ui {
+
+class InteractiveChartView;
+class MainWindow;
+
+class CostView : public QWidget {
+    Q_OBJECT
+  public:
+    explicit CostView(MainWindow* window, QWidget* parent = nullptr);
+    ~CostView() override;
+
+    bool isBusy() const { return m_computing; }
+    bool showsEmptyState() const;
+    const CostQualityStudy& study() const { return m_study; }
+    QStringList qualityNames() const;
+    QStringList costNames() const;
+    bool setQuality(const QString& name);
+    bool setCost(const QString& name);
+    // The tolerance from the best quality: relative (a fraction, 0.01 = 1%) or absolute.
+    void setTolerance(double value, bool relative);
+    bool exportImage(const QString& path, QString* error) const;
+    QString pointsCsv() const;
+
+  private:
+    void buildUi();
+    void onWorkspaceChanged(Workspace* workspace);
+    void reload();
+    void startCompute();
+    void onComputed();
+    void showStudy();
+    QChart* buildChart(bool withSentence) const; // exports carry the sentence as the subtitle
+    ChartExportSpec exportSpec() const;
+
+    MainWindow* m_window;
+    EvaluationSource m_source;
+    std::vector<RunInfo> m_runs;                // visible runs
+    std::vector<EvaluationEntry> m_evaluations; // their evaluation sets, loaded
+    QFutureWatcher<CostQualityStudy>* m_watcher;
+    bool m_computing = false;
+    bool m_dirty = false;
+    CostQualityStudy m_study;
+    QStackedWidget* m_stack = nullptr;
+    QLabel* m_emptyHint = nullptr;
+    QComboBox* m_quality = nullptr;
+    QComboBox* m_cost = nullptr;
+    QDoubleSpinBox* m_within = nullptr;
+    QComboBox* m_withinKind = nullptr;
+    QCheckBox* m_logCost = nullptr;
+    QToolButton* m_exportButton = nullptr;
+    QLabel* m_sentence = nullptr;
+    InteractiveChartView* m_chart = nullptr;
+    QTableWidget* m_table = nullptr;
+};
+
+} // namespace runlens::ui
