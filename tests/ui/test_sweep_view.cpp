@@ -6,6 +6,7 @@
 #include "ui/sweep_view.h"
 
 #include <cmath>
+#include <map>
 #include <QChart>
 #include <QComboBox>
 #include <QLabel>
@@ -86,6 +87,7 @@ class TestSweepView : public QObject {
     void brushingFiltersTableAndScatter();
     void mouseBrushAndAxisMove();
     void exportsAndScreenshot();
+    void evaluationMetricAsAxis();
 
   private:
     void openWindow(MainWindow& window, SweepView*& view);
@@ -291,6 +293,43 @@ void TestSweepView::exportsAndScreenshot() {
     window.runModel()->setAllVisible(false);
     QTRY_VERIFY(view->showsEmptyState());
     QVERIFY(view->findChild<QLabel*>("sweepEmptyHint")->text().contains("metric"));
+}
+
+// Two runs with an lr param and an evaluation set: e0 gets 2 of 4 right at 0.5 (0.4 and 0.6 are on the wrong
+// side; accuracy 0.5), e1 all 4
+// (1.0); AUC by hand: e0 ranks positive 0.9 and 0.4 against negatives 0.6 and 0.1: 3 of 4 pairs right, 0.75.
+void TestSweepView::evaluationMetricAsAxis() {
+    const QString root = m_dir.filePath("eval_logs");
+    const char* preds[] = {"id,label,score\n1,1,0.9\n2,1,0.4\n3,0,0.6\n4,0,0.1\n",
+                           "id,label,score\n1,1,0.9\n2,1,0.8\n3,0,0.3\n4,0,0.1\n"};
+    for (int r = 0; r < 2; ++r) {
+        const QString run = QStringLiteral("%1/e%2").arg(root).arg(r);
+        writeFile(run + "/hparams.yaml", "lr: " + num(kLr[r]) + "\n");
+        writeFile(run + "/metrics.csv", "step,val_loss\n0,1\n1,0.5\n");
+        writeFile(run + "/predictions_val.csv", preds[r]);
+    }
+    MainWindow window;
+    window.resize(1400, 900);
+    auto* view = new SweepView(&window);
+    window.addViewTab(view, "Sweep");
+    QVERIFY(window.createWorkspace(m_dir.filePath("eval_sweep.runlens")));
+    window.importPaths({root});
+    QTRY_VERIFY_WITH_TIMEOUT(!window.hasPendingWork(), 60000);
+    QTRY_VERIFY(view->metricCombo()->findText("eval:auc") >= 0);
+    view->metricCombo()->setCurrentIndex(view->metricCombo()->findText("eval:accuracy"));
+    QTRY_COMPARE(view->runs().size(), std::size_t(2));
+    QVERIFY(view->maximise()); // accuracy: higher is better
+    QVERIFY(!view->reductionCombo()->isEnabled());
+    std::map<QString, double> value;
+    for (const auto& r : view->runs())
+        value[r.name] = r.value;
+    QCOMPARE(value["e0"], 0.5);
+    QCOMPARE(value["e1"], 1.0);
+    view->metricCombo()->setCurrentIndex(view->metricCombo()->findText("eval:auc"));
+    QTRY_COMPARE(view->runs().size(), std::size_t(2));
+    for (const auto& r : view->runs())
+        if (r.name == "e0") QCOMPARE(r.value, 0.75);
+    QCOMPARE(view->rankedNames().value(0), QString("e1"));
 }
 
 QTEST_MAIN(TestSweepView)
