@@ -5,17 +5,12 @@
 #include "app/prediction_input.h"
 #include "core/analysis/fairness.h"
 #include "core/analysis/report_text.h"
-#include "core/model/regression_columns.h"
 
 #include <cmath>
 
 namespace runlens::cli {
 
 namespace {
-
-std::string_view severityName(FairnessSeverity s) {
-    return s == FairnessSeverity::Major ? "major" : s == FairnessSeverity::Minor ? "minor" : "none";
-}
 
 void writeRate(JsonWriter& json, std::string_view key, double rate, const stats::Interval& ci, bool defined) {
     if (defined)
@@ -45,7 +40,7 @@ void writeJson(std::ostream& out, const std::string& path, const std::string& co
         .field("equalized_odds_ratio", r.equalizedOddsRatio)
         .field("tpr_difference", r.tprDifference)
         .field("fpr_difference", r.fprDifference)
-        .field("severity", std::string(severityName(r.severity)))
+        .field("severity", std::string(fairnessSeverityName(r.severity)))
         .field("sentence", r.sentence)
         .endObject();
     json.finish();
@@ -77,33 +72,14 @@ int runFairnessReport(const Args& args, const std::string& column, std::ostream&
     const auto& files = args.positionals();
     if (files.size() != 1) throw UsageError("--fairness takes one prediction log");
     const auto loaded = loadPredictions(files.front(), args);
-    const auto& e = loaded->eval;
-    if (e.multiclass) throw InputError(loaded->path + " is multiclass: --fairness needs a binary classifier");
-    const PredictionColumn* sensitive = loaded->table.column(column);
-    if (!sensitive) throw InputError(loaded->path + ": no column named '" + column + "'");
-    std::vector<int> predictions = e.predictions;
-    if (predictions.empty()) {
-        const double threshold = args.number("--threshold", 0.5, 0, 1);
-        for (double s : e.scores)
-            predictions.push_back(s >= threshold ? 1 : 0);
-    }
-    std::vector<std::string> groups;
-    groups.reserve(e.rows());
-    for (std::size_t r = 0; r < e.rows(); ++r) {
-        auto g = cellText(*sensitive, r);
-        groups.push_back(g.empty() ? std::string("(missing)") : std::move(g));
-    }
-    std::vector<double> weights;
-    for (const auto& c : loaded->table.columns)
-        if (c.numeric && isWeightColumnName(c.name)) {
-            weights = c.numbers;
-            break;
-        }
-    const auto report = fairnessReport(e.labels, predictions, groups, weights);
+    std::string error;
+    const auto report = fairnessOfEvaluation(loaded->table, loaded->eval, column,
+                                             args.number("--threshold", 0.5, 0, 1), error);
+    if (!report) throw InputError(error);
     if (args.has("--json"))
-        writeJson(out, loaded->path, column, report);
+        writeJson(out, loaded->path, column, *report);
     else
-        writeText(out, loaded->name, column, report);
+        writeText(out, loaded->name, column, *report);
     return kExitOk;
 }
 

@@ -6,6 +6,7 @@
 #include "core/analysis/paired_evaluation.h"
 #include "core/store/workspace.h"
 #include "ui/chart_export.h"
+#include "ui/fairness_panel.h"
 #include "ui/interactive_chart_view.h"
 #include "ui/main_window.h"
 #include "ui/run_table_model.h"
@@ -452,6 +453,8 @@ void SlicesView::buildUi() {
     auto* lower = new QTabWidget(vertical);
     lower->addTab(buildFinderPage(), tr("Slice finder"));
     lower->addTab(buildChangesPage(), tr("Regressed slices A→B"));
+    m_fairness = new FairnessPanel(lower);
+    lower->addTab(m_fairness, tr("Disparity"));
     vertical->addWidget(lower);
     vertical->setStretchFactor(0, 3);
     vertical->setStretchFactor(1, 2);
@@ -824,6 +827,7 @@ void SlicesView::startFinder() {
     if (!ref) {
         m_found.reset();
         m_finderStatus->setText(tr("Choose a source run with the evaluation set."));
+        m_fairness->setSource(nullptr, QString());
         showFinder();
         return;
     }
@@ -898,6 +902,11 @@ void SlicesView::onSlicesDone(SliceJobResult result) {
 }
 
 void SlicesView::onFinderDone(SliceJobResult result) {
+    // The finder loaded the source run's set: the disparity panel judges the same set.
+    const auto ref = setOfRun(m_sourceRunCombo->currentText());
+    const auto cached = ref ? m_cache.find(ref->tableId) : m_cache.end();
+    m_fairness->setSource(cached == m_cache.end() ? nullptr : cached->second,
+                          ref ? qs(ref->runName + " / " + ref->setName) : QString());
     m_found = std::move(result.found);
     showFinder();
     if (!result.error.empty() || !m_found) {

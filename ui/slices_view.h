@@ -35,6 +35,7 @@ class Workspace;
 
 namespace runlens::ui {
 
+class FairnessPanel;
 class InteractiveChartView;
 class MainWindow;
 
@@ -114,6 +115,9 @@ class SlicesView : public QWidget {
     QComboBox* runBCombo() const { return m_runBCombo; }
     QTableWidget* changesTable() const { return m_changesTable; }
     const std::vector<SliceChange>& changes() const { return m_changes; }
+
+    // Disparity across a sensitive column of the source run's set.
+    FairnessPanel* fairnessPanel() const { return m_fairness; }
 
     // The Simpson chart at the export size (PNG, SVG or PDF by extension) and the slice table as CSV.
     bool exportChartImage(const QString& path, QString* error);
@@ -203,6 +207,7 @@ class SlicesView : public QWidget {
     QComboBox* m_runBCombo;
     QTableWidget* m_changesTable;
     QLabel* m_changesStatus;
+    FairnessPanel* m_fairness = nullptr;
 
     std::optional<SliceReport> m_report;
     std::optional<SliceFinderResult> m_found;

@@ -3,6 +3,7 @@
 #include "core/analysis/fairness.h"
 
 #include "core/analysis/report_text.h"
+#include "core/model/regression_columns.h"
 
 #include <algorithm>
 #include <cmath>
@@ -152,6 +153,44 @@ FairnessReport fairnessReport(std::span<const int> labels, std::span<const int> 
             small += (small.empty() ? "" : ", ") + g.group + " (n = " + std::to_string(g.n) + ")";
     if (!small.empty()) r.sentence += " Small groups, wide intervals: " + small + ".";
     return r;
+}
+
+std::optional<FairnessReport> fairnessOfEvaluation(const PredictionTable& table, const EvaluationSet& set,
+                                                   const std::string& column, double threshold,
+                                                   std::string& error, const FairnessOptions& options) {
+    const std::string where = table.sourcePath.empty() ? table.name : table.sourcePath;
+    if (set.multiclass) {
+        error = where + " is multiclass: fairness needs a binary classifier";
+        return std::nullopt;
+    }
+    const PredictionColumn* sensitive = table.column(column);
+    if (!sensitive) {
+        error = where + ": no column named '" + column + "'";
+        return std::nullopt;
+    }
+    std::vector<int> predictions = set.predictions;
+    if (predictions.empty())
+        for (double s : set.scores)
+            predictions.push_back(s >= threshold ? 1 : 0);
+    std::vector<std::string> groups;
+    groups.reserve(set.rows());
+    for (std::size_t r = 0; r < set.rows(); ++r) {
+        auto g = cellText(*sensitive, r);
+        groups.push_back(g.empty() ? std::string("(missing)") : std::move(g));
+    }
+    std::vector<double> weights;
+    for (const auto& c : table.columns)
+        if (c.numeric && isWeightColumnName(c.name)) {
+            weights = c.numbers;
+            break;
+        }
+    return fairnessReport(set.labels, predictions, groups, weights, options);
+}
+
+std::string_view fairnessSeverityName(FairnessSeverity severity) {
+    return severity == FairnessSeverity::Major   ? "major"
+           : severity == FairnessSeverity::Minor ? "minor"
+                                                 : "none";
 }
 
 } // namespace runlens

@@ -2,10 +2,13 @@
 // measures.
 #pragma once
 
+#include "core/analysis/evaluation_set.h"
 #include "core/analysis/statistics.h"
+#include "core/model/prediction_table.h"
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -59,5 +62,15 @@ struct FairnessReport {
 FairnessReport fairnessReport(std::span<const int> labels, std::span<const int> predictions,
                               std::span<const std::string> groups, std::span<const double> weights = {},
                               const FairnessOptions& options = {});
+
+// The fairness of a binary evaluation set across one column of its table: predictions from its prediction
+// column, else score >= threshold; the first weight column (isWeightColumnName) as sample weights; a missing
+// value is the group "(missing)". nullopt with a one-line error for a multiclass set or an unknown column.
+std::optional<FairnessReport> fairnessOfEvaluation(const PredictionTable& table, const EvaluationSet& set,
+                                                   const std::string& column, double threshold,
+                                                   std::string& error, const FairnessOptions& options = {});
+
+// "none", "minor", "major".
+std::string_view fairnessSeverityName(FairnessSeverity severity);
 
 } // namespace runlens

@@ -3,6 +3,7 @@
 #include "core/io/importer.h"
 #include "core/io/reader.h"
 #include "core/store/workspace.h"
+#include "ui/fairness_panel.h"
 #include "ui/main_window.h"
 #include "ui/run_table_model.h"
 #include "ui/slices_view.h"
@@ -11,6 +12,7 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QElapsedTimer>
+#include <QImage>
 #include <QLabel>
 #include <QSettings>
 #include <QSpinBox>
@@ -119,6 +121,7 @@ class TestSlicesView : public QObject {
     void controlsChangeNumbers();
     void sliceFinderListsAndShowsSlice();
     void regressedSlicesBetweenRuns();
+    void disparityAcrossDevice();
     void exportsChartAndCsv();
     void largeSetKeepsWindowResponsive();
 
@@ -387,6 +390,44 @@ void TestSlicesView::regressedSlicesBetweenRuns() {
     QCOMPARE(m_view->changesTable()->rowCount(), 0);
     m_view->evaluationSetCombo()->setCurrentText("test");
     waitIdle();
+}
+
+// model_a's test set by device (rows as predictionsCsv writes them; prediction = the label when right):
+//   desktop: 250 rows, 124 predicted positive (0.496), TPR 121/124, FPR 3/126;
+//   mobile: 100 rows, 50 predicted positive (0.5), TPR 15/51, FPR 35/49.
+// Fairlearn's definitions: demographic_parity_difference = 0.5 - 0.496 = 0.004, ratio 0.496 / 0.5 = 0.992;
+// equalized_odds_difference = max(121/124 - 15/51, 35/49 - 3/126 = 29/42) = 29/42; equalized_odds_ratio =
+// min((15/51) / (121/124), (3/126) / (35/49) = 1/30) = 1/30. Wilson 95% of 124/250 from statsmodels
+// proportion_confint(124, 250, method='wilson'): (0.4345537335304875, 0.5575673328654761).
+void TestSlicesView::disparityAcrossDevice() {
+    m_view->evaluationSetCombo()->setCurrentText("test");
+    m_view->sourceRunCombo()->setCurrentText("model_a");
+    waitIdle();
+    auto* panel = m_view->fairnessPanel();
+    QVERIFY(panel);
+    QVERIFY(!panel->showsHint());
+    panel->columnCombo()->setCurrentText("device");
+    QTRY_VERIFY_WITH_TIMEOUT(!panel->isBusy() && panel->result().report && panel->result().column == "device",
+                             30000);
+    const auto& r = *panel->result().report;
+    QCOMPARE(r.groups.size(), std::size_t(2));
+    QCOMPARE(r.groups[0].group, std::string("desktop"));
+    QCOMPARE(r.groups[0].n, std::int64_t(250));
+    QVERIFY(std::abs(r.groups[0].selectionRate - 0.496) < 1e-12);
+    QVERIFY(std::abs(r.groups[0].selectionCi.low - 0.4345537335304875) < 1e-9);
+    QVERIFY(std::abs(r.groups[0].selectionCi.high - 0.5575673328654761) < 1e-9);
+    QVERIFY(std::abs(r.demographicParityDifference - 0.004) < 1e-12);
+    QVERIFY(std::abs(r.demographicParityRatio - 0.992) < 1e-12);
+    QVERIFY(std::abs(r.equalizedOddsDifference - 29.0 / 42) < 1e-12);
+    QVERIFY(std::abs(r.equalizedOddsRatio - 1.0 / 30) < 1e-12);
+    QCOMPARE(r.severity, FairnessSeverity::Major);
+    auto* table = panel->findChild<QTableWidget*>("fairnessGroups");
+    QVERIFY(table && table->rowCount() == 2);
+    QVERIFY(panel->groupsCsv().section('\n', 2, 2).startsWith("\"mobile\",100,0.5,"));
+    const QString png = m_dir.filePath("disparity.png");
+    QString error;
+    QVERIFY2(panel->exportImage(png, &error), qPrintable(error));
+    QVERIFY(!QImage(png).isNull());
 }
 
 void TestSlicesView::exportsChartAndCsv() {

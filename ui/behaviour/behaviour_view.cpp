@@ -4,9 +4,9 @@
 #include "ui/behaviour/behaviour_view.h"
 
 #include "core/store/workspace.h"
-#include "ui/behaviour/behaviour_chart.h"
 #include "ui/chart_export.h"
 #include "ui/interactive_chart_view.h"
+#include "ui/interval_dot_chart.h"
 #include "ui/main_window.h"
 #include "ui/run_table_model.h"
 
@@ -423,14 +423,14 @@ void BehaviourView::setPlot(Plot plot) {
 QChart* BehaviourView::buildChart() const {
     if (!m_result.ok()) return nullptr;
     const auto& ps = m_result.report.perturbations;
-    BehaviourChartInput input;
+    DotChartInput input;
     for (const auto& p : ps)
-        input.perturbations << QString::fromStdString(p.name);
+        input.rows << QString::fromStdString(p.name);
     const Plot plot = Plot(m_plot->currentIndex());
     const bool compared = !m_result.comparison.empty();
-    BehaviourChartSeries a{
+    DotChartSeries a{
         compared ? tr("A: %1").arg(m_result.name) : m_result.name, runColor(0), {}, {}, {}, {}, {}};
-    BehaviourChartSeries b{tr("B: %1").arg(m_result.compareName), runColor(1), {}, {}, {}, {}, {}};
+    DotChartSeries b{tr("B: %1").arg(m_result.compareName), runColor(1), {}, {}, {}, {}, {}};
     const double nan = std::nan("");
     for (const auto& p : ps) {
         if (plot == Plot::ScoreChange) {
@@ -480,7 +480,7 @@ QChart* BehaviourView::buildChart() const {
         input.reference = 0.0;
         break;
     }
-    return buildBehaviourChart(input);
+    return buildIntervalDotChart(input);
 }
 
 void BehaviourView::showResult() {

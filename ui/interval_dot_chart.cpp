@@ -1,5 +1,5 @@
-// Draws behavioural test results: a category axis of perturbations, interval whiskers and points per model.
-#include "ui/behaviour/behaviour_chart.h"
+// Draws dot charts with intervals: a category axis of rows, whiskers and points per series.
+#include "ui/interval_dot_chart.h"
 
 #include <algorithm>
 #include <cmath>
@@ -31,19 +31,19 @@ double at(const std::vector<double>& v, std::size_t i) {
 
 } // namespace
 
-QChart* buildBehaviourChart(const BehaviourChartInput& input) {
+QChart* buildIntervalDotChart(const DotChartInput& input) {
     auto* chart = new QChart;
     chart->setTitle(input.subtitle.isEmpty()
                         ? QStringLiteral("<b>%1</b>").arg(input.title.toHtmlEscaped())
                         : QStringLiteral("<b>%1</b><br><span style='font-size:small'>%2</span>")
                               .arg(input.title.toHtmlEscaped(), input.subtitle.toHtmlEscaped()));
     chart->legend()->setAlignment(Qt::AlignBottom);
-    const int rows = int(input.perturbations.size());
-    // The first perturbation on top: row r sits at y = rows - 1 - r.
+    const int rows = int(input.rows.size());
+    // The first row on top: row r sits at y = rows - 1 - r.
     auto* yAxis = new QCategoryAxis;
     yAxis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
     for (int r = rows - 1; r >= 0; --r)
-        yAxis->append(input.perturbations[r], rows - 1 - r);
+        yAxis->append(input.rows[r], rows - 1 - r);
     yAxis->setRange(-0.6, std::max(rows, 1) - 0.4);
     auto* xAxis = new QValueAxis;
     xAxis->setTitleText(input.valueTitle);
@@ -54,10 +54,10 @@ QChart* buildBehaviourChart(const BehaviourChartInput& input) {
     auto widen = [&](double v) {
         if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
     };
-    const int models = int(input.series.size());
-    for (int m = 0; m < models; ++m) {
+    const int seriesCount = int(input.series.size());
+    for (int m = 0; m < seriesCount; ++m) {
         const auto& s = input.series[std::size_t(m)];
-        const double offset = models > 1 ? (m - (models - 1) / 2.0) * (0.5 / models) : 0.0;
+        const double offset = seriesCount > 1 ? (m - (seriesCount - 1) / 2.0) * (0.5 / seriesCount) : 0.0;
         auto* points = new QScatterSeries;
         points->setName(s.name);
         points->setColor(s.color);

@@ -1,5 +1,5 @@
-// The Behaviour chart: one row per perturbation, each model's rate or score change as a point with its
-// interval, so the failing tests and the more robust model stand out.
+// A dot chart with intervals: one row per category (a perturbation, a group), each series' value as a point
+// with its whisker, so the rows that stand out and the series that differ are seen at once.
 #pragma once
 
 #include <limits>
@@ -11,24 +11,24 @@
 
 namespace runlens::ui {
 
-// One model's marks, one per perturbation (NaN values are left out).
-struct BehaviourChartSeries {
+// One series' marks, one per row (NaN values are left out).
+struct DotChartSeries {
     QString name;
     QColor color;
     std::vector<double> value, low, high;
     std::vector<double> boxLow, boxHigh; // optional: a thicker inner segment (the quartiles)
 };
 
-struct BehaviourChartInput {
+struct DotChartInput {
     QString title, subtitle, valueTitle;
-    QStringList perturbations; // top to bottom
-    std::vector<BehaviourChartSeries> series;
+    QStringList rows; // top to bottom
+    std::vector<DotChartSeries> series;
     double reference = std::numeric_limits<double>::quiet_NaN(); // a dashed line (e.g. 0 change, 5% failures)
     QString referenceName;
     bool percent = false; // values are percentages: the axis stays inside 0..100
 };
 
-// A new chart (caller owns it): perturbations down the left axis, values along the bottom.
-QChart* buildBehaviourChart(const BehaviourChartInput& input);
+// A new chart (caller owns it): rows down the left axis, values along the bottom.
+QChart* buildIntervalDotChart(const DotChartInput& input);
 
 } // namespace runlens::ui
