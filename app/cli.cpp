@@ -2,6 +2,7 @@
 #include "app/cli.h"
 
 #include "app/cost_usage.h"
+#include "app/checks_usage.h"
 #include "app/evaluation_usage.h"
 #include "app/json_writer.h"
 #include "core/io/reader.h"
@@ -257,6 +258,8 @@ const std::vector<Command> kCommands = {
      runBehaviourCommand},
     {"pareto", "cost against quality: the Pareto front and the cheapest run near the best", kParetoUsage,
      runParetoCommand},
+    {"checks", "drift, label shift, accuracy trend and leakage checks on prediction logs", kChecksUsage,
+     runChecksCommand},
 };
 
 void printProgramUsage(std::ostream& out) {

@@ -96,5 +96,6 @@ int runRegressionCommand(const std::vector<std::string>& args, std::ostream& out
 int runConfusionCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int runBehaviourCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int runParetoCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int runChecksCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 } // namespace runlens::cli
