@@ -61,7 +61,8 @@ struct TimeAxis {
     std::string label() const { return column.empty() ? std::string("row order") : column; }
 };
 
-// A column's cells as times: numbers as they are, text as ISO-8601; the first bad row otherwise.
+// A column's cells as times: a numeric column as it is, text as ISO-8601 (or numbers in seconds, ms or us,
+// which a column mixing both holds as text); the first bad row otherwise.
 std::optional<std::size_t> readTimes(const PredictionColumn& column, std::vector<double>& out) {
     out.assign(column.size(), std::numeric_limits<double>::quiet_NaN());
     if (column.numeric) {
@@ -70,7 +71,8 @@ std::optional<std::size_t> readTimes(const PredictionColumn& column, std::vector
     }
     for (std::size_t r = 0; r < column.size(); ++r) {
         if (column.codes[r] < 0) continue; // missing: left out of the trend
-        if (!textnum::parseIsoTime(column.dictionary[std::size_t(column.codes[r])], out[r])) return r;
+        const auto& text = column.dictionary[std::size_t(column.codes[r])];
+        if (textnum::parseTimestamp(text, out[r]) != textnum::Parsed::Number) return r;
     }
     return std::nullopt;
 }
