@@ -1,8 +1,8 @@
 // Dispatches `runlens <command> ...` to its subcommand; every failure becomes one line and an exit code.
 #include "app/cli.h"
 
-#include "app/cost_usage.h"
 #include "app/checks_usage.h"
+#include "app/cost_usage.h"
 #include "app/evaluation_usage.h"
 #include "app/json_writer.h"
 #include "core/io/reader.h"
