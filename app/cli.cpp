@@ -5,6 +5,7 @@
 #include "app/cost_usage.h"
 #include "app/evaluation_usage.h"
 #include "app/json_writer.h"
+#include "app/report_usage.h"
 #include "core/io/reader.h"
 #include "core/library_versions.h"
 #include "core/store/workspace.h"
@@ -258,6 +259,7 @@ const std::vector<Command> kCommands = {
      runBehaviourCommand},
     {"pareto", "cost against quality: the Pareto front and the cheapest run near the best", kParetoUsage,
      runParetoCommand},
+    {"report", "which model to ship: the checklist report as HTML, PDF or JSON", kReportUsage, runReportCommand},
     {"checks", "drift, label shift, accuracy trend and leakage checks on prediction logs", kChecksUsage,
      runChecksCommand},
 };

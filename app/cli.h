@@ -95,6 +95,7 @@ int runDiffCommand(const std::vector<std::string>& args, std::ostream& out, std:
 int runRegressionCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int runConfusionCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int runBehaviourCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int runReportCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int runParetoCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int runChecksCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 

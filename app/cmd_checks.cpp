@@ -186,21 +186,8 @@ LabelShift labelShiftOf(const LoadedPredictions& reference, const LoadedPredicti
 
 // 1 where the predicted class is the label: the prediction column, else score >= threshold, else argmax.
 std::vector<double> correctness(const EvaluationSet& e, double threshold) {
-    std::vector<double> out(e.rows(), std::numeric_limits<double>::quiet_NaN());
-    const std::size_t k = e.classCount();
-    for (std::size_t i = 0; i < out.size(); ++i) {
-        int predicted = -1;
-        if (!e.predictions.empty())
-            predicted = e.predictions[i];
-        else if (!e.multiclass && !e.scores.empty())
-            predicted = e.scores[i] >= threshold ? 1 : 0;
-        else if (e.multiclass && !e.probs.empty()) {
-            const auto row = e.probs.begin() + std::ptrdiff_t(i * k);
-            predicted = int(std::max_element(row, row + std::ptrdiff_t(k)) - row); // first maximum, as numpy
-        }
-        if (predicted >= 0) out[i] = predicted == e.labels[i] ? 1.0 : 0.0;
-    }
-    return out;
+    const auto correct = correctPerRow(e, threshold);
+    return std::vector<double>(correct.begin(), correct.end());
 }
 
 struct Leak {

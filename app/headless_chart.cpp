@@ -60,17 +60,8 @@ bool syncedNonEmpty(const std::filesystem::path& file) {
     return ok;
 }
 
-} // namespace
-
-void writeChartFile(const std::function<QChart*()>& build, const QSize& size, const std::string& path) {
-    const QtMessageFilter quietQt;
-    // Charts never show a window: offscreen needs no display, and a stale DISPLAY cannot make Qt abort.
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
-    static int qtArgc = 1;
-    static char programName[] = "runlens";
-    static char* qtArgv[] = {programName, nullptr};
-    std::unique_ptr<QApplication> app;
-    if (!QCoreApplication::instance()) app = std::make_unique<QApplication>(qtArgc, qtArgv);
+// The chart written whole or not at all; needs a QApplication.
+void writeChartFileIn(const std::function<QChart*()>& build, const QSize& size, const std::string& path) {
     const std::unique_ptr<QChart> chart(build());
     // Written beside the target and renamed over it only when complete, so a full disk or a size limit leaves
     // no empty or cut file behind (and an earlier chart of that name stays as it was).
@@ -99,6 +90,24 @@ void writeChartFile(const std::function<QChart*()>& build, const QSize& size, co
         std::filesystem::remove(temp, ec);
         throw InputError(error.replace(tempName, QString::fromStdString(path)).toStdString());
     }
+}
+
+} // namespace
+
+void withHeadlessApplication(const std::function<void()>& work) {
+    const QtMessageFilter quietQt;
+    // Charts never show a window: offscreen needs no display, and a stale DISPLAY cannot make Qt abort.
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
+    static int qtArgc = 1;
+    static char programName[] = "runlens";
+    static char* qtArgv[] = {programName, nullptr};
+    std::unique_ptr<QApplication> app;
+    if (!QCoreApplication::instance()) app = std::make_unique<QApplication>(qtArgc, qtArgv);
+    work();
+}
+
+void writeChartFile(const std::function<QChart*()>& build, const QSize& size, const std::string& path) {
+    withHeadlessApplication([&] { writeChartFileIn(build, size, path); });
 }
 
 } // namespace runlens::cli

@@ -15,4 +15,7 @@ QSize parseChartSize(const std::string& text);
 // saves it to path (.png, .svg or .pdf). Throws InputError with one line when it cannot be written.
 void writeChartFile(const std::function<QChart*()>& build, const QSize& size, const std::string& path);
 
+// Runs work with a QApplication (offscreen unless QT_QPA_PLATFORM is set), creating one when there is none.
+void withHeadlessApplication(const std::function<void()>& work);
+
 } // namespace runlens::cli

@@ -408,20 +408,24 @@ QString plainTitle(const QString& title) {
     return document.toPlainText().replace(QLatin1Char('\n'), QStringLiteral(" · ")).simplified();
 }
 
-bool writePng(const RenderSetup& setup, const QSize& size, const QString& path, QString* error) {
+QImage renderImage(const RenderSetup& setup, const QSize& size) {
     QImage image(size * kExportPixelRatio, QImage::Format_ARGB32_Premultiplied);
-    if (image.isNull())
-        return fail(error,
-                    QStringLiteral("cannot allocate a %1x%2 image").arg(size.width()).arg(size.height()));
+    if (image.isNull()) return image;
     image.setDevicePixelRatio(kExportPixelRatio);
     image.setDotsPerMeterX(qRound(96.0 / 0.0254 * kExportPixelRatio));
     image.setDotsPerMeterY(qRound(96.0 / 0.0254 * kExportPixelRatio));
     image.fill(Qt::white);
-    {
-        QPainter painter(&image);
-        setupPainter(painter);
-        setup.render(painter, QRectF(QPointF(0, 0), QSizeF(size)));
-    }
+    QPainter painter(&image);
+    setupPainter(painter);
+    setup.render(painter, QRectF(QPointF(0, 0), QSizeF(size)));
+    return image;
+}
+
+bool writePng(const RenderSetup& setup, const QSize& size, const QString& path, QString* error) {
+    const QImage image = renderImage(setup, size);
+    if (image.isNull())
+        return fail(error,
+                    QStringLiteral("cannot allocate a %1x%2 image").arg(size.width()).arg(size.height()));
     // Encoded in memory first: libpng prints its own message to stderr when a write to the file fails.
     QByteArray bytes;
     QBuffer buffer(&bytes);
@@ -567,9 +571,8 @@ class SvgClippedSeries {
     std::vector<std::pair<QAbstractSeries*, qreal>> m_taken;
 };
 
-bool writeSvg(QChart* chart, const RenderSetup& setup, const QSize& size, const QString& title,
-              const QString& path, QString* error) {
-    QByteArray bytes;
+bool renderSvg(QChart* chart, const RenderSetup& setup, const QSize& size, const QString& title,
+               const QString& path, QByteArray& bytes, QString* error) {
     QBuffer buffer(&bytes);
     buffer.open(QIODevice::WriteOnly);
     QSvgGenerator generator;
@@ -588,7 +591,13 @@ bool writeSvg(QChart* chart, const RenderSetup& setup, const QSize& size, const 
     setup.render(painter, target);
     clipped.draw(painter, target);
     painter.end();
-    return writeWholeFile(path, bytes, error);
+    return true;
+}
+
+bool writeSvg(QChart* chart, const RenderSetup& setup, const QSize& size, const QString& title,
+              const QString& path, QString* error) {
+    QByteArray bytes;
+    return renderSvg(chart, setup, size, title, path, bytes, error) && writeWholeFile(path, bytes, error);
 }
 
 bool writePdf(const RenderSetup& setup, const QSize& size, const QString& title, const QString& path,
@@ -646,6 +655,21 @@ bool exportChart(QChart* chart, const QSize& size, const QString& path, QString*
     if (suffix == QLatin1String("svg")) return writeSvg(chart, setup, size, chart->title(), path, error);
     const PathDrawnLines compactLines(chart);
     return writePdf(setup, size, chart->title(), path, error);
+}
+
+QByteArray chartSvg(QChart* chart, const QSize& size) {
+    QByteArray bytes;
+    if (!chart || size.width() < 1 || size.height() < 1) return bytes;
+    const RenderSetup setup(chart, size);
+    if (!renderSvg(chart, setup, size, chart->title(), QStringLiteral("(memory)"), bytes, nullptr))
+        bytes.clear();
+    return bytes;
+}
+
+QImage chartImage(QChart* chart, const QSize& size) {
+    if (!chart || size.width() < 1 || size.height() < 1) return {};
+    const RenderSetup setup(chart, size);
+    return renderImage(setup, size);
 }
 
 QStringList shortRunNames(const QStringList& names) {

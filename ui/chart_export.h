@@ -1,8 +1,10 @@
 // Builds the curve chart shared by the GUI cards and `runlens chart`, and saves charts as PNG, SVG or PDF.
 #pragma once
 
+#include <QByteArray>
 #include <QChart>
 #include <QColor>
+#include <QImage>
 #include <QSize>
 #include <QString>
 #include <QStringList>
@@ -43,6 +45,11 @@ QChart* buildCurveChart(const CurveChartSpec& spec);
 // Renders the chart at the given logical size; the format follows the extension (.png, .svg, .pdf).
 // Returns false and fills error on failure.
 bool exportChart(QChart* chart, const QSize& size, const QString& path, QString* error);
+
+// The chart as an SVG document, or as an image at twice the size (for documents that embed charts); empty
+// on failure.
+QByteArray chartSvg(QChart* chart, const QSize& size);
+QImage chartImage(QChart* chart, const QSize& size);
 
 // Writes bytes to path whole or not at all (a temporary file renamed over it), every export's one writer:
 // encoders and plain writes do not report a full disk, this does, with the system's reason.

@@ -270,4 +270,22 @@ EvaluationResult extractEvaluationSet(const PredictionTable& table, const Evalua
     return result;
 }
 
+std::vector<std::uint8_t> correctPerRow(const EvaluationSet& set, double threshold) {
+    std::vector<std::uint8_t> correct(set.rows(), 0);
+    const std::size_t k = set.classCount();
+    for (std::size_t r = 0; r < set.rows(); ++r) {
+        int predicted = 0;
+        if (!set.predictions.empty()) {
+            predicted = set.predictions[r];
+        } else if (set.multiclass && k > 0 && (r + 1) * k <= set.probs.size()) {
+            const double* p = set.probs.data() + r * k;
+            predicted = int(std::max_element(p, p + k) - p);
+        } else if (!set.multiclass && r < set.scores.size()) {
+            predicted = set.scores[r] >= threshold ? 1 : 0;
+        }
+        correct[r] = predicted == set.labels[r] ? 1 : 0;
+    }
+    return correct;
+}
+
 } // namespace runlens

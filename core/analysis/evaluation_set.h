@@ -52,4 +52,8 @@ struct EvaluationResult {
 // not a number or outside [0, 1], a label or prediction outside the class set. With errors, set is empty.
 EvaluationResult extractEvaluationSet(const PredictionTable& table, const EvaluationOptions& options = {});
 
+// Per row, 1 when the model is right: its prediction column, else score >= threshold (binary) or the
+// argmax of the class probabilities (multiclass).
+std::vector<std::uint8_t> correctPerRow(const EvaluationSet& set, double threshold = 0.5);
+
 } // namespace runlens

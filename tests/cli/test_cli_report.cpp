@@ -1,0 +1,216 @@
+// End-to-end tests of `runlens report`: on the demo's three churn models every section's numbers equal what
+// `runlens calibration` and `runlens diff` print for the same logs; the HTML is self-contained and the PDF is
+// a PDF; the recommendation follows the paired tests on constructed cases; bad input is one line.
+#include "core/io/demo_evaluation.h"
+#include "tests/cli/cli_runner.h"
+
+#include <cmath>
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QRandomGenerator>
+#include <QTemporaryDir>
+#include <QtTest>
+
+namespace {
+
+using runlens::test::jsonOf;
+using runlens::test::runRunlens;
+
+bool near(double a, double b, double tol = 1e-9) {
+    return std::abs(a - b) <= tol * std::max(1.0, std::abs(b));
+}
+
+void writeFile(const QString& path, const QByteArray& text) {
+    QDir().mkpath(QFileInfo(path).path());
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(text);
+}
+
+QByteArray readFile(const QString& path) {
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+QJsonObject candidateNamed(const QJsonObject& report, const QString& name) {
+    for (const auto& c : report["candidates"].toArray())
+        if (c.toObject()["name"].toString() == name) return c.toObject();
+    return {};
+}
+
+double metricOf(const QJsonObject& candidate, const QString& metric) {
+    for (const auto& m : candidate["metrics"].toArray())
+        if (m.toObject()["name"].toString() == metric) return m.toObject()["value"].toDouble();
+    return std::nan("");
+}
+
+// A log of n examples (ids 0..n-1, labels alternate) whose score is right with probability `skill`: right
+// rows score 0.8 / 0.2, wrong ones 0.3 / 0.7, with a small seeded jitter so AUC has no ties.
+QByteArray constructedLog(int n, double skill, quint32 seed) {
+    QRandomGenerator rng(seed);
+    QByteArray csv = "id,label,score,region\n";
+    for (int i = 0; i < n; ++i) {
+        const int label = i % 2;
+        const bool right = rng.generateDouble() < skill;
+        double score = right ? (label ? 0.8 : 0.2) : (label ? 0.3 : 0.7);
+        score += (rng.generateDouble() - 0.5) * 0.1;
+        csv += QByteArray::number(i) + ',' + QByteArray::number(label) + ',' +
+               QByteArray::number(score, 'g', 6) + ',' + (i % 4 < 2 ? "north" : "south") + '\n';
+    }
+    return csv;
+}
+
+} // namespace
+
+class TestCliReport : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_dir;
+    QStringList m_demo; // churn_v1, v2, v3 prediction logs
+
+  private slots:
+    void initTestCase() {
+        QVERIFY(m_dir.isValid());
+        runlens::writeDemoEvaluation(m_dir.path().toStdString());
+        for (const char* v : {"churn_v1", "churn_v2", "churn_v3"})
+            m_demo << m_dir.filePath(QString("evaluation/%1/predictions_val.csv").arg(v));
+        for (const auto& p : m_demo)
+            QVERIFY2(QFile::exists(p), qPrintable(p));
+    }
+
+    void demoNumbersEqualTheCommands() {
+        const auto r =
+            runRunlens({"report", m_demo[0], m_demo[1], m_demo[2], "--baseline", m_demo[1], "--json"});
+        QVERIFY2(r.code == 0, r.err.constData());
+        const auto o = jsonOf(r);
+        QCOMPARE(o["kind"].toString(), QString("ship_report"));
+        QCOMPARE(o["primary_metric"].toString(), QString("auc"));
+        QCOMPARE(o["candidates"].toArray().size(), 3);
+        // Calibration: each candidate's ECE is `runlens calibration`'s (10 uniform bins).
+        for (const auto& path : m_demo) {
+            const QString name = QFileInfo(QFileInfo(path).path()).fileName();
+            const auto calibration = jsonOf(runRunlens({"calibration", path, "--json"}));
+            const auto c = candidateNamed(o, name);
+            QVERIFY2(!c.isEmpty(), qPrintable(name));
+            QVERIFY(near(c["ece"].toDouble(), calibration["ece"].toDouble()));
+            QVERIFY(near(c["n"].toDouble(), calibration["n"].toDouble()));
+        }
+        // Paired tests: the leader against each other candidate is `runlens diff LEADER OTHER`'s DeLong test.
+        const QString leader = o["leader"].toString();
+        QString leaderPath;
+        for (const auto& p : m_demo)
+            if (p.contains(leader)) leaderPath = p;
+        int compared = 0;
+        for (const auto& pv : o["pairs"].toArray()) {
+            const auto pair = pv.toObject();
+            QCOMPARE(pair["leader"].toString(), leader);
+            QString otherPath;
+            for (const auto& p : m_demo)
+                if (p.contains(pair["other"].toString())) otherPath = p;
+            const auto diffRun = runRunlens({"diff", leaderPath, otherPath, "--metric", "auc", "--json"});
+            if (diffRun.code != 0) {
+                // v3 is scored on other customers than v1 and v2: both refuse to pair them, for one reason.
+                QVERIFY(diffRun.err.contains("share no example"));
+                QVERIFY(pair["error"].toString().contains("share no example"));
+                continue;
+            }
+            const auto diff = jsonOf(diffRun);
+            const auto delong = diff["paired"].toObject()["delong"].toObject();
+            QCOMPARE(pair["test"].toString(), QString("DeLong"));
+            QVERIFY2(near(pair["p"].toDouble(), delong["p"].toDouble()),
+                     qPrintable(QString("%1 vs %2").arg(pair["p"].toDouble()).arg(delong["p"].toDouble())));
+            QVERIFY(near(metricOf(candidateNamed(o, leader), "auc"), delong["auc_a"].toDouble()));
+            QVERIFY(near(metricOf(candidateNamed(o, pair["other"].toString()), "auc"),
+                         delong["auc_b"].toDouble()));
+            ++compared;
+        }
+        // v3 leads on AUC but shares no customer with the baseline v2: the lead cannot be tested.
+        QCOMPARE(leader, QString("churn_v3"));
+        QCOMPARE(compared, 0);
+        QVERIFY(o["recommendation"].toString().contains("cannot be tested"));
+        // v1 and v2 share their 4,000 customers: the report's DeLong test is `runlens diff`'s.
+        const auto two = jsonOf(runRunlens({"report", m_demo[0], m_demo[1], "--json"}));
+        const auto pair = two["pairs"].toArray()[0].toObject();
+        const auto delong =
+            jsonOf(runRunlens({"diff", m_demo[1], m_demo[0], "--metric", "auc", "--json"}))["paired"]
+                .toObject()["delong"]
+                .toObject();
+        QCOMPARE(two["leader"].toString(), QString("churn_v2"));
+        QCOMPARE(pair["test"].toString(), QString("DeLong"));
+        QVERIFY(near(pair["p"].toDouble(), delong["p"].toDouble()));
+        QVERIFY(near(metricOf(candidateNamed(two, "churn_v2"), "auc"), delong["auc_a"].toDouble()));
+        QVERIFY(near(metricOf(candidateNamed(two, "churn_v1"), "auc"), delong["auc_b"].toDouble()));
+        // Slices: the demo's v3 wins overall only through its easier mix, so slicing by segment reverses.
+        bool segment = false;
+        for (const auto& s : o["slices"].toArray())
+            if (s.toObject()["feature"].toString() == "segment") {
+                segment = true;
+                QVERIFY(s.toObject()["reversal"].toString() != "none");
+            }
+        QVERIFY(segment);
+        QCOMPARE(o["recommendations"].toArray().size(), 3);
+        QVERIFY(!o["recommendation"].toString().isEmpty());
+        QVERIFY(!o["caveats"].toArray().isEmpty());
+    }
+
+    void htmlIsSelfContainedAndPdfIsPdf() {
+        const QString html = m_dir.filePath("report.html");
+        const auto r =
+            runRunlens({"report", m_demo[0], m_demo[1], m_demo[2], "--fairness", "device", "-o", html});
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QString text = QString::fromUtf8(readFile(html));
+        for (const char* heading :
+             {"Caveats", "1. Each candidate against the baselines", "2. Are the differences real?",
+              "3. Calibration", "4. Slices", "5. Fairness", "7. Comparability"})
+            QVERIFY2(text.contains(heading), heading);
+        QVERIFY(text.count("<svg") >= 2); // reliability and slice charts inline
+        QVERIFY(!text.contains("src=\"http") && !text.contains("href=\"http") && !text.contains("<script"));
+        const QString pdf = m_dir.filePath("report.pdf");
+        QCOMPARE(runRunlens({"report", m_demo[0], m_demo[1], "-o", pdf}).code, 0);
+        QVERIFY(readFile(pdf).startsWith("%PDF"));
+        QVERIFY(QFileInfo(pdf).size() > 20000); // the charts are in it
+        if (qEnvironmentVariableIsSet("RUNLENS_REPORT_DIR")) {
+            QFile::copy(html, qEnvironmentVariable("RUNLENS_REPORT_DIR") + "/report.html");
+            QFile::copy(pdf, qEnvironmentVariable("RUNLENS_REPORT_DIR") + "/report.pdf");
+        }
+    }
+
+    // Constructed: strong is right on ~90% of 600 examples, weak on ~60%: DeLong separates them clearly, so
+    // the strong model is shipped; two logs with identical scores tie; with the strong one as the baseline
+    // and the weak one as the only challenger, the baseline is kept.
+    void recommendationFollowsThePairedTests() {
+        const QString strong = m_dir.filePath("c/strong.csv"), weak = m_dir.filePath("c/weak.csv"),
+                      twin = m_dir.filePath("c/twin.csv");
+        writeFile(strong, constructedLog(600, 0.9, 1));
+        writeFile(weak, constructedLog(600, 0.6, 2));
+        writeFile(twin, constructedLog(600, 0.9, 1));
+        const auto shipped = jsonOf(runRunlens({"report", weak, strong, "--json"}));
+        QCOMPARE(shipped["leader"].toString(), QString("strong"));
+        QVERIFY(shipped["pairs"].toArray()[0].toObject()["significant"].toBool());
+        QVERIFY(shipped["recommendation"].toString().startsWith("Ship strong"));
+
+        const auto tied = jsonOf(runRunlens({"report", strong, twin, "--json"}));
+        QVERIFY(!tied["pairs"].toArray()[0].toObject()["significant"].toBool());
+        QVERIFY(tied["recommendation"].toString().contains("within noise"));
+
+        const auto kept = jsonOf(runRunlens({"report", weak, "--baseline", strong, "--json"}));
+        QCOMPARE(kept["leader"].toString(), QString("strong"));
+        QVERIFY(kept["recommendation"].toString().startsWith("Keep strong"));
+        QCOMPARE(kept["recommendations"].toArray()[1].toObject()["verdict"].toString(),
+                 QString("keep baseline"));
+    }
+
+    void badInputIsOneLine() {
+        QCOMPARE(runRunlens({"report"}).code, 2);
+        const auto missing = runRunlens({"report", m_dir.filePath("missing.csv")});
+        QCOMPARE(missing.code, 1);
+        QCOMPARE(missing.err.count('\n'), 1);
+        const auto format = runRunlens({"report", m_demo[0], "-o", m_dir.filePath("report.docx")});
+        QCOMPARE(format.code, 1);
+        QVERIFY(format.err.contains(".html or .pdf"));
+        QCOMPARE(format.err.count('\n'), 1);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliReport)
+#include "test_cli_report.moc"
