@@ -9,6 +9,7 @@
 #include "ui/import_report_panel.h"
 #include "ui/import_worker.h"
 #include "ui/prediction_roles_dialog.h"
+#include "ui/report/report_exporter.h"
 #include "ui/run_filter.h"
 #include "ui/run_table_model.h"
 #include "ui/settings.h"
@@ -249,6 +250,10 @@ void MainWindow::buildMenus() {
     file->addAction(tr("Save Workspace &As…"), QKeySequence::SaveAs, this, &MainWindow::actionSaveAs);
     file->addAction(tr("&Export All Charts…"), QKeySequence(Qt::CTRL | Qt::Key_E), this,
                     &MainWindow::actionExportAll);
+    file->addAction(tr("Export &Report…"), this, &MainWindow::actionExportReport)
+        ->setToolTip(
+            tr("Which model to ship: the visible runs' evaluation sets through the checklist, as HTML "
+               "or PDF"));
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
@@ -705,6 +710,39 @@ void MainWindow::actionExportAll() {
         QMessageBox::warning(this, tr("Export all charts"), errors.join(QLatin1Char('\n')));
     statusBar()->showMessage(tr("Wrote %n file(s) to %1", nullptr, static_cast<int>(written.size())).arg(dir),
                              8000);
+}
+
+bool MainWindow::exportReport(const QString& path, QString* error) {
+    if (!m_reportExporter) {
+        m_reportExporter = new ReportExporter(this);
+        connect(m_reportExporter, &ReportExporter::finished, this,
+                [this](const QString& file, const QString& why) {
+                    if (why.isEmpty())
+                        statusBar()->showMessage(
+                            tr("Wrote the report to %1").arg(QDir::toNativeSeparators(file)), 8000);
+                    else
+                        reportFailure(tr("Cannot write the report: %1").arg(why));
+                    emit reportExported(file, why);
+                });
+    }
+    if (!m_reportSource) m_reportSource = std::make_unique<EvaluationSource>();
+    m_reportSource->setWorkspace(m_workspace.get());
+    QString why;
+    if (!m_reportExporter->start(*m_runModel, *m_reportSource, path, &why)) {
+        if (error) *error = why;
+        return false;
+    }
+    statusBar()->showMessage(tr("Writing the report…"));
+    return true;
+}
+
+void MainWindow::actionExportReport() {
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export the ship report"), QDir::home().filePath(QStringLiteral("ship_report.html")),
+        tr("HTML (*.html);;PDF (*.pdf)"));
+    if (path.isEmpty()) return;
+    QString error;
+    if (!exportReport(path, &error)) reportFailure(tr("Cannot write the report: %1").arg(error));
 }
 
 void MainWindow::actionWatchFolder() {

@@ -24,6 +24,8 @@ class Workspace;
 namespace runlens::ui {
 
 class CurvesView;
+class EvaluationSource;
+class ReportExporter;
 class ImportReportPanel;
 class ImportWorker;
 class RunFilterProxy;
@@ -63,11 +65,15 @@ class MainWindow : public QMainWindow {
     QTabWidget* tabs() const { return m_tabs; }
     // Adds a view tab beside Curves (Calibration, Slices, ...); returns its index.
     int addViewTab(QWidget* view, const QString& title);
+    // Writes the ship report of the visible runs to path (.html or .pdf) in the background; reportExported
+    // follows. False with error when it cannot start.
+    bool exportReport(const QString& path, QString* error = nullptr);
 
   signals:
     void workspaceChanged(runlens::Workspace* workspace); // a different workspace is open (may be nullptr)
     void runsChanged();                                   // the open workspace's runs or points changed
     void importFinished();
+    void reportExported(const QString& path, const QString& error); // error empty on success
 
   protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -101,6 +107,7 @@ class MainWindow : public QMainWindow {
     void actionImportFolder();
     void actionSaveAs();
     void actionExportAll();
+    void actionExportReport();
     void actionReload();
     void actionWatchFolder();
     void actionImportPredictions();
@@ -119,6 +126,8 @@ class MainWindow : public QMainWindow {
     QSplitter* m_splitter;
     ImportWorker* m_worker;
     class WatchController* m_watch = nullptr;
+    ReportExporter* m_reportExporter = nullptr;
+    std::unique_ptr<EvaluationSource> m_reportSource; // evaluation sets read for reports
     QList<QStringList> m_pendingImports;
     QList<std::pair<QStringList, ImportRequest>> m_pendingAttach; // prediction logs attached to runs
     QStringList m_runningImport;

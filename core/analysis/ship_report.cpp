@@ -274,12 +274,23 @@ void recommend(ShipReport& r, std::span<const ShipCandidate> candidates, const S
                            (tied.size() == 1 ? " is" : " are") +
                            " within noise of it; choose among them on cost, calibration and slices.";
         leaderReason = "best " + metric + "; not significantly better than " + list(tied);
+    } else if (!r.pairs.empty() && untestable.size() == r.pairs.size()) {
+        leaderVerdict = "untested lead";
+        r.recommendation =
+            leader.name + " has the best " + metric +
+            ", but no other candidate shares its examples, so its lead is untested; score them on "
+            "one evaluation set before shipping.";
+        leaderReason = "best " + metric + "; no shared examples to test the lead";
     } else {
-        r.recommendation = "Ship " + leader.name + ": the best " + metric +
-                           (r.pairs.empty() ? "." : ", significantly better than every other candidate.");
+        const bool all = untestable.empty();
+        r.recommendation =
+            "Ship " + leader.name + ": the best " + metric +
+            (r.pairs.empty() ? "."
+             : all           ? ", significantly better than every other candidate."
+                             : ", significantly better than every candidate it could be tested against.");
         leaderReason = "best " + metric + (r.pairs.empty() ? "" : ", significantly ahead");
     }
-    if (!untestable.empty() && leaderVerdict != "not comparable")
+    if (!untestable.empty() && leaderVerdict != "not comparable" && leaderVerdict != "untested lead")
         r.recommendation += " " + list(untestable) + (untestable.size() == 1 ? " shares" : " share") +
                             " no examples with " + leader.name + " and could not be tested against it.";
     for (std::size_t i = 0; i < r.candidates.size(); ++i) {
