@@ -1,6 +1,7 @@
 // Dispatches `runlens <command> ...` to its subcommand; every failure becomes one line and an exit code.
 #include "app/cli.h"
 
+#include "app/check_usage.h"
 #include "app/checks_usage.h"
 #include "app/cost_usage.h"
 #include "app/evaluation_usage.h"
@@ -262,6 +263,8 @@ const std::vector<Command> kCommands = {
     {"report", "which model to ship: the checklist report as HTML, PDF or JSON", kReportUsage, runReportCommand},
     {"checks", "drift, label shift, accuracy trend and leakage checks on prediction logs", kChecksUsage,
      runChecksCommand},
+    {"check", "release gates: PASS/FAIL per gate on a candidate's predictions, exit 1 when one fails",
+     kCheckUsage, runCheckCommand},
 };
 
 void printProgramUsage(std::ostream& out) {

@@ -98,5 +98,7 @@ int runBehaviourCommand(const std::vector<std::string>& args, std::ostream& out,
 int runReportCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int runParetoCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int runChecksCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+// Exit 0 when every gate passes, 1 when one fails, 2 when the gates cannot be checked.
+int runCheckCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 } // namespace runlens::cli

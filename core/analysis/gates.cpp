@@ -581,7 +581,7 @@ void baselineVerdict(GateResult& r, const Gate& g) {
         significantlyWorse = gain < 0 && r.p < 0.05;
     else
         significantlyWorse = gainHigh < -g.margin - kSlack;
-    r.threshold = -sign * g.margin;
+    r.threshold = g.margin == 0 ? 0.0 : -sign * g.margin; // never -0 in the output
     r.direction = sign > 0 ? "min" : "max";
     r.passed = std::isfinite(r.value) && !significantlyWorse;
 }
