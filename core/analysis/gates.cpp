@@ -38,10 +38,15 @@ std::string scalarText(const YAML::Node& node) {
     return "nothing";
 }
 
+// A value as an error message shows it: a scalar quoted, anything else by its shape.
+std::string shown(const YAML::Node& node) {
+    return node.IsScalar() ? "'" + node.Scalar() + "'" : scalarText(node);
+}
+
 double numberOf(const YAML::Node& node, std::size_t gate, std::string_view key) {
     double value = 0;
     if (!node.IsScalar() || !YAML::convert<double>::decode(node, value) || !std::isfinite(value))
-        fail(gate, key, "'" + scalarText(node) + "' is not a number");
+        fail(gate, key, shown(node) + " is not a number");
     return value;
 }
 
@@ -62,7 +67,7 @@ std::string textOf(const YAML::Node& node, std::size_t gate, std::string_view ke
 bool flagOf(const YAML::Node& node, std::size_t gate, std::string_view key) {
     bool value = false;
     if (!node.IsScalar() || !YAML::convert<bool>::decode(node, value))
-        fail(gate, key, "'" + scalarText(node) + "' is not true or false");
+        fail(gate, key, shown(node) + " is not true or false");
     return value;
 }
 
