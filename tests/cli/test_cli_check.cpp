@@ -60,7 +60,9 @@ QByteArray predictionLog(const char* scores) {
 //     calibration_curve (searchsorted(linspace(0,1,11)[1:-1], s, side='left')) 0.118925.
 //     Per region: north 18/20 = 0.9, south 12/20 = 0.6. Selection rate (score >= 0.5): F 11/20, M 9/20, so
 //     Fairlearn's demographic_parity_ratio = 0.45 / 0.55 = 9/11.
-//   baseline: accuracy 0.95 (38), roc_auc_score 0.99; north 18/20, south 20/20.
+//   log_loss (scikit-learn) 0.5821011341230213.
+//   baseline: accuracy 0.95 (38), roc_auc_score 0.99; ECE 0.205175; log_loss 0.3270350811117691; north
+//     18/20, south 20/20.
 //   paired: both right 30, baseline only 8, candidate only 0, both wrong 2: statsmodels mcnemar([[30, 8],
 //     [0, 2]], exact=True).pvalue = 0.0078125 (= 2 / 2^8).
 //   DeLong (a separate numpy implementation with np.cov): AUC 0.99 vs 0.76875, variance of the difference
@@ -201,6 +203,27 @@ class TestCliCheck : public QObject {
         QCOMPARE(auc["details"].toObject()["test"].toString(), QString("delong"));
         QVERIFY(near(auc["details"].toObject()["p"].toDouble(), 0.006357631778209595, 1e-9));
 
+        // Metrics without a paired test use the paired bootstrap: the candidate's lower ECE passes, its log
+        // loss, 0.255 higher, fails (the whole interval is above 0).
+        const QString boot = logs.gates("gates:\n  - metric: ece\n    not_worse_than_baseline: true\n"
+                                        "  - metric: log_loss\n    not_worse_than_baseline: true\n",
+                                        "boot.yaml");
+        r = run({"check", logs.candidate, "--baseline", logs.baseline, "--gates", boot, "--json"});
+        QCOMPARE(r.code, 1);
+        o = json(r);
+        const auto ece = gate(o, 0);
+        QCOMPARE(ece["passed"].toBool(), true);
+        QCOMPARE(ece["direction"].toString(), QString("max"));
+        QCOMPARE(ece["details"].toObject()["test"].toString(), QString("bootstrap"));
+        QVERIFY(near(ece["details"].toObject()["candidate"].toDouble(), 0.118925));
+        QVERIFY(near(ece["details"].toObject()["baseline"].toDouble(), 0.205175));
+        QVERIFY(near(ece["value"].toDouble(), 0.118925 - 0.205175));
+        const auto loss = gate(o, 1);
+        QCOMPARE(loss["passed"].toBool(), false);
+        QVERIFY(near(loss["details"].toObject()["candidate"].toDouble(), 0.5821011341230213, 1e-12));
+        QVERIFY(near(loss["details"].toObject()["baseline"].toDouble(), 0.3270350811117691, 1e-12));
+        QVERIFY(loss["ci"].toArray()[0].toDouble() > 0);
+
         r = run({"check", logs.candidate, "--baseline", logs.baseline, "--gates", g});
         QCOMPARE(r.code, 1);
         const auto out = lines(r.out);
@@ -337,6 +360,38 @@ class TestCliCheck : public QObject {
         QVERIFY(
             lines(r.out)[1].startsWith("FAIL  four-fifths plus (demographic parity ratio across gender >= "
                                        "0.85): 0.818"));
+    }
+
+    void multiclassGates() {
+        // Three classes; the predicted class is the first most probable one (row 8 ties a/b and is a, right;
+        // row 12 ties b/c and is b, wrong): 8 of 12 right, accuracy_score 2/3, proportion_confint(8, 12,
+        // method='wilson') (0.3906220888727995, 0.8618799089087869). Top-label ECE (confidence = the maximum
+        // probability, outcome = right), 10 uniform bins binned as calibration_curve: 0.23166666666666666.
+        Logs logs;
+        const QString multi =
+            write(logs.dir.filePath("multi.csv"),
+                  "label,prob_a,prob_b,prob_c\n"
+                  "a,0.7,0.2,0.1\nb,0.15,0.55,0.3\nc,0.25,0.25,0.5\nb,0.62,0.33,0.05\n"
+                  "b,0.12,0.83,0.05\na,0.34,0.33,0.33\nc,0.05,0.15,0.8\na,0.45,0.45,0.1\n"
+                  "b,0.21,0.36,0.43\na,0.91,0.04,0.05\nc,0.3,0.64,0.06\nc,0.26,0.37,0.37\n");
+        const QString g =
+            logs.gates("gates:\n  - metric: accuracy\n    min: 0.6\n  - metric: ece\n    max: 0.2\n");
+        auto r = run({"check", multi, "--gates", g, "--json"});
+        QCOMPARE(r.code, 1);
+        const auto o = json(r);
+        QCOMPARE(gate(o, 0)["passed"].toBool(), true);
+        QVERIFY(near(gate(o, 0)["value"].toDouble(), 2.0 / 3));
+        QVERIFY(near(gate(o, 0)["ci"].toArray()[0].toDouble(), 0.3906220888727995));
+        QVERIFY(near(gate(o, 0)["ci"].toArray()[1].toDouble(), 0.8618799089087869));
+        QCOMPARE(gate(o, 1)["passed"].toBool(), false);
+        QVERIFY(near(gate(o, 1)["value"].toDouble(), 0.23166666666666666));
+        // Binary-only metrics are refused before anything is printed.
+        const QString f1 = logs.gates("gates:\n  - metric: f1\n    min: 0.5\n", "f1.yaml");
+        r = run({"check", multi, "--gates", f1});
+        QCOMPARE(r.code, 2);
+        QCOMPARE(QString::fromUtf8(r.err), "runlens: " + f1 +
+                                               ": gate 1 (f1 >= 0.5): f1 needs a binary log, and multi is "
+                                               "multiclass (accuracy, error_rate and ece work)\n");
     }
 
     void markdownSummary() {
