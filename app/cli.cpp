@@ -514,6 +514,17 @@ void requireReadable(const std::filesystem::path& path) {
     ::close(fd);
 }
 
+std::vector<std::string> splitCommaList(const std::string& text) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const std::size_t comma = std::min(text.find(',', start), text.size());
+        if (comma > start) out.push_back(text.substr(start, comma - start));
+        start = comma + 1;
+    }
+    return out;
+}
+
 std::string formatNumber(double value) {
     if (std::isnan(value)) return "";
     if (std::isinf(value)) return value > 0 ? "inf" : "-inf";

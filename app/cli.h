@@ -79,6 +79,9 @@ class Args {
 // Checks that a path can be read; InputError "cannot read PATH: <reason>" otherwise.
 void requireReadable(const std::filesystem::path& path);
 
+// The non-empty items of a comma-separated option value: "a,b,,c" -> {"a", "b", "c"}.
+std::vector<std::string> splitCommaList(const std::string& text);
+
 // Text of a double for tables and CSV: shortest round-trip form; "" for NaN, "inf"/"-inf" for infinities.
 std::string formatNumber(double value);
 

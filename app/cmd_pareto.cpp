@@ -15,19 +15,6 @@ namespace runlens::cli {
 
 namespace {
 
-std::vector<std::string> splitList(const std::string& text) {
-    std::vector<std::string> out;
-    std::size_t start = 0;
-    while (start <= text.size()) {
-        const auto comma = text.find(',', start);
-        const auto part = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-        if (!part.empty()) out.push_back(part);
-        if (comma == std::string::npos) break;
-        start = comma + 1;
-    }
-    return out;
-}
-
 // "1%" -> 0.01 relative, "0.02" -> 0.02 absolute.
 void parseWithin(const std::string& text, CostQualityRequest& request) {
     std::string number = text;
@@ -135,23 +122,6 @@ void writeText(std::ostream& out, const CostQualityStudy& s) {
     out << '\n' << s.cheapest.sentence << '\n';
 }
 
-ui::CostChartInput chartInput(const CostQualityStudy& s) {
-    ui::CostChartInput in;
-    in.title = QString::fromStdString(s.axes.qualityName + " against " + s.axes.costNames.front());
-    in.subtitle = QString::fromStdString(s.cheapest.sentence);
-    in.costTitle = QString::fromStdString(s.axes.costNames.front());
-    in.qualityTitle = QString::fromStdString(s.axes.qualityName);
-    in.logCost = true;
-    for (std::size_t i = 0; i < s.points.size(); ++i) {
-        const auto& p = s.points[i];
-        in.points.push_back({QString::fromStdString(p.name), p.costs.front(), p.quality, p.qualityLow,
-                             p.qualityHigh, bool(s.front.onFront[i]),
-                             s.cheapest.found && s.cheapest.best == i,
-                             s.cheapest.found && s.cheapest.chosen == i});
-    }
-    return in;
-}
-
 } // namespace
 
 int runParetoCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& /*err*/) {
@@ -179,7 +149,7 @@ int runParetoCommand(const std::vector<std::string>& args, std::ostream& out, st
     parseWithin(parsed.get("--within", "1%"), request);
     if (parsed.has("--higher-is-better")) request.qualityLowerIsBetter = false;
     if (parsed.has("--lower-is-better")) request.qualityLowerIsBetter = true;
-    if (auto costs = parsed.get("--cost")) request.costs = splitList(*costs);
+    if (auto costs = parsed.get("--cost")) request.costs = splitCommaList(*costs);
     bool anyEvaluation = false;
     for (const auto& run : runs)
         anyEvaluation = anyEvaluation || !ws->predictionTables(run.id).empty();
@@ -213,7 +183,8 @@ int runParetoCommand(const std::vector<std::string>& args, std::ostream& out, st
 
     if (auto output = parsed.get("--output")) {
         const QSize size = parseChartSize(parsed.get("--size", "1200x800"));
-        writeChartFile([&] { return ui::buildCostQualityChart(chartInput(study)); }, size, *output);
+        writeChartFile([&] { return ui::buildCostQualityChart(ui::costChartInput(study, true)); }, size,
+                       *output);
     }
     if (parsed.has("--json"))
         writeJson(out, study, request);

@@ -23,19 +23,6 @@ struct Candidate {
     std::string source;
 };
 
-std::vector<std::string> splitList(const std::string& text) {
-    std::vector<std::string> out;
-    std::size_t start = 0;
-    while (start <= text.size()) {
-        const auto comma = text.find(',', start);
-        auto part = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-        if (!part.empty()) out.push_back(std::move(part));
-        if (comma == std::string::npos) break;
-        start = comma + 1;
-    }
-    return out;
-}
-
 Candidate fromRun(const Workspace& ws, const std::string& name, const Args& args) {
     const auto id = ws.runId(name);
     if (!id) throw InputError(ws.path().string() + ": no run named '" + name + "'");
@@ -214,7 +201,7 @@ int runReportCommand(const std::vector<std::string>& args, std::ostream& out, st
             if (c.loaded->name == *baseline || c.source == *baseline || c.loaded->path == *baseline)
                 options.baseline = c.loaded->name;
     }
-    if (auto columns = parsed.get("--slice-by")) options.sliceColumns = splitList(*columns);
+    if (auto columns = parsed.get("--slice-by")) options.sliceColumns = splitCommaList(*columns);
     options.fairnessColumn = parsed.get("--fairness", "");
     options.threshold = parsed.number("--threshold", 0.5, 0, 1);
     options.resamples = static_cast<int>(parsed.number("--resamples", 1000, 10, 1e6));

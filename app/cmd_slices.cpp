@@ -17,18 +17,9 @@ namespace runlens::cli {
 
 namespace {
 
-std::vector<std::string> splitList(const std::string& text) {
-    std::vector<std::string> out;
-    std::stringstream in(text);
-    std::string item;
-    while (std::getline(in, item, ','))
-        if (!item.empty()) out.push_back(item);
-    return out;
-}
-
 std::vector<double> parseEdges(const std::string& text) {
     std::vector<double> edges;
-    for (const auto& item : splitList(text)) {
+    for (const auto& item : splitCommaList(text)) {
         char* end = nullptr;
         const double v = std::strtod(item.c_str(), &end);
         if (!end || *end != '\0' || !std::isfinite(v))
@@ -251,7 +242,7 @@ int runSlicesCommand(const std::vector<std::string>& args, std::ostream& out, st
     const auto& files = parsed.positionals();
     if (files.empty() || files.size() > 2) throw UsageError("give one prediction log, or two to compare");
     SliceOptions options;
-    options.by = splitList(parsed.require("--by"));
+    options.by = splitCommaList(parsed.require("--by"));
     if (options.by.empty() || options.by.size() > 3) throw UsageError("--by takes one to three column names");
     if (auto metric = parsed.get("--metric"); metric && !parseSliceMetric(*metric, options.metric))
         throw UsageError(

@@ -657,6 +657,15 @@ bool exportChart(QChart* chart, const QSize& size, const QString& path, QString*
     return writePdf(setup, size, chart->title(), path, error);
 }
 
+void attachSeries(QChart* chart, QAbstractSeries* series, QAbstractAxis* x, QAbstractAxis* y, bool inLegend) {
+    chart->addSeries(series);
+    series->attachAxis(x);
+    series->attachAxis(y);
+    if (!inLegend)
+        for (auto* marker : chart->legend()->markers(series))
+            marker->setVisible(false);
+}
+
 QByteArray chartSvg(QChart* chart, const QSize& size) {
     QByteArray bytes;
     if (!chart || size.width() < 1 || size.height() < 1) return bytes;

@@ -42,6 +42,10 @@ struct CurveChartSpec {
 // A new chart (caller owns it) with axes, titles and a legend; raw lines faint behind smoothed ones.
 QChart* buildCurveChart(const CurveChartSpec& spec);
 
+// Adds series to chart on the two axes; inLegend false hides its legend entries (whiskers, helper lines).
+void attachSeries(QChart* chart, QAbstractSeries* series, QAbstractAxis* x, QAbstractAxis* y,
+                  bool inLegend = true);
+
 // Renders the chart at the given logical size; the format follows the extension (.png, .svg, .pdf).
 // Returns false and fills error on failure.
 bool exportChart(QChart* chart, const QSize& size, const QString& path, QString* error);

@@ -3,6 +3,7 @@
 
 #include "core/store/workspace.h"
 #include "ui/chart_export.h"
+#include "ui/main_window.h"
 #include "ui/run_table_model.h"
 
 #include <cmath>
@@ -47,6 +48,22 @@ std::vector<EvaluationEntry> EvaluationSource::list(const RunTableModel& runs) c
         }
     }
     return entries;
+}
+
+void followVisibleEvaluations(MainWindow* window, QObject* context, EvaluationSource& source,
+                              const std::function<void()>& reload) {
+    QObject::connect(window, &MainWindow::workspaceChanged, context, [&source, reload](Workspace* workspace) {
+        source.setWorkspace(workspace);
+        reload();
+    });
+    QObject::connect(window, &MainWindow::runsChanged, context, [&source, reload] {
+        source.invalidate();
+        reload();
+    });
+    QObject::connect(window->runModel(), &RunTableModel::visibilityChanged, context, reload);
+    QObject::connect(window->runModel(), &QAbstractItemModel::modelReset, context, reload);
+    source.setWorkspace(window->workspace());
+    reload();
 }
 
 QString describeEvaluationErrors(const EvaluationResult& result, const QString& where) {

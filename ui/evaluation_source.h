@@ -16,6 +16,7 @@
 
 class QChart;
 class QMenu;
+class QObject;
 class QWidget;
 
 namespace runlens {
@@ -76,6 +77,13 @@ class EvaluationSource {
     const Workspace* m_workspace = nullptr;
     std::map<std::int64_t, Cached> m_cache;
 };
+
+class MainWindow;
+
+// Keeps source on the window's workspace and calls reload whenever the workspace, its runs or the visible
+// runs change (dropping the source's cache when the runs change), and once now. context ends the connections.
+void followVisibleEvaluations(MainWindow* window, QObject* context, EvaluationSource& source,
+                              const std::function<void()>& reload);
 
 // Text of an extraction result's problems: one described issue per line plus a count of the rest.
 QString describeEvaluationErrors(const EvaluationResult& result, const QString& where);

@@ -1,6 +1,8 @@
 // Draws dot charts with intervals: a category axis of rows, whiskers and points per series.
 #include "ui/interval_dot_chart.h"
 
+#include "ui/chart_export.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -15,15 +17,6 @@
 namespace runlens::ui {
 
 namespace {
-
-void attach(QChart* chart, QAbstractSeries* series, QAbstractAxis* x, QAbstractAxis* y, bool inLegend) {
-    chart->addSeries(series);
-    series->attachAxis(x);
-    series->attachAxis(y);
-    if (!inLegend)
-        for (auto* marker : chart->legend()->markers(series))
-            marker->setVisible(false);
-}
 
 double at(const std::vector<double>& v, std::size_t i) {
     return i < v.size() ? v[i] : std::numeric_limits<double>::quiet_NaN();
@@ -77,7 +70,7 @@ QChart* buildIntervalDotChart(const DotChartInput& input) {
                 whisker->setPen(QPen(s.color, 1.5));
                 whisker->append(low, y);
                 whisker->append(high, y);
-                attach(chart, whisker, xAxis, yAxis, false);
+                attachSeries(chart, whisker, xAxis, yAxis, false);
             }
             const double boxLow = at(s.boxLow, i), boxHigh = at(s.boxHigh, i);
             if (std::isfinite(boxLow) && std::isfinite(boxHigh)) {
@@ -85,11 +78,11 @@ QChart* buildIntervalDotChart(const DotChartInput& input) {
                 box->setPen(QPen(s.color, 6.0, Qt::SolidLine, Qt::FlatCap));
                 box->append(boxLow, y);
                 box->append(boxHigh, y);
-                attach(chart, box, xAxis, yAxis, false);
+                attachSeries(chart, box, xAxis, yAxis, false);
             }
             points->append(value, y);
         }
-        attach(chart, points, xAxis, yAxis, true);
+        attachSeries(chart, points, xAxis, yAxis, true);
     }
     if (std::isfinite(input.reference)) {
         widen(input.reference);
@@ -98,7 +91,7 @@ QChart* buildIntervalDotChart(const DotChartInput& input) {
         line->setPen(QPen(QColor(120, 120, 120), 1.5, Qt::DashLine));
         line->append(input.reference, -0.6);
         line->append(input.reference, std::max(rows, 1) - 0.4);
-        attach(chart, line, xAxis, yAxis, !input.referenceName.isEmpty());
+        attachSeries(chart, line, xAxis, yAxis, !input.referenceName.isEmpty());
     }
     if (!std::isfinite(lo)) lo = 0, hi = 1;
     if (input.percent) {

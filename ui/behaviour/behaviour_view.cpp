@@ -166,14 +166,7 @@ BehaviourView::BehaviourView(MainWindow* window, QWidget* parent)
     : QWidget(parent), m_window(window), m_watcher(new QFutureWatcher<BehaviourViewResult>(this)) {
     connect(m_watcher, &QFutureWatcher<BehaviourViewResult>::finished, this, &BehaviourView::onComputed);
     buildUi();
-    connect(window, &MainWindow::workspaceChanged, this, &BehaviourView::onWorkspaceChanged);
-    connect(window, &MainWindow::runsChanged, this, [this] {
-        m_source.invalidate();
-        reloadEntries();
-    });
-    connect(window->runModel(), &RunTableModel::visibilityChanged, this, &BehaviourView::reloadEntries);
-    connect(window->runModel(), &QAbstractItemModel::modelReset, this, &BehaviourView::reloadEntries);
-    onWorkspaceChanged(window->workspace());
+    followVisibleEvaluations(window, this, m_source, [this] { reloadEntries(); });
 }
 
 BehaviourView::~BehaviourView() {
@@ -266,11 +259,6 @@ void BehaviourView::buildUi() {
         popupExportMenu(m_exportButton, exportSpec(),
                         m_exportButton->mapToGlobal(QPoint(0, m_exportButton->height())));
     });
-}
-
-void BehaviourView::onWorkspaceChanged(Workspace* workspace) {
-    m_source.setWorkspace(workspace);
-    reloadEntries();
 }
 
 void BehaviourView::reloadEntries() {

@@ -63,7 +63,6 @@ class BehaviourView : public QWidget {
 
   private:
     void buildUi();
-    void onWorkspaceChanged(Workspace* workspace);
     void reloadEntries();
     void fillChoices(); // originals, slice and comparison choices for the chosen log
     void startCompute();

@@ -57,18 +57,7 @@ ConfusionView::ConfusionView(MainWindow* window, QWidget* parent)
     : QWidget(parent), m_window(window), m_watcher(new QFutureWatcher<ConfusionViewResult>(this)) {
     connect(m_watcher, &QFutureWatcher<ConfusionViewResult>::finished, this, &ConfusionView::onComputed);
     buildUi();
-    connect(window, &MainWindow::workspaceChanged, this, [this](Workspace* workspace) {
-        m_source.setWorkspace(workspace);
-        reloadEntries();
-    });
-    connect(window, &MainWindow::runsChanged, this, [this] {
-        m_source.invalidate();
-        reloadEntries();
-    });
-    connect(window->runModel(), &RunTableModel::visibilityChanged, this, &ConfusionView::reloadEntries);
-    connect(window->runModel(), &QAbstractItemModel::modelReset, this, &ConfusionView::reloadEntries);
-    m_source.setWorkspace(window->workspace());
-    reloadEntries();
+    followVisibleEvaluations(window, this, m_source, [this] { reloadEntries(); });
 }
 
 ConfusionView::~ConfusionView() {

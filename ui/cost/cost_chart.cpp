@@ -2,6 +2,8 @@
 // whiskers, and rings around the best and the chosen run.
 #include "ui/cost/cost_chart.h"
 
+#include "ui/chart_export.h"
+
 #include <algorithm>
 #include <cmath>
 #include <QLegend>
@@ -15,15 +17,6 @@
 namespace runlens::ui {
 
 namespace {
-
-void attach(QChart* chart, QAbstractSeries* series, QAbstractAxis* x, QAbstractAxis* y, bool inLegend) {
-    chart->addSeries(series);
-    series->attachAxis(x);
-    series->attachAxis(y);
-    if (!inLegend)
-        for (auto* marker : chart->legend()->markers(series))
-            marker->setVisible(false);
-}
 
 QScatterSeries* scatter(const QString& name, const QColor& fill, double size) {
     auto* s = new QScatterSeries;
@@ -45,6 +38,27 @@ QScatterSeries* ring(const QString& name, const QColor& color, double size) {
 }
 
 } // namespace
+
+CostChartInput costChartInput(const CostQualityStudy& s, bool withSentence, bool logCost) {
+    CostChartInput in;
+    if (s.points.empty() || s.axes.costNames.empty()) return in;
+    const QString cost = QString::fromStdString(s.axes.costNames.front());
+    const QString quality = QString::fromStdString(s.axes.qualityName);
+    in.title = QObject::tr("%1 against %2").arg(quality, cost);
+    if (withSentence) in.subtitle = QString::fromStdString(s.cheapest.sentence);
+    in.costTitle = cost;
+    in.qualityTitle = quality + (s.axes.qualityHigherIsBetter ? QObject::tr(" (higher is better)")
+                                                              : QObject::tr(" (lower is better)"));
+    in.logCost = logCost;
+    for (std::size_t i = 0; i < s.points.size(); ++i) {
+        const auto& p = s.points[i];
+        in.points.push_back({QString::fromStdString(p.name), p.costs.front(), p.quality, p.qualityLow,
+                             p.qualityHigh, bool(s.front.onFront[i]),
+                             s.cheapest.found && s.cheapest.best == i,
+                             s.cheapest.found && s.cheapest.chosen == i});
+    }
+    return in;
+}
 
 QChart* buildCostQualityChart(const CostChartInput& input) {
     auto* chart = new QChart;
@@ -93,7 +107,7 @@ QChart* buildCostQualityChart(const CostChartInput& input) {
             whisker->setPen(QPen(p.onFront ? frontColor : dominatedColor, 1.2));
             whisker->append(p.cost, p.low);
             whisker->append(p.cost, p.high);
-            attach(chart, whisker, xAxis, yAxis, false);
+            attachSeries(chart, whisker, xAxis, yAxis, false);
         }
         (p.onFront ? front : dominated)->append(p.cost, p.quality);
         if (p.onFront) frontPoints.push_back(&p);
@@ -110,10 +124,10 @@ QChart* buildCostQualityChart(const CostChartInput& input) {
             if (i > 0) line->append(frontPoints[i]->cost, frontPoints[i - 1]->quality);
             line->append(frontPoints[i]->cost, frontPoints[i]->quality);
         }
-        attach(chart, line, xAxis, yAxis, false);
+        attachSeries(chart, line, xAxis, yAxis, false);
     }
-    attach(chart, dominated, xAxis, yAxis, dominated->count() > 0);
-    attach(chart, front, xAxis, yAxis, true);
+    attachSeries(chart, dominated, xAxis, yAxis, dominated->count() > 0);
+    attachSeries(chart, front, xAxis, yAxis, true);
     // Names on every point of a small study, else only on the front, where the choice is.
     std::vector<const CostChartPoint*> labelled;
     for (const auto& p : pts)
@@ -130,11 +144,11 @@ QChart* buildCostQualityChart(const CostChartInput& input) {
             one->setPointLabelsFormat(p->name);
             one->setPointLabelsVisible(true);
             one->setPointLabelsClipping(false);
-            attach(chart, one, xAxis, yAxis, false);
+            attachSeries(chart, one, xAxis, yAxis, false);
         }
     }
-    attach(chart, best, xAxis, yAxis, best->count() > 0);
-    attach(chart, chosen, xAxis, yAxis, chosen->count() > 0);
+    attachSeries(chart, best, xAxis, yAxis, best->count() > 0);
+    attachSeries(chart, chosen, xAxis, yAxis, chosen->count() > 0);
 
     if (!std::isfinite(xLo)) xLo = 0, xHi = 1;
     if (!std::isfinite(yLo)) yLo = 0, yHi = 1;

@@ -2,6 +2,8 @@
 // highlighted, and the "cheapest within X of the best" choice marked.
 #pragma once
 
+#include "core/analysis/cost_quality.h"
+
 #include <QChart>
 #include <QString>
 #include <vector>
@@ -20,6 +22,10 @@ struct CostChartInput {
     bool logCost = false; // used only when every cost is positive
     std::vector<CostChartPoint> points;
 };
+
+// The chart input of a study on its first cost axis: titles with the quality's direction, the sentence as the
+// subtitle when asked, the front, the best and the chosen run marked.
+CostChartInput costChartInput(const CostQualityStudy& study, bool withSentence, bool logCost = true);
 
 // A new chart (caller owns it): cost along the bottom, quality up the left.
 QChart* buildCostQualityChart(const CostChartInput& input);

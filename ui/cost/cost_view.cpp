@@ -65,14 +65,7 @@ CostView::CostView(MainWindow* window, QWidget* parent)
     : QWidget(parent), m_window(window), m_watcher(new QFutureWatcher<CostQualityStudy>(this)) {
     connect(m_watcher, &QFutureWatcher<CostQualityStudy>::finished, this, &CostView::onComputed);
     buildUi();
-    connect(window, &MainWindow::workspaceChanged, this, &CostView::onWorkspaceChanged);
-    connect(window, &MainWindow::runsChanged, this, [this] {
-        m_source.invalidate();
-        reload();
-    });
-    connect(window->runModel(), &RunTableModel::visibilityChanged, this, &CostView::reload);
-    connect(window->runModel(), &QAbstractItemModel::modelReset, this, &CostView::reload);
-    onWorkspaceChanged(window->workspace());
+    followVisibleEvaluations(window, this, m_source, [this] { reload(); });
 }
 
 CostView::~CostView() {
@@ -159,11 +152,6 @@ void CostView::buildUi() {
         popupExportMenu(m_exportButton, exportSpec(),
                         m_exportButton->mapToGlobal(QPoint(0, m_exportButton->height())));
     });
-}
-
-void CostView::onWorkspaceChanged(Workspace* workspace) {
-    m_source.setWorkspace(workspace);
-    reload();
 }
 
 void CostView::reload() {
@@ -266,21 +254,7 @@ void CostView::setTolerance(double value, bool relative) {
 
 QChart* CostView::buildChart(bool withSentence) const {
     if (m_study.points.empty()) return nullptr;
-    CostChartInput in;
-    const auto& s = m_study;
-    in.title = tr("%1 against %2").arg(text(s.axes.qualityName), text(s.axes.costNames.front()));
-    if (withSentence) in.subtitle = text(s.cheapest.sentence);
-    in.costTitle = text(s.axes.costNames.front());
-    in.qualityTitle = text(s.axes.qualityName) +
-                      (s.axes.qualityHigherIsBetter ? tr(" (higher is better)") : tr(" (lower is better)"));
-    in.logCost = m_logCost->isChecked();
-    for (std::size_t i = 0; i < s.points.size(); ++i) {
-        const auto& p = s.points[i];
-        in.points.push_back({text(p.name), p.costs.front(), p.quality, p.qualityLow, p.qualityHigh,
-                             bool(s.front.onFront[i]), s.cheapest.found && s.cheapest.best == i,
-                             s.cheapest.found && s.cheapest.chosen == i});
-    }
-    return buildCostQualityChart(in);
+    return buildCostQualityChart(costChartInput(m_study, withSentence, m_logCost->isChecked()));
 }
 
 void CostView::showStudy() {

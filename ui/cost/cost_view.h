@@ -46,7 +46,6 @@ class CostView : public QWidget {
 
   private:
     void buildUi();
-    void onWorkspaceChanged(Workspace* workspace);
     void reload();
     void startCompute();
     void onComputed();

@@ -1,6 +1,8 @@
 // Qt Charts drawings of regression residual views; the numbers come from core/analysis/residual_views.
 #include "ui/regression/regression_charts.h"
 
+#include "ui/chart_export.h"
+
 #include <algorithm>
 #include <cmath>
 #include <QAreaSeries>
@@ -14,15 +16,6 @@
 namespace runlens::ui {
 
 namespace {
-
-void attach(QChart* chart, QAbstractSeries* series, QAbstractAxis* x, QAbstractAxis* y, bool inLegend) {
-    chart->addSeries(series);
-    series->attachAxis(x);
-    series->attachAxis(y);
-    if (!inLegend)
-        for (auto* marker : chart->legend()->markers(series))
-            marker->setVisible(false);
-}
 
 QValueAxis* valueAxis(QChart* chart, Qt::Alignment side, const QString& title, double low, double high) {
     auto* axis = new QValueAxis;
@@ -94,10 +87,10 @@ QChart* buildPredictedActualChart(const Density2D& density, const QString& title
         }
     for (auto* series : shades)
         if (series->count() > 0)
-            attach(chart, series, x, y, true);
+            attachSeries(chart, series, x, y, true);
         else
             delete series;
-    attach(chart, dashedLine(chart, {low, low}, {high, high}, QStringLiteral("identity")), x, y, true);
+    attachSeries(chart, dashedLine(chart, {low, low}, {high, high}, QStringLiteral("identity")), x, y, true);
     return chart;
 }
 
@@ -127,10 +120,10 @@ QChart* buildResidualBinsChart(const std::vector<ResidualBin>& bins, const QStri
         whisker->append(b.xMean, b.ciLow);
         whisker->append(b.xMean, b.ciHigh);
         whisker->setColor(QColor(31, 119, 180, 150));
-        attach(chart, whisker, x, y, false);
+        attachSeries(chart, whisker, x, y, false);
     }
-    attach(chart, means, x, y, true);
-    attach(chart, dashedLine(chart, {xLow, 0}, {xHigh, 0}, QStringLiteral("zero")), x, y, false);
+    attachSeries(chart, means, x, y, true);
+    attachSeries(chart, dashedLine(chart, {xLow, 0}, {xHigh, 0}, QStringLiteral("zero")), x, y, false);
     return chart;
 }
 
@@ -162,7 +155,7 @@ QChart* buildResidualHistogramChart(const ResidualHistogram& histogram, const QS
     bars->setName(QStringLiteral("residuals (n = %1)").arg(histogram.n));
     bars->setColor(QColor(31, 119, 180, 110));
     bars->setBorderColor(QColor(31, 119, 180));
-    attach(chart, bars, x, y, true);
+    attachSeries(chart, bars, x, y, true);
     auto* normal = new QLineSeries(chart);
     normal->setName(QStringLiteral("normal reference"));
     for (std::size_t i = 0; i < histogram.centres.size(); ++i)
@@ -170,7 +163,7 @@ QChart* buildResidualHistogramChart(const ResidualHistogram& histogram, const QS
     QPen pen(QColor(214, 39, 40));
     pen.setWidthF(2);
     normal->setPen(pen);
-    attach(chart, normal, x, y, true);
+    attachSeries(chart, normal, x, y, true);
     return chart;
 }
 

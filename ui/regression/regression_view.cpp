@@ -83,14 +83,7 @@ RegressionView::RegressionView(MainWindow* window, QWidget* parent)
     : QWidget(parent), m_window(window), m_watcher(new QFutureWatcher<RegressionViewResult>(this)) {
     connect(m_watcher, &QFutureWatcher<RegressionViewResult>::finished, this, &RegressionView::onComputed);
     buildUi();
-    connect(window, &MainWindow::workspaceChanged, this, &RegressionView::onWorkspaceChanged);
-    connect(window, &MainWindow::runsChanged, this, [this] {
-        m_source.invalidate();
-        reloadEntries();
-    });
-    connect(window->runModel(), &RunTableModel::visibilityChanged, this, &RegressionView::reloadEntries);
-    connect(window->runModel(), &QAbstractItemModel::modelReset, this, &RegressionView::reloadEntries);
-    onWorkspaceChanged(window->workspace());
+    followVisibleEvaluations(window, this, m_source, [this] { reloadEntries(); });
 }
 
 RegressionView::~RegressionView() {
@@ -150,11 +143,6 @@ void RegressionView::buildUi() {
         popupExportMenu(exportButton, exportSpec(),
                         exportButton->mapToGlobal(QPoint(0, exportButton->height())));
     });
-}
-
-void RegressionView::onWorkspaceChanged(Workspace* workspace) {
-    m_source.setWorkspace(workspace);
-    reloadEntries();
 }
 
 void RegressionView::reloadEntries() {

@@ -56,7 +56,6 @@ class RegressionView : public QWidget {
 
   private:
     void buildUi();
-    void onWorkspaceChanged(Workspace* workspace);
     void reloadEntries();
     void startCompute();
     void onComputed();

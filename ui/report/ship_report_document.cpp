@@ -66,19 +66,7 @@ std::vector<ReportChart> chartsOf(const ShipReport& r, const ShipReportContext& 
                           [report] { return buildSliceChart(report); }});
     }
     if (context.costStudy && !context.costStudy->points.empty()) {
-        const auto& s = *context.costStudy;
-        CostChartInput in;
-        in.title = QString::fromStdString(s.axes.qualityName + " against " + s.axes.costNames.front());
-        in.costTitle = QString::fromStdString(s.axes.costNames.front());
-        in.qualityTitle = QString::fromStdString(s.axes.qualityName);
-        in.logCost = true;
-        for (std::size_t i = 0; i < s.points.size(); ++i) {
-            const auto& p = s.points[i];
-            in.points.push_back({QString::fromStdString(p.name), p.costs.front(), p.quality, p.qualityLow,
-                                 p.qualityHigh, bool(s.front.onFront[i]),
-                                 s.cheapest.found && s.cheapest.best == i,
-                                 s.cheapest.found && s.cheapest.chosen == i});
-        }
+        const CostChartInput in = costChartInput(*context.costStudy, false);
         charts.push_back({QStringLiteral("Cost against quality with the Pareto front"),
                           [in] { return buildCostQualityChart(in); }});
     }
