@@ -12,6 +12,7 @@
 #include <QChart>
 #include <QFile>
 #include <QFileDialog>
+#include <QLabel>
 #include <QMenu>
 #include <QMessageBox>
 
@@ -48,6 +49,14 @@ std::vector<EvaluationEntry> EvaluationSource::list(const RunTableModel& runs) c
         }
     }
     return entries;
+}
+
+QLabel* newEmptyHint(const QString& text, const QString& objectName) {
+    auto* label = new QLabel(text);
+    label->setObjectName(objectName);
+    label->setAlignment(Qt::AlignCenter);
+    label->setWordWrap(true);
+    return label;
 }
 
 void followVisibleEvaluations(MainWindow* window, QObject* context, EvaluationSource& source,

@@ -15,6 +15,7 @@
 #include <vector>
 
 class QChart;
+class QLabel;
 class QMenu;
 class QObject;
 class QWidget;
@@ -79,6 +80,9 @@ class EvaluationSource {
 };
 
 class MainWindow;
+
+// The centred, wrapping label a view shows instead of its content while there is nothing to show.
+QLabel* newEmptyHint(const QString& text, const QString& objectName);
 
 // Keeps source on the window's workspace and calls reload whenever the workspace, its runs or the visible
 // runs change (dropping the source's cache when the runs change), and once now. context ends the connections.

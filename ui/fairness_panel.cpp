@@ -60,12 +60,10 @@ FairnessPanel::FairnessPanel(QWidget* parent)
     layout->setContentsMargins(0, 0, 0, 0);
     m_stack = new QStackedWidget;
     m_hint =
-        new QLabel(tr("Choose a source run whose evaluation set is binary: the disparity panel compares its "
-                      "selection rate, TPR, FPR and precision across the groups of a sensitive column "
-                      "(gender, region, age band, ...)."));
-    m_hint->setObjectName("fairnessHint");
-    m_hint->setWordWrap(true);
-    m_hint->setAlignment(Qt::AlignCenter);
+        newEmptyHint(tr("Choose a source run whose evaluation set is binary: the disparity panel compares "
+                        "its selection rate, TPR, FPR and precision across the groups of a sensitive column "
+                        "(gender, region, age band, ...)."),
+                     QStringLiteral("fairnessHint"));
     m_stack->addWidget(m_hint);
 
     auto* content = new QWidget;

@@ -1,5 +1,6 @@
 // Tests the Behaviour tab offscreen: the empty state, two runs' test-result logs imported and computed off
 // the GUI thread (rates and the paired comparison against hand-worked values), slices, plots and exports.
+#include "tests/ui/view_test_support.h"
 #include "ui/behaviour/behaviour_view.h"
 #include "ui/main_window.h"
 
@@ -17,19 +18,6 @@
 using namespace runlens::ui;
 
 namespace {
-
-void resetAppState() {
-    QSettings().clear();
-    const QString data = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
-    if (data.contains(QLatin1String(".qttest"))) QDir(data).removeRecursively();
-}
-
-void writeFile(const QString& path, const QByteArray& text) {
-    QDir().mkpath(QFileInfo(path).path());
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(text);
-}
 
 // Originals o1..o4 score 0.9, 0.2, 0.6, 0.4 (classes 1, 0, 1, 0 at 0.5) in both models' logs.
 // Model A, typo (same): 0.85, 0.30, 0.45 (o3 flips), 0.40: 1 flip of 4, Wilson interval from
@@ -62,13 +50,10 @@ class TestBehaviourView : public QObject {
     Q_OBJECT
   private slots:
     void initTestCase() {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName("RunlensTest");
-        QCoreApplication::setApplicationName("runlens-test-behaviour-view");
-        resetAppState();
+        runlens::test::beginViewTest("runlens-test-behaviour-view");
         QVERIFY(m_dir.isValid());
     }
-    void cleanupTestCase() { resetAppState(); }
+    void cleanupTestCase() { runlens::test::resetAppState(); }
 
     void emptyWorkspaceShowsHint() {
         MainWindow window;
@@ -88,8 +73,8 @@ class TestBehaviourView : public QObject {
     void twoModelsTestsAreAnalysedAndCompared() {
         const QString root = m_dir.filePath("logs");
         for (const auto& [run, rows] : {std::pair{"model_a", kModelA}, std::pair{"model_b", kModelB}}) {
-            writeFile(root + "/" + run + "/predictions_tests.csv", kOriginals + rows);
-            writeFile(root + "/" + run + "/metrics.csv", "step,loss\n0,1\n1,0.5\n");
+            runlens::test::writeTestFile(root + "/" + run + "/predictions_tests.csv", kOriginals + rows);
+            runlens::test::writeTestFile(root + "/" + run + "/metrics.csv", "step,loss\n0,1\n1,0.5\n");
         }
         MainWindow window;
         window.resize(1400, 900);

@@ -1,6 +1,7 @@
 // Tests the Confusion tab offscreen: the empty state, the iris log's matrix and per-class rows against
 // scikit-learn (frozen in tests/data/eval/sklearn_refs.h), a cell's examples, normalisation and export.
 #include "../data/eval/sklearn_refs.h"
+#include "tests/ui/view_test_support.h"
 #include "ui/confusion/confusion_view.h"
 #include "ui/main_window.h"
 #include "ui/run_table_model.h"
@@ -18,27 +19,14 @@
 
 using namespace runlens::ui;
 
-namespace {
-
-void resetAppState() {
-    QSettings().clear();
-    const QString data = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
-    if (data.contains(QLatin1String(".qttest"))) QDir(data).removeRecursively();
-}
-
-} // namespace
-
 class TestConfusionView : public QObject {
     Q_OBJECT
   private slots:
     void initTestCase() {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName("RunlensTest");
-        QCoreApplication::setApplicationName("runlens-test-confusion-view");
-        resetAppState();
+        runlens::test::beginViewTest("runlens-test-confusion-view");
         QVERIFY(m_dir.isValid());
     }
-    void cleanupTestCase() { resetAppState(); }
+    void cleanupTestCase() { runlens::test::resetAppState(); }
 
     void emptyWorkspaceShowsHint() {
         MainWindow window;

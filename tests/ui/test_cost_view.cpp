@@ -1,5 +1,6 @@
 // Tests the Cost tab offscreen: the empty state, five imported runs whose front and "cheapest within" choice
 // are worked out by hand (the same runs as tests/cli/test_cli_pareto.cpp), controls, and exports.
+#include "tests/ui/view_test_support.h"
 #include "ui/cost/cost_view.h"
 #include "ui/main_window.h"
 
@@ -16,34 +17,14 @@
 
 using namespace runlens::ui;
 
-namespace {
-
-void resetAppState() {
-    QSettings().clear();
-    const QString data = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
-    if (data.contains(QLatin1String(".qttest"))) QDir(data).removeRecursively();
-}
-
-void writeFile(const QString& path, const QByteArray& text) {
-    QDir().mkpath(QFileInfo(path).path());
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(text);
-}
-
-} // namespace
-
 class TestCostView : public QObject {
     Q_OBJECT
   private slots:
     void initTestCase() {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName("RunlensTest");
-        QCoreApplication::setApplicationName("runlens-test-cost-view");
-        resetAppState();
+        runlens::test::beginViewTest("runlens-test-cost-view");
         QVERIFY(m_dir.isValid());
     }
-    void cleanupTestCase() { resetAppState(); }
+    void cleanupTestCase() { runlens::test::resetAppState(); }
 
     void emptyWorkspaceShowsHint() {
         MainWindow window;
@@ -68,11 +49,11 @@ class TestCostView : public QObject {
             double accuracy, latency;
         } runs[] = {{"a", 0.90, 40}, {"b", 0.89, 10}, {"c", 0.85, 12}, {"d", 0.80, 5}, {"e", 0.91, 100}};
         for (const auto& r : runs)
-            writeFile(root + "/" + r.name + "/metrics.csv",
-                      QString("step,val_accuracy,latency_ms\n0,0.5,%1\n1,%2,%1\n")
-                          .arg(r.latency)
-                          .arg(r.accuracy)
-                          .toUtf8());
+            runlens::test::writeTestFile(root + "/" + r.name + "/metrics.csv",
+                                         QString("step,val_accuracy,latency_ms\n0,0.5,%1\n1,%2,%1\n")
+                                             .arg(r.latency)
+                                             .arg(r.accuracy)
+                                             .toUtf8());
         MainWindow window;
         window.resize(1400, 900);
         QVERIFY(window.createWorkspace(m_dir.filePath("cost.runlens")));

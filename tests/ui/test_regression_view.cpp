@@ -1,6 +1,7 @@
 // Tests the Regression tab offscreen: the empty state, a regression log imported with a run found and
 // computed off the GUI thread (numbers equal to `runlens regression`'s core, checked against scikit-learn),
 // the plots, and image and CSV export.
+#include "tests/ui/view_test_support.h"
 #include "ui/main_window.h"
 #include "ui/regression/regression_view.h"
 #include "ui/run_table_model.h"
@@ -26,25 +27,16 @@ void copyFile(const QString& from, const QString& to) {
     QVERIFY(QFile::copy(from, to));
 }
 
-void resetAppState() {
-    QSettings().clear();
-    const QString data = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
-    if (data.contains(QLatin1String(".qttest"))) QDir(data).removeRecursively();
-}
-
 } // namespace
 
 class TestRegressionView : public QObject {
     Q_OBJECT
   private slots:
     void initTestCase() {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName("RunlensTest");
-        QCoreApplication::setApplicationName("runlens-test-regression-view");
-        resetAppState();
+        runlens::test::beginViewTest("runlens-test-regression-view");
         QVERIFY(m_dir.isValid());
     }
-    void cleanupTestCase() { resetAppState(); }
+    void cleanupTestCase() { runlens::test::resetAppState(); }
 
     void emptyWorkspaceShowsHint() {
         MainWindow window;

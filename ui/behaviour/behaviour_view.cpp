@@ -176,10 +176,7 @@ BehaviourView::~BehaviourView() {
 void BehaviourView::buildUi() {
     auto* layout = new QVBoxLayout(this);
     m_stack = new QStackedWidget;
-    m_emptyHint = new QLabel(tr(kEmptyHint));
-    m_emptyHint->setObjectName("behaviourEmptyHint");
-    m_emptyHint->setAlignment(Qt::AlignCenter);
-    m_emptyHint->setWordWrap(true);
+    m_emptyHint = newEmptyHint(tr(kEmptyHint), QStringLiteral("behaviourEmptyHint"));
     m_stack->addWidget(m_emptyHint);
 
     auto* content = new QWidget;

@@ -75,10 +75,7 @@ CostView::~CostView() {
 void CostView::buildUi() {
     auto* layout = new QVBoxLayout(this);
     m_stack = new QStackedWidget;
-    m_emptyHint = new QLabel(tr(kEmptyHint));
-    m_emptyHint->setObjectName("costEmptyHint");
-    m_emptyHint->setAlignment(Qt::AlignCenter);
-    m_emptyHint->setWordWrap(true);
+    m_emptyHint = newEmptyHint(tr(kEmptyHint), QStringLiteral("costEmptyHint"));
     m_stack->addWidget(m_emptyHint);
 
     auto* content = new QWidget;

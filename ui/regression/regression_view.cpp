@@ -93,10 +93,7 @@ RegressionView::~RegressionView() {
 void RegressionView::buildUi() {
     auto* layout = new QVBoxLayout(this);
     m_stack = new QStackedWidget;
-    m_emptyHint = new QLabel(tr(kEmptyHint));
-    m_emptyHint->setObjectName("regressionEmptyHint");
-    m_emptyHint->setAlignment(Qt::AlignCenter);
-    m_emptyHint->setWordWrap(true);
+    m_emptyHint = newEmptyHint(tr(kEmptyHint), QStringLiteral("regressionEmptyHint"));
     m_stack->addWidget(m_emptyHint);
 
     auto* content = new QWidget;
