@@ -144,6 +144,21 @@ void writeJson(std::ostream& out, const ShipReport& r) {
     for (const auto& c : r.caveats)
         json.value(c);
     json.endArray();
+    json.key("seed_noise").beginArray();
+    for (const auto& n : r.seedNoise) {
+        json.beginObject().field("candidate", n.candidate);
+        json.key("runs").beginArray();
+        for (const auto& run : n.runs)
+            json.value(run);
+        json.endArray()
+            .field("mean", n.mean)
+            .field("std", n.std)
+            .field("min", n.min)
+            .field("max", n.max)
+            .field("sentence", n.sentence)
+            .endObject();
+    }
+    json.endArray();
     json.key("comparability").beginArray();
     for (const auto& c : r.comparability)
         json.value(c);
@@ -210,7 +225,28 @@ int runReportCommand(const std::vector<std::string>& args, std::ostream& out, st
     std::vector<ShipCandidate> inputs;
     for (const auto& c : candidates)
         inputs.push_back({c.loaded->name, &c.loaded->table, &c.loaded->eval, c.run ? &*c.run : nullptr});
-    const ShipReport report = shipReport(inputs, options);
+    // With a workspace, every run with the candidates' evaluation set is searched for their seed siblings.
+    std::vector<Candidate> pool;
+    std::vector<ShipCandidate> poolInputs;
+    if (ws) {
+        const std::string setName = candidates.front().loaded->table.name;
+        for (const auto& run : ws->runs()) {
+            std::unique_ptr<LoadedPredictions> loaded;
+            try {
+                loaded = loadRunPredictions(*ws, run.id, run.name, parsed, setName);
+            } catch (const InputError&) {
+                continue; // a run whose set cannot be judged has no seed noise to give
+            }
+            if (!loaded) continue;
+            Candidate c;
+            c.loaded = std::move(loaded);
+            c.run = run;
+            pool.push_back(std::move(c));
+        }
+        for (const auto& c : pool)
+            poolInputs.push_back({c.loaded->name, &c.loaded->table, &c.loaded->eval, &*c.run});
+    }
+    const ShipReport report = shipReport(inputs, options, poolInputs);
     if (!report.error.empty()) throw InputError(report.error);
 
     ui::ShipReportContext context;

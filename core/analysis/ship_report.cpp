@@ -2,6 +2,8 @@
 // with out-of-fold recalibration, slices and Simpson verdicts, the slice finder, fairness and comparability.
 #include "core/analysis/ship_report.h"
 
+#include "core/analysis/cost_quality.h"
+#include "core/analysis/curve_diagnostics.h"
 #include "core/analysis/recalibration.h"
 #include "core/analysis/report_text.h"
 
@@ -232,6 +234,54 @@ std::vector<std::string> comparabilityOf(std::span<const ShipCandidate> candidat
     return out;
 }
 
+// The params that make a configuration: all but the seed keys.
+std::map<std::string, std::string> configurationOf(const RunInfo& run) {
+    std::map<std::string, std::string> out;
+    for (const auto& [k, v] : run.params)
+        if (!isSeedKey(k)) out.emplace(k, v);
+    return out;
+}
+
+std::vector<ShipSeedNoise> seedNoiseOf(std::span<const ShipCandidate> candidates,
+                                       std::span<const ShipCandidate> pool, SliceMetric primary) {
+    std::vector<ShipSeedNoise> out;
+    for (const auto& c : candidates) {
+        if (!c.run || c.run->params.empty()) continue;
+        const auto config = configurationOf(*c.run);
+        if (config.size() == c.run->params.size()) continue; // no seed param: seeds cannot be told apart
+        ShipSeedNoise noise;
+        noise.candidate = c.name;
+        std::vector<double> values;
+        std::set<std::int64_t> seen;
+        auto add = [&](const ShipCandidate& s) {
+            if (!s.run || !seen.insert(s.run->id).second || configurationOf(*s.run) != config) return;
+            const double v = evaluationMetricValue(*s.table, *s.set, primary);
+            if (!std::isfinite(v)) return;
+            noise.runs.push_back(s.run->name);
+            values.push_back(v);
+        };
+        add(c);
+        for (const auto& s : pool)
+            add(s);
+        if (values.size() < 2) continue;
+        noise.mean = std::accumulate(values.begin(), values.end(), 0.0) / double(values.size());
+        double ss = 0;
+        for (double v : values)
+            ss += (v - noise.mean) * (v - noise.mean);
+        noise.std = std::sqrt(ss / double(values.size() - 1));
+        const auto [lo, hi] = std::minmax_element(values.begin(), values.end());
+        noise.min = *lo;
+        noise.max = *hi;
+        noise.sentence = std::to_string(values.size()) + " runs of " + c.name +
+                         "'s configuration that differ only by seed give " + metricName(primary) + " " +
+                         formatNumber(noise.mean) + " +/- " + formatNumber(noise.std) + " (" +
+                         formatNumber(noise.min) + " to " + formatNumber(noise.max) +
+                         "): a lead smaller than that range is seed luck.";
+        out.push_back(std::move(noise));
+    }
+    return out;
+}
+
 void recommend(ShipReport& r, std::span<const ShipCandidate> candidates, const ShipOptions& o) {
     const auto& leader = r.candidates[r.leader];
     const std::string metric = metricName(r.primary);
@@ -342,6 +392,16 @@ void collectCaveats(ShipReport& r, const ShipOptions& o) {
         if (s.report && (s.report->simpson.reversal == Reversal::Complete ||
                          s.report->simpson.reversal == Reversal::Partial))
             r.caveats.push_back("By " + s.feature + ": " + s.report->simpson.explanation);
+    // A lead inside the seed range of either side is luck of the draw, whatever the paired test says.
+    for (const auto& p : r.pairs) {
+        if (!p.paired) continue;
+        const double lead = std::abs(p.paired->bootstrap.delta);
+        for (const auto& n : r.seedNoise)
+            if ((n.candidate == p.leader || n.candidate == p.other) && lead < n.max - n.min)
+                r.caveats.push_back(p.leader + "'s lead over " + p.other + " (" + formatNumber(lead) +
+                                    ") is smaller than the spread of " + n.candidate + "'s seeds (" +
+                                    formatNumber(n.max - n.min) + "): it may not survive another seed.");
+    }
     for (const auto& w : r.comparability)
         r.caveats.push_back(w);
 }
@@ -354,7 +414,8 @@ const ShipMetric* findMetric(const ShipCandidateResult& candidate, std::string_v
     return nullptr;
 }
 
-ShipReport shipReport(std::span<const ShipCandidate> candidates, const ShipOptions& o) {
+ShipReport shipReport(std::span<const ShipCandidate> candidates, const ShipOptions& o,
+                      std::span<const ShipCandidate> seedPool) {
     ShipReport r;
     if (candidates.empty()) {
         r.error = "no candidate";
@@ -385,6 +446,7 @@ ShipReport shipReport(std::span<const ShipCandidate> candidates, const ShipOptio
     for (std::size_t i = 0; i < candidates.size(); ++i)
         if (i != r.leader) r.pairs.push_back(pairOf(candidates[r.leader], candidates[i], r.primary, o));
     r.slices = slicesOf(candidates, o);
+    r.seedNoise = seedNoiseOf(candidates, seedPool, r.primary);
     r.comparability = comparabilityOf(candidates, r.pairs);
     recommend(r, candidates, o);
     collectCaveats(r, o);

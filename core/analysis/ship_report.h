@@ -87,12 +87,22 @@ struct ShipRecommendation {
     std::string reason;
 };
 
+// How much the primary metric moves when only the seed changes: the candidate's run and the runs that share
+// every param but the seed (each scored on its own evaluation set).
+struct ShipSeedNoise {
+    std::string candidate;
+    std::vector<std::string> runs;
+    double mean = 0, std = 0, min = 0, max = 0; // std with ddof = 1
+    std::string sentence;
+};
+
 struct ShipReport {
     SliceMetric primary = SliceMetric::Accuracy;
     std::vector<ShipCandidateResult> candidates; // input order
     std::size_t leader = 0;                      // index of the best on the primary metric
     std::vector<ShipPair> pairs;                 // the leader against every other candidate
     std::vector<ShipSlices> slices;
+    std::vector<ShipSeedNoise> seedNoise;   // per candidate whose configuration was run with other seeds
     std::vector<std::string> comparability; // warnings: different data, budgets, evaluation sets
     std::vector<ShipRecommendation> recommendations;
     std::string recommendation; // one sentence
@@ -102,6 +112,9 @@ struct ShipReport {
 
 const ShipMetric* findMetric(const ShipCandidateResult& candidate, std::string_view name);
 
-ShipReport shipReport(std::span<const ShipCandidate> candidates, const ShipOptions& options = {});
+// seedPool: other runs with evaluation sets (e.g. the whole workspace's), searched for the candidates' seed
+// siblings; candidates without run info have none.
+ShipReport shipReport(std::span<const ShipCandidate> candidates, const ShipOptions& options = {},
+                      std::span<const ShipCandidate> seedPool = {});
 
 } // namespace runlens

@@ -200,6 +200,53 @@ class TestCliReport : public QObject {
                  QString("keep baseline"));
     }
 
+    // Runs a1, a2, a3 share model=a and differ only by seed; b is another model. Hard predictions, so the
+    // primary metric is accuracy: a1 8/10, a2 7/10, a3 9/10 right (mean 0.8, numpy.std([.8, .7, .9], ddof=1)
+    // = 0.1, range 0.2); b 6/10. a1 leads b by 0.2, which is not less than the seed range: no seed caveat.
+    void seedNoiseFloorFromTheWorkspace() {
+        const QString root = m_dir.filePath("seeds");
+        auto log = [](int right) {
+            QByteArray csv = "id,label,prediction\n";
+            for (int i = 0; i < 10; ++i)
+                csv += QByteArray::number(i) + ',' + QByteArray::number(i % 2) + ',' +
+                       QByteArray::number(i < right ? i % 2 : 1 - i % 2) + '\n';
+            return csv;
+        };
+        const struct {
+            const char* run;
+            const char* params;
+            int right;
+        } runs[] = {{"a1", "model: a\nseed: 1\n", 8},
+                    {"a2", "model: a\nseed: 2\n", 7},
+                    {"a3", "model: a\nseed: 3\n", 9},
+                    {"b", "model: b\nseed: 1\n", 5}};
+        for (const auto& r : runs) {
+            writeFile(root + "/" + r.run + "/hparams.yaml", r.params);
+            writeFile(root + "/" + r.run + "/metrics.csv", "step,loss\n0,1\n1,0.5\n");
+            writeFile(root + "/" + r.run + "/predictions_val.csv", log(r.right));
+        }
+        const QString ws = m_dir.filePath("seeds.runlens");
+        QCOMPARE(runRunlens({"import", root, "-w", ws}).code, 0);
+        const auto o = jsonOf(runRunlens({"report", "a1", "b", "-w", ws, "--json"}));
+        QCOMPARE(o["primary_metric"].toString(), QString("accuracy"));
+        const auto noise = o["seed_noise"].toArray();
+        QCOMPARE(noise.size(), 1);
+        const auto a = noise[0].toObject();
+        QCOMPARE(a["candidate"].toString(), QString("a1"));
+        QCOMPARE(a["runs"].toArray().size(), 3);
+        QVERIFY(near(a["mean"].toDouble(), 0.8));
+        QVERIFY(near(a["std"].toDouble(), 0.1));
+        QVERIFY(near(a["max"].toDouble() - a["min"].toDouble(), 0.2));
+        for (const auto& c : o["caveats"].toArray())
+            QVERIFY(!c.toString().contains("may not survive another seed"));
+        // a1 against a2: a lead of 0.1 inside the range 0.2 is seed luck.
+        const auto close = jsonOf(runRunlens({"report", "a1", "a2", "-w", ws, "--json"}));
+        bool caveat = false;
+        for (const auto& c : close["caveats"].toArray())
+            caveat = caveat || c.toString().contains("may not survive another seed");
+        QVERIFY(caveat);
+    }
+
     void badInputIsOneLine() {
         QCOMPARE(runRunlens({"report"}).code, 2);
         const auto missing = runRunlens({"report", m_dir.filePath("missing.csv")});

@@ -23,7 +23,7 @@ ReportJobResult compute(const ReportInput& in) {
     for (std::size_t i = 0; i < in.entries.size(); ++i)
         candidates.push_back(
             {in.runs[i].name, in.entries[i].table.get(), in.entries[i].set.get(), &in.runs[i]});
-    out.report = shipReport(candidates);
+    out.report = shipReport(candidates, {}, candidates); // the visible runs are each other's seed siblings
     for (const auto& e : in.entries)
         out.context.sources << e.label();
     if (!out.report.error.empty()) return out;

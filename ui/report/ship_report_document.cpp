@@ -154,6 +154,11 @@ void pairsSection(QString& h, const ShipReport& r) {
     for (const auto& p : r.pairs)
         h += "<li>" + esc(p.sentence) + "</li>\n";
     h += "</ul>\n";
+    if (r.seedNoise.empty()) return;
+    h += "<h3>Seed noise floor</h3>\n<ul>\n";
+    for (const auto& n : r.seedNoise)
+        h += "<li>" + esc(n.sentence) + "</li>\n";
+    h += "</ul>\n";
 }
 
 void calibrationSection(QString& h, const ShipReport& r, const std::vector<ReportChart>& charts,
