@@ -130,7 +130,9 @@ Options:
                        Multiclass (kind multiclass_top_label): n, correct, bins[] with fraction_correct,
                        brier_top_label and brier_top_label_decomposition (the event "top class correct"),
                        brier (multiclass: sum over classes), log_loss, roc_auc (one-vs-rest macro),
-                       accuracy, macro_f1, classwise_ece, baselines
+                       accuracy, macro_f1, classwise_ece, baselines, per_class[] {class, positives, ece,
+                       mce, brier (one-vs-rest calibration of P(class)), precision, recall, f1, support,
+                       roc_auc, average_precision}
   -o, --output IMG     the reliability diagram as .png, .svg or .pdf (--size WxH, default 900x800)
   -h, --help           show this help
 )";

@@ -8,6 +8,7 @@
 #include "core/analysis/binary_metrics.h"
 #include "core/analysis/calibration.h"
 #include "core/analysis/multiclass_metrics.h"
+#include "core/analysis/multiclass_report.h"
 #include "core/analysis/paired_evaluation.h"
 #include "ui/calibration_chart.h"
 
@@ -29,6 +30,35 @@ void writeMetricFields(JsonWriter& json, const BinaryMetrics& m) {
 
 // Multiclass reports are top-label calibration (the event is "the top class is correct"): their counts are
 // `correct` and their Brier is the top-label one, kept apart from the multiclass Brier (sum over classes).
+// Per class of a multiclass log: its one-vs-rest calibration (ECE, MCE, Brier of P(class)) beside
+// classification_report's precision, recall, F1 and support and the one-vs-rest AUC.
+void writePerClass(JsonWriter& json, const EvaluationSet& e, const ClasswiseCalibration& classwise,
+                   const MulticlassReport& report) {
+    json.key("per_class").beginArray();
+    for (std::size_t c = 0; c < e.classCount(); ++c) {
+        json.beginObject().field("class", e.classes[c]);
+        if (c < classwise.perClass.size()) {
+            const auto& k = classwise.perClass[c];
+            json.field("positives", k.positives)
+                .field("ece", k.ece)
+                .field("mce", k.mce)
+                .field("brier", k.brier);
+        }
+        if (c < report.perClass.size()) {
+            const auto& row = report.perClass[c];
+            json.field("precision", row.precision)
+                .field("recall", row.recall)
+                .field("f1", row.f1)
+                .field("support", row.support);
+        }
+        if (c < report.curves.size())
+            json.field("roc_auc", report.curves[c].auc)
+                .field("average_precision", report.curves[c].averagePrecision);
+        json.endObject();
+    }
+    json.endArray();
+}
+
 void writeCalibrationFields(JsonWriter& json, const CalibrationReport& r, bool topLabel) {
     json.field("n", r.n).field(topLabel ? "correct" : "positives", r.positives);
     json.key("bins").beginArray();
@@ -218,10 +248,19 @@ int runCalibrationCommand(const std::vector<std::string>& args, std::ostream& ou
     std::optional<MulticlassMetrics> multi;
     std::vector<MulticlassBaseline> multiBaselines;
     double classwiseEce = std::nan("");
+    ClasswiseCalibration classwise;
+    std::optional<MulticlassReport> perClass;
     if (e.multiclass) {
         report = topLabelCalibration(e.labels, e.probs, e.classCount(), options);
         multi = multiclassMetrics(e.labels, e.probs, e.classCount(), e.predictions);
-        classwiseEce = classwiseCalibration(e.labels, e.probs, e.classCount(), options).meanEce;
+        classwise = classwiseCalibration(e.labels, e.probs, e.classCount(), options);
+        classwiseEce = classwise.meanEce;
+        std::vector<int> predicted = e.predictions;
+        if (predicted.empty())
+            for (std::size_t r = 0; r < e.rows(); ++r)
+                predicted.push_back(
+                    argmaxRow(std::span<const double>(e.probs).subspan(r * e.classCount(), e.classCount())));
+        perClass = multiclassReport(e.labels, predicted, e.probs, e.classCount());
         multiBaselines = multiclassBaselines(e.labels, e.classCount(), seed);
     } else {
         const auto ranked = rankScores(e.labels, e.scores);
@@ -265,6 +304,7 @@ int runCalibrationCommand(const std::vector<std::string>& args, std::ostream& ou
         if (e.multiclass) {
             json.field("classes", static_cast<std::int64_t>(e.classCount()));
             json.field("classwise_ece", classwiseEce);
+            writePerClass(json, e, classwise, *perClass);
         }
         writeCalibrationFields(json, report, e.multiclass);
         if (metrics) {

@@ -103,6 +103,38 @@ class TestCliEvaluation : public QObject {
         QVERIFY(pngNotBlank(dir.filePath("rel.png")));
     }
 
+    // Per class of the iris log, from /usr/bin/python3 on tests/data/eval/iris_predictions.csv (argmax
+    // predictions): sklearn precision_recall_fscore_support(y, P.argmax(1), zero_division=0), roc_auc_score(y
+    // == c, P[:, c]), and the one-vs-rest ECE with 10 uniform bins (bins by np.searchsorted(edges[1:-1], p,
+    // 'left'); ECE = sum_b n_b / n |mean(y == c) - mean(p)|). Their mean is the frozen irisClasswiseEce.
+    void calibrationPerClassMatchesScikitLearn() {
+        const QString fixture = QString(RUNLENS_TEST_DATA) + "/eval/iris_predictions.csv";
+        const auto r = run({"calibration", fixture, "--json"});
+        QVERIFY2(r.code == 0, r.err.constData());
+        const auto o = json(r);
+        const auto perClass = o["per_class"].toArray();
+        QCOMPARE(perClass.size(), 3);
+        const char* names[] = {"setosa", "versicolor", "virginica"};
+        const double precision[] = {1.0, 0.7619047619047619, 0.6896551724137931};
+        const double recall[] = {1.0, 0.64, 0.8};
+        const double f1[] = {1.0, 0.6956521739130435, 0.7407407407407408};
+        const double auc[] = {1.0, 0.8884, 0.878};
+        const double ece[] = {0.10576547347741044, 0.10533611355480657, 0.06099890865276159};
+        double meanEce = 0;
+        for (int c = 0; c < 3; ++c) {
+            const auto k = perClass[c].toObject();
+            QCOMPARE(k["class"].toString(), QString(names[c]));
+            QCOMPARE(k["support"].toInteger(), 25);
+            QVERIFY(near(k["precision"].toDouble(), precision[c]));
+            QVERIFY(near(k["recall"].toDouble(), recall[c]));
+            QVERIFY(near(k["f1"].toDouble(), f1[c]));
+            QVERIFY(near(k["roc_auc"].toDouble(), auc[c]));
+            QVERIFY(near(k["ece"].toDouble(), ece[c]));
+            meanEce += k["ece"].toDouble() / 3;
+        }
+        QVERIFY(near(meanEce, runlens::refs::irisClasswiseEce));
+    }
+
     void calibrationBadInput_data() {
         QTest::addColumn<QByteArray>("content");
         QTest::addColumn<QString>("mustMention");
