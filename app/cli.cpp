@@ -233,7 +233,8 @@ Options:
                        class), baselines {zero_rule {metric, value, a, b, lift_a, lift_b}, with --baseline
                        pinned {name, metric, n, value, a, b, lift_a, lift_b}: on the n pairs the baseline's
                        log shares (by id, else by row), skipped says why when none}, flips[],
-                       slice_changes[]}. Ids in one file only, ids repeated within a file
+                       per_class_flips[] (multiclass logs with one class set: class, n, both_correct,
+                       fixed, broken, both_wrong, wrong_changed, mcnemar_p), slice_changes[]}. Ids in one file only, ids repeated within a file
                        and ids whose labels differ are counted and left out (a one-line warning in the
                        Markdown report); the tests use the remaining `used` pairs.
   --markdown           a Markdown report (the default output), e.g. for a CI comment

@@ -255,12 +255,7 @@ int runCalibrationCommand(const std::vector<std::string>& args, std::ostream& ou
         multi = multiclassMetrics(e.labels, e.probs, e.classCount(), e.predictions);
         classwise = classwiseCalibration(e.labels, e.probs, e.classCount(), options);
         classwiseEce = classwise.meanEce;
-        std::vector<int> predicted = e.predictions;
-        if (predicted.empty())
-            for (std::size_t r = 0; r < e.rows(); ++r)
-                predicted.push_back(
-                    argmaxRow(std::span<const double>(e.probs).subspan(r * e.classCount(), e.classCount())));
-        perClass = multiclassReport(e.labels, predicted, e.probs, e.classCount());
+        perClass = multiclassReport(e.labels, predictedClasses(e), e.probs, e.classCount());
         multiBaselines = multiclassBaselines(e.labels, e.classCount(), seed);
     } else {
         const auto ranked = rankScores(e.labels, e.scores);

@@ -4,6 +4,7 @@
 #include "app/json_writer.h"
 #include "app/prediction_input.h"
 #include "core/analysis/binary_metrics.h"
+#include "core/analysis/multiclass_report.h"
 #include "core/analysis/number_format.h"
 #include "core/analysis/paired_evaluation.h"
 #include "core/analysis/slice_finder.h"
@@ -201,6 +202,35 @@ std::string cellOf(const LoadedPredictions& p, std::size_t row) {
     return s.str();
 }
 
+// Multiclass logs with one class set: per true class, the examples B fixes and breaks, with McNemar's test.
+void writePerClassFlips(JsonWriter& json, const LoadedPredictions& a, const LoadedPredictions& b,
+                        const PairedEvaluation& p) {
+    const auto& ea = a.eval;
+    const auto& eb = b.eval;
+    if (!ea.multiclass || !eb.multiclass || ea.classes != eb.classes) return;
+    const auto predictedA = predictedClasses(ea), predictedB = predictedClasses(eb);
+    std::vector<int> labels, pa, pb;
+    for (std::size_t i = 0; i < p.alignment.pairs.rowsA.size(); ++i) {
+        const auto ra = p.alignment.pairs.rowsA[i], rb = p.alignment.pairs.rowsB[i];
+        labels.push_back(ea.labels[ra]);
+        pa.push_back(predictedA[ra]);
+        pb.push_back(predictedB[rb]);
+    }
+    json.key("per_class_flips").beginArray();
+    for (const auto& f : perClassFlips(labels, pa, pb, ea.classCount()))
+        json.beginObject()
+            .field("class", ea.classes[std::size_t(f.classIndex)])
+            .field("n", f.n)
+            .field("both_correct", f.bothCorrect)
+            .field("fixed", f.fixed)
+            .field("broken", f.broken)
+            .field("both_wrong", f.bothWrong)
+            .field("wrong_changed", f.wrongChanged)
+            .field("mcnemar_p", f.mcnemar.exactP)
+            .endObject();
+    json.endArray();
+}
+
 void writeJson(std::ostream& out, const Side& a, const Side& b, const std::vector<DiffEntry>& params,
                const std::vector<DiffEntry>& tags, const std::vector<DiffEntry>& metrics,
                const std::optional<PairedEvaluation>& paired, bool onlyDiffs, const Side* pinned,
@@ -326,6 +356,7 @@ void writeJson(std::ostream& out, const Side& a, const Side& b, const std::vecto
             json.endObject();
         }
         json.endArray();
+        writePerClassFlips(json, *a.predictions, *b.predictions, p);
         json.key("slice_changes").beginArray();
         for (const auto& c : p.sliceChanges) {
             json.beginObject().key("key").beginObject();

@@ -270,21 +270,26 @@ EvaluationResult extractEvaluationSet(const PredictionTable& table, const Evalua
     return result;
 }
 
-std::vector<std::uint8_t> correctPerRow(const EvaluationSet& set, double threshold) {
-    std::vector<std::uint8_t> correct(set.rows(), 0);
+std::vector<int> predictedClasses(const EvaluationSet& set, double threshold) {
+    if (!set.predictions.empty()) return set.predictions;
+    std::vector<int> predicted(set.rows(), 0);
     const std::size_t k = set.classCount();
     for (std::size_t r = 0; r < set.rows(); ++r) {
-        int predicted = 0;
-        if (!set.predictions.empty()) {
-            predicted = set.predictions[r];
-        } else if (set.multiclass && k > 0 && (r + 1) * k <= set.probs.size()) {
+        if (set.multiclass && k > 0 && (r + 1) * k <= set.probs.size()) {
             const double* p = set.probs.data() + r * k;
-            predicted = int(std::max_element(p, p + k) - p);
+            predicted[r] = int(std::max_element(p, p + k) - p);
         } else if (!set.multiclass && r < set.scores.size()) {
-            predicted = set.scores[r] >= threshold ? 1 : 0;
+            predicted[r] = set.scores[r] >= threshold ? 1 : 0;
         }
-        correct[r] = predicted == set.labels[r] ? 1 : 0;
     }
+    return predicted;
+}
+
+std::vector<std::uint8_t> correctPerRow(const EvaluationSet& set, double threshold) {
+    const auto predicted = predictedClasses(set, threshold);
+    std::vector<std::uint8_t> correct(set.rows(), 0);
+    for (std::size_t r = 0; r < set.rows(); ++r)
+        correct[r] = predicted[r] == set.labels[r] ? 1 : 0;
     return correct;
 }
 

@@ -52,8 +52,10 @@ struct EvaluationResult {
 // not a number or outside [0, 1], a label or prediction outside the class set. With errors, set is empty.
 EvaluationResult extractEvaluationSet(const PredictionTable& table, const EvaluationOptions& options = {});
 
-// Per row, 1 when the model is right: its prediction column, else score >= threshold (binary) or the
-// argmax of the class probabilities (multiclass).
+// The class the model predicts per row: its prediction column, else score >= threshold (binary) or the first
+// argmax of the class probabilities (multiclass, as numpy).
+std::vector<int> predictedClasses(const EvaluationSet& set, double threshold = 0.5);
+// Per row, 1 when the predicted class is the label.
 std::vector<std::uint8_t> correctPerRow(const EvaluationSet& set, double threshold = 0.5);
 
 } // namespace runlens

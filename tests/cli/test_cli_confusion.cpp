@@ -140,6 +140,50 @@ class TestCliConfusion : public QObject {
         QVERIFY(near(o["balanced_accuracy"].toDouble(), ref::bcBalanced));
     }
 
+    // Two multiclass models on six examples (the predicted class scores 0.8, the others 0.1):
+    //   id label  A  B
+    //    1   a    a  a   both right
+    //    2   a    b  a   fixed by B
+    //    3   b    b  c   broken by B
+    //    4   b    b  b   both right
+    //    5   c    a  b   both wrong, differently
+    //    6   c    c  c   both right
+    // Per true class: a 1 both right + 1 fixed; b 1 both right + 1 broken; c 1 both right + 1 both wrong
+    // (changed). McNemar's exact test on one discordant pair: scipy.stats.binomtest(0, 1).pvalue = 1.
+    void diffListsPerClassFlips() {
+        QTemporaryDir dir;
+        auto log = [&](const QString& name, const QString& predicted) {
+            QString csv = "id,label,prob_a,prob_b,prob_c\n";
+            const QString labels = "aabbcc";
+            for (int i = 0; i < 6; ++i) {
+                csv += QString("%1,%2").arg(i + 1).arg(labels[i]);
+                for (QChar c : {QChar('a'), QChar('b'), QChar('c')})
+                    csv += predicted[i] == c ? ",0.8" : ",0.1";
+                csv += '\n';
+            }
+            const QString path = dir.filePath(name);
+            QFile f(path);
+            if (f.open(QIODevice::WriteOnly)) f.write(csv.toUtf8());
+            return path;
+        };
+        const QString a = log("a.csv", "abbbac"), b = log("b.csv", "aacbbc");
+        const auto r = run({"diff", a, b, "--json"});
+        QVERIFY2(r.code == 0, r.err.constData());
+        const auto flips = json(r)["paired"].toObject()["per_class_flips"].toArray();
+        QCOMPARE(flips.size(), 3);
+        const auto fa = flips[0].toObject(), fb = flips[1].toObject(), fc = flips[2].toObject();
+        QCOMPARE(fa["class"].toString(), QString("a"));
+        QCOMPARE(fa["n"].toInt(), 2);
+        QCOMPARE(fa["both_correct"].toInt(), 1);
+        QCOMPARE(fa["fixed"].toInt(), 1);
+        QCOMPARE(fa["broken"].toInt(), 0);
+        QCOMPARE(fb["broken"].toInt(), 1);
+        QCOMPARE(fb["fixed"].toInt(), 0);
+        QCOMPARE(fc["both_wrong"].toInt(), 1);
+        QCOMPARE(fc["wrong_changed"].toInt(), 1);
+        QVERIFY(near(fa["mcnemar_p"].toDouble(), 1.0));
+    }
+
     void chartAndRefusals() {
         QTemporaryDir dir;
         const QString png = dir.filePath("iris.png");
