@@ -202,12 +202,13 @@ std::string cellOf(const LoadedPredictions& p, std::size_t row) {
     return s.str();
 }
 
-// Multiclass logs with one class set: per true class, the examples B fixes and breaks, with McNemar's test.
-void writePerClassFlips(JsonWriter& json, const LoadedPredictions& a, const LoadedPredictions& b,
-                        const PairedEvaluation& p) {
+// Multiclass logs with one class set: per true class, the examples B fixes and breaks, with McNemar's test;
+// empty for other logs.
+std::vector<ClassFlips> classFlipsOf(const LoadedPredictions& a, const LoadedPredictions& b,
+                                     const PairedEvaluation& p) {
     const auto& ea = a.eval;
     const auto& eb = b.eval;
-    if (!ea.multiclass || !eb.multiclass || ea.classes != eb.classes) return;
+    if (!ea.multiclass || !eb.multiclass || ea.classes != eb.classes) return {};
     const auto predictedA = predictedClasses(ea), predictedB = predictedClasses(eb);
     std::vector<int> labels, pa, pb;
     for (std::size_t i = 0; i < p.alignment.pairs.rowsA.size(); ++i) {
@@ -216,8 +217,16 @@ void writePerClassFlips(JsonWriter& json, const LoadedPredictions& a, const Load
         pa.push_back(predictedA[ra]);
         pb.push_back(predictedB[rb]);
     }
+    return perClassFlips(labels, pa, pb, ea.classCount());
+}
+
+void writePerClassFlips(JsonWriter& json, const LoadedPredictions& a, const LoadedPredictions& b,
+                        const PairedEvaluation& p) {
+    const auto flips = classFlipsOf(a, b, p);
+    if (flips.empty()) return;
+    const auto& ea = a.eval;
     json.key("per_class_flips").beginArray();
-    for (const auto& f : perClassFlips(labels, pa, pb, ea.classCount()))
+    for (const auto& f : flips)
         json.beginObject()
             .field("class", ea.classes[std::size_t(f.classIndex)])
             .field("n", f.n)
@@ -461,6 +470,15 @@ void writeMarkdown(std::ostream& out, const Side& a, const Side& b, const std::v
         out << "- pinned baseline " << pinned->name << " not scored on the pairs: " << pinnedPairs->skipped
             << "\n";
     out << "- " << p.flips.size() << " examples flipped between right and wrong\n";
+    if (const auto flips = classFlipsOf(*a.predictions, *b.predictions, p); !flips.empty()) {
+        out << "\n### Per class (true class: fixed and broken by B)\n\n| class | n | fixed | broken | both "
+               "wrong | "
+               "McNemar p |\n|---|---|---|---|---|---|\n";
+        for (const auto& f : flips)
+            out << "| " << a.predictions->eval.classes[std::size_t(f.classIndex)] << " | " << f.n << " | "
+                << f.fixed << " | " << f.broken << " | " << f.bothWrong << " | " << short4(f.mcnemar.exactP)
+                << " |\n";
+    }
     if (!p.sliceChanges.empty()) {
         out << "\n### Slices that changed significantly (BH q < 0.05)\n\n| slice | n | A | B | Δ | q "
                "|\n|---|---|---|---|---|---|\n";

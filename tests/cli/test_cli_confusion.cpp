@@ -182,6 +182,10 @@ class TestCliConfusion : public QObject {
         QCOMPARE(fc["both_wrong"].toInt(), 1);
         QCOMPARE(fc["wrong_changed"].toInt(), 1);
         QVERIFY(near(fa["mcnemar_p"].toDouble(), 1.0));
+        const auto markdown = run({"diff", a, b});
+        QCOMPARE(markdown.code, 0);
+        QVERIFY(markdown.out.contains("| a | 2 | 1 | 0 | 0 |"));
+        QVERIFY(markdown.out.contains("| b | 2 | 0 | 1 | 0 |"));
     }
 
     void chartAndRefusals() {
