@@ -431,11 +431,6 @@ QChart* reliabilityChart(const std::vector<CalibrationCurveResult>& curves, cons
     return chart;
 }
 
-QString csvField(const QString& text) {
-    if (!text.contains(',') && !text.contains('"') && !text.contains('\n')) return text;
-    return '"' + QString(text).replace('"', "\"\"") + '"';
-}
-
 QString binsCsv(const std::vector<CalibrationCurveResult>& curves) {
     QString csv = "curve,lower,upper,count,mean_predicted,fraction_positive,ci_low,ci_high\n";
     for (const auto& c : curves)

@@ -25,11 +25,13 @@
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
+#include <QLocale>
 #include <QLogValueAxis>
 #include <QPageSize>
 #include <QPainter>
 #include <QPainterPath>
 #include <QPdfWriter>
+#include <QRegularExpression>
 #include <QSaveFile>
 #include <QSvgGenerator>
 #include <QTextDocument>
@@ -655,6 +657,18 @@ bool exportChart(QChart* chart, const QSize& size, const QString& path, QString*
     if (suffix == QLatin1String("svg")) return writeSvg(chart, setup, size, chart->title(), path, error);
     const PathDrawnLines compactLines(chart);
     return writePdf(setup, size, chart->title(), path, error);
+}
+
+QString csvField(const QString& text) {
+    static const QRegularExpression special(QStringLiteral("[\",\n\r]"));
+    if (!text.contains(special)) return text;
+    QString quoted = text;
+    quoted.replace(QLatin1String("\""), QLatin1String("\"\""));
+    return QLatin1Char('"') + quoted + QLatin1Char('"');
+}
+
+QString csvNumber(double value) {
+    return std::isfinite(value) ? QString::number(value, 'g', QLocale::FloatingPointShortest) : QString();
 }
 
 void attachSeries(QChart* chart, QAbstractSeries* series, QAbstractAxis* x, QAbstractAxis* y, bool inLegend) {

@@ -55,6 +55,11 @@ bool exportChart(QChart* chart, const QSize& size, const QString& path, QString*
 QByteArray chartSvg(QChart* chart, const QSize& size);
 QImage chartImage(QChart* chart, const QSize& size);
 
+// A CSV field, quoted (quotes doubled) only when it holds a comma, a quote or a line break (\n or \r).
+QString csvField(const QString& text);
+// A number for CSV: the shortest text that reads back as it; empty when it is not finite.
+QString csvNumber(double value);
+
 // Writes bytes to path whole or not at all (a temporary file renamed over it), every export's one writer:
 // encoders and plain writes do not report a full disk, this does, with the system's reason.
 bool writeWholeFile(const QString& path, const QByteArray& bytes, QString* error);

@@ -75,15 +75,6 @@ double parseNumber(const QString& text) {
     return end && *end == '\0' ? v : kNaNd;
 }
 
-QString csvField(const QString& text) {
-    if (!text.contains(QLatin1Char(',')) && !text.contains(QLatin1Char('"')) &&
-        !text.contains(QLatin1Char('\n')))
-        return text;
-    QString quoted = text;
-    quoted.replace(QLatin1String("\""), QLatin1String("\"\""));
-    return QLatin1Char('"') + quoted + QLatin1Char('"');
-}
-
 // Opens a text file for writing; on failure fills error.
 bool openForWrite(QFile& file, QString* error) {
     if (file.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text)) return true;

@@ -197,4 +197,12 @@ QString formatMetric(double value, int digits) {
     return QString::number(value, 'f', digits);
 }
 
+QString percentText(double rate) {
+    return std::isfinite(rate) ? QString::number(100.0 * rate, 'f', 1) + '%' : QStringLiteral("n/a");
+}
+
+QString rateWithInterval(double rate, double low, double high) {
+    return QString("%1 [%2, %3]").arg(percentText(rate), percentText(low), percentText(high));
+}
+
 } // namespace runlens::ui

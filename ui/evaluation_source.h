@@ -109,5 +109,9 @@ bool exportSpecImage(const ChartExportSpec& spec, const QString& path, QString* 
 bool writeTextFile(const QString& path, const QString& text, QString* error);
 // A number for tables and CSV: fixed digits, "n/a" when not finite.
 QString formatMetric(double value, int digits = 4);
+// A rate as a percentage with one decimal ("12.5%"), "n/a" when not finite; with its interval
+// ("12.5% [4.6%, 29.9%]").
+QString percentText(double rate);
+QString rateWithInterval(double rate, double low, double high);
 
 } // namespace runlens::ui

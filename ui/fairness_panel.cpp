@@ -25,21 +25,13 @@ namespace runlens::ui {
 
 namespace {
 
-QString percent(double v) {
-    return std::isfinite(v) ? QString::number(100.0 * v, 'f', 1) + '%' : QStringLiteral("n/a");
-}
-
 QString rateText(double rate, const stats::Interval& ci, bool defined) {
     if (!defined) return QObject::tr("n/a");
-    return QString("%1 [%2, %3]").arg(percent(rate), percent(ci.low), percent(ci.high));
+    return rateWithInterval(rate, ci.low, ci.high);
 }
 
 QString number(double v) {
     return std::isfinite(v) ? QString::number(v, 'f', 3) : QStringLiteral("n/a");
-}
-
-QString csvNumber(double v) {
-    return std::isfinite(v) ? QString::number(v, 'g', QLocale::FloatingPointShortest) : QString();
 }
 
 FairnessPanelResult compute(std::shared_ptr<const LoadedSliceSet> set, QString column, double threshold) {
@@ -231,13 +223,11 @@ QString FairnessPanel::groupsCsv() const {
                   "fpr_ci_low,fpr_ci_high,precision,precision_ci_low,precision_ci_high\n";
     if (!m_result.report) return csv;
     for (const auto& g : m_result.report->groups) {
-        QString name = QString::fromStdString(g.group);
-        name.replace('"', "\"\"");
         auto rate = [](double v, const stats::Interval& ci, bool defined) {
             return defined ? QStringList{csvNumber(v), csvNumber(ci.low), csvNumber(ci.high)}.join(',')
                            : QStringLiteral(",,");
         };
-        csv += QStringList{'"' + name + '"',
+        csv += QStringList{csvField(QString::fromStdString(g.group)),
                            QString::number(g.n),
                            rate(g.selectionRate, g.selectionCi, true),
                            rate(g.tpr, g.tprCi, g.tprDefined),

@@ -282,13 +282,6 @@ bool parseEdges(const QString& text, std::map<std::string, std::vector<double>>&
     return true;
 }
 
-QString csvField(const QString& text) {
-    if (!text.contains(QRegularExpression(QStringLiteral("[\",\\n\\r]")))) return text;
-    QString quoted = text;
-    quoted.replace('"', QStringLiteral("\"\""));
-    return '"' + quoted + '"';
-}
-
 QTableWidget* newTable(QWidget* parent) {
     auto* table = new QTableWidget(parent);
     table->setEditTriggers(QAbstractItemView::NoEditTriggers);

@@ -84,7 +84,7 @@ class TestCostView : public QObject {
         QCOMPARE(table->item(4, 5)->text(), QString("b"));
         auto* sentence = view->findChild<QLabel*>("costSentence");
         QVERIFY(sentence && sentence->text().startsWith("b is the cheapest run"));
-        QVERIFY(view->pointsCsv().startsWith("run,quality,quality_low,quality_high,\"latency_ms\",on_front"));
+        QVERIFY(view->pointsCsv().startsWith("run,quality,quality_low,quality_high,latency_ms,on_front"));
         for (const char* suffix : {"png", "svg", "pdf"}) {
             const QString path = m_dir.filePath(QString("cost.") + suffix);
             QString error;

@@ -423,7 +423,7 @@ void TestSlicesView::disparityAcrossDevice() {
     QCOMPARE(r.severity, FairnessSeverity::Major);
     auto* table = panel->findChild<QTableWidget*>("fairnessGroups");
     QVERIFY(table && table->rowCount() == 2);
-    QVERIFY(panel->groupsCsv().section('\n', 2, 2).startsWith("\"mobile\",100,0.5,"));
+    QVERIFY(panel->groupsCsv().section('\n', 2, 2).startsWith("mobile,100,0.5,"));
     const QString png = m_dir.filePath("disparity.png");
     QString error;
     QVERIFY2(panel->exportImage(png, &error), qPrintable(error));

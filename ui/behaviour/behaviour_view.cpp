@@ -100,22 +100,12 @@ BehaviourViewResult compute(const BehaviourJob& job) {
     return out;
 }
 
-QString percent(double v) {
-    return std::isfinite(v) ? QString::number(100.0 * v, 'f', 1) + '%' : QStringLiteral("n/a");
-}
-
 QString rateWithCi(double rate, const stats::Interval& ci) {
-    return QString("%1 [%2, %3]").arg(percent(rate), percent(ci.low), percent(ci.high));
-}
-
-QString csvNumber(double v) {
-    return std::isfinite(v) ? QString::number(v, 'g', QLocale::FloatingPointShortest) : QString();
+    return rateWithInterval(rate, ci.low, ci.high);
 }
 
 QString csvText(const std::string& text) {
-    QString s = QString::fromStdString(text);
-    s.replace('"', "\"\"");
-    return '"' + s + '"';
+    return csvField(QString::fromStdString(text));
 }
 
 QString directionName(ExpectedDirection d) {
@@ -524,7 +514,7 @@ void BehaviourView::showResult() {
                           QString::fromUtf8(behaviourSeverityName(p.severity).data())};
         QString tip = QString::fromStdString(p.sentence);
         if (const auto* c = compared ? comparisonOf(m_result, p.name) : nullptr) {
-            cells << percent(c->flipRateB)
+            cells << percentText(c->flipRateB)
                   << QString("%1 pts [%2, %3]")
                          .arg(100 * c->difference, 0, 'f', 1)
                          .arg(100 * c->differenceCi.low, 0, 'f', 1)

@@ -3,6 +3,7 @@
 #include "ui/cost/cost_view.h"
 
 #include "core/store/workspace.h"
+#include "ui/chart_export.h"
 #include "ui/cost/cost_chart.h"
 #include "ui/interactive_chart_view.h"
 #include "ui/main_window.h"
@@ -36,14 +37,8 @@ QString text(const std::string& s) {
     return QString::fromStdString(s);
 }
 
-QString csvNumber(double v) {
-    return std::isfinite(v) ? QString::number(v, 'g', QLocale::FloatingPointShortest) : QString();
-}
-
 QString csvText(const std::string& s) {
-    QString q = text(s);
-    q.replace('"', "\"\"");
-    return '"' + q + '"';
+    return csvField(QString::fromStdString(s));
 }
 
 CostQualityStudy compute(const std::vector<RunInfo>& runs, const std::vector<EvaluationEntry>& evaluations,
@@ -308,7 +303,7 @@ QString CostView::pointsCsv() const {
         QStringList dominators;
         for (std::size_t d : m_study.dominatedBy[i])
             dominators << text(m_study.points[d].name);
-        cells << (m_study.front.onFront[i] ? "1" : "0") << csvText(dominators.join(';').toStdString());
+        cells << (m_study.front.onFront[i] ? "1" : "0") << csvField(dominators.join(';'));
         csv += cells.join(',') + '\n';
     }
     return csv;

@@ -254,11 +254,9 @@ void RegressionView::showResult() {
 QString RegressionView::metricsCsv() const {
     QString csv = "metric,value,ci_low,ci_high\n";
     if (!m_result.log) return csv;
-    auto cell = [](double v) {
-        return std::isfinite(v) ? QString::number(v, 'g', QLocale::FloatingPointShortest) : QString();
-    };
     for (const auto& row : tableRows(m_result.report))
-        csv += QString("\"%1\",%2,%3,%4\n").arg(row.metric, cell(row.value), cell(row.low), cell(row.high));
+        csv += QString("\"%1\",%2,%3,%4\n")
+                   .arg(row.metric, csvNumber(row.value), csvNumber(row.low), csvNumber(row.high));
     return csv;
 }
 
