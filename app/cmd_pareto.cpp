@@ -31,8 +31,7 @@ void parseWithin(const std::string& text, CostQualityRequest& request) {
 }
 
 std::string costKindOf(const std::string& name) {
-    if (name == kWallClockName) return "run time";
-    const auto m = costMetricOf(name);
+    const auto m = runCostMetric(name);
     return m ? std::string(costKindName(m->kind)) : "cost";
 }
 

@@ -10,7 +10,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <map>
 #include <memory>
 
 namespace runlens::cli {
@@ -39,25 +38,6 @@ Candidate fromFile(const std::string& path, const Args& args) {
     c.loaded = loadPredictions(path, args);
     c.source = path;
     return c;
-}
-
-// Logs that share a file stem (run_a/predictions_val.csv, run_b/predictions_val.csv) are named by their
-// folders, and by their paths when the folders share a name too, as `runlens diff` names two.
-void nameUniquely(std::vector<Candidate>& candidates) {
-    auto clashes = [&](auto nameOf) {
-        std::map<std::string, int> count;
-        for (const auto& c : candidates)
-            ++count[nameOf(c)];
-        return std::any_of(count.begin(), count.end(), [](const auto& kv) { return kv.second > 1; });
-    };
-    const auto stem = [](const Candidate& c) { return c.loaded->name; };
-    const auto folder = [](const Candidate& c) {
-        return std::filesystem::path(c.loaded->path).parent_path().filename().string();
-    };
-    if (candidates.empty() || candidates.front().run || !clashes(stem)) return;
-    const bool byFolder = !clashes(folder);
-    for (auto& c : candidates)
-        c.loaded->name = byFolder ? folder(c) : c.loaded->path;
 }
 
 void writeJson(std::ostream& out, const ShipReport& r) {
@@ -210,7 +190,12 @@ int runReportCommand(const std::vector<std::string>& args, std::ostream& out, st
             candidates.push_back(ws && ws->runId(*baseline) ? fromRun(*ws, *baseline, parsed)
                                                             : fromFile(*baseline, parsed));
     }
-    nameUniquely(candidates);
+    if (!ws) {
+        std::vector<LoadedPredictions*> logs;
+        for (auto& c : candidates)
+            logs.push_back(c.loaded.get());
+        disambiguateNames(logs);
+    }
     if (auto baseline = parsed.get("--baseline")) {
         for (const auto& c : candidates)
             if (c.loaded->name == *baseline || c.source == *baseline || c.loaded->path == *baseline)
@@ -225,25 +210,29 @@ int runReportCommand(const std::vector<std::string>& args, std::ostream& out, st
     std::vector<ShipCandidate> inputs;
     for (const auto& c : candidates)
         inputs.push_back({c.loaded->name, &c.loaded->table, &c.loaded->eval, c.run ? &*c.run : nullptr});
-    // With a workspace, every run with the candidates' evaluation set is searched for their seed siblings.
-    std::vector<Candidate> pool;
-    std::vector<ShipCandidate> poolInputs;
+    // With a workspace, the candidates' seed siblings (same params but the seed) join the pool, read once.
+    std::vector<Candidate> siblings;
+    std::vector<ShipCandidate> poolInputs = inputs;
     if (ws) {
         const std::string setName = candidates.front().loaded->table.name;
         for (const auto& run : ws->runs()) {
-            std::unique_ptr<LoadedPredictions> loaded;
+            const bool candidate = std::any_of(candidates.begin(), candidates.end(), [&](const Candidate& c) {
+                return c.run && c.run->id == run.id;
+            });
+            const bool sibling = std::any_of(candidates.begin(), candidates.end(), [&](const Candidate& c) {
+                return c.run && seedSiblings(*c.run, run);
+            });
+            if (candidate || !sibling) continue;
             try {
-                loaded = loadRunPredictions(*ws, run.id, run.name, parsed, setName);
+                Candidate c;
+                c.loaded = loadRunPredictions(*ws, run.id, run.name, parsed, setName);
+                c.run = run;
+                if (c.loaded) siblings.push_back(std::move(c));
             } catch (const InputError&) {
-                continue; // a run whose set cannot be judged has no seed noise to give
+                // a sibling whose set cannot be judged gives no seed noise
             }
-            if (!loaded) continue;
-            Candidate c;
-            c.loaded = std::move(loaded);
-            c.run = run;
-            pool.push_back(std::move(c));
         }
-        for (const auto& c : pool)
+        for (const auto& c : siblings)
             poolInputs.push_back({c.loaded->name, &c.loaded->table, &c.loaded->eval, &*c.run});
     }
     const ShipReport report = shipReport(inputs, options, poolInputs);

@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
+#include <set>
 
 namespace runlens::cli {
 
@@ -67,16 +69,23 @@ std::unique_ptr<LoadedPredictions> loadRunPredictions(const Workspace& ws, std::
 }
 
 void disambiguateNames(LoadedPredictions& a, LoadedPredictions& b) {
-    if (a.name != b.name) return;
-    const auto folderA = std::filesystem::absolute(a.path).parent_path().filename().string();
-    const auto folderB = std::filesystem::absolute(b.path).parent_path().filename().string();
-    if (folderA != folderB && !folderA.empty() && !folderB.empty()) {
-        a.name = folderA;
-        b.name = folderB;
-        return;
+    disambiguateNames(std::vector<LoadedPredictions*>{&a, &b});
+}
+
+void disambiguateNames(const std::vector<LoadedPredictions*>& logs) {
+    std::map<std::string, std::vector<LoadedPredictions*>> byName;
+    for (auto* log : logs)
+        byName[log->name].push_back(log);
+    for (auto& [name, group] : byName) {
+        if (group.size() < 2) continue;
+        std::set<std::string> folders;
+        for (const auto* log : group)
+            folders.insert(std::filesystem::absolute(log->path).parent_path().filename().string());
+        const bool byFolder = folders.size() == group.size() && !folders.count("");
+        for (auto* log : group)
+            log->name =
+                byFolder ? std::filesystem::absolute(log->path).parent_path().filename().string() : log->path;
     }
-    a.name = a.path;
-    b.name = b.path;
 }
 
 CohortInput cohortOf(const LoadedPredictions& loaded) {

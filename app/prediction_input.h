@@ -41,6 +41,8 @@ std::unique_ptr<LoadedPredictions> loadRunPredictions(const Workspace& ws, std::
 // Two logs with the same file stem (e.g. run_a/predictions_val.csv, run_b/predictions_val.csv) are named by
 // their folders instead, or by their paths when the folders share a name too.
 void disambiguateNames(LoadedPredictions& a, LoadedPredictions& b);
+// The same for any number of logs: each group of logs sharing a name is named by folders, else by paths.
+void disambiguateNames(const std::vector<LoadedPredictions*>& logs);
 
 // The binary view used by slices and paired tests. Multiclass sets become "correct or not" (label 1,
 // prediction 1 when right), which supports accuracy and error rate only.

@@ -113,6 +113,21 @@ bool looksLikeBehaviourTable(const PredictionTable& table) {
     return columnNamed(table, kOriginalIdNames) && columnNamed(table, kPerturbationNames);
 }
 
+bool holdsOriginals(const PredictionTable& table) {
+    const PredictionColumn* perturbation = columnNamed(table, kPerturbationNames);
+    if (!perturbation) return false;
+    for (std::size_t r = 0; r < perturbation->size(); ++r)
+        if (isOriginalRow(cellText(*perturbation, r))) return true;
+    return false;
+}
+
+bool isBehaviourColumnName(std::string_view name) {
+    const std::string lower = lowerCase(name);
+    for (const Names names : {Names(kPerturbationNames), Names(kOriginalIdNames), Names(kExpectationNames)})
+        if (std::find(names.begin(), names.end(), lower) != names.end()) return true;
+    return false;
+}
+
 std::optional<BehaviourLog> behaviourLogFrom(const PredictionTable& perturbed,
                                              const PredictionTable* originals,
                                              const BehaviourColumnChoice& choice, std::string& error) {

@@ -51,9 +51,14 @@ struct BehaviourLog {
     std::string testKey(std::size_t test) const;
 };
 
-// True when the table names each row's original (orig_id / original_id / example_id) and has a perturbation
-// column, so its own rows hold the originals; a pair of logs needs only the first (the GUI offers both).
+// True when the table names each row's original (orig_id / original_id / example_id) and each row's
+// perturbation: a test-result log (a plain prediction log with an example_id is not one).
 bool looksLikeBehaviourTable(const PredictionTable& table);
+// True when some of its rows are the originals (perturbation empty, original, orig or none), so the log needs
+// no second log of originals.
+bool holdsOriginals(const PredictionTable& table);
+// The columns that give a test log its structure (perturbation, original id, expectation), any case.
+bool isBehaviourColumnName(std::string_view name);
 
 // Reads the tests of `perturbed`: with originals null, its rows whose perturbation is empty, original, orig
 // or none are the originals (their id is the id column, else the original-id column); otherwise every row is

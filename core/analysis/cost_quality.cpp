@@ -44,6 +44,11 @@ constexpr SliceMetric kEvaluationMetrics[] = {
 
 } // namespace
 
+std::optional<CostMetric> runCostMetric(std::string_view name) {
+    if (name == kWallClockName) return CostMetric{CostKind::Runtime, true};
+    return costMetricOf(name);
+}
+
 std::optional<double> runNumber(const RunInfo& run, std::string_view name) {
     const std::string key(name);
     if (const auto it = run.summaryMetrics.find(key); it != run.summaryMetrics.end())
@@ -78,8 +83,7 @@ std::vector<RunNumberName> runNumberNames(std::span<const RunInfo> runs) {
         RunNumberName r;
         r.name = name;
         r.runs = n;
-        r.cost = name == kWallClockName ? std::optional<CostMetric>(CostMetric{CostKind::Runtime, true})
-                                        : costMetricOf(name);
+        r.cost = runCostMetric(name);
         r.lowerIsBetter = lowerIsBetter(name);
         out.push_back(std::move(r));
     }
@@ -189,9 +193,7 @@ CostQualityStudy costQualityStudy(std::span<const RunInfo> runs, const CostQuali
     study.axes.qualityName = request.quality;
     study.axes.qualityHigherIsBetter = !*lower;
     for (const auto& c : costs) {
-        const auto metricOfCost = c == kWallClockName
-                                      ? std::optional<CostMetric>(CostMetric{CostKind::Runtime, true})
-                                      : costMetricOf(c);
+        const auto metricOfCost = runCostMetric(c);
         study.axes.costNames.push_back(c);
         study.axes.costHigherIsBetter.push_back(metricOfCost && !metricOfCost->lowerIsBetter);
     }

@@ -21,6 +21,9 @@ inline constexpr std::string_view kWallClockName = "wall_clock_seconds";
 // Quality names of the form "eval:<metric>" (eval:accuracy, eval:auc, ...) come from the evaluation set.
 inline constexpr std::string_view kEvalPrefix = "eval:";
 
+// What a cost name says: costMetricOf, and kWallClockName as a run time.
+std::optional<CostMetric> runCostMetric(std::string_view name);
+
 // A run's number by name: its summary metric, else its series' last value, else a param that is a number,
 // else the derived wall-clock time. nullopt when it has none (or only a non-finite one).
 std::optional<double> runNumber(const RunInfo& run, std::string_view name);

@@ -242,19 +242,26 @@ std::map<std::string, std::string> configurationOf(const RunInfo& run) {
     return out;
 }
 
+} // namespace
+
+bool seedSiblings(const RunInfo& a, const RunInfo& b) {
+    const auto config = configurationOf(a);
+    return config.size() < a.params.size() && configurationOf(b) == config;
+}
+
+namespace {
+
 std::vector<ShipSeedNoise> seedNoiseOf(std::span<const ShipCandidate> candidates,
                                        std::span<const ShipCandidate> pool, SliceMetric primary) {
     std::vector<ShipSeedNoise> out;
     for (const auto& c : candidates) {
-        if (!c.run || c.run->params.empty()) continue;
-        const auto config = configurationOf(*c.run);
-        if (config.size() == c.run->params.size()) continue; // no seed param: seeds cannot be told apart
+        if (!c.run || !seedSiblings(*c.run, *c.run)) continue; // no seed param: seeds cannot be told apart
         ShipSeedNoise noise;
         noise.candidate = c.name;
         std::vector<double> values;
         std::set<std::int64_t> seen;
         auto add = [&](const ShipCandidate& s) {
-            if (!s.run || !seen.insert(s.run->id).second || configurationOf(*s.run) != config) return;
+            if (!s.run || !seedSiblings(*c.run, *s.run) || !seen.insert(s.run->id).second) return;
             const double v = evaluationMetricValue(*s.table, *s.set, primary);
             if (!std::isfinite(v)) return;
             noise.runs.push_back(s.run->name);
@@ -282,7 +289,7 @@ std::vector<ShipSeedNoise> seedNoiseOf(std::span<const ShipCandidate> candidates
     return out;
 }
 
-void recommend(ShipReport& r, std::span<const ShipCandidate> candidates, const ShipOptions& o) {
+void recommend(ShipReport& r, const ShipOptions& o) {
     const auto& leader = r.candidates[r.leader];
     const std::string metric = metricName(r.primary);
     std::vector<std::string> tied, untestable;
@@ -366,7 +373,6 @@ void recommend(ShipReport& r, std::span<const ShipCandidate> candidates, const S
                           formatNumber(r.candidates[i].calibration.report.ece);
         r.recommendations.push_back(std::move(rec));
     }
-    (void)candidates;
 }
 
 void collectCaveats(ShipReport& r, const ShipOptions& o) {
@@ -448,7 +454,7 @@ ShipReport shipReport(std::span<const ShipCandidate> candidates, const ShipOptio
     r.slices = slicesOf(candidates, o);
     r.seedNoise = seedNoiseOf(candidates, seedPool, r.primary);
     r.comparability = comparabilityOf(candidates, r.pairs);
-    recommend(r, candidates, o);
+    recommend(r, o);
     collectCaveats(r, o);
     return r;
 }

@@ -112,6 +112,10 @@ struct ShipReport {
 
 const ShipMetric* findMetric(const ShipCandidateResult& candidate, std::string_view name);
 
+// True when b is a's configuration with another seed: a has a seed param (curve_diagnostics' isSeedKey) and
+// every other param is equal. A run is its own sibling.
+bool seedSiblings(const RunInfo& a, const RunInfo& b);
+
 // seedPool: other runs with evaluation sets (e.g. the whole workspace's), searched for the candidates' seed
 // siblings; candidates without run info have none.
 ShipReport shipReport(std::span<const ShipCandidate> candidates, const ShipOptions& options = {},

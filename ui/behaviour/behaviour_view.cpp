@@ -140,16 +140,6 @@ QTableWidget* newTable(const QString& objectName, const QStringList& headers) {
     return table;
 }
 
-bool isBehaviourColumn(const std::string& name) {
-    static const char* const names[] = {"perturbation", "test",        "perturbation_name",
-                                        "orig_id",      "original_id", "example_id",
-                                        "expect",       "expected",    "expectation"};
-    QString lower = QString::fromStdString(name).toLower();
-    for (const char* n : names)
-        if (lower == QLatin1String(n)) return true;
-    return false;
-}
-
 } // namespace
 
 BehaviourView::BehaviourView(MainWindow* window, QWidget* parent)
@@ -285,13 +275,8 @@ void BehaviourView::fillChoices() {
     m_compare->clear();
     const EvaluationEntry* entry = chosenEntry();
     if (!entry) return;
-    // Own rows first when the log has a perturbation column; else the same run's other sets come first.
-    const bool ownRows =
-        looksLikeBehaviourTable(*entry->table) &&
-        std::any_of(entry->table->columns.begin(), entry->table->columns.end(), [](const auto& c) {
-            const auto n = QString::fromStdString(c.name).toLower();
-            return n == "perturbation" || n == "test" || n == "perturbation_name";
-        });
+    // The log's own rows when it holds its originals; else the same run's set that is not a test log.
+    const bool ownRows = holdsOriginals(*entry->table);
     m_originals->addItem(tr("Rows of this log"), -1);
     int preferred = ownRows ? 0 : -1;
     for (std::size_t i = 0; i < m_entries.size(); ++i) {
@@ -305,7 +290,7 @@ void BehaviourView::fillChoices() {
 
     m_slice->addItem(tr("(none)"), QString());
     for (const auto& c : entry->table->columns)
-        if (c.role == ColumnRole::Feature && !isBehaviourColumn(c.name))
+        if (c.role == ColumnRole::Feature && !isBehaviourColumnName(c.name))
             m_slice->addItem(QString::fromStdString(c.name), QString::fromStdString(c.name));
     m_slice->setCurrentIndex(std::max(m_slice->findData(slice), 0));
 
