@@ -87,6 +87,7 @@ FairnessPanel::FairnessPanel(QWidget* parent)
     contentLayout->addWidget(m_summary);
     auto* split = new QSplitter(Qt::Horizontal);
     m_chart = new InteractiveChartView;
+    m_chart->setMinimumHeight(240); // one row per group plus axis and legend stay readable in the lower tab
     m_table = new QTableWidget(0, 6);
     m_table->setObjectName("fairnessGroups");
     m_table->setHorizontalHeaderLabels({tr("group"), tr("n"), tr("selection rate [95% CI]"),
@@ -165,7 +166,7 @@ QChart* FairnessPanel::buildChart() const {
     const auto& r = *m_result.report;
     DotChartInput input;
     input.title = tr("Rates by %1: %2").arg(m_result.column, m_label);
-    input.subtitle = tr("whiskers = Wilson 95% interval");
+    input.title += tr(" (whiskers: Wilson 95%)");
     input.valueTitle = tr("rate (%)");
     input.percent = true;
     DotChartSeries selection{tr("selection rate"), runColor(0), {}, {}, {}, {}, {}};

@@ -95,9 +95,12 @@ QChart* buildIntervalDotChart(const DotChartInput& input) {
     }
     if (!std::isfinite(lo)) lo = 0, hi = 1;
     if (input.percent) {
-        // Rates start at 0; the top is the next multiple of 10 above the highest bound.
-        xAxis->setRange(0, std::min(100.0, std::max(10.0, std::ceil((hi + 1e-9) / 10.0) * 10.0)));
-        xAxis->setTickCount(std::min(11, int(xAxis->max() / 10.0) + 1));
+        // Rates start at 0 and end at the next tick above the highest bound; ticks every 20 points above 50%,
+        // so a narrow chart keeps its labels readable.
+        const double step = hi > 50 ? 20.0 : 10.0;
+        const double top = std::min(100.0, std::max(step, std::ceil((hi + 1e-9) / step) * step));
+        xAxis->setRange(0, top);
+        xAxis->setTickCount(int(std::lround(top / step)) + 1);
         xAxis->setLabelFormat("%.0f");
         return chart;
     }

@@ -271,10 +271,12 @@ SweepView::SweepView(MainWindow* window, QWidget* parent)
     };
     connect(window, &MainWindow::workspaceChanged, this, [this, reload](Workspace* workspace) {
         m_source.setWorkspace(workspace);
+        m_evaluationValues.clear();
         reload();
     });
     connect(window, &MainWindow::runsChanged, this, [this, reload] {
         m_source.invalidate();
+        m_evaluationValues.clear();
         reload();
     });
     m_source.setWorkspace(window->workspace());
@@ -289,8 +291,12 @@ std::map<std::int64_t, double> SweepView::evaluationValues(const std::string& me
     if (!parseEvaluationQuality(metric, m)) return values;
     for (auto& entry : m_source.loadVisible(*m_window->runModel())) {
         if (values.count(entry.runId) || !entry.set) continue;
-        const double v = evaluationMetricValue(*entry.table, *entry.set, m);
-        if (std::isfinite(v)) values[entry.runId] = v;
+        const auto key = std::make_pair(entry.tableId, metric);
+        auto cached = m_evaluationValues.find(key);
+        if (cached == m_evaluationValues.end())
+            cached =
+                m_evaluationValues.emplace(key, evaluationMetricValue(*entry.table, *entry.set, m)).first;
+        if (std::isfinite(cached->second)) values[entry.runId] = cached->second;
     }
     return values;
 }

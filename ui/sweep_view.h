@@ -90,6 +90,8 @@ class SweepView : public QWidget {
 
     MainWindow* m_window;
     EvaluationSource m_source; // evaluation sets, for eval:<metric> choices
+    // (table id, metric) -> value: a visibility change must not score every set again on the GUI thread.
+    std::map<std::pair<std::int64_t, std::string>, double> m_evaluationValues;
     QComboBox* m_metric;
     QComboBox* m_reduction;
     QComboBox* m_param;

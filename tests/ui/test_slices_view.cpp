@@ -428,6 +428,15 @@ void TestSlicesView::disparityAcrossDevice() {
     QString error;
     QVERIFY2(panel->exportImage(png, &error), qPrintable(error));
     QVERIFY(!QImage(png).isNull());
+    if (qEnvironmentVariableIsSet("RUNLENS_SCREENSHOT_DIR")) {
+        for (QWidget* w = panel->parentWidget(); w; w = w->parentWidget())
+            if (auto* tabs = qobject_cast<QTabWidget*>(w)) {
+                tabs->setCurrentWidget(panel);
+                break;
+            }
+        QTest::qWait(50);
+        m_window->grab().save(qEnvironmentVariable("RUNLENS_SCREENSHOT_DIR") + "/disparity_panel.png");
+    }
 }
 
 void TestSlicesView::exportsChartAndCsv() {

@@ -287,10 +287,8 @@ void comparabilitySection(QString& h, const ShipReport& r) {
     h += "</ul>\n";
 }
 
-} // namespace
-
-QString shipReportHtml(const ShipReport& report, const ShipReportContext& context, bool inlineSvg) {
-    const auto charts = chartsOf(report, context);
+QString composeHtml(const ShipReport& report, const ShipReportContext& context,
+                    const std::vector<ReportChart>& charts, bool inlineSvg) {
     QString h = "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8><title>" +
                 context.title.toHtmlEscaped() + "</title><style>" + kStyle + "</style></head><body>\n<h1>" +
                 context.title.toHtmlEscaped() + "</h1>\n";
@@ -318,6 +316,12 @@ QString shipReportHtml(const ShipReport& report, const ShipReportContext& contex
     return h;
 }
 
+} // namespace
+
+QString shipReportHtml(const ShipReport& report, const ShipReportContext& context, bool inlineSvg) {
+    return composeHtml(report, context, chartsOf(report, context), inlineSvg);
+}
+
 bool writeShipReport(const ShipReport& report, const ShipReportContext& context, const QString& path,
                      QString* error) {
     const QString suffix = QFileInfo(path).suffix().toLower();
@@ -337,7 +341,7 @@ bool writeShipReport(const ShipReport& report, const ShipReportContext& context,
                              image);
     }
     document.setDefaultStyleSheet(QString::fromUtf8(kStyle));
-    document.setHtml(shipReportHtml(report, context, false));
+    document.setHtml(composeHtml(report, context, charts, false));
     QByteArray bytes;
     {
         QBuffer buffer(&bytes);
