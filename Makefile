@@ -5,12 +5,14 @@ FUZZ_SECONDS ?= 60
 CMAKE_FLAGS ?=
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-# Debian 12 packages needed to build, test and benchmark Runlens.
+# Debian 12 packages needed to build, test and benchmark Runlens (chromium: the report test opens the
+# HTML report in a real browser).
 DEB_PACKAGES := cmake g++ make pkg-config file dpkg-dev \
   qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libgl-dev \
   libeigen3-dev libsqlite3-dev libsimdjson-dev libyaml-cpp-dev \
   fonts-dejavu-core xvfb xauth \
-  python3 python3-pandas python3-sklearn python3-statsmodels python3-optuna
+  python3 python3-pandas python3-sklearn python3-statsmodels python3-optuna \
+  chromium
 
 # Extra packages for `make fuzz`: clang 14 and its libFuzzer/sanitizer runtimes.
 FUZZ_PACKAGES := clang libclang-rt-14-dev

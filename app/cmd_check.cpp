@@ -60,13 +60,9 @@ BehaviourReport behaviourOf(const LoadedPredictions& log, double threshold) {
                          ": behavioural tests measure score changes: the log needs a score or class "
                          "probability columns");
     std::string error;
-    const auto tests = behaviourLogFrom(log.table, nullptr, BehaviourColumnChoice{}, error);
-    if (!tests) throw InputError(error);
-    const BehaviourModel all = behaviourModelOf(log.eval);
-    const BehaviourModel perturbed = behaviourRows(all, tests->perturbedRows);
-    BehaviourOptions options;
-    options.threshold = threshold;
-    return behaviourReport(tests->tests(), perturbed.view(), all.view(), options);
+    auto report = selfContainedBehaviourReport(log.table, log.eval, threshold, error);
+    if (!report) throw InputError(error.empty() ? log.path + ": no behavioural tests" : error);
+    return std::move(*report);
 }
 
 Inputs loadInputs(const Args& args) {
@@ -147,22 +143,13 @@ std::string markdownCell(std::string text) {
     return out;
 }
 
-std::string thresholdText(const GateResult& r) {
-    if (!std::isfinite(r.threshold)) return "";
-    std::string sign = r.direction == "min" ? "≥ " : "≤ ";
-    if (r.kind == GateKind::Baseline)
-        sign = r.direction == "min" ? "Δ not significantly < " : "Δ not significantly > ";
-    if (r.kind == GateKind::Slices) sign = "drop ≤ ";
-    return sign + formatNumber(r.threshold);
-}
-
 void writeMarkdown(std::ostream& out, const Inputs& in, const std::vector<GateResult>& results) {
     out << "## Runlens check: " << in.candidate->name;
     if (in.baseline) out << " against " << in.baseline->name;
     out << "\n\n| | gate | value | threshold | result |\n|---|---|---|---|---|\n";
     for (const auto& r : results)
         out << "| " << (r.passed ? "✅" : "❌") << " | " << markdownCell(titleOf(r)) << " | "
-            << markdownCell(r.valueText) << " | " << markdownCell(thresholdText(r)) << " | "
+            << markdownCell(r.valueText) << " | " << markdownCell(r.thresholdText) << " | "
             << (r.passed ? "pass" : "**fail**") << " |\n";
     const std::size_t failed = failedCount(results);
     out << "\n" << (failed == 0 ? "✅ " : "❌ ") << "**" << summaryOf(in, results) << "**\n";

@@ -3,7 +3,7 @@
 #include "app/cli.h"
 #include "app/headless_chart.h"
 #include "app/json_writer.h"
-#include "core/analysis/power_law_fit.h"
+#include "core/analysis/learning_curve_outlook.h"
 #include "core/store/workspace.h"
 #include "ui/learning_curve_chart.h"
 
@@ -20,27 +20,6 @@ struct Point {
     double size = 0;
     double value = 0;
 };
-
-std::optional<double> parseNumber(const std::string& text) {
-    char* end = nullptr;
-    const double v = std::strtod(text.c_str(), &end);
-    if (text.empty() || !end || *end != '\0' || !std::isfinite(v)) return std::nullopt;
-    return v;
-}
-
-const SeriesSummary* findSeries(const RunInfo& run, const std::string& tag) {
-    for (const auto& s : run.series)
-        if (s.tag == tag) return &s;
-    return nullptr;
-}
-
-// The run's training-set size: a param, else the last value of a series with that name.
-std::optional<double> sizeOf(const RunInfo& run, const std::string& key) {
-    if (auto it = run.params.find(key); it != run.params.end()) return parseNumber(it->second);
-    if (const auto* s = findSeries(run, key))
-        return std::isfinite(s->last) ? std::optional(s->last) : std::nullopt;
-    return std::nullopt;
-}
 
 double reduce(const SeriesSummary& s, const std::string& how) {
     if (how == "min") return s.min;
@@ -110,7 +89,7 @@ int runLearningCurveCommand(const std::vector<std::string>& args, std::ostream& 
     std::size_t skipped = 0;
     for (const auto& run : ws->runs()) {
         const auto* series = findSeries(run, metric);
-        const auto size = sizeOf(run, sizeKey);
+        const auto size = trainingSizeOf(run, sizeKey);
         if (!series || !size || !(*size > 0)) {
             skipped += series != nullptr;
             continue;

@@ -3,6 +3,7 @@
 #include "app/headless_chart.h"
 #include "app/json_writer.h"
 #include "app/prediction_input.h"
+#include "core/analysis/behaviour_log.h"
 #include "core/analysis/cost_quality.h"
 #include "core/analysis/ship_report.h"
 #include "core/store/workspace.h"
@@ -20,7 +21,119 @@ struct Candidate {
     std::unique_ptr<LoadedPredictions> loaded;
     std::optional<RunInfo> run;
     std::string source;
+    std::optional<BehaviourReport> behaviour;
 };
+
+// The behavioural tests of a candidate run: the first of its other evaluation sets that is a test log.
+std::optional<BehaviourReport> runBehaviour(const Workspace& ws, const Candidate& c, const Args& args) {
+    for (const auto& info : ws.predictionTables(c.run->id)) {
+        if (info.name == c.loaded->table.name) continue;
+        try {
+            const auto loaded = loadRunPredictions(ws, c.run->id, c.run->name, args, info.name);
+            if (!loaded || !looksLikeBehaviourTable(loaded->table)) continue;
+            std::string error;
+            if (auto report = selfContainedBehaviourReport(loaded->table, loaded->eval,
+                                                           args.number("--threshold", 0.5, 0, 1), error))
+                return report;
+        } catch (const InputError&) {
+            // a set that cannot be read as predictions is no test log
+        }
+    }
+    return std::nullopt;
+}
+
+// --tests LOG[,LOG...]: one behavioural-test log per candidate, in the candidates' order ("" skips one).
+void attachTestLogs(std::vector<Candidate>& candidates, const std::string& list, const Args& args) {
+    std::vector<std::string> logs;
+    std::string item;
+    for (const char ch : list + ",") {
+        if (ch != ',') {
+            item += ch;
+            continue;
+        }
+        logs.push_back(item);
+        item.clear();
+    }
+    if (logs.size() != candidates.size())
+        throw UsageError("--tests names " + std::to_string(logs.size()) + " log(s) for " +
+                         std::to_string(candidates.size()) +
+                         " candidate(s): give one per candidate, in order");
+    for (std::size_t i = 0; i < logs.size(); ++i) {
+        if (logs[i].empty()) continue;
+        const auto loaded = loadPredictions(logs[i], args);
+        std::string error;
+        candidates[i].behaviour = selfContainedBehaviourReport(loaded->table, loaded->eval,
+                                                               args.number("--threshold", 0.5, 0, 1), error);
+        if (!candidates[i].behaviour)
+            throw InputError(error.empty() ? logs[i] + ": no behavioural tests" : error);
+    }
+}
+
+void writeBehaviourJson(JsonWriter& json, const BehaviourReport& b) {
+    json.key("behaviour").beginArray();
+    for (const auto& p : b.perturbations)
+        json.beginObject()
+            .field("perturbation", p.name)
+            .field("n", p.n)
+            .field("flip_rate", p.flipRate)
+            .field("failure_rate", p.failureRate)
+            .field("severity", std::string(behaviourSeverityName(p.severity)))
+            .field("sentence", p.sentence)
+            .endObject();
+    json.endArray();
+}
+
+void writeLearningCurvesJson(JsonWriter& json, const CandidateLearningCurves& lc) {
+    json.key("learning_curves").beginObject();
+    if (!lc.error.empty()) {
+        json.field("error", lc.error).endObject();
+        return;
+    }
+    json.field("size_param", lc.sizeKey)
+        .field("metric", lc.metric)
+        .field("higher_is_better", lc.higherIsBetter)
+        .field("target_size", lc.targetSize);
+    json.key("families").beginArray();
+    for (std::size_t k = 0; k < lc.families.size(); ++k) {
+        const auto& f = lc.families[k];
+        json.beginObject().field("candidate", f.name);
+        json.key("runs").beginArray();
+        for (const auto& run : f.runs)
+            json.value(run);
+        json.endArray();
+        if (!f.fit.ok) {
+            json.field("error", f.fit.error).endObject();
+            continue;
+        }
+        const auto& p = lc.atTarget[k];
+        json.key("fit")
+            .beginObject()
+            .field("a", f.fit.a)
+            .field("b", f.fit.b)
+            .field("c", f.fit.c)
+            .field("rmse", f.fit.rmse)
+            .endObject();
+        json.key("at_target")
+            .beginObject()
+            .field("value", p.value)
+            .field("ci_low", p.lower)
+            .field("ci_high", p.upper)
+            .field("prediction_low", p.predictionLower)
+            .field("prediction_high", p.predictionUpper)
+            .endObject();
+        json.endObject();
+    }
+    json.endArray();
+    const auto nameOf = [&](int k) {
+        return k < 0 ? std::string() : lc.families[static_cast<std::size_t>(k)].name;
+    };
+    json.field("leader", nameOf(lc.outlook.leader)).field("overtaker", nameOf(lc.outlook.overtaker));
+    json.field("overtake_size", lc.outlook.overtakeSize).field("sentence", lc.sentence);
+    json.key("notes").beginArray();
+    for (const auto& n : lc.notes)
+        json.value(n);
+    json.endArray().endObject();
+}
 
 Candidate fromRun(const Workspace& ws, const std::string& name, const Args& args) {
     const auto id = ws.runId(name);
@@ -81,6 +194,7 @@ void writeJson(std::ostream& out, const ShipReport& r) {
         if (c.fairness)
             json.field("demographic_parity_ratio", c.fairness->demographicParityRatio)
                 .field("equalized_odds_difference", c.fairness->equalizedOddsDifference);
+        if (c.behaviour) writeBehaviourJson(json, *c.behaviour);
         json.endObject();
     }
     json.endArray();
@@ -142,7 +256,9 @@ void writeJson(std::ostream& out, const ShipReport& r) {
     json.key("comparability").beginArray();
     for (const auto& c : r.comparability)
         json.value(c);
-    json.endArray().endObject();
+    json.endArray();
+    if (r.learningCurves) writeLearningCurvesJson(json, *r.learningCurves);
+    json.endObject();
     json.finish();
 }
 
@@ -165,10 +281,11 @@ void writeText(std::ostream& out, const ShipReport& r) {
 
 int runReportCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& /*err*/) {
     std::vector<OptionSpec> specs{
-        {"--workspace", "-w", true}, {"--eval-set", "", true},  {"--baseline", "", true},
-        {"--slice-by", "", true},    {"--fairness", "", true},  {"--cost", "", true},
-        {"--threshold", "", true},   {"--resamples", "", true}, {"--seed", "", true},
-        {"--output", "-o", true},    {"--json", "", false}};
+        {"--workspace", "-w", true}, {"--eval-set", "", true},     {"--baseline", "", true},
+        {"--slice-by", "", true},    {"--fairness", "", true},     {"--cost", "", true},
+        {"--threshold", "", true},   {"--resamples", "", true},    {"--seed", "", true},
+        {"--output", "-o", true},    {"--json", "", false},        {"--tests", "", true},
+        {"--size-param", "", true},  {"--curve-metric", "", true}, {"--project-to", "", true}};
     for (const auto& o : predictionColumnOptions())
         specs.push_back(o);
     const Args parsed(args, specs);
@@ -206,16 +323,26 @@ int runReportCommand(const std::vector<std::string>& args, std::ostream& out, st
     options.threshold = parsed.number("--threshold", 0.5, 0, 1);
     options.resamples = static_cast<int>(parsed.number("--resamples", 1000, 10, 1e6));
     options.seed = static_cast<std::uint64_t>(parsed.number("--seed", 20261126, 0, 9.0e15));
+    options.curves.sizeKey = parsed.get("--size-param", "");
+    options.curves.metric = parsed.get("--curve-metric", "");
+    options.curves.targetSize = parsed.number("--project-to", 0, 0, 1e18);
+    if (auto tests = parsed.get("--tests")) attachTestLogs(candidates, *tests, parsed);
+    if (ws)
+        for (auto& c : candidates)
+            if (c.run && !c.behaviour) c.behaviour = runBehaviour(*ws, c, parsed);
 
     std::vector<ShipCandidate> inputs;
     for (const auto& c : candidates)
-        inputs.push_back({c.loaded->name, &c.loaded->table, &c.loaded->eval, c.run ? &*c.run : nullptr});
+        inputs.push_back({c.loaded->name, &c.loaded->table, &c.loaded->eval, c.run ? &*c.run : nullptr,
+                          c.behaviour ? &*c.behaviour : nullptr});
     // With a workspace, the candidates' seed siblings (same params but the seed) join the pool, read once.
     std::vector<Candidate> siblings;
     std::vector<ShipCandidate> poolInputs = inputs;
+    std::vector<RunInfo> workspaceRuns;
     if (ws) {
         const std::string setName = candidates.front().loaded->table.name;
-        for (const auto& run : ws->runs()) {
+        workspaceRuns = ws->runs();
+        for (const auto& run : workspaceRuns) {
             const bool candidate = std::any_of(candidates.begin(), candidates.end(), [&](const Candidate& c) {
                 return c.run && c.run->id == run.id;
             });
@@ -235,7 +362,7 @@ int runReportCommand(const std::vector<std::string>& args, std::ostream& out, st
         for (const auto& c : siblings)
             poolInputs.push_back({c.loaded->name, &c.loaded->table, &c.loaded->eval, &*c.run});
     }
-    const ShipReport report = shipReport(inputs, options, poolInputs);
+    const ShipReport report = shipReport(inputs, options, poolInputs, workspaceRuns);
     if (!report.error.empty()) throw InputError(report.error);
 
     ui::ShipReportContext context;

@@ -134,12 +134,6 @@ bool isSeedKey(const std::string& key) {
     return lower.find("seed") != std::string::npos || lower.find("random_state") != std::string::npos;
 }
 
-const SeriesSummary* findSeries(const RunInfo& run, const std::string& tag) {
-    for (const auto& s : run.series)
-        if (s.tag == tag) return &s;
-    return nullptr;
-}
-
 // The main training loss every run logs: a conventional name first, else any non-validation "loss" tag.
 std::string mainLossTag(const std::vector<RunInfo>& runs) {
     auto inAll = [&](const std::string& tag) {

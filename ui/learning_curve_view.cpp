@@ -2,6 +2,7 @@
 // fits; shows the visible runs' learning-curve logs as train/validation score curves.
 #include "ui/learning_curve_view.h"
 
+#include "core/analysis/learning_curve_outlook.h"
 #include "core/analysis/learning_curve_scores.h"
 #include "core/analysis/power_law_fit.h"
 #include "core/io/learning_curve_reader.h"
@@ -33,30 +34,6 @@ namespace runlens::ui {
 
 namespace {
 
-constexpr double kScanFactor = 1000.0; // how far beyond the data the verdict looks for a crossing
-constexpr int kScanSteps = 300;
-
-std::optional<double> parseNumber(const std::string& text) {
-    char* end = nullptr;
-    const double value = std::strtod(text.c_str(), &end);
-    if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(value)) return std::nullopt;
-    return value;
-}
-
-const SeriesSummary* findSeries(const RunInfo& run, const std::string& tag) {
-    for (const auto& series : run.series)
-        if (series.tag == tag) return &series;
-    return nullptr;
-}
-
-// The run's size: a param, else the last value of a series of that name (as `runlens learning-curve`).
-std::optional<double> sizeOf(const RunInfo& run, const std::string& key) {
-    if (const auto it = run.params.find(key); it != run.params.end()) return parseNumber(it->second);
-    if (const auto* series = findSeries(run, key))
-        return std::isfinite(series->last) ? std::optional(series->last) : std::nullopt;
-    return std::nullopt;
-}
-
 double reduce(const SeriesSummary& series, int how) {
     if (how == 1) return series.min;
     if (how == 2) return series.max;
@@ -65,27 +42,6 @@ double reduce(const SeriesSummary& series, int how) {
 
 QString number(double value) {
     return QString::number(value, 'g', 4);
-}
-
-// "4x", "12x", "350x": how many times the largest observed size.
-QString ratioText(double ratio) {
-    return ratio < 10 ? QString::number(ratio, 'f', 1) + QLatin1Char('x')
-                      : QString::number(ratio, 'f', 0) + "x";
-}
-
-// Index of the best family at size m among the fitted ones; -1 when none has a finite value there.
-int bestAt(const std::vector<const LearningCurveFamily*>& fitted, double m, bool higherIsBetter) {
-    int best = -1;
-    double bestValue = 0;
-    for (std::size_t k = 0; k < fitted.size(); ++k) {
-        const double value = fitted[k]->fit.valueAt(m);
-        if (!std::isfinite(value)) continue;
-        if (best < 0 || (higherIsBetter ? value > bestValue : value < bestValue)) {
-            best = static_cast<int>(k);
-            bestValue = value;
-        }
-    }
-    return best;
 }
 
 // Refills a combo: the user's own choice is kept when it still exists; otherwise the preferred item is taken,
@@ -103,28 +59,10 @@ void setComboItems(QComboBox* combo, const QStringList& items, const QString& pr
 } // namespace
 
 QString compareLearningCurves(const std::vector<LearningCurveFamily>& families, bool higherIsBetter) {
-    std::vector<const LearningCurveFamily*> fitted;
-    double maxSize = 0;
-    for (const auto& family : families) {
-        if (!family.fit.ok) continue;
-        fitted.push_back(&family);
-        for (const double size : family.sizes)
-            if (std::isfinite(size)) maxSize = std::max(maxSize, size);
-    }
-    if (fitted.size() < 2 || !(maxSize > 0)) return {};
-    const int leader = bestAt(fitted, maxSize, higherIsBetter);
-    if (leader < 0) return {};
-    const QString leaderName = fitted[static_cast<std::size_t>(leader)]->name;
-    for (int step = 1; step <= kScanSteps; ++step) {
-        const double ratio = std::pow(kScanFactor, static_cast<double>(step) / kScanSteps);
-        const int best = bestAt(fitted, maxSize * ratio, higherIsBetter);
-        if (best < 0 || best == leader) continue;
-        return QStringLiteral("%1 leads now; %2 overtakes at %3 data (size %4).")
-            .arg(leaderName, fitted[static_cast<std::size_t>(best)]->name, ratioText(ratio),
-                 number(maxSize * ratio));
-    }
-    return QStringLiteral("%1 leads now and its fit stays ahead up to %2 data.")
-        .arg(leaderName, ratioText(kScanFactor));
+    std::vector<LearningCurveFamilyFit> fits;
+    for (const auto& family : families)
+        fits.push_back({family.name.toStdString(), {}, family.sizes, family.values, family.fit});
+    return QString::fromStdString(compareLearningCurveFits(fits, higherIsBetter).sentence);
 }
 
 LearningCurveView::LearningCurveView(MainWindow* window, QWidget* parent)
@@ -242,8 +180,8 @@ void LearningCurveView::refillCombos() {
     for (const QString& key : model->paramKeys()) {
         allParams << key;
         const bool numeric = std::any_of(model->runs().begin(), model->runs().end(), [&](const RunInfo& run) {
-            const auto it = run.params.find(key.toStdString());
-            return it != run.params.end() && parseNumber(it->second).has_value();
+            const std::string name = key.toStdString();
+            return run.params.contains(name) && trainingSizeOf(run, name).has_value();
         });
         if (numeric) numericParams << key;
     }
@@ -255,14 +193,7 @@ void LearningCurveView::refillCombos() {
     });
     // A training-set-size param is the likely choice (train_size, n_train, num_samples, dataset_size), never
     // a batch size; a validation loss the likely metric.
-    auto sizeScore = [](const QString& key) {
-        const QString k = key.toLower();
-        if (k.contains(QLatin1String("batch"))) return 0;
-        if (k.contains(QLatin1String("train")) || k.contains(QLatin1String("samples")) ||
-            k.contains(QLatin1String("dataset")))
-            return 2;
-        return k.contains(QLatin1String("size")) ? 1 : 0;
-    };
+    auto sizeScore = [](const QString& key) { return trainingSizeKeyScore(key.toStdString()); };
     QString preferredSize = numericParams.isEmpty() ? QString() : numericParams.front();
     int bestScore = 0;
     for (const QString& key : numericParams)
@@ -308,7 +239,7 @@ void LearningCurveView::recompute() {
     std::map<QString, std::size_t> indexOf;
     for (const RunInfo* run : m_window->runModel()->visibleRuns()) {
         const SeriesSummary* series = findSeries(*run, metric);
-        const auto size = sizeOf(*run, sizeKey);
+        const auto size = trainingSizeOf(*run, sizeKey);
         if (!series || !size || !(*size > 0)) continue;
         QString name = QString::fromStdString(metric);
         if (byFamily) {

@@ -28,13 +28,6 @@ std::optional<double> parseNumber(const std::string& text) {
     return value;
 }
 
-const SeriesSummary* findSeries(const RunInfo& run, const std::string& tag) {
-    for (const SeriesSummary& summary : run.series) {
-        if (summary.tag == tag) return &summary;
-    }
-    return nullptr;
-}
-
 QString formatValue(double value) {
     if (std::isnan(value)) return QStringLiteral("NaN");
     if (std::isinf(value)) return value > 0 ? QStringLiteral("inf") : QStringLiteral("-inf");

@@ -247,4 +247,22 @@ std::string_view behaviourSeverityName(BehaviourSeverity severity) {
                                                   : "none";
 }
 
+std::optional<BehaviourReport> selfContainedBehaviourReport(const PredictionTable& table,
+                                                            const EvaluationSet& set, double threshold,
+                                                            std::string& error) {
+    if (!set.hasScores()) {
+        error =
+            table.name +
+            ": behavioural tests measure score changes: the log needs a score or class probability columns";
+        return std::nullopt;
+    }
+    const auto tests = behaviourLogFrom(table, nullptr, BehaviourColumnChoice{}, error);
+    if (!tests) return std::nullopt;
+    const BehaviourModel all = behaviourModelOf(set);
+    const BehaviourModel perturbed = behaviourRows(all, tests->perturbedRows);
+    BehaviourOptions options;
+    options.threshold = threshold;
+    return behaviourReport(tests->tests(), perturbed.view(), all.view(), options);
+}
+
 } // namespace runlens

@@ -81,4 +81,11 @@ AlignedModel alignToLog(const BehaviourLog& logA, const BehaviourLog& logB, cons
 
 std::string_view behaviourSeverityName(BehaviourSeverity severity);
 
+// The behavioural tests of one log that holds its tests and their originals, columns detected by name (what
+// `runlens check --tests` and the ship report read). nullopt with a one-line error when the log has no scores
+// or is no test log.
+std::optional<BehaviourReport> selfContainedBehaviourReport(const PredictionTable& table,
+                                                            const EvaluationSet& set, double threshold,
+                                                            std::string& error);
+
 } // namespace runlens

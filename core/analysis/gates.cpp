@@ -415,6 +415,23 @@ std::string describe(const Gate& g) {
     return {};
 }
 
+// The limit in the units the gate's description uses (slice drops in points, rates in percent).
+std::string thresholdTextOf(const Gate& g, const GateResult& r) {
+    if (!std::isfinite(r.threshold)) return "";
+    const std::string sign = r.direction == "min" ? "≥ " : "≤ ";
+    switch (g.kind) {
+    case GateKind::Baseline:
+        return (r.direction == "min" ? "Δ not significantly < " : "Δ not significantly > ") +
+               limitText(r.threshold);
+    case GateKind::Slices:
+        return "drop ≤ " + (inPoints(g) ? limitText(g.maxDrop * 100) + " points" : limitText(g.maxDrop));
+    case GateKind::Perturbation:
+        return "≤ " + limitText(g.maxRate * 100) + "%";
+    default:
+        return sign + limitText(r.threshold);
+    }
+}
+
 // The binary outcome and confidence ECE is computed on: the label and P(positive) of a binary set, whether
 // the top class is right and its probability for a multiclass set (top-label calibration).
 struct CalibrationInput {
@@ -857,19 +874,26 @@ std::string gateInputProblem(const Gate& gate, const GateInputs& inputs) {
 }
 
 GateResult evaluateGate(const Gate& gate, const GateInputs& inputs) {
+    GateResult r;
     switch (gate.kind) {
     case GateKind::Metric:
-        return metricGate(gate, inputs);
+        r = metricGate(gate, inputs);
+        break;
     case GateKind::Baseline:
-        return baselineGate(gate, inputs);
+        r = baselineGate(gate, inputs);
+        break;
     case GateKind::Slices:
-        return slicesGate(gate, inputs);
+        r = slicesGate(gate, inputs);
+        break;
     case GateKind::Perturbation:
-        return perturbationGate(gate, inputs);
+        r = perturbationGate(gate, inputs);
+        break;
     case GateKind::Fairness:
-        return fairnessGate(gate, inputs);
+        r = fairnessGate(gate, inputs);
+        break;
     }
-    return metricGate(gate, inputs);
+    r.thresholdText = thresholdTextOf(gate, r);
+    return r;
 }
 
 } // namespace runlens

@@ -102,8 +102,9 @@ struct GateResult {
     std::optional<stats::Interval> ci; // 95% interval of value, when there is one
     double threshold = kNaN;           // the limit value is held to
     std::string direction;             // "min" (value >= threshold passes) or "max"
-    std::string valueText;             // "0.853 [0.81, 0.89]": what the result line shows after the colon
-    std::string sentence;              // a plain sentence with the verdict
+    std::string thresholdText; // the limit as the gate reads: "≥ 0.8", "drop ≤ 5.0 points", "≤ 2%"
+    std::string valueText;     // "0.853 [0.81, 0.89]": what the result line shows after the colon
+    std::string sentence;      // a plain sentence with the verdict
 
     // Details by kind (JSON `details`).
     std::string metric;

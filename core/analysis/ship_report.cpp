@@ -106,6 +106,7 @@ ShipCandidateResult candidateResult(const ShipCandidate& c, SliceMetric primary,
     if (!o.fairnessColumn.empty()) {
         r.fairness = fairnessOfEvaluation(*c.table, *c.set, o.fairnessColumn, o.threshold, r.fairnessError);
     }
+    if (c.behaviour) r.behaviour = *c.behaviour;
     return r;
 }
 
@@ -384,7 +385,16 @@ void collectCaveats(ShipReport& r, const ShipOptions& o) {
                                 " examples: its intervals are wide and small differences are noise.");
         if (c.fairness && c.fairness->severity != FairnessSeverity::None)
             r.caveats.push_back(c.name + " across " + o.fairnessColumn + ": " + c.fairness->sentence);
+        if (c.behaviour)
+            for (const auto& p : c.behaviour->perturbations)
+                if (p.severity == BehaviourSeverity::Major)
+                    r.caveats.push_back(c.name + " fails a behavioural test: " + p.sentence);
     }
+    // The ranking at today's data size may not hold with more data.
+    if (r.learningCurves && r.learningCurves->outlook.overtaker >= 0)
+        r.caveats.push_back("With more data the ranking may change (" + r.learningCurves->metric +
+                            " against " + r.learningCurves->sizeKey +
+                            "): " + r.learningCurves->outlook.sentence);
     const auto& leader = r.candidates[r.leader];
     for (const auto& s : leader.worstSlices) {
         std::string key;
@@ -421,7 +431,7 @@ const ShipMetric* findMetric(const ShipCandidateResult& candidate, std::string_v
 }
 
 ShipReport shipReport(std::span<const ShipCandidate> candidates, const ShipOptions& o,
-                      std::span<const ShipCandidate> seedPool) {
+                      std::span<const ShipCandidate> seedPool, std::span<const RunInfo> workspaceRuns) {
     ShipReport r;
     if (candidates.empty()) {
         r.error = "no candidate";
@@ -454,6 +464,12 @@ ShipReport shipReport(std::span<const ShipCandidate> candidates, const ShipOptio
     r.slices = slicesOf(candidates, o);
     r.seedNoise = seedNoiseOf(candidates, seedPool, r.primary);
     r.comparability = comparabilityOf(candidates, r.pairs);
+    if (!workspaceRuns.empty()) {
+        std::vector<CurveCandidate> curveCandidates;
+        for (const auto& c : candidates)
+            curveCandidates.push_back({c.name, c.run});
+        r.learningCurves = candidateLearningCurves(curveCandidates, workspaceRuns, o.curves);
+    }
     recommend(r, o);
     collectCaveats(r, o);
     return r;

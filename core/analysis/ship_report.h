@@ -3,9 +3,11 @@
 // verdicts and the worst slices, fairness, comparability) and ended in a recommendation with its caveats.
 #pragma once
 
+#include "core/analysis/behaviour_tests.h"
 #include "core/analysis/calibration.h"
 #include "core/analysis/evaluation_set.h"
 #include "core/analysis/fairness.h"
+#include "core/analysis/learning_curve_outlook.h"
 #include "core/analysis/paired_evaluation.h"
 #include "core/analysis/slice_finder.h"
 #include "core/analysis/slices.h"
@@ -24,6 +26,7 @@ struct ShipCandidate {
     const PredictionTable* table = nullptr;
     const EvaluationSet* set = nullptr;
     const RunInfo* run = nullptr; // optional: provenance and budgets for the comparability checks
+    const BehaviourReport* behaviour = nullptr; // optional: its behavioural tests
 };
 
 struct ShipOptions {
@@ -33,8 +36,9 @@ struct ShipOptions {
     double threshold = 0.5;
     int resamples = 1000;
     std::uint64_t seed = 20261126;
-    double eceLimit = 0.05;    // above it, calibration is a caveat
-    std::int64_t smallN = 200; // fewer examples than this is a caveat
+    double eceLimit = 0.05;       // above it, calibration is a caveat
+    std::int64_t smallN = 200;    // fewer examples than this is a caveat
+    CandidateCurveRequest curves; // the learning-curve projection (with workspace runs)
 };
 
 struct ShipMetric {
@@ -62,6 +66,7 @@ struct ShipCandidateResult {
     std::vector<FoundSlice> worstSlices; // where it errs most (slice finder), up to 3
     std::optional<FairnessReport> fairness;
     std::string fairnessError;
+    std::optional<BehaviourReport> behaviour;
 };
 
 // The leader against another candidate on their shared examples.
@@ -104,6 +109,7 @@ struct ShipReport {
     std::vector<ShipSlices> slices;
     std::vector<ShipSeedNoise> seedNoise;   // per candidate whose configuration was run with other seeds
     std::vector<std::string> comparability; // warnings: different data, budgets, evaluation sets
+    std::optional<CandidateLearningCurves> learningCurves; // with workspace runs
     std::vector<ShipRecommendation> recommendations;
     std::string recommendation; // one sentence
     std::vector<std::string> caveats;
@@ -117,8 +123,10 @@ const ShipMetric* findMetric(const ShipCandidateResult& candidate, std::string_v
 bool seedSiblings(const RunInfo& a, const RunInfo& b);
 
 // seedPool: other runs with evaluation sets (e.g. the whole workspace's), searched for the candidates' seed
-// siblings; candidates without run info have none.
+// siblings; candidates without run info have none. workspaceRuns: every run, searched for the candidates'
+// configurations at other training-set sizes (the learning-curve projection; none when empty).
 ShipReport shipReport(std::span<const ShipCandidate> candidates, const ShipOptions& options = {},
-                      std::span<const ShipCandidate> seedPool = {});
+                      std::span<const ShipCandidate> seedPool = {},
+                      std::span<const RunInfo> workspaceRuns = {});
 
 } // namespace runlens

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace runlens {
@@ -34,5 +35,12 @@ struct RunInfo {
     // Final values delivered as summaries rather than as points of a series (see ImportSink).
     std::map<std::string, double> summaryMetrics;
 };
+
+// The run's series named tag, or null.
+inline const SeriesSummary* findSeries(const RunInfo& run, std::string_view tag) {
+    for (const auto& series : run.series)
+        if (series.tag == tag) return &series;
+    return nullptr;
+}
 
 } // namespace runlens

@@ -280,6 +280,10 @@ class TestCliCheck : public QObject {
         // Each region has 20 examples, so none reaches n >= 21 and nothing can fail.
         QCOMPARE(out[2], QByteArray("PASS  no accuracy slice by region with n >= 21 worse by > 5 points: no "
                                     "slice has n >= 21"));
+        // The Markdown table states each limit in the unit of its gate: slice drops in points.
+        const auto markdown = run({"check", logs.candidate, "--gates", g, "--markdown"});
+        QVERIFY2(markdown.out.contains("| drop ≤ 5 points | **fail** |"), markdown.out.constData());
+        QVERIFY2(markdown.out.contains("| drop ≤ 20 points | pass |"), markdown.out.constData());
 
         // Against the baseline's same slices: south 0.6 against 1.0 (a 40-point drop), north 0.9 against 0.9.
         r = run({"check", logs.candidate, "--baseline", logs.baseline, "--gates", g, "--json"});
@@ -319,6 +323,10 @@ class TestCliCheck : public QObject {
         QCOMPARE(out[2],
                  QByteArray("FAIL  failure rate under add_negation <= 50%: 66.7% [20.8%, 93.9%] (2 of 3 "
                             "tests)"));
+        const auto markdown =
+            run({"check", logs.candidate, "--tests", logs.tests, "--gates", g, "--markdown"});
+        QVERIFY2(markdown.out.contains("| ≤ 30% | pass |"), markdown.out.constData());
+        QVERIFY2(markdown.out.contains("| ≤ 50% | **fail** |"), markdown.out.constData());
         r = run({"check", logs.candidate, "--tests", logs.tests, "--gates", g, "--json"});
         const auto o = json(r);
         QCOMPARE(o["tests"].toString(), logs.tests);

@@ -159,9 +159,11 @@ class TestCliReport : public QObject {
             runRunlens({"report", m_demo[0], m_demo[1], m_demo[2], "--fairness", "device", "-o", html});
         QVERIFY2(r.code == 0, r.err.constData());
         const QString text = QString::fromUtf8(readFile(html));
+        // Without a workspace there is no cost or learning-curve section, and no behavioural tests were
+        // given: the sections that are there are numbered in order.
         for (const char* heading :
              {"Caveats", "1. Each candidate against the baselines", "2. Are the differences real?",
-              "3. Calibration", "4. Slices", "5. Fairness", "7. Comparability"})
+              "3. Calibration", "4. Slices", "5. Fairness", "6. Comparability"})
             QVERIFY2(text.contains(heading), heading);
         QVERIFY(text.count("<svg") >= 2); // reliability and slice charts inline
         QVERIFY(!text.contains("src=\"http") && !text.contains("href=\"http") && !text.contains("<script"));
@@ -245,6 +247,112 @@ class TestCliReport : public QObject {
         for (const auto& c : close["caveats"].toArray())
             caveat = caveat || c.toString().contains("may not survive another seed");
         QVERIFY(caveat);
+    }
+
+    // The demo's churn_v2 and churn_v3 are its gbm and mlp configurations at 50,000 examples; the size sweep
+    // ran both at four smaller sizes with two seeds. The report's projection is `runlens learning-curve`'s
+    // fit of the same runs (grouped there by the model param), and gbm's lead is said not to last.
+    void learningCurveProjectionEqualsTheCommand() {
+        const QString ws = m_dir.filePath("demo.runlens");
+        QCOMPARE(runRunlens({"import", m_dir.filePath("evaluation"), "-w", ws}).code, 0);
+        QCOMPARE(runRunlens({"import", m_dir.filePath("size_sweep"), "-w", ws}).code, 0);
+        const auto r = runRunlens({"report", "churn_v1", "churn_v2", "churn_v3", "-w", ws, "--json"});
+        QVERIFY2(r.code == 0, r.err.constData());
+        const auto lc = jsonOf(r)["learning_curves"].toObject();
+        QCOMPARE(lc["size_param"].toString(), QString("train_size"));
+        QCOMPARE(lc["metric"].toString(), QString("val/loss"));
+        QCOMPARE(lc["higher_is_better"].toBool(), false);
+        QCOMPARE(lc["target_size"].toDouble(), 500000.0);
+        const auto families = lc["families"].toArray();
+        QCOMPARE(families.size(), 2);
+        QCOMPARE(lc["leader"].toString(), QString("churn_v2"));
+        QCOMPARE(lc["overtaker"].toString(), QString("churn_v3"));
+        // The demo's true curves cross near 2e5 (core/io/demo_evaluation.cpp); the fits of noisy runs land
+        // within a factor of two of it.
+        QVERIFY2(lc["overtake_size"].toDouble() > 1e5 && lc["overtake_size"].toDouble() < 4e5,
+                 qPrintable(QString::number(lc["overtake_size"].toDouble())));
+        QCOMPARE(lc["notes"].toArray().size(), 1);
+        QVERIFY(lc["notes"].toArray()[0].toString().startsWith("churn_v1: no runs of its configuration"));
+
+        const auto command = jsonOf(
+            runRunlens({"learning-curve", "-w", ws, "--metric", "val/loss", "--size-param", "train_size",
+                        "--family-param", "model", "--extrapolate", "500000", "--json"}));
+        const QMap<QString, QString> familyOf{{"churn_v2", "gbm"}, {"churn_v3", "mlp"}};
+        for (const auto& f : families) {
+            const auto mine = f.toObject();
+            QJsonObject theirs;
+            for (const auto& g : command["families"].toArray())
+                if (g.toObject()["family"].toString() == familyOf[mine["candidate"].toString()])
+                    theirs = g.toObject();
+            QCOMPARE(mine["runs"].toArray().size(), theirs["runs"].toInt());
+            QCOMPARE(mine["runs"].toArray().size(), 11); // 5 sizes x 2 seeds + the candidate
+            for (const char* k : {"a", "b", "c", "rmse"})
+                QVERIFY2(
+                    near(mine["fit"].toObject()[k].toDouble(), theirs["fit"].toObject()[k].toDouble(), 1e-6),
+                    k);
+            const auto at = mine["at_target"].toObject();
+            const auto extrapolated = theirs["extrapolated"].toObject();
+            for (const auto& [a, b] : {std::pair{"value", "value"},
+                                       {"ci_low", "ci_low"},
+                                       {"ci_high", "ci_high"},
+                                       {"prediction_low", "prediction_low"},
+                                       {"prediction_high", "prediction_high"}})
+                QVERIFY2(near(at[a].toDouble(), extrapolated[b].toDouble(), 1e-6), a);
+        }
+        bool caveat = false;
+        for (const auto& c : jsonOf(r)["caveats"].toArray())
+            caveat = caveat || c.toString().startsWith("With more data the ranking may change");
+        QVERIFY(caveat);
+
+        const QString html = m_dir.filePath("projection.html");
+        QCOMPARE(runRunlens({"report", "churn_v1", "churn_v2", "churn_v3", "-w", ws, "-o", html}).code, 0);
+        const QString text = QString::fromUtf8(readFile(html));
+        QVERIFY(text.contains("Who wins with more data"));
+        QVERIFY(text.contains("churn_v2 leads now; churn_v3 overtakes at"));
+        QVERIFY(text.contains("Learning curves: val/loss against train_size"));
+        // Other names for the size and the metric, and a bad one.
+        const auto none =
+            jsonOf(runRunlens({"report", "churn_v1", "churn_v2", "-w", ws, "--size-param", "C", "--json"}));
+        QVERIFY(none["learning_curves"].toObject()["families"].toArray().isEmpty());
+        QVERIFY(none["learning_curves"].toObject()["sentence"].toString().contains("no projection"));
+    }
+
+    // runlens check's hand-worked test log (tests/cli/test_cli_check.cpp): typo flips 1 of 4 tests, and
+    // add_negation fails 2 of 3 (Wilson lower bound 20.8% > 5%: major), which becomes a caveat.
+    void behaviouralTestsWhereLogged() {
+        const QString candidate = m_dir.filePath("b/candidate.csv"), tests = m_dir.filePath("b/tests.csv");
+        writeFile(candidate, constructedLog(400, 0.85, 7));
+        writeFile(tests, "id,label,score,perturbation,orig_id,expect\n"
+                         "o1,1,0.9,,o1,\no2,0,0.2,,o2,\no3,1,0.6,,o3,\no4,0,0.4,,o4,\n"
+                         "t1,1,0.85,typo,o1,same\nt2,0,0.30,typo,o2,same\nt3,1,0.45,typo,o3,same\n"
+                         "t4,0,0.40,typo,o4,same\n"
+                         "n1,1,0.50,add_negation,o1,down\nn2,0,0.35,add_negation,o2,down\n"
+                         "n3,1,0.62,add_negation,o3,down\n");
+        const auto r = runRunlens({"report", candidate, "--tests", tests, "--json"});
+        QVERIFY2(r.code == 0, r.err.constData());
+        const auto o = jsonOf(r);
+        const auto behaviour = o["candidates"].toArray()[0].toObject()["behaviour"].toArray();
+        QCOMPARE(behaviour.size(), 2);
+        const auto negation = behaviour[0].toObject(), typo = behaviour[1].toObject(); // sorted by name
+        QCOMPARE(typo["perturbation"].toString(), QString("typo"));
+        QVERIFY(near(typo["flip_rate"].toDouble(), 0.25));
+        QCOMPARE(negation["perturbation"].toString(), QString("add_negation"));
+        QVERIFY(near(negation["failure_rate"].toDouble(), 2.0 / 3));
+        QCOMPARE(negation["severity"].toString(), QString("major"));
+        bool caveat = false;
+        for (const auto& c : o["caveats"].toArray())
+            caveat = caveat || c.toString().startsWith("candidate fails a behavioural test: add_negation");
+        QVERIFY(caveat);
+        const QString html = m_dir.filePath("b/report.html");
+        QCOMPARE(runRunlens({"report", candidate, "--tests", tests, "-o", html}).code, 0);
+        QVERIFY(QString::fromUtf8(readFile(html)).contains("5. Behavioural tests"));
+        // One log per candidate, in order: a count that does not match is a usage error.
+        const auto mismatch = runRunlens({"report", candidate, "--tests", tests + "," + tests});
+        QCOMPARE(mismatch.code, 2);
+        QVERIFY(mismatch.err.contains("one per candidate"));
+        const auto notTests = runRunlens({"report", candidate, "--tests", candidate});
+        QCOMPARE(notTests.code, 1);
+        QCOMPARE(notTests.err.count('\n'), 1);
     }
 
     void badInputIsOneLine() {

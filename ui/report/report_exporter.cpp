@@ -2,6 +2,7 @@
 // cost-quality study in a worker, then writes the document on the GUI thread (charts render there).
 #include "ui/report/report_exporter.h"
 
+#include "core/analysis/behaviour_log.h"
 #include "core/analysis/cost_quality.h"
 #include "ui/run_table_model.h"
 
@@ -15,15 +16,24 @@ namespace {
 struct ReportInput {
     std::vector<EvaluationEntry> entries; // one per run
     std::vector<RunInfo> runs;            // the same order
+    std::vector<EvaluationEntry> tests;   // the same order: the run's behavioural-test log, if any
+    std::vector<RunInfo> workspaceRuns;   // every run, for the learning-curve projection
 };
 
 ReportJobResult compute(const ReportInput& in) {
     ReportJobResult out;
+    std::vector<std::optional<BehaviourReport>> behaviour(in.entries.size());
+    for (std::size_t i = 0; i < in.entries.size(); ++i) {
+        const auto& t = in.tests[i];
+        std::string error;
+        if (t.table && t.set) behaviour[i] = selfContainedBehaviourReport(*t.table, *t.set, 0.5, error);
+    }
     std::vector<ShipCandidate> candidates;
     for (std::size_t i = 0; i < in.entries.size(); ++i)
-        candidates.push_back(
-            {in.runs[i].name, in.entries[i].table.get(), in.entries[i].set.get(), &in.runs[i]});
-    out.report = shipReport(candidates, {}, candidates); // the visible runs are each other's seed siblings
+        candidates.push_back({in.runs[i].name, in.entries[i].table.get(), in.entries[i].set.get(),
+                              &in.runs[i], behaviour[i] ? &*behaviour[i] : nullptr});
+    // The visible runs are each other's seed siblings; every run may be a size sibling.
+    out.report = shipReport(candidates, {}, candidates, in.workspaceRuns);
     for (const auto& e : in.entries)
         out.context.sources << e.label();
     if (!out.report.error.empty()) return out;
@@ -62,7 +72,7 @@ bool ReportExporter::start(const RunTableModel& runs, EvaluationSource& source, 
     // The evaluation set most visible runs have is the one the candidates are compared on.
     std::map<QString, int> count;
     for (const auto& e : entries)
-        ++count[e.tableName];
+        if (e.table && !looksLikeBehaviourTable(*e.table)) ++count[e.tableName];
     if (count.empty()) return fail(tr("no visible run has an evaluation set to report on"));
     const QString setName = std::max_element(count.begin(), count.end(), [](const auto& a, const auto& b) {
                                 return a.second < b.second;
@@ -77,8 +87,16 @@ bool ReportExporter::start(const RunTableModel& runs, EvaluationSource& source, 
             if (run->id == e.runId) {
                 input.runs.push_back(*run);
                 input.entries.push_back(e);
+                input.tests.emplace_back();
+                for (const auto& t : entries)
+                    if (t.runId == e.runId && t.tableName != setName && t.table &&
+                        looksLikeBehaviourTable(*t.table)) {
+                        input.tests.back() = t;
+                        break;
+                    }
             }
     }
+    input.workspaceRuns = runs.runs();
     m_path = path;
     m_busy = true;
     m_watcher->setFuture(QtConcurrent::run([input = std::move(input)] { return compute(input); }));

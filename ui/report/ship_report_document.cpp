@@ -2,9 +2,11 @@
 // with its numbers and charts; the PDF is the same HTML laid out by QTextDocument with the charts as images.
 #include "ui/report/ship_report_document.h"
 
+#include "core/analysis/behaviour_log.h"
 #include "ui/calibration_chart.h"
 #include "ui/chart_export.h"
 #include "ui/cost/cost_chart.h"
+#include "ui/learning_curve_chart.h"
 #include "ui/slice_chart.h"
 
 #include <cmath>
@@ -12,6 +14,7 @@
 #include <QBuffer>
 #include <QDateTime>
 #include <QFileInfo>
+#include <QLocale>
 #include <QPageSize>
 #include <QPdfWriter>
 #include <QTextDocument>
@@ -23,6 +26,14 @@ namespace {
 
 const QSize kChartSize(900, 540);
 
+// Sections are numbered in the order they appear; the ones with nothing logged are left out.
+struct SectionNumber {
+    int next = 1;
+    QString operator()(const QString& title) {
+        return QStringLiteral("<h2>%1. %2</h2>\n").arg(next++).arg(title);
+    }
+};
+
 QString esc(const std::string& text) {
     return QString::fromStdString(text).toHtmlEscaped();
 }
@@ -31,9 +42,13 @@ QString num(double v, int digits = 4) {
     return std::isfinite(v) ? QString::number(v, 'f', digits) : QStringLiteral("n/a");
 }
 
+QString withCi(double value, double low, double high) {
+    if (!std::isfinite(low) || !std::isfinite(high)) return num(value);
+    return QString("%1 <span class=ci>[%2, %3]</span>").arg(num(value), num(low), num(high));
+}
+
 QString withCi(const SliceCell& c) {
-    if (!std::isfinite(c.ciLow) || !std::isfinite(c.ciHigh)) return num(c.value);
-    return QString("%1 <span class=ci>[%2, %3]</span>").arg(num(c.value), num(c.ciLow), num(c.ciHigh));
+    return withCi(c.value, c.ciLow, c.ciHigh);
 }
 
 struct ReportChart {
@@ -64,6 +79,19 @@ std::vector<ReportChart> chartsOf(const ShipReport& r, const ShipReportContext& 
         const SliceReport report = *shown->report;
         charts.push_back({QStringLiteral("Accuracy by %1").arg(esc(shown->feature)),
                           [report] { return buildSliceChart(report); }});
+    }
+    if (r.learningCurves && !r.learningCurves->families.empty()) {
+        const auto& lc = *r.learningCurves;
+        std::vector<LearningCurveFamily> families;
+        for (const auto& f : lc.families)
+            families.push_back({QString::fromStdString(f.name), f.sizes, f.values, f.fit});
+        charts.push_back({QStringLiteral("Learning curves: %1 against %2, fitted and projected")
+                              .arg(esc(lc.metric), esc(lc.sizeKey)),
+                          [families, lc] {
+                              return buildLearningCurveChart(families, QString::fromStdString(lc.metric),
+                                                             QString::fromStdString(lc.sizeKey),
+                                                             lc.targetSize);
+                          }});
     }
     if (context.costStudy && !context.costStudy->points.empty()) {
         const CostChartInput in = costChartInput(*context.costStudy, false);
@@ -115,8 +143,8 @@ void recommendationSection(QString& h, const ShipReport& r) {
     }
 }
 
-void metricsSection(QString& h, const ShipReport& r) {
-    h += "<h2>1. Each candidate against the baselines</h2>\n";
+void metricsSection(QString& h, SectionNumber& heading, const ShipReport& r) {
+    h += heading("Each candidate against the baselines");
     const std::string primary(sliceMetricInfo(r.primary).name);
     h +=
         "<p>Point estimates with 95% intervals (Wilson for rates, seeded bootstrap otherwise). The zero rule "
@@ -141,8 +169,8 @@ void metricsSection(QString& h, const ShipReport& r) {
     h += "</table>\n";
 }
 
-void pairsSection(QString& h, const ShipReport& r) {
-    h += "<h2>2. Are the differences real?</h2>\n";
+void pairsSection(QString& h, SectionNumber& heading, const ShipReport& r) {
+    h += heading("Are the differences real?");
     if (r.pairs.empty()) {
         h += "<p>Only one candidate: nothing to compare.</p>\n";
         return;
@@ -161,9 +189,9 @@ void pairsSection(QString& h, const ShipReport& r) {
     h += "</ul>\n";
 }
 
-void calibrationSection(QString& h, const ShipReport& r, const std::vector<ReportChart>& charts,
-                        bool inlineSvg) {
-    h += "<h2>3. Calibration and whether recalibration helps</h2>\n";
+void calibrationSection(QString& h, SectionNumber& heading, const ShipReport& r,
+                        const std::vector<ReportChart>& charts, bool inlineSvg) {
+    h += heading("Calibration and whether recalibration helps");
     bool any = false;
     h += "<table><tr><th>candidate</th><th>ECE</th><th>MCE</th><th>Brier</th><th>ECE after Platt</th>"
          "<th>ECE after isotonic</th><th>verdict</th></tr>\n";
@@ -186,8 +214,9 @@ void calibrationSection(QString& h, const ShipReport& r, const std::vector<Repor
         if (charts[i].caption.startsWith("Reliability")) h += chartMarkup(charts[i], int(i), inlineSvg);
 }
 
-void slicesSection(QString& h, const ShipReport& r, const std::vector<ReportChart>& charts, bool inlineSvg) {
-    h += "<h2>4. Slices and Simpson's paradox</h2>\n";
+void slicesSection(QString& h, SectionNumber& heading, const ShipReport& r,
+                   const std::vector<ReportChart>& charts, bool inlineSvg) {
+    h += heading("Slices and Simpson's paradox");
     if (r.slices.empty()) h += "<p>No feature column that every candidate's log has.</p>\n";
     for (const auto& s : r.slices) {
         h += "<h3>By " + esc(s.feature) + "</h3>\n";
@@ -235,14 +264,14 @@ void slicesSection(QString& h, const ShipReport& r, const std::vector<ReportChar
     h += "</ul>\n";
 }
 
-void fairnessSection(QString& h, const ShipReport& r) {
+void fairnessSection(QString& h, SectionNumber& heading, const ShipReport& r) {
     bool any = false;
     for (const auto& c : r.candidates)
         any = any || c.fairness || !c.fairnessError.empty();
     if (!any) return;
-    h += "<h2>5. Fairness</h2>\n<table><tr><th>candidate</th><th>demographic parity "
-         "difference</th><th>ratio</th>"
-         "<th>equalized odds difference</th><th>ratio</th><th>verdict</th></tr>\n";
+    h += heading("Fairness") + "<table><tr><th>candidate</th><th>demographic parity "
+                               "difference</th><th>ratio</th>"
+                               "<th>equalized odds difference</th><th>ratio</th><th>verdict</th></tr>\n";
     for (const auto& c : r.candidates) {
         if (!c.fairness) {
             h += "<tr><td>" + esc(c.name) + "</td><td colspan=5>" + esc(c.fairnessError) + "</td></tr>\n";
@@ -256,11 +285,76 @@ void fairnessSection(QString& h, const ShipReport& r) {
     h += "</table>\n";
 }
 
-void costSection(QString& h, const ShipReportContext& context, const std::vector<ReportChart>& charts,
-                 bool inlineSvg) {
+void behaviourSection(QString& h, SectionNumber& heading, const ShipReport& r) {
+    const bool any = std::any_of(r.candidates.begin(), r.candidates.end(),
+                                 [](const ShipCandidateResult& c) { return c.behaviour.has_value(); });
+    if (!any) return;
+    h += heading("Behavioural tests");
+    h += "<p>Each perturbation's flip rate with its 95% Wilson interval; a test fails when the prediction "
+         "changes where it should not, or the score moves the wrong way. Major: the failure rate's lower "
+         "bound is above 5%.</p>\n<table><tr><th>candidate</th><th>perturbation</th><th>n</th><th>flip "
+         "rate</th><th>failure rate</th><th>severity</th></tr>\n";
+    for (const auto& c : r.candidates) {
+        if (!c.behaviour) {
+            h += "<tr><td>" + esc(c.name) + "</td><td colspan=5>no behavioural tests logged</td></tr>\n";
+            continue;
+        }
+        for (const auto& p : c.behaviour->perturbations)
+            h += "<tr><td>" + esc(c.name) + "</td><td>" + esc(p.name) + "</td><td>" + QString::number(p.n) +
+                 "</td><td>" + withCi(p.flipRate, p.flipCi.low, p.flipCi.high) + "</td><td>" +
+                 (p.tested > 0 ? num(p.failureRate) : QString("n/a")) + "</td><td>" +
+                 esc(std::string(behaviourSeverityName(p.severity))) + "</td></tr>\n";
+    }
+    h += "</table>\n";
+}
+
+void learningCurveSection(QString& h, SectionNumber& heading, const ShipReport& r,
+                          const std::vector<ReportChart>& charts, bool inlineSvg) {
+    if (!r.learningCurves) return;
+    const auto& lc = *r.learningCurves;
+    h += heading("Who wins with more data");
+    if (!lc.error.empty()) {
+        h += "<p>No projection: " + esc(lc.error) + ".</p>\n";
+        return;
+    }
+    h += "<p>Each candidate's configuration (every param but " + esc(lc.sizeKey) +
+         " and the seed) at the training-set sizes it was run with: the last " + esc(lc.metric) +
+         " of each run fitted by value = a &middot; size<sup>b</sup> + c.</p>\n<p>" + esc(lc.sentence) +
+         "</p>\n";
+    if (!lc.families.empty()) {
+        h += "<table><tr><th>candidate</th><th>runs</th><th>fit</th><th>at size " +
+             QLocale(QLocale::English).toString(lc.targetSize, 'f', 0) +
+             " (95% interval of the mean curve)</th><th>95% prediction interval for one run</th></tr>\n";
+        for (std::size_t k = 0; k < lc.families.size(); ++k) {
+            const auto& f = lc.families[k];
+            const auto& p = lc.atTarget[k];
+            h += "<tr><td>" + esc(f.name) + "</td><td>" + QString::number(f.runs.size()) + "</td>";
+            if (!f.fit.ok) {
+                h += "<td colspan=3>no fit: " + esc(f.fit.error) + "</td></tr>\n";
+                continue;
+            }
+            h += "<td>" + QString::number(f.fit.a, 'g', 4) + " &middot; size<sup>" +
+                 QString::number(f.fit.b, 'f', 3) + "</sup> + " + QString::number(f.fit.c, 'g', 4) +
+                 "</td><td>" + withCi(p.value, p.lower, p.upper) + "</td><td>[" + num(p.predictionLower) +
+                 ", " + num(p.predictionUpper) + "]</td></tr>\n";
+        }
+        h += "</table>\n";
+    }
+    if (!lc.notes.empty()) {
+        h += "<ul>\n";
+        for (const auto& n : lc.notes)
+            h += "<li>" + esc(n) + "</li>\n";
+        h += "</ul>\n";
+    }
+    for (std::size_t i = 0; i < charts.size(); ++i)
+        if (charts[i].caption.startsWith("Learning curves")) h += chartMarkup(charts[i], int(i), inlineSvg);
+}
+
+void costSection(QString& h, SectionNumber& heading, const ShipReportContext& context,
+                 const std::vector<ReportChart>& charts, bool inlineSvg) {
     if (!context.costStudy) return;
     const auto& s = *context.costStudy;
-    h += "<h2>6. Cost against quality</h2>\n";
+    h += heading("Cost against quality");
     if (s.points.empty()) {
         h += "<p>" + esc(s.error) + "</p>\n";
         return;
@@ -273,8 +367,8 @@ void costSection(QString& h, const ShipReportContext& context, const std::vector
         if (charts[i].caption.startsWith("Cost")) h += chartMarkup(charts[i], int(i), inlineSvg);
 }
 
-void comparabilitySection(QString& h, const ShipReport& r) {
-    h += "<h2>7. Comparability</h2>\n";
+void comparabilitySection(QString& h, SectionNumber& heading, const ShipReport& r) {
+    h += heading("Comparability");
     if (r.comparability.empty()) {
         h += "<p>No warning: the candidates share their evaluation examples and nothing logged says their "
              "data "
@@ -293,13 +387,16 @@ QString composeHtml(const ShipReport& report, const ShipReportContext& context,
                 context.title.toHtmlEscaped() + "</title><style>" + kStyle + "</style></head><body>\n<h1>" +
                 context.title.toHtmlEscaped() + "</h1>\n";
     recommendationSection(h, report);
-    metricsSection(h, report);
-    pairsSection(h, report);
-    calibrationSection(h, report, charts, inlineSvg);
-    slicesSection(h, report, charts, inlineSvg);
-    fairnessSection(h, report);
-    costSection(h, context, charts, inlineSvg);
-    comparabilitySection(h, report);
+    SectionNumber heading;
+    metricsSection(h, heading, report);
+    pairsSection(h, heading, report);
+    calibrationSection(h, heading, report, charts, inlineSvg);
+    slicesSection(h, heading, report, charts, inlineSvg);
+    fairnessSection(h, heading, report);
+    behaviourSection(h, heading, report);
+    learningCurveSection(h, heading, report, charts, inlineSvg);
+    costSection(h, heading, context, charts, inlineSvg);
+    comparabilitySection(h, heading, report);
     h += "<footer>Written by Runlens " +
 #ifdef RUNLENS_VERSION
          QStringLiteral(RUNLENS_VERSION) +
