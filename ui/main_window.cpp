@@ -375,7 +375,14 @@ bool MainWindow::createWorkspace(const QString& path, QString* error) {
 void MainWindow::setWorkspace(std::unique_ptr<Workspace> workspace) {
     if (m_watch) m_watch->stop();    // the watch writes into the workspace being closed
     m_curves->setWorkspace(nullptr); // never leave the view holding a dangling connection
+    // The evaluation views read the listed runs' prediction tables through the workspace they were given:
+    // empty the list while the old workspace is still open, and hand them the new one before its runs are
+    // listed, so no view reads a closed workspace or looks up one workspace's run ids in another.
+    m_runModel->setRuns({});
+    auto closing = std::move(m_workspace);
     m_workspace = std::move(workspace);
+    emit workspaceChanged(m_workspace.get());
+    closing.reset();
     m_report->clear();
     if (m_workspace) {
         const QString path = workspacePath();
@@ -389,7 +396,6 @@ void MainWindow::setWorkspace(std::unique_ptr<Workspace> workspace) {
     }
     m_curves->setWorkspace(m_workspace.get());
     refreshRuns();
-    emit workspaceChanged(m_workspace.get());
 }
 
 void MainWindow::refreshRuns() {

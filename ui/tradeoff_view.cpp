@@ -39,6 +39,7 @@ namespace runlens::ui {
 
 struct TradeoffView::Input {
     std::vector<EvaluationEntry> entries; // usable entries of the chosen set, run table order
+    std::string positiveClass;            // multiclass sets: the class drawn one-vs-rest ("" = none)
 };
 
 namespace {
@@ -62,7 +63,26 @@ std::vector<std::size_t> strideIndices(std::size_t size, std::size_t maxPoints) 
     return out;
 }
 
-TradeoffRun computeRun(const EvaluationEntry& entry) {
+// ROC, PR and the threshold counts of a binary set (a multiclass set's one-vs-rest view).
+void computeBinary(TradeoffRun& run, const EvaluationSet& e) {
+    run.binary = true;
+    run.negativeClass = QString::fromStdString(e.classes.size() > 0 ? e.classes[0] : "0");
+    run.positiveClass = QString::fromStdString(e.classes.size() > 1 ? e.classes[1] : "1");
+    auto ranked = std::make_shared<RankedScores>(rankScores(e.labels, e.scores));
+    run.positives = ranked->positives;
+    run.negatives = ranked->negatives();
+    auto below = std::make_shared<std::vector<std::int64_t>>(ranked->size() + 1, 0);
+    for (std::size_t i = 0; i < ranked->size(); ++i)
+        (*below)[i + 1] = (*below)[i] + ranked->labels[i];
+    run.positivesBelow = std::move(below);
+    run.roc = rocCurve(*ranked);
+    run.pr = precisionRecallCurve(*ranked);
+    run.rocAuc = rocAuc(*ranked);
+    run.averagePrecision = averagePrecision(*ranked);
+    run.ranked = std::move(ranked);
+}
+
+TradeoffRun computeRun(const EvaluationEntry& entry, const std::string& positiveClass) {
     TradeoffRun run;
     run.name = entry.runName;
     run.color = entry.color;
@@ -78,22 +98,11 @@ TradeoffRun computeRun(const EvaluationEntry& entry) {
             confidence[r] = row[static_cast<std::size_t>(top)];
             correct[r] = predicted == e.labels[r] ? 1 : 0;
         }
+        const auto cls = std::find(e.classes.begin(), e.classes.end(), positiveClass);
+        if (cls != e.classes.end())
+            computeBinary(run, oneVsRest(e, static_cast<std::size_t>(cls - e.classes.begin())));
     } else {
-        run.binary = true;
-        run.negativeClass = QString::fromStdString(e.classes.size() > 0 ? e.classes[0] : "0");
-        run.positiveClass = QString::fromStdString(e.classes.size() > 1 ? e.classes[1] : "1");
-        auto ranked = std::make_shared<RankedScores>(rankScores(e.labels, e.scores));
-        run.positives = ranked->positives;
-        run.negatives = ranked->negatives();
-        auto below = std::make_shared<std::vector<std::int64_t>>(ranked->size() + 1, 0);
-        for (std::size_t i = 0; i < ranked->size(); ++i)
-            (*below)[i + 1] = (*below)[i] + ranked->labels[i];
-        run.positivesBelow = std::move(below);
-        run.roc = rocCurve(*ranked);
-        run.pr = precisionRecallCurve(*ranked);
-        run.rocAuc = rocAuc(*ranked);
-        run.averagePrecision = averagePrecision(*ranked);
-        run.ranked = std::move(ranked);
+        computeBinary(run, e);
         for (std::size_t r = 0; r < e.rows(); ++r) {
             const double s = e.scores[r];
             const int predicted = e.predictions.empty() ? (s >= 0.5 ? 1 : 0) : e.predictions[r];
@@ -108,7 +117,7 @@ TradeoffRun computeRun(const EvaluationEntry& entry) {
 std::vector<TradeoffRun> computeAll(const TradeoffView::Input& in) {
     std::vector<TradeoffRun> runs;
     for (const auto& entry : in.entries)
-        runs.push_back(computeRun(entry));
+        runs.push_back(computeRun(entry, in.positiveClass));
     return runs;
 }
 
@@ -226,6 +235,16 @@ void TradeoffView::buildUi() {
     top->addWidget(m_setCombo);
     top->addWidget(fieldLabel("&Run:", m_focusCombo));
     top->addWidget(m_focusCombo);
+    m_classCombo = new QComboBox;
+    m_classCombo->setObjectName("tradeoffClass");
+    m_classCombo->setToolTip("Multiclass sets: the class whose ROC, PR, costs and threshold are shown, one "
+                             "against the rest");
+    m_classCombo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_classLabel = fieldLabel("C&lass:", m_classCombo);
+    top->addWidget(m_classLabel);
+    top->addWidget(m_classCombo);
+    m_classLabel->hide();
+    m_classCombo->hide();
     top->addStretch(1);
     contentLayout->addLayout(top);
     m_pages = new QTabWidget;
@@ -242,6 +261,7 @@ void TradeoffView::buildUi() {
     layout->addWidget(m_stack);
 
     connect(m_setCombo, &QComboBox::currentIndexChanged, this, &TradeoffView::scheduleRecompute);
+    connect(m_classCombo, &QComboBox::currentIndexChanged, this, &TradeoffView::scheduleRecompute);
     connect(m_focusCombo, &QComboBox::currentIndexChanged, this, [this] {
         rebuildCharts();
         updateThresholdReadouts();
@@ -323,8 +343,9 @@ QWidget* TradeoffView::buildThresholdPage() {
     m_stats->setObjectName("thresholdStats");
     m_stats->setWordWrap(true);
     m_stats->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_binaryNote = new QLabel("ROC, PR and costs need a binary evaluation set; multiclass runs appear under "
-                              "Confidence.");
+    m_binaryNote =
+        new QLabel("ROC, PR and costs need a binary set, or a class of a multiclass set (choose it "
+                   "under Class); this run's set does not have that class.");
     m_binaryNote->setWordWrap(true);
     m_binaryNote->hide();
     readoutLayout->addWidget(new QLabel("Confusion matrix (rows: actual, columns: predicted)"));
@@ -442,6 +463,8 @@ void TradeoffView::startCompute() {
     const QString setName = m_setCombo->currentText();
     for (const auto& e : m_entries)
         if (e.tableName == setName && e.usable()) in.entries.push_back(e);
+    fillClassCombo(in.entries);
+    if (!m_classCombo->isHidden()) in.positiveClass = m_classCombo->currentText().toStdString();
     m_computing = true;
     m_watcher->setFuture(QtConcurrent::run([in = std::move(in)] { return computeAll(in); }));
 }
@@ -454,6 +477,24 @@ void TradeoffView::onComputed() {
     updateThresholdReadouts();
     updateConfidenceReadouts();
     if (m_dirty) startCompute();
+}
+
+// The classes of the set's multiclass runs (first seen order); hidden when the set is binary. The class
+// chosen before is kept when the new set has it.
+void TradeoffView::fillClassCombo(const std::vector<EvaluationEntry>& entries) {
+    QStringList classes;
+    for (const auto& e : entries)
+        if (e.set->multiclass)
+            for (const auto& c : e.set->classes)
+                if (!classes.contains(QString::fromStdString(c))) classes << QString::fromStdString(c);
+    const QString previous = m_classCombo->currentText();
+    const QSignalBlocker block(m_classCombo);
+    m_classCombo->clear();
+    m_classCombo->addItems(classes);
+    const int index = m_classCombo->findText(previous);
+    m_classCombo->setCurrentIndex(index >= 0 ? index : (classes.isEmpty() ? -1 : 0));
+    m_classLabel->setHidden(classes.isEmpty());
+    m_classCombo->setHidden(classes.isEmpty());
 }
 
 void TradeoffView::fillFocusCombo() {

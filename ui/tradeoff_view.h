@@ -88,6 +88,7 @@ class TradeoffView : public QWidget {
 
     QComboBox* setCombo() const { return m_setCombo; }
     QComboBox* focusCombo() const { return m_focusCombo; }
+    QComboBox* classCombo() const { return m_classCombo; }
     QSlider* thresholdSlider() const { return m_slider; }
     QDoubleSpinBox* thresholdSpin() const { return m_thresholdSpin; }
     QDoubleSpinBox* costFpSpin() const { return m_costFp; }
@@ -114,6 +115,7 @@ class TradeoffView : public QWidget {
     void onComputed();
     void rebuildCharts();
     void fillFocusCombo();
+    void fillClassCombo(const std::vector<EvaluationEntry>& entries);
     void setThreshold(double threshold);
     void updateThresholdReadouts();
     void updateCostChart();
@@ -142,6 +144,8 @@ class TradeoffView : public QWidget {
     QTabWidget* m_pages;
     QComboBox* m_setCombo;
     QComboBox* m_focusCombo;
+    QComboBox* m_classCombo;
+    QLabel* m_classLabel;
     QSlider* m_slider;
     QDoubleSpinBox* m_thresholdSpin;
     QDoubleSpinBox* m_costFp;

@@ -293,4 +293,25 @@ std::vector<std::uint8_t> correctPerRow(const EvaluationSet& set, double thresho
     return correct;
 }
 
+EvaluationSet oneVsRest(const EvaluationSet& set, std::size_t cls) {
+    const std::size_t k = set.classCount();
+    if (!set.multiclass || cls >= k) return set;
+    EvaluationSet out;
+    out.classes = {"not " + set.classes[cls], set.classes[cls]};
+    out.labels.resize(set.rows());
+    for (std::size_t r = 0; r < set.rows(); ++r)
+        out.labels[r] = set.labels[r] == static_cast<int>(cls) ? 1 : 0;
+    if (set.probs.size() == set.rows() * k) {
+        out.scores.resize(set.rows());
+        for (std::size_t r = 0; r < set.rows(); ++r)
+            out.scores[r] = set.probs[r * k + cls];
+    }
+    if (!set.predictions.empty()) {
+        out.predictions.resize(set.rows());
+        for (std::size_t r = 0; r < set.rows(); ++r)
+            out.predictions[r] = set.predictions[r] == static_cast<int>(cls) ? 1 : 0;
+    }
+    return out;
+}
+
 } // namespace runlens

@@ -58,4 +58,10 @@ std::vector<int> predictedClasses(const EvaluationSet& set, double threshold = 0
 // Per row, 1 when the predicted class is the label.
 std::vector<std::uint8_t> correctPerRow(const EvaluationSet& set, double threshold = 0.5);
 
+// A multiclass set seen as one class against the rest (scikit-learn's one-vs-rest): label 1 where the true
+// class is `cls`, score its class probability, prediction 1 where the logged prediction is `cls` (none
+// without a prediction column); classes {"not <cls>", "<cls>"}. A binary set, or a class out of range,
+// comes back unchanged.
+EvaluationSet oneVsRest(const EvaluationSet& set, std::size_t cls);
+
 } // namespace runlens

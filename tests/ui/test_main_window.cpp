@@ -8,6 +8,7 @@
 #include "ui/main_window.h"
 #include "ui/run_table_model.h"
 #include "ui/standard_views.h"
+#include "ui/tradeoff_view.h"
 
 #include <QAbstractButton>
 #include <QChart>
@@ -111,6 +112,7 @@ class TestMainWindow : public QObject {
     void screenshotOptionWritesPicture();
     void keyboardReachesTabsAndRunTable();
     void fitsSmallScreen();
+    void switchingWorkspacesMovesEveryView();
 
   private:
     QTemporaryDir m_dir;
@@ -455,6 +457,41 @@ void TestMainWindow::fitsSmallScreen() {
         for (QLabel* label : page->findChildren<QLabel*>())
             explains = explains || (label->isVisible() && label->text().contains(QLatin1String("No ")));
         QVERIFY2(controls > 0 || explains, qPrintable(name + ": neither a control nor a hint in view"));
+    }
+}
+
+// Two workspaces whose runs have the same ids (1 in each) and different prediction logs: after each switch
+// the evaluation views list the open workspace's run, never read the closed one (that was a use after free:
+// the views re-listed the new runs through the old, closed workspace).
+void TestMainWindow::switchingWorkspacesMovesEveryView() {
+    resetAppState();
+    const QString root = m_dir.filePath("switch");
+    for (const char* name : {"left", "right"}) {
+        QByteArray csv = "id,label,score\n";
+        for (int i = 0; i < 40; ++i)
+            csv += QByteArray::number(i) + ',' + QByteArray::number(i % 2) + ',' +
+                   QByteArray::number((i % 2 ? 0.6 : 0.3) + 0.005 * i) + '\n';
+        writeFile(root + "/" + name + "_logs/" + name + "/metrics.csv", "step,loss\n0,1\n1,0.5\n");
+        writeFile(root + "/" + name + "_logs/" + name + "/predictions_val.csv", csv);
+    }
+    MainWindow window;
+    addStandardViews(window);
+    window.resize(1400, 900);
+    window.show();
+    for (const char* name : {"left", "right"}) {
+        QVERIFY(window.createWorkspace(root + "/" + name + ".runlens"));
+        window.importPaths({root + "/" + name + "_logs"});
+        QTRY_VERIFY_WITH_TIMEOUT(!window.hasPendingWork(), 60000);
+    }
+    auto* tradeoffs = window.findChild<TradeoffView*>();
+    QVERIFY(tradeoffs);
+    window.tabs()->setCurrentWidget(tradeoffs);
+    for (const char* name : {"left", "right", "left"}) {
+        QString error;
+        QVERIFY2(window.openWorkspace(root + "/" + name + ".runlens", &error), qPrintable(error));
+        QTRY_VERIFY_WITH_TIMEOUT(!window.hasPendingWork() && !tradeoffs->isBusy(), 60000);
+        QTRY_COMPARE(tradeoffs->runs().size(), std::size_t(1));
+        QCOMPARE(tradeoffs->runs().front().name, QString(name));
     }
 }
 

@@ -112,6 +112,7 @@ class TestTradeoffView : public QObject {
     void confidenceMatchesBruteForce();
     void baselinesInRocAndPrLegends();
     void exportWritesImages();
+    void multiclassSetsShowOneClassAgainstTheRest();
 
   private:
     void openWindow(MainWindow& window, TradeoffView*& view);
@@ -355,6 +356,54 @@ void TestTradeoffView::exportWritesImages() {
     view->pages()->setCurrentIndex(1);
     QApplication::processEvents();
     view->grab().save("/tmp/tradeoff_view_confidence.png");
+}
+
+// Six examples of classes a, b, c with class probabilities; one against the rest, by hand (and
+// sklearn.metrics.roc_auc_score(y == c, P[:, c]) in python3-sklearn 1.2): class a has positives 0.7, 0.3
+// against negatives 0.2, 0.5, 0.1, 0.4, so 6 of 8 pairs are ordered: 0.75; class b 7 of 8: 0.875; class
+// c 1.0.
+void TestTradeoffView::multiclassSetsShowOneClassAgainstTheRest() {
+    const QString logs = m_dir.filePath("multiclass");
+    writeFile(logs + "/zoo/metrics.csv", "step,loss\n0,1\n1,0.5\n");
+    writeFile(logs + "/zoo/predictions_test.csv", "label,prob_a,prob_b,prob_c\n"
+                                                  "a,0.7,0.2,0.1\na,0.3,0.4,0.3\nb,0.2,0.6,0.2\n"
+                                                  "b,0.5,0.3,0.2\nc,0.1,0.2,0.7\nc,0.4,0.1,0.5\n");
+    MainWindow window;
+    window.resize(1400, 900);
+    QVERIFY(window.createWorkspace(m_dir.filePath("multiclass.runlens")));
+    window.importPaths({logs});
+    QTRY_VERIFY_WITH_TIMEOUT(!window.hasPendingWork(), 60000);
+    auto* view = new TradeoffView(&window);
+    window.addViewTab(view, "Trade-offs");
+    window.tabs()->setCurrentWidget(view);
+    window.show();
+    QTRY_VERIFY(!view->isBusy());
+    QTRY_VERIFY(view->focusRun() != nullptr);
+    QVERIFY(!view->classCombo()->isHidden());
+    QCOMPARE(view->classCombo()->count(), 3);
+    const std::pair<const char*, double> expected[] = {{"a", 0.75}, {"b", 0.875}, {"c", 1.0}};
+    for (const auto& [cls, auc] : expected) {
+        view->classCombo()->setCurrentText(cls);
+        QTRY_VERIFY(!view->isBusy() && view->focusRun() && view->focusRun()->positiveClass == cls);
+        const TradeoffRun* run = view->focusRun();
+        QVERIFY(run->binary);
+        QCOMPARE(run->negativeClass, QString("not %1").arg(cls));
+        QCOMPARE(run->positives, std::int64_t(2));
+        QVERIFY2(std::abs(run->rocAuc - auc) < 1e-12, qPrintable(QString::number(run->rocAuc)));
+    }
+    // Class b at threshold 0.35: its scores 0.6 and 0.4 (a) are accepted: TP 1 (0.6), FP 1 (0.4).
+    view->classCombo()->setCurrentText("b");
+    QTRY_VERIFY(!view->isBusy() && view->focusRun()->positiveClass == "b");
+    view->thresholdSpin()->setValue(0.35);
+    const auto point = view->currentPoint();
+    QCOMPARE(point.confusion.tp, std::int64_t(1));
+    QCOMPARE(point.confusion.fp, std::int64_t(1));
+    QCOMPARE(point.confusion.fn, std::int64_t(1));
+    QCOMPARE(point.confusion.tn, std::int64_t(3));
+    // A binary set has no class chooser.
+    QVERIFY(window.openWorkspace(m_workspace));
+    QTRY_VERIFY(!view->isBusy() && view->focusRun() && view->focusRun()->positiveClass == "owner");
+    QVERIFY(view->classCombo()->isHidden());
 }
 
 QTEST_MAIN(TestTradeoffView)
