@@ -202,27 +202,8 @@ std::string cellOf(const LoadedPredictions& p, std::size_t row) {
     return s.str();
 }
 
-// Multiclass logs with one class set: per true class, the examples B fixes and breaks, with McNemar's test;
-// empty for other logs.
-std::vector<ClassFlips> classFlipsOf(const LoadedPredictions& a, const LoadedPredictions& b,
-                                     const PairedEvaluation& p) {
-    const auto& ea = a.eval;
-    const auto& eb = b.eval;
-    if (!ea.multiclass || !eb.multiclass || ea.classes != eb.classes) return {};
-    const auto predictedA = predictedClasses(ea), predictedB = predictedClasses(eb);
-    std::vector<int> labels, pa, pb;
-    for (std::size_t i = 0; i < p.alignment.pairs.rowsA.size(); ++i) {
-        const auto ra = p.alignment.pairs.rowsA[i], rb = p.alignment.pairs.rowsB[i];
-        labels.push_back(ea.labels[ra]);
-        pa.push_back(predictedA[ra]);
-        pb.push_back(predictedB[rb]);
-    }
-    return perClassFlips(labels, pa, pb, ea.classCount());
-}
-
-void writePerClassFlips(JsonWriter& json, const LoadedPredictions& a, const LoadedPredictions& b,
-                        const PairedEvaluation& p) {
-    const auto flips = classFlipsOf(a, b, p);
+void writePerClassFlips(JsonWriter& json, const LoadedPredictions& a, const PairedEvaluation& p) {
+    const auto& flips = p.classFlips;
     if (flips.empty()) return;
     const auto& ea = a.eval;
     json.key("per_class_flips").beginArray();
@@ -365,7 +346,7 @@ void writeJson(std::ostream& out, const Side& a, const Side& b, const std::vecto
             json.endObject();
         }
         json.endArray();
-        writePerClassFlips(json, *a.predictions, *b.predictions, p);
+        writePerClassFlips(json, *a.predictions, p);
         json.key("slice_changes").beginArray();
         for (const auto& c : p.sliceChanges) {
             json.beginObject().key("key").beginObject();
@@ -470,7 +451,7 @@ void writeMarkdown(std::ostream& out, const Side& a, const Side& b, const std::v
         out << "- pinned baseline " << pinned->name << " not scored on the pairs: " << pinnedPairs->skipped
             << "\n";
     out << "- " << p.flips.size() << " examples flipped between right and wrong\n";
-    if (const auto flips = classFlipsOf(*a.predictions, *b.predictions, p); !flips.empty()) {
+    if (const auto& flips = p.classFlips; !flips.empty()) {
         out << "\n### Per class (true class: fixed and broken by B)\n\n| class | n | fixed | broken | both "
                "wrong | "
                "McNemar p |\n|---|---|---|---|---|---|\n";

@@ -248,29 +248,50 @@ std::vector<std::vector<std::size_t>> alignMembers(const std::vector<const Predi
 }
 
 void computeEnsemble(const AnalysisInput& in, const std::vector<Extracted>& sets, PairedAnalysis& out) {
+    // Members are the binary sets with scores, or the multiclass sets with the first one's classes, whichever
+    // are more (ties: binary).
+    const EvaluationSet* firstMulticlass = nullptr;
+    std::size_t binary = 0, multiclass = 0;
+    for (const auto& s : sets) {
+        if (!s.error.isEmpty() || !s.eval.hasScores()) continue;
+        if (!s.eval.multiclass) {
+            ++binary;
+        } else if (!firstMulticlass || s.eval.classes == firstMulticlass->classes) {
+            if (!firstMulticlass) firstMulticlass = &s.eval;
+            ++multiclass;
+        }
+    }
+    out.ensembleMulticlass = multiclass > binary;
     std::vector<const PredictionTable*> tables;
     std::vector<const EvaluationSet*> evals;
     QStringList skipped;
     for (std::size_t m = 0; m < sets.size(); ++m) {
-        const bool usable = sets[m].error.isEmpty() && !sets[m].eval.multiclass && sets[m].eval.hasScores();
+        const auto& e = sets[m].eval;
+        const bool usable =
+            sets[m].error.isEmpty() && e.hasScores() &&
+            (out.ensembleMulticlass ? e.multiclass && e.classes == firstMulticlass->classes : !e.multiclass);
         if (!usable) {
             skipped << in.names[m];
             continue;
         }
         tables.push_back(in.tables[m].get());
-        evals.push_back(&sets[m].eval);
+        evals.push_back(&e);
         out.ensembleMembers << in.names[m];
     }
+    const QString kind = out.ensembleMulticlass ? QStringLiteral("class probabilities over the same classes")
+                                                : QStringLiteral("binary scores");
     if (!skipped.isEmpty())
         out.ensembleNote =
-            QStringLiteral("Left out (no binary scores or unreadable): %1. ").arg(skipped.join(", "));
+            QStringLiteral("Left out (no %1, or unreadable): %2. ").arg(kind, skipped.join(", "));
     if (tables.size() < 2) {
         out.ensembleNote +=
-            QStringLiteral("An ensemble needs two or more runs with binary scores on this set.");
+            QStringLiteral("An ensemble needs two or more runs with %1 on this set.").arg(kind);
         out.ensemble.error = "fewer than two usable members";
+        out.ensembleOfClasses.error = out.ensemble.error;
         return;
     }
     const auto rows = alignMembers(tables);
+    const std::size_t k = out.ensembleMulticlass ? firstMulticlass->classCount() : 1;
     std::vector<int> labels;
     std::vector<std::vector<double>> scores(tables.size());
     std::size_t disagreements = 0;
@@ -278,11 +299,25 @@ void computeEnsemble(const AnalysisInput& in, const std::vector<Extracted>& sets
         const int label = evals[0]->labels[rows[0][i]];
         labels.push_back(label);
         for (std::size_t m = 0; m < tables.size(); ++m) {
-            scores[m].push_back(evals[m]->scores[rows[m][i]]);
-            disagreements += evals[m]->labels[rows[m][i]] != label;
+            const std::size_t r = rows[m][i];
+            if (out.ensembleMulticlass)
+                scores[m].insert(scores[m].end(),
+                                 evals[m]->probs.begin() + static_cast<std::ptrdiff_t>(r * k),
+                                 evals[m]->probs.begin() + static_cast<std::ptrdiff_t>((r + 1) * k));
+            else
+                scores[m].push_back(evals[m]->scores[r]);
+            disagreements += evals[m]->labels[r] != label;
         }
     }
-    out.ensemble = ensembleWhatIf(labels, scores);
+    if (out.ensembleMulticlass) {
+        out.ensembleOfClasses = multiclassEnsembleWhatIf(labels, scores, k);
+        out.ensemble.error = out.ensembleOfClasses.error.empty() ? "" : out.ensembleOfClasses.error;
+        out.ensembleNote +=
+            QStringLiteral("Correct = the top class is the label; precision, recall and F1 are "
+                           "macro averages, roc_auc one-vs-rest. ");
+    } else {
+        out.ensemble = ensembleWhatIf(labels, scores);
+    }
     out.ensembleNote +=
         QStringLiteral("%1 examples shared by all %2 members.").arg(labels.size()).arg(tables.size());
     if (disagreements > 0)
@@ -335,6 +370,7 @@ std::shared_ptr<const PairedAnalysis> analyse(const AnalysisInput& in) {
     out->zeroRule = paired->zeroRule;
     out->flips = std::move(paired->flips);
     out->sliceChanges = std::move(paired->sliceChanges);
+    out->classFlips = std::move(paired->classFlips);
     if (!ea.multiclass && !eb.multiclass && ea.hasScores() && eb.hasScores()) {
         // The same defaults as `runlens calibration`: 10 uniform bins, Wilson intervals.
         out->calibrationA = calibrationReport(ea.labels, ea.scores);
@@ -436,6 +472,44 @@ QStringList metricCells(const BinaryMetrics& m) {
     for (double x : v)
         out << num(x, 6);
     return out;
+}
+
+// Multiclass in the same columns: macro precision, recall and F1, one-vs-rest macro AUC, no average
+// precision.
+QStringList metricCells(const MulticlassMetrics& m) {
+    const double v[] = {m.accuracy, m.macro.precision, m.macro.recall,   m.macro.f1,
+                        m.logLoss,  m.brier,           m.rocAucOvrMacro, kNaNd};
+    QStringList out;
+    for (double x : v)
+        out << num(x, 6);
+    return out;
+}
+
+// The ensemble panel's table, whichever kind the members are: one row per member, then the average and
+// the vote.
+struct EnsembleTable {
+    std::vector<QStringList> rows;
+    std::size_t members = 0;
+    const CorrelationMatrix* errors = nullptr;
+    const CorrelationMatrix* residuals = nullptr;
+};
+
+EnsembleTable ensembleTable(const PairedAnalysis& p) {
+    EnsembleTable t;
+    const auto fill = [&t](const auto& report) {
+        for (const auto& m : report.members)
+            t.rows.push_back(metricCells(m));
+        t.members = report.members.size();
+        t.rows.push_back(metricCells(report.average));
+        t.rows.push_back(metricCells(report.majorityVote));
+        t.errors = &report.errorCorrelation;
+        t.residuals = &report.residualCorrelation;
+    };
+    if (p.ensembleMulticlass)
+        fill(p.ensembleOfClasses);
+    else
+        fill(p.ensemble);
+    return t;
 }
 
 } // namespace
@@ -1048,6 +1122,19 @@ QWidget* CompareView::buildPredictionsPage() {
         {tr("slice"), tr("n"), tr("accuracy A"), tr("accuracy B"), tr("Δ (B − A)"), tr("p"), tr("q")});
     m_sliceTable->verticalHeader()->hide();
     leftLayout->addWidget(m_sliceTable, 1);
+    m_classFlipsLabel = new QLabel(
+        tr("Per true class: examples B fixes and breaks, McNemar's exact test on that class:"), left);
+    leftLayout->addWidget(m_classFlipsLabel);
+    m_classFlipsTable = makeTable(left);
+    m_classFlipsTable->setObjectName("classFlips");
+    m_classFlipsTable->setColumnCount(6);
+    m_classFlipsTable->setHorizontalHeaderLabels({tr("class"), tr("n"), tr("fixed (A wrong, B right)"),
+                                                  tr("broken (A right, B wrong)"), tr("both wrong"),
+                                                  tr("p")});
+    m_classFlipsTable->verticalHeader()->hide();
+    leftLayout->addWidget(m_classFlipsTable, 1);
+    m_classFlipsLabel->hide();
+    m_classFlipsTable->hide();
 
     auto* right = new QWidget(body);
     auto* rightLayout = new QVBoxLayout(right);
@@ -1528,6 +1615,22 @@ void CompareView::showAnalysis() {
             for (int col = 0; col < cells.size(); ++col)
                 m_sliceTable->setItem(r, col, readOnlyItem(cells[col]));
         }
+        m_classFlipsLabel->setVisible(!p.classFlips.empty());
+        m_classFlipsTable->setVisible(!p.classFlips.empty());
+        m_classFlipsTable->setRowCount(static_cast<int>(p.classFlips.size()));
+        for (int r = 0; r < static_cast<int>(p.classFlips.size()); ++r) {
+            const ClassFlips& f = p.classFlips[static_cast<std::size_t>(r)];
+            const auto cls = static_cast<std::size_t>(f.classIndex);
+            const QStringList cells{cls < p.classesA.size() ? QString::fromStdString(p.classesA[cls])
+                                                            : QString::number(f.classIndex),
+                                    QString::number(f.n),
+                                    QString::number(f.fixed),
+                                    QString::number(f.broken),
+                                    QString::number(f.bothWrong),
+                                    num(f.mcnemar.exactP, 3)};
+            for (int col = 0; col < cells.size(); ++col)
+                m_classFlipsTable->setItem(r, col, readOnlyItem(cells[col]));
+        }
         m_calibrationView->replaceChart(makeCalibrationChart());
     }
 
@@ -1542,26 +1645,23 @@ void CompareView::showAnalysis() {
     }
     m_ensembleNote->setText(
         tr("Ensemble of %1 on '%2'. %3").arg(p.ensembleMembers.join(", "), p.evalSet, p.ensembleNote));
-    fillMatrix(m_errorCorr, p.ensembleMembers, p.ensemble.errorCorrelation);
-    fillMatrix(m_residualCorr, p.ensembleMembers, p.ensemble.residualCorrelation);
+    const EnsembleTable table = ensembleTable(p);
+    fillMatrix(m_errorCorr, p.ensembleMembers, *table.errors);
+    fillMatrix(m_residualCorr, p.ensembleMembers, *table.residuals);
     m_ensembleMetrics->clear();
     m_ensembleMetrics->setColumnCount(static_cast<int>(kMetricHeaders.size()));
     m_ensembleMetrics->setHorizontalHeaderLabels(kMetricHeaders);
     QStringList rowNames = p.ensembleMembers;
-    rowNames << tr("average of scores") << tr("majority vote");
+    rowNames << (p.ensembleMulticlass ? tr("average of probabilities") : tr("average of scores"))
+             << tr("majority vote");
     m_ensembleMetrics->setRowCount(static_cast<int>(rowNames.size()));
     m_ensembleMetrics->setVerticalHeaderLabels(rowNames);
-    std::vector<const BinaryMetrics*> all;
-    for (const auto& m : p.ensemble.members)
-        all.push_back(&m);
-    all.push_back(&p.ensemble.average);
-    all.push_back(&p.ensemble.majorityVote);
-    for (std::size_t r = 0; r < all.size(); ++r) {
-        const QStringList cells = metricCells(*all[r]);
+    for (std::size_t r = 0; r < table.rows.size(); ++r) {
+        const QStringList& cells = table.rows[r];
         for (int c = 0; c < cells.size(); ++c) {
             auto* item = readOnlyItem(cells[c]);
             item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-            if (r >= p.ensemble.members.size()) {
+            if (r >= table.members) {
                 QFont bold = item->font();
                 bold.setBold(true);
                 item->setFont(bold);
@@ -1657,14 +1757,15 @@ bool CompareView::exportEnsembleCsv(const QString& path, QString* error) const {
     QStringList header{QStringLiteral("model")};
     header << kMetricHeaders;
     rows.push_back(header);
-    for (std::size_t m = 0; m < p.ensemble.members.size(); ++m)
-        rows.push_back(QStringList{p.ensembleMembers[static_cast<int>(m)]} +
-                       metricCells(p.ensemble.members[m]));
-    rows.push_back(QStringList{QStringLiteral("average")} + metricCells(p.ensemble.average));
-    rows.push_back(QStringList{QStringLiteral("majority_vote")} + metricCells(p.ensemble.majorityVote));
+    const EnsembleTable table = ensembleTable(p);
+    for (std::size_t r = 0; r < table.rows.size(); ++r) {
+        const QString name = r < table.members    ? p.ensembleMembers[static_cast<int>(r)]
+                             : r == table.members ? QStringLiteral("average")
+                                                  : QStringLiteral("majority_vote");
+        rows.push_back(QStringList{name} + table.rows[r]);
+    }
     const std::pair<const char*, const CorrelationMatrix*> matrices[] = {
-        {"error_correlation", &p.ensemble.errorCorrelation},
-        {"residual_correlation", &p.ensemble.residualCorrelation}};
+        {"error_correlation", table.errors}, {"residual_correlation", table.residuals}};
     for (const auto& [name, m] : matrices) {
         rows.push_back({});
         rows.push_back(QStringList{QString::fromLatin1(name)} + p.ensembleMembers);

@@ -112,11 +112,14 @@ struct PairedAnalysis {
     double metricA = 0, metricB = 0, zeroRule = 0; // bootstrap metric on the pairs; zero-rule baseline
     std::vector<std::size_t> flips;                // aligned indices whose correctness differs
     std::vector<SliceChange> sliceChanges;
+    std::vector<ClassFlips> classFlips; // multiclass sets with one class list
     std::optional<CalibrationReport> calibrationA, calibrationB;
     // Ensemble over every compared run holding this evaluation set with binary scores.
     QStringList ensembleMembers;
     QString ensembleNote;
-    EnsembleReport ensemble;
+    EnsembleReport ensemble;         // binary members
+    bool ensembleMulticlass = false; // the members are multiclass: ensembleOfClasses holds the result
+    MulticlassEnsembleReport ensembleOfClasses;
 };
 
 class FlipsModel : public QAbstractTableModel {
@@ -160,6 +163,7 @@ class CompareView : public QWidget {
     QSpinBox* seedBox() const { return m_seed; }
     QSpinBox* resamplesBox() const { return m_resamples; }
     std::shared_ptr<const PairedAnalysis> pairedAnalysis() const { return m_paired; }
+    QTableWidget* classFlipsTable() const { return m_classFlipsTable; }
     bool isAnalysing() const;
     QString pairedSummaryText() const;
     QLineEdit* flipsFilter() const { return m_flipsFilter; }
@@ -242,6 +246,8 @@ class CompareView : public QWidget {
     QTableView* m_flipsTable;
     QLabel* m_flipsCount;
     QTableWidget* m_sliceTable;
+    QLabel* m_classFlipsLabel;
+    QTableWidget* m_classFlipsTable;
     InteractiveChartView* m_calibrationView;
 
     QLabel* m_ensembleNote;

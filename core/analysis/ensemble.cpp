@@ -1,6 +1,7 @@
 // Error correlation between aligned binary classifiers and the metrics of their average and majority vote.
 #include "core/analysis/ensemble.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace runlens {
@@ -100,6 +101,57 @@ EnsembleReport ensembleWhatIf(std::span<const int> labels, const std::vector<std
     report.residualCorrelation = correlations(residuals);
     report.average = binaryMetrics(labels, mean, threshold);
     report.majorityVote = binaryMetrics(labels, voteShare, threshold, vote);
+    return report;
+}
+
+MulticlassEnsembleReport multiclassEnsembleWhatIf(std::span<const int> labels,
+                                                  const std::vector<std::vector<double>>& probs,
+                                                  std::size_t classes) {
+    MulticlassEnsembleReport report;
+    const std::size_t n = labels.size(), k = probs.size();
+    if (k < 2) report.error = "an ensemble needs at least two members";
+    if (report.error.empty() && (n == 0 || classes < 2)) report.error = "no examples";
+    for (std::size_t m = 0; m < k && report.error.empty(); ++m)
+        if (probs[m].size() != n * classes)
+            report.error = "member " + std::to_string(m + 1) + " has " + std::to_string(probs[m].size()) +
+                           " probabilities for " + std::to_string(n) + " rows of " + std::to_string(classes) +
+                           " classes";
+    for (std::size_t r = 0; r < n && report.error.empty(); ++r)
+        if (labels[r] < 0 || static_cast<std::size_t>(labels[r]) >= classes)
+            report.error = "row " + std::to_string(r + 1) + ": label is not one of the classes";
+    if (!report.error.empty()) return report;
+    report.n = n;
+    report.k = k;
+    report.classes = classes;
+
+    std::vector<std::vector<double>> errors(k, std::vector<double>(n)), residuals(k, std::vector<double>(n));
+    std::vector<double> mean(n * classes, 0.0), shares(n * classes, 0.0);
+    for (std::size_t m = 0; m < k; ++m) {
+        for (std::size_t r = 0; r < n; ++r) {
+            const std::span<const double> row(probs[m].data() + r * classes, classes);
+            const int top = argmaxRow(row);
+            errors[m][r] = top != labels[r] ? 1.0 : 0.0;
+            residuals[m][r] = 1.0 - row[static_cast<std::size_t>(labels[r])];
+            shares[r * classes + static_cast<std::size_t>(top)] += 1.0 / static_cast<double>(k);
+            for (std::size_t c = 0; c < classes; ++c)
+                mean[r * classes + c] += row[c] / static_cast<double>(k);
+        }
+        report.members.push_back(multiclassMetrics(labels, probs[m], classes));
+    }
+    std::vector<int> vote(n);
+    for (std::size_t r = 0; r < n; ++r) {
+        const double* share = shares.data() + r * classes;
+        const double most = *std::max_element(share, share + classes);
+        int best = -1;
+        for (std::size_t c = 0; c < classes; ++c)
+            if (share[c] == most && (best < 0 || mean[r * classes + c] > mean[r * classes + best]))
+                best = static_cast<int>(c);
+        vote[r] = best;
+    }
+    report.errorCorrelation = correlations(errors);
+    report.residualCorrelation = correlations(residuals);
+    report.average = multiclassMetrics(labels, mean, classes);
+    report.majorityVote = multiclassMetrics(labels, shares, classes, vote);
     return report;
 }
 

@@ -1,8 +1,9 @@
-// What-if analysis of averaging K binary classifiers: how correlated their errors are and what the ensemble
-// scores.
+// What-if analysis of averaging K classifiers (binary, or multiclass with class probabilities): how
+// correlated their errors are and what the ensemble scores.
 #pragma once
 
 #include "core/analysis/binary_metrics.h"
+#include "core/analysis/multiclass_metrics.h"
 
 #include <cstddef>
 #include <span>
@@ -40,5 +41,24 @@ double pearson(std::span<const double> x, std::span<const double> y);
 // labels 0/1 (n rows); scores[m] holds member m's P(1) for the same n rows in the same order.
 EnsembleReport ensembleWhatIf(std::span<const int> labels, const std::vector<std::vector<double>>& scores,
                               double threshold = 0.5);
+
+// The same for multiclass members: correct = argmax equals the label.
+struct MulticlassEnsembleReport {
+    std::size_t n = 0, k = 0, classes = 0;
+    CorrelationMatrix errorCorrelation;    // Pearson on error indicators 1[argmax != label]
+    CorrelationMatrix residualCorrelation; // Pearson on 1 - P(true class)
+    std::vector<MulticlassMetrics> members;
+    MulticlassMetrics average; // the mean of the members' probability rows, its argmax the prediction
+    // Plurality vote of the members' argmax (a tie goes to the tied class the averaged probabilities rank
+    // first); its probability metrics are those of the vote shares (fraction of members per class).
+    MulticlassMetrics majorityVote;
+    std::string error;
+};
+
+// labels: class index per row (n rows); probs[m] holds member m's n x classes probabilities, row-major, for
+// the same rows in the same order.
+MulticlassEnsembleReport multiclassEnsembleWhatIf(std::span<const int> labels,
+                                                  const std::vector<std::vector<double>>& probs,
+                                                  std::size_t classes);
 
 } // namespace runlens

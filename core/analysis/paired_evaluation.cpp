@@ -231,6 +231,16 @@ std::optional<PairedEvaluation> comparePaired(const PredictionTable& tableA, con
     SliceFinderOptions sliceOptions;
     sliceOptions.maxLevel = options.sliceLevels;
     out.sliceChanges = sliceChanges(tableA, rowsA, correctA, correctB, sliceOptions);
+    if (a.multiclass && b.multiclass && a.classes == b.classes) {
+        const auto predictedA = predictedClasses(a), predictedB = predictedClasses(b);
+        std::vector<int> labels(n), pa(n), pb(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            labels[i] = a.labels[rowsA[i]];
+            pa[i] = predictedA[rowsA[i]];
+            pb[i] = predictedB[rowsB[i]];
+        }
+        out.classFlips = perClassFlips(labels, pa, pb, a.classCount());
+    }
     return out;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/analysis/evaluation_set.h"
+#include "core/analysis/multiclass_report.h"
 #include "core/analysis/paired_comparison.h"
 #include "core/analysis/slice_finder.h"
 #include "core/analysis/slices.h"
@@ -72,6 +73,9 @@ struct PairedEvaluation {
     double metricA = 0;
     double metricB = 0;
     double zeroRule = 0;
+    // Multiclass sets with one class list: per true class, the examples B fixes and breaks, with McNemar's
+    // test on that class's examples; empty otherwise.
+    std::vector<ClassFlips> classFlips;
 };
 
 // The paired comparison of model A and model B. nullopt with a one-line reason when the sets cannot be

@@ -84,6 +84,7 @@ class TestEnsemble : public QObject {
     void tieGoesToAverage();
     void constantErrorsHaveNoCorrelation();
     void rejectsBadInput();
+    void multiclassMatchesSklearn();
 };
 
 void TestEnsemble::correlationsMatchNumpy() {
@@ -141,6 +142,49 @@ void TestEnsemble::rejectsBadInput() {
     QVERIFY(!ensembleWhatIf(labels, {{0.5, std::nan("")}, {0.5, 0.5}}).error.empty()); // NaN
     QVERIFY(!ensembleWhatIf(std::vector<int>{1, 2}, {{0.5, 0.5}, {0.5, 0.5}}).error.empty());
     QVERIFY(!ensembleWhatIf(std::vector<int>{}, {{}, {}}).error.empty());
+}
+
+// tests/tools/gen_multiclass_ensemble_refs.py (numpy RandomState(7), python3-sklearn 1.2): 15 rows, 3
+// classes, 3 weak members; averaging lifts accuracy from 0.53-0.60 to 0.87, the plurality vote to 0.73.
+void TestEnsemble::multiclassMatchesSklearn() {
+    const std::vector<int> labels{0, 1, 2, 0, 1, 2, 0, 1, 2, 2, 2, 0, 2, 0, 0};
+    const std::vector<std::vector<double>> probs{
+        {0.781, 0.192, 0.027, 0.099, 0.831, 0.070, 0.158, 0.705, 0.137, 0.321, 0.624, 0.055,
+         0.207, 0.756, 0.037, 0.199, 0.373, 0.428, 0.488, 0.130, 0.382, 0.258, 0.490, 0.252,
+         0.432, 0.348, 0.220, 0.416, 0.158, 0.426, 0.192, 0.473, 0.335, 0.351, 0.457, 0.192,
+         0.526, 0.044, 0.430, 0.357, 0.229, 0.414, 0.634, 0.365, 0.001},
+        {0.237, 0.476, 0.287, 0.175, 0.657, 0.168, 0.033, 0.224, 0.743, 0.233, 0.411, 0.356,
+         0.346, 0.317, 0.337, 0.099, 0.261, 0.640, 0.700, 0.246, 0.054, 0.288, 0.468, 0.244,
+         0.110, 0.327, 0.563, 0.312, 0.333, 0.355, 0.115, 0.280, 0.605, 0.362, 0.233, 0.405,
+         0.014, 0.681, 0.305, 0.348, 0.364, 0.288, 0.297, 0.659, 0.044},
+        {0.382, 0.464, 0.154, 0.172, 0.504, 0.324, 0.534, 0.003, 0.463, 0.575, 0.029, 0.396,
+         0.125, 0.495, 0.380, 0.069, 0.132, 0.799, 0.343, 0.150, 0.507, 0.038, 0.568, 0.394,
+         0.011, 0.236, 0.753, 0.652, 0.057, 0.291, 0.329, 0.377, 0.294, 0.375, 0.253, 0.372,
+         0.047, 0.277, 0.676, 0.842, 0.131, 0.027, 0.380, 0.603, 0.017}};
+    const auto r = multiclassEnsembleWhatIf(labels, probs, 3);
+    QVERIFY2(r.error.empty(), r.error.c_str());
+    QCOMPARE(r.members.size(), std::size_t(3));
+    const double memberAccuracy[] = {0.53333333333333333, 0.53333333333333333, 0.59999999999999998};
+    const double memberF1[] = {0.52996632996632997, 0.49444444444444446, 0.60404040404040404};
+    for (std::size_t m = 0; m < 3; ++m) {
+        QVERIFY(std::abs(r.members[m].accuracy - memberAccuracy[m]) < 1e-12);
+        QVERIFY(std::abs(r.members[m].macro.f1 - memberF1[m]) < 1e-12);
+    }
+    QVERIFY(std::abs(r.average.accuracy - 0.8666666666666667) < 1e-12);
+    QVERIFY(std::abs(r.average.macro.f1 - 0.86652236652236647) < 1e-12);
+    QVERIFY2(std::abs(r.average.logLoss - 0.75132757833130526) < 1e-9,
+             qPrintable(QString::number(r.average.logLoss, 'g', 17)));
+    QVERIFY(std::abs(r.majorityVote.accuracy - 0.73333333333333328) < 1e-12);
+    QVERIFY(std::abs(r.majorityVote.macro.f1 - 0.72525252525252526) < 1e-12);
+    // numpy.corrcoef of the members' error indicators and of 1 - P(true class).
+    QVERIFY(std::abs(r.errorCorrelation.at(0, 1) - 0.19642857142857148) < 1e-12);
+    QVERIFY(std::abs(r.errorCorrelation.at(0, 2) + 0.21821789023599236) < 1e-12);
+    QVERIFY(std::abs(r.residualCorrelation.at(0, 1) + 0.27452584132092822) < 1e-12);
+    QCOMPARE(r.errorCorrelation.at(1, 1), 1.0);
+    // Bad input is a sentence, not a crash.
+    QVERIFY(!multiclassEnsembleWhatIf(labels, {probs[0]}, 3).error.empty());
+    QVERIFY(!multiclassEnsembleWhatIf(labels, {probs[0], std::vector<double>(10, 0.5)}, 3).error.empty());
+    QVERIFY(!multiclassEnsembleWhatIf(std::vector<int>(15, 3), probs, 3).error.empty());
 }
 
 QTEST_APPLESS_MAIN(TestEnsemble)

@@ -20,6 +20,7 @@
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -147,6 +148,7 @@ class TestCompareView : public QObject {
     void exportsAndScreenshot();
     void largeDiffRenders();
     void warningsGroupRunsByValue();
+    void multiclassEnsembleAndPairedTests();
 
   private:
     void open(MainWindow& window, CompareView*& view, const QStringList& visible);
@@ -493,6 +495,109 @@ void TestCompareView::warningsGroupRunsByValue() {
     const QString data = warnings.filter(QStringLiteral("data versions")).value(0);
     QVERIFY2(data.contains(QStringLiteral("v1: r0, r1; unknown: r2, r3, r4 and 4 more; v2: r9")),
              qPrintable(data));
+}
+
+// Three multiclass runs: tests/tools/gen_multiclass_ensemble_refs.py's members (python3-sklearn 1.2 says the
+// members score accuracy 0.533, 0.533, 0.600; their averaged probabilities 0.867, macro F1 0.8665; the
+// plurality vote 0.733). A and B (member0, member1) are each right where the other is wrong 3 times:
+// McNemar's exact p = 1.
+void TestCompareView::multiclassEnsembleAndPairedTests() {
+    const QString logs = m_dir.filePath("multiclass");
+    const char* members[] = {
+        "id,label,prob_a,prob_b,prob_c\n"
+        "0,a,0.781,0.192,0.027\n"
+        "1,b,0.099,0.831,0.070\n"
+        "2,c,0.158,0.705,0.137\n"
+        "3,a,0.321,0.624,0.055\n"
+        "4,b,0.207,0.756,0.037\n"
+        "5,c,0.199,0.373,0.428\n"
+        "6,a,0.488,0.130,0.382\n"
+        "7,b,0.258,0.490,0.252\n"
+        "8,c,0.432,0.348,0.220\n"
+        "9,c,0.416,0.158,0.426\n"
+        "10,c,0.192,0.473,0.335\n"
+        "11,a,0.351,0.457,0.192\n"
+        "12,c,0.526,0.044,0.430\n"
+        "13,a,0.357,0.229,0.414\n"
+        "14,a,0.634,0.365,0.001\n",
+        "id,label,prob_a,prob_b,prob_c\n"
+        "0,a,0.237,0.476,0.287\n"
+        "1,b,0.175,0.657,0.168\n"
+        "2,c,0.033,0.224,0.743\n"
+        "3,a,0.233,0.411,0.356\n"
+        "4,b,0.346,0.317,0.337\n"
+        "5,c,0.099,0.261,0.640\n"
+        "6,a,0.700,0.246,0.054\n"
+        "7,b,0.288,0.468,0.244\n"
+        "8,c,0.110,0.327,0.563\n"
+        "9,c,0.312,0.333,0.355\n"
+        "10,c,0.115,0.280,0.605\n"
+        "11,a,0.362,0.233,0.405\n"
+        "12,c,0.014,0.681,0.305\n"
+        "13,a,0.348,0.364,0.288\n"
+        "14,a,0.297,0.659,0.044\n",
+        "id,label,prob_a,prob_b,prob_c\n"
+        "0,a,0.382,0.464,0.154\n"
+        "1,b,0.172,0.504,0.324\n"
+        "2,c,0.534,0.003,0.463\n"
+        "3,a,0.575,0.029,0.396\n"
+        "4,b,0.125,0.495,0.380\n"
+        "5,c,0.069,0.132,0.799\n"
+        "6,a,0.343,0.150,0.507\n"
+        "7,b,0.038,0.568,0.394\n"
+        "8,c,0.011,0.236,0.753\n"
+        "9,c,0.652,0.057,0.291\n"
+        "10,c,0.329,0.377,0.294\n"
+        "11,a,0.375,0.253,0.372\n"
+        "12,c,0.047,0.277,0.676\n"
+        "13,a,0.842,0.131,0.027\n"
+        "14,a,0.380,0.603,0.017\n",
+    };
+    for (int m = 0; m < 3; ++m) {
+        const QString run = logs + QString("/member%1").arg(m);
+        writeFile(run + "/metrics.csv", "step,loss\n0,1\n1,0.5\n");
+        writeFile(run + "/predictions_val.csv", members[m]);
+    }
+    MainWindow window;
+    QVERIFY(window.createWorkspace(m_dir.filePath("multiclass.runlens")));
+    window.importPaths({logs});
+    QTRY_VERIFY_WITH_TIMEOUT(!window.hasPendingWork(), 60000);
+    auto* view = new CompareView(&window);
+    window.tabs()->setCurrentIndex(window.addViewTab(view, "Compare"));
+    window.resize(1400, 900);
+    window.show();
+    window.runTable()->clearSelection();
+    view->refreshNow();
+    QTRY_VERIFY_WITH_TIMEOUT(!view->isAnalysing(), 30000);
+    const auto p = view->pairedAnalysis();
+    QVERIFY(p);
+    QVERIFY2(p->error.isEmpty(), qPrintable(p->error));
+    QCOMPARE(p->mcnemar.aOnlyCorrect, std::int64_t(3));
+    QCOMPARE(p->mcnemar.bOnlyCorrect, std::int64_t(3));
+    QVERIFY(std::abs(p->mcnemar.exactP - 1.0) < 1e-12);
+    // Per true class (numpy on the same rows): a 6 examples, B fixes 0 and breaks 2, both wrong on 3; b 3, 0,
+    // 1, 0; c 6, 3, 0, 1.
+    QTableWidget* flips = view->classFlipsTable();
+    QVERIFY(!flips->isHidden());
+    QCOMPARE(flips->rowCount(), 3);
+    const QStringList expected[] = {
+        {"a", "6", "0", "2", "3"}, {"b", "3", "0", "1", "0"}, {"c", "6", "3", "0", "1"}};
+    for (int r = 0; r < 3; ++r)
+        for (int c = 0; c < 5; ++c)
+            QCOMPARE(flips->item(r, c)->text(), expected[r][c]);
+    QVERIFY(p->ensembleMulticlass);
+    QCOMPARE(p->ensembleMembers, QStringList({"member0", "member1", "member2"}));
+    QVERIFY(p->ensembleOfClasses.error.empty());
+    QVERIFY(std::abs(p->ensembleOfClasses.average.accuracy - 0.8666666666666667) < 1e-12);
+    QVERIFY(std::abs(p->ensembleOfClasses.majorityVote.accuracy - 0.73333333333333328) < 1e-12);
+    const QString csv = m_dir.filePath("multiclass-ensemble.csv");
+    QString error;
+    QVERIFY2(view->exportEnsembleCsv(csv, &error), qPrintable(error));
+    QFile file(csv);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QString text = QString::fromUtf8(file.readAll());
+    QVERIFY2(text.contains("average,0.866667,"), qPrintable(text));
+    QVERIFY2(text.contains("majority_vote,0.733333,"), qPrintable(text));
 }
 
 QTEST_MAIN(TestCompareView)
