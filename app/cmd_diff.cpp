@@ -199,6 +199,8 @@ std::string cellOf(const LoadedPredictions& p, std::size_t row) {
         s << e.classes[static_cast<std::size_t>(e.predictions[row])];
     else if (!e.multiclass)
         s << formatNumber(e.scores[row]);
+    else
+        s << topClassText(e, row);
     return s.str();
 }
 

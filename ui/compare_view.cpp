@@ -185,6 +185,8 @@ std::vector<std::string> idsOf(const PredictionTable& table) {
     return exampleIds(table);
 }
 
+// What each model said about a row: its logged class, a binary score, or a multiclass set's top class with
+// its probability ("dog (0.62)").
 std::vector<std::string> cellsOf(const EvaluationSet& e) {
     std::vector<std::string> out(e.rows());
     for (std::size_t r = 0; r < e.rows(); ++r) {
@@ -192,6 +194,8 @@ std::vector<std::string> cellsOf(const EvaluationSet& e) {
             out[r] = e.classes[static_cast<std::size_t>(e.predictions[r])];
         else if (!e.multiclass)
             out[r] = QString::number(e.scores[r], 'g', 6).toStdString();
+        else
+            out[r] = topClassText(e, r);
     }
     return out;
 }
@@ -1175,23 +1179,22 @@ QWidget* CompareView::buildEnsemblePage() {
     layout->addLayout(bar);
     auto* matrices = new QHBoxLayout;
     auto* errBox = new QVBoxLayout;
-    errBox->addWidget(
-        new QLabel(tr("Correlation of errors (Pearson on 0/1 error indicators at 0.5): low is good "
-                      "for averaging"),
-                   page));
+    m_errorCorrLabel = new QLabel(page);
+    errBox->addWidget(m_errorCorrLabel);
     m_errorCorr = makeTable(page);
     errBox->addWidget(m_errorCorr);
     auto* resBox = new QVBoxLayout;
-    resBox->addWidget(new QLabel(tr("Correlation of residuals (label − score)"), page));
+    m_residualCorrLabel = new QLabel(page);
+    resBox->addWidget(m_residualCorrLabel);
     m_residualCorr = makeTable(page);
     resBox->addWidget(m_residualCorr);
     matrices->addLayout(errBox);
     matrices->addLayout(resBox);
     layout->addLayout(matrices, 1);
-    layout->addWidget(
-        new QLabel(tr("Metrics of each member, their averaged scores and their majority vote (a tie "
-                      "goes to the average; the vote's score metrics use the share of votes)"),
-                   page));
+    m_ensembleMetricsLabel = new QLabel(page);
+    m_ensembleMetricsLabel->setWordWrap(true);
+    layout->addWidget(m_ensembleMetricsLabel);
+    setEnsembleCaptions(false);
     m_ensembleMetrics = makeTable(page);
     layout->addWidget(m_ensembleMetrics, 1);
     return page;
@@ -1645,6 +1648,7 @@ void CompareView::showAnalysis() {
     }
     m_ensembleNote->setText(
         tr("Ensemble of %1 on '%2'. %3").arg(p.ensembleMembers.join(", "), p.evalSet, p.ensembleNote));
+    setEnsembleCaptions(p.ensembleMulticlass);
     const EnsembleTable table = ensembleTable(p);
     fillMatrix(m_errorCorr, p.ensembleMembers, *table.errors);
     fillMatrix(m_residualCorr, p.ensembleMembers, *table.residuals);
@@ -1669,6 +1673,25 @@ void CompareView::showAnalysis() {
             m_ensembleMetrics->setItem(static_cast<int>(r), c, item);
         }
     }
+}
+
+// What the matrices and the table are computed on, for binary or multiclass members.
+void CompareView::setEnsembleCaptions(bool multiclass) {
+    m_errorCorrLabel->setText(multiclass
+                                  ? tr("Correlation of errors (Pearson on 0/1 indicators that the top class "
+                                       "is wrong): low is good for averaging")
+                                  : tr("Correlation of errors (Pearson on 0/1 error indicators at 0.5): low "
+                                       "is good for averaging"));
+    m_residualCorrLabel->setText(multiclass
+                                     ? tr("Correlation of residuals (1 − probability of the true class)")
+                                     : tr("Correlation of residuals (label − score)"));
+    m_ensembleMetricsLabel->setText(
+        multiclass
+            ? tr("Metrics of each member, their averaged class probabilities and their plurality vote (a "
+                 "tie goes to the class the average ranks first; the vote's probability metrics use the "
+                 "share of votes per class)")
+            : tr("Metrics of each member, their averaged scores and their majority vote (a tie goes to the "
+                 "average; the vote's score metrics use the share of votes)"));
 }
 
 QChart* CompareView::makeCalibrationChart() const {

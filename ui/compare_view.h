@@ -164,6 +164,7 @@ class CompareView : public QWidget {
     QSpinBox* resamplesBox() const { return m_resamples; }
     std::shared_ptr<const PairedAnalysis> pairedAnalysis() const { return m_paired; }
     QTableWidget* classFlipsTable() const { return m_classFlipsTable; }
+    QTabWidget* pages() const { return m_pages; }
     bool isAnalysing() const;
     QString pairedSummaryText() const;
     QLineEdit* flipsFilter() const { return m_flipsFilter; }
@@ -205,6 +206,7 @@ class CompareView : public QWidget {
     XYPoints curveOf(std::int64_t runId, const QString& tag, const QString& xTag) const;
     QChart* makeCurveChart(int pixels) const;
     QChart* makeCalibrationChart() const;
+    void setEnsembleCaptions(bool multiclass);
 
     MainWindow* m_window;
     std::vector<RunInfo> m_runs;
@@ -248,6 +250,9 @@ class CompareView : public QWidget {
     QTableWidget* m_sliceTable;
     QLabel* m_classFlipsLabel;
     QTableWidget* m_classFlipsTable;
+    QLabel* m_errorCorrLabel;
+    QLabel* m_residualCorrLabel;
+    QLabel* m_ensembleMetricsLabel;
     InteractiveChartView* m_calibrationView;
 
     QLabel* m_ensembleNote;

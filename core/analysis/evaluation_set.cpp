@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <optional>
 #include <sstream>
 
@@ -291,6 +292,16 @@ std::vector<std::uint8_t> correctPerRow(const EvaluationSet& set, double thresho
     for (std::size_t r = 0; r < set.rows(); ++r)
         correct[r] = predicted[r] == set.labels[r] ? 1 : 0;
     return correct;
+}
+
+std::string topClassText(const EvaluationSet& set, std::size_t row) {
+    const std::size_t k = set.classCount();
+    if (!set.multiclass || row >= set.rows() || set.probs.size() != set.rows() * k) return {};
+    const double* p = set.probs.data() + row * k;
+    const auto top = static_cast<std::size_t>(std::max_element(p, p + k) - p);
+    char probability[32];
+    std::snprintf(probability, sizeof probability, " (%.2f)", p[top]);
+    return set.classes[top] + probability;
 }
 
 EvaluationSet oneVsRest(const EvaluationSet& set, std::size_t cls) {

@@ -58,6 +58,9 @@ std::vector<int> predictedClasses(const EvaluationSet& set, double threshold = 0
 // Per row, 1 when the predicted class is the label.
 std::vector<std::uint8_t> correctPerRow(const EvaluationSet& set, double threshold = 0.5);
 
+// A multiclass row's top class with its probability, "dog (0.62)"; "" for a binary set or a row out of range.
+std::string topClassText(const EvaluationSet& set, std::size_t row);
+
 // A multiclass set seen as one class against the rest (scikit-learn's one-vs-rest): label 1 where the true
 // class is `cls`, score its class probability, prediction 1 where the logged prediction is `cls` (none
 // without a prediction column); classes {"not <cls>", "<cls>"}. A binary set, or a class out of range,

@@ -585,6 +585,11 @@ void TestCompareView::multiclassEnsembleAndPairedTests() {
     for (int r = 0; r < 3; ++r)
         for (int c = 0; c < 5; ++c)
             QCOMPARE(flips->item(r, c)->text(), expected[r][c]);
+    // A flipped example shows each model's top class and its probability: id 0 (label a) is a for member0
+    // (0.781) and b for member1 (0.476).
+    const auto zero = std::find(p->idsA.begin(), p->idsA.end(), "0") - p->idsA.begin();
+    QCOMPARE(QString::fromStdString(p->cellsA[static_cast<std::size_t>(zero)]), QString("a (0.78)"));
+    QCOMPARE(QString::fromStdString(p->cellsB[static_cast<std::size_t>(zero)]), QString("b (0.48)"));
     QVERIFY(p->ensembleMulticlass);
     QCOMPARE(p->ensembleMembers, QStringList({"member0", "member1", "member2"}));
     QVERIFY(p->ensembleOfClasses.error.empty());
@@ -598,6 +603,13 @@ void TestCompareView::multiclassEnsembleAndPairedTests() {
     const QString text = QString::fromUtf8(file.readAll());
     QVERIFY2(text.contains("average,0.866667,"), qPrintable(text));
     QVERIFY2(text.contains("majority_vote,0.733333,"), qPrintable(text));
+    if (qEnvironmentVariableIsSet("RUNLENS_SCREENSHOT_DIR")) // to look at: the predictions and ensemble pages
+        for (int page : {2, 3}) {
+            view->pages()->setCurrentIndex(page);
+            QTest::qWait(200);
+            window.grab().save(qEnvironmentVariable("RUNLENS_SCREENSHOT_DIR") +
+                               QString("/compare-multiclass-%1.png").arg(page));
+        }
 }
 
 QTEST_MAIN(TestCompareView)
