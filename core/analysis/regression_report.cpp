@@ -14,6 +14,8 @@ RegressionReport regressionReport(const RegressionReportInput& in) {
     const auto resid = residuals(in.labels, in.predictions);
     r.histogram = residualHistogram(resid);
     r.byPrediction = binnedResiduals(in.predictions, resid, in.residualBins);
+    for (const auto& [name, values] : in.features)
+        r.byFeature.emplace_back(name, binnedResiduals(values, resid, in.residualBins));
     r.density = density2D(in.labels, in.predictions, in.densityCells, in.densityCells, std::nullopt, true);
     return r;
 }

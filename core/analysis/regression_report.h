@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace runlens {
@@ -23,6 +24,8 @@ struct RegressionReportInput {
     std::span<const double> labels, predictions;
     std::span<const double> weights; // empty: unweighted
     std::vector<RegressionIntervalInput> intervals;
+    std::vector<std::pair<std::string, std::span<const double>>>
+        features; // numeric features, one value per row
     std::optional<double> trainingMean, trainingMedian;
     std::optional<RegressionBaseline> pinned; // a pinned run scored on the same rows (pinnedRunBaseline)
     BootstrapOptions bootstrap;
@@ -36,6 +39,7 @@ struct RegressionReport {
     std::vector<IntervalCoverage> coverage;    // one per input interval, same order
     ResidualHistogram histogram;               // residual = label - prediction
     std::vector<ResidualBin> byPrediction;
+    std::vector<std::pair<std::string, std::vector<ResidualBin>>> byFeature; // input order, residualBins bins
     Density2D density; // x = label, y = prediction, both axes on the same range
 };
 

@@ -152,6 +152,7 @@ std::optional<RegressionLog> regressionLogFrom(const PredictionTable& table, std
             (*statistic == TrainingStatistic::Mean ? log.trainingMean : log.trainingMedian) = value;
         } else {
             log.featureColumns.push_back(column.name);
+            log.featureValues.push_back(column.numbers);
         }
     }
     pairQuantiles(std::move(quantiles), log);
@@ -168,6 +169,8 @@ RegressionReportInput reportInputOf(const RegressionLog& log) {
     in.trainingMedian = log.trainingMedian;
     for (const auto& interval : log.intervals)
         in.intervals.push_back({interval.name, interval.lower, interval.upper, interval.nominal});
+    for (std::size_t f = 0; f < log.featureColumns.size(); ++f)
+        in.features.push_back({log.featureColumns[f], log.featureValues[f]});
     return in;
 }
 

@@ -32,6 +32,7 @@ struct RegressionLog {
     std::vector<RegressionIntervalColumns> intervals;
     std::optional<double> trainingMean, trainingMedian; // from train_mean / train_median columns
     std::vector<std::string> featureColumns;            // numeric features, for residuals against them
+    std::vector<std::vector<double>> featureValues;     // per feature column, one value per row
     std::vector<std::string> notes;                     // what was assumed, in sentences
 
     std::size_t rows() const { return labels.size(); }

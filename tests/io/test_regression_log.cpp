@@ -1,6 +1,7 @@
 // Regression logs: told apart from classification logs by their values, columns found by name, the refusal
 // of the classification checks, and two logs aligned by id or row (expected values worked by hand below).
 #include "core/analysis/evaluation_set.h"
+#include "core/analysis/regression_report.h"
 #include "core/io/regression_log.h"
 #include "core/model/regression_columns.h"
 
@@ -30,6 +31,39 @@ PredictionColumn numbers(std::string name, ColumnRole role, std::vector<double> 
 class TestRegressionLog : public QObject {
     Q_OBJECT
   private slots:
+    // Residuals (label - prediction) 1, 1, 1, 1, 3, 3, 3, 3 against the feature x = 1..8: two quantile bins
+    // split at the median 4.5, so x 1-4 have mean residual 1 and x 5-8 mean residual 3 (sd 0 in each). A text
+    // column is no numeric feature.
+    void residualsByEachNumericFeature() {
+        PredictionTable table;
+        table.columns.push_back(numbers("label", ColumnRole::Label, {2, 3, 4, 5, 9, 10, 11, 12}));
+        table.columns.push_back(numbers("y_pred", ColumnRole::Prediction, {1, 2, 3, 4, 6, 7, 8, 9}));
+        table.columns.push_back(numbers("x", ColumnRole::Feature, {1, 2, 3, 4, 5, 6, 7, 8}));
+        PredictionColumn city;
+        city.name = "city";
+        city.numeric = false;
+        city.dictionary = {"a", "b"};
+        city.codes = {0, 1, 0, 1, 0, 1, 0, 1};
+        table.columns.push_back(city);
+        std::string error;
+        const auto log = regressionLogFrom(table, error);
+        QVERIFY2(log, error.c_str());
+        QCOMPARE(log->featureColumns, std::vector<std::string>{"x"});
+        auto input = reportInputOf(*log);
+        input.residualBins = 2;
+        input.bootstrap.resamples = 10;
+        const auto report = regressionReport(input);
+        QCOMPARE(report.byFeature.size(), std::size_t(1));
+        QCOMPARE(QString::fromStdString(report.byFeature[0].first), QString("x"));
+        const auto& bins = report.byFeature[0].second;
+        QCOMPARE(bins.size(), std::size_t(2));
+        QCOMPARE(bins[0].n, std::int64_t(4));
+        QCOMPARE(bins[0].mean, 1.0);
+        QCOMPARE(bins[1].n, std::int64_t(4));
+        QCOMPARE(bins[1].mean, 3.0);
+        QCOMPARE(bins[1].xMean, 6.5);
+    }
+
     void continuousLabelAndPredictionMakeARegressionTable() {
         PredictionTable table;
         table.columns.push_back(numbers("label", ColumnRole::Label, {1, 2, 3}));

@@ -7,6 +7,7 @@
 #include "ui/run_table_model.h"
 
 #include <cmath>
+#include <QComboBox>
 #include <QFile>
 #include <QImage>
 #include <QLabel>
@@ -100,6 +101,62 @@ class TestRegressionView : public QObject {
         const QString maeRow = csv.section('\n', 1, 1);
         QVERIFY2(maeRow.startsWith("\"MAE\","), qPrintable(maeRow));
         QVERIFY(std::abs(maeRow.section(',', 1, 1).toDouble() - 0.938807970848705) < 1e-12);
+    }
+
+    // Two regressors of the same examples (tests/data/regression, scipy references of
+    // tests/cli/test_cli_regression.cpp from gen_cli_regression_refs.py): B = regression_b against A =
+    // regression_a on the 199 shared ids: MAE B - A = -0.43874306073979574, Wilcoxon p
+    // = 3.078854467265662e-14, B better on 141, the largest regression is id 142. regression_a's feature x
+    // gets its residual plot.
+    void comparedWithAnotherLogAndResidualsByFeature() {
+        const QString root = m_dir.filePath("pair");
+        copyFile(RUNLENS_TEST_DATA "/regression/regression_a.csv", root + "/model_a/predictions_test.csv");
+        copyFile(RUNLENS_TEST_DATA "/regression/regression_b.csv", root + "/model_b/predictions_test.csv");
+        for (const char* run : {"model_a", "model_b"}) {
+            QFile metrics(root + "/" + run + "/metrics.csv");
+            QVERIFY(metrics.open(QIODevice::WriteOnly));
+            metrics.write("step,loss\n0,1\n1,0.5\n");
+        }
+        MainWindow window;
+        window.resize(1400, 900);
+        QVERIFY(window.createWorkspace(m_dir.filePath("pair.runlens")));
+        auto* view = new RegressionView(&window);
+        window.addViewTab(view, "Regression");
+        window.tabs()->setCurrentWidget(view);
+        window.show();
+        window.importPaths({root});
+        QTRY_VERIFY_WITH_TIMEOUT(!window.hasPendingWork(), 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(!view->isBusy() && view->logNames().size() == 2, 60000);
+
+        // The chosen log is A: its feature x has a residual plot after the three fixed ones.
+        QTRY_VERIFY(!view->isBusy() && view->result().log && view->result().name.startsWith("model_a"));
+        QCOMPARE(view->plotCombo()->count(), 4);
+        QCOMPARE(view->plotCombo()->itemText(3), QString("Residuals by x"));
+        view->plotCombo()->setCurrentIndex(3);
+        QString error;
+        QVERIFY2(view->exportImage(m_dir.filePath("residuals_x.png"), &error), qPrintable(error));
+        QCOMPARE(view->result().report.byFeature.size(), std::size_t(1));
+
+        QCOMPARE(view->compareCombo()->currentText(), QString("(none)"));
+        auto* log = view->findChild<QComboBox*>("regressionLog");
+        log->setCurrentIndex(view->logNames().indexOf(view->logNames().filter("model_b").front()));
+        view->compareCombo()->setCurrentText(view->logNames().filter("model_a").front());
+        QTRY_VERIFY_WITH_TIMEOUT(!view->isBusy() && view->result().paired, 60000);
+        const auto& c = *view->result().paired;
+        QCOMPARE(c.n, std::int64_t(199));
+        QVERIFY(std::abs(c.maeDelta.delta - -0.43874306073979574) < 1e-12);
+        QVERIFY(std::abs(c.wilcoxon.p - 3.078854467265662e-14) < 1e-6 * 3.078854467265662e-14);
+        QCOMPARE(c.bBetter, std::int64_t(141));
+        QVERIFY2(view->comparisonText().contains("199 shared examples, aligned by id"),
+                 qPrintable(view->comparisonText()));
+        QVERIFY(view->comparisonText().contains("1 ids only in A, 1 only in B"));
+        QCOMPARE(view->regressionsTable()->item(0, 0)->text(), QString("142"));
+        if (qEnvironmentVariableIsSet("RUNLENS_SCREENSHOT_DIR"))
+            window.grab().save(qEnvironmentVariable("RUNLENS_SCREENSHOT_DIR") + "/regression-compare.png");
+        // Back to none: the comparison panel goes away.
+        view->compareCombo()->setCurrentIndex(0);
+        QTRY_VERIFY(!view->isBusy() && !view->result().paired);
+        QVERIFY(view->comparisonText().isEmpty());
     }
 
   private:

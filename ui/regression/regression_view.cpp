@@ -2,6 +2,7 @@
 // with core/analysis/regression_report off the GUI thread and shows it as a chart and a table.
 #include "ui/regression/regression_view.h"
 
+#include "core/analysis/number_format.h"
 #include "core/model/regression_columns.h"
 #include "core/store/workspace.h"
 #include "ui/chart_export.h"
@@ -10,6 +11,7 @@
 #include "ui/regression/regression_charts.h"
 #include "ui/run_table_model.h"
 
+#include <algorithm>
 #include <cmath>
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -32,7 +34,28 @@ const char* kEmptyHint =
     "prediction column (y_pred, prediction, pred or yhat; optional q05,q95 or lower,upper intervals) onto a "
     "run, or import a run folder holding predictions*.csv.";
 
-RegressionViewResult compute(QString name, std::shared_ptr<const PredictionTable> table) {
+constexpr int kFixedPlots = 3; // predicted vs actual, residuals by prediction, residual histogram
+
+// The chosen log as B against another as A, as `runlens regression A B` compares them (absolute errors).
+void compareWith(RegressionViewResult& out, const QString& name, const PredictionTable& other) {
+    out.comparedWith = name;
+    std::string error;
+    const auto a = regressionLogFrom(other, error);
+    if (!a) {
+        out.comparisonError = name + QStringLiteral(": ") + QString::fromStdString(error);
+        return;
+    }
+    auto aligned = alignRegressionLogs(*a, *out.log);
+    if (!aligned.refusal.empty()) {
+        out.comparisonError = QString::fromStdString(aligned.refusal);
+        return;
+    }
+    out.paired = compareRegressors(aligned.labels, aligned.predictionsA, aligned.predictionsB);
+    out.alignment = std::move(aligned);
+}
+
+RegressionViewResult compute(QString name, std::shared_ptr<const PredictionTable> table, QString otherName,
+                             std::shared_ptr<const PredictionTable> other) {
     RegressionViewResult out;
     out.name = std::move(name);
     std::string error;
@@ -44,6 +67,7 @@ RegressionViewResult compute(QString name, std::shared_ptr<const PredictionTable
     auto shared = std::make_shared<const RegressionLog>(std::move(*log));
     out.report = regressionReport(reportInputOf(*shared));
     out.log = std::move(shared);
+    if (other) compareWith(out, otherName, *other);
     return out;
 }
 
@@ -113,6 +137,13 @@ void RegressionView::buildUi() {
     controls->addWidget(m_log, 1);
     controls->addWidget(new QLabel(tr("Plot")));
     controls->addWidget(m_plot);
+    m_compare = new QComboBox;
+    m_compare->setObjectName("regressionCompare");
+    m_compare->setToolTip(
+        tr("Another regression log of the same examples: the paired comparison of the chosen "
+           "log (B) against it (A)"));
+    controls->addWidget(new QLabel(tr("Compare with")));
+    controls->addWidget(m_compare, 1);
     controls->addWidget(exportButton);
     contentLayout->addLayout(controls);
     m_summary = new QLabel;
@@ -124,17 +155,46 @@ void RegressionView::buildUi() {
     m_table = new QTableWidget(0, 4);
     m_table->setObjectName("regressionMetrics");
     m_table->setHorizontalHeaderLabels({tr("metric"), tr("value"), tr("95% low"), tr("95% high")});
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_table->verticalHeader()->hide();
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     split->addWidget(m_chart);
     split->addWidget(m_table);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
-    contentLayout->addWidget(split, 1);
+    split->setSizes({3000, 2000}); // the metrics keep room for their four columns
+    // The comparison with another log spans the width under the chart and the metrics.
+    auto* comparison = m_comparisonPanel = new QWidget;
+    auto* comparisonLayout = new QHBoxLayout(comparison);
+    comparisonLayout->setContentsMargins(0, 0, 0, 0);
+    m_comparison = new QLabel;
+    m_comparison->setObjectName("regressionComparison");
+    m_comparison->setWordWrap(true);
+    m_comparison->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    m_comparison->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_regressions = new QTableWidget(0, 5);
+    m_regressions->setObjectName("regressionLargestRegressions");
+    m_regressions->setHorizontalHeaderLabels(
+        {tr("example"), tr("label"), tr("|error| A"), tr("|error| B"), tr("change")});
+    m_regressions->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    m_regressions->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_regressions->verticalHeader()->hide();
+    comparisonLayout->addWidget(m_comparison, 2);
+    comparisonLayout->addWidget(m_regressions, 3);
+    comparison->hide();
+    auto* vertical = new QSplitter(Qt::Vertical);
+    vertical->addWidget(split);
+    vertical->addWidget(comparison);
+    vertical->setStretchFactor(0, 3);
+    vertical->setStretchFactor(1, 1);
+    vertical->setSizes({600, 260});
+    contentLayout->addWidget(vertical, 1);
     m_stack->addWidget(content);
     layout->addWidget(m_stack);
 
     connect(m_log, &QComboBox::currentIndexChanged, this, [this] { startCompute(); });
+    connect(m_compare, &QComboBox::currentIndexChanged, this, [this] { startCompute(); });
     connect(m_plot, &QComboBox::currentIndexChanged, this, [this] { showResult(); });
     connect(exportButton, &QToolButton::clicked, this, [this, exportButton] {
         popupExportMenu(exportButton, exportSpec(),
@@ -157,6 +217,16 @@ void RegressionView::reloadEntries() {
         const int keep = m_log->findText(current);
         m_log->setCurrentIndex(keep >= 0 ? keep : 0);
     }
+    const QString compared = m_compare->currentText();
+    {
+        const QSignalBlocker block(m_compare);
+        m_compare->clear();
+        m_compare->addItem(tr("(none)"));
+        for (const auto& e : m_regressionEntries)
+            m_compare->addItem(e.label());
+        const int keep = m_compare->findText(compared);
+        m_compare->setCurrentIndex(keep >= 0 ? keep : 0);
+    }
     m_stack->setCurrentIndex(m_regressionEntries.empty() ? 0 : 1);
     startCompute();
 }
@@ -174,9 +244,18 @@ void RegressionView::startCompute() {
         return;
     }
     const auto& entry = m_regressionEntries[std::size_t(index)];
+    const int other = m_compare->currentIndex() - 1; // 0 is "(none)"
+    QString otherName;
+    std::shared_ptr<const PredictionTable> otherTable;
+    if (other >= 0 && std::size_t(other) < m_regressionEntries.size() && other != index) {
+        otherName = m_regressionEntries[std::size_t(other)].label();
+        otherTable = m_regressionEntries[std::size_t(other)].table;
+    }
     m_computing = true;
     m_watcher->setFuture(
-        QtConcurrent::run([name = entry.label(), table = entry.table] { return compute(name, table); }));
+        QtConcurrent::run([name = entry.label(), table = entry.table, otherName, otherTable] {
+            return compute(name, table, otherName, otherTable);
+        }));
 }
 
 void RegressionView::onComputed() {
@@ -206,7 +285,13 @@ void RegressionView::setPlot(Plot plot) {
 
 QChart* RegressionView::buildChart() const {
     if (!m_result.log) return nullptr;
-    switch (Plot(m_plot->currentIndex())) {
+    const int feature = m_plot->currentIndex() - kFixedPlots;
+    if (feature >= 0 && std::size_t(feature) < m_result.report.byFeature.size()) {
+        const auto& [name, bins] = m_result.report.byFeature[std::size_t(feature)];
+        const QString column = QString::fromStdString(name);
+        return buildResidualBinsChart(bins, column, tr("Residuals of %1 by %2").arg(m_result.name, column));
+    }
+    switch (Plot(std::clamp(m_plot->currentIndex(), 0, kFixedPlots - 1))) {
     case Plot::ResidualsByPrediction:
         return buildResidualBinsChart(m_result.report.byPrediction, tr("predicted"),
                                       tr("Residuals of %1 by prediction decile").arg(m_result.name));
@@ -220,9 +305,81 @@ QChart* RegressionView::buildChart() const {
                                      tr("Predicted against actual: %1").arg(m_result.name));
 }
 
+// The fixed plots, then residuals by each numeric feature of the shown log; the choice is kept by name.
+void RegressionView::fillPlotCombo() {
+    const QString current = m_plot->currentText();
+    const QSignalBlocker block(m_plot);
+    while (m_plot->count() > kFixedPlots)
+        m_plot->removeItem(m_plot->count() - 1);
+    for (const auto& [name, bins] : m_result.report.byFeature)
+        m_plot->addItem(tr("Residuals by %1").arg(QString::fromStdString(name)));
+    const int keep = m_plot->findText(current);
+    m_plot->setCurrentIndex(keep >= 0 ? keep : 0);
+}
+
+QString RegressionView::comparisonText() const {
+    return m_comparison->text();
+}
+
+void RegressionView::showComparison() {
+    m_regressions->setRowCount(0);
+    m_comparisonPanel->setHidden(m_result.comparedWith.isEmpty());
+    if (m_result.comparedWith.isEmpty()) {
+        m_comparison->clear();
+        return;
+    }
+    if (!m_result.paired) {
+        m_comparison->setText(
+            tr("Cannot compare with %1: %2").arg(m_result.comparedWith, m_result.comparisonError));
+        return;
+    }
+    const auto& c = *m_result.paired;
+    const auto& a = *m_result.alignment;
+    QStringList lines;
+    lines << tr("B = %1 against A = %2: %3 shared examples, aligned by %4.")
+                 .arg(m_result.name, m_result.comparedWith)
+                 .arg(c.n)
+                 .arg(a.byId ? tr("id") : tr("row"));
+    if (a.onlyA + a.onlyB + a.labelConflicts + a.duplicates > 0)
+        lines << tr("Left out: %1 ids only in A, %2 only in B, %3 with conflicting labels, %4 duplicated.")
+                     .arg(a.onlyA)
+                     .arg(a.onlyB)
+                     .arg(a.labelConflicts)
+                     .arg(a.duplicates);
+    lines << tr("MAE B − A %1 [%2, %3]; RMSE B − A %4 [%5, %6] (paired bootstrap, 95%).")
+                 .arg(formatMetric(c.maeDelta.delta), formatMetric(c.maeDelta.ciLow),
+                      formatMetric(c.maeDelta.ciHigh), formatMetric(c.rmseDelta.delta),
+                      formatMetric(c.rmseDelta.ciLow), formatMetric(c.rmseDelta.ciHigh));
+    const auto pText = [](double p) {
+        const QString text = QString::fromStdString(formatPValue(p));
+        return text.startsWith('<') ? QStringLiteral("p ") + text : QStringLiteral("p = ") + text;
+    };
+    lines << tr("Wilcoxon signed-rank on absolute errors %1; paired t %2; B better on %3 examples (%4%), A "
+                "on %5, "
+                "ties %6. The table lists the examples where B got most worse.")
+                 .arg(pText(c.wilcoxon.p), pText(c.tTest.p))
+                 .arg(c.bBetter)
+                 .arg(100.0 * c.shareBBetter, 0, 'f', 1)
+                 .arg(c.aBetter)
+                 .arg(c.ties);
+    lines << QString::fromStdString(c.sentence);
+    m_comparison->setText(lines.join('\n'));
+    for (const auto& x : c.largestRegressions) {
+        const int r = m_regressions->rowCount();
+        m_regressions->insertRow(r);
+        const QString example = a.byId ? QString::fromStdString(a.ids[x.row]) : tr("row %1").arg(x.row + 1);
+        const QStringList cells{example, formatMetric(a.labels[x.row]), formatMetric(x.errorA),
+                                formatMetric(x.errorB), formatMetric(x.change)};
+        for (int col = 0; col < cells.size(); ++col)
+            m_regressions->setItem(r, col, new QTableWidgetItem(cells[col]));
+    }
+}
+
 void RegressionView::showResult() {
     m_exportButton->setEnabled(m_result.log != nullptr); // an export of nothing would fail or crash
     m_table->setRowCount(0);
+    fillPlotCombo();
+    showComparison();
     if (!m_result.log) {
         m_summary->setText(m_result.error);
         m_chart->replaceChart(new QChart);

@@ -3,11 +3,13 @@
 // regression logs.
 #pragma once
 
+#include "core/analysis/paired_regression.h"
 #include "core/analysis/regression_report.h"
 #include "core/io/regression_log.h"
 #include "ui/evaluation_source.h"
 
 #include <memory>
+#include <optional>
 #include <QFutureWatcher>
 #include <QWidget>
 #include <vector>
@@ -34,11 +36,17 @@ struct RegressionViewResult {
     std::shared_ptr<const RegressionLog> log;
     RegressionReport report;
     QString error; // why there is nothing to show
+    // Against another regression log ("Compare with"): the examples lined up and the paired comparison.
+    QString comparedWith;
+    std::optional<RegressionAlignment> alignment;
+    std::optional<PairedRegressionComparison> paired;
+    QString comparisonError; // why the logs could not be compared
 };
 
 class RegressionView : public QWidget {
     Q_OBJECT
   public:
+    // Residuals by each numeric feature follow the three fixed plots in the chooser.
     enum class Plot { PredictedActual, ResidualsByPrediction, ResidualHistogram };
 
     explicit RegressionView(MainWindow* window, QWidget* parent = nullptr);
@@ -49,6 +57,11 @@ class RegressionView : public QWidget {
     const RegressionViewResult& result() const { return m_result; }
     QStringList logNames() const; // the regression logs offered in the chooser
     void setPlot(Plot plot);
+    QComboBox* plotCombo() const { return m_plot; }
+    // "Compare with": the other regression log the chosen one is compared with ("" for none).
+    QComboBox* compareCombo() const { return m_compare; }
+    QString comparisonText() const;
+    QTableWidget* regressionsTable() const { return m_regressions; }
     // Writes the current chart (.png/.svg/.pdf); false with error when there is none.
     bool exportImage(const QString& path, QString* error) const;
     // The metrics table as CSV: metric, value, ci_low, ci_high.
@@ -60,6 +73,8 @@ class RegressionView : public QWidget {
     void startCompute();
     void onComputed();
     void showResult();
+    void fillPlotCombo();
+    void showComparison();
     QChart* buildChart() const;
     ChartExportSpec exportSpec() const;
 
@@ -78,6 +93,10 @@ class RegressionView : public QWidget {
     QLabel* m_summary = nullptr;
     InteractiveChartView* m_chart = nullptr;
     QTableWidget* m_table = nullptr;
+    QComboBox* m_compare = nullptr;
+    QWidget* m_comparisonPanel = nullptr;
+    QLabel* m_comparison = nullptr;
+    QTableWidget* m_regressions = nullptr; // the examples where the compared log is most worse
 };
 
 } // namespace runlens::ui
