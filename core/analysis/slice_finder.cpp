@@ -69,28 +69,6 @@ std::vector<CodedFeature> codeFeatures(const PredictionTable& table, const std::
     return out;
 }
 
-struct Counts {
-    std::vector<std::int64_t> n;
-    std::vector<std::int64_t> errors;
-};
-
-// Joint counts over the cross of the given features: index = mixed-radix code.
-Counts countCross(const std::vector<const CodedFeature*>& fs, const std::vector<std::size_t>& rows,
-                  std::span<const std::uint8_t> errors) {
-    std::size_t cells = 1;
-    for (auto* f : fs)
-        cells *= f->values.size();
-    Counts c{std::vector<std::int64_t>(cells, 0), std::vector<std::int64_t>(cells, 0)};
-    for (auto r : rows) {
-        std::size_t idx = 0;
-        for (auto* f : fs)
-            idx = idx * f->values.size() + f->codes[r];
-        ++c.n[idx];
-        c.errors[idx] += errors[r];
-    }
-    return c;
-}
-
 std::vector<std::pair<std::string, std::string>> keyOf(const std::vector<const CodedFeature*>& fs,
                                                        std::size_t idx) {
     std::vector<std::pair<std::string, std::string>> key(fs.size());
@@ -117,6 +95,68 @@ template <typename Fn> void forEachCross(const std::vector<CodedFeature>& featur
     }
 }
 
+// Every slice (a cell of a cross of 1..maxLevel features) with minSupport <= n < all rows, with the count,
+// sum and sum of squares of the per-row loss over its rows: the binary finder passes 0/1 errors, the
+// continuous finder a loss. fn(key, n, sum, sumOfSquares).
+template <typename Fn>
+void forEachSlice(const std::vector<CodedFeature>& features, const std::vector<std::size_t>& rows,
+                  std::span<const double> loss, const SliceFinderOptions& options, Fn fn) {
+    forEachCross(features, options.maxLevel, [&](const std::vector<const CodedFeature*>& fs) {
+        std::size_t cells = 1;
+        for (auto* f : fs)
+            cells *= f->values.size();
+        std::vector<std::int64_t> n(cells, 0);
+        std::vector<double> sum(cells, 0.0), sumSq(cells, 0.0);
+        for (auto r : rows) {
+            std::size_t idx = 0;
+            for (auto* f : fs)
+                idx = idx * f->values.size() + f->codes[r];
+            ++n[idx];
+            sum[idx] += loss[r];
+            sumSq[idx] += loss[r] * loss[r];
+        }
+        for (std::size_t idx = 0; idx < cells; ++idx) {
+            if (n[idx] < options.minSupport || n[idx] == static_cast<std::int64_t>(rows.size())) continue;
+            fn(keyOf(fs, idx), n[idx], sum[idx], sumSq[idx]);
+        }
+    });
+}
+
+// BH q-values over every slice evaluated, then the slices worse than the whole set ranked by score; a cross
+// whose rows are exactly those of a simpler slice already listed adds nothing (sameRows compares the counts).
+template <typename Slice, typename Worse, typename SameRows>
+std::vector<Slice> rankSlices(std::vector<Slice> all, int topK, Worse worse, SameRows sameRows) {
+    std::vector<double> p;
+    p.reserve(all.size());
+    for (const auto& s : all)
+        p.push_back(s.pValue);
+    const auto q = stats::benjaminiHochberg(p);
+    for (std::size_t i = 0; i < all.size(); ++i)
+        all[i].qValue = q[i];
+    // SliceLine reports only positive scores; with alpha 0.5 that hides large failing slices, so the score
+    // ranks and does not filter.
+    std::vector<Slice> kept;
+    for (auto& s : all)
+        if (worse(s)) kept.push_back(std::move(s));
+    std::stable_sort(kept.begin(), kept.end(), [](const Slice& a, const Slice& b) {
+        if (a.score != b.score) return a.score > b.score;
+        return a.key.size() < b.key.size();
+    });
+    std::vector<Slice> top;
+    for (auto& s : kept) {
+        const bool redundant = std::any_of(top.begin(), top.end(), [&](const Slice& t) {
+            if (!sameRows(t, s) || t.key.size() >= s.key.size()) return false;
+            return std::all_of(t.key.begin(), t.key.end(), [&](const auto& kv) {
+                return std::find(s.key.begin(), s.key.end(), kv) != s.key.end();
+            });
+        });
+        if (redundant) continue;
+        top.push_back(std::move(s));
+        if (static_cast<int>(top.size()) >= topK) break;
+    }
+    return top;
+}
+
 double cohenH(double p1, double p2) {
     return 2.0 * std::asin(std::sqrt(p1)) - 2.0 * std::asin(std::sqrt(p2));
 }
@@ -139,21 +179,22 @@ SliceFinderResult findSlices(const PredictionTable& table, std::span<const std::
     const auto rows = rowsOrAll(rowsIn, table.rows());
     if (rows.empty()) return result;
     std::int64_t totalErrors = 0;
-    for (auto r : rows)
+    std::vector<double> loss(errors.size(), 0.0);
+    for (auto r : rows) {
         totalErrors += errors[r];
+        loss[r] = errors[r];
+    }
     const double total = static_cast<double>(rows.size());
     result.overallErrorRate = double(totalErrors) / total;
     const auto features = codeFeatures(table, rows, options, result.skippedFeatures);
 
     std::vector<FoundSlice> all;
-    forEachCross(features, options.maxLevel, [&](const std::vector<const CodedFeature*>& fs) {
-        const auto counts = countCross(fs, rows, errors);
-        for (std::size_t idx = 0; idx < counts.n.size(); ++idx) {
-            const std::int64_t n = counts.n[idx];
-            if (n < options.minSupport || n == static_cast<std::int64_t>(rows.size())) continue;
+    forEachSlice(
+        features, rows, loss, options,
+        [&](std::vector<std::pair<std::string, std::string>> key, std::int64_t n, double sum, double) {
             FoundSlice s;
             s.n = n;
-            s.errors = counts.errors[idx];
+            s.errors = std::llround(sum);
             s.errorRate = double(s.errors) / double(n);
             const std::int64_t restN = static_cast<std::int64_t>(rows.size()) - n;
             s.restErrorRate = double(totalErrors - s.errors) / double(restN);
@@ -163,43 +204,90 @@ SliceFinderResult findSlices(const PredictionTable& table, std::span<const std::
                           : -1.0;
             s.effectSize = cohenH(s.errorRate, s.restErrorRate);
             s.pValue = oneSidedTwoProportion(s.errors, n, totalErrors - s.errors, restN);
-            s.key = keyOf(fs, idx);
+            s.key = std::move(key);
             all.push_back(std::move(s));
-        }
-    });
-    result.slicesEvaluated = static_cast<std::int64_t>(all.size());
-    std::vector<double> p;
-    p.reserve(all.size());
-    for (const auto& s : all)
-        p.push_back(s.pValue);
-    const auto q = stats::benjaminiHochberg(p);
-    for (std::size_t i = 0; i < all.size(); ++i)
-        all[i].qValue = q[i];
-
-    // Keep the slices where the model is worse than on the whole set, ranked by score (SliceLine reports only
-    // positive scores; with alpha 0.5 that hides large failing slices, so the score ranks and does not
-    // filter).
-    std::vector<FoundSlice> kept;
-    for (auto& s : all)
-        if (s.errorRate > result.overallErrorRate) kept.push_back(std::move(s));
-    std::stable_sort(kept.begin(), kept.end(), [](const FoundSlice& a, const FoundSlice& b) {
-        if (a.score != b.score) return a.score > b.score;
-        return a.key.size() < b.key.size();
-    });
-    std::vector<FoundSlice> top;
-    for (auto& s : kept) {
-        // A cross whose rows are exactly those of a simpler slice already listed adds nothing.
-        const bool redundant = std::any_of(top.begin(), top.end(), [&](const FoundSlice& t) {
-            if (t.n != s.n || t.errors != s.errors || t.key.size() >= s.key.size()) return false;
-            return std::all_of(t.key.begin(), t.key.end(), [&](const auto& kv) {
-                return std::find(s.key.begin(), s.key.end(), kv) != s.key.end();
-            });
         });
-        if (redundant) continue;
-        top.push_back(std::move(s));
-        if (static_cast<int>(top.size()) >= options.topK) break;
+    result.slicesEvaluated = static_cast<std::int64_t>(all.size());
+    const double overall = result.overallErrorRate;
+    result.slices = rankSlices(
+        std::move(all), options.topK, [&](const FoundSlice& s) { return s.errorRate > overall; },
+        [](const FoundSlice& a, const FoundSlice& b) { return a.n == b.n && a.errors == b.errors; });
+    return result;
+}
+
+LossSliceFinderResult findLossSlices(const PredictionTable& table, std::span<const double> loss,
+                                     const std::vector<std::size_t>& rowsIn,
+                                     const SliceFinderOptions& options) {
+    LossSliceFinderResult result;
+    std::vector<std::size_t> rows;
+    for (auto r : rowsOrAll(rowsIn, table.rows())) {
+        if (std::isfinite(loss[r]))
+            rows.push_back(r);
+        else
+            ++result.skippedRows;
     }
-    result.slices = std::move(top);
+    if (rows.empty()) return result;
+    double mean = 0;
+    for (auto r : rows)
+        mean += loss[r];
+    mean /= double(rows.size());
+    // Sums of the loss minus its mean keep the variances accurate when the loss is large and its spread
+    // small.
+    std::vector<double> centred(loss.size(), 0.0);
+    double totalSq = 0;
+    for (auto r : rows) {
+        centred[r] = loss[r] - mean;
+        totalSq += centred[r] * centred[r];
+    }
+    const double total = static_cast<double>(rows.size());
+    result.overallMeanLoss = mean;
+    const auto features = codeFeatures(table, rows, options, result.skippedFeatures);
+
+    std::vector<FoundLossSlice> all;
+    forEachSlice(
+        features, rows, centred, options,
+        [&](std::vector<std::pair<std::string, std::string>> key, std::int64_t n, double sum, double sumSq) {
+            FoundLossSlice s;
+            s.n = n;
+            const std::int64_t restN = static_cast<std::int64_t>(rows.size()) - n;
+            const double restSum = -sum; // the centred sum over all rows is 0
+            const double restSumSq = totalSq - sumSq;
+            s.meanLoss = mean + sum / double(n);
+            s.restMeanLoss = mean + restSum / double(restN);
+            const double varS = n > 1 ? std::max(0.0, (sumSq - sum * sum / double(n)) / double(n - 1)) : 0.0;
+            const double varR =
+                restN > 1 ? std::max(0.0, (restSumSq - restSum * restSum / double(restN)) / double(restN - 1))
+                          : 0.0;
+            s.score = mean > 0 ? options.alpha * (s.meanLoss / mean - 1.0) -
+                                     (1.0 - options.alpha) * (total / double(n) - 1.0)
+                               : -1.0;
+            const double pooled =
+                n + restN > 2 ? ((n - 1) * varS + (restN - 1) * varR) / double(n + restN - 2) : 0.0;
+            const double diff = s.meanLoss - s.restMeanLoss;
+            s.effectSize = pooled > 0 ? diff / std::sqrt(pooled) : 0.0;
+            // Welch's t-test, one-sided (the slice's mean loss is greater), as scipy's
+            // ttest_ind(equal_var=False, alternative='greater').
+            const double a = varS / double(n), b = varR / double(restN);
+            const double se = std::sqrt(a + b);
+            if (se > 0) {
+                s.t = diff / se;
+                s.df =
+                    (a + b) * (a + b) /
+                    ((n > 1 ? a * a / double(n - 1) : 0.0) + (restN > 1 ? b * b / double(restN - 1) : 0.0));
+                s.pValue = 1.0 - stats::studentTCdf(s.t, s.df);
+            } else {
+                s.pValue = diff > 0 ? 0.0 : 1.0;
+            }
+            s.key = std::move(key);
+            all.push_back(std::move(s));
+        });
+    result.slicesEvaluated = static_cast<std::int64_t>(all.size());
+    result.slices = rankSlices(
+        std::move(all), options.topK, [&](const FoundLossSlice& s) { return s.meanLoss > mean; },
+        [](const FoundLossSlice& a, const FoundLossSlice& b) {
+            return a.n == b.n &&
+                   std::abs(a.meanLoss - b.meanLoss) <= 1e-12 * std::max(1.0, std::abs(a.meanLoss));
+        });
     return result;
 }
 

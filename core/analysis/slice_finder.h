@@ -44,6 +44,33 @@ struct SliceFinderResult {
 SliceFinderResult findSlices(const PredictionTable& table, std::span<const std::uint8_t> errors,
                              const std::vector<std::size_t>& rows, const SliceFinderOptions& options);
 
+struct FoundLossSlice {
+    std::vector<std::pair<std::string, std::string>> key;
+    std::int64_t n = 0;
+    double meanLoss = 0;     // mean per-row loss of the slice (e.g. mean |label - prediction|)
+    double restMeanLoss = 0; // of the rows outside the slice
+    double score = 0;        // SliceLine's, mean loss in place of the error rate:
+                             // alpha(meanLoss_s / meanLoss - 1) - (1 - alpha)(N/n_s - 1)
+    double effectSize = 0;   // Cohen's d: mean difference over the pooled sd (ddof 1) of slice and rest
+    double t = 0, df = 0;    // Welch's t statistic and Welch-Satterthwaite degrees of freedom
+    double pValue = 1;       // one-sided Welch t-test: the slice's mean loss exceeds the rest's
+    double qValue = 1;       // Benjamini-Hochberg over every slice evaluated
+};
+
+struct LossSliceFinderResult {
+    std::vector<FoundLossSlice> slices; // best score first
+    std::int64_t slicesEvaluated = 0;
+    std::int64_t skippedRows = 0; // rows whose loss is not finite
+    double overallMeanLoss = 0;
+    std::vector<std::string> skippedFeatures;
+};
+
+// The slice finder over a continuous per-row loss (loss[r] for table row r, e.g. the absolute error of a
+// regressor): the same slices as findSlices (single features and crosses up to options.maxLevel, support >=
+// minSupport), those with a mean loss above the whole set's, ranked by score.
+LossSliceFinderResult findLossSlices(const PredictionTable& table, std::span<const double> loss,
+                                     const std::vector<std::size_t>& rows, const SliceFinderOptions& options);
+
 struct SliceChange {
     std::vector<std::pair<std::string, std::string>> key;
     std::int64_t n = 0;

@@ -169,7 +169,7 @@ struct ExamplesProof {
 
 // strataOf[cohort][row]: the stratum key of each table row. Row order and agreeing labels prove nothing: two
 // files are the same examples only when their ids are the same set, each id once.
-ExamplesProof proveSameExamples(const std::vector<CohortInput>& cohorts,
+ExamplesProof proveSameExamples(const std::vector<SliceSource>& cohorts,
                                 const std::vector<std::vector<std::string>>& strataOf) {
     ExamplesProof proof;
     if (cohorts.size() < 2) return proof;
@@ -194,7 +194,7 @@ ExamplesProof proveSameExamples(const std::vector<CohortInput>& cohorts,
             proof.note = "'" + c.name + "' has no id column, so the examples cannot be shown to be the same";
             return proof;
         }
-        for (auto r : allRows(c)) {
+        for (auto r : c.rows) {
             if (ids[r].empty()) {
                 proof.note =
                     "'" + c.name + "' has an example without an id (row " + std::to_string(r + 1) + ")";
@@ -425,6 +425,48 @@ std::optional<std::vector<CohortInput>> splitByColumn(const CohortInput& all, co
     return out;
 }
 
+SliceGrouping groupIntoSlices(const std::vector<SliceSource>& sources, const std::vector<std::string>& by,
+                              const std::map<std::string, std::vector<double>>& edges, int quantileBuckets) {
+    SliceGrouping out;
+    std::vector<std::vector<std::vector<std::string>>> labels(sources.size()); // [source][feature][row]
+    for (const auto& feature : by) {
+        std::vector<double> pooled;
+        for (const auto& s : sources) {
+            const auto* col = s.table->column(feature);
+            if (col->numeric)
+                for (auto r : s.rows)
+                    pooled.push_back(col->numbers[r]);
+        }
+        const auto edgesIt = edges.find(feature);
+        const std::vector<double> typed = edgesIt == edges.end() ? std::vector<double>{} : edgesIt->second;
+        for (std::size_t si = 0; si < sources.size(); ++si)
+            labels[si].push_back(
+                featureLabels(*sources[si].table->column(feature), typed, pooled, quantileBuckets));
+        out.pooled.push_back(std::move(pooled));
+    }
+    out.strataOf.resize(sources.size());
+    for (std::size_t si = 0; si < sources.size(); ++si) {
+        out.strataOf[si].resize(sources[si].table->rows());
+        for (auto r : sources[si].rows) {
+            std::vector<std::string> key;
+            for (std::size_t f = 0; f < by.size(); ++f) {
+                key.push_back(labels[si][f][r]);
+                out.strataOf[si][r] += (f ? ", " : "") + key.back();
+            }
+            auto& perSource = out.groups[key];
+            perSource.resize(sources.size());
+            perSource[si].push_back(r);
+        }
+    }
+    for (auto& [key, perSource] : out.groups)
+        perSource.resize(sources.size());
+    const auto proof = proveSameExamples(sources, out.strataOf);
+    out.identicalExamples = proof.identical;
+    out.sameStrata = proof.sameStrata;
+    out.examplesNote = proof.note;
+    return out;
+}
+
 std::optional<SliceReport> compareSlices(const std::vector<CohortInput>& cohorts, const SliceOptions& options,
                                          std::string* error, const CohortInput* baseline) {
     auto fail = [&](std::string message) -> std::optional<SliceReport> {
@@ -459,45 +501,21 @@ std::optional<SliceReport> compareSlices(const std::vector<CohortInput>& cohorts
     for (const auto& c : cohorts)
         report.cohorts.push_back(c.name);
 
-    // Per feature, bucket edges from the pooled values of all cohorts so slices line up across cohorts.
-    std::vector<std::vector<std::vector<std::string>>> labels(cohorts.size()); // [cohort][feature][row]
-    std::vector<std::vector<std::string>> baselineLabels;                      // [feature][row]
-    for (std::size_t f = 0; f < options.by.size(); ++f) {
-        std::vector<double> pooled;
-        for (const auto& c : cohorts) {
-            const auto* col = c.table->column(options.by[f]);
-            if (col->numeric)
-                for (auto r : allRows(c))
-                    pooled.push_back(col->numbers[r]);
+    std::vector<SliceSource> sources;
+    for (const auto& c : cohorts)
+        sources.push_back({c.name, c.table, allRows(c)});
+    auto grouping = groupIntoSlices(sources, options.by, options.edges, options.quantileBuckets);
+    auto& groups = grouping.groups;
+    // The baseline's values are left out of the pool so that pinning one never moves the cohorts' slices.
+    std::vector<std::vector<std::string>> baselineLabels; // [feature][row]
+    if (baseline)
+        for (std::size_t f = 0; f < options.by.size(); ++f) {
+            const auto edgesIt = options.edges.find(options.by[f]);
+            const std::vector<double> edges =
+                edgesIt == options.edges.end() ? std::vector<double>{} : edgesIt->second;
+            baselineLabels.push_back(featureLabels(*baseline->table->column(options.by[f]), edges,
+                                                   grouping.pooled[f], options.quantileBuckets));
         }
-        const auto edgesIt = options.edges.find(options.by[f]);
-        const std::vector<double> edges =
-            edgesIt == options.edges.end() ? std::vector<double>{} : edgesIt->second;
-        for (std::size_t ci = 0; ci < cohorts.size(); ++ci)
-            labels[ci].push_back(featureLabels(*cohorts[ci].table->column(options.by[f]), edges, pooled,
-                                               options.quantileBuckets));
-        // The baseline's values are left out of the pool so that pinning one never moves the cohorts' slices.
-        if (baseline)
-            baselineLabels.push_back(featureLabels(*baseline->table->column(options.by[f]), edges, pooled,
-                                                   options.quantileBuckets));
-    }
-
-    // Group rows by their slice key.
-    std::map<std::vector<std::string>, std::vector<std::vector<std::size_t>>> groups;
-    std::vector<std::vector<std::string>> strataOf(cohorts.size()); // [cohort][row]: the joined key
-    for (std::size_t ci = 0; ci < cohorts.size(); ++ci) {
-        strataOf[ci].resize(cohorts[ci].table->rows());
-        for (auto r : allRows(cohorts[ci])) {
-            std::vector<std::string> key;
-            for (std::size_t f = 0; f < options.by.size(); ++f) {
-                key.push_back(labels[ci][f][r]);
-                strataOf[ci][r] += (f ? ", " : "") + key.back();
-            }
-            auto& perCohort = groups[key];
-            perCohort.resize(cohorts.size());
-            perCohort[ci].push_back(r);
-        }
-    }
 
     for (std::size_t ci = 0; ci < cohorts.size(); ++ci) {
         auto cell = estimateMetric(options.metric, cohorts[ci], allRows(cohorts[ci]), options);
@@ -576,14 +594,13 @@ std::optional<SliceReport> compareSlices(const std::vector<CohortInput>& cohorts
         }
         report.slices.push_back(std::move(row));
     }
-    const auto proof = proveSameExamples(cohorts, strataOf);
-    report.identicalExamples = proof.identical;
-    report.sameStrata = proof.sameStrata;
-    report.examplesNote = proof.note;
-    simpson.identicalExamples = proof.identical;
-    simpson.sameStrata = proof.sameStrata;
+    report.identicalExamples = grouping.identicalExamples;
+    report.sameStrata = grouping.sameStrata;
+    report.examplesNote = grouping.examplesNote;
+    simpson.identicalExamples = grouping.identicalExamples;
+    simpson.sameStrata = grouping.sameStrata;
     simpson.decomposable = info.decomposable;
-    simpson.examplesNote = proof.note;
+    simpson.examplesNote = grouping.examplesNote;
     if (cohorts.size() > 1) report.simpson = compareAcrossStrata(simpson);
     return report;
 }

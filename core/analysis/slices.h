@@ -143,6 +143,33 @@ double zeroRuleValue(SliceMetric metric, const CohortInput& cohort, std::span<co
 SliceCell estimateMetric(SliceMetric metric, const CohortInput& cohort, const std::vector<std::size_t>& rows,
                          const SliceOptions& options);
 
+// The rows of one cohort to be sliced: its table (for the feature columns and ids) and the table rows it uses
+// (explicit: every row it uses is listed).
+struct SliceSource {
+    std::string name;
+    const PredictionTable* table = nullptr;
+    std::vector<std::size_t> rows;
+};
+
+// Every row of every source assigned to a slice, shared by the classification and the regression slices so
+// both bucket and prove examples the same way.
+struct SliceGrouping {
+    std::vector<std::vector<double>>
+        pooled; // per `by` feature: the numeric values its quantile edges come from
+    // slice key (one label per `by` feature) -> per source, the table rows in that slice
+    std::map<std::vector<std::string>, std::vector<std::vector<std::size_t>>> groups;
+    std::vector<std::vector<std::string>> strataOf; // [source][table row]: the key joined by ", "
+    bool identicalExamples = false; // proven by ids (each id once, the same set in every source)
+    bool sameStrata = false;        // and each example in the same slice in every source
+    std::string examplesNote;       // why not, when either is false
+};
+
+// Buckets numeric features on the values pooled over all sources (typed `edges` win), so slices line up
+// across cohorts, groups rows by key and checks whether the sources hold the same examples. Every source's
+// table must have every `by` column.
+SliceGrouping groupIntoSlices(const std::vector<SliceSource>& sources, const std::vector<std::string>& by,
+                              const std::map<std::string, std::vector<double>>& edges, int quantileBuckets);
+
 // Per-row bucket labels of one feature column ("(missing)" for missing values); numeric features are bucketed
 // into the given edges, or quantile edges of `pooled` when edges is empty. Columns with at most 10 distinct
 // numbers are treated as categories.
