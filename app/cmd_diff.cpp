@@ -2,6 +2,7 @@
 // differences are real.
 #include "app/cli.h"
 #include "app/json_writer.h"
+#include "app/paired_regression_output.h"
 #include "app/prediction_input.h"
 #include "core/analysis/binary_metrics.h"
 #include "core/analysis/multiclass_report.h"
@@ -143,12 +144,26 @@ PinnedOnPairs pinnedOnPairs(const LoadedPredictions& a, const LoadedPredictions&
     return out;
 }
 
-Side sideFromFile(const std::string& path, const Args& args) {
+Side sideFromPredictions(std::unique_ptr<LoadedPredictions> predictions) {
     Side side;
-    side.predictions = loadPredictions(path, args);
+    side.predictions = std::move(predictions);
     side.name = side.predictions->name;
     addEvalMetrics(side);
     return side;
+}
+
+Side sideFromFile(const std::string& path, const Args& args) {
+    return sideFromPredictions(loadPredictions(path, args));
+}
+
+// Two regression logs: the paired comparison of regression A B, in diff's formats (Markdown by default).
+int diffRegressionLogs(LoadedRegressionLog& a, LoadedRegressionLog& b, const Args& args, std::ostream& out) {
+    for (const char* option : {"--baseline", "--flips-csv", "--metric", "--all"})
+        if (args.has(option)) throw UsageError(std::string(option) + " is for classification logs");
+    disambiguateNames({{&a.name, a.path}, {&b.name, b.path}});
+    return writePairedRegression(
+        {a.path, a.name, &a.log}, {b.path, b.name, &b.log}, args,
+        args.has("--json") ? PairedRegressionFormat::Json : PairedRegressionFormat::Markdown, out);
 }
 
 Side sideFromRun(const Workspace& ws, const std::string& runName, const Args& args,
@@ -504,11 +519,12 @@ void writeFlipsCsv(const std::string& path, const Side& a, const Side& b, const 
 } // namespace
 
 int runDiffCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& /*err*/) {
-    std::vector<OptionSpec> specs{{"--workspace", "-w", true}, {"--json", "", false},
-                                  {"--markdown", "", false},   {"--all", "", false},
-                                  {"--metric", "", true},      {"--resamples", "", true},
-                                  {"--seed", "", true},        {"--eval-set", "", true},
-                                  {"--flips-csv", "", true},   {"--baseline", "", true}};
+    std::vector<OptionSpec> specs{
+        {"--workspace", "-w", true}, {"--json", "", false},      {"--markdown", "", false},
+        {"--all", "", false},        {"--metric", "", true},     {"--resamples", "", true},
+        {"--seed", "", true},        {"--eval-set", "", true},   {"--flips-csv", "", true},
+        {"--baseline", "", true},    {"--prediction", "", true}, {"--error", "", true},
+        {"--top", "", true}};
     for (const auto& o : predictionColumnOptions())
         specs.push_back(o);
     const Args parsed(args, specs);
@@ -529,8 +545,14 @@ int runDiffCommand(const std::vector<std::string>& args, std::ostream& out, std:
         a = sideFromRun(*ws, pos[0], parsed, parsed.get("--eval-set", ""));
         b = sideFromRun(*ws, pos[1], parsed, parsed.get("--eval-set", ""));
     } else {
-        a = sideFromFile(pos[0], parsed);
-        b = sideFromFile(pos[1], parsed);
+        auto logA = loadAnyLog(pos[0], parsed);
+        auto logB = loadAnyLog(pos[1], parsed);
+        requireSameKind(logA, logB);
+        if (logA.regression) return diffRegressionLogs(*logA.regression, *logB.regression, parsed, out);
+        for (const char* option : {"--error", "--top"})
+            if (parsed.has(option)) throw UsageError(std::string(option) + " is for two regression logs");
+        a = sideFromPredictions(std::move(logA.classification));
+        b = sideFromPredictions(std::move(logB.classification));
         disambiguateNames(*a.predictions, *b.predictions);
         a.name = a.predictions->name;
         b.name = b.predictions->name;

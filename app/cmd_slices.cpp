@@ -4,6 +4,7 @@
 #include "app/json_writer.h"
 #include "app/prediction_input.h"
 #include "app/slices_fairness.h"
+#include "app/slices_regression.h"
 #include "core/analysis/number_format.h"
 #include "core/store/workspace.h"
 #include "ui/slice_chart.h"
@@ -229,12 +230,13 @@ void writeText(std::ostream& out, const SliceReport& r) {
 
 int runSlicesCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& /*err*/) {
     std::vector<OptionSpec> specs{
-        {"--by", "", true},        {"--compare", "", true},  {"--metric", "", true},
-        {"--min-n", "", true},     {"--buckets", "", true},  {"--edges", "", true},
-        {"--threshold", "", true}, {"--seed", "", true},     {"--resamples", "", true},
-        {"--json", "", false},     {"--output", "-o", true}, {"--size", "", true},
-        {"--fairness", "", true},  {"--baseline", "", true}, {"--workspace", "-w", true},
-        {"--eval-set", "", true}};
+        {"--by", "", true},          {"--compare", "", true},    {"--metric", "", true},
+        {"--min-n", "", true},       {"--buckets", "", true},    {"--edges", "", true},
+        {"--threshold", "", true},   {"--seed", "", true},       {"--resamples", "", true},
+        {"--json", "", false},       {"--output", "-o", true},   {"--size", "", true},
+        {"--fairness", "", true},    {"--baseline", "", true},   {"--workspace", "-w", true},
+        {"--eval-set", "", true},    {"--prediction", "", true}, {"--find", "", false},
+        {"--min-support", "", true}, {"--max-level", "", true},  {"--top", "", true}};
     for (const auto& o : predictionColumnOptions())
         specs.push_back(o);
     const Args parsed(args, specs);
@@ -262,9 +264,25 @@ int runSlicesCommand(const std::vector<std::string>& args, std::ostream& out, st
     if (files.size() == 2 && parsed.has("--compare"))
         throw UsageError("--compare splits one file; give one file");
 
-    std::vector<std::unique_ptr<LoadedPredictions>> loaded;
+    std::vector<LoadedLog> logs;
     for (const auto& f : files)
-        loaded.push_back(loadPredictions(f, parsed));
+        logs.push_back(loadAnyLog(f, parsed));
+    if (logs.size() == 2) requireSameKind(logs[0], logs[1]);
+    if (logs.front().regression) {
+        std::vector<LoadedRegressionLog*> regression;
+        for (auto& l : logs)
+            regression.push_back(l.regression.get());
+        std::vector<NamedLog> named;
+        for (auto* r : regression)
+            named.push_back({&r->name, r->path});
+        disambiguateNames(named);
+        return runRegressionSlices(parsed, regression, out);
+    }
+    for (const char* option : {"--find", "--min-support", "--max-level", "--top"})
+        if (parsed.has(option)) throw UsageError(std::string(option) + " searches slices of regression logs");
+    std::vector<std::unique_ptr<LoadedPredictions>> loaded;
+    for (auto& l : logs)
+        loaded.push_back(std::move(l.classification));
     if (loaded.size() == 2) disambiguateNames(*loaded[0], *loaded[1]);
     std::vector<CohortInput> cohorts;
     for (const auto& l : loaded)

@@ -3,6 +3,7 @@
 #include "app/prediction_input.h"
 
 #include "core/io/prediction_reader.h"
+#include "core/model/regression_columns.h"
 #include "core/store/workspace.h"
 
 #include <algorithm>
@@ -18,7 +19,9 @@ const std::vector<OptionSpec>& predictionColumnOptions() {
     return options;
 }
 
-std::unique_ptr<LoadedPredictions> loadPredictions(const std::string& path, const Args& args) {
+namespace {
+
+PredictionTable readLogTable(const std::string& path, const Args& args) {
     requireReadable(path);
     if (std::filesystem::is_directory(path))
         throw InputError(path + " is a folder; give a prediction log file");
@@ -27,6 +30,7 @@ std::unique_ptr<LoadedPredictions> loadPredictions(const std::string& path, cons
     PredictionRoles roles;
     roles.label = args.get("--label", "");
     roles.score = args.get("--score", "");
+    roles.prediction = args.get("--prediction", "");
     roles.positiveClass = args.get("--positive", "");
     const PredictionLogReader reader(roles);
     ReadReport report;
@@ -36,17 +40,55 @@ std::unique_ptr<LoadedPredictions> loadPredictions(const std::string& path, cons
     if (!table)
         throw InputError(
             path + ": no prediction table found (need a label column and a score or prediction column)");
+    return std::move(*table);
+}
 
+std::unique_ptr<LoadedPredictions> predictionsFromTable(const std::string& path, PredictionTable table,
+                                                        const Args& args) {
     auto loaded = std::make_unique<LoadedPredictions>();
     loaded->path = path;
     loaded->name = std::filesystem::path(path).stem().string();
-    loaded->table = std::move(*table);
+    loaded->table = std::move(table);
     EvaluationOptions evalOptions;
-    evalOptions.positiveClass = roles.positiveClass;
+    evalOptions.positiveClass = args.get("--positive", "");
     auto result = extractEvaluationSet(loaded->table, evalOptions);
     if (!result.ok()) throw InputError(path + ": " + result.errors.front().describe());
     loaded->eval = std::move(result.set);
     return loaded;
+}
+
+} // namespace
+
+std::unique_ptr<LoadedPredictions> loadPredictions(const std::string& path, const Args& args) {
+    return predictionsFromTable(path, readLogTable(path, args), args);
+}
+
+LoadedLog loadAnyLog(const std::string& path, const Args& args) {
+    auto table = readLogTable(path, args);
+    LoadedLog out;
+    if (!isRegressionTable(table)) {
+        out.classification = predictionsFromTable(path, std::move(table), args);
+        return out;
+    }
+    auto loaded = std::make_unique<LoadedRegressionLog>();
+    loaded->path = path;
+    loaded->name = std::filesystem::path(path).stem().string();
+    loaded->table = std::move(table);
+    std::string error;
+    auto log = regressionLogFrom(loaded->table, error);
+    if (!log) throw InputError(path + ": " + error);
+    if (log->rows() == 0) throw InputError(path + ": no data rows");
+    loaded->log = std::move(*log);
+    out.regression = std::move(loaded);
+    return out;
+}
+
+void requireSameKind(const LoadedLog& a, const LoadedLog& b) {
+    if (bool(a.regression) == bool(b.regression)) return;
+    const auto& reg = a.regression ? a.regression->path : b.regression->path;
+    const auto& cls = a.regression ? b.classification->path : a.classification->path;
+    throw InputError(reg + " is a regression log and " + cls +
+                     " a classification log; compare two logs of one kind");
 }
 
 std::unique_ptr<LoadedPredictions> loadRunPredictions(const Workspace& ws, std::int64_t runId,
@@ -73,17 +115,24 @@ void disambiguateNames(LoadedPredictions& a, LoadedPredictions& b) {
 }
 
 void disambiguateNames(const std::vector<LoadedPredictions*>& logs) {
-    std::map<std::string, std::vector<LoadedPredictions*>> byName;
+    std::vector<NamedLog> named;
     for (auto* log : logs)
-        byName[log->name].push_back(log);
+        named.push_back({&log->name, log->path});
+    disambiguateNames(named);
+}
+
+void disambiguateNames(const std::vector<NamedLog>& logs) {
+    std::map<std::string, std::vector<const NamedLog*>> byName;
+    for (const auto& log : logs)
+        byName[*log.name].push_back(&log);
     for (auto& [name, group] : byName) {
         if (group.size() < 2) continue;
         std::set<std::string> folders;
         for (const auto* log : group)
             folders.insert(std::filesystem::absolute(log->path).parent_path().filename().string());
         const bool byFolder = folders.size() == group.size() && !folders.count("");
-        for (auto* log : group)
-            log->name =
+        for (const auto* log : group)
+            *log->name =
                 byFolder ? std::filesystem::absolute(log->path).parent_path().filename().string() : log->path;
     }
 }

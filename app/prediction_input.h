@@ -5,6 +5,7 @@
 #include "app/cli.h"
 #include "core/analysis/evaluation_set.h"
 #include "core/analysis/slices.h"
+#include "core/io/regression_log.h"
 #include "core/model/prediction_table.h"
 
 #include <cstdint>
@@ -31,6 +32,25 @@ const std::vector<OptionSpec>& predictionColumnOptions();
 // with one line ("runlens: preds.csv: column 'score', row 7: 1.3 is outside [0, 1]") on bad input.
 std::unique_ptr<LoadedPredictions> loadPredictions(const std::string& path, const Args& args);
 
+// A regression log (continuous label and prediction) with its table, for the commands that take both kinds.
+struct LoadedRegressionLog {
+    std::string name; // the file's stem
+    std::string path;
+    PredictionTable table;
+    RegressionLog log; // labels and predictions indexed by table row
+};
+
+// Either kind of log: exactly one of the two is set. A table that isRegressionTable becomes a regression
+// log; any other goes through the checks of loadPredictions. --prediction C chooses the prediction column.
+struct LoadedLog {
+    std::unique_ptr<LoadedPredictions> classification;
+    std::unique_ptr<LoadedRegressionLog> regression;
+};
+LoadedLog loadAnyLog(const std::string& path, const Args& args);
+
+// Commands that compare two logs refuse one regression and one classification log with this one line.
+void requireSameKind(const LoadedLog& a, const LoadedLog& b);
+
 // The evaluation set of a workspace run (the one named evalSet, else its first) read like a log; only
 // --positive applies, since the workspace already holds the roles chosen on import. Null when the run has no
 // evaluation set; throws InputError when the set cannot be evaluated.
@@ -43,6 +63,12 @@ std::unique_ptr<LoadedPredictions> loadRunPredictions(const Workspace& ws, std::
 void disambiguateNames(LoadedPredictions& a, LoadedPredictions& b);
 // The same for any number of logs: each group of logs sharing a name is named by folders, else by paths.
 void disambiguateNames(const std::vector<LoadedPredictions*>& logs);
+// The same for any kind of log, given its name (renamed in place) and path.
+struct NamedLog {
+    std::string* name;
+    std::string path;
+};
+void disambiguateNames(const std::vector<NamedLog>& logs);
 
 // The binary view used by slices and paired tests. Multiclass sets become "correct or not" (label 1,
 // prediction 1 when right), which supports accuracy and error rate only.
