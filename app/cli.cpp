@@ -182,6 +182,27 @@ an average over examples (accuracy, error_rate, positive_rate, log_loss, brier, 
 partial reversal is reported as partial. The explanation blames the mix only when the mix-standardised
 comparison has another winner.
   -o, --output IMG     the Simpson chart as .png, .svg or .pdf (--size WxH, default 1200x700)
+
+Regression logs (a continuous label and prediction; one or two files, or --compare COL): per slice and log n
+and MAE, RMSE, MSE, R^2, bias (mean of prediction - label) and median absolute error, each with a seeded
+bootstrap 95% interval (--resamples N, default 500; --seed S), and the overall row. With two logs MAE and MSE
+get the verdict above (they are means over examples; RMSE, R^2 and the median AE get none), with the overall
+and per-slice differences (second log minus first) and the mix-standardised values. -o, --metric,
+--threshold and --baseline are for classification logs.
+  --prediction C       the prediction column of a regression log
+  --find               also search slices whose mean absolute error exceeds the rest's: single features and
+                       pairs (--max-level L, default 2), --min-support N (default 32), --top K (default 10);
+                       SliceLine's score with the mean |error|, one-sided Welch t-test, BH q, Cohen's d
+  --json               regression: kind "regression_slices", by[], cohorts[], bootstrap {resamples, seed,
+                       level}, identical_examples, same_strata, examples_note, overall {cohort -> cell},
+                       slices[] {key {column: value}, cohorts {cohort -> cell}}; a cell is {n, share, mae, mse,
+                       rmse, r2, mean_error, median_ae}, each {value, ci_low, ci_high} (null when n = 0);
+                       simpson (null with one cohort) {mae, mse: {overall_delta, slice_deltas[] (per slice,
+                       null when a side is empty), reversal, overall_winner, comparable_strata, strata_won,
+                       standardized {cohort -> value, winner}, mix, mix_explains, conditions, explanation},
+                       not_decomposable}; with --find, finder {cohort -> {loss "absolute_error",
+                       overall_mean_loss, slices_evaluated, skipped_rows, skipped_features[], slices[] {key, n,
+                       mean_loss, rest_mean_loss, score, effect_size, t, df, p, q}}}
   -h, --help           show this help
 )";
 
@@ -240,6 +261,18 @@ Options:
   --markdown           a Markdown report (the default output), e.g. for a CI comment
   --all                list equal params and tags too in the Markdown report
   -h, --help           show this help
+
+Two regression logs (a continuous label and prediction): the paired comparison of runlens regression A B
+(aligned by id, else by row when the labels agree): paired bootstrap interval of the MAE and RMSE difference
+B - A, Wilcoxon signed-rank and paired t p-values on the per-example errors (--error absolute|squared),
+the share of examples where B is better and the --top N (default 10) largest increases in |error| with their
+ids, as the Markdown report or --json: kind "paired_regression", a, b, alignment {by, matched, only_a,
+only_b, label_conflicts, duplicates}, n, skipped, error, metrics_a, metrics_b {mae, mse, rmse, r2,
+median_ae}, mae_delta, rmse_delta {delta, ci_low, ci_high, resamples, seed}, bootstrap_exact, wilcoxon
+{statistic, r_plus, r_minus, zeros, z, p, exact, note}, t_test {mean_difference, t, df, p}, b_better,
+a_better, ties, share_b_better, share_b_better_ci [low, high], largest_regressions[],
+largest_improvements[] {row, id, error_a, error_b, change}, sentence. --prediction C chooses the prediction
+column. A regression log and a classification log are refused with one line.
 )";
 
 // Adding a command: one line here and one file app/cmd_<name>.cpp defining its run function

@@ -54,8 +54,9 @@ void writeMarkdown(std::ostream& out, const PairedRegressionSide& a, const Paire
     out << "- B better on " << c.bBetter << " examples (" << formatPercent(c.shareBBetter) << "), A on "
         << c.aBetter << ", ties " << c.ties << "\n- " << c.sentence << "\n";
     if (c.largestRegressions.empty()) return;
-    out << "\n### Largest regressions (B worse)\n\n| example | |error| A | |error| B | increase "
-           "|\n|---|---|---|---|\n";
+    // "|error|" would split a Markdown cell: the header names the error kind instead.
+    out << "\n### Largest regressions (B worse)\n\n| example | " << error << " error A | " << error
+        << " error B | increase |\n|---|---|---|---|\n";
     for (const auto& x : c.largestRegressions)
         out << "| " << exampleName(aligned, x.row) << " | " << num(x.errorA) << " | " << num(x.errorB)
             << " | " << num(x.change) << " |\n";

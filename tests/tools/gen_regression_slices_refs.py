@@ -101,7 +101,7 @@ def simpson_file(name, start, n_easy, n_hard, err_easy, err_hard):
         k = start
         for difficulty, count, err in (("easy", n_easy, err_easy), ("hard", n_hard, err_hard)):
             for j in range(count):
-                label = 5.0 + (j % 7)
+                label = 5.5 + (j % 7)  # not a whole number: read as a regression log
                 sign = 1 if j % 2 == 0 else -1
                 f.write(f"{k},{difficulty},{label!r},{label + sign * err!r}\n")
                 k += 1
