@@ -274,7 +274,8 @@ LossSliceFinderResult findLossSlices(const PredictionTable& table, std::span<con
                 s.df =
                     (a + b) * (a + b) /
                     ((n > 1 ? a * a / double(n - 1) : 0.0) + (restN > 1 ? b * b / double(restN - 1) : 0.0));
-                s.pValue = 1.0 - stats::studentTCdf(s.t, s.df);
+                // The upper tail by symmetry: 1 - cdf(t) would round p-values below 1e-16 to 0.
+                s.pValue = stats::studentTCdf(-s.t, s.df);
             } else {
                 s.pValue = diff > 0 ? 0.0 : 1.0;
             }
