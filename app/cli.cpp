@@ -550,6 +550,22 @@ void requireReadable(const std::filesystem::path& path) {
     ::close(fd);
 }
 
+std::pair<std::string, std::vector<double>> parseEdgesOption(const std::string& text) {
+    const auto colon = text.find(':');
+    if (colon == std::string::npos) throw UsageError("--edges takes COL:e1,e2,...");
+    std::vector<double> edges;
+    for (const auto& item : splitCommaList(text.substr(colon + 1))) {
+        char* end = nullptr;
+        const double v = std::strtod(item.c_str(), &end);
+        if (!end || *end != '\0' || !std::isfinite(v))
+            throw UsageError("--edges takes numbers like COL:0,10,100");
+        edges.push_back(v);
+    }
+    if (edges.size() < 2 || !std::is_sorted(edges.begin(), edges.end()))
+        throw UsageError("--edges needs at least two increasing numbers");
+    return {text.substr(0, colon), std::move(edges)};
+}
+
 std::vector<std::string> splitCommaList(const std::string& text) {
     std::vector<std::string> out;
     std::size_t start = 0;

@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace runlens::cli {
@@ -81,6 +82,9 @@ void requireReadable(const std::filesystem::path& path);
 
 // The non-empty items of a comma-separated option value: "a,b,,c" -> {"a", "b", "c"}.
 std::vector<std::string> splitCommaList(const std::string& text);
+
+// --edges COL:e1,e2,...: the column and at least two increasing finite numbers; a UsageError otherwise.
+std::pair<std::string, std::vector<double>> parseEdgesOption(const std::string& text);
 
 // Text of a double for tables and CSV: shortest round-trip form; "" for NaN, "inf"/"-inf" for infinities.
 std::string formatNumber(double value);

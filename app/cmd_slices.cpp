@@ -18,20 +18,6 @@ namespace runlens::cli {
 
 namespace {
 
-std::vector<double> parseEdges(const std::string& text) {
-    std::vector<double> edges;
-    for (const auto& item : splitCommaList(text)) {
-        char* end = nullptr;
-        const double v = std::strtod(item.c_str(), &end);
-        if (!end || *end != '\0' || !std::isfinite(v))
-            throw UsageError("--edges takes numbers like COL:0,10,100");
-        edges.push_back(v);
-    }
-    if (edges.size() < 2 || !std::is_sorted(edges.begin(), edges.end()))
-        throw UsageError("--edges needs at least two increasing numbers");
-    return edges;
-}
-
 void writeCell(JsonWriter& json, const SliceCell& cell) {
     json.beginObject()
         .field("n", cell.n)
@@ -257,9 +243,8 @@ int runSlicesCommand(const std::vector<std::string>& args, std::ostream& out, st
     options.seed = static_cast<std::uint64_t>(parsed.number("--seed", 20261126, 0, 9.0e15));
     options.bootstrapResamples = static_cast<int>(parsed.number("--resamples", 500, 10, 100000));
     if (auto edges = parsed.get("--edges")) {
-        const auto colon = edges->find(':');
-        if (colon == std::string::npos) throw UsageError("--edges takes COL:e1,e2,...");
-        options.edges[edges->substr(0, colon)] = parseEdges(edges->substr(colon + 1));
+        auto [column, values] = parseEdgesOption(*edges);
+        options.edges[column] = std::move(values);
     }
     if (files.size() == 2 && parsed.has("--compare"))
         throw UsageError("--compare splits one file; give one file");

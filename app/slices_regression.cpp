@@ -325,19 +325,8 @@ int runRegressionSlices(const Args& args, std::vector<LoadedRegressionLog*> logs
     options.bootstrap.seed = static_cast<std::uint64_t>(args.number("--seed", 20261126, 0, 9.0e15));
     options.bootstrap.resamples = static_cast<int>(args.number("--resamples", 500, 10, 100000));
     if (auto edges = args.get("--edges")) {
-        const auto colon = edges->find(':');
-        if (colon == std::string::npos) throw UsageError("--edges takes COL:e1,e2,...");
-        std::vector<double> values;
-        for (const auto& item : splitCommaList(edges->substr(colon + 1))) {
-            char* end = nullptr;
-            const double v = std::strtod(item.c_str(), &end);
-            if (!end || *end != '\0' || !std::isfinite(v))
-                throw UsageError("--edges takes numbers like COL:0,10,100");
-            values.push_back(v);
-        }
-        if (values.size() < 2 || !std::is_sorted(values.begin(), values.end()))
-            throw UsageError("--edges needs at least two increasing numbers");
-        options.edges[edges->substr(0, colon)] = std::move(values);
+        auto [column, values] = parseEdgesOption(*edges);
+        options.edges[column] = std::move(values);
     }
     std::vector<RegressionCohort> cohorts;
     for (const auto* l : logs)
