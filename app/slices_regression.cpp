@@ -8,6 +8,7 @@
 #include "core/analysis/regression_slices.h"
 #include "core/analysis/slice_finder.h"
 #include "core/analysis/slices.h"
+#include "core/io/regression_log.h"
 #include "core/model/regression_columns.h"
 
 #include <algorithm>
@@ -293,19 +294,9 @@ std::vector<RegressionCohort> splitCohort(const LoadedRegressionLog& log, const 
     return out;
 }
 
-// The columns the finder slices by: the table's feature columns without the ones the regression log reads as
-// weights, prediction intervals or training statistics.
+// The columns the finder slices by (regressionSliceColumns); none is a one-line error.
 std::vector<std::string> finderFeatures(const LoadedRegressionLog& l) {
-    std::vector<std::string> out;
-    for (const auto& column : l.table.columns) {
-        if (column.role != ColumnRole::Feature || column.name == l.log.weightColumn ||
-            trainingStatisticOfColumnName(column.name))
-            continue;
-        const bool interval = std::any_of(l.log.intervals.begin(), l.log.intervals.end(), [&](const auto& i) {
-            return i.lowerColumn == column.name || i.upperColumn == column.name;
-        });
-        if (!interval) out.push_back(column.name);
-    }
+    auto out = regressionSliceColumns(l.table, l.log);
     if (out.empty()) throw InputError(l.path + ": no feature column to search slices in");
     return out;
 }

@@ -160,6 +160,20 @@ std::optional<RegressionLog> regressionLogFrom(const PredictionTable& table, std
     return log;
 }
 
+std::vector<std::string> regressionSliceColumns(const PredictionTable& table, const RegressionLog& log) {
+    std::vector<std::string> out;
+    for (const auto& column : table.columns) {
+        if (column.role != ColumnRole::Feature || column.name == log.weightColumn ||
+            trainingStatisticOfColumnName(column.name))
+            continue;
+        const bool interval = std::any_of(log.intervals.begin(), log.intervals.end(), [&](const auto& i) {
+            return i.lowerColumn == column.name || i.upperColumn == column.name;
+        });
+        if (!interval) out.push_back(column.name);
+    }
+    return out;
+}
+
 RegressionReportInput reportInputOf(const RegressionLog& log) {
     RegressionReportInput in;
     in.labels = log.labels;

@@ -50,6 +50,10 @@ struct RegressionLogOptions {
 std::optional<RegressionLog> regressionLogFrom(const PredictionTable& table, std::string& error,
                                                const RegressionLogOptions& options = {});
 
+// The table's columns a regression log can be sliced by: its feature columns (numeric or text) without the
+// ones the log reads as weights, prediction-interval bounds or training statistics.
+std::vector<std::string> regressionSliceColumns(const PredictionTable& table, const RegressionLog& log);
+
 // The report input over a log's columns (spans into the log: it must outlive the input).
 RegressionReportInput reportInputOf(const RegressionLog& log);
 

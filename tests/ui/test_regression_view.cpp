@@ -159,6 +159,62 @@ class TestRegressionView : public QObject {
         QVERIFY(view->comparisonText().isEmpty());
     }
 
+    // The Slices page on tests/data/regression_slices (pandas references of
+    // tests/cli/test_cli_regression_slices.cpp from gen_regression_slices_refs.py): B = slices_b against A =
+    // slices_a by region (north, south, west): MAE A 0.815121215826652, 0.820913091914853, 2.754778833195718;
+    // B 1.1362434712707616, 1.3325389057135928, 1.638833981174881; overall A 1.1666535624028735,
+    // B 1.3078452092898734. The same examples in the same regions: no MAE reversal is possible.
+    void slicesPageMatchesPandas() {
+        const QString root = m_dir.filePath("slices");
+        copyFile(RUNLENS_TEST_DATA "/regression_slices/slices_a.csv", root + "/model_a/predictions_test.csv");
+        copyFile(RUNLENS_TEST_DATA "/regression_slices/slices_b.csv", root + "/model_b/predictions_test.csv");
+        for (const char* run : {"model_a", "model_b"}) {
+            QFile metrics(root + "/" + run + "/metrics.csv");
+            QVERIFY(metrics.open(QIODevice::WriteOnly));
+            metrics.write("step,loss\n0,1\n1,0.5\n");
+        }
+        MainWindow window;
+        window.resize(1400, 900);
+        QVERIFY(window.createWorkspace(m_dir.filePath("slices.runlens")));
+        auto* view = new RegressionView(&window);
+        window.addViewTab(view, "Regression");
+        window.tabs()->setCurrentWidget(view);
+        window.show();
+        window.importPaths({root});
+        QTRY_VERIFY_WITH_TIMEOUT(!window.hasPendingWork(), 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(!view->isBusy() && view->logNames().size() == 2, 60000);
+        view->pages()->setCurrentIndex(1);
+        auto* log = view->findChild<QComboBox*>("regressionLog");
+        log->setCurrentIndex(view->logNames().indexOf(view->logNames().filter("model_b").front()));
+        QTRY_VERIFY(!view->isBusy() && view->result().name.startsWith("model_b"));
+        view->sliceByCombo()->setCurrentText("region");
+        view->compareCombo()->setCurrentText(view->logNames().filter("model_a").front());
+        QTRY_VERIFY_WITH_TIMEOUT(!view->isBusy() && view->result().paired && view->result().slices &&
+                                     view->result().slices->cohorts.size() == 2,
+                                 60000);
+        const auto& r = *view->result().slices;
+        QCOMPARE(r.by, std::vector<std::string>{"region"});
+        QCOMPARE(r.slices.size(), std::size_t(3));
+        const double maeA[] = {0.815121215826652, 0.820913091914853, 2.754778833195718};
+        const double maeB[] = {1.1362434712707616, 1.3325389057135928, 1.638833981174881};
+        for (std::size_t i = 0; i < 3; ++i) {
+            QVERIFY(std::abs(r.slices[i].cohorts[0].metrics.point.mae - maeA[i]) < 1e-9);
+            QVERIFY(std::abs(r.slices[i].cohorts[1].metrics.point.mae - maeB[i]) < 1e-9);
+        }
+        QVERIFY(std::abs(r.overall[1].metrics.point.mae - 1.3078452092898734) < 1e-9);
+        QTableWidget* table = view->slicesTable();
+        QCOMPARE(table->rowCount(), 4); // three regions and overall
+        QCOMPARE(table->horizontalHeaderItem(3)->text(), QString("MAE A"));
+        QCOMPARE(table->horizontalHeaderItem(4)->text(), QString("MAE B"));
+        QVERIFY2(table->item(0, 3)->text().startsWith("0.8151 ["), qPrintable(table->item(0, 3)->text()));
+        QVERIFY2(table->item(0, 4)->text().startsWith("1.1362 ["), qPrintable(table->item(0, 4)->text()));
+        QCOMPARE(table->item(3, 0)->text(), QString("overall"));
+        QVERIFY2(view->sliceVerdictText().contains("MAE: Simpson's reversal impossible"),
+                 qPrintable(view->sliceVerdictText()));
+        if (qEnvironmentVariableIsSet("RUNLENS_SCREENSHOT_DIR"))
+            window.grab().save(qEnvironmentVariable("RUNLENS_SCREENSHOT_DIR") + "/regression-slices.png");
+    }
+
   private:
     QTemporaryDir m_dir;
 };

@@ -21,6 +21,7 @@
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QTableWidget>
+#include <QTabWidget>
 #include <QtConcurrent/QtConcurrentRun>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -54,8 +55,43 @@ void compareWith(RegressionViewResult& out, const QString& name, const Predictio
     out.alignment = std::move(aligned);
 }
 
+// Per-slice metrics of the log (B) and, when compared, of the other log (A, first), by `by`; and the slices
+// where B's absolute error is highest.
+void computeSlices(RegressionViewResult& out, const PredictionTable& table, const PredictionTable* other,
+                   const std::string& by) {
+    out.sliceColumns = regressionSliceColumns(table, *out.log);
+    const std::string column =
+        std::find(out.sliceColumns.begin(), out.sliceColumns.end(), by) != out.sliceColumns.end()
+            ? by
+            : (out.sliceColumns.empty() ? std::string() : out.sliceColumns.front());
+    if (column.empty()) {
+        out.slicesError = QStringLiteral("The log has no feature column to slice by.");
+        return;
+    }
+    std::optional<RegressionLog> otherLog;
+    std::string error;
+    if (other && out.paired) otherLog = regressionLogFrom(*other, error);
+    std::vector<RegressionCohort> cohorts;
+    if (otherLog)
+        cohorts.push_back({"A", other, {}, otherLog->labels, otherLog->predictions, otherLog->weights});
+    cohorts.push_back(
+        {otherLog ? "B" : "this log", &table, {}, out.log->labels, out.log->predictions, out.log->weights});
+    RegressionSliceOptions options;
+    options.by = {column};
+    out.slices = regressionSlices(cohorts, options, &error);
+    if (!out.slices) out.slicesError = QString::fromStdString(error);
+    std::vector<double> loss(out.log->rows());
+    for (std::size_t r = 0; r < loss.size(); ++r)
+        loss[r] = std::abs(out.log->labels[r] - out.log->predictions[r]);
+    SliceFinderOptions finder;
+    finder.features = out.sliceColumns;
+    finder.maxLevel = 2;
+    finder.topK = 10;
+    out.worstSlices = findLossSlices(table, loss, {}, finder);
+}
+
 RegressionViewResult compute(QString name, std::shared_ptr<const PredictionTable> table, QString otherName,
-                             std::shared_ptr<const PredictionTable> other) {
+                             std::shared_ptr<const PredictionTable> other, std::string sliceBy) {
     RegressionViewResult out;
     out.name = std::move(name);
     std::string error;
@@ -68,6 +104,7 @@ RegressionViewResult compute(QString name, std::shared_ptr<const PredictionTable
     out.report = regressionReport(reportInputOf(*shared));
     out.log = std::move(shared);
     if (other) compareWith(out, otherName, *other);
+    computeSlices(out, *table, other.get(), sliceBy);
     return out;
 }
 
@@ -189,7 +226,10 @@ void RegressionView::buildUi() {
     vertical->setStretchFactor(0, 3);
     vertical->setStretchFactor(1, 1);
     vertical->setSizes({600, 260});
-    contentLayout->addWidget(vertical, 1);
+    m_pages = new QTabWidget;
+    m_pages->addTab(vertical, tr("Overview"));
+    m_pages->addTab(buildSlicesPage(), tr("Slices"));
+    contentLayout->addWidget(m_pages, 1);
     m_stack->addWidget(content);
     layout->addWidget(m_stack);
 
@@ -200,6 +240,163 @@ void RegressionView::buildUi() {
         popupExportMenu(exportButton, exportSpec(),
                         exportButton->mapToGlobal(QPoint(0, exportButton->height())));
     });
+}
+
+QWidget* RegressionView::buildSlicesPage() {
+    auto* page = new QWidget;
+    auto* layout = new QVBoxLayout(page);
+    auto* controls = new QHBoxLayout;
+    m_sliceBy = new QComboBox;
+    m_sliceBy->setObjectName("regressionSliceBy");
+    m_sliceBy->setToolTip(tr("The feature column to slice by; numeric columns are cut at their quartiles"));
+    m_sliceBy->setMinimumContentsLength(12);
+    controls->addWidget(new QLabel(tr("Slice by")));
+    controls->addWidget(m_sliceBy);
+    controls->addStretch(1);
+    layout->addLayout(controls);
+    m_sliceVerdict = new QLabel;
+    m_sliceVerdict->setObjectName("regressionSliceVerdict");
+    m_sliceVerdict->setWordWrap(true);
+    m_sliceVerdict->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(m_sliceVerdict);
+    const auto makeTable = [] {
+        auto* table = new QTableWidget;
+        table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+        table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+        table->horizontalHeader()->setStretchLastSection(true);
+        table->verticalHeader()->hide();
+        return table;
+    };
+    m_sliceTable = makeTable();
+    m_sliceTable->setObjectName("regressionSlices");
+    layout->addWidget(m_sliceTable, 3);
+    layout->addWidget(
+        new QLabel(tr("Where the log errs most: slices (one feature or two crossed) whose mean "
+                      "absolute error is above the rest's; one-sided Welch test, Benjamini-Hochberg "
+                      "q")));
+    m_worstTable = makeTable();
+    m_worstTable->setObjectName("regressionWorstSlices");
+    m_worstTable->setColumnCount(6);
+    m_worstTable->setHorizontalHeaderLabels(
+        {tr("slice"), tr("n"), tr("mean |error|"), tr("rest"), tr("Cohen's d"), tr("q")});
+    layout->addWidget(m_worstTable, 2);
+    connect(m_sliceBy, &QComboBox::currentIndexChanged, this, [this] { startCompute(); });
+    return page;
+}
+
+QString RegressionView::sliceVerdictText() const {
+    return m_sliceVerdict->text();
+}
+
+namespace {
+
+QString sliceKeyText(const std::vector<std::pair<std::string, std::string>>& key) {
+    QStringList parts;
+    for (const auto& [feature, value] : key)
+        parts << QString::fromStdString(feature + " = " + value);
+    return parts.join(QStringLiteral(", "));
+}
+
+QString withInterval(const MetricInterval& m, double value) {
+    if (!std::isfinite(value)) return QStringLiteral("—");
+    if (!std::isfinite(m.low) || !std::isfinite(m.high)) return formatMetric(value);
+    return QStringLiteral("%1 [%2, %3]").arg(formatMetric(value), formatMetric(m.low), formatMetric(m.high));
+}
+
+} // namespace
+
+void RegressionView::showSlices() {
+    {
+        const QString current = m_sliceBy->currentText();
+        const QSignalBlocker block(m_sliceBy);
+        m_sliceBy->clear();
+        for (const auto& c : m_result.sliceColumns)
+            m_sliceBy->addItem(QString::fromStdString(c));
+        const QString shown = m_result.slices && !m_result.slices->by.empty()
+                                  ? QString::fromStdString(m_result.slices->by.front())
+                                  : current;
+        m_sliceBy->setCurrentIndex(std::max(0, m_sliceBy->findText(shown)));
+    }
+    m_sliceTable->setRowCount(0);
+    m_worstTable->setRowCount(0);
+    if (!m_result.slices) {
+        m_sliceVerdict->setText(m_result.slicesError);
+        m_sliceTable->setColumnCount(0);
+        return;
+    }
+    const auto& r = *m_result.slices;
+    QStringList verdict;
+    if (r.cohorts.size() == 2) verdict << tr("A = %1, B = %2.").arg(m_result.comparedWith, m_result.name);
+    for (const auto& s : r.simpson)
+        verdict << tr("%1: Simpson's reversal %2. %3")
+                       .arg(QString::fromStdString(s.metric).toUpper(),
+                            QString::fromStdString(std::string(reversalName(s.verdict.reversal))),
+                            QString::fromStdString(s.verdict.explanation));
+    if (!r.nonDecomposableNote.empty() && !r.simpson.empty())
+        verdict << QString::fromStdString(r.nonDecomposableNote);
+    verdict << tr("95% intervals from %1 seeded bootstrap resamples (seed %2).").arg(r.resamples).arg(r.seed);
+    m_sliceVerdict->setText(verdict.join('\n'));
+
+    // Each measure with the cohorts side by side (n A, n B, MAE A, MAE B, ...).
+    const bool two = r.cohorts.size() == 2;
+    const QStringList measures{tr("n"), tr("MAE"), tr("RMSE"), tr("R²"), tr("bias")};
+    QStringList headers{QString::fromStdString(r.by.front())};
+    for (const auto& measure : measures)
+        for (const auto& c : r.cohorts)
+            headers << (two ? measure + QStringLiteral(" ") + QString::fromStdString(c) : measure);
+    m_sliceTable->setColumnCount(int(headers.size()));
+    m_sliceTable->setHorizontalHeaderLabels(headers);
+    const auto addRow = [&](const QString& key, const std::vector<RegressionSliceCell>& cells, bool bold) {
+        const int row = m_sliceTable->rowCount();
+        m_sliceTable->insertRow(row);
+        QStringList texts{key};
+        for (int measure = 0; measure < int(measures.size()); ++measure)
+            for (const auto& cell : cells) {
+                const auto& m = cell.metrics;
+                switch (measure) {
+                case 0:
+                    texts << QString::number(cell.n);
+                    break;
+                case 1:
+                    texts << withInterval(m.mae, m.point.mae);
+                    break;
+                case 2:
+                    texts << withInterval(m.rmse, m.point.rmse);
+                    break;
+                case 3:
+                    texts << withInterval(m.r2, m.point.r2);
+                    break;
+                default:
+                    texts << withInterval(m.meanError, m.point.meanError);
+                }
+            }
+        for (int col = 0; col < texts.size(); ++col) {
+            auto* item = new QTableWidgetItem(texts[col]);
+            if (bold) {
+                QFont font = item->font();
+                font.setBold(true);
+                item->setFont(font);
+            }
+            m_sliceTable->setItem(row, col, item);
+        }
+    };
+    for (const auto& slice : r.slices) {
+        QStringList values; // the column header names the feature
+        for (const auto& [feature, value] : slice.key)
+            values << QString::fromStdString(value);
+        addRow(values.join(QStringLiteral(", ")), slice.cohorts, false);
+    }
+    addRow(tr("overall"), r.overall, true);
+
+    for (const auto& s : m_result.worstSlices.slices) {
+        const int row = m_worstTable->rowCount();
+        m_worstTable->insertRow(row);
+        const QStringList texts{sliceKeyText(s.key),        QString::number(s.n),
+                                formatMetric(s.meanLoss),   formatMetric(s.restMeanLoss),
+                                formatMetric(s.effectSize), QString::fromStdString(formatPValue(s.qValue))};
+        for (int col = 0; col < texts.size(); ++col)
+            m_worstTable->setItem(row, col, new QTableWidgetItem(texts[col]));
+    }
 }
 
 void RegressionView::reloadEntries() {
@@ -252,10 +449,10 @@ void RegressionView::startCompute() {
         otherTable = m_regressionEntries[std::size_t(other)].table;
     }
     m_computing = true;
-    m_watcher->setFuture(
-        QtConcurrent::run([name = entry.label(), table = entry.table, otherName, otherTable] {
-            return compute(name, table, otherName, otherTable);
-        }));
+    m_watcher->setFuture(QtConcurrent::run([name = entry.label(), table = entry.table, otherName, otherTable,
+                                            by = m_sliceBy->currentText().toStdString()] {
+        return compute(name, table, otherName, otherTable, by);
+    }));
 }
 
 void RegressionView::onComputed() {
@@ -380,6 +577,7 @@ void RegressionView::showResult() {
     m_table->setRowCount(0);
     fillPlotCombo();
     showComparison();
+    showSlices();
     if (!m_result.log) {
         m_summary->setText(m_result.error);
         m_chart->replaceChart(new QChart);

@@ -5,6 +5,8 @@
 
 #include "core/analysis/paired_regression.h"
 #include "core/analysis/regression_report.h"
+#include "core/analysis/regression_slices.h"
+#include "core/analysis/slice_finder.h"
 #include "core/io/regression_log.h"
 #include "ui/evaluation_source.h"
 
@@ -17,6 +19,7 @@
 class QComboBox;
 class QLabel;
 class QStackedWidget;
+class QTabWidget;
 class QTableWidget;
 
 class QToolButton;
@@ -41,6 +44,12 @@ struct RegressionViewResult {
     std::optional<RegressionAlignment> alignment;
     std::optional<PairedRegressionComparison> paired;
     QString comparisonError; // why the logs could not be compared
+    // Slices: the columns offered, the per-slice metrics of the log (and of the compared log, first, as A) by
+    // the chosen column, and where the log errs most (the absolute-error slice finder).
+    std::vector<std::string> sliceColumns;
+    std::optional<RegressionSliceReport> slices;
+    QString slicesError;
+    LossSliceFinderResult worstSlices;
 };
 
 class RegressionView : public QWidget {
@@ -62,6 +71,11 @@ class RegressionView : public QWidget {
     QComboBox* compareCombo() const { return m_compare; }
     QString comparisonText() const;
     QTableWidget* regressionsTable() const { return m_regressions; }
+    QTabWidget* pages() const { return m_pages; }
+    QComboBox* sliceByCombo() const { return m_sliceBy; }
+    QTableWidget* slicesTable() const { return m_sliceTable; }
+    QTableWidget* worstSlicesTable() const { return m_worstTable; }
+    QString sliceVerdictText() const;
     // Writes the current chart (.png/.svg/.pdf); false with error when there is none.
     bool exportImage(const QString& path, QString* error) const;
     // The metrics table as CSV: metric, value, ci_low, ci_high.
@@ -75,6 +89,8 @@ class RegressionView : public QWidget {
     void showResult();
     void fillPlotCombo();
     void showComparison();
+    void showSlices();
+    QWidget* buildSlicesPage();
     QChart* buildChart() const;
     ChartExportSpec exportSpec() const;
 
@@ -97,6 +113,11 @@ class RegressionView : public QWidget {
     QWidget* m_comparisonPanel = nullptr;
     QLabel* m_comparison = nullptr;
     QTableWidget* m_regressions = nullptr; // the examples where the compared log is most worse
+    QTabWidget* m_pages = nullptr;
+    QComboBox* m_sliceBy = nullptr;
+    QLabel* m_sliceVerdict = nullptr;
+    QTableWidget* m_sliceTable = nullptr;
+    QTableWidget* m_worstTable = nullptr;
 };
 
 } // namespace runlens::ui
