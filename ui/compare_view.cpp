@@ -929,6 +929,26 @@ CompareView::CompareView(MainWindow* window, QWidget* parent)
     auto* contentLayout = new QVBoxLayout(content);
     contentLayout->setContentsMargins(0, 0, 0, 0);
     auto* header = new QHBoxLayout;
+    m_pickA = new QComboBox(content);
+    m_pickB = new QComboBox(content);
+    for (QComboBox* combo : {m_pickA, m_pickB}) {
+        combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        combo->setMinimumContentsLength(20); // long run names must not set the window's minimum width
+    }
+    m_pickA->setObjectName("compareA");
+    m_pickB->setObjectName("compareB");
+    m_pickA->setToolTip(tr("The reference run A, one of the compared runs"));
+    m_pickB->setToolTip(tr("The run B compared with A"));
+    auto* labelA = new QLabel(tr("<b>&A:</b>"), content);
+    labelA->setBuddy(m_pickA);
+    auto* labelB = new QLabel(tr("<b>&B:</b>"), content);
+    labelB->setBuddy(m_pickB);
+    connect(m_pickA, &QComboBox::activated, this, [this](int index) { pick(true, index); });
+    connect(m_pickB, &QComboBox::activated, this, [this](int index) { pick(false, index); });
+    header->addWidget(labelA);
+    header->addWidget(m_pickA);
+    header->addWidget(labelB);
+    header->addWidget(m_pickB);
     m_runsHeader = new QLabel(content);
     m_runsHeader->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_runsHeader->setWordWrap(true); // long run names must not set the window's minimum width
@@ -1277,7 +1297,19 @@ std::vector<RunInfo> CompareView::chooseRuns() const {
 
 void CompareView::swapAB() {
     if (m_runs.size() < 2) return;
-    m_swapped = !m_swapped;
+    m_chosenA = m_runs[1].id;
+    m_chosenB = m_runs[0].id;
+    refreshNow();
+}
+
+// A run picked as A or B; picking the other side's run swaps the two.
+void CompareView::pick(bool a, int index) {
+    if (m_runs.size() < 2 || index < 0) return;
+    const std::int64_t id = (a ? m_pickA : m_pickB)->itemData(index).toLongLong();
+    const std::int64_t other = a ? m_runs[1].id : m_runs[0].id;
+    const std::int64_t previous = a ? m_runs[0].id : m_runs[1].id;
+    m_chosenA = a ? id : (id == m_runs[0].id ? previous : m_runs[0].id);
+    m_chosenB = a ? (id == other ? previous : other) : id;
     refreshNow();
 }
 
@@ -1285,7 +1317,17 @@ void CompareView::refresh() {
     m_dirty = false;
     Workspace* ws = m_window->workspace();
     m_runs = ws ? chooseRuns() : std::vector<RunInfo>{};
-    if (m_swapped && m_runs.size() >= 2) std::swap(m_runs[0], m_runs[1]);
+    // The picked A and B come first when they are still among the compared runs.
+    const auto moveTo = [this](std::int64_t id, std::size_t position) {
+        const auto it = std::find_if(m_runs.begin() + static_cast<std::ptrdiff_t>(position), m_runs.end(),
+                                     [id](const RunInfo& r) { return r.id == id; });
+        if (it != m_runs.end())
+            std::rotate(m_runs.begin() + static_cast<std::ptrdiff_t>(position), it, it + 1);
+    };
+    if (m_runs.size() >= 2) {
+        moveTo(m_chosenA, 0);
+        moveTo(m_chosenB, 1);
+    }
     m_evalSets.clear();
     if (!ws) {
         m_emptyHint->setText(
@@ -1321,18 +1363,24 @@ void CompareView::refresh() {
 }
 
 void CompareView::updateRunsHeader() {
+    for (QComboBox* combo : {m_pickA, m_pickB}) {
+        const QSignalBlocker block(combo);
+        combo->clear();
+        for (const RunInfo& run : m_runs)
+            combo->addItem(QString::fromStdString(run.name), QVariant::fromValue<qlonglong>(run.id));
+    }
+    m_pickA->setCurrentIndex(0);
+    m_pickB->setCurrentIndex(1);
     QStringList others;
     for (std::size_t i = 2; i < m_runs.size(); ++i)
         others << QString::fromStdString(m_runs[i].name);
-    QString text = tr("<b>A:</b> %1 &nbsp; <b>B:</b> %2")
-                       .arg(QString::fromStdString(m_runs[0].name).toHtmlEscaped(),
-                            QString::fromStdString(m_runs[1].name).toHtmlEscaped());
+    QString text;
     // A few names read well; dozens would only widen the window, so the rest are counted (all in the
     // tooltip).
     constexpr qsizetype kNamedOthers = 4;
     if (!others.isEmpty()) {
         const QStringList named = others.mid(0, kNamedOthers);
-        text += tr(" &nbsp; <b>also:</b> %1").arg(named.join(", ").toHtmlEscaped());
+        text += tr("<b>also:</b> %1").arg(named.join(", ").toHtmlEscaped());
         if (others.size() > kNamedOthers) text += tr(" and %1 more").arg(others.size() - kNamedOthers);
     }
     m_runsHeader->setText(text);

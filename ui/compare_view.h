@@ -147,6 +147,8 @@ class CompareView : public QWidget {
     // visible runs.
     const std::vector<RunInfo>& comparedRuns() const { return m_runs; }
     void swapAB();
+    QComboBox* pickA() const { return m_pickA; }
+    QComboBox* pickB() const { return m_pickB; }
     void refreshNow(); // recomputes at once (tests; the view otherwise refreshes lazily when shown)
     bool showsEmptyState() const;
 
@@ -196,6 +198,7 @@ class CompareView : public QWidget {
     void refresh();
     std::vector<RunInfo> chooseRuns() const;
     void updateRunsHeader();
+    void pick(bool a, int index);
     void refreshDiff();
     void refreshCurveChoices();
     void refreshCurves();
@@ -211,7 +214,10 @@ class CompareView : public QWidget {
     MainWindow* m_window;
     std::vector<RunInfo> m_runs;
     std::vector<std::vector<PredictionTableInfo>> m_evalSets;
-    bool m_swapped = false;
+    // The runs the user picked as A and B (run ids; -1: the first and second compared run).
+    std::int64_t m_chosenA = -1, m_chosenB = -1;
+    QComboBox* m_pickA;
+    QComboBox* m_pickB;
     bool m_dirty = true;
     QTimer* m_refreshTimer;
 

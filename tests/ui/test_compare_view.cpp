@@ -149,6 +149,7 @@ class TestCompareView : public QObject {
     void largeDiffRenders();
     void warningsGroupRunsByValue();
     void multiclassEnsembleAndPairedTests();
+    void pickersChooseAAndB();
 
   private:
     void open(MainWindow& window, CompareView*& view, const QStringList& visible);
@@ -610,6 +611,34 @@ void TestCompareView::multiclassEnsembleAndPairedTests() {
             window.grab().save(qEnvironmentVariable("RUNLENS_SCREENSHOT_DIR") +
                                QString("/compare-multiclass-%1.png").arg(page));
         }
+}
+
+// A and B are picked in the tab from the compared runs; picking the other side's run swaps them, and Swap
+// swaps the picks.
+void TestCompareView::pickersChooseAAndB() {
+    MainWindow window;
+    CompareView* view = nullptr;
+    open(window, view, {"alpha", "beta", "gamma"});
+    const auto names = [view] {
+        QStringList out;
+        for (const auto& r : view->comparedRuns())
+            out << QString::fromStdString(r.name);
+        return out;
+    };
+    QCOMPARE(names(), QStringList({"alpha", "beta", "gamma"}));
+    QCOMPARE(view->pickA()->currentText(), QString("alpha"));
+    QCOMPARE(view->pickB()->currentText(), QString("beta"));
+    QCOMPARE(view->pickA()->count(), 3);
+    emit view->pickA()->activated(view->pickA()->findText("gamma"));
+    QCOMPARE(names(), QStringList({"gamma", "beta", "alpha"}));
+    QCOMPARE(view->pickA()->currentText(), QString("gamma"));
+    emit view->pickB()->activated(view->pickB()->findText("gamma")); // A's run as B: the two swap
+    QCOMPARE(names(), QStringList({"beta", "gamma", "alpha"}));
+    view->swapAB();
+    QCOMPARE(names(), QStringList({"gamma", "beta", "alpha"}));
+    QTRY_VERIFY_WITH_TIMEOUT(!view->isAnalysing(), 30000);
+    QVERIFY(view->pairedAnalysis());
+    QCOMPARE(view->pairedAnalysis()->nameA, QString("gamma"));
 }
 
 QTEST_MAIN(TestCompareView)
