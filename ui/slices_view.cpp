@@ -326,10 +326,14 @@ std::vector<std::uint8_t> LoadedSliceSet::errors(double threshold) const {
     return out;
 }
 
+// Feature columns, the ones that describe examples first: the first is the default to slice by, so an id-like
+// column comes last.
 std::vector<std::string> LoadedSliceSet::featureColumns() const {
-    std::vector<std::string> out;
+    std::vector<std::string> out, idLike;
     for (const auto& column : table.columns)
-        if (column.role == ColumnRole::Feature) out.push_back(column.name);
+        if (column.role == ColumnRole::Feature)
+            (looksLikeIdColumn(column) ? idLike : out).push_back(column.name);
+    out.insert(out.end(), idLike.begin(), idLike.end());
     return out;
 }
 

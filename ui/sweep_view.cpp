@@ -324,12 +324,24 @@ void SweepView::refillCombos() {
     if (!m_source.list(*m_window->runModel()).empty())
         for (const auto& name : evaluationQualityNames())
             tags << QString::fromStdString(name);
+    // The metric most runs log, a validation one among equals, so a tag only a few runs have is no default.
+    std::map<QString, int> runsWith;
+    for (const RunInfo& run : m_window->runModel()->runs())
+        for (const auto& series : run.series)
+            ++runsWith[QString::fromStdString(series.tag)];
     QString preferred;
-    for (const QString& tag : tags)
-        if (tag.contains(QLatin1String("val"), Qt::CaseInsensitive)) {
+    int most = 0;
+    bool preferredIsValidation = false;
+    for (const QString& tag : tags) {
+        const auto it = runsWith.find(tag);
+        const int n = it == runsWith.end() ? 0 : it->second;
+        const bool validation = tag.contains(QLatin1String("val"), Qt::CaseInsensitive);
+        if (n > most || (n == most && n > 0 && validation && !preferredIsValidation)) {
             preferred = tag;
-            break;
+            most = n;
+            preferredIsValidation = validation;
         }
+    }
     const QString before = m_metric->currentText();
     setComboItems(m_metric, tags, preferred);
     if (m_metric->currentText() != before)

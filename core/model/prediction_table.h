@@ -45,4 +45,9 @@ std::string numberText(double v);
 // A cell as text (numbers through numberText); "" when missing.
 std::string cellText(const PredictionColumn& column, std::size_t row);
 
+// Whether a feature column identifies examples rather than describing them, so it is no default to slice by:
+// its name says so (id, uuid, key, index, *_id, *Id), or it is text with more than 50 values that are mostly
+// unique, or whole numbers that are all different (over 50 rows).
+bool looksLikeIdColumn(const PredictionColumn& column);
+
 } // namespace runlens

@@ -116,6 +116,7 @@ class TestSlicesView : public QObject {
   private slots:
     void initTestCase();
     void cleanupTestCase();
+    void idLikeColumnsAreNoDefault();
     void emptyWorkspaceShowsHint();
     void slicesTableAndSimpsonBanner();
     void controlsChangeNumbers();
@@ -508,6 +509,18 @@ void TestSlicesView::largeSetKeepsWindowResponsive() {
     qInfo("200k rows: %lld ms in all, longest GUI pause %lld ms", clock.elapsed(), worstGap);
     QVERIFY2(worstGap < 1000, qPrintable(QString("GUI thread paused %1 ms").arg(worstGap)));
     QCOMPARE(m_view->report()->slices.size(), std::size_t(7));
+}
+
+// The first feature column is the default to slice by: an id-like one (customer_id) is offered last.
+void TestSlicesView::idLikeColumnsAreNoDefault() {
+    LoadedSliceSet set;
+    for (const char* name : {"customer_id", "region", "size"}) {
+        PredictionColumn column;
+        column.name = name;
+        column.numbers = {1, 2, 2};
+        set.table.columns.push_back(column);
+    }
+    QCOMPARE(set.featureColumns(), (std::vector<std::string>{"region", "size", "customer_id"}));
 }
 
 QTEST_MAIN(TestSlicesView)

@@ -88,6 +88,7 @@ class TestSweepView : public QObject {
     void mouseBrushAndAxisMove();
     void exportsAndScreenshot();
     void evaluationMetricAsAxis();
+    void defaultMetricIsTheOneMostRunsHave();
 
   private:
     void openWindow(MainWindow& window, SweepView*& view);
@@ -330,6 +331,35 @@ void TestSweepView::evaluationMetricAsAxis() {
     for (const auto& r : view->runs())
         if (r.name == "e0") QCOMPARE(r.value, 0.75);
     QCOMPARE(view->rankedNames().value(0), QString("e1"));
+}
+
+// Four runs log train_loss, one of them also val_score: the default is what most runs have, although
+// val_score names a validation metric.
+void TestSweepView::defaultMetricIsTheOneMostRunsHave() {
+    const QString root = m_dir.filePath("few");
+    for (int i = 0; i < 4; ++i) {
+        const QString run = root + QString("/r%1").arg(i);
+        QDir().mkpath(run);
+        QFile params(run + "/hparams.yaml");
+        QVERIFY(params.open(QIODevice::WriteOnly));
+        params.write(QByteArray("lr: ") + QByteArray::number(0.001 * (i + 1)) + "\n");
+        params.close();
+        QFile metrics(run + "/metrics.csv");
+        QVERIFY(metrics.open(QIODevice::WriteOnly));
+        metrics.write(i == 0 ? "step,train_loss,val_score\n0,1,0.5\n1,0.5,0.6\n"
+                             : "step,train_loss\n0,1\n1,0.6\n");
+    }
+    MainWindow window;
+    window.resize(1400, 900);
+    auto* view = new SweepView(&window);
+    window.addViewTab(view, "Sweep");
+    QVERIFY(window.createWorkspace(m_dir.filePath("few.runlens")));
+    window.importPaths({root});
+    QTRY_VERIFY_WITH_TIMEOUT(!window.hasPendingWork(), 60000);
+    window.tabs()->setCurrentWidget(view);
+    window.show();
+    QTRY_VERIFY(!view->showsEmptyState());
+    QCOMPARE(view->metricCombo()->currentText(), QString("train_loss"));
 }
 
 QTEST_MAIN(TestSweepView)
