@@ -15,6 +15,7 @@
 #include <cstring>
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <thread>
 #include <unistd.h>
 #include <unordered_map>
 
@@ -634,6 +635,22 @@ bool needsImmutable(const std::filesystem::path& path, const std::string& label)
         "copy the workspace with its -wal file to a writable folder");
 }
 
+// A workspace that another process is creating is an empty file for a moment (it has made the file and not
+// yet committed the schema): an open that finds a freshly made empty file waits up to a second for the schema
+// instead of calling it an empty database. An empty file older than two seconds is not waited for.
+void waitWhileBeingCreated(const std::filesystem::path& path) {
+    constexpr auto kPoll = std::chrono::milliseconds(20);
+    constexpr int kPolls = 50;
+    for (int i = 0; i < kPolls; ++i) {
+        struct stat st {};
+        if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > 0) return;
+        const auto age =
+            std::chrono::system_clock::now() - std::chrono::system_clock::from_time_t(st.st_mtime);
+        if (age > std::chrono::seconds(2)) return;
+        std::this_thread::sleep_for(kPoll);
+    }
+}
+
 // Identifies the file and prepares it for use; `allowCreate` turns an empty database into a new workspace.
 sqlite3* openConnection(const std::filesystem::path& path, bool readOnly, bool allowCreate,
                         store::BusyWait* busy) {
@@ -641,6 +658,7 @@ sqlite3* openConnection(const std::filesystem::path& path, bool readOnly, bool a
     std::error_code ec;
     if (!allowCreate && !std::filesystem::exists(path, ec)) throw WorkspaceError(label + " does not exist");
     requireRegularFile(path, label);
+    if (!allowCreate) waitWhileBeingCreated(path);
     int flags = readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
     if (allowCreate) flags |= SQLITE_OPEN_CREATE;
     // Reading a WAL database needs its -shm file next to it; in a folder we cannot write to, nobody (us

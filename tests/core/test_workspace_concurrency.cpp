@@ -6,12 +6,15 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
+#include <QElapsedTimer>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <sqlite3.h>
 #include <string>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -100,6 +103,7 @@ class TestWorkspaceConcurrency : public QObject {
     void secondWriterGivesUpAfterItsLimit();
     void twoProcessesCreateOneNewWorkspace();
     void readOnlyFolderWithPendingWal();
+    void readerWaitsForAWorkspaceBeingCreated();
 };
 
 // Two importing processes (each opening the workspace afresh per file, as separate CLI imports do) while
@@ -296,6 +300,33 @@ void TestWorkspaceConcurrency::readOnlyFolderWithPendingWal() {
              qPrintable(refused));
     // Where the folder is writable the same files read whole.
     QCOMPARE(QString::fromStdString(runsOrError(path)), QString("runs=100"));
+}
+
+// Another process has made the file and not yet written its schema (an empty file, 300 ms long here): a
+// reader waits for it rather than calling it an empty database; an empty file that has been so for a while is
+// refused at once.
+void TestWorkspaceConcurrency::readerWaitsForAWorkspaceBeingCreated() {
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const fs::path path = fs::path(tmp.path().toStdString()) / "being-made.runlens";
+    std::ofstream(path).close(); // the empty file the creator made
+    const pid_t creator = spawn([&path] {
+        ::usleep(300 * 1000);
+        auto ws = Workspace::create(path);
+        importOne(*ws, "/logs/a", "a");
+        return 0;
+    });
+    QCOMPARE(QString::fromStdString(runsOrError(path)).left(5), QString("runs="));
+    QCOMPARE(waitFor(creator), 0);
+
+    const fs::path stale = fs::path(tmp.path().toStdString()) / "stale.runlens";
+    std::ofstream(stale).close();
+    const struct timeval old[2] = {{std::time(nullptr) - 60, 0}, {std::time(nullptr) - 60, 0}};
+    QCOMPARE(::utimes(stale.c_str(), old), 0);
+    QElapsedTimer timer;
+    timer.start();
+    QVERIFY(QString::fromStdString(runsOrError(stale)).contains("empty database"));
+    QVERIFY(timer.elapsed() < 500);
 }
 
 QTEST_GUILESS_MAIN(TestWorkspaceConcurrency)
