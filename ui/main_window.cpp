@@ -93,6 +93,25 @@ bool looksLikeWorkspace(const QString& path) {
     return file.open(QIODevice::ReadOnly) && file.read(16) == QByteArray("SQLite format 3\0", 16);
 }
 
+QString demoWorkspacePath() {
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
+        .filePath(QStringLiteral("demo.runlens"));
+}
+
+// Where the user's own logs go when they are dropped onto the demo: a workspace of their own, named after the
+// first folder, beside the demo ("runs.runlens", then "runs-2.runlens", ...).
+QString ownWorkspacePathFor(const QStringList& paths) {
+    const QDir folder(QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
+                          .filePath(QStringLiteral("workspaces")));
+    QDir().mkpath(folder.path());
+    QString base = paths.isEmpty() ? QString() : QFileInfo(paths.front()).completeBaseName();
+    if (base.isEmpty()) base = QStringLiteral("workspace");
+    QString path = folder.filePath(base + QStringLiteral(".runlens"));
+    for (int n = 2; QFileInfo::exists(path); ++n)
+        path = folder.filePath(QStringLiteral("%1-%2.runlens").arg(base).arg(n));
+    return path;
+}
+
 QString temporaryWorkspacePath() {
     const QString stamp = QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-hhmmss-zzz"));
     return QDir::temp().filePath(
@@ -171,8 +190,11 @@ MainWindow::MainWindow(QWidget* parent)
 
     Settings settings;
     m_curves->setDisplay(settings.curveDisplay());
-    connect(m_curves, &CurvesView::displayChanged, this,
-            [](const CurveDisplay& display) { Settings().setCurveDisplay(display); });
+    connect(m_curves, &CurvesView::displayChanged, this, [this](const CurveDisplay& display) {
+        Settings settings;
+        settings.setCurveDisplay(display);
+        if (m_workspace) settings.setGroupBy(workspacePath(), display.groupBy);
+    });
     if (!restoreGeometry(settings.geometry())) resize(1400, 900);
     restoreState(settings.windowState());
     m_splitter->restoreState(settings.splitterState());
@@ -389,12 +411,19 @@ void MainWindow::setWorkspace(std::unique_ptr<Workspace> workspace) {
         Settings settings;
         settings.setLastWorkspace(path);
         settings.addRecentWorkspace(path);
-        setWindowTitle(tr("%1 — Runlens").arg(QFileInfo(path).fileName()));
+        setWindowTitle(isDemoWorkspace()
+                           ? tr("Demo experiment (%1) — Runlens").arg(QFileInfo(path).fileName())
+                           : tr("%1 — Runlens").arg(QFileInfo(path).fileName()));
         setWindowFilePath(path);
     } else {
         setWindowTitle(tr("Runlens"));
     }
     m_curves->setWorkspace(m_workspace.get());
+    if (m_workspace) { // each workspace keeps its own grouping: its params are not another's
+        CurveDisplay display = m_curves->display();
+        display.groupBy = Settings().groupBy(workspacePath());
+        m_curves->setDisplay(display);
+    }
     refreshRuns();
 }
 
@@ -430,14 +459,21 @@ void MainWindow::updateStatus() {
         shown += m_runProxy->index(row, 0).data(RunTableModel::WorkerRole).toInt() < 0 ? 1 : 0;
     QString runs = tr("%n run(s)", nullptr, total);
     if (shown != total) runs += tr(" (%1 shown)").arg(shown);
-    m_statusLabel->setText(
-        tr("%1 · %L2 points · %3").arg(runs).arg(points).arg(QDir::toNativeSeparators(workspacePath())));
+    QString text =
+        tr("%1 · %L2 points · %3").arg(runs).arg(points).arg(QDir::toNativeSeparators(workspacePath()));
+    if (isDemoWorkspace())
+        text = tr("Demo experiment (drop your own logs to start a workspace of your own) · %1").arg(text);
+    m_statusLabel->setText(text);
+}
+
+bool MainWindow::isDemoWorkspace() const {
+    return m_workspace && QFileInfo(workspacePath()) == QFileInfo(demoWorkspacePath());
 }
 
 void MainWindow::openDemo() {
     const QString dataDir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
     const QString logs = QDir(dataDir).filePath(QStringLiteral("demo-logs"));
-    const QString path = QDir(dataDir).filePath(QStringLiteral("demo.runlens"));
+    const QString path = demoWorkspacePath();
     if (QFileInfo::exists(path) && openWorkspace(path) && m_runModel->rowCount() > 0) return;
     try {
         QDir().mkpath(dataDir);
@@ -454,6 +490,16 @@ void MainWindow::openDemo() {
 
 void MainWindow::importPaths(const QStringList& paths) {
     if (paths.isEmpty()) return;
+    // The user's own logs never go into the demo: they start a workspace of their own.
+    const QString demoLogs = QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
+                                 .filePath(QStringLiteral("demo-logs"));
+    if (isDemoWorkspace() && !(paths.size() == 1 && QFileInfo(paths.front()) == QFileInfo(demoLogs))) {
+        const QString own = ownWorkspacePathFor(paths);
+        if (!createWorkspace(own)) return;
+        statusBar()->showMessage(
+            tr("Your logs go into a new workspace, %1; the demo stays as it was (File > Recent).").arg(own),
+            15000);
+    }
     if (!m_workspace && !createWorkspace(temporaryWorkspacePath())) return;
     Settings().addImportRoots(workspacePath(), paths);
     m_pendingImports.append(paths);
@@ -573,6 +619,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     settings.setWindowState(saveState());
     settings.setSplitterState(m_splitter->saveState());
     settings.setCurveDisplay(m_curves->display());
+    if (m_workspace) settings.setGroupBy(workspacePath(), m_curves->display().groupBy);
     QMainWindow::closeEvent(event);
 }
 

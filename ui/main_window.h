@@ -51,6 +51,8 @@ class MainWindow : public QMainWindow {
     void attachPredictions(const QStringList& files, const QString& runName, bool askRoles = false);
     // Writes the demo logs into the app data folder once, imports them into demo.runlens there and opens it.
     void openDemo();
+    // The bundled demo experiment's workspace is open (the user's own imports then start a new one).
+    bool isDemoWorkspace() const;
 
     bool isImporting() const;
     bool hasPendingWork() const; // an import is running or queued

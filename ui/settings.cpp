@@ -8,10 +8,14 @@ namespace runlens::ui {
 namespace {
 
 // Paths contain '/', which QSettings treats as groups; a hash keeps one key per workspace.
-QString workspaceKey(const QString& workspacePath) {
+QString workspaceHash(const QString& workspacePath) {
     const QByteArray hash =
         QCryptographicHash::hash(workspacePath.toUtf8(), QCryptographicHash::Sha1).toHex();
-    return QStringLiteral("importRoots/") + QString::fromLatin1(hash.left(16));
+    return QString::fromLatin1(hash.left(16));
+}
+
+QString workspaceKey(const QString& workspacePath) {
+    return QStringLiteral("importRoots/") + workspaceHash(workspacePath);
 }
 
 } // namespace
@@ -86,6 +90,16 @@ CurveDisplay Settings::curveDisplay() const {
     return display;
 }
 
+QString Settings::groupBy(const QString& workspacePath) const {
+    const QString key = QStringLiteral("groupBy/") + workspaceHash(workspacePath);
+    return m_settings.contains(key) ? m_settings.value(key).toString() : curveDisplay().groupBy;
+}
+
+void Settings::setGroupBy(const QString& workspacePath, const QString& groupBy) {
+    if (workspacePath.isEmpty()) return;
+    m_settings.setValue(QStringLiteral("groupBy/") + workspaceHash(workspacePath), groupBy);
+}
+
 void Settings::setCurveDisplay(const CurveDisplay& display) {
     m_settings.setValue("curves/smoothing", display.smoothing);
     m_settings.setValue("curves/smoother", display.smoother);
@@ -94,7 +108,6 @@ void Settings::setCurveDisplay(const CurveDisplay& display) {
     m_settings.setValue("curves/robustY", display.robustY);
     m_settings.setValue("curves/showRaw", display.showRaw);
     m_settings.setValue("curves/logX", display.logX);
-    m_settings.setValue("curves/groupBy", display.groupBy);
     m_settings.setValue("curves/center", display.center);
     m_settings.setValue("curves/band", display.band);
     m_settings.setValue("curves/showRunLines", display.showRunLines);

@@ -50,8 +50,12 @@ class Settings {
     QStringList importRoots(const QString& workspacePath) const;
     void addImportRoots(const QString& workspacePath, const QStringList& roots);
 
+    // The display settings shared by every workspace. groupBy is not among them (params differ between
+    // workspaces): it is kept per workspace, and the shared file's curves/groupBy is only a first default.
     CurveDisplay curveDisplay() const;
     void setCurveDisplay(const CurveDisplay& display);
+    QString groupBy(const QString& workspacePath) const;
+    void setGroupBy(const QString& workspacePath, const QString& groupBy);
 
   private:
     mutable QSettings m_settings;

@@ -329,6 +329,21 @@ void TestMainWindow::startsWithDemo() {
     QVERIFY(!again.hasPendingWork());
     QCOMPARE(again.workspacePath(), window.workspacePath());
     QCOMPARE(again.runModel()->rowCount(), kDemoRuns);
+
+    // The demo says it is one; the user's own logs dropped onto it start a workspace of their own, named
+    // after their folder, and the demo keeps its runs.
+    QVERIFY(again.isDemoWorkspace());
+    QVERIFY2(again.windowTitle().startsWith("Demo experiment"), qPrintable(again.windowTitle()));
+    const QString demoPath = again.workspacePath();
+    again.importPaths({m_dir.filePath("logs")});
+    QTRY_VERIFY_WITH_TIMEOUT(!again.hasPendingWork(), 60000);
+    QVERIFY(!again.isDemoWorkspace());
+    QVERIFY2(again.workspacePath().endsWith("workspaces/logs.runlens"), qPrintable(again.workspacePath()));
+    QCOMPARE(again.runModel()->rowCount(), 2); // alpha and beta only
+    QVERIFY(!again.windowTitle().startsWith("Demo"));
+    MainWindow third;
+    QVERIFY(third.openWorkspace(demoPath));
+    QCOMPARE(third.runModel()->rowCount(), kDemoRuns);
 }
 
 void TestMainWindow::screenshotOptionWritesPicture() {
@@ -483,6 +498,11 @@ void TestMainWindow::switchingWorkspacesMovesEveryView() {
         window.importPaths({root + "/" + name + "_logs"});
         QTRY_VERIFY_WITH_TIMEOUT(!window.hasPendingWork(), 60000);
     }
+    // Grouping is a property of a workspace (its params): chosen in right, it is not applied to left.
+    CurveDisplay grouped = window.curvesView()->display();
+    grouped.groupBy = QStringLiteral("lr");
+    window.curvesView()->setDisplay(grouped);
+    emit window.curvesView()->displayChanged(grouped); // as a choice in the Group by box does
     auto* tradeoffs = window.findChild<TradeoffView*>();
     QVERIFY(tradeoffs);
     window.tabs()->setCurrentWidget(tradeoffs);
@@ -492,6 +512,8 @@ void TestMainWindow::switchingWorkspacesMovesEveryView() {
         QTRY_VERIFY_WITH_TIMEOUT(!window.hasPendingWork() && !tradeoffs->isBusy(), 60000);
         QTRY_COMPARE(tradeoffs->runs().size(), std::size_t(1));
         QCOMPARE(tradeoffs->runs().front().name, QString(name));
+        QCOMPARE(window.curvesView()->display().groupBy,
+                 QString(name) == "right" ? QString("lr") : QString());
     }
 }
 
