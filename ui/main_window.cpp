@@ -112,6 +112,20 @@ QString ownWorkspacePathFor(const QStringList& paths) {
     return path;
 }
 
+// A workspace the window made for `runlens FOLDER` or a drop with nothing open: it lives in the temporary
+// folder as runlens-<time>-<pid>.runlens and goes when the window moves on, unless saved under another name.
+bool isTemporaryWorkspace(const QString& path) {
+    const QFileInfo info(path);
+    return !path.isEmpty() && info.absolutePath() == QDir::temp().absolutePath() &&
+           info.fileName().startsWith(QLatin1String("runlens-")) &&
+           info.suffix().compare(QLatin1String("runlens"), Qt::CaseInsensitive) == 0;
+}
+
+void removeWorkspaceFiles(const QString& path) {
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"})
+        QFile::remove(path + QLatin1String(suffix));
+}
+
 QString temporaryWorkspacePath() {
     const QString stamp = QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-hhmmss-zzz"));
     return QDir::temp().filePath(
@@ -401,16 +415,21 @@ void MainWindow::setWorkspace(std::unique_ptr<Workspace> workspace) {
     // empty the list while the old workspace is still open, and hand them the new one before its runs are
     // listed, so no view reads a closed workspace or looks up one workspace's run ids in another.
     m_runModel->setRuns({});
+    const QString closingPath = m_workspace ? workspacePath() : QString();
     auto closing = std::move(m_workspace);
     m_workspace = std::move(workspace);
     emit workspaceChanged(m_workspace.get());
     closing.reset();
+    if (isTemporaryWorkspace(closingPath) && (!m_workspace || workspacePath() != closingPath))
+        removeWorkspaceFiles(closingPath);
     m_report->clear();
     if (m_workspace) {
         const QString path = workspacePath();
         Settings settings;
-        settings.setLastWorkspace(path);
-        settings.addRecentWorkspace(path);
+        if (!isTemporaryWorkspace(path)) { // it will be gone: never the one to reopen
+            settings.setLastWorkspace(path);
+            settings.addRecentWorkspace(path);
+        }
         setWindowTitle(isDemoWorkspace()
                            ? tr("Demo experiment (%1) — Runlens").arg(QFileInfo(path).fileName())
                            : tr("%1 — Runlens").arg(QFileInfo(path).fileName()));
@@ -463,7 +482,15 @@ void MainWindow::updateStatus() {
         tr("%1 · %L2 points · %3").arg(runs).arg(points).arg(QDir::toNativeSeparators(workspacePath()));
     if (isDemoWorkspace())
         text = tr("Demo experiment (drop your own logs to start a workspace of your own) · %1").arg(text);
+    if (isTemporaryWorkspace(workspacePath()))
+        text = tr("Temporary workspace, deleted when the window closes (File > Save Workspace As… keeps it) "
+                  "· %1")
+                   .arg(text);
     m_statusLabel->setText(text);
+}
+
+QString MainWindow::statusText() const {
+    return m_statusLabel->text();
 }
 
 bool MainWindow::isDemoWorkspace() const {
@@ -620,6 +647,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     settings.setSplitterState(m_splitter->saveState());
     settings.setCurveDisplay(m_curves->display());
     if (m_workspace) settings.setGroupBy(workspacePath(), m_curves->display().groupBy);
+    if (m_workspace && isTemporaryWorkspace(workspacePath())) setWorkspace(nullptr); // removes its files
     QMainWindow::closeEvent(event);
 }
 

@@ -53,6 +53,7 @@ class MainWindow : public QMainWindow {
     void openDemo();
     // The bundled demo experiment's workspace is open (the user's own imports then start a new one).
     bool isDemoWorkspace() const;
+    QString statusText() const; // the permanent status-bar text (runs, points, workspace)
 
     bool isImporting() const;
     bool hasPendingWork() const; // an import is running or queued

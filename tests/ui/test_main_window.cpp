@@ -7,6 +7,7 @@
 #include "ui/interactive_chart_view.h"
 #include "ui/main_window.h"
 #include "ui/run_table_model.h"
+#include "ui/settings.h"
 #include "ui/standard_views.h"
 #include "ui/tradeoff_view.h"
 
@@ -113,6 +114,7 @@ class TestMainWindow : public QObject {
     void keyboardReachesTabsAndRunTable();
     void fitsSmallScreen();
     void switchingWorkspacesMovesEveryView();
+    void temporaryWorkspaceGoesWithTheWindow();
 
   private:
     QTemporaryDir m_dir;
@@ -515,6 +517,39 @@ void TestMainWindow::switchingWorkspacesMovesEveryView() {
         QCOMPARE(window.curvesView()->display().groupBy,
                  QString(name) == "right" ? QString("lr") : QString());
     }
+}
+
+// `runlens FOLDER` imports into a temporary workspace: the status bar says so, it is never the "last
+// workspace" to reopen, and its files go when the window moves to another workspace or closes; one saved
+// under another name stays.
+void TestMainWindow::temporaryWorkspaceGoesWithTheWindow() {
+    resetAppState();
+    QString temporary;
+    {
+        MainWindow window;
+        window.show();
+        window.startWith({m_dir.filePath("logs")});
+        QTRY_VERIFY_WITH_TIMEOUT(!window.hasPendingWork(), 60000);
+        temporary = window.workspacePath();
+        QVERIFY2(QFileInfo(temporary).fileName().startsWith("runlens-"), qPrintable(temporary));
+        QVERIFY(QFileInfo::exists(temporary));
+        QVERIFY(window.statusText().startsWith("Temporary workspace"));
+        QVERIFY(Settings().lastWorkspace() != temporary);
+        window.close();
+    }
+    QVERIFY(!QFileInfo::exists(temporary));
+    QVERIFY(!QFileInfo::exists(temporary + "-wal"));
+
+    MainWindow window;
+    window.show();
+    window.startWith({m_dir.filePath("logs")});
+    QTRY_VERIFY_WITH_TIMEOUT(!window.hasPendingWork(), 60000);
+    temporary = window.workspacePath();
+    const QString kept = m_dir.filePath("kept.runlens");
+    QVERIFY(window.createWorkspace(kept));
+    QVERIFY(!QFileInfo::exists(temporary)); // moved on: gone
+    window.close();
+    QVERIFY(QFileInfo::exists(kept)); // an ordinary workspace stays
 }
 
 QTEST_MAIN(TestMainWindow)
