@@ -692,7 +692,8 @@ QStringList CurvesView::exportAll(const QString& dir, QStringList* errors) {
     QDir().mkpath(dir);
     for (ChartCard* card : m_cards) {
         const QString base = QDir(dir).filePath(ChartCard::safeFileName(card->tag()));
-        for (const QString& suffix : {QStringLiteral(".png"), QStringLiteral(".svg")}) {
+        for (const QString& suffix :
+             {QStringLiteral(".png"), QStringLiteral(".svg"), QStringLiteral(".pdf")}) {
             QString error;
             if (card->exportImage(base + suffix, &error))
                 written << base + suffix;

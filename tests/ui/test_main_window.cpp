@@ -292,9 +292,12 @@ void TestMainWindow::exportWritesImagesAndData() {
     QStringList errors;
     const QStringList all = window.curvesView()->exportAll(m_dir.filePath("all"), &errors);
     QVERIFY2(errors.isEmpty(), qPrintable(errors.join('\n')));
-    // loss.png, loss.svg, loss.csv and the same for the steps/s card derived from the wall times.
-    QCOMPARE(all.size(), 6);
+    // loss.png, loss.svg, loss.pdf, loss.csv and the same for the steps/s card derived from the wall times.
+    QCOMPARE(all.size(), 8);
     QVERIFY(all.contains(QDir(m_dir.filePath("all")).filePath("loss.csv")));
+    QFile pdf(QDir(m_dir.filePath("all")).filePath("loss.pdf"));
+    QVERIFY(pdf.open(QIODevice::ReadOnly));
+    QVERIFY(pdf.read(5) == "%PDF-");
 }
 
 void TestMainWindow::startsWithDemo() {
