@@ -4,6 +4,7 @@
 #include "core/io/demo_experiment.h"
 #include "core/library_versions.h"
 #include "core/store/workspace.h"
+#include "ui/chart_card.h"
 #include "ui/curves_view.h"
 #include "ui/health_scanner.h"
 #include "ui/import_report_panel.h"
@@ -330,9 +331,27 @@ void MainWindow::buildMenus() {
     });
 }
 
-int MainWindow::addViewTab(QWidget* view, const QString& title) {
+int MainWindow::addViewTab(QWidget* view, const QString& title, TabExport exportAll) {
     makeScrollable(view);
+    if (exportAll) m_tabExports.emplace_back(view, std::move(exportAll));
     return m_tabs->addTab(view, title);
+}
+
+QStringList MainWindow::exportAllCharts(const QString& dir, QStringList* errors) {
+    QStringList problems;
+    QStringList written = m_curves->exportAll(dir, &problems);
+    for (const auto& [view, exportTab] : m_tabExports) {
+        if (!view) continue;
+        const int index = m_tabs->indexOf(view);
+        const QString title =
+            index >= 0 ? m_tabs->tabText(index).remove(QLatin1Char('&')) : view->objectName();
+        const QString folder = QDir(dir).filePath(ChartCard::safeFileName(title));
+        QDir().mkpath(folder);
+        exportTab(folder, written, problems);
+        QDir().rmdir(folder); // a tab with nothing to show leaves no empty folder
+    }
+    if (errors) *errors = problems;
+    return written;
 }
 
 QString MainWindow::workspacePath() const {
@@ -786,7 +805,7 @@ void MainWindow::actionExportAll() {
         QFileDialog::getExistingDirectory(this, tr("Export all charts to a folder"), QDir::homePath());
     if (dir.isEmpty()) return;
     QStringList errors;
-    const QStringList written = m_curves->exportAll(dir, &errors);
+    const QStringList written = exportAllCharts(dir, &errors);
     if (!errors.isEmpty())
         QMessageBox::warning(this, tr("Export all charts"), errors.join(QLatin1Char('\n')));
     statusBar()->showMessage(tr("Wrote %n file(s) to %1", nullptr, static_cast<int>(written.size())).arg(dir),

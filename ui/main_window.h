@@ -3,8 +3,10 @@
 
 #include "ui/import_worker.h"
 
+#include <functional>
 #include <memory>
 #include <QMainWindow>
+#include <QPointer>
 #include <QString>
 #include <QStringList>
 
@@ -67,7 +69,11 @@ class MainWindow : public QMainWindow {
     ImportReportPanel* reportPanel() const { return m_report; }
     QTabWidget* tabs() const { return m_tabs; }
     // Adds a view tab beside Curves (Calibration, Slices, ...); returns its index.
-    int addViewTab(QWidget* view, const QString& title);
+    // What File > Export All Charts writes for a tab into its own folder: files written and errors appended.
+    using TabExport = std::function<void(const QString& dir, QStringList& written, QStringList& errors)>;
+    int addViewTab(QWidget* view, const QString& title, TabExport exportAll = {});
+    // Every Curves card into dir and every tab with an export into dir/<tab>; the files written.
+    QStringList exportAllCharts(const QString& dir, QStringList* errors);
     // Writes the ship report of the visible runs to path (.html or .pdf) in the background; reportExported
     // follows. False with error when it cannot start.
     bool exportReport(const QString& path, QString* error = nullptr);
@@ -124,6 +130,7 @@ class MainWindow : public QMainWindow {
     QTableView* m_runTable;
     QLineEdit* m_filter;
     QTabWidget* m_tabs;
+    std::vector<std::pair<QPointer<QWidget>, TabExport>> m_tabExports;
     CurvesView* m_curves;
     ImportReportPanel* m_report;
     QSplitter* m_splitter;

@@ -250,6 +250,7 @@ class TestChartExports : public QObject {
     void initTestCase();
     void everyTabExportsEveryFormat();
     void svgSeriesStayInsidePlotArea();
+    void exportAllCoversEveryTab();
 
   private:
     QTemporaryDir m_dir;
@@ -419,6 +420,34 @@ void TestChartExports::svgSeriesStayInsidePlotArea() {
         const QStringList outside = pointsOutside(shapes, plot, 1.0, &points, &border);
         QVERIFY2(outside.isEmpty(), qPrintable(path + ": " + outside.mid(0, 5).join("; ")));
         QVERIFY2(points > 4, qPrintable(path));
+    }
+}
+
+// File > Export All Charts on the demo: the Curves cards, then each tab with something to show in its own
+// folder, every chart as PNG, SVG and PDF (each a valid file) and its tables as CSV; no error.
+void TestChartExports::exportAllCoversEveryTab() {
+    MainWindow window;
+    showDemo(window);
+    QTabWidget* tabs = window.tabs();
+    for (int t = 0; t < tabs->count(); ++t) {
+        tabs->setCurrentIndex(t);
+        QTest::qWait(300); // views compute off the GUI thread when shown
+    }
+    QTest::qWait(1000);
+    const QString dir = m_dir.filePath("all");
+    QStringList errors;
+    const QStringList written = window.exportAllCharts(dir, &errors);
+    QVERIFY2(errors.isEmpty(), qPrintable(errors.join('\n')));
+    for (const char* file :
+         {"train_loss.pdf", "Calibration/reliability.png", "Calibration/reliability.svg",
+          "Calibration/metrics.csv", "Trade-offs/roc.pdf", "Trade-offs/precision_recall.svg",
+          "Trade-offs/risk_coverage.png", "Slices/slices.png", "Slices/slices.csv", "Compare/runs.csv",
+          "Compare/curves.svg", "Learning_curve/learning_curve.pdf", "Sweep/parallel_coordinates.png",
+          "Sweep/runs.csv", "Cost/cost_quality.pdf", "Cost/points.csv"}) {
+        const QString path = QDir(dir).filePath(file);
+        QVERIFY2(written.contains(path), file);
+        if (!path.endsWith(".csv"))
+            QVERIFY2(fileProblem(path).isEmpty(), qPrintable(file + (": " + fileProblem(path))));
     }
 }
 
