@@ -109,39 +109,8 @@ void writeJson(std::ostream& out, const SliceReport& r) {
         json.null();
     } else {
         const auto& s = r.simpson;
-        json.beginObject()
-            .field("reversal", std::string(reversalName(s.reversal)))
-            .field("overall_winner", s.overallWinner)
-            .field("comparable_strata", s.comparableStrata);
-        json.key("strata_won").beginObject();
-        for (const auto& [cohort, count] : s.strataWon)
-            json.field(cohort, count);
-        json.endObject();
-        json.key("standardized").beginObject();
-        for (const auto& [cohort, value] : s.standardized)
-            json.field(cohort, value);
-        json.key("winner");
-        if (s.standardizedWinner.empty())
-            json.null();
-        else
-            json.value(s.standardizedWinner);
-        json.endObject();
-        json.key("mix").beginObject();
-        for (const auto& [cohort, strata] : s.mix) {
-            json.key(cohort).beginObject();
-            for (const auto& [stratum, share] : strata)
-                json.field(stratum, share);
-            json.endObject();
-        }
-        json.endObject();
-        json.field("mix_explains", s.mixExplains);
-        json.key("conditions")
-            .beginObject()
-            .field("identical_examples", s.identicalExamples)
-            .field("same_strata", s.sameStrata)
-            .field("all_strata_comparable", s.allStrataComparable)
-            .field("decomposable_metric", s.decomposable)
-            .endObject();
+        json.beginObject();
+        writeSimpsonVerdictFields(json, s);
         json.field("complete_reversal_possible",
                    !(s.identicalExamples && s.sameStrata && s.allStrataComparable && s.decomposable));
         json.field("explanation", s.explanation);

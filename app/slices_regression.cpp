@@ -70,36 +70,9 @@ void writeSimpson(JsonWriter& json, const RegressionSimpson& r) {
     json.beginObject().field("overall_delta", r.overallDelta).key("slice_deltas").beginArray();
     for (double d : r.sliceDelta)
         std::isfinite(d) ? json.value(d) : json.null();
-    json.endArray()
-        .field("reversal", std::string(reversalName(s.reversal)))
-        .field("overall_winner", s.overallWinner)
-        .field("comparable_strata", s.comparableStrata);
-    json.key("strata_won").beginObject();
-    for (const auto& [cohort, count] : s.strataWon)
-        json.field(cohort, count);
-    json.endObject().key("standardized").beginObject();
-    for (const auto& [cohort, value] : s.standardized)
-        json.field(cohort, value);
-    json.key("winner");
-    s.standardizedWinner.empty() ? json.null() : json.value(s.standardizedWinner);
-    json.endObject().key("mix").beginObject();
-    for (const auto& [cohort, strata] : s.mix) {
-        json.key(cohort).beginObject();
-        for (const auto& [stratum, share] : strata)
-            json.field(stratum, share);
-        json.endObject();
-    }
-    json.endObject()
-        .field("mix_explains", s.mixExplains)
-        .key("conditions")
-        .beginObject()
-        .field("identical_examples", s.identicalExamples)
-        .field("same_strata", s.sameStrata)
-        .field("all_strata_comparable", s.allStrataComparable)
-        .field("decomposable_metric", s.decomposable)
-        .endObject()
-        .field("explanation", s.explanation)
-        .endObject();
+    json.endArray();
+    writeSimpsonVerdictFields(json, s);
+    json.field("explanation", s.explanation).endObject();
 }
 
 void writeFinding(JsonWriter& json, const LossSliceFinderResult& f) {
@@ -302,6 +275,36 @@ std::vector<std::string> finderFeatures(const LoadedRegressionLog& l) {
 }
 
 } // namespace
+
+void writeSimpsonVerdictFields(JsonWriter& json, const SimpsonVerdict& s) {
+    json.field("reversal", std::string(reversalName(s.reversal)))
+        .field("overall_winner", s.overallWinner)
+        .field("comparable_strata", s.comparableStrata);
+    json.key("strata_won").beginObject();
+    for (const auto& [cohort, count] : s.strataWon)
+        json.field(cohort, count);
+    json.endObject().key("standardized").beginObject();
+    for (const auto& [cohort, value] : s.standardized)
+        json.field(cohort, value);
+    json.key("winner");
+    s.standardizedWinner.empty() ? json.null() : json.value(s.standardizedWinner);
+    json.endObject().key("mix").beginObject();
+    for (const auto& [cohort, strata] : s.mix) {
+        json.key(cohort).beginObject();
+        for (const auto& [stratum, share] : strata)
+            json.field(stratum, share);
+        json.endObject();
+    }
+    json.endObject()
+        .field("mix_explains", s.mixExplains)
+        .key("conditions")
+        .beginObject()
+        .field("identical_examples", s.identicalExamples)
+        .field("same_strata", s.sameStrata)
+        .field("all_strata_comparable", s.allStrataComparable)
+        .field("decomposable_metric", s.decomposable)
+        .endObject();
+}
 
 int runRegressionSlices(const Args& args, std::vector<LoadedRegressionLog*> logs, std::ostream& out) {
     for (const char* option : {"--baseline", "--metric", "--threshold", "--output", "--fairness"})

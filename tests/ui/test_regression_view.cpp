@@ -109,24 +109,10 @@ class TestRegressionView : public QObject {
     // = 3.078854467265662e-14, B better on 141, the largest regression is id 142. regression_a's feature x
     // gets its residual plot.
     void comparedWithAnotherLogAndResidualsByFeature() {
-        const QString root = m_dir.filePath("pair");
-        copyFile(RUNLENS_TEST_DATA "/regression/regression_a.csv", root + "/model_a/predictions_test.csv");
-        copyFile(RUNLENS_TEST_DATA "/regression/regression_b.csv", root + "/model_b/predictions_test.csv");
-        for (const char* run : {"model_a", "model_b"}) {
-            QFile metrics(root + "/" + run + "/metrics.csv");
-            QVERIFY(metrics.open(QIODevice::WriteOnly));
-            metrics.write("step,loss\n0,1\n1,0.5\n");
-        }
         MainWindow window;
-        window.resize(1400, 900);
-        QVERIFY(window.createWorkspace(m_dir.filePath("pair.runlens")));
-        auto* view = new RegressionView(&window);
-        window.addViewTab(view, "Regression");
-        window.tabs()->setCurrentWidget(view);
-        window.show();
-        window.importPaths({root});
-        QTRY_VERIFY_WITH_TIMEOUT(!window.hasPendingWork(), 60000);
-        QTRY_VERIFY_WITH_TIMEOUT(!view->isBusy() && view->logNames().size() == 2, 60000);
+        RegressionView* view = openTwoLogs(window, "pair", RUNLENS_TEST_DATA "/regression/regression_a.csv",
+                                           RUNLENS_TEST_DATA "/regression/regression_b.csv");
+        QVERIFY(view);
 
         // The chosen log is A: its feature x has a residual plot after the three fixed ones.
         QTRY_VERIFY(!view->isBusy() && view->result().log && view->result().name.startsWith("model_a"));
@@ -165,24 +151,11 @@ class TestRegressionView : public QObject {
     // B 1.1362434712707616, 1.3325389057135928, 1.638833981174881; overall A 1.1666535624028735,
     // B 1.3078452092898734. The same examples in the same regions: no MAE reversal is possible.
     void slicesPageMatchesPandas() {
-        const QString root = m_dir.filePath("slices");
-        copyFile(RUNLENS_TEST_DATA "/regression_slices/slices_a.csv", root + "/model_a/predictions_test.csv");
-        copyFile(RUNLENS_TEST_DATA "/regression_slices/slices_b.csv", root + "/model_b/predictions_test.csv");
-        for (const char* run : {"model_a", "model_b"}) {
-            QFile metrics(root + "/" + run + "/metrics.csv");
-            QVERIFY(metrics.open(QIODevice::WriteOnly));
-            metrics.write("step,loss\n0,1\n1,0.5\n");
-        }
         MainWindow window;
-        window.resize(1400, 900);
-        QVERIFY(window.createWorkspace(m_dir.filePath("slices.runlens")));
-        auto* view = new RegressionView(&window);
-        window.addViewTab(view, "Regression");
-        window.tabs()->setCurrentWidget(view);
-        window.show();
-        window.importPaths({root});
-        QTRY_VERIFY_WITH_TIMEOUT(!window.hasPendingWork(), 60000);
-        QTRY_VERIFY_WITH_TIMEOUT(!view->isBusy() && view->logNames().size() == 2, 60000);
+        RegressionView* view =
+            openTwoLogs(window, "slices", RUNLENS_TEST_DATA "/regression_slices/slices_a.csv",
+                        RUNLENS_TEST_DATA "/regression_slices/slices_b.csv");
+        QVERIFY(view);
         view->pages()->setCurrentIndex(1);
         auto* log = view->findChild<QComboBox*>("regressionLog");
         log->setCurrentIndex(view->logNames().indexOf(view->logNames().filter("model_b").front()));
@@ -216,6 +189,31 @@ class TestRegressionView : public QObject {
     }
 
   private:
+    // Runs model_a and model_b holding the two logs, imported into a new workspace named `name`, with the tab
+    // shown and both logs listed; null when that fails.
+    RegressionView* openTwoLogs(MainWindow& window, const QString& name, const QString& logA,
+                                const QString& logB) {
+        const QString root = m_dir.filePath(name);
+        copyFile(logA, root + "/model_a/predictions_test.csv");
+        copyFile(logB, root + "/model_b/predictions_test.csv");
+        for (const char* run : {"model_a", "model_b"}) {
+            QFile metrics(root + "/" + run + "/metrics.csv");
+            if (!metrics.open(QIODevice::WriteOnly)) return nullptr;
+            metrics.write("step,loss\n0,1\n1,0.5\n");
+        }
+        window.resize(1400, 900);
+        if (!window.createWorkspace(m_dir.filePath(name + ".runlens"))) return nullptr;
+        auto* view = new RegressionView(&window);
+        window.addViewTab(view, "Regression");
+        window.tabs()->setCurrentWidget(view);
+        window.show();
+        window.importPaths({root});
+        if (!QTest::qWaitFor([&] { return !window.hasPendingWork(); }, 60000)) return nullptr;
+        if (!QTest::qWaitFor([&] { return !view->isBusy() && view->logNames().size() == 2; }, 60000))
+            return nullptr;
+        return view;
+    }
+
     QTemporaryDir m_dir;
 };
 
