@@ -2,6 +2,7 @@
 #include "core/analysis/curve_diagnostics.h"
 
 #include "core/analysis/smoothing.h"
+#include "core/analysis/statistics.h"
 
 #include <algorithm>
 #include <cctype>
@@ -87,6 +88,21 @@ NonFiniteFinding findFirstNonFinite(const SeriesData& series) {
     return f;
 }
 
+double noiseScale(std::span<const double> values) {
+    std::vector<double> finite;
+    for (double v : values)
+        if (std::isfinite(v)) finite.push_back(v);
+    if (finite.size() < 5) return 0.0;
+    std::vector<double> d;
+    for (std::size_t i = 2; i < finite.size(); ++i)
+        d.push_back(finite[i] - 2.0 * finite[i - 1] + finite[i - 2]);
+    const double centre = stats::median(d);
+    for (double& x : d)
+        x = std::abs(x - centre);
+    // 1.4826 turns a normal's MAD into its sd.
+    return 1.4826 * stats::median(std::move(d)) / std::sqrt(6.0);
+}
+
 DivergenceFinding detectDivergence(const SeriesData& series, const DivergenceOptions& options) {
     DivergenceFinding f;
     const std::vector<double> s = orientedSmooth(series, options.smoothing, options.higherIsBetter);
@@ -97,7 +113,8 @@ DivergenceFinding detectDivergence(const SeriesData& series, const DivergenceOpt
     for (double v : s)
         if (std::isfinite(v)) maxS = std::max(maxS, v);
     const double scale = std::max({std::abs(s[m]), 0.01 * (maxS - s[m]), 1e-300});
-    const double level = s[m] + options.riseFraction * scale;
+    const double margin = options.noiseSigmas > 0 ? options.noiseSigmas * noiseScale(series.values) : 0.0;
+    const double level = s[m] + std::max(options.riseFraction * scale, margin);
     const double sign = options.higherIsBetter ? -1.0 : 1.0;
     f.minIndex = m;
     f.minStep = stepAt(series, m);
@@ -127,7 +144,8 @@ DivergenceFinding detectDivergence(const SeriesData& series, const DivergenceOpt
         }
     }
     const double progress = s[first] - s[m];
-    const bool gaveBack = progress > 0 && (s[last] - s[m]) / progress > options.giveBackFraction;
+    const bool gaveBack = progress > margin && s[last] - s[m] > margin &&
+                          (progress > 0 && (s[last] - s[m]) / progress > options.giveBackFraction);
     if (!sustained && !gaveBack) return f;
     f.diverging = true;
     f.onsetIndex = onset == s.size() ? last : onset;
@@ -148,15 +166,17 @@ PlateauFinding detectPlateau(const SeriesData& series, const PlateauOptions& opt
         std::minmax_element(series.steps.begin(), series.steps.begin() + static_cast<std::ptrdiff_t>(n));
     const double span = static_cast<double>(*maxStep - *minStep);
     const double from = static_cast<double>(*maxStep) - options.lastFraction * span;
-    double lo = INFINITY, hi = -INFINITY, sum = 0;
+    double lo = INFINITY, hi = -INFINITY, sum = 0, sumX = 0;
     std::size_t count = 0;
-    std::int64_t firstStep = *maxStep;
+    std::int64_t firstStep = *maxStep, lastStep = *minStep;
     for (std::size_t i = 0; i < n; ++i) {
         if (static_cast<double>(series.steps[i]) < from || !std::isfinite(s[i])) continue;
         lo = std::min(lo, s[i]);
         hi = std::max(hi, s[i]);
         sum += s[i];
+        sumX += static_cast<double>(series.steps[i]);
         firstStep = std::min(firstStep, series.steps[i]);
+        lastStep = std::max(lastStep, series.steps[i]);
         ++count;
     }
     if (count < 3) return f;
@@ -164,6 +184,29 @@ PlateauFinding detectPlateau(const SeriesData& series, const PlateauOptions& opt
     f.fromStep = firstStep;
     f.relativeChange = (hi - lo) / std::max(std::abs(mean), 1e-300);
     f.plateau = f.relativeChange < options.tolerance;
+    if (options.noiseSigmas > 0) {
+        // The trend over the window is the least-squares slope times its step span: a line averages the
+        // wiggles that max - min would count.
+        const double meanX = sumX / static_cast<double>(count);
+        double sxy = 0, sxx = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            if (static_cast<double>(series.steps[i]) < from || !std::isfinite(s[i])) continue;
+            const double dx = static_cast<double>(series.steps[i]) - meanX;
+            sxy += dx * (s[i] - mean);
+            sxx += dx * dx;
+        }
+        f.trendChange = sxx > 0 ? sxy / sxx * static_cast<double>(lastStep - firstStep) : 0.0;
+        f.noise = noiseScale(series.values);
+        if (!f.plateau && f.noise > 0 && std::abs(f.trendChange) < options.noiseSigmas * f.noise) {
+            f.plateau = true;
+            f.message =
+                sentence("Plateau: over the last %.0f%% of steps (since step %lld) the smoothed value's "
+                         "trend moved by %.2g, less than its noise (sd %.2g).",
+                         100.0 * options.lastFraction, static_cast<long long>(firstStep),
+                         std::abs(f.trendChange), f.noise);
+            return f;
+        }
+    }
     if (f.plateau)
         f.message = sentence("Plateau: the smoothed value moved by only %.2g%% over the last %.0f%% of steps "
                              "(since step %lld).",
@@ -193,8 +236,13 @@ OverfitFinding detectOverfitting(const SeriesData& train, const SeriesData& val,
     f.trainAtEnd = sign * t[tEnd];
     f.gapAtOnset = f.valAtOnset - f.trainAtOnset;
     f.gapAtEnd = f.valAtEnd - f.trainAtEnd;
-    const bool valRose = v[vEnd] - v[vm] > options.minRise * std::max(std::abs(v[vm]), 1e-300);
-    const bool trainFell = t[tOnset] - t[tEnd] > options.minTrainDrop * std::max(std::abs(t[tOnset]), 1e-300);
+    const double valMargin = options.noiseSigmas > 0 ? options.noiseSigmas * noiseScale(val.values) : 0.0;
+    const double trainMargin = options.noiseSigmas > 0 ? options.noiseSigmas * noiseScale(train.values) : 0.0;
+    const bool valRose =
+        v[vEnd] - v[vm] > options.minRise * std::max(std::abs(v[vm]), 1e-300) && v[vEnd] - v[vm] > valMargin;
+    const bool trainFell =
+        t[tOnset] - t[tEnd] > options.minTrainDrop * std::max(std::abs(t[tOnset]), 1e-300) &&
+        t[tOnset] - t[tEnd] > trainMargin;
     f.overfitting = valRose && trainFell;
     if (f.overfitting)
         f.message =

@@ -11,6 +11,18 @@
 namespace runlens {
 namespace {
 
+// Trend badges compare changes with the series' own noise (noiseScale, sigma), so a noisy flat loss is not
+// called diverging or overfitting. The smoothed curves (EMA 0.6 for a loss, 0.8 for validation) keep noise of
+// sd sigma/2 and sigma/3; over a few thousand points their extremes reach about 3.7 of those sds, under
+// 2 sigma. A rise or drop of 4 sigma measured from the smoothed minimum is therefore beyond what noise alone
+// makes, while a real rise of 10 sigma is found well before its end.
+constexpr double kTrendNoiseSigmas = 4.0;
+// A plateau when the line fitted through the smoothed last fifth moves by less than one sigma: the loss did
+// not move by more than its own noise. The fit's own error is about sigma * sqrt(12 / n) (n points in the
+// window), a tenth of sigma for a few hundred points, so a flat noisy loss is reliably called a plateau and a
+// loss still falling by several sigma over the window is not.
+constexpr double kPlateauNoiseSigmas = 1.0;
+
 std::string format(const char* pattern, double value) {
     char buffer[64];
     std::snprintf(buffer, sizeof buffer, pattern, value);
@@ -57,13 +69,16 @@ std::vector<HealthBadge> diagnoseRun(const std::map<std::string, SeriesData>& se
         if (base.starts_with("learning_curve/")) continue;
         DivergenceOptions options;
         options.higherIsBetter = !*lower;
+        options.noiseSigmas = kTrendNoiseSigmas;
         const DivergenceFinding d = detectDivergence(series, options);
         if (d.diverging)
             diverging.push_back({HealthBadge::Kind::Diverging, tag, d.onsetStep,
                                  "diverging@" + std::to_string(d.onsetStep), tag + ": " + d.message});
         const Split split = splitOf(base);
         if (*lower && (split == Split::Train || split == Split::Unmarked) && !d.diverging) {
-            const PlateauFinding p = detectPlateau(series);
+            PlateauOptions plateau;
+            plateau.noiseSigmas = kPlateauNoiseSigmas;
+            const PlateauFinding p = detectPlateau(series, plateau);
             if (p.plateau)
                 plateaus.push_back({HealthBadge::Kind::Plateau, tag, p.fromStep,
                                     "plateau@" + std::to_string(p.fromStep), tag + ": " + p.message});
@@ -77,11 +92,12 @@ std::vector<HealthBadge> diagnoseRun(const std::map<std::string, SeriesData>& se
             if (trainTag == tag || stripSplit(trainBase) != key) continue;
             if (trainSplit != Split::Train && !(trainSplit == Split::Unmarked && trainBase == key)) continue;
             // Validation curves are noisy: judged on a smoothed curve and a 5% rise, so one lucky dip in
-            // the validation loss is not called overfitting.
+            // the validation loss is not called overfitting; both changes must also beat the curves' noise.
             OverfitOptions overfit;
             overfit.higherIsBetter = !*lower;
             overfit.valSmoothing = 0.8;
             overfit.minRise = 0.05;
+            overfit.noiseSigmas = kTrendNoiseSigmas;
             const OverfitFinding o = detectOverfitting(train, series, overfit);
             if (o.overfitting)
                 overfitting.push_back({HealthBadge::Kind::Overfitting, tag, o.onsetStep,
