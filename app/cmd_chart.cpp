@@ -156,6 +156,7 @@ ui::CurveChartSpec buildSpec(const Workspace& workspace, const ChartRequest& req
     spec.logY = request.logY;
     spec.robustYRange = request.robustY;
     spec.xIsWallTime = request.curve.xAxis == XAxis::WallTime;
+    spec.xIsStepCount = request.curve.xAxis == XAxis::Step;
 
     const std::vector<RunInfo> runs = workspace.runs();
     bool anyWithTag = false;
@@ -267,6 +268,7 @@ ui::CurveChartSpec buildGroupSpec(const std::vector<GroupLines>& groups, const C
     spec.logY = request.logY;
     spec.robustYRange = request.robustY;
     spec.xIsWallTime = request.curve.xAxis == XAxis::WallTime;
+    spec.xIsStepCount = request.curve.xAxis == XAxis::Step;
     for (std::size_t k = 0; k < groups.size(); ++k) {
         const GroupLines& group = groups[k];
         const QString name = QString::fromStdString(group.name + " (" + std::to_string(group.runs) +

@@ -2,7 +2,9 @@
 // width), one replace() per series, re-prepared after every zoom, pan or resize.
 #include "ui/chart_card.h"
 
+#include "core/analysis/axis_ticks.h"
 #include "core/model/tag_names.h"
+#include "ui/chart_export.h"
 #include "ui/curve_layer.h"
 #include "ui/interactive_chart_view.h"
 
@@ -53,12 +55,9 @@ QString shortestNumber(double value) {
     return QString::fromLatin1(buffer, static_cast<qsizetype>(result.ptr - buffer));
 }
 
-QValueAxis* makeValueAxis() {
-    auto* axis = new QValueAxis;
-    axis->setLabelFormat(QStringLiteral("%.4g"));
-    axis->setTickCount(5);
-    return axis;
-}
+// Pixels a tick label needs along each axis: a step label ("250k") is short, a row of text is tall.
+constexpr double kMinTickSpacingX = 80;
+constexpr double kMinTickSpacingY = 36;
 
 void styleAxis(QAbstractAxis* axis, const QPalette& palette, const QFont& font) {
     axis->setLabelsFont(font);
@@ -133,6 +132,7 @@ ChartCard::ChartCard(const QString& tag, RunProvider provider, const CurveDispla
     m_title->setToolTip(tag);
     m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_placeholder->setAlignment(Qt::AlignCenter);
+    m_placeholder->setWordWrap(true);
     m_placeholder->setEnabled(false);
 
     auto* menuButton = new QToolButton(this);
@@ -161,6 +161,8 @@ ChartCard::ChartCard(const QString& tag, RunProvider provider, const CurveDispla
     connect(m_view, &InteractiveChartView::resized, this, [this] {
         if (m_built && m_pending == Pending::None && std::abs(plotPixels() - m_lastPixels) > 32)
             refreshPoints();
+        else if (m_built)
+            applyTicks(); // as many ticks as the new size has room for
     });
 }
 
@@ -274,15 +276,13 @@ void ChartCard::rebuild() {
         xAxis = time;
     } else if (m_display.logX) {
         auto* log = new QLogValueAxis;
-        log->setBase(10);
-        log->setLabelFormat(QStringLiteral("%.3g"));
-        log->setMinorTickCount(-1);
+        applyDecadeTicks(log, false);
         xAxis = log;
-    } else {
-        xAxis = makeValueAxis();
     }
     XAxis parsedAxis = XAxis::Step;
     parseXAxis(m_display.xAxis.toStdString(), parsedAxis);
+    if (!xAxis)
+        xAxis = parsedAxis == XAxis::Step && xMetric().isEmpty() ? makeStepCountAxis() : new QValueAxis;
     xAxis->setTitleText(!xMetric().isEmpty()
                             ? xMetric()
                             : QString::fromUtf8(xAxisName(parsedAxis).data(),
@@ -290,12 +290,10 @@ void ChartCard::rebuild() {
     QAbstractAxis* yAxis = nullptr;
     if (m_display.logY) {
         auto* log = new QLogValueAxis;
-        log->setBase(10);
-        log->setLabelFormat(QStringLiteral("%.3g"));
-        log->setMinorTickCount(-1);
+        applyDecadeTicks(log, false);
         yAxis = log;
     } else {
-        yAxis = makeValueAxis();
+        yAxis = new QValueAxis;
     }
     styleAxis(xAxis, pal, font);
     styleAxis(yAxis, pal, font);
@@ -334,6 +332,24 @@ void ChartCard::rebuild() {
     m_placeholder->hide();
     m_view->show();
     refreshPoints();
+    // A time x axis needs wall times; runs logged without them would leave a blank plot, so the card says
+    // why.
+    const bool timeAxis = xMetric().isEmpty() && parsedAxis != XAxis::Step;
+    const bool noTimes = timeAxis &&
+                         std::any_of(m_prepared.begin(), m_prepared.end(),
+                                     [](const Prepared& p) { return p.input.sourcePoints > 0; }) &&
+                         std::all_of(m_prepared.begin(), m_prepared.end(),
+                                     [](const Prepared& p) { return p.input.x.empty(); });
+    if (noTimes) {
+        m_placeholder->setText(
+            parsedAxis == XAxis::WallTime
+                ? tr("These runs logged no wall times, so there is nothing to draw against "
+                     "wall time. Choose Step as the x axis.")
+                : tr("These runs logged no wall times, so there is nothing to draw against "
+                     "relative time. Choose Step as the x axis."));
+        m_view->hide();
+        m_placeholder->show();
+    }
 }
 
 QString ChartCard::xMetric() const {
@@ -400,7 +416,21 @@ void ChartCard::refreshPoints(bool smoothingOnly) {
     // A smoothing change keeps the axes: lines morph in place while the slider moves instead of the scale
     // jumping under them (and the range pass over every drawn point is saved).
     if (!m_zoomed && !keepRaw) applyFullRange();
+    applyTicks();
     pushToLayer();
+}
+
+void ChartCard::applyTicks() {
+    QChart* current = m_view->chart();
+    const QRectF area = current->plotArea();
+    const double widthPx = area.width() > 10 ? area.width() : width() - 80.0;
+    const double heightPx = area.height() > 10 ? area.height() : kCardHeight - 80.0;
+    for (QAbstractAxis* axis : current->axes(Qt::Horizontal))
+        if (auto* value = qobject_cast<QValueAxis*>(axis))
+            applyRoundTicks(value, tickTargetFor(widthPx, kMinTickSpacingX));
+    for (QAbstractAxis* axis : current->axes(Qt::Vertical))
+        if (auto* value = qobject_cast<QValueAxis*>(axis))
+            applyRoundTicks(value, tickTargetFor(heightPx, kMinTickSpacingY));
 }
 
 std::vector<ChartCard::GroupCurve> ChartCard::groupsOf(const std::vector<CardRun>& runs) {
@@ -658,12 +688,12 @@ void ChartCard::applyFullRange() {
     }
     if (!m_display.logY && nonNegative)
         yLo = std::max(yLo, 0.0); // padding must not invent negative losses or accuracies
+    // x ends at the data (no blank stretch past the last step); applyTicks puts round ticks inside it.
     setAxisRange(current->axes(Qt::Horizontal).first(), xLo * xScale(), xHi * xScale());
     setAxisRange(current->axes(Qt::Vertical).first(), yLo, yHi);
-    // Round tick values (0, 0.5, 1) instead of the raw data range's (0.03538, 0.2808, ...).
-    for (QAbstractAxis* axis : current->axes()) {
-        if (auto* value = qobject_cast<QValueAxis*>(axis)) value->applyNiceNumbers();
-    }
+    if (m_display.logY) // widened to whole decades, so every label is one
+        if (auto* log = qobject_cast<QLogValueAxis*>(current->axes(Qt::Vertical).first()))
+            applyDecadeTicks(log, true);
 }
 
 void ChartCard::onViewChanged() {
@@ -756,6 +786,7 @@ CurveChartSpec ChartCard::exportSpec(int pixels) const {
     spec.logY = m_display.logY;
     spec.robustYRange = m_display.robustY;
     spec.xIsWallTime = axis == XAxis::WallTime && xMetric().isEmpty();
+    spec.xIsStepCount = axis == XAxis::Step && xMetric().isEmpty();
     const CurveOptions options = curveOptions(pixels, true);
     const std::vector<CardRun> runs = m_provider(m_tag);
     std::vector<CurveInput> inputs(runs.size());

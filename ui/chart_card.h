@@ -118,6 +118,7 @@ class ChartCard : public QFrame {
     bool grouped() const { return !m_groups.empty(); }
     bool drawsRaw() const;
     void applyFullRange();
+    void applyTicks(); // round ticks for the current ranges and card size
     void onViewChanged();
     void onReset();
     void buildMenu(QToolButton* button);

@@ -1,6 +1,7 @@
 // Builds curve charts with Qt Charts (axes, legend, faint raw lines) and renders them to PNG, SVG or PDF.
 #include "ui/chart_export.h"
 
+#include "core/analysis/axis_ticks.h"
 #include "core/analysis/statistics.h"
 
 #include <algorithm>
@@ -15,6 +16,7 @@
 #include <QAbstractSeries>
 #include <QAreaSeries>
 #include <QBuffer>
+#include <QCategoryAxis>
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QDateTimeAxis>
@@ -33,6 +35,7 @@
 #include <QPdfWriter>
 #include <QRegularExpression>
 #include <QSaveFile>
+#include <QSet>
 #include <QSvgGenerator>
 #include <QTextDocument>
 #include <QValueAxis>
@@ -66,28 +69,6 @@ QList<QPointF> toPoints(const std::vector<double>& xs, const std::vector<double>
     for (std::size_t i = 0; i < n; ++i)
         if (drawable(xs[i], ys[i], logY)) points.append(QPointF(xs[i], ys[i]));
     return points;
-}
-
-// A step of 1, 2, 2.5 or 5 times a power of ten close to span / targetTicks, so tick labels are round
-// numbers.
-double niceStep(double span, int targetTicks) {
-    const double raw = span / std::max(targetTicks, 1);
-    if (!(raw > 0) || !std::isfinite(raw)) return 1;
-    const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
-    for (const double factor : {1.0, 2.0, 2.5, 5.0, 10.0})
-        if (factor * magnitude >= raw) return factor * magnitude;
-    return 10 * magnitude;
-}
-
-// Enough decimals to print every multiple of step exactly ("%.2f" for 0.25).
-QString labelFormatFor(double step) {
-    int decimals = 0;
-    double scaled = step;
-    while (decimals < 12 && std::abs(scaled - std::round(scaled)) > 1e-9 * std::max(1.0, std::abs(scaled))) {
-        scaled *= 10;
-        ++decimals;
-    }
-    return QStringLiteral("%.%1f").arg(decimals);
 }
 
 // Widens an empty or zero-width range so an axis can show it.
@@ -153,30 +134,17 @@ std::optional<Range> yRangeOf(const CurveChartSpec& spec) {
     return spec.logY ? range : widened(range);
 }
 
-QAbstractAxis* makeLinearAxis(const Range& range, int targetTicks) {
-    auto* axis = new QValueAxis;
+QAbstractAxis* makeLinearAxis(const Range& range, int targetTicks, bool stepCounts) {
+    QValueAxis* axis = stepCounts ? makeStepCountAxis() : new QValueAxis;
     axis->setRange(range.lo, range.hi);
-    const double step = niceStep(range.hi - range.lo, targetTicks);
-    axis->setTickType(QValueAxis::TicksDynamic);
-    axis->setTickAnchor(0.0);
-    axis->setTickInterval(step);
-    axis->setLabelFormat(labelFormatFor(step));
-    axis->setMinorTickCount(0);
+    applyRoundTicks(axis, targetTicks);
     return axis;
 }
 
 QAbstractAxis* makeLogAxis(Range log10Range) {
-    // Snap outward to whole decades: a log axis labels powers of ten only, and a range without one
-    // inside would have no labels at all.
-    const double lo = std::floor(log10Range.lo);
-    double hi = std::ceil(log10Range.hi);
-    if (hi <= lo) hi = lo + 1;
     auto* axis = new QLogValueAxis;
-    axis->setBase(10.0);
-    axis->setLabelFormat(QStringLiteral("%g"));
-    // A hair beyond the decades: log10(pow(10, -1)) rounds to just above -1, which would drop that label.
-    axis->setRange(std::pow(10.0, lo) * (1 - 1e-9), std::pow(10.0, hi) * (1 + 1e-9));
-    axis->setMinorTickCount(8); // gridlines at 2..9 times each power of ten
+    axis->setRange(std::pow(10.0, log10Range.lo), std::pow(10.0, log10Range.hi));
+    applyDecadeTicks(axis, true);
     return axis;
 }
 
@@ -296,9 +264,10 @@ QChart* buildCurveChart(const CurveChartSpec& spec) {
 
     const Range xRange = xRangeOf(spec).value_or(Range{0, 1});
     const double xScale = spec.xIsWallTime ? 1000.0 : 1.0;
-    QAbstractAxis* xAxis = spec.xIsWallTime ? makeWallTimeAxis(xRange) : makeLinearAxis(widened(xRange), 8);
+    QAbstractAxis* xAxis =
+        spec.xIsWallTime ? makeWallTimeAxis(xRange) : makeLinearAxis(widened(xRange), 8, spec.xIsStepCount);
     const Range yRange = yRangeOf(spec).value_or(Range{0, 1});
-    QAbstractAxis* yAxis = spec.logY ? makeLogAxis(yRange) : makeLinearAxis(yRange, 6);
+    QAbstractAxis* yAxis = spec.logY ? makeLogAxis(yRange) : makeLinearAxis(yRange, 6, false);
     xAxis->setTitleText(spec.xLabel);
     yAxis->setTitleText(spec.yLabel);
     chart->addAxis(xAxis, Qt::AlignBottom);
@@ -669,6 +638,53 @@ QString csvField(const QString& text) {
 
 QString csvNumber(double value) {
     return std::isfinite(value) ? QString::number(value, 'g', QLocale::FloatingPointShortest) : QString();
+}
+
+QValueAxis* makeStepCountAxis() {
+    auto* axis = new QCategoryAxis;
+    axis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
+    return axis;
+}
+
+void applyRoundTicks(QValueAxis* axis, int targetTicks) {
+    const double lo = axis->min(), hi = axis->max();
+    const double step = niceTickStep(hi - lo, targetTicks);
+    auto* category = qobject_cast<QCategoryAxis*>(axis);
+    if (!category) {
+        axis->setTickType(QValueAxis::TicksDynamic);
+        axis->setTickAnchor(0.0);
+        axis->setTickInterval(step);
+        axis->setLabelFormat(QStringLiteral("%.%1f").arg(tickDecimals(step)));
+        axis->setMinorTickCount(0);
+        return;
+    }
+    const std::vector<double> ticks = niceTicks(lo, hi, targetTicks);
+    QStringList labels;
+    for (const double tick : ticks)
+        labels << QString::fromStdString(step >= 1 ? compactCount(tick) : plainTickLabel(tick, step));
+    // Zoomed in far enough, compact labels repeat ("10k" for 10,000 and 10,002): plain numbers then.
+    if (QSet<QString>(labels.begin(), labels.end()).size() != labels.size()) {
+        labels.clear();
+        for (const double tick : ticks)
+            labels << QString::fromStdString(plainTickLabel(tick, step));
+    }
+    if (category->categoriesLabels() == labels && category->startValue() == lo) return;
+    for (const QString& old : category->categoriesLabels())
+        category->remove(old);
+    category->setStartValue(lo);
+    for (qsizetype i = 0; i < labels.size(); ++i)
+        category->append(labels[i], ticks[static_cast<std::size_t>(i)]);
+}
+
+void applyDecadeTicks(QLogValueAxis* axis, bool snapToDecades) {
+    axis->setBase(10.0);
+    // "%.15g" writes every power of ten from 0.0001 to 1e14 as a plain number (0.01, not 1e-02).
+    axis->setLabelFormat(QStringLiteral("%.15g"));
+    axis->setMinorTickCount(8); // gridlines at 2..9 times each power of ten
+    if (!snapToDecades) return;
+    const auto [lo, hi] = decadeRange(axis->min(), axis->max());
+    // A hair beyond the decades: log10(pow(10, -1)) rounds to just above -1, which would drop that label.
+    axis->setRange(lo * (1 - 1e-9), hi * (1 + 1e-9));
 }
 
 void attachSeries(QChart* chart, QAbstractSeries* series, QAbstractAxis* x, QAbstractAxis* y, bool inLegend) {

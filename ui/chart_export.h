@@ -11,6 +11,9 @@
 #include <QVector>
 #include <vector>
 
+class QLogValueAxis;
+class QValueAxis;
+
 namespace runlens::ui {
 
 struct CurveLine {
@@ -35,12 +38,23 @@ struct CurveChartSpec {
     bool logY = false;
     bool robustYRange = false; // 5th-95th percentile (with margin) instead of full range
     bool xIsWallTime = false;  // x holds Unix seconds: the x axis shows dates and clock times
+    bool xIsStepCount = false; // x holds training steps: labels read 10k, 250k, 1.5M
     std::vector<CurveLine> lines;
     std::vector<CurveBand> bands; // optional; included in the axis ranges
 };
 
 // A new chart (caller owns it) with axes, titles and a legend; raw lines faint behind smoothed ones.
 QChart* buildCurveChart(const CurveChartSpec& spec);
+
+// A linear axis whose labels are step counts (9999, 10k, 1.5M): QValueAxis' printf format cannot write
+// "10k", so it is a QCategoryAxis whose categories applyRoundTicks places at round values.
+QValueAxis* makeStepCountAxis();
+// Round ticks (1, 2, 2.5 or 5 x 10^k apart, about targetTicks of them) for the axis' current range; call it
+// again after every range change. A step-count axis gets compact labels, any other value axis plain ones.
+void applyRoundTicks(QValueAxis* axis, int targetTicks);
+// A base-10 log axis labelled at every decade as a plain number (0.001, 10, 1000) with minor ticks at 2..9
+// times each decade; snapToDecades widens the current range outward to whole decades first.
+void applyDecadeTicks(QLogValueAxis* axis, bool snapToDecades);
 
 // Adds series to chart on the two axes; inLegend false hides its legend entries (whiskers, helper lines).
 void attachSeries(QChart* chart, QAbstractSeries* series, QAbstractAxis* x, QAbstractAxis* y,
