@@ -26,6 +26,12 @@ std::shared_ptr<SeriesData> longRun(bool withoutTimes = false) {
     return data;
 }
 
+// With RUNLENS_AXES_SHOTS=DIR set, the card as a user sees it, to look at (never compared).
+void saveShot(QWidget* card, const char* name) {
+    const QByteArray dir = qgetenv("RUNLENS_AXES_SHOTS");
+    if (!dir.isEmpty()) card->grab().save(QString::fromLocal8Bit(dir) + QLatin1Char('/') + name + ".png");
+}
+
 // True when step is 1, 2, 2.5 or 5 times a power of ten (the "nice numbers").
 bool isNiceStep(double step) {
     if (!(step > 0)) return false;
@@ -104,6 +110,7 @@ void TestChartAxes::stepAxisIsCompactAndEndsAtData() {
     for (const auto& [value, label] : ticks)
         values.push_back(value);
     QVERIFY(roundAndEven(values));
+    saveShot(card.get(), "card_steps");
     // The labels every nice step over [0, 1.5M] can produce (steps 200k, 250k, 500k or 1M), by hand.
     const std::map<double, QString> byHand = {
         {0, "0"},           {200000, "200k"},  {250000, "250k"}, {400000, "400k"}, {500000, "500k"},
@@ -138,6 +145,8 @@ void TestChartAxes::zoomKeepsRoundTicks() {
         QCOMPARE(label, QString::number(value / 1000) + QLatin1Char('k'));
     }
     QVERIFY(roundAndEven(values));
+    QTest::qWait(50);
+    saveShot(card.get(), "card_zoomed");
     // y: round ticks anchored at 0, a nice interval; over 0.763 with 2 to 10 ticks that is 0.1, 0.2 or 0.5
     // (0.763 / 10 = 0.0763 -> 0.1, 0.763 / 4 = 0.19 -> 0.2, 0.763 / 2 = 0.38 -> 0.5).
     QCOMPARE(y->tickType(), QValueAxis::TicksDynamic);
@@ -170,6 +179,7 @@ void TestChartAxes::logAxisLabelsDecades() {
     QVERIFY(std::abs(y->min() / 0.001 - 1) < 1e-6);
     QVERIFY(std::abs(y->max() / 100 - 1) < 1e-6);
     QCOMPARE(y->minorTickCount(), 8); // 2..9 x each decade
+    saveShot(card.get(), "card_log");
     // Qt labels each power of ten with the format: plain numbers, not 1e-03.
     QCOMPARE(QString::asprintf(y->labelFormat().toLatin1().constData(), 0.001), QStringLiteral("0.001"));
     QCOMPARE(QString::asprintf(y->labelFormat().toLatin1().constData(), 0.01), QStringLiteral("0.01"));
@@ -189,6 +199,7 @@ void TestChartAxes::noWallTimesSaysWhy() {
             explained || (label->isVisible() && label->text().contains(QLatin1String("no wall times")));
     QVERIFY(explained);
     QVERIFY(!card->chartView()->isVisible());
+    saveShot(card.get(), "card_no_wall_times");
     // With wall times the same card draws a chart.
     auto drawn = makeCard(display, longRun(false));
     QTRY_VERIFY(drawn->isBuilt() && drawn->chartView()->isVisible());
