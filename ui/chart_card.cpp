@@ -3,6 +3,7 @@
 #include "ui/chart_card.h"
 
 #include "core/analysis/axis_ticks.h"
+#include "core/io/learning_curve_reader.h"
 #include "core/model/tag_names.h"
 #include "ui/chart_export.h"
 #include "ui/curve_layer.h"
@@ -218,6 +219,16 @@ void ChartCard::refreshIfNeeded() {
     m_pending = Pending::None;
 }
 
+// A learning curve's points are scores per training-set size and fold, not a trajectory over steps:
+// smoothing them would blend different sizes, so the card draws them as they are.
+bool ChartCard::drawsUnsmoothed() const {
+    return m_tag.startsWith(QLatin1String(kLearningCurveTagPrefix.data(), kLearningCurveTagPrefix.size()));
+}
+
+double ChartCard::smoothing() const {
+    return drawsUnsmoothed() ? 0.0 : std::clamp(m_display.smoothing, 0.0, 0.999);
+}
+
 double ChartCard::xScale() const {
     return m_display.xAxis == QLatin1String("wall") ? 1000.0 : 1.0;
 }
@@ -226,7 +237,7 @@ CurveOptions ChartCard::curveOptions(int pixels, bool limitToView) const {
     CurveOptions options;
     parseXAxis(m_display.xAxis.toStdString(), options.xAxis);
     parseSmoother(m_display.smoother.toStdString(), options.smoother);
-    options.smoothing = std::clamp(m_display.smoothing, 0.0, 0.999);
+    options.smoothing = smoothing();
     options.pixels = pixels;
     if (limitToView && m_built && m_zoomed && !m_view->chart()->axes(Qt::Horizontal).isEmpty()) {
         const auto [lo, hi] = axisRange(m_view->chart()->axes(Qt::Horizontal).first());
@@ -243,7 +254,7 @@ int ChartCard::plotPixels() const {
 }
 
 bool ChartCard::drawsRaw() const {
-    return m_display.showRaw && m_display.smoothing > 0 && !grouped() &&
+    return m_display.showRaw && smoothing() > 0 && !grouped() &&
            static_cast<int>(m_runs.size()) <= kMaxRawLines;
 }
 
@@ -576,6 +587,15 @@ void ChartCard::pushToLayer() {
     for (const GroupCurve& group : m_groups)
         lines.push_back(
             {group.name, group.color, 2.2, group.style, chartPoints(group.band.x, group.band.center, scale)});
+    // A value logged once draws no line, and a learning curve's folds are points: both get a marker per
+    // point.
+    for (std::size_t i = 0; i < m_runs.size(); ++i) {
+        const XYPoints& line = m_prepared[i].smoothed;
+        if (line.size() == 1 || (drawsUnsmoothed() && line.size() <= kMaxPointMarkers))
+            for (std::size_t k = 0; k < line.size(); ++k)
+                marks.push_back(
+                    {m_runs[i].color, QPointF(line.x[k] * scale, line.y[k]), QString() /* the dot alone */});
+    }
     for (std::size_t i = 0; i < m_runs.size(); ++i) {
         if (const auto onset = m_prepared[i].nonFiniteFrom)
             marks.push_back({m_runs[i].color, QPointF(*onset * scale, NAN), QStringLiteral("✕")});
@@ -731,7 +751,7 @@ QString ChartCard::tooltipAt(const QPointF& value) const {
             tr("%1 (%2 runs, %3)").arg(group.name).arg(group.members.size()).arg(m_display.center));
     // Per run, the logged point nearest to x: its smoothed value (what the line shows there), raw value and
     // step. Sorted by how near the smoothed value is to the cursor, so the line under it comes first.
-    const double smoothing = std::clamp(m_display.smoothing, 0.0, 0.999);
+    const double smoothing = this->smoothing();
     Smoother smoother = Smoother::Ema;
     parseSmoother(m_display.smoother.toStdString(), smoother);
     for (std::size_t i = 0; i < m_prepared.size() && i < m_runs.size(); ++i) {
@@ -793,7 +813,7 @@ CurveChartSpec ChartCard::exportSpec(int pixels) const {
     for (std::size_t i = 0; i < runs.size(); ++i)
         inputs[i] = inputFor(runs[i]);
     const std::vector<GroupCurve> groups = groupsOf(runs);
-    const bool drawRaw = m_display.showRaw && m_display.smoothing > 0 && groups.empty() &&
+    const bool drawRaw = m_display.showRaw && smoothing() > 0 && groups.empty() &&
                          static_cast<int>(runs.size()) <= kMaxRawLines;
     if (groups.empty() || m_display.showRunLines) {
         for (std::size_t i = 0; i < runs.size(); ++i) {

@@ -61,6 +61,7 @@ class ChartCard : public QFrame {
     std::size_t drawnPointCount() const;
     // Above this many lines the faint raw lines are left out: they would only add noise and paint time.
     static constexpr int kMaxRawLines = 20;
+    static constexpr std::size_t kMaxPointMarkers = 200; // per run; more points than this read as a line
 
     // Display changes: smoothing only re-prepares the points; other changes rebuild the chart. Both are
     // deferred until the card is drawn (refreshIfNeeded) when it is off screen.
@@ -127,7 +128,10 @@ class ChartCard : public QFrame {
     CurveOptions curveOptions(int pixels, bool limitToView) const;
     int plotPixels() const;
     QString tooltipAt(const QPointF& value) const;
-    double xScale() const; // chart x units per prepared x unit (ms for the wall-time axis)
+    double xScale() const;
+    bool drawsUnsmoothed() const; // learning-curve fold scores are drawn as logged
+    double smoothing() const; // the display's smoothing, 0 where the card draws unsmoothed // chart x units
+                              // per prepared x unit (ms for the wall-time axis)
 
     QString m_tag;
     RunProvider m_provider;

@@ -360,7 +360,10 @@ void TestChartExports::svgSeriesStayInsidePlotArea() {
         int points = 0, border = 0;
         const QStringList outside = pointsOutside(svgShapes(path), plot, 0.5, &points, &border);
         QVERIFY2(outside.isEmpty(), qPrintable(card->tag() + ": " + outside.mid(0, 5).join("; ")));
-        QVERIFY2(points > 20, qPrintable(card->tag()));
+        // Learning-curve cards draw their few fold scores as logged (no smoothed or raw copy of them).
+        const bool learningCurve = card->tag().startsWith(QLatin1String("learning_curve/"));
+        QVERIFY2(points > (learningCurve ? 4 : 20),
+                 qPrintable(card->tag() + QString(": %1 points").arg(points)));
         if (border > 0) ++clippedCards;
     }
     // The demo's noisy raw lines do leave the robust range: some card was really cut at the edge.

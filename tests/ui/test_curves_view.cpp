@@ -65,6 +65,7 @@ class TestCurvesView : public QObject {
     void init();
     void cleanup();
     void groupsDrawCentreAndBand();
+    void learningCurvesAndSinglePointsAreMarkers();
     void stdBandIsSampleStd();
     void trainAndValShareACard();
     void collapsedWorkersAreOneLineExpandedAreMany();
@@ -125,6 +126,29 @@ int TestCurvesView::metricCards() const {
     for (ChartCard* c : m_view->cards())
         n += c->tag().startsWith(QStringLiteral("speed:")) ? 0 : 1;
     return n;
+}
+
+// A learning curve's fold scores (two folds at sizes 10 and 20) are drawn as logged, not EMA-smoothed, with a
+// marker per point; a metric logged once gets a marker where a line would draw nothing.
+void TestCurvesView::learningCurvesAndSinglePointsAreMarkers() {
+    addRun(*m_workspace, "lc", "learning_curve/validation_score", {0.6, 0.7, 0.8, 0.9}, "", {10, 10, 20, 20});
+    addRun(*m_workspace, "once", "test/accuracy", {0.93}, "", {500});
+    CurveDisplay display;
+    display.smoothing = 0.6;
+    display.showRaw = true;
+    open(display);
+    ChartCard* lc = card(QStringLiteral("learning_curve/validation_score"));
+    QVERIFY(lc);
+    QTRY_VERIFY(lc->isBuilt() && !lc->drawnLine(QStringLiteral("lc")).empty());
+    QVERIFY(near(ys(lc->drawnLine(QStringLiteral("lc"))),
+                 {0.6, 0.7, 0.8, 0.9})); // EMA 0.6 would give 0.6, 0.64, ...
+    QCOMPARE(lc->layer()->marks().size(), std::size_t(4));
+    QVERIFY(lc->drawnLine(QStringLiteral("lc (raw)")).empty()); // nothing smoothed, so no faint raw copy
+    ChartCard* once = card(QStringLiteral("test/accuracy"));
+    QVERIFY(once);
+    QTRY_VERIFY(once->isBuilt());
+    QCOMPARE(once->layer()->marks().size(), std::size_t(1));
+    QCOMPARE(once->layer()->marks().front().at, QPointF(500, 0.93));
 }
 
 void TestCurvesView::groupsDrawCentreAndBand() {
