@@ -33,6 +33,35 @@
 namespace runlens::ui {
 namespace {
 
+// Seconds from the series' first wall time to its point at `step`; NaN without wall times there.
+double relativeSecondsAt(const SeriesData& series, std::int64_t step) {
+    if (series.wallTimes.size() != series.steps.size() || series.steps.empty()) return NAN;
+    double first = NAN;
+    for (const double w : series.wallTimes)
+        if (std::isfinite(w)) {
+            first = w;
+            break;
+        }
+    const auto& steps = series.steps;
+    std::size_t at = steps.size();
+    if (std::is_sorted(steps.begin(), steps.end())) {
+        const auto it = std::lower_bound(steps.begin(), steps.end(), step);
+        if (it != steps.end() && *it == step) at = static_cast<std::size_t>(it - steps.begin());
+    } else {
+        at = static_cast<std::size_t>(std::find(steps.begin(), steps.end(), step) - steps.begin());
+    }
+    return at < steps.size() ? series.wallTimes[at] - first : NAN;
+}
+
+// "42.0 s", "3m 20s", "2h 05m": a duration as a reader of training logs writes it.
+QString durationText(double seconds) {
+    if (seconds < 60) return QStringLiteral("%1 s").arg(seconds, 0, 'f', 1);
+    const auto whole = static_cast<qint64>(std::llround(seconds));
+    if (whole < 3600)
+        return QStringLiteral("%1m %2s").arg(whole / 60).arg(whole % 60, 2, 10, QLatin1Char('0'));
+    return QStringLiteral("%1h %2m").arg(whole / 3600).arg(whole % 3600 / 60, 2, 10, QLatin1Char('0'));
+}
+
 constexpr int kCardHeight = 300;
 constexpr int kMaxTooltipRuns = 12;
 
@@ -771,7 +800,12 @@ QString ChartCard::tooltipAt(const QPointF& value) const {
         QString line = QStringLiteral("<span style='color:%1'>&#9632;</span> %2: <b>%3</b>")
                            .arg(m_runs[i].color.name(), m_runs[i].name.toHtmlEscaped(), formatValue(shown));
         if (smoothing > 0) line += tr(" &nbsp;raw %1").arg(formatValue(raw));
-        if (k < input.steps.size()) line += tr(" &nbsp;step %1").arg(input.steps[k]);
+        if (k < input.steps.size()) {
+            line += tr(" &nbsp;step %1").arg(input.steps[k]);
+            const double relative = m_runs[i].data ? relativeSecondsAt(*m_runs[i].data, input.steps[k]) : NAN;
+            if (std::isfinite(relative) && relative >= 0)
+                line += tr(" &nbsp;%1 in").arg(durationText(relative));
+        }
         entries.push_back({std::isfinite(shown) ? std::abs(shown - value.y()) : INFINITY, line});
     }
     if (entries.empty()) return {};

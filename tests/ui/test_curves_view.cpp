@@ -516,6 +516,8 @@ void TestCurvesView::readoutListsRunsAndStays() {
     const QString betaLine = QStringLiteral("beta: <b>3.5714</b> &nbsp;raw 3 &nbsp;step 20");
     QVERIFY2(text.contains(alphaLine) && text.contains(betaLine), qPrintable(text));
     QVERIFY2(text.indexOf(alphaLine) < text.indexOf(betaLine), qPrintable(text));
+    // addRun logs wall times 1000, 1001, 1002: step 20 is 2 s into the run.
+    QVERIFY2(text.contains(alphaLine + QStringLiteral(" &nbsp;2.0 s in")), qPrintable(text));
 
     // The mouse rests: after its wake-up delay Qt sends the widget under it a tooltip event (sent here as
     // the window system's timing is not reliable offscreen), which the chart's scene answered with an empty
