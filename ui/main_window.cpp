@@ -20,6 +20,7 @@
 #include <filesystem>
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
 #include <QCloseEvent>
 #include <QDateTime>
 #include <QDir>
@@ -228,8 +229,15 @@ QWidget* MainWindow::buildRunPanel() {
         m_filter->setStyleSheet(ok ? QString() : QStringLiteral("color: #c0392b;"));
         m_filter->setToolTip(ok ? QString()
                                 : tr("Not a valid regular expression: %1").arg(m_runProxy->filterError()));
+        applyFilterToCharts();
         updateStatus();
     });
+    m_filterCharts = new QCheckBox(tr("Charts show only the runs the filter keeps"));
+    m_filterCharts->setObjectName(QStringLiteral("filterCharts"));
+    m_filterCharts->setChecked(true);
+    m_filterCharts->setToolTip(
+        tr("Off: the filter narrows the table only, and the charts keep every checked run"));
+    connect(m_filterCharts, &QCheckBox::toggled, this, [this] { applyFilterToCharts(); });
 
     m_runTable->setObjectName(QStringLiteral("runTable"));
     m_runTable->setModel(m_runProxy);
@@ -260,6 +268,7 @@ QWidget* MainWindow::buildRunPanel() {
     layout->setContentsMargins(4, 4, 0, 0);
     layout->setSpacing(4);
     layout->addWidget(m_filter);
+    layout->addWidget(m_filterCharts);
     layout->addWidget(m_runTable, 1);
     panel->setMinimumWidth(220);
     return panel;
@@ -476,9 +485,22 @@ void MainWindow::refreshRuns() {
     }
     m_curves->setWorkspace(m_workspace.get()); // drops cached points: an import may have added some
     m_runModel->setRuns(std::move(runs));
+    applyFilterToCharts();
     m_health->scan(m_workspace ? workspacePath() : QString(), m_runModel->runs());
     updateStatus();
     emit runsChanged();
+}
+
+// With the toggle on, the runs the filter hides from the table leave the charts and views too.
+void MainWindow::applyFilterToCharts() {
+    std::set<std::string> out;
+    if (m_filterCharts && m_filterCharts->isChecked() && !m_filter->text().trimmed().isEmpty())
+        for (const RunInfo& run : m_runModel->runs()) {
+            const int row = m_runModel->rowOfRun(run.id);
+            if (row >= 0 && !m_runProxy->mapFromSource(m_runModel->index(row, 0)).isValid())
+                out.insert(run.name);
+        }
+    m_runModel->setFilteredOut(std::move(out));
 }
 
 void MainWindow::updateStatus() {

@@ -11,6 +11,7 @@
 #include <QStringList>
 
 class QLabel;
+class QCheckBox;
 class QLineEdit;
 class QMenu;
 class QProgressBar;
@@ -68,6 +69,7 @@ class MainWindow : public QMainWindow {
     CurvesView* curvesView() const { return m_curves; }
     ImportReportPanel* reportPanel() const { return m_report; }
     QTabWidget* tabs() const { return m_tabs; }
+    QCheckBox* filterChartsBox() const { return m_filterCharts; }
     // Adds a view tab beside Curves (Calibration, Slices, ...); returns its index.
     // What File > Export All Charts writes for a tab into its own folder: files written and errors appended.
     using TabExport = std::function<void(const QString& dir, QStringList& written, QStringList& errors)>;
@@ -101,6 +103,7 @@ class MainWindow : public QMainWindow {
     void setWorkspace(std::unique_ptr<Workspace> workspace);
     void refreshRuns();
     void updateStatus();
+    void applyFilterToCharts();
     void startNextImport();
     void onImportProgress(qint64 filesDone, qint64 filesTotal, qint64 bytesDone, qint64 bytesTotal,
                           const QString& file);
@@ -129,6 +132,7 @@ class MainWindow : public QMainWindow {
     RunFilterProxy* m_runProxy;
     QTableView* m_runTable;
     QLineEdit* m_filter;
+    QCheckBox* m_filterCharts; // the filter also keeps the runs it hides out of the charts and views
     QTabWidget* m_tabs;
     std::vector<std::pair<QPointer<QWidget>, TabExport>> m_tabExports;
     CurvesView* m_curves;

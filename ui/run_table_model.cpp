@@ -224,13 +224,22 @@ QColor RunTableModel::colorOf(std::int64_t runId) const {
 
 bool RunTableModel::isVisible(std::int64_t runId) const {
     const int index = runIndexOf(runId);
-    return index >= 0 && !m_hidden.contains(m_runs[static_cast<std::size_t>(index)].name);
+    if (index < 0) return false;
+    const std::string& name = m_runs[static_cast<std::size_t>(index)].name;
+    return !m_hidden.contains(name) && !m_filteredOut.contains(name);
+}
+
+void RunTableModel::setFilteredOut(std::set<std::string> names) {
+    if (names == m_filteredOut) return;
+    m_filteredOut = std::move(names);
+    emit visibilityChanged();
 }
 
 void RunTableModel::setRunVisible(std::int64_t runId, bool visible) {
     const int index = runIndexOf(runId);
-    if (index < 0 || isVisible(runId) == visible) return;
+    if (index < 0) return;
     const std::string& name = m_runs[static_cast<std::size_t>(index)].name;
+    if (m_hidden.contains(name) != visible) return; // the check box already says so
     if (visible)
         m_hidden.erase(name);
     else
@@ -255,7 +264,7 @@ void RunTableModel::setAllVisible(bool visible) {
 std::vector<const RunInfo*> RunTableModel::visibleRuns() const {
     std::vector<const RunInfo*> visible;
     for (const RunInfo& run : m_runs) {
-        if (!m_hidden.contains(run.name)) visible.push_back(&run);
+        if (!m_hidden.contains(run.name) && !m_filteredOut.contains(run.name)) visible.push_back(&run);
     }
     return visible;
 }

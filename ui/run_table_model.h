@@ -59,7 +59,10 @@ class RunTableModel : public QAbstractTableModel {
     bool isVisible(std::int64_t runId) const;
     void setRunVisible(std::int64_t runId, bool visible);
     void setAllVisible(bool visible);
-    std::vector<const RunInfo*> visibleRuns() const; // in model order
+    std::vector<const RunInfo*> visibleRuns() const; // in model order, without the ones filtered out
+    // Runs the run filter keeps out of the charts and views (their check boxes are untouched); emits
+    // visibilityChanged() when the set changes.
+    void setFilteredOut(std::set<std::string> names);
 
     // Workers of a distributed run. A worker's own check box is independent of its run's: a worker curve
     // is meant to be drawn when both are checked.
@@ -129,6 +132,7 @@ class RunTableModel : public QAbstractTableModel {
     std::vector<RowRef> m_rows;                            // the flat rows
     std::vector<int> m_runRows;                            // per run, its row
     std::set<std::string> m_hidden;                        // by run name, so hiding survives a reload
+    std::set<std::string> m_filteredOut;                   // by run name: not matching the run filter
     std::set<std::string> m_expanded;                      // by run name, like m_hidden
     std::set<std::pair<std::string, int>> m_hiddenWorkers; // (run name, worker)
     std::map<std::string, QColor> m_colorByName;           // a run keeps its colour across reloads

@@ -13,6 +13,7 @@
 
 #include <QAbstractButton>
 #include <QChart>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDragEnterEvent>
 #include <QDropEvent>
@@ -115,6 +116,7 @@ class TestMainWindow : public QObject {
     void fitsSmallScreen();
     void switchingWorkspacesMovesEveryView();
     void temporaryWorkspaceGoesWithTheWindow();
+    void runFilterFiltersTheCharts();
 
   private:
     QTemporaryDir m_dir;
@@ -553,6 +555,34 @@ void TestMainWindow::temporaryWorkspaceGoesWithTheWindow() {
     QVERIFY(!QFileInfo::exists(temporary)); // moved on: gone
     window.close();
     QVERIFY(QFileInfo::exists(kept)); // an ordinary workspace stays
+}
+
+// The run filter narrows the charts too (the box under it, on by default): alpha alone is drawn while the
+// filter reads "alpha"; with the box off both runs are drawn again, and the check boxes never change.
+void TestMainWindow::runFilterFiltersTheCharts() {
+    MainWindow window;
+    window.resize(1200, 800);
+    QVERIFY(window.createWorkspace(m_dir.filePath("filter.runlens")));
+    window.importPaths({m_dir.filePath("logs")});
+    window.show();
+    QTRY_VERIFY_WITH_TIMEOUT(!window.hasPendingWork(), 60000);
+    QTRY_VERIFY(!drawnLine(cardFor(window, "loss"), "beta").empty());
+    QVERIFY(window.filterChartsBox()->isChecked());
+    auto* filter = window.findChild<QLineEdit*>("runFilter");
+    QVERIFY(filter);
+    filter->setText("alpha");
+    QCOMPARE(window.runModel()->visibleRuns().size(), std::size_t(1));
+    QTRY_VERIFY(drawnLine(cardFor(window, "loss"), "beta").empty());
+    QVERIFY(!drawnLine(cardFor(window, "loss"), "alpha").empty());
+    window.filterChartsBox()->setChecked(false);
+    QCOMPARE(window.runModel()->visibleRuns().size(), std::size_t(2));
+    QTRY_VERIFY(!drawnLine(cardFor(window, "loss"), "beta").empty());
+    window.filterChartsBox()->setChecked(true);
+    filter->clear();
+    QCOMPARE(window.runModel()->visibleRuns().size(), std::size_t(2));
+    const std::int64_t beta = window.runModel()->runs().back().id;
+    QVERIFY(window.runModel()->index(window.runModel()->rowOfRun(beta), 0).data(Qt::CheckStateRole) ==
+            Qt::Checked);
 }
 
 QTEST_MAIN(TestMainWindow)
