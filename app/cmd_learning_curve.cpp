@@ -3,6 +3,7 @@
 #include "app/cli.h"
 #include "app/headless_chart.h"
 #include "app/json_writer.h"
+#include "app/power_law_json.h"
 #include "core/analysis/learning_curve_outlook.h"
 #include "core/store/workspace.h"
 #include "ui/learning_curve_chart.h"
@@ -29,30 +30,16 @@ double reduce(const SeriesSummary& s, const std::string& how) {
 
 void writeFit(JsonWriter& json, const PowerLawFit& fit, double extrapolate) {
     json.key("fit");
-    if (!fit.ok) {
-        json.beginObject().field("error", fit.error).endObject();
-    } else {
-        json.beginObject()
-            .field("a", fit.a)
-            .field("b", fit.b)
-            .field("c", fit.c)
-            .field("rmse", fit.rmse)
-            .endObject();
-    }
+    writePowerLawFit(json, fit);
     json.key("extrapolated");
     if (!fit.ok || !(extrapolate > 0)) {
         json.null();
         return;
     }
     const auto p = predictPowerLawBootstrap(fit, extrapolate);
-    json.beginObject()
-        .field("size", extrapolate)
-        .field("value", p.value)
-        .field("ci_low", p.lower)
-        .field("ci_high", p.upper)
-        .field("interval", std::string("fitted mean curve: delta method, t quantile"))
-        .field("prediction_low", p.predictionLower)
-        .field("prediction_high", p.predictionUpper)
+    json.beginObject().field("size", extrapolate);
+    writePowerLawPrediction(json, p);
+    json.field("interval", std::string("fitted mean curve: delta method, t quantile"))
         .field("prediction_interval", std::string("one new run: mean curve plus residual variance"))
         .field("bootstrap_ci_low", p.bootLower)
         .field("bootstrap_ci_high", p.bootUpper)

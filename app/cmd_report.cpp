@@ -2,6 +2,7 @@
 #include "app/cli.h"
 #include "app/headless_chart.h"
 #include "app/json_writer.h"
+#include "app/power_law_json.h"
 #include "app/prediction_input.h"
 #include "core/analysis/behaviour_log.h"
 #include "core/analysis/cost_quality.h"
@@ -101,26 +102,13 @@ void writeLearningCurvesJson(JsonWriter& json, const CandidateLearningCurves& lc
         for (const auto& run : f.runs)
             json.value(run);
         json.endArray();
-        if (!f.fit.ok) {
-            json.field("error", f.fit.error).endObject();
-            continue;
+        json.key("fit");
+        writePowerLawFit(json, f.fit);
+        if (f.fit.ok) {
+            json.key("at_target").beginObject();
+            writePowerLawPrediction(json, lc.atTarget[k]);
+            json.endObject();
         }
-        const auto& p = lc.atTarget[k];
-        json.key("fit")
-            .beginObject()
-            .field("a", f.fit.a)
-            .field("b", f.fit.b)
-            .field("c", f.fit.c)
-            .field("rmse", f.fit.rmse)
-            .endObject();
-        json.key("at_target")
-            .beginObject()
-            .field("value", p.value)
-            .field("ci_low", p.lower)
-            .field("ci_high", p.upper)
-            .field("prediction_low", p.predictionLower)
-            .field("prediction_high", p.predictionUpper)
-            .endObject();
         json.endObject();
     }
     json.endArray();

@@ -33,24 +33,31 @@
 namespace runlens::ui {
 namespace {
 
-// Seconds from the series' first wall time to its point at `step`; NaN without wall times there.
-double relativeSecondsAt(const SeriesData& series, std::int64_t step) {
-    if (series.wallTimes.size() != series.steps.size() || series.steps.empty()) return NAN;
+// Per step of `steps`, the seconds from the series' first wall time to its point at that step; NaN where
+// the series has no wall time there. Built once per prepared line, so a hover only indexes it.
+std::vector<double> relativeSeconds(const SeriesData& series, const std::vector<std::int64_t>& steps) {
+    std::vector<double> out(steps.size(), NAN);
+    if (series.wallTimes.size() != series.steps.size()) return out;
     double first = NAN;
     for (const double w : series.wallTimes)
         if (std::isfinite(w)) {
             first = w;
             break;
         }
-    const auto& steps = series.steps;
-    std::size_t at = steps.size();
-    if (std::is_sorted(steps.begin(), steps.end())) {
-        const auto it = std::lower_bound(steps.begin(), steps.end(), step);
-        if (it != steps.end() && *it == step) at = static_cast<std::size_t>(it - steps.begin());
-    } else {
-        at = static_cast<std::size_t>(std::find(steps.begin(), steps.end(), step) - steps.begin());
+    if (!std::isfinite(first)) return out;
+    std::vector<std::pair<std::int64_t, double>> byStep;
+    byStep.reserve(series.steps.size());
+    for (std::size_t i = 0; i < series.steps.size(); ++i)
+        byStep.emplace_back(series.steps[i], series.wallTimes[i]);
+    std::stable_sort(byStep.begin(), byStep.end(),
+                     [](const auto& l, const auto& r) { return l.first < r.first; });
+    for (std::size_t k = 0; k < steps.size(); ++k) {
+        const auto it =
+            std::lower_bound(byStep.begin(), byStep.end(), steps[k],
+                             [](const auto& entry, std::int64_t step) { return entry.first < step; });
+        if (it != byStep.end() && it->first == steps[k]) out[k] = it->second - first;
     }
-    return at < steps.size() ? series.wallTimes[at] - first : NAN;
+    return out;
 }
 
 // "42.0 s", "3m 20s", "2h 05m": a duration as a reader of training logs writes it.
@@ -440,6 +447,7 @@ void ChartCard::refreshPoints(bool smoothingOnly) {
     // Each line is prepared independently, so the lines are spread over the cores.
     QtConcurrent::blockingMap(m_prepared, [&](Prepared& prepared) {
         prepared.hoverSmoothed.clear(); // the smoothing may have changed
+        prepared.hoverRelative.clear();
         if (grouped() && !m_display.showRunLines) {
             prepared.raw = {};
             prepared.smoothed = {};
@@ -802,7 +810,10 @@ QString ChartCard::tooltipAt(const QPointF& value) const {
         if (smoothing > 0) line += tr(" &nbsp;raw %1").arg(formatValue(raw));
         if (k < input.steps.size()) {
             line += tr(" &nbsp;step %1").arg(input.steps[k]);
-            const double relative = m_runs[i].data ? relativeSecondsAt(*m_runs[i].data, input.steps[k]) : NAN;
+            if (prepared.hoverRelative.size() != input.steps.size())
+                prepared.hoverRelative =
+                    m_runs[i].data ? relativeSeconds(*m_runs[i].data, input.steps) : std::vector<double>{};
+            const double relative = k < prepared.hoverRelative.size() ? prepared.hoverRelative[k] : NAN;
             if (std::isfinite(relative) && relative >= 0)
                 line += tr(" &nbsp;%1 in").arg(durationText(relative));
         }

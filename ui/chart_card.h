@@ -96,6 +96,7 @@ class ChartCard : public QFrame {
         // input.y smoothed at full resolution, made on the first hover after a change: the readout names
         // the smoothed value of the very point whose raw value and step it shows.
         mutable std::vector<double> hoverSmoothed;
+        mutable std::vector<double> hoverRelative; // seconds into the run per input point (readout), lazily
     };
     // A group's centre line and band for the current view.
     struct GroupCurve {

@@ -100,6 +100,11 @@ QString demoWorkspacePath() {
         .filePath(QStringLiteral("demo.runlens"));
 }
 
+QString demoLogsPath() {
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
+        .filePath(QStringLiteral("demo-logs"));
+}
+
 // Where the user's own logs go when they are dropped onto the demo: a workspace of their own, named after the
 // first folder, beside the demo ("runs.runlens", then "runs-2.runlens", ...).
 QString ownWorkspacePathFor(const QStringList& paths) {
@@ -540,7 +545,7 @@ bool MainWindow::isDemoWorkspace() const {
 
 void MainWindow::openDemo() {
     const QString dataDir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
-    const QString logs = QDir(dataDir).filePath(QStringLiteral("demo-logs"));
+    const QString logs = demoLogsPath();
     const QString path = demoWorkspacePath();
     if (QFileInfo::exists(path) && openWorkspace(path) && m_runModel->rowCount() > 0) return;
     try {
@@ -559,9 +564,7 @@ void MainWindow::openDemo() {
 void MainWindow::importPaths(const QStringList& paths) {
     if (paths.isEmpty()) return;
     // The user's own logs never go into the demo: they start a workspace of their own.
-    const QString demoLogs = QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
-                                 .filePath(QStringLiteral("demo-logs"));
-    if (isDemoWorkspace() && !(paths.size() == 1 && QFileInfo(paths.front()) == QFileInfo(demoLogs))) {
+    if (isDemoWorkspace() && !(paths.size() == 1 && QFileInfo(paths.front()) == QFileInfo(demoLogsPath()))) {
         const QString own = ownWorkspacePathFor(paths);
         if (!createWorkspace(own)) return;
         statusBar()->showMessage(

@@ -42,10 +42,15 @@ class TabFiles {
                 return;
         }
     }
+    // A table as the tab writes it; like a chart, nothing to write is skipped and a started write that
+    // failed is an error.
     void file(const QString& name, const std::function<bool(const QString&, QString*)>& write) {
         const QString path = QDir(m_dir).filePath(name);
         QString error;
-        if (write(path, &error)) m_written << path;
+        if (write(path, &error))
+            m_written << path;
+        else if (QFileInfo::exists(path))
+            m_errors << error;
     }
     void text(const QString& name, const QString& content) {
         const QString path = QDir(m_dir).filePath(name);
