@@ -53,7 +53,7 @@ Options:
                        explanation}, recommendations[] {candidate, verdict, reason}, caveats[], comparability[],
                        candidates[].behaviour[] {perturbation, n, flip_rate, failure_rate, severity, sentence},
                        learning_curves {size_param, metric, higher_is_better, target_size, families[]
-                       {candidate, runs[], fit {a, b, c, rmse}, at_target {value, ci_low, ci_high,
+                       {candidate, runs[], fit {a, b, c, rmse} or {error}, at_target {value, ci_low, ci_high,
                        prediction_low, prediction_high}}, leader, overtaker, overtake_size, sentence, notes[]}
                        (or {error})
   --label C, --score C, --positive CLASS   choose columns of prediction logs
