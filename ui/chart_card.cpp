@@ -448,7 +448,7 @@ void ChartCard::refreshPoints(bool smoothingOnly) {
     QtConcurrent::blockingMap(m_prepared, [&](Prepared& prepared) {
         prepared.hoverSmoothed.clear(); // the smoothing may have changed
         prepared.hoverRelative.clear();
-        if (grouped() && !m_display.showRunLines) {
+        if (drawnOnlyInGroup(static_cast<std::size_t>(&prepared - m_prepared.data()))) {
             prepared.raw = {};
             prepared.smoothed = {};
             return;
@@ -577,7 +577,7 @@ void ChartCard::pushToLayer() {
     std::vector<CurveLayer::Mark> marks;
     for (std::size_t i = 0; i < m_runs.size(); ++i) {
         const BandLines& own = m_prepared[i].ownBand;
-        if (own.x.empty() || (grouped() && !m_display.showRunLines)) continue;
+        if (own.x.empty() || drawnOnlyInGroup(i)) continue;
         // The view's part with one point beyond each edge, thinned to about two points per pixel column.
         std::size_t lo = 0, hi = own.x.size();
         if (m_rawX0)
@@ -615,9 +615,10 @@ void ChartCard::pushToLayer() {
     for (std::size_t i = 0; i < m_runs.size(); ++i) {
         if (m_prepared[i].smoothed.size() == 0) continue;
         QColor color = m_runs[i].color;
-        if (grouped()) color.setAlpha(110);
+        const bool member = !m_runs[i].group.isEmpty();
+        if (member) color.setAlpha(110);
         // Wide strokes cost far more than cosmetic one-pixel lines; many lines are clearer thin anyway.
-        const qreal width = grouped() || manyLines ? 1.0 : 1.8;
+        const qreal width = member || manyLines ? 1.0 : 1.8;
         lines.push_back({m_runs[i].name, color, width, m_runs[i].style,
                          chartPoints(m_prepared[i].smoothed.x, m_prepared[i].smoothed.y, scale)});
     }

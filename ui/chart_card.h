@@ -118,6 +118,11 @@ class ChartCard : public QFrame {
     void pushToLayer();
     std::vector<CurveLayer::LegendEntry> legendEntries() const;
     bool grouped() const { return !m_groups.empty(); }
+    // A group member whose own line is hidden behind its group's centre line; a line outside every group
+    // (a plain run beside a distributed run's workers) is always drawn.
+    bool drawnOnlyInGroup(std::size_t line) const {
+        return !m_runs[line].group.isEmpty() && !m_display.showRunLines;
+    }
     bool drawsRaw() const;
     void applyFullRange();
     void applyTicks(); // round ticks for the current ranges and card size

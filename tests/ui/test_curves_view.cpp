@@ -69,6 +69,7 @@ class TestCurvesView : public QObject {
     void stdBandIsSampleStd();
     void trainAndValShareACard();
     void collapsedWorkersAreOneLineExpandedAreMany();
+    void plainRunsBesideWorkersAreDrawn();
     void xByAnotherMetric();
     void restartsSplitIntoLines();
     void nanOnsetIsMarked();
@@ -271,6 +272,33 @@ void TestCurvesView::collapsedWorkersAreOneLineExpandedAreMany() {
     m_model->setWorkerVisible(dist, 2, false);
     QTRY_VERIFY(loss->drawnLine(QStringLiteral("dist · worker 2")).empty());
     QVERIFY(!loss->drawnLine(QStringLiteral("dist · worker 0")).empty());
+}
+
+void TestCurvesView::plainRunsBesideWorkersAreDrawn() {
+    // A distributed run "dist" (2 workers: loss {1.0, 0.8} and {1.2, 1.0}) and two plain runs with the same
+    // tag. The workers' mean line (1.1, 0.9) must not hide the plain runs: each keeps its own full line.
+    for (int worker = 0; worker < 2; ++worker) {
+        const std::string original = "dist/rank_" + std::to_string(worker);
+        auto tx = m_workspace->beginSource("/logs/" + original + "/events", "tfevents", false);
+        WorkerSink sink(*tx, original, WorkerRun{"dist", worker});
+        for (int i = 0; i < 2; ++i)
+            sink.appendPoint(original, "loss", i, 100.0 + i, 1.0 - 0.2 * i + 0.2 * worker);
+        tx->commit({"tfevents", 1, 1, 1});
+    }
+    addRun(*m_workspace, "solo", "loss", {0.5, 0.4}, "0.1");
+    addRun(*m_workspace, "solo2", "loss", {0.7, 0.6}, "0.1");
+    CurveDisplay display;
+    display.smoothing = 0;
+    open(display);
+    ChartCard* loss = card(QStringLiteral("loss"));
+    QTRY_VERIFY(!loss->drawnLine(QStringLiteral("dist")).empty());
+    QVERIFY(near(ys(loss->drawnLine(QStringLiteral("dist"))), {1.1, 0.9}));
+    QVERIFY(near(ys(loss->drawnLine(QStringLiteral("solo"))), {0.5, 0.4}));
+    QVERIFY(near(ys(loss->drawnLine(QStringLiteral("solo2"))), {0.7, 0.6}));
+    // The plain runs are drawn as runs (full colour), not as faint group members.
+    const std::int64_t solo = m_model->runs()[1].id;
+    QCOMPARE(QString::fromStdString(m_model->runs()[1].name), QStringLiteral("solo"));
+    QCOMPARE(loss->layer()->findLine(QStringLiteral("solo"))->color, m_model->colorOf(solo));
 }
 
 void TestCurvesView::xByAnotherMetric() {
