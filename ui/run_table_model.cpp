@@ -3,6 +3,7 @@
 #include "ui/run_table_model.h"
 
 #include "core/io/worker_runs.h"
+#include "core/model/run_names.h"
 #include "ui/chart_export.h"
 
 #include <algorithm>
@@ -96,6 +97,12 @@ void RunTableModel::setRuns(std::vector<RunInfo> runs) {
     std::set<QString> metrics;
     std::set<QString> columnTags;
     assignColors();
+    std::vector<std::string> names;
+    for (const RunInfo& run : m_runs)
+        names.push_back(run.name);
+    m_distinctNames.clear();
+    for (const std::string& tail : distinctNameTails(names))
+        m_distinctNames.push_back(QString::fromStdString(tail));
     for (const RunInfo& run : m_runs) {
         m_workers.push_back(findWorkers(run));
         for (const auto& [key, value] : run.params)
@@ -215,6 +222,12 @@ int RunTableModel::runIndexOf(std::int64_t runId) const {
 int RunTableModel::rowOfRun(std::int64_t runId) const {
     const int index = runIndexOf(runId);
     return index < 0 ? -1 : m_runRows[static_cast<std::size_t>(index)];
+}
+
+QString RunTableModel::distinctName(std::int64_t runId) const {
+    const int runIndex = runIndexOf(runId);
+    if (runIndex < 0 || static_cast<std::size_t>(runIndex) >= m_distinctNames.size()) return {};
+    return m_distinctNames[static_cast<std::size_t>(runIndex)];
 }
 
 QColor RunTableModel::colorOf(std::int64_t runId) const {
@@ -720,6 +733,19 @@ class ExpansionKeys : public QObject {
 
 RunNameDelegate::RunNameDelegate(RunTableModel* model, QObject* parent)
     : QStyledItemDelegate(parent), m_model(model) {}
+
+void RunNameDelegate::initStyleOption(QStyleOptionViewItem* option, const QModelIndex& index) const {
+    QStyledItemDelegate::initStyleOption(option, index);
+    if (index.column() != RunTableModel::kNameColumn || isWorkerRow(index)) return;
+    const QString full = index.data(RunTableModel::SortRole).toString(); // the run's name
+    const QString shorter = m_model->distinctName(index.data(RunTableModel::RunIdRole).toLongLong());
+    if (shorter == full || !option->text.contains(full)) return;
+    const QWidget* widget = option->widget;
+    const QStyle* style = widget ? widget->style() : QApplication::style();
+    const QRect text = style->subElementRect(QStyle::SE_ItemViewItemText, option, widget);
+    if (option->fontMetrics.horizontalAdvance(option->text) <= text.width()) return;
+    option->text.replace(full, QStringLiteral("\u2026/") + shorter);
+}
 
 QRect RunNameDelegate::disclosureRect(const QStyleOptionViewItem& option, const QModelIndex& index) const {
     if (index.column() != RunTableModel::kNameColumn || isWorkerRow(index)) return {};

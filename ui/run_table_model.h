@@ -56,6 +56,9 @@ class RunTableModel : public QAbstractTableModel {
     int rowOfRun(std::int64_t runId) const;
 
     QColor colorOf(std::int64_t runId) const;
+    // The run's name cut to the part that tells it from the other runs ("…/gbm_n002000_seed0"); the name
+    // itself when nothing shorter does.
+    QString distinctName(std::int64_t runId) const;
     bool isVisible(std::int64_t runId) const;
     void setRunVisible(std::int64_t runId, bool visible);
     void setAllVisible(bool visible);
@@ -128,6 +131,7 @@ class RunTableModel : public QAbstractTableModel {
 
     std::vector<RunInfo> m_runs;
     std::vector<QColor> m_colors;                          // per run
+    std::vector<QString> m_distinctNames;                  // per run, see distinctName
     std::vector<std::vector<int>> m_workers;               // per run, sorted worker numbers
     std::vector<RowRef> m_rows;                            // the flat rows
     std::vector<int> m_runRows;                            // per run, its row
@@ -158,6 +162,10 @@ class RunNameDelegate : public QStyledItemDelegate {
                const QModelIndex& index) const override;
     bool editorEvent(QEvent* event, QAbstractItemModel* model, const QStyleOptionViewItem& option,
                      const QModelIndex& index) override;
+
+  protected:
+    // A name too long for the column shows the part that tells it apart; Qt elides what is still too long.
+    void initStyleOption(QStyleOptionViewItem* option, const QModelIndex& index) const override;
 
   private:
     RunTableModel* m_model;

@@ -107,6 +107,7 @@ class TestRunTableModel : public QObject {
     void workerStateSurvivesReload();
     void viewAffordancesExpandAndCollapse();
     void colorsAreAPropertyOfTheRun();
+    void narrowNamesKeepWhatTellsThemApart();
 
   private:
     std::int64_t distId() const;
@@ -515,6 +516,40 @@ void TestRunTableModel::colorsAreAPropertyOfTheRun() {
     QCOMPARE(proxy.rowCount(), 1);
     for (const std::int64_t id : {1, 2, 3})
         QCOMPARE(after.colorOf(id), before.colorOf(id));
+}
+
+namespace {
+
+// The delegate's initStyleOption is protected; the test reads what a cell would draw.
+struct NameProbe : RunNameDelegate {
+    using RunNameDelegate::initStyleOption;
+    using RunNameDelegate::RunNameDelegate;
+};
+
+} // namespace
+
+void TestRunTableModel::narrowNamesKeepWhatTellsThemApart() {
+    // Two runs of one folder that differ in the middle of their names: eliding in the middle showed both as
+    // "size_sweep/…n002000_seed0". Too narrow, each shows its unique tail; wide enough, its whole name.
+    RunTableModel model;
+    model.setRuns(namedRuns({{1, "size_sweep/gbm_n002000_seed0"}, {2, "size_sweep/mlp_n002000_seed0"}}));
+    QCOMPARE(model.distinctName(1), QStringLiteral("gbm_n002000_seed0"));
+    QTableView view;
+    view.setModel(&model);
+    NameProbe probe(&model);
+    const QModelIndex gbm = model.index(model.rowOfRun(1), RunTableModel::kNameColumn);
+    QStyleOptionViewItem option;
+    option.initFrom(&view);
+    option.widget = &view;
+    option.rect = QRect(0, 0, 1000, 24);
+    probe.initStyleOption(&option, gbm);
+    QCOMPARE(option.text, QStringLiteral("size_sweep/gbm_n002000_seed0"));
+    QStyleOptionViewItem narrow;
+    narrow.initFrom(&view);
+    narrow.widget = &view;
+    narrow.rect = QRect(0, 0, 140, 24);
+    probe.initStyleOption(&narrow, gbm);
+    QCOMPARE(narrow.text, QStringLiteral("\u2026/gbm_n002000_seed0"));
 }
 
 QTEST_MAIN(TestRunTableModel)
