@@ -10,6 +10,7 @@
 #include "core/store/workspace.h"
 #include "ui/calibration_chart.h"
 #include "ui/chart_export.h"
+#include "ui/flow_layout.h"
 #include "ui/interactive_chart_view.h"
 #include "ui/main_window.h"
 #include "ui/run_table_model.h"
@@ -462,12 +463,6 @@ void attachExport(QToolButton* button, QWidget* chartView, QWidget* owner,
                      [chartView, popup](const QPoint& pos) { popup(chartView, pos); });
 }
 
-QLabel* fieldLabel(const QString& text, QWidget* buddy) {
-    auto* label = new QLabel(text);
-    label->setBuddy(buddy);
-    return label;
-}
-
 } // namespace
 
 CalibrationView::CalibrationView(MainWindow* window, QWidget* parent)
@@ -520,7 +515,7 @@ void CalibrationView::buildUi() {
 QWidget* CalibrationView::buildReliabilityPage() {
     auto* page = new QWidget;
     auto* layout = new QVBoxLayout(page);
-    auto* controls = new QGridLayout;
+    auto* controls = new FlowLayout;
     m_setCombo = new QComboBox;
     m_setCombo->setToolTip("The evaluation set; every visible run with a set of this name is overlaid");
     m_setCombo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
@@ -544,23 +539,15 @@ QWidget* CalibrationView::buildReliabilityPage() {
         "Multiclass: calibration of the top label's confidence, or one-vs-rest per class");
     auto* exportButton = new QToolButton;
 
-    controls->addWidget(fieldLabel("&Set:", m_setCombo), 0, 0);
-    controls->addWidget(m_setCombo, 0, 1);
-    controls->addWidget(fieldLabel("&Bins:", m_bins), 0, 2);
-    controls->addWidget(m_bins, 0, 3);
-    controls->addWidget(fieldLabel("S&trategy:", m_strategy), 0, 4);
-    controls->addWidget(m_strategy, 0, 5);
-    controls->addWidget(fieldLabel("&Interval:", m_interval), 0, 6);
-    controls->addWidget(m_interval, 0, 7);
-    controls->addWidget(m_consistency, 0, 8);
-    controls->addWidget(fieldLabel("&Pin baseline run:", m_baselineRun), 1, 0);
-    controls->addWidget(m_baselineRun, 1, 1);
-    controls->addWidget(fieldLabel("Slice b&y:", m_slice), 1, 2);
-    controls->addWidget(m_slice, 1, 3, 1, 3);
-    controls->addWidget(fieldLabel("&Multiclass:", m_classMode), 1, 6);
-    controls->addWidget(m_classMode, 1, 7);
-    controls->addWidget(exportButton, 1, 8);
-    controls->setColumnStretch(9, 1);
+    controls->addField("&Set:", m_setCombo);
+    controls->addField("&Bins:", m_bins);
+    controls->addField("S&trategy:", m_strategy);
+    controls->addField("&Interval:", m_interval);
+    controls->addWidget(m_consistency);
+    controls->addField("&Pin baseline run:", m_baselineRun);
+    controls->addField("Slice b&y:", m_slice);
+    controls->addField("&Multiclass:", m_classMode);
+    controls->addWidget(exportButton);
     layout->addLayout(controls);
 
     auto* splitter = new QSplitter(Qt::Horizontal);
@@ -592,7 +579,7 @@ QWidget* CalibrationView::buildReliabilityPage() {
 QWidget* CalibrationView::buildRecalibrationPage() {
     auto* page = new QWidget;
     auto* layout = new QVBoxLayout(page);
-    auto* controls = new QHBoxLayout;
+    auto* controls = new FlowLayout;
     m_method = new QComboBox;
     m_method->addItems({"Platt", "isotonic", "temperature"});
     m_method->setToolTip(
@@ -614,18 +601,12 @@ QWidget* CalibrationView::buildRecalibrationPage() {
     m_exportMapping->setToolTip("Save the fitted parameters as JSON");
     auto* beforeExport = new QToolButton;
     auto* afterExport = new QToolButton;
-    controls->addWidget(fieldLabel("M&ethod:", m_method));
-    controls->addWidget(m_method);
-    controls->addWidget(fieldLabel("Spli&t:", m_split));
-    controls->addWidget(m_split);
-    controls->addWidget(fieldLabel("Calibration &share:", m_fraction));
-    controls->addWidget(m_fraction);
-    controls->addWidget(fieldLabel("&Folds:", m_folds));
-    controls->addWidget(m_folds);
-    controls->addWidget(fieldLabel("See&d:", m_seed));
-    controls->addWidget(m_seed);
+    controls->addField("M&ethod:", m_method);
+    controls->addField("Spli&t:", m_split);
+    controls->addField("Calibration &share:", m_fraction);
+    controls->addField("&Folds:", m_folds);
+    controls->addField("See&d:", m_seed);
     controls->addWidget(m_exportMapping);
-    controls->addStretch(1);
     layout->addLayout(controls);
     m_recalNote = new QLabel;
     m_recalNote->setWordWrap(true);

@@ -1138,8 +1138,10 @@ QWidget* CompareView::buildPredictionsPage() {
             tr("%1 of %2 flipped").arg(m_flipsProxy->rowCount()).arg(m_flipsModel->rowCount()));
     });
 
-    leftLayout->addWidget(
-        new QLabel(tr("Slices whose accuracy changed significantly (Benjamini-Hochberg q < 0.05):"), left));
+    auto* slicesLabel =
+        new QLabel(tr("Slices whose accuracy changed significantly (Benjamini-Hochberg q < 0.05):"), left);
+    slicesLabel->setWordWrap(true); // long labels wrap instead of widening the page
+    leftLayout->addWidget(slicesLabel);
     m_sliceTable = makeTable(left);
     m_sliceTable->setColumnCount(7);
     m_sliceTable->setHorizontalHeaderLabels(
@@ -1148,6 +1150,7 @@ QWidget* CompareView::buildPredictionsPage() {
     leftLayout->addWidget(m_sliceTable, 1);
     m_classFlipsLabel = new QLabel(
         tr("Per true class: examples B fixes and breaks, McNemar's exact test on that class:"), left);
+    m_classFlipsLabel->setWordWrap(true);
     leftLayout->addWidget(m_classFlipsLabel);
     m_classFlipsTable = makeTable(left);
     m_classFlipsTable->setObjectName("classFlips");
@@ -1171,7 +1174,7 @@ QWidget* CompareView::buildPredictionsPage() {
         [this](const QString& p, QString* e) { return exportCalibrationCsv(p, e); }));
     rightLayout->addLayout(calBar);
     m_calibrationView = new InteractiveChartView(right);
-    m_calibrationView->setMinimumWidth(480);
+    m_calibrationView->setMinimumWidth(320);
     rightLayout->addWidget(m_calibrationView, 1);
     body->addWidget(left);
     body->addWidget(right);
@@ -1200,11 +1203,13 @@ QWidget* CompareView::buildEnsemblePage() {
     auto* matrices = new QHBoxLayout;
     auto* errBox = new QVBoxLayout;
     m_errorCorrLabel = new QLabel(page);
+    m_errorCorrLabel->setWordWrap(true);
     errBox->addWidget(m_errorCorrLabel);
     m_errorCorr = makeTable(page);
     errBox->addWidget(m_errorCorr);
     auto* resBox = new QVBoxLayout;
     m_residualCorrLabel = new QLabel(page);
+    m_residualCorrLabel->setWordWrap(true);
     resBox->addWidget(m_residualCorrLabel);
     m_residualCorr = makeTable(page);
     resBox->addWidget(m_residualCorr);

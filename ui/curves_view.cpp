@@ -8,6 +8,7 @@
 #include "core/store/workspace.h"
 #include "ui/chart_card.h"
 #include "ui/chart_export.h"
+#include "ui/flow_layout.h"
 #include "ui/run_table_model.h"
 
 #include <cmath>
@@ -147,37 +148,23 @@ QWidget* CurvesView::buildToolbar() {
     auto* rows = new QVBoxLayout(bar);
     rows->setContentsMargins(0, 0, 0, 0);
     rows->setSpacing(0);
-    auto* row = new QHBoxLayout;
+    // Two logical rows that each wrap at the page's width, so the toolbar fits a laptop-sized window.
+    auto* row = new FlowLayout;
     rows->addLayout(row);
     row->setContentsMargins(6, 4, 6, 2);
-    row->addWidget(new QLabel(tr("Smoothing")));
-    row->addWidget(m_slider, 1);
-    row->addWidget(m_spin);
-    row->addWidget(m_smoother);
-    row->addSpacing(6);
-    row->addWidget(new QLabel(tr("X")));
-    row->addWidget(m_xAxis);
-    row->addSpacing(6);
-    row->addWidget(m_logY);
-    row->addWidget(m_robustY);
-    row->addWidget(m_showRaw);
-    row->addSpacing(6);
-    row->addWidget(m_tagFilter, 1);
+    m_slider->setMinimumWidth(120);
+    row->addGroup({new QLabel(tr("Smoothing")), m_slider, m_spin, m_smoother});
+    row->addGroup({new QLabel(tr("X")), m_xAxis});
+    row->addGroup({m_logY, m_robustY, m_showRaw});
+    m_tagFilter->setMinimumWidth(160);
+    row->addWidget(m_tagFilter);
 
-    auto* second = new QHBoxLayout;
+    auto* second = new FlowLayout;
     rows->addLayout(second);
     second->setContentsMargins(6, 0, 6, 4);
-    second->addWidget(new QLabel(tr("Group by")));
-    second->addWidget(m_groupBy);
-    second->addWidget(m_groupPattern);
-    second->addWidget(m_center);
-    second->addWidget(m_band);
-    second->addWidget(m_showRunLines);
-    second->addSpacing(12);
-    second->addWidget(m_logX);
-    second->addWidget(m_combineTags);
-    second->addWidget(m_splitRestarts);
-    second->addStretch(1);
+    second->addGroup(
+        {new QLabel(tr("Group by")), m_groupBy, m_groupPattern, m_center, m_band, m_showRunLines});
+    second->addGroup({m_logX, m_combineTags, m_splitRestarts});
 
     connect(m_slider, &QSlider::valueChanged, this, [this](int value) {
         if (m_updatingControls) return;

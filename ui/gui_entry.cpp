@@ -97,12 +97,23 @@ int runGui(int argc, char** argv) {
                            QStringLiteral("NAME"));
     tab.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOption(tab);
+    QCommandLineOption windowSize(QStringLiteral("window-size"),
+                                  QStringLiteral("With --screenshot: the window's size (default 1400x900)."),
+                                  QStringLiteral("WxH"));
+    windowSize.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(windowSize);
     parser.process(app);
 
     MainWindow window;
     addStandardViews(window);
     const QString screenshotPath = parser.value(screenshot);
-    if (!screenshotPath.isEmpty()) window.resize(kScreenshotWidth, kScreenshotHeight);
+    if (!screenshotPath.isEmpty()) {
+        // A laptop-sized window is how the layout is checked at 1024x640 (README's screenshots use 1400x900).
+        const QStringList wh = parser.value(windowSize).split(QLatin1Char('x'));
+        const int w = wh.size() == 2 ? wh[0].toInt() : 0;
+        const int h = wh.size() == 2 ? wh[1].toInt() : 0;
+        window.resize(w > 0 ? w : kScreenshotWidth, h > 0 ? h : kScreenshotHeight);
+    }
     window.show();
     window.startWith(parser.positionalArguments());
     if (!screenshotPath.isEmpty())

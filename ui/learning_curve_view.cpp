@@ -8,6 +8,7 @@
 #include "core/io/learning_curve_reader.h"
 #include "core/store/workspace.h"
 #include "ui/chart_export.h"
+#include "ui/flow_layout.h"
 #include "ui/interactive_chart_view.h"
 #include "ui/main_window.h"
 #include "ui/run_table_model.h"
@@ -87,19 +88,13 @@ LearningCurveView::LearningCurveView(MainWindow* window, QWidget* parent)
     exportButton->setPopupMode(QToolButton::InstantPopup);
     buildExportMenu(exportButton);
 
-    auto* controls = new QHBoxLayout;
-    const auto addLabelled = [&](const QString& text, QWidget* widget) {
-        auto* label = new QLabel(text);
-        label->setBuddy(widget);
-        controls->addWidget(label);
-        controls->addWidget(widget);
-    };
+    auto* controls = new FlowLayout; // wraps at the page's width (a laptop-sized window)
+    const auto addLabelled = [&](const QString& text, QWidget* widget) { controls->addField(text, widget); };
     addLabelled(tr("&Metric"), m_metric);
     addLabelled(tr("&Reduce"), m_reduction);
     addLabelled(tr("&Size"), m_size);
     addLabelled(tr("&Family"), m_family);
     addLabelled(tr("E&xtrapolate to"), m_extrapolate);
-    controls->addStretch();
     controls->addWidget(exportButton);
 
     m_emptyHint->setObjectName("learningCurveEmptyHint");

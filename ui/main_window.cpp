@@ -218,7 +218,8 @@ MainWindow::MainWindow(QWidget* parent)
     });
     if (!restoreGeometry(settings.geometry())) resize(1400, 900);
     restoreState(settings.windowState());
-    m_splitter->restoreState(settings.splitterState());
+    // Without a saved split, the first layout sizes the run panel to the window (resizeEvent).
+    m_panelWidthChosen = m_splitter->restoreState(settings.splitterState());
     updateStatus();
 }
 
@@ -671,12 +672,14 @@ void MainWindow::handleDrop(QDropEvent* event, const QPoint& windowPos) {
 
 void MainWindow::resizeEvent(QResizeEvent* event) {
     QMainWindow::resizeEvent(event);
-    if (event->oldSize().width() <= 0 || event->size().width() >= event->oldSize().width()) return;
+    const bool firstLayout = !event->oldSize().isValid() || event->oldSize().width() <= 0;
+    if (firstLayout ? m_panelWidthChosen : event->size().width() >= event->oldSize().width()) return;
     // A narrowed window takes the width from the run panel first, down to a quarter: the splitter keeps
     // the panel's width (stretch 0), which left a 1024 px wide window's charts and toolbars 640 px.
     const QList<int> sizes = m_splitter->sizes();
     if (sizes.size() != 2) return;
-    const int total = sizes[0] + sizes[1];
+    // Before the first layout the splitter still holds its initial sizes, so the window's width decides.
+    const int total = firstLayout ? event->size().width() : sizes[0] + sizes[1];
     const int panel = std::max(m_splitter->widget(0)->minimumWidth(), total / 4);
     if (sizes[0] > panel) m_splitter->setSizes({panel, total - panel});
 }

@@ -138,6 +138,7 @@ class MainWindow : public QMainWindow {
     CurvesView* m_curves;
     ImportReportPanel* m_report;
     QSplitter* m_splitter;
+    bool m_panelWidthChosen = false; // the user's split was restored: the first layout keeps it
     ImportWorker* m_worker;
     class WatchController* m_watch = nullptr;
     ReportExporter* m_reportExporter = nullptr;

@@ -7,6 +7,7 @@
 #include "core/store/workspace.h"
 #include "ui/chart_export.h"
 #include "ui/fairness_panel.h"
+#include "ui/flow_layout.h"
 #include "ui/interactive_chart_view.h"
 #include "ui/main_window.h"
 #include "ui/run_table_model.h"
@@ -465,14 +466,9 @@ void SlicesView::buildUi() {
 
 QWidget* SlicesView::buildControls() {
     auto* box = new QWidget(this);
-    auto* grid = new QGridLayout(box);
-    grid->setContentsMargins(0, 0, 0, 0);
-    auto addPair = [&](int row, int column, const QString& text, QWidget* field) {
-        auto* label = new QLabel(text, box);
-        label->setBuddy(field);
-        grid->addWidget(label, row, column * 2);
-        grid->addWidget(field, row, column * 2 + 1);
-    };
+    // The controls wrap at the page's width instead of making a laptop-sized window scroll sideways.
+    auto* flow = new FlowLayout(box);
+    auto addPair = [&](const QString& text, QWidget* field) { flow->addField(text, field); };
     m_setCombo = new QComboBox(box);
     m_setCombo->setToolTip(tr("Evaluation set (prediction table) the visible runs share"));
     m_compareCombo = new QComboBox(box);
@@ -488,40 +484,38 @@ QWidget* SlicesView::buildControls() {
                                    SliceMetric::MeanScore};
     for (SliceMetric m : metrics)
         m_metricCombo->addItem(metricLabel(m), int(m));
-    addPair(0, 0, tr("&Set"), m_setCombo);
-    addPair(0, 1, tr("Co&mpare"), m_compareCombo);
-    addPair(0, 2, tr("Source &run"), m_sourceRunCombo);
-    addPair(0, 3, tr("Me&tric"), m_metricCombo);
+    addPair(tr("&Set"), m_setCombo);
+    addPair(tr("Co&mpare"), m_compareCombo);
+    addPair(tr("Source &run"), m_sourceRunCombo);
+    addPair(tr("Me&tric"), m_metricCombo);
 
     for (int i = 0; i < 3; ++i) {
         m_featureCombos[i] = new QComboBox(box);
         m_featureCombos[i]->setMinimumContentsLength(10);
         m_featureCombos[i]->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-        addPair(1, i, i == 0 ? tr("Slice &by") : tr("then by"), m_featureCombos[i]);
+        addPair(i == 0 ? tr("Slice &by") : tr("then by"), m_featureCombos[i]);
     }
     m_bucketsSpin = new QSpinBox(box);
     m_bucketsSpin->setRange(1, 100);
     m_bucketsSpin->setValue(4);
     m_bucketsSpin->setToolTip(tr("Quantile buckets for numeric features without typed edges"));
-    addPair(1, 3, tr("B&uckets"), m_bucketsSpin);
+    addPair(tr("B&uckets"), m_bucketsSpin);
 
     m_edgesEdit = new QLineEdit(box);
     m_edgesEdit->setPlaceholderText(tr("typed edges, e.g. age: 0, 18, 65, 120"));
     m_edgesEdit->setClearButtonEnabled(true);
-    grid->addWidget(new QLabel(tr("Edges"), box), 2, 0);
-    grid->addWidget(m_edgesEdit, 2, 1, 1, 3);
+    m_edgesEdit->setMinimumWidth(260); // room for the placeholder's example
+    addPair(tr("Edges"), m_edgesEdit);
     m_minNSpin = new QSpinBox(box);
     m_minNSpin->setRange(1, 1000000000);
     m_minNSpin->setValue(10);
     m_minNSpin->setToolTip(tr("A slice is compared when every cohort has at least this many examples"));
-    addPair(2, 2, tr("Min &n"), m_minNSpin);
+    addPair(tr("Min &n"), m_minNSpin);
     m_seedSpin = new QSpinBox(box);
     m_seedSpin->setRange(0, 2147483647);
     m_seedSpin->setValue(20261126);
     m_seedSpin->setToolTip(tr("Seed of the bootstrap intervals (non-rate metrics)"));
-    addPair(2, 3, tr("S&eed"), m_seedSpin);
-    for (int c = 1; c < 8; c += 2)
-        grid->setColumnStretch(c, 1);
+    addPair(tr("S&eed"), m_seedSpin);
     return box;
 }
 

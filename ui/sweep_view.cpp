@@ -5,6 +5,7 @@
 #include "core/analysis/cost_quality.h"
 #include "core/store/workspace.h"
 #include "ui/chart_export.h"
+#include "ui/flow_layout.h"
 #include "ui/interactive_chart_view.h"
 #include "ui/main_window.h"
 #include "ui/parallel_coordinates.h"
@@ -179,20 +180,14 @@ SweepView::SweepView(MainWindow* window, QWidget* parent)
     escape->setContext(Qt::WidgetWithChildrenShortcut);
     connect(escape, &QShortcut::activated, m_parallel, &ParallelCoordinates::clearBrushes);
 
-    auto* controls = new QHBoxLayout;
-    const auto addLabelled = [&](const QString& text, QWidget* widget) {
-        auto* label = new QLabel(text);
-        label->setBuddy(widget);
-        controls->addWidget(label);
-        controls->addWidget(widget);
-    };
+    auto* controls = new FlowLayout; // wraps at the page's width (a laptop-sized window)
+    const auto addLabelled = [&](const QString& text, QWidget* widget) { controls->addField(text, widget); };
     addLabelled(tr("&Metric"), m_metric);
     addLabelled(tr("&Reduce"), m_reduction);
     addLabelled(tr("&Goal"), m_goal);
     addLabelled(tr("Scatter &x"), m_param);
     addLabelled(tr("&Best so far by"), m_order);
     controls->addWidget(clear);
-    controls->addStretch();
     controls->addWidget(m_status);
 
     m_table->setModel(m_ranked);

@@ -5,6 +5,7 @@
 #include "core/analysis/multiclass_metrics.h"
 #include "core/store/workspace.h"
 #include "ui/chart_export.h"
+#include "ui/flow_layout.h"
 #include "ui/interactive_chart_view.h"
 #include "ui/main_window.h"
 #include "ui/run_table_model.h"
@@ -272,7 +273,7 @@ void TradeoffView::buildUi() {
 QWidget* TradeoffView::buildThresholdPage() {
     auto* page = new QWidget;
     auto* layout = new QVBoxLayout(page);
-    auto* controls = new QGridLayout;
+    auto* controls = new QVBoxLayout;
     m_slider = new QSlider(Qt::Horizontal);
     m_slider->setRange(0, kSliderSteps);
     m_slider->setValue(kSliderSteps / 2);
@@ -295,17 +296,18 @@ QWidget* TradeoffView::buildThresholdPage() {
     m_useCheapest = new QPushButton("Use &cheapest");
     m_useCheapest->setToolTip("Move the threshold to the one with the lowest expected cost");
     m_cheapestLabel = new QLabel;
-    controls->addWidget(fieldLabel("&Threshold:", m_slider), 0, 0);
-    controls->addWidget(m_slider, 0, 1, 1, 4);
-    controls->addWidget(m_thresholdSpin, 0, 5);
-    controls->addWidget(fieldLabel("Cost of a false &positive:", m_costFp), 1, 0);
-    controls->addWidget(m_costFp, 1, 1);
-    controls->addWidget(fieldLabel("Cost of a false &negative:", m_costFn), 1, 2);
-    controls->addWidget(m_costFn, 1, 3);
-    controls->addWidget(m_useCheapest, 1, 4);
-    controls->addWidget(m_cheapestLabel, 1, 5);
-    controls->setColumnStretch(1, 1);
-    controls->setColumnStretch(3, 1);
+    // The threshold row keeps its slider stretched across the page; the cost controls wrap when narrow.
+    auto* thresholdRow = new QHBoxLayout;
+    thresholdRow->addWidget(fieldLabel("&Threshold:", m_slider));
+    thresholdRow->addWidget(m_slider, 1);
+    thresholdRow->addWidget(m_thresholdSpin);
+    controls->addLayout(thresholdRow);
+    auto* costs = new FlowLayout;
+    costs->addField("Cost of a false &positive:", m_costFp);
+    costs->addField("Cost of a false &negative:", m_costFn);
+    costs->addWidget(m_useCheapest);
+    costs->addWidget(m_cheapestLabel);
+    controls->addLayout(costs);
     layout->addLayout(controls);
 
     m_sentence = new QLabel;
@@ -376,7 +378,7 @@ QWidget* TradeoffView::buildThresholdPage() {
 QWidget* TradeoffView::buildConfidencePage() {
     auto* page = new QWidget;
     auto* layout = new QVBoxLayout(page);
-    auto* controls = new QHBoxLayout;
+    auto* controls = new FlowLayout;
     m_coverage = new QDoubleSpinBox;
     m_coverage->setRange(1, 100);
     m_coverage->setDecimals(1);
@@ -389,11 +391,8 @@ QWidget* TradeoffView::buildConfidencePage() {
     m_targetAccuracy->setValue(95);
     m_targetAccuracy->setSuffix(" %");
     m_targetAccuracy->setToolTip("Accuracy the answered part must reach");
-    controls->addWidget(fieldLabel("C&overage:", m_coverage));
-    controls->addWidget(m_coverage);
-    controls->addWidget(fieldLabel("Target &accuracy:", m_targetAccuracy));
-    controls->addWidget(m_targetAccuracy);
-    controls->addStretch(1);
+    controls->addField("C&overage:", m_coverage);
+    controls->addField("Target &accuracy:", m_targetAccuracy);
     layout->addLayout(controls);
     m_coverageLabel = new QLabel;
     m_coverageLabel->setObjectName("coverageSummary");

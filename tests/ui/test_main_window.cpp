@@ -472,6 +472,13 @@ void TestMainWindow::fitsSmallScreen() {
         }
         if (outOfView > 0)
             qInfo() << name << ":" << outOfView << "of" << controls << "controls need scrolling";
+        // Nothing scrolls sideways: toolbars wrap and long labels break instead of widening the page.
+        const int contentWidth = pageScroll->widget()->minimumSizeHint().width();
+        QVERIFY2(contentWidth <= pageScroll->viewport()->width(),
+                 qPrintable(QStringLiteral("%1: content needs %2 px, the page shows %3")
+                                .arg(name)
+                                .arg(contentWidth)
+                                .arg(pageScroll->viewport()->width())));
         // The tab used most fits without scrolling: its toolbar and cards are all in view.
         if (name == QLatin1String("Curves")) QCOMPARE(outOfView, 0);
         // A view without data for it (the demo has no regression log) shows why instead of controls.

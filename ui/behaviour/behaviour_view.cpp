@@ -5,6 +5,7 @@
 
 #include "core/store/workspace.h"
 #include "ui/chart_export.h"
+#include "ui/flow_layout.h"
 #include "ui/interactive_chart_view.h"
 #include "ui/interval_dot_chart.h"
 #include "ui/main_window.h"
@@ -161,7 +162,7 @@ void BehaviourView::buildUi() {
 
     auto* content = new QWidget;
     auto* contentLayout = new QVBoxLayout(content);
-    auto* controls = new QHBoxLayout;
+    auto* controls = new FlowLayout; // wraps at the page's width (a laptop-sized window)
     auto combo = [](const char* name, const QString& tip) {
         auto* c = new QComboBox;
         c->setObjectName(name);
@@ -182,16 +183,11 @@ void BehaviourView::buildUi() {
     m_exportButton->setEnabled(false);
     m_exportButton->setText(tr("Export…"));
     m_exportButton->setToolTip(tr("Export the chart as PNG, SVG or PDF, or the tables as CSV"));
-    controls->addWidget(new QLabel(tr("Tests")));
-    controls->addWidget(m_log, 2);
-    controls->addWidget(new QLabel(tr("Originals")));
-    controls->addWidget(m_originals, 1);
-    controls->addWidget(new QLabel(tr("Slice")));
-    controls->addWidget(m_slice, 1);
-    controls->addWidget(new QLabel(tr("Compare with")));
-    controls->addWidget(m_compare, 2);
-    controls->addWidget(new QLabel(tr("Plot")));
-    controls->addWidget(m_plot);
+    controls->addField(tr("Tests"), m_log);
+    controls->addField(tr("Originals"), m_originals);
+    controls->addField(tr("Slice"), m_slice);
+    controls->addField(tr("Compare with"), m_compare);
+    controls->addField(tr("Plot"), m_plot);
     controls->addWidget(m_exportButton);
     contentLayout->addLayout(controls);
     m_summary = new QLabel;

@@ -5,6 +5,7 @@
 #include "core/store/workspace.h"
 #include "ui/chart_export.h"
 #include "ui/cost/cost_chart.h"
+#include "ui/flow_layout.h"
 #include "ui/interactive_chart_view.h"
 #include "ui/main_window.h"
 #include "ui/run_table_model.h"
@@ -75,7 +76,7 @@ void CostView::buildUi() {
 
     auto* content = new QWidget;
     auto* contentLayout = new QVBoxLayout(content);
-    auto* controls = new QHBoxLayout;
+    auto* controls = new FlowLayout; // wraps at the page's width (a laptop-sized window)
     m_quality = new QComboBox;
     m_quality->setObjectName("costQuality");
     m_quality->setToolTip(tr("Quality: an evaluation-set metric (with its interval) or a logged metric"));
@@ -101,13 +102,9 @@ void CostView::buildUi() {
     m_exportButton->setText(tr("Export…"));
     m_exportButton->setEnabled(false);
     m_exportButton->setToolTip(tr("Export the chart as PNG, SVG or PDF, or the runs as CSV"));
-    controls->addWidget(new QLabel(tr("Quality")));
-    controls->addWidget(m_quality, 2);
-    controls->addWidget(new QLabel(tr("Cost")));
-    controls->addWidget(m_cost, 2);
-    controls->addWidget(new QLabel(tr("Within")));
-    controls->addWidget(m_within);
-    controls->addWidget(m_withinKind);
+    controls->addField(tr("Quality"), m_quality);
+    controls->addField(tr("Cost"), m_cost);
+    controls->addGroup({new QLabel(tr("Within")), m_within, m_withinKind});
     controls->addWidget(m_logCost);
     controls->addWidget(m_exportButton);
     contentLayout->addLayout(controls);

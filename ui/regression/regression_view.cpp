@@ -6,6 +6,7 @@
 #include "core/model/regression_columns.h"
 #include "core/store/workspace.h"
 #include "ui/chart_export.h"
+#include "ui/flow_layout.h"
 #include "ui/interactive_chart_view.h"
 #include "ui/main_window.h"
 #include "ui/regression/regression_charts.h"
@@ -159,7 +160,7 @@ void RegressionView::buildUi() {
 
     auto* content = new QWidget;
     auto* contentLayout = new QVBoxLayout(content);
-    auto* controls = new QHBoxLayout;
+    auto* controls = new FlowLayout; // wraps at the page's width (a laptop-sized window)
     m_log = new QComboBox;
     m_log->setObjectName("regressionLog");
     m_log->setToolTip(tr("The regression log (run / evaluation set) to analyse"));
@@ -170,17 +171,14 @@ void RegressionView::buildUi() {
     exportButton->setEnabled(false);
     exportButton->setText(tr("Export…"));
     exportButton->setToolTip(tr("Export the chart as PNG, SVG or PDF, or the metrics as CSV"));
-    controls->addWidget(new QLabel(tr("Log")));
-    controls->addWidget(m_log, 1);
-    controls->addWidget(new QLabel(tr("Plot")));
-    controls->addWidget(m_plot);
+    controls->addField(tr("Log"), m_log);
+    controls->addField(tr("Plot"), m_plot);
     m_compare = new QComboBox;
     m_compare->setObjectName("regressionCompare");
     m_compare->setToolTip(
         tr("Another regression log of the same examples: the paired comparison of the chosen "
            "log (B) against it (A)"));
-    controls->addWidget(new QLabel(tr("Compare with")));
-    controls->addWidget(m_compare, 1);
+    controls->addField(tr("Compare with"), m_compare);
     controls->addWidget(exportButton);
     contentLayout->addLayout(controls);
     m_summary = new QLabel;
@@ -270,10 +268,12 @@ QWidget* RegressionView::buildSlicesPage() {
     m_sliceTable = makeTable();
     m_sliceTable->setObjectName("regressionSlices");
     layout->addWidget(m_sliceTable, 3);
-    layout->addWidget(
+    auto* worstLabel =
         new QLabel(tr("Where the log errs most: slices (one feature or two crossed) whose mean "
-                      "absolute error is above the rest's; one-sided Welch test, Benjamini-Hochberg "
-                      "q")));
+                      "absolute error is above the rest's; one-sided Welch test, "
+                      "Benjamini-Hochberg q"));
+    worstLabel->setWordWrap(true); // wraps instead of widening the page
+    layout->addWidget(worstLabel);
     m_worstTable = makeTable();
     m_worstTable->setObjectName("regressionWorstSlices");
     m_worstTable->setColumnCount(6);
