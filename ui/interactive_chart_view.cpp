@@ -3,8 +3,11 @@
 
 #include <cmath>
 #include <limits>
+#include <QAbstractAxis>
+#include <QChart>
 #include <QGraphicsLineItem>
 #include <QKeyEvent>
+#include <QLegend>
 #include <QMouseEvent>
 #include <QPen>
 #include <QToolTip>
@@ -23,8 +26,46 @@ InteractiveChartView::InteractiveChartView(QWidget* parent) : QChartView(parent)
 void InteractiveChartView::replaceChart(QChart* chart) {
     QChart* old = this->chart();
     m_crosshair = nullptr; // belonged to the old chart
+    followPalette(chart, palette());
     setChart(chart);
     delete old;
+}
+
+namespace {
+
+// a, moved the given share of the way to b.
+QColor blend(const QColor& a, const QColor& b, double share) {
+    return QColor::fromRgbF(static_cast<float>(a.redF() + (b.redF() - a.redF()) * share),
+                            static_cast<float>(a.greenF() + (b.greenF() - a.greenF()) * share),
+                            static_cast<float>(a.blueF() + (b.blueF() - a.blueF()) * share));
+}
+
+} // namespace
+
+void InteractiveChartView::followPalette(QChart* chart, const QPalette& palette) {
+    if (!chart) return;
+    const QColor base = palette.color(QPalette::Base);
+    const QColor text = palette.color(QPalette::Text);
+    // Labels a little softer than body text and grid lines faint, as Qt's own light theme draws them.
+    const QColor label = blend(text, base, 0.2);
+    const QColor grid = blend(text, base, 0.85);
+    const QColor line = blend(text, base, 0.6);
+    chart->setBackgroundBrush(base);
+    chart->setTitleBrush(text);
+    for (QAbstractAxis* axis : chart->axes()) {
+        axis->setLabelsBrush(label);
+        axis->setTitleBrush(text);
+        axis->setGridLineColor(grid);
+        axis->setMinorGridLineColor(blend(text, base, 0.92));
+        axis->setLinePenColor(line);
+    }
+    chart->legend()->setLabelColor(text);
+}
+
+void InteractiveChartView::changeEvent(QEvent* event) {
+    QChartView::changeEvent(event);
+    // The desktop switched between light and dark while the chart is up.
+    if (event->type() == QEvent::PaletteChange) followPalette(chart(), palette());
 }
 
 void InteractiveChartView::wheelEvent(QWheelEvent* event) {

@@ -20,8 +20,12 @@ class InteractiveChartView : public QChartView {
     explicit InteractiveChartView(QWidget* parent = nullptr);
 
     void setTooltipProvider(TooltipProvider provider) { m_tooltip = std::move(provider); }
-    // Replaces the chart, deleting the previous one (QChartView only releases it).
+    // Replaces the chart, deleting the previous one (QChartView only releases it), and colours it from the
+    // view's palette.
     void replaceChart(QChart* chart);
+    // Background, titles, axis labels, grid and legend text from a palette, so a chart follows a dark desktop
+    // theme like the widgets around it; series keep their colours (they are the runs').
+    static void followPalette(QChart* chart, const QPalette& palette);
 
   signals:
     void viewChanged();    // the user zoomed or panned: the axis ranges changed
@@ -38,6 +42,7 @@ class InteractiveChartView : public QChartView {
     void keyPressEvent(QKeyEvent* event) override;
     void leaveEvent(QEvent* event) override;
     bool viewportEvent(QEvent* event) override;
+    void changeEvent(QEvent* event) override;
 
   private:
     void updateCrosshair(const QPoint& pos, const QPoint& globalPos);

@@ -216,8 +216,14 @@ void ConfusionView::showResult() {
                                                   ? QString::number(r.confusion[t * k + p])
                                                   : QString::number(v, 'f', 2));
             const double share = top > 0 ? v / top : 0;
-            item->setBackground(QColor(31, 119, 180, int(15 + 220 * share)));
-            item->setForeground(share > 0.6 ? Qt::white : Qt::black);
+            const QColor shade(31, 119, 180, int(15 + 220 * share));
+            item->setBackground(shade);
+            // The text colour is chosen against the shade as drawn over the table's base (dark on a dark
+            // desktop theme), so the count stays readable in both.
+            const QColor base = m_matrix->palette().color(QPalette::Base);
+            const double alpha = shade.alphaF();
+            const double drawn = alpha * QColor(31, 119, 180).lightnessF() + (1 - alpha) * base.lightnessF();
+            item->setForeground(drawn < 0.5 ? Qt::white : Qt::black);
             item->setTextAlignment(Qt::AlignCenter);
             m_matrix->setItem(int(t), int(p), item);
         }
