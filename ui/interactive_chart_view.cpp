@@ -7,7 +7,9 @@
 #include <QChart>
 #include <QGraphicsLineItem>
 #include <QKeyEvent>
+#include <QLabel>
 #include <QLegend>
+#include <QLegendMarker>
 #include <QMouseEvent>
 #include <QPen>
 #include <QToolTip>
@@ -28,7 +30,26 @@ void InteractiveChartView::replaceChart(QChart* chart) {
     m_crosshair = nullptr; // belonged to the old chart
     followPalette(chart, palette());
     setChart(chart);
+    // After setChart: only then do the markers a chart hid from its legend read as hidden.
+    if (m_legendLabel) moveLegendToLabel(chart);
     delete old;
+}
+
+void InteractiveChartView::moveLegendToLabel(QChart* chart) {
+    QStringList entries;
+    for (QLegendMarker* marker : chart->legend()->markers()) {
+        if (!marker->isVisible() || marker->label().isEmpty()) continue;
+        const QColor color =
+            marker->brush().style() == Qt::NoBrush ? marker->pen().color() : marker->brush().color();
+        // A swatch and the entry, kept together on one line; entries wrap between each other.
+        entries
+            << QStringLiteral(
+                   "<span style=\"white-space:nowrap\"><span style=\"color:%1\">\u25A0</span>&nbsp;%2</span>")
+                   .arg(color.name(), marker->label().toHtmlEscaped());
+    }
+    chart->legend()->hide();
+    m_legendLabel->setText(entries.join(QStringLiteral(" &nbsp; ")));
+    m_legendLabel->setVisible(!entries.isEmpty());
 }
 
 namespace {

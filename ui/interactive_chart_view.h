@@ -8,6 +8,7 @@
 #include <QString>
 
 class QGraphicsLineItem;
+class QLabel;
 
 namespace runlens::ui {
 
@@ -26,6 +27,9 @@ class InteractiveChartView : public QChartView {
     // Background, titles, axis labels, grid and legend text from a palette, so a chart follows a dark desktop
     // theme like the widgets around it; series keep their colours (they are the runs').
     static void followPalette(QChart* chart, const QPalette& palette);
+    // Shows each chart's legend as wrapped text in label (colour swatch and full entry) instead of inside
+    // the chart, where Qt elides long entries to fit a narrow plot; exported charts keep their own legend.
+    void setLegendLabel(QLabel* label) { m_legendLabel = label; }
 
   signals:
     void viewChanged();    // the user zoomed or panned: the axis ranges changed
@@ -48,7 +52,10 @@ class InteractiveChartView : public QChartView {
     void updateCrosshair(const QPoint& pos, const QPoint& globalPos);
     void hideCrosshair();
 
+    void moveLegendToLabel(QChart* chart);
+
     TooltipProvider m_tooltip;
+    QLabel* m_legendLabel = nullptr;
     QGraphicsLineItem* m_crosshair = nullptr; // owned by the chart's scene item tree
     bool m_readoutShown = false;              // the crosshair readout is up
     bool m_panning = false;

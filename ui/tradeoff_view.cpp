@@ -168,12 +168,22 @@ QToolButton* exportButton(QWidget* owner, QWidget* chartView, std::function<Char
     return button;
 }
 
-QWidget* chartBox(InteractiveChartView* view, QToolButton* button) {
+QWidget* chartBox(InteractiveChartView* view, QToolButton* button, bool legendBelow = false) {
     auto* box = new QWidget;
     auto* layout = new QVBoxLayout(box);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(2);
     layout->addWidget(view, 1);
+    if (legendBelow) {
+        // Run names with their AUC or AP are long; inside a half-width chart Qt cut them to "churn_v1 (…".
+        auto* legend = new QLabel;
+        legend->setObjectName(QStringLiteral("chartLegend"));
+        legend->setWordWrap(true);
+        legend->setTextFormat(Qt::RichText);
+        legend->hide();
+        view->setLegendLabel(legend);
+        layout->addWidget(legend);
+    }
     layout->addWidget(button, 0, Qt::AlignLeft);
     return box;
 }
@@ -324,11 +334,13 @@ QWidget* TradeoffView::buildThresholdPage() {
     m_costView = new InteractiveChartView;
     for (auto* view : {m_rocView, m_prView, m_costView})
         view->setMinimumSize(300, 240);
+    grid->addWidget(chartBox(m_rocView,
+                             exportButton(this, m_rocView, [this] { return exportSpec(ChartKind::Roc); }),
+                             true),
+                    0, 0);
     grid->addWidget(
-        chartBox(m_rocView, exportButton(this, m_rocView, [this] { return exportSpec(ChartKind::Roc); })), 0,
-        0);
-    grid->addWidget(
-        chartBox(m_prView, exportButton(this, m_prView, [this] { return exportSpec(ChartKind::Pr); })), 0, 1);
+        chartBox(m_prView, exportButton(this, m_prView, [this] { return exportSpec(ChartKind::Pr); }), true),
+        0, 1);
     grid->addWidget(
         chartBox(m_costView, exportButton(this, m_costView, [this] { return exportSpec(ChartKind::Cost); })),
         1, 0);

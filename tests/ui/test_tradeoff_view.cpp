@@ -293,9 +293,19 @@ QList<QLineSeries*> baselineSeries(QWidget* view, const QString& objectName) {
     return out;
 }
 
+// In the chart's legend, or in the wrapped legend under the chart that the view shows instead of it.
 bool inLegend(QLineSeries* series) {
-    const auto markers = series->chart()->legend()->markers(series);
-    return !markers.isEmpty() && markers.front()->isVisible();
+    if (series->chart()->legend()->isVisible()) {
+        const auto markers = series->chart()->legend()->markers(series);
+        return !markers.isEmpty() && markers.front()->isVisible();
+    }
+    for (QWidget* widget : QApplication::allWidgets()) {
+        auto* chartView = qobject_cast<QChartView*>(widget);
+        if (!chartView || chartView->chart() != series->chart()) continue;
+        const auto* legend = chartView->parentWidget()->findChild<QLabel*>(QStringLiteral("chartLegend"));
+        return legend && !legend->isHidden() && legend->text().contains(series->name().toHtmlEscaped());
+    }
+    return false;
 }
 
 void TestTradeoffView::baselinesInRocAndPrLegends() {
