@@ -3,6 +3,7 @@
 
 #include "core/analysis/axis_ticks.h"
 #include "core/analysis/statistics.h"
+#include "ui/curve_layer.h"
 
 #include <algorithm>
 #include <array>
@@ -52,6 +53,8 @@ constexpr int kRawAlpha = 64;
 constexpr int kMaxLegendEntriesAtBottom = 8;
 constexpr qsizetype kMaxLegendCharsAtBottom = 110; // about one row of a 1,000 px wide chart
 constexpr int kBandAlpha = 56;                     // translucent enough for overlapping groups to show
+constexpr std::size_t kMaxWideLines = 8;           // the cards' threshold for one-pixel lines
+constexpr int kPngQuality = 80;                    // Qt maps it to zlib level (100 - 80) * 9 / 91 = 1
 
 struct Range {
     double lo = 0;
@@ -60,15 +63,6 @@ struct Range {
 
 bool drawable(double x, double y, bool logY) {
     return std::isfinite(x) && std::isfinite(y) && (!logY || y > 0);
-}
-
-QList<QPointF> toPoints(const std::vector<double>& xs, const std::vector<double>& ys, bool logY) {
-    QList<QPointF> points;
-    const std::size_t n = std::min(xs.size(), ys.size());
-    points.reserve(static_cast<qsizetype>(n));
-    for (std::size_t i = 0; i < n; ++i)
-        if (drawable(xs[i], ys[i], logY)) points.append(QPointF(xs[i], ys[i]));
-    return points;
 }
 
 // Widens an empty or zero-width range so an axis can show it.
@@ -122,10 +116,11 @@ std::vector<double> yValuesForRange(const CurveChartSpec& spec) {
 std::optional<Range> yRangeOf(const CurveChartSpec& spec) {
     std::vector<double> values = yValuesForRange(spec);
     if (values.empty()) return std::nullopt;
-    std::sort(values.begin(), values.end());
-    Range range{values.front(), values.back()};
+    const auto [lowest, highest] = std::minmax_element(values.begin(), values.end());
+    Range range{*lowest, *highest};
     double margin = 0.05;
-    if (spec.robustYRange) {
+    if (spec.robustYRange) { // only the percentiles need the values in order
+        std::sort(values.begin(), values.end());
         range = {stats::quantileSorted(values, 0.05), stats::quantileSorted(values, 0.95)};
         margin = 0.10;
     }
@@ -177,14 +172,6 @@ QLineSeries* addLine(QChart* chart, QAbstractAxis* xAxis, QAbstractAxis* yAxis, 
         for (QLegendMarker* marker : chart->legend()->markers(series))
             marker->setVisible(false);
     return series;
-}
-
-// Wall-clock x values are seconds; QDateTimeAxis wants milliseconds.
-QList<QPointF> scaledX(QList<QPointF> points, double factor) {
-    if (factor == 1.0) return points;
-    for (QPointF& p : points)
-        p.setX(p.x() * factor);
-    return points;
 }
 
 // Runs of consecutive band points where both bounds can be drawn; a gap (too few runs for a spread) splits
@@ -276,25 +263,38 @@ QChart* buildCurveChart(const CurveChartSpec& spec) {
     // Bands first, then raw lines, so every smoothed line is drawn on top of all of them.
     for (const auto& band : spec.bands)
         addBand(chart, xAxis, yAxis, band, spec.logY, xScale);
+    // The lines are drawn by the GUI cards' CurveLayer (one painter pass, cosmetic pens for many lines,
+    // two cores): Qt Charts' line series stroke every segment through its generic path code, which made a
+    // 100-run chart take seconds. An empty series per line keeps its entry in Qt Charts' legend.
+    std::vector<CurveLayer::Line> layerLines;
+    const auto layerPoints = [&](const std::vector<double>& xs, const std::vector<double>& ys) {
+        std::vector<QPointF> points;
+        const std::size_t n = std::min(xs.size(), ys.size());
+        points.reserve(n);
+        for (std::size_t i = 0; i < n; ++i)
+            if (drawable(xs[i], ys[i], spec.logY)) points.emplace_back(xs[i] * xScale, ys[i]);
+        return points;
+    };
     for (const auto& line : spec.lines) {
         if (line.rawX.empty()) continue;
         QColor faint = line.color;
         faint.setAlpha(kRawAlpha);
-        QPen pen(faint);
-        pen.setWidthF(1.0);
-        addLine(chart, xAxis, yAxis, line.runName + QStringLiteral(" (raw)"),
-                scaledX(toPoints(line.rawX, line.rawY, spec.logY), xScale), pen, false);
+        layerLines.push_back({line.runName + QStringLiteral(" (raw)"), faint, 1.0, line.style,
+                              layerPoints(line.rawX, line.rawY)});
     }
+    // As on a card: many lines are drawn one pixel wide (clearer where dozens overlap, and far cheaper).
+    const bool manyLines = spec.lines.size() > kMaxWideLines;
     for (const auto& line : spec.lines) {
         if (line.smoothX.empty()) continue;
         QPen pen(line.color);
         pen.setWidthF(2.0);
         pen.setStyle(line.style);
-        pen.setCapStyle(Qt::SquareCap);
-        pen.setJoinStyle(Qt::BevelJoin);
-        addLine(chart, xAxis, yAxis, line.runName,
-                scaledX(toPoints(line.smoothX, line.smoothY, spec.logY), xScale), pen, true);
+        addLine(chart, xAxis, yAxis, line.runName, {}, pen, true);
+        layerLines.push_back({line.runName, line.color, manyLines ? 1.0 : 2.0, line.style,
+                              layerPoints(line.smoothX, line.smoothY)});
     }
+    auto* layer = new CurveLayer(chart, xAxis, yAxis);
+    layer->setContent({}, std::move(layerLines));
     return chart;
 }
 
@@ -325,6 +325,7 @@ class RenderSetup {
     RenderSetup(const RenderSetup&) = delete;
     RenderSetup& operator=(const RenderSetup&) = delete;
 
+    QChart* chart() const { return m_chart; }
     void render(QPainter& painter, const QRectF& target) const {
         m_chart->scene()->render(&painter, target, m_chart->sceneBoundingRect(), Qt::IgnoreAspectRatio);
     }
@@ -379,7 +380,45 @@ QString plainTitle(const QString& title) {
     return document.toPlainText().replace(QLatin1Char('\n'), QStringLiteral(" · ")).simplified();
 }
 
+CurveLayer* curveLayerOf(QChart* chart) {
+    for (QGraphicsItem* item : chart->childItems())
+        if (QGraphicsObject* object = item->toGraphicsObject())
+            if (auto* layer = qobject_cast<CurveLayer*>(object)) return layer;
+    return nullptr;
+}
+
+// A curve layer's pens are cosmetic, as on a card: widths in device pixels. While an image renders at
+// `ratio` device pixels per logical one, the wide lines (a few runs' 2 px lines) are widened by it so they
+// keep their logical width. One-pixel lines stay one device pixel: a wider cosmetic stroke costs ~30x more,
+// and where dozens of lines overlap thin ones read better.
+class WideLinesAtRatio {
+  public:
+    WideLinesAtRatio(QChart* chart, qreal ratio) : m_layer(curveLayerOf(chart)) {
+        if (!m_layer) return;
+        const auto& lines = m_layer->lines();
+        if (std::none_of(lines.begin(), lines.end(), [](const CurveLayer::Line& l) { return l.width > 1.0; }))
+            return;
+        m_saved = lines;
+        std::vector<CurveLayer::Line> scaled = lines;
+        for (CurveLayer::Line& line : scaled)
+            if (line.width > 1.0) line.width *= ratio;
+        m_layer->setContent(m_layer->bands(), std::move(scaled), m_layer->marks());
+        m_scaled = true;
+    }
+    ~WideLinesAtRatio() {
+        if (m_scaled) m_layer->setContent(m_layer->bands(), std::move(m_saved), m_layer->marks());
+    }
+    WideLinesAtRatio(const WideLinesAtRatio&) = delete;
+    WideLinesAtRatio& operator=(const WideLinesAtRatio&) = delete;
+
+  private:
+    CurveLayer* m_layer;
+    std::vector<CurveLayer::Line> m_saved;
+    bool m_scaled = false;
+};
+
 QImage renderImage(const RenderSetup& setup, const QSize& size) {
+    const WideLinesAtRatio wideLines(setup.chart(), kExportPixelRatio);
     QImage image(size * kExportPixelRatio, QImage::Format_ARGB32_Premultiplied);
     if (image.isNull()) return image;
     image.setDevicePixelRatio(kExportPixelRatio);
@@ -401,7 +440,9 @@ bool writePng(const RenderSetup& setup, const QSize& size, const QString& path, 
     QByteArray bytes;
     QBuffer buffer(&bytes);
     buffer.open(QIODevice::WriteOnly);
-    if (!image.save(&buffer, "PNG"))
+    // The chart is opaque: RGB without alpha is a quarter less to compress, and a fast zlib level (Qt's
+    // quality 80) costs a few percent of file size on flat chart colours but a fraction of the time.
+    if (!image.convertToFormat(QImage::Format_RGB32).save(&buffer, "PNG", kPngQuality))
         return fail(error, QStringLiteral("cannot write %1: PNG encoding failed").arg(path));
     return writeWholeFile(path, bytes, error);
 }
@@ -470,10 +511,19 @@ class SvgClippedSeries {
             m_taken.emplace_back(series, series->opacity());
             series->setOpacity(0.0);
         }
+        // A curve layer's lines are drawn clipped too, mapped through a series on the same axes.
+        CurveLayer* layer = curveLayerOf(chart);
+        if (!layer || !layer->isVisible()) return;
+        for (QAbstractSeries* series : chart->series())
+            if (series->attachedAxes().size() >= 2) m_layerSeries = series;
+        if (!m_layerSeries) return;
+        m_layer = layer;
+        layer->setVisible(false);
     }
     ~SvgClippedSeries() {
         for (auto& [series, opacity] : m_taken)
             series->setOpacity(opacity);
+        if (m_layer) m_layer->setVisible(true);
     }
     SvgClippedSeries(const SvgClippedSeries&) = delete;
     SvgClippedSeries& operator=(const SvgClippedSeries&) = delete;
@@ -496,13 +546,41 @@ class SvgClippedSeries {
             else
                 drawArea(painter, static_cast<QAreaSeries*>(series), plot);
         }
+        if (m_layer) drawLayer(painter, plot);
         painter.restore();
     }
 
   private:
-    QPolygonF pixels(const QList<QPointF>& values, QAbstractSeries* series) const {
+    // The layer's bands and lines in its order, each line with the pen the layer gives it (at the SVG's
+    // 1:1 scale a cosmetic pen and a plain one are the same width).
+    void drawLayer(QPainter& painter, const QRectF& plot) const {
+        painter.setOpacity(1.0);
+        QPainterPath box;
+        box.addRect(plot);
+        for (const CurveLayer::Band& band : m_layer->bands()) {
+            QPolygonF outline = pixels(band.upper, m_layerSeries);
+            const QPolygonF bottom = pixels(band.lower, m_layerSeries);
+            for (qsizetype i = bottom.size() - 1; i >= 0; --i)
+                outline.append(bottom[i]);
+            if (outline.size() < 3) continue;
+            QPainterPath shape;
+            shape.addPolygon(outline);
+            shape.closeSubpath();
+            painter.setPen(Qt::NoPen);
+            painter.setBrush(band.fill);
+            painter.drawPath(shape.intersected(box));
+        }
+        painter.setBrush(Qt::NoBrush);
+        for (const CurveLayer::Line& line : m_layer->lines()) {
+            painter.setPen(QPen(line.color, line.width, line.style, Qt::RoundCap, Qt::RoundJoin));
+            for (const QPolygonF& part : clipPolyline(pixels(line.points, m_layerSeries), plot))
+                painter.drawPolyline(part);
+        }
+    }
+
+    template <typename Points> QPolygonF pixels(const Points& values, QAbstractSeries* series) const {
         QPolygonF out;
-        out.reserve(values.size());
+        out.reserve(static_cast<qsizetype>(values.size()));
         for (const QPointF& value : values)
             if (std::isfinite(value.x()) && std::isfinite(value.y()))
                 out.append(m_chart->mapToPosition(value, series));
@@ -540,6 +618,8 @@ class SvgClippedSeries {
 
     QChart* m_chart;
     std::vector<std::pair<QAbstractSeries*, qreal>> m_taken;
+    CurveLayer* m_layer = nullptr;
+    QAbstractSeries* m_layerSeries = nullptr; // maps the layer's chart units to scene pixels
 };
 
 bool renderSvg(QChart* chart, const RenderSetup& setup, const QSize& size, const QString& title,
