@@ -268,11 +268,11 @@ bool EventDecoder::decode(std::string_view event) {
     std::string_view summary;
     bool hasSummary = false;
     for (WireField f; c.nextInto(f);) {
-        if (f.number == 1 && f.type == WireType::Fixed64)
+        if (f.key == wireKey(1, WireType::Fixed64))
             wallTime = f.asDouble();
-        else if (f.number == 2 && f.type == WireType::Varint)
+        else if (f.key == wireKey(2, WireType::Varint))
             step = f.asInt64();
-        else if (f.number == 5 && f.type == WireType::LengthDelimited) {
+        else if (f.key == wireKey(5, WireType::LengthDelimited)) {
             summary = f.bytes;
             hasSummary = true;
         }
@@ -285,8 +285,7 @@ bool EventDecoder::decodeSummary(std::string_view summary, std::int64_t step, do
     WireCursor c(summary);
     bool ok = true;
     for (WireField f; c.nextInto(f);)
-        if (f.number == 1 && f.type == WireType::LengthDelimited)
-            ok = decodeValue(f.bytes, step, wallTime) && ok;
+        if (f.key == wireKey(1, WireType::LengthDelimited)) ok = decodeValue(f.bytes, step, wallTime) && ok;
     return ok && !c.failed();
 }
 
@@ -296,23 +295,22 @@ bool EventDecoder::decodeValue(std::string_view value, std::int64_t step, double
     std::optional<float> simple;
     bool other = false; // image, histo, audio or an unknown payload
     for (WireField f; c.nextInto(f);) {
-        switch (f.number) {
-        case 1:
-            if (f.type == WireType::LengthDelimited) tag = f.bytes;
+        switch (f.key) {
+        case wireKey(1, WireType::LengthDelimited):
+            tag = f.bytes;
             break;
-        case 2:
-            if (f.type == WireType::Fixed32) simple = f.asFloat();
+        case wireKey(2, WireType::Fixed32):
+            simple = f.asFloat();
             break;
-        case 8:
-            if (f.type == WireType::LengthDelimited) tensor = f.bytes;
+        case wireKey(8, WireType::LengthDelimited):
+            tensor = f.bytes;
             break;
-        case 9:
-            if (f.type == WireType::LengthDelimited) metadata = f.bytes;
+        case wireKey(9, WireType::LengthDelimited):
+            metadata = f.bytes;
             break;
-        case 7: // node_name
-            break;
-        default:
-            other = true;
+        default: // 7 is node_name; a known field of an unexpected type is ignored as before
+            if (f.number != 1 && f.number != 2 && f.number != 7 && f.number != 8 && f.number != 9)
+                other = true;
             break;
         }
     }

@@ -101,6 +101,7 @@ class TestTfEventsReader : public QObject {
   private slots:
     void crcKnownAnswers();
     void wireCursorRejectsOverlongLengths();
+    void wireVarintsAndKeys();
     void formats_data();
     void formats();
     void badCrcInMiddleSkipsOneRecord();
@@ -158,6 +159,47 @@ void TestTfEventsReader::wireCursorRejectsOverlongLengths() {
     f += "1234";
     WireCursor fc(f);
     QVERIFY(!fc.next());
+}
+
+void TestTfEventsReader::wireVarintsAndKeys() {
+    // Hand-encoded varints (protobuf encoding guide: 150 is 96 01, 300 is AC 02), at every length the inline
+    // paths (one and two bytes) and the loop (three and more) take, and a two-byte one cut after its first
+    // byte.
+    const std::vector<std::pair<std::string, std::uint64_t>> cases = {
+        {std::string("\x00", 1), 0},
+        {"\x7f", 127},
+        {"\x80\x01", 128},
+        {"\x96\x01", 150},
+        {"\xac\x02", 300},
+        {"\xff\x7f", 16383},
+        {"\x80\x80\x01", 16384},
+        {"\xff\xff\xff\xff\x0f", 0xffffffffull},
+        {"\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", ~0ull},
+    };
+    for (const auto& [bytes, expected] : cases) {
+        WireCursor c(bytes);
+        std::uint64_t value = 0;
+        QVERIFY(c.varintInto(value));
+        QCOMPARE(value, expected);
+        QCOMPARE(c.position(), bytes.size());
+        QVERIFY(!c.failed());
+    }
+    WireCursor cut(std::string_view("\x96", 1));
+    std::uint64_t value = 0;
+    QVERIFY(!cut.varintInto(value));
+    QVERIFY(cut.failed());
+    // A field's key is (number << 3) | type: field 2 as a varint is 0x10, field 5 length-delimited 0x2a, and
+    // field 300 fixed32 is 300 * 8 + 5 = 2405 (a two-byte key, E5 12).
+    QCOMPARE(wireKey(2, WireType::Varint), 0x10ull);
+    QCOMPARE(wireKey(5, WireType::LengthDelimited), 0x2aull);
+    const std::string msg("\xe5\x12\x01\x02\x03\x04", 6);
+    WireCursor f(msg);
+    WireField field;
+    QVERIFY(f.nextInto(field));
+    QCOMPARE(field.key, 2405ull);
+    QCOMPARE(field.number, 300u);
+    QVERIFY(field.type == WireType::Fixed32);
+    QCOMPARE(field.bits, 0x04030201ull);
 }
 
 void TestTfEventsReader::formats_data() {
