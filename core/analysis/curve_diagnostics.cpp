@@ -3,6 +3,7 @@
 
 #include "core/analysis/smoothing.h"
 #include "core/analysis/statistics.h"
+#include "core/model/tag_names.h"
 
 #include <algorithm>
 #include <cctype>
@@ -263,8 +264,10 @@ std::vector<SeedGroup> findSeedGroups(std::span<const RunOutcome> runs) {
     std::map<std::map<std::string, std::string>, std::size_t> byParams; // shared params -> group index
     for (std::size_t i = 0; i < runs.size(); ++i) {
         std::map<std::string, std::string> shared;
+        // Seeds, and the worker folders of a distributed run, are what differs between repeats of one
+        // configuration.
         for (const auto& [key, value] : runs[i].params)
-            if (!isSeedKey(key)) shared.emplace(key, value);
+            if (!isSeedKey(key) && !isWorkerParamKey(key)) shared.emplace(key, value);
         const auto [it, inserted] = byParams.emplace(shared, groups.size());
         if (inserted) groups.push_back(SeedGroup{std::move(shared), {}});
         groups[it->second].members.push_back(i);

@@ -90,6 +90,13 @@ std::string foldWorkerTag(std::string_view tag, int* worker) {
     return std::string(tag.substr(0, at));
 }
 
+bool isWorkerParamKey(std::string_view key) {
+    constexpr std::string_view prefix = "worker_";
+    if (!key.starts_with(prefix) || key.size() == prefix.size()) return false;
+    return std::all_of(key.begin() + static_cast<std::ptrdiff_t>(prefix.size()), key.end(),
+                       [](char c) { return c >= '0' && c <= '9'; });
+}
+
 std::optional<bool> lowerIsBetter(std::string_view tag) {
     static constexpr std::array<std::string_view, 10> lowerWords{"loss", "error", "err", "perplexity", "ppl",
                                                                  "nll",  "mse",   "mae", "rmse",       "wer"};

@@ -21,6 +21,10 @@ std::string stripSplit(std::string_view tag);
 // "<tag>/worker_<N>" -> "<tag>" with worker = N; other tags unchanged with worker = -1.
 std::string foldWorkerTag(std::string_view tag, int* worker = nullptr);
 
+// "worker_<N>": the param a distributed run gets per worker, naming the worker's original folder. It is
+// bookkeeping, not configuration: two jobs of one configuration differ in it.
+bool isWorkerParamKey(std::string_view key);
+
 // true when lower values are better (loss, error, err, perplexity, ppl, nll, mse, mae, rmse, wer), false when
 // higher are (accuracy, auc, f1, precision, recall, score, bleu, rouge, map, iou, dice, r2), nullopt when the
 // name does not tell (learning rate, epoch, gpu memory ...). Words are matched as name parts, any case.

@@ -1,5 +1,6 @@
 // Tests curve diagnostics on synthetic curves whose onsets, plateaus and rates are known by construction.
 #include "core/analysis/curve_diagnostics.h"
+#include "core/model/tag_names.h"
 
 #include <cmath>
 #include <QtTest>
@@ -147,6 +148,24 @@ class TestCurveDiagnostics : public QObject {
         QCOMPARE(groups[0].min, 0.30);
         QCOMPARE(groups[0].max, 0.34);
         QVERIFY(groups[0].message.find("3 runs") != std::string::npos);
+
+        // Two distributed jobs of one configuration: their worker_N params name different folders, yet
+        // they are repeats (seed 1 and seed 2). A worker_N lookalike that is configuration stays.
+        const std::vector<RunOutcome> jobs{
+            {"jobA",
+             {{"lr", "0.1"}, {"seed", "1"}, {"worker_0", "jobA/rank_0"}, {"worker_1", "jobA/rank_1"}},
+             0.4},
+            {"jobB",
+             {{"lr", "0.1"}, {"seed", "2"}, {"worker_0", "jobB/rank_0"}, {"worker_1", "jobB/rank_1"}},
+             0.5},
+            {"c", {{"lr", "0.1"}, {"seed", "3"}, {"worker_count", "4"}}, 0.6},
+        };
+        const auto jobGroups = findSeedGroups(jobs);
+        QCOMPARE(jobGroups.size(), std::size_t(1));
+        QCOMPARE(jobGroups[0].members, (std::vector<std::size_t>{0, 1}));
+        QVERIFY(isWorkerParamKey("worker_12"));
+        QVERIFY(!isWorkerParamKey("worker_"));
+        QVERIFY(!isWorkerParamKey("worker_count"));
     }
 
     void trainingSpeedRobustToPauses() {
