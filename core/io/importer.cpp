@@ -387,6 +387,7 @@ class Importer {
     const ReaderRegistry& m_registry;
     ImportTarget& m_target;
     const ImportOptions& m_options;
+    ImportProgress* m_progress = nullptr; // the run's progress while its plan is read
     ImportSummary m_summary;
     std::vector<PlanItem> m_plan;
     std::int64_t m_overCap = 0;
@@ -582,6 +583,14 @@ void Importer::importFile(const PlanItem& item) {
     ctx.runName = item.runName;
     ctx.root = item.root;
     ctx.cancel = m_options.cancel;
+    if (m_options.progress && m_progress) {
+        // Within one file, progress counts the bytes read so far (the caller throttles how often it shows).
+        ctx.onProgress = [this, before = m_progress->bytesDone, fileSize = item.size](std::int64_t offset) {
+            ImportProgress now = *m_progress;
+            now.bytesDone = before + std::clamp<std::int64_t>(offset, 0, fileSize);
+            m_options.progress(now);
+        };
+    }
     bool replace = true;
     const auto state = m_target.sourceState(key);
     const bool unchanged = state && state->format == format && state->size == size &&
@@ -733,6 +742,7 @@ ImportSummary Importer::run(std::span<const fs::path> paths) {
     progress.filesTotal = static_cast<std::int64_t>(m_plan.size());
     for (const auto& item : m_plan)
         progress.bytesTotal += item.size;
+    m_progress = &progress;
     for (const auto& item : m_plan) {
         if (cancelled()) break;
         progress.currentFile = item.path.string();
@@ -748,6 +758,7 @@ ImportSummary Importer::run(std::span<const fs::path> paths) {
         m_summary.cancelled = true;
         m_summary.report.add(Severity::Warning, IssueKind::Cancelled, "", 0, "import cancelled");
     }
+    m_progress = nullptr;
     progress.currentFile.clear();
     if (m_options.progress) m_options.progress(progress);
     return std::move(m_summary);

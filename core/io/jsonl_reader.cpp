@@ -177,9 +177,12 @@ ReadReport JsonlImport::run() {
         }
         if (!row.terminated) m_report.partialTailRead = true;
         importLine(row.fields[0], row.line);
-        if ((++lines & 1023) == 0 && (m_ctx.cancelled() || m_sink.cancelled())) {
-            m_report.warn(IssueKind::Cancelled, m_label, row.line, "import cancelled");
-            break;
+        if ((++lines & 1023) == 0) {
+            if (m_ctx.cancelled() || m_sink.cancelled()) {
+                m_report.warn(IssueKind::Cancelled, m_label, row.line, "import cancelled");
+                break;
+            }
+            m_ctx.advanced(row.endOffset);
         }
     }
     m_batcher.flushAll();

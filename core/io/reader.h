@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -32,8 +33,14 @@ struct ReadContext {
     // instead of being imported half-written (ReadReport::partialTailHeld).
     bool holdPartialTail = false;
     const std::atomic<bool>* cancel = nullptr;
+    // Told now and then how far into the file a reader is (bytes from its start), so a progress bar moves
+    // during one big file; readers call advanced() where they check cancelled().
+    std::function<void(std::int64_t)> onProgress;
 
     bool cancelled() const { return cancel && cancel->load(std::memory_order_relaxed); }
+    void advanced(std::int64_t offset) const {
+        if (onProgress) onProgress(offset);
+    }
 };
 
 class Reader {

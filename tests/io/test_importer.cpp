@@ -67,6 +67,8 @@ class TestImporter : public QObject {
     void missingPathAndForceFormat();
     void directoryReaderStopsWalk();
     void cancellation();
+    void progressMovesWithinOneFile();
+    void cancelStopsInsideOneFile();
     void crashedWriterTail_data();
     void crashedWriterTail();
 };
@@ -231,6 +233,59 @@ void TestImporter::cancellation() {
     std::vector<fs::path> paths{root};
     const ImportSummary s = importPaths(paths, registry, target, options);
     QVERIFY(s.cancelled);
+    QCOMPARE(target.commits(), std::int64_t(0));
+}
+
+// One big JSONL file: progress reports bytes during the file, not only 0 then all of it.
+void TestImporter::progressMovesWithinOneFile() {
+    QTemporaryDir tmp;
+    const fs::path file = fs::path(tmp.path().toStdString()) / "big.jsonl";
+    std::string text;
+    for (int step = 0; step < 20000; ++step)
+        text += "{\"step\": " + std::to_string(step) + ", \"loss\": 0.5}\n";
+    writeFile(file, text);
+    const ReaderRegistry registry = textReaders();
+    MemoryTarget target;
+    std::vector<std::int64_t> during; // bytesDone of reports while the one file is being read
+    ImportOptions options;
+    options.progress = [&](const ImportProgress& p) {
+        if (p.filesDone == 0 && p.bytesDone > 0) during.push_back(p.bytesDone);
+    };
+    std::vector<fs::path> paths{file};
+    const ImportSummary s = importPaths(paths, registry, target, options);
+    QCOMPARE(s.filesRead, std::int64_t(1));
+    // The reader reports every 1,024 lines: 19 times in 20,000 lines, each further than the one before and
+    // short of the file's size.
+    QVERIFY2(during.size() >= 10, qPrintable(QString::number(during.size())));
+    QVERIFY(std::is_sorted(during.begin(), during.end()));
+    QVERIFY(during.back() < static_cast<std::int64_t>(text.size()));
+}
+
+// Cancel set while one big file is read (from the progress callback, as the GUI's button does): the reader
+// stops inside the file and nothing of it is committed.
+void TestImporter::cancelStopsInsideOneFile() {
+    QTemporaryDir tmp;
+    const fs::path file = fs::path(tmp.path().toStdString()) / "big.jsonl";
+    std::string text;
+    for (int step = 0; step < 200000; ++step)
+        text += "{\"step\": " + std::to_string(step) + ", \"loss\": 0.5}\n";
+    writeFile(file, text);
+    const ReaderRegistry registry = textReaders();
+    MemoryTarget target;
+    std::atomic<bool> cancel{false};
+    std::int64_t cancelledAt = 0;
+    ImportOptions options;
+    options.cancel = &cancel;
+    options.progress = [&](const ImportProgress& p) {
+        if (p.filesDone == 0 && p.bytesDone > 0 && !cancel) {
+            cancelledAt = p.bytesDone;
+            cancel = true;
+        }
+    };
+    std::vector<fs::path> paths{file};
+    const ImportSummary s = importPaths(paths, registry, target, options);
+    QVERIFY(s.cancelled);
+    QVERIFY(cancelledAt > 0 && cancelledAt < static_cast<std::int64_t>(text.size()) / 10);
     QCOMPARE(target.commits(), std::int64_t(0));
 }
 
