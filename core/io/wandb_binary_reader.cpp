@@ -471,9 +471,12 @@ bool ChunkScanner::readHeader() {
 template <typename OnRecord> void ChunkScanner::scan(OnRecord&& onRecord) {
     std::int64_t chunks = 0;
     while (true) {
-        if ((++chunks & 1023) == 0 && m_ctx.cancelled()) {
-            m_report.warn(IssueKind::Cancelled, m_label, 0, "import cancelled");
-            return;
+        if ((++chunks & 1023) == 0) {
+            if (m_ctx.cancelled()) {
+                m_report.warn(IssueKind::Cancelled, m_label, 0, "import cancelled");
+                return;
+            }
+            m_ctx.advanced(m_blockStart + static_cast<std::int64_t>(m_pos));
         }
         if (m_blockLen - m_pos < kChunkHeader) {
             const bool lastBlock = m_blockLen < kBlock;
