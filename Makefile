@@ -9,7 +9,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # HTML report in a real browser).
 DEB_PACKAGES := cmake g++ make pkg-config file dpkg-dev \
   qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libgl-dev \
-  libeigen3-dev libsqlite3-dev libsimdjson-dev libyaml-cpp-dev \
+  libeigen3-dev libsqlite3-dev libsimdjson-dev libyaml-cpp-dev libfast-float-dev \
   fonts-dejavu-core xvfb xauth \
   python3 python3-pandas python3-sklearn python3-statsmodels python3-optuna \
   chromium

@@ -1,6 +1,7 @@
 // Generic CSV/TSV reader: recognises long form, single-series downloads and wide tables by their header.
 #include "core/io/csv_reader.h"
 
+#include "core/io/csv_parallel.h"
 #include "core/io/csv_tokenizer.h"
 #include "core/io/text_number.h"
 
@@ -225,27 +226,56 @@ std::string clipped(std::string_view s) {
     return escapeInvalidUtf8(s.size() > kMaxTextKeep ? s.substr(0, kMaxTextKeep) : s);
 }
 
+// How each column's cells are parsed, decided once from the header so worker threads can parse rows.
+class CellParser final : public CsvRowParser {
+  public:
+    enum class Role : unsigned char { None, Step, Wall, Value };
+    std::vector<Role> roles;
+
+    void parse(std::span<const std::string_view> fields, CsvCell* cells) const override {
+        for (std::size_t c = 0; c < fields.size(); ++c) {
+            CsvCell& cell = cells[c];
+            switch (roles[c]) {
+            case Role::Step:
+                cell.kind = textnum::parseStep(fields[c], cell.integer);
+                break;
+            case Role::Wall:
+                cell.kind = textnum::parseTimestamp(fields[c], cell.number);
+                break;
+            case Role::Value:
+                cell.kind = textnum::parseLoggedValue(fields[c], cell.number);
+                break;
+            case Role::None:
+                break;
+            }
+        }
+    }
+};
+
 class CsvImport {
   public:
-    CsvImport(const std::filesystem::path& path, const ReadContext& ctx, ImportSink& sink)
-        : m_path(path), m_ctx(ctx), m_sink(sink), m_batcher(sink), m_label(path.string()) {}
+    CsvImport(const std::filesystem::path& path, const ReadContext& ctx, ImportSink& sink,
+              const CsvParallelOptions& parallel)
+        : m_path(path), m_ctx(ctx), m_sink(sink), m_batcher(sink), m_label(path.string()),
+          m_parallel(parallel) {}
 
     ReadReport run();
 
   private:
     bool readHeader(CsvRow& row);
-    bool holdTail(const CsvRow& row);
-    void importRow(const CsvRow& row);
+    bool holdTail(std::int64_t line);
+    void importRow(const CsvParsedRow& row);
     void finishText();
     const std::string& runFor(std::string_view field);
-    bool parseStepCell(const CsvRow& row, std::int64_t& step);
-    double parseWallCell(const CsvRow& row);
+    bool parseStepCell(const CsvParsedRow& row, std::int64_t& step);
+    double parseWallCell(const CsvParsedRow& row);
 
     const std::filesystem::path& m_path;
     const ReadContext& m_ctx;
     ImportSink& m_sink;
     SeriesBatcher m_batcher;
     std::string m_label;
+    CsvParallelOptions m_parallel;
     ReadReport m_report;
     CsvTokenizer m_tok;
     std::vector<std::string> m_names;
@@ -304,14 +334,18 @@ const std::string& CsvImport::runFor(std::string_view field) {
     return m_lastRun;
 }
 
-bool CsvImport::parseStepCell(const CsvRow& row, std::int64_t& step) {
+bool CsvImport::parseStepCell(const CsvParsedRow& row, std::int64_t& step) {
     if (m_layout.step < 0) {
         step = m_rowIndex;
         return true;
     }
     const std::string_view cell = row.fields[static_cast<std::size_t>(m_layout.step)];
-    const auto parsed = textnum::parseStep(cell, step);
-    if (parsed == textnum::Parsed::Number) return true;
+    const CsvCell& parsedCell = row.cells[static_cast<std::size_t>(m_layout.step)];
+    const auto parsed = parsedCell.kind;
+    if (parsed == textnum::Parsed::Number) {
+        step = parsedCell.integer;
+        return true;
+    }
     const std::string& col = m_names[static_cast<std::size_t>(m_layout.step)];
     if (parsed == textnum::Parsed::Missing)
         m_report.warn(IssueKind::BadValue, m_label, row.line, "no step in column '" + col + "'; row skipped");
@@ -322,12 +356,12 @@ bool CsvImport::parseStepCell(const CsvRow& row, std::int64_t& step) {
     return false;
 }
 
-double CsvImport::parseWallCell(const CsvRow& row) {
+double CsvImport::parseWallCell(const CsvParsedRow& row) {
     if (m_layout.wall < 0) return kNaN;
-    double t = kNaN;
     const std::string_view cell = row.fields[static_cast<std::size_t>(m_layout.wall)];
-    const auto parsed = textnum::parseTimestamp(cell, t);
-    if (parsed == textnum::Parsed::Number) return t;
+    const CsvCell& parsedCell = row.cells[static_cast<std::size_t>(m_layout.wall)];
+    const auto parsed = parsedCell.kind;
+    if (parsed == textnum::Parsed::Number) return parsedCell.number;
     if (parsed == textnum::Parsed::Text)
         m_report.warn(IssueKind::BadNumber, m_label, row.line,
                       "column '" + m_names[static_cast<std::size_t>(m_layout.wall)] + "': '" + clipped(cell) +
@@ -335,7 +369,7 @@ double CsvImport::parseWallCell(const CsvRow& row) {
     return kNaN;
 }
 
-void CsvImport::importRow(const CsvRow& row) {
+void CsvImport::importRow(const CsvParsedRow& row) {
     std::int64_t step = 0;
     if (!parseStepCell(row, step)) return;
     const double wall = parseWallCell(row);
@@ -349,8 +383,8 @@ void CsvImport::importRow(const CsvRow& row) {
         }
         for (std::size_t c = 0; c < row.fields.size(); ++c) {
             if (m_text[c].numbers < 0) continue; // a step/time/run column
-            double v = 0;
-            const auto parsed = textnum::parseLoggedValue(row.fields[c], v);
+            const double v = row.cells[c].number;
+            const auto parsed = row.cells[c].kind;
             if (parsed == textnum::Parsed::Missing) continue; // sparse rows: absent, not zero
             TextStats& ts = m_text[c];
             if (parsed == textnum::Parsed::Text) {
@@ -371,8 +405,8 @@ void CsvImport::importRow(const CsvRow& row) {
     }
 
     const std::string_view valueCell = row.fields[static_cast<std::size_t>(m_layout.value)];
-    double v = 0;
-    const auto parsed = textnum::parseLoggedValue(valueCell, v);
+    const double v = row.cells[static_cast<std::size_t>(m_layout.value)].number;
+    const auto parsed = row.cells[static_cast<std::size_t>(m_layout.value)].kind;
     if (parsed == textnum::Parsed::Missing) return;
     if (parsed == textnum::Parsed::Text) {
         m_report.warn(IssueKind::BadNumber, m_label, row.line,
@@ -427,13 +461,13 @@ void CsvImport::finishText() {
 
 // A last line without its line end may be cut mid-number ("5.123" of "5.123456789"): a live file leaves it
 // for the next read; otherwise it is imported and marked so the next change of the file reads it again.
-bool CsvImport::holdTail(const CsvRow& row) {
+bool CsvImport::holdTail(std::int64_t line) {
     if (!m_ctx.holdPartialTail) {
         m_report.partialTailRead = true;
         return false;
     }
     m_report.partialTailHeld = true;
-    m_report.add(Severity::Info, IssueKind::Truncated, m_label, row.line,
+    m_report.add(Severity::Info, IssueKind::Truncated, m_label, line,
                  "last line has no line end yet (the file is being written); it is read once it is complete");
     return true;
 }
@@ -447,7 +481,7 @@ ReadReport CsvImport::run() {
         m_report.endOffset = m_tok.completeOffset();
         return m_report;
     }
-    if (!row.terminated && holdTail(row)) {
+    if (!row.terminated && holdTail(row.line)) {
         m_report.endOffset = m_tok.completeOffset();
         return m_report;
     }
@@ -468,10 +502,22 @@ ReadReport CsvImport::run() {
         return m_report;
     }
 
+    CellParser parser;
+    parser.roles.assign(m_names.size(), CellParser::Role::None);
+    for (std::size_t c = 0; c < m_names.size(); ++c)
+        if (m_layout.form == Form::Wide && m_text[c].numbers >= 0) parser.roles[c] = CellParser::Role::Value;
+    if (m_layout.form != Form::Wide)
+        parser.roles[static_cast<std::size_t>(m_layout.value)] = CellParser::Role::Value;
+    if (m_layout.step >= 0) parser.roles[static_cast<std::size_t>(m_layout.step)] = CellParser::Role::Step;
+    if (m_layout.wall >= 0) parser.roles[static_cast<std::size_t>(m_layout.wall)] = CellParser::Role::Wall;
+
     const std::size_t width = m_names.size();
     std::int64_t dataRows = 0;
-    while (m_tok.next(row)) {
-        if (!row.terminated && holdTail(row)) break;
+    CsvRowStream rows(m_tok, m_path, width, parser, m_report, m_parallel);
+    CsvParsedRow prow;
+    while (rows.next(prow)) {
+        const CsvParsedRow& row = prow;
+        if (!row.terminated && holdTail(row.line)) break;
         if (row.fields.size() != width) {
             m_report.warn(IssueKind::RaggedRow, m_label, row.line,
                           "expected " + std::to_string(width) + " fields, found " +
@@ -492,7 +538,7 @@ ReadReport CsvImport::run() {
     if (dataRows == 0 && m_report.rowsSkipped == 0 && m_ctx.fromOffset == 0)
         m_report.warn(IssueKind::Empty, m_label, headerLine, "header only, no data rows");
     m_report.points = m_batcher.points();
-    m_report.endOffset = m_tok.completeOffset();
+    m_report.endOffset = rows.completeOffset();
     return m_report;
 }
 
@@ -545,7 +591,7 @@ int CsvReader::confidence(const FileProbe& probe) const {
 
 ReadReport CsvReader::read(const std::filesystem::path& path, const ReadContext& ctx,
                            ImportSink& sink) const {
-    CsvImport import(path, ctx, sink);
+    CsvImport import(path, ctx, sink, m_parallel);
     return import.run();
 }
 

@@ -2,6 +2,7 @@
 // text readers share.
 #pragma once
 
+#include "core/io/csv_parallel.h"
 #include "core/io/reader.h"
 
 #include <cstdint>
@@ -91,12 +92,18 @@ std::string escapeInvalidUtf8(std::string_view text);
 
 class CsvReader : public Reader {
   public:
+    CsvReader() = default;
+    // Tests choose small chunks so a small file takes the parallel path.
+    explicit CsvReader(CsvParallelOptions parallel) : m_parallel(parallel) {}
     std::string_view name() const override { return "csv"; }
     std::string_view description() const override { return "CSV/TSV metrics table (long or wide form)"; }
     int confidence(const FileProbe& probe) const override;
     bool appendable() const override { return true; }
     ReadReport read(const std::filesystem::path& path, const ReadContext& ctx,
                     ImportSink& sink) const override;
+
+  private:
+    CsvParallelOptions m_parallel;
 };
 
 } // namespace runlens

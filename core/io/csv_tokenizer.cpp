@@ -174,7 +174,7 @@ void CsvTokenizer::prepareStart() {
         const bool haveLine = std::find_if(p, p + n, [](char c) { return c == '\n' || c == '\r'; }) != p + n;
         if (haveLine || n >= m_options.maxLineBytes || !fill()) break;
     }
-    if (m_end - m_begin >= 3 && std::memcmp(m_data + m_begin, "\xEF\xBB\xBF", 3) == 0) {
+    if (m_options.skipBom && m_end - m_begin >= 3 && std::memcmp(m_data + m_begin, "\xEF\xBB\xBF", 3) == 0) {
         m_begin += 3;
         if (m_bufferOffset == 0 && m_begin == 3) m_completeOffset = 3;
     }
@@ -220,6 +220,18 @@ bool CsvTokenizer::seek(std::int64_t offset) {
         m_eof = false;
     }
     m_line = 1 + lines + crs;
+    m_completeOffset = offset;
+    return true;
+}
+
+bool CsvTokenizer::resumeAt(std::int64_t offset, std::int64_t line) {
+    if (m_memoryMode || m_fd < 0 || offset < 0) return false; // a growing file may be past m_fileSize
+    if (m_atStart) prepareStart();
+    if (::lseek(m_fd, offset, SEEK_SET) < 0) return false;
+    m_begin = m_end = 0;
+    m_bufferOffset = offset;
+    m_eof = false;
+    m_line = line;
     m_completeOffset = offset;
     return true;
 }

@@ -20,6 +20,7 @@ struct CsvOptions {
     std::size_t maxFields = 65536;        // a row with more fields is reported and skipped
     std::size_t blockBytes = 2u << 20;    // size of each read() from the file
     bool rawLines = false;                // true: every line is one field, quotes have no meaning
+    bool skipBom = true; // false for bytes that start inside a file (a parallel read's chunk)
 };
 
 // One record. The views point into the tokenizer's buffer and stay valid only until the next call.
@@ -54,12 +55,18 @@ class CsvTokenizer {
     // the start of the file so reports stay accurate. Call after reading the header. Returns false when
     // the offset lies beyond the end of the input.
     bool seek(std::int64_t offset);
+    // Continues at byte offset, a record start whose line number the caller knows (no recount). File
+    // mode only.
+    bool resumeAt(std::int64_t offset, std::int64_t line);
 
     // The next well-formed record; false at the end of the input (or after a read error).
     bool next(CsvRow& row);
 
     // The separator in use: the one given in the options, else detected from the first record read.
     char separator() const { return m_sep; }
+    const CsvOptions& options() const { return m_options; }
+    // 1-based line number where the next record starts.
+    std::int64_t line() const { return m_line; }
     // Offset after the last terminated record returned so far (where an appending writer continues).
     std::int64_t completeOffset() const { return m_completeOffset; }
     std::int64_t fileSize() const { return m_fileSize; }

@@ -96,7 +96,7 @@ class ColumnBuilder {
 
   private:
     std::int32_t codeOf(std::string_view text) {
-        const auto it = m_index.find(std::string(text));
+        const auto it = m_index.find(text);
         if (it != m_index.end()) return it->second;
         const auto code = static_cast<std::int32_t>(m_dictionary.size());
         m_dictionary.emplace_back(text);
@@ -108,7 +108,12 @@ class ColumnBuilder {
     std::vector<double> m_numbers;
     std::vector<std::int32_t> m_codes;
     std::vector<std::string> m_dictionary;
-    std::unordered_map<std::string, std::int32_t> m_index;
+    // Looked up by string_view: a text cell is not copied into a std::string to find its code.
+    struct TextHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+    };
+    std::unordered_map<std::string, std::int32_t, TextHash, std::equal_to<>> m_index;
     bool m_hasText = false;
     std::string m_firstText;
     std::int64_t m_firstNumberLine = 0, m_firstTextLine = 0;
@@ -147,14 +152,15 @@ std::string grouped(std::uint64_t n) {
 // Reports the one refusal of a log too large to hold, unless adding `row` (the (rows + 1)-th data row, with
 // `width` columns) still fits. The file's row count is unknown while streaming, so it is estimated from the
 // bytes the rows read so far took (dataStart: where the first data row begins).
-bool overBudget(const CellBudget& budget, std::size_t rows, std::size_t width, const CsvRow& row,
-                std::int64_t dataStart, std::int64_t fileSize, ReadReport& report, const std::string& label) {
+bool overBudget(const CellBudget& budget, std::size_t rows, std::size_t width, std::int64_t rowLine,
+                std::int64_t rowEnd, std::int64_t dataStart, std::int64_t fileSize, ReadReport& report,
+                const std::string& label) {
     const std::size_t next = rows + 1;
     const bool tooManyRows = next > budget.maxRows;
     if (!tooManyRows && (width == 0 || next <= budget.maxCells / width)) return false;
-    const std::int64_t used = row.endOffset - dataStart;
+    const std::int64_t used = rowEnd - dataStart;
     std::string count = "more than " + grouped(rows) + " rows";
-    if (row.endOffset >= fileSize)
+    if (rowEnd >= fileSize)
         count = grouped(next) + " rows";
     else if (used > 0 && fileSize > dataStart) {
         const double perRow = double(used) / double(next);
@@ -174,7 +180,7 @@ bool overBudget(const CellBudget& budget, std::size_t rows, std::size_t width, c
         report.issues.pop_back();
         ++report.suppressedIssues;
     }
-    report.error(IssueKind::Unsupported, label, row.line, std::move(message));
+    report.error(IssueKind::Unsupported, label, rowLine, std::move(message));
     return true;
 }
 
@@ -196,11 +202,20 @@ std::size_t newJsonColumns(const ParsedTable& table, simdjson::dom::object objec
     return fresh;
 }
 
-void addCell(ColumnBuilder& col, std::size_t row, std::string_view cell, std::int64_t line) {
-    double v = 0;
-    switch (textnum::parseDouble(cell, v)) {
+// Every cell of a prediction log is read as parseDouble reads it; runs on the parse threads.
+class PredictionCellParser final : public CsvRowParser {
+  public:
+    void parse(std::span<const std::string_view> fields, CsvCell* cells) const override {
+        for (std::size_t c = 0; c < fields.size(); ++c)
+            cells[c].kind = textnum::parseDouble(fields[c], cells[c].number);
+    }
+};
+
+void addCell(ColumnBuilder& col, std::size_t row, std::string_view cell, const CsvCell& parsed,
+             std::int64_t line) {
+    switch (parsed.kind) {
     case textnum::Parsed::Number:
-        col.addNumber(row, v, line);
+        col.addNumber(row, parsed.number, line);
         break;
     case textnum::Parsed::Missing:
         col.addMissing(row);
@@ -212,7 +227,8 @@ void addCell(ColumnBuilder& col, std::size_t row, std::string_view cell, std::in
 }
 
 bool parseDelimited(const std::filesystem::path& path, const ReadContext& ctx, const CellBudget& budget,
-                    ParsedTable& table, ReadReport& report, const std::string& label) {
+                    const CsvParallelOptions& parallel, ParsedTable& table, ReadReport& report,
+                    const std::string& label) {
     CsvOptions options;
     if (extensionOf(path) == ".tsv") options.separator = '\t';
     CsvTokenizer tok(options);
@@ -233,7 +249,11 @@ bool parseDelimited(const std::filesystem::path& path, const ReadContext& ctx, c
     const std::size_t width = slot.size();
     const std::int64_t dataStart = row.endOffset;
     std::size_t rows = 0;
-    while (tok.next(row)) {
+    const PredictionCellParser parser;
+    CsvRowStream stream(tok, path, width, parser, report, parallel);
+    CsvParsedRow prow;
+    while (stream.next(prow)) {
+        const CsvParsedRow& row = prow;
         if ((rows & 4095) == 0 && ctx.cancelled()) {
             report.error(IssueKind::Cancelled, label, row.line, "import cancelled");
             return false;
@@ -246,13 +266,15 @@ bool parseDelimited(const std::filesystem::path& path, const ReadContext& ctx, c
             ++report.rowsSkipped;
             continue;
         }
-        if (overBudget(budget, rows, width, row, dataStart, tok.fileSize(), report, label)) return false;
+        if (overBudget(budget, rows, width, row.line, row.endOffset, dataStart, tok.fileSize(), report,
+                       label))
+            return false;
         for (std::size_t c = 0; c < width; ++c)
-            addCell(table.columns[slot[c]], rows, row.fields[c], row.line);
+            addCell(table.columns[slot[c]], rows, row.fields[c], row.cells[c], row.line);
         table.lineOfRow.push_back(row.line);
         ++rows;
     }
-    report.endOffset = tok.completeOffset();
+    report.endOffset = stream.completeOffset();
     return true;
 }
 
@@ -331,7 +353,8 @@ bool parseJsonl(const std::filesystem::path& path, const ReadContext& ctx, const
             continue;
         }
         const std::size_t width = table.columns.size() + newJsonColumns(table, object);
-        if (overBudget(budget, rows, width, row, 0, tok.fileSize(), report, label)) return false;
+        if (overBudget(budget, rows, width, row.line, row.endOffset, 0, tok.fileSize(), report, label))
+            return false;
         for (auto field : object)
             addJsonValue(table, std::string(field.key), field.value, rows, row.line, report, label);
         table.lineOfRow.push_back(row.line);
@@ -434,7 +457,7 @@ std::optional<PredictionTable> PredictionLogReader::readTable(const std::filesys
     CellBudget budget;
     budget.maxCells = m_maxCells;
     const bool ok = isJsonlPath(path) ? parseJsonl(path, ctx, budget, parsed, report, label)
-                                      : parseDelimited(path, ctx, budget, parsed, report, label);
+                                      : parseDelimited(path, ctx, budget, m_parallel, parsed, report, label);
     if (!ok) return std::nullopt;
     const std::size_t rows = parsed.lineOfRow.size();
     if (rows == 0) {

@@ -1,6 +1,7 @@
 // Reader for per-example prediction logs (CSV, TSV, JSONL) that become a run's evaluation set.
 #pragma once
 
+#include "core/io/csv_parallel.h"
 #include "core/io/reader.h"
 #include "core/model/prediction_table.h"
 
@@ -41,6 +42,8 @@ class PredictionLogReader : public Reader {
     // A smaller cell budget, for tests; 0 restores kMaxCells.
     void setMaxCells(std::size_t cells) { m_maxCells = cells == 0 ? kMaxCells : cells; }
     std::size_t maxCells() const { return m_maxCells; }
+    // How a CSV/TSV log is split over threads (tests choose small chunks).
+    void setParallel(CsvParallelOptions parallel) { m_parallel = parallel; }
 
     std::string_view name() const override { return "predictions"; }
     std::string_view description() const override { return "prediction log (one row per example)"; }
@@ -65,6 +68,7 @@ class PredictionLogReader : public Reader {
     PredictionRoles m_roles;
     std::string m_tableName;
     std::size_t m_maxCells = kMaxCells;
+    CsvParallelOptions m_parallel;
 };
 
 } // namespace runlens

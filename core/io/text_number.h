@@ -1,10 +1,10 @@
 // Fast, locale-free parsing of the numbers, missing markers and timestamps that text logs hold.
 #pragma once
 
-#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <fast_float/fast_float.h>
 #include <limits>
 #include <string_view>
 #include <system_error>
@@ -62,132 +62,41 @@ inline bool parseIntFast(std::string_view s, std::int64_t& out) {
 }
 
 namespace detail {
-inline constexpr bool kLittleEndian = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;
-
-// True when all eight bytes of a little-endian load are ASCII digits (SWAR test).
-inline bool isEightDigits(std::uint64_t v) {
-    return ((v & 0xF0F0F0F0F0F0F0F0ull) | (((v + 0x0606060606060606ull) & 0xF0F0F0F0F0F0F0F0ull) >> 4)) ==
-           0x3333333333333333ull;
+inline bool isDigit(char c) {
+    return static_cast<unsigned>(c - '0') < 10;
 }
 
-// The value of eight ASCII digits loaded little-endian: pairs, then quads, then the whole, by multiplies.
-inline std::uint32_t parseEightDigits(std::uint64_t v) {
-    v -= 0x3030303030303030ull;
-    v = v * 10 + (v >> 8); // each 16-bit lane: two-digit value in its low byte
-    const std::uint64_t pairsA = v & 0x000000FF000000FFull;
-    const std::uint64_t pairsB = (v >> 16) & 0x000000FF000000FFull;
-    v = (pairsA * (100 + (1000000ull << 32)) + pairsB * (1 + (10000ull << 32))) >> 32;
-    return static_cast<std::uint32_t>(v);
-}
-
-// Up to 19 digits (m < 2^64) in x87 extended precision: m and 10^|e| (|e| <= 22) are exact there and one
-// divide or multiply rounds correctly to 64 bits. Rounding that on to double is wrong only when the
-// extended result sits exactly on a midpoint between two doubles (low 11 mantissa bits 10000000000);
-// that rare case goes to the slow path.
-inline bool extendedFastPath(std::uint64_t m, int exponent, double& out) {
-#if (defined(__x86_64__) || defined(__i386__)) && defined(__LDBL_MANT_DIG__) && __LDBL_MANT_DIG__ == 64
-    static constexpr long double kPow10L[] = {1e0L,  1e1L,  1e2L,  1e3L,  1e4L,  1e5L,  1e6L,  1e7L,
-                                              1e8L,  1e9L,  1e10L, 1e11L, 1e12L, 1e13L, 1e14L, 1e15L,
-                                              1e16L, 1e17L, 1e18L, 1e19L, 1e20L, 1e21L, 1e22L};
-    long double x = static_cast<long double>(m);
-    x = exponent < 0 ? x / kPow10L[-exponent] : x * kPow10L[exponent];
-    std::uint64_t mantissa = 0;
-    std::memcpy(&mantissa, &x, sizeof mantissa);
-    if ((mantissa & 0x7FF) == 0x400) return false;
-    out = static_cast<double>(x);
-    return true;
-#else
-    (void)m;
-    (void)exponent;
-    (void)out;
-    return false;
-#endif
-}
-} // namespace detail
-
-// Clinger's fast path: a decimal whose digits fit in 2^53 and whose power of ten is at most 22 converts
-// exactly with one correctly rounded multiply or divide. Returns false for anything else.
-inline bool parseDecimalFast(std::string_view s, double& out) {
-    static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                        1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                        1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+// The one decimal parser for text cells: an optional sign, then digits with an optional point and
+// exponent ("1.", ".5", "+3", "1e-320"), correctly rounded by fast_float (the same double strtod gives,
+// including subnormals; past the double range it gives +-inf or +-0 as strtod does). False for anything
+// else, including "inf"/"nan" spellings, which callers decide on themselves.
+inline bool parseDecimal(std::string_view s, double& out) {
     const char* p = s.data();
     const char* const end = p + s.size();
     bool negative = false;
     if (p < end && (*p == '-' || *p == '+')) negative = *p++ == '-';
-    std::uint64_t m = 0;
-    int significant = 0, exponent = 0;
-    bool any = false;
-    // Appends a run of digits to m (eight at a time where possible); false past 19 significant digits.
-    auto digitRun = [&](int& count) {
-        while (detail::kLittleEndian && end - p >= 8) {
-            std::uint64_t chunk = 0;
-            std::memcpy(&chunk, p, 8);
-            if (!detail::isEightDigits(chunk)) break;
-            if (significant + 8 > 19) return false;
-            m = m * 100000000 + detail::parseEightDigits(chunk);
-            significant += 8;
-            count += 8;
-            p += 8;
-        }
-        for (; p < end && static_cast<unsigned>(*p - '0') < 10; ++p) {
-            if (++significant > 19) return false;
-            m = m * 10 + static_cast<unsigned>(*p - '0');
-            ++count;
-        }
-        return true;
-    };
-    for (; p < end && *p == '0'; ++p)
-        any = true; // leading zeros are not significant
-    int intDigits = 0;
-    if (!digitRun(intDigits)) return false;
-    any = any || intDigits > 0;
-    if (p < end && *p == '.') {
-        ++p;
-        if (m == 0)
-            for (; p < end && *p == '0'; ++p) {
-                any = true;
-                --exponent;
-            }
-        int fracDigits = 0;
-        if (!digitRun(fracDigits)) return false;
-        any = any || fracDigits > 0;
-        exponent -= fracDigits;
-    }
-    if (!any) return false;
-    if (p < end && (*p == 'e' || *p == 'E')) {
-        ++p;
-        bool expNegative = false;
-        if (p < end && (*p == '-' || *p == '+')) expNegative = *p++ == '-';
-        const char* digitsStart = p;
-        int e = 0;
-        for (; p < end && static_cast<unsigned>(*p - '0') < 10 && e < 10000; ++p)
-            e = e * 10 + (*p - '0');
-        if (p == digitsStart) return false;
-        exponent += expNegative ? -e : e;
-    }
-    if (p != end) return false;
-    if (m == 0) {
-        out = negative ? -0.0 : 0.0;
-        return true;
-    }
-    if (exponent < -22 || exponent > 22) return false;
-    double d = 0;
-    if (m <= (std::uint64_t(1) << 53)) {
-        d = static_cast<double>(m);
-        d = exponent < 0 ? d / kPow10[-exponent] : d * kPow10[exponent];
-    } else if (!detail::extendedFastPath(m, exponent, d)) {
-        return false;
-    }
-    out = negative ? -d : d;
+    // fast_float takes its own '-' and "inf"/"nan": only a digit or a point may follow our sign.
+    if (p == end || !(isDigit(*p) || *p == '.')) return false;
+    double v = 0;
+    const auto result = fast_float::from_chars(p, end, v);
+    if (result.ec != std::errc() || result.ptr != end) return false;
+    out = negative ? -v : v;
     return true;
 }
+} // namespace detail
 
-// A double from text: a fast exact path for plain decimals, the rest through std::from_chars;
-// "inf"/"Infinity" with a sign.
+// A double from text: a plain decimal (surrounding blanks allowed), "inf"/"Infinity" with a sign; "nan" and
+// the missing markers are Missing, anything else Text.
 inline Parsed parseDouble(std::string_view s, double& out) {
-    if (parseDecimalFast(s, out)) return Parsed::Number;
+    if (detail::parseDecimal(s, out)) return Parsed::Number; // the common case: no blanks to trim
     s = trim(s);
+    if (s.empty()) return Parsed::Missing;
+    // Past this only a sign, digit or point (numbers), n/N (the missing markers) or i/I (inf) can start
+    // anything but text: a category such as "east" leaves here.
+    const char first = s.front();
+    if (!(first == '+' || first == '-' || first == '.' || detail::isDigit(first) || first == 'n' ||
+          first == 'N' || first == 'i' || first == 'I'))
+        return Parsed::Text;
     if (isMissing(s)) return Parsed::Missing;
     bool negative = false;
     std::string_view body = s;
@@ -200,19 +109,14 @@ inline Parsed parseDouble(std::string_view s, double& out) {
         return Parsed::Number;
     }
     if (body.empty() || equalsIgnoreCase(body, "nan")) return body.empty() ? Parsed::Text : Parsed::Missing;
-    double v = 0;
-    const auto [end, ec] = std::from_chars(body.data(), body.data() + body.size(), v);
-    // Out-of-range values are rejected by from_chars; treat them as text rather than guessing.
-    if (ec != std::errc() || end != body.data() + body.size()) return Parsed::Text;
-    out = negative ? -v : v;
-    return Parsed::Number;
+    return detail::parseDecimal(s, out) ? Parsed::Number : Parsed::Text;
 }
 
 // A metric cell written by a CSV/TSV logger (Lightning, Keras, DVCLive, pandas): like parseDouble, except
 // that "nan" / "NaN" / "-nan" are the value NaN (a loss that diverged), not a gap. An empty cell, "NA",
 // "N/A", "null" and "None" stay missing (Keras writes "NA" for an epoch without that metric).
 inline Parsed parseLoggedValue(std::string_view s, double& out) {
-    if (parseDecimalFast(s, out)) return Parsed::Number;
+    if (detail::parseDecimal(s, out)) return Parsed::Number;
     const std::string_view t = trim(s);
     std::string_view body = t;
     if (!body.empty() && (body.front() == '+' || body.front() == '-')) body.remove_prefix(1);
