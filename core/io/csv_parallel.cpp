@@ -201,7 +201,8 @@ void CsvRowStream::tokenize(Chunk& chunk) const {
     const std::less<const char*> before;
     CsvRow row;
     while (tok.next(row)) {
-        Chunk::Row r;
+        // Filled in place: a Row built on the stack and copied in stalls on store forwarding.
+        Chunk::Row& r = chunk.rows.emplace_back();
         r.firstField = static_cast<std::uint32_t>(chunk.fields.size());
         r.fieldCount = static_cast<std::uint32_t>(row.fields.size());
         for (std::string_view f : row.fields) {
@@ -219,7 +220,6 @@ void CsvRowStream::tokenize(Chunk& chunk) const {
         r.complete = static_cast<std::uint32_t>(tok.completeOffset());
         r.issues = static_cast<std::uint32_t>(chunk.report.issues.size());
         r.skipped = static_cast<std::uint32_t>(chunk.report.rowsSkipped);
-        chunk.rows.push_back(r);
     }
     chunk.lines = tok.line() - 1;
     chunk.complete = tok.completeOffset();
