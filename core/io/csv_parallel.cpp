@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <functional>
+#include <system_error>
 #include <unistd.h>
 
 namespace runlens {
@@ -137,8 +138,14 @@ CsvRowStream::CsvRowStream(CsvTokenizer& tok, const std::filesystem::path& path,
     if (m_fd < 0) return; // the caller's tokenizer still reads it
     m_serial = false;
     m_nextOffset = m_complete;
-    for (unsigned i = 0; i < m_options.threads; ++i)
-        m_workers.emplace_back([this] { work(); });
+    try {
+        for (unsigned i = 0; i < m_options.threads; ++i)
+            m_workers.emplace_back([this] { work(); });
+    } catch (const std::system_error&) {
+        // No thread to be had: the caller's tokenizer has not moved, so it reads everything after all.
+        stop();
+        m_serial = true;
+    }
 }
 
 CsvRowStream::~CsvRowStream() {
