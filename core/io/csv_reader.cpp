@@ -527,9 +527,12 @@ ReadReport CsvImport::run() {
         }
         importRow(row);
         ++m_rowIndex;
-        if ((++dataRows & 4095) == 0 && (m_ctx.cancelled() || m_sink.cancelled())) {
-            m_report.add(Severity::Warning, IssueKind::Cancelled, m_label, row.line, "import cancelled");
-            break;
+        if ((++dataRows & 4095) == 0) {
+            if (m_ctx.cancelled() || m_sink.cancelled()) {
+                m_report.add(Severity::Warning, IssueKind::Cancelled, m_label, row.line, "import cancelled");
+                break;
+            }
+            m_ctx.advanced(row.endOffset);
         }
     }
     m_batcher.flushAll();
