@@ -296,6 +296,7 @@ bool ChartCard::drawsRaw() const {
 
 void ChartCard::rebuild() {
     m_runs = m_provider(m_tag);
+    m_fullResolution = false;
     // A zoomed view survives new data (a watched run growing): the new chart gets the same axis ranges.
     std::optional<std::pair<std::pair<double, double>, std::pair<double, double>>> keptView;
     if (m_keepView && m_built && m_zoomed && !m_view->chart()->axes(Qt::Horizontal).isEmpty() &&
@@ -358,13 +359,7 @@ void ChartCard::rebuild() {
 
     m_groups = groupsOf(m_runs);
 
-    m_prepared.assign(m_runs.size(), Prepared{});
-    QtConcurrent::blockingMap(m_prepared, [&](Prepared& prepared) {
-        const auto i = static_cast<std::size_t>(&prepared - m_prepared.data());
-        prepared.input = inputFor(m_runs[i]);
-        prepared.nonFiniteFrom = nonFiniteOnset(prepared.input);
-        prepared.ownBand = ownBandOf(m_runs[i]);
-    });
+    prepareInputs();
 
     m_view->replaceChart(chart);
     m_built = true;
@@ -399,13 +394,51 @@ void ChartCard::rebuild() {
     }
 }
 
+void ChartCard::prepareInputs() {
+    m_prepared.assign(m_runs.size(), Prepared{});
+    QtConcurrent::blockingMap(m_prepared, [&](Prepared& prepared) {
+        const auto i = static_cast<std::size_t>(&prepared - m_prepared.data());
+        prepared.input = inputFor(m_runs[i]);
+        prepared.nonFiniteFrom = nonFiniteOnset(prepared.input);
+        prepared.ownBand = ownBandOf(m_runs[i]);
+    });
+}
+
+std::vector<CardRun> ChartCard::fullRuns() const {
+    return m_fullProvider ? m_fullProvider(m_tag) : m_provider(m_tag);
+}
+
+bool ChartCard::drawsFullResolution() const {
+    return std::none_of(m_runs.begin(), m_runs.end(),
+                        [](const CardRun& run) { return run.overview && !run.data; });
+}
+
+void ChartCard::useResolutionForView() {
+    // An overview holds the extremes per column of the whole series: enough for the full view, not for a
+    // zoomed one, which needs every point of its range. Back at the full view the overviews are used again
+    // and the points are let go.
+    const bool hasOverviews = std::any_of(m_runs.begin(), m_runs.end(),
+                                          [](const CardRun& run) { return run.overview && !run.data; });
+    if (m_zoomed && hasOverviews) {
+        m_runs = fullRuns();
+        m_fullResolution = true;
+    } else if (!m_zoomed && m_fullResolution) {
+        m_runs = m_provider(m_tag);
+        m_fullResolution = false;
+    } else {
+        return;
+    }
+    m_groups = groupsOf(m_runs);
+    prepareInputs();
+}
+
 QString ChartCard::xMetric() const {
     static const QString prefix = QStringLiteral("metric:");
     return m_display.xAxis.startsWith(prefix) ? m_display.xAxis.mid(prefix.size()) : QString();
 }
 
 CurveInput ChartCard::inputFor(const CardRun& run) const {
-    if (!run.data) return {};
+    if (!run.data) return run.overview ? run.overview->raw : CurveInput{};
     if (!xMetric().isEmpty()) return run.xData ? curveInputByMetric(*run.data, *run.xData) : CurveInput{};
     XAxis axis = XAxis::Step;
     parseXAxis(m_display.xAxis.toStdString(), axis);
@@ -435,6 +468,11 @@ BandLines ChartCard::ownBandOf(const CardRun& run) const {
 }
 
 void ChartCard::refreshPoints(bool smoothingOnly) {
+    if (m_fullResolution != m_zoomed) {
+        const bool before = m_fullResolution;
+        useResolutionForView();
+        if (before != m_fullResolution) smoothingOnly = false; // other points: decimate the raw ones again
+    }
     const int pixels = plotPixels();
     m_lastPixels = pixels;
     CurveOptions options = curveOptions(pixels, true);
@@ -454,6 +492,13 @@ void ChartCard::refreshPoints(bool smoothingOnly) {
             return;
         }
         if (!keepRaw) prepared.raw = raw ? rawPoints(prepared.input, options) : XYPoints{};
+        const CardRun& run = m_runs[static_cast<std::size_t>(&prepared - m_prepared.data())];
+        if (run.overview && !run.data && options.smoothing > 0 &&
+            run.overview->smoothing == options.smoothing && run.overview->smoother == options.smoother) {
+            // Smoothed at full resolution when the overview was made: only the decimation is left.
+            prepared.smoothed = rawPoints(run.overview->smoothed, options);
+            return;
+        }
         prepared.smoothed =
             options.smoothing > 0 || !raw ? smoothedPoints(prepared.input, options) : prepared.raw;
     });
@@ -797,6 +842,22 @@ QString ChartCard::tooltipAt(const QPointF& value) const {
         const CurveInput& input = prepared.input;
         // A line that is not drawn (runs folded into a group's band) is not read out either.
         if (prepared.smoothed.size() == 0 || input.x.empty() || input.y.size() != input.x.size()) continue;
+        const CardRun& run = m_runs[i];
+        const CurveOverview* overview = run.overview && !run.data ? run.overview.get() : nullptr;
+        if (overview && smoothing > 0 && overview->smoothing == smoothing && overview->smoother == smoother &&
+            !overview->smoothed.x.empty()) {
+            // A line drawn from its overview: the readout names the kept point nearest the cursor, whose
+            // smoothed value (made at full resolution), raw value and step are all exact.
+            const CurveInput& kept = overview->smoothed;
+            const std::size_t k = nearestIndex(kept.x, x);
+            const double shown = std::isfinite(kept.y[k]) ? kept.y[k] : overview->smoothedRaw[k];
+            QString line = QStringLiteral("<span style='color:%1'>&#9632;</span> %2: <b>%3</b>")
+                               .arg(run.color.name(), run.name.toHtmlEscaped(), formatValue(shown));
+            line += tr(" &nbsp;raw %1").arg(formatValue(overview->smoothedRaw[k]));
+            if (k < kept.steps.size()) line += tr(" &nbsp;step %1").arg(kept.steps[k]);
+            entries.push_back({std::isfinite(shown) ? std::abs(shown - value.y()) : INFINITY, line});
+            continue;
+        }
         const std::size_t k = nearestIndex(input.x, x);
         const double raw = input.y[k];
         double smoothed = raw;
@@ -854,7 +915,7 @@ CurveChartSpec ChartCard::exportSpec(int pixels) const {
     spec.xIsWallTime = axis == XAxis::WallTime && xMetric().isEmpty();
     spec.xIsStepCount = axis == XAxis::Step && xMetric().isEmpty();
     const CurveOptions options = curveOptions(pixels, true);
-    const std::vector<CardRun> runs = m_provider(m_tag);
+    const std::vector<CardRun> runs = fullRuns();
     std::vector<CurveInput> inputs(runs.size());
     for (std::size_t i = 0; i < runs.size(); ++i)
         inputs[i] = inputFor(runs[i]);
@@ -921,7 +982,7 @@ bool writeText(const QString& path, const QString& text, QString* error) {
 } // namespace
 
 QStringList ChartCard::exportTensorBoardCsv(const QString& path, QString* error) {
-    const std::vector<CardRun> runs = m_provider(m_tag);
+    const std::vector<CardRun> runs = fullRuns();
     QStringList written;
     const QFileInfo info(path);
     const QString base = info.path() + QLatin1Char('/') + info.completeBaseName();
@@ -944,7 +1005,7 @@ QStringList ChartCard::exportTensorBoardCsv(const QString& path, QString* error)
 bool ChartCard::exportLongCsv(const QString& path, QString* error) {
     QString text = QStringLiteral("run,tag,step,wall_time,value\n");
     const QString tag = csvField(m_tag);
-    for (const CardRun& run : m_provider(m_tag)) {
+    for (const CardRun& run : fullRuns()) {
         if (!run.data) continue;
         const QString name = csvField(run.name);
         const SeriesData& data = *run.data;

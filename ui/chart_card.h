@@ -38,6 +38,9 @@ struct CardRun {
     std::vector<std::pair<std::int64_t, QString>> marks;
     // The line's own min/max band when the log holds one (a W&B chart export's __MIN / __MAX columns).
     std::shared_ptr<const SeriesData> bandLower, bandUpper;
+    // On a card of many lines, instead of data: the points the card draws at its width (issue 19); the card
+    // asks its full provider for data when it is zoomed in or exports.
+    std::shared_ptr<const CurveOverview> overview;
 };
 
 class ChartCard : public QFrame {
@@ -50,7 +53,16 @@ class ChartCard : public QFrame {
     ChartCard(const QString& tag, RunProvider provider, const CurveDisplay& display,
               QWidget* parent = nullptr);
 
+    // Where exports and a zoomed-in view read every point when the provider gives overviews (issue 19).
+    void setFullProvider(RunProvider provider) { m_fullProvider = std::move(provider); }
+
     const QString& tag() const { return m_tag; }
+    bool needsRefresh() const { return m_pending != Pending::None; }
+    double effectiveSmoothing() const { return smoothing(); } // 0 where the card draws unsmoothed
+    int plotWidthPixels() const { return plotPixels(); }
+    // Whether the lines drawn come from every logged point (always, unless the provider gives overviews
+    // and the card is not zoomed in).
+    bool drawsFullResolution() const;
     bool isBuilt() const { return m_built; }
     QChart* chart() const; // nullptr until built
     InteractiveChartView* chartView() const { return m_view; }
@@ -108,6 +120,9 @@ class ChartCard : public QFrame {
     };
 
     void rebuild();
+    std::vector<CardRun> fullRuns() const;
+    void prepareInputs();        // m_prepared's inputs for m_runs
+    void useResolutionForView(); // full data while zoomed in, the overviews otherwise
     void refreshPoints(bool smoothingOnly = false);
     CurveInput inputFor(const CardRun& run) const;
     QString xMetric() const; // the metric used as x ("epoch"), empty for step and time axes
@@ -141,13 +156,15 @@ class ChartCard : public QFrame {
 
     QString m_tag;
     RunProvider m_provider;
+    RunProvider m_fullProvider; // empty: m_provider gives every point
     CurveDisplay m_display;
     QLabel* m_title;
     QLabel* m_placeholder;
     InteractiveChartView* m_view;
     bool m_built = false;
     bool m_zoomed = false;
-    bool m_keepView = false; // the next rebuild keeps a zoomed view (only the data changed)
+    bool m_fullResolution = false; // m_runs came from the full provider for a zoomed view
+    bool m_keepView = false;       // the next rebuild keeps a zoomed view (only the data changed)
     Pending m_pending = Pending::Rebuild;
     int m_lastPixels = 0;
 

@@ -25,6 +25,8 @@
 #include <QScrollBar>
 #include <QSlider>
 #include <QStackedWidget>
+#include <QtConcurrent/QtConcurrentRun>
+#include <QThread>
 #include <QTimer>
 #include <QVBoxLayout>
 #include <set>
@@ -86,6 +88,10 @@ CurvesView::CurvesView(RunTableModel* runs, QWidget* parent)
     refreshChoiceLists();
     setDisplay(m_display);
     rebuildCards();
+}
+
+CurvesView::~CurvesView() {
+    cancelOverviewReads();
 }
 
 QWidget* CurvesView::buildToolbar() {
@@ -284,6 +290,10 @@ void CurvesView::setWorkspace(Workspace* workspace) {
 }
 
 void CurvesView::reload() {
+    cancelOverviewReads(); // their workspace (or its data) is gone
+    ++m_generation;
+    m_overviews.clear();
+    m_overviewPoints = 0;
     m_cache.clear();
     m_unreadable.clear(); // a re-import may have rebuilt the damaged series
     updateDamageNotice();
@@ -392,9 +402,13 @@ QString CurvesView::groupKeyOf(const RunInfo& run) const {
     return QStringLiteral("%1 not set").arg(by);
 }
 
-std::vector<CardRun> CurvesView::runsForTag(const QString& cardKey) {
+std::vector<CardRun> CurvesView::runsForTag(const QString& cardKey, Read read) {
     std::vector<CardRun> out;
     if (!m_workspace) return out;
+    // A card of many lines draws overviews; its exports and zoomed views read every point, uncached, so
+    // that only the card asking holds them and only while it needs them.
+    const bool overviews = usesOverviews(cardKey);
+    const OverviewParams params = overviews ? overviewParams(cardKey) : OverviewParams{};
     if (cardKey == kStepsPerSecond || cardKey == kSamplesPerSecond)
         return speedLines(cardKey == kSamplesPerSecond);
     const auto tagsIt = m_cardTags.find(cardKey);
@@ -418,8 +432,17 @@ std::vector<CardRun> CurvesView::runsForTag(const QString& cardKey) {
             const bool hasTag = std::any_of(run->series.begin(), run->series.end(),
                                             [&](const SeriesSummary& summary) { return summary.tag == key; });
             if (!hasTag) continue;
-            auto data = series(run->id, key);
-            if (!data) continue;
+            std::shared_ptr<const SeriesData> data;
+            std::shared_ptr<const CurveOverview> lineOverview;
+            if (overviews && read == Read::Display) {
+                lineOverview = overview(run->id, key, params);
+                if (!lineOverview) continue;
+            } else if (overviews) {
+                data = std::make_shared<const SeriesData>(readUncached(run->id, key));
+            } else {
+                data = series(run->id, key);
+                if (!data) continue;
+            }
             const QString base = cardKeyOf(tag, false);
             const auto styleIndex = static_cast<std::size_t>(splitStyleIndex(base));
             const QString tagSuffix = baseTags.size() > 1 ? QStringLiteral(" · ") + base : QString();
@@ -452,6 +475,11 @@ std::vector<CardRun> CurvesView::runsForTag(const QString& cardKey) {
                 } else if (line.group.isEmpty()) {
                     line.group = runName + tagSuffix;
                 }
+            }
+            if (lineOverview) {
+                line.overview = std::move(lineOverview);
+                out.push_back(std::move(line));
+                continue;
             }
             if (!m_display.splitRestarts) {
                 line.data = std::move(data);
@@ -588,6 +616,7 @@ void CurvesView::rebuildCards() {
     for (const QString& key : order) {
         auto* card = new ChartCard(
             key, [this](const QString& k) { return runsForTag(k); }, m_display, m_grid);
+        card->setFullProvider([this](const QString& k) { return runsForTag(k, Read::Full); });
         if (m_cardTags[key].size() > 1) card->setToolTip(m_cardTags[key].join(QStringLiteral(", ")));
         m_cards.append(card);
     }
@@ -655,10 +684,249 @@ void CurvesView::scheduleVisibleRefresh() {
 void CurvesView::refreshVisibleCards() {
     if (!isVisible() || showsEmptyState()) return;
     relayoutCards(); // the viewport has its final width only once shown
-    const QRect viewport = m_scroll->viewport()->rect();
     for (ChartCard* card : m_cards) {
-        const QRect area(card->mapTo(m_scroll->viewport(), QPoint(0, 0)), card->size());
-        if (area.intersects(viewport)) card->refreshIfNeeded();
+        if (!isOnScreen(card) || !card->needsRefresh()) continue;
+        // A card of many lines is drawn once its overviews have been read in the background: the window
+        // stays responsive and the cards appear one by one (issue 19).
+        if (usesOverviews(card->tag()) && !overviewsReady(card->tag())) {
+            card->invalidateData(); // drawn from the new overviews, not the ones it holds
+            continue;
+        }
+        card->refreshIfNeeded();
+    }
+    startOverviewReads();
+}
+
+bool CurvesView::isOnScreen(const ChartCard* card) const {
+    const QRect area(card->mapTo(m_scroll->viewport(), QPoint(0, 0)), card->size());
+    return area.intersects(m_scroll->viewport()->rect());
+}
+
+ChartCard* CurvesView::cardOf(const QString& cardKey) const {
+    for (ChartCard* card : m_cards)
+        if (card->tag() == cardKey) return card;
+    return nullptr;
+}
+
+bool CurvesView::usesOverviews(const QString& cardKey) const {
+    if (!m_workspace || cardKey == kStepsPerSecond || cardKey == kSamplesPerSecond) return false;
+    // Groups average their members' points and restarts split them: both need every point. So does an x
+    // that is another metric.
+    if (!m_display.groupBy.isEmpty() || m_display.splitRestarts ||
+        m_display.xAxis.startsWith(QStringLiteral("metric:")))
+        return false;
+    const auto tagsIt = m_cardTags.find(cardKey);
+    if (tagsIt == m_cardTags.end()) return false;
+    std::set<std::string> tags;
+    for (const QString& tag : tagsIt->second) {
+        if (workerOfTag(tag) >= 0) return false; // a run's workers are drawn as one band
+        tags.insert(tag.toStdString());
+    }
+    int lines = 0;
+    for (const RunInfo* run : m_runs->visibleRuns())
+        for (const SeriesSummary& summary : run->series)
+            if (tags.count(summary.tag) && ++lines > kOverviewLines) return true;
+    return false;
+}
+
+CurvesView::OverviewParams CurvesView::overviewParams(const QString& cardKey) const {
+    OverviewParams params;
+    parseXAxis(m_display.xAxis.toStdString(), params.axis);
+    parseSmoother(m_display.smoother.toStdString(), params.smoother);
+    const ChartCard* card = cardOf(cardKey);
+    params.smoothing = card ? card->effectiveSmoothing() : std::clamp(m_display.smoothing, 0.0, 0.999);
+    // One bucket per pixel column of the card, rounded up so a small resize keeps the cached overviews.
+    const int pixels = card ? card->plotWidthPixels() : 1000;
+    params.buckets = (pixels + 127) / 128 * 128;
+    return params;
+}
+
+std::vector<CurvesView::SeriesKey> CurvesView::seriesOfCard(const QString& cardKey) const {
+    std::vector<SeriesKey> out;
+    const auto tagsIt = m_cardTags.find(cardKey);
+    if (tagsIt == m_cardTags.end()) return out;
+    for (const RunInfo* run : m_runs->visibleRuns())
+        for (const QString& tag : tagsIt->second) {
+            const std::string key = tag.toStdString();
+            if (hasSeries(*run, key)) out.emplace_back(run->id, key);
+        }
+    return out;
+}
+
+std::shared_ptr<const CurveOverview> CurvesView::overview(std::int64_t runId, const std::string& tag,
+                                                          const OverviewParams& params) {
+    const auto it = m_overviews.find({runId, tag});
+    if (it != m_overviews.end() && it->second.params.serves(params)) {
+        it->second.lastUse = ++m_useClock;
+        return it->second.overview;
+    }
+    // Not read in the background (a card drawn outside refreshVisibleCards, e.g. by a test): read it here.
+    OverviewBatch batch = readOverviews(QString::fromStdString(m_workspace->path().string()), {{runId, tag}},
+                                        params, std::atomic<bool>(false));
+    if (batch.overviews.empty()) { // opening the workspace again failed: read through the window's connection
+        try {
+            const SeriesData data = m_workspace->readSeries(runId, tag);
+            batch.overviews.push_back(
+                {{runId, tag},
+                 std::make_shared<const CurveOverview>(curveOverview(
+                     curveInput(data, params.axis), params.smoother, params.smoothing, params.buckets))});
+        } catch (const std::exception& e) {
+            batch.overviews.push_back({{runId, tag}, nullptr});
+            batch.errors << QStringLiteral("%1: %2: %3")
+                                .arg(QString::number(runId), QString::fromStdString(tag),
+                                     QString::fromUtf8(e.what()));
+        }
+    }
+    m_unreadable << batch.errors;
+    if (!batch.errors.isEmpty())
+        QMetaObject::invokeMethod(this, &CurvesView::updateDamageNotice, Qt::QueuedConnection);
+    auto result = batch.overviews.front().second;
+    storeOverview({runId, tag}, params, result);
+    return result;
+}
+
+void CurvesView::storeOverview(const SeriesKey& key, const OverviewParams& params,
+                               std::shared_ptr<const CurveOverview> overview) {
+    auto& entry = m_overviews[key];
+    if (entry.overview) m_overviewPoints -= entry.overview->keptPoints();
+    entry.params = params;
+    entry.overview = std::move(overview);
+    entry.lastUse = ++m_useClock;
+    if (entry.overview) m_overviewPoints += entry.overview->keptPoints();
+    if (m_overviewPoints <= kOverviewBudgetPoints) return;
+    // Over budget: drop the least recently used overviews (cards that drew them keep their own copy).
+    std::vector<std::pair<std::uint64_t, SeriesKey>> byUse;
+    for (const auto& [k, e] : m_overviews)
+        byUse.emplace_back(e.lastUse, k);
+    std::sort(byUse.begin(), byUse.end());
+    for (const auto& [use, k] : byUse) {
+        if (m_overviewPoints <= kOverviewBudgetPoints * 3 / 4) break;
+        const auto it = m_overviews.find(k);
+        if (it->second.overview) m_overviewPoints -= it->second.overview->keptPoints();
+        m_overviews.erase(it);
+    }
+}
+
+bool CurvesView::overviewsReady(const QString& cardKey) {
+    const OverviewParams params = overviewParams(cardKey);
+    for (const SeriesKey& key : seriesOfCard(cardKey)) {
+        const auto it = m_overviews.find(key);
+        if (it != m_overviews.end() && it->second.params.serves(params)) continue;
+        bool reading = false;
+        for (OverviewRead& read : m_reads) {
+            if (read.cardKey != cardKey) continue;
+            if (read.params.serves(params))
+                reading = true;
+            else
+                read.cancel->store(true); // made for a display that is gone (the slider moved on)
+        }
+        if (!reading && !m_readQueue.contains(cardKey)) m_readQueue << cardKey;
+        return false;
+    }
+    return true;
+}
+
+void CurvesView::startOverviewReads() {
+    if (!m_workspace) return;
+    // Two cards at a time (the cores the machine has, at most): each read holds its own connection.
+    const int parallel = std::clamp(QThread::idealThreadCount(), 1, 2);
+    while (static_cast<int>(m_reads.size()) < parallel && !m_readQueue.isEmpty()) {
+        const QString cardKey = m_readQueue.takeFirst();
+        ChartCard* card = cardOf(cardKey);
+        if (!card || !isOnScreen(card) || !usesOverviews(cardKey)) continue; // scrolled away meanwhile
+        OverviewRead read;
+        read.cardKey = cardKey;
+        read.generation = m_generation;
+        read.params = overviewParams(cardKey);
+        read.cancel = std::make_shared<std::atomic<bool>>(false);
+        std::vector<SeriesKey> missing;
+        for (const SeriesKey& key : seriesOfCard(cardKey)) {
+            const auto it = m_overviews.find(key);
+            if (it == m_overviews.end() || !it->second.params.serves(read.params)) missing.push_back(key);
+        }
+        read.watcher = new QFutureWatcher<OverviewBatch>(this);
+        const OverviewRead copy = read;
+        connect(read.watcher, &QFutureWatcherBase::finished, this, [this, copy] { onOverviewsRead(copy); });
+        // Captured by value: the read never touches the view or its workspace connection, so a workspace
+        // closed meanwhile cannot be used after it is freed.
+        read.watcher->setFuture(
+            QtConcurrent::run([path = QString::fromStdString(m_workspace->path().string()),
+                               missing = std::move(missing), params = read.params, cancel = read.cancel] {
+                return readOverviews(path, missing, params, *cancel);
+            }));
+        m_reads.push_back(std::move(read));
+    }
+}
+
+void CurvesView::onOverviewsRead(OverviewRead read) {
+    const auto it = std::find_if(m_reads.begin(), m_reads.end(),
+                                 [&](const OverviewRead& r) { return r.watcher == read.watcher; });
+    if (it != m_reads.end()) m_reads.erase(it);
+    read.watcher->deleteLater();
+    const bool stale = read.cancel->load() || read.generation != m_generation || !m_workspace;
+    if (!stale) {
+        OverviewBatch batch = read.watcher->result();
+        for (auto& [key, overview] : batch.overviews)
+            storeOverview(key, read.params, std::move(overview));
+        if (!batch.errors.isEmpty()) {
+            m_unreadable << batch.errors;
+            updateDamageNotice();
+        }
+        ChartCard* card = cardOf(read.cardKey);
+        if (card && isOnScreen(card) && card->needsRefresh() && overviewsReady(read.cardKey))
+            card->refreshIfNeeded();
+    }
+    scheduleVisibleRefresh(); // the next cards, and any that changed while this one was read
+}
+
+void CurvesView::cancelOverviewReads() {
+    for (OverviewRead& read : m_reads) {
+        read.cancel->store(true);
+        read.watcher->waitForFinished(); // returns at the next series: the read checks the flag per series
+        read.watcher->disconnect(this);
+        read.watcher->deleteLater();
+    }
+    m_reads.clear();
+    m_readQueue.clear();
+}
+
+CurvesView::OverviewBatch CurvesView::readOverviews(const QString& path, const std::vector<SeriesKey>& series,
+                                                    const OverviewParams& params,
+                                                    const std::atomic<bool>& cancel) {
+    OverviewBatch batch;
+    std::unique_ptr<Workspace> workspace;
+    try {
+        workspace = Workspace::open(path.toStdString(), Workspace::Mode::ReadOnly);
+    } catch (const std::exception&) {
+        return batch; // the caller reads through its own connection, or the window reports the file
+    }
+    for (const auto& [runId, tag] : series) {
+        if (cancel.load()) return {};
+        try {
+            // The series' points live only for this loop: what is kept is the overview.
+            const SeriesData data = workspace->readSeries(runId, tag);
+            batch.overviews.push_back(
+                {{runId, tag},
+                 std::make_shared<const CurveOverview>(curveOverview(
+                     curveInput(data, params.axis), params.smoother, params.smoothing, params.buckets))});
+        } catch (const std::exception& e) {
+            QString runName = QString::number(runId);
+            if (const auto run = workspace->run(runId)) runName = QString::fromStdString(run->name);
+            batch.overviews.push_back({{runId, tag}, nullptr});
+            batch.errors << QStringLiteral("%1: %2: %3")
+                                .arg(runName, QString::fromStdString(tag), QString::fromUtf8(e.what()));
+        }
+    }
+    return batch;
+}
+
+SeriesData CurvesView::readUncached(std::int64_t runId, const std::string& tag) {
+    const auto cached = m_cache.find({runId, tag});
+    if (cached != m_cache.end() && cached->second) return *cached->second;
+    try {
+        return m_workspace->readSeries(runId, tag);
+    } catch (const std::exception&) {
+        return {}; // the card's overview of this series already carries the damage notice
     }
 }
 

@@ -1,13 +1,16 @@
 // The Curves tab: a toolbar of display choices over a lazily drawn, scrollable grid of chart cards.
 #pragma once
 
+#include "core/analysis/curve_prep.h"
 #include "core/model/series.h"
 #include "ui/settings.h"
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <QColor>
+#include <QFutureWatcher>
 #include <QList>
 #include <QRegularExpression>
 #include <QWidget>
@@ -53,6 +56,17 @@ class CurvesView : public QWidget {
     inline static const QString kSamplesPerSecond = QStringLiteral("speed: samples/s");
 
     CurvesView(RunTableModel* runs, QWidget* parent = nullptr);
+    ~CurvesView() override; // cancels the background reads and waits for them
+
+    // Above this many lines a card draws overviews (CurveOverview) read off the GUI thread, not every point.
+    static constexpr int kOverviewLines = 20;
+    // Whether a card's lines come from overviews under the current display (many lines, no groups, x is
+    // step or time, restarts not split).
+    bool usesOverviews(const QString& cardKey) const;
+    // Whether background reads for visible cards are still running or queued.
+    bool isReadingOverviews() const { return !m_reads.empty() || !m_readQueue.isEmpty(); }
+    // Points held by the overview cache (tests and benchmarks check it stays bounded).
+    std::size_t cachedOverviewPoints() const { return m_overviewPoints; }
 
     // The workspace to read points from (GUI-thread connection, not owned); nullptr shows the empty state.
     void setWorkspace(Workspace* workspace);
@@ -88,7 +102,51 @@ class CurvesView : public QWidget {
     void onVisibilityChanged();
     void updateEmptyState();
     void updateDamageNotice();
-    std::vector<CardRun> runsForTag(const QString& cardKey);
+    enum class Read { Display, Full };
+    std::vector<CardRun> runsForTag(const QString& cardKey, Read read = Read::Display);
+    // What an overview of a card is made with; a cached one serves while the card's width stays within 2x.
+    struct OverviewParams {
+        XAxis axis = XAxis::Step;
+        Smoother smoother = Smoother::Ema;
+        double smoothing = 0.0;
+        int buckets = 0;
+        bool serves(const OverviewParams& wanted) const {
+            return axis == wanted.axis && smoother == wanted.smoother && smoothing == wanted.smoothing &&
+                   buckets >= wanted.buckets && buckets <= 2 * wanted.buckets;
+        }
+    };
+    struct OverviewEntry {
+        OverviewParams params;
+        std::shared_ptr<const CurveOverview> overview; // nullptr: the series could not be read
+        std::uint64_t lastUse = 0;
+    };
+    using SeriesKey = std::pair<std::int64_t, std::string>;
+    struct OverviewBatch {
+        std::vector<std::pair<SeriesKey, std::shared_ptr<const CurveOverview>>> overviews;
+        QStringList errors; // "run id: tag: reason", for the damage notice
+    };
+    struct OverviewRead {
+        QString cardKey;
+        std::uint64_t generation = 0;
+        OverviewParams params;
+        std::shared_ptr<std::atomic<bool>> cancel;
+        QFutureWatcher<OverviewBatch>* watcher = nullptr;
+    };
+    OverviewParams overviewParams(const QString& cardKey) const;
+    std::vector<SeriesKey> seriesOfCard(const QString& cardKey) const;
+    std::shared_ptr<const CurveOverview> overview(std::int64_t runId, const std::string& tag,
+                                                  const OverviewParams& params);
+    void storeOverview(const SeriesKey& key, const OverviewParams& params,
+                       std::shared_ptr<const CurveOverview> overview);
+    bool overviewsReady(const QString& cardKey); // queues a background read when not
+    void startOverviewReads();
+    void onOverviewsRead(OverviewRead read);
+    void cancelOverviewReads(); // the workspace or the overviews' parameters changed
+    static OverviewBatch readOverviews(const QString& path, const std::vector<SeriesKey>& series,
+                                       const OverviewParams& params, const std::atomic<bool>& cancel);
+    SeriesData readUncached(std::int64_t runId, const std::string& tag);
+    ChartCard* cardOf(const QString& cardKey) const;
+    bool isOnScreen(const ChartCard* card) const;
     std::vector<CardRun> speedLines(bool samples);
     std::shared_ptr<const SeriesData> series(std::int64_t runId, const std::string& tag);
     QString groupKeyOf(const RunInfo& run) const;
@@ -100,6 +158,14 @@ class CurvesView : public QWidget {
     Workspace* m_workspace = nullptr;
     CurveDisplay m_display;
     std::map<std::pair<std::int64_t, std::string>, std::shared_ptr<const SeriesData>> m_cache;
+    // Overviews of the series of many-line cards, least recently used dropped past kOverviewBudgetPoints.
+    static constexpr std::size_t kOverviewBudgetPoints = 6'000'000;
+    std::map<SeriesKey, OverviewEntry> m_overviews;
+    std::size_t m_overviewPoints = 0;
+    std::uint64_t m_useClock = 0;
+    std::uint64_t m_generation = 0; // bumped when the workspace changes: older reads are discarded
+    std::vector<OverviewRead> m_reads;
+    QStringList m_readQueue; // visible cards waiting for their overviews, in screen order
     QList<ChartCard*> m_cards;
     int m_columns = 0;
     bool m_refreshScheduled = false;

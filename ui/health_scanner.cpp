@@ -7,10 +7,15 @@
 
 #include <exception>
 #include <QtConcurrent/QtConcurrentRun>
+#include <QThread>
 
 namespace runlens::ui {
 
 HealthScanner::HealthScanner(QObject* parent) : QObject(parent) {
+    // Badges can wait: on its own idle-priority thread the scan takes no core from the Curves cards being
+    // read and drawn when a workspace opens (issue 19), nor a slot of the shared pool they use.
+    m_pool.setMaxThreadCount(1);
+    m_pool.setThreadPriority(QThread::IdlePriority);
     connect(&m_watcher, &QFutureWatcher<Result>::finished, this, [this] {
         if (m_watcher.isCanceled() || (m_cancel && m_cancel->load())) return;
         Result result = m_watcher.result();
@@ -34,13 +39,13 @@ void HealthScanner::scan(const QString& workspacePath, std::vector<RunInfo> runs
     }
     if (workspacePath != m_cachePath) m_cache.clear();
     m_cachePath = workspacePath;
-    m_watcher.setFuture(QtConcurrent::run(
-        [path = workspacePath, runs = std::move(runs), cancel = m_cancel, cache = m_cache]() mutable {
-            Result result;
-            result.health = compute(path, runs, cancel.get(), &cache);
-            result.cache = std::move(cache);
-            return result;
-        }));
+    m_watcher.setFuture(QtConcurrent::run(&m_pool, [path = workspacePath, runs = std::move(runs),
+                                                    cancel = m_cancel, cache = m_cache]() mutable {
+        Result result;
+        result.health = compute(path, runs, cancel.get(), &cache);
+        result.cache = std::move(cache);
+        return result;
+    }));
 }
 
 namespace {

@@ -12,6 +12,7 @@
 #include <QFutureWatcher>
 #include <QObject>
 #include <QString>
+#include <QThreadPool>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,7 @@ class HealthScanner : public QObject {
         Health health;
         Cache cache;
     };
+    QThreadPool m_pool; // declared before m_watcher: the watcher's future ends before the pool goes
     QFutureWatcher<Result> m_watcher;
     std::shared_ptr<std::atomic<bool>> m_cancel;
     Cache m_cache;

@@ -172,4 +172,43 @@ PreparedCurve prepareCurve(const SeriesData& series, const CurveOptions& options
     return prepareCurve(curveInput(series, options.xAxis), options);
 }
 
+namespace {
+
+CurveInput pick(const CurveInput& input, std::span<const double> y, const std::vector<std::size_t>& indices) {
+    CurveInput out;
+    out.sourcePoints = input.sourcePoints;
+    out.x.reserve(indices.size());
+    out.y.reserve(indices.size());
+    const bool hasSteps = input.steps.size() == input.x.size();
+    if (hasSteps) out.steps.reserve(indices.size());
+    for (const std::size_t i : indices) {
+        out.x.push_back(input.x[i]);
+        out.y.push_back(y[i]);
+        if (hasSteps) out.steps.push_back(input.steps[i]);
+    }
+    return out;
+}
+
+} // namespace
+
+CurveOverview curveOverview(const CurveInput& input, Smoother smoother, double smoothing, int buckets) {
+    CurveOverview overview;
+    overview.smoother = smoother;
+    overview.smoothing = smoothing > 0.0 ? smoothing : 0.0;
+    overview.buckets = buckets;
+    // With smoothing on, a card of many lines draws no raw line: the raw points then only carry the extent,
+    // the first non-finite value and the y range, for which an eighth of the buckets is plenty.
+    const bool smoothed = smoothing > 0.0 && !input.x.empty();
+    overview.raw = pick(input, input.y,
+                        overviewIndices(input.x, input.y, smoothed ? std::max(1, buckets / 8) : buckets));
+    if (!smoothed) return overview;
+    const std::vector<double> values = smooth(smoother, input.x, input.y, smoothing);
+    const std::vector<std::size_t> indices = overviewIndices(input.x, values, buckets);
+    overview.smoothed = pick(input, values, indices);
+    overview.smoothedRaw.reserve(indices.size());
+    for (const std::size_t i : indices)
+        overview.smoothedRaw.push_back(input.y[i]);
+    return overview;
+}
+
 } // namespace runlens

@@ -61,4 +61,19 @@ XYPoints smoothedPoints(const CurveInput& input, const CurveOptions& options);
 PreparedCurve prepareCurve(const CurveInput& input, const CurveOptions& options);
 PreparedCurve prepareCurve(const SeriesData& series, const CurveOptions& options);
 
+// What a card of many lines keeps of a series instead of all its points (issue 19): the points that
+// overviewIndices picks for `buckets` columns, of the raw values and, when smoothing is on, of the line
+// smoothed at full resolution (smoothing first, then choosing points, so every kept smoothed value is exact).
+// Every kept point is a logged one: steps and raw values stay true for the readout.
+struct CurveOverview {
+    CurveInput raw;      // picked by the raw values' extremes (an eighth of the buckets when smoothing is on)
+    CurveInput smoothed; // y = smoothed values; picked by their extremes; empty when off
+    std::vector<double> smoothedRaw;   // the raw value of each point of `smoothed`, for the readout
+    Smoother smoother = Smoother::Ema; // what `smoothed` was made with
+    double smoothing = 0.0;
+    int buckets = 0;
+    std::size_t keptPoints() const { return raw.x.size() + smoothed.x.size(); }
+};
+CurveOverview curveOverview(const CurveInput& input, Smoother smoother, double smoothing, int buckets);
+
 } // namespace runlens

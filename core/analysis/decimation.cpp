@@ -295,3 +295,62 @@ XYPoints decimateExtrema(std::span<const double> x, std::span<const double> y, d
 }
 
 } // namespace runlens
+
+namespace runlens {
+
+std::vector<std::size_t> overviewIndices(std::span<const double> x, std::span<const double> y, int buckets) {
+    std::vector<std::size_t> out;
+    const std::size_t n = std::min(x.size(), y.size());
+    if (n == 0) return out;
+    const int columns = std::max(1, buckets);
+    const double scale = x[n - 1] > x[0] ? static_cast<double>(columns) / (x[n - 1] - x[0]) : 0.0;
+    const ColumnMap column{x[0], scale, columns - 1};
+    out.reserve(std::min(n, 2 * static_cast<std::size_t>(columns) + 2));
+    out.push_back(0);
+    std::size_t begin = 0;
+    while (begin < n) {
+        // The bucket's end by binary search on its right edge, then nudged to agree with ColumnMap exactly
+        // (the edge is rounded), so the per-point loop below is a tight reduction.
+        const std::ptrdiff_t c = column(x[begin]);
+        std::size_t end = n;
+        if (c < columns - 1 && scale > 0.0) {
+            const double edge = x[0] + static_cast<double>(c + 1) / scale;
+            end =
+                static_cast<std::size_t>(std::lower_bound(x.begin() + static_cast<std::ptrdiff_t>(begin),
+                                                          x.begin() + static_cast<std::ptrdiff_t>(n), edge) -
+                                         x.begin());
+            while (end > begin + 1 && column(x[end - 1]) != c)
+                --end;
+            while (end < n && column(x[end]) == c)
+                ++end;
+            end = std::max(end, begin + 1);
+        }
+        // min, max, and the first non-finite value as a gap marker.
+        double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+        std::size_t loAt = n, hiAt = n, bad = n;
+        for (std::size_t i = begin; i < end; ++i) {
+            const double v = y[i];
+            if (std::isfinite(v)) {
+                if (v < lo) {
+                    lo = v;
+                    loAt = i;
+                }
+                if (v > hi) {
+                    hi = v;
+                    hiAt = i;
+                }
+            } else if (bad == n) {
+                bad = i;
+            }
+        }
+        std::array<std::size_t, 3> kept{loAt, hiAt, bad};
+        std::sort(kept.begin(), kept.end());
+        for (const std::size_t i : kept)
+            if (i < n && out.back() != i) out.push_back(i);
+        begin = end;
+    }
+    if (out.back() != n - 1) out.push_back(n - 1);
+    return out;
+}
+
+} // namespace runlens

@@ -26,3 +26,14 @@ XYPoints decimateExtrema(std::span<const double> x, std::span<const double> y, d
                          int pixels);
 
 } // namespace runlens
+
+namespace runlens {
+
+// The points a card of many lines needs from a whole series, as indices into x/y in x order: per
+// equal-width bucket of [x.front(), x.back()] its min and max point and its first non-finite one, plus the
+// series' first and last point (duplicates dropped). The kept points hold exactly each bucket's min and max,
+// so decimateExtrema of them at a card's width equals that of the full series up to where bucket and column
+// edges fall. x must be non-decreasing.
+std::vector<std::size_t> overviewIndices(std::span<const double> x, std::span<const double> y, int buckets);
+
+} // namespace runlens
