@@ -105,8 +105,9 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "bench_ui_first_paint: cannot write %s\n", qPrintable(screenshot));
     std::printf(
         "ui_first_paint_ms\t%.1f\tcpu\t%.1f\ttable_ms\t%.1f\ttable_cpu\t%.1f\tpeak_rss_mb\t%.1f\trows\t%d"
-        "\ttable_rss_mb\t%.1f\trss_mb\t%.1f\tcards\t%d\tpainted\t%d\tpoints\t%zu\n",
+        "\ttable_rss_mb\t%.1f\trss_mb\t%.1f\toverview_points\t%zu\tcards\t%d\tpainted\t%d\tpoints\t%zu\n",
         paintMs, paintCpu, tableMs, tableCpu, static_cast<double>(usage.ru_maxrss) / 1024.0, rows, tableRss,
-        currentRssMb(), cards.visible, cards.painted, cards.points);
+        currentRssMb(), window.curvesView()->cachedOverviewPoints(), cards.visible, cards.painted,
+        cards.points);
     return cards.visible > 0 && cards.painted == cards.visible ? 0 : 1;
 }

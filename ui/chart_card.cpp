@@ -511,6 +511,12 @@ void ChartCard::refreshPoints(bool smoothingOnly) {
     if (!m_zoomed && !keepRaw) applyFullRange();
     applyTicks();
     pushToLayer();
+    for (Prepared& prepared : m_prepared)
+        prepared.drawn = prepared.smoothed.size() > 0;
+    // Many lines: the layer holds the drawn points, a second copy here would double the card's memory.
+    if (static_cast<int>(m_runs.size()) > kMaxRawLines)
+        for (Prepared& prepared : m_prepared)
+            prepared.smoothed = {};
 }
 
 void ChartCard::applyTicks() {
@@ -841,7 +847,7 @@ QString ChartCard::tooltipAt(const QPointF& value) const {
         const Prepared& prepared = m_prepared[i];
         const CurveInput& input = prepared.input;
         // A line that is not drawn (runs folded into a group's band) is not read out either.
-        if (prepared.smoothed.size() == 0 || input.x.empty() || input.y.size() != input.x.size()) continue;
+        if (!prepared.drawn || input.x.empty() || input.y.size() != input.x.size()) continue;
         const CardRun& run = m_runs[i];
         const CurveOverview* overview = run.overview && !run.data ? run.overview.get() : nullptr;
         if (overview && smoothing > 0 && overview->smoothing == smoothing && overview->smoother == smoother &&
@@ -854,7 +860,10 @@ QString ChartCard::tooltipAt(const QPointF& value) const {
             QString line = QStringLiteral("<span style='color:%1'>&#9632;</span> %2: <b>%3</b>")
                                .arg(run.color.name(), run.name.toHtmlEscaped(), formatValue(shown));
             line += tr(" &nbsp;raw %1").arg(formatValue(overview->smoothedRaw[k]));
-            if (k < kept.steps.size()) line += tr(" &nbsp;step %1").arg(kept.steps[k]);
+            if (k < kept.steps.size())
+                line += tr(" &nbsp;step %1").arg(kept.steps[k]);
+            else if (m_display.xAxis == QLatin1String("step")) // the overview's x is the step itself
+                line += tr(" &nbsp;step %1").arg(std::llround(kept.x[k]));
             entries.push_back({std::isfinite(shown) ? std::abs(shown - value.y()) : INFINITY, line});
             continue;
         }

@@ -103,6 +103,7 @@ class ChartCard : public QFrame {
     struct Prepared {
         CurveInput input; // kept while the x axis and the data stay the same
         XYPoints raw, smoothed;
+        bool drawn = false; // smoothed was drawn (a card of many lines lets it go once the layer has it)
         std::optional<double> nonFiniteFrom; // x where values turn NaN/Inf after finite ones
         BandLines ownBand;                   // CardRun::bandLower/Upper on the card's x axis (no centre)
         // input.y smoothed at full resolution, made on the first hover after a change: the readout names

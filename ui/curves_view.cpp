@@ -13,6 +13,9 @@
 
 #include <cmath>
 #include <exception>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
@@ -735,9 +738,14 @@ CurvesView::OverviewParams CurvesView::overviewParams(const QString& cardKey) co
     parseSmoother(m_display.smoother.toStdString(), params.smoother);
     const ChartCard* card = cardOf(cardKey);
     params.smoothing = card ? card->effectiveSmoothing() : std::clamp(m_display.smoothing, 0.0, 0.999);
-    // One bucket per pixel column of the card, rounded up so a small resize keeps the cached overviews.
-    const int pixels = card ? card->plotWidthPixels() : 1000;
-    params.buckets = (pixels + 127) / 128 * 128;
+    // One bucket per pixel column of the card's plot, to a multiple of 64 so a small resize keeps the cached
+    // overviews. Before its first build a card knows only its own width: the axis labels take about 80 px.
+    int pixels = 1000;
+    if (card)
+        pixels = card->isBuilt()
+                     ? card->plotWidthPixels()
+                     : card->plotWidthPixels() * (card->width() - 80) / std::max(1, card->width());
+    params.buckets = std::max(64, (pixels + 32) / 64 * 64);
     return params;
 }
 
@@ -897,6 +905,7 @@ CurvesView::OverviewBatch CurvesView::readOverviews(const QString& path, const s
     std::unique_ptr<Workspace> workspace;
     try {
         workspace = Workspace::open(path.toStdString(), Workspace::Mode::ReadOnly);
+        workspace->setPageCacheKib(2048); // each chunk is read once: cached pages would only be held
     } catch (const std::exception&) {
         return batch; // the caller reads through its own connection, or the window reports the file
     }
@@ -917,6 +926,11 @@ CurvesView::OverviewBatch CurvesView::readOverviews(const QString& path, const s
                                 .arg(runName, QString::fromStdString(tag), QString::fromUtf8(e.what()));
         }
     }
+#ifdef __GLIBC__
+    // The series were read one after another into buffers freed between the overviews kept: give those
+    // pages back, or the heap keeps a card's worth of points it no longer uses.
+    malloc_trim(0);
+#endif
     return batch;
 }
 

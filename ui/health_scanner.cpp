@@ -71,6 +71,8 @@ HealthScanner::Health HealthScanner::compute(const QString& workspacePath, const
         if (!workspace && !openFailed) {
             try {
                 workspace = Workspace::open(workspacePath.toStdString(), Workspace::Mode::ReadOnly);
+                // Each series is read once; a full page cache would hold up to 64 MB for nothing.
+                workspace->setPageCacheKib(2048);
             } catch (const std::exception&) {
                 openFailed = true; // the window reports workspace problems; the column just stays empty
             }

@@ -205,6 +205,12 @@ CurveOverview curveOverview(const CurveInput& input, Smoother smoother, double s
     const std::vector<double> values = smooth(smoother, input.x, input.y, smoothing);
     const std::vector<std::size_t> indices = overviewIndices(input.x, values, buckets);
     overview.smoothed = pick(input, values, indices);
+    // On a step axis x is the step: a second copy of it would be a third of the overview's memory.
+    const CurveInput& kept = overview.smoothed;
+    bool xIsStep = kept.steps.size() == kept.x.size();
+    for (std::size_t k = 0; xIsStep && k < kept.x.size(); ++k)
+        xIsStep = kept.x[k] == static_cast<double>(kept.steps[k]);
+    if (xIsStep) overview.smoothed.steps = std::vector<std::int64_t>(); // `= {}` would keep the capacity
     overview.smoothedRaw.reserve(indices.size());
     for (const std::size_t i : indices)
         overview.smoothedRaw.push_back(input.y[i]);

@@ -66,8 +66,10 @@ PreparedCurve prepareCurve(const SeriesData& series, const CurveOptions& options
 // smoothed at full resolution (smoothing first, then choosing points, so every kept smoothed value is exact).
 // Every kept point is a logged one: steps and raw values stay true for the readout.
 struct CurveOverview {
-    CurveInput raw;      // picked by the raw values' extremes (an eighth of the buckets when smoothing is on)
-    CurveInput smoothed; // y = smoothed values; picked by their extremes; empty when off
+    CurveInput raw; // picked by the raw values' extremes (an eighth of the buckets when smoothing is on)
+    // y = smoothed values, picked by their extremes; empty when off. Its steps are left out when x is the
+    // step.
+    CurveInput smoothed;
     std::vector<double> smoothedRaw;   // the raw value of each point of `smoothed`, for the readout
     Smoother smoother = Smoother::Ema; // what `smoothed` was made with
     double smoothing = 0.0;

@@ -920,6 +920,11 @@ SeriesData Workspace::readSeries(std::int64_t runId, const std::string& tag, Ste
     return out;
 }
 
+void Workspace::setPageCacheKib(int kib) {
+    // PRAGMA takes no bound parameters; the value is an int. Negative means KiB rather than pages.
+    store::exec(m_db, ("PRAGMA cache_size = -" + std::to_string(std::max(1, kib))).c_str());
+}
+
 std::vector<ChunkInfo> Workspace::chunkIndex(std::int64_t runId, const std::string& tag) const {
     std::vector<ChunkInfo> result;
     const auto seriesId = findSeries(m_db, runId, tag);

@@ -101,6 +101,10 @@ class Workspace : public ImportTarget {
     std::unique_ptr<SourceTransaction> beginSource(const std::string& path, std::string_view format,
                                                    bool replace) override;
 
+    // Caps this connection's page cache (64 MB by default). A connection that reads each series once, such as
+    // a background scan, gains nothing from caching pages and would only hold them.
+    void setPageCacheKib(int kib);
+
     sqlite3* handle() const { return m_db; } // for the store's own helpers and tests (integrity checks)
 
   private:
