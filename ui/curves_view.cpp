@@ -909,15 +909,18 @@ CurvesView::OverviewBatch CurvesView::readOverviews(const QString& path, const s
     } catch (const std::exception&) {
         return batch; // the caller reads through its own connection, or the window reports the file
     }
+    // The series' points live only in these buffers, reused from one series to the next: what is kept is
+    // the overview.
+    SeriesData data;
+    CurveInput input;
     for (const auto& [runId, tag] : series) {
         if (cancel.load()) return {};
         try {
-            // The series' points live only for this loop: what is kept is the overview.
-            const SeriesData data = workspace->readSeries(runId, tag);
-            batch.overviews.push_back(
-                {{runId, tag},
-                 std::make_shared<const CurveOverview>(curveOverview(
-                     curveInput(data, params.axis), params.smoother, params.smoothing, params.buckets))});
+            workspace->readSeriesInto(runId, tag, data);
+            curveInputInto(data, params.axis, input);
+            batch.overviews.push_back({{runId, tag},
+                                       std::make_shared<const CurveOverview>(curveOverview(
+                                           input, params.smoother, params.smoothing, params.buckets))});
         } catch (const std::exception& e) {
             QString runName = QString::number(runId);
             if (const auto run = workspace->run(runId)) runName = QString::fromStdString(run->name);

@@ -96,6 +96,22 @@ CurveInput curveInput(const SeriesData& series, XAxis axis) {
     return sortedByX(std::move(input)); // a restarted or merged log
 }
 
+void curveInputInto(const SeriesData& series, XAxis axis, CurveInput& out) {
+    const std::size_t n = std::min(series.steps.size(), series.values.size());
+    // The common case, steps logged in order on a step axis, without the copies curveInput makes.
+    if (axis != XAxis::Step || n != series.values.size() ||
+        !std::is_sorted(series.steps.begin(), series.steps.end())) {
+        out = curveInput(series, axis);
+        return;
+    }
+    out.sourcePoints = n;
+    out.x.resize(n);
+    for (std::size_t i = 0; i < n; ++i)
+        out.x[i] = static_cast<double>(series.steps[i]);
+    out.y.assign(series.values.begin(), series.values.end());
+    out.steps.assign(series.steps.begin(), series.steps.end());
+}
+
 CurveInput curveInputByMetric(const SeriesData& series, const SeriesData& xMetric) {
     // The x metric's (step, value) pairs by step; of repeated steps the last logged value wins.
     std::vector<std::pair<std::int64_t, double>> byStep;

@@ -42,6 +42,8 @@ struct CurveInput {
     std::size_t sourcePoints = 0;
 };
 CurveInput curveInput(const SeriesData& series, XAxis axis);
+// The same into out (replaced), reusing its buffers when a loop prepares many series.
+void curveInputInto(const SeriesData& series, XAxis axis, CurveInput& out);
 
 // A series against another logged metric (epoch, tokens seen): each point's x is the x metric's value at the
 // same step, or else at the nearest earlier step (the metric is logged less often); points before the

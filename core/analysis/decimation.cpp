@@ -325,9 +325,27 @@ std::vector<std::size_t> overviewIndices(std::span<const double> x, std::span<co
                 ++end;
             end = std::max(end, begin + 1);
         }
-        // min, max, and the first non-finite value as a gap marker.
+        // min, max, and the first non-finite value as a gap marker. The vectorised reduction finds the
+        // values, a scan that stops at them their first positions; a bucket with an infinity takes the plain
+        // loop, which leaves non-finite values out of min and max.
         double lo = std::numeric_limits<double>::infinity(), hi = -lo;
         std::size_t loAt = n, hiAt = n, bad = n;
+        const BlockExtremes block = reduceBlock(y.data() + begin, end - begin);
+        if (std::isfinite(block.min) && std::isfinite(block.max)) {
+            for (std::size_t i = begin; i < end && (loAt == n || hiAt == n); ++i) {
+                if (loAt == n && y[i] == block.min) loAt = i;
+                if (hiAt == n && y[i] == block.max) hiAt = i;
+            }
+            if (block.hasNaN)
+                for (std::size_t i = begin; i < end && bad == n; ++i)
+                    if (std::isnan(y[i])) bad = i;
+            std::array<std::size_t, 3> kept{loAt, hiAt, bad};
+            std::sort(kept.begin(), kept.end());
+            for (const std::size_t i : kept)
+                if (i < n && out.back() != i) out.push_back(i);
+            begin = end;
+            continue;
+        }
         for (std::size_t i = begin; i < end; ++i) {
             const double v = y[i];
             if (std::isfinite(v)) {

@@ -884,10 +884,17 @@ std::vector<std::string> Workspace::tags() const {
 
 SeriesData Workspace::readSeries(std::int64_t runId, const std::string& tag, StepRange range) const {
     SeriesData out;
-    if (range.first > range.last) return out;
+    readSeriesInto(runId, tag, out, range);
+    return out;
+}
+
+void Workspace::readSeriesInto(std::int64_t runId, const std::string& tag, SeriesData& out,
+                               StepRange range) const {
+    out.clear();
+    if (range.first > range.last) return;
     std::int64_t points = 0;
     const auto seriesId = findSeries(m_db, runId, tag, &points);
-    if (!seriesId) return out;
+    if (!seriesId) return;
     const bool whole = range.first == INT64_MIN && range.last == INT64_MAX;
     if (whole) out.reserve(static_cast<std::size_t>(std::clamp<std::int64_t>(points, 0, kMaxReserve)));
 
@@ -917,7 +924,6 @@ SeriesData Workspace::readSeries(std::int64_t runId, const std::string& tag, Ste
         out.wallTimes.resize(kept);
         out.values.resize(kept);
     }
-    return out;
 }
 
 void Workspace::setPageCacheKib(int kib) {

@@ -82,6 +82,9 @@ class Workspace : public ImportTarget {
 
     // Points of one series, in stored order; only chunks overlapping the step range are read.
     SeriesData readSeries(std::int64_t runId, const std::string& tag, StepRange range = {}) const;
+    // The same into out (replaced), reusing its buffers: a loop over many series allocates once.
+    void readSeriesInto(std::int64_t runId, const std::string& tag, SeriesData& out,
+                        StepRange range = {}) const;
     std::vector<ChunkInfo> chunkIndex(std::int64_t runId, const std::string& tag) const;
 
     // Writes a consistent, compacted copy of the workspace to target (which must not exist), even while an
