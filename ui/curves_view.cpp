@@ -768,27 +768,20 @@ std::shared_ptr<const CurveOverview> CurvesView::overview(std::int64_t runId, co
         it->second.lastUse = ++m_useClock;
         return it->second.overview;
     }
-    // Not read in the background (a card drawn outside refreshVisibleCards, e.g. by a test): read it here.
-    OverviewBatch batch = readOverviews(QString::fromStdString(m_workspace->path().string()), {{runId, tag}},
-                                        params, std::atomic<bool>(false));
-    if (batch.overviews.empty()) { // opening the workspace again failed: read through the window's connection
-        try {
-            const SeriesData data = m_workspace->readSeries(runId, tag);
-            batch.overviews.push_back(
-                {{runId, tag},
-                 std::make_shared<const CurveOverview>(curveOverview(
-                     curveInput(data, params.axis), params.smoother, params.smoothing, params.buckets))});
-        } catch (const std::exception& e) {
-            batch.overviews.push_back({{runId, tag}, nullptr});
-            batch.errors << QStringLiteral("%1: %2: %3")
-                                .arg(QString::number(runId), QString::fromStdString(tag),
-                                     QString::fromUtf8(e.what()));
-        }
-    }
-    m_unreadable << batch.errors;
-    if (!batch.errors.isEmpty())
+    // Not read in the background (a card drawn outside refreshVisibleCards, e.g. a zoom reset after the
+    // cache let it go): read it here, through the window's connection.
+    std::shared_ptr<const CurveOverview> result;
+    try {
+        const SeriesData data = m_workspace->readSeries(runId, tag);
+        result = std::make_shared<const CurveOverview>(
+            curveOverview(curveInput(data, params.axis), params.smoother, params.smoothing, params.buckets));
+    } catch (const std::exception& e) {
+        QString runName = QString::number(runId);
+        if (const auto run = m_workspace->run(runId)) runName = QString::fromStdString(run->name);
+        m_unreadable << QStringLiteral("%1: %2: %3")
+                            .arg(runName, QString::fromStdString(tag), QString::fromUtf8(e.what()));
         QMetaObject::invokeMethod(this, &CurvesView::updateDamageNotice, Qt::QueuedConnection);
-    auto result = batch.overviews.front().second;
+    }
     storeOverview({runId, tag}, params, result);
     return result;
 }
@@ -880,8 +873,11 @@ void CurvesView::onOverviewsRead(OverviewRead read) {
             m_unreadable << batch.errors;
             updateDamageNotice();
         }
+        // A file the read could not open is read through the window's connection instead (the card's
+        // provider falls back to it) rather than queued again and again.
         ChartCard* card = cardOf(read.cardKey);
-        if (card && isOnScreen(card) && card->needsRefresh() && overviewsReady(read.cardKey))
+        if (card && isOnScreen(card) && card->needsRefresh() &&
+            (!batch.opened || overviewsReady(read.cardKey)))
             card->refreshIfNeeded();
     }
     scheduleVisibleRefresh(); // the next cards, and any that changed while this one was read
@@ -909,6 +905,7 @@ CurvesView::OverviewBatch CurvesView::readOverviews(const QString& path, const s
     } catch (const std::exception&) {
         return batch; // the caller reads through its own connection, or the window reports the file
     }
+    batch.opened = true;
     // The series' points live only in these buffers, reused from one series to the next: what is kept is
     // the overview.
     SeriesData data;

@@ -123,7 +123,8 @@ class CurvesView : public QWidget {
     using SeriesKey = std::pair<std::int64_t, std::string>;
     struct OverviewBatch {
         std::vector<std::pair<SeriesKey, std::shared_ptr<const CurveOverview>>> overviews;
-        QStringList errors; // "run id: tag: reason", for the damage notice
+        QStringList errors;  // "run: tag: reason", for the damage notice
+        bool opened = false; // the workspace file could be opened on the read's own connection
     };
     struct OverviewRead {
         QString cardKey;
