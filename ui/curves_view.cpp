@@ -829,33 +829,41 @@ bool CurvesView::overviewsReady(const QString& cardKey) {
 
 void CurvesView::startOverviewReads() {
     if (!m_workspace) return;
-    // Two cards at a time (the cores the machine has, at most): each read holds its own connection.
+    // One card at a time, its series split over the cores (two at most, each read on its own connection):
+    // the first card then paints in half the time instead of every card together at the end.
     const int parallel = std::clamp(QThread::idealThreadCount(), 1, 2);
-    while (static_cast<int>(m_reads.size()) < parallel && !m_readQueue.isEmpty()) {
+    while (m_reads.empty() && !m_readQueue.isEmpty()) {
         const QString cardKey = m_readQueue.takeFirst();
         ChartCard* card = cardOf(cardKey);
         if (!card || !isOnScreen(card) || !usesOverviews(cardKey)) continue; // scrolled away meanwhile
-        OverviewRead read;
-        read.cardKey = cardKey;
-        read.generation = m_generation;
-        read.params = overviewParams(cardKey);
-        read.cancel = std::make_shared<std::atomic<bool>>(false);
+        const OverviewParams params = overviewParams(cardKey);
         std::vector<SeriesKey> missing;
         for (const SeriesKey& key : seriesOfCard(cardKey)) {
             const auto it = m_overviews.find(key);
-            if (it == m_overviews.end() || !it->second.params.serves(read.params)) missing.push_back(key);
+            if (it == m_overviews.end() || !it->second.params.serves(params)) missing.push_back(key);
         }
-        read.watcher = new QFutureWatcher<OverviewBatch>(this);
-        const OverviewRead copy = read;
-        connect(read.watcher, &QFutureWatcherBase::finished, this, [this, copy] { onOverviewsRead(copy); });
-        // Captured by value: the read never touches the view or its workspace connection, so a workspace
-        // closed meanwhile cannot be used after it is freed.
-        read.watcher->setFuture(
-            QtConcurrent::run([path = QString::fromStdString(m_workspace->path().string()),
-                               missing = std::move(missing), params = read.params, cancel = read.cancel] {
-                return readOverviews(path, missing, params, *cancel);
-            }));
-        m_reads.push_back(std::move(read));
+        // Interleaved, so both parts get runs of every size.
+        const std::size_t parts = missing.size() < 8 ? 1 : static_cast<std::size_t>(parallel);
+        std::vector<std::vector<SeriesKey>> shares(parts);
+        for (std::size_t i = 0; i < missing.size(); ++i)
+            shares[i % parts].push_back(std::move(missing[i]));
+        for (std::vector<SeriesKey>& share : shares) {
+            OverviewRead read;
+            read.cardKey = cardKey;
+            read.generation = m_generation;
+            read.params = params;
+            read.cancel = std::make_shared<std::atomic<bool>>(false);
+            read.watcher = new QFutureWatcher<OverviewBatch>(this);
+            const OverviewRead copy = read;
+            connect(read.watcher, &QFutureWatcherBase::finished, this,
+                    [this, copy] { onOverviewsRead(copy); });
+            // Captured by value: the read never touches the view or its workspace connection, so a workspace
+            // closed meanwhile cannot be used after it is freed.
+            read.watcher->setFuture(QtConcurrent::run(
+                [path = QString::fromStdString(m_workspace->path().string()), share = std::move(share),
+                 params, cancel = read.cancel] { return readOverviews(path, share, params, *cancel); }));
+            m_reads.push_back(std::move(read));
+        }
     }
 }
 
@@ -874,9 +882,12 @@ void CurvesView::onOverviewsRead(OverviewRead read) {
             updateDamageNotice();
         }
         // A file the read could not open is read through the window's connection instead (the card's
-        // provider falls back to it) rather than queued again and again.
+        // provider falls back to it) rather than queued again and again. A card read in parts waits for
+        // its last part.
+        const bool partsLeft = std::any_of(m_reads.begin(), m_reads.end(),
+                                           [&](const OverviewRead& r) { return r.cardKey == read.cardKey; });
         ChartCard* card = cardOf(read.cardKey);
-        if (card && isOnScreen(card) && card->needsRefresh() &&
+        if (!partsLeft && card && isOnScreen(card) && card->needsRefresh() &&
             (!batch.opened || overviewsReady(read.cardKey)))
             card->refreshIfNeeded();
     }

@@ -15,6 +15,7 @@
 #include <QLabel>
 #include <QMenu>
 #include <QMessageBox>
+#include <unordered_map>
 
 namespace runlens::ui {
 
@@ -30,14 +31,18 @@ void EvaluationSource::invalidate() {
 std::vector<EvaluationEntry> EvaluationSource::list(const RunTableModel& runs) const {
     std::vector<EvaluationEntry> entries;
     if (!m_workspace) return entries;
+    // One query for every run's tables, then the visible runs in table order.
+    std::unordered_map<std::int64_t, std::vector<PredictionTableInfo>> byRun;
+    try {
+        for (PredictionTableInfo& info : m_workspace->allPredictionTables())
+            byRun[info.runId].push_back(std::move(info));
+    } catch (const std::exception&) {
+        return entries; // tables that cannot be listed are simply not offered
+    }
     for (const RunInfo* run : runs.visibleRuns()) {
-        std::vector<PredictionTableInfo> tables;
-        try {
-            tables = m_workspace->predictionTables(run->id);
-        } catch (const std::exception&) {
-            continue; // a run whose tables cannot be listed simply offers none
-        }
-        for (const auto& info : tables) {
+        const auto tables = byRun.find(run->id);
+        if (tables == byRun.end()) continue;
+        for (const auto& info : tables->second) {
             EvaluationEntry entry;
             entry.runId = run->id;
             entry.runName = QString::fromStdString(run->name);

@@ -258,6 +258,9 @@ QWidget* MainWindow::buildRunPanel() {
     m_runTable->verticalHeader()->setDefaultSectionSize(m_runTable->fontMetrics().height() + 8);
     m_runTable->horizontalHeader()->setSectionsMovable(true);
     m_runTable->horizontalHeader()->setHighlightSections(false);
+    // Column widths from the first 100 rows, not every row: sizing a 1,000-run table cell by cell held up
+    // the first paint.
+    m_runTable->horizontalHeader()->setResizeContentsPrecision(100);
     m_runTable->horizontalHeader()->setContextMenuPolicy(Qt::CustomContextMenu);
     m_runTable->horizontalHeader()->setToolTip(tr("Right-click to choose columns"));
     m_runTable->setContextMenuPolicy(Qt::CustomContextMenu);

@@ -260,9 +260,11 @@ SweepView::SweepView(MainWindow* window, QWidget* parent)
         rebuildScatter();
         rebuildTable();
     });
+    // Opening a workspace reloads three times (workspace, table, runs); a hidden tab waits until it is shown
+    // instead of ranking every run on the GUI thread before the first curves paint.
     const auto reload = [this] {
         refillCombos();
-        recompute();
+        recomputeWhenShown();
     };
     connect(window, &MainWindow::workspaceChanged, this, [this, reload](Workspace* workspace) {
         m_source.setWorkspace(workspace);
@@ -276,7 +278,7 @@ SweepView::SweepView(MainWindow* window, QWidget* parent)
     });
     m_source.setWorkspace(window->workspace());
     connect(window->runModel(), &QAbstractItemModel::modelReset, this, reload);
-    connect(window->runModel(), &RunTableModel::visibilityChanged, this, [this] { recompute(); });
+    connect(window->runModel(), &RunTableModel::visibilityChanged, this, [this] { recomputeWhenShown(); });
     reload();
 }
 
@@ -342,6 +344,21 @@ void SweepView::refillCombos() {
     if (m_metric->currentText() != before)
         m_goal->setCurrentIndex(lowerIsBetterName(m_metric->currentText()) ? 0 : 1);
     m_refilling = false;
+}
+
+void SweepView::recomputeWhenShown() {
+    if (!isVisible()) {
+        m_recomputeOnShow = true;
+        return;
+    }
+    recompute();
+}
+
+void SweepView::showEvent(QShowEvent* event) {
+    QWidget::showEvent(event);
+    if (!m_recomputeOnShow) return;
+    m_recomputeOnShow = false;
+    recompute();
 }
 
 void SweepView::recompute() {

@@ -73,9 +73,13 @@ class SweepView : public QWidget {
     // The runs (rank, name, metric, params, whether brushed in) or, for bestSoFar, the best-so-far line.
     bool exportCsv(const QString& path, QString* error, bool bestSoFar = false) const;
 
+  protected:
+    void showEvent(QShowEvent* event) override;
+
   private:
     void refillCombos();
     void recompute();
+    void recomputeWhenShown(); // now when shown, else when next shown
     void rebuildParallel();
     void rebuildScatter();
     void rebuildBest();
@@ -109,6 +113,7 @@ class SweepView : public QWidget {
     QStringList m_paramKeys;
     std::vector<bool> m_selected;
     bool m_refilling = false;
+    bool m_recomputeOnShow = false; // a reload came while the tab was hidden
 };
 
 } // namespace runlens::ui

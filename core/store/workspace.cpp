@@ -979,11 +979,10 @@ void Workspace::renameRun(std::int64_t runId, const std::string& newName) {
     if (sqlite3_changes(m_db) == 0) throw WorkspaceError("no run with id " + std::to_string(runId));
 }
 
-std::vector<PredictionTableInfo> Workspace::predictionTables(std::int64_t runId) const {
+namespace {
+
+std::vector<PredictionTableInfo> tableInfos(Statement& st) {
     std::vector<PredictionTableInfo> result;
-    Statement st(
-        m_db, "SELECT id, run_id, name, source_path, rows FROM predictions WHERE run_id = ?1 ORDER BY name");
-    st.bind(1, runId);
     while (st.step()) {
         PredictionTableInfo info;
         info.id = st.int64(0);
@@ -994,6 +993,20 @@ std::vector<PredictionTableInfo> Workspace::predictionTables(std::int64_t runId)
         result.push_back(std::move(info));
     }
     return result;
+}
+
+} // namespace
+
+std::vector<PredictionTableInfo> Workspace::predictionTables(std::int64_t runId) const {
+    Statement st(
+        m_db, "SELECT id, run_id, name, source_path, rows FROM predictions WHERE run_id = ?1 ORDER BY name");
+    st.bind(1, runId);
+    return tableInfos(st);
+}
+
+std::vector<PredictionTableInfo> Workspace::allPredictionTables() const {
+    Statement st(m_db, "SELECT id, run_id, name, source_path, rows FROM predictions ORDER BY run_id, name");
+    return tableInfos(st);
 }
 
 PredictionTable Workspace::readPredictions(std::int64_t tableId) const {
