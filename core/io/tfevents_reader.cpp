@@ -488,10 +488,13 @@ ReadReport TfEventsReader::readStream(std::FILE* file, std::int64_t startOffset,
     for (;;) {
         const std::int64_t start = win.offset();
         report.endOffset = start;
-        if ((record & 1023) == 0 && (ctx.cancelled() || sink.cancelled())) {
-            report.warn(IssueKind::Cancelled, label, record + 1,
-                        "import cancelled at " + at(record + 1, start));
-            break;
+        if ((record & 1023) == 0) {
+            if (ctx.cancelled() || sink.cancelled()) {
+                report.warn(IssueKind::Cancelled, label, record + 1,
+                            "import cancelled at " + at(record + 1, start));
+                break;
+            }
+            ctx.advanced(start);
         }
         if (!win.ensure(kHeaderBytes)) {
             if (win.available() > 0)
