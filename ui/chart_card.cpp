@@ -226,7 +226,13 @@ void ChartCard::buildMenu(QToolButton* button) {
                     [this] { askAndExportCsv(true); });
     menu->addSeparator();
     menu->addAction(tr("Reset zoom"), this, &ChartCard::onReset);
+    m_pinAction = menu->addAction(m_pinned ? tr("Unpin") : tr("Pin to top"), this, &ChartCard::pinToggled);
     button->setMenu(menu);
+}
+
+void ChartCard::setPinned(bool pinned) {
+    m_pinned = pinned;
+    if (m_pinAction) m_pinAction->setText(pinned ? tr("Unpin") : tr("Pin to top"));
 }
 
 void ChartCard::setDisplay(const CurveDisplay& display) {

@@ -17,6 +17,7 @@
 #include <QString>
 #include <vector>
 
+class QAction;
 class QChart;
 class QLabel;
 class QToolButton;
@@ -94,8 +95,13 @@ class ChartCard : public QFrame {
     // A tag or run name made safe as a file name ("val/loss" -> "val_loss").
     static QString safeFileName(const QString& name);
 
+    // Pinned cards stand in their own section on top of the grid; the card's menu offers to pin or unpin.
+    void setPinned(bool pinned);
+    bool isPinned() const { return m_pinned; }
+
   signals:
     void exportFailed(const QString& message);
+    void pinToggled(); // the menu's Pin / Unpin was chosen
 
   private:
     enum class Pending { None, Points, Rebuild };
@@ -156,6 +162,8 @@ class ChartCard : public QFrame {
                               // per prepared x unit (ms for the wall-time axis)
 
     QString m_tag;
+    bool m_pinned = false;
+    QAction* m_pinAction = nullptr;
     RunProvider m_provider;
     RunProvider m_fullProvider; // empty: m_provider gives every point
     CurveDisplay m_display;

@@ -10,6 +10,7 @@
 #include "ui/chart_export.h"
 #include "ui/flow_layout.h"
 #include "ui/run_table_model.h"
+#include "ui/settings.h"
 
 #include <cmath>
 #include <exception>
@@ -31,6 +32,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 #include <QThread>
 #include <QTimer>
+#include <QToolButton>
 #include <QVBoxLayout>
 #include <set>
 
@@ -288,7 +290,9 @@ void CurvesView::onDisplayEdited() {
 }
 
 void CurvesView::setWorkspace(Workspace* workspace) {
+    const bool another = workspace != m_workspace;
     m_workspace = workspace;
+    if (another) loadCardLayout();
     reload();
 }
 
@@ -620,6 +624,8 @@ void CurvesView::rebuildCards() {
         auto* card = new ChartCard(
             key, [this](const QString& k) { return runsForTag(k); }, m_display, m_grid);
         card->setFullProvider([this](const QString& k) { return runsForTag(k, Read::Full); });
+        card->setPinned(m_pinned.contains(key));
+        connect(card, &ChartCard::pinToggled, this, [this, key] { setPinned(key, !m_pinned.contains(key)); });
         if (m_cardTags[key].size() > 1) card->setToolTip(m_cardTags[key].join(QStringLiteral(", ")));
         m_cards.append(card);
     }
@@ -634,20 +640,128 @@ int CurvesView::columnsForWidth() const {
     return std::clamp(width / kMinCardWidth, 1, kMaxColumns);
 }
 
+const QString CurvesView::kPinnedSection = QStringLiteral("pinned");
+
+QString CurvesView::sectionOf(const QString& cardKey) const {
+    if (m_pinned.contains(cardKey)) return kPinnedSection;
+    if (cardKey == kStepsPerSecond || cardKey == kSamplesPerSecond) return QStringLiteral("speed");
+    if (isSystemMetric(cardKey)) return QStringLiteral("system");
+    const qsizetype slash = cardKey.indexOf(QLatin1Char('/'));
+    return slash > 0 ? cardKey.left(slash) : QString(); // a tag without a prefix: the unnamed first section
+}
+
+void CurvesView::setSectionCollapsed(const QString& section, bool collapsed) {
+    if (collapsed == m_collapsed.contains(section)) return;
+    if (collapsed)
+        m_collapsed.insert(section);
+    else
+        m_collapsed.remove(section);
+    saveCardLayout();
+    m_columns = 0; // lay out again
+    relayoutCards();
+    scheduleVisibleRefresh(); // cards of an opened section are drawn now
+}
+
+void CurvesView::setPinned(const QString& cardKey, bool pinned) {
+    if (pinned == m_pinned.contains(cardKey)) return;
+    if (pinned)
+        m_pinned << cardKey;
+    else
+        m_pinned.removeAll(cardKey);
+    if (ChartCard* card = cardOf(cardKey)) card->setPinned(pinned);
+    saveCardLayout();
+    m_columns = 0;
+    relayoutCards();
+    scheduleVisibleRefresh();
+}
+
+void CurvesView::loadCardLayout() {
+    m_pinned.clear();
+    m_collapsed.clear();
+    if (!m_workspace) return;
+    const Settings settings;
+    const QString path = QString::fromStdString(m_workspace->path().string());
+    m_pinned = settings.pinnedCards(path);
+    const QStringList collapsed = settings.collapsedSections(path);
+    m_collapsed = QSet<QString>(collapsed.begin(), collapsed.end());
+}
+
+void CurvesView::saveCardLayout() const {
+    if (!m_workspace) return;
+    Settings settings;
+    const QString path = QString::fromStdString(m_workspace->path().string());
+    settings.setPinnedCards(path, m_pinned);
+    QStringList collapsed(m_collapsed.begin(), m_collapsed.end());
+    collapsed.sort();
+    settings.setCollapsedSections(path, collapsed);
+}
+
 void CurvesView::relayoutCards() {
     const int columns = columnsForWidth();
-    if (columns == m_columns && m_gridLayout->count() == m_cards.size()) return;
+    // Whatever changes the cards or their sections sets m_columns to 0 first.
+    if (columns == m_columns) return;
     m_columns = columns;
     while (QLayoutItem* item = m_gridLayout->takeAt(0))
         delete item;
-    for (int i = 0; i < m_cards.size(); ++i)
-        m_gridLayout->addWidget(m_cards[i], i / columns, i % columns);
+    // Later, not now: a header's own click can be what lays the grid out again.
+    for (QWidget* header : m_sectionHeaders) {
+        header->hide();
+        header->deleteLater();
+    }
+    m_sectionHeaders.clear();
+    // Sections in the order their first card comes, pinned cards first in the order they were pinned.
+    QStringList sections;
+    std::map<QString, QList<ChartCard*>> bySection;
+    for (const QString& key : m_pinned)
+        if (ChartCard* card = cardOf(key)) {
+            if (!sections.contains(kPinnedSection)) sections << kPinnedSection;
+            bySection[kPinnedSection] << card;
+        }
+    for (ChartCard* card : m_cards) {
+        const QString section = sectionOf(card->tag());
+        if (section == kPinnedSection) continue;
+        if (!sections.contains(section)) sections << section;
+        bySection[section] << card;
+    }
+    // One section needs no header: the grid looks as it always did.
+    const bool headers = sections.size() > 1;
+    int row = 0;
+    for (const QString& section : sections) {
+        const QList<ChartCard*>& cards = bySection[section];
+        const bool collapsed = headers && m_collapsed.contains(section);
+        if (headers) {
+            auto* header = new QToolButton(m_grid);
+            header->setObjectName(QStringLiteral("cardSection"));
+            header->setProperty("section", section);
+            header->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+            header->setArrowType(collapsed ? Qt::RightArrow : Qt::DownArrow);
+            header->setAutoRaise(true);
+            const QString name = section.isEmpty() ? tr("metrics") : section;
+            header->setText(cards.size() == 1 ? tr("%1  (1 chart)").arg(name)
+                                              : tr("%1  (%2 charts)").arg(name).arg(cards.size()));
+            header->setToolTip(collapsed ? tr("Show this section's charts")
+                                         : tr("Hide this section's charts"));
+            QFont bold = header->font();
+            bold.setBold(true);
+            header->setFont(bold);
+            connect(header, &QToolButton::clicked, this,
+                    [this, section] { setSectionCollapsed(section, !m_collapsed.contains(section)); });
+            m_gridLayout->addWidget(header, row++, 0, 1, columns, Qt::AlignLeft);
+            m_sectionHeaders << header;
+        }
+        for (qsizetype i = 0; i < cards.size(); ++i) {
+            ChartCard* card = cards[i];
+            card->setVisible(!collapsed);
+            if (collapsed) continue;
+            m_gridLayout->addWidget(card, row + static_cast<int>(i) / columns, static_cast<int>(i) % columns);
+        }
+        if (!collapsed) row += (static_cast<int>(cards.size()) + columns - 1) / columns;
+    }
     for (int c = 0; c < kMaxColumns; ++c)
         m_gridLayout->setColumnStretch(c, c < columns ? 1 : 0);
     // A stretch row below the cards keeps them at their fixed height when there are few of them.
-    const int lastRow = (static_cast<int>(m_cards.size()) + columns - 1) / columns;
-    for (int r = 0; r <= lastRow; ++r)
-        m_gridLayout->setRowStretch(r, r == lastRow ? 1 : 0);
+    for (int r = 0; r <= row; ++r)
+        m_gridLayout->setRowStretch(r, r == row ? 1 : 0);
 }
 
 void CurvesView::updateEmptyState() {
@@ -701,6 +815,7 @@ void CurvesView::refreshVisibleCards() {
 }
 
 bool CurvesView::isOnScreen(const ChartCard* card) const {
+    if (card->isHidden()) return false; // in a collapsed section
     const QRect area(card->mapTo(m_scroll->viewport(), QPoint(0, 0)), card->size());
     return area.intersects(m_scroll->viewport()->rect());
 }

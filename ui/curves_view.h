@@ -13,6 +13,7 @@
 #include <QFutureWatcher>
 #include <QList>
 #include <QRegularExpression>
+#include <QSet>
 #include <QWidget>
 #include <string>
 #include <utility>
@@ -76,6 +77,14 @@ class CurvesView : public QWidget {
     CurveDisplay display() const { return m_display; }
     void setDisplay(const CurveDisplay& display);
     QList<ChartCard*> cards() const { return m_cards; }
+    // Cards come in sections by their tag's first part (train/, val/, eval/, system ...), each collapsible,
+    // with pinned cards in a section of their own on top. Both are kept per workspace.
+    QString sectionOf(const QString& cardKey) const;
+    bool isSectionCollapsed(const QString& section) const { return m_collapsed.contains(section); }
+    void setSectionCollapsed(const QString& section, bool collapsed);
+    bool isPinned(const QString& cardKey) const { return m_pinned.contains(cardKey); }
+    void setPinned(const QString& cardKey, bool pinned);
+    static const QString kPinnedSection;
     QSlider* smoothingSlider() const { return m_slider; }
     QLineEdit* tagFilter() const { return m_tagFilter; }
     bool showsEmptyState() const;
@@ -168,6 +177,11 @@ class CurvesView : public QWidget {
     std::vector<OverviewRead> m_reads;
     QStringList m_readQueue; // visible cards waiting for their overviews, in screen order
     QList<ChartCard*> m_cards;
+    QStringList m_pinned;             // card keys, in the order they were pinned
+    QSet<QString> m_collapsed;        // section names
+    QList<QWidget*> m_sectionHeaders; // rebuilt with the layout
+    void loadCardLayout();            // pinned cards and collapsed sections of this workspace
+    void saveCardLayout() const;
     int m_columns = 0;
     bool m_refreshScheduled = false;
     bool m_updatingControls = false;

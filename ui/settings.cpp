@@ -100,6 +100,25 @@ void Settings::setGroupBy(const QString& workspacePath, const QString& groupBy) 
     m_settings.setValue(QStringLiteral("groupBy/") + workspaceHash(workspacePath), groupBy);
 }
 
+QStringList Settings::pinnedCards(const QString& workspacePath) const {
+    return m_settings.value(QStringLiteral("pinnedCards/") + workspaceHash(workspacePath)).toStringList();
+}
+
+void Settings::setPinnedCards(const QString& workspacePath, const QStringList& cardKeys) {
+    if (workspacePath.isEmpty()) return;
+    m_settings.setValue(QStringLiteral("pinnedCards/") + workspaceHash(workspacePath), cardKeys);
+}
+
+QStringList Settings::collapsedSections(const QString& workspacePath) const {
+    return m_settings.value(QStringLiteral("collapsedSections/") + workspaceHash(workspacePath))
+        .toStringList();
+}
+
+void Settings::setCollapsedSections(const QString& workspacePath, const QStringList& sections) {
+    if (workspacePath.isEmpty()) return;
+    m_settings.setValue(QStringLiteral("collapsedSections/") + workspaceHash(workspacePath), sections);
+}
+
 void Settings::setCurveDisplay(const CurveDisplay& display) {
     m_settings.setValue("curves/smoothing", display.smoothing);
     m_settings.setValue("curves/smoother", display.smoother);

@@ -56,6 +56,11 @@ class Settings {
     void setCurveDisplay(const CurveDisplay& display);
     QString groupBy(const QString& workspacePath) const;
     void setGroupBy(const QString& workspacePath, const QString& groupBy);
+    // The Curves tab's pinned cards (in pin order) and collapsed sections, per workspace.
+    QStringList pinnedCards(const QString& workspacePath) const;
+    void setPinnedCards(const QString& workspacePath, const QStringList& cardKeys);
+    QStringList collapsedSections(const QString& workspacePath) const;
+    void setCollapsedSections(const QString& workspacePath, const QStringList& sections);
 
   private:
     mutable QSettings m_settings;

@@ -10,10 +10,14 @@
 #include "ui/run_table_model.h"
 
 #include <cmath>
+#include <QGridLayout>
 #include <QLabel>
 #include <QMouseEvent>
 #include <QScrollArea>
+#include <QSettings>
+#include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QToolButton>
 #include <QToolTip>
 #include <QtTest>
 #include <QValueAxis>
@@ -70,6 +74,7 @@ class TestCurvesView : public QObject {
     void trainAndValShareACard();
     void collapsedWorkersAreOneLineExpandedAreMany();
     void plainRunsBesideWorkersAreDrawn();
+    void sectionsCollapseAndPin();
     void xByAnotherMetric();
     void restartsSplitIntoLines();
     void nanOnsetIsMarked();
@@ -299,6 +304,58 @@ void TestCurvesView::plainRunsBesideWorkersAreDrawn() {
     const std::int64_t solo = m_model->runs()[1].id;
     QCOMPARE(QString::fromStdString(m_model->runs()[1].name), QStringLiteral("solo"));
     QCOMPARE(loss->layer()->findLine(QStringLiteral("solo"))->color, m_model->colorOf(solo));
+}
+
+// Cards of train/loss, val/loss, val/acc and gpu_util: sections "train", "val" and "system" with headers;
+// a collapsed section hides its cards (and they are not drawn), a pinned card stands first, and both
+// choices come back for the same workspace.
+void TestCurvesView::sectionsCollapseAndPin() {
+    QStandardPaths::setTestModeEnabled(true);
+    QSettings().clear();
+    for (const char* tag : {"train/loss", "val/loss", "val/acc", "gpu_util"})
+        addRun(*m_workspace, "r", tag, {3, 2, 1}, "0.1");
+    CurveDisplay display;
+    display.smoothing = 0;
+    open(display);
+    QCOMPARE(m_view->sectionOf(QStringLiteral("val/acc")), QStringLiteral("val"));
+    QCOMPARE(m_view->sectionOf(QStringLiteral("gpu_util")), QStringLiteral("system"));
+    const auto headers = [&] {
+        QStringList names;
+        for (auto* header : m_view->findChildren<QToolButton*>(QStringLiteral("cardSection")))
+            if (!header->isHidden()) names << header->property("section").toString();
+        names.sort();
+        return names;
+    };
+    // (the runs log wall times, so a "speed" section of steps/s comes too)
+    QTRY_VERIFY(headers().contains("train") && headers().contains("val") && headers().contains("system"));
+
+    m_view->setSectionCollapsed(QStringLiteral("val"), true);
+    QVERIFY(card(QStringLiteral("val/loss"))->isHidden());
+    QVERIFY(card(QStringLiteral("val/acc"))->isHidden());
+    QVERIFY(!card(QStringLiteral("train/loss"))->isHidden());
+    QTRY_VERIFY(card(QStringLiteral("train/loss"))->isBuilt());
+
+    // Pinned, val/acc leaves the collapsed section for the pinned one at the top, and is shown.
+    m_view->setPinned(QStringLiteral("val/acc"), true);
+    QVERIFY(!card(QStringLiteral("val/acc"))->isHidden());
+    QCOMPARE(m_view->sectionOf(QStringLiteral("val/acc")), CurvesView::kPinnedSection);
+    QTRY_VERIFY(card(QStringLiteral("val/acc"))->isBuilt());
+    const auto* layout =
+        qobject_cast<QGridLayout*>(card(QStringLiteral("val/acc"))->parentWidget()->layout());
+    QVERIFY(layout);
+    int row = -1, column = -1, rowSpan = 0, columnSpan = 0;
+    layout->getItemPosition(layout->indexOf(card(QStringLiteral("val/acc"))), &row, &column, &rowSpan,
+                            &columnSpan);
+    QCOMPARE(row, 1); // under the pinned section's header, above every other section
+    QCOMPARE(column, 0);
+
+    // The same workspace in a new view: the same choices.
+    m_view.reset();
+    open(display);
+    QCOMPARE(m_view->sectionOf(QStringLiteral("val/acc")), CurvesView::kPinnedSection);
+    QVERIFY(m_view->isSectionCollapsed(QStringLiteral("val")));
+    QVERIFY(card(QStringLiteral("val/loss"))->isHidden());
+    QSettings().clear();
 }
 
 void TestCurvesView::xByAnotherMetric() {
