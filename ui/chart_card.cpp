@@ -380,6 +380,7 @@ void ChartCard::rebuild() {
     m_placeholder->hide();
     m_view->show();
     refreshPoints();
+    if (m_followX && !keptView) followXRange(m_followX->first, m_followX->second);
     // A time x axis needs wall times; runs logged without them would leave a blank plot, so the card says
     // why.
     const bool timeAxis = xMetric().isEmpty() && parsedAxis != XAxis::Step;
@@ -815,10 +816,31 @@ void ChartCard::onViewChanged() {
     if (!m_built) return;
     m_zoomed = true;
     refreshPoints();
+    if (m_view->chart()->axes(Qt::Horizontal).isEmpty()) return;
+    const auto [lo, hi] = axisRange(m_view->chart()->axes(Qt::Horizontal).first());
+    emit xRangeChosen(lo / xScale(), hi / xScale());
 }
 
 void ChartCard::onReset() {
     if (!m_built) return;
+    m_zoomed = false;
+    m_followX.reset();
+    refreshPoints();
+    emit zoomReset();
+}
+
+void ChartCard::followXRange(double lo, double hi) {
+    m_followX = std::make_pair(lo, hi);
+    if (!m_built || m_view->chart()->axes(Qt::Horizontal).isEmpty()) return; // applied by rebuild
+    // The y axis keeps the data's full range: only x follows the other card.
+    setAxisRange(m_view->chart()->axes(Qt::Horizontal).first(), lo * xScale(), hi * xScale());
+    m_zoomed = true;
+    refreshPoints();
+}
+
+void ChartCard::followReset() {
+    m_followX.reset();
+    if (!m_built || !m_zoomed) return;
     m_zoomed = false;
     refreshPoints();
 }

@@ -95,13 +95,19 @@ class ChartCard : public QFrame {
     // A tag or run name made safe as a file name ("val/loss" -> "val_loss").
     static QString safeFileName(const QString& name);
 
+    // The x range (in the card's x units: steps, seconds) another card was zoomed or panned to, for the
+    // Curves tab's "Sync x"; a card not yet built takes it when it is. followReset goes back to the data.
+    void followXRange(double lo, double hi);
+    void followReset();
     // Pinned cards stand in their own section on top of the grid; the card's menu offers to pin or unpin.
     void setPinned(bool pinned);
     bool isPinned() const { return m_pinned; }
 
   signals:
     void exportFailed(const QString& message);
-    void pinToggled(); // the menu's Pin / Unpin was chosen
+    void pinToggled();                       // the menu's Pin / Unpin was chosen
+    void xRangeChosen(double lo, double hi); // the user zoomed or panned (x units as followXRange takes)
+    void zoomReset();                        // the user went back to the full range
 
   private:
     enum class Pending { None, Points, Rebuild };
@@ -163,6 +169,7 @@ class ChartCard : public QFrame {
 
     QString m_tag;
     bool m_pinned = false;
+    std::optional<std::pair<double, double>> m_followX; // a synced x range to apply once built
     QAction* m_pinAction = nullptr;
     RunProvider m_provider;
     RunProvider m_fullProvider; // empty: m_provider gives every point

@@ -175,7 +175,13 @@ QWidget* CurvesView::buildToolbar() {
     second->setContentsMargins(6, 0, 6, 4);
     second->addGroup(
         {new QLabel(tr("Group by")), m_groupBy, m_groupPattern, m_center, m_band, m_showRunLines});
-    second->addGroup({m_logX, m_combineTags, m_splitRestarts});
+    m_syncX = new QCheckBox(tr("Sync x"));
+    m_syncX->setObjectName(QStringLiteral("syncX"));
+    m_syncX->setToolTip(tr("Zooming or panning one chart shows the same x range on every chart"));
+    connect(m_syncX, &QCheckBox::toggled, this, [this](bool on) {
+        if (!on) m_syncedX.reset(); // each card keeps the range it has
+    });
+    second->addGroup({m_logX, m_combineTags, m_splitRestarts, m_syncX});
 
     connect(m_slider, &QSlider::valueChanged, this, [this](int value) {
         if (m_updatingControls) return;
@@ -625,6 +631,10 @@ void CurvesView::rebuildCards() {
             key, [this](const QString& k) { return runsForTag(k); }, m_display, m_grid);
         card->setFullProvider([this](const QString& k) { return runsForTag(k, Read::Full); });
         card->setPinned(m_pinned.contains(key));
+        connect(card, &ChartCard::xRangeChosen, this,
+                [this, card](double lo, double hi) { onCardXRange(card, lo, hi); });
+        connect(card, &ChartCard::zoomReset, this, [this, card] { onCardXRange(card, std::nullopt, 0); });
+        if (m_syncedX) card->followXRange(m_syncedX->first, m_syncedX->second);
         connect(card, &ChartCard::pinToggled, this, [this, key] { setPinned(key, !m_pinned.contains(key)); });
         if (m_cardTags[key].size() > 1) card->setToolTip(m_cardTags[key].join(QStringLiteral(", ")));
         m_cards.append(card);
@@ -641,6 +651,21 @@ int CurvesView::columnsForWidth() const {
 }
 
 const QString CurvesView::kPinnedSection = QStringLiteral("pinned");
+
+void CurvesView::onCardXRange(ChartCard* source, std::optional<double> lo, double hi) {
+    if (!m_syncX->isChecked()) return;
+    if (lo)
+        m_syncedX = std::make_pair(*lo, hi);
+    else
+        m_syncedX.reset();
+    for (ChartCard* card : m_cards) {
+        if (card == source) continue;
+        if (lo)
+            card->followXRange(*lo, hi);
+        else
+            card->followReset();
+    }
+}
 
 QString CurvesView::sectionOf(const QString& cardKey) const {
     if (m_pinned.contains(cardKey)) return kPinnedSection;

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <QColor>
 #include <QFutureWatcher>
 #include <QList>
@@ -181,6 +182,9 @@ class CurvesView : public QWidget {
     QSet<QString> m_collapsed;        // section names
     QList<QWidget*> m_sectionHeaders; // rebuilt with the layout
     void loadCardLayout();            // pinned cards and collapsed sections of this workspace
+    // "Sync x": a card's zoom or pan (lo; nullopt for a reset) shown on every other card.
+    void onCardXRange(ChartCard* source, std::optional<double> lo, double hi);
+    std::optional<std::pair<double, double>> m_syncedX; // the range cards built later take
     void saveCardLayout() const;
     int m_columns = 0;
     bool m_refreshScheduled = false;
@@ -201,6 +205,7 @@ class CurvesView : public QWidget {
     QCheckBox* m_showRunLines;
     QCheckBox* m_combineTags;
     QCheckBox* m_splitRestarts;
+    QCheckBox* m_syncX;
     std::map<QString, QStringList> m_cardTags; // card key -> the tags it overlays
     std::map<QString, QColor> m_groupColors;   // by group key, fixed per rebuild
     QLineEdit* m_tagFilter;

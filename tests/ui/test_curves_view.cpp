@@ -10,6 +10,7 @@
 #include "ui/run_table_model.h"
 
 #include <cmath>
+#include <QCheckBox>
 #include <QGridLayout>
 #include <QLabel>
 #include <QMouseEvent>
@@ -75,6 +76,7 @@ class TestCurvesView : public QObject {
     void collapsedWorkersAreOneLineExpandedAreMany();
     void plainRunsBesideWorkersAreDrawn();
     void sectionsCollapseAndPin();
+    void syncXFollowsAZoom();
     void xByAnotherMetric();
     void restartsSplitIntoLines();
     void nanOnsetIsMarked();
@@ -356,6 +358,36 @@ void TestCurvesView::sectionsCollapseAndPin() {
     QVERIFY(m_view->isSectionCollapsed(QStringLiteral("val")));
     QVERIFY(card(QStringLiteral("val/loss"))->isHidden());
     QSettings().clear();
+}
+
+// With "Sync x" on, zooming one card to steps 2..6 shows steps 2..6 on the other; a reset resets both. Off,
+// the other card keeps its own range.
+void TestCurvesView::syncXFollowsAZoom() {
+    addRun(*m_workspace, "r", "loss", {9, 8, 7, 6, 5, 4, 3, 2, 1, 0}, "0.1");
+    addRun(*m_workspace, "r", "acc", {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, "");
+    CurveDisplay display;
+    display.smoothing = 0;
+    open(display);
+    ChartCard* loss = card(QStringLiteral("loss"));
+    ChartCard* acc = card(QStringLiteral("acc"));
+    QTRY_VERIFY(loss->isBuilt() && acc->isBuilt());
+    const auto xRange = [](ChartCard* c) {
+        auto* axis = qobject_cast<QValueAxis*>(c->chart()->axes(Qt::Horizontal).first());
+        return axis ? std::make_pair(axis->min(), axis->max()) : std::make_pair(-1.0, -1.0);
+    };
+    const auto fullAcc = xRange(acc);
+    auto* sync = m_view->findChild<QCheckBox*>(QStringLiteral("syncX"));
+    QVERIFY(sync);
+    // Off: a zoom of one card stays there.
+    qobject_cast<QValueAxis*>(loss->chart()->axes(Qt::Horizontal).first())->setRange(2, 6);
+    emit loss->chartView()->viewChanged();
+    QCOMPARE(xRange(acc), fullAcc);
+    sync->setChecked(true);
+    qobject_cast<QValueAxis*>(loss->chart()->axes(Qt::Horizontal).first())->setRange(3, 7);
+    emit loss->chartView()->viewChanged();
+    QCOMPARE(xRange(acc), std::make_pair(3.0, 7.0));
+    emit loss->chartView()->resetRequested();
+    QCOMPARE(xRange(acc), fullAcc);
 }
 
 void TestCurvesView::xByAnotherMetric() {
