@@ -10,7 +10,7 @@
 #include "core/analysis/multiclass_metrics.h"
 #include "core/analysis/multiclass_report.h"
 #include "core/analysis/paired_evaluation.h"
-#include "ui/calibration_chart.h"
+#include "ui/calibration/calibration_chart.h"
 
 #include <cstdio>
 

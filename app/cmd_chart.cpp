@@ -6,8 +6,8 @@
 #include "core/analysis/smoothing.h"
 #include "core/model/name_pattern.h"
 #include "core/store/workspace.h"
-#include "ui/chart_card.h"
-#include "ui/chart_export.h"
+#include "ui/charts/chart_card.h"
+#include "ui/charts/chart_export.h"
 
 #include <algorithm>
 #include <cctype>

@@ -1,8 +1,8 @@
 // `runlens import`: reads logs into a workspace, reports what was skipped, and can watch for more.
 #include "app/cli.h"
 #include "app/json_writer.h"
-#include "core/io/folder_watch.h"
-#include "core/io/importer.h"
+#include "core/import/folder_watch.h"
+#include "core/import/importer.h"
 #include "core/store/workspace.h"
 
 #include <algorithm>

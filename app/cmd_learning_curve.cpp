@@ -6,7 +6,7 @@
 #include "app/power_law_json.h"
 #include "core/analysis/learning_curve_outlook.h"
 #include "core/store/workspace.h"
-#include "ui/learning_curve_chart.h"
+#include "ui/learning_curve/learning_curve_chart.h"
 
 #include <cmath>
 #include <cstdio>

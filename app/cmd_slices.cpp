@@ -7,7 +7,7 @@
 #include "app/slices_regression.h"
 #include "core/analysis/number_format.h"
 #include "core/store/workspace.h"
-#include "ui/slice_chart.h"
+#include "ui/slices/slice_chart.h"
 
 #include <cmath>
 #include <cstdio>

@@ -2,7 +2,7 @@
 #include "app/headless_chart.h"
 
 #include "app/cli.h"
-#include "ui/chart_export.h"
+#include "ui/charts/chart_export.h"
 
 #include <cstdio>
 #include <fcntl.h>

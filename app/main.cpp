@@ -1,6 +1,6 @@
 // Program entry: headless subcommands (`runlens import ...`) or, without one, the desktop application.
 #include "app/cli.h"
-#include "ui/gui_entry.h"
+#include "ui/shell/gui_entry.h"
 
 #include <iostream>
 

@@ -4,7 +4,7 @@
 //
 // The CLI has no cancel, so this drives importPaths the way the GUI's import worker does: on a thread,
 // with ImportOptions::cancel. Prints one line per figure and exits 1 when the workspace is damaged.
-#include "core/io/importer.h"
+#include "core/import/importer.h"
 #include "core/store/workspace.h"
 
 #include <atomic>

@@ -1,11 +1,11 @@
 // Times the desktop window, built as the app builds it, from File > Open until the Curves tab's visible
 // cards have painted their curves; reports wall and CPU time and the process's peak memory.
 #include "bench/bench_timing.h"
-#include "ui/chart_card.h"
-#include "ui/curves_view.h"
-#include "ui/main_window.h"
-#include "ui/run_table_model.h"
-#include "ui/standard_views.h"
+#include "ui/charts/chart_card.h"
+#include "ui/curves/curves_view.h"
+#include "ui/runs/run_table_model.h"
+#include "ui/shell/main_window.h"
+#include "ui/shell/standard_views.h"
 
 #include <chrono>
 #include <cstdio>

@@ -1,7 +1,7 @@
 // Times the desktop window opening a workspace until its run table is filled (model, proxy, view).
 #include "bench/bench_timing.h"
-#include "ui/main_window.h"
-#include "ui/run_table_model.h"
+#include "ui/runs/run_table_model.h"
+#include "ui/shell/main_window.h"
 
 #include <cstdio>
 #include <QApplication>

@@ -1,7 +1,7 @@
 // Times one Curves-tab chart card with 100 runs x 100k points: a smoothing-slider move, a zoom, a rebuild.
 #include "bench/bench_timing.h"
-#include "ui/chart_card.h"
-#include "ui/interactive_chart_view.h"
+#include "ui/charts/chart_card.h"
+#include "ui/charts/interactive_chart_view.h"
 
 #include <cmath>
 #include <cstdio>

@@ -1,7 +1,7 @@
 // A streaming RFC-4180 tokenizer that splits delimited text into rows of fields with large block reads.
 #pragma once
 
-#include "core/io/read_report.h"
+#include "core/model/read_report.h"
 
 #include <cstddef>
 #include <cstdint>

@@ -760,7 +760,7 @@ void deliverParams(const FlattenResult& params, std::string_view run, ImportSink
 
 int HparamsYamlReader::confidence(const FileProbe& probe) const {
     // config.json only counts beside logs of its folder; the importer drops it elsewhere
-    // (core/io/importer.h).
+    // (core/import/importer.h).
     static constexpr std::array<std::string_view, 8> kNames = {"hparams.yaml", "hparams.yml", "params.yaml",
                                                                "params.yml",   "config.yaml", "config.yml",
                                                                "params.json",  "config.json"};

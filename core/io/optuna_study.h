@@ -2,8 +2,8 @@
 // trials become runs: the one mapping both Optuna readers share.
 #pragma once
 
-#include "core/io/import_sink.h"
-#include "core/io/read_report.h"
+#include "core/model/import_sink.h"
+#include "core/model/read_report.h"
 
 #include <cstdint>
 #include <map>

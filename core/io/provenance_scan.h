@@ -1,7 +1,7 @@
 // Recognises code version, data version and seed among a run's params and tags so readers can set provenance.
 #pragma once
 
-#include "core/io/import_sink.h"
+#include "core/model/import_sink.h"
 #include "core/model/run.h"
 
 #include <optional>

@@ -1,8 +1,8 @@
 // The interface every log reader implements, and the registry that picks one by confidence score.
 #pragma once
 
-#include "core/io/import_sink.h"
-#include "core/io/read_report.h"
+#include "core/model/import_sink.h"
+#include "core/model/read_report.h"
 
 #include <atomic>
 #include <cstdint>
@@ -99,9 +99,6 @@ std::string stepsRestartMessage(std::string_view run, std::string_view tag, std:
 // O_NONBLOCK and checked with fstat on the opened descriptor. Returns the descriptor (O_CLOEXEC, blocking
 // again) or -1 with a short reason ("a FIFO (named pipe), not a regular file", "No such file or directory").
 int openRegularFile(const std::filesystem::path& path, std::string& reason);
-
-// What a non-regular file is, for messages: "a FIFO (named pipe)", "a character device", "a socket", ...
-std::string fileKindName(unsigned mode);
 
 // Joins a parent run name and a child part with '/', skipping empty parts.
 std::string joinRunName(std::string_view parent, std::string_view child);

@@ -4,8 +4,8 @@
 
 #include "core/analysis/regression_report.h"
 #include "core/io/prediction_reader.h"
-#include "core/io/read_report.h"
 #include "core/model/prediction_table.h"
+#include "core/model/read_report.h"
 
 #include <cstdint>
 #include <filesystem>

@@ -2,8 +2,8 @@
 // accumulated summary, config and system metrics until they are delivered.
 #pragma once
 
-#include "core/io/import_sink.h"
-#include "core/io/read_report.h"
+#include "core/model/import_sink.h"
+#include "core/model/read_report.h"
 #include "core/model/series.h"
 
 #include <cstdint>

@@ -11,7 +11,7 @@
 //    worker_* params lists the workers seen (this works when workers are imported file by file).
 #pragma once
 
-#include "core/io/import_sink.h"
+#include "core/model/import_sink.h"
 
 #include <cstdint>
 #include <optional>

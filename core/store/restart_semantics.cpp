@@ -3,6 +3,7 @@
 
 #include "core/store/chunk_codec.h"
 #include "core/store/sqlite_handle.h"
+#include "core/store/store_access.h"
 
 #include <algorithm>
 #include <limits>
@@ -165,7 +166,7 @@ RestartPassResult applyRestartSemantics(Workspace& workspace, const std::set<std
     if (workspace.readOnly())
         throw WorkspaceError("cannot apply restart semantics: " + workspace.path().string() +
                              " is read-only");
-    sqlite3* db = workspace.handle();
+    sqlite3* db = StoreAccess::connection(workspace);
     store::Transaction tx(db);
     Statement series(db, "SELECT s.id, n.text FROM series s JOIN runs r ON r.id = s.run_id "
                          "JOIN names n ON n.id = s.tag_id WHERE r.name = ?1 ORDER BY n.text");

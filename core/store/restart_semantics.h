@@ -2,7 +2,7 @@
 // newest.
 #pragma once
 
-#include "core/io/read_report.h"
+#include "core/model/read_report.h"
 #include "core/store/workspace.h"
 
 #include <cstdint>

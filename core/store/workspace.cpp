@@ -1,7 +1,7 @@
 // The SQLite workspace: opening/creating files, import transactions with chunked series, and queries.
 #include "core/store/workspace.h"
 
-#include "core/io/reader.h"
+#include "core/model/read_report.h"
 #include "core/store/chunk_codec.h"
 #include "core/store/schema.h"
 #include "core/store/sqlite_handle.h"

@@ -1,7 +1,7 @@
 // The SQLite workspace (*.runlens): runs, params, tags, provenance, chunked series and prediction tables.
 #pragma once
 
-#include "core/io/import_sink.h"
+#include "core/model/import_sink.h"
 #include "core/model/prediction_table.h"
 #include "core/model/run.h"
 #include "core/model/series.h"
@@ -110,9 +110,8 @@ class Workspace : public ImportTarget {
     // a background scan, gains nothing from caching pages and would only hold them.
     void setPageCacheKib(int kib);
 
-    sqlite3* handle() const { return m_db; } // for the store's own helpers and tests (integrity checks)
-
   private:
+    friend struct StoreAccess; // core/store/store_access.h: the connection for the store's own helpers
     Workspace(std::filesystem::path path, sqlite3* db, bool readOnly);
     std::filesystem::path m_path;
     sqlite3* m_db = nullptr;

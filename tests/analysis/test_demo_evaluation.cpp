@@ -4,9 +4,9 @@
 #include "core/analysis/evaluation_set.h"
 #include "core/analysis/power_law_fit.h"
 #include "core/analysis/slices.h"
-#include "core/io/demo_evaluation.h"
-#include "core/io/importer.h"
-#include "core/io/memory_target.h"
+#include "core/demo/demo_evaluation.h"
+#include "core/import/importer.h"
+#include "core/import/memory_target.h"
 
 #include <cmath>
 #include <QtTest>

@@ -1,7 +1,7 @@
 // Tests of learning-curve fold statistics (against numpy) and of the train/validation diagnosis.
 #include "core/analysis/learning_curve_scores.h"
+#include "core/import/memory_target.h"
 #include "core/io/learning_curve_reader.h"
-#include "core/io/memory_target.h"
 
 #include <cmath>
 #include <filesystem>

@@ -2,7 +2,7 @@
 #include "../data/eval/sklearn_refs.h"
 #include "core/analysis/baselines.h"
 #include "core/analysis/multiclass_metrics.h"
-#include "eval_test_util.h"
+#include "tests/common/eval_test_util.h"
 
 #include <QtTest>
 

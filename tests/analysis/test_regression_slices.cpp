@@ -53,7 +53,7 @@ inline constexpr double noiseMinQ = 0.7669682776194561;
 #include "core/analysis/regression_slices.h"
 #include "core/analysis/slice_finder.h"
 #include "core/io/regression_log.h"
-#include "tests/analysis/eval_test_util.h"
+#include "tests/common/eval_test_util.h"
 
 #include <QtTest>
 

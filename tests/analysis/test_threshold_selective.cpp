@@ -2,7 +2,7 @@
 #include "../data/eval/sklearn_refs.h"
 #include "core/analysis/selective_prediction.h"
 #include "core/analysis/threshold_analysis.h"
-#include "eval_test_util.h"
+#include "tests/common/eval_test_util.h"
 
 #include <QtTest>
 

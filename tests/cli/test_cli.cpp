@@ -1,5 +1,5 @@
 // End-to-end tests of the headless command line: runs the built runlens binary on CSV logs written here.
-#include "tests/cli/cli_runner.h"
+#include "tests/common/cli_runner.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,6 +1,6 @@
 // End-to-end tests of the baseline fields of slices, diff and calibration (--json) against values worked by
 // hand from an 11-row fixture.
-#include "cli_runner.h"
+#include "tests/common/cli_runner.h"
 
 #include <cmath>
 #include <QDir>

@@ -3,7 +3,7 @@
 // (unmatched ids and label conflicts left out), --baseline as a workspace run in diff, the uniform-random
 // baseline's exact expectations at several thresholds, multiclass baselines and a multiclass pinned baseline.
 // Every expected value is worked by hand from the tiny logs written here; the arithmetic is in the comments.
-#include "tests/cli/cli_runner.h"
+#include "tests/common/cli_runner.h"
 
 #include <cmath>
 #include <QDir>

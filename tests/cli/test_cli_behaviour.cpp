@@ -1,6 +1,6 @@
 // End-to-end tests of `runlens behaviour` on a hand-worked test-result log (one file with originals, a pair
 // of logs aligned by id, and two models compared on the same tests).
-#include "tests/cli/cli_runner.h"
+#include "tests/common/cli_runner.h"
 
 #include <cmath>
 #include <QFile>

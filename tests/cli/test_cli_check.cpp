@@ -1,6 +1,6 @@
 // End-to-end tests of `runlens check`: each gate kind passing and failing on constructed logs, the exit
 // codes, the one-line-per-gate text, --json, --markdown, and gates files or inputs that cannot be used.
-#include "tests/cli/cli_runner.h"
+#include "tests/common/cli_runner.h"
 
 #include <cmath>
 #include <QDir>

@@ -1,6 +1,6 @@
 // End-to-end tests of `runlens checks` (drift, label shift, trend, leakage) on small generated logs, against
 // scipy / statsmodels / scikit-learn values computed from the same formulas.
-#include "tests/cli/cli_runner.h"
+#include "tests/common/cli_runner.h"
 
 #include <cmath>
 #include <QFile>

@@ -1,6 +1,6 @@
 // End-to-end tests of `runlens confusion` on the iris (multiclass) and breast-cancer (binary) logs against
 // scikit-learn, the examples of a cell, and the chart.
-#include "tests/cli/cli_runner.h"
+#include "tests/common/cli_runner.h"
 
 #include <cmath>
 #include <QImage>

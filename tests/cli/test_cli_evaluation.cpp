@@ -1,7 +1,7 @@
 // End-to-end tests of the evaluation commands: calibration, slices, diff and learning-curve (JSON, exit
 // codes, charts).
 #include "../data/eval/sklearn_refs.h"
-#include "tests/cli/cli_runner.h"
+#include "tests/common/cli_runner.h"
 
 #include <cmath>
 #include <QImage>

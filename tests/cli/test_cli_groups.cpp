@@ -1,5 +1,5 @@
 // End-to-end tests of `runlens chart --group-by`: group centre lines and spread bands checked by hand.
-#include "tests/cli/cli_runner.h"
+#include "tests/common/cli_runner.h"
 
 #include <cmath>
 #include <map>

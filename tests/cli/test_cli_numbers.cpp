@@ -1,6 +1,6 @@
 // Issue 14 end to end: explicit --label/--score win over column names, `diff` reports and checks its
 // alignment, `slices --json` carries the Simpson conditions. Expected numbers are worked by hand in comments.
-#include "tests/cli/cli_runner.h"
+#include "tests/common/cli_runner.h"
 
 #include <cmath>
 #include <QJsonArray>

@@ -1,7 +1,7 @@
 // End-to-end tests of `runlens pareto`: a workspace of hand-made runs whose front, domination and
 // "cheapest within X of the best" are worked out by hand below, evaluation-set quality with Wilson intervals,
 // the chart, and one-line refusals.
-#include "tests/cli/cli_runner.h"
+#include "tests/common/cli_runner.h"
 
 #include <cmath>
 #include <QDir>

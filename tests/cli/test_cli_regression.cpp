@@ -1,6 +1,6 @@
 // End-to-end tests of `runlens regression` (one log, two paired logs, charts) and of the refusal of
 // regression logs by the classification commands; numbers against scikit-learn / scipy / statsmodels.
-#include "tests/cli/cli_runner.h"
+#include "tests/common/cli_runner.h"
 
 #include <cmath>
 #include <QImage>

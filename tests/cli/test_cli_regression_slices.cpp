@@ -1,7 +1,7 @@
 // End-to-end tests of `runlens slices` and `runlens diff` on regression logs: per-slice metrics against
 // pandas, the Simpson verdicts, the absolute-error finder, the paired tests against scipy, and one-line
 // refusals.
-#include "tests/cli/cli_runner.h"
+#include "tests/common/cli_runner.h"
 
 #include <cmath>
 #include <QJsonArray>

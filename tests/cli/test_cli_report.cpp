@@ -1,8 +1,8 @@
 // End-to-end tests of `runlens report`: on the demo's three churn models every section's numbers equal what
 // `runlens calibration` and `runlens diff` print for the same logs; the HTML is self-contained and the PDF is
 // a PDF; the recommendation follows the paired tests on constructed cases; bad input is one line.
-#include "core/io/demo_evaluation.h"
-#include "tests/cli/cli_runner.h"
+#include "core/demo/demo_evaluation.h"
+#include "tests/common/cli_runner.h"
 
 #include <cmath>
 #include <QDir>
@@ -267,7 +267,7 @@ class TestCliReport : public QObject {
         QCOMPARE(families.size(), 2);
         QCOMPARE(lc["leader"].toString(), QString("churn_v2"));
         QCOMPARE(lc["overtaker"].toString(), QString("churn_v3"));
-        // The demo's true curves cross near 2e5 (core/io/demo_evaluation.cpp); the fits of noisy runs land
+        // The demo's true curves cross near 2e5 (core/demo/demo_evaluation.cpp); the fits of noisy runs land
         // within a factor of two of it.
         QVERIFY2(lc["overtake_size"].toDouble() > 1e5 && lc["overtake_size"].toDouble() < 4e5,
                  qPrintable(QString::number(lc["overtake_size"].toDouble())));

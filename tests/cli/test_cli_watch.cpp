@@ -1,6 +1,6 @@
 // End-to-end tests of `runlens import --watch` and `--restart-semantics`: the built binary on CSV logs
 // written here, with rows appended while it watches.
-#include "tests/cli/cli_runner.h"
+#include "tests/common/cli_runner.h"
 
 #include <QElapsedTimer>
 #include <QFile>

@@ -1,7 +1,7 @@
 // The ship report opened in a real browser (Debian's chromium, headless, which `make deps` installs): the
 // page parses with every section and inline chart, and its screenshot shows the charts drawn in colour.
-#include "core/io/demo_evaluation.h"
-#include "tests/cli/cli_runner.h"
+#include "core/demo/demo_evaluation.h"
+#include "tests/common/cli_runner.h"
 
 #include <QDir>
 #include <QFile>

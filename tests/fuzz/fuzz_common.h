@@ -1,7 +1,7 @@
 // Shared pieces of the libFuzzer targets: a sink that touches every delivered value and a scratch folder.
 #pragma once
 
-#include "core/io/import_sink.h"
+#include "core/model/import_sink.h"
 
 #include <cstdint>
 #include <filesystem>

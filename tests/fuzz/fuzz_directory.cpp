@@ -1,5 +1,5 @@
 // libFuzzer target for the directory readers: a fixed valid tree where one file (picked by byte 0) is fuzzed.
-#include "core/io/memory_target.h"
+#include "core/import/memory_target.h"
 #include "core/io/reader.h"
 #include "tests/fuzz/fuzz_common.h"
 

@@ -1,8 +1,8 @@
 // Tests of the parallel CSV path (CsvRowStream) against the single-threaded tokenizer and the generator's own
 // record of what it wrote, and of the decimal parser against strtod.
+#include "core/import/memory_target.h"
 #include "core/io/csv_parallel.h"
 #include "core/io/csv_reader.h"
-#include "core/io/memory_target.h"
 #include "core/io/prediction_reader.h"
 #include "core/io/text_number.h"
 

@@ -1,8 +1,8 @@
 // Tests of the CSV tokenizer and CsvReader: layouts, separators, quoting, malformed input, resume, real
 // files.
+#include "core/import/memory_target.h"
 #include "core/io/csv_reader.h"
 #include "core/io/csv_tokenizer.h"
-#include "core/io/memory_target.h"
 #include "core/io/text_number.h"
 
 #include <cmath>

@@ -1,6 +1,6 @@
 // Tests of the DVCLive directory reader on generated dvclive/ trees (current and pre-1.0 layouts).
+#include "core/import/memory_target.h"
 #include "core/io/dvclive_reader.h"
-#include "core/io/memory_target.h"
 
 #include <filesystem>
 #include <fstream>

@@ -2,8 +2,8 @@
 // config.json beside logs is params (class 5); old DVCLive's dvclive.json summary is read with its folder
 // (class 7); CSV and JSONL worker folders merge into one run with their params and no ghost runs (class 9).
 #include "core/analysis/curve_diagnostics.h"
-#include "core/io/importer.h"
-#include "core/io/memory_target.h"
+#include "core/import/importer.h"
+#include "core/import/memory_target.h"
 #include "core/io/reader.h"
 
 #include <filesystem>

@@ -1,6 +1,6 @@
 // Inputs that once crashed, hung or over-allocated a reader (found by tests/fuzz) or that are hostile by
 // design: each must be read without crashing and must produce a clear issue naming the file.
-#include "core/io/memory_target.h"
+#include "core/import/memory_target.h"
 #include "core/io/reader.h"
 #include "core/store/workspace.h"
 

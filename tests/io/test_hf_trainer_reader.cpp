@@ -1,6 +1,6 @@
 // Tests of the Hugging Face trainer_state.json and *_results.json readers on hand-written files.
+#include "core/import/memory_target.h"
 #include "core/io/hf_trainer_reader.h"
-#include "core/io/memory_target.h"
 
 #include <cmath>
 #include <filesystem>

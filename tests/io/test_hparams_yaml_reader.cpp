@@ -1,6 +1,6 @@
 // Tests of the hyperparameter-file reader (YAML and JSON), its safety bounds and provenance recognition.
+#include "core/import/memory_target.h"
 #include "core/io/hparams_yaml_reader.h"
-#include "core/io/memory_target.h"
 #include "core/io/provenance_scan.h"
 
 #include <csignal>

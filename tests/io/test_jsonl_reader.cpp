@@ -1,6 +1,6 @@
 // Tests of JsonlReader: long and wide objects, nested keys, Python's NaN/Infinity, malformed lines, resume.
+#include "core/import/memory_target.h"
 #include "core/io/jsonl_reader.h"
-#include "core/io/memory_target.h"
 
 #include <cmath>
 #include <fstream>

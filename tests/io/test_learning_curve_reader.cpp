@@ -1,7 +1,7 @@
 // Tests of the scikit-learn learning-curve reader: long, wide and cv_results_ layouts, bad cells, and that
 // ordinary metrics tables stay with the CSV reader.
+#include "core/import/memory_target.h"
 #include "core/io/learning_curve_reader.h"
-#include "core/io/memory_target.h"
 
 #include <filesystem>
 #include <fstream>

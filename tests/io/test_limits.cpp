@@ -1,5 +1,5 @@
 // Limits: a long-form CSV with 100,000 distinct tags imports into a workspace with bounded memory.
-#include "core/io/importer.h"
+#include "core/import/importer.h"
 #include "core/store/workspace.h"
 
 #include <fstream>

@@ -1,7 +1,7 @@
 // Tests of the MLflow file-store and SQLite-store readers: synthetic stores, real stores, a generated
 // mlflow.db.
-#include "core/io/importer.h"
-#include "core/io/memory_target.h"
+#include "core/import/importer.h"
+#include "core/import/memory_target.h"
 #include "core/io/mlflow_file_reader.h"
 #include "core/io/mlflow_sql_reader.h"
 

@@ -1,8 +1,8 @@
 // NaN and Inf written by CSV loggers (Lightning, Keras, plain CSV, DVCLive TSV) are values, not gaps, and
 // reach the Health badge; empty cells and "NA" stay missing (issue 15, class 1).
 #include "core/analysis/run_health.h"
-#include "core/io/importer.h"
-#include "core/io/memory_target.h"
+#include "core/import/importer.h"
+#include "core/import/memory_target.h"
 #include "core/io/reader.h"
 #include "core/io/text_number.h"
 

@@ -1,8 +1,8 @@
 // Optuna studies (SQLite storage and JournalStorage file) read as sweeps, checked against what Optuna itself
 // reads back from the same storages (issue 15, class 10). The studies are written at test time by
 // tests/tools/gen_optuna_studies.py with Debian's python3-optuna; the test skips when that is absent.
-#include "core/io/importer.h"
-#include "core/io/memory_target.h"
+#include "core/import/importer.h"
+#include "core/import/memory_target.h"
 #include "core/io/optuna_journal_reader.h"
 #include "core/io/optuna_sql_reader.h"
 #include "core/io/optuna_study.h"

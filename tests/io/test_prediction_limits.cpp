@@ -1,7 +1,7 @@
 // Tests of the prediction logs' cell budget: the one refusal, its figures, and that the rest of an import is
 // kept.
+#include "core/import/importer.h"
 #include "core/io/csv_reader.h"
-#include "core/io/importer.h"
 #include "core/io/prediction_reader.h"
 #include "core/store/workspace.h"
 

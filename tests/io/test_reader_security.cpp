@@ -1,6 +1,6 @@
 // Security: symbolic links inside a log folder that point outside it are never followed by any reader.
-#include "core/io/importer.h"
-#include "core/io/memory_target.h"
+#include "core/import/importer.h"
+#include "core/import/memory_target.h"
 
 #include <fstream>
 #include <QTemporaryDir>

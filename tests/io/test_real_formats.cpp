@@ -1,8 +1,8 @@
 // End-to-end imports of the real Lightning, Keras, Hugging Face and DVCLive logs, checked against parses the
 // test does itself with Qt (QFile + split for text, QJsonDocument for JSON).
+#include "core/import/importer.h"
+#include "core/import/memory_target.h"
 #include "core/io/hparams_yaml_reader.h"
-#include "core/io/importer.h"
-#include "core/io/memory_target.h"
 
 #include <cmath>
 #include <filesystem>

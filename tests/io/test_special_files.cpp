@@ -1,7 +1,7 @@
 // FIFOs, devices and symbolic links to them, given to an import, found in a folder, or given as the
 // workspace: each is refused with a one-line reason at once. Every case runs in a child with a time limit, so
 // a regression shows as a failed test instead of a hung suite.
-#include "core/io/importer.h"
+#include "core/import/importer.h"
 #include "core/store/workspace.h"
 
 #include <chrono>

@@ -1,12 +1,12 @@
 // Series whose steps go back (a resumed run, several trials in one folder): the summary's last value is the
 // one at last_step, a steps_restart warning names file and record, and event files whose hparams differ
 // become separate trial runs (issue 15, class 2).
-#include "core/io/folder_watch.h"
-#include "core/io/importer.h"
-#include "core/io/memory_target.h"
+#include "core/import/folder_watch.h"
+#include "core/import/importer.h"
+#include "core/import/memory_target.h"
 #include "core/io/reader.h"
 #include "core/store/workspace.h"
-#include "tfevents_writer.h"
+#include "tests/common/tfevents_writer.h"
 
 #include <cmath>
 #include <filesystem>

@@ -3,7 +3,7 @@
 #include "core/io/protobuf_wire.h"
 #include "core/io/tfevents_reader.h"
 #include "core/io/worker_runs.h"
-#include "tfevents_writer.h"
+#include "tests/common/tfevents_writer.h"
 
 #include <cmath>
 #include <fstream>

@@ -1,9 +1,9 @@
 // Tests of the W&B .wandb transaction-log reader: a hand-worked file, logs from the spec-based test writer,
 // damaged logs, and the real run folders checked against the JSON files W&B wrote next to them.
-#include "core/io/memory_target.h"
+#include "core/import/memory_target.h"
 #include "core/io/wandb_binary_reader.h"
 #include "core/io/wandb_run_reader.h"
-#include "wandb_log_writer.h"
+#include "tests/common/wandb_log_writer.h"
 
 #include <cmath>
 #include <filesystem>

@@ -1,5 +1,5 @@
 // Tests of the W&B CSV export reader: history exports and chart exports with min/max bands.
-#include "core/io/memory_target.h"
+#include "core/import/memory_target.h"
 #include "core/io/wandb_csv_reader.h"
 
 #include <filesystem>

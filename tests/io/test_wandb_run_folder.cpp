@@ -1,9 +1,9 @@
 // Tests of W&B run folders (wandb/run-*/): the JSON files of older clients, the .wandb log next to them, the
 // latest-run link, and the real folders imported whole.
-#include "core/io/importer.h"
-#include "core/io/memory_target.h"
+#include "core/import/importer.h"
+#include "core/import/memory_target.h"
 #include "core/io/wandb_run_reader.h"
-#include "wandb_log_writer.h"
+#include "tests/common/wandb_log_writer.h"
 
 #include <cmath>
 #include <filesystem>

@@ -4,12 +4,12 @@
 #include "ui/behaviour/behaviour_view.h"
 
 #include "core/store/workspace.h"
-#include "ui/chart_export.h"
-#include "ui/flow_layout.h"
-#include "ui/interactive_chart_view.h"
-#include "ui/interval_dot_chart.h"
-#include "ui/main_window.h"
-#include "ui/run_table_model.h"
+#include "ui/charts/chart_export.h"
+#include "ui/charts/interactive_chart_view.h"
+#include "ui/charts/interval_dot_chart.h"
+#include "ui/common/flow_layout.h"
+#include "ui/runs/run_table_model.h"
+#include "ui/shell/main_window.h"
 
 #include <algorithm>
 #include <cmath>

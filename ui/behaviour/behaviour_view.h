@@ -4,7 +4,7 @@
 #pragma once
 
 #include "core/analysis/behaviour_log.h"
-#include "ui/evaluation_source.h"
+#include "ui/common/evaluation_source.h"
 
 #include <memory>
 #include <QFutureWatcher>

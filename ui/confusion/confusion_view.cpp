@@ -4,8 +4,8 @@
 
 #include "core/store/workspace.h"
 #include "ui/confusion/confusion_chart.h"
-#include "ui/main_window.h"
-#include "ui/run_table_model.h"
+#include "ui/runs/run_table_model.h"
+#include "ui/shell/main_window.h"
 
 #include <algorithm>
 #include <cmath>

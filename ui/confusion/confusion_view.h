@@ -3,7 +3,7 @@
 #pragma once
 
 #include "core/analysis/multiclass_report.h"
-#include "ui/evaluation_source.h"
+#include "ui/common/evaluation_source.h"
 
 #include <QFutureWatcher>
 #include <QWidget>

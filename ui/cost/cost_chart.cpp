@@ -2,7 +2,7 @@
 // whiskers, and rings around the best and the chosen run.
 #include "ui/cost/cost_chart.h"
 
-#include "ui/chart_export.h"
+#include "ui/charts/chart_export.h"
 
 #include <algorithm>
 #include <cmath>

@@ -3,12 +3,12 @@
 #include "ui/cost/cost_view.h"
 
 #include "core/store/workspace.h"
-#include "ui/chart_export.h"
+#include "ui/charts/chart_export.h"
+#include "ui/charts/interactive_chart_view.h"
+#include "ui/common/flow_layout.h"
 #include "ui/cost/cost_chart.h"
-#include "ui/flow_layout.h"
-#include "ui/interactive_chart_view.h"
-#include "ui/main_window.h"
-#include "ui/run_table_model.h"
+#include "ui/runs/run_table_model.h"
+#include "ui/shell/main_window.h"
 
 #include <cmath>
 #include <QCheckBox>

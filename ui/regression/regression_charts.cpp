@@ -1,7 +1,7 @@
 // Qt Charts drawings of regression residual views; the numbers come from core/analysis/residual_views.
 #include "ui/regression/regression_charts.h"
 
-#include "ui/chart_export.h"
+#include "ui/charts/chart_export.h"
 
 #include <algorithm>
 #include <cmath>

@@ -5,12 +5,12 @@
 #include "core/analysis/number_format.h"
 #include "core/model/regression_columns.h"
 #include "core/store/workspace.h"
-#include "ui/chart_export.h"
-#include "ui/flow_layout.h"
-#include "ui/interactive_chart_view.h"
-#include "ui/main_window.h"
+#include "ui/charts/chart_export.h"
+#include "ui/charts/interactive_chart_view.h"
+#include "ui/common/flow_layout.h"
 #include "ui/regression/regression_charts.h"
-#include "ui/run_table_model.h"
+#include "ui/runs/run_table_model.h"
+#include "ui/shell/main_window.h"
 
 #include <algorithm>
 #include <cmath>

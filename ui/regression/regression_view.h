@@ -8,7 +8,7 @@
 #include "core/analysis/regression_slices.h"
 #include "core/analysis/slice_finder.h"
 #include "core/io/regression_log.h"
-#include "ui/evaluation_source.h"
+#include "ui/common/evaluation_source.h"
 
 #include <memory>
 #include <optional>

@@ -4,7 +4,7 @@
 
 #include "core/analysis/behaviour_log.h"
 #include "core/analysis/cost_quality.h"
-#include "ui/run_table_model.h"
+#include "ui/runs/run_table_model.h"
 
 #include <map>
 #include <QtConcurrent/QtConcurrentRun>

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "core/analysis/ship_report.h"
-#include "ui/evaluation_source.h"
+#include "ui/common/evaluation_source.h"
 #include "ui/report/ship_report_document.h"
 
 #include <memory>

@@ -3,11 +3,11 @@
 #include "ui/report/ship_report_document.h"
 
 #include "core/analysis/behaviour_log.h"
-#include "ui/calibration_chart.h"
-#include "ui/chart_export.h"
+#include "ui/calibration/calibration_chart.h"
+#include "ui/charts/chart_export.h"
 #include "ui/cost/cost_chart.h"
-#include "ui/learning_curve_chart.h"
-#include "ui/slice_chart.h"
+#include "ui/learning_curve/learning_curve_chart.h"
+#include "ui/slices/slice_chart.h"
 
 #include <cmath>
 #include <functional>

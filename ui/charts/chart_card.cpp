@@ -1,0 +1,1076 @@
+// Draws one tag's curves: prepareCurve per run (smoothing at full resolution, decimation for the pixel
+// width), one replace() per series, re-prepared after every zoom, pan or resize.
+#include "ui/charts/chart_card.h"
+
+#include "core/analysis/axis_ticks.h"
+#include "core/io/learning_curve_reader.h"
+#include "core/model/tag_names.h"
+#include "ui/charts/chart_export.h"
+#include "ui/charts/curve_layer.h"
+#include "ui/charts/interactive_chart_view.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <QChart>
+#include <QDateTime>
+#include <QDateTimeAxis>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineSeries>
+#include <QLogValueAxis>
+#include <QMenu>
+#include <QMessageBox>
+#include <QSaveFile>
+#include <QtConcurrent/QtConcurrentMap>
+#include <QToolButton>
+#include <QValueAxis>
+#include <QVBoxLayout>
+
+namespace runlens::ui {
+namespace {
+
+// Per step of `steps`, the seconds from the series' first wall time to its point at that step; NaN where
+// the series has no wall time there. Built once per prepared line, so a hover only indexes it.
+std::vector<double> relativeSeconds(const SeriesData& series, const std::vector<std::int64_t>& steps) {
+    std::vector<double> out(steps.size(), NAN);
+    if (series.wallTimes.size() != series.steps.size()) return out;
+    double first = NAN;
+    for (const double w : series.wallTimes)
+        if (std::isfinite(w)) {
+            first = w;
+            break;
+        }
+    if (!std::isfinite(first)) return out;
+    std::vector<std::pair<std::int64_t, double>> byStep;
+    byStep.reserve(series.steps.size());
+    for (std::size_t i = 0; i < series.steps.size(); ++i)
+        byStep.emplace_back(series.steps[i], series.wallTimes[i]);
+    std::stable_sort(byStep.begin(), byStep.end(),
+                     [](const auto& l, const auto& r) { return l.first < r.first; });
+    for (std::size_t k = 0; k < steps.size(); ++k) {
+        const auto it =
+            std::lower_bound(byStep.begin(), byStep.end(), steps[k],
+                             [](const auto& entry, std::int64_t step) { return entry.first < step; });
+        if (it != byStep.end() && it->first == steps[k]) out[k] = it->second - first;
+    }
+    return out;
+}
+
+// "42.0 s", "3m 20s", "2h 05m": a duration as a reader of training logs writes it.
+QString durationText(double seconds) {
+    if (seconds < 60) return QStringLiteral("%1 s").arg(seconds, 0, 'f', 1);
+    const auto whole = static_cast<qint64>(std::llround(seconds));
+    if (whole < 3600)
+        return QStringLiteral("%1m %2s").arg(whole / 60).arg(whole % 60, 2, 10, QLatin1Char('0'));
+    return QStringLiteral("%1h %2m").arg(whole / 3600).arg(whole % 3600 / 60, 2, 10, QLatin1Char('0'));
+}
+
+constexpr int kCardHeight = 300;
+constexpr int kMaxTooltipRuns = 12;
+
+// Index of the x nearest to value in a sorted, non-empty xs.
+std::size_t nearestIndex(const std::vector<double>& xs, double value) {
+    const auto it = std::lower_bound(xs.begin(), xs.end(), value);
+    std::size_t index = static_cast<std::size_t>(it - xs.begin());
+    if (index == xs.size() || (index > 0 && value - xs[index - 1] < xs[index] - value)) --index;
+    return index;
+}
+
+QString formatValue(double value) {
+    return std::isfinite(value) ? QString::number(value, 'g', 5) : QString::number(value);
+}
+
+QString shortestNumber(double value) {
+    if (std::isnan(value)) return QStringLiteral("nan");
+    if (std::isinf(value)) return value > 0 ? QStringLiteral("inf") : QStringLiteral("-inf");
+    char buffer[64];
+    const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+    return QString::fromLatin1(buffer, static_cast<qsizetype>(result.ptr - buffer));
+}
+
+// Pixels a tick label needs along each axis: a step label ("250k") is short, a row of text is tall.
+constexpr double kMinTickSpacingX = 80;
+constexpr double kMinTickSpacingY = 36;
+
+void styleAxis(QAbstractAxis* axis, const QPalette& palette, const QFont& font) {
+    axis->setLabelsFont(font);
+    axis->setLabelsBrush(palette.color(QPalette::Text));
+    axis->setTitleBrush(palette.color(QPalette::Text));
+    QFont titleFont = font;
+    titleFont.setBold(false);
+    axis->setTitleFont(titleFont);
+    QColor grid = palette.color(QPalette::Text);
+    grid.setAlpha(40);
+    axis->setGridLineColor(grid);
+    axis->setLinePenColor(palette.color(QPalette::Mid));
+}
+
+std::pair<double, double> axisRange(QAbstractAxis* axis) {
+    if (auto* value = qobject_cast<QValueAxis*>(axis)) return {value->min(), value->max()};
+    if (auto* log = qobject_cast<QLogValueAxis*>(axis)) return {log->min(), log->max()};
+    if (auto* time = qobject_cast<QDateTimeAxis*>(axis))
+        return {static_cast<double>(time->min().toMSecsSinceEpoch()),
+                static_cast<double>(time->max().toMSecsSinceEpoch())};
+    return {0.0, 1.0};
+}
+
+void setAxisRange(QAbstractAxis* axis, double lo, double hi) {
+    if (auto* time = qobject_cast<QDateTimeAxis*>(axis)) {
+        time->setRange(QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(std::floor(lo))),
+                       QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(std::ceil(hi))));
+        return;
+    }
+    axis->setRange(lo, hi);
+}
+
+// The q-quantile with linear interpolation between order statistics (numpy's default), by selection
+// rather than a full sort: the y-range runs on every redraw over every drawn point.
+double percentile(std::vector<double>& values, double q) {
+    const double position = q * static_cast<double>(values.size() - 1);
+    const auto lower = static_cast<std::size_t>(std::floor(position));
+    std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(lower), values.end());
+    const double below = values[lower];
+    if (lower + 1 >= values.size()) return below;
+    const double above =
+        *std::min_element(values.begin() + static_cast<std::ptrdiff_t>(lower) + 1, values.end());
+    return below + (position - static_cast<double>(lower)) * (above - below);
+}
+
+// Where a line's values first become NaN or infinite after finite ones: the mark shows when training broke.
+std::optional<double> nonFiniteOnset(const CurveInput& input) {
+    bool sawFinite = false;
+    for (std::size_t i = 0; i < input.y.size(); ++i) {
+        if (std::isfinite(input.y[i]))
+            sawFinite = true;
+        else if (sawFinite)
+            return input.x[i];
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+ChartCard::ChartCard(const QString& tag, RunProvider provider, const CurveDisplay& display, QWidget* parent)
+    : QFrame(parent), m_tag(tag), m_provider(std::move(provider)), m_display(display),
+      m_title(new QLabel(tag, this)), m_placeholder(new QLabel(tr("Loading…"), this)),
+      m_view(new InteractiveChartView(this)) {
+    setObjectName(QStringLiteral("chartCard"));
+    setFrameShape(QFrame::StyledPanel);
+    setFixedHeight(kCardHeight);
+    setMinimumWidth(320);
+
+    QFont titleFont = m_title->font();
+    titleFont.setBold(true);
+    m_title->setFont(titleFont);
+    m_title->setToolTip(tag);
+    m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_placeholder->setAlignment(Qt::AlignCenter);
+    m_placeholder->setWordWrap(true);
+    m_placeholder->setEnabled(false);
+
+    auto* menuButton = new QToolButton(this);
+    menuButton->setText(QStringLiteral("⋮"));
+    menuButton->setToolTip(tr("Export this chart or its data"));
+    menuButton->setAutoRaise(true);
+    menuButton->setPopupMode(QToolButton::InstantPopup);
+    menuButton->setStyleSheet(QStringLiteral("QToolButton::menu-indicator { image: none; width: 0px; }"));
+    buildMenu(menuButton);
+
+    auto* header = new QHBoxLayout;
+    header->setContentsMargins(8, 4, 4, 0);
+    header->addWidget(m_title, 1);
+    header->addWidget(menuButton);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(2, 2, 2, 2);
+    layout->setSpacing(0);
+    layout->addLayout(header);
+    layout->addWidget(m_placeholder, 1);
+    layout->addWidget(m_view, 1);
+    m_view->hide();
+
+    m_view->setTooltipProvider([this](const QPointF& value) { return tooltipAt(value); });
+    connect(m_view, &InteractiveChartView::viewChanged, this, &ChartCard::onViewChanged);
+    connect(m_view, &InteractiveChartView::resetRequested, this, &ChartCard::onReset);
+    connect(m_view, &InteractiveChartView::resized, this, [this] {
+        if (m_built && m_pending == Pending::None && std::abs(plotPixels() - m_lastPixels) > 32)
+            refreshPoints();
+        else if (m_built)
+            applyTicks(); // as many ticks as the new size has room for
+    });
+}
+
+QChart* ChartCard::chart() const {
+    return m_built ? m_view->chart() : nullptr;
+}
+
+QString ChartCard::safeFileName(const QString& name) {
+    QString out;
+    for (QChar c : name)
+        out.append(c.isLetterOrNumber() || c == QLatin1Char('.') || c == QLatin1Char('-') ? c : QChar('_'));
+    return out.isEmpty() ? QStringLiteral("chart") : out;
+}
+
+void ChartCard::buildMenu(QToolButton* button) {
+    auto* menu = new QMenu(button);
+    menu->addAction(tr("Export PNG…"), this, [this] { askAndExportImage(QStringLiteral("png")); });
+    menu->addAction(tr("Export SVG…"), this, [this] { askAndExportImage(QStringLiteral("svg")); });
+    menu->addAction(tr("Export PDF…"), this, [this] { askAndExportImage(QStringLiteral("pdf")); });
+    menu->addSeparator();
+    menu->addAction(tr("Export data as CSV (TensorBoard: Wall time,Step,Value)…"), this,
+                    [this] { askAndExportCsv(false); });
+    menu->addAction(tr("Export data as CSV (long form: run,tag,step,wall_time,value)…"), this,
+                    [this] { askAndExportCsv(true); });
+    menu->addSeparator();
+    menu->addAction(tr("Reset zoom"), this, &ChartCard::onReset);
+    m_pinAction = menu->addAction(m_pinned ? tr("Unpin") : tr("Pin to top"), this, &ChartCard::pinToggled);
+    button->setMenu(menu);
+}
+
+void ChartCard::setPinned(bool pinned) {
+    m_pinned = pinned;
+    if (m_pinAction) m_pinAction->setText(pinned ? tr("Unpin") : tr("Pin to top"));
+}
+
+void ChartCard::setDisplay(const CurveDisplay& display) {
+    CurveDisplay sameSmoothing = display;
+    sameSmoothing.smoothing = m_display.smoothing;
+    const bool onlySmoothing =
+        sameSmoothing == m_display && (display.smoothing > 0) == (m_display.smoothing > 0);
+    m_display = display;
+    if (!onlySmoothing) m_keepView = false;
+    if (m_pending != Pending::Rebuild)
+        m_pending = onlySmoothing && m_built ? Pending::Points : Pending::Rebuild;
+}
+
+void ChartCard::invalidateData() {
+    // Only new data: the axes stay of the same kind, so a zoomed view can be kept. A display change that
+    // rebuilds (log axes, another x) drops it.
+    if (m_pending != Pending::Rebuild) m_keepView = true;
+    m_pending = Pending::Rebuild;
+}
+
+void ChartCard::refreshIfNeeded() {
+    if (m_pending == Pending::Rebuild)
+        rebuild();
+    else if (m_pending == Pending::Points)
+        refreshPoints(true);
+    m_pending = Pending::None;
+}
+
+// A learning curve's points are scores per training-set size and fold, not a trajectory over steps:
+// smoothing them would blend different sizes, so the card draws them as they are.
+bool ChartCard::drawsUnsmoothed() const {
+    return m_tag.startsWith(QLatin1String(kLearningCurveTagPrefix.data(), kLearningCurveTagPrefix.size()));
+}
+
+double ChartCard::smoothing() const {
+    return drawsUnsmoothed() ? 0.0 : std::clamp(m_display.smoothing, 0.0, 0.999);
+}
+
+double ChartCard::xScale() const {
+    return m_display.xAxis == QLatin1String("wall") ? 1000.0 : 1.0;
+}
+
+CurveOptions ChartCard::curveOptions(int pixels, bool limitToView) const {
+    CurveOptions options;
+    parseXAxis(m_display.xAxis.toStdString(), options.xAxis);
+    parseSmoother(m_display.smoother.toStdString(), options.smoother);
+    options.smoothing = smoothing();
+    options.pixels = pixels;
+    if (limitToView && m_built && m_zoomed && !m_view->chart()->axes(Qt::Horizontal).isEmpty()) {
+        const auto [lo, hi] = axisRange(m_view->chart()->axes(Qt::Horizontal).first());
+        options.x0 = lo / xScale();
+        options.x1 = hi / xScale();
+    }
+    return options;
+}
+
+int ChartCard::plotPixels() const {
+    double columns = width();
+    if (m_built && m_view->chart()->plotArea().width() > 10) columns = m_view->chart()->plotArea().width();
+    return std::clamp(static_cast<int>(columns * devicePixelRatioF()), 100, 8000);
+}
+
+bool ChartCard::drawsRaw() const {
+    return m_display.showRaw && smoothing() > 0 && !grouped() &&
+           static_cast<int>(m_runs.size()) <= kMaxRawLines;
+}
+
+void ChartCard::rebuild() {
+    m_runs = m_provider(m_tag);
+    m_fullResolution = false;
+    // A zoomed view survives new data (a watched run growing): the new chart gets the same axis ranges.
+    std::optional<std::pair<std::pair<double, double>, std::pair<double, double>>> keptView;
+    if (m_keepView && m_built && m_zoomed && !m_view->chart()->axes(Qt::Horizontal).isEmpty() &&
+        !m_view->chart()->axes(Qt::Vertical).isEmpty())
+        keptView = std::make_pair(axisRange(m_view->chart()->axes(Qt::Horizontal).first()),
+                                  axisRange(m_view->chart()->axes(Qt::Vertical).first()));
+    const QPalette pal = palette();
+    const bool dark = pal.color(QPalette::Window).lightness() < 128;
+    auto* chart = new QChart;
+    chart->setTheme(dark ? QChart::ChartThemeDark : QChart::ChartThemeLight);
+    chart->setBackgroundBrush(pal.color(QPalette::Base));
+    chart->setBackgroundRoundness(0);
+    chart->setMargins(QMargins(2, 2, 6, 2));
+    chart->setAnimationOptions(QChart::NoAnimation);
+    chart->legend()->hide(); // the run table is the legend: colours match, and the tooltip names runs
+
+    QFont font = this->font();
+    font.setPointSizeF(std::max(7.0, font.pointSizeF() * 0.85));
+    const bool wall = m_display.xAxis == QLatin1String("wall");
+    QAbstractAxis* xAxis = nullptr;
+    if (wall) {
+        auto* time = new QDateTimeAxis;
+        time->setFormat(QStringLiteral("MM-dd hh:mm"));
+        time->setTickCount(4);
+        xAxis = time;
+    } else if (m_display.logX) {
+        auto* log = new QLogValueAxis;
+        applyDecadeTicks(log, false);
+        xAxis = log;
+    }
+    XAxis parsedAxis = XAxis::Step;
+    parseXAxis(m_display.xAxis.toStdString(), parsedAxis);
+    if (!xAxis)
+        xAxis = parsedAxis == XAxis::Step && xMetric().isEmpty() ? makeStepCountAxis() : new QValueAxis;
+    xAxis->setTitleText(!xMetric().isEmpty()
+                            ? xMetric()
+                            : QString::fromUtf8(xAxisName(parsedAxis).data(),
+                                                static_cast<qsizetype>(xAxisName(parsedAxis).size())));
+    QAbstractAxis* yAxis = nullptr;
+    if (m_display.logY) {
+        auto* log = new QLogValueAxis;
+        applyDecadeTicks(log, false);
+        yAxis = log;
+    } else {
+        yAxis = new QValueAxis;
+    }
+    styleAxis(xAxis, pal, font);
+    styleAxis(yAxis, pal, font);
+    chart->addAxis(xAxis, Qt::AlignBottom);
+    chart->addAxis(yAxis, Qt::AlignLeft);
+    // Qt Charts zooms and scrolls through the domains of attached series: one empty series carries them,
+    // while the curve layer draws the lines.
+    auto* anchor = new QLineSeries;
+    anchor->setName(QStringLiteral("axes"));
+    chart->addSeries(anchor);
+    anchor->attachAxis(xAxis);
+    anchor->attachAxis(yAxis);
+    m_layer = new CurveLayer(chart, xAxis, yAxis);
+    m_layer->setColors(pal.color(QPalette::Text), pal.color(QPalette::Base));
+
+    m_groups = groupsOf(m_runs);
+
+    prepareInputs();
+
+    m_view->replaceChart(chart);
+    m_built = true;
+    m_zoomed = false;
+    m_rawPixels = 0;
+    if (keptView) {
+        setAxisRange(xAxis, keptView->first.first, keptView->first.second);
+        setAxisRange(yAxis, keptView->second.first, keptView->second.second);
+        m_zoomed = true;
+    }
+    m_keepView = false;
+    m_placeholder->hide();
+    m_view->show();
+    refreshPoints();
+    if (m_followX && !keptView) followXRange(m_followX->first, m_followX->second);
+    // A time x axis needs wall times; runs logged without them would leave a blank plot, so the card says
+    // why.
+    const bool timeAxis = xMetric().isEmpty() && parsedAxis != XAxis::Step;
+    const bool noTimes = timeAxis &&
+                         std::any_of(m_prepared.begin(), m_prepared.end(),
+                                     [](const Prepared& p) { return p.input.sourcePoints > 0; }) &&
+                         std::all_of(m_prepared.begin(), m_prepared.end(),
+                                     [](const Prepared& p) { return p.input.x.empty(); });
+    if (noTimes) {
+        m_placeholder->setText(
+            parsedAxis == XAxis::WallTime
+                ? tr("These runs logged no wall times, so there is nothing to draw against "
+                     "wall time. Choose Step as the x axis.")
+                : tr("These runs logged no wall times, so there is nothing to draw against "
+                     "relative time. Choose Step as the x axis."));
+        m_view->hide();
+        m_placeholder->show();
+    }
+}
+
+void ChartCard::prepareInputs() {
+    m_prepared.assign(m_runs.size(), Prepared{});
+    QtConcurrent::blockingMap(m_prepared, [&](Prepared& prepared) {
+        const auto i = static_cast<std::size_t>(&prepared - m_prepared.data());
+        prepared.input = inputFor(m_runs[i]);
+        prepared.nonFiniteFrom = nonFiniteOnset(prepared.input);
+        prepared.ownBand = ownBandOf(m_runs[i]);
+    });
+}
+
+std::vector<CardRun> ChartCard::fullRuns() const {
+    return m_fullProvider ? m_fullProvider(m_tag) : m_provider(m_tag);
+}
+
+bool ChartCard::drawsFullResolution() const {
+    return std::none_of(m_runs.begin(), m_runs.end(),
+                        [](const CardRun& run) { return run.overview && !run.data; });
+}
+
+void ChartCard::useResolutionForView() {
+    // An overview holds the extremes per column of the whole series: enough for the full view, not for a
+    // zoomed one, which needs every point of its range. Back at the full view the overviews are used again
+    // and the points are let go.
+    const bool hasOverviews = std::any_of(m_runs.begin(), m_runs.end(),
+                                          [](const CardRun& run) { return run.overview && !run.data; });
+    if (m_zoomed && hasOverviews) {
+        m_runs = fullRuns();
+        m_fullResolution = true;
+    } else if (!m_zoomed && m_fullResolution) {
+        m_runs = m_provider(m_tag);
+        m_fullResolution = false;
+    } else {
+        return;
+    }
+    m_groups = groupsOf(m_runs);
+    prepareInputs();
+}
+
+QString ChartCard::xMetric() const {
+    static const QString prefix = QStringLiteral("metric:");
+    return m_display.xAxis.startsWith(prefix) ? m_display.xAxis.mid(prefix.size()) : QString();
+}
+
+CurveInput ChartCard::inputFor(const CardRun& run) const {
+    if (!run.data) return run.overview ? run.overview->raw : CurveInput{};
+    if (!xMetric().isEmpty()) return run.xData ? curveInputByMetric(*run.data, *run.xData) : CurveInput{};
+    XAxis axis = XAxis::Step;
+    parseXAxis(m_display.xAxis.toStdString(), axis);
+    return curveInput(*run.data, axis);
+}
+
+BandLines ChartCard::ownBandOf(const CardRun& run) const {
+    if (!run.bandLower || !run.bandUpper) return {};
+    CardRun lower = run, upper = run;
+    lower.data = run.bandLower;
+    upper.data = run.bandUpper;
+    const CurveInput lo = inputFor(lower), hi = inputFor(upper);
+    // The edges at the x values both have (a chart export writes them on the same rows).
+    BandLines band;
+    for (std::size_t i = 0, j = 0; i < lo.x.size() && j < hi.x.size();) {
+        if (lo.x[i] < hi.x[j]) {
+            ++i;
+        } else if (hi.x[j] < lo.x[i]) {
+            ++j;
+        } else {
+            band.x.push_back(lo.x[i]);
+            band.lower.push_back(lo.y[i++]);
+            band.upper.push_back(hi.y[j++]);
+        }
+    }
+    return band;
+}
+
+void ChartCard::refreshPoints(bool smoothingOnly) {
+    if (m_fullResolution != m_zoomed) {
+        const bool before = m_fullResolution;
+        useResolutionForView();
+        if (before != m_fullResolution) smoothingOnly = false; // other points: decimate the raw ones again
+    }
+    const int pixels = plotPixels();
+    m_lastPixels = pixels;
+    CurveOptions options = curveOptions(pixels, true);
+    // Many overlapping one-pixel lines: each column's extremes are enough and halve the points to draw.
+    options.extremaOnly = static_cast<int>(m_runs.size()) > kMaxRawLines;
+    // The raw points depend on the view only: a smoothing change keeps them.
+    const bool keepRaw =
+        smoothingOnly && m_rawPixels == pixels && m_rawX0 == options.x0 && m_rawX1 == options.x1;
+    const bool raw = drawsRaw();
+    // Each line is prepared independently, so the lines are spread over the cores.
+    QtConcurrent::blockingMap(m_prepared, [&](Prepared& prepared) {
+        prepared.hoverSmoothed.clear(); // the smoothing may have changed
+        prepared.hoverRelative.clear();
+        if (drawnOnlyInGroup(static_cast<std::size_t>(&prepared - m_prepared.data()))) {
+            prepared.raw = {};
+            prepared.smoothed = {};
+            return;
+        }
+        if (!keepRaw) prepared.raw = raw ? rawPoints(prepared.input, options) : XYPoints{};
+        const CardRun& run = m_runs[static_cast<std::size_t>(&prepared - m_prepared.data())];
+        if (run.overview && !run.data && options.smoothing > 0 &&
+            run.overview->smoothing == options.smoothing && run.overview->smoother == options.smoother) {
+            // Smoothed at full resolution when the overview was made: only the decimation is left.
+            prepared.smoothed = rawPoints(run.overview->smoothed, options);
+            return;
+        }
+        prepared.smoothed =
+            options.smoothing > 0 || !raw ? smoothedPoints(prepared.input, options) : prepared.raw;
+    });
+    m_rawPixels = pixels;
+    m_rawX0 = options.x0;
+    m_rawX1 = options.x1;
+    prepareGroups(options);
+    // A smoothing change keeps the axes: lines morph in place while the slider moves instead of the scale
+    // jumping under them (and the range pass over every drawn point is saved).
+    if (!m_zoomed && !keepRaw) applyFullRange();
+    applyTicks();
+    pushToLayer();
+    for (Prepared& prepared : m_prepared)
+        prepared.drawn = prepared.smoothed.size() > 0;
+    // Many lines: the layer holds the drawn points, a second copy here would double the card's memory.
+    if (static_cast<int>(m_runs.size()) > kMaxRawLines)
+        for (Prepared& prepared : m_prepared)
+            prepared.smoothed = {};
+}
+
+void ChartCard::applyTicks() {
+    QChart* current = m_view->chart();
+    const QRectF area = current->plotArea();
+    const double widthPx = area.width() > 10 ? area.width() : width() - 80.0;
+    const double heightPx = area.height() > 10 ? area.height() : kCardHeight - 80.0;
+    for (QAbstractAxis* axis : current->axes(Qt::Horizontal))
+        if (auto* value = qobject_cast<QValueAxis*>(axis))
+            applyRoundTicks(value, tickTargetFor(widthPx, kMinTickSpacingX));
+    for (QAbstractAxis* axis : current->axes(Qt::Vertical))
+        if (auto* value = qobject_cast<QValueAxis*>(axis))
+            applyRoundTicks(value, tickTargetFor(heightPx, kMinTickSpacingY));
+}
+
+std::vector<ChartCard::GroupCurve> ChartCard::groupsOf(const std::vector<CardRun>& runs) {
+    // Groups in first-seen order; a line without a group stays a line. Overlaid tags keep their own groups.
+    std::vector<GroupCurve> groups;
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+        const CardRun& run = runs[i];
+        if (run.group.isEmpty()) continue;
+        auto it = std::find_if(groups.begin(), groups.end(), [&](const GroupCurve& g) {
+            return g.name == run.group && g.style == run.style;
+        });
+        if (it == groups.end()) {
+            groups.push_back({run.group, run.color, run.style, {}, {}});
+            it = std::prev(groups.end());
+        }
+        it->members.push_back(i);
+    }
+    return groups;
+}
+
+BandLines ChartCard::groupBand(const std::vector<const CurveInput*>& members,
+                               const CurveOptions& options) const {
+    BandKind band = BandKind::Std;
+    if (m_display.band == QLatin1String("minmax"))
+        band = BandKind::MinMax;
+    else if (m_display.band == QLatin1String("stderr"))
+        band = BandKind::StdErr;
+    else if (m_display.band == QLatin1String("ci95"))
+        band = BandKind::CI95;
+    const CenterKind center =
+        m_display.center == QLatin1String("median") ? CenterKind::Median : CenterKind::Mean;
+    GroupBandOptions bandOptions;
+    // One grid point per two pixel columns: enough for a smooth band, cheap to draw.
+    bandOptions.gridPoints = static_cast<std::size_t>(std::max(50, options.pixels / 2));
+    bandOptions.maxUnionPoints = bandOptions.gridPoints * 2;
+    std::vector<XYPoints> curves;
+    curves.reserve(members.size());
+    for (const CurveInput* input : members) {
+        if (input->x.empty()) continue;
+        const std::vector<double> y = options.smoothing > 0
+                                          ? smooth(options.smoother, input->x, input->y, options.smoothing)
+                                          : input->y;
+        // Limited to the view, with one point beyond each edge so the band reaches the border.
+        std::size_t lo = 0, hi = input->x.size();
+        if (options.x0) {
+            const auto first =
+                std::lower_bound(input->x.begin(), input->x.end(), *options.x0) - input->x.begin();
+            lo = static_cast<std::size_t>(std::max<std::ptrdiff_t>(0, first - 1));
+        }
+        if (options.x1) {
+            const auto last =
+                std::upper_bound(input->x.begin(), input->x.end(), *options.x1) - input->x.begin();
+            hi = std::min(input->x.size(), static_cast<std::size_t>(last) + 1);
+        }
+        if (lo >= hi) continue;
+        XYPoints points;
+        points.x.assign(input->x.begin() + static_cast<std::ptrdiff_t>(lo),
+                        input->x.begin() + static_cast<std::ptrdiff_t>(hi));
+        points.y.assign(y.begin() + static_cast<std::ptrdiff_t>(lo),
+                        y.begin() + static_cast<std::ptrdiff_t>(hi));
+        curves.push_back(std::move(points));
+    }
+    if (curves.empty()) return {};
+    return selectBand(computeGroupBands(curves, bandOptions), center, band);
+}
+
+void ChartCard::prepareGroups(const CurveOptions& options) {
+    QtConcurrent::blockingMap(m_groups, [&](GroupCurve& group) {
+        std::vector<const CurveInput*> members;
+        for (const std::size_t i : group.members)
+            members.push_back(&m_prepared[i].input);
+        group.band = groupBand(members, options);
+    });
+}
+
+namespace {
+
+std::vector<QPointF> chartPoints(const std::vector<double>& xs, const std::vector<double>& ys,
+                                 double xScale) {
+    std::vector<QPointF> points;
+    const std::size_t n = std::min(xs.size(), ys.size());
+    points.reserve(n);
+    for (std::size_t i = 0; i < n; ++i)
+        points.emplace_back(xs[i] * xScale, ys[i]);
+    return points;
+}
+
+} // namespace
+
+void ChartCard::pushToLayer() {
+    if (!m_layer) return;
+    const double scale = xScale();
+    const bool manyLines = m_runs.size() > 8;
+    std::vector<CurveLayer::Band> bands;
+    std::vector<CurveLayer::Line> lines;
+    std::vector<CurveLayer::Mark> marks;
+    for (std::size_t i = 0; i < m_runs.size(); ++i) {
+        const BandLines& own = m_prepared[i].ownBand;
+        if (own.x.empty() || drawnOnlyInGroup(i)) continue;
+        // The view's part with one point beyond each edge, thinned to about two points per pixel column.
+        std::size_t lo = 0, hi = own.x.size();
+        if (m_rawX0)
+            lo = static_cast<std::size_t>(std::max<std::ptrdiff_t>(
+                0, std::lower_bound(own.x.begin(), own.x.end(), *m_rawX0) - own.x.begin() - 1));
+        if (m_rawX1)
+            hi = std::min(own.x.size(),
+                          static_cast<std::size_t>(std::upper_bound(own.x.begin(), own.x.end(), *m_rawX1) -
+                                                   own.x.begin()) +
+                              1);
+        const std::size_t stride = std::max<std::size_t>(1, (hi - lo) / std::max(1, 2 * m_lastPixels));
+        CurveLayer::Band band;
+        band.fill = m_runs[i].color;
+        band.fill.setAlpha(45);
+        for (std::size_t k = lo; k < hi; k += stride) {
+            band.upper.emplace_back(own.x[k] * scale, own.upper[k]);
+            band.lower.emplace_back(own.x[k] * scale, own.lower[k]);
+        }
+        bands.push_back(std::move(band));
+    }
+    for (const GroupCurve& group : m_groups) {
+        QColor fill = group.color;
+        fill.setAlpha(60);
+        bands.push_back({fill, chartPoints(group.band.x, group.band.upper, scale),
+                         chartPoints(group.band.x, group.band.lower, scale)});
+    }
+    // Faint raw lines first, member lines next, smoothed and group lines on top.
+    for (std::size_t i = 0; i < m_runs.size(); ++i) {
+        if (m_prepared[i].raw.size() == 0) continue;
+        QColor faint = m_runs[i].color;
+        faint.setAlpha(70);
+        lines.push_back({m_runs[i].name + tr(" (raw)"), faint, 1.0, m_runs[i].style,
+                         chartPoints(m_prepared[i].raw.x, m_prepared[i].raw.y, scale)});
+    }
+    for (std::size_t i = 0; i < m_runs.size(); ++i) {
+        if (m_prepared[i].smoothed.size() == 0) continue;
+        QColor color = m_runs[i].color;
+        const bool member = !m_runs[i].group.isEmpty();
+        if (member) color.setAlpha(110);
+        // Wide strokes cost far more than cosmetic one-pixel lines; many lines are clearer thin anyway.
+        const qreal width = member || manyLines ? 1.0 : 1.8;
+        lines.push_back({m_runs[i].name, color, width, m_runs[i].style,
+                         chartPoints(m_prepared[i].smoothed.x, m_prepared[i].smoothed.y, scale)});
+    }
+    for (const GroupCurve& group : m_groups)
+        lines.push_back(
+            {group.name, group.color, 2.2, group.style, chartPoints(group.band.x, group.band.center, scale)});
+    // A value logged once draws no line, and a learning curve's folds are points: both get a marker per
+    // point.
+    for (std::size_t i = 0; i < m_runs.size(); ++i) {
+        const XYPoints& line = m_prepared[i].smoothed;
+        if (line.size() == 1 || (drawsUnsmoothed() && line.size() <= kMaxPointMarkers))
+            for (std::size_t k = 0; k < line.size(); ++k)
+                marks.push_back(
+                    {m_runs[i].color, QPointF(line.x[k] * scale, line.y[k]), QString() /* the dot alone */});
+    }
+    for (std::size_t i = 0; i < m_runs.size(); ++i) {
+        if (const auto onset = m_prepared[i].nonFiniteFrom)
+            marks.push_back({m_runs[i].color, QPointF(*onset * scale, NAN), QStringLiteral("✕")});
+        // Diagnostic marks sit on the drawn line at their step (only meaningful when x is the step).
+        const XYPoints& line = m_prepared[i].smoothed;
+        if (m_display.xAxis != QLatin1String("step") || line.size() == 0) continue;
+        for (const auto& [step, symbol] : m_runs[i].marks) {
+            const auto it = std::lower_bound(line.x.begin(), line.x.end(), static_cast<double>(step));
+            if (it == line.x.end()) continue;
+            const double y = line.y[static_cast<std::size_t>(it - line.x.begin())];
+            marks.push_back({m_runs[i].color, QPointF(static_cast<double>(step), y), symbol});
+        }
+    }
+    m_layer->setContent(std::move(bands), std::move(lines), std::move(marks));
+    m_layer->setLegend(legendEntries());
+}
+
+std::vector<CurveLayer::LegendEntry> ChartCard::legendEntries() const {
+    // The run table is the legend of plain runs; groups and overlaid tags need their own key.
+    std::vector<CurveLayer::LegendEntry> entries;
+    QStringList tags;
+    std::vector<Qt::PenStyle> styles;
+    for (const CardRun& run : m_runs) {
+        const QString base = QString::fromStdString(foldWorkerTag(run.tag.toStdString()));
+        if (!tags.contains(base)) {
+            tags << base;
+            styles.push_back(run.style);
+        }
+    }
+    const QPalette pal = palette();
+    if (tags.size() > 1)
+        for (qsizetype i = 0; i < tags.size(); ++i)
+            entries.push_back({pal.color(QPalette::Text), styles[static_cast<std::size_t>(i)], tags[i]});
+    for (const GroupCurve& group : m_groups) {
+        if (group.style != Qt::SolidLine && tags.size() > 1) continue; // one entry per group, not per tag
+        QString name = group.name;
+        if (tags.size() > 1) name = name.section(QStringLiteral(" · "), 0, 0);
+        entries.push_back({group.color, Qt::SolidLine, tr("%1 (%2)").arg(name).arg(group.members.size())});
+    }
+    return entries;
+}
+
+std::vector<QPointF> ChartCard::drawnLine(const QString& name) const {
+    if (!m_layer) return {};
+    const CurveLayer::Line* line = m_layer->findLine(name);
+    return line ? line->points : std::vector<QPointF>{};
+}
+
+std::size_t ChartCard::drawnPointCount() const {
+    return m_layer ? m_layer->pointCount() : 0;
+}
+
+void ChartCard::applyFullRange() {
+    QChart* current = m_view->chart();
+    if (current->axes(Qt::Horizontal).isEmpty() || current->axes(Qt::Vertical).isEmpty()) return;
+    double xLo = INFINITY, xHi = -INFINITY;
+    std::vector<double> ys;
+    auto collect = [&](const std::vector<double>& xs, const std::vector<double>& values) {
+        for (std::size_t k = 0; k < values.size() && k < xs.size(); ++k) {
+            if (!std::isfinite(values[k]) || (m_display.logY && values[k] <= 0)) continue;
+            if (m_display.logX && !(xs[k] > 0)) continue;
+            ys.push_back(values[k]);
+        }
+    };
+    auto widenX = [&](const std::vector<double>& xs) {
+        for (const double x : xs) {
+            if (!std::isfinite(x) || (m_display.logX && !(x > 0))) continue;
+            xLo = std::min(xLo, x);
+            xHi = std::max(xHi, x);
+        }
+    };
+    for (const Prepared& prepared : m_prepared) {
+        if (prepared.input.x.empty()) continue;
+        widenX({prepared.input.x.front(), prepared.input.x.back()});
+        if (m_display.logX) widenX(prepared.smoothed.x); // the first x may be 0
+        collect(prepared.smoothed.x, prepared.smoothed.y);
+        collect(prepared.raw.x, prepared.raw.y);
+        collect(prepared.ownBand.x, prepared.ownBand.lower);
+        collect(prepared.ownBand.x, prepared.ownBand.upper);
+    }
+    for (const GroupCurve& group : m_groups) {
+        widenX(group.band.x);
+        collect(group.band.x, group.band.center);
+        collect(group.band.x, group.band.lower);
+        collect(group.band.x, group.band.upper);
+    }
+    if (!std::isfinite(xLo) || ys.empty()) {
+        setAxisRange(current->axes(Qt::Horizontal).first(), m_display.logX ? 1 : 0, m_display.logX ? 10 : 1);
+        setAxisRange(current->axes(Qt::Vertical).first(), m_display.logY ? 0.1 : 0, 1);
+        return;
+    }
+    if (xHi <= xLo) {
+        xLo = m_display.logX ? xLo / 2 : xLo - 0.5;
+        xHi = m_display.logX ? xHi * 2 : xHi + 0.5;
+    }
+    const auto [minIt, maxIt] = std::minmax_element(ys.begin(), ys.end());
+    const bool nonNegative = *minIt >= 0;
+    double yLo = *minIt, yHi = *maxIt;
+    if (m_display.robustY && ys.size() >= 10) {
+        yLo = percentile(ys, 0.05);
+        yHi = percentile(ys, 0.95);
+    }
+    if (m_display.logY) {
+        yLo /= 1.25;
+        yHi *= 1.25;
+    } else {
+        const double span = yHi > yLo ? yHi - yLo : std::max(std::abs(yHi) * 0.1, 1e-9);
+        yLo -= 0.05 * span;
+        yHi += 0.05 * span;
+    }
+    if (!m_display.logY && nonNegative)
+        yLo = std::max(yLo, 0.0); // padding must not invent negative losses or accuracies
+    // x ends at the data (no blank stretch past the last step); applyTicks puts round ticks inside it.
+    setAxisRange(current->axes(Qt::Horizontal).first(), xLo * xScale(), xHi * xScale());
+    setAxisRange(current->axes(Qt::Vertical).first(), yLo, yHi);
+    if (m_display.logY) // widened to whole decades, so every label is one
+        if (auto* log = qobject_cast<QLogValueAxis*>(current->axes(Qt::Vertical).first()))
+            applyDecadeTicks(log, true);
+}
+
+void ChartCard::onViewChanged() {
+    if (!m_built) return;
+    m_zoomed = true;
+    refreshPoints();
+    if (m_view->chart()->axes(Qt::Horizontal).isEmpty()) return;
+    const auto [lo, hi] = axisRange(m_view->chart()->axes(Qt::Horizontal).first());
+    emit xRangeChosen(lo / xScale(), hi / xScale());
+}
+
+void ChartCard::onReset() {
+    if (!m_built) return;
+    m_zoomed = false;
+    m_followX.reset();
+    refreshPoints();
+    emit zoomReset();
+}
+
+void ChartCard::followXRange(double lo, double hi) {
+    m_followX = std::make_pair(lo, hi);
+    if (!m_built || m_view->chart()->axes(Qt::Horizontal).isEmpty()) return; // applied by rebuild
+    // The y axis keeps the data's full range: only x follows the other card.
+    setAxisRange(m_view->chart()->axes(Qt::Horizontal).first(), lo * xScale(), hi * xScale());
+    m_zoomed = true;
+    refreshPoints();
+}
+
+void ChartCard::followReset() {
+    m_followX.reset();
+    if (!m_built || !m_zoomed) return;
+    m_zoomed = false;
+    refreshPoints();
+}
+
+QString ChartCard::tooltipAt(const QPointF& value) const {
+    const double x = value.x() / xScale();
+    struct Entry {
+        double distance;
+        QString line;
+    };
+    std::vector<Entry> entries;
+    // The value of the line at the point nearest to x.
+    const auto valueAt = [x](const std::vector<double>& xs, const std::vector<double>& ys) -> double {
+        if (xs.empty() || ys.size() != xs.size()) return NAN;
+        return ys[nearestIndex(xs, x)];
+    };
+    const auto add = [&](double y, const QColor& color, const QString& label) {
+        if (!std::isfinite(y)) return;
+        const QString line = QStringLiteral("<span style='color:%1'>&#9632;</span> %2: <b>%3</b>")
+                                 .arg(color.name(), label.toHtmlEscaped(), QString::number(y, 'g', 5));
+        entries.push_back({std::abs(y - value.y()), line});
+    };
+    for (const GroupCurve& group : m_groups)
+        add(valueAt(group.band.x, group.band.center), group.color,
+            tr("%1 (%2 runs, %3)").arg(group.name).arg(group.members.size()).arg(m_display.center));
+    // Per run, the logged point nearest to x: its smoothed value (what the line shows there), raw value and
+    // step. Sorted by how near the smoothed value is to the cursor, so the line under it comes first.
+    const double smoothing = this->smoothing();
+    Smoother smoother = Smoother::Ema;
+    parseSmoother(m_display.smoother.toStdString(), smoother);
+    for (std::size_t i = 0; i < m_prepared.size() && i < m_runs.size(); ++i) {
+        const Prepared& prepared = m_prepared[i];
+        const CurveInput& input = prepared.input;
+        // A line that is not drawn (runs folded into a group's band) is not read out either.
+        if (!prepared.drawn || input.x.empty() || input.y.size() != input.x.size()) continue;
+        const CardRun& run = m_runs[i];
+        const CurveOverview* overview = run.overview && !run.data ? run.overview.get() : nullptr;
+        if (overview && smoothing > 0 && overview->smoothing == smoothing && overview->smoother == smoother &&
+            !overview->smoothed.x.empty()) {
+            // A line drawn from its overview: the readout names the kept point nearest the cursor, whose
+            // smoothed value (made at full resolution), raw value and step are all exact.
+            const CurveInput& kept = overview->smoothed;
+            const std::size_t k = nearestIndex(kept.x, x);
+            const double shown = std::isfinite(kept.y[k]) ? kept.y[k] : overview->smoothedRaw[k];
+            QString line = QStringLiteral("<span style='color:%1'>&#9632;</span> %2: <b>%3</b>")
+                               .arg(run.color.name(), run.name.toHtmlEscaped(), formatValue(shown));
+            line += tr(" &nbsp;raw %1").arg(formatValue(overview->smoothedRaw[k]));
+            if (k < kept.steps.size())
+                line += tr(" &nbsp;step %1").arg(kept.steps[k]);
+            else if (m_display.xAxis == QLatin1String("step")) // the overview's x is the step itself
+                line += tr(" &nbsp;step %1").arg(std::llround(kept.x[k]));
+            entries.push_back({std::isfinite(shown) ? std::abs(shown - value.y()) : INFINITY, line});
+            continue;
+        }
+        const std::size_t k = nearestIndex(input.x, x);
+        const double raw = input.y[k];
+        double smoothed = raw;
+        if (smoothing > 0) {
+            if (prepared.hoverSmoothed.size() != input.y.size())
+                prepared.hoverSmoothed = smooth(smoother, input.x, input.y, smoothing);
+            if (k < prepared.hoverSmoothed.size()) smoothed = prepared.hoverSmoothed[k];
+        }
+        const double shown = std::isfinite(smoothed) ? smoothed : raw;
+        QString line = QStringLiteral("<span style='color:%1'>&#9632;</span> %2: <b>%3</b>")
+                           .arg(m_runs[i].color.name(), m_runs[i].name.toHtmlEscaped(), formatValue(shown));
+        if (smoothing > 0) line += tr(" &nbsp;raw %1").arg(formatValue(raw));
+        if (k < input.steps.size()) {
+            line += tr(" &nbsp;step %1").arg(input.steps[k]);
+            if (prepared.hoverRelative.size() != input.steps.size())
+                prepared.hoverRelative =
+                    m_runs[i].data ? relativeSeconds(*m_runs[i].data, input.steps) : std::vector<double>{};
+            const double relative = k < prepared.hoverRelative.size() ? prepared.hoverRelative[k] : NAN;
+            if (std::isfinite(relative) && relative >= 0)
+                line += tr(" &nbsp;%1 in").arg(durationText(relative));
+        }
+        entries.push_back({std::isfinite(shown) ? std::abs(shown - value.y()) : INFINITY, line});
+    }
+    if (entries.empty()) return {};
+    std::stable_sort(entries.begin(), entries.end(),
+                     [](const Entry& a, const Entry& b) { return a.distance < b.distance; });
+    QString head;
+    if (m_display.xAxis == QLatin1String("wall"))
+        head = QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(value.x()))
+                   .toString(QStringLiteral("yyyy-MM-dd hh:mm:ss"));
+    else if (!xMetric().isEmpty())
+        head = QStringLiteral("%1 %2").arg(xMetric().toHtmlEscaped(), QString::number(x, 'g', 6));
+    else if (m_display.xAxis == QLatin1String("relative"))
+        head = tr("%1 s").arg(QString::number(x, 'f', 1));
+    else
+        head = tr("step %1").arg(QString::number(std::llround(x)));
+    QString text = QStringLiteral("<b>%1</b> — %2").arg(m_tag.toHtmlEscaped(), head);
+    for (std::size_t i = 0; i < entries.size() && i < kMaxTooltipRuns; ++i)
+        text += QStringLiteral("<br>") + entries[i].line;
+    if (entries.size() > kMaxTooltipRuns) text += tr("<br>… %1 more").arg(entries.size() - kMaxTooltipRuns);
+    return text;
+}
+
+CurveChartSpec ChartCard::exportSpec(int pixels) const {
+    CurveChartSpec spec;
+    XAxis axis = XAxis::Step;
+    parseXAxis(m_display.xAxis.toStdString(), axis);
+    spec.title = m_tag;
+    spec.xLabel = !xMetric().isEmpty() ? xMetric()
+                                       : QString::fromUtf8(xAxisName(axis).data(),
+                                                           static_cast<qsizetype>(xAxisName(axis).size()));
+    spec.yLabel = m_tag;
+    spec.logY = m_display.logY;
+    spec.robustYRange = m_display.robustY;
+    spec.xIsWallTime = axis == XAxis::WallTime && xMetric().isEmpty();
+    spec.xIsStepCount = axis == XAxis::Step && xMetric().isEmpty();
+    const CurveOptions options = curveOptions(pixels, true);
+    const std::vector<CardRun> runs = fullRuns();
+    std::vector<CurveInput> inputs(runs.size());
+    for (std::size_t i = 0; i < runs.size(); ++i)
+        inputs[i] = inputFor(runs[i]);
+    const std::vector<GroupCurve> groups = groupsOf(runs);
+    const bool drawRaw = m_display.showRaw && smoothing() > 0 && groups.empty() &&
+                         static_cast<int>(runs.size()) <= kMaxRawLines;
+    if (groups.empty() || m_display.showRunLines) {
+        for (std::size_t i = 0; i < runs.size(); ++i) {
+            if (!runs[i].data) continue;
+            const PreparedCurve curve = prepareCurve(inputs[i], options);
+            CurveLine line;
+            line.runName = runs[i].name;
+            line.color = runs[i].color;
+            line.style = runs[i].style;
+            if (!groups.empty()) line.color.setAlpha(110);
+            if (drawRaw) {
+                line.rawX = curve.raw.x;
+                line.rawY = curve.raw.y;
+            }
+            line.smoothX = curve.smoothed.x;
+            line.smoothY = curve.smoothed.y;
+            spec.lines.push_back(std::move(line));
+            if (const BandLines own = ownBandOf(runs[i]); !own.x.empty())
+                spec.bands.push_back(
+                    {runs[i].name + tr(" (min–max)"), runs[i].color, own.x, own.lower, own.upper});
+        }
+    }
+    for (const GroupCurve& group : groups) {
+        std::vector<const CurveInput*> members;
+        for (const std::size_t i : group.members)
+            members.push_back(&inputs[i]);
+        const BandLines band = groupBand(members, options);
+        const QString name = tr("%1 (%2 runs, %3 ± %4)")
+                                 .arg(group.name)
+                                 .arg(group.members.size())
+                                 .arg(m_display.center, m_display.band);
+        spec.bands.push_back({name, group.color, band.x, band.lower, band.upper});
+        CurveLine line;
+        line.runName = name;
+        line.color = group.color;
+        line.style = group.style;
+        line.smoothX = band.x;
+        line.smoothY = band.center;
+        spec.lines.push_back(std::move(line));
+    }
+    return spec;
+}
+
+bool ChartCard::exportImage(const QString& path, QString* error) {
+    const std::unique_ptr<QChart> exported(buildCurveChart(exportSpec(kExportWidth)));
+    if (!exported) {
+        if (error) *error = tr("could not build the chart of %1").arg(m_tag);
+        return false;
+    }
+    return exportChart(exported.get(), QSize(kExportWidth, kExportHeight), path, error);
+}
+
+namespace {
+
+bool writeText(const QString& path, const QString& text, QString* error) {
+    return writeWholeFile(path, text.toUtf8(), error);
+}
+
+} // namespace
+
+QStringList ChartCard::exportTensorBoardCsv(const QString& path, QString* error) {
+    const std::vector<CardRun> runs = fullRuns();
+    QStringList written;
+    const QFileInfo info(path);
+    const QString base = info.path() + QLatin1Char('/') + info.completeBaseName();
+    for (const CardRun& run : runs) {
+        if (!run.data) continue;
+        QString text = QStringLiteral("Wall time,Step,Value\n");
+        const SeriesData& data = *run.data;
+        for (std::size_t i = 0; i < data.size(); ++i)
+            text += shortestNumber(data.wallTimes[i]) + QLatin1Char(',') + QString::number(data.steps[i]) +
+                    QLatin1Char(',') + shortestNumber(data.values[i]) + QLatin1Char('\n');
+        const QString file = runs.size() == 1
+                                 ? path
+                                 : base + QLatin1Char('-') + safeFileName(run.name) + QStringLiteral(".csv");
+        if (!writeText(file, text, error)) return written;
+        written << file;
+    }
+    return written;
+}
+
+bool ChartCard::exportLongCsv(const QString& path, QString* error) {
+    QString text = QStringLiteral("run,tag,step,wall_time,value\n");
+    const QString tag = csvField(m_tag);
+    for (const CardRun& run : fullRuns()) {
+        if (!run.data) continue;
+        const QString name = csvField(run.name);
+        const SeriesData& data = *run.data;
+        for (std::size_t i = 0; i < data.size(); ++i)
+            text += name + QLatin1Char(',') + tag + QLatin1Char(',') + QString::number(data.steps[i]) +
+                    QLatin1Char(',') + shortestNumber(data.wallTimes[i]) + QLatin1Char(',') +
+                    shortestNumber(data.values[i]) + QLatin1Char('\n');
+    }
+    return writeText(path, text, error);
+}
+
+void ChartCard::askAndExportImage(const QString& suffix) {
+    const QString filter = tr("%1 image (*.%2)").arg(suffix.toUpper(), suffix);
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export chart"), safeFileName(m_tag) + QLatin1Char('.') + suffix, filter);
+    if (path.isEmpty()) return;
+    QString error;
+    if (!exportImage(path, &error)) QMessageBox::warning(this, tr("Export failed"), error);
+}
+
+void ChartCard::askAndExportCsv(bool longForm) {
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export data"), safeFileName(m_tag) + QStringLiteral(".csv"), tr("CSV files (*.csv)"));
+    if (path.isEmpty()) return;
+    QString error;
+    const bool ok = longForm ? exportLongCsv(path, &error)
+                             : !exportTensorBoardCsv(path, &error).isEmpty() || error.isEmpty();
+    if (!ok) QMessageBox::warning(this, tr("Export failed"), error);
+}
+
+} // namespace runlens::ui

@@ -1,0 +1,806 @@
+// Presents the workspace's runs (and the workers of expanded distributed runs) as table rows; numbers sort
+// numerically via SortRole.
+#include "ui/runs/run_table_model.h"
+
+#include "core/io/worker_runs.h"
+#include "core/model/run_names.h"
+#include "ui/charts/chart_export.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <QApplication>
+#include <QKeyEvent>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QTableView>
+
+namespace runlens::ui {
+namespace {
+
+const QString kCollapsedMark = QStringLiteral("\u25B8 "); // ▸
+const QString kExpandedMark = QStringLiteral("\u25BE ");  // ▾
+
+std::optional<double> parseNumber(const std::string& text) {
+    if (text.empty()) return std::nullopt;
+    char* end = nullptr;
+    const double value = std::strtod(text.c_str(), &end);
+    if (end != text.c_str() + text.size()) return std::nullopt;
+    return value;
+}
+
+QString formatValue(double value) {
+    if (std::isnan(value)) return QStringLiteral("NaN");
+    if (std::isinf(value)) return value > 0 ? QStringLiteral("inf") : QStringLiteral("-inf");
+    return QString::number(value, 'g', 4);
+}
+
+// N of "worker_<N>" (the whole text), as written by WorkerSink.
+std::optional<int> workerNumber(std::string_view text) {
+    constexpr std::string_view prefix = "worker_";
+    if (text.size() <= prefix.size() || text.size() > prefix.size() + 6 || !text.starts_with(prefix))
+        return std::nullopt;
+    int n = 0;
+    for (const char c : text.substr(prefix.size())) {
+        if (c < '0' || c > '9') return std::nullopt;
+        n = n * 10 + (c - '0');
+    }
+    return n;
+}
+
+// The base tag and worker of "<tag>/worker_<N>".
+std::optional<std::pair<std::string, int>> splitWorkerTag(const std::string& tag) {
+    const auto slash = tag.rfind('/');
+    if (slash == std::string::npos || slash == 0) return std::nullopt;
+    const auto worker = workerNumber(std::string_view(tag).substr(slash + 1));
+    if (!worker) return std::nullopt;
+    return std::make_pair(tag.substr(0, slash), *worker);
+}
+
+std::vector<int> findWorkers(const RunInfo& run) {
+    std::set<int> workers;
+    for (const auto& [key, value] : run.params) {
+        if (const auto n = workerNumber(key)) workers.insert(*n);
+    }
+    for (const SeriesSummary& summary : run.series) {
+        if (const auto split = splitWorkerTag(summary.tag)) workers.insert(split->second);
+    }
+    return {workers.begin(), workers.end()};
+}
+
+// Shades of the run colour: lightness rises with the worker's position and the hue is nudged by a non-zero
+// amount, so workers differ from each other and from their run.
+QColor shadeOf(const QColor& base, int position, int count) {
+    float hue = 0, saturation = 0, lightness = 0;
+    base.toHsl().getHslF(&hue, &saturation, &lightness);
+    if (hue < 0) hue = 0; // achromatic
+    const double t = count <= 1 ? 0.5 : double(position) / (count - 1);
+    const double nudge = 0.04 * ((position % 3) - 1) + 0.015;
+    const double shiftedHue = std::fmod(hue + nudge + 1.0, 1.0);
+    return QColor::fromHslF(float(shiftedHue), std::max(saturation, 0.35f), float(0.28 + 0.44 * t));
+}
+
+QString workerName(int worker) {
+    return QObject::tr("worker %1").arg(worker);
+}
+
+} // namespace
+
+RunTableModel::RunTableModel(QObject* parent) : QAbstractTableModel(parent) {}
+
+void RunTableModel::setRuns(std::vector<RunInfo> runs) {
+    beginResetModel();
+    m_runs = std::move(runs);
+    m_colors.clear();
+    m_workers.clear();
+    std::set<QString> params;
+    std::set<QString> metrics;
+    std::set<QString> columnTags;
+    assignColors();
+    std::vector<std::string> names;
+    for (const RunInfo& run : m_runs)
+        names.push_back(run.name);
+    m_distinctNames.clear();
+    for (const std::string& tail : distinctNameTails(names))
+        m_distinctNames.push_back(QString::fromStdString(tail));
+    for (const RunInfo& run : m_runs) {
+        m_workers.push_back(findWorkers(run));
+        for (const auto& [key, value] : run.params)
+            params.insert(QString::fromStdString(key));
+        for (const SeriesSummary& summary : run.series) {
+            metrics.insert(QString::fromStdString(summary.tag));
+            const auto split = splitWorkerTag(summary.tag);
+            columnTags.insert(QString::fromStdString(split ? split->first : summary.tag));
+        }
+    }
+    rebuildRows();
+    m_paramKeys = QStringList(params.begin(), params.end());
+    m_metricTags = QStringList(metrics.begin(), metrics.end());
+    m_columnTags = QStringList(columnTags.begin(), columnTags.end());
+    if (m_userChoseColumns) {
+        std::erase_if(m_columns, [this](const RunColumn& column) {
+            if (column.kind == RunColumn::Kind::Health) return false;
+            return column.kind == RunColumn::Kind::Param
+                       ? !m_paramKeys.contains(column.key)
+                       : !m_columnTags.contains(column.key) && !m_metricTags.contains(column.key);
+        });
+    } else {
+        chooseDefaultColumns();
+    }
+    endResetModel();
+    emit visibilityChanged();
+}
+
+void RunTableModel::assignColors() {
+    // A run's colour is its name's palette slot, so it does not change when other runs are added, removed or
+    // filtered, nor between sessions. When that slot is already taken by a loaded run, the next free one is
+    // used; runs are handled in import (id) order, so an added run, never an older one, moves on, and a
+    // fresh start gives the colours the runs had in the session that imported them.
+    m_colors.assign(m_runs.size(), QColor());
+    std::vector<std::size_t> order(m_runs.size());
+    for (std::size_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+    std::sort(order.begin(), order.end(),
+              [this](std::size_t a, std::size_t b) { return m_runs[a].id < m_runs[b].id; });
+    std::set<QRgb> used;
+    for (const std::size_t i : order) // colours given earlier in this session stay
+        if (const auto found = m_colorByName.find(m_runs[i].name); found != m_colorByName.end()) {
+            m_colors[i] = found->second;
+            used.insert(found->second.rgb());
+        }
+    for (const std::size_t i : order) {
+        if (m_colors[i].isValid()) continue;
+        const int slot = runColorSlot(QString::fromStdString(m_runs[i].name));
+        QColor color = runColor(slot); // every colour in use: share the preferred one
+        for (int k = 0; k < kRunColorCount; ++k)
+            if (const QColor candidate = runColor(slot + k); !used.contains(candidate.rgb())) {
+                color = candidate;
+                break;
+            }
+        m_colors[i] = color;
+        used.insert(color.rgb());
+        m_colorByName.emplace(m_runs[i].name, color);
+    }
+}
+
+void RunTableModel::rebuildRows() {
+    m_rows.clear();
+    m_runRows.assign(m_runs.size(), -1);
+    for (std::size_t i = 0; i < m_runs.size(); ++i) {
+        m_runRows[i] = static_cast<int>(m_rows.size());
+        m_rows.push_back({static_cast<int>(i), -1});
+        if (!m_expanded.contains(m_runs[i].name)) continue;
+        for (const int worker : m_workers[i])
+            m_rows.push_back({static_cast<int>(i), worker});
+    }
+}
+
+// Params that differ between runs tell runs apart; constant ones (same model everywhere) only take space.
+// The worker_<N> params of distributed runs name log folders and are shown as worker rows instead.
+void RunTableModel::chooseDefaultColumns() {
+    const bool health = hasColumn(healthColumn());
+    m_columns.clear();
+    if (health) m_columns.push_back(healthColumn());
+    QStringList varying;
+    for (const QString& key : m_paramKeys) {
+        if (workerNumber(key.toStdString())) continue;
+        std::set<std::string> values;
+        for (const RunInfo& run : m_runs) {
+            const auto found = run.params.find(key.toStdString());
+            values.insert(found == run.params.end() ? std::string("\x1f") : found->second);
+        }
+        if (values.size() > 1 || m_runs.size() == 1) varying << key;
+    }
+    for (int i = 0; i < varying.size() && i < kMaxDefaultParams; ++i)
+        m_columns.push_back({RunColumn::Kind::Param, varying[i]});
+    for (int i = 0; i < m_columnTags.size() && i < kMaxDefaultMetrics; ++i)
+        m_columns.push_back({RunColumn::Kind::Metric, m_columnTags[i]});
+}
+
+const RunInfo* RunTableModel::runAt(int row) const {
+    if (row < 0 || row >= static_cast<int>(m_rows.size())) return nullptr;
+    return &m_runs[static_cast<std::size_t>(m_rows[static_cast<std::size_t>(row)].run)];
+}
+
+int RunTableModel::workerAt(int row) const {
+    if (row < 0 || row >= static_cast<int>(m_rows.size())) return -1;
+    return m_rows[static_cast<std::size_t>(row)].worker;
+}
+
+int RunTableModel::parentRowOf(int row) const {
+    if (row < 0 || row >= static_cast<int>(m_rows.size())) return -1;
+    return m_runRows[static_cast<std::size_t>(m_rows[static_cast<std::size_t>(row)].run)];
+}
+
+int RunTableModel::runIndexOf(std::int64_t runId) const {
+    for (std::size_t i = 0; i < m_runs.size(); ++i) {
+        if (m_runs[i].id == runId) return static_cast<int>(i);
+    }
+    return -1;
+}
+
+int RunTableModel::rowOfRun(std::int64_t runId) const {
+    const int index = runIndexOf(runId);
+    return index < 0 ? -1 : m_runRows[static_cast<std::size_t>(index)];
+}
+
+QString RunTableModel::distinctName(std::int64_t runId) const {
+    const int runIndex = runIndexOf(runId);
+    if (runIndex < 0 || static_cast<std::size_t>(runIndex) >= m_distinctNames.size()) return {};
+    return m_distinctNames[static_cast<std::size_t>(runIndex)];
+}
+
+QColor RunTableModel::colorOf(std::int64_t runId) const {
+    const int index = runIndexOf(runId);
+    return index < 0 ? QColor() : m_colors[static_cast<std::size_t>(index)];
+}
+
+bool RunTableModel::isVisible(std::int64_t runId) const {
+    const int index = runIndexOf(runId);
+    if (index < 0) return false;
+    const std::string& name = m_runs[static_cast<std::size_t>(index)].name;
+    return !m_hidden.contains(name) && !m_filteredOut.contains(name);
+}
+
+void RunTableModel::setFilteredOut(std::set<std::string> names) {
+    if (names == m_filteredOut) return;
+    m_filteredOut = std::move(names);
+    emit visibilityChanged();
+}
+
+void RunTableModel::setRunVisible(std::int64_t runId, bool visible) {
+    const int index = runIndexOf(runId);
+    if (index < 0) return;
+    const std::string& name = m_runs[static_cast<std::size_t>(index)].name;
+    if (m_hidden.contains(name) != visible) return; // the check box already says so
+    if (visible)
+        m_hidden.erase(name);
+    else
+        m_hidden.insert(name);
+    const QModelIndex cell = this->index(rowOfRun(runId), kNameColumn);
+    emit dataChanged(cell, cell, {Qt::CheckStateRole});
+    emit visibilityChanged();
+}
+
+void RunTableModel::setAllVisible(bool visible) {
+    for (const RunInfo& run : m_runs) {
+        if (visible)
+            m_hidden.erase(run.name);
+        else
+            m_hidden.insert(run.name);
+    }
+    if (!m_rows.empty())
+        emit dataChanged(index(0, kNameColumn), index(rowCount() - 1, kNameColumn), {Qt::CheckStateRole});
+    emit visibilityChanged();
+}
+
+std::vector<const RunInfo*> RunTableModel::visibleRuns() const {
+    std::vector<const RunInfo*> visible;
+    for (const RunInfo& run : m_runs) {
+        if (!m_hidden.contains(run.name) && !m_filteredOut.contains(run.name)) visible.push_back(&run);
+    }
+    return visible;
+}
+
+bool RunTableModel::hasWorkers(std::int64_t runId) const {
+    return !workersOf(runId).empty();
+}
+
+std::vector<int> RunTableModel::workersOf(std::int64_t runId) const {
+    const int index = runIndexOf(runId);
+    return index < 0 ? std::vector<int>{} : m_workers[static_cast<std::size_t>(index)];
+}
+
+bool RunTableModel::isExpanded(std::int64_t runId) const {
+    const int index = runIndexOf(runId);
+    return index >= 0 && !m_workers[static_cast<std::size_t>(index)].empty() &&
+           m_expanded.contains(m_runs[static_cast<std::size_t>(index)].name);
+}
+
+void RunTableModel::setExpanded(std::int64_t runId, bool expanded) {
+    const int index = runIndexOf(runId);
+    if (index < 0 || !hasWorkers(runId) || isExpanded(runId) == expanded) return;
+    const auto runIndex = static_cast<std::size_t>(index);
+    const int row = m_runRows[runIndex];
+    const int count = static_cast<int>(m_workers[runIndex].size());
+    if (expanded) {
+        beginInsertRows({}, row + 1, row + count);
+        m_expanded.insert(m_runs[runIndex].name);
+        rebuildRows();
+        endInsertRows();
+    } else {
+        beginRemoveRows({}, row + 1, row + count);
+        m_expanded.erase(m_runs[runIndex].name);
+        rebuildRows();
+        endRemoveRows();
+    }
+    const QModelIndex cell = this->index(row, kNameColumn);
+    emit dataChanged(cell, cell, {Qt::DisplayRole});
+    emit visibilityChanged();
+}
+
+bool RunTableModel::isWorkerVisible(std::int64_t runId, int worker) const {
+    const int index = runIndexOf(runId);
+    if (index < 0) return false;
+    const auto& workers = m_workers[static_cast<std::size_t>(index)];
+    if (!std::binary_search(workers.begin(), workers.end(), worker)) return false;
+    return !m_hiddenWorkers.contains({m_runs[static_cast<std::size_t>(index)].name, worker});
+}
+
+void RunTableModel::setWorkerVisible(std::int64_t runId, int worker, bool visible) {
+    const int index = runIndexOf(runId);
+    if (index < 0) return;
+    const auto& workers = m_workers[static_cast<std::size_t>(index)];
+    if (!std::binary_search(workers.begin(), workers.end(), worker)) return;
+    if (isWorkerVisible(runId, worker) == visible) return;
+    const std::pair<std::string, int> key{m_runs[static_cast<std::size_t>(index)].name, worker};
+    if (visible)
+        m_hiddenWorkers.erase(key);
+    else
+        m_hiddenWorkers.insert(key);
+    for (std::size_t row = 0; row < m_rows.size(); ++row) {
+        if (m_rows[row].run != index || m_rows[row].worker != worker) continue;
+        const QModelIndex cell = this->index(static_cast<int>(row), kNameColumn);
+        emit dataChanged(cell, cell, {Qt::CheckStateRole});
+    }
+    emit visibilityChanged();
+}
+
+QColor RunTableModel::workerColor(std::int64_t runId, int worker) const {
+    const int index = runIndexOf(runId);
+    if (index < 0) return {};
+    const auto& workers = m_workers[static_cast<std::size_t>(index)];
+    const auto found = std::lower_bound(workers.begin(), workers.end(), worker);
+    if (found == workers.end() || *found != worker) return {};
+    return shadeOf(m_colors[static_cast<std::size_t>(index)], static_cast<int>(found - workers.begin()),
+                   static_cast<int>(workers.size()));
+}
+
+bool RunTableModel::hasColumn(const RunColumn& column) const {
+    return std::find(m_columns.begin(), m_columns.end(), column) != m_columns.end();
+}
+
+void RunTableModel::setColumnShown(const RunColumn& column, bool shown) {
+    if (hasColumn(column) == shown) return;
+    if (column.kind == RunColumn::Kind::Health) {
+        m_userRemovedHealth = !shown;
+    } else {
+        m_userChoseColumns = true;
+    }
+    beginResetModel();
+    if (shown)
+        m_columns.push_back(column);
+    else
+        std::erase(m_columns, column);
+    endResetModel();
+}
+
+QString RunTableModel::normalizedKey(const QString& key) {
+    QString out;
+    for (QChar c : key.toLower())
+        out.append(c.isLetterOrNumber() ? c : QChar('_'));
+    return out;
+}
+
+std::optional<double> RunTableModel::numericValue(const RunInfo& run, const QString& normalized) const {
+    for (const auto& [key, value] : run.params) {
+        if (normalizedKey(QString::fromStdString(key)) == normalized) return parseNumber(value);
+    }
+    for (const SeriesSummary& summary : run.series) {
+        if (normalizedKey(QString::fromStdString(summary.tag)) == normalized) return summary.last;
+    }
+    for (const QString& tag : m_columnTags) {
+        if (normalizedKey(tag) == normalized) return workerMean(run, tag.toStdString());
+    }
+    return std::nullopt;
+}
+
+// The run's summary when it is not distributed; for a folded run, the workers agree on what was trained, so
+// the mean of their last values stands for the run (the tooltip says so).
+std::optional<double> RunTableModel::workerMean(const RunInfo& run, const std::string& tag) const {
+    double sum = 0;
+    int count = 0;
+    for (const SeriesSummary& summary : run.series) {
+        const auto split = splitWorkerTag(summary.tag);
+        if (!split || split->first != tag || summary.points == 0) continue;
+        sum += summary.last;
+        ++count;
+    }
+    if (count == 0) return std::nullopt;
+    return sum / count;
+}
+
+int RunTableModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : static_cast<int>(m_rows.size());
+}
+
+int RunTableModel::columnCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : 1 + static_cast<int>(m_columns.size());
+}
+
+QVariant RunTableModel::metricValue(const RunInfo& run, const std::string& tag, int role) const {
+    const SeriesSummary* summary = findSeries(run, tag);
+    if (!summary || summary->points == 0) return {};
+    if (role == SortRole) return summary->last;
+    return formatValue(summary->last);
+}
+
+namespace {
+
+int severity(HealthBadge::Kind kind) {
+    switch (kind) {
+    case HealthBadge::Kind::NonFinite:
+        return 4;
+    case HealthBadge::Kind::Diverging:
+        return 3;
+    case HealthBadge::Kind::Overfitting:
+        return 2;
+    case HealthBadge::Kind::Plateau:
+        return 1;
+    case HealthBadge::Kind::SeedSpread:
+        return 0;
+    }
+    return 0;
+}
+
+} // namespace
+
+void RunTableModel::setHealth(const std::map<std::int64_t, std::vector<HealthBadge>>& health) {
+    m_health.clear();
+    bool any = false;
+    for (const RunInfo& run : m_runs) {
+        const auto found = health.find(run.id);
+        if (found == health.end() || found->second.empty()) continue;
+        m_health[run.name] = found->second;
+        any = true;
+    }
+    if (any && !m_userRemovedHealth && !hasColumn(healthColumn())) {
+        beginInsertColumns({}, 1, 1);
+        m_columns.insert(m_columns.begin(), healthColumn());
+        endInsertColumns();
+        emit healthChanged();
+        return;
+    }
+    emit healthChanged();
+    const auto it = std::find(m_columns.begin(), m_columns.end(), healthColumn());
+    if (it == m_columns.end() || rowCount() == 0) return;
+    const int column = 1 + static_cast<int>(it - m_columns.begin());
+    emit dataChanged(index(0, column), index(rowCount() - 1, column));
+}
+
+std::vector<HealthBadge> RunTableModel::healthOf(std::int64_t runId) const {
+    for (const RunInfo& run : m_runs) {
+        if (run.id != runId) continue;
+        const auto found = m_health.find(run.name);
+        return found == m_health.end() ? std::vector<HealthBadge>{} : found->second;
+    }
+    return {};
+}
+
+QVariant RunTableModel::healthValue(const RunInfo& run, int role) const {
+    const auto found = m_health.find(run.name);
+    if (found == m_health.end() || found->second.empty())
+        return role == SortRole ? QVariant(0.0) : QVariant();
+    const std::vector<HealthBadge>& badges = found->second;
+    int worst = 0;
+    QStringList labels, details;
+    for (const HealthBadge& badge : badges) {
+        worst = std::max(worst, severity(badge.kind));
+        labels << QString::fromStdString(badge.label);
+        details << QString::fromStdString(badge.detail);
+    }
+    switch (role) {
+    case Qt::DisplayRole:
+        return labels.join(QStringLiteral("  "));
+    case SortRole: // worst problem first when sorted descending, then the number of findings
+        return worst + 0.1 * static_cast<double>(badges.size());
+    case Qt::ToolTipRole:
+        return details.join(QStringLiteral("\n"));
+    case Qt::ForegroundRole:
+        if (worst >= 3) return QColor(0xc0, 0x39, 0x2b);
+        if (worst == 2) return QColor(0xd3, 0x54, 0x00);
+        return {};
+    default:
+        return {};
+    }
+}
+
+QVariant RunTableModel::cellValue(const RunInfo& run, const RunColumn& column, int role) const {
+    if (column.kind == RunColumn::Kind::Health) return healthValue(run, role);
+    if (column.kind == RunColumn::Kind::Param) {
+        const auto found = run.params.find(column.key.toStdString());
+        if (found == run.params.end()) return {};
+        if (role == SortRole) {
+            if (const auto number = parseNumber(found->second)) return *number;
+        }
+        return QString::fromStdString(found->second);
+    }
+    const std::string tag = column.key.toStdString();
+    if (findSeries(run, tag)) return metricValue(run, tag, role);
+    const auto mean = workerMean(run, tag);
+    if (!mean) return {};
+    return role == SortRole ? QVariant(*mean) : QVariant(formatValue(*mean));
+}
+
+QString RunTableModel::filterText(const RunInfo& run) const {
+    QString text = QString::fromStdString(run.name);
+    for (const auto& [key, value] : run.params)
+        text += QStringLiteral(" %1=%2").arg(QString::fromStdString(key), QString::fromStdString(value));
+    return text;
+}
+
+QVariant RunTableModel::data(const QModelIndex& index, int role) const {
+    if (index.row() < 0 || index.row() >= rowCount() || index.column() < 0 || index.column() >= columnCount())
+        return {};
+    const RowRef ref = m_rows[static_cast<std::size_t>(index.row())];
+    return ref.worker < 0 ? runData(index, ref.run, role) : workerData(index, ref.run, ref.worker, role);
+}
+
+QVariant RunTableModel::runData(const QModelIndex& index, int runIndex, int role) const {
+    const RunInfo& run = m_runs[static_cast<std::size_t>(runIndex)];
+    const QColor& color = m_colors[static_cast<std::size_t>(runIndex)];
+    const auto& workers = m_workers[static_cast<std::size_t>(runIndex)];
+    switch (role) {
+    case RunIdRole:
+        return QVariant::fromValue<qint64>(run.id);
+    case WorkerRole:
+        return -1;
+    case ColorRole:
+        return color;
+    case FilterTextRole:
+        return filterText(run);
+    default:
+        break;
+    }
+    if (index.column() == kNameColumn) {
+        switch (role) {
+        case Qt::DisplayRole: {
+            const QString name = QString::fromStdString(run.name);
+            if (workers.empty()) return name;
+            if (m_expanded.contains(run.name)) return kExpandedMark + name;
+            const int count = static_cast<int>(workers.size());
+            return kCollapsedMark + name +
+                   (count == 1 ? tr("  \u00B7 1 worker") : tr("  \u00B7 %1 workers").arg(count));
+        }
+        case SortRole:
+            return QString::fromStdString(run.name);
+        case Qt::CheckStateRole:
+            return m_hidden.contains(run.name) ? Qt::Unchecked : Qt::Checked;
+        case Qt::DecorationRole:
+            return color;
+        case Qt::ToolTipRole:
+            return QString::fromStdString(run.provenance.sourcePath.empty() ? run.name
+                                                                            : run.provenance.sourcePath);
+        default:
+            return {};
+        }
+    }
+    const RunColumn& column = m_columns[static_cast<std::size_t>(index.column() - 1)];
+    if (column.kind == RunColumn::Kind::Health) return healthValue(run, role);
+    if (role == Qt::DisplayRole || role == SortRole) return cellValue(run, column, role);
+    if (role == Qt::TextAlignmentRole && cellValue(run, column, SortRole).typeId() == QMetaType::Double)
+        return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+    if (role == Qt::ToolTipRole && column.kind == RunColumn::Kind::Metric &&
+        !findSeries(run, column.key.toStdString()) && !workers.empty())
+        return tr("Mean of the workers' last values of %1").arg(column.key);
+    return {};
+}
+
+QVariant RunTableModel::workerData(const QModelIndex& index, int runIndex, int worker, int role) const {
+    const RunInfo& run = m_runs[static_cast<std::size_t>(runIndex)];
+    switch (role) {
+    case RunIdRole:
+        return QVariant::fromValue<qint64>(run.id);
+    case WorkerRole:
+        return worker;
+    case ColorRole:
+        return workerColor(run.id, worker);
+    case FilterTextRole:
+        return filterText(run);
+    default:
+        break;
+    }
+    if (index.column() == kNameColumn) {
+        switch (role) {
+        case Qt::DisplayRole:
+            return workerName(worker);
+        case SortRole:
+            return QString::fromStdString(run.name);
+        case Qt::CheckStateRole:
+            return m_hiddenWorkers.contains({run.name, worker}) ? Qt::Unchecked : Qt::Checked;
+        case Qt::DecorationRole:
+            return workerColor(run.id, worker);
+        case Qt::ToolTipRole: {
+            const auto source = run.params.find("worker_" + std::to_string(worker));
+            return source == run.params.end()
+                       ? tr("Worker %1 of %2").arg(worker).arg(QString::fromStdString(run.name))
+                       : QString::fromStdString(source->second);
+        }
+        default:
+            return {};
+        }
+    }
+    const RunColumn& column = m_columns[static_cast<std::size_t>(index.column() - 1)];
+    if (column.kind != RunColumn::Kind::Metric) return {};
+    const std::string tag = workerTag(column.key.toStdString(), worker);
+    if (role == Qt::DisplayRole || role == SortRole) return metricValue(run, tag, role);
+    if (role == Qt::TextAlignmentRole && metricValue(run, tag, SortRole).isValid())
+        return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+    return {};
+}
+
+bool RunTableModel::setData(const QModelIndex& index, const QVariant& value, int role) {
+    const RunInfo* run = runAt(index.row());
+    if (!run || index.column() != kNameColumn || role != Qt::CheckStateRole) return false;
+    const bool checked = value.toInt() == Qt::Checked;
+    const int worker = workerAt(index.row());
+    if (worker >= 0)
+        setWorkerVisible(run->id, worker, checked);
+    else
+        setRunVisible(run->id, checked);
+    return true;
+}
+
+Qt::ItemFlags RunTableModel::flags(const QModelIndex& index) const {
+    Qt::ItemFlags result = QAbstractTableModel::flags(index);
+    if (index.isValid() && index.column() == kNameColumn) result |= Qt::ItemIsUserCheckable;
+    return result;
+}
+
+QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
+    if (orientation != Qt::Horizontal || section < 0 || section >= columnCount())
+        return QAbstractTableModel::headerData(section, orientation, role);
+    if (section == kNameColumn) return role == Qt::DisplayRole ? QVariant(tr("Run")) : QVariant();
+    const RunColumn& column = m_columns[static_cast<std::size_t>(section - 1)];
+    if (role == Qt::DisplayRole) return column.key;
+    if (role == Qt::ToolTipRole && column.kind == RunColumn::Kind::Health)
+        return tr(
+            "Training diagnostics: NaN/Inf values, divergence, overfitting onset, plateau, and the spread "
+            "of runs that differ only by seed (hover a cell for details)");
+    if (role == Qt::ToolTipRole)
+        return column.kind == RunColumn::Kind::Param ? tr("Parameter %1").arg(column.key)
+                                                     : tr("Last value of %1").arg(column.key);
+    return {};
+}
+
+// ---- Expanding worker rows in a view ----
+
+namespace {
+
+constexpr int kWorkerIndent = 18;
+
+bool isWorkerRow(const QModelIndex& index) {
+    return index.data(RunTableModel::WorkerRole).toInt() >= 0;
+}
+
+QStyleOptionViewItem indented(const QStyleOptionViewItem& option, const QModelIndex& index) {
+    QStyleOptionViewItem shifted = option;
+    if (index.column() == RunTableModel::kNameColumn && isWorkerRow(index))
+        shifted.rect.adjust(kWorkerIndent, 0, 0, 0);
+    return shifted;
+}
+
+void toggle(RunTableModel* model, const QModelIndex& index) {
+    const qint64 runId = index.data(RunTableModel::RunIdRole).toLongLong();
+    model->setExpanded(runId, !model->isExpanded(runId));
+}
+
+// Right expands, Left collapses (from a worker row: collapses its run and moves to it), and double-clicking
+// a run's name toggles it.
+class ExpansionKeys : public QObject {
+  public:
+    ExpansionKeys(QTableView* view, RunTableModel* model) : QObject(view), m_view(view), m_model(model) {}
+
+    bool eventFilter(QObject* watched, QEvent* event) override {
+        if (watched != m_view || event->type() != QEvent::KeyPress) return false;
+        const auto* key = static_cast<QKeyEvent*>(event);
+        if (key->modifiers() != Qt::NoModifier && key->modifiers() != Qt::KeypadModifier) return false;
+        if (key->key() != Qt::Key_Right && key->key() != Qt::Key_Left) return false;
+        const QModelIndex current = m_view->currentIndex();
+        if (!current.isValid()) return false;
+        const qint64 runId = current.data(RunTableModel::RunIdRole).toLongLong();
+        if (!m_model->hasWorkers(runId)) return false;
+        const bool expand = key->key() == Qt::Key_Right;
+        if (isWorkerRow(current)) {
+            if (expand) return false;
+            collapseTo(current, runId);
+            return true;
+        }
+        if (m_model->isExpanded(runId) == expand) return false;
+        m_model->setExpanded(runId, expand);
+        return true;
+    }
+
+  private:
+    void collapseTo(const QModelIndex& workerIndex, qint64 runId) {
+        const int column = workerIndex.column();
+        m_model->setExpanded(runId, false);
+        QAbstractItemModel* viewModel = m_view->model();
+        for (int row = 0; row < viewModel->rowCount(); ++row) {
+            const QModelIndex candidate = viewModel->index(row, column);
+            if (candidate.data(RunTableModel::RunIdRole).toLongLong() == runId) {
+                m_view->setCurrentIndex(candidate);
+                return;
+            }
+        }
+    }
+
+    QTableView* m_view;
+    RunTableModel* m_model;
+};
+
+} // namespace
+
+RunNameDelegate::RunNameDelegate(RunTableModel* model, QObject* parent)
+    : QStyledItemDelegate(parent), m_model(model) {}
+
+void RunNameDelegate::initStyleOption(QStyleOptionViewItem* option, const QModelIndex& index) const {
+    QStyledItemDelegate::initStyleOption(option, index);
+    if (index.column() != RunTableModel::kNameColumn || isWorkerRow(index)) return;
+    const QString full = index.data(RunTableModel::SortRole).toString(); // the run's name
+    const QString shorter = m_model->distinctName(index.data(RunTableModel::RunIdRole).toLongLong());
+    if (shorter == full || !option->text.contains(full)) return;
+    const QWidget* widget = option->widget;
+    const QStyle* style = widget ? widget->style() : QApplication::style();
+    const QRect text = style->subElementRect(QStyle::SE_ItemViewItemText, option, widget);
+    if (option->fontMetrics.horizontalAdvance(option->text) <= text.width()) return;
+    option->text.replace(full, QStringLiteral("\u2026/") + shorter);
+}
+
+QRect RunNameDelegate::disclosureRect(const QStyleOptionViewItem& option, const QModelIndex& index) const {
+    if (index.column() != RunTableModel::kNameColumn || isWorkerRow(index)) return {};
+    if (!m_model->hasWorkers(index.data(RunTableModel::RunIdRole).toLongLong())) return {};
+    QStyleOptionViewItem opt = option;
+    initStyleOption(&opt, index);
+    const QWidget* widget = opt.widget;
+    const QStyle* style = widget ? widget->style() : QApplication::style();
+    const QRect text = style->subElementRect(QStyle::SE_ItemViewItemText, &opt, widget);
+    const int margin = style->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, widget) + 1;
+    const int width = opt.fontMetrics.horizontalAdvance(kCollapsedMark) + 2 * margin;
+    return {text.left(), text.top(), width, text.height()};
+}
+
+void RunNameDelegate::paint(QPainter* painter, const QStyleOptionViewItem& option,
+                            const QModelIndex& index) const {
+    if (index.column() != RunTableModel::kNameColumn || !isWorkerRow(index)) {
+        QStyledItemDelegate::paint(painter, option, index);
+        return;
+    }
+    // The background (selection, alternate rows) spans the whole cell; only the content moves right.
+    QStyleOptionViewItem background = option;
+    initStyleOption(&background, index);
+    background.text.clear();
+    background.icon = {};
+    background.features &= ~(QStyleOptionViewItem::HasCheckIndicator | QStyleOptionViewItem::HasDecoration |
+                             QStyleOptionViewItem::HasDisplay);
+    const QWidget* widget = option.widget;
+    const QStyle* style = widget ? widget->style() : QApplication::style();
+    style->drawPrimitive(QStyle::PE_PanelItemViewItem, &background, painter, widget);
+    QStyledItemDelegate::paint(painter, indented(option, index), index);
+}
+
+bool RunNameDelegate::editorEvent(QEvent* event, QAbstractItemModel* model,
+                                  const QStyleOptionViewItem& option, const QModelIndex& index) {
+    const bool release = event->type() == QEvent::MouseButtonRelease;
+    if ((release || event->type() == QEvent::MouseButtonPress) &&
+        static_cast<QMouseEvent*>(event)->button() == Qt::LeftButton) {
+        const QPoint pos = static_cast<QMouseEvent*>(event)->position().toPoint();
+        if (disclosureRect(option, index).contains(pos)) {
+            // Toggle on release, like the check box; the press still selects the row.
+            if (release) toggle(m_model, index);
+            return release;
+        }
+    }
+    return QStyledItemDelegate::editorEvent(event, model, indented(option, index), index);
+}
+
+void enableWorkerExpansion(QTableView* view, RunTableModel* model) {
+    view->setItemDelegateForColumn(RunTableModel::kNameColumn, new RunNameDelegate(model, view));
+    view->installEventFilter(new ExpansionKeys(view, model));
+    QObject::connect(view, &QAbstractItemView::doubleClicked, model, [model](const QModelIndex& index) {
+        if (index.column() != RunTableModel::kNameColumn || isWorkerRow(index)) return;
+        if (model->hasWorkers(index.data(RunTableModel::RunIdRole).toLongLong())) toggle(model, index);
+    });
+}
+
+} // namespace runlens::ui

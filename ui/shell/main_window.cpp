@@ -1,0 +1,992 @@
+// Wires the main window: workspace lifetime, menus and shortcuts, drag-and-drop, background imports.
+#include "ui/shell/main_window.h"
+
+#include "core/demo/demo_experiment.h"
+#include "core/library_versions.h"
+#include "core/store/workspace.h"
+#include "ui/charts/chart_card.h"
+#include "ui/common/prediction_roles_dialog.h"
+#include "ui/curves/curves_view.h"
+#include "ui/report/report_exporter.h"
+#include "ui/runs/health_scanner.h"
+#include "ui/runs/run_filter.h"
+#include "ui/runs/run_table_model.h"
+#include "ui/shell/import_report_panel.h"
+#include "ui/shell/import_worker.h"
+#include "ui/shell/settings.h"
+#include "ui/shell/watch_controller.h"
+
+#include <exception>
+#include <filesystem>
+#include <QAction>
+#include <QApplication>
+#include <QCheckBox>
+#include <QCloseEvent>
+#include <QDateTime>
+#include <QDir>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QResizeEvent>
+#include <QScrollArea>
+#include <QSplitter>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTableView>
+#include <QTableWidget>
+#include <QTabWidget>
+#include <QTimer>
+#include <QVBoxLayout>
+#include <tuple>
+
+// The qrc lives in the static runlens_ui library, whose resource initialiser the linker would drop.
+static void initRunlensResources() {
+    Q_INIT_RESOURCE(resources);
+}
+
+namespace runlens::ui {
+namespace {
+
+// Moves a view's content into a scroll area inside the view, so a window smaller than the content (a
+// 1280x720 laptop) scrolls it instead of being held at the content's minimum size. The view stays the tab
+// page, so code that shows or finds it is unchanged.
+void makeScrollable(QWidget* view) {
+    QLayout* content = view->layout();
+    if (!content) return;
+    auto* inner = new QWidget;
+    inner->setObjectName(QStringLiteral("tabContent"));
+    inner->setLayout(content); // takes the layout and its widgets off the view
+    auto* scroll = new QScrollArea;
+    scroll->setObjectName(QStringLiteral("tabScroll"));
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidgetResizable(true);
+    scroll->setWidget(inner);
+    auto* layout = new QVBoxLayout(view);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(scroll);
+}
+
+QStringList localPaths(const QMimeData* mime) {
+    QStringList paths;
+    if (!mime || !mime->hasUrls()) return paths;
+    for (const QUrl& url : mime->urls()) {
+        if (url.isLocalFile()) paths << url.toLocalFile();
+    }
+    return paths;
+}
+
+// A workspace is a *.runlens file or any SQLite database; everything else given on the command line is a log.
+bool looksLikeWorkspace(const QString& path) {
+    const QFileInfo info(path);
+    if (!info.isFile()) return false;
+    if (info.suffix().compare(QLatin1String("runlens"), Qt::CaseInsensitive) == 0) return true;
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) && file.read(16) == QByteArray("SQLite format 3\0", 16);
+}
+
+QString demoWorkspacePath() {
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
+        .filePath(QStringLiteral("demo.runlens"));
+}
+
+QString demoLogsPath() {
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
+        .filePath(QStringLiteral("demo-logs"));
+}
+
+// Where the user's own logs go when they are dropped onto the demo: a workspace of their own, named after the
+// first folder, beside the demo ("runs.runlens", then "runs-2.runlens", ...).
+QString ownWorkspacePathFor(const QStringList& paths) {
+    const QDir folder(QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
+                          .filePath(QStringLiteral("workspaces")));
+    QDir().mkpath(folder.path());
+    QString base = paths.isEmpty() ? QString() : QFileInfo(paths.front()).completeBaseName();
+    if (base.isEmpty()) base = QStringLiteral("workspace");
+    QString path = folder.filePath(base + QStringLiteral(".runlens"));
+    for (int n = 2; QFileInfo::exists(path); ++n)
+        path = folder.filePath(QStringLiteral("%1-%2.runlens").arg(base).arg(n));
+    return path;
+}
+
+// A workspace the window made for `runlens FOLDER` or a drop with nothing open: it lives in the temporary
+// folder as runlens-<time>-<pid>.runlens and goes when the window moves on, unless saved under another name.
+bool isTemporaryWorkspace(const QString& path) {
+    const QFileInfo info(path);
+    return !path.isEmpty() && info.absolutePath() == QDir::temp().absolutePath() &&
+           info.fileName().startsWith(QLatin1String("runlens-")) &&
+           info.suffix().compare(QLatin1String("runlens"), Qt::CaseInsensitive) == 0;
+}
+
+void removeWorkspaceFiles(const QString& path) {
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"})
+        QFile::remove(path + QLatin1String(suffix));
+}
+
+QString temporaryWorkspacePath() {
+    const QString stamp = QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-hhmmss-zzz"));
+    return QDir::temp().filePath(
+        QStringLiteral("runlens-%1-%2.runlens").arg(stamp).arg(QApplication::applicationPid()));
+}
+
+} // namespace
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent), m_runModel(new RunTableModel(this)), m_health(new HealthScanner(this)),
+      m_runProxy(new RunFilterProxy(m_runModel, this)), m_runTable(new QTableView), m_filter(new QLineEdit),
+      m_tabs(new QTabWidget), m_curves(new CurvesView(m_runModel)), m_report(new ImportReportPanel),
+      m_splitter(new QSplitter(Qt::Horizontal)), m_worker(new ImportWorker(this)), m_statusLabel(new QLabel),
+      m_progress(new QProgressBar), m_cancel(new QPushButton(tr("Cancel"))) {
+    initRunlensResources();
+    setObjectName(QStringLiteral("mainWindow"));
+    setWindowTitle(tr("Runlens"));
+    setWindowIcon(QIcon(QStringLiteral(":/runlens/icons/runlens.svg")));
+    setAcceptDrops(true);
+    connect(m_health, &HealthScanner::finished, m_runModel, &RunTableModel::setHealth);
+    connect(m_runModel, &QAbstractItemModel::columnsInserted, this,
+            [this](const QModelIndex&, int first, int last) {
+                for (int column = first; column <= last; ++column) {
+                    m_runTable->resizeColumnToContents(column);
+                    m_runTable->setColumnWidth(column, std::min(m_runTable->columnWidth(column), 260));
+                }
+            });
+
+    m_tabs->setDocumentMode(true);
+    makeScrollable(m_curves);
+    m_tabs->addTab(m_curves, tr("Curves"));
+    m_splitter->addWidget(buildRunPanel());
+    m_splitter->addWidget(m_tabs);
+    m_splitter->setStretchFactor(0, 0);
+    m_splitter->setStretchFactor(1, 1);
+    m_splitter->setSizes({380, 1000});
+    m_splitter->setChildrenCollapsible(false);
+
+    auto* central = new QWidget;
+    auto* layout = new QVBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(m_splitter, 1);
+    layout->addWidget(m_report);
+    m_report->table()->setMaximumHeight(180);
+    setCentralWidget(central);
+
+    m_progress->setMaximumWidth(220);
+    m_progress->setTextVisible(true);
+    m_progress->hide();
+    m_cancel->hide();
+    m_cancel->setToolTip(tr("Stop the import; what was already read stays in the workspace"));
+    // Permanent widgets stay visible while showMessage() reports progress and results on the left.
+    statusBar()->addPermanentWidget(m_statusLabel);
+    statusBar()->addPermanentWidget(m_progress);
+    statusBar()->addPermanentWidget(m_cancel);
+    connect(m_cancel, &QPushButton::clicked, m_worker, &ImportWorker::cancel);
+    connect(m_worker, &ImportWorker::progress, this, &MainWindow::onImportProgress);
+    connect(m_worker, &ImportWorker::finished, this, &MainWindow::onImportFinished);
+    m_watch = new WatchController(this);
+    connect(m_watch, &WatchController::runsChanged, this, [this](const QStringList& runs, qint64 points) {
+        refreshRuns();
+        statusBar()->showMessage(
+            tr("Watching: %n new point(s)", nullptr, static_cast<int>(points)) +
+                (runs.isEmpty() ? QString() : tr(" in %1").arg(runs.join(QStringLiteral(", ")))),
+            5000);
+    });
+    connect(m_watch, &WatchController::pollFailed, this,
+            [this](const QString& message) { reportFailure(message); });
+    connect(m_runModel, &RunTableModel::visibilityChanged, this, &MainWindow::updateStatus);
+
+    buildMenus();
+    // On the application, not on the children: a chart view's viewport runs its scroll area's filter first,
+    // which hands the drag to the scene; application filters see every event before any object filter.
+    qApp->installEventFilter(this);
+
+    Settings settings;
+    m_curves->setDisplay(settings.curveDisplay());
+    connect(m_curves, &CurvesView::displayChanged, this, [this](const CurveDisplay& display) {
+        Settings settings;
+        settings.setCurveDisplay(display);
+        if (m_workspace) settings.setGroupBy(workspacePath(), display.groupBy);
+    });
+    if (!restoreGeometry(settings.geometry())) resize(1400, 900);
+    restoreState(settings.windowState());
+    // Without a saved split, the first layout sizes the run panel to the window (resizeEvent).
+    m_panelWidthChosen = m_splitter->restoreState(settings.splitterState());
+    updateStatus();
+}
+
+MainWindow::~MainWindow() = default;
+
+QWidget* MainWindow::buildRunPanel() {
+    auto* panel = new QWidget;
+    m_filter->setObjectName(QStringLiteral("runFilter"));
+    m_filter->setPlaceholderText(tr("Filter runs: regex, or lr < 0.01 and val_loss < 0.3"));
+    m_filter->setClearButtonEnabled(true);
+    connect(m_filter, &QLineEdit::textChanged, this, [this](const QString& text) {
+        const bool ok = m_runProxy->setFilterText(text);
+        m_filter->setStyleSheet(ok ? QString() : QStringLiteral("color: #c0392b;"));
+        m_filter->setToolTip(ok ? QString()
+                                : tr("Not a valid regular expression: %1").arg(m_runProxy->filterError()));
+        applyFilterToCharts();
+        updateStatus();
+    });
+    m_filterCharts = new QCheckBox(tr("Charts show only the runs the filter keeps"));
+    m_filterCharts->setObjectName(QStringLiteral("filterCharts"));
+    m_filterCharts->setChecked(true);
+    m_filterCharts->setToolTip(
+        tr("Off: the filter narrows the table only, and the charts keep every checked run"));
+    connect(m_filterCharts, &QCheckBox::toggled, this, [this] { applyFilterToCharts(); });
+
+    m_runTable->setObjectName(QStringLiteral("runTable"));
+    m_runTable->setModel(m_runProxy);
+    enableWorkerExpansion(m_runTable, m_runModel); // ▸/▾ mark, Right/Left, double-click
+    m_runTable->setSortingEnabled(true);
+    m_runTable->sortByColumn(RunTableModel::kNameColumn, Qt::AscendingOrder);
+    m_runTable->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_runTable->setAlternatingRowColors(true);
+    m_runTable->setWordWrap(false);
+    m_runTable->setTextElideMode(Qt::ElideMiddle);
+    m_runTable->verticalHeader()->hide();
+    m_runTable->verticalHeader()->setDefaultSectionSize(m_runTable->fontMetrics().height() + 8);
+    m_runTable->horizontalHeader()->setSectionsMovable(true);
+    m_runTable->horizontalHeader()->setHighlightSections(false);
+    // Column widths from the first 100 rows, not every row: sizing a 1,000-run table cell by cell held up
+    // the first paint.
+    m_runTable->horizontalHeader()->setResizeContentsPrecision(100);
+    m_runTable->horizontalHeader()->setContextMenuPolicy(Qt::CustomContextMenu);
+    m_runTable->horizontalHeader()->setToolTip(tr("Right-click to choose columns"));
+    m_runTable->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_runTable->horizontalHeader(), &QHeaderView::customContextMenuRequested, this,
+            &MainWindow::showHeaderMenu);
+    connect(m_runTable, &QTableView::customContextMenuRequested, this, &MainWindow::showRunMenu);
+    connect(m_runModel, &QAbstractItemModel::modelReset, this, [this] {
+        m_runTable->resizeColumnsToContents();
+        const int nameWidth = m_runTable->columnWidth(RunTableModel::kNameColumn);
+        m_runTable->setColumnWidth(RunTableModel::kNameColumn, std::min(nameWidth, 220));
+    });
+
+    auto* layout = new QVBoxLayout(panel);
+    layout->setContentsMargins(4, 4, 0, 0);
+    layout->setSpacing(4);
+    layout->addWidget(m_filter);
+    layout->addWidget(m_filterCharts);
+    layout->addWidget(m_runTable, 1);
+    panel->setMinimumWidth(220);
+    return panel;
+}
+
+void MainWindow::buildMenus() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&New Workspace…"), QKeySequence::New, this, &MainWindow::actionNew);
+    file->addAction(tr("&Open Workspace…"), QKeySequence::Open, this, &MainWindow::actionOpen);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::fillRecentMenu);
+    file->addSeparator();
+    file->addAction(tr("&Import Files…"), QKeySequence(Qt::CTRL | Qt::Key_I), this,
+                    &MainWindow::actionImportFiles);
+    file->addAction(tr("Import &Folder…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I), this,
+                    &MainWindow::actionImportFolder);
+    file->addAction(tr("Import &Predictions…"), this, &MainWindow::actionImportPredictions)
+        ->setToolTip(tr("Import a prediction log (one row per example) as an evaluation set of a run"));
+    file->addAction(tr("&Watch Folder…"), this, &MainWindow::actionWatchFolder)
+        ->setToolTip(
+            tr("Import a folder and keep reading it: new runs appear and growing logs update every 2 s"));
+    file->addAction(tr("Re&load"), QKeySequence::Refresh, this, &MainWindow::actionReload)
+        ->setToolTip(tr("Read the imported logs again; grown files are read on from where they stopped"));
+    file->addSeparator();
+    file->addAction(tr("Save Workspace &As…"), QKeySequence::SaveAs, this, &MainWindow::actionSaveAs);
+    file->addAction(tr("&Export All Charts…"), QKeySequence(Qt::CTRL | Qt::Key_E), this,
+                    &MainWindow::actionExportAll);
+    file->addAction(tr("Export &Report…"), this, &MainWindow::actionExportReport)
+        ->setToolTip(
+            tr("Which model to ship: the visible runs' evaluation sets through the checklist, as HTML "
+               "or PDF"));
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    view->addAction(tr("&Filter Runs"), QKeySequence::Find, this, [this] {
+        m_filter->setFocus();
+        m_filter->selectAll();
+    });
+    view->addAction(tr("Show &All Runs"), this, [this] { m_runModel->setAllVisible(true); });
+    view->addAction(tr("&Hide All Runs"), this, [this] { m_runModel->setAllVisible(false); });
+    view->addSeparator();
+    view->addAction(tr("Import &Report"), QKeySequence(Qt::CTRL | Qt::Key_R), this,
+                    [this] { m_report->setExpanded(!m_report->isExpanded()); });
+    view->addSeparator();
+    // Alt+1..9 go to the tabs in order (the tabs are added after the menus, so the titles are read late).
+    for (int i = 0; i < 9; ++i) {
+        auto* go = new QAction(this);
+        go->setShortcut(QKeySequence(Qt::ALT | static_cast<Qt::Key>(Qt::Key_1 + i)));
+        connect(go, &QAction::triggered, this, [this, i] {
+            if (i < m_tabs->count()) m_tabs->setCurrentIndex(i);
+        });
+        addAction(go);
+    }
+    view->addAction(tr("Go to Run &Table"), QKeySequence(Qt::CTRL | Qt::Key_T), this,
+                    [this] { m_runTable->setFocus(); });
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About Runlens"), this, [this] {
+        QString libraries = QStringLiteral("Qt %1 (built with %2)<br>").arg(qVersion(), QT_VERSION_STR);
+        for (const QString& line : QString::fromStdString(libraryVersions()).split('\n', Qt::SkipEmptyParts))
+            libraries += line.toHtmlEscaped() + QStringLiteral("<br>");
+        QMessageBox::about(
+            this, tr("About Runlens"),
+            tr("<b>Runlens %1</b><p>Reads machine-learning experiment logs into a workspace and "
+               "analyses them.</p><p>Drop log files or folders on the window to import them.</p>"
+               "<p><small>%2</small></p>")
+                .arg(QApplication::applicationVersion(), libraries));
+    });
+}
+
+int MainWindow::addViewTab(QWidget* view, const QString& title, TabExport exportAll) {
+    makeScrollable(view);
+    if (exportAll) m_tabExports.emplace_back(view, std::move(exportAll));
+    return m_tabs->addTab(view, title);
+}
+
+QStringList MainWindow::exportAllCharts(const QString& dir, QStringList* errors) {
+    QStringList problems;
+    QStringList written = m_curves->exportAll(dir, &problems);
+    for (const auto& [view, exportTab] : m_tabExports) {
+        if (!view) continue;
+        const int index = m_tabs->indexOf(view);
+        const QString title =
+            index >= 0 ? m_tabs->tabText(index).remove(QLatin1Char('&')) : view->objectName();
+        const QString folder = QDir(dir).filePath(ChartCard::safeFileName(title));
+        QDir().mkpath(folder);
+        exportTab(folder, written, problems);
+        QDir().rmdir(folder); // a tab with nothing to show leaves no empty folder
+    }
+    if (errors) *errors = problems;
+    return written;
+}
+
+QString MainWindow::workspacePath() const {
+    return m_workspace ? QString::fromStdString(m_workspace->path().string()) : QString();
+}
+
+bool MainWindow::isImporting() const {
+    return m_worker->isRunning();
+}
+bool MainWindow::hasPendingWork() const {
+    return isImporting() || !m_pendingImports.isEmpty() || !m_pendingAttach.isEmpty();
+}
+
+void MainWindow::reportFailure(const QString& message) {
+    statusBar()->showMessage(message, 15000);
+    ImportSummary none;
+    m_report->showSummary(none, message);
+}
+
+void MainWindow::startWith(const QStringList& paths) {
+    if (paths.isEmpty()) {
+        const QString last = Settings().lastWorkspace();
+        if (!last.isEmpty() && QFileInfo::exists(last) && openWorkspace(last)) return;
+        openDemo();
+        return;
+    }
+    if (paths.size() == 1 && looksLikeWorkspace(paths.front())) {
+        openWorkspace(paths.front());
+        return;
+    }
+    QStringList logs;
+    for (const QString& path : paths) {
+        if (QFileInfo::exists(path))
+            logs << QFileInfo(path).absoluteFilePath();
+        else
+            reportFailure(tr("%1: no such file or folder").arg(path));
+    }
+    if (!logs.isEmpty()) importPaths(logs);
+}
+
+bool MainWindow::openWorkspace(const QString& path, QString* error) {
+    if (hasPendingWork()) {
+        const QString message =
+            tr("Wait for the import to finish (or cancel it) before opening another workspace");
+        if (error) *error = message;
+        statusBar()->showMessage(message, 8000);
+        return false;
+    }
+    try {
+        setWorkspace(Workspace::open(path.toStdString()));
+        return true;
+    } catch (const std::exception& failure) {
+        const QString message = tr("Cannot open %1: %2").arg(path, QString::fromStdString(failure.what()));
+        if (error) *error = message;
+        reportFailure(message);
+        return false;
+    }
+}
+
+bool MainWindow::createWorkspace(const QString& path, QString* error) {
+    if (hasPendingWork()) {
+        if (error) *error = tr("An import is still running");
+        return false;
+    }
+    try {
+        setWorkspace(Workspace::create(path.toStdString()));
+        return true;
+    } catch (const std::exception& failure) {
+        const QString message = tr("Cannot create %1: %2").arg(path, QString::fromStdString(failure.what()));
+        if (error) *error = message;
+        reportFailure(message);
+        return false;
+    }
+}
+
+void MainWindow::setWorkspace(std::unique_ptr<Workspace> workspace) {
+    if (m_watch) m_watch->stop();    // the watch writes into the workspace being closed
+    m_curves->setWorkspace(nullptr); // never leave the view holding a dangling connection
+    // The evaluation views read the listed runs' prediction tables through the workspace they were given:
+    // empty the list while the old workspace is still open, and hand them the new one before its runs are
+    // listed, so no view reads a closed workspace or looks up one workspace's run ids in another.
+    m_runModel->setRuns({});
+    const QString closingPath = m_workspace ? workspacePath() : QString();
+    auto closing = std::move(m_workspace);
+    m_workspace = std::move(workspace);
+    emit workspaceChanged(m_workspace.get());
+    closing.reset();
+    if (isTemporaryWorkspace(closingPath) && (!m_workspace || workspacePath() != closingPath))
+        removeWorkspaceFiles(closingPath);
+    m_report->clear();
+    if (m_workspace) {
+        const QString path = workspacePath();
+        Settings settings;
+        if (!isTemporaryWorkspace(path)) { // it will be gone: never the one to reopen
+            settings.setLastWorkspace(path);
+            settings.addRecentWorkspace(path);
+        }
+        setWindowTitle(isDemoWorkspace()
+                           ? tr("Demo experiment (%1) — Runlens").arg(QFileInfo(path).fileName())
+                           : tr("%1 — Runlens").arg(QFileInfo(path).fileName()));
+        setWindowFilePath(path);
+    } else {
+        setWindowTitle(tr("Runlens"));
+    }
+    m_curves->setWorkspace(m_workspace.get());
+    if (m_workspace) { // each workspace keeps its own grouping: its params are not another's
+        CurveDisplay display = m_curves->display();
+        display.groupBy = Settings().groupBy(workspacePath());
+        m_curves->setDisplay(display);
+    }
+    refreshRuns();
+}
+
+void MainWindow::refreshRuns() {
+    std::vector<RunInfo> runs;
+    if (m_workspace) {
+        try {
+            runs = m_workspace->runs();
+        } catch (const std::exception& failure) {
+            reportFailure(tr("Cannot read the runs: %1").arg(QString::fromStdString(failure.what())));
+        }
+    }
+    m_curves->setWorkspace(m_workspace.get()); // drops cached points: an import may have added some
+    m_runModel->setRuns(std::move(runs));
+    applyFilterToCharts();
+    m_health->scan(m_workspace ? workspacePath() : QString(), m_runModel->runs());
+    updateStatus();
+    emit runsChanged();
+}
+
+// With the toggle on, the runs the filter hides from the table leave the charts and views too.
+void MainWindow::applyFilterToCharts() {
+    std::set<std::string> out;
+    if (m_filterCharts && m_filterCharts->isChecked() && !m_filter->text().trimmed().isEmpty())
+        for (const RunInfo& run : m_runModel->runs()) {
+            const int row = m_runModel->rowOfRun(run.id);
+            if (row >= 0 && !m_runProxy->mapFromSource(m_runModel->index(row, 0)).isValid())
+                out.insert(run.name);
+        }
+    m_runModel->setFilteredOut(std::move(out));
+}
+
+void MainWindow::updateStatus() {
+    if (!m_workspace) {
+        m_statusLabel->setText(tr("No workspace: drop log files or folders here, or use File > Import"));
+        return;
+    }
+    qint64 points = 0;
+    for (const RunInfo& run : m_runModel->runs()) {
+        for (const SeriesSummary& summary : run.series)
+            points += summary.points;
+    }
+    const int total = static_cast<int>(m_runModel->runs().size());
+    int shown = 0; // worker rows of expanded runs are not runs
+    for (int row = 0; row < m_runProxy->rowCount(); ++row)
+        shown += m_runProxy->index(row, 0).data(RunTableModel::WorkerRole).toInt() < 0 ? 1 : 0;
+    QString runs = tr("%n run(s)", nullptr, total);
+    if (shown != total) runs += tr(" (%1 shown)").arg(shown);
+    QString text =
+        tr("%1 · %L2 points · %3").arg(runs).arg(points).arg(QDir::toNativeSeparators(workspacePath()));
+    if (isDemoWorkspace())
+        text = tr("Demo experiment (drop your own logs to start a workspace of your own) · %1").arg(text);
+    if (isTemporaryWorkspace(workspacePath()))
+        text = tr("Temporary workspace, deleted when the window closes (File > Save Workspace As… keeps it) "
+                  "· %1")
+                   .arg(text);
+    m_statusLabel->setText(text);
+}
+
+QString MainWindow::statusText() const {
+    return m_statusLabel->text();
+}
+
+bool MainWindow::isDemoWorkspace() const {
+    return m_workspace && QFileInfo(workspacePath()) == QFileInfo(demoWorkspacePath());
+}
+
+void MainWindow::openDemo() {
+    const QString dataDir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    const QString logs = demoLogsPath();
+    const QString path = demoWorkspacePath();
+    if (QFileInfo::exists(path) && openWorkspace(path) && m_runModel->rowCount() > 0) return;
+    try {
+        QDir().mkpath(dataDir);
+        if (!QFileInfo::exists(logs)) writeDemoExperiment(logs.toStdString());
+    } catch (const std::exception& failure) {
+        reportFailure(tr("Cannot write the demo experiment: %1").arg(QString::fromStdString(failure.what())));
+        return;
+    }
+    if (!workspace() || workspacePath() != path) {
+        if (!createWorkspace(path)) return;
+    }
+    importPaths({logs});
+}
+
+void MainWindow::importPaths(const QStringList& paths) {
+    if (paths.isEmpty()) return;
+    // The user's own logs never go into the demo: they start a workspace of their own.
+    if (isDemoWorkspace() && !(paths.size() == 1 && QFileInfo(paths.front()) == QFileInfo(demoLogsPath()))) {
+        const QString own = ownWorkspacePathFor(paths);
+        if (!createWorkspace(own)) return;
+        statusBar()->showMessage(
+            tr("Your logs go into a new workspace, %1; the demo stays as it was (File > Recent).").arg(own),
+            15000);
+    }
+    if (!m_workspace && !createWorkspace(temporaryWorkspacePath())) return;
+    Settings().addImportRoots(workspacePath(), paths);
+    m_pendingImports.append(paths);
+    startNextImport();
+}
+
+void MainWindow::startNextImport() {
+    if (isImporting() || (m_pendingImports.isEmpty() && m_pendingAttach.isEmpty()) || !m_workspace) return;
+    ImportRequest request;
+    if (!m_pendingAttach.isEmpty()) {
+        std::tie(m_runningImport, request) = m_pendingAttach.takeFirst();
+    } else {
+        m_runningImport = m_pendingImports.takeFirst();
+    }
+    if (!m_worker->start(m_runningImport, workspacePath(), request)) return;
+    m_progress->setRange(0, 0); // busy until the first progress report gives totals
+    m_progress->show();
+    m_cancel->show();
+    m_cancel->setEnabled(true);
+    statusBar()->showMessage(tr("Importing %1…").arg(QFileInfo(m_runningImport.front()).fileName()));
+}
+
+void MainWindow::onImportProgress(qint64 filesDone, qint64 filesTotal, qint64 bytesDone, qint64 bytesTotal,
+                                  const QString& file) {
+    if (bytesTotal > 0) {
+        m_progress->setRange(0, 1000);
+        m_progress->setValue(
+            static_cast<int>(1000.0 * static_cast<double>(bytesDone) / static_cast<double>(bytesTotal)));
+    } else if (filesTotal > 0) {
+        m_progress->setRange(0, static_cast<int>(filesTotal));
+        m_progress->setValue(static_cast<int>(filesDone));
+    }
+    m_progress->setFormat(tr("%1 / %2 files").arg(filesDone).arg(filesTotal));
+    statusBar()->showMessage(tr("Importing %1").arg(QFileInfo(file).fileName()));
+}
+
+void MainWindow::onImportFinished() {
+    const ImportOutcome& outcome = m_worker->outcome();
+    m_progress->hide();
+    m_cancel->hide();
+    m_report->showSummary(outcome.summary, outcome.error);
+    refreshRuns();
+    if (!outcome.error.isEmpty())
+        statusBar()->showMessage(tr("Import failed: %1").arg(outcome.error), 15000);
+    else
+        statusBar()->showMessage(
+            outcome.summary.cancelled
+                ? tr("Import cancelled")
+                : tr("Imported %n run(s)", nullptr, static_cast<int>(outcome.summary.runs.size())),
+            8000);
+    m_runningImport.clear();
+    emit importFinished();
+    startNextImport();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    if (!localPaths(event->mimeData()).isEmpty()) event->acceptProposedAction();
+}
+
+void MainWindow::dragMoveEvent(QDragMoveEvent* event) {
+    if (!localPaths(event->mimeData()).isEmpty()) event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    handleDrop(event, event->position().toPoint());
+}
+
+bool MainWindow::eventFilter(QObject* watched, QEvent* event) {
+    const QEvent::Type type = event->type();
+    if (type != QEvent::DragEnter && type != QEvent::DragMove && type != QEvent::Drop)
+        return QMainWindow::eventFilter(watched, event);
+    auto* widget = qobject_cast<QWidget*>(watched);
+    auto* drop = static_cast<QDropEvent*>(event); // DragEnter and DragMove events are drop events too
+    // Only drags over this window's children and only file drags: text dragged into the filter box, or a
+    // drag over another window, stays theirs.
+    if (!widget || widget == this || widget->window() != this || localPaths(drop->mimeData()).isEmpty())
+        return QMainWindow::eventFilter(watched, event);
+    if (type == QEvent::Drop)
+        handleDrop(drop, widget->mapTo(this, drop->position().toPoint()));
+    else
+        drop->acceptProposedAction();
+    return true;
+}
+
+void MainWindow::handleDrop(QDropEvent* event, const QPoint& windowPos) {
+    QStringList paths = localPaths(event->mimeData());
+    if (paths.isEmpty()) return;
+    event->acceptProposedAction();
+    // Dropping one workspace file opens it; anything else is imported into the open workspace.
+    if (paths.size() == 1 && looksLikeWorkspace(paths.front()) &&
+        QFileInfo(paths.front()).suffix() == QLatin1String("runlens")) {
+        openWorkspace(paths.front());
+        return;
+    }
+    if (attachDroppedPredictions(paths, windowPos, event->modifiers().testFlag(Qt::ShiftModifier))) return;
+    importPaths(paths);
+}
+
+void MainWindow::resizeEvent(QResizeEvent* event) {
+    QMainWindow::resizeEvent(event);
+    const bool firstLayout = !event->oldSize().isValid() || event->oldSize().width() <= 0;
+    if (firstLayout ? m_panelWidthChosen : event->size().width() >= event->oldSize().width()) return;
+    // A narrowed window takes the width from the run panel first, down to a quarter: the splitter keeps
+    // the panel's width (stretch 0), which left a 1024 px wide window's charts and toolbars 640 px.
+    const QList<int> sizes = m_splitter->sizes();
+    if (sizes.size() != 2) return;
+    // Before the first layout the splitter still holds its initial sizes, so the window's width decides.
+    const int total = firstLayout ? event->size().width() : sizes[0] + sizes[1];
+    const int panel = std::max(m_splitter->widget(0)->minimumWidth(), total / 4);
+    if (sizes[0] > panel) m_splitter->setSizes({panel, total - panel});
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    m_pendingImports.clear();
+    m_pendingAttach.clear();
+    m_worker->cancel();
+    Settings settings;
+    settings.setGeometry(saveGeometry());
+    settings.setWindowState(saveState());
+    settings.setSplitterState(m_splitter->saveState());
+    settings.setCurveDisplay(m_curves->display());
+    if (m_workspace) settings.setGroupBy(workspacePath(), m_curves->display().groupBy);
+    if (m_workspace && isTemporaryWorkspace(workspacePath())) setWorkspace(nullptr); // removes its files
+    QMainWindow::closeEvent(event);
+}
+
+void MainWindow::showHeaderMenu(const QPoint& pos) {
+    QMenu menu(this);
+    auto addColumns = [&](QMenu* sub, const QStringList& keys, RunColumn::Kind kind) {
+        if (keys.isEmpty()) sub->setEnabled(false);
+        for (const QString& key : keys) {
+            QAction* action = sub->addAction(key);
+            action->setCheckable(true);
+            const RunColumn column{kind, key};
+            action->setChecked(m_runModel->hasColumn(column));
+            connect(action, &QAction::toggled, this,
+                    [this, column](bool on) { m_runModel->setColumnShown(column, on); });
+        }
+    };
+    addColumns(menu.addMenu(tr("Parameters")), m_runModel->paramKeys(), RunColumn::Kind::Param);
+    addColumns(menu.addMenu(tr("Metrics (last value)")), m_runModel->metricColumnTags(),
+               RunColumn::Kind::Metric);
+    QAction* health = menu.addAction(tr("Health (training diagnostics)"));
+    health->setCheckable(true);
+    health->setChecked(m_runModel->hasColumn(RunTableModel::healthColumn()));
+    connect(health, &QAction::toggled, this,
+            [this](bool on) { m_runModel->setColumnShown(RunTableModel::healthColumn(), on); });
+    menu.exec(m_runTable->horizontalHeader()->mapToGlobal(pos));
+}
+
+void MainWindow::showRunMenu(const QPoint& pos) {
+    const QModelIndex index = m_runTable->indexAt(pos);
+    QMenu menu(this);
+    if (index.isValid()) {
+        const qint64 runId = index.data(RunTableModel::RunIdRole).toLongLong();
+        menu.addAction(tr("Show Only This Run"), this, [this, runId] {
+            m_runModel->setAllVisible(false);
+            m_runModel->setRunVisible(runId, true);
+        });
+        if (m_runModel->hasWorkers(runId)) {
+            const bool expanded = m_runModel->isExpanded(runId);
+            menu.addAction(expanded ? tr("Hide Workers") : tr("Show Workers"), this,
+                           [this, runId, expanded] { m_runModel->setExpanded(runId, !expanded); });
+        }
+        for (const RunInfo& run : m_runModel->runs()) {
+            if (run.id != runId) continue;
+            const QString runName = QString::fromStdString(run.name);
+            menu.addAction(tr("Attach Predictions…"), this, [this, runName] {
+                const QStringList files = QFileDialog::getOpenFileNames(
+                    this, tr("Attach prediction logs to %1").arg(runName), QDir::homePath(),
+                    tr("Prediction logs (*.csv *.tsv *.jsonl *.ndjson);;All files (*)"));
+                attachPredictions(files, runName, true);
+            });
+        }
+    }
+    menu.addAction(tr("Show Filtered Runs Only"), this, [this] {
+        m_runModel->setAllVisible(false);
+        for (int row = 0; row < m_runProxy->rowCount(); ++row)
+            m_runModel->setRunVisible(m_runProxy->index(row, 0).data(RunTableModel::RunIdRole).toLongLong(),
+                                      true);
+    });
+    menu.addAction(tr("Show All Runs"), this, [this] { m_runModel->setAllVisible(true); });
+    menu.addAction(tr("Hide All Runs"), this, [this] { m_runModel->setAllVisible(false); });
+    menu.exec(m_runTable->viewport()->mapToGlobal(pos));
+}
+
+void MainWindow::fillRecentMenu() {
+    m_recentMenu->clear();
+    const QStringList recent = Settings().recentWorkspaces();
+    for (const QString& path : recent) {
+        QAction* action = m_recentMenu->addAction(QDir::toNativeSeparators(path), this, [this, path] {
+            QString error;
+            if (!openWorkspace(path, &error)) QMessageBox::warning(this, tr("Open workspace"), error);
+        });
+        action->setEnabled(QFileInfo::exists(path));
+    }
+    if (recent.isEmpty()) m_recentMenu->addAction(tr("(none)"))->setEnabled(false);
+}
+
+void MainWindow::actionNew() {
+    QString path = QFileDialog::getSaveFileName(this, tr("New workspace"), QDir::homePath(),
+                                                tr("Runlens workspaces (*.runlens)"));
+    if (path.isEmpty()) return;
+    if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".runlens");
+    QString error;
+    if (QFileInfo::exists(path) && !QFile::remove(path)) {
+        QMessageBox::warning(this, tr("New workspace"), tr("Cannot replace %1").arg(path));
+        return;
+    }
+    if (!createWorkspace(path, &error)) QMessageBox::warning(this, tr("New workspace"), error);
+}
+
+void MainWindow::actionOpen() {
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Open workspace"), QFileInfo(workspacePath()).path(),
+                                     tr("Runlens workspaces (*.runlens);;All files (*)"));
+    if (path.isEmpty()) return;
+    QString error;
+    if (!openWorkspace(path, &error)) QMessageBox::warning(this, tr("Open workspace"), error);
+}
+
+void MainWindow::actionImportFiles() {
+    const QStringList files = QFileDialog::getOpenFileNames(this, tr("Import log files"), QDir::homePath());
+    importPaths(files);
+}
+
+void MainWindow::actionImportFolder() {
+    const QString dir =
+        QFileDialog::getExistingDirectory(this, tr("Import a folder of logs"), QDir::homePath());
+    if (!dir.isEmpty()) importPaths({dir});
+}
+
+void MainWindow::actionSaveAs() {
+    if (!m_workspace) return;
+    QString path = QFileDialog::getSaveFileName(this, tr("Save workspace as"), workspacePath(),
+                                                tr("Runlens workspaces (*.runlens)"));
+    if (path.isEmpty()) return;
+    if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".runlens");
+    if (QFileInfo(path).absoluteFilePath() == QFileInfo(workspacePath()).absoluteFilePath()) return;
+    if (hasPendingWork()) {
+        QMessageBox::information(this, tr("Save workspace as"), tr("Wait for the import to finish first."));
+        return;
+    }
+    QFile::remove(path); // the dialog asked before overwriting; VACUUM INTO refuses an existing file
+    try {
+        m_workspace->saveCopy(path.toStdString());
+    } catch (const WorkspaceError& e) {
+        QMessageBox::warning(this, tr("Save workspace as"), QString::fromStdString(e.what()));
+        return;
+    }
+    const QStringList roots = Settings().importRoots(workspacePath());
+    Settings().addImportRoots(path, roots);
+    QString error;
+    if (!openWorkspace(path, &error)) QMessageBox::warning(this, tr("Save workspace as"), error);
+}
+
+void MainWindow::actionExportAll() {
+    const QString dir =
+        QFileDialog::getExistingDirectory(this, tr("Export all charts to a folder"), QDir::homePath());
+    if (dir.isEmpty()) return;
+    QStringList errors;
+    const QStringList written = exportAllCharts(dir, &errors);
+    if (!errors.isEmpty())
+        QMessageBox::warning(this, tr("Export all charts"), errors.join(QLatin1Char('\n')));
+    statusBar()->showMessage(tr("Wrote %n file(s) to %1", nullptr, static_cast<int>(written.size())).arg(dir),
+                             8000);
+}
+
+bool MainWindow::exportReport(const QString& path, QString* error) {
+    if (!m_reportExporter) {
+        m_reportExporter = new ReportExporter(this);
+        connect(m_reportExporter, &ReportExporter::finished, this,
+                [this](const QString& file, const QString& why) {
+                    if (why.isEmpty())
+                        statusBar()->showMessage(
+                            tr("Wrote the report to %1").arg(QDir::toNativeSeparators(file)), 8000);
+                    else
+                        reportFailure(tr("Cannot write the report: %1").arg(why));
+                    emit reportExported(file, why);
+                });
+    }
+    if (!m_reportSource) m_reportSource = std::make_unique<EvaluationSource>();
+    m_reportSource->setWorkspace(m_workspace.get());
+    QString why;
+    if (!m_reportExporter->start(*m_runModel, *m_reportSource, path, &why)) {
+        if (error) *error = why;
+        return false;
+    }
+    statusBar()->showMessage(tr("Writing the report…"));
+    return true;
+}
+
+void MainWindow::actionExportReport() {
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export the ship report"), QDir::home().filePath(QStringLiteral("ship_report.html")),
+        tr("HTML (*.html);;PDF (*.pdf)"));
+    if (path.isEmpty()) return;
+    QString error;
+    if (!exportReport(path, &error)) reportFailure(tr("Cannot write the report: %1").arg(error));
+}
+
+void MainWindow::actionWatchFolder() {
+    if (!m_workspace) {
+        statusBar()->showMessage(tr("Open or create a workspace first, then watch a folder into it"), 8000);
+        return;
+    }
+    const QString dir =
+        QFileDialog::getExistingDirectory(this, tr("Watch a folder of logs"), QDir::homePath());
+    if (dir.isEmpty()) return;
+    if (!m_watch->start(workspacePath(), {dir}, 2000)) {
+        reportFailure(m_watch->lastError());
+        return;
+    }
+    Settings().addImportRoots(workspacePath(), {dir});
+    statusBar()->showMessage(tr("Watching %1: new runs and points appear as they are written").arg(dir),
+                             8000);
+}
+
+void MainWindow::actionImportPredictions() {
+    const QStringList files =
+        QFileDialog::getOpenFileNames(this, tr("Import prediction logs"), QDir::homePath(),
+                                      tr("Prediction logs (*.csv *.tsv *.jsonl *.ndjson);;All files (*)"));
+    QString current;
+    const QModelIndex index = m_runTable->currentIndex();
+    if (index.isValid()) {
+        const qint64 runId = index.data(RunTableModel::RunIdRole).toLongLong();
+        for (const RunInfo& run : m_runModel->runs())
+            if (run.id == runId) current = QString::fromStdString(run.name);
+    }
+    attachPredictions(files, current, true);
+}
+
+void MainWindow::attachPredictions(const QStringList& files, const QString& runName, bool askRoles) {
+    QStringList runNames;
+    for (const RunInfo& run : m_runModel->runs())
+        runNames << QString::fromStdString(run.name);
+    for (const QString& file : files) {
+        ImportRequest request;
+        request.predictions = true;
+        request.runName = runName;
+        // Name recognition is enough when it makes an evaluation set; otherwise the user says what is what.
+        const PredictionPreview preview = readPredictionPreview(file);
+        const bool recognised =
+            preview.ok() && rolesProblem(preview.columns, recogniseRoles(preview)).isEmpty();
+        if (askRoles || !recognised) {
+            PredictionRolesDialog dialog(file, runNames, runName, this);
+            if (dialog.exec() != QDialog::Accepted) continue;
+            request.roles = dialog.roles();
+            request.setName = dialog.setName();
+            request.runName = dialog.runName();
+        }
+        if (request.runName.isEmpty())
+            request.runName =
+                QString::fromStdString(std::filesystem::path(file.toStdString()).stem().string());
+        if (!m_workspace && !createWorkspace(temporaryWorkspacePath())) return;
+        m_pendingAttach.append({QStringList{file}, request});
+    }
+    startNextImport();
+}
+
+bool MainWindow::attachDroppedPredictions(const QStringList& paths, const QPoint& windowPos, bool askRoles) {
+    if (!m_workspace) return false;
+    const QPoint local = m_runTable->viewport()->mapFrom(this, windowPos);
+    if (!m_runTable->viewport()->rect().contains(local)) return false;
+    const QModelIndex index = m_runTable->indexAt(local);
+    if (!index.isValid()) return false;
+    for (const QString& path : paths) {
+        const QFileInfo info(path);
+        const QString suffix = info.suffix().toLower();
+        const bool logLike = suffix == QLatin1String("csv") || suffix == QLatin1String("tsv") ||
+                             suffix == QLatin1String("jsonl") || suffix == QLatin1String("ndjson");
+        if (!info.isFile() || !logLike) return false; // folders and other logs import as before
+    }
+    const qint64 runId = index.data(RunTableModel::RunIdRole).toLongLong();
+    for (const RunInfo& run : m_runModel->runs()) {
+        if (run.id != runId) continue;
+        const QString runName = QString::fromStdString(run.name);
+        bool dialog = askRoles;
+        for (const QString& path : paths) {
+            const PredictionPreview preview = readPredictionPreview(path);
+            dialog =
+                dialog || !preview.ok() || !rolesProblem(preview.columns, recogniseRoles(preview)).isEmpty();
+        }
+        // A modal dialog must not run inside the platform's drop handler: open it once the drop is over.
+        if (dialog)
+            QTimer::singleShot(
+                0, this, [this, paths, runName, askRoles] { attachPredictions(paths, runName, askRoles); });
+        else
+            attachPredictions(paths, runName, false);
+        return true;
+    }
+    return false;
+}
+
+void MainWindow::actionReload() {
+    if (!m_workspace) return;
+    if (m_watch->isWatching()) {
+        m_watch->pollNow(); // F5 while watching: read on right away
+        return;
+    }
+    QStringList roots;
+    for (const QString& root : Settings().importRoots(workspacePath())) {
+        if (QFileInfo::exists(root)) roots << root;
+    }
+    if (roots.isEmpty()) {
+        statusBar()->showMessage(
+            tr("Nothing to reload: no imported folder of this workspace is known or still exists"), 8000);
+        refreshRuns();
+        return;
+    }
+    m_pendingImports.append(roots);
+    startNextImport();
+}
+
+} // namespace runlens::ui

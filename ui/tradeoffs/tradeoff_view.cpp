@@ -1,0 +1,952 @@
+// The Trade-offs tab: ROC/PR curves with a threshold marker, costs, and risk-coverage, computed off the GUI
+// thread.
+#include "ui/tradeoffs/tradeoff_view.h"
+
+#include "core/analysis/multiclass_metrics.h"
+#include "core/store/workspace.h"
+#include "ui/charts/chart_export.h"
+#include "ui/charts/interactive_chart_view.h"
+#include "ui/common/flow_layout.h"
+#include "ui/runs/run_table_model.h"
+#include "ui/shell/main_window.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <QChart>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLegend>
+#include <QLegendMarker>
+#include <QLineSeries>
+#include <QMenu>
+#include <QPushButton>
+#include <QScatterSeries>
+#include <QSlider>
+#include <QStackedWidget>
+#include <QTableWidget>
+#include <QTabWidget>
+#include <QtConcurrent/QtConcurrentRun>
+#include <QTimer>
+#include <QToolButton>
+#include <QValueAxis>
+#include <QVBoxLayout>
+
+namespace runlens::ui {
+
+struct TradeoffView::Input {
+    std::vector<EvaluationEntry> entries; // usable entries of the chosen set, run table order
+    std::string positiveClass;            // multiclass sets: the class drawn one-vs-rest ("" = none)
+};
+
+namespace {
+
+constexpr std::size_t kMaxDrawnPoints = 2000;
+constexpr int kCostGridSteps = 500;
+
+// Every index when small, else an even stride that keeps the first and last point.
+std::vector<std::size_t> strideIndices(std::size_t size, std::size_t maxPoints) {
+    std::vector<std::size_t> out;
+    if (size == 0) return out;
+    if (size <= maxPoints) {
+        out.resize(size);
+        for (std::size_t i = 0; i < size; ++i)
+            out[i] = i;
+        return out;
+    }
+    const double step = double(size - 1) / double(maxPoints - 1);
+    for (std::size_t i = 0; i < maxPoints; ++i)
+        out.push_back(static_cast<std::size_t>(std::llround(i * step)));
+    return out;
+}
+
+// ROC, PR and the threshold counts of a binary set (a multiclass set's one-vs-rest view).
+void computeBinary(TradeoffRun& run, const EvaluationSet& e) {
+    run.binary = true;
+    run.negativeClass = QString::fromStdString(e.classes.size() > 0 ? e.classes[0] : "0");
+    run.positiveClass = QString::fromStdString(e.classes.size() > 1 ? e.classes[1] : "1");
+    auto ranked = std::make_shared<RankedScores>(rankScores(e.labels, e.scores));
+    run.positives = ranked->positives;
+    run.negatives = ranked->negatives();
+    auto below = std::make_shared<std::vector<std::int64_t>>(ranked->size() + 1, 0);
+    for (std::size_t i = 0; i < ranked->size(); ++i)
+        (*below)[i + 1] = (*below)[i] + ranked->labels[i];
+    run.positivesBelow = std::move(below);
+    run.roc = rocCurve(*ranked);
+    run.pr = precisionRecallCurve(*ranked);
+    run.rocAuc = rocAuc(*ranked);
+    run.averagePrecision = averagePrecision(*ranked);
+    run.ranked = std::move(ranked);
+}
+
+TradeoffRun computeRun(const EvaluationEntry& entry, const std::string& positiveClass) {
+    TradeoffRun run;
+    run.name = entry.runName;
+    run.color = entry.color;
+    const EvaluationSet& e = *entry.set;
+    std::vector<double> confidence(e.rows());
+    std::vector<int> correct(e.rows());
+    if (e.multiclass) {
+        const std::size_t k = e.classCount();
+        for (std::size_t r = 0; r < e.rows(); ++r) {
+            const std::span<const double> row(e.probs.data() + r * k, k);
+            const int top = argmaxRow(row);
+            const int predicted = e.predictions.empty() ? top : e.predictions[r];
+            confidence[r] = row[static_cast<std::size_t>(top)];
+            correct[r] = predicted == e.labels[r] ? 1 : 0;
+        }
+        const auto cls = std::find(e.classes.begin(), e.classes.end(), positiveClass);
+        if (cls != e.classes.end())
+            computeBinary(run, oneVsRest(e, static_cast<std::size_t>(cls - e.classes.begin())));
+    } else {
+        computeBinary(run, e);
+        for (std::size_t r = 0; r < e.rows(); ++r) {
+            const double s = e.scores[r];
+            const int predicted = e.predictions.empty() ? (s >= 0.5 ? 1 : 0) : e.predictions[r];
+            confidence[r] = std::max(s, 1.0 - s); // confidence in the predicted class
+            correct[r] = predicted == e.labels[r] ? 1 : 0;
+        }
+    }
+    run.riskCoverage = riskCoverage(confidence, correct);
+    return run;
+}
+
+std::vector<TradeoffRun> computeAll(const TradeoffView::Input& in) {
+    std::vector<TradeoffRun> runs;
+    for (const auto& entry : in.entries)
+        runs.push_back(computeRun(entry, in.positiveClass));
+    return runs;
+}
+
+QValueAxis* unitAxis(const QString& title) {
+    auto* axis = new QValueAxis;
+    axis->setRange(0, 1);
+    axis->setTickCount(6);
+    axis->setLabelFormat("%.1f");
+    axis->setTitleText(title);
+    return axis;
+}
+
+void addSeries(QChart* chart, QAbstractSeries* series, bool inLegend) {
+    chart->addSeries(series);
+    for (QAbstractAxis* axis : chart->axes())
+        series->attachAxis(axis);
+    if (!inLegend)
+        for (auto* m : chart->legend()->markers(series))
+            m->setVisible(false);
+}
+
+QScatterSeries* markerSeries(const QColor& color, int runIndex) {
+    auto* marker = new QScatterSeries;
+    marker->setColor(color);
+    marker->setBorderColor(QColor(30, 30, 30));
+    marker->setMarkerSize(12);
+    marker->setProperty("runIndex", runIndex);
+    return marker;
+}
+
+QString percent(double share) {
+    return std::isfinite(share) ? QString::number(100.0 * share, 'f', 1) + "%" : "n/a";
+}
+
+QToolButton* exportButton(QWidget* owner, QWidget* chartView, std::function<ChartExportSpec()> spec) {
+    auto* button = new QToolButton;
+    button->setText("Export…");
+    button->setToolTip("Export the chart as PNG, SVG or PDF, or its data as CSV");
+    auto popup = [spec](QWidget* anchor, const QPoint& pos) {
+        popupExportMenu(anchor, spec(), anchor->mapToGlobal(pos));
+    };
+    QObject::connect(button, &QToolButton::clicked, owner,
+                     [button, popup] { popup(button, QPoint(0, button->height())); });
+    chartView->setContextMenuPolicy(Qt::CustomContextMenu);
+    QObject::connect(chartView, &QWidget::customContextMenuRequested, owner,
+                     [chartView, popup](const QPoint& pos) { popup(chartView, pos); });
+    return button;
+}
+
+QWidget* chartBox(InteractiveChartView* view, QToolButton* button, bool legendBelow = false) {
+    auto* box = new QWidget;
+    auto* layout = new QVBoxLayout(box);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(2);
+    layout->addWidget(view, 1);
+    if (legendBelow) {
+        // Run names with their AUC or AP are long; inside a half-width chart Qt cut them to "churn_v1 (…".
+        auto* legend = new QLabel;
+        legend->setObjectName(QStringLiteral("chartLegend"));
+        legend->setWordWrap(true);
+        legend->setTextFormat(Qt::RichText);
+        legend->hide();
+        view->setLegendLabel(legend);
+        layout->addWidget(legend);
+    }
+    layout->addWidget(button, 0, Qt::AlignLeft);
+    return box;
+}
+
+QLabel* fieldLabel(const QString& text, QWidget* buddy) {
+    auto* label = new QLabel(text);
+    label->setBuddy(buddy);
+    return label;
+}
+
+double costPerExample(const ThresholdPoint& p, double costFp, double costFn, std::int64_t n) {
+    if (n <= 0) return 0;
+    return (costFp * double(p.confusion.fp) + costFn * double(p.confusion.fn)) / double(n);
+}
+
+} // namespace
+
+TradeoffView::TradeoffView(MainWindow* window, QWidget* parent)
+    : QWidget(parent), m_window(window), m_watcher(new QFutureWatcher<std::vector<TradeoffRun>>(this)),
+      m_debounce(new QTimer(this)) {
+    m_debounce->setSingleShot(true);
+    m_debounce->setInterval(40);
+    connect(m_debounce, &QTimer::timeout, this, &TradeoffView::startCompute);
+    connect(m_watcher, &QFutureWatcher<std::vector<TradeoffRun>>::finished, this, &TradeoffView::onComputed);
+    buildUi();
+    connect(window, &MainWindow::workspaceChanged, this, &TradeoffView::onWorkspaceChanged);
+    connect(window, &MainWindow::runsChanged, this, [this] {
+        m_source.invalidate();
+        reloadEntries();
+    });
+    connect(window->runModel(), &RunTableModel::visibilityChanged, this, &TradeoffView::reloadEntries);
+    connect(window->runModel(), &QAbstractItemModel::modelReset, this, &TradeoffView::reloadEntries);
+    onWorkspaceChanged(window->workspace());
+}
+
+TradeoffView::~TradeoffView() {
+    m_watcher->waitForFinished();
+}
+
+void TradeoffView::buildUi() {
+    auto* layout = new QVBoxLayout(this);
+    m_stack = new QStackedWidget;
+    m_emptyHint = new QLabel(EvaluationSource::emptyHint());
+    m_emptyHint->setObjectName("tradeoffEmptyHint");
+    m_emptyHint->setAlignment(Qt::AlignCenter);
+    m_emptyHint->setWordWrap(true);
+    m_stack->addWidget(m_emptyHint);
+
+    auto* content = new QWidget;
+    auto* contentLayout = new QVBoxLayout(content);
+    contentLayout->setContentsMargins(0, 0, 0, 0);
+    auto* top = new QHBoxLayout;
+    m_setCombo = new QComboBox;
+    m_setCombo->setToolTip("The evaluation set; every visible run with a set of this name is drawn");
+    m_setCombo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_focusCombo = new QComboBox;
+    m_focusCombo->setToolTip("The run whose confusion matrix, costs and coverage are shown");
+    m_focusCombo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    top->addWidget(fieldLabel("&Set:", m_setCombo));
+    top->addWidget(m_setCombo);
+    top->addWidget(fieldLabel("&Run:", m_focusCombo));
+    top->addWidget(m_focusCombo);
+    m_classCombo = new QComboBox;
+    m_classCombo->setObjectName("tradeoffClass");
+    m_classCombo->setToolTip("Multiclass sets: the class whose ROC, PR, costs and threshold are shown, one "
+                             "against the rest");
+    m_classCombo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_classLabel = fieldLabel("C&lass:", m_classCombo);
+    top->addWidget(m_classLabel);
+    top->addWidget(m_classCombo);
+    m_classLabel->hide();
+    m_classCombo->hide();
+    top->addStretch(1);
+    contentLayout->addLayout(top);
+    m_pages = new QTabWidget;
+    m_pages->addTab(buildThresholdPage(), "Threshold");
+    m_pages->addTab(buildConfidencePage(), "Confidence");
+    contentLayout->addWidget(m_pages, 1);
+    m_errors = new QLabel;
+    m_errors->setWordWrap(true);
+    m_errors->setStyleSheet("color: #b03030;");
+    m_errors->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_errors->hide();
+    contentLayout->addWidget(m_errors);
+    m_stack->addWidget(content);
+    layout->addWidget(m_stack);
+
+    connect(m_setCombo, &QComboBox::currentIndexChanged, this, &TradeoffView::scheduleRecompute);
+    connect(m_classCombo, &QComboBox::currentIndexChanged, this, &TradeoffView::scheduleRecompute);
+    connect(m_focusCombo, &QComboBox::currentIndexChanged, this, [this] {
+        rebuildCharts();
+        updateThresholdReadouts();
+        updateConfidenceReadouts();
+    });
+}
+
+QWidget* TradeoffView::buildThresholdPage() {
+    auto* page = new QWidget;
+    auto* layout = new QVBoxLayout(page);
+    auto* controls = new QVBoxLayout;
+    m_slider = new QSlider(Qt::Horizontal);
+    m_slider->setRange(0, kSliderSteps);
+    m_slider->setValue(kSliderSteps / 2);
+    m_slider->setToolTip("Decision threshold: a score >= threshold predicts the positive class");
+    m_thresholdSpin = new QDoubleSpinBox;
+    m_thresholdSpin->setRange(0, 1);
+    m_thresholdSpin->setDecimals(6);
+    m_thresholdSpin->setSingleStep(0.01);
+    m_thresholdSpin->setValue(0.5);
+    m_costFp = new QDoubleSpinBox;
+    m_costFp->setRange(0, 1e9);
+    m_costFp->setDecimals(3);
+    m_costFp->setValue(1);
+    m_costFp->setToolTip("Cost of one false positive (a negative accepted)");
+    m_costFn = new QDoubleSpinBox;
+    m_costFn->setRange(0, 1e9);
+    m_costFn->setDecimals(3);
+    m_costFn->setValue(1);
+    m_costFn->setToolTip("Cost of one false negative (a positive rejected)");
+    m_useCheapest = new QPushButton("Use &cheapest");
+    m_useCheapest->setToolTip("Move the threshold to the one with the lowest expected cost");
+    m_cheapestLabel = new QLabel;
+    // The threshold row keeps its slider stretched across the page; the cost controls wrap when narrow.
+    auto* thresholdRow = new QHBoxLayout;
+    thresholdRow->addWidget(fieldLabel("&Threshold:", m_slider));
+    thresholdRow->addWidget(m_slider, 1);
+    thresholdRow->addWidget(m_thresholdSpin);
+    controls->addLayout(thresholdRow);
+    auto* costs = new FlowLayout;
+    costs->addField("Cost of a false &positive:", m_costFp);
+    costs->addField("Cost of a false &negative:", m_costFn);
+    costs->addWidget(m_useCheapest);
+    costs->addWidget(m_cheapestLabel);
+    controls->addLayout(costs);
+    layout->addLayout(controls);
+
+    m_sentence = new QLabel;
+    m_sentence->setObjectName("tradeoffSentence");
+    m_sentence->setWordWrap(true);
+    QFont bold = m_sentence->font();
+    bold.setBold(true);
+    m_sentence->setFont(bold);
+    layout->addWidget(m_sentence);
+
+    auto* grid = new QGridLayout;
+    m_rocView = new InteractiveChartView;
+    m_prView = new InteractiveChartView;
+    m_costView = new InteractiveChartView;
+    for (auto* view : {m_rocView, m_prView, m_costView})
+        view->setMinimumSize(300, 240);
+    grid->addWidget(chartBox(m_rocView,
+                             exportButton(this, m_rocView, [this] { return exportSpec(ChartKind::Roc); }),
+                             true),
+                    0, 0);
+    grid->addWidget(
+        chartBox(m_prView, exportButton(this, m_prView, [this] { return exportSpec(ChartKind::Pr); }), true),
+        0, 1);
+    grid->addWidget(
+        chartBox(m_costView, exportButton(this, m_costView, [this] { return exportSpec(ChartKind::Cost); })),
+        1, 0);
+    auto* readouts = new QWidget;
+    auto* readoutLayout = new QVBoxLayout(readouts);
+    readoutLayout->setContentsMargins(0, 0, 0, 0);
+    m_confusion = new QTableWidget(2, 2);
+    m_confusion->setObjectName("confusionMatrix");
+    m_confusion->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_confusion->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    m_confusion->verticalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    m_confusion->setMaximumHeight(130);
+    m_stats = new QLabel;
+    m_stats->setObjectName("thresholdStats");
+    m_stats->setWordWrap(true);
+    m_stats->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_binaryNote =
+        new QLabel("ROC, PR and costs need a binary set, or a class of a multiclass set (choose it "
+                   "under Class); this run's set does not have that class.");
+    m_binaryNote->setWordWrap(true);
+    m_binaryNote->hide();
+    readoutLayout->addWidget(new QLabel("Confusion matrix (rows: actual, columns: predicted)"));
+    readoutLayout->addWidget(m_confusion);
+    readoutLayout->addWidget(m_stats);
+    readoutLayout->addWidget(m_binaryNote);
+    readoutLayout->addStretch(1);
+    grid->addWidget(readouts, 1, 1);
+    grid->setRowStretch(0, 1);
+    grid->setRowStretch(1, 1);
+    layout->addLayout(grid, 1);
+
+    connect(m_slider, &QSlider::valueChanged, this,
+            [this](int value) { setThreshold(double(value) / double(kSliderSteps)); });
+    connect(m_thresholdSpin, &QDoubleSpinBox::valueChanged, this,
+            [this](double value) { setThreshold(value); });
+    for (auto* spin : {m_costFp, m_costFn})
+        connect(spin, &QDoubleSpinBox::valueChanged, this, [this] {
+            updateCostChart();
+            updateThresholdReadouts();
+        });
+    connect(m_useCheapest, &QPushButton::clicked, this, [this] {
+        if (const auto choice = cheapest()) setThreshold(std::min(choice->threshold, 1.0));
+    });
+    return page;
+}
+
+QWidget* TradeoffView::buildConfidencePage() {
+    auto* page = new QWidget;
+    auto* layout = new QVBoxLayout(page);
+    auto* controls = new FlowLayout;
+    m_coverage = new QDoubleSpinBox;
+    m_coverage->setRange(1, 100);
+    m_coverage->setDecimals(1);
+    m_coverage->setValue(80);
+    m_coverage->setSuffix(" %");
+    m_coverage->setToolTip("Share of the examples answered, most confident first");
+    m_targetAccuracy = new QDoubleSpinBox;
+    m_targetAccuracy->setRange(1, 100);
+    m_targetAccuracy->setDecimals(1);
+    m_targetAccuracy->setValue(95);
+    m_targetAccuracy->setSuffix(" %");
+    m_targetAccuracy->setToolTip("Accuracy the answered part must reach");
+    controls->addField("C&overage:", m_coverage);
+    controls->addField("Target &accuracy:", m_targetAccuracy);
+    layout->addLayout(controls);
+    m_coverageLabel = new QLabel;
+    m_coverageLabel->setObjectName("coverageSummary");
+    m_coverageLabel->setWordWrap(true);
+    m_targetLabel = new QLabel;
+    m_targetLabel->setObjectName("targetSummary");
+    m_targetLabel->setWordWrap(true);
+    layout->addWidget(m_coverageLabel);
+    layout->addWidget(m_targetLabel);
+    m_rcView = new InteractiveChartView;
+    m_rcView->setMinimumSize(400, 300);
+    layout->addWidget(
+        chartBox(m_rcView,
+                 exportButton(this, m_rcView, [this] { return exportSpec(ChartKind::RiskCoverage); })),
+        1);
+    connect(m_coverage, &QDoubleSpinBox::valueChanged, this, [this] {
+        updateMarkers();
+        updateConfidenceReadouts();
+    });
+    connect(m_targetAccuracy, &QDoubleSpinBox::valueChanged, this, &TradeoffView::updateConfidenceReadouts);
+    return page;
+}
+
+void TradeoffView::onWorkspaceChanged(Workspace* workspace) {
+    m_source.setWorkspace(workspace);
+    reloadEntries();
+}
+
+void TradeoffView::reloadEntries() {
+    m_entries = m_source.loadVisible(*m_window->runModel());
+    const QString errors = EvaluationSource::errorSummary(m_entries);
+    m_errors->setText(errors);
+    m_errors->setVisible(!errors.isEmpty());
+    m_stack->setCurrentIndex(m_entries.empty() ? 0 : 1);
+    fillSetCombo();
+    scheduleRecompute();
+}
+
+void TradeoffView::fillSetCombo() {
+    const QString previous = m_setCombo->currentText();
+    const QSignalBlocker block(m_setCombo);
+    m_setCombo->clear();
+    m_setCombo->addItems(EvaluationSource::setNames(m_entries));
+    const int index = m_setCombo->findText(previous);
+    m_setCombo->setCurrentIndex(index >= 0 ? index : (m_setCombo->count() > 0 ? 0 : -1));
+}
+
+bool TradeoffView::isBusy() const {
+    return m_debounce->isActive() || m_computing || m_dirty;
+}
+
+bool TradeoffView::showsEmptyState() const {
+    return m_stack->currentIndex() == 0;
+}
+
+void TradeoffView::scheduleRecompute() {
+    m_debounce->start();
+}
+
+void TradeoffView::startCompute() {
+    if (m_computing) {
+        m_dirty = true;
+        return;
+    }
+    m_dirty = false;
+    Input in;
+    const QString setName = m_setCombo->currentText();
+    for (const auto& e : m_entries)
+        if (e.tableName == setName && e.usable()) in.entries.push_back(e);
+    fillClassCombo(in.entries);
+    if (!m_classCombo->isHidden()) in.positiveClass = m_classCombo->currentText().toStdString();
+    m_computing = true;
+    m_watcher->setFuture(QtConcurrent::run([in = std::move(in)] { return computeAll(in); }));
+}
+
+void TradeoffView::onComputed() {
+    m_computing = false;
+    m_runs = m_watcher->result();
+    fillFocusCombo();
+    rebuildCharts();
+    updateThresholdReadouts();
+    updateConfidenceReadouts();
+    if (m_dirty) startCompute();
+}
+
+// The classes of the set's multiclass runs (first seen order); hidden when the set is binary. The class
+// chosen before is kept when the new set has it.
+void TradeoffView::fillClassCombo(const std::vector<EvaluationEntry>& entries) {
+    QStringList classes;
+    for (const auto& e : entries)
+        if (e.set->multiclass)
+            for (const auto& c : e.set->classes)
+                if (!classes.contains(QString::fromStdString(c))) classes << QString::fromStdString(c);
+    const QString previous = m_classCombo->currentText();
+    const QSignalBlocker block(m_classCombo);
+    m_classCombo->clear();
+    m_classCombo->addItems(classes);
+    const int index = m_classCombo->findText(previous);
+    m_classCombo->setCurrentIndex(index >= 0 ? index : (classes.isEmpty() ? -1 : 0));
+    m_classLabel->setHidden(classes.isEmpty());
+    m_classCombo->setHidden(classes.isEmpty());
+}
+
+void TradeoffView::fillFocusCombo() {
+    const QString previous = m_focusCombo->currentText();
+    const QSignalBlocker block(m_focusCombo);
+    m_focusCombo->clear();
+    for (const auto& run : m_runs)
+        m_focusCombo->addItem(run.name);
+    const int index = m_focusCombo->findText(previous);
+    m_focusCombo->setCurrentIndex(index >= 0 ? index : (m_runs.empty() ? -1 : 0));
+}
+
+int TradeoffView::focusIndex() const {
+    const int index = m_focusCombo->currentIndex();
+    return index >= 0 && index < static_cast<int>(m_runs.size()) ? index : -1;
+}
+
+const TradeoffRun* TradeoffView::focusRun() const {
+    const int index = focusIndex();
+    return index < 0 ? nullptr : &m_runs[static_cast<std::size_t>(index)];
+}
+
+ThresholdPoint TradeoffView::pointAt(const TradeoffRun& run, double threshold) {
+    ThresholdPoint p;
+    p.threshold = threshold;
+    if (!run.binary || !run.ranked || !run.positivesBelow) return p;
+    const auto& scores = run.ranked->scores;
+    // Scores below the threshold are predicted negative.
+    const auto below =
+        static_cast<std::size_t>(std::lower_bound(scores.begin(), scores.end(), threshold) - scores.begin());
+    const std::int64_t predictedPositive = static_cast<std::int64_t>(scores.size() - below);
+    const std::int64_t tp = run.positives - (*run.positivesBelow)[below];
+    auto& cm = p.confusion;
+    cm.tp = tp;
+    cm.fp = predictedPositive - tp;
+    cm.fn = run.positives - tp;
+    cm.tn = run.negatives - cm.fp;
+    p.precision = precisionOf(cm);
+    p.recall = recallOf(cm);
+    p.fpr = run.negatives > 0 ? double(cm.fp) / double(run.negatives) : 0.0;
+    p.accuracy = accuracyOf(cm);
+    return p;
+}
+
+ThresholdPoint TradeoffView::currentPoint() const {
+    const TradeoffRun* run = focusRun();
+    return run ? pointAt(*run, m_threshold) : ThresholdPoint{};
+}
+
+std::optional<CostChoice> TradeoffView::cheapest() const {
+    const TradeoffRun* run = focusRun();
+    if (!run || !run->binary || !run->ranked) return std::nullopt;
+    return minimumCostThreshold(*run->ranked, m_costFp->value(), m_costFn->value());
+}
+
+namespace {
+
+// "0"/"1" make a clumsy sentence ("29.7% of 0 examples accepted"); say negative/positive for such labels.
+QString readableClass(const QString& name, bool positive) {
+    static const QStringList plain = {QStringLiteral("0"), QStringLiteral("1"), QStringLiteral("false"),
+                                      QStringLiteral("true"), QStringLiteral("-1")};
+    if (plain.contains(name.toLower()))
+        return positive ? QStringLiteral("positive") : QStringLiteral("negative");
+    return name;
+}
+
+} // namespace
+
+QString TradeoffView::sentence() const {
+    const TradeoffRun* run = focusRun();
+    if (!run || !run->binary) return {};
+    const ThresholdPoint p = currentPoint();
+    const double fnRate = run->positives > 0 ? double(p.confusion.fn) / double(run->positives) : 0.0;
+    return QString(
+               "At threshold %1: %2 of %3 examples accepted (false positives), %4 of %5 examples rejected "
+               "(false negatives).")
+        .arg(m_threshold, 0, 'f', 3)
+        .arg(percent(p.fpr), readableClass(run->negativeClass, false), percent(fnRate),
+             readableClass(run->positiveClass, true));
+}
+
+void TradeoffView::setThreshold(double threshold) {
+    m_threshold = std::clamp(threshold, 0.0, 1.0);
+    {
+        const QSignalBlocker a(m_slider);
+        const QSignalBlocker b(m_thresholdSpin);
+        m_slider->setValue(static_cast<int>(std::lround(m_threshold * kSliderSteps)));
+        m_thresholdSpin->setValue(m_threshold);
+    }
+    updateMarkers();
+    updateThresholdReadouts();
+}
+
+void TradeoffView::updateThresholdReadouts() {
+    const TradeoffRun* run = focusRun();
+    const bool binary = run && run->binary;
+    m_binaryNote->setVisible(run && !binary);
+    m_confusion->setEnabled(binary);
+    m_useCheapest->setEnabled(binary);
+    m_sentence->setText(sentence());
+    if (!binary) {
+        m_stats->clear();
+        m_cheapestLabel->clear();
+        m_confusion->clearContents();
+        return;
+    }
+    const ThresholdPoint p = currentPoint();
+    m_confusion->setHorizontalHeaderLabels(
+        {"predicted " + run->negativeClass, "predicted " + run->positiveClass});
+    m_confusion->setVerticalHeaderLabels({"actual " + run->negativeClass, "actual " + run->positiveClass});
+    const std::int64_t cells[2][2] = {{p.confusion.tn, p.confusion.fp}, {p.confusion.fn, p.confusion.tp}};
+    for (int r = 0; r < 2; ++r)
+        for (int c = 0; c < 2; ++c) {
+            auto* item = new QTableWidgetItem(QString::number(cells[r][c]));
+            item->setData(Qt::UserRole, static_cast<qlonglong>(cells[r][c]));
+            item->setTextAlignment(Qt::AlignCenter);
+            m_confusion->setItem(r, c, item);
+        }
+    const std::int64_t n = run->positives + run->negatives;
+    m_stats->setText(
+        QString("precision %1   recall %2   false positive rate %3   accuracy %4\n"
+                "expected cost %5 per example (%6 in total)")
+            .arg(p.precision, 0, 'f', 4)
+            .arg(p.recall, 0, 'f', 4)
+            .arg(p.fpr, 0, 'f', 4)
+            .arg(p.accuracy, 0, 'f', 4)
+            .arg(costPerExample(p, m_costFp->value(), m_costFn->value(), n), 0, 'g', 5)
+            .arg(costPerExample(p, m_costFp->value(), m_costFn->value(), n) * double(n), 0, 'g', 6));
+    if (const auto choice = cheapest()) {
+        const QString where = std::isfinite(choice->threshold)
+                                  ? QString::number(choice->threshold, 'f', 4)
+                                  : QString("never predict %1").arg(run->positiveClass);
+        m_cheapestLabel->setText(
+            QString("cheapest: %1 (cost %2 per example)").arg(where).arg(choice->costPerExample, 0, 'g', 5));
+    }
+}
+
+QPointF TradeoffView::markerPoint(ChartKind kind, int runIndex) const {
+    if (runIndex < 0 || runIndex >= static_cast<int>(m_runs.size())) return {};
+    const TradeoffRun& run = m_runs[static_cast<std::size_t>(runIndex)];
+    switch (kind) {
+    case ChartKind::Roc: {
+        const auto p = pointAt(run, m_threshold);
+        return {p.fpr, p.recall};
+    }
+    case ChartKind::Pr: {
+        const auto p = pointAt(run, m_threshold);
+        // With nothing predicted positive precision is undefined; scikit-learn's curve ends at precision 1.
+        const bool none = p.confusion.tp + p.confusion.fp == 0;
+        return {p.recall, none ? 1.0 : p.precision};
+    }
+    case ChartKind::Cost: {
+        const auto p = pointAt(run, m_threshold);
+        return {m_threshold,
+                costPerExample(p, m_costFp->value(), m_costFn->value(), run.positives + run.negatives)};
+    }
+    case ChartKind::RiskCoverage: {
+        const auto r = accuracyAtCoverage(run.riskCoverage, m_coverage->value() / 100.0);
+        return r ? QPointF(r->coverage, 1.0 - r->accuracy) : QPointF();
+    }
+    }
+    return {};
+}
+
+void TradeoffView::updateMarkers() {
+    for (int k = 0; k < 4; ++k)
+        for (QScatterSeries* marker : m_markers[static_cast<std::size_t>(k)])
+            marker->replace(
+                QList<QPointF>{markerPoint(static_cast<ChartKind>(k), marker->property("runIndex").toInt())});
+}
+
+QChart* TradeoffView::makeChart(ChartKind kind, std::vector<QScatterSeries*>* markers) const {
+    auto* chart = new QChart;
+    chart->legend()->setAlignment(Qt::AlignBottom);
+    const int focus = focusIndex();
+    auto addMarker = [&](const QColor& color, int runIndex) {
+        auto* marker = markerSeries(color, runIndex);
+        marker->append(markerPoint(kind, runIndex));
+        addSeries(chart, marker, false);
+        if (markers) markers->push_back(marker);
+    };
+    if (kind == ChartKind::Roc || kind == ChartKind::Pr) {
+        const bool roc = kind == ChartKind::Roc;
+        chart->setTitle(roc ? "ROC curve" : "Precision-recall curve");
+        chart->addAxis(unitAxis(roc ? "false positive rate" : "recall"), Qt::AlignBottom);
+        chart->addAxis(unitAxis(roc ? "true positive rate" : "precision"), Qt::AlignLeft);
+        // A bottom row of "evaluation/churn_v1 (AUC 0.812)" entries elided every name to "evaluation/…": the
+        // legend stands on the right, and the runs' shared leading path is left out of their names.
+        chart->legend()->setAlignment(Qt::AlignRight);
+        QStringList shortNames;
+        for (const auto& run : m_runs)
+            shortNames << run.name;
+        shortNames = shortRunNames(shortNames);
+        // Baselines beside the curves, in the legend, so a curve is read against what a useless model gets:
+        // random scores trace the diagonal on ROC (AUC 0.5); on PR any constant score has precision equal to
+        // the prevalence at every recall, so AP of the prior is the prevalence.
+        if (roc) {
+            auto* chance = new QLineSeries;
+            chance->setObjectName("rocRandomBaseline");
+            chance->setName("random (AUC 0.5)");
+            chance->setPen(QPen(QColor(120, 120, 120), 1, Qt::DashLine));
+            chance->append(0, 0);
+            chance->append(1, 1);
+            addSeries(chart, chance, true);
+        } else {
+            // One line per distinct prevalence: runs on the same examples share it, and the run is named only
+            // when the runs' priors differ.
+            std::vector<std::pair<double, std::size_t>> priors; // prevalence, index of its first run
+            for (std::size_t k = 0; k < m_runs.size(); ++k) {
+                const TradeoffRun& run = m_runs[k];
+                const std::int64_t n = run.positives + run.negatives;
+                if (!run.binary || n == 0) continue;
+                const double prior = double(run.positives) / double(n);
+                if (std::none_of(priors.begin(), priors.end(),
+                                 [&](const auto& p) { return p.first == prior; }))
+                    priors.emplace_back(prior, k);
+            }
+            for (const auto& [prior, k] : priors) {
+                auto* line = new QLineSeries;
+                line->setObjectName("prPriorBaseline");
+                line->setProperty("prior", prior);
+                const QString value = QString::number(prior, 'g', 3);
+                line->setName(priors.size() > 1
+                                  ? QString("prior %1 (%2)").arg(value, shortNames.value(int(k)))
+                                  : QString("prior %1").arg(value));
+                line->setPen(
+                    QPen(priors.size() > 1 ? m_runs[k].color : QColor(120, 120, 120), 1, Qt::DashLine));
+                line->append(0, prior);
+                line->append(1, prior);
+                addSeries(chart, line, true);
+            }
+        }
+        for (int i = 0; i < static_cast<int>(m_runs.size()); ++i) {
+            const auto& run = m_runs[static_cast<std::size_t>(i)];
+            if (!run.binary) continue;
+            auto* line = new QLineSeries;
+            line->setPen(QPen(run.color, i == focus ? 2.5 : 1.5));
+            const auto& xs = roc ? run.roc.fpr : run.pr.recall;
+            const auto& ys = roc ? run.roc.tpr : run.pr.precision;
+            QList<QPointF> points;
+            for (auto idx : strideIndices(xs.size(), kMaxDrawnPoints))
+                points.append({xs[idx], ys[idx]});
+            line->replace(points);
+            const QString name = shortNames.value(i, run.name);
+            line->setName(roc ? QString("%1 (AUC %2)").arg(name).arg(run.rocAuc, 0, 'f', 3)
+                              : QString("%1 (AP %2)").arg(name).arg(run.averagePrecision, 0, 'f', 3));
+            line->setProperty("runName", run.name); // the full name, for tooltips and tests
+            addSeries(chart, line, true);
+        }
+        for (int i = 0; i < static_cast<int>(m_runs.size()); ++i)
+            if (m_runs[static_cast<std::size_t>(i)].binary)
+                addMarker(m_runs[static_cast<std::size_t>(i)].color, i);
+        return chart;
+    }
+    if (kind == ChartKind::Cost) {
+        chart->setTitle(QString("Expected cost per example (false positive %1, false negative %2)")
+                            .arg(m_costFp->value())
+                            .arg(m_costFn->value()));
+        chart->addAxis(unitAxis("threshold"), Qt::AlignBottom);
+        auto* y = new QValueAxis;
+        y->setTitleText("cost per example");
+        chart->addAxis(y, Qt::AlignLeft);
+        const TradeoffRun* run = focusRun();
+        if (!run || !run->binary) return chart;
+        auto* line = new QLineSeries;
+        line->setName(run->name);
+        line->setPen(QPen(run->color, 2));
+        const std::int64_t n = run->positives + run->negatives;
+        double maxCost = 0;
+        QList<QPointF> points;
+        for (int s = 0; s <= kCostGridSteps; ++s) {
+            const double t = double(s) / kCostGridSteps;
+            const double cost = costPerExample(pointAt(*run, t), m_costFp->value(), m_costFn->value(), n);
+            maxCost = std::max(maxCost, cost);
+            points.append({t, cost});
+        }
+        line->replace(points);
+        y->setRange(0, maxCost > 0 ? maxCost * 1.05 : 1);
+        y->applyNiceNumbers();
+        addSeries(chart, line, true);
+        if (const auto choice = cheapest()) {
+            auto* best = new QScatterSeries;
+            best->setName("cheapest threshold");
+            best->setMarkerShape(QScatterSeries::MarkerShapeRectangle);
+            best->setColor(QColor(40, 160, 60));
+            best->setMarkerSize(11);
+            best->append(std::isfinite(choice->threshold) ? std::min(choice->threshold, 1.0) : 1.0,
+                         choice->costPerExample);
+            addSeries(chart, best, true);
+        }
+        addMarker(run->color, focus);
+        return chart;
+    }
+    chart->setTitle("Risk-coverage (answer the most confident first)");
+    chart->addAxis(unitAxis("coverage (share answered)"), Qt::AlignBottom);
+    auto* y = new QValueAxis;
+    y->setTitleText("risk (error rate of the answered)");
+    y->setLabelFormat("%.2f");
+    chart->addAxis(y, Qt::AlignLeft);
+    double maxRisk = 0;
+    for (const auto& run : m_runs) {
+        auto* line = new QLineSeries;
+        line->setPen(QPen(run.color, 2));
+        line->setName(QString("%1 (AURC %2)").arg(run.name).arg(run.riskCoverage.aurc, 0, 'f', 4));
+        const auto& pts = run.riskCoverage.points;
+        QList<QPointF> points;
+        for (auto idx : strideIndices(pts.size(), kMaxDrawnPoints)) {
+            points.append({pts[idx].coverage, pts[idx].risk});
+            maxRisk = std::max(maxRisk, pts[idx].risk);
+        }
+        line->replace(points);
+        addSeries(chart, line, true);
+    }
+    y->setRange(0, maxRisk > 0 ? maxRisk * 1.1 : 1);
+    y->applyNiceNumbers();
+    if (focus >= 0) addMarker(m_runs[static_cast<std::size_t>(focus)].color, focus);
+    return chart;
+}
+
+void TradeoffView::rebuildCharts() {
+    const std::pair<ChartKind, InteractiveChartView*> views[] = {{ChartKind::Roc, m_rocView},
+                                                                 {ChartKind::Pr, m_prView},
+                                                                 {ChartKind::Cost, m_costView},
+                                                                 {ChartKind::RiskCoverage, m_rcView}};
+    for (const auto& [kind, view] : views) {
+        auto& markers = m_markers[static_cast<std::size_t>(kind)];
+        markers.clear();
+        view->replaceChart(makeChart(kind, &markers));
+    }
+}
+
+void TradeoffView::updateCostChart() {
+    auto& markers = m_markers[static_cast<std::size_t>(ChartKind::Cost)];
+    markers.clear();
+    m_costView->replaceChart(makeChart(ChartKind::Cost, &markers));
+}
+
+QString TradeoffView::coverageSummary() const {
+    const TradeoffRun* run = focusRun();
+    if (!run) return {};
+    const auto r = accuracyAtCoverage(run->riskCoverage, m_coverage->value() / 100.0);
+    if (!r) return "No examples to answer.";
+    return QString(
+               "Answering the most confident %1 (confidence >= %2, %3 answered, %4 examples): accuracy %5.")
+        .arg(percent(m_coverage->value() / 100.0))
+        .arg(r->threshold, 0, 'f', 4)
+        .arg(percent(r->coverage))
+        .arg(r->answered)
+        .arg(percent(r->accuracy));
+}
+
+QString TradeoffView::targetSummary() const {
+    const TradeoffRun* run = focusRun();
+    if (!run) return {};
+    const double target = m_targetAccuracy->value() / 100.0;
+    const auto r = thresholdForAccuracy(run->riskCoverage, target);
+    if (!r) return QString("No confidence threshold reaches %1 accuracy.").arg(percent(target));
+    return QString("%1 accuracy is reached by answering when confidence >= %2: coverage %3 (%4 examples), "
+                   "accuracy %5.")
+        .arg(percent(target))
+        .arg(r->threshold, 0, 'f', 4)
+        .arg(percent(r->coverage))
+        .arg(r->answered)
+        .arg(percent(r->accuracy));
+}
+
+void TradeoffView::updateConfidenceReadouts() {
+    const TradeoffRun* run = focusRun();
+    const QString aurc =
+        run ? QString("%1: AURC %2. ").arg(run->name).arg(run->riskCoverage.aurc, 0, 'f', 4) : QString();
+    m_coverageLabel->setText(aurc + coverageSummary());
+    m_targetLabel->setText(targetSummary());
+}
+
+QString TradeoffView::chartCsv(ChartKind kind) const {
+    QString csv;
+    auto num = [](double v) { return std::isfinite(v) ? QString::number(v, 'g', 17) : QString(); };
+    switch (kind) {
+    case ChartKind::Roc:
+        csv = "run,threshold,fpr,tpr\n";
+        for (const auto& run : m_runs)
+            for (std::size_t i = 0; i < run.roc.fpr.size(); ++i)
+                csv +=
+                    QString("%1,%2,%3,%4\n")
+                        .arg(run.name, num(run.roc.thresholds[i]), num(run.roc.fpr[i]), num(run.roc.tpr[i]));
+        break;
+    case ChartKind::Pr:
+        csv = "run,threshold,precision,recall\n";
+        for (const auto& run : m_runs)
+            for (std::size_t i = 0; i < run.pr.precision.size(); ++i)
+                csv +=
+                    QString("%1,%2,%3,%4\n")
+                        .arg(run.name, i < run.pr.thresholds.size() ? num(run.pr.thresholds[i]) : QString(),
+                             num(run.pr.precision[i]), num(run.pr.recall[i]));
+        break;
+    case ChartKind::Cost: {
+        csv = "run,threshold,false_positives,false_negatives,cost_per_example\n";
+        const TradeoffRun* run = focusRun();
+        if (!run || !run->binary) break;
+        for (int s = 0; s <= kCostGridSteps; ++s) {
+            const double t = double(s) / kCostGridSteps;
+            const auto p = pointAt(*run, t);
+            csv += QString("%1,%2,%3,%4,%5\n")
+                       .arg(run->name, num(t))
+                       .arg(p.confusion.fp)
+                       .arg(p.confusion.fn)
+                       .arg(num(costPerExample(p, m_costFp->value(), m_costFn->value(),
+                                               run->positives + run->negatives)));
+        }
+        break;
+    }
+    case ChartKind::RiskCoverage:
+        csv = "run,threshold,answered,errors,coverage,risk\n";
+        for (const auto& run : m_runs)
+            for (const auto& p : run.riskCoverage.points)
+                csv += QString("%1,%2,%3,%4,%5,%6\n")
+                           .arg(run.name, num(p.threshold))
+                           .arg(p.answered)
+                           .arg(p.errors)
+                           .arg(num(p.coverage), num(p.risk));
+        break;
+    }
+    return csv;
+}
+
+ChartExportSpec TradeoffView::exportSpec(ChartKind kind) const {
+    static const char* names[] = {"roc", "precision-recall", "expected-cost", "risk-coverage"};
+    ChartExportSpec spec;
+    spec.baseName = QString("%1-%2").arg(names[static_cast<int>(kind)], m_setCombo->currentText());
+    spec.buildChart = [this, kind] { return makeChart(kind); };
+    const QString csv = chartCsv(kind);
+    spec.csv.emplace_back("Export data as CSV…", [csv] { return csv; });
+    return spec;
+}
+
+bool TradeoffView::exportChartImage(ChartKind kind, const QString& path, QString* error) const {
+    if (m_runs.empty()) {
+        if (error) *error = "no chart to export";
+        return false;
+    }
+    return exportSpecImage(exportSpec(kind), path, error);
+}
+
+} // namespace runlens::ui
