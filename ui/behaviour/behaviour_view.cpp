@@ -9,7 +9,7 @@
 #include "ui/charts/interval_dot_chart.h"
 #include "ui/common/flow_layout.h"
 #include "ui/runs/run_table_model.h"
-#include "ui/shell/main_window.h"
+#include "ui/shell/view_context.h"
 
 #include <algorithm>
 #include <cmath>
@@ -143,7 +143,7 @@ QTableWidget* newTable(const QString& objectName, const QStringList& headers) {
 
 } // namespace
 
-BehaviourView::BehaviourView(MainWindow* window, QWidget* parent)
+BehaviourView::BehaviourView(ViewContext* window, QWidget* parent)
     : QWidget(parent), m_window(window), m_watcher(new QFutureWatcher<BehaviourViewResult>(this)) {
     connect(m_watcher, &QFutureWatcher<BehaviourViewResult>::finished, this, &BehaviourView::onComputed);
     buildUi();

@@ -13,7 +13,7 @@
 #include "ui/charts/interactive_chart_view.h"
 #include "ui/common/flow_layout.h"
 #include "ui/runs/run_table_model.h"
-#include "ui/shell/main_window.h"
+#include "ui/shell/view_context.h"
 
 #include <algorithm>
 #include <cmath>
@@ -465,7 +465,7 @@ void attachExport(QToolButton* button, QWidget* chartView, QWidget* owner,
 
 } // namespace
 
-CalibrationView::CalibrationView(MainWindow* window, QWidget* parent)
+CalibrationView::CalibrationView(ViewContext* window, QWidget* parent)
     : QWidget(parent), m_window(window), m_watcher(new QFutureWatcher<CalibrationResult>(this)),
       m_debounce(new QTimer(this)) {
     m_debounce->setSingleShot(true);
@@ -473,8 +473,8 @@ CalibrationView::CalibrationView(MainWindow* window, QWidget* parent)
     connect(m_debounce, &QTimer::timeout, this, &CalibrationView::startCompute);
     connect(m_watcher, &QFutureWatcher<CalibrationResult>::finished, this, &CalibrationView::onComputed);
     buildUi();
-    connect(window, &MainWindow::workspaceChanged, this, &CalibrationView::onWorkspaceChanged);
-    connect(window, &MainWindow::runsChanged, this, [this] {
+    connect(window, &ViewContext::workspaceChanged, this, &CalibrationView::onWorkspaceChanged);
+    connect(window, &ViewContext::runsChanged, this, [this] {
         m_source.invalidate();
         reloadEntries();
     });

@@ -30,7 +30,7 @@ class Workspace;
 namespace runlens::ui {
 
 class InteractiveChartView;
-class MainWindow;
+class ViewContext;
 
 // Threshold-free scores of one model (or baseline) on one set; NaN where they do not apply.
 struct CalibrationMetrics {
@@ -81,7 +81,7 @@ class CalibrationView : public QWidget {
     enum class Method { Platt, Isotonic, Temperature };
     struct Input; // what one computation needs, copied for the worker thread
 
-    explicit CalibrationView(MainWindow* window, QWidget* parent = nullptr);
+    explicit CalibrationView(ViewContext* window, QWidget* parent = nullptr);
     ~CalibrationView() override;
 
     bool isBusy() const; // a computation runs or waits
@@ -133,7 +133,7 @@ class CalibrationView : public QWidget {
     ChartExportSpec reliabilitySpec() const;
     ChartExportSpec recalibrationSpec(bool after) const;
 
-    MainWindow* m_window;
+    ViewContext* m_window;
     EvaluationSource m_source;
     std::vector<EvaluationEntry> m_entries;
     CalibrationResult m_result;

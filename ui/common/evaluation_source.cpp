@@ -4,7 +4,7 @@
 #include "core/store/workspace.h"
 #include "ui/charts/chart_export.h"
 #include "ui/runs/run_table_model.h"
-#include "ui/shell/main_window.h"
+#include "ui/shell/view_context.h"
 
 #include <cmath>
 #include <exception>
@@ -64,13 +64,14 @@ QLabel* newEmptyHint(const QString& text, const QString& objectName) {
     return label;
 }
 
-void followVisibleEvaluations(MainWindow* window, QObject* context, EvaluationSource& source,
+void followVisibleEvaluations(ViewContext* window, QObject* context, EvaluationSource& source,
                               const std::function<void()>& reload) {
-    QObject::connect(window, &MainWindow::workspaceChanged, context, [&source, reload](Workspace* workspace) {
-        source.setWorkspace(workspace);
-        reload();
-    });
-    QObject::connect(window, &MainWindow::runsChanged, context, [&source, reload] {
+    QObject::connect(window, &ViewContext::workspaceChanged, context,
+                     [&source, reload](Workspace* workspace) {
+                         source.setWorkspace(workspace);
+                         reload();
+                     });
+    QObject::connect(window, &ViewContext::runsChanged, context, [&source, reload] {
         source.invalidate();
         reload();
     });

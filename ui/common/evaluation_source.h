@@ -79,14 +79,14 @@ class EvaluationSource {
     std::map<std::int64_t, Cached> m_cache;
 };
 
-class MainWindow;
+class ViewContext;
 
 // The centred, wrapping label a view shows instead of its content while there is nothing to show.
 QLabel* newEmptyHint(const QString& text, const QString& objectName);
 
 // Keeps source on the window's workspace and calls reload whenever the workspace, its runs or the visible
 // runs change (dropping the source's cache when the runs change), and once now. context ends the connections.
-void followVisibleEvaluations(MainWindow* window, QObject* context, EvaluationSource& source,
+void followVisibleEvaluations(ViewContext* window, QObject* context, EvaluationSource& source,
                               const std::function<void()>& reload);
 
 // Text of an extraction result's problems: one described issue per line plus a count of the rest.

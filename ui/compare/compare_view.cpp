@@ -10,7 +10,7 @@
 #include "ui/charts/interactive_chart_view.h"
 #include "ui/runs/run_filter.h"
 #include "ui/runs/run_table_model.h"
-#include "ui/shell/main_window.h"
+#include "ui/shell/view_context.h"
 
 #include <algorithm>
 #include <cctype>
@@ -907,7 +907,7 @@ QVariant FlipsModel::headerData(int section, Qt::Orientation orientation, int ro
 
 // ---------------------------------------------------------------------------------------------------------------
 
-CompareView::CompareView(MainWindow* window, QWidget* parent)
+CompareView::CompareView(ViewContext* window, QWidget* parent)
     : QWidget(parent), m_window(window), m_refreshTimer(new QTimer(this)),
       m_watcher(new QFutureWatcher<std::shared_ptr<const PairedAnalysis>>(this)) {
     m_refreshTimer->setSingleShot(true);
@@ -974,9 +974,9 @@ CompareView::CompareView(MainWindow* window, QWidget* parent)
     contentLayout->addWidget(m_pages, 1);
     m_stack->addWidget(content);
 
-    connect(window, &MainWindow::workspaceChanged, this, &CompareView::scheduleRefresh);
-    connect(window, &MainWindow::runsChanged, this, &CompareView::scheduleRefresh);
-    connect(window, &MainWindow::importFinished, this, &CompareView::scheduleRefresh);
+    connect(window, &ViewContext::workspaceChanged, this, &CompareView::scheduleRefresh);
+    connect(window, &ViewContext::runsChanged, this, &CompareView::scheduleRefresh);
+    connect(window, &ViewContext::importFinished, this, &CompareView::scheduleRefresh);
     connect(window->runModel(), &RunTableModel::visibilityChanged, this, &CompareView::scheduleRefresh);
     connect(window->runModel(), &QAbstractItemModel::modelReset, this, &CompareView::scheduleRefresh);
     if (auto* selection = window->runTable()->selectionModel())

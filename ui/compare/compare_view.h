@@ -39,7 +39,7 @@ class QToolButton;
 namespace runlens::ui {
 
 class InteractiveChartView;
-class MainWindow;
+class ViewContext;
 
 // One key of the run diff with each run's value (missing: nullopt) and its number when it parses.
 struct DiffRow {
@@ -140,7 +140,7 @@ class FlipsModel : public QAbstractTableModel {
 class CompareView : public QWidget {
     Q_OBJECT
   public:
-    explicit CompareView(MainWindow* window, QWidget* parent = nullptr);
+    explicit CompareView(ViewContext* window, QWidget* parent = nullptr);
     ~CompareView() override;
 
     // The compared runs, A first: the selected rows of the run table when two or more are selected, else the
@@ -211,7 +211,7 @@ class CompareView : public QWidget {
     QChart* makeCalibrationChart() const;
     void setEnsembleCaptions(bool multiclass);
 
-    MainWindow* m_window;
+    ViewContext* m_window;
     std::vector<RunInfo> m_runs;
     std::vector<std::vector<PredictionTableInfo>> m_evalSets;
     // The runs the user picked as A and B (run ids; -1: the first and second compared run).

@@ -5,7 +5,7 @@
 #include "core/store/workspace.h"
 #include "ui/confusion/confusion_chart.h"
 #include "ui/runs/run_table_model.h"
-#include "ui/shell/main_window.h"
+#include "ui/shell/view_context.h"
 
 #include <algorithm>
 #include <cmath>
@@ -53,7 +53,7 @@ ConfusionViewResult compute(EvaluationEntry entry) {
 
 } // namespace
 
-ConfusionView::ConfusionView(MainWindow* window, QWidget* parent)
+ConfusionView::ConfusionView(ViewContext* window, QWidget* parent)
     : QWidget(parent), m_window(window), m_watcher(new QFutureWatcher<ConfusionViewResult>(this)) {
     connect(m_watcher, &QFutureWatcher<ConfusionViewResult>::finished, this, &ConfusionView::onComputed);
     buildUi();

@@ -22,7 +22,7 @@ class Workspace;
 
 namespace runlens::ui {
 
-class MainWindow;
+class ViewContext;
 
 struct ConfusionViewResult {
     EvaluationEntry entry;
@@ -33,7 +33,7 @@ struct ConfusionViewResult {
 class ConfusionView : public QWidget {
     Q_OBJECT
   public:
-    explicit ConfusionView(MainWindow* window, QWidget* parent = nullptr);
+    explicit ConfusionView(ViewContext* window, QWidget* parent = nullptr);
     ~ConfusionView() override;
 
     bool isBusy() const { return m_computing; }
@@ -55,7 +55,7 @@ class ConfusionView : public QWidget {
     ConfusionNormalization normalization() const;
     ChartExportSpec exportSpec() const;
 
-    MainWindow* m_window;
+    ViewContext* m_window;
     EvaluationSource m_source;
     std::vector<EvaluationEntry> m_entries;
     QFutureWatcher<ConfusionViewResult>* m_watcher;

@@ -8,7 +8,7 @@
 #include "ui/common/flow_layout.h"
 #include "ui/cost/cost_chart.h"
 #include "ui/runs/run_table_model.h"
-#include "ui/shell/main_window.h"
+#include "ui/shell/view_context.h"
 
 #include <cmath>
 #include <QCheckBox>
@@ -57,7 +57,7 @@ CostQualityStudy compute(const std::vector<RunInfo>& runs, const std::vector<Eva
 
 } // namespace
 
-CostView::CostView(MainWindow* window, QWidget* parent)
+CostView::CostView(ViewContext* window, QWidget* parent)
     : QWidget(parent), m_window(window), m_watcher(new QFutureWatcher<CostQualityStudy>(this)) {
     connect(m_watcher, &QFutureWatcher<CostQualityStudy>::finished, this, &CostView::onComputed);
     buildUi();

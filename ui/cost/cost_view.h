@@ -24,12 +24,12 @@ class Workspace;
 namespace runlens::ui {
 
 class InteractiveChartView;
-class MainWindow;
+class ViewContext;
 
 class CostView : public QWidget {
     Q_OBJECT
   public:
-    explicit CostView(MainWindow* window, QWidget* parent = nullptr);
+    explicit CostView(ViewContext* window, QWidget* parent = nullptr);
     ~CostView() override;
 
     bool isBusy() const { return m_computing; }
@@ -53,7 +53,7 @@ class CostView : public QWidget {
     QChart* buildChart(bool withSentence) const; // exports carry the sentence as the subtitle
     ChartExportSpec exportSpec() const;
 
-    MainWindow* m_window;
+    ViewContext* m_window;
     EvaluationSource m_source;
     std::vector<RunInfo> m_runs;                // visible runs
     std::vector<EvaluationEntry> m_evaluations; // their evaluation sets, loaded

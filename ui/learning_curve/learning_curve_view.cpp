@@ -11,7 +11,7 @@
 #include "ui/charts/interactive_chart_view.h"
 #include "ui/common/flow_layout.h"
 #include "ui/runs/run_table_model.h"
-#include "ui/shell/main_window.h"
+#include "ui/shell/view_context.h"
 
 #include <algorithm>
 #include <cmath>
@@ -66,7 +66,7 @@ QString compareLearningCurves(const std::vector<LearningCurveFamily>& families, 
     return QString::fromStdString(compareLearningCurveFits(fits, higherIsBetter).sentence);
 }
 
-LearningCurveView::LearningCurveView(MainWindow* window, QWidget* parent)
+LearningCurveView::LearningCurveView(ViewContext* window, QWidget* parent)
     : QWidget(parent), m_window(window), m_metric(new QComboBox), m_reduction(new QComboBox),
       m_size(new QComboBox), m_family(new QComboBox), m_extrapolate(new QDoubleSpinBox),
       m_stack(new QStackedWidget), m_emptyHint(new QLabel), m_view(new InteractiveChartView),
@@ -145,8 +145,8 @@ LearningCurveView::LearningCurveView(MainWindow* window, QWidget* parent)
         recompute();
         recomputeScores();
     };
-    connect(window, &MainWindow::workspaceChanged, this, reload);
-    connect(window, &MainWindow::runsChanged, this, reload);
+    connect(window, &ViewContext::workspaceChanged, this, reload);
+    connect(window, &ViewContext::runsChanged, this, reload);
     connect(window->runModel(), &QAbstractItemModel::modelReset, this, reload);
     connect(window->runModel(), &RunTableModel::visibilityChanged, this, [this] {
         recompute();

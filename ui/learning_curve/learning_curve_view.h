@@ -19,7 +19,7 @@ class QToolButton;
 namespace runlens::ui {
 
 class InteractiveChartView;
-class MainWindow;
+class ViewContext;
 
 // Which family leads at the largest observed size and whether (and where) another overtakes it between there
 // and 1000x that size, as one sentence. higherIsBetter decides what "leads" means.
@@ -28,7 +28,7 @@ QString compareLearningCurves(const std::vector<LearningCurveFamily>& families, 
 class LearningCurveView : public QWidget {
     Q_OBJECT
   public:
-    explicit LearningCurveView(MainWindow* window, QWidget* parent = nullptr);
+    explicit LearningCurveView(ViewContext* window, QWidget* parent = nullptr);
 
     QComboBox* metricCombo() const { return m_metric; }
     QComboBox* reductionCombo() const { return m_reduction; }
@@ -64,7 +64,7 @@ class LearningCurveView : public QWidget {
     void askAndExport(const QString& suffix);
     bool higherIsBetter() const;
 
-    MainWindow* m_window;
+    ViewContext* m_window;
     QComboBox* m_metric;
     QComboBox* m_reduction;
     QComboBox* m_size;

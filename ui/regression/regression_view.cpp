@@ -10,7 +10,7 @@
 #include "ui/common/flow_layout.h"
 #include "ui/regression/regression_charts.h"
 #include "ui/runs/run_table_model.h"
-#include "ui/shell/main_window.h"
+#include "ui/shell/view_context.h"
 
 #include <algorithm>
 #include <cmath>
@@ -141,7 +141,7 @@ std::vector<Row> tableRows(const RegressionReport& r) {
 
 } // namespace
 
-RegressionView::RegressionView(MainWindow* window, QWidget* parent)
+RegressionView::RegressionView(ViewContext* window, QWidget* parent)
     : QWidget(parent), m_window(window), m_watcher(new QFutureWatcher<RegressionViewResult>(this)) {
     connect(m_watcher, &QFutureWatcher<RegressionViewResult>::finished, this, &RegressionView::onComputed);
     buildUi();

@@ -31,7 +31,7 @@ class Workspace;
 namespace runlens::ui {
 
 class InteractiveChartView;
-class MainWindow;
+class ViewContext;
 
 // What one computation produced; the log is kept for the CSV export.
 struct RegressionViewResult {
@@ -58,7 +58,7 @@ class RegressionView : public QWidget {
     // Residuals by each numeric feature follow the three fixed plots in the chooser.
     enum class Plot { PredictedActual, ResidualsByPrediction, ResidualHistogram };
 
-    explicit RegressionView(MainWindow* window, QWidget* parent = nullptr);
+    explicit RegressionView(ViewContext* window, QWidget* parent = nullptr);
     ~RegressionView() override;
 
     bool isBusy() const { return m_computing; }
@@ -94,7 +94,7 @@ class RegressionView : public QWidget {
     QChart* buildChart() const;
     ChartExportSpec exportSpec() const;
 
-    MainWindow* m_window;
+    ViewContext* m_window;
     EvaluationSource m_source;
     std::vector<EvaluationEntry> m_regressionEntries;
     QFutureWatcher<RegressionViewResult>* m_watcher;

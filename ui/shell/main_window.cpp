@@ -14,6 +14,7 @@
 #include "ui/shell/import_report_panel.h"
 #include "ui/shell/import_worker.h"
 #include "ui/shell/settings.h"
+#include "ui/shell/view_context.h"
 #include "ui/shell/watch_controller.h"
 
 #include <exception>
@@ -143,16 +144,22 @@ QString temporaryWorkspacePath() {
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), m_runModel(new RunTableModel(this)), m_health(new HealthScanner(this)),
-      m_runProxy(new RunFilterProxy(m_runModel, this)), m_runTable(new QTableView), m_filter(new QLineEdit),
-      m_tabs(new QTabWidget), m_curves(new CurvesView(m_runModel)), m_report(new ImportReportPanel),
-      m_splitter(new QSplitter(Qt::Horizontal)), m_worker(new ImportWorker(this)), m_statusLabel(new QLabel),
-      m_progress(new QProgressBar), m_cancel(new QPushButton(tr("Cancel"))) {
+      m_runProxy(new RunFilterProxy(m_runModel, this)), m_runTable(new QTableView),
+      m_context(
+          new ViewContext([this] { return m_workspace.get(); }, m_runModel, m_runProxy, m_runTable, this)),
+      m_filter(new QLineEdit), m_tabs(new QTabWidget), m_curves(new CurvesView(m_runModel)),
+      m_report(new ImportReportPanel), m_splitter(new QSplitter(Qt::Horizontal)),
+      m_worker(new ImportWorker(this)), m_statusLabel(new QLabel), m_progress(new QProgressBar),
+      m_cancel(new QPushButton(tr("Cancel"))) {
     initRunlensResources();
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("Runlens"));
     setWindowIcon(QIcon(QStringLiteral(":/runlens/icons/runlens.svg")));
     setAcceptDrops(true);
     connect(m_health, &HealthScanner::finished, m_runModel, &RunTableModel::setHealth);
+    connect(this, &MainWindow::workspaceChanged, m_context, &ViewContext::workspaceChanged);
+    connect(this, &MainWindow::runsChanged, m_context, &ViewContext::runsChanged);
+    connect(this, &MainWindow::importFinished, m_context, &ViewContext::importFinished);
     connect(m_runModel, &QAbstractItemModel::columnsInserted, this,
             [this](const QModelIndex&, int first, int last) {
                 for (int column = first; column <= last; ++column) {

@@ -34,6 +34,7 @@ class ImportWorker;
 class RunFilterProxy;
 class HealthScanner;
 class RunTableModel;
+class ViewContext;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -63,6 +64,8 @@ class MainWindow : public QMainWindow {
     Workspace* workspace() const { return m_workspace.get(); }
     QString workspacePath() const;
     RunTableModel* runModel() const { return m_runModel; }
+    // What the analysis views are given: workspace, run table and their change signals.
+    ViewContext* viewContext() const { return m_context; }
     RunFilterProxy* runProxy() const { return m_runProxy; }
     QTableView* runTable() const { return m_runTable; }
     QLineEdit* runFilter() const { return m_filter; }
@@ -131,6 +134,7 @@ class MainWindow : public QMainWindow {
     HealthScanner* m_health;
     RunFilterProxy* m_runProxy;
     QTableView* m_runTable;
+    ViewContext* m_context;
     QLineEdit* m_filter;
     QCheckBox* m_filterCharts; // the filter also keeps the runs it hides out of the charts and views
     QTabWidget* m_tabs;

@@ -79,7 +79,7 @@ template <typename View, typename Body> MainWindow::TabExport tabExport(View* vi
 
 void addStandardViews(MainWindow& window) {
     using Files = TabFiles;
-    auto* calibration = new CalibrationView(&window);
+    auto* calibration = new CalibrationView(window.viewContext());
     window.addViewTab(
         calibration, QObject::tr("Calibration"), tabExport(calibration, [](CalibrationView& v, Files& f) {
             if (v.showsEmptyState()) return;
@@ -88,14 +88,14 @@ void addStandardViews(MainWindow& window) {
             f.text("reliability.csv", v.reliabilityCsv());
             f.text("metrics.csv", v.metricsCsv());
         }));
-    auto* confusion = new ConfusionView(&window);
+    auto* confusion = new ConfusionView(window.viewContext());
     window.addViewTab(
         confusion, QObject::tr("Confusion"), tabExport(confusion, [](ConfusionView& v, Files& f) {
             if (v.showsEmptyState()) return;
             f.chart("confusion", [&v](const QString& p, QString* e) { return v.exportImage(p, e); });
             f.text("confusion.csv", v.matrixCsv());
         }));
-    auto* tradeoffs = new TradeoffView(&window);
+    auto* tradeoffs = new TradeoffView(window.viewContext());
     window.addViewTab(
         tradeoffs, QObject::tr("Trade-offs"), tabExport(tradeoffs, [](TradeoffView& v, Files& f) {
             if (v.showsEmptyState()) return;
@@ -110,27 +110,27 @@ void addStandardViews(MainWindow& window) {
                 f.text(QString(name) + ".csv", v.chartCsv(kind));
             }
         }));
-    auto* slices = new SlicesView(&window);
+    auto* slices = new SlicesView(window.viewContext());
     window.addViewTab(
         slices, QObject::tr("Slices"), tabExport(slices, [](SlicesView& v, Files& f) {
             f.chart("slices", [&v](const QString& p, QString* e) { return v.exportChartImage(p, e); });
             f.file("slices.csv", [&v](const QString& p, QString* e) { return v.exportCsv(p, e); });
         }));
-    auto* behaviour = new BehaviourView(&window);
+    auto* behaviour = new BehaviourView(window.viewContext());
     window.addViewTab(
         behaviour, QObject::tr("Behaviour"), tabExport(behaviour, [](BehaviourView& v, Files& f) {
             if (v.showsEmptyState()) return;
             f.chart("behaviour", [&v](const QString& p, QString* e) { return v.exportImage(p, e); });
             f.text("perturbations.csv", v.perturbationsCsv());
         }));
-    auto* regression = new RegressionView(&window);
+    auto* regression = new RegressionView(window.viewContext());
     window.addViewTab(
         regression, QObject::tr("Regression"), tabExport(regression, [](RegressionView& v, Files& f) {
             if (v.showsEmptyState()) return;
             f.chart("regression", [&v](const QString& p, QString* e) { return v.exportImage(p, e); });
             f.text("metrics.csv", v.metricsCsv());
         }));
-    auto* compare = new CompareView(&window);
+    auto* compare = new CompareView(window.viewContext());
     window.addViewTab(
         compare, QObject::tr("Compare"), tabExport(compare, [](CompareView& v, Files& f) {
             if (v.showsEmptyState()) return;
@@ -142,7 +142,7 @@ void addStandardViews(MainWindow& window) {
             f.file("flips.csv", [&v](const QString& p, QString* e) { return v.exportFlipsCsv(p, e); });
             f.file("ensemble.csv", [&v](const QString& p, QString* e) { return v.exportEnsembleCsv(p, e); });
         }));
-    auto* learning = new LearningCurveView(&window);
+    auto* learning = new LearningCurveView(window.viewContext());
     window.addViewTab(
         learning, QObject::tr("Learning curve"), tabExport(learning, [](LearningCurveView& v, Files& f) {
             if (v.showsEmptyState()) return;
@@ -151,7 +151,7 @@ void addStandardViews(MainWindow& window) {
             f.chart("scores", [&v](const QString& p, QString* e) { return v.exportScoresImage(p, e); });
             f.file("scores.csv", [&v](const QString& p, QString* e) { return v.exportScoresCsv(p, e); });
         }));
-    auto* sweep = new SweepView(&window);
+    auto* sweep = new SweepView(window.viewContext());
     window.addViewTab(
         sweep, QObject::tr("Sweep"), tabExport(sweep, [](SweepView& v, Files& f) {
             if (v.showsEmptyState()) return;
@@ -161,7 +161,7 @@ void addStandardViews(MainWindow& window) {
             f.chart("best_so_far", [&v](const QString& p, QString* e) { return v.exportBest(p, e); });
             f.file("runs.csv", [&v](const QString& p, QString* e) { return v.exportCsv(p, e); });
         }));
-    auto* cost = new CostView(&window);
+    auto* cost = new CostView(window.viewContext());
     window.addViewTab(cost, QObject::tr("Cost"), tabExport(cost, [](CostView& v, Files& f) {
                           if (v.showsEmptyState()) return;
                           f.chart("cost_quality",

@@ -9,7 +9,7 @@
 #include "ui/charts/interactive_chart_view.h"
 #include "ui/common/flow_layout.h"
 #include "ui/runs/run_table_model.h"
-#include "ui/shell/main_window.h"
+#include "ui/shell/view_context.h"
 #include "ui/slices/fairness_panel.h"
 #include "ui/slices/slice_chart.h"
 
@@ -369,7 +369,7 @@ struct SlicesView::Panel {
 
 // ---- Construction ----
 
-SlicesView::SlicesView(MainWindow* window, QWidget* parent)
+SlicesView::SlicesView(ViewContext* window, QWidget* parent)
     : QWidget(parent), m_window(window), m_slicesJob(std::make_unique<Panel>()),
       m_finderJob(std::make_unique<Panel>()), m_changesJob(std::make_unique<Panel>()) {
     auto makeTimer = [this](void (SlicesView::*start)()) {
@@ -400,8 +400,8 @@ SlicesView::SlicesView(MainWindow* window, QWidget* parent)
         if (!m_changesJob->finish(result, m_cache)) return startChanges();
         onChangesDone(std::move(result));
     });
-    connect(window, &MainWindow::workspaceChanged, this, &SlicesView::onWorkspaceChanged);
-    connect(window, &MainWindow::runsChanged, this, &SlicesView::onWorkspaceChanged);
+    connect(window, &ViewContext::workspaceChanged, this, &SlicesView::onWorkspaceChanged);
+    connect(window, &ViewContext::runsChanged, this, &SlicesView::onWorkspaceChanged);
     connect(window->runModel(), &RunTableModel::visibilityChanged, this, [this] {
         refreshSetCombo();
         refreshRunCombos();

@@ -37,7 +37,7 @@ namespace runlens::ui {
 
 class FairnessPanel;
 class InteractiveChartView;
-class MainWindow;
+class ViewContext;
 
 // One run's evaluation set as stored in the workspace.
 struct SliceSetRef {
@@ -80,7 +80,7 @@ struct SliceJobResult {
 class SlicesView : public QWidget {
     Q_OBJECT
   public:
-    explicit SlicesView(MainWindow* window, QWidget* parent = nullptr);
+    explicit SlicesView(ViewContext* window, QWidget* parent = nullptr);
     ~SlicesView() override;
 
     // True while a computation runs or waits to run (tests wait for false).
@@ -165,7 +165,7 @@ class SlicesView : public QWidget {
     void exportChartInteractive(const QString& suffix);
     void exportCsvInteractive();
 
-    MainWindow* m_window;
+    ViewContext* m_window;
     SliceSetCache m_cache;
     std::vector<SliceSetRef> m_allSets; // every run's evaluation sets
     std::filesystem::path m_workspacePath;

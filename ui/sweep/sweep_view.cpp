@@ -8,7 +8,7 @@
 #include "ui/charts/interactive_chart_view.h"
 #include "ui/common/flow_layout.h"
 #include "ui/runs/run_table_model.h"
-#include "ui/shell/main_window.h"
+#include "ui/shell/view_context.h"
 #include "ui/sweep/parallel_coordinates.h"
 
 #include <algorithm>
@@ -157,7 +157,7 @@ std::vector<double> bestSoFar(const std::vector<double>& values, bool maximise) 
     return best;
 }
 
-SweepView::SweepView(MainWindow* window, QWidget* parent)
+SweepView::SweepView(ViewContext* window, QWidget* parent)
     : QWidget(parent), m_window(window), m_metric(new QComboBox), m_reduction(new QComboBox),
       m_param(new QComboBox), m_goal(new QComboBox), m_order(new QComboBox), m_stack(new QStackedWidget),
       m_emptyHint(new QLabel), m_status(new QLabel), m_parallel(new ParallelCoordinates),
@@ -266,12 +266,12 @@ SweepView::SweepView(MainWindow* window, QWidget* parent)
         refillCombos();
         recomputeWhenShown();
     };
-    connect(window, &MainWindow::workspaceChanged, this, [this, reload](Workspace* workspace) {
+    connect(window, &ViewContext::workspaceChanged, this, [this, reload](Workspace* workspace) {
         m_source.setWorkspace(workspace);
         m_evaluationValues.clear();
         reload();
     });
-    connect(window, &MainWindow::runsChanged, this, [this, reload] {
+    connect(window, &ViewContext::runsChanged, this, [this, reload] {
         m_source.invalidate();
         m_evaluationValues.clear();
         reload();

@@ -8,7 +8,7 @@
 #include "ui/charts/interactive_chart_view.h"
 #include "ui/common/flow_layout.h"
 #include "ui/runs/run_table_model.h"
-#include "ui/shell/main_window.h"
+#include "ui/shell/view_context.h"
 
 #include <algorithm>
 #include <cmath>
@@ -201,7 +201,7 @@ double costPerExample(const ThresholdPoint& p, double costFp, double costFn, std
 
 } // namespace
 
-TradeoffView::TradeoffView(MainWindow* window, QWidget* parent)
+TradeoffView::TradeoffView(ViewContext* window, QWidget* parent)
     : QWidget(parent), m_window(window), m_watcher(new QFutureWatcher<std::vector<TradeoffRun>>(this)),
       m_debounce(new QTimer(this)) {
     m_debounce->setSingleShot(true);
@@ -209,8 +209,8 @@ TradeoffView::TradeoffView(MainWindow* window, QWidget* parent)
     connect(m_debounce, &QTimer::timeout, this, &TradeoffView::startCompute);
     connect(m_watcher, &QFutureWatcher<std::vector<TradeoffRun>>::finished, this, &TradeoffView::onComputed);
     buildUi();
-    connect(window, &MainWindow::workspaceChanged, this, &TradeoffView::onWorkspaceChanged);
-    connect(window, &MainWindow::runsChanged, this, [this] {
+    connect(window, &ViewContext::workspaceChanged, this, &TradeoffView::onWorkspaceChanged);
+    connect(window, &ViewContext::runsChanged, this, [this] {
         m_source.invalidate();
         reloadEntries();
     });

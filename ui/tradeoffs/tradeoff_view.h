@@ -36,7 +36,7 @@ class Workspace;
 namespace runlens::ui {
 
 class InteractiveChartView;
-class MainWindow;
+class ViewContext;
 
 // Everything the tab draws for one run's evaluation set, computed off the GUI thread.
 struct TradeoffRun {
@@ -69,7 +69,7 @@ class TradeoffView : public QWidget {
     static constexpr int kSliderSteps = 1000;
     struct Input; // what one computation needs, copied for the worker thread
 
-    explicit TradeoffView(MainWindow* window, QWidget* parent = nullptr);
+    explicit TradeoffView(ViewContext* window, QWidget* parent = nullptr);
     ~TradeoffView() override;
 
     bool isBusy() const;
@@ -127,7 +127,7 @@ class TradeoffView : public QWidget {
     QChart* makeChart(ChartKind kind, std::vector<QScatterSeries*>* markers = nullptr) const;
     ChartExportSpec exportSpec(ChartKind kind) const;
 
-    MainWindow* m_window;
+    ViewContext* m_window;
     EvaluationSource m_source;
     std::vector<EvaluationEntry> m_entries;
     std::vector<TradeoffRun> m_runs;

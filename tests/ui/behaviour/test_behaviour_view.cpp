@@ -58,7 +58,7 @@ class TestBehaviourView : public QObject {
     void emptyWorkspaceShowsHint() {
         MainWindow window;
         QVERIFY(window.createWorkspace(m_dir.filePath("empty.runlens")));
-        auto* view = new BehaviourView(&window);
+        auto* view = new BehaviourView(window.viewContext());
         window.addViewTab(view, "Behaviour");
         window.show();
         QTRY_VERIFY(!view->isBusy());
@@ -79,7 +79,7 @@ class TestBehaviourView : public QObject {
         MainWindow window;
         window.resize(1400, 900);
         QVERIFY(window.createWorkspace(m_dir.filePath("behaviour.runlens")));
-        auto* view = new BehaviourView(&window);
+        auto* view = new BehaviourView(window.viewContext());
         window.addViewTab(view, "Behaviour");
         window.tabs()->setCurrentWidget(view);
         window.show();

@@ -147,7 +147,7 @@ void TestCalibrationView::openWindow(MainWindow& window, CalibrationView*& view)
     window.resize(1400, 900);
     QString error;
     QVERIFY2(window.openWorkspace(m_workspace, &error), qPrintable(error));
-    view = new CalibrationView(&window);
+    view = new CalibrationView(window.viewContext());
     window.addViewTab(view, "Calibration");
     window.tabs()->setCurrentWidget(view);
     window.show();
@@ -158,7 +158,7 @@ void TestCalibrationView::openWindow(MainWindow& window, CalibrationView*& view)
 void TestCalibrationView::emptyWorkspaceShowsHint() {
     MainWindow window;
     QVERIFY(window.createWorkspace(m_dir.filePath("empty.runlens")));
-    auto* view = new CalibrationView(&window);
+    auto* view = new CalibrationView(window.viewContext());
     window.addViewTab(view, "Calibration");
     window.show();
     QTRY_VERIFY(!view->isBusy());
@@ -372,7 +372,7 @@ void TestCalibrationView::multiclassTopLabelAndClasswise() {
     MainWindow window;
     window.resize(1400, 900);
     QVERIFY(window.openWorkspace(m_multiclassWorkspace));
-    auto* view = new CalibrationView(&window);
+    auto* view = new CalibrationView(window.viewContext());
     window.addViewTab(view, "Calibration");
     window.show();
     QTRY_VERIFY(!view->isBusy());

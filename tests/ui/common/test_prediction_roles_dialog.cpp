@@ -359,9 +359,9 @@ void TestPredictionRolesDialog::dropOnRunRowAttachesPredictions() {
     MainWindow window;
     window.resize(1200, 800);
     QVERIFY(window.createWorkspace(m_dir.filePath("attach.runlens")));
-    auto* calibration = new CalibrationView(&window);
+    auto* calibration = new CalibrationView(window.viewContext());
     window.addViewTab(calibration, "Calibration");
-    auto* tradeoffs = new TradeoffView(&window);
+    auto* tradeoffs = new TradeoffView(window.viewContext());
     window.addViewTab(tradeoffs, "Trade-offs");
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));

@@ -178,7 +178,7 @@ void TestCompareView::cleanupTestCase() {
 
 void TestCompareView::open(MainWindow& window, CompareView*& view, const QStringList& visible) {
     QVERIFY(window.openWorkspace(m_workspace));
-    view = new CompareView(&window);
+    view = new CompareView(window.viewContext());
     window.tabs()->setCurrentIndex(window.addViewTab(view, "Compare"));
     window.resize(1400, 900);
     window.show();
@@ -563,7 +563,7 @@ void TestCompareView::multiclassEnsembleAndPairedTests() {
     QVERIFY(window.createWorkspace(m_dir.filePath("multiclass.runlens")));
     window.importPaths({logs});
     QTRY_VERIFY_WITH_TIMEOUT(!window.hasPendingWork(), 60000);
-    auto* view = new CompareView(&window);
+    auto* view = new CompareView(window.viewContext());
     window.tabs()->setCurrentIndex(window.addViewTab(view, "Compare"));
     window.resize(1400, 900);
     window.show();

@@ -31,7 +31,7 @@ class TestConfusionView : public QObject {
     void emptyWorkspaceShowsHint() {
         MainWindow window;
         QVERIFY(window.createWorkspace(m_dir.filePath("empty.runlens")));
-        auto* view = new ConfusionView(&window);
+        auto* view = new ConfusionView(window.viewContext());
         window.addViewTab(view, "Confusion");
         window.show();
         QTRY_VERIFY(!view->isBusy());
@@ -52,7 +52,7 @@ class TestConfusionView : public QObject {
         MainWindow window;
         window.resize(1400, 900);
         QVERIFY(window.createWorkspace(m_dir.filePath("iris.runlens")));
-        auto* view = new ConfusionView(&window);
+        auto* view = new ConfusionView(window.viewContext());
         window.addViewTab(view, "Confusion");
         window.tabs()->setCurrentWidget(view);
         window.show();

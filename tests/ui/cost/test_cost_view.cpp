@@ -29,7 +29,7 @@ class TestCostView : public QObject {
     void emptyWorkspaceShowsHint() {
         MainWindow window;
         QVERIFY(window.createWorkspace(m_dir.filePath("empty.runlens")));
-        auto* view = new CostView(&window);
+        auto* view = new CostView(window.viewContext());
         window.addViewTab(view, "Cost");
         window.show();
         QTRY_VERIFY(!view->isBusy());
@@ -57,7 +57,7 @@ class TestCostView : public QObject {
         MainWindow window;
         window.resize(1400, 900);
         QVERIFY(window.createWorkspace(m_dir.filePath("cost.runlens")));
-        auto* view = new CostView(&window);
+        auto* view = new CostView(window.viewContext());
         window.addViewTab(view, "Cost");
         window.tabs()->setCurrentWidget(view);
         window.show();

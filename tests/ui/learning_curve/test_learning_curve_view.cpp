@@ -108,7 +108,7 @@ void TestLearningCurveView::initTestCase() {
 
 void TestLearningCurveView::openWindow(MainWindow& window, LearningCurveView*& view) {
     window.resize(1400, 900);
-    view = new LearningCurveView(&window);
+    view = new LearningCurveView(window.viewContext());
     window.addViewTab(view, "Learning curve");
     QVERIFY(window.openWorkspace(m_dir.filePath("lc.runlens")));
     window.tabs()->setCurrentWidget(view);
@@ -272,7 +272,7 @@ void TestLearningCurveView::showsTrainValidationScores() {
     writeFile(root + "/plain/metrics.csv", "step,val_acc\n0,0.5\n1,0.6\n");
     MainWindow window;
     window.resize(1400, 1000);
-    auto* view = new LearningCurveView(&window);
+    auto* view = new LearningCurveView(window.viewContext());
     window.addViewTab(view, "Learning curve");
     QVERIFY(window.createWorkspace(m_dir.filePath("scores.runlens")));
     window.importPaths({root});

@@ -42,7 +42,7 @@ class TestRegressionView : public QObject {
     void emptyWorkspaceShowsHint() {
         MainWindow window;
         QVERIFY(window.createWorkspace(m_dir.filePath("empty.runlens")));
-        auto* view = new RegressionView(&window);
+        auto* view = new RegressionView(window.viewContext());
         window.addViewTab(view, "Regression");
         window.show();
         QTRY_VERIFY(!view->isBusy());
@@ -67,7 +67,7 @@ class TestRegressionView : public QObject {
         MainWindow window;
         window.resize(1400, 900);
         QVERIFY(window.createWorkspace(m_dir.filePath("regression.runlens")));
-        auto* view = new RegressionView(&window);
+        auto* view = new RegressionView(window.viewContext());
         window.addViewTab(view, "Regression");
         window.tabs()->setCurrentWidget(view);
         window.show();
@@ -203,7 +203,7 @@ class TestRegressionView : public QObject {
         }
         window.resize(1400, 900);
         if (!window.createWorkspace(m_dir.filePath(name + ".runlens"))) return nullptr;
-        auto* view = new RegressionView(&window);
+        auto* view = new RegressionView(window.viewContext());
         window.addViewTab(view, "Regression");
         window.tabs()->setCurrentWidget(view);
         window.show();

@@ -158,7 +158,7 @@ void TestSlicesView::initTestCase() {
                  summary.report.issues.empty() ? "" : summary.report.issues[0].toString().c_str());
     }
     m_window = std::make_unique<MainWindow>();
-    m_view = new SlicesView(m_window.get());
+    m_view = new SlicesView(m_window->viewContext());
     const int tab = m_window->addViewTab(m_view, "Slices");
     m_window->tabs()->setCurrentIndex(tab);
     m_window->resize(1400, 900);

@@ -111,7 +111,7 @@ void TestSweepView::initTestCase() {
 
 void TestSweepView::openWindow(MainWindow& window, SweepView*& view) {
     window.resize(1400, 900);
-    view = new SweepView(&window);
+    view = new SweepView(window.viewContext());
     window.addViewTab(view, "Sweep");
     QVERIFY(window.openWorkspace(m_dir.filePath("sweep.runlens")));
     window.tabs()->setCurrentWidget(view);
@@ -311,7 +311,7 @@ void TestSweepView::evaluationMetricAsAxis() {
     }
     MainWindow window;
     window.resize(1400, 900);
-    auto* view = new SweepView(&window);
+    auto* view = new SweepView(window.viewContext());
     window.addViewTab(view, "Sweep");
     QVERIFY(window.createWorkspace(m_dir.filePath("eval_sweep.runlens")));
     window.importPaths({root});
@@ -351,7 +351,7 @@ void TestSweepView::defaultMetricIsTheOneMostRunsHave() {
     }
     MainWindow window;
     window.resize(1400, 900);
-    auto* view = new SweepView(&window);
+    auto* view = new SweepView(window.viewContext());
     window.addViewTab(view, "Sweep");
     QVERIFY(window.createWorkspace(m_dir.filePath("few.runlens")));
     window.importPaths({root});

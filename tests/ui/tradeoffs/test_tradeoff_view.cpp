@@ -143,7 +143,7 @@ void TestTradeoffView::openWindow(MainWindow& window, TradeoffView*& view) {
     window.resize(1400, 900);
     QString error;
     QVERIFY2(window.openWorkspace(m_workspace, &error), qPrintable(error));
-    view = new TradeoffView(&window);
+    view = new TradeoffView(window.viewContext());
     window.addViewTab(view, "Trade-offs");
     window.tabs()->setCurrentWidget(view);
     window.show();
@@ -154,7 +154,7 @@ void TestTradeoffView::openWindow(MainWindow& window, TradeoffView*& view) {
 void TestTradeoffView::emptyWorkspaceShowsHint() {
     MainWindow window;
     QVERIFY(window.createWorkspace(m_dir.filePath("empty.runlens")));
-    auto* view = new TradeoffView(&window);
+    auto* view = new TradeoffView(window.viewContext());
     window.addViewTab(view, "Trade-offs");
     window.show();
     QTRY_VERIFY(!view->isBusy());
@@ -383,7 +383,7 @@ void TestTradeoffView::multiclassSetsShowOneClassAgainstTheRest() {
     QVERIFY(window.createWorkspace(m_dir.filePath("multiclass.runlens")));
     window.importPaths({logs});
     QTRY_VERIFY_WITH_TIMEOUT(!window.hasPendingWork(), 60000);
-    auto* view = new TradeoffView(&window);
+    auto* view = new TradeoffView(window.viewContext());
     window.addViewTab(view, "Trade-offs");
     window.tabs()->setCurrentWidget(view);
     window.show();
