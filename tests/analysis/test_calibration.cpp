@@ -1,5 +1,5 @@
 // Calibration bins, errors and intervals against scikit-learn's calibration_curve, statsmodels and scipy.
-#include "../data/eval/sklearn_refs.h"
+#include "tests/data/eval/sklearn_refs.h"
 #include "core/analysis/calibration.h"
 #include "tests/common/eval_test_util.h"
 

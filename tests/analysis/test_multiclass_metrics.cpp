@@ -1,5 +1,5 @@
 // Multiclass metrics against scikit-learn 1.2 on the iris fixture (LogisticRegression on two features).
-#include "../data/eval/sklearn_refs.h"
+#include "tests/data/eval/sklearn_refs.h"
 #include "core/analysis/baselines.h"
 #include "core/analysis/multiclass_metrics.h"
 #include "tests/common/eval_test_util.h"

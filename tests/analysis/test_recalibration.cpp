@@ -1,5 +1,5 @@
 // Platt, isotonic and temperature scaling against statsmodels, scikit-learn and scipy fits.
-#include "../data/eval/sklearn_refs.h"
+#include "tests/data/eval/sklearn_refs.h"
 #include "core/analysis/multiclass_metrics.h"
 #include "core/analysis/recalibration.h"
 #include "tests/common/eval_test_util.h"

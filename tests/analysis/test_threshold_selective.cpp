@@ -1,5 +1,5 @@
 // ROC/PR curves against scikit-learn 1.2, cost thresholds and selective prediction worked by hand.
-#include "../data/eval/sklearn_refs.h"
+#include "tests/data/eval/sklearn_refs.h"
 #include "core/analysis/selective_prediction.h"
 #include "core/analysis/threshold_analysis.h"
 #include "tests/common/eval_test_util.h"

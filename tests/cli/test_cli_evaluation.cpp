@@ -1,6 +1,6 @@
 // End-to-end tests of the evaluation commands: calibration, slices, diff and learning-curve (JSON, exit
 // codes, charts).
-#include "../data/eval/sklearn_refs.h"
+#include "tests/data/eval/sklearn_refs.h"
 #include "tests/common/cli_runner.h"
 
 #include <cmath>

@@ -1,5 +1,5 @@
 // Prediction-log reader: role recognition, CSV/TSV/JSONL parsing, validation errors and registry choice.
-#include "../data/eval/sklearn_refs.h"
+#include "tests/data/eval/sklearn_refs.h"
 #include "core/analysis/binary_metrics.h"
 #include "core/analysis/evaluation_set.h"
 #include "core/analysis/multiclass_metrics.h"

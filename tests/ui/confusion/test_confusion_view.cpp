@@ -1,6 +1,6 @@
 // Tests the Confusion tab offscreen: the empty state, the iris log's matrix and per-class rows against
 // scikit-learn (frozen in tests/data/eval/sklearn_refs.h), a cell's examples, normalisation and export.
-#include "../data/eval/sklearn_refs.h"
+#include "tests/data/eval/sklearn_refs.h"
 #include "tests/common/view_test_support.h"
 #include "ui/confusion/confusion_view.h"
 #include "ui/runs/run_table_model.h"
