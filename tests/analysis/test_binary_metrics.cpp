@@ -1,8 +1,8 @@
 // Binary metrics against scikit-learn 1.2 on the breast-cancer fixture, plus hand-worked edge cases.
-#include "tests/data/eval/sklearn_refs.h"
 #include "core/analysis/baselines.h"
 #include "core/analysis/binary_metrics.h"
 #include "tests/common/eval_test_util.h"
+#include "tests/data/eval/sklearn_refs.h"
 
 #include <QtTest>
 

@@ -1,7 +1,7 @@
 // Calibration bins, errors and intervals against scikit-learn's calibration_curve, statsmodels and scipy.
-#include "tests/data/eval/sklearn_refs.h"
 #include "core/analysis/calibration.h"
 #include "tests/common/eval_test_util.h"
+#include "tests/data/eval/sklearn_refs.h"
 
 #include <chrono>
 #include <ctime>

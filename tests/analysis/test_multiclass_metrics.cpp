@@ -1,8 +1,8 @@
 // Multiclass metrics against scikit-learn 1.2 on the iris fixture (LogisticRegression on two features).
-#include "tests/data/eval/sklearn_refs.h"
 #include "core/analysis/baselines.h"
 #include "core/analysis/multiclass_metrics.h"
 #include "tests/common/eval_test_util.h"
+#include "tests/data/eval/sklearn_refs.h"
 
 #include <QtTest>
 

@@ -1,8 +1,8 @@
 // Platt, isotonic and temperature scaling against statsmodels, scikit-learn and scipy fits.
-#include "tests/data/eval/sklearn_refs.h"
 #include "core/analysis/multiclass_metrics.h"
 #include "core/analysis/recalibration.h"
 #include "tests/common/eval_test_util.h"
+#include "tests/data/eval/sklearn_refs.h"
 
 #include <QtTest>
 

@@ -1,8 +1,8 @@
 // ROC/PR curves against scikit-learn 1.2, cost thresholds and selective prediction worked by hand.
-#include "tests/data/eval/sklearn_refs.h"
 #include "core/analysis/selective_prediction.h"
 #include "core/analysis/threshold_analysis.h"
 #include "tests/common/eval_test_util.h"
+#include "tests/data/eval/sklearn_refs.h"
 
 #include <QtTest>
 

@@ -1,7 +1,7 @@
 // End-to-end tests of the evaluation commands: calibration, slices, diff and learning-curve (JSON, exit
 // codes, charts).
-#include "tests/data/eval/sklearn_refs.h"
 #include "tests/common/cli_runner.h"
+#include "tests/data/eval/sklearn_refs.h"
 
 #include <cmath>
 #include <QImage>

@@ -1,9 +1,9 @@
 // Prediction-log reader: role recognition, CSV/TSV/JSONL parsing, validation errors and registry choice.
-#include "tests/data/eval/sklearn_refs.h"
 #include "core/analysis/binary_metrics.h"
 #include "core/analysis/evaluation_set.h"
 #include "core/analysis/multiclass_metrics.h"
 #include "core/io/prediction_reader.h"
+#include "tests/data/eval/sklearn_refs.h"
 
 #include <fstream>
 #include <QtTest>

@@ -1,7 +1,7 @@
 // Tests the Confusion tab offscreen: the empty state, the iris log's matrix and per-class rows against
 // scikit-learn (frozen in tests/data/eval/sklearn_refs.h), a cell's examples, normalisation and export.
-#include "tests/data/eval/sklearn_refs.h"
 #include "tests/common/view_test_support.h"
+#include "tests/data/eval/sklearn_refs.h"
 #include "ui/confusion/confusion_view.h"
 #include "ui/runs/run_table_model.h"
 #include "ui/shell/main_window.h"
