@@ -2,10 +2,9 @@
 // A->B.
 #pragma once
 
-#include "core/analysis/evaluation_set.h"
 #include "core/analysis/slice_finder.h"
 #include "core/analysis/slices.h"
-#include "core/model/prediction_table.h"
+#include "ui/slices/slice_jobs.h"
 
 #include <cstdint>
 #include <filesystem>
@@ -38,44 +37,6 @@ namespace runlens::ui {
 class FairnessPanel;
 class InteractiveChartView;
 class ViewContext;
-
-// One run's evaluation set as stored in the workspace.
-struct SliceSetRef {
-    std::int64_t tableId = 0;
-    std::int64_t runId = 0;
-    std::string runName;
-    std::string setName;
-};
-
-// A prediction table read from the workspace with its validated evaluation set (shared with worker threads).
-struct LoadedSliceSet {
-    SliceSetRef ref;
-    PredictionTable table;
-    EvaluationSet eval;
-    std::string error; // why the set cannot be evaluated; empty when usable
-
-    // The binary view of the set: multiclass sets become "correct or not" (label 1, prediction 1 when right).
-    CohortInput cohort() const;
-    // Per row, 1 when the model is wrong (threshold 0.5 on scores when there is no prediction column).
-    std::vector<std::uint8_t> errors(double threshold = 0.5) const;
-    std::vector<std::string> featureColumns() const;
-};
-
-using SliceSetCache = std::map<std::int64_t, std::shared_ptr<const LoadedSliceSet>>;
-
-// What a background computation hands back to the GUI thread.
-struct SliceJobResult {
-    int generation = 0;
-    SliceSetCache loaded;                   // every set the job used (the view caches them)
-    std::vector<std::string> features;      // feature columns every cohort's set has, in table order
-    std::vector<std::string> sourceColumns; // feature columns of the source run's set (compare-by choices)
-    std::optional<SliceReport> report;
-    std::optional<SliceFinderResult> found;
-    std::vector<SliceChange> changes;
-    std::int64_t alignedExamples = 0;
-    bool alignedById = false;
-    std::string error;
-};
 
 class SlicesView : public QWidget {
     Q_OBJECT
