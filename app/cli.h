@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <ostream>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -38,8 +39,32 @@ struct Command {
     CommandFunction run;      // nullptr: not available in this build (exit 2)
 };
 
+// The subcommands, one line each, in the order `runlens --help` lists them. Each is a Command defined in
+// app/cmd_<name>.cpp beside its usage text and run function, so adding a command is that file and one line
+// here (a macro because the list both declares the commands and, in cli.cpp, builds the table from them).
+#define RUNLENS_CLI_COMMANDS(X)                                                                              \
+    X(kImportCommand)                                                                                        \
+    X(kRunsCommand)                                                                                          \
+    X(kSeriesCommand)                                                                                        \
+    X(kChartCommand)                                                                                         \
+    X(kCalibrationCommand)                                                                                   \
+    X(kSlicesCommand)                                                                                        \
+    X(kLearningCurveCommand)                                                                                 \
+    X(kDiffCommand)                                                                                          \
+    X(kRegressionCommand)                                                                                    \
+    X(kConfusionCommand)                                                                                     \
+    X(kBehaviourCommand)                                                                                     \
+    X(kParetoCommand)                                                                                        \
+    X(kReportCommand)                                                                                        \
+    X(kChecksCommand)                                                                                        \
+    X(kCheckCommand)
+
+#define RUNLENS_CLI_DECLARE_COMMAND(command) extern const Command command;
+RUNLENS_CLI_COMMANDS(RUNLENS_CLI_DECLARE_COMMAND)
+#undef RUNLENS_CLI_DECLARE_COMMAND
+
 // Every subcommand, in the order `runlens --help` lists them.
-const std::vector<Command>& commands();
+std::span<const Command* const> commands();
 const Command* findCommand(std::string_view name);
 
 // True when argv names a subcommand, --help/-h or --version (the headless path); otherwise main starts the
@@ -88,24 +113,5 @@ std::pair<std::string, std::vector<double>> parseEdgesOption(const std::string& 
 
 // Text of a double for tables and CSV: shortest round-trip form; "" for NaN, "inf"/"-inf" for infinities.
 std::string formatNumber(double value);
-
-// The subcommands of this build (each in app/cmd_<name>.cpp).
-int runImportCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
-int runRunsCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
-int runSeriesCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
-int runChartCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
-// Implemented by later work (app/cmd_calibration.cpp, ...); listed in the table as placeholders until then.
-int runCalibrationCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
-int runSlicesCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
-int runLearningCurveCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
-int runDiffCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
-int runRegressionCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
-int runConfusionCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
-int runBehaviourCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
-int runReportCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
-int runParetoCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
-int runChecksCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
-// Exit 0 when every gate passes, 1 when one fails, 2 when the gates cannot be checked.
-int runCheckCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 } // namespace runlens::cli

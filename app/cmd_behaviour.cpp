@@ -186,7 +186,47 @@ LoadedTests loadTests(const std::string& path, const std::optional<std::string>&
     return t;
 }
 
-} // namespace
+// What `runlens behaviour --help` prints (the dispatcher in app/cli.cpp prints it, never the run function).
+constexpr std::string_view kUsage =
+    R"(Usage: runlens behaviour FILE [--original ORIG] [--slice COL] [--compare FILE_B] [--json]
+
+Behavioural tests in the style of CheckList: invariance (the predicted class should not flip) and
+directional expectations (the score should go up / down) per perturbation, each rate with a Wilson 95%
+interval, the distribution of the score change, the worst examples, per-slice rates and a severity.
+
+A test-result log is a prediction log (label and score or class probability columns) with a column naming
+each row's original example (orig_id, original_id or example_id), the perturbation (perturbation or test;
+rows with an empty value or "original" are the originals, found by their id column) and optionally the
+expected direction (expect: same, up, down or none). With --original ORIG the originals are another log
+joined on its id column, and every row of FILE is a perturbed row.
+
+With --compare FILE_B, model B's log of the same tests (matched by perturbation, original id and id) is
+compared with FILE's, paired: per perturbation both flip rates, their difference with Newcombe's interval
+for paired proportions, McNemar's exact test and which model is more robust.
+
+Options:
+  --original ORIG      the log of the original examples (a pair of logs aligned by id)
+  --compare FILE_B     model B's test-result log of the same tests
+  --compare-original O model B's log of the originals (default: B's own original rows)
+  --perturbation C, --orig-id C, --expect C   choose those columns
+  --slice COL          rates per value of COL too
+  --target-class C     multiclass: the class whose score is tracked (default: the original's predicted class)
+  --tolerance T        a directional test fails only when the score moves the wrong way by more than T
+  --threshold T        binary decisions without a prediction column (default 0.5); --worst N (default 10)
+  --label C, --score C, --positive CLASS   choose columns
+  --json               JSON: kind "behaviour", rows, missing_original, duplicate_original_ids, sentence,
+                       perturbations[] {name, expected, mixed_expectations, n, missing_original, flips,
+                       flip_rate, flip_ci [low, high], mean_change, mean_abs_change, change_quantiles {q05,
+                       q25, median, q75, q95}, directional, violations, violation_rate, violation_ci, tested,
+                       failures, failure_rate, failure_ci, severity (none, minor, major), sentence, worst[]
+                       {row, id, original, original_score, perturbed_score, change, flipped, violated},
+                       slices[] {slice, n, flips, flip_rate, flip_ci, directional, violations,
+                       violation_rate, violation_ci}}; with --compare, comparison {file_b, matched_tests,
+                       perturbations[] {perturbation, n, flips_a, flips_b, flip_rate_a, flip_rate_b,
+                       difference (B - A), difference_ci, mcnemar {a_only_stable, b_only_stable, exact_p},
+                       violations_a, violations_b, violation_mcnemar_p, sentence}}
+  -h, --help           show this help
+)";
 
 int runBehaviourCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& /*err*/) {
     std::vector<OptionSpec> specs{
@@ -241,5 +281,10 @@ int runBehaviourCommand(const std::vector<std::string>& args, std::ostream& out,
         writeText(out, a.perturbedLog->name, report, c);
     return kExitOk;
 }
+
+} // namespace
+
+const Command kBehaviourCommand{"behaviour", "invariance and directional behavioural tests per perturbation",
+                                kUsage, &runBehaviourCommand};
 
 } // namespace runlens::cli

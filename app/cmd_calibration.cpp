@@ -205,7 +205,40 @@ void writeMulticlassText(std::ostream& out, const MulticlassMetrics& m,
             out << baselineMarks(baselineName(b.kind), b.expectedExactly, b.simulated, b.seed);
 }
 
-} // namespace
+// What `runlens calibration --help` prints (the dispatcher in app/cli.cpp prints it, never the run function).
+constexpr std::string_view kUsage =
+    R"(Usage: runlens calibration FILE [--label C] [--score C] [--bins N] [--strategy uniform|quantile] [--json] [-o IMG]
+
+Reliability bins and calibration metrics of a prediction log, beside the baselines (uniform random, zero-rule,
+prior). Binary logs: a label column and a score column (P(label = positive)); multiclass logs: one probability
+column per class (top-label calibration, plus the class-wise ECE).
+
+Options:
+  --bins N             number of bins (default 10)
+  --strategy S         uniform (equal-width, default) or quantile (equal-count) bins, as scikit-learn's
+                       calibration_curve
+  --interval M         per-bin 95% interval: wilson (default) or clopper-pearson
+  --consistency        add Broecker-Smith consistency bars (where a calibrated model's bins would fall)
+  --threshold T        threshold for accuracy/precision/recall without a prediction column (default 0.5)
+  --label C, --score C choose the label and score columns; --positive CLASS the positive class
+  --baseline FILE      pin a baseline model's log; its numbers on the examples it shares with FILE (by id, else
+                       by row when the labels agree on every row) join the baselines (JSON `baselines.pinned`
+                       with n, only_model, only_baseline)
+  --seed S             seed of the uniform-random baseline's simulated numbers (default 0)
+  --json               JSON: n, positives, bins[] (edges at numpy's linear percentiles for quantile bins),
+                       ece, mce, ace_avg_bins, l2_ce_debiased, brier, brier_decomposition, log_loss, roc_auc,
+                       average_precision, accuracy, baselines {uniform_random, zero_rule, prior, pinned}:
+                       each with the same metric fields and, for uniform_random, expected_exactly[] (exact
+                       expectations) and simulated[] (one draw with `seed`).
+                       Multiclass (kind multiclass_top_label): n, correct, bins[] with fraction_correct,
+                       brier_top_label and brier_top_label_decomposition (the event "top class correct"),
+                       brier (multiclass: sum over classes), log_loss, roc_auc (one-vs-rest macro),
+                       accuracy, macro_f1, classwise_ece, baselines, per_class[] {class, positives, ece,
+                       mce, brier (one-vs-rest calibration of P(class)), precision, recall, f1, support,
+                       roc_auc, average_precision}
+  -o, --output IMG     the reliability diagram as .png, .svg or .pdf (--size WxH, default 900x800)
+  -h, --help           show this help
+)";
 
 int runCalibrationCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& /*err*/) {
     std::vector<OptionSpec> specs{{"--bins", "", true},         {"--strategy", "", true},
@@ -391,5 +424,11 @@ int runCalibrationCommand(const std::vector<std::string>& args, std::ostream& ou
     }
     return kExitOk;
 }
+
+} // namespace
+
+const Command kCalibrationCommand{"calibration",
+                                  "reliability bins and calibration metrics of a prediction log", kUsage,
+                                  &runCalibrationCommand};
 
 } // namespace runlens::cli

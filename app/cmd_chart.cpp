@@ -357,7 +357,30 @@ void keepFreedMemory() {
 #endif
 }
 
-} // namespace
+// What `runlens chart --help` prints (the dispatcher in app/cli.cpp prints it, never the run function).
+constexpr std::string_view kUsage =
+    R"(Usage: runlens chart -w WS --tag TAG -o FILE.png|svg|pdf [options]
+
+Writes a chart of one metric across runs. Smoothed curves are drawn solid, the raw values faintly behind.
+
+Options:
+  -w, --workspace WS   workspace file (required)
+  --tag TAG            series tag to draw (required)
+  -o, --output FILE    output file; the extension picks the format: .png, .svg or .pdf (required)
+  --runs REGEX         only runs whose name matches (ECMAScript regular expression, searched)
+  --smoothing W        smoothing weight in [0, 1) (default 0: no smoothing)
+  --smoother KIND      ema (default), twema, gaussian, average
+  --x AXIS             step (default), relative (seconds since the run's first point) or wall (clock time)
+  --log-y              logarithmic y axis (non-positive values are not drawn)
+  --robust-y           y range from the 5th to 95th percentile of the curves, ignoring spikes
+  --size WxH           chart size in logical pixels (default 1200x700; PNG is written at twice that)
+  --title T            chart title (default: the tag)
+  --group-by P[,P]     one line per group of runs sharing these params (mean or median) with a spread band
+  --band KIND          minmax, std (default: mean +/- sample std), stderr, ci95 (t interval of the mean)
+  --center KIND        mean (default) or median
+  --data FILE.csv      also write the group lines: group,x,runs,center,lower,upper
+  -h, --help           show this help
+)";
 
 int runChartCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& /*err*/) {
     const Args parsed(args, {{"--workspace", "-w", true},
@@ -387,5 +410,10 @@ int runChartCommand(const std::vector<std::string>& args, std::ostream& out, std
     out << "wrote " << request.output << '\n';
     return kExitOk;
 }
+
+} // namespace
+
+const Command kChartCommand{"chart", "write a chart of one metric as PNG, SVG or PDF", kUsage,
+                            &runChartCommand};
 
 } // namespace runlens::cli

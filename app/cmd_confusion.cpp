@@ -190,7 +190,30 @@ void writeText(std::ostream& out, const LoadedPredictions& in, const MulticlassR
     out << '\n';
 }
 
-} // namespace
+// What `runlens confusion --help` prints (the dispatcher in app/cli.cpp prints it, never the run function).
+constexpr std::string_view kUsage =
+    R"(Usage: runlens confusion FILE [--json] [-o IMG] [--normalize none|true|pred|all] [--cell TRUE:PRED]
+
+The confusion matrix of a classification log (binary or multiclass) with per-class precision, recall, F1 and
+support; macro, micro and weighted averages; accuracy, balanced accuracy and Cohen's kappa (plain, linear,
+quadratic); with class scores also top-k accuracy and one-vs-rest ROC AUC per class, macro and weighted (as
+scikit-learn's roc_auc_score(multi_class='ovr')). Without a prediction column the predicted class is the
+argmax of the class scores (binary: score >= --threshold).
+
+Options:
+  --normalize N        what -o draws: counts (none, default), row shares (true), column shares (pred), all
+  --cell TRUE:PRED     list the examples of one cell (by id when the log has one)
+  --threshold T        binary logs without a prediction column (default 0.5)
+  --label C, --score C, --positive CLASS   choose columns
+  --json               JSON: kind "confusion", n, classes[], confusion[[]] (counts, row = true class),
+                       confusion_true[[]], confusion_pred[[]] (row / column normalised), per_class[] {class,
+                       precision, recall, f1, support, predicted, roc_auc, average_precision}, accuracy, macro,
+                       micro, weighted {precision, recall, f1}, balanced_accuracy, kappa, kappa_linear,
+                       kappa_quadratic, top_k[] (top_k[j] = top-(j+1) accuracy), roc_auc_ovr_macro,
+                       roc_auc_ovr_weighted, note, cell_examples[] {row, id} with --cell
+  -o, --output IMG     the matrix as .png, .svg or .pdf (--size WxH)
+  -h, --help           show this help
+)";
 
 int runConfusionCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& /*err*/) {
     std::vector<OptionSpec> specs{{"--json", "", false},     {"--output", "-o", true},  {"--size", "", true},
@@ -249,5 +272,11 @@ int runConfusionCommand(const std::vector<std::string>& args, std::ostream& out,
     }
     return kExitOk;
 }
+
+} // namespace
+
+const Command kConfusionCommand{"confusion",
+                                "confusion matrix, per-class metrics, kappa, top-k and one-vs-rest AUC",
+                                kUsage, &runConfusionCommand};
 
 } // namespace runlens::cli

@@ -516,7 +516,55 @@ void writeFlipsCsv(const std::string& path, const Side& a, const Side& b, const 
     }
 }
 
-} // namespace
+// What `runlens diff --help` prints (the dispatcher in app/cli.cpp prints it, never the run function).
+constexpr std::string_view kUsage =
+    R"(Usage: runlens diff A B [-w WS] [--json] [--markdown]
+
+What differs between two runs of a workspace (params, tags, provenance, last metric values) or two prediction
+logs, and whether the difference in predictions is real: the 2x2 table of right/wrong on shared examples
+(aligned by id when both logs have one; without ids, by row only when both have the same rows with the same
+labels, else refused), McNemar's test (exact and continuity-corrected chi-square), a paired bootstrap
+interval of the metric difference, DeLong's test of the two ROC AUCs, the flipped examples and the slices that
+changed significantly (Benjamini-Hochberg q < 0.05).
+
+Options:
+  -w, --workspace WS   A and B are run names in this workspace (their evaluation sets are compared)
+  --eval-set NAME      which evaluation set of the runs to compare (default: the first)
+  --metric M           metric for the paired bootstrap (default accuracy; see runlens slices --help)
+  --resamples N        bootstrap resamples (default 1000), --seed S (default 20261126)
+  --flips-csv FILE     write every flipped example with its features to FILE
+  --baseline RUN_OR_FILE  pin a baseline model (a run of -w WS, else a prediction log): JSON baseline {name,
+                       metrics, lift_a, lift_b} over each log's own rows (lift = model minus baseline, so
+                       negative is better for log_loss, brier and error_rate), and paired.baselines.pinned on
+                       the shared pairs; the Markdown report adds a "Pinned baseline" table and line
+  --label C, --score C, --positive CLASS   choose columns of prediction logs
+  --json               JSON: params[], tags[], metrics[] {key, a, b, differs, delta}, paired {n, alignment
+                       {by, matched, only_a, only_b, label_conflicts, duplicates, used}, both_correct,
+                       a_only_correct, b_only_correct, both_wrong, mcnemar, bootstrap, delong (null with
+                       delong_skipped when a model has no scores or the pairs hold fewer than two of a
+                       class), baselines {zero_rule {metric, value, a, b, lift_a, lift_b}, with --baseline
+                       pinned {name, metric, n, value, a, b, lift_a, lift_b}: on the n pairs the baseline's
+                       log shares (by id, else by row), skipped says why when none}, flips[],
+                       per_class_flips[] (multiclass logs with one class set: class, n, both_correct,
+                       fixed, broken, both_wrong, wrong_changed, mcnemar_p), slice_changes[]}. Ids in one file only, ids repeated within a file
+                       and ids whose labels differ are counted and left out (a one-line warning in the
+                       Markdown report); the tests use the remaining `used` pairs.
+  --markdown           a Markdown report (the default output), e.g. for a CI comment
+  --all                list equal params and tags too in the Markdown report
+  -h, --help           show this help
+
+Two regression logs (a continuous label and prediction): the paired comparison of runlens regression A B
+(aligned by id, else by row when the labels agree): paired bootstrap interval of the MAE and RMSE difference
+B - A, Wilcoxon signed-rank and paired t p-values on the per-example errors (--error absolute|squared),
+the share of examples where B is better and the --top N (default 10) largest increases in |error| with their
+ids, as the Markdown report or --json: kind "paired_regression", a, b, alignment {by, matched, only_a,
+only_b, label_conflicts, duplicates}, n, skipped, error, metrics_a, metrics_b {mae, mse, rmse, r2,
+median_ae}, mae_delta, rmse_delta {delta, ci_low, ci_high, resamples, seed}, bootstrap_exact, wilcoxon
+{statistic, r_plus, r_minus, zeros, z, p, exact, note}, t_test {mean_difference, t, df, p}, b_better,
+a_better, ties, share_b_better, share_b_better_ci [low, high], largest_regressions[],
+largest_improvements[] {row, id, error_a, error_b, change}, sentence. --prediction C chooses the prediction
+column. A regression log and a classification log are refused with one line.
+)";
 
 int runDiffCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& /*err*/) {
     std::vector<OptionSpec> specs{
@@ -587,5 +635,10 @@ int runDiffCommand(const std::vector<std::string>& args, std::ostream& out, std:
                       pinnedPairs);
     return kExitOk;
 }
+
+} // namespace
+
+const Command kDiffCommand{"diff", "differences between two runs or two prediction logs", kUsage,
+                           &runDiffCommand};
 
 } // namespace runlens::cli

@@ -246,7 +246,31 @@ int watch(const std::vector<std::filesystem::path>& paths, ImportOptions options
     err << "Stopped watching after " << session.polls() << " poll(s); " << points << " points imported\n";
     return kExitOk;
 }
-} // namespace
+
+constexpr std::string_view kUsage =
+    R"(Usage: runlens import PATH... -w WS.runlens [--json] [--format NAME] [--run NAME]
+                      [--watch [--interval S] [--watch-seconds N]] [--restart-semantics]
+
+Imports log files and folders into a workspace (created when it does not exist). A folder is walked: each
+folder holding logs becomes a run named by its path relative to the imported folder; a file given directly
+is a run named after its stem. Files imported before are read on from where they stopped.
+
+Options:
+  -w, --workspace WS   workspace file to import into (required)
+  --format NAME        use this reader for every file instead of detecting the format
+  --run NAME           run name for a single imported file
+  --json               print a JSON summary: runs_added, runs, series, points, files_read, files_unchanged,
+                       warnings[], errors[] ({file, line, kind, message})
+  --watch              keep watching the paths: new files and runs are imported, grown files read on; one
+                       line per poll that found something (JSON lines with --json); Ctrl+C stops
+  --interval S         seconds between polls (default 2)
+  --watch-seconds N    stop watching after N seconds
+  --restart-semantics  where a series' steps go back (a restarted run), keep only the newest points at those
+                       steps, as TensorBoard does
+  -h, --help           show this help
+
+Exit status: 0 imported (warnings allowed), 1 nothing could be imported, 2 usage error.
+)";
 
 int runImportCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     const Args parsed(args, {{"--workspace", "-w", true},
@@ -305,5 +329,9 @@ int runImportCommand(const std::vector<std::string>& args, std::ostream& out, st
     if (nothingImported) throw InputError("nothing imported: " + nothingImportedReason(summary));
     return kExitOk;
 }
+
+} // namespace
+
+const Command kImportCommand{"import", "import logs into a workspace", kUsage, &runImportCommand};
 
 } // namespace runlens::cli

@@ -48,7 +48,28 @@ void writeFit(JsonWriter& json, const PowerLawFit& fit, double extrapolate) {
         .endObject();
 }
 
-} // namespace
+// What `runlens learning-curve --help` prints (the dispatcher in app/cli.cpp prints it, never the run
+// function).
+constexpr std::string_view kUsage =
+    R"(Usage: runlens learning-curve -w WS --metric M --size-param P [--extrapolate N] [--json] [-o IMG]
+
+A metric against training-set size across runs, the power-law fit value = a*size^b + c (Levenberg-Marquardt)
+and its extrapolation to a larger size with a 95% interval (delta method; a residual bootstrap in JSON).
+
+Options:
+  -w, --workspace WS   workspace file (required)
+  --metric M           series tag whose value per run is fitted, e.g. val_loss (required)
+  --size-param P       the param (or series) holding each run's training-set size (required)
+  --reduce R           the run's value of the metric: last (default), min or max
+  --family-param F     fit one curve per value of this param (e.g. model) to compare families
+  --extrapolate N      predict the metric at size N
+  --json               JSON: points[] {run, size, value}, fit {a, b, c, rmse}, extrapolated {size, value,
+                       ci_low, ci_high (95% interval of the fitted mean curve), prediction_low,
+                       prediction_high (95% prediction interval for one new run: adds the residual
+                       variance), bootstrap_ci_low, bootstrap_ci_high}, and families[] with --family-param
+  -o, --output IMG     the chart as .png, .svg or .pdf (--size WxH, default 1100x700)
+  -h, --help           show this help
+)";
 
 int runLearningCurveCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& /*err*/) {
     const Args parsed(args, {{"--workspace", "-w", true},
@@ -162,5 +183,11 @@ int runLearningCurveCommand(const std::vector<std::string>& args, std::ostream& 
     }
     return kExitOk;
 }
+
+} // namespace
+
+const Command kLearningCurveCommand{"learning-curve",
+                                    "metric against training-set size, with a power-law fit", kUsage,
+                                    &runLearningCurveCommand};
 
 } // namespace runlens::cli

@@ -239,7 +239,49 @@ void writeSingleChart(const LoadedRegression& in, const RegressionReport& r, con
         size, path);
 }
 
-} // namespace
+// What `runlens regression --help` prints (the dispatcher in app/cli.cpp prints it, never the run function).
+constexpr std::string_view kUsage =
+    R"(Usage: runlens regression FILE [--json] [-o IMG]
+       runlens regression A B [--json]        (two regressors on the same examples)
+
+Regression metrics of a prediction log (a continuous label and prediction column) with seeded bootstrap 95%
+intervals, beside constant baselines (the training mean when the log has a train_mean column, else the
+evaluation mean, said so; the median) and a pinned run; coverage of logged prediction intervals against their
+nominal level. With two logs: the paired comparison of B against A (paired bootstrap of the MAE and RMSE
+difference, Wilcoxon signed-rank and paired t test on per-example errors, share of examples where B is better,
+the largest regressions).
+
+Columns (by name, any case; choose others with the options): label, target, y, y_true; prediction, y_pred,
+pred, yhat, predicted; id, example_id; weight, sample_weight; intervals as quantile pairs q05,q95 (q10,q90,
+quantile_25 ...) or lower,upper (lower_90,upper_90; a bare pair is taken as --level); train_mean, train_median.
+
+Options:
+  --label C, --prediction C, --id C, --weight C   choose the columns
+  --level L            nominal coverage of a bare lower/upper pair (default 0.9)
+  --baseline FILE      a pinned run's log of the same examples, scored as one more baseline row
+  --resamples N        bootstrap resamples (default 1000); --seed S (default 20261126)
+  --error KIND         per-example error of the paired tests: absolute (default) or squared
+  --top N              largest regressions and improvements listed (default 10)
+  -o, --output IMG     .png, .svg or .pdf of --plot (--size WxH, default 900x800)
+  --plot P             actual (predicted against actual, density-shaded, default), residuals (residual mean
+                       per prediction decile with 95% intervals) or histogram (residuals with a normal curve)
+  --json               JSON, one file: kind "regression", n, skipped_rows, weighted, label, prediction,
+                       weight, metrics {mae, mse, rmse, r2, median_ae, mape, smape, max_error, mean_error:
+                       {value, ci_low, ci_high}}, mape_meaningful, mape_note, labels_at_zero, labels_near_zero,
+                       bootstrap {resamples, seed, level, exact, method}, baselines[] {name, constant, note, mae,
+                       mse, rmse, r2, median_ae, mae_skill (1 - MAE / baseline MAE)}, intervals[] {name, lower,
+                       upper, nominal, nominal_assumed, n, inside, below, above, crossed, skipped, coverage,
+                       ci_low, ci_high, mean_width, median_width, verdict, sentence}, residuals {n, mean, sd,
+                       by_prediction[] {x_low, x_high, n, mean, ci_low, ci_high}}, notes[]
+                       two files: kind "paired_regression", a, b, alignment {by, matched, only_a, only_b,
+                       label_conflicts, duplicates}, n, error, metrics_a, metrics_b {mae, rmse, r2},
+                       mae_delta, rmse_delta {delta (B - A), ci_low, ci_high}, bootstrap_exact, wilcoxon
+                       {statistic, r_plus, r_minus, zeros, z, p, exact}, t_test {mean_difference, t, df, p},
+                       b_better, a_better, ties, share_b_better, share_b_better_ci [low, high],
+                       largest_regressions[], largest_improvements[] {row, id, error_a, error_b, change},
+                       sentence
+  -h, --help           show this help
+)";
 
 int runRegressionCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& /*err*/) {
     const std::vector<OptionSpec> specs{
@@ -276,5 +318,11 @@ int runRegressionCommand(const std::vector<std::string>& args, std::ostream& out
     }
     return kExitOk;
 }
+
+} // namespace
+
+const Command kRegressionCommand{
+    "regression", "regression metrics with intervals, baselines, coverage; two regressors paired", kUsage,
+    &runRegressionCommand};
 
 } // namespace runlens::cli

@@ -126,7 +126,19 @@ void writeTable(std::ostream& out, const std::vector<RunInfo>& runs) {
     }
 }
 
-} // namespace
+// What `runlens runs --help` prints (the dispatcher in app/cli.cpp prints it, never the run function).
+constexpr std::string_view kUsage =
+    R"(Usage: runlens runs -w WS [--json]
+
+Lists the runs of a workspace with their params, tags, provenance and a summary of each series.
+
+Options:
+  -w, --workspace WS   workspace file (required)
+  --json               print JSON: runs[] {name, params{}, tags{}, provenance{}, summary{} (final values
+                       logged as summaries, e.g. W&B summary, *_results.json), series[] {tag, points,
+                       first_step, last_step, min, max, last}}
+  -h, --help           show this help
+)";
 
 int runRunsCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& /*err*/) {
     const Args parsed(args, {{"--workspace", "-w", true}, {"--json", "", false}});
@@ -145,5 +157,9 @@ int runRunsCommand(const std::vector<std::string>& args, std::ostream& out, std:
     }
     return kExitOk;
 }
+
+} // namespace
+
+const Command kRunsCommand{"runs", "list the runs of a workspace", kUsage, &runRunsCommand};
 
 } // namespace runlens::cli

@@ -87,7 +87,24 @@ void writeJson(std::ostream& out, const SeriesRequest& request, const SeriesData
     json.finish();
 }
 
-} // namespace
+// What `runlens series --help` prints (the dispatcher in app/cli.cpp prints it, never the run function).
+constexpr std::string_view kUsage =
+    R"(Usage: runlens series -w WS --run NAME --tag TAG [--smoothing W] [--smoother KIND] [--csv|--json]
+
+Prints the points of one series: step, wall_time, value and the smoothed value.
+
+Options:
+  -w, --workspace WS   workspace file (required)
+  --run NAME           run name as `runlens runs` lists it (required)
+  --tag TAG            series tag, e.g. val_loss (required)
+  --smoothing W        smoothing weight in [0, 1); 0 (default) leaves values unchanged
+  --smoother KIND      ema (TensorBoard's, default), twema (time-weighted), gaussian, average
+  --csv                comma-separated values with a header line
+  --json               JSON: run, tag, smoother, smoothing, points[] {step, wall_time, value, smoothed}
+  -h, --help           show this help
+
+Empty CSV cells and JSON nulls mean "not a number" (or no wall time recorded).
+)";
 
 int runSeriesCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& /*err*/) {
     const Args parsed(args, {{"--workspace", "-w", true},
@@ -128,5 +145,9 @@ int runSeriesCommand(const std::vector<std::string>& args, std::ostream& out, st
         writeText(out, data, smoothed);
     return kExitOk;
 }
+
+} // namespace
+
+const Command kSeriesCommand{"series", "print the points of one series", kUsage, &runSeriesCommand};
 
 } // namespace runlens::cli

@@ -181,7 +181,75 @@ void writeText(std::ostream& out, const SliceReport& r) {
         out << "\nSimpson: " << reversalName(r.simpson.reversal) << ". " << r.simpson.explanation << '\n';
 }
 
-} // namespace
+// What `runlens slices --help` prints (the dispatcher in app/cli.cpp prints it, never the run function).
+constexpr std::string_view kUsage =
+    R"(Usage: runlens slices FILE [FILE2] --by COL[,COL[,COL]] [--compare COL] [--metric M] [--min-n N]
+                      [--baseline RUN_OR_FILE [-w WS] [--eval-set NAME]] [--json] [-o IMG]
+       runlens slices FILE --fairness COL [--json]
+
+Per-slice metrics per cohort with 95% intervals, and the Simpson's-paradox verdict: does the cohort that wins
+overall lose within the slices? Cohorts are the two files, or the values of --compare COL in one file.
+
+Options:
+  --by COLS            one to three feature columns to slice by (numeric ones are bucketed by quantiles)
+  --compare COL        split one file into cohorts by the values of COL (e.g. period, group)
+  --metric M           accuracy (default), error_rate, positive_rate, precision, recall, f1, auc, log_loss,
+                       brier, mean_score
+  --min-n N            a slice is compared only when every cohort has at least N examples (default 10)
+  --buckets N          quantile buckets for numeric features (default 4)
+  --edges COL:E1,E2..  typed bucket edges for a numeric column
+  --threshold T        score threshold for predictions when there is no prediction column (default 0.5)
+  --resamples N        bootstrap resamples for non-rate metrics (default 500), --seed S (default 20261126)
+  --label C, --score C choose the label and score columns; --positive CLASS the positive class
+  --baseline RUN_OR_FILE  pin a baseline model (a run of -w WS, its set --eval-set NAME or the first, else a
+                       prediction log with the --by columns): its rows are bucketed on the cohorts' edges and
+                       scored per slice beside them; it takes no part in winners or the verdict
+  --json               JSON: metric, by[], cohorts[], identical_examples, same_strata, examples_note,
+                       overall, baselines {zero_rule {cohort -> value}}, slices[] (each cell with n, value,
+                       ci_low, ci_high, share and zero_rule: always the slice's majority label),
+                       with --baseline: baseline {name, overall (a cell), lift {cohort -> model value minus
+                       baseline value, null when either is empty}, unmatched_rows (baseline rows in slices no
+                       cohort has)} and in every slice baseline {name, cell, lift},
+                       simpson {reversal, overall_winner, strata_won, standardized, mix, mix_explains,
+                       conditions {identical_examples, same_strata, all_strata_comparable, decomposable_metric},
+                       complete_reversal_possible, explanation}
+  --fairness COL       instead: per-group selection rate, TPR, FPR, precision (Wilson 95%) across the values of
+                       COL and Fairlearn's demographic-parity and equalized-odds differences and ratios; JSON:
+                       kind "fairness", column, groups[] {group, n, weight, selection_rate, tpr, fpr,
+                       precision (null when undefined), each with <name>_ci [low, high]},
+                       demographic_parity_difference, demographic_parity_ratio, equalized_odds_difference,
+                       equalized_odds_ratio, tpr_difference, fpr_difference, severity, sentence
+
+Verdicts: complete when the overall loser wins every comparable slice (at least two), partial when it wins a
+strict majority, else none. "impossible" only when the files hold the identical examples PROVEN by ids (each id
+once, the same set), each example is in the same slice in both, --min-n excludes no example, and the metric is
+an average over examples (accuracy, error_rate, positive_rate, log_loss, brier, mean_score); even then a
+partial reversal is reported as partial. The explanation blames the mix only when the mix-standardised
+comparison has another winner.
+  -o, --output IMG     the Simpson chart as .png, .svg or .pdf (--size WxH, default 1200x700)
+
+Regression logs (a continuous label and prediction; one or two files, or --compare COL): per slice and log n
+and MAE, RMSE, MSE, R^2, bias (mean of prediction - label) and median absolute error, each with a seeded
+bootstrap 95% interval (--resamples N, default 500; --seed S), and the overall row. With two logs MAE and MSE
+get the verdict above (they are means over examples; RMSE, R^2 and the median AE get none), with the overall
+and per-slice differences (second log minus first) and the mix-standardised values. -o, --metric,
+--threshold and --baseline are for classification logs.
+  --prediction C       the prediction column of a regression log
+  --find               also search slices whose mean absolute error exceeds the rest's: single features and
+                       pairs (--max-level L, default 2), --min-support N (default 32), --top K (default 10);
+                       SliceLine's score with the mean |error|, one-sided Welch t-test, BH q, Cohen's d
+  --json               regression: kind "regression_slices", by[], cohorts[], bootstrap {resamples, seed,
+                       level}, identical_examples, same_strata, examples_note, overall {cohort -> cell},
+                       slices[] {key {column: value}, cohorts {cohort -> cell}}; a cell is {n, share, mae, mse,
+                       rmse, r2, mean_error, median_ae}, each {value, ci_low, ci_high} (null when n = 0);
+                       simpson (null with one cohort) {mae, mse: {overall_delta, slice_deltas[] (per slice,
+                       null when a side is empty), reversal, overall_winner, comparable_strata, strata_won,
+                       standardized {cohort -> value, winner}, mix, mix_explains, conditions, explanation},
+                       not_decomposable}; with --find, finder {cohort -> {loss "absolute_error",
+                       overall_mean_loss, slices_evaluated, skipped_rows, skipped_features[], slices[] {key, n,
+                       mean_loss, rest_mean_loss, score, effect_size, t, df, p, q}}}
+  -h, --help           show this help
+)";
 
 int runSlicesCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& /*err*/) {
     std::vector<OptionSpec> specs{
@@ -290,5 +358,10 @@ int runSlicesCommand(const std::vector<std::string>& args, std::ostream& out, st
     }
     return kExitOk;
 }
+
+} // namespace
+
+const Command kSlicesCommand{"slices", "per-slice metrics and Simpson's-paradox check", kUsage,
+                             &runSlicesCommand};
 
 } // namespace runlens::cli
