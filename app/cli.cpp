@@ -4,6 +4,7 @@
 #include "app/json_writer.h"
 #include "core/io/reader.h"
 #include "core/library_versions.h"
+#include "core/model/number_text.h"
 #include "core/store/workspace.h"
 
 #include <algorithm>
@@ -299,9 +300,7 @@ std::vector<std::string> splitCommaList(const std::string& text) {
 }
 
 std::string formatNumber(double value) {
-    if (std::isnan(value)) return "";
-    if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
-    return jsonNumber(value);
+    return numberText(value, kCsvNonFinite, Notation::PlainInEverydayRange);
 }
 
 } // namespace runlens::cli

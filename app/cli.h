@@ -111,7 +111,8 @@ std::vector<std::string> splitCommaList(const std::string& text);
 // --edges COL:e1,e2,...: the column and at least two increasing finite numbers; a UsageError otherwise.
 std::pair<std::string, std::vector<double>> parseEdgesOption(const std::string& text);
 
-// Text of a double for tables and CSV: shortest round-trip form; "" for NaN, "inf"/"-inf" for infinities.
+// Text of a double for tables and CSV: core numberText in the plain notation JSON output uses, with CSV's
+// non-finite spellings ("" for NaN, "inf"/"-inf").
 std::string formatNumber(double value);
 
 } // namespace runlens::cli

@@ -4,6 +4,7 @@
 #include "core/analysis/curve_prep.h"
 #include "core/analysis/group_bands.h"
 #include "core/analysis/smoothing.h"
+#include "core/model/csv_text.h"
 #include "core/model/name_pattern.h"
 #include "core/store/workspace.h"
 #include "ui/charts/chart_card.h"
@@ -289,13 +290,11 @@ void writeGroupCsv(const std::vector<GroupLines>& groups, const std::string& pat
     if (!file) throw InputError("cannot write " + path);
     file << "group,x,runs,center,lower,upper\n";
     for (const auto& group : groups) {
-        std::string quoted = group.name;
-        for (std::size_t at = quoted.find('"'); at != std::string::npos; at = quoted.find('"', at + 2))
-            quoted.insert(at, 1, '"');
+        const std::string name = csvField(group.name, CsvQuoting::Always);
         for (std::size_t i = 0; i < group.lines.x.size(); ++i)
-            file << '"' << quoted << "\"," << formatNumber(group.lines.x[i]) << ',' << group.stats.count[i]
-                 << ',' << formatNumber(group.lines.center[i]) << ',' << formatNumber(group.lines.lower[i])
-                 << ',' << formatNumber(group.lines.upper[i]) << '\n';
+            file << name << ',' << formatNumber(group.lines.x[i]) << ',' << group.stats.count[i] << ','
+                 << formatNumber(group.lines.center[i]) << ',' << formatNumber(group.lines.lower[i]) << ','
+                 << formatNumber(group.lines.upper[i]) << '\n';
     }
     if (!file) throw InputError("cannot write " + path);
 }

@@ -6,6 +6,7 @@
 #include "core/analysis/drift_checks.h"
 #include "core/analysis/report_text.h"
 #include "core/io/text_number.h"
+#include "core/model/number_text.h"
 
 #include <algorithm>
 #include <cctype>
@@ -408,7 +409,7 @@ void writeJson(std::ostream& out, const Report& r) {
 }
 
 std::string num(double v) {
-    return std::isfinite(v) ? runlens::formatNumber(v, 4) : std::string("n/a");
+    return significantText(v, 4, kReportNonFinite);
 }
 
 void writeDriftText(std::ostream& out, const Report& r) {

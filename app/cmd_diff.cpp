@@ -9,6 +9,7 @@
 #include "core/analysis/number_format.h"
 #include "core/analysis/paired_evaluation.h"
 #include "core/analysis/slice_finder.h"
+#include "core/model/csv_text.h"
 #include "core/store/workspace.h"
 
 #include <cmath>
@@ -55,10 +56,6 @@ std::vector<DiffEntry> diffMaps(const std::map<std::string, std::string>& a,
     return out;
 }
 
-std::string numberText(double v) {
-    return formatNumber(v);
-}
-
 struct Side {
     std::string name;
     std::map<std::string, std::string> params, tags, metrics;
@@ -75,10 +72,10 @@ void addEvalMetrics(Side& side) {
     if (e.multiclass) return;
     if (!e.hasScores()) {
         const auto cm = confusionFromPredictions(e.labels, e.predictions);
-        side.metrics["eval/accuracy"] = numberText(accuracyOf(cm));
-        side.metrics["eval/precision"] = numberText(precisionOf(cm));
-        side.metrics["eval/recall"] = numberText(recallOf(cm));
-        side.metrics["eval/f1"] = numberText(f1Of(cm));
+        side.metrics["eval/accuracy"] = formatNumber(accuracyOf(cm));
+        side.metrics["eval/precision"] = formatNumber(precisionOf(cm));
+        side.metrics["eval/recall"] = formatNumber(recallOf(cm));
+        side.metrics["eval/f1"] = formatNumber(f1Of(cm));
         return;
     }
     const auto m = binaryMetrics(e.labels, e.scores, 0.5, e.predictions);
@@ -88,7 +85,7 @@ void addEvalMetrics(Side& side) {
         {"eval/log_loss", m.logLoss},  {"eval/brier", m.brier},
         {"eval/roc_auc", m.rocAuc},    {"eval/average_precision", m.averagePrecision}};
     for (const auto& [k, v] : values)
-        side.metrics[k] = numberText(v);
+        side.metrics[k] = formatNumber(v);
 }
 
 PairedEvaluation pairedAnalysis(const LoadedPredictions& a, const LoadedPredictions& b, SliceMetric metric,
@@ -176,7 +173,7 @@ Side sideFromRun(const Workspace& ws, const std::string& runName, const Args& ar
     side.params = run->params;
     side.tags = run->tags;
     for (const auto& s : run->series)
-        side.metrics[s.tag] = numberText(s.last);
+        side.metrics[s.tag] = formatNumber(s.last);
     const auto& p = run->provenance;
     const std::pair<const char*, std::string> prov[] = {{"provenance.code_version", p.codeVersion},
                                                         {"provenance.data_version", p.dataVersion},
@@ -495,24 +492,25 @@ void writeFlipsCsv(const std::string& path, const Side& a, const Side& b, const 
     if (!out) throw InputError("cannot write " + path);
     const auto& table = a.predictions->table;
     const auto ids = idsOf(table);
-    out << "id,label,a,b";
+    // Ids, class names, column names and categorical values are the log's own text: a comma or a quote in
+    // one must not shift the columns after it, so every field goes through the CSV writer.
+    std::vector<std::string> row{"id", "label", "a", "b"};
     for (const auto& c : table.columns)
-        if (c.role == ColumnRole::Feature) out << ',' << c.name;
-    out << '\n';
+        if (c.role == ColumnRole::Feature) row.push_back(c.name);
+    out << csvRow(row);
     for (auto i : p.flips) {
         const auto ra = p.alignment.pairs.rowsA[i], rb = p.alignment.pairs.rowsB[i];
-        out << (ids.empty() ? std::to_string(ra) : ids[ra]) << ','
-            << a.predictions->eval.classes[static_cast<std::size_t>(a.predictions->eval.labels[ra])] << ','
-            << cellOf(*a.predictions, ra) << ',' << cellOf(*b.predictions, rb);
+        row = {ids.empty() ? std::to_string(ra) : ids[ra],
+               a.predictions->eval.classes[static_cast<std::size_t>(a.predictions->eval.labels[ra])],
+               cellOf(*a.predictions, ra), cellOf(*b.predictions, rb)};
         for (const auto& c : table.columns) {
             if (c.role != ColumnRole::Feature) continue;
-            out << ',';
             if (c.numeric)
-                out << formatNumber(c.numbers[ra]);
-            else if (c.codes[ra] >= 0)
-                out << c.dictionary[static_cast<std::size_t>(c.codes[ra])];
+                row.push_back(formatNumber(c.numbers[ra]));
+            else
+                row.push_back(c.codes[ra] >= 0 ? c.dictionary[static_cast<std::size_t>(c.codes[ra])] : "");
         }
-        out << '\n';
+        out << csvRow(row);
     }
 }
 

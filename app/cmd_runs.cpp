@@ -1,6 +1,7 @@
 // `runlens runs`: lists a workspace's runs with params, tags, provenance and per-series summaries.
 #include "app/cli.h"
 #include "app/json_writer.h"
+#include "core/model/number_text.h"
 #include "core/store/workspace.h"
 
 #include <algorithm>
@@ -76,10 +77,7 @@ void writeJson(std::ostream& out, const std::vector<RunInfo>& runs) {
 
 // Six significant digits are what a reader of a table compares; --json keeps full precision.
 std::string shortNumber(double value) {
-    if (!std::isfinite(value)) return std::isnan(value) ? "-" : (value > 0 ? "inf" : "-inf");
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.6g", value);
-    return buffer;
+    return significantText(value, 6, kTableNonFinite);
 }
 
 void writeTable(std::ostream& out, const std::vector<RunInfo>& runs) {

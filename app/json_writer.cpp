@@ -1,6 +1,8 @@
 // Streaming JSON output: string escaping with UTF-8 validation, round-trip numbers, commas and indentation.
 #include "app/json_writer.h"
 
+#include "core/model/number_text.h"
+
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -98,17 +100,7 @@ std::string jsonEscape(std::string_view text) {
 }
 
 std::string jsonNumber(double value) {
-    if (!std::isfinite(value)) return "null";
-    // Plain decimals for everyday magnitudes (a wall time reads 1700000000.5, not 1.7000000005e+09);
-    // exponent form outside them. Both are the shortest text that reads back as the same double.
-    const double magnitude = std::abs(value);
-    const bool plain = value == 0 || (magnitude >= 1e-5 && magnitude < 1e15);
-    std::array<char, 64> buffer{};
-    const auto result =
-        plain ? std::to_chars(buffer.data(), buffer.data() + buffer.size(), value, std::chars_format::fixed)
-              : std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
-    if (result.ec != std::errc()) return "null";
-    return std::string(buffer.data(), result.ptr);
+    return numberText(value, kJsonNonFinite, Notation::PlainInEverydayRange);
 }
 
 JsonWriter::JsonWriter(std::ostream& out, bool pretty) : m_out(out), m_pretty(pretty) {}

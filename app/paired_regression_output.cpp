@@ -5,6 +5,7 @@
 #include "core/analysis/number_format.h"
 #include "core/analysis/paired_regression.h"
 #include "core/analysis/report_text.h"
+#include "core/model/number_text.h"
 
 #include <cmath>
 
@@ -92,7 +93,7 @@ BootstrapOptions bootstrapOptionsOf(const Args& args) {
 }
 
 std::string regressionNumber(double v) {
-    return std::isfinite(v) ? runlens::formatNumber(v, 4) : std::string("n/a");
+    return significantText(v, 4, kReportNonFinite);
 }
 
 int writePairedRegression(const PairedRegressionSide& sideA, const PairedRegressionSide& sideB,

@@ -1,6 +1,7 @@
 // Turns a PredictionTable into validated label/score arrays, naming column and row for every bad value.
 #include "core/analysis/evaluation_set.h"
 
+#include "core/model/number_text.h"
 #include "core/model/regression_columns.h"
 
 #include <algorithm>

@@ -4,6 +4,7 @@
 #include "core/analysis/calibration.h"
 #include "core/analysis/paired_evaluation.h"
 #include "core/analysis/report_text.h"
+#include "core/model/number_text.h"
 
 #include <algorithm>
 #include <cmath>
@@ -339,7 +340,7 @@ namespace {
 constexpr double kZ95 = 1.959963984540054; // standard normal 97.5% quantile
 
 std::string num(double v) {
-    return std::isfinite(v) ? formatNumber(v, 3) : std::string("n/a");
+    return significantText(v, 3, kReportNonFinite);
 }
 
 std::string limitText(double v) {

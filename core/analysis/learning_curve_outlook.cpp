@@ -3,6 +3,7 @@
 #include "core/analysis/learning_curve_outlook.h"
 
 #include "core/analysis/curve_diagnostics.h"
+#include "core/model/number_text.h"
 #include "core/model/tag_names.h"
 
 #include <algorithm>
@@ -31,9 +32,7 @@ std::string lower(std::string_view text) {
 }
 
 std::string number(double value) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%.4g", value);
-    return text;
+    return significantText(value, 4);
 }
 
 // A training-set size as people write it: three significant digits with thousands separators (251,000),

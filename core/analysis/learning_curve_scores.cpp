@@ -1,6 +1,8 @@
 // Fold statistics per training size and the train/validation reading of a learning curve.
 #include "core/analysis/learning_curve_scores.h"
 
+#include "core/model/number_text.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -10,9 +12,7 @@ namespace runlens {
 namespace {
 
 std::string format(double value) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%.3g", value);
-    return text;
+    return significantText(value, 3);
 }
 
 std::string signedFormat(double value) {

@@ -1,6 +1,8 @@
 // Digits from uncertainty: the interval's half-width sets how many decimals an estimate shows.
 #include "core/analysis/number_format.h"
 
+#include "core/model/number_text.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -27,14 +29,14 @@ int decimalsForInterval(double low, double high, bool percent) {
 }
 
 std::string formatEstimate(double value, double low, double high, bool percent) {
-    if (!std::isfinite(value)) return "n/a";
+    if (!std::isfinite(value)) return std::string(kReportNonFinite.nan);
     const int d = decimalsForInterval(low, high, percent);
     if (!std::isfinite(low) || !std::isfinite(high)) return fixed(value, d, percent);
     return fixed(value, d, percent) + " [" + fixed(low, d, percent) + ", " + fixed(high, d, percent) + "]";
 }
 
 std::string formatPValue(double p) {
-    if (std::isnan(p)) return "n/a";
+    if (std::isnan(p)) return std::string(kReportNonFinite.nan);
     if (p < 1e-4) return "< 0.0001";
     const int decimals = std::clamp(1 - static_cast<int>(std::floor(std::log10(p))), 1, 5);
     char buffer[32];

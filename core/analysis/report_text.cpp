@@ -1,14 +1,14 @@
 // printf-based formatting, locale-independent for the digits the sentences use.
 #include "core/analysis/report_text.h"
 
+#include "core/model/number_text.h"
+
 #include <cstdio>
 
 namespace runlens {
 
 std::string formatNumber(double value, int digits) {
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "%.*g", digits, value);
-    return buf;
+    return significantText(value, digits);
 }
 
 std::string formatPercent(double share) {

@@ -5,6 +5,7 @@
 #include "core/analysis/binary_metrics.h"
 #include "core/analysis/paired_evaluation.h"
 #include "core/analysis/statistics.h"
+#include "core/model/number_text.h"
 
 #include <algorithm>
 #include <array>
@@ -35,10 +36,9 @@ constexpr std::array<SliceMetricInfo, 10> kMetricInfo{{
     {"mean_score", true, false, true, true},
 }};
 
+// printf's "%g": six significant digits.
 std::string formatNumber(double v) {
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%g", v);
-    return buffer;
+    return significantText(v, 6);
 }
 
 std::vector<std::size_t> allRows(const CohortInput& c) {

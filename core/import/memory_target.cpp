@@ -1,6 +1,8 @@
 // In-memory import target: per-source buffers merged on demand, transactions that vanish unless committed.
 #include "core/import/memory_target.h"
 
+#include "core/io/text_number.h"
+
 #include <algorithm>
 
 namespace runlens {
@@ -8,12 +10,10 @@ namespace runlens {
 namespace {
 
 void setProvenanceField(Provenance& p, ProvenanceField field, std::string_view value) {
+    // Readers hand over seconds as number text (numberText, "%.6f"); the one text parser reads them.
     auto asTime = [](std::string_view v) {
-        try {
-            return std::stod(std::string(v));
-        } catch (...) {
-            return kNaN;
-        }
+        double seconds = 0;
+        return textnum::parseDouble(v, seconds) == textnum::Parsed::Number ? seconds : kNaN;
     };
     switch (field) {
     case ProvenanceField::SourcePath:

@@ -2,6 +2,7 @@
 #include "core/io/hparams_yaml_reader.h"
 
 #include "core/io/provenance_scan.h"
+#include "core/model/number_text.h"
 
 #include <algorithm>
 #include <array>
@@ -171,7 +172,7 @@ class JsonFlattener : public FlattenerBase {
         }
         case element_type::DOUBLE: {
             const double v = e.get_double().value_unsafe();
-            add(key, formatNumber(v), v);
+            add(key, numberText(v), v);
             break;
         }
         case element_type::BOOL:
@@ -518,14 +519,6 @@ std::optional<std::string> readStructuredText(const std::filesystem::path& path,
                     "bytes that are not UTF-8 (or NUL) were replaced by U+FFFD");
     }
     return text;
-}
-
-std::string formatNumber(double value) {
-    if (std::isnan(value)) return "nan";
-    if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
-    std::array<char, 64> buf{};
-    const auto result = std::to_chars(buf.data(), buf.data() + buf.size(), value);
-    return std::string(buf.data(), result.ptr);
 }
 
 bool quotePythonJsonSpecials(std::string& text) {

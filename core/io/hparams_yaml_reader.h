@@ -66,9 +66,6 @@ void reportFlattenLimits(const FlattenResult& result, const std::string& file, R
 std::optional<std::string> readStructuredText(const std::filesystem::path& path, const std::string& file,
                                               ReadReport& report, std::size_t maxBytes = 256u << 20);
 
-// The shortest decimal text that reads back as the same double ("0.1", "1e-05", "3.151209909694464e+20").
-std::string formatNumber(double value);
-
 // Python's json module writes NaN, Infinity and -Infinity, which JSON does not allow: outside strings these
 // tokens are put in quotes so the document parses; pythonJsonSpecial() then turns such a string back into
 // the number. Returns false (text untouched) when the text holds none of them.

@@ -3,6 +3,7 @@
 
 #include "core/io/reader.h"
 #include "core/io/text_number.h"
+#include "core/model/number_text.h"
 #include "core/model/series.h"
 
 #include <charconv>
@@ -11,12 +12,6 @@
 
 namespace runlens {
 namespace {
-
-std::string shortest(double v) {
-    char buf[64];
-    const auto out = std::to_chars(buf, buf + sizeof buf, v);
-    return std::string(buf, out.ptr);
-}
 
 // A JSON scalar as Python's str() prints it, which is how a categorical choice reads in Optuna's own output.
 std::string choiceText(simdjson::dom::element e) {
@@ -29,7 +24,7 @@ std::string choiceText(simdjson::dom::element e) {
     case T::UINT64:
         return std::to_string(uint64_t(e));
     case T::DOUBLE:
-        return shortest(double(e));
+        return numberText(double(e));
     case T::BOOL:
         return bool(e) ? "True" : "False";
     case T::NULL_VALUE:
@@ -78,7 +73,7 @@ std::string optunaParamText(double internal, std::string_view distributionJson, 
         }
         const double index = std::floor(internal);
         if (!(index >= 0) || index != internal || index >= static_cast<double>(choices.size())) {
-            why = "categorical index " + shortest(internal) + " outside its " +
+            why = "categorical index " + numberText(internal) + " outside its " +
                   std::to_string(choices.size()) + " choices";
             return {};
         }
@@ -92,13 +87,13 @@ std::string optunaParamText(double internal, std::string_view distributionJson, 
     // IntDistribution (3.x) and the 2.x IntUniformDistribution / IntLogUniformDistribution.
     if (name.rfind("Int", 0) == 0 && std::isfinite(internal) && std::fabs(internal) < 9.0e18)
         return std::to_string(static_cast<std::int64_t>(std::llround(internal)));
-    return shortest(internal);
+    return numberText(internal);
 }
 
 std::string optunaTimeText(std::string_view text) {
     double seconds = 0;
     if (text.empty() || !textnum::parseIsoTime(text, seconds)) return {};
-    return shortest(seconds);
+    return numberText(seconds);
 }
 
 std::int64_t deliverOptunaStudies(const std::vector<OptunaStudy>& studies, std::string_view runPrefix,

@@ -4,6 +4,7 @@
 #include "core/analysis/evaluation_set.h"
 #include "core/io/csv_tokenizer.h"
 #include "core/io/text_number.h"
+#include "core/model/number_text.h"
 #include "core/model/regression_columns.h"
 
 #include <algorithm>

@@ -1,6 +1,7 @@
 // Pulls the regression columns out of a prediction table, and lines two regression logs up by id or row.
 #include "core/io/regression_log.h"
 
+#include "core/model/number_text.h"
 #include "core/model/regression_columns.h"
 
 #include <algorithm>

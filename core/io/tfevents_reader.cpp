@@ -4,6 +4,7 @@
 #include "core/io/crc32c.h"
 #include "core/io/protobuf_wire.h"
 #include "core/io/worker_runs.h"
+#include "core/model/number_text.h"
 #include "core/model/series.h"
 
 #include <algorithm>
@@ -45,12 +46,6 @@ std::uint64_t loadLe(const unsigned char* p, int bytes) {
     for (int i = bytes - 1; i >= 0; --i)
         v = (v << 8) | p[i];
     return v;
-}
-
-std::string formatDouble(double v) {
-    char buf[64];
-    const auto res = std::to_chars(buf, buf + sizeof buf, v);
-    return std::string(buf, res.ptr);
 }
 
 // A sliding window over the file so memory stays bounded by the largest accepted record.
@@ -254,7 +249,7 @@ std::optional<std::string> valueText(std::string_view value) {
     WireCursor c(value);
     std::optional<std::string> out;
     for (WireField f; c.nextInto(f);) {
-        if (f.number == 2 && f.type == WireType::Fixed64) out = formatDouble(f.asDouble());
+        if (f.number == 2 && f.type == WireType::Fixed64) out = numberText(f.asDouble());
         if (f.number == 3 && f.type == WireType::LengthDelimited) out = std::string(f.bytes);
         if (f.number == 4 && f.type == WireType::Varint) out = f.bits ? "true" : "false";
     }

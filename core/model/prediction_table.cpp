@@ -2,6 +2,8 @@
 // columns identify examples.
 #include "core/model/prediction_table.h"
 
+#include "core/model/number_text.h"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -9,12 +11,6 @@
 #include <cstring>
 
 namespace runlens {
-
-std::string numberText(double v) {
-    char buf[32];
-    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-    return ec == std::errc() ? std::string(buf, end) : std::string("nan");
-}
 
 std::string cellText(const PredictionColumn& column, std::size_t row) {
     if (column.numeric)

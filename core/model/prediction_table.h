@@ -40,9 +40,8 @@ struct PredictionTable {
     }
 };
 
-// The shortest text that reads back as v, as a class name or id is written: 1 -> "1", 0.25 -> "0.25".
-std::string numberText(double v);
-// A cell as text (numbers through numberText); "" when missing.
+// A cell as text (numbers through numberText, as a class name or id is written: 1 -> "1", 0.25 -> "0.25");
+// "" when missing.
 std::string cellText(const PredictionColumn& column, std::size_t row);
 
 // Whether a feature column identifies examples rather than describing them, so it is no default to slice by:

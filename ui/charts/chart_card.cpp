@@ -4,6 +4,7 @@
 
 #include "core/analysis/axis_ticks.h"
 #include "core/io/learning_curve_reader.h"
+#include "core/model/number_text.h"
 #include "core/model/tag_names.h"
 #include "ui/charts/chart_export.h"
 #include "ui/charts/curve_layer.h"
@@ -85,11 +86,7 @@ QString formatValue(double value) {
 }
 
 QString shortestNumber(double value) {
-    if (std::isnan(value)) return QStringLiteral("nan");
-    if (std::isinf(value)) return value > 0 ? QStringLiteral("inf") : QStringLiteral("-inf");
-    char buffer[64];
-    const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-    return QString::fromLatin1(buffer, static_cast<qsizetype>(result.ptr - buffer));
+    return QString::fromStdString(numberText(value, kPlainNonFinite));
 }
 
 // Pixels a tick label needs along each axis: a step label ("250k") is short, a row of text is tall.

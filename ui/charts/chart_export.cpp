@@ -3,6 +3,7 @@
 
 #include "core/analysis/axis_ticks.h"
 #include "core/analysis/statistics.h"
+#include "core/model/number_text.h"
 #include "ui/charts/curve_layer.h"
 
 #include <algorithm>
@@ -708,16 +709,12 @@ bool exportChart(QChart* chart, const QSize& size, const QString& path, QString*
     return writePdf(setup, size, chart->title(), path, error);
 }
 
-QString csvField(const QString& text) {
-    static const QRegularExpression special(QStringLiteral("[\",\n\r]"));
-    if (!text.contains(special)) return text;
-    QString quoted = text;
-    quoted.replace(QLatin1String("\""), QLatin1String("\"\""));
-    return QLatin1Char('"') + quoted + QLatin1Char('"');
+QString csvField(const QString& text, CsvQuoting quoting) {
+    return QString::fromStdString(runlens::csvField(text.toStdString(), quoting));
 }
 
 QString csvNumber(double value) {
-    return std::isfinite(value) ? QString::number(value, 'g', QLocale::FloatingPointShortest) : QString();
+    return QString::fromStdString(numberText(value, kCsvNonFinite));
 }
 
 QValueAxis* makeStepCountAxis() {

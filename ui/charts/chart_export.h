@@ -1,6 +1,8 @@
 // Builds the curve chart shared by the GUI cards and `runlens chart`, and saves charts as PNG, SVG or PDF.
 #pragma once
 
+#include "core/model/csv_text.h"
+
 #include <QByteArray>
 #include <QChart>
 #include <QColor>
@@ -69,9 +71,10 @@ bool exportChart(QChart* chart, const QSize& size, const QString& path, QString*
 QByteArray chartSvg(QChart* chart, const QSize& size);
 QImage chartImage(QChart* chart, const QSize& size);
 
-// A CSV field, quoted (quotes doubled) only when it holds a comma, a quote or a line break (\n or \r).
-QString csvField(const QString& text);
-// A number for CSV: the shortest text that reads back as it; empty when it is not finite.
+// core's csvField (RFC 4180) for QString: by default quoted (quotes doubled) only when it holds a comma, a
+// quote or a line break (\n or \r).
+QString csvField(const QString& text, CsvQuoting quoting = CsvQuoting::WhenNeeded);
+// core's numberText for CSV: the shortest text that reads back as the value; empty for NaN, "inf"/"-inf".
 QString csvNumber(double value);
 
 // Writes bytes to path whole or not at all (a temporary file renamed over it), every export's one writer:

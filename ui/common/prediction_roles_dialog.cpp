@@ -3,6 +3,7 @@
 
 #include "core/io/csv_tokenizer.h"
 #include "core/io/text_number.h"
+#include "core/model/number_text.h"
 
 #include <algorithm>
 #include <charconv>
@@ -32,10 +33,9 @@ QString fromBytes(std::string_view bytes) {
     return QString::fromUtf8(bytes.data(), static_cast<qsizetype>(bytes.size())); // bad bytes become U+FFFD
 }
 
+// A JSON number as text, as a class name or id is written: 1 -> "1", 0.25 -> "0.25".
 QString numberText(double v) {
-    char buf[32];
-    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-    return ec == std::errc() ? QString::fromLatin1(buf, end - buf) : QStringLiteral("nan");
+    return QString::fromStdString(runlens::numberText(v));
 }
 
 bool isJsonlSuffix(const QString& path) {

@@ -337,7 +337,7 @@ bool LearningCurveView::exportCsv(const QString& path, QString* error) {
         if (error) *error = tr("cannot write %1: %2").arg(path, file.errorString());
         return false;
     }
-    const auto quoted = [](QString text) { return '"' + text.replace('"', QLatin1String("\"\"")) + '"'; };
+    const auto quoted = [](const QString& text) { return csvField(text, CsvQuoting::Always); };
     QByteArray text = "run,family,size,value,fitted\n";
     for (std::size_t k = 0; k < m_families.size(); ++k) {
         const auto& family = m_families[k];
@@ -485,7 +485,7 @@ bool LearningCurveView::exportScoresCsv(const QString& path, QString* error) {
         if (error) *error = tr("cannot write %1: %2").arg(path, file.errorString());
         return false;
     }
-    const auto quoted = [](QString text) { return '"' + text.replace('"', QLatin1String("\"\"")) + '"'; };
+    const auto quoted = [](const QString& text) { return csvField(text, CsvQuoting::Always); };
     QByteArray text = "run,set,size,mean,std,folds\n";
     for (const ScoreCurveRun& run : m_scoreRuns)
         for (const auto& [set, scores] :

@@ -610,8 +610,9 @@ QString RegressionView::metricsCsv() const {
     QString csv = "metric,value,ci_low,ci_high\n";
     if (!m_result.log) return csv;
     for (const auto& row : tableRows(m_result.report))
-        csv += QString("\"%1\",%2,%3,%4\n")
-                   .arg(row.metric, csvNumber(row.value), csvNumber(row.low), csvNumber(row.high));
+        csv += QString("%1,%2,%3,%4\n")
+                   .arg(csvField(row.metric, CsvQuoting::Always), csvNumber(row.value), csvNumber(row.low),
+                        csvNumber(row.high));
     return csv;
 }
 

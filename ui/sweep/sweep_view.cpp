@@ -3,6 +3,7 @@
 #include "ui/sweep/sweep_view.h"
 
 #include "core/analysis/cost_quality.h"
+#include "core/io/text_number.h"
 #include "core/store/workspace.h"
 #include "ui/charts/chart_export.h"
 #include "ui/charts/interactive_chart_view.h"
@@ -50,10 +51,11 @@ const QSize kExportSize(1100, 650);
 const QColor kSelectedColor(0x4E79A7);
 const QColor kFadedColor(190, 190, 190);
 
+// A param value that is a finite number, read by core's one text-number parser as the readers read cells.
 std::optional<double> parseNumber(const QString& text) {
-    bool ok = false;
-    const double value = text.toDouble(&ok);
-    if (!ok || !std::isfinite(value)) return std::nullopt;
+    double value = 0;
+    if (textnum::parseDouble(text.toStdString(), value) != textnum::Parsed::Number || !std::isfinite(value))
+        return std::nullopt;
     return value;
 }
 
@@ -101,8 +103,9 @@ double startTimeOf(const RunInfo& run) {
     return first;
 }
 
-QString quoted(QString text) {
-    return '"' + text.replace('"', QLatin1String("\"\"")) + '"';
+// Run names always in quotes, so a spreadsheet never reads one as a number or a date.
+QString quoted(const QString& text) {
+    return csvField(text, CsvQuoting::Always);
 }
 
 QString numberText(double value) {

@@ -888,18 +888,18 @@ QString TradeoffView::chartCsv(ChartKind kind) const {
         csv = "run,threshold,fpr,tpr\n";
         for (const auto& run : m_runs)
             for (std::size_t i = 0; i < run.roc.fpr.size(); ++i)
-                csv +=
-                    QString("%1,%2,%3,%4\n")
-                        .arg(run.name, num(run.roc.thresholds[i]), num(run.roc.fpr[i]), num(run.roc.tpr[i]));
+                csv += QString("%1,%2,%3,%4\n")
+                           .arg(csvField(run.name), num(run.roc.thresholds[i]), num(run.roc.fpr[i]),
+                                num(run.roc.tpr[i]));
         break;
     case ChartKind::Pr:
         csv = "run,threshold,precision,recall\n";
         for (const auto& run : m_runs)
             for (std::size_t i = 0; i < run.pr.precision.size(); ++i)
-                csv +=
-                    QString("%1,%2,%3,%4\n")
-                        .arg(run.name, i < run.pr.thresholds.size() ? num(run.pr.thresholds[i]) : QString(),
-                             num(run.pr.precision[i]), num(run.pr.recall[i]));
+                csv += QString("%1,%2,%3,%4\n")
+                           .arg(csvField(run.name),
+                                i < run.pr.thresholds.size() ? num(run.pr.thresholds[i]) : QString(),
+                                num(run.pr.precision[i]), num(run.pr.recall[i]));
         break;
     case ChartKind::Cost: {
         csv = "run,threshold,false_positives,false_negatives,cost_per_example\n";
@@ -909,7 +909,7 @@ QString TradeoffView::chartCsv(ChartKind kind) const {
             const double t = double(s) / kCostGridSteps;
             const auto p = pointAt(*run, t);
             csv += QString("%1,%2,%3,%4,%5\n")
-                       .arg(run->name, num(t))
+                       .arg(csvField(run->name), num(t))
                        .arg(p.confusion.fp)
                        .arg(p.confusion.fn)
                        .arg(num(costPerExample(p, m_costFp->value(), m_costFn->value(),
@@ -922,7 +922,7 @@ QString TradeoffView::chartCsv(ChartKind kind) const {
         for (const auto& run : m_runs)
             for (const auto& p : run.riskCoverage.points)
                 csv += QString("%1,%2,%3,%4,%5,%6\n")
-                           .arg(run.name, num(p.threshold))
+                           .arg(csvField(run.name), num(p.threshold))
                            .arg(p.answered)
                            .arg(p.errors)
                            .arg(num(p.coverage), num(p.risk));
