@@ -5,8 +5,8 @@
 #include "app/prediction_input.h"
 #include "core/analysis/drift_checks.h"
 #include "core/analysis/report_text.h"
-#include "core/io/text_number.h"
 #include "core/model/number_text.h"
+#include "core/model/text_number.h"
 
 #include <algorithm>
 #include <cctype>

@@ -1,7 +1,7 @@
 // In-memory import target: per-source buffers merged on demand, transactions that vanish unless committed.
 #include "core/import/memory_target.h"
 
-#include "core/io/text_number.h"
+#include "core/model/text_number.h"
 
 #include <algorithm>
 

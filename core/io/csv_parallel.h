@@ -2,7 +2,7 @@
 #pragma once
 
 #include "core/io/csv_tokenizer.h"
-#include "core/io/text_number.h"
+#include "core/model/text_number.h"
 
 #include <condition_variable>
 #include <cstddef>

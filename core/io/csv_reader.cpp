@@ -3,7 +3,7 @@
 
 #include "core/io/csv_parallel.h"
 #include "core/io/csv_tokenizer.h"
-#include "core/io/text_number.h"
+#include "core/model/text_number.h"
 
 #include <algorithm>
 #include <climits>

@@ -3,8 +3,8 @@
 
 #include "core/io/csv_tokenizer.h"
 #include "core/io/hparams_yaml_reader.h"
-#include "core/io/text_number.h"
 #include "core/model/series.h"
+#include "core/model/text_number.h"
 
 #include <algorithm>
 #include <chrono>

@@ -4,7 +4,7 @@
 #include "core/io/csv_reader.h"
 #include "core/io/csv_tokenizer.h"
 #include "core/io/python_json.h"
-#include "core/io/text_number.h"
+#include "core/model/text_number.h"
 
 #include <algorithm>
 #include <climits>

@@ -2,9 +2,9 @@
 #include "core/io/optuna_study.h"
 
 #include "core/io/reader.h"
-#include "core/io/text_number.h"
 #include "core/model/number_text.h"
 #include "core/model/series.h"
+#include "core/model/text_number.h"
 
 #include <charconv>
 #include <cmath>

@@ -3,9 +3,9 @@
 
 #include "core/analysis/evaluation_set.h"
 #include "core/io/csv_tokenizer.h"
-#include "core/io/text_number.h"
 #include "core/model/number_text.h"
 #include "core/model/regression_columns.h"
+#include "core/model/text_number.h"
 
 #include <algorithm>
 #include <charconv>

@@ -1,7 +1,7 @@
 // Provenance recognition: which param or tag keys carry a code version, a data version or a seed.
 #include "core/io/provenance_scan.h"
 
-#include "core/io/text_number.h"
+#include "core/model/text_number.h"
 
 #include <algorithm>
 #include <vector>

@@ -2,9 +2,9 @@
 #include "core/io/wandb_run_reader.h"
 
 #include "core/io/hparams_yaml_reader.h"
-#include "core/io/text_number.h"
 #include "core/io/wandb_binary_reader.h"
 #include "core/io/wandb_values.h"
+#include "core/model/text_number.h"
 
 #include <algorithm>
 #include <chrono>

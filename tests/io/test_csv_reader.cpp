@@ -3,7 +3,7 @@
 #include "core/import/memory_target.h"
 #include "core/io/csv_reader.h"
 #include "core/io/csv_tokenizer.h"
-#include "core/io/text_number.h"
+#include "core/model/text_number.h"
 
 #include <cmath>
 #include <fstream>

@@ -4,7 +4,7 @@
 #include "core/import/importer.h"
 #include "core/import/memory_target.h"
 #include "core/io/reader.h"
-#include "core/io/text_number.h"
+#include "core/model/text_number.h"
 
 #include <cmath>
 #include <filesystem>

@@ -2,8 +2,8 @@
 #include "ui/common/prediction_roles_dialog.h"
 
 #include "core/io/csv_tokenizer.h"
-#include "core/io/text_number.h"
 #include "core/model/number_text.h"
+#include "core/model/text_number.h"
 
 #include <algorithm>
 #include <charconv>

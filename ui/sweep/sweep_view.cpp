@@ -3,7 +3,7 @@
 #include "ui/sweep/sweep_view.h"
 
 #include "core/analysis/cost_quality.h"
-#include "core/io/text_number.h"
+#include "core/model/text_number.h"
 #include "core/store/workspace.h"
 #include "ui/charts/chart_export.h"
 #include "ui/charts/interactive_chart_view.h"
