@@ -8,6 +8,7 @@
 #include "core/analysis/multiclass_report.h"
 #include "core/analysis/number_format.h"
 #include "core/analysis/paired_evaluation.h"
+#include "core/analysis/run_comparability.h"
 #include "core/analysis/slice_finder.h"
 #include "core/model/csv_text.h"
 #include "core/store/workspace.h"
@@ -60,7 +61,17 @@ struct Side {
     std::string name;
     std::map<std::string, std::string> params, tags, metrics;
     std::unique_ptr<LoadedPredictions> predictions; // may be null
+    std::optional<RunInfo> run;                     // a workspace run, with its prediction tables
+    std::vector<EvaluationSetSize> evalSets;
 };
+
+// The Compare tab's comparability warnings for two workspace runs; none for two log files, which hold no
+// params, provenance or training curves to compare.
+std::vector<std::string> warningsOf(const Side& a, const Side& b) {
+    if (!a.run || !b.run) return {};
+    const RunInfo runs[] = {*a.run, *b.run};
+    return comparabilityWarnings(runs, {a.evalSets, b.evalSets});
+}
 
 std::vector<std::string> idsOf(const PredictionTable& table) {
     return exampleIds(table);
@@ -182,6 +193,9 @@ Side sideFromRun(const Workspace& ws, const std::string& runName, const Args& ar
                                                         {"provenance.source_path", p.sourcePath}};
     for (const auto& [k, v] : prov)
         if (!v.empty()) side.tags[k] = v;
+    side.run = run;
+    for (const auto& table : ws.predictionTables(*id))
+        side.evalSets.push_back({table.name, table.rows});
     side.predictions = loadRunPredictions(ws, *id, runName, args, evalSet);
     addEvalMetrics(side);
     return side;
@@ -241,6 +255,10 @@ void writeJson(std::ostream& out, const Side& a, const Side& b, const std::vecto
                const std::optional<PinnedOnPairs>& pinnedPairs) {
     JsonWriter json(out);
     json.beginObject().field("a", a.name).field("b", b.name);
+    json.key("warnings").beginArray();
+    for (const auto& warning : warningsOf(a, b))
+        json.value(warning);
+    json.endArray();
     if (pinned) {
         // A pinned baseline (--baseline): its evaluation metrics and each model's lift over them.
         json.key("baseline").beginObject().field("name", pinned->name).key("metrics").beginObject();
@@ -399,6 +417,8 @@ void writeMarkdown(std::ostream& out, const Side& a, const Side& b, const std::v
                    const std::optional<PairedEvaluation>& paired, bool onlyDiffs, const Side* pinned,
                    const std::optional<PinnedOnPairs>& pinnedPairs) {
     out << "## Runlens diff: " << a.name << " → " << b.name << "\n\n";
+    for (const auto& warning : warningsOf(a, b))
+        out << "> **Warning:** " << warning << "\n\n";
     auto table = [&](const char* title, const std::vector<DiffEntry>& entries, bool onlyDiffs) {
         std::size_t shown = 0;
         for (const auto& e : entries)

@@ -183,6 +183,15 @@ int trainingSizeKeyScore(std::string_view key) {
     return k.find("size") != std::string::npos ? 1 : 0;
 }
 
+bool learningCurveHigherIsBetter(std::string_view metric, std::span<const PowerLawFit> fits) {
+    if (const auto lowerBetter = lowerIsBetter(metric)) return !*lowerBetter;
+    // value = a m^b + c with b < 0: a < 0 rises towards c (a score), a > 0 falls (a loss).
+    int rising = 0, falling = 0;
+    for (const auto& fit : fits)
+        if (fit.ok) (fit.a * fit.b > 0 ? rising : falling) += 1;
+    return rising > falling;
+}
+
 LearningCurveOutlook compareLearningCurveFits(std::span<const LearningCurveFamilyFit> families,
                                               bool higherIsBetter) {
     LearningCurveOutlook out;
@@ -255,16 +264,10 @@ CandidateLearningCurves candidateLearningCurves(std::span<const CurveCandidate> 
         largest = std::max(largest, *distinct.rbegin());
         out.families.push_back(std::move(family));
     }
-    const auto lowerBetter = lowerIsBetter(out.metric);
-    if (lowerBetter) {
-        out.higherIsBetter = !*lowerBetter;
-    } else {
-        // value = a m^b + c with b < 0: a < 0 rises towards c (a score), a > 0 falls (a loss).
-        int rising = 0, falling = 0;
-        for (const auto& family : out.families)
-            if (family.fit.ok) (family.fit.a * family.fit.b > 0 ? rising : falling) += 1;
-        out.higherIsBetter = rising > falling;
-    }
+    std::vector<PowerLawFit> fits;
+    for (const auto& family : out.families)
+        fits.push_back(family.fit);
+    out.higherIsBetter = learningCurveHigherIsBetter(out.metric, fits);
     out.targetSize = request.targetSize > 0 ? request.targetSize : 10 * largest;
     for (const auto& family : out.families) {
         PowerLawPrediction p;

@@ -45,6 +45,12 @@ struct LearningCurveOutlook {
 LearningCurveOutlook compareLearningCurveFits(std::span<const LearningCurveFamilyFit> families,
                                               bool higherIsBetter);
 
+// Whether higher values of `metric` are better, for comparing learning curves: its name decides when it
+// tells (lowerIsBetter of core/model/tag_names); otherwise the successful fits vote, a fit value = a m^b + c
+// with a b > 0 rising towards c (a score) and the others falling (a loss), and a tie counts as lower is
+// better.
+bool learningCurveHigherIsBetter(std::string_view metric, std::span<const PowerLawFit> fits);
+
 // The report's learning-curve projection: for each candidate run, the runs of its configuration at other
 // training-set sizes (every param equal but the size key and seed keys), their metric's last value fitted
 // and extrapolated.

@@ -278,44 +278,141 @@ TemperatureFit fitTemperature(std::span<const int> labels, std::span<const doubl
     return fit;
 }
 
-std::vector<int> foldAssignment(std::size_t rows, int folds, std::uint64_t seed) {
-    folds = std::max(folds, 1);
+namespace {
+
+// Own Fisher-Yates: std::shuffle's draws differ between standard libraries, mt19937_64's do not.
+std::vector<std::size_t> shuffledRows(std::size_t rows, std::uint64_t seed) {
     std::vector<std::size_t> order(rows);
     std::iota(order.begin(), order.end(), 0);
-    // Own Fisher-Yates: std::shuffle's draws differ between standard libraries, mt19937_64's do not.
     std::mt19937_64 rng(seed);
     for (std::size_t i = rows; i > 1; --i)
         std::swap(order[i - 1], order[rng() % i]);
+    return order;
+}
+
+template <typename T>
+std::vector<T> gatherRows(std::span<const T> values, std::span<const std::size_t> rows, std::size_t width) {
+    std::vector<T> out;
+    out.reserve(rows.size() * width);
+    for (const std::size_t r : rows)
+        out.insert(out.end(), values.begin() + static_cast<std::ptrdiff_t>(r * width),
+                   values.begin() + static_cast<std::ptrdiff_t>((r + 1) * width));
+    return out;
+}
+
+// [1 - s, s] per score, so binary scores can be temperature-scaled as two classes.
+std::vector<double> twoColumns(std::span<const double> scores) {
+    std::vector<double> probs;
+    probs.reserve(scores.size() * 2);
+    for (const double s : scores) {
+        probs.push_back(1.0 - s);
+        probs.push_back(s);
+    }
+    return probs;
+}
+
+template <typename Fit>
+std::vector<double> applied(const Fit& fit, std::span<const double> values, std::string* mappingJson) {
+    if (mappingJson) *mappingJson = fit.toJson();
+    return fit.apply(values);
+}
+
+} // namespace
+
+std::vector<double> fitAndApplyRecalibration(RecalibrationMethod method, std::span<const int> trainLabels,
+                                             std::span<const double> trainValues,
+                                             std::span<const double> applyValues, std::size_t classes,
+                                             std::string* mappingJson) {
+    if (classes > 0) {
+        const auto fit = fitTemperature(trainLabels, trainValues, classes);
+        if (mappingJson) *mappingJson = fit.toJson();
+        return fit.apply(applyValues, classes);
+    }
+    if (method == RecalibrationMethod::Platt)
+        return applied(fitPlatt(trainLabels, trainValues), applyValues, mappingJson);
+    if (method == RecalibrationMethod::Isotonic)
+        return applied(fitIsotonic(trainLabels, trainValues), applyValues, mappingJson);
+    const auto fit = fitTemperature(trainLabels, twoColumns(trainValues), 2);
+    if (mappingJson) *mappingJson = fit.toJson();
+    const auto probs = fit.apply(twoColumns(applyValues), 2);
+    std::vector<double> scores;
+    scores.reserve(applyValues.size());
+    for (std::size_t i = 1; i < probs.size(); i += 2)
+        scores.push_back(probs[i]);
+    return scores;
+}
+
+std::vector<int> foldAssignment(std::size_t rows, int folds, std::uint64_t seed) {
+    folds = std::max(folds, 1);
+    const auto order = shuffledRows(rows, seed);
     std::vector<int> fold(rows);
     for (std::size_t pos = 0; pos < rows; ++pos)
         fold[order[pos]] = static_cast<int>(pos % std::size_t(folds));
     return fold;
 }
 
-std::vector<double> crossFittedScores(std::span<const int> labels, std::span<const double> scores,
-                                      RecalibrationMethod method, int folds, std::uint64_t seed) {
-    const std::size_t n = std::min(labels.size(), scores.size());
+HoldOutSplit holdOutSplit(std::size_t rows, double fraction, std::uint64_t seed) {
+    HoldOutSplit out;
+    if (rows < 2) return out;
+    const auto order = shuffledRows(rows, seed);
+    const auto fitRows =
+        std::clamp<std::size_t>(static_cast<std::size_t>(std::llround(fraction * double(rows))), 1, rows - 1);
+    out.fit.assign(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(fitRows));
+    out.held.assign(order.begin() + static_cast<std::ptrdiff_t>(fitRows), order.end());
+    return out;
+}
+
+std::vector<double> crossFittedValues(std::span<const int> labels, std::span<const double> values,
+                                      std::size_t classes, RecalibrationMethod method, int folds,
+                                      std::uint64_t seed) {
+    const std::size_t width = std::max<std::size_t>(classes, 1);
+    const std::size_t n = std::min(labels.size(), values.size() / width);
     folds = std::clamp(folds, 2, std::max(2, int(n)));
     const auto fold = foldAssignment(n, folds, seed);
-    std::vector<double> out(n, std::nan(""));
+    std::vector<double> out(n * width, std::nan(""));
     for (int f = 0; f < folds; ++f) {
-        std::vector<int> trainLabels;
-        std::vector<double> trainScores;
-        for (std::size_t i = 0; i < n; ++i)
-            if (fold[i] != f) {
-                trainLabels.push_back(labels[i]);
-                trainScores.push_back(scores[i]);
-            }
-        if (method == RecalibrationMethod::Platt) {
-            const auto fit = fitPlatt(trainLabels, trainScores);
-            for (std::size_t i = 0; i < n; ++i)
-                if (fold[i] == f) out[i] = fit.apply(scores[i]);
-        } else {
-            const auto fit = fitIsotonic(trainLabels, trainScores);
-            for (std::size_t i = 0; i < n; ++i)
-                if (fold[i] == f) out[i] = fit.apply(scores[i]);
-        }
+        std::vector<std::size_t> train, test;
+        for (std::size_t r = 0; r < n; ++r)
+            (fold[r] == f ? test : train).push_back(r);
+        if (test.empty() || train.empty()) continue;
+        const auto mapped =
+            fitAndApplyRecalibration(method, gatherRows(labels, train, 1), gatherRows(values, train, width),
+                                     gatherRows(values, test, width), classes);
+        for (std::size_t i = 0; i < test.size(); ++i)
+            std::copy_n(mapped.begin() + static_cast<std::ptrdiff_t>(i * width), width,
+                        out.begin() + static_cast<std::ptrdiff_t>(test[i] * width));
     }
+    return out;
+}
+
+std::vector<double> crossFittedScores(std::span<const int> labels, std::span<const double> scores,
+                                      RecalibrationMethod method, int folds, std::uint64_t seed) {
+    return crossFittedValues(labels, scores, 0, method, folds, seed);
+}
+
+RecalibrationPreview previewRecalibration(std::span<const int> labels, std::span<const double> values,
+                                          std::size_t classes, const RecalibrationPreviewOptions& options) {
+    RecalibrationPreview out;
+    const std::size_t width = std::max<std::size_t>(classes, 1);
+    const std::size_t n = std::min(labels.size(), values.size() / width);
+    if (n < 2) return out;
+    if (!options.crossFit) {
+        const auto split = holdOutSplit(n, options.fraction, options.seed);
+        out.labels = gatherRows(labels, split.held, 1);
+        out.before = gatherRows(values, split.held, width);
+        out.after = fitAndApplyRecalibration(options.method, gatherRows(labels, split.fit, 1),
+                                             gatherRows(values, split.fit, width), out.before, classes,
+                                             &out.mappingJson);
+        out.fitted = split.fit.size();
+        return out;
+    }
+    out.labels.assign(labels.begin(), labels.begin() + static_cast<std::ptrdiff_t>(n));
+    out.before.assign(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(n * width));
+    out.after =
+        crossFittedValues(out.labels, out.before, classes, options.method, options.folds, options.seed);
+    // The mapping to deploy is fitted on every row; the preview shows out-of-fold predictions.
+    fitAndApplyRecalibration(options.method, out.labels, out.before, {}, classes, &out.mappingJson);
+    out.fitted = n;
     return out;
 }
 

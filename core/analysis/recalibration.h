@@ -51,13 +51,51 @@ struct TemperatureFit {
 TemperatureFit fitTemperature(std::span<const int> labels, std::span<const double> values, std::size_t k,
                               bool inputsAreLogits = false);
 
-enum class RecalibrationMethod { Platt, Isotonic };
+// Temperature on binary scores scales the logit of [1 - s, s]; on multiclass values it is the only method.
+enum class RecalibrationMethod { Platt, Isotonic, Temperature };
 
-// Out-of-fold recalibrated scores: rows are shuffled with a fixed seed (mt19937_64), split into `folds`
-// parts, and each part is mapped by a fit on the other parts.
+// Fits `method` on the training rows and maps applyValues with it. classes = 0: values are binary scores;
+// classes = k > 0: values are rows of k class probabilities, and temperature scaling is used whatever the
+// method. mappingJson (may be null) receives the fit's toJson().
+std::vector<double> fitAndApplyRecalibration(RecalibrationMethod method, std::span<const int> trainLabels,
+                                             std::span<const double> trainValues,
+                                             std::span<const double> applyValues, std::size_t classes,
+                                             std::string* mappingJson = nullptr);
+
+// Out-of-fold recalibrated values: rows are shuffled with a fixed seed (mt19937_64), split into `folds`
+// parts (clamped to [2, rows]), and each part is mapped by a fit on the other parts. classes as above.
+std::vector<double> crossFittedValues(std::span<const int> labels, std::span<const double> values,
+                                      std::size_t classes, RecalibrationMethod method, int folds,
+                                      std::uint64_t seed);
+// The same for binary scores.
 std::vector<double> crossFittedScores(std::span<const int> labels, std::span<const double> scores,
                                       RecalibrationMethod method, int folds = 5, std::uint64_t seed = 0);
 // The fold (0..folds-1) of each row under that shuffle.
 std::vector<int> foldAssignment(std::size_t rows, int folds, std::uint64_t seed);
+
+// A seeded hold-out split under the same shuffle: the first round(fraction * rows) shuffled rows (at least 1,
+// at most rows - 1) fit the mapping, the others are held out to show it. Rows of each part in shuffled order.
+struct HoldOutSplit {
+    std::vector<std::size_t> fit, held;
+};
+HoldOutSplit holdOutSplit(std::size_t rows, double fraction, std::uint64_t seed);
+
+// What a recalibration preview shows: before and after on examples the mapping was not fitted on.
+struct RecalibrationPreviewOptions {
+    RecalibrationMethod method = RecalibrationMethod::Platt;
+    bool crossFit = false; // false: hold-out split of `fraction`; true: `folds`-fold cross-fitting
+    double fraction = 0.5;
+    int folds = 5;
+    std::uint64_t seed = 0;
+};
+struct RecalibrationPreview {
+    std::vector<int> labels;           // of the rows shown: the held-out part, or every row when cross-fitted
+    std::vector<double> before, after; // their values (scores, or rows x classes probabilities)
+    std::size_t fitted = 0;            // rows the exported mapping is fitted on (the fit part, or all rows)
+    std::string mappingJson;           // the mapping to deploy
+};
+// classes as in fitAndApplyRecalibration; needs at least 2 rows (fewer give an empty preview).
+RecalibrationPreview previewRecalibration(std::span<const int> labels, std::span<const double> values,
+                                          std::size_t classes, const RecalibrationPreviewOptions& options);
 
 } // namespace runlens

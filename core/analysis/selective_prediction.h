@@ -1,6 +1,8 @@
 // Selective prediction: risk against coverage when only the most confident answers are given.
 #pragma once
 
+#include "core/analysis/evaluation_set.h"
+
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -27,6 +29,16 @@ struct RiskCoverage {
 
 // confidence per example and whether the answer was correct (1) or not (0).
 RiskCoverage riskCoverage(std::span<const double> confidence, std::span<const int> correct);
+
+// What an evaluation set gives riskCoverage: per example the confidence in the class it predicts (binary:
+// max(s, 1 - s); multiclass: the top probability) and whether that prediction is right. The prediction is
+// the logged one when the set has a prediction column, else score >= 0.5 (binary) or the top class. Empty
+// when the set has no scores.
+struct SelectiveInputs {
+    std::vector<double> confidence;
+    std::vector<int> correct;
+};
+SelectiveInputs selectiveInputs(const EvaluationSet& set);
 
 struct SelectiveResult {
     double threshold = 0; // answer when confidence >= threshold

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 namespace runlens {
 
@@ -84,12 +85,47 @@ ThresholdStats statsAtThreshold(std::span<const int> labels, std::span<const dou
     return s;
 }
 
+ThresholdSweep thresholdSweep(RankedScores ranked) {
+    ThresholdSweep out;
+    out.positivesBelow.assign(ranked.size() + 1, 0);
+    for (std::size_t i = 0; i < ranked.size(); ++i)
+        out.positivesBelow[i + 1] = out.positivesBelow[i] + ranked.labels[i];
+    out.ranked = std::move(ranked);
+    return out;
+}
+
+ThresholdStats statsAtThreshold(const ThresholdSweep& sweep, double threshold) {
+    ThresholdStats s;
+    s.threshold = threshold;
+    const auto& scores = sweep.ranked.scores;
+    if (sweep.positivesBelow.size() != scores.size() + 1) return s;
+    // Scores below the threshold are predicted negative.
+    const auto below =
+        static_cast<std::size_t>(std::lower_bound(scores.begin(), scores.end(), threshold) - scores.begin());
+    const std::int64_t positives = sweep.ranked.positives, negatives = sweep.ranked.negatives();
+    auto& cm = s.confusion;
+    cm.tp = positives - sweep.positivesBelow[below];
+    cm.fp = static_cast<std::int64_t>(scores.size() - below) - cm.tp;
+    cm.fn = positives - cm.tp;
+    cm.tn = negatives - cm.fp;
+    s.accuracy = accuracyOf(cm);
+    s.precision = precisionOf(cm);
+    s.recall = recallOf(cm);
+    s.f1 = f1Of(cm);
+    s.fpr = div0(double(cm.fp), double(cm.fp + cm.tn));
+    return s;
+}
+
+double totalCostOf(const ConfusionMatrix& confusion, double costFp, double costFn) {
+    return costFp * double(confusion.fp) + costFn * double(confusion.fn);
+}
+
 CostChoice costAtThreshold(std::span<const int> labels, std::span<const double> scores, double threshold,
                            double costFp, double costFn) {
     CostChoice c;
     c.threshold = threshold;
     c.confusion = confusionAt(labels, scores, threshold);
-    c.totalCost = costFp * double(c.confusion.fp) + costFn * double(c.confusion.fn);
+    c.totalCost = totalCostOf(c.confusion, costFp, costFn);
     const auto n = std::min(labels.size(), scores.size());
     c.costPerExample = n > 0 ? c.totalCost / double(n) : 0.0;
     return c;

@@ -32,6 +32,19 @@ struct ThresholdStats {
 ThresholdStats statsAtThreshold(std::span<const int> labels, std::span<const double> scores,
                                 double threshold);
 
+// A binary set prepared for moving a threshold: its ranked scores (ascending) and, at index i, the positives
+// among the i lowest scores (n + 1 entries), so the counts at any threshold are one binary search.
+struct ThresholdSweep {
+    RankedScores ranked;
+    std::vector<std::int64_t> positivesBelow;
+};
+ThresholdSweep thresholdSweep(RankedScores ranked);
+// The same as statsAtThreshold on the set's labels and scores, in O(log n).
+ThresholdStats statsAtThreshold(const ThresholdSweep& sweep, double threshold);
+
+// costFp * FP + costFn * FN.
+double totalCostOf(const ConfusionMatrix& confusion, double costFp, double costFn);
+
 struct CostChoice {
     double threshold = 0; // +inf means "never predict positive"
     double totalCost = 0; // costFp * FP + costFn * FN

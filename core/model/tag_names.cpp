@@ -98,8 +98,9 @@ bool isWorkerParamKey(std::string_view key) {
 }
 
 std::optional<bool> lowerIsBetter(std::string_view tag) {
-    static constexpr std::array<std::string_view, 10> lowerWords{"loss", "error", "err", "perplexity", "ppl",
-                                                                 "nll",  "mse",   "mae", "rmse",       "wer"};
+    static constexpr std::array<std::string_view, 13> lowerWords{"loss", "error", "err",  "perplexity", "ppl",
+                                                                 "nll",  "mse",   "mae",  "rmse",       "wer",
+                                                                 "cer",  "ece",   "brier"};
     static constexpr std::array<std::string_view, 13> higherWords{
         "accuracy", "acc",   "auc", "f1",  "precision", "recall", "score",
         "bleu",     "rouge", "map", "iou", "dice",      "r2"};

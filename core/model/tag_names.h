@@ -25,9 +25,10 @@ std::string foldWorkerTag(std::string_view tag, int* worker = nullptr);
 // bookkeeping, not configuration: two jobs of one configuration differ in it.
 bool isWorkerParamKey(std::string_view key);
 
-// true when lower values are better (loss, error, err, perplexity, ppl, nll, mse, mae, rmse, wer), false when
-// higher are (accuracy, auc, f1, precision, recall, score, bleu, rouge, map, iou, dice, r2), nullopt when the
-// name does not tell (learning rate, epoch, gpu memory ...). Words are matched as name parts, any case.
+// true when lower values are better (loss, error, err, perplexity, ppl, nll, mse, mae, rmse, wer, cer, ece,
+// brier), false when higher are (accuracy, auc, f1, precision, recall, score, bleu, rouge, map, iou, dice,
+// r2), nullopt when the name does not tell (learning rate, epoch, gpu memory ...). Words are matched as name
+// parts, any case.
 std::optional<bool> lowerIsBetter(std::string_view tag);
 
 // Hardware and process metrics (GPU, CPU, memory, power, temperature, disk, network; "system/..." or

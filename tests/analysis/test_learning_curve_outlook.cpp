@@ -184,6 +184,26 @@ class TestLearningCurveOutlook : public QObject {
         QVERIFY(std::abs(chosen.atTarget[0].value - 0.8 * gbm(1e6)) < 1e-6);
     }
 
+    void directionFromTheNameElseTheFits() {
+        // a m^b + c with b < 0: a = -1 rises towards c (a score), a = 2 falls (a loss).
+        PowerLawFit rising, falling, failed;
+        rising.ok = falling.ok = true;
+        rising.a = -1;
+        rising.b = -0.5;
+        falling.a = 2;
+        falling.b = -0.5;
+        failed.a = -1;
+        failed.b = -0.5; // not ok: no vote
+        const std::vector<PowerLawFit> twoRising{rising, rising, falling, failed};
+        // The name decides when it tells, whatever the fits say.
+        QVERIFY(!learningCurveHigherIsBetter("val_loss", twoRising));
+        QVERIFY(learningCurveHigherIsBetter("val_acc", std::vector<PowerLawFit>{falling}));
+        // "metric" says nothing: two rising fits against one falling (the failed one does not vote).
+        QVERIFY(learningCurveHigherIsBetter("metric", twoRising));
+        QVERIFY(!learningCurveHigherIsBetter("metric", std::vector<PowerLawFit>{rising, falling}));
+        QVERIFY(!learningCurveHigherIsBetter("metric", {}));
+    }
+
     void noSizeParamIsAnError() {
         std::vector<RunInfo> pool{runOf(1, "a", {{"model", "gbm"}}, 0.4)};
         const std::vector<CurveCandidate> candidates{{"a", &pool[0]}};

@@ -101,6 +101,77 @@ class TestRecalibration : public QObject {
             QVERIFY(v >= 0.0 && v <= 1.0);
     }
 
+    void holdOutSplitIsCoresSeededShuffle() {
+        // tests/tools/gen_holdout_split_refs.py (its own MT19937-64, checked against the C++ standard's
+        // 10000th output): Fisher-Yates of 10 rows with seed 7 gives 0 7 4 9 3 1 2 8 6 5, so a 50% split fits
+        // on 0 7 4 9 3 and holds out 1 2 8 6 5.
+        const auto split = holdOutSplit(10, 0.5, 7);
+        QCOMPARE(split.fit, (std::vector<std::size_t>{0, 7, 4, 9, 3}));
+        QCOMPARE(split.held, (std::vector<std::size_t>{1, 2, 8, 6, 5}));
+        // The k-fold split uses the same shuffle: with one fold per row, row order[pos] is in fold pos.
+        const auto folds = foldAssignment(10, 10, 7);
+        const std::size_t order[] = {0, 7, 4, 9, 3, 1, 2, 8, 6, 5};
+        for (int pos = 0; pos < 10; ++pos)
+            QCOMPARE(folds[order[pos]], pos);
+        // At least one row on each side; nothing to split below two rows.
+        QCOMPARE(holdOutSplit(10, 0.0, 7).fit.size(), std::size_t(1));
+        QCOMPARE(holdOutSplit(10, 1.0, 7).held.size(), std::size_t(1));
+        QVERIFY(holdOutSplit(1, 0.5, 7).fit.empty());
+    }
+
+    void holdOutPreviewMatchesSklearnIsotonic() {
+        // The same script fits sklearn 1.2.1's IsotonicRegression(out_of_bounds='clip') on rows 0 7 4 9 3 of
+        // these scores and labels, and predicts held rows 1 2 8 6 5:
+        //   [0.16666666666666666, 0.33333333333333337, 1.0, 0.8333333333333334, 0.6666666666666667]
+        const std::vector<double> scores{0.05, 0.15, 0.25, 0.35, 0.45, 0.55, 0.65, 0.75, 0.85, 0.95};
+        const std::vector<int> labels{0, 0, 1, 1, 0, 0, 1, 1, 0, 1};
+        RecalibrationPreviewOptions options;
+        options.method = RecalibrationMethod::Isotonic;
+        options.seed = 7;
+        const auto preview = previewRecalibration(labels, scores, 0, options);
+        QCOMPARE(preview.fitted, std::size_t(5));
+        QCOMPARE(preview.labels, (std::vector<int>{0, 1, 0, 1, 0}));
+        QCOMPARE(preview.before, (std::vector<double>{0.15, 0.25, 0.85, 0.65, 0.55}));
+        const double expected[] = {0.16666666666666666, 0.33333333333333337, 1.0, 0.8333333333333334,
+                                   0.6666666666666667};
+        QCOMPARE(preview.after.size(), std::size(expected));
+        for (std::size_t i = 0; i < preview.after.size(); ++i)
+            RL_COMPARE_NEAR(preview.after[i], expected[i], 1e-12);
+        QVERIFY(QByteArray::fromStdString(preview.mappingJson).startsWith("{\"method\":\"isotonic\""));
+    }
+
+    void crossFittedPreviewShowsEveryRowOutOfFold() {
+        // Cross-fitted, every row is shown, mapped as crossFittedScores maps it, and the exported mapping is
+        // the fit on all rows (Platt on the whole breast-cancer half matches fitPlatt's own JSON).
+        const auto f = testutil::loadBreastCancer();
+        RecalibrationPreviewOptions options;
+        options.crossFit = true;
+        options.folds = 5;
+        options.seed = 42;
+        const auto preview = previewRecalibration(f.labels, f.scores, 0, options);
+        QCOMPARE(preview.fitted, f.scores.size());
+        QCOMPARE(preview.after, crossFittedScores(f.labels, f.scores, RecalibrationMethod::Platt, 5, 42));
+        QCOMPARE(preview.mappingJson, fitPlatt(f.labels, f.scores).toJson());
+    }
+
+    void multiclassValuesAreTemperatureScaled() {
+        // Whatever the method, class probabilities get temperature scaling: the held-out rows are mapped by
+        // the temperature fitted on the other rows (scipy reference in temperatureMatchesScipy).
+        const auto f = testutil::loadIris();
+        RecalibrationPreviewOptions options;
+        options.method = RecalibrationMethod::Isotonic;
+        options.seed = 3;
+        const auto preview = previewRecalibration(f.labels, f.probs, f.k, options);
+        QCOMPARE(preview.after.size(), preview.labels.size() * f.k);
+        QVERIFY(QByteArray::fromStdString(preview.mappingJson).startsWith("{\"method\":\"temperature\""));
+        for (std::size_t r = 0; r < preview.labels.size(); ++r) {
+            double sum = 0;
+            for (std::size_t c = 0; c < f.k; ++c)
+                sum += preview.after[r * f.k + c];
+            RL_COMPARE_NEAR(sum, 1.0, 1e-12);
+        }
+    }
+
     void degenerateInputs() {
         const auto p = fitPlatt(std::vector<int>{}, std::vector<double>{});
         QCOMPARE(p.a, 0.0);

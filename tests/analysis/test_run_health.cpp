@@ -67,6 +67,11 @@ class TestRunHealth : public QObject {
         QCOMPARE(lowerIsBetter("lr"), std::optional<bool>());
         QCOMPARE(lowerIsBetter("epoch"), std::optional<bool>());
         QCOMPARE(lowerIsBetter("gpu/memory"), std::optional<bool>());
+        // The calibration and speech words the Sweep tab used to list on its own.
+        QCOMPARE(lowerIsBetter("val/ece"), std::optional<bool>(true));
+        QCOMPARE(lowerIsBetter("brier_score"), std::optional<bool>(true));
+        QCOMPARE(lowerIsBetter("test_cer"), std::optional<bool>(true));
+        QCOMPARE(lowerIsBetter("val_wer"), std::optional<bool>(true));
     }
 
     void systemMetrics() {

@@ -4,6 +4,7 @@
 #include "tests/common/eval_test_util.h"
 #include "tests/data/eval/sklearn_refs.h"
 
+#include <array>
 #include <QtTest>
 
 using namespace runlens;
@@ -54,6 +55,58 @@ class TestThresholdSelective : public QObject {
         QCOMPARE(costAtThreshold(y, s, 0.75, 1.0, 5.0).totalCost, 5.0);
         // FN free: never predicting positive costs 0 and wins (highest threshold on ties).
         QVERIFY(std::isinf(minimumCostThreshold(rankScores(y, s), 1.0, 0.0).threshold));
+    }
+
+    void sweepMatchesSklearnConfusion() {
+        // sklearn 1.2.1 on the breast-cancer fixture: confusion_matrix(y, (s >= t).astype(int)).ravel() (tn,
+        // fp, fn, tp) = t 0.3: 94 12 6 173; t 0.5: 100 6 7 172; t 0.9: 106 0 23 156; t = s[7] (a score
+        // itself, which counts as positive): 101 5 7 172.
+        const auto f = testutil::loadBreastCancer();
+        const ThresholdSweep sweep = thresholdSweep(rankScores(f.labels, f.scores));
+        const std::pair<double, std::array<qint64, 4>> cases[] = {{0.3, {94, 12, 6, 173}},
+                                                                  {0.5, {100, 6, 7, 172}},
+                                                                  {0.9, {106, 0, 23, 156}},
+                                                                  {f.scores[7], {101, 5, 7, 172}}};
+        for (const auto& [t, cm] : cases) {
+            const ThresholdStats fast = statsAtThreshold(sweep, t);
+            QCOMPARE(fast.confusion.tn, cm[0]);
+            QCOMPARE(fast.confusion.fp, cm[1]);
+            QCOMPARE(fast.confusion.fn, cm[2]);
+            QCOMPARE(fast.confusion.tp, cm[3]);
+            const ThresholdStats slow = statsAtThreshold(f.labels, f.scores, t);
+            QCOMPARE(fast.precision, slow.precision);
+            QCOMPARE(fast.recall, slow.recall);
+            QCOMPARE(fast.fpr, slow.fpr);
+            QCOMPARE(fast.f1, slow.f1);
+        }
+        // FP costs 1, FN 5 at t 0.5: 6 + 35 = 41.
+        QCOMPARE(totalCostOf(statsAtThreshold(sweep, 0.5).confusion, 1.0, 5.0), 41.0);
+    }
+
+    void selectiveInputsByHand() {
+        // Binary scores .9 .3 .6 .2, labels 1 1 0 0: predicted (s >= .5) 1 0 1 0, so correct 1 0 0 1, and the
+        // confidence in the predicted class max(s, 1 - s) = .9 .7 .6 .8. A prediction column 1 1 1 0 decides
+        // instead: correct 1 1 0 1.
+        EvaluationSet e;
+        e.classes = {"0", "1"};
+        e.labels = {1, 1, 0, 0};
+        e.scores = {0.9, 0.3, 0.6, 0.2};
+        auto in = selectiveInputs(e);
+        QCOMPARE(in.correct, (std::vector<int>{1, 0, 0, 1}));
+        for (std::size_t i = 0; i < 4; ++i)
+            RL_COMPARE_NEAR(in.confidence[i], (std::array<double, 4>{0.9, 0.7, 0.6, 0.8}[i]), 1e-15);
+        e.predictions = {1, 1, 1, 0};
+        QCOMPARE(selectiveInputs(e).correct, (std::vector<int>{1, 1, 0, 1}));
+        // Multiclass rows [.1 .7 .2] and [.5 .3 .2], labels 1 and 2: confidence .7 and .5, correct 1 and 0.
+        EvaluationSet m;
+        m.multiclass = true;
+        m.classes = {"a", "b", "c"};
+        m.labels = {1, 2};
+        m.probs = {0.1, 0.7, 0.2, 0.5, 0.3, 0.2};
+        in = selectiveInputs(m);
+        QCOMPARE(in.confidence, (std::vector<double>{0.7, 0.5}));
+        QCOMPARE(in.correct, (std::vector<int>{1, 0}));
+        QVERIFY(selectiveInputs(EvaluationSet{}).confidence.empty());
     }
 
     void riskCoverageByHand() {

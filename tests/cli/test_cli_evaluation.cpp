@@ -275,6 +275,43 @@ class TestCliEvaluation : public QObject {
         QVERIFY(md.out.contains("McNemar"));
     }
 
+    void diffOfRunsPrintsTheComparabilityWarnings() {
+        // The Compare tab's warnings (core/analysis/run_comparability), now printed by `runlens diff -w` too:
+        // a trains 100 steps and b 200 (max_steps and the loss's last step), and b's evaluation set has one
+        // more row. Two log files have no runs to compare that way: no warnings.
+        QTemporaryDir dir;
+        const QByteArray predictions = "id,label,score\ne0,1,0.9\ne1,0,0.2\ne2,1,0.7\n";
+        for (const auto& [name, steps] : {std::pair{"a", 100}, std::pair{"b", 200}}) {
+            const QString folder = dir.filePath(QString("logs/%1").arg(name));
+            QDir().mkpath(folder);
+            writeFile(folder + "/hparams.yaml", QString("lr: 0.1\nmax_steps: %1\n").arg(steps).toUtf8());
+            writeFile(folder + "/metrics.csv", QString("step,loss\n0,1\n%1,0.5\n").arg(steps).toUtf8());
+            writeFile(folder + "/predictions_val.csv",
+                      predictions + (steps == 200 ? QByteArray("e3,0,0.4\n") : QByteArray()));
+        }
+        const auto imported = run({"import", "logs", "-w", "ws.runlens"}, dir.path());
+        QVERIFY2(imported.code == 0, imported.err.constData());
+        const auto r = run({"diff", "a", "b", "-w", "ws.runlens", "--json", "--resamples", "20"}, dir.path());
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QJsonArray warnings = json(r)["warnings"].toArray();
+        QCOMPARE(warnings.size(), 3);
+        QCOMPARE(warnings[0].toString(),
+                 QString("Different evaluation sets (val (3 rows): a; val (4 rows): b): "
+                         "their metrics are not measured on the same examples."));
+        QCOMPARE(warnings[1].toString(), QString("Different training budgets: last step of 'loss' is 100: a; "
+                                                 "200: b."));
+        QCOMPARE(warnings[2].toString(), QString("Different training budgets: max_steps is 100: a; 200: b."));
+        const auto md = run({"diff", "a", "b", "-w", "ws.runlens", "--resamples", "20"}, dir.path());
+        QCOMPARE(md.code, 0);
+        QVERIFY2(md.out.contains("> **Warning:** Different training budgets: max_steps is 100: a; 200: b."),
+                 md.out.constData());
+        const auto files = run({"diff", "logs/a/predictions_val.csv", "logs/b/predictions_val.csv", "--json",
+                                "--resamples", "20"},
+                               dir.path());
+        QVERIFY2(files.code == 0, files.err.constData());
+        QVERIFY(json(files)["warnings"].toArray().isEmpty());
+    }
+
     void learningCurveRecoversAPowerLaw() {
         // Runs with n_train in {1e2 .. 1e5} and val_loss = 2 * n^-0.5 + 0.1 exactly.
         QTemporaryDir dir;

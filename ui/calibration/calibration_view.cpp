@@ -44,7 +44,6 @@
 #include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
-#include <random>
 
 namespace runlens::ui {
 
@@ -231,50 +230,18 @@ std::vector<CalibrationCurveResult> sliceCurves(const EvaluationEntry& entry, co
     return curves;
 }
 
-std::vector<double> twoColumns(std::span<const double> scores) {
-    std::vector<double> probs;
-    probs.reserve(scores.size() * 2);
-    for (double s : scores) {
-        probs.push_back(1.0 - s);
-        probs.push_back(s);
-    }
-    return probs;
-}
-
 using Method = CalibrationView::Method;
 
-// Fits the method on the training rows and maps the other values; binary values are scores, multiclass
-// values rows of k probabilities.
-std::vector<double> fitAndMap(Method method, const std::vector<int>& trainLabels,
-                              const std::vector<double>& trainValues, const std::vector<double>& applyValues,
-                              std::size_t k, bool multiclass, std::string* json) {
-    if (multiclass) {
-        const auto fit = fitTemperature(trainLabels, trainValues, k);
-        if (json) *json = fit.toJson();
-        return fit.apply(applyValues, k);
-    }
+RecalibrationMethod coreMethod(Method method) {
     switch (method) {
-    case Method::Platt: {
-        const auto fit = fitPlatt(trainLabels, trainValues);
-        if (json) *json = fit.toJson();
-        return fit.apply(applyValues);
-    }
-    case Method::Isotonic: {
-        const auto fit = fitIsotonic(trainLabels, trainValues);
-        if (json) *json = fit.toJson();
-        return fit.apply(applyValues);
-    }
+    case Method::Platt:
+        return RecalibrationMethod::Platt;
+    case Method::Isotonic:
+        return RecalibrationMethod::Isotonic;
     case Method::Temperature:
         break;
     }
-    const auto fit = fitTemperature(trainLabels, twoColumns(trainValues), 2);
-    if (json) *json = fit.toJson();
-    const auto probs = fit.apply(twoColumns(applyValues), 2);
-    std::vector<double> scores;
-    scores.reserve(applyValues.size());
-    for (std::size_t i = 1; i < probs.size(); i += 2)
-        scores.push_back(probs[i]);
-    return scores;
+    return RecalibrationMethod::Temperature;
 }
 
 CalibrationMetrics metricsOfValues(const std::vector<int>& labels, const std::vector<double>& values,
@@ -301,63 +268,33 @@ RecalibrationOutcome recalibrate(const CalibrationView::Input& in) {
                           .arg(n);
         return out;
     }
-    const auto& values = multi ? e.probs : e.scores;
-    auto valuesOf = [&](const std::vector<std::size_t>& rows) {
-        return multi ? gatherRows(values, k, rows) : gather(values, rows);
-    };
-    std::vector<int> heldLabels;
-    std::vector<double> before, after;
+    // core's seeded split (the same shuffle as its cross-fitting), so a seed means the same rows everywhere.
+    RecalibrationPreviewOptions options;
+    options.method = coreMethod(method);
+    options.crossFit = in.split == CalibrationView::SplitMode::KFold;
+    options.fraction = in.fraction;
+    options.folds = in.folds;
+    options.seed = in.seed;
+    const auto preview = previewRecalibration(e.labels, multi ? e.probs : e.scores, multi ? k : 0, options);
+    out.mappingJson = preview.mappingJson;
     QString note;
-    if (in.split == CalibrationView::SplitMode::HoldOut) {
-        std::vector<std::size_t> order(n);
-        std::iota(order.begin(), order.end(), std::size_t{0});
-        std::mt19937_64 rng(in.seed);
-        std::shuffle(order.begin(), order.end(), rng);
-        const auto nCal = std::clamp<std::size_t>(
-            static_cast<std::size_t>(std::llround(in.fraction * double(n))), 1, n - 1);
-        const std::vector<std::size_t> cal(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(nCal));
-        const std::vector<std::size_t> held(order.begin() + static_cast<std::ptrdiff_t>(nCal), order.end());
-        heldLabels = gather(e.labels, held);
-        before = valuesOf(held);
-        after = fitAndMap(method, gather(e.labels, cal), valuesOf(cal), before, k, multi, &out.mappingJson);
+    if (!options.crossFit)
         note = QString("%1 fitted on %2 examples (seed %3), shown on the %4 held out.")
                    .arg(out.method)
-                   .arg(nCal)
+                   .arg(preview.fitted)
                    .arg(in.seed)
-                   .arg(held.size());
-    } else {
-        const auto folds = foldAssignment(n, in.folds, in.seed);
-        heldLabels = e.labels;
-        before = values;
-        after.assign(values.size(), 0.0);
-        for (int f = 0; f < in.folds; ++f) {
-            std::vector<std::size_t> train, test;
-            for (std::size_t r = 0; r < n; ++r)
-                (folds[r] == f ? test : train).push_back(r);
-            if (test.empty() || train.empty()) continue;
-            const auto mapped = fitAndMap(method, gather(e.labels, train), valuesOf(train), valuesOf(test), k,
-                                          multi, nullptr);
-            for (std::size_t i = 0; i < test.size(); ++i) {
-                if (multi)
-                    std::copy_n(mapped.begin() + static_cast<std::ptrdiff_t>(i * k), k,
-                                after.begin() + static_cast<std::ptrdiff_t>(test[i] * k));
-                else
-                    after[test[i]] = mapped[i];
-            }
-        }
-        // The mapping to deploy is fitted on every row; the preview shows out-of-fold predictions.
-        fitAndMap(method, e.labels, values, {}, k, multi, &out.mappingJson);
+                   .arg(preview.labels.size());
+    else
         note = QString("%1, %2-fold cross-fitting (seed %3): every example is mapped by a fit on the other "
                        "folds. The exported mapping is fitted on all %4 examples.")
                    .arg(out.method)
                    .arg(in.folds)
                    .arg(in.seed)
                    .arg(n);
-    }
     if (multi && in.method != Method::Temperature)
         note += " Platt and isotonic apply to binary sets: temperature scaling is used.";
-    out.beforeMetrics = metricsOfValues(heldLabels, before, k, multi, in.options, &out.before);
-    out.afterMetrics = metricsOfValues(heldLabels, after, k, multi, in.options, &out.after);
+    out.beforeMetrics = metricsOfValues(preview.labels, preview.before, k, multi, in.options, &out.before);
+    out.afterMetrics = metricsOfValues(preview.labels, preview.after, k, multi, in.options, &out.after);
     out.message = note;
     out.ok = true;
     return out;

@@ -3,7 +3,10 @@
 #include "ui/compare/compare_view.h"
 
 #include "core/analysis/binary_metrics.h"
+#include "core/analysis/curve_difference.h"
+#include "core/analysis/ensemble_members.h"
 #include "core/analysis/evaluation_set.h"
+#include "core/analysis/run_comparability.h"
 #include "core/analysis/slices.h"
 #include "ui/calibration/calibration_chart.h"
 #include "ui/charts/chart_export.h"
@@ -52,8 +55,6 @@ namespace runlens::ui {
 namespace {
 
 constexpr double kNaNd = std::numeric_limits<double>::quiet_NaN();
-constexpr std::size_t kMaxUnionGrid = 20000;
-constexpr std::size_t kEvenGrid = 2000;
 constexpr int kDrawPixels = 1600;
 
 QString num(double v, int digits = 6) {
@@ -115,69 +116,15 @@ void addRow(std::map<std::pair<int, QString>, DiffRow>& rows, int order, const Q
     row.numbers[run] = number;
 }
 
-// Parameter names that set a training budget, compared without their prefix ("trainer.max_steps").
-bool isBudgetKey(const std::string& key) {
-    std::string base = key;
-    const auto cut = base.find_last_of("./");
-    if (cut != std::string::npos) base = base.substr(cut + 1);
-    std::transform(base.begin(), base.end(), base.begin(), [](unsigned char c) { return std::tolower(c); });
-    static const std::set<std::string> kBudget{"max_steps",   "max_epochs", "epochs",   "num_train_epochs",
-                                               "n_epochs",    "num_epochs", "max_iter", "total_steps",
-                                               "train_steps", "num_steps"};
-    return kBudget.count(base) > 0;
-}
-
-bool isSeedKey(const std::string& key) {
-    std::string lower = key;
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](unsigned char c) { return std::tolower(c); });
-    return lower.find("seed") != std::string::npos || lower.find("random_state") != std::string::npos;
-}
-
-// The main training loss every run logs: a conventional name first, else any non-validation "loss" tag.
-std::string mainLossTag(const std::vector<RunInfo>& runs) {
-    auto inAll = [&](const std::string& tag) {
-        return std::all_of(runs.begin(), runs.end(),
-                           [&](const RunInfo& r) { return findSeries(r, tag) != nullptr; });
-    };
-    for (const char* tag :
-         {"loss", "train/loss", "train_loss", "training_loss", "train/loss_step", "train_loss_step"})
-        if (inAll(tag)) return tag;
-    for (const auto& s : runs.front().series) {
-        const std::string& t = s.tag;
-        if (t.find("loss") == std::string::npos) continue;
-        if (t.find("val") != std::string::npos || t.find("eval") != std::string::npos ||
-            t.find("test") != std::string::npos)
-            continue;
-        if (inAll(t)) return t;
+std::vector<std::vector<EvaluationSetSize>>
+evaluationSetSizes(const std::vector<std::vector<PredictionTableInfo>>& evalSets) {
+    std::vector<std::vector<EvaluationSetSize>> out;
+    for (const auto& tables : evalSets) {
+        auto& sizes = out.emplace_back();
+        for (const auto& t : tables)
+            sizes.push_back({t.name, t.rows});
     }
-    return {};
-}
-
-// Runs grouped by what describe() says of them, each value once with up to three run names ("val-2026-10:
-// churn_v1, churn_v2; unknown: lr0.001-seed0, lr0.001-seed1, lr0.003-seed0 and 29 more"), so comparing dozens
-// of runs gives a sentence, not a wall of text.
-QString runList(const std::vector<RunInfo>& runs, const std::function<QString(const RunInfo&)>& describe) {
-    constexpr qsizetype kNamesPerValue = 3;
-    std::vector<std::pair<QString, QStringList>> byValue;
-    for (const auto& r : runs) {
-        const QString value = describe(r);
-        auto it = std::find_if(byValue.begin(), byValue.end(),
-                               [&](const auto& entry) { return entry.first == value; });
-        if (it == byValue.end()) {
-            byValue.emplace_back(value, QStringList());
-            it = std::prev(byValue.end());
-        }
-        it->second << QString::fromStdString(r.name);
-    }
-    QStringList parts;
-    for (const auto& [value, names] : byValue) {
-        QString listed = names.mid(0, kNamesPerValue).join(QStringLiteral(", "));
-        if (names.size() > kNamesPerValue)
-            listed += QStringLiteral(" and %1 more").arg(names.size() - kNamesPerValue);
-        parts << QStringLiteral("%1: %2").arg(value, listed);
-    }
-    return parts.join(QStringLiteral("; "));
+    return out;
 }
 
 // Ids as the paired engine reads them, so the flips list shows the ids that were matched.
@@ -224,110 +171,42 @@ Extracted extract(const PredictionTable& table, const QString& name) {
     return out;
 }
 
-// Rows of member 0 present in every member, with each member's row for them (by id when all have ids).
-std::vector<std::vector<std::size_t>> alignMembers(const std::vector<const PredictionTable*>& tables) {
-    std::vector<std::vector<std::string>> ids;
-    bool allIds = true;
-    for (const auto* t : tables) {
-        ids.push_back(idsOf(*t));
-        allIds = allIds && !ids.back().empty();
-    }
-    const std::size_t rows0 = tables.front()->rows();
-    std::vector<std::vector<long long>> map(tables.size(), std::vector<long long>(rows0, -1));
-    for (std::size_t m = 0; m < tables.size(); ++m) {
-        const Alignment a = allIds ? alignById(ids[0], ids[m]) : alignByRow(rows0, tables[m]->rows());
-        for (std::size_t i = 0; i < a.rowsA.size(); ++i)
-            map[m][a.rowsA[i]] = static_cast<long long>(a.rowsB[i]);
-    }
-    std::vector<std::vector<std::size_t>> rows(tables.size());
-    for (std::size_t r = 0; r < rows0; ++r) {
-        bool everywhere = true;
-        for (std::size_t m = 0; m < tables.size() && everywhere; ++m)
-            everywhere = map[m][r] >= 0;
-        if (!everywhere) continue;
-        for (std::size_t m = 0; m < tables.size(); ++m)
-            rows[m].push_back(static_cast<std::size_t>(map[m][r]));
-    }
-    return rows;
-}
-
+// The ensemble what-if of core's ensembleOfRuns, with the note the Ensemble page shows above it.
 void computeEnsemble(const AnalysisInput& in, const std::vector<Extracted>& sets, PairedAnalysis& out) {
-    // Members are the binary sets with scores, or the multiclass sets with the first one's classes, whichever
-    // are more (ties: binary).
-    const EvaluationSet* firstMulticlass = nullptr;
-    std::size_t binary = 0, multiclass = 0;
-    for (const auto& s : sets) {
-        if (!s.error.isEmpty() || !s.eval.hasScores()) continue;
-        if (!s.eval.multiclass) {
-            ++binary;
-        } else if (!firstMulticlass || s.eval.classes == firstMulticlass->classes) {
-            if (!firstMulticlass) firstMulticlass = &s.eval;
-            ++multiclass;
-        }
-    }
-    out.ensembleMulticlass = multiclass > binary;
-    std::vector<const PredictionTable*> tables;
-    std::vector<const EvaluationSet*> evals;
-    QStringList skipped;
-    for (std::size_t m = 0; m < sets.size(); ++m) {
-        const auto& e = sets[m].eval;
-        const bool usable =
-            sets[m].error.isEmpty() && e.hasScores() &&
-            (out.ensembleMulticlass ? e.multiclass && e.classes == firstMulticlass->classes : !e.multiclass);
-        if (!usable) {
-            skipped << in.names[m];
-            continue;
-        }
-        tables.push_back(in.tables[m].get());
-        evals.push_back(&e);
-        out.ensembleMembers << in.names[m];
-    }
+    std::vector<EnsembleCandidate> candidates;
+    for (std::size_t m = 0; m < sets.size(); ++m)
+        candidates.push_back({in.names[m].toStdString(), in.tables[m].get(),
+                              sets[m].error.isEmpty() ? &sets[m].eval : nullptr});
+    EnsembleOfRuns result = ensembleOfRuns(candidates);
+    out.ensembleMulticlass = result.multiclass;
+    for (const auto& name : result.members)
+        out.ensembleMembers << QString::fromStdString(name);
+    out.ensemble = std::move(result.binary);
+    out.ensemble.error = result.error;
+    out.ensembleOfClasses = std::move(result.ofClasses);
     const QString kind = out.ensembleMulticlass ? QStringLiteral("class probabilities over the same classes")
                                                 : QStringLiteral("binary scores");
+    QStringList skipped;
+    for (const auto& name : result.leftOut)
+        skipped << QString::fromStdString(name);
     if (!skipped.isEmpty())
         out.ensembleNote =
             QStringLiteral("Left out (no %1, or unreadable): %2. ").arg(kind, skipped.join(", "));
-    if (tables.size() < 2) {
+    if (result.members.size() < 2) {
         out.ensembleNote +=
             QStringLiteral("An ensemble needs two or more runs with %1 on this set.").arg(kind);
-        out.ensemble.error = "fewer than two usable members";
-        out.ensembleOfClasses.error = out.ensemble.error;
         return;
     }
-    const auto rows = alignMembers(tables);
-    const std::size_t k = out.ensembleMulticlass ? firstMulticlass->classCount() : 1;
-    std::vector<int> labels;
-    std::vector<std::vector<double>> scores(tables.size());
-    std::size_t disagreements = 0;
-    for (std::size_t i = 0; i < rows[0].size(); ++i) {
-        const int label = evals[0]->labels[rows[0][i]];
-        labels.push_back(label);
-        for (std::size_t m = 0; m < tables.size(); ++m) {
-            const std::size_t r = rows[m][i];
-            if (out.ensembleMulticlass)
-                scores[m].insert(scores[m].end(),
-                                 evals[m]->probs.begin() + static_cast<std::ptrdiff_t>(r * k),
-                                 evals[m]->probs.begin() + static_cast<std::ptrdiff_t>((r + 1) * k));
-            else
-                scores[m].push_back(evals[m]->scores[r]);
-            disagreements += evals[m]->labels[r] != label;
-        }
-    }
-    if (out.ensembleMulticlass) {
-        out.ensembleOfClasses = multiclassEnsembleWhatIf(labels, scores, k);
-        out.ensemble.error = out.ensembleOfClasses.error.empty() ? "" : out.ensembleOfClasses.error;
+    if (out.ensembleMulticlass)
         out.ensembleNote +=
             QStringLiteral("Correct = the top class is the label; precision, recall and F1 are "
                            "macro averages, roc_auc one-vs-rest. ");
-    } else {
-        out.ensemble = ensembleWhatIf(labels, scores);
-    }
     out.ensembleNote +=
-        QStringLiteral("%1 examples shared by all %2 members.").arg(labels.size()).arg(tables.size());
-    if (disagreements > 0)
+        QStringLiteral("%1 examples shared by all %2 members.").arg(result.shared).arg(result.members.size());
+    if (result.labelDisagreements > 0)
         out.ensembleNote +=
             QStringLiteral(" Warning: %1 labels differ between members (the first run's are used).")
-                .arg(disagreements);
+                .arg(result.labelDisagreements);
 }
 
 std::shared_ptr<const PairedAnalysis> analyse(const AnalysisInput& in) {
@@ -363,70 +242,13 @@ std::shared_ptr<const PairedAnalysis> analyse(const AnalysisInput& in) {
         out->error = QString::fromStdString(error);
         return out;
     }
-    out->alignment = paired->alignment.pairs;
-    out->alignmentSummary = paired->alignment.summary;
-    out->mcnemar = paired->mcnemar;
-    out->bootstrap = paired->bootstrap;
-    out->delong = paired->delong;
-    out->delongSkipped = QString::fromStdString(paired->delongSkipped);
-    out->metricA = paired->metricA;
-    out->metricB = paired->metricB;
-    out->zeroRule = paired->zeroRule;
-    out->flips = std::move(paired->flips);
-    out->sliceChanges = std::move(paired->sliceChanges);
-    out->classFlips = std::move(paired->classFlips);
+    out->paired = std::move(*paired);
     if (!ea.multiclass && !eb.multiclass && ea.hasScores() && eb.hasScores()) {
         // The same defaults as `runlens calibration`: 10 uniform bins, Wilson intervals.
         out->calibrationA = calibrationReport(ea.labels, ea.scores);
         out->calibrationB = calibrationReport(eb.labels, eb.scores);
     }
     return out;
-}
-
-// Sorted by x with repeated x values averaged and non-finite points dropped.
-XYPoints tidy(const XYPoints& p) {
-    std::vector<std::pair<double, double>> pts;
-    for (std::size_t i = 0; i < p.size(); ++i)
-        if (std::isfinite(p.x[i]) && std::isfinite(p.y[i])) pts.emplace_back(p.x[i], p.y[i]);
-    std::stable_sort(pts.begin(), pts.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    XYPoints out;
-    for (std::size_t i = 0; i < pts.size();) {
-        std::size_t j = i;
-        double sum = 0;
-        while (j < pts.size() && pts[j].first == pts[i].first)
-            sum += pts[j++].second;
-        out.x.push_back(pts[i].first);
-        out.y.push_back(sum / static_cast<double>(j - i));
-        i = j;
-    }
-    return out;
-}
-
-double interpolate(const XYPoints& p, double x) {
-    const auto it = std::lower_bound(p.x.begin(), p.x.end(), x);
-    const auto i = static_cast<std::size_t>(it - p.x.begin());
-    if (i < p.size() && p.x[i] == x) return p.y[i];
-    if (i == 0 || i >= p.size()) return kNaNd;
-    const double t = (x - p.x[i - 1]) / (p.x[i] - p.x[i - 1]);
-    return p.y[i - 1] + t * (p.y[i] - p.y[i - 1]);
-}
-
-XYPoints strided(const XYPoints& p, std::size_t maxPoints) {
-    if (p.size() <= maxPoints) return p;
-    XYPoints out;
-    const double stride = static_cast<double>(p.size()) / static_cast<double>(maxPoints);
-    for (std::size_t k = 0; k < maxPoints; ++k) {
-        const auto i = static_cast<std::size_t>(static_cast<double>(k) * stride);
-        out.x.push_back(p.x[i]);
-        out.y.push_back(p.y[i]);
-    }
-    out.x.push_back(p.x.back());
-    out.y.push_back(p.y.back());
-    return out;
-}
-
-bool nonDecreasing(const std::vector<double>& x) {
-    return std::is_sorted(x.begin(), x.end());
 }
 
 QTableWidgetItem* readOnlyItem(const QString& text) {
@@ -574,143 +396,9 @@ std::vector<DiffRow> buildRunDiff(const std::vector<RunInfo>& runs) {
 QStringList comparabilityWarnings(const std::vector<RunInfo>& runs,
                                   const std::vector<std::vector<PredictionTableInfo>>& evalSets) {
     QStringList warnings;
-    if (runs.size() < 2) return warnings;
-
-    // Evaluation sets: same names and sizes, or the paired numbers compare different examples.
-    auto evalText = [&](std::size_t i) {
-        QStringList parts;
-        for (const auto& t : evalSets[i])
-            parts << QStringLiteral("%1 (%2 rows)").arg(QString::fromStdString(t.name)).arg(t.rows);
-        return parts.isEmpty() ? QStringLiteral("none") : parts.join(QStringLiteral(", "));
-    };
-    bool anyEval = false, evalDiffers = false;
-    for (std::size_t i = 0; i < runs.size(); ++i) {
-        anyEval = anyEval || !evalSets[i].empty();
-        if (evalText(i) != evalText(0)) evalDiffers = true;
-    }
-    if (anyEval && evalDiffers) {
-        warnings
-            << QStringLiteral(
-                   "Different evaluation sets (%1): their metrics are not measured on the same examples.")
-                   .arg(runList(runs, [&](const RunInfo& r) {
-                       const auto index = static_cast<std::size_t>(&r - runs.data());
-                       return evalText(index);
-                   }));
-    }
-
-    std::set<std::string> dataVersions;
-    for (const auto& r : runs)
-        if (!r.provenance.dataVersion.empty()) dataVersions.insert(r.provenance.dataVersion);
-    if (dataVersions.size() > 1)
-        warnings << QStringLiteral("Different data versions (%1).").arg(runList(runs, [](const RunInfo& r) {
-            return r.provenance.dataVersion.empty() ? QStringLiteral("unknown")
-                                                    : QString::fromStdString(r.provenance.dataVersion);
-        }));
-
-    // Training budget: the last step of the main loss series, and any budget parameter.
-    const std::string loss = mainLossTag(runs);
-    if (!loss.empty()) {
-        std::set<std::int64_t> lastSteps;
-        for (const auto& r : runs)
-            lastSteps.insert(findSeries(r, loss)->lastStep);
-        if (lastSteps.size() > 1)
-            warnings << QStringLiteral("Different training budgets: last step of '%1' is %2.")
-                            .arg(QString::fromStdString(loss), runList(runs, [&](const RunInfo& r) {
-                                     return QString::number(findSeries(r, loss)->lastStep);
-                                 }));
-    }
-    std::set<std::string> budgetKeys;
-    for (const auto& r : runs)
-        for (const auto& [k, v] : r.params)
-            if (isBudgetKey(k)) budgetKeys.insert(k);
-    for (const auto& key : budgetKeys) {
-        std::set<std::string> values;
-        for (const auto& r : runs) {
-            const auto it = r.params.find(key);
-            values.insert(it == r.params.end() ? std::string("(unset)") : it->second);
-        }
-        if (values.size() > 1)
-            warnings << QStringLiteral("Different training budgets: %1 is %2.")
-                            .arg(QString::fromStdString(key), runList(runs, [&](const RunInfo& r) {
-                                     const auto it = r.params.find(key);
-                                     return it == r.params.end() ? QStringLiteral("unset")
-                                                                 : QString::fromStdString(it->second);
-                                 }));
-    }
-
-    // Seed only: every non-seed param equal, the same code and data, and some seed differs.
-    std::set<std::string> keys;
-    for (const auto& r : runs)
-        for (const auto& [k, v] : r.params)
-            keys.insert(k);
-    bool otherDiffers = false, seedDiffers = false;
-    for (const auto& key : keys) {
-        std::set<std::string> values;
-        for (const auto& r : runs) {
-            const auto it = r.params.find(key);
-            values.insert(it == r.params.end() ? std::string("\x01unset") : it->second);
-        }
-        if (values.size() < 2) continue;
-        (isSeedKey(key) ? seedDiffers : otherDiffers) = true;
-    }
-    std::set<std::string> seeds, codes;
-    for (const auto& r : runs) {
-        seeds.insert(r.provenance.seed);
-        codes.insert(r.provenance.codeVersion);
-    }
-    seedDiffers = seedDiffers || seeds.size() > 1;
-    otherDiffers = otherDiffers || codes.size() > 1 || dataVersions.size() > 1;
-    if (seedDiffers && !otherDiffers) {
-        QStringList spreads;
-        for (const auto& s : runs.front().series) {
-            if (spreads.size() >= 3) break;
-            double lo = INFINITY, hi = -INFINITY;
-            bool all = true;
-            for (const auto& r : runs) {
-                const SeriesSummary* mine = findSeries(r, s.tag);
-                if (!mine || !std::isfinite(mine->last)) {
-                    all = false;
-                    break;
-                }
-                lo = std::min(lo, mine->last);
-                hi = std::max(hi, mine->last);
-            }
-            if (all)
-                spreads << QStringLiteral("%1 last %2 to %3 (spread %4)")
-                               .arg(QString::fromStdString(s.tag), num(lo), num(hi), num(hi - lo));
-        }
-        QString text = QStringLiteral("These runs differ only by seed: their difference is noise.");
-        if (!spreads.isEmpty())
-            text += QStringLiteral(" Seed spread: ") + spreads.join(QStringLiteral("; ")) + ".";
-        warnings << text;
-    }
+    for (const std::string& warning : runlens::comparabilityWarnings(runs, evaluationSetSizes(evalSets)))
+        warnings << QString::fromStdString(warning);
     return warnings;
-}
-
-XYPoints differenceOnGrid(const XYPoints& rawA, const XYPoints& rawB) {
-    const XYPoints a = tidy(rawA), b = tidy(rawB);
-    XYPoints out;
-    if (a.size() < 1 || b.size() < 1) return out;
-    const double lo = std::max(a.x.front(), b.x.front()), hi = std::min(a.x.back(), b.x.back());
-    if (lo > hi) return out;
-    std::vector<double> grid;
-    for (const XYPoints* p : {&a, &b})
-        for (double x : p->x)
-            if (x >= lo && x <= hi) grid.push_back(x);
-    std::sort(grid.begin(), grid.end());
-    grid.erase(std::unique(grid.begin(), grid.end()), grid.end());
-    if (grid.size() > kMaxUnionGrid) {
-        grid.clear();
-        for (std::size_t i = 0; i < kEvenGrid; ++i)
-            grid.push_back(lo + (hi - lo) * static_cast<double>(i) / static_cast<double>(kEvenGrid - 1));
-    }
-    for (double x : grid) {
-        const double ya = interpolate(a, x), yb = interpolate(b, x);
-        if (std::isnan(ya) || std::isnan(yb)) continue;
-        out.x.push_back(x);
-        out.y.push_back(yb - ya);
-    }
-    return out;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -853,7 +541,7 @@ void FlipsModel::setAnalysis(std::shared_ptr<const PairedAnalysis> analysis) {
 
 int FlipsModel::rowCount(const QModelIndex& parent) const {
     if (parent.isValid() || !m_analysis || !m_analysis->error.isEmpty()) return 0;
-    return static_cast<int>(m_analysis->flips.size());
+    return static_cast<int>(m_analysis->paired.flips.size());
 }
 
 int FlipsModel::columnCount(const QModelIndex& parent) const {
@@ -864,8 +552,8 @@ QVariant FlipsModel::data(const QModelIndex& index, int role) const {
     if (!index.isValid() || (role != Qt::DisplayRole && role != Qt::ToolTipRole) || index.row() >= rowCount())
         return {};
     const PairedAnalysis& p = *m_analysis;
-    const std::size_t i = p.flips[static_cast<std::size_t>(index.row())];
-    const std::size_t ra = p.alignment.rowsA[i], rb = p.alignment.rowsB[i];
+    const std::size_t i = p.paired.flips[static_cast<std::size_t>(index.row())];
+    const std::size_t ra = p.paired.alignment.pairs.rowsA[i], rb = p.paired.alignment.pairs.rowsB[i];
     switch (index.column()) {
     case 0:
         return p.idsA.empty() ? QString::number(ra) : QString::fromStdString(p.idsA[ra]);
@@ -1435,24 +1123,9 @@ XYPoints CompareView::curveOf(std::int64_t runId, const QString& tag, const QStr
     if (!ws) return out;
     try {
         const SeriesData y = ws->readSeries(runId, tag.toStdString());
-        if (xTag.isEmpty()) {
-            for (std::size_t i = 0; i < y.size(); ++i) {
-                out.x.push_back(static_cast<double>(y.steps[i]));
-                out.y.push_back(y.values[i]);
-            }
-            return out;
-        }
+        if (xTag.isEmpty()) return againstStep(y);
         // Another metric as x: pair the points logged at the same step (the last value of a step wins).
-        const SeriesData x = ws->readSeries(runId, xTag.toStdString());
-        std::map<std::int64_t, double> byStep;
-        for (std::size_t i = 0; i < x.size(); ++i)
-            byStep[x.steps[i]] = x.values[i];
-        for (std::size_t i = 0; i < y.size(); ++i) {
-            const auto it = byStep.find(y.steps[i]);
-            if (it == byStep.end()) continue;
-            out.x.push_back(it->second);
-            out.y.push_back(y.values[i]);
-        }
+        out = pairByStep(ws->readSeries(runId, xTag.toStdString()), y);
     } catch (const WorkspaceError&) {
         out = {};
     }
@@ -1506,10 +1179,11 @@ QChart* CompareView::makeCurveChart(int pixels) const {
         line.color =
             runIndex < m_runs.size() ? m_window->runModel()->colorOf(m_runs[runIndex].id) : runColor(int(i));
         XYPoints drawn;
-        if (points.size() > 0 && nonDecreasing(points.x))
+        if (points.size() > 0 && std::is_sorted(points.x.begin(), points.x.end()))
             drawn = decimateMinMax(points.x, points.y, points.x.front(), points.x.back(), pixels);
         else
-            drawn = strided(points, static_cast<std::size_t>(pixels) * 2); // a metric-vs-metric trajectory
+            drawn =
+                strideCurve(points, static_cast<std::size_t>(pixels) * 2); // a metric-vs-metric trajectory
         line.smoothX = std::move(drawn.x);
         line.smoothY = std::move(drawn.y);
         spec.lines.push_back(std::move(line));
@@ -1618,7 +1292,7 @@ void CompareView::showAnalysis() {
         m_predStack->setCurrentIndex(0);
     } else {
         m_predStack->setCurrentIndex(1);
-        const auto& mc = p.mcnemar;
+        const auto& mc = p.paired.mcnemar;
         const std::int64_t cells[2][2] = {{mc.bothCorrect, mc.aOnlyCorrect}, {mc.bOnlyCorrect, mc.bothWrong}};
         for (int r = 0; r < 2; ++r)
             for (int c = 0; c < 2; ++c) {
@@ -1630,38 +1304,41 @@ void CompareView::showAnalysis() {
         lines << tr("Evaluation set '%1': %2 shared examples aligned by %3; unmatched: %4 in A, %5 in B.")
                      .arg(p.evalSet)
                      .arg(mc.n)
-                     .arg(p.alignmentSummary.byId ? tr("id") : tr("row"))
-                     .arg(p.alignment.unmatchedA)
-                     .arg(p.alignment.unmatchedB);
-        if (!p.alignmentSummary.clean()) lines << QString::fromStdString(p.alignmentSummary.warning());
+                     .arg(p.paired.alignment.summary.byId ? tr("id") : tr("row"))
+                     .arg(p.paired.alignment.pairs.unmatchedA)
+                     .arg(p.paired.alignment.pairs.unmatchedB);
+        if (!p.paired.alignment.summary.clean())
+            lines << QString::fromStdString(p.paired.alignment.summary.warning());
         lines << tr("McNemar exact p = %1; χ² (continuity corrected) = %2, p = %3")
                      .arg(num(mc.exactP, 4), num(mc.chi2, 4), num(mc.chi2P, 4));
         lines << tr("%1 B − A = %2, 95% paired bootstrap interval [%3, %4] (%5 resamples, seed %6)")
-                     .arg(QString::fromStdString(p.bootstrap.metric), num(p.bootstrap.delta, 4),
-                          num(p.bootstrap.ciLow, 4), num(p.bootstrap.ciHigh, 4))
-                     .arg(p.bootstrap.resamples)
-                     .arg(p.bootstrap.seed);
-        if (!p.delong) lines << tr("DeLong not run: %1").arg(p.delongSkipped);
-        if (p.delong)
+                     .arg(QString::fromStdString(p.paired.bootstrap.metric), num(p.paired.bootstrap.delta, 4),
+                          num(p.paired.bootstrap.ciLow, 4), num(p.paired.bootstrap.ciHigh, 4))
+                     .arg(p.paired.bootstrap.resamples)
+                     .arg(p.paired.bootstrap.seed);
+        if (!p.paired.delong)
+            lines << tr("DeLong not run: %1").arg(QString::fromStdString(p.paired.delongSkipped));
+        if (p.paired.delong)
             lines << tr("ROC AUC %1 → %2, DeLong z = %3, p = %4")
-                         .arg(num(p.delong->aucA, 4), num(p.delong->aucB, 4), num(p.delong->z, 4),
-                              num(p.delong->p, 4));
+                         .arg(num(p.paired.delong->aucA, 4), num(p.paired.delong->aucB, 4),
+                              num(p.paired.delong->z, 4), num(p.paired.delong->p, 4));
         lines << tr("Zero-rule baseline (always the majority label) %1 = %2; lift of A %3, of B %4")
-                     .arg(QString::fromStdString(p.bootstrap.metric), num(p.zeroRule, 4),
-                          num(p.metricA - p.zeroRule, 4), num(p.metricB - p.zeroRule, 4));
-        lines << tr("%1 examples flipped between right and wrong").arg(p.flips.size());
+                     .arg(QString::fromStdString(p.paired.bootstrap.metric), num(p.paired.zeroRule, 4),
+                          num(p.paired.metricA - p.paired.zeroRule, 4),
+                          num(p.paired.metricB - p.paired.zeroRule, 4));
+        lines << tr("%1 examples flipped between right and wrong").arg(p.paired.flips.size());
         m_pairedSummary->setText(lines.join('\n'));
         m_flipsCount->setText(
             tr("%1 of %2 flipped").arg(m_flipsProxy->rowCount()).arg(m_flipsModel->rowCount()));
         m_flipsTable->resizeColumnsToContents();
 
-        m_sliceTable->setRowCount(static_cast<int>(p.sliceChanges.size()));
-        if (p.sliceChanges.empty()) {
+        m_sliceTable->setRowCount(static_cast<int>(p.paired.sliceChanges.size()));
+        if (p.paired.sliceChanges.empty()) {
             m_sliceTable->setRowCount(1);
             m_sliceTable->setItem(0, 0, readOnlyItem(tr("no slice changed significantly")));
         }
-        for (int r = 0; r < static_cast<int>(p.sliceChanges.size()); ++r) {
-            const SliceChange& c = p.sliceChanges[static_cast<std::size_t>(r)];
+        for (int r = 0; r < static_cast<int>(p.paired.sliceChanges.size()); ++r) {
+            const SliceChange& c = p.paired.sliceChanges[static_cast<std::size_t>(r)];
             QStringList key;
             for (const auto& [f, v] : c.key)
                 key << QStringLiteral("%1=%2").arg(QString::fromStdString(f), QString::fromStdString(v));
@@ -1671,11 +1348,11 @@ void CompareView::showAnalysis() {
             for (int col = 0; col < cells.size(); ++col)
                 m_sliceTable->setItem(r, col, readOnlyItem(cells[col]));
         }
-        m_classFlipsLabel->setVisible(!p.classFlips.empty());
-        m_classFlipsTable->setVisible(!p.classFlips.empty());
-        m_classFlipsTable->setRowCount(static_cast<int>(p.classFlips.size()));
-        for (int r = 0; r < static_cast<int>(p.classFlips.size()); ++r) {
-            const ClassFlips& f = p.classFlips[static_cast<std::size_t>(r)];
+        m_classFlipsLabel->setVisible(!p.paired.classFlips.empty());
+        m_classFlipsTable->setVisible(!p.paired.classFlips.empty());
+        m_classFlipsTable->setRowCount(static_cast<int>(p.paired.classFlips.size()));
+        for (int r = 0; r < static_cast<int>(p.paired.classFlips.size()); ++r) {
+            const ClassFlips& f = p.paired.classFlips[static_cast<std::size_t>(r)];
             const auto cls = static_cast<std::size_t>(f.classIndex);
             const QStringList cells{cls < p.classesA.size() ? QString::fromStdString(p.classesA[cls])
                                                             : QString::number(f.classIndex),

@@ -53,14 +53,10 @@ struct DiffRow {
 // Params, tags, provenance and per-series last/min/max of the runs, keyed and aligned.
 std::vector<DiffRow> buildRunDiff(const std::vector<RunInfo>& runs);
 
-// Sentences warning that the runs are not comparable (evaluation sets, data versions, training budgets) or
-// differ only by seed; evalSets[i] are run i's prediction tables.
+// core's comparabilityWarnings (the same sentences `runlens diff` prints) for the tab's banner; evalSets[i]
+// are run i's prediction tables.
 QStringList comparabilityWarnings(const std::vector<RunInfo>& runs,
                                   const std::vector<std::vector<PredictionTableInfo>>& evalSets);
-
-// B - A on a common grid: the union of both x values inside their overlap (an even 2,000-point grid when that
-// union is huge), both linearly interpolated. Inputs need not be sorted; repeated x values are averaged.
-XYPoints differenceOnGrid(const XYPoints& a, const XYPoints& b);
 
 class RunDiffModel : public QAbstractTableModel {
     Q_OBJECT
@@ -103,16 +99,7 @@ struct PairedAnalysis {
     std::vector<int> labelsA;
     std::vector<std::string> cellsA, cellsB; // per table row: predicted class or score, as the CLI prints
     std::vector<std::string> idsA;
-    Alignment alignment;               // the pairs (rowsA[i], rowsB[i])
-    AlignmentSummary alignmentSummary; // what the pairing found, as `runlens diff --json` "alignment"
-    McNemarResult mcnemar;
-    BootstrapDelta bootstrap;
-    std::optional<DeLongResult> delong;
-    QString delongSkipped;
-    double metricA = 0, metricB = 0, zeroRule = 0; // bootstrap metric on the pairs; zero-rule baseline
-    std::vector<std::size_t> flips;                // aligned indices whose correctness differs
-    std::vector<SliceChange> sliceChanges;
-    std::vector<ClassFlips> classFlips; // multiclass sets with one class list
+    PairedEvaluation paired; // core's one paired engine, the same result `runlens diff` prints
     std::optional<CalibrationReport> calibrationA, calibrationB;
     // Ensemble over every compared run holding this evaluation set with binary scores.
     QStringList ensembleMembers;

@@ -212,16 +212,12 @@ void LearningCurveView::refillCombos() {
     m_refilling = false;
 }
 
+// The same rule as the ship report's learning-curve section (core), so both name the same leader.
 bool LearningCurveView::higherIsBetter() const {
-    int rising = 0, falling = 0;
-    for (const auto& family : m_families) {
-        if (!family.fit.ok) continue;
-        // value = a m^b + c with b < 0: a < 0 rises towards c (a score), a > 0 falls (a loss).
-        (family.fit.a * family.fit.b > 0 ? rising : falling) += 1;
-    }
-    if (rising != falling) return rising > falling;
-    const QString metric = m_metric->currentText().toLower();
-    return !(metric.contains(QLatin1String("loss")) || metric.contains(QLatin1String("err")));
+    std::vector<PowerLawFit> fits;
+    for (const auto& family : m_families)
+        fits.push_back(family.fit);
+    return learningCurveHigherIsBetter(m_metric->currentText().toStdString(), fits);
 }
 
 void LearningCurveView::recompute() {

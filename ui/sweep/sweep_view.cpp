@@ -3,7 +3,7 @@
 #include "ui/sweep/sweep_view.h"
 
 #include "core/analysis/cost_quality.h"
-#include "core/model/text_number.h"
+#include "core/model/tag_names.h"
 #include "core/store/workspace.h"
 #include "ui/charts/chart_export.h"
 #include "ui/charts/interactive_chart_view.h"
@@ -75,11 +75,9 @@ double reduce(const SeriesSummary& series, int how) {
     return series.last;
 }
 
+// The goal the metric's name implies (core/model/tag_names), maximise when the name does not tell.
 bool lowerIsBetterName(const QString& metric) {
-    const QString lower = metric.toLower();
-    for (const char* word : {"loss", "err", "perplexity", "rmse", "mse", "mae", "ece", "brier", "wer", "cer"})
-        if (lower.contains(QLatin1String(word))) return true;
-    return false;
+    return lowerIsBetter(metric.toStdString()).value_or(false);
 }
 
 // Learning-rate-like params span orders of magnitude: log x when positive over more than two decades, or

@@ -69,18 +69,15 @@ void computeBinary(TradeoffRun& run, const EvaluationSet& e) {
     run.binary = true;
     run.negativeClass = QString::fromStdString(e.classes.size() > 0 ? e.classes[0] : "0");
     run.positiveClass = QString::fromStdString(e.classes.size() > 1 ? e.classes[1] : "1");
-    auto ranked = std::make_shared<RankedScores>(rankScores(e.labels, e.scores));
-    run.positives = ranked->positives;
-    run.negatives = ranked->negatives();
-    auto below = std::make_shared<std::vector<std::int64_t>>(ranked->size() + 1, 0);
-    for (std::size_t i = 0; i < ranked->size(); ++i)
-        (*below)[i + 1] = (*below)[i] + ranked->labels[i];
-    run.positivesBelow = std::move(below);
-    run.roc = rocCurve(*ranked);
-    run.pr = precisionRecallCurve(*ranked);
-    run.rocAuc = rocAuc(*ranked);
-    run.averagePrecision = averagePrecision(*ranked);
-    run.ranked = std::move(ranked);
+    auto sweep = std::make_shared<ThresholdSweep>(thresholdSweep(rankScores(e.labels, e.scores)));
+    const RankedScores& ranked = sweep->ranked;
+    run.positives = ranked.positives;
+    run.negatives = ranked.negatives();
+    run.roc = rocCurve(ranked);
+    run.pr = precisionRecallCurve(ranked);
+    run.rocAuc = rocAuc(ranked);
+    run.averagePrecision = averagePrecision(ranked);
+    run.sweep = std::move(sweep);
 }
 
 TradeoffRun computeRun(const EvaluationEntry& entry, const std::string& positiveClass) {
@@ -88,30 +85,15 @@ TradeoffRun computeRun(const EvaluationEntry& entry, const std::string& positive
     run.name = entry.runName;
     run.color = entry.color;
     const EvaluationSet& e = *entry.set;
-    std::vector<double> confidence(e.rows());
-    std::vector<int> correct(e.rows());
     if (e.multiclass) {
-        const std::size_t k = e.classCount();
-        for (std::size_t r = 0; r < e.rows(); ++r) {
-            const std::span<const double> row(e.probs.data() + r * k, k);
-            const int top = argmaxRow(row);
-            const int predicted = e.predictions.empty() ? top : e.predictions[r];
-            confidence[r] = row[static_cast<std::size_t>(top)];
-            correct[r] = predicted == e.labels[r] ? 1 : 0;
-        }
         const auto cls = std::find(e.classes.begin(), e.classes.end(), positiveClass);
         if (cls != e.classes.end())
             computeBinary(run, oneVsRest(e, static_cast<std::size_t>(cls - e.classes.begin())));
     } else {
         computeBinary(run, e);
-        for (std::size_t r = 0; r < e.rows(); ++r) {
-            const double s = e.scores[r];
-            const int predicted = e.predictions.empty() ? (s >= 0.5 ? 1 : 0) : e.predictions[r];
-            confidence[r] = std::max(s, 1.0 - s); // confidence in the predicted class
-            correct[r] = predicted == e.labels[r] ? 1 : 0;
-        }
     }
-    run.riskCoverage = riskCoverage(confidence, correct);
+    const SelectiveInputs selective = selectiveInputs(e);
+    run.riskCoverage = riskCoverage(selective.confidence, selective.correct);
     return run;
 }
 
@@ -195,8 +177,7 @@ QLabel* fieldLabel(const QString& text, QWidget* buddy) {
 }
 
 double costPerExample(const ThresholdPoint& p, double costFp, double costFn, std::int64_t n) {
-    if (n <= 0) return 0;
-    return (costFp * double(p.confusion.fp) + costFn * double(p.confusion.fn)) / double(n);
+    return n > 0 ? totalCostOf(p.confusion, costFp, costFn) / double(n) : 0.0;
 }
 
 } // namespace
@@ -531,22 +512,13 @@ const TradeoffRun* TradeoffView::focusRun() const {
 ThresholdPoint TradeoffView::pointAt(const TradeoffRun& run, double threshold) {
     ThresholdPoint p;
     p.threshold = threshold;
-    if (!run.binary || !run.ranked || !run.positivesBelow) return p;
-    const auto& scores = run.ranked->scores;
-    // Scores below the threshold are predicted negative.
-    const auto below =
-        static_cast<std::size_t>(std::lower_bound(scores.begin(), scores.end(), threshold) - scores.begin());
-    const std::int64_t predictedPositive = static_cast<std::int64_t>(scores.size() - below);
-    const std::int64_t tp = run.positives - (*run.positivesBelow)[below];
-    auto& cm = p.confusion;
-    cm.tp = tp;
-    cm.fp = predictedPositive - tp;
-    cm.fn = run.positives - tp;
-    cm.tn = run.negatives - cm.fp;
-    p.precision = precisionOf(cm);
-    p.recall = recallOf(cm);
-    p.fpr = run.negatives > 0 ? double(cm.fp) / double(run.negatives) : 0.0;
-    p.accuracy = accuracyOf(cm);
+    if (!run.binary || !run.sweep) return p;
+    const ThresholdStats stats = statsAtThreshold(*run.sweep, threshold);
+    p.confusion = stats.confusion;
+    p.precision = stats.precision;
+    p.recall = stats.recall;
+    p.fpr = stats.fpr;
+    p.accuracy = stats.accuracy;
     return p;
 }
 
@@ -557,8 +529,8 @@ ThresholdPoint TradeoffView::currentPoint() const {
 
 std::optional<CostChoice> TradeoffView::cheapest() const {
     const TradeoffRun* run = focusRun();
-    if (!run || !run->binary || !run->ranked) return std::nullopt;
-    return minimumCostThreshold(*run->ranked, m_costFp->value(), m_costFn->value());
+    if (!run || !run->binary || !run->sweep) return std::nullopt;
+    return minimumCostThreshold(run->sweep->ranked, m_costFp->value(), m_costFn->value());
 }
 
 namespace {

@@ -45,11 +45,8 @@ struct TradeoffRun {
     bool binary = false;
     QString negativeClass, positiveClass;
     std::int64_t positives = 0, negatives = 0;
-    std::shared_ptr<const RankedScores> ranked; // binary only
-    // positivesBelow[i]: positives among the i lowest scores (size n + 1), so any threshold is a binary
-    // search.
-    std::shared_ptr<const std::vector<std::int64_t>> positivesBelow;
-    RocCurve roc; // binary only, full resolution (thresholds descending)
+    std::shared_ptr<const ThresholdSweep> sweep; // binary only: any threshold is a binary search
+    RocCurve roc;                                // binary only, full resolution (thresholds descending)
     PrCurve pr;
     double rocAuc = BinaryMetrics::kNaN;
     double averagePrecision = BinaryMetrics::kNaN;

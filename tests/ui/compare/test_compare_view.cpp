@@ -299,18 +299,19 @@ void TestCompareView::pairedAnalysisMatchesHandCounts() {
         none += !a && !b;
     }
     QVERIFY(aOnly + bOnly > 0);
-    QCOMPARE(p->mcnemar.n, std::int64_t(kRows));
-    QVERIFY(p->alignment.byId);
-    QCOMPARE(p->alignment.unmatchedB, std::int64_t(1));
-    QCOMPARE(p->mcnemar.bothCorrect, std::int64_t(both));
-    QCOMPARE(p->mcnemar.aOnlyCorrect, std::int64_t(aOnly));
-    QCOMPARE(p->mcnemar.bOnlyCorrect, std::int64_t(bOnly));
-    QCOMPARE(p->mcnemar.bothWrong, std::int64_t(none));
-    QVERIFY(std::abs(p->mcnemar.exactP - exactMcNemar(aOnly, bOnly)) < 1e-12);
-    QCOMPARE(p->flips.size(), std::size_t(aOnly + bOnly));
-    QVERIFY(std::abs(p->bootstrap.delta - double(bOnly - aOnly) / kRows) < 1e-12);
-    QVERIFY(p->bootstrap.ciLow <= p->bootstrap.delta && p->bootstrap.delta <= p->bootstrap.ciHigh);
-    QVERIFY(p->delong.has_value());
+    QCOMPARE(p->paired.mcnemar.n, std::int64_t(kRows));
+    QVERIFY(p->paired.alignment.pairs.byId);
+    QCOMPARE(p->paired.alignment.pairs.unmatchedB, std::int64_t(1));
+    QCOMPARE(p->paired.mcnemar.bothCorrect, std::int64_t(both));
+    QCOMPARE(p->paired.mcnemar.aOnlyCorrect, std::int64_t(aOnly));
+    QCOMPARE(p->paired.mcnemar.bOnlyCorrect, std::int64_t(bOnly));
+    QCOMPARE(p->paired.mcnemar.bothWrong, std::int64_t(none));
+    QVERIFY(std::abs(p->paired.mcnemar.exactP - exactMcNemar(aOnly, bOnly)) < 1e-12);
+    QCOMPARE(p->paired.flips.size(), std::size_t(aOnly + bOnly));
+    QVERIFY(std::abs(p->paired.bootstrap.delta - double(bOnly - aOnly) / kRows) < 1e-12);
+    QVERIFY(p->paired.bootstrap.ciLow <= p->paired.bootstrap.delta &&
+            p->paired.bootstrap.delta <= p->paired.bootstrap.ciHigh);
+    QVERIFY(p->paired.delong.has_value());
     QVERIFY(p->calibrationA && p->calibrationB);
     QCOMPARE(p->calibrationA->n, std::int64_t(kRows));
     const QString summary = view->pairedSummaryText();
@@ -319,7 +320,8 @@ void TestCompareView::pairedAnalysisMatchesHandCounts() {
     QVERIFY(view->calibrationChart() && view->calibrationChart()->series().size() >= 2);
     // The seed control reruns the bootstrap with that seed.
     view->seedBox()->setValue(7);
-    QTRY_VERIFY_WITH_TIMEOUT(!view->isAnalysing() && view->pairedAnalysis()->bootstrap.seed == 7, 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(!view->isAnalysing() && view->pairedAnalysis()->paired.bootstrap.seed == 7,
+                             30000);
     QVERIFY(view->pairedSummaryText().contains("seed 7)"));
 }
 
@@ -363,21 +365,21 @@ void TestCompareView::cliComputesTheSameNumbers() {
     QCOMPARE(cli.exitCode(), 0);
     const QJsonObject paired =
         QJsonDocument::fromJson(cli.readAllStandardOutput()).object()["paired"].toObject();
-    QCOMPARE(paired["n"].toInteger(), p->mcnemar.n);
-    QCOMPARE(paired["a_only_correct"].toInteger(), p->mcnemar.aOnlyCorrect);
-    QCOMPARE(paired["b_only_correct"].toInteger(), p->mcnemar.bOnlyCorrect);
-    QCOMPARE(paired["unmatched_b"].toInteger(), p->alignment.unmatchedB);
+    QCOMPARE(paired["n"].toInteger(), p->paired.mcnemar.n);
+    QCOMPARE(paired["a_only_correct"].toInteger(), p->paired.mcnemar.aOnlyCorrect);
+    QCOMPARE(paired["b_only_correct"].toInteger(), p->paired.mcnemar.bOnlyCorrect);
+    QCOMPARE(paired["unmatched_b"].toInteger(), p->paired.alignment.pairs.unmatchedB);
     auto close = [](double a, double b) { return std::abs(a - b) <= 1e-9 * std::max(1.0, std::abs(b)); };
-    QVERIFY(close(paired["mcnemar"].toObject()["exact_p"].toDouble(), p->mcnemar.exactP));
+    QVERIFY(close(paired["mcnemar"].toObject()["exact_p"].toDouble(), p->paired.mcnemar.exactP));
     const QJsonObject boot = paired["bootstrap"].toObject();
-    QCOMPARE(boot["seed"].toInteger(), qint64(p->bootstrap.seed));
-    QCOMPARE(boot["resamples"].toInt(), p->bootstrap.resamples);
-    QVERIFY(close(boot["delta"].toDouble(), p->bootstrap.delta));
-    QVERIFY(close(boot["ci_low"].toDouble(), p->bootstrap.ciLow));
-    QVERIFY(close(boot["ci_high"].toDouble(), p->bootstrap.ciHigh));
-    QVERIFY(p->delong);
-    QVERIFY(close(paired["delong"].toObject()["p"].toDouble(), p->delong->p));
-    QCOMPARE(paired["flips_total"].toInteger(), qint64(p->flips.size()));
+    QCOMPARE(boot["seed"].toInteger(), qint64(p->paired.bootstrap.seed));
+    QCOMPARE(boot["resamples"].toInt(), p->paired.bootstrap.resamples);
+    QVERIFY(close(boot["delta"].toDouble(), p->paired.bootstrap.delta));
+    QVERIFY(close(boot["ci_low"].toDouble(), p->paired.bootstrap.ciLow));
+    QVERIFY(close(boot["ci_high"].toDouble(), p->paired.bootstrap.ciHigh));
+    QVERIFY(p->paired.delong);
+    QVERIFY(close(paired["delong"].toObject()["p"].toDouble(), p->paired.delong->p));
+    QCOMPARE(paired["flips_total"].toInteger(), qint64(p->paired.flips.size()));
 }
 
 void TestCompareView::ensembleOfThree() {
@@ -573,9 +575,9 @@ void TestCompareView::multiclassEnsembleAndPairedTests() {
     const auto p = view->pairedAnalysis();
     QVERIFY(p);
     QVERIFY2(p->error.isEmpty(), qPrintable(p->error));
-    QCOMPARE(p->mcnemar.aOnlyCorrect, std::int64_t(3));
-    QCOMPARE(p->mcnemar.bOnlyCorrect, std::int64_t(3));
-    QVERIFY(std::abs(p->mcnemar.exactP - 1.0) < 1e-12);
+    QCOMPARE(p->paired.mcnemar.aOnlyCorrect, std::int64_t(3));
+    QCOMPARE(p->paired.mcnemar.bOnlyCorrect, std::int64_t(3));
+    QVERIFY(std::abs(p->paired.mcnemar.exactP - 1.0) < 1e-12);
     // Per true class (numpy on the same rows): a 6 examples, B fixes 0 and breaks 2, both wrong on 3; b 3, 0,
     // 1, 0; c 6, 3, 0, 1.
     QTableWidget* flips = view->classFlipsTable();
