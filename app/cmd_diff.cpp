@@ -9,6 +9,7 @@
 #include "core/analysis/number_format.h"
 #include "core/analysis/paired_evaluation.h"
 #include "core/analysis/run_comparability.h"
+#include "core/analysis/run_diff.h"
 #include "core/analysis/slice_finder.h"
 #include "core/model/csv_text.h"
 #include "core/store/workspace.h"
@@ -24,6 +25,7 @@ namespace runlens::cli {
 
 namespace {
 
+// A key of the diff as the CLI prints it: core's KeyDiff of two runs.
 struct DiffEntry {
     std::string key;
     std::optional<std::string> a, b;
@@ -32,28 +34,15 @@ struct DiffEntry {
 };
 
 std::optional<double> asNumber(const std::optional<std::string>& text) {
-    if (!text || text->empty()) return std::nullopt;
-    char* end = nullptr;
-    const double v = std::strtod(text->c_str(), &end);
-    if (!end || *end != '\0') return std::nullopt;
-    return v;
+    return text ? wholeNumber(*text) : std::nullopt;
 }
 
 std::vector<DiffEntry> diffMaps(const std::map<std::string, std::string>& a,
                                 const std::map<std::string, std::string>& b) {
-    std::map<std::string, DiffEntry> merged;
-    for (const auto& [k, v] : a)
-        merged[k].a = v;
-    for (const auto& [k, v] : b)
-        merged[k].b = v;
+    const std::map<std::string, std::string>* maps[] = {&a, &b};
     std::vector<DiffEntry> out;
-    for (auto& [k, e] : merged) {
-        e.key = k;
-        e.differs = e.a != e.b;
-        const auto na = asNumber(e.a), nb = asNumber(e.b);
-        if (na && nb) e.delta = *nb - *na;
-        out.push_back(e);
-    }
+    for (const KeyDiff& k : diffKeyedValues(maps))
+        out.push_back({k.key, k.values[0], k.values[1], k.differs, k.delta()});
     return out;
 }
 

@@ -7,6 +7,7 @@
 #include "core/analysis/ensemble_members.h"
 #include "core/analysis/evaluation_set.h"
 #include "core/analysis/run_comparability.h"
+#include "core/analysis/run_diff.h"
 #include "core/analysis/slices.h"
 #include "ui/calibration/calibration_chart.h"
 #include "ui/charts/chart_export.h"
@@ -68,14 +69,6 @@ std::string stdNum(double v) {
     return buffer;
 }
 
-double parseNumber(const QString& text) {
-    if (text.isEmpty()) return kNaNd;
-    const std::string s = text.toStdString();
-    char* end = nullptr;
-    const double v = std::strtod(s.c_str(), &end);
-    return end && *end == '\0' ? v : kNaNd;
-}
-
 // Opens a text file for writing; on failure fills error.
 bool openForWrite(QFile& file, QString* error) {
     if (file.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text)) return true;
@@ -114,6 +107,16 @@ void addRow(std::map<std::pair<int, QString>, DiffRow>& rows, int order, const Q
     }
     row.values[run] = value;
     row.numbers[run] = number;
+}
+
+// Params or tags of every run (maps[i] is run i's), aligned and parsed by core as `runlens diff` does.
+void addKeyDiffs(std::map<std::pair<int, QString>, DiffRow>& rows, int order, const QString& section,
+                 const std::vector<const std::map<std::string, std::string>*>& maps) {
+    for (const KeyDiff& k : diffKeyedValues(maps))
+        for (std::size_t i = 0; i < maps.size(); ++i)
+            if (k.values[i])
+                addRow(rows, order, section, QString::fromStdString(k.key), i, maps.size(),
+                       QString::fromStdString(*k.values[i]), k.numbers[i]);
 }
 
 std::vector<std::vector<EvaluationSetSize>>
@@ -351,7 +354,7 @@ std::vector<DiffRow> buildRunDiff(const std::vector<RunInfo>& runs) {
         auto prov = [&](int order, const char* key, const std::string& value) {
             if (!value.empty())
                 addRow(rows, order, QStringLiteral("Provenance"), QString::fromLatin1(key), i, n,
-                       QString::fromStdString(value), parseNumber(QString::fromStdString(value)));
+                       QString::fromStdString(value), wholeNumber(value).value_or(kNaNd));
         };
         prov(0, "code_version", p.codeVersion);
         prov(0, "data_version", p.dataVersion);
@@ -365,16 +368,6 @@ std::vector<DiffRow> buildRunDiff(const std::vector<RunInfo>& runs) {
                    num(p.endTime - p.startTime), p.endTime - p.startTime);
         prov(0, "format", p.format);
         prov(0, "source_path", p.sourcePath);
-        for (const auto& [k, v] : run.params) {
-            const QString value = QString::fromStdString(v);
-            addRow(rows, 1, QStringLiteral("Param"), QString::fromStdString(k), i, n, value,
-                   parseNumber(value));
-        }
-        for (const auto& [k, v] : run.tags) {
-            const QString value = QString::fromStdString(v);
-            addRow(rows, 2, QStringLiteral("Tag"), QString::fromStdString(k), i, n, value,
-                   parseNumber(value));
-        }
         for (const auto& s : run.series) {
             const QString tag = QString::fromStdString(s.tag);
             const std::pair<const char*, double> stats[] = {{"last", s.last}, {"min", s.min}, {"max", s.max}};
@@ -383,6 +376,13 @@ std::vector<DiffRow> buildRunDiff(const std::vector<RunInfo>& runs) {
                        QStringLiteral("%1 (%2)").arg(tag, QLatin1String(what)), i, n, num(v, 8), v);
         }
     }
+    std::vector<const std::map<std::string, std::string>*> params, tags;
+    for (const RunInfo& run : runs) {
+        params.push_back(&run.params);
+        tags.push_back(&run.tags);
+    }
+    addKeyDiffs(rows, 1, QStringLiteral("Param"), params);
+    addKeyDiffs(rows, 2, QStringLiteral("Tag"), tags);
     std::vector<DiffRow> out;
     out.reserve(rows.size());
     for (auto& [key, row] : rows) {
