@@ -16,16 +16,10 @@ namespace runlens::cli {
 
 namespace {
 
-struct Point {
-    std::string run;
-    double size = 0;
-    double value = 0;
-};
-
-double reduce(const SeriesSummary& s, const std::string& how) {
-    if (how == "min") return s.min;
-    if (how == "max") return s.max;
-    return s.last;
+SeriesReduction reductionOf(const std::string& how) {
+    if (how == "min") return SeriesReduction::Min;
+    if (how == "max") return SeriesReduction::Max;
+    return SeriesReduction::Last;
 }
 
 void writeFit(JsonWriter& json, const PowerLawFit& fit, double extrapolate) {
@@ -93,55 +87,41 @@ int runLearningCurveCommand(const std::vector<std::string>& args, std::ostream& 
     const auto ws = Workspace::open(wsPath, Workspace::Mode::ReadOnly);
     const auto family = parsed.get("--family-param");
 
-    std::map<std::string, std::vector<Point>> byFamily;
-    std::size_t skipped = 0;
-    for (const auto& run : ws->runs()) {
-        const auto* series = findSeries(run, metric);
-        const auto size = trainingSizeOf(run, sizeKey);
-        if (!series || !size || !(*size > 0)) {
-            skipped += series != nullptr;
-            continue;
-        }
-        std::string familyName = metric;
-        if (family) {
-            auto it = run.params.find(*family);
-            familyName = it == run.params.end() ? "(none)" : it->second;
-        }
-        byFamily[familyName].push_back({run.name, *size, reduce(*series, how)});
-    }
-    if (byFamily.empty())
+    // core's gathering, the one the Learning curve tab draws.
+    const auto runs = ws->runs();
+    std::vector<const RunInfo*> pointers;
+    for (const auto& run : runs)
+        pointers.push_back(&run);
+    const auto fitted =
+        learningCurveFamilies(pointers, metric, sizeKey, family.value_or(""), reductionOf(how));
+    if (fitted.empty())
         throw InputError("no run has both a series '" + metric + "' and a positive size '" + sizeKey + "'");
-
     std::vector<ui::LearningCurveFamily> families;
-    for (const auto& [name, points] : byFamily) {
-        ui::LearningCurveFamily f;
-        f.name = QString::fromStdString(name);
-        for (const auto& p : points)
-            f.sizes.push_back(p.size), f.values.push_back(p.value);
-        f.fit = fitPowerLaw(f.sizes, f.values);
-        families.push_back(std::move(f));
-    }
+    for (const auto& f : fitted)
+        families.push_back({QString::fromStdString(f.name), f.sizes, f.values, f.fit});
 
     if (parsed.has("--json")) {
         JsonWriter json(out);
         json.beginObject().field("metric", metric).field("size_param", sizeKey).field("reduce", how);
         json.key("points").beginArray();
-        for (const auto& [name, points] : byFamily)
-            for (const auto& p : points) {
-                json.beginObject().field("run", p.run).field("size", p.size).field("value", p.value);
-                if (family) json.field("family", name);
+        for (const auto& f : fitted)
+            for (std::size_t i = 0; i < f.sizes.size(); ++i) {
+                json.beginObject()
+                    .field("run", f.runs[i])
+                    .field("size", f.sizes[i])
+                    .field("value", f.values[i]);
+                if (family) json.field("family", f.name);
                 json.endObject();
             }
         json.endArray();
         writeFit(json, families.front().fit, extrapolate);
         if (family) {
             json.key("families").beginArray();
-            std::size_t k = 0;
-            for (const auto& [name, points] : byFamily) {
+            for (const auto& f : fitted) {
                 json.beginObject()
-                    .field("family", name)
-                    .field("runs", static_cast<std::int64_t>(points.size()));
-                writeFit(json, families[k++].fit, extrapolate);
+                    .field("family", f.name)
+                    .field("runs", static_cast<std::int64_t>(f.sizes.size()));
+                writeFit(json, f.fit, extrapolate);
                 json.endObject();
             }
             json.endArray();
@@ -149,10 +129,9 @@ int runLearningCurveCommand(const std::vector<std::string>& args, std::ostream& 
         json.endObject();
         json.finish();
     } else {
-        std::size_t k = 0;
-        for (const auto& [name, points] : byFamily) {
-            const auto& fit = families[k++].fit;
-            out << name << ": " << points.size() << " runs\n";
+        for (const auto& f : fitted) {
+            const auto& fit = f.fit;
+            out << f.name << ": " << f.sizes.size() << " runs\n";
             if (!fit.ok) {
                 out << "  no fit: " << fit.error << '\n';
                 continue;

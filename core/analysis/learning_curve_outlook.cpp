@@ -183,6 +183,34 @@ int trainingSizeKeyScore(std::string_view key) {
     return k.find("size") != std::string::npos ? 1 : 0;
 }
 
+std::vector<LearningCurveFamilyFit> learningCurveFamilies(std::span<const RunInfo* const> runs,
+                                                          const std::string& metric,
+                                                          const std::string& sizeKey,
+                                                          const std::string& familyKey, SeriesReduction how) {
+    std::map<std::string, LearningCurveFamilyFit> byName;
+    for (const RunInfo* run : runs) {
+        const SeriesSummary* series = findSeries(*run, metric);
+        const auto size = trainingSizeOf(*run, sizeKey);
+        if (!series || !size || !(*size > 0)) continue;
+        std::string name = metric;
+        if (!familyKey.empty()) {
+            const auto it = run->params.find(familyKey);
+            name = it == run->params.end() ? "(none)" : it->second;
+        }
+        LearningCurveFamilyFit& family = byName[name];
+        family.name = name;
+        family.runs.push_back(run->name);
+        family.sizes.push_back(*size);
+        family.values.push_back(reducedValue(*series, how));
+    }
+    std::vector<LearningCurveFamilyFit> out;
+    for (auto& [name, family] : byName) {
+        family.fit = fitPowerLaw(family.sizes, family.values);
+        out.push_back(std::move(family));
+    }
+    return out;
+}
+
 bool learningCurveHigherIsBetter(std::string_view metric, std::span<const PowerLawFit> fits) {
     if (const auto lowerBetter = lowerIsBetter(metric)) return !*lowerBetter;
     // value = a m^b + c with b < 0: a < 0 rises towards c (a score), a > 0 falls (a loss).

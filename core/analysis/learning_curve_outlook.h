@@ -28,6 +28,16 @@ struct LearningCurveFamilyFit {
     PowerLawFit fit;                   // may be !ok
 };
 
+// The learning curves of `runs` (the Learning curve tab's visible runs, `runlens learning-curve`'s
+// workspace): each run with the series `metric` and a positive training-set size (trainingSizeOf) is a
+// point (its size, the series reduced by `how`) of its family: the value of param familyKey ("(none)" when
+// the run has none), or one family named after the metric when familyKey is empty. Families in name order,
+// points in run order, each family fitted by fitPowerLaw.
+std::vector<LearningCurveFamilyFit> learningCurveFamilies(std::span<const RunInfo* const> runs,
+                                                          const std::string& metric,
+                                                          const std::string& sizeKey,
+                                                          const std::string& familyKey, SeriesReduction how);
+
 // The scan looks for a crossing up to kScanFactor times the largest size any family ran, in kScanSteps
 // log-spaced steps (10^(3/300) = 2.3% apart).
 struct LearningCurveOutlook {

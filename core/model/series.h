@@ -49,6 +49,14 @@ struct SeriesSummary {
     std::int64_t nonFinite = 0; // NaN or Inf values in the series
 };
 
+// Which value of a series stands for its run (a sweep's result, a learning curve's point).
+enum class SeriesReduction { Last, Min, Max };
+inline double reducedValue(const SeriesSummary& series, SeriesReduction how) {
+    if (how == SeriesReduction::Min) return series.min;
+    if (how == SeriesReduction::Max) return series.max;
+    return series.last;
+}
+
 // Per-chunk index entry, so views can skip chunks that fall outside the visible range.
 struct ChunkInfo {
     std::int64_t seq = 0;

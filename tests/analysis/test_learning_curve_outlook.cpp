@@ -184,6 +184,43 @@ class TestLearningCurveOutlook : public QObject {
         QVERIFY(std::abs(chosen.atTarget[0].value - 0.8 * gbm(1e6)) < 1e-6);
     }
 
+    void familiesGatheredByParam() {
+        // gbm at train_size 100..10^4 with val/loss = 2 n^-0.5 + 0.1 exactly (so the fit recovers a = 2,
+        // b = -0.5, c = 0.1); one mlp run; one run without "model" ("(none)"); one without a size and one
+        // with size 0 are no points. Families come in name order: "(none)", gbm, mlp.
+        std::vector<RunInfo> runs;
+        std::int64_t id = 1;
+        for (const double n : {100.0, 316.0, 1000.0, 3162.0, 10000.0})
+            runs.push_back(runOf(id++, "gbm" + std::to_string(int(n)),
+                                 {{"model", "gbm"}, {"train_size", std::to_string(int(n))}},
+                                 2 * std::pow(n, -0.5) + 0.1));
+        runs.push_back(runOf(id++, "mlp", {{"model", "mlp"}, {"train_size", "500"}}, 0.3));
+        runs.push_back(runOf(id++, "plain", {{"train_size", "200"}}, 0.4));
+        runs.push_back(runOf(id++, "nosize", {{"model", "gbm"}}, 0.5));
+        runs.push_back(runOf(id++, "zero", {{"model", "gbm"}, {"train_size", "0"}}, 0.5));
+        std::vector<const RunInfo*> pointers;
+        for (const auto& r : runs)
+            pointers.push_back(&r);
+        const auto families =
+            learningCurveFamilies(pointers, "val/loss", "train_size", "model", SeriesReduction::Last);
+        QCOMPARE(families.size(), std::size_t(3));
+        QCOMPARE(families[0].name, std::string("(none)"));
+        QCOMPARE(families[0].runs, (std::vector<std::string>{"plain"}));
+        QCOMPARE(families[1].name, std::string("gbm"));
+        QCOMPARE(families[1].sizes, (std::vector<double>{100, 316, 1000, 3162, 10000}));
+        QVERIFY(families[1].fit.ok);
+        QVERIFY(std::abs(families[1].fit.a - 2) < 1e-4);
+        QVERIFY(std::abs(families[1].fit.b + 0.5) < 1e-5);
+        QCOMPARE(families[2].values, (std::vector<double>{0.3}));
+        // Without a family param, one family named after the metric; "min" takes the series' minimum.
+        runs[5].series[1].min = 0.25; // series[1] is val/loss
+        const auto one = learningCurveFamilies(pointers, "val/loss", "train_size", "", SeriesReduction::Min);
+        QCOMPARE(one.size(), std::size_t(1));
+        QCOMPARE(one[0].name, std::string("val/loss"));
+        QCOMPARE(one[0].sizes.size(), std::size_t(7));
+        QCOMPARE(one[0].values[5], 0.25);
+    }
+
     void directionFromTheNameElseTheFits() {
         // a m^b + c with b < 0: a = -1 rises towards c (a score), a = 2 falls (a loss).
         PowerLawFit rising, falling, failed;

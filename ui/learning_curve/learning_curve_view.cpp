@@ -35,12 +35,6 @@ namespace runlens::ui {
 
 namespace {
 
-double reduce(const SeriesSummary& series, int how) {
-    if (how == 1) return series.min;
-    if (how == 2) return series.max;
-    return series.last;
-}
-
 QString number(double value) {
     return QString::number(value, 'g', 4);
 }
@@ -223,48 +217,21 @@ bool LearningCurveView::higherIsBetter() const {
 void LearningCurveView::recompute() {
     m_families.clear();
     m_runNames.clear();
-    const std::string metric = m_metric->currentText().toStdString();
-    const std::string sizeKey = m_size->currentText().toStdString();
-    const bool byFamily = m_family->currentIndex() > 0;
-    const std::string familyKey = m_family->currentText().toStdString();
-    std::map<QString, std::size_t> indexOf;
-    for (const RunInfo* run : m_window->runModel()->visibleRuns()) {
-        const SeriesSummary* series = findSeries(*run, metric);
-        const auto size = trainingSizeOf(*run, sizeKey);
-        if (!series || !size || !(*size > 0)) continue;
-        QString name = QString::fromStdString(metric);
-        if (byFamily) {
-            const auto it = run->params.find(familyKey);
-            name = it == run->params.end() ? tr("(none)") : QString::fromStdString(it->second);
-        }
-        auto [slot, added] = indexOf.emplace(name, m_families.size());
-        if (added) {
-            m_families.push_back(LearningCurveFamily{name, {}, {}, {}});
-            m_runNames.emplace_back();
-        }
-        m_families[slot->second].sizes.push_back(*size);
-        m_families[slot->second].values.push_back(reduce(*series, m_reduction->currentIndex()));
-        m_runNames[slot->second] << QString::fromStdString(run->name);
-    }
-    // Families in name order, as `runlens learning-curve` lists them, so colours match.
-    std::vector<std::size_t> order(m_families.size());
-    for (std::size_t i = 0; i < order.size(); ++i)
-        order[i] = i;
-    std::sort(order.begin(), order.end(),
-              [&](std::size_t l, std::size_t r) { return m_families[l].name < m_families[r].name; });
-    std::vector<LearningCurveFamily> sorted;
-    std::vector<QStringList> names;
-    for (const std::size_t i : order) {
-        sorted.push_back(std::move(m_families[i]));
-        names.push_back(std::move(m_runNames[i]));
-    }
-    m_families = std::move(sorted);
-    m_runNames = std::move(names);
+    // core's gathering, the one `runlens learning-curve` prints: families in name order, so colours match.
+    const std::string familyKey = m_family->currentIndex() > 0 ? m_family->currentText().toStdString() : "";
+    const auto visible = m_window->runModel()->visibleRuns();
     double maxSize = 0;
-    for (auto& family : m_families) {
-        family.fit = fitPowerLaw(family.sizes, family.values);
+    for (auto& family : learningCurveFamilies(visible, m_metric->currentText().toStdString(),
+                                              m_size->currentText().toStdString(), familyKey,
+                                              static_cast<SeriesReduction>(m_reduction->currentIndex()))) {
+        QStringList runNames;
+        for (const auto& name : family.runs)
+            runNames << QString::fromStdString(name);
+        m_runNames.push_back(std::move(runNames));
         for (const double size : family.sizes)
             maxSize = std::max(maxSize, size);
+        m_families.push_back(LearningCurveFamily{QString::fromStdString(family.name), std::move(family.sizes),
+                                                 std::move(family.values), std::move(family.fit)});
     }
 
     if (m_families.empty()) {

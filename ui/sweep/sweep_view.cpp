@@ -69,12 +69,6 @@ bool allNumeric(const std::vector<SweepRun>& runs, std::size_t param) {
     return any;
 }
 
-double reduce(const SeriesSummary& series, int how) {
-    if (how == 1) return series.min;
-    if (how == 2) return series.max;
-    return series.last;
-}
-
 // The goal the metric's name implies (core/model/tag_names), maximise when the name does not tell.
 bool lowerIsBetterName(const QString& metric) {
     return lowerIsBetter(metric.toStdString()).value_or(false);
@@ -380,7 +374,7 @@ void SweepView::recompute() {
             const auto series = std::find_if(run->series.begin(), run->series.end(),
                                              [&](const SeriesSummary& s) { return s.tag == metric; });
             if (series == run->series.end()) continue;
-            value = reduce(*series, m_reduction->currentIndex());
+            value = reducedValue(*series, static_cast<SeriesReduction>(m_reduction->currentIndex()));
         }
         if (!std::isfinite(value)) continue;
         SweepRun entry;
