@@ -2,21 +2,16 @@
 // evaluation set, both calibration diagrams, and what an ensemble of the runs would score.
 #pragma once
 
-#include "core/analysis/calibration.h"
 #include "core/analysis/decimation.h"
-#include "core/analysis/ensemble.h"
-#include "core/analysis/paired_comparison.h"
-#include "core/analysis/paired_evaluation.h"
-#include "core/analysis/slice_finder.h"
-#include "core/model/prediction_table.h"
 #include "core/model/run.h"
 #include "core/store/workspace.h"
+#include "ui/compare_predictions.h"
+#include "ui/compare_run_diff.h"
 
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
-#include <QAbstractTableModel>
 #include <QFutureWatcher>
 #include <QStringList>
 #include <QWidget>
@@ -40,89 +35,6 @@ namespace runlens::ui {
 
 class InteractiveChartView;
 class ViewContext;
-
-// One key of the run diff with each run's value (missing: nullopt) and its number when it parses.
-struct DiffRow {
-    QString section; // "Provenance", "Param", "Tag" or "Metric"
-    QString key;
-    std::vector<std::optional<QString>> values;
-    std::vector<double> numbers; // NaN when missing or not a number
-    bool differs = false;
-};
-
-// Params, tags, provenance and per-series last/min/max of the runs, keyed and aligned.
-std::vector<DiffRow> buildRunDiff(const std::vector<RunInfo>& runs);
-
-// core's comparabilityWarnings (the same sentences `runlens diff` prints) for the tab's banner; evalSets[i]
-// are run i's prediction tables.
-QStringList comparabilityWarnings(const std::vector<RunInfo>& runs,
-                                  const std::vector<std::vector<PredictionTableInfo>>& evalSets);
-
-class RunDiffModel : public QAbstractTableModel {
-    Q_OBJECT
-  public:
-    static constexpr int kSectionColumn = 0;
-    static constexpr int kKeyColumn = 1;
-    static constexpr int kFirstRunColumn = 2;
-
-    explicit RunDiffModel(QObject* parent = nullptr);
-    void setDiff(std::vector<DiffRow> rows, QStringList runNames);
-    void setOnlyDifferences(bool only);
-    bool onlyDifferences() const { return m_onlyDiffs; }
-    bool hasDeltaColumns() const { return m_runNames.size() == 2; }
-    const DiffRow& rowAt(int row) const { return m_rows[m_shown[static_cast<std::size_t>(row)]]; }
-    int rowOf(const QString& section, const QString& key) const; // -1 when not shown
-    bool writeCsv(const QString& path, QString* error) const;
-
-    int rowCount(const QModelIndex& parent = {}) const override;
-    int columnCount(const QModelIndex& parent = {}) const override;
-    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
-
-  private:
-    void refilter();
-    QString cellText(const DiffRow& row, int column) const;
-
-    std::vector<DiffRow> m_rows;
-    std::vector<std::size_t> m_shown;
-    QStringList m_runNames;
-    bool m_onlyDiffs = true;
-};
-
-// Everything the Predictions and Ensemble panels show, computed off the GUI thread.
-struct PairedAnalysis {
-    QString error; // set when the paired analysis could not run
-    QString evalSet;
-    QString nameA, nameB;
-    std::shared_ptr<const PredictionTable> tableA, tableB;
-    std::vector<std::string> classesA;
-    std::vector<int> labelsA;
-    std::vector<std::string> cellsA, cellsB; // per table row: predicted class or score, as the CLI prints
-    std::vector<std::string> idsA;
-    PairedEvaluation paired; // core's one paired engine, the same result `runlens diff` prints
-    std::optional<CalibrationReport> calibrationA, calibrationB;
-    // Ensemble over every compared run holding this evaluation set with binary scores.
-    QStringList ensembleMembers;
-    QString ensembleNote;
-    EnsembleReport ensemble;         // binary members
-    bool ensembleMulticlass = false; // the members are multiclass: ensembleOfClasses holds the result
-    MulticlassEnsembleReport ensembleOfClasses;
-};
-
-class FlipsModel : public QAbstractTableModel {
-    Q_OBJECT
-  public:
-    explicit FlipsModel(QObject* parent = nullptr);
-    void setAnalysis(std::shared_ptr<const PairedAnalysis> analysis);
-    int rowCount(const QModelIndex& parent = {}) const override;
-    int columnCount(const QModelIndex& parent = {}) const override;
-    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
-
-  private:
-    std::shared_ptr<const PairedAnalysis> m_analysis;
-    std::vector<std::size_t> m_features; // column indices of the feature columns in table A
-};
 
 class CompareView : public QWidget {
     Q_OBJECT
@@ -193,6 +105,9 @@ class CompareView : public QWidget {
     void startAnalysis();
     void onAnalysisDone();
     void showAnalysis();
+    void showPairedTests(const PairedAnalysis& p);
+    void showEnsemble(const PairedAnalysis& p);
+    void clearEnsemble(const QString& note);
     XYPoints curveOf(std::int64_t runId, const QString& tag, const QString& xTag) const;
     QChart* makeCurveChart(int pixels) const;
     QChart* makeCalibrationChart() const;
