@@ -148,6 +148,18 @@ double quantileSorted(std::span<const double> sorted, double q) {
     return sorted[lo] + (sorted[hi] - sorted[lo]) * frac;
 }
 
+double quantileBySelection(std::span<double> values, double q) {
+    if (values.empty()) return std::numeric_limits<double>::quiet_NaN();
+    const double position = q * static_cast<double>(values.size() - 1);
+    const auto lower = static_cast<std::size_t>(std::floor(position));
+    const auto at = values.begin() + static_cast<std::ptrdiff_t>(lower);
+    std::nth_element(values.begin(), at, values.end());
+    const double below = *at;
+    if (lower + 1 >= values.size()) return below;
+    const double above = *std::min_element(at + 1, values.end());
+    return below + (position - static_cast<double>(lower)) * (above - below);
+}
+
 double quantileAtFraction(std::span<const double> sorted, std::uint64_t k, std::uint64_t parts) {
     if (sorted.empty() || parts == 0) return std::numeric_limits<double>::quiet_NaN();
     k = std::min(k, parts);

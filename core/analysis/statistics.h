@@ -53,6 +53,10 @@ Interval percentileInterval(std::vector<double> values, double alpha = 0.05);
 // Quantile q in [0, 1] of sorted values with numpy's linear interpolation.
 double quantileSorted(std::span<const double> sorted, double q);
 
+// The same quantile of unsorted values by selection (nth_element) instead of a full sort, for a range fitted
+// on every redraw; values are reordered. NaN when empty.
+double quantileBySelection(std::span<double> values, double q);
+
 // The quantile at q = k / parts (0 <= k <= parts) with numpy's linear interpolation at position (n-1)q, the
 // position computed exactly in integers: when (n-1)k is a multiple of parts the result IS that order
 // statistic (a floating-point q can land one ulp short and pick a value just below it).

@@ -32,6 +32,20 @@ class TestStatistics : public QObject {
         QVERIFY2(std::abs(ci.high - high) < 1e-9, qPrintable(QString::number(ci.high, 'g', 17)));
     }
 
+    void quantileBySelectionMatchesNumpy() {
+        // numpy 1.24: v = [3.5, -1.0, 7.25, 0.0, 2.0, 10.0, 4.0, 4.0, -6.5, 1.5, 8.0];
+        // [np.quantile(v, q) for q in (0.05, 0.5, 0.95, 0.0, 1.0)] -> -3.75, 3.5, 9.0, -6.5, 10.0
+        const std::vector<double> v{3.5, -1.0, 7.25, 0.0, 2.0, 10.0, 4.0, 4.0, -6.5, 1.5, 8.0};
+        const std::pair<double, double> cases[] = {
+            {0.05, -3.75}, {0.5, 3.5}, {0.95, 9.0}, {0.0, -6.5}, {1.0, 10.0}};
+        for (const auto& [q, expected] : cases) {
+            std::vector<double> copy = v;
+            QCOMPARE(stats::quantileBySelection(copy, q), expected);
+        }
+        std::vector<double> empty;
+        QVERIFY(std::isnan(stats::quantileBySelection(empty, 0.5)));
+    }
+
     void normalQuantile() {
         // scipy.stats.norm.ppf
         QVERIFY(std::abs(stats::normalQuantile(0.975) - 1.959963984540054) < 1e-12);

@@ -3,6 +3,7 @@
 #include "ui/charts/chart_card.h"
 
 #include "core/analysis/axis_ticks.h"
+#include "core/analysis/statistics.h"
 #include "core/io/learning_curve_reader.h"
 #include "core/model/number_text.h"
 #include "core/model/tag_names.h"
@@ -122,19 +123,6 @@ void setAxisRange(QAbstractAxis* axis, double lo, double hi) {
         return;
     }
     axis->setRange(lo, hi);
-}
-
-// The q-quantile with linear interpolation between order statistics (numpy's default), by selection
-// rather than a full sort: the y-range runs on every redraw over every drawn point.
-double percentile(std::vector<double>& values, double q) {
-    const double position = q * static_cast<double>(values.size() - 1);
-    const auto lower = static_cast<std::size_t>(std::floor(position));
-    std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(lower), values.end());
-    const double below = values[lower];
-    if (lower + 1 >= values.size()) return below;
-    const double above =
-        *std::min_element(values.begin() + static_cast<std::ptrdiff_t>(lower) + 1, values.end());
-    return below + (position - static_cast<double>(lower)) * (above - below);
 }
 
 // Where a line's values first become NaN or infinite after finite ones: the mark shows when training broke.
@@ -788,8 +776,9 @@ void ChartCard::applyFullRange() {
     const bool nonNegative = *minIt >= 0;
     double yLo = *minIt, yHi = *maxIt;
     if (m_display.robustY && ys.size() >= 10) {
-        yLo = percentile(ys, 0.05);
-        yHi = percentile(ys, 0.95);
+        // core's quantile by selection: the y-range runs on every redraw over every drawn point.
+        yLo = stats::quantileBySelection(ys, 0.05);
+        yHi = stats::quantileBySelection(ys, 0.95);
     }
     if (m_display.logY) {
         yLo /= 1.25;

@@ -2,6 +2,7 @@
 // brushes.
 #include "ui/sweep/sweep_view.h"
 
+#include "core/analysis/best_so_far.h"
 #include "core/analysis/cost_quality.h"
 #include "core/model/tag_names.h"
 #include "core/store/workspace.h"
@@ -140,19 +141,7 @@ QValueAxis* valueAxis(double lo, double hi, const QString& title) {
 
 } // namespace
 
-std::vector<double> bestSoFar(const std::vector<double>& values, bool maximise) {
-    std::vector<double> best;
-    best.reserve(values.size());
-    double current = NAN;
-    for (const double v : values) {
-        if (std::isfinite(v) && (!std::isfinite(current) || (maximise ? v > current : v < current)))
-            current = v;
-        best.push_back(current);
-    }
-    return best;
-}
-
-SweepView::SweepView(ViewContext* window, QWidget* parent)
+SweepView::SweepView(MainWindow* window, QWidget* parent)
     : QWidget(parent), m_window(window), m_metric(new QComboBox), m_reduction(new QComboBox),
       m_param(new QComboBox), m_goal(new QComboBox), m_order(new QComboBox), m_stack(new QStackedWidget),
       m_emptyHint(new QLabel), m_status(new QLabel), m_parallel(new ParallelCoordinates),

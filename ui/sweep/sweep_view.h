@@ -37,9 +37,6 @@ struct SweepRun {
     std::vector<QString> params; // per SweepView::paramKeys(), empty when missing
 };
 
-// Cumulative best of values in the given order (minimise: running minimum; NaN values do not count).
-std::vector<double> bestSoFar(const std::vector<double>& values, bool maximise);
-
 class SweepView : public QWidget {
     Q_OBJECT
   public:

@@ -82,7 +82,6 @@ class TestSweepView : public QObject {
 
   private slots:
     void initTestCase();
-    void bestSoFarByHand();
     void axesRankingAndBestSoFar();
     void brushingFiltersTableAndScatter();
     void mouseBrushAndAxisMove();
@@ -119,18 +118,6 @@ void TestSweepView::openWindow(MainWindow& window, SweepView*& view) {
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     QTRY_VERIFY(!view->showsEmptyState());
     QCOMPARE(view->runs().size(), std::size_t(8));
-}
-
-void TestSweepView::bestSoFarByHand() {
-    const std::vector<double> values{3, 5, 2, NAN, 4, 1};
-    const auto minimum = bestSoFar(values, false);
-    const std::vector<double> expectedMin{3, 3, 2, 2, 2, 1};
-    for (std::size_t i = 0; i < values.size(); ++i)
-        QCOMPARE(minimum[i], expectedMin[i]);
-    const auto maximum = bestSoFar(values, true);
-    const std::vector<double> expectedMax{3, 5, 5, 5, 5, 5};
-    for (std::size_t i = 0; i < values.size(); ++i)
-        QCOMPARE(maximum[i], expectedMax[i]);
 }
 
 void TestSweepView::axesRankingAndBestSoFar() {
