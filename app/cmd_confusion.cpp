@@ -22,23 +22,12 @@ struct ClassInputs {
     std::vector<double> probs;
 };
 
+// core's probability rows; binary scores are thresholded at --threshold, a multiclass set keeps its own
+// prediction column (or none: the report takes the argmax).
 ClassInputs classInputs(const EvaluationSet& e, double threshold) {
     ClassInputs in;
-    in.predictions = e.predictions;
-    if (e.multiclass) {
-        in.probs = e.probs;
-        return in;
-    }
-    if (!e.scores.empty()) {
-        in.probs.reserve(2 * e.scores.size());
-        for (double s : e.scores) {
-            in.probs.push_back(1 - s);
-            in.probs.push_back(s);
-        }
-        if (in.predictions.empty())
-            for (double s : e.scores)
-                in.predictions.push_back(s >= threshold ? 1 : 0);
-    }
+    in.probs = classProbabilityRows(e);
+    in.predictions = e.multiclass ? e.predictions : predictedClasses(e, threshold);
     return in;
 }
 

@@ -287,6 +287,17 @@ std::vector<int> predictedClasses(const EvaluationSet& set, double threshold) {
     return predicted;
 }
 
+std::vector<double> classProbabilityRows(const EvaluationSet& set) {
+    if (set.multiclass) return set.probs;
+    std::vector<double> rows;
+    rows.reserve(2 * set.scores.size());
+    for (const double s : set.scores) {
+        rows.push_back(1 - s);
+        rows.push_back(s);
+    }
+    return rows;
+}
+
 std::vector<std::uint8_t> correctPerRow(const EvaluationSet& set, double threshold) {
     const auto predicted = predictedClasses(set, threshold);
     std::vector<std::uint8_t> correct(set.rows(), 0);

@@ -55,6 +55,9 @@ EvaluationResult extractEvaluationSet(const PredictionTable& table, const Evalua
 // The class the model predicts per row: its prediction column, else score >= threshold (binary) or the first
 // argmax of the class probabilities (multiclass, as numpy).
 std::vector<int> predictedClasses(const EvaluationSet& set, double threshold = 0.5);
+// The class probabilities as rows of classCount() values: a multiclass set's as logged, a binary set's scores
+// s as [1 - s, s]; empty when the set has no scores.
+std::vector<double> classProbabilityRows(const EvaluationSet& set);
 // Per row, 1 when the predicted class is the label.
 std::vector<std::uint8_t> correctPerRow(const EvaluationSet& set, double threshold = 0.5);
 

@@ -20,22 +20,17 @@ SelectiveResult fromPoint(const RiskCoveragePoint& p) {
 SelectiveInputs selectiveInputs(const EvaluationSet& e) {
     SelectiveInputs out;
     if (!e.hasScores()) return out;
+    const auto correct = correctPerRow(e);
+    out.correct.assign(correct.begin(), correct.end());
     out.confidence.resize(e.rows());
-    out.correct.resize(e.rows());
     const std::size_t k = e.classCount();
     for (std::size_t r = 0; r < e.rows(); ++r) {
-        int predicted = 0;
         if (e.multiclass) {
             const std::span<const double> row(e.probs.data() + r * k, k);
-            const int top = argmaxRow(row);
-            predicted = e.predictions.empty() ? top : e.predictions[r];
-            out.confidence[r] = row[static_cast<std::size_t>(top)];
+            out.confidence[r] = row[static_cast<std::size_t>(argmaxRow(row))];
         } else {
-            const double s = e.scores[r];
-            predicted = e.predictions.empty() ? (s >= 0.5 ? 1 : 0) : e.predictions[r];
-            out.confidence[r] = std::max(s, 1.0 - s); // confidence in the predicted class
+            out.confidence[r] = std::max(e.scores[r], 1.0 - e.scores[r]); // confidence in the predicted class
         }
-        out.correct[r] = predicted == e.labels[r] ? 1 : 0;
     }
     return out;
 }

@@ -109,6 +109,26 @@ class TestThresholdSelective : public QObject {
         QVERIFY(selectiveInputs(EvaluationSet{}).confidence.empty());
     }
 
+    void classProbabilityRowsByHand() {
+        // Binary scores .9 and .2 become rows [.1 .9] and [.8 .2]; a multiclass set keeps its rows; no
+        // scores, no rows.
+        EvaluationSet e;
+        e.classes = {"0", "1"};
+        e.labels = {1, 0};
+        e.scores = {0.9, 0.2};
+        const auto rows = classProbabilityRows(e);
+        QCOMPARE(rows.size(), std::size_t(4));
+        RL_COMPARE_NEAR(rows[0], 0.1, 1e-15);
+        QCOMPARE(rows[1], 0.9);
+        QCOMPARE(rows[2], 0.8);
+        QCOMPARE(rows[3], 0.2);
+        EvaluationSet m;
+        m.multiclass = true;
+        m.probs = {0.2, 0.3, 0.5};
+        QCOMPARE(classProbabilityRows(m), m.probs);
+        QVERIFY(classProbabilityRows(EvaluationSet{}).empty());
+    }
+
     void riskCoverageByHand() {
         // Confidence .9 .8 .8 .6 .5, correct 1 0 1 1 0. Groups: {.9}: 1 answered, 0 errors;
         // {.8,.8}: 3 answered, 1 error; {.6}: 4, 1; {.5}: 5, 2.

@@ -28,24 +28,9 @@ namespace {
 ConfusionViewResult compute(EvaluationEntry entry) {
     ConfusionViewResult out;
     const auto& e = *entry.set;
-    std::vector<double> probs;
-    out.predictions = e.predictions;
-    if (e.multiclass) {
-        probs = e.probs;
-        if (out.predictions.empty())
-            for (std::size_t r = 0; r < e.rows(); ++r) {
-                const auto* row = probs.data() + r * e.classCount();
-                out.predictions.push_back(int(std::max_element(row, row + e.classCount()) - row));
-            }
-    } else {
-        for (double s : e.scores) {
-            probs.push_back(1 - s);
-            probs.push_back(s);
-        }
-        if (out.predictions.empty())
-            for (double s : e.scores)
-                out.predictions.push_back(s >= 0.5 ? 1 : 0);
-    }
+    // core's predicted classes and probability rows, as `runlens confusion` reads them.
+    out.predictions = predictedClasses(e);
+    const std::vector<double> probs = classProbabilityRows(e);
     out.report = multiclassReport(e.labels, out.predictions, probs, e.classCount());
     out.entry = std::move(entry);
     return out;
