@@ -100,45 +100,10 @@ PairedEvaluation pairedAnalysis(const LoadedPredictions& a, const LoadedPredicti
     return std::move(*paired);
 }
 
-// The pinned baseline scored on the pairs that its log shares with A (and so with B), by the paired metric.
-// Its metrics under `baseline` are over its whole log, and A's and B's over theirs, so their difference is a
-// lift only when the three logs hold the same examples; this one always compares like with like.
-struct PinnedOnPairs {
-    std::int64_t n = 0;
-    double value = std::nan(""), a = std::nan(""), b = std::nan("");
-    std::string skipped; // why there is no value
-};
-
+// core's pinnedOnPairs on the loaded logs.
 PinnedOnPairs pinnedOnPairs(const LoadedPredictions& a, const LoadedPredictions& b,
                             const LoadedPredictions& pinned, const PairedEvaluation& p, SliceMetric metric) {
-    PinnedOnPairs out;
-    std::string error;
-    const auto aligned = alignEvaluations(a.table, a.eval, pinned.table, pinned.eval, &error);
-    if (!aligned) {
-        out.skipped = error;
-        return out;
-    }
-    std::map<std::size_t, std::size_t> pinnedRowOf; // A's row -> the baseline's row of the same example
-    for (std::size_t i = 0; i < aligned->pairs.rowsA.size(); ++i)
-        pinnedRowOf[aligned->pairs.rowsA[i]] = aligned->pairs.rowsB[i];
-    std::vector<std::size_t> rowsA, rowsB, rowsPinned;
-    for (std::size_t i = 0; i < p.alignment.pairs.rowsA.size(); ++i) {
-        const auto it = pinnedRowOf.find(p.alignment.pairs.rowsA[i]);
-        if (it == pinnedRowOf.end()) continue;
-        rowsA.push_back(it->first);
-        rowsB.push_back(p.alignment.pairs.rowsB[i]);
-        rowsPinned.push_back(it->second);
-    }
-    out.n = static_cast<std::int64_t>(rowsA.size());
-    if (rowsA.empty()) {
-        out.skipped = "the baseline shares no example with the pairs";
-        return out;
-    }
-    out.value =
-        sliceMetricValue(metric, cohortFromEvaluation("pinned", pinned.table, pinned.eval), rowsPinned);
-    out.a = sliceMetricValue(metric, cohortFromEvaluation("A", a.table, a.eval), rowsA);
-    out.b = sliceMetricValue(metric, cohortFromEvaluation("B", b.table, b.eval), rowsB);
-    return out;
+    return runlens::pinnedOnPairs(a.table, a.eval, b.table, b.eval, pinned.table, pinned.eval, p, metric);
 }
 
 Side sideFromPredictions(std::unique_ptr<LoadedPredictions> predictions) {

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <string_view>
 #include <unordered_map>
 
@@ -241,6 +242,39 @@ std::optional<PairedEvaluation> comparePaired(const PredictionTable& tableA, con
         }
         out.classFlips = perClassFlips(labels, pa, pb, a.classCount());
     }
+    return out;
+}
+
+PinnedOnPairs pinnedOnPairs(const PredictionTable& tableA, const EvaluationSet& a,
+                            const PredictionTable& tableB, const EvaluationSet& b,
+                            const PredictionTable& pinnedTable, const EvaluationSet& pinned,
+                            const PairedEvaluation& p, SliceMetric metric) {
+    PinnedOnPairs out;
+    std::string error;
+    const auto aligned = alignEvaluations(tableA, a, pinnedTable, pinned, &error);
+    if (!aligned) {
+        out.skipped = error;
+        return out;
+    }
+    std::map<std::size_t, std::size_t> pinnedRowOf; // A's row -> the baseline's row of the same example
+    for (std::size_t i = 0; i < aligned->pairs.rowsA.size(); ++i)
+        pinnedRowOf[aligned->pairs.rowsA[i]] = aligned->pairs.rowsB[i];
+    std::vector<std::size_t> rowsA, rowsB, rowsPinned;
+    for (std::size_t i = 0; i < p.alignment.pairs.rowsA.size(); ++i) {
+        const auto it = pinnedRowOf.find(p.alignment.pairs.rowsA[i]);
+        if (it == pinnedRowOf.end()) continue;
+        rowsA.push_back(it->first);
+        rowsB.push_back(p.alignment.pairs.rowsB[i]);
+        rowsPinned.push_back(it->second);
+    }
+    out.n = static_cast<std::int64_t>(rowsA.size());
+    if (rowsA.empty()) {
+        out.skipped = "the baseline shares no example with the pairs";
+        return out;
+    }
+    out.value = sliceMetricValue(metric, cohortFromEvaluation("pinned", pinnedTable, pinned), rowsPinned);
+    out.a = sliceMetricValue(metric, cohortFromEvaluation("A", tableA, a), rowsA);
+    out.b = sliceMetricValue(metric, cohortFromEvaluation("B", tableB, b), rowsB);
     return out;
 }
 

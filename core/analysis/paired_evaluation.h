@@ -10,6 +10,7 @@
 #include "core/model/prediction_table.h"
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -83,5 +84,19 @@ struct PairedEvaluation {
 std::optional<PairedEvaluation> comparePaired(const PredictionTable& tableA, const EvaluationSet& a,
                                               const PredictionTable& tableB, const EvaluationSet& b,
                                               const PairedOptions& options, std::string* error);
+
+// A pinned baseline scored on the pairs of p that its log shares with A (and so with B), by `metric`: its
+// metrics over its whole log compare like with like only when the three logs hold the same examples; this
+// always does. n = 0 and `skipped` says why when the baseline cannot be paired with A or shares no pair.
+struct PinnedOnPairs {
+    std::int64_t n = 0;
+    // The baseline's, A's and B's metric on those pairs.
+    double value = std::numeric_limits<double>::quiet_NaN(), a = value, b = value;
+    std::string skipped;
+};
+PinnedOnPairs pinnedOnPairs(const PredictionTable& tableA, const EvaluationSet& a,
+                            const PredictionTable& tableB, const EvaluationSet& b,
+                            const PredictionTable& pinnedTable, const EvaluationSet& pinned,
+                            const PairedEvaluation& p, SliceMetric metric);
 
 } // namespace runlens

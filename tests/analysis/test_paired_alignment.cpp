@@ -44,6 +44,39 @@ Log makeLog(const std::vector<std::string>& ids, const std::vector<int>& labels,
 class TestPairedAlignment : public QObject {
     Q_OBJECT
   private slots:
+    void pinnedBaselineOnSharedPairs() {
+        // A = e0..e5 plus x0..x2 (label 0, score .1) that no other log has; B = e0..e5; the baseline C
+        // predicts 1 everywhere on e0..e4 plus y0 that only C has. On the 5 pairs C shares (e0..e4, labels 1
+        // 1 1 1 0):
+        //   C right on e0..e3 = 4/5; A predicts 1 1 1 0 0 -> right on e0, e1, e2, e4 = 4/5; B predicts
+        //   1 0 0 0 1 -> right on e0 only = 1/5.
+        const auto a = makeLog({"e0", "e1", "e2", "e3", "e4", "e5", "x0", "x1", "x2"},
+                               {1, 1, 1, 1, 0, 0, 0, 0, 0}, {.9, .8, .7, .2, .1, .3, .1, .1, .1});
+        const auto b =
+            makeLog({"e0", "e1", "e2", "e3", "e4", "e5"}, {1, 1, 1, 1, 0, 0}, {.9, .4, .3, .2, .6, .1});
+        const auto c =
+            makeLog({"e0", "e1", "e2", "e3", "e4", "y0"}, {1, 1, 1, 1, 0, 0}, {.6, .6, .6, .6, .6, .6});
+        std::string error;
+        PairedOptions options;
+        options.resamples = 20;
+        const auto p = comparePaired(a.table, a.eval, b.table, b.eval, options, &error);
+        QVERIFY2(p, error.c_str());
+        const auto q =
+            pinnedOnPairs(a.table, a.eval, b.table, b.eval, c.table, c.eval, *p, SliceMetric::Accuracy);
+        QVERIFY2(q.skipped.empty(), q.skipped.c_str());
+        QCOMPARE(q.n, std::int64_t(5));
+        QVERIFY(std::abs(q.value - 0.8) < 1e-12);
+        QVERIFY(std::abs(q.a - 0.8) < 1e-12);
+        QVERIFY(std::abs(q.b - 0.2) < 1e-12);
+        // A baseline sharing no example with the pairs is skipped with a reason.
+        const auto d = makeLog({"z0", "z1"}, {1, 0}, {.6, .4});
+        const auto none =
+            pinnedOnPairs(a.table, a.eval, b.table, b.eval, d.table, d.eval, *p, SliceMetric::Accuracy);
+        QCOMPARE(none.n, std::int64_t(0));
+        QVERIFY(!none.skipped.empty());
+        QVERIFY(std::isnan(none.value));
+    }
+
     void countsEveryMismatchById() {
         // A: a b c d e e, B: b c d x f. "a" is only in A; x and f only in B; e appears twice in A (one
         // duplicate row, the id is ambiguous and left out); b, c, d are matched, and d's label is 1 in A but
