@@ -104,23 +104,6 @@ void writeList(JsonWriter& json, std::string_view key, const std::vector<std::st
     json.endArray();
 }
 
-// The given rows of an evaluation set, in that order.
-EvaluationSet rowsOf(const EvaluationSet& e, const std::vector<std::size_t>& rows) {
-    EvaluationSet out;
-    out.multiclass = e.multiclass;
-    out.classes = e.classes;
-    const std::size_t k = e.classCount();
-    for (auto r : rows) {
-        out.labels.push_back(e.labels[r]);
-        if (!e.scores.empty()) out.scores.push_back(e.scores[r]);
-        if (!e.probs.empty())
-            out.probs.insert(out.probs.end(), e.probs.begin() + std::ptrdiff_t(r * k),
-                             e.probs.begin() + std::ptrdiff_t((r + 1) * k));
-        if (!e.predictions.empty()) out.predictions.push_back(e.predictions[r]);
-    }
-    return out;
-}
-
 // "uniform_random: exact expectations: roc_auc, brier; one simulated draw (seed 0): f1\n".
 std::string baselineMarks(std::string_view name, const std::vector<std::string>& exact,
                           const std::vector<std::string>& simulated, std::uint64_t seed) {
@@ -315,7 +298,7 @@ int runCalibrationCommand(const std::vector<std::string>& args, std::ostream& ou
         if (!aligned) throw InputError(*spec + " vs " + loaded->path + ": " + error);
         if (aligned->pairs.rowsB.empty())
             throw InputError(*spec + " shares no example (same id and label) with " + loaded->path);
-        pinnedShared = rowsOf(pinned->eval, aligned->pairs.rowsB);
+        pinnedShared = evaluationRows(pinned->eval, aligned->pairs.rowsB);
         onlyModel = static_cast<std::int64_t>(e.rows() - aligned->pairs.rowsA.size());
         onlyBaseline = static_cast<std::int64_t>(pinned->eval.rows() - aligned->pairs.rowsB.size());
         if (!e.multiclass) {

@@ -287,6 +287,22 @@ std::vector<int> predictedClasses(const EvaluationSet& set, double threshold) {
     return predicted;
 }
 
+EvaluationSet evaluationRows(const EvaluationSet& e, std::span<const std::size_t> rows) {
+    EvaluationSet out;
+    out.multiclass = e.multiclass;
+    out.classes = e.classes;
+    const std::size_t k = e.classCount();
+    for (const std::size_t r : rows) {
+        out.labels.push_back(e.labels[r]);
+        if (!e.scores.empty()) out.scores.push_back(e.scores[r]);
+        if (!e.probs.empty())
+            out.probs.insert(out.probs.end(), e.probs.begin() + std::ptrdiff_t(r * k),
+                             e.probs.begin() + std::ptrdiff_t((r + 1) * k));
+        if (!e.predictions.empty()) out.predictions.push_back(e.predictions[r]);
+    }
+    return out;
+}
+
 std::vector<double> classProbabilityRows(const EvaluationSet& set) {
     if (set.multiclass) return set.probs;
     std::vector<double> rows;

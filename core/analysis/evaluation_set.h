@@ -4,6 +4,7 @@
 #include "core/model/prediction_table.h"
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -69,5 +70,9 @@ std::string topClassText(const EvaluationSet& set, std::size_t row);
 // without a prediction column); classes {"not <cls>", "<cls>"}. A binary set, or a class out of range,
 // comes back unchanged.
 EvaluationSet oneVsRest(const EvaluationSet& set, std::size_t cls);
+
+// The given rows of a set, in that order (labels, scores or probability rows, predictions): a slice's
+// examples, or the examples another log shares.
+EvaluationSet evaluationRows(const EvaluationSet& set, std::span<const std::size_t> rows);
 
 } // namespace runlens

@@ -129,6 +129,24 @@ class TestThresholdSelective : public QObject {
         QVERIFY(classProbabilityRows(EvaluationSet{}).empty());
     }
 
+    void evaluationRowsKeepTheGivenOrder() {
+        // Rows 2 and 0 of a three-class set: their labels, probability rows and predictions in that order.
+        EvaluationSet m;
+        m.multiclass = true;
+        m.classes = {"a", "b", "c"};
+        m.labels = {0, 1, 2};
+        m.probs = {0.7, 0.2, 0.1, 0.1, 0.8, 0.1, 0.3, 0.3, 0.4};
+        m.predictions = {0, 1, 1};
+        const std::vector<std::size_t> rows{2, 0};
+        const EvaluationSet part = evaluationRows(m, rows);
+        QVERIFY(part.multiclass);
+        QCOMPARE(part.classes, m.classes);
+        QCOMPARE(part.labels, (std::vector<int>{2, 0}));
+        QCOMPARE(part.probs, (std::vector<double>{0.3, 0.3, 0.4, 0.7, 0.2, 0.1}));
+        QCOMPARE(part.predictions, (std::vector<int>{1, 0}));
+        QVERIFY(part.scores.empty());
+    }
+
     void riskCoverageByHand() {
         // Confidence .9 .8 .8 .6 .5, correct 1 0 1 1 0. Groups: {.9}: 1 answered, 0 errors;
         // {.8,.8}: 3 answered, 1 error; {.6}: 4, 1; {.5}: 5, 2.

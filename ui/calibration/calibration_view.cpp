@@ -178,31 +178,11 @@ std::vector<CalibrationColumn> baselineColumns(const EvaluationSet& e, const Cal
     return columns;
 }
 
-template <typename T>
-std::vector<T> gather(const std::vector<T>& values, const std::vector<std::size_t>& rows) {
-    std::vector<T> out;
-    out.reserve(rows.size());
-    for (auto r : rows)
-        out.push_back(values[r]);
-    return out;
-}
-
-std::vector<double> gatherRows(const std::vector<double>& probs, std::size_t k,
-                               const std::vector<std::size_t>& rows) {
-    std::vector<double> out;
-    out.reserve(rows.size() * k);
-    for (auto r : rows)
-        out.insert(out.end(), probs.begin() + r * k, probs.begin() + (r + 1) * k);
-    return out;
-}
-
 CalibrationReport reportOfRows(const EvaluationSet& e, const std::vector<std::size_t>& rows,
                                const CalibrationOptions& options) {
-    const auto labels = gather(e.labels, rows);
-    if (e.multiclass)
-        return topLabelCalibration(labels, gatherRows(e.probs, e.classCount(), rows), e.classCount(),
-                                   options);
-    return calibrationReport(labels, gather(e.scores, rows), options);
+    const EvaluationSet part = evaluationRows(e, rows);
+    if (e.multiclass) return topLabelCalibration(part.labels, part.probs, e.classCount(), options);
+    return calibrationReport(part.labels, part.scores, options);
 }
 
 // One curve per value (or quantile bucket) of a feature column, the largest groups first.
