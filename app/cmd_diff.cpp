@@ -500,7 +500,9 @@ interval of the metric difference, DeLong's test of the two ROC AUCs, the flippe
 changed significantly (Benjamini-Hochberg q < 0.05).
 
 Options:
-  -w, --workspace WS   A and B are run names in this workspace (their evaluation sets are compared)
+  -w, --workspace WS   A and B are run names in this workspace (their evaluation sets are compared), and
+                       the Compare tab's comparability warnings are printed first (different evaluation
+                       sets, data versions or training budgets; runs that differ only by seed)
   --eval-set NAME      which evaluation set of the runs to compare (default: the first)
   --metric M           metric for the paired bootstrap (default accuracy; see runlens slices --help)
   --resamples N        bootstrap resamples (default 1000), --seed S (default 20261126)
@@ -510,7 +512,8 @@ Options:
                        negative is better for log_loss, brier and error_rate), and paired.baselines.pinned on
                        the shared pairs; the Markdown report adds a "Pinned baseline" table and line
   --label C, --score C, --positive CLASS   choose columns of prediction logs
-  --json               JSON: params[], tags[], metrics[] {key, a, b, differs, delta}, paired {n, alignment
+  --json               JSON: warnings[] (sentences, empty for two log files), params[], tags[], metrics[]
+                       {key, a, b, differs, delta}, paired {n, alignment
                        {by, matched, only_a, only_b, label_conflicts, duplicates, used}, both_correct,
                        a_only_correct, b_only_correct, both_wrong, mcnemar, bootstrap, delong (null with
                        delong_skipped when a model has no scores or the pairs hold fewer than two of a

@@ -1,6 +1,6 @@
 // Curve differences on a common grid against numpy's interp, and pairing one metric against another by step.
 #include "core/analysis/curve_difference.h"
-#include "eval_test_util.h"
+#include "tests/common/eval_test_util.h"
 
 #include <cmath>
 #include <QtTest>

@@ -1,7 +1,7 @@
 // Which runs an ensemble what-if takes, how their rows are matched, and what the average scores, by hand and
 // against scikit-learn 1.2.
 #include "core/analysis/ensemble_members.h"
-#include "eval_test_util.h"
+#include "tests/common/eval_test_util.h"
 
 #include <QtTest>
 

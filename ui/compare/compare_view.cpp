@@ -1,10 +1,10 @@
 // The Compare tab's frame: which runs are compared (A, B and the others), the warnings banner and the four
 // pages, each in its own file (compare_run_diff, compare_curves, compare_predictions, compare_ensemble).
-#include "ui/compare_view.h"
+#include "ui/compare/compare_view.h"
 
-#include "ui/main_window.h"
-#include "ui/run_filter.h"
-#include "ui/run_table_model.h"
+#include "ui/runs/run_filter.h"
+#include "ui/runs/run_table_model.h"
+#include "ui/shell/view_context.h"
 
 #include <algorithm>
 #include <QComboBox>
@@ -24,7 +24,7 @@
 
 namespace runlens::ui {
 
-CompareView::CompareView(MainWindow* window, QWidget* parent)
+CompareView::CompareView(ViewContext* window, QWidget* parent)
     : QWidget(parent), m_window(window), m_refreshTimer(new QTimer(this)),
       m_watcher(new QFutureWatcher<std::shared_ptr<const PairedAnalysis>>(this)) {
     m_refreshTimer->setSingleShot(true);

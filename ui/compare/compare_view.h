@@ -5,8 +5,8 @@
 #include "core/analysis/decimation.h"
 #include "core/model/run.h"
 #include "core/store/workspace.h"
-#include "ui/compare_predictions.h"
-#include "ui/compare_run_diff.h"
+#include "ui/compare/compare_predictions.h"
+#include "ui/compare/compare_run_diff.h"
 
 #include <cstdint>
 #include <functional>

@@ -5,6 +5,7 @@
 #include "core/analysis/best_so_far.h"
 #include "core/analysis/cost_quality.h"
 #include "core/model/tag_names.h"
+#include "core/model/text_number.h"
 #include "core/store/workspace.h"
 #include "ui/charts/chart_export.h"
 #include "ui/charts/interactive_chart_view.h"
@@ -141,7 +142,7 @@ QValueAxis* valueAxis(double lo, double hi, const QString& title) {
 
 } // namespace
 
-SweepView::SweepView(MainWindow* window, QWidget* parent)
+SweepView::SweepView(ViewContext* window, QWidget* parent)
     : QWidget(parent), m_window(window), m_metric(new QComboBox), m_reduction(new QComboBox),
       m_param(new QComboBox), m_goal(new QComboBox), m_order(new QComboBox), m_stack(new QStackedWidget),
       m_emptyHint(new QLabel), m_status(new QLabel), m_parallel(new ParallelCoordinates),

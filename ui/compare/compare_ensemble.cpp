@@ -1,10 +1,10 @@
 // The Compare tab's Ensemble page: core's ensemble what-if of the compared runs, its correlation matrices and
 // metrics table, and their CSV export.
-#include "ui/compare_ensemble.h"
+#include "ui/compare/compare_ensemble.h"
 
 #include "core/analysis/ensemble_members.h"
-#include "ui/compare_common.h"
-#include "ui/compare_view.h"
+#include "ui/compare/compare_common.h"
+#include "ui/compare/compare_view.h"
 
 #include <algorithm>
 #include <cmath>

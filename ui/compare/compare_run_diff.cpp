@@ -1,11 +1,11 @@
 // The Compare tab's Runs page: the run diff (core's run_diff for params and tags) with its model, the
 // comparability warnings (core's run_comparability) and the page itself.
-#include "ui/compare_run_diff.h"
+#include "ui/compare/compare_run_diff.h"
 
 #include "core/analysis/run_comparability.h"
 #include "core/analysis/run_diff.h"
-#include "ui/compare_common.h"
-#include "ui/compare_view.h"
+#include "ui/compare/compare_common.h"
+#include "ui/compare/compare_view.h"
 
 #include <algorithm>
 #include <cmath>

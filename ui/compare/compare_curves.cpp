@@ -2,12 +2,12 @@
 // a common grid (core's curve_difference), drawn decimated.
 #include "core/analysis/curve_difference.h"
 #include "core/analysis/decimation.h"
-#include "ui/chart_export.h"
-#include "ui/compare_common.h"
-#include "ui/compare_view.h"
-#include "ui/interactive_chart_view.h"
-#include "ui/main_window.h"
-#include "ui/run_table_model.h"
+#include "ui/charts/chart_export.h"
+#include "ui/charts/interactive_chart_view.h"
+#include "ui/compare/compare_common.h"
+#include "ui/compare/compare_view.h"
+#include "ui/runs/run_table_model.h"
+#include "ui/shell/view_context.h"
 
 #include <algorithm>
 #include <QChart>

@@ -1,16 +1,16 @@
 // The Compare tab's Predictions page: core's paired comparison of A and B (and the ensemble what-if) computed
 // off the GUI thread, the flipped examples, the slices that changed and both calibration diagrams.
-#include "ui/compare_predictions.h"
+#include "ui/compare/compare_predictions.h"
 
 #include "core/analysis/evaluation_set.h"
 #include "core/analysis/slices.h"
-#include "ui/calibration_chart.h"
-#include "ui/chart_export.h"
-#include "ui/compare_common.h"
-#include "ui/compare_ensemble.h"
-#include "ui/compare_view.h"
-#include "ui/interactive_chart_view.h"
-#include "ui/main_window.h"
+#include "ui/calibration/calibration_chart.h"
+#include "ui/charts/chart_export.h"
+#include "ui/charts/interactive_chart_view.h"
+#include "ui/compare/compare_common.h"
+#include "ui/compare/compare_ensemble.h"
+#include "ui/compare/compare_view.h"
+#include "ui/shell/view_context.h"
 
 #include <cmath>
 #include <cstdio>

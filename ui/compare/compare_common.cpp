@@ -1,7 +1,7 @@
 // Helpers shared by the Compare tab's pages.
-#include "ui/compare_common.h"
+#include "ui/compare/compare_common.h"
 
-#include "ui/chart_export.h"
+#include "ui/charts/chart_export.h"
 
 #include <cmath>
 #include <QFile>
