@@ -390,14 +390,7 @@ CalibrationView::CalibrationView(ViewContext* window, QWidget* parent)
     connect(m_debounce, &QTimer::timeout, this, &CalibrationView::startCompute);
     connect(m_watcher, &QFutureWatcher<CalibrationResult>::finished, this, &CalibrationView::onComputed);
     buildUi();
-    connect(window, &ViewContext::workspaceChanged, this, &CalibrationView::onWorkspaceChanged);
-    connect(window, &ViewContext::runsChanged, this, [this] {
-        m_source.invalidate();
-        reloadEntries();
-    });
-    connect(window->runModel(), &RunTableModel::visibilityChanged, this, &CalibrationView::reloadEntries);
-    connect(window->runModel(), &QAbstractItemModel::modelReset, this, &CalibrationView::reloadEntries);
-    onWorkspaceChanged(window->workspace());
+    followVisibleEvaluations(window, this, m_source, [this] { reloadEntries(); });
 }
 
 CalibrationView::~CalibrationView() {
@@ -568,11 +561,6 @@ QWidget* CalibrationView::buildRecalibrationPage() {
     connect(m_seed, &QSpinBox::valueChanged, this, &CalibrationView::scheduleRecompute);
     connect(m_exportMapping, &QPushButton::clicked, this, &CalibrationView::askExportMapping);
     return page;
-}
-
-void CalibrationView::onWorkspaceChanged(Workspace* workspace) {
-    m_source.setWorkspace(workspace);
-    reloadEntries();
 }
 
 void CalibrationView::reloadEntries() {

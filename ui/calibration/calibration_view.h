@@ -117,7 +117,6 @@ class CalibrationView : public QWidget {
     void buildUi();
     QWidget* buildReliabilityPage();
     QWidget* buildRecalibrationPage();
-    void onWorkspaceChanged(Workspace* workspace);
     void reloadEntries();
     void fillSetCombo();
     void fillDependentCombos();

@@ -190,14 +190,7 @@ TradeoffView::TradeoffView(ViewContext* window, QWidget* parent)
     connect(m_debounce, &QTimer::timeout, this, &TradeoffView::startCompute);
     connect(m_watcher, &QFutureWatcher<std::vector<TradeoffRun>>::finished, this, &TradeoffView::onComputed);
     buildUi();
-    connect(window, &ViewContext::workspaceChanged, this, &TradeoffView::onWorkspaceChanged);
-    connect(window, &ViewContext::runsChanged, this, [this] {
-        m_source.invalidate();
-        reloadEntries();
-    });
-    connect(window->runModel(), &RunTableModel::visibilityChanged, this, &TradeoffView::reloadEntries);
-    connect(window->runModel(), &QAbstractItemModel::modelReset, this, &TradeoffView::reloadEntries);
-    onWorkspaceChanged(window->workspace());
+    followVisibleEvaluations(window, this, m_source, [this] { reloadEntries(); });
 }
 
 TradeoffView::~TradeoffView() {
@@ -407,11 +400,6 @@ QWidget* TradeoffView::buildConfidencePage() {
     });
     connect(m_targetAccuracy, &QDoubleSpinBox::valueChanged, this, &TradeoffView::updateConfidenceReadouts);
     return page;
-}
-
-void TradeoffView::onWorkspaceChanged(Workspace* workspace) {
-    m_source.setWorkspace(workspace);
-    reloadEntries();
 }
 
 void TradeoffView::reloadEntries() {

@@ -104,7 +104,6 @@ class TradeoffView : public QWidget {
     void buildUi();
     QWidget* buildThresholdPage();
     QWidget* buildConfidencePage();
-    void onWorkspaceChanged(Workspace* workspace);
     void reloadEntries();
     void fillSetCombo();
     void scheduleRecompute();
