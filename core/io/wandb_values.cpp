@@ -147,7 +147,10 @@ void WandbRunState::offerStartTime(double seconds, bool authoritative) {
 }
 
 void WandbRunState::deliver(std::string_view run, ImportSink& sink, ReadReport& report) {
-    for (const auto& [key, value] : m_summary) {
+    for (const auto& entry : m_summary) {
+        // Not a structured binding: clang 14 (make fuzz) cannot capture one in a lambda.
+        const std::string& key = entry.first;
+        const double value = entry.second;
         const bool media = std::any_of(m_summaryMedia.begin(), m_summaryMedia.end(),
                                        [&](const std::string& prefix) { return key.starts_with(prefix); });
         if (!media && !key.starts_with('_')) sink.setSummaryMetric(run, key, value);
