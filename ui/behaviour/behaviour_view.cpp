@@ -143,11 +143,11 @@ QTableWidget* newTable(const QString& objectName, const QStringList& headers) {
 
 } // namespace
 
-BehaviourView::BehaviourView(ViewContext* window, QWidget* parent)
-    : QWidget(parent), m_window(window), m_watcher(new QFutureWatcher<BehaviourViewResult>(this)) {
+BehaviourView::BehaviourView(ViewContext* context, QWidget* parent)
+    : QWidget(parent), m_context(context), m_watcher(new QFutureWatcher<BehaviourViewResult>(this)) {
     connect(m_watcher, &QFutureWatcher<BehaviourViewResult>::finished, this, &BehaviourView::onComputed);
     buildUi();
-    followVisibleEvaluations(window, this, m_source, [this] { reloadEntries(); });
+    followVisibleEvaluations(context, this, m_source, [this] { reloadEntries(); });
 }
 
 BehaviourView::~BehaviourView() {
@@ -237,7 +237,7 @@ void BehaviourView::buildUi() {
 void BehaviourView::reloadEntries() {
     m_entries.clear();
     m_behaviourLogs.clear();
-    for (auto& entry : m_source.list(*m_window->runModel())) {
+    for (auto& entry : m_source.list(*m_context->runModel())) {
         m_source.load(entry);
         if (!entry.usable()) continue;
         if (looksLikeBehaviourTable(*entry.table)) m_behaviourLogs.push_back(m_entries.size());

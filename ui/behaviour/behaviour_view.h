@@ -45,7 +45,7 @@ class BehaviourView : public QWidget {
   public:
     enum class Plot { FailureRate, FlipRate, ScoreChange };
 
-    explicit BehaviourView(ViewContext* window, QWidget* parent = nullptr);
+    explicit BehaviourView(ViewContext* context, QWidget* parent = nullptr);
     ~BehaviourView() override;
 
     bool isBusy() const { return m_computing; }
@@ -73,7 +73,7 @@ class BehaviourView : public QWidget {
     ChartExportSpec exportSpec() const;
     const EvaluationEntry* chosenEntry() const;
 
-    ViewContext* m_window;
+    ViewContext* m_context;
     EvaluationSource m_source;
     std::vector<EvaluationEntry> m_entries;   // every usable evaluation set of the visible runs
     std::vector<std::size_t> m_behaviourLogs; // those that name originals (indices into m_entries)

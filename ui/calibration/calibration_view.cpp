@@ -382,15 +382,15 @@ void attachExport(QToolButton* button, QWidget* chartView, QWidget* owner,
 
 } // namespace
 
-CalibrationView::CalibrationView(ViewContext* window, QWidget* parent)
-    : QWidget(parent), m_window(window), m_watcher(new QFutureWatcher<CalibrationResult>(this)),
+CalibrationView::CalibrationView(ViewContext* context, QWidget* parent)
+    : QWidget(parent), m_context(context), m_watcher(new QFutureWatcher<CalibrationResult>(this)),
       m_debounce(new QTimer(this)) {
     m_debounce->setSingleShot(true);
     m_debounce->setInterval(40);
     connect(m_debounce, &QTimer::timeout, this, &CalibrationView::startCompute);
     connect(m_watcher, &QFutureWatcher<CalibrationResult>::finished, this, &CalibrationView::onComputed);
     buildUi();
-    followVisibleEvaluations(window, this, m_source, [this] { reloadEntries(); });
+    followVisibleEvaluations(context, this, m_source, [this] { reloadEntries(); });
 }
 
 CalibrationView::~CalibrationView() {
@@ -564,7 +564,7 @@ QWidget* CalibrationView::buildRecalibrationPage() {
 }
 
 void CalibrationView::reloadEntries() {
-    m_entries = m_source.loadVisible(*m_window->runModel());
+    m_entries = m_source.loadVisible(*m_context->runModel());
     const QString errors = EvaluationSource::errorSummary(m_entries);
     m_errors->setText(errors);
     m_errors->setVisible(!errors.isEmpty());

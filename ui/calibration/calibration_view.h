@@ -81,7 +81,7 @@ class CalibrationView : public QWidget {
     enum class Method { Platt, Isotonic, Temperature };
     struct Input; // what one computation needs, copied for the worker thread
 
-    explicit CalibrationView(ViewContext* window, QWidget* parent = nullptr);
+    explicit CalibrationView(ViewContext* context, QWidget* parent = nullptr);
     ~CalibrationView() override;
 
     bool isBusy() const; // a computation runs or waits
@@ -132,7 +132,7 @@ class CalibrationView : public QWidget {
     ChartExportSpec reliabilitySpec() const;
     ChartExportSpec recalibrationSpec(bool after) const;
 
-    ViewContext* m_window;
+    ViewContext* m_context;
     EvaluationSource m_source;
     std::vector<EvaluationEntry> m_entries;
     CalibrationResult m_result;

@@ -1,35 +1,13 @@
 // A curve card's exports: the chart as PNG, SVG or PDF through the shared curve layer, and its points as
 // TensorBoard-style CSV (one file per run) or one long CSV.
 #include "core/analysis/axis_ticks.h"
-#include "core/analysis/statistics.h"
-#include "core/io/learning_curve_reader.h"
 #include "core/model/number_text.h"
-#include "core/model/tag_names.h"
 #include "ui/charts/chart_card.h"
-#include "ui/charts/chart_export.h"
-#include "ui/charts/curve_layer.h"
-#include "ui/charts/interactive_chart_view.h"
 
-#include <algorithm>
-#include <charconv>
-#include <cmath>
 #include <QChart>
-#include <QDateTime>
-#include <QDateTimeAxis>
-#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QHBoxLayout>
-#include <QLabel>
-#include <QLineSeries>
-#include <QLogValueAxis>
-#include <QMenu>
 #include <QMessageBox>
-#include <QSaveFile>
-#include <QtConcurrent/QtConcurrentMap>
-#include <QToolButton>
-#include <QValueAxis>
-#include <QVBoxLayout>
 
 namespace runlens::ui {
 namespace {

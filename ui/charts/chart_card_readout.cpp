@@ -1,35 +1,12 @@
 // A curve card's crosshair readout: per run under the mouse, the smoothed and raw value, the logged step and
 // the time into the run, nearest line first.
 #include "core/analysis/axis_ticks.h"
-#include "core/analysis/statistics.h"
-#include "core/io/learning_curve_reader.h"
-#include "core/model/number_text.h"
-#include "core/model/tag_names.h"
 #include "ui/charts/chart_card.h"
-#include "ui/charts/chart_export.h"
-#include "ui/charts/curve_layer.h"
-#include "ui/charts/interactive_chart_view.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
-#include <QChart>
 #include <QDateTime>
-#include <QDateTimeAxis>
-#include <QFile>
-#include <QFileDialog>
 #include <QFileInfo>
-#include <QHBoxLayout>
-#include <QLabel>
-#include <QLineSeries>
-#include <QLogValueAxis>
-#include <QMenu>
-#include <QMessageBox>
-#include <QSaveFile>
-#include <QtConcurrent/QtConcurrentMap>
-#include <QToolButton>
-#include <QValueAxis>
-#include <QVBoxLayout>
 
 namespace runlens::ui {
 namespace {

@@ -64,20 +64,20 @@ QLabel* newEmptyHint(const QString& text, const QString& objectName) {
     return label;
 }
 
-void followVisibleEvaluations(ViewContext* window, QObject* context, EvaluationSource& source,
+void followVisibleEvaluations(ViewContext* viewContext, QObject* receiver, EvaluationSource& source,
                               const std::function<void()>& reload) {
-    QObject::connect(window, &ViewContext::workspaceChanged, context,
+    QObject::connect(viewContext, &ViewContext::workspaceChanged, receiver,
                      [&source, reload](Workspace* workspace) {
                          source.setWorkspace(workspace);
                          reload();
                      });
-    QObject::connect(window, &ViewContext::runsChanged, context, [&source, reload] {
+    QObject::connect(viewContext, &ViewContext::runsChanged, receiver, [&source, reload] {
         source.invalidate();
         reload();
     });
-    QObject::connect(window->runModel(), &RunTableModel::visibilityChanged, context, reload);
-    QObject::connect(window->runModel(), &QAbstractItemModel::modelReset, context, reload);
-    source.setWorkspace(window->workspace());
+    QObject::connect(viewContext->runModel(), &RunTableModel::visibilityChanged, receiver, reload);
+    QObject::connect(viewContext->runModel(), &QAbstractItemModel::modelReset, receiver, reload);
+    source.setWorkspace(viewContext->workspace());
     reload();
 }
 

@@ -85,8 +85,9 @@ class ViewContext;
 QLabel* newEmptyHint(const QString& text, const QString& objectName);
 
 // Keeps source on the window's workspace and calls reload whenever the workspace, its runs or the visible
-// runs change (dropping the source's cache when the runs change), and once now. context ends the connections.
-void followVisibleEvaluations(ViewContext* window, QObject* context, EvaluationSource& source,
+// runs change (dropping the source's cache when the runs change), and once now. receiver ends the
+// connections.
+void followVisibleEvaluations(ViewContext* viewContext, QObject* receiver, EvaluationSource& source,
                               const std::function<void()>& reload);
 
 // Text of an extraction result's problems: one described issue per line plus a count of the rest.

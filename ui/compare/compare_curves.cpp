@@ -88,7 +88,7 @@ void CompareView::refreshCurveChoices() {
 
 XYPoints CompareView::curveOf(std::int64_t runId, const QString& tag, const QString& xTag) const {
     XYPoints out;
-    Workspace* ws = m_window->workspace();
+    Workspace* ws = m_context->workspace();
     if (!ws) return out;
     try {
         const SeriesData y = ws->readSeries(runId, tag.toStdString());
@@ -146,7 +146,7 @@ QChart* CompareView::makeCurveChart(int pixels) const {
         line.runName = name;
         const std::size_t runIndex = diff ? 1 : i;
         line.color =
-            runIndex < m_runs.size() ? m_window->runModel()->colorOf(m_runs[runIndex].id) : runColor(int(i));
+            runIndex < m_runs.size() ? m_context->runModel()->colorOf(m_runs[runIndex].id) : runColor(int(i));
         XYPoints drawn;
         if (points.size() > 0 && std::is_sorted(points.x.begin(), points.x.end()))
             drawn = decimateMinMax(points.x, points.y, points.x.front(), points.x.back(), pixels);

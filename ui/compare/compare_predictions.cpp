@@ -374,7 +374,7 @@ void CompareView::startAnalysis() {
         return;
     }
     m_restartAnalysis = false;
-    Workspace* ws = m_window->workspace();
+    Workspace* ws = m_context->workspace();
     const QString set = m_evalSetBox->currentText();
     if (!ws || m_runs.size() < 2 || set.isEmpty()) {
         m_paired.reset();

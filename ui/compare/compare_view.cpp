@@ -24,8 +24,8 @@
 
 namespace runlens::ui {
 
-CompareView::CompareView(ViewContext* window, QWidget* parent)
-    : QWidget(parent), m_window(window), m_refreshTimer(new QTimer(this)),
+CompareView::CompareView(ViewContext* context, QWidget* parent)
+    : QWidget(parent), m_context(context), m_refreshTimer(new QTimer(this)),
       m_watcher(new QFutureWatcher<std::shared_ptr<const PairedAnalysis>>(this)) {
     m_refreshTimer->setSingleShot(true);
     m_refreshTimer->setInterval(50);
@@ -91,12 +91,12 @@ CompareView::CompareView(ViewContext* window, QWidget* parent)
     contentLayout->addWidget(m_pages, 1);
     m_stack->addWidget(content);
 
-    connect(window, &ViewContext::workspaceChanged, this, &CompareView::scheduleRefresh);
-    connect(window, &ViewContext::runsChanged, this, &CompareView::scheduleRefresh);
-    connect(window, &ViewContext::importFinished, this, &CompareView::scheduleRefresh);
-    connect(window->runModel(), &RunTableModel::visibilityChanged, this, &CompareView::scheduleRefresh);
-    connect(window->runModel(), &QAbstractItemModel::modelReset, this, &CompareView::scheduleRefresh);
-    if (auto* selection = window->runTable()->selectionModel())
+    connect(context, &ViewContext::workspaceChanged, this, &CompareView::scheduleRefresh);
+    connect(context, &ViewContext::runsChanged, this, &CompareView::scheduleRefresh);
+    connect(context, &ViewContext::importFinished, this, &CompareView::scheduleRefresh);
+    connect(context->runModel(), &RunTableModel::visibilityChanged, this, &CompareView::scheduleRefresh);
+    connect(context->runModel(), &QAbstractItemModel::modelReset, this, &CompareView::scheduleRefresh);
+    if (auto* selection = context->runTable()->selectionModel())
         connect(selection, &QItemSelectionModel::selectionChanged, this, &CompareView::scheduleRefresh);
     m_emptyHint->setText(tr("Compare needs two or more runs."));
 }
@@ -156,17 +156,17 @@ bool CompareView::showsEmptyState() const {
 
 std::vector<RunInfo> CompareView::chooseRuns() const {
     std::vector<RunInfo> out;
-    RunTableModel* model = m_window->runModel();
+    RunTableModel* model = m_context->runModel();
     std::vector<int> rows;
-    if (auto* selection = m_window->runTable()->selectionModel()) {
+    if (auto* selection = m_context->runTable()->selectionModel()) {
         for (const QModelIndex& index : selection->selectedRows())
             rows.push_back(index.row());
     }
     if (rows.size() >= 2) {
         std::sort(rows.begin(), rows.end()); // A is the selected run shown first in the table
         for (int proxyRow : rows) {
-            const QModelIndex source = m_window->runProxy()->mapToSource(
-                m_window->runProxy()->index(proxyRow, RunTableModel::kNameColumn));
+            const QModelIndex source = m_context->runProxy()->mapToSource(
+                m_context->runProxy()->index(proxyRow, RunTableModel::kNameColumn));
             const RunInfo* run = model->runAt(source.row()); // a worker row stands for its run
             const bool seen = run && std::any_of(out.begin(), out.end(),
                                                  [&](const RunInfo& chosen) { return chosen.id == run->id; });
@@ -200,7 +200,7 @@ void CompareView::pick(bool a, int index) {
 
 void CompareView::refresh() {
     m_dirty = false;
-    Workspace* ws = m_window->workspace();
+    Workspace* ws = m_context->workspace();
     m_runs = ws ? chooseRuns() : std::vector<RunInfo>{};
     // The picked A and B come first when they are still among the compared runs.
     const auto moveTo = [this](std::int64_t id, std::size_t position) {

@@ -39,7 +39,7 @@ class ViewContext;
 class CompareView : public QWidget {
     Q_OBJECT
   public:
-    explicit CompareView(ViewContext* window, QWidget* parent = nullptr);
+    explicit CompareView(ViewContext* context, QWidget* parent = nullptr);
     ~CompareView() override;
 
     // The compared runs, A first: the selected rows of the run table when two or more are selected, else the
@@ -113,7 +113,7 @@ class CompareView : public QWidget {
     QChart* makeCalibrationChart() const;
     void setEnsembleCaptions(bool multiclass);
 
-    ViewContext* m_window;
+    ViewContext* m_context;
     std::vector<RunInfo> m_runs;
     std::vector<std::vector<PredictionTableInfo>> m_evalSets;
     // The runs the user picked as A and B (run ids; -1: the first and second compared run).

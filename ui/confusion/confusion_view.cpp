@@ -38,11 +38,11 @@ ConfusionViewResult compute(EvaluationEntry entry) {
 
 } // namespace
 
-ConfusionView::ConfusionView(ViewContext* window, QWidget* parent)
-    : QWidget(parent), m_window(window), m_watcher(new QFutureWatcher<ConfusionViewResult>(this)) {
+ConfusionView::ConfusionView(ViewContext* context, QWidget* parent)
+    : QWidget(parent), m_context(context), m_watcher(new QFutureWatcher<ConfusionViewResult>(this)) {
     connect(m_watcher, &QFutureWatcher<ConfusionViewResult>::finished, this, &ConfusionView::onComputed);
     buildUi();
-    followVisibleEvaluations(window, this, m_source, [this] { reloadEntries(); });
+    followVisibleEvaluations(context, this, m_source, [this] { reloadEntries(); });
 }
 
 ConfusionView::~ConfusionView() {
@@ -109,7 +109,7 @@ void ConfusionView::buildUi() {
 
 void ConfusionView::reloadEntries() {
     m_entries.clear();
-    for (auto& entry : m_source.list(*m_window->runModel()))
+    for (auto& entry : m_source.list(*m_context->runModel()))
         if (m_source.load(entry) && entry.set && entry.set->rows() > 0) m_entries.push_back(entry);
     const QString current = m_set->currentText();
     {

@@ -33,7 +33,7 @@ struct ConfusionViewResult {
 class ConfusionView : public QWidget {
     Q_OBJECT
   public:
-    explicit ConfusionView(ViewContext* window, QWidget* parent = nullptr);
+    explicit ConfusionView(ViewContext* context, QWidget* parent = nullptr);
     ~ConfusionView() override;
 
     bool isBusy() const { return m_computing; }
@@ -55,7 +55,7 @@ class ConfusionView : public QWidget {
     ConfusionNormalization normalization() const;
     ChartExportSpec exportSpec() const;
 
-    ViewContext* m_window;
+    ViewContext* m_context;
     EvaluationSource m_source;
     std::vector<EvaluationEntry> m_entries;
     QFutureWatcher<ConfusionViewResult>* m_watcher;

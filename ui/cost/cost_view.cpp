@@ -57,11 +57,11 @@ CostQualityStudy compute(const std::vector<RunInfo>& runs, const std::vector<Eva
 
 } // namespace
 
-CostView::CostView(ViewContext* window, QWidget* parent)
-    : QWidget(parent), m_window(window), m_watcher(new QFutureWatcher<CostQualityStudy>(this)) {
+CostView::CostView(ViewContext* context, QWidget* parent)
+    : QWidget(parent), m_context(context), m_watcher(new QFutureWatcher<CostQualityStudy>(this)) {
     connect(m_watcher, &QFutureWatcher<CostQualityStudy>::finished, this, &CostView::onComputed);
     buildUi();
-    followVisibleEvaluations(window, this, m_source, [this] { reload(); });
+    followVisibleEvaluations(context, this, m_source, [this] { reload(); });
 }
 
 CostView::~CostView() {
@@ -145,10 +145,10 @@ void CostView::buildUi() {
 
 void CostView::reload() {
     m_runs.clear();
-    for (const RunInfo* run : m_window->runModel()->visibleRuns())
+    for (const RunInfo* run : m_context->runModel()->visibleRuns())
         m_runs.push_back(*run);
     m_evaluations.clear();
-    for (auto& e : m_source.loadVisible(*m_window->runModel()))
+    for (auto& e : m_source.loadVisible(*m_context->runModel()))
         if (e.set && e.set->rows() > 0) m_evaluations.push_back(std::move(e));
 
     const auto names = runNumberNames(m_runs);

@@ -29,7 +29,7 @@ class ViewContext;
 class CostView : public QWidget {
     Q_OBJECT
   public:
-    explicit CostView(ViewContext* window, QWidget* parent = nullptr);
+    explicit CostView(ViewContext* context, QWidget* parent = nullptr);
     ~CostView() override;
 
     bool isBusy() const { return m_computing; }
@@ -53,7 +53,7 @@ class CostView : public QWidget {
     QChart* buildChart(bool withSentence) const; // exports carry the sentence as the subtitle
     ChartExportSpec exportSpec() const;
 
-    ViewContext* m_window;
+    ViewContext* m_context;
     EvaluationSource m_source;
     std::vector<RunInfo> m_runs;                // visible runs
     std::vector<EvaluationEntry> m_evaluations; // their evaluation sets, loaded

@@ -1,16 +1,15 @@
 // Curves tab, the background reads: which cards draw per-column overviews of the store's chunks, reading
 // them off the GUI thread on the window's cores, and the cache the cards read from (split from
 // curves_view.cpp, which builds and lays out the cards).
-#include "core/analysis/curve_prep.h"
 #include "core/store/workspace.h"
 #include "ui/charts/chart_card.h"
 #include "ui/curves/curves_view.h"
 #include "ui/runs/run_table_model.h"
 
-#include <exception>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
+#include <exception>
 #include <QtConcurrent/QtConcurrentRun>
 #include <QThread>
 #include <set>

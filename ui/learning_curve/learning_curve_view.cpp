@@ -60,8 +60,8 @@ QString compareLearningCurves(const std::vector<LearningCurveFamily>& families, 
     return QString::fromStdString(compareLearningCurveFits(fits, higherIsBetter).sentence);
 }
 
-LearningCurveView::LearningCurveView(ViewContext* window, QWidget* parent)
-    : QWidget(parent), m_window(window), m_metric(new QComboBox), m_reduction(new QComboBox),
+LearningCurveView::LearningCurveView(ViewContext* context, QWidget* parent)
+    : QWidget(parent), m_context(context), m_metric(new QComboBox), m_reduction(new QComboBox),
       m_size(new QComboBox), m_family(new QComboBox), m_extrapolate(new QDoubleSpinBox),
       m_stack(new QStackedWidget), m_emptyHint(new QLabel), m_view(new InteractiveChartView),
       m_summary(new QLabel) {
@@ -139,10 +139,10 @@ LearningCurveView::LearningCurveView(ViewContext* window, QWidget* parent)
         recompute();
         recomputeScores();
     };
-    connect(window, &ViewContext::workspaceChanged, this, reload);
-    connect(window, &ViewContext::runsChanged, this, reload);
-    connect(window->runModel(), &QAbstractItemModel::modelReset, this, reload);
-    connect(window->runModel(), &RunTableModel::visibilityChanged, this, [this] {
+    connect(context, &ViewContext::workspaceChanged, this, reload);
+    connect(context, &ViewContext::runsChanged, this, reload);
+    connect(context->runModel(), &QAbstractItemModel::modelReset, this, reload);
+    connect(context->runModel(), &RunTableModel::visibilityChanged, this, [this] {
         recompute();
         recomputeScores();
     });
@@ -163,7 +163,7 @@ QString LearningCurveView::summaryText() const {
 
 void LearningCurveView::refillCombos() {
     m_refilling = true;
-    const RunTableModel* model = m_window->runModel();
+    const RunTableModel* model = m_context->runModel();
     QStringList numericParams;
     QStringList allParams;
     for (const QString& key : model->paramKeys()) {
@@ -219,7 +219,7 @@ void LearningCurveView::recompute() {
     m_runNames.clear();
     // core's gathering, the one `runlens learning-curve` prints: families in name order, so colours match.
     const std::string familyKey = m_family->currentIndex() > 0 ? m_family->currentText().toStdString() : "";
-    const auto visible = m_window->runModel()->visibleRuns();
+    const auto visible = m_context->runModel()->visibleRuns();
     double maxSize = 0;
     for (auto& family : learningCurveFamilies(visible, m_metric->currentText().toStdString(),
                                               m_size->currentText().toStdString(), familyKey,
@@ -236,7 +236,7 @@ void LearningCurveView::recompute() {
 
     if (m_families.empty()) {
         m_emptyHint->setText(
-            m_window->runModel()->runs().empty()
+            m_context->runModel()->runs().empty()
                 ? tr("No runs yet: drop log folders here. A learning curve needs runs that log a metric and "
                      "a "
                      "training-set size param (e.g. n_train in hparams.yaml).")
@@ -385,8 +385,8 @@ void LearningCurveView::recomputeScores() {
     m_scoreRuns.clear();
     const std::string trainTag(kLearningCurveTrainTag);
     const std::string validationTag(kLearningCurveValidationTag);
-    const Workspace* workspace = m_window->workspace();
-    const RunTableModel* model = m_window->runModel();
+    const Workspace* workspace = m_context->workspace();
+    const RunTableModel* model = m_context->runModel();
     for (const RunInfo* run : workspace ? model->visibleRuns() : std::vector<const RunInfo*>{}) {
         const bool hasTrain = findSeries(*run, trainTag) != nullptr;
         const bool hasValidation = findSeries(*run, validationTag) != nullptr;

@@ -28,7 +28,7 @@ QString compareLearningCurves(const std::vector<LearningCurveFamily>& families, 
 class LearningCurveView : public QWidget {
     Q_OBJECT
   public:
-    explicit LearningCurveView(ViewContext* window, QWidget* parent = nullptr);
+    explicit LearningCurveView(ViewContext* context, QWidget* parent = nullptr);
 
     QComboBox* metricCombo() const { return m_metric; }
     QComboBox* reductionCombo() const { return m_reduction; }
@@ -64,7 +64,7 @@ class LearningCurveView : public QWidget {
     void askAndExport(const QString& suffix);
     bool higherIsBetter() const;
 
-    ViewContext* m_window;
+    ViewContext* m_context;
     QComboBox* m_metric;
     QComboBox* m_reduction;
     QComboBox* m_size;

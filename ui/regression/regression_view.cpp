@@ -141,11 +141,11 @@ std::vector<Row> tableRows(const RegressionReport& r) {
 
 } // namespace
 
-RegressionView::RegressionView(ViewContext* window, QWidget* parent)
-    : QWidget(parent), m_window(window), m_watcher(new QFutureWatcher<RegressionViewResult>(this)) {
+RegressionView::RegressionView(ViewContext* context, QWidget* parent)
+    : QWidget(parent), m_context(context), m_watcher(new QFutureWatcher<RegressionViewResult>(this)) {
     connect(m_watcher, &QFutureWatcher<RegressionViewResult>::finished, this, &RegressionView::onComputed);
     buildUi();
-    followVisibleEvaluations(window, this, m_source, [this] { reloadEntries(); });
+    followVisibleEvaluations(context, this, m_source, [this] { reloadEntries(); });
 }
 
 RegressionView::~RegressionView() {
@@ -401,7 +401,7 @@ void RegressionView::showSlices() {
 
 void RegressionView::reloadEntries() {
     m_regressionEntries.clear();
-    for (auto& entry : m_source.list(*m_window->runModel())) {
+    for (auto& entry : m_source.list(*m_context->runModel())) {
         m_source.load(entry); // a regression log loads with the classification refusal as its error
         if (entry.table && isRegressionTable(*entry.table)) m_regressionEntries.push_back(entry);
     }

@@ -58,7 +58,7 @@ class RegressionView : public QWidget {
     // Residuals by each numeric feature follow the three fixed plots in the chooser.
     enum class Plot { PredictedActual, ResidualsByPrediction, ResidualHistogram };
 
-    explicit RegressionView(ViewContext* window, QWidget* parent = nullptr);
+    explicit RegressionView(ViewContext* context, QWidget* parent = nullptr);
     ~RegressionView() override;
 
     bool isBusy() const { return m_computing; }
@@ -94,7 +94,7 @@ class RegressionView : public QWidget {
     QChart* buildChart() const;
     ChartExportSpec exportSpec() const;
 
-    ViewContext* m_window;
+    ViewContext* m_context;
     EvaluationSource m_source;
     std::vector<EvaluationEntry> m_regressionEntries;
     QFutureWatcher<RegressionViewResult>* m_watcher;

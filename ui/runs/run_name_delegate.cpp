@@ -12,8 +12,6 @@ namespace runlens::ui {
 
 namespace {
 
-const QString kCollapsedMark = QStringLiteral("\u25B8 "); // the width of the disclosure mark
-
 constexpr int kWorkerIndent = 18;
 
 bool isWorkerRow(const QModelIndex& index) {
@@ -103,7 +101,7 @@ QRect RunNameDelegate::disclosureRect(const QStyleOptionViewItem& option, const 
     const QStyle* style = widget ? widget->style() : QApplication::style();
     const QRect text = style->subElementRect(QStyle::SE_ItemViewItemText, &opt, widget);
     const int margin = style->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, widget) + 1;
-    const int width = opt.fontMetrics.horizontalAdvance(kCollapsedMark) + 2 * margin;
+    const int width = opt.fontMetrics.horizontalAdvance(kCollapsedRunMark) + 2 * margin;
     return {text.left(), text.top(), width, text.height()};
 }
 

@@ -19,9 +19,6 @@
 namespace runlens::ui {
 namespace {
 
-const QString kCollapsedMark = QStringLiteral("\u25B8 "); // ▸
-const QString kExpandedMark = QStringLiteral("\u25BE ");  // ▾
-
 std::optional<double> parseNumber(const std::string& text) {
     if (text.empty()) return std::nullopt;
     char* end = nullptr;
@@ -558,9 +555,9 @@ QVariant RunTableModel::runData(const QModelIndex& index, int runIndex, int role
         case Qt::DisplayRole: {
             const QString name = QString::fromStdString(run.name);
             if (workers.empty()) return name;
-            if (m_expanded.contains(run.name)) return kExpandedMark + name;
+            if (m_expanded.contains(run.name)) return kExpandedRunMark + name;
             const int count = static_cast<int>(workers.size());
-            return kCollapsedMark + name +
+            return kCollapsedRunMark + name +
                    (count == 1 ? tr("  \u00B7 1 worker") : tr("  \u00B7 %1 workers").arg(count));
         }
         case SortRole:

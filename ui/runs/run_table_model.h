@@ -22,6 +22,11 @@ class QTableView;
 namespace runlens::ui {
 
 // A column after the name: a param value or the last value of a metric series.
+// The disclosure marks before a distributed run's name: the model writes them, the name delegate sizes its
+// click target by them.
+inline const QString kCollapsedRunMark = QStringLiteral("\u25B8 "); // ▸
+inline const QString kExpandedRunMark = QStringLiteral("\u25BE ");  // ▾
+
 struct RunColumn {
     enum class Kind { Param, Metric, Health };
     Kind kind = Kind::Param;

@@ -1,28 +1,18 @@
 // What the main window's menus and the run table's context menus do: new, open, import, save as, export,
 // report, watch, attach predictions, reload (split from main_window.cpp, which builds and wires the window).
 #include "core/demo/demo_experiment.h"
-#include "core/library_versions.h"
 #include "core/store/workspace.h"
-#include "ui/charts/chart_card.h"
 #include "ui/common/prediction_roles_dialog.h"
-#include "ui/curves/curves_view.h"
 #include "ui/report/report_exporter.h"
-#include "ui/runs/health_scanner.h"
 #include "ui/runs/run_filter.h"
 #include "ui/runs/run_table_model.h"
-#include "ui/shell/import_report_panel.h"
-#include "ui/shell/import_worker.h"
 #include "ui/shell/main_window.h"
 #include "ui/shell/settings.h"
-#include "ui/shell/view_context.h"
 #include "ui/shell/watch_controller.h"
 #include "ui/shell/workspace_files.h"
 
-#include <exception>
 #include <filesystem>
 #include <QAction>
-#include <QApplication>
-#include <QCheckBox>
 #include <QCloseEvent>
 #include <QDateTime>
 #include <QDir>
@@ -40,7 +30,6 @@
 #include <QMimeData>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QResizeEvent>
 #include <QScrollArea>
 #include <QSplitter>
 #include <QStandardPaths>

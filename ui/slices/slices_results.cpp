@@ -7,32 +7,14 @@
 #include "ui/slices/slices_view.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <QChart>
 #include <QComboBox>
-#include <QDoubleSpinBox>
 #include <QFile>
 #include <QFileDialog>
-#include <QGridLayout>
-#include <QHBoxLayout>
-#include <QHeaderView>
 #include <QLabel>
-#include <QLineEdit>
-#include <QMenu>
-#include <QRegularExpression>
-#include <QShowEvent>
 #include <QSpinBox>
-#include <QSplitter>
-#include <QStackedWidget>
-#include <QTableWidget>
-#include <QTabWidget>
-#include <QtConcurrent>
 #include <QTextStream>
-#include <QTimer>
-#include <QToolButton>
-#include <QVBoxLayout>
-#include <set>
 
 namespace runlens::ui {
 

@@ -133,8 +133,8 @@ struct SlicesView::Panel {
 
 // ---- Construction ----
 
-SlicesView::SlicesView(ViewContext* window, QWidget* parent)
-    : QWidget(parent), m_window(window), m_slicesJob(std::make_unique<Panel>()),
+SlicesView::SlicesView(ViewContext* context, QWidget* parent)
+    : QWidget(parent), m_context(context), m_slicesJob(std::make_unique<Panel>()),
       m_finderJob(std::make_unique<Panel>()), m_changesJob(std::make_unique<Panel>()) {
     auto makeTimer = [this](void (SlicesView::*start)()) {
         auto* timer = new QTimer(this);
@@ -164,9 +164,9 @@ SlicesView::SlicesView(ViewContext* window, QWidget* parent)
         if (!m_changesJob->finish(result, m_cache)) return startChanges();
         onChangesDone(std::move(result));
     });
-    connect(window, &ViewContext::workspaceChanged, this, &SlicesView::onWorkspaceChanged);
-    connect(window, &ViewContext::runsChanged, this, &SlicesView::onWorkspaceChanged);
-    connect(window->runModel(), &RunTableModel::visibilityChanged, this, [this] {
+    connect(context, &ViewContext::workspaceChanged, this, &SlicesView::onWorkspaceChanged);
+    connect(context, &ViewContext::runsChanged, this, &SlicesView::onWorkspaceChanged);
+    connect(context->runModel(), &RunTableModel::visibilityChanged, this, [this] {
         refreshSetCombo();
         refreshRunCombos();
         scheduleSlices();
@@ -440,7 +440,7 @@ void SlicesView::onWorkspaceChanged() {
 
 void SlicesView::refreshSets() {
     m_allSets.clear();
-    Workspace* workspace = m_window->workspace();
+    Workspace* workspace = m_context->workspace();
     m_workspacePath = workspace ? workspace->path() : std::filesystem::path();
     if (!workspace) return;
     try {
@@ -454,7 +454,7 @@ void SlicesView::refreshSets() {
 
 std::vector<SliceSetRef> SlicesView::setsNamed(const std::string& setName, bool visibleOnly) const {
     std::vector<SliceSetRef> out;
-    const RunTableModel* model = m_window->runModel();
+    const RunTableModel* model = m_context->runModel();
     // In run-table order, so cohorts follow the order the user sees.
     for (const RunInfo* run : model->visibleRuns())
         for (const auto& ref : m_allSets)
@@ -478,13 +478,13 @@ std::vector<SliceSetRef> SlicesView::cohortRefs() const {
 
 void SlicesView::refreshSetCombo() {
     std::set<QString> names;
-    const RunTableModel* model = m_window->runModel();
+    const RunTableModel* model = m_context->runModel();
     for (const auto& ref : m_allSets)
         if (model->isVisible(ref.runId)) names.insert(qs(ref.setName));
     m_updatingControls = true;
     resetCombo(m_setCombo, QStringList(names.begin(), names.end()), QStringLiteral("test"));
     m_updatingControls = false;
-    if (!m_window->workspace()) {
+    if (!m_context->workspace()) {
         m_emptyHint->setText(tr("Open or import a workspace to compare slices of its evaluation sets."));
         m_stack->setCurrentIndex(0);
     } else if (names.empty()) {

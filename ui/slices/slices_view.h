@@ -41,7 +41,7 @@ class ViewContext;
 class SlicesView : public QWidget {
     Q_OBJECT
   public:
-    explicit SlicesView(ViewContext* window, QWidget* parent = nullptr);
+    explicit SlicesView(ViewContext* context, QWidget* parent = nullptr);
     ~SlicesView() override;
 
     // True while a computation runs or waits to run (tests wait for false).
@@ -126,7 +126,7 @@ class SlicesView : public QWidget {
     void exportChartInteractive(const QString& suffix);
     void exportCsvInteractive();
 
-    ViewContext* m_window;
+    ViewContext* m_context;
     SliceSetCache m_cache;
     std::vector<SliceSetRef> m_allSets; // every run's evaluation sets
     std::filesystem::path m_workspacePath;

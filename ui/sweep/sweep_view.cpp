@@ -142,8 +142,8 @@ QValueAxis* valueAxis(double lo, double hi, const QString& title) {
 
 } // namespace
 
-SweepView::SweepView(ViewContext* window, QWidget* parent)
-    : QWidget(parent), m_window(window), m_metric(new QComboBox), m_reduction(new QComboBox),
+SweepView::SweepView(ViewContext* context, QWidget* parent)
+    : QWidget(parent), m_context(context), m_metric(new QComboBox), m_reduction(new QComboBox),
       m_param(new QComboBox), m_goal(new QComboBox), m_order(new QComboBox), m_stack(new QStackedWidget),
       m_emptyHint(new QLabel), m_status(new QLabel), m_parallel(new ParallelCoordinates),
       m_scatter(new InteractiveChartView), m_best(new InteractiveChartView),
@@ -251,19 +251,19 @@ SweepView::SweepView(ViewContext* window, QWidget* parent)
         refillCombos();
         recomputeWhenShown();
     };
-    connect(window, &ViewContext::workspaceChanged, this, [this, reload](Workspace* workspace) {
+    connect(context, &ViewContext::workspaceChanged, this, [this, reload](Workspace* workspace) {
         m_source.setWorkspace(workspace);
         m_evaluationValues.clear();
         reload();
     });
-    connect(window, &ViewContext::runsChanged, this, [this, reload] {
+    connect(context, &ViewContext::runsChanged, this, [this, reload] {
         m_source.invalidate();
         m_evaluationValues.clear();
         reload();
     });
-    m_source.setWorkspace(window->workspace());
-    connect(window->runModel(), &QAbstractItemModel::modelReset, this, reload);
-    connect(window->runModel(), &RunTableModel::visibilityChanged, this, [this] { recomputeWhenShown(); });
+    m_source.setWorkspace(context->workspace());
+    connect(context->runModel(), &QAbstractItemModel::modelReset, this, reload);
+    connect(context->runModel(), &RunTableModel::visibilityChanged, this, [this] { recomputeWhenShown(); });
     reload();
 }
 
@@ -271,7 +271,7 @@ std::map<std::int64_t, double> SweepView::evaluationValues(const std::string& me
     std::map<std::int64_t, double> values;
     SliceMetric m = SliceMetric::Accuracy;
     if (!parseEvaluationQuality(metric, m)) return values;
-    for (auto& entry : m_source.loadVisible(*m_window->runModel())) {
+    for (auto& entry : m_source.loadVisible(*m_context->runModel())) {
         if (values.count(entry.runId) || !entry.set) continue;
         const auto key = std::make_pair(entry.tableId, metric);
         auto cached = m_evaluationValues.find(key);
@@ -301,14 +301,14 @@ QChart* SweepView::bestChart() const {
 
 void SweepView::refillCombos() {
     m_refilling = true;
-    QStringList tags = m_window->runModel()->metricTags();
+    QStringList tags = m_context->runModel()->metricTags();
     // Evaluation-set metrics join the choices when any visible run has a set.
-    if (!m_source.list(*m_window->runModel()).empty())
+    if (!m_source.list(*m_context->runModel()).empty())
         for (const auto& name : evaluationQualityNames())
             tags << QString::fromStdString(name);
     // The metric most runs log, a validation one among equals, so a tag only a few runs have is no default.
     std::map<QString, int> runsWith;
-    for (const RunInfo& run : m_window->runModel()->runs())
+    for (const RunInfo& run : m_context->runModel()->runs())
         for (const auto& series : run.series)
             ++runsWith[QString::fromStdString(series.tag)];
     QString preferred;
@@ -354,7 +354,7 @@ void SweepView::recompute() {
     const bool fromEvaluation = metric.starts_with(kEvalPrefix);
     m_reduction->setEnabled(!fromEvaluation); // an evaluation set has one value per run
     const auto evaluated = fromEvaluation ? evaluationValues(metric) : std::map<std::int64_t, double>{};
-    for (const RunInfo* run : m_window->runModel()->visibleRuns()) {
+    for (const RunInfo* run : m_context->runModel()->visibleRuns()) {
         double value = std::nan("");
         if (fromEvaluation) {
             const auto it = evaluated.find(run->id);
@@ -370,7 +370,7 @@ void SweepView::recompute() {
         SweepRun entry;
         entry.id = run->id;
         entry.name = QString::fromStdString(run->name);
-        entry.color = m_window->runModel()->colorOf(run->id);
+        entry.color = m_context->runModel()->colorOf(run->id);
         entry.value = value;
         entry.startTime = startTimeOf(*run);
         m_runs.push_back(std::move(entry));
@@ -396,7 +396,7 @@ void SweepView::recompute() {
 
     if (m_runs.empty()) {
         m_emptyHint->setText(
-            m_window->runModel()->runs().empty()
+            m_context->runModel()->runs().empty()
                 ? tr("No runs yet: drop the folders of a sweep here (each run's metrics plus its "
                      "params, e.g. hparams.yaml).")
                 : tr("No visible run logs the chosen metric: pick another metric or show more "

@@ -42,7 +42,7 @@ class SweepView : public QWidget {
   public:
     enum class Order { RunIndex, StartTime };
 
-    explicit SweepView(ViewContext* window, QWidget* parent = nullptr);
+    explicit SweepView(ViewContext* context, QWidget* parent = nullptr);
 
     QComboBox* metricCombo() const { return m_metric; }
     QComboBox* reductionCombo() const { return m_reduction; }
@@ -89,7 +89,7 @@ class SweepView : public QWidget {
     // Each visible run's value of an "eval:<metric>" choice from its first evaluation set that has it.
     std::map<std::int64_t, double> evaluationValues(const std::string& metric);
 
-    ViewContext* m_window;
+    ViewContext* m_context;
     EvaluationSource m_source; // evaluation sets, for eval:<metric> choices
     // (table id, metric) -> value: a visibility change must not score every set again on the GUI thread.
     std::map<std::pair<std::int64_t, std::string>, double> m_evaluationValues;

@@ -133,15 +133,15 @@ QLabel* fieldLabel(const QString& text, QWidget* buddy) {
 
 } // namespace
 
-TradeoffView::TradeoffView(ViewContext* window, QWidget* parent)
-    : QWidget(parent), m_window(window), m_watcher(new QFutureWatcher<std::vector<TradeoffRun>>(this)),
+TradeoffView::TradeoffView(ViewContext* context, QWidget* parent)
+    : QWidget(parent), m_context(context), m_watcher(new QFutureWatcher<std::vector<TradeoffRun>>(this)),
       m_debounce(new QTimer(this)) {
     m_debounce->setSingleShot(true);
     m_debounce->setInterval(40);
     connect(m_debounce, &QTimer::timeout, this, &TradeoffView::startCompute);
     connect(m_watcher, &QFutureWatcher<std::vector<TradeoffRun>>::finished, this, &TradeoffView::onComputed);
     buildUi();
-    followVisibleEvaluations(window, this, m_source, [this] { reloadEntries(); });
+    followVisibleEvaluations(context, this, m_source, [this] { reloadEntries(); });
 }
 
 TradeoffView::~TradeoffView() {
@@ -354,7 +354,7 @@ QWidget* TradeoffView::buildConfidencePage() {
 }
 
 void TradeoffView::reloadEntries() {
-    m_entries = m_source.loadVisible(*m_window->runModel());
+    m_entries = m_source.loadVisible(*m_context->runModel());
     const QString errors = EvaluationSource::errorSummary(m_entries);
     m_errors->setText(errors);
     m_errors->setVisible(!errors.isEmpty());

@@ -66,7 +66,7 @@ class TradeoffView : public QWidget {
     static constexpr int kSliderSteps = 1000;
     struct Input; // what one computation needs, copied for the worker thread
 
-    explicit TradeoffView(ViewContext* window, QWidget* parent = nullptr);
+    explicit TradeoffView(ViewContext* context, QWidget* parent = nullptr);
     ~TradeoffView() override;
 
     bool isBusy() const;
@@ -123,7 +123,7 @@ class TradeoffView : public QWidget {
     QChart* makeChart(ChartKind kind, std::vector<QScatterSeries*>* markers = nullptr) const;
     ChartExportSpec exportSpec(ChartKind kind) const;
 
-    ViewContext* m_window;
+    ViewContext* m_context;
     EvaluationSource m_source;
     std::vector<EvaluationEntry> m_entries;
     std::vector<TradeoffRun> m_runs;
