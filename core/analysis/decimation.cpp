@@ -30,6 +30,30 @@ struct ColumnMap {
     }
 };
 
+// The end of the column that starts at `begin`: the first index in (begin, stop] whose column is later (x
+// sorted). `guess` is checked first (where the previous column's length says this one ends: two probes when
+// points are evenly spaced); otherwise doubling steps from `begin` bracket the end and a binary search runs
+// over that bracket only, since columns hold tens of points, not the rest of the series.
+std::size_t columnEnd(std::span<const double> x, const ColumnMap& columnOf, std::size_t begin,
+                      std::size_t stop, std::ptrdiff_t column, std::size_t guess) {
+    if (guess > begin && guess <= stop && columnOf(x[guess - 1]) <= column &&
+        (guess == stop || columnOf(x[guess]) > column))
+        return guess;
+    std::size_t known = begin; // last index known to lie in the column
+    std::size_t step = 1;
+    std::size_t probe = begin + 1;
+    while (probe < stop && columnOf(x[probe]) <= column) {
+        known = probe;
+        step *= 2;
+        probe = begin + step;
+    }
+    const std::size_t hi = std::min(probe, stop); // the end lies in (known, hi]
+    return static_cast<std::size_t>(std::partition_point(x.begin() + static_cast<std::ptrdiff_t>(known + 1),
+                                                         x.begin() + static_cast<std::ptrdiff_t>(hi),
+                                                         [&](double v) { return columnOf(v) <= column; }) -
+                                    x.begin());
+}
+
 // Min and max over the non-NaN values of a block (min > max when there is none) and whether it holds a NaN.
 struct BlockExtremes {
     double min;
@@ -224,27 +248,11 @@ XYPoints decimate(std::span<const double> x, std::span<const double> y, double x
 
     const ColumnMap columnOf{x0, x1 > x0 ? static_cast<double>(columns) / (x1 - x0) : 0.0, columns - 1};
     // Visits only the columns that hold points, so cost is O(min(pixels, n) log n) plus one pass over y.
-    // A column's end by galloping from its start: columns hold tens of points, so doubling steps find the
-    // bracket in a few probes and the binary search then runs over that bracket only.
-    auto columnEnd = [&](std::size_t begin, std::size_t stop, std::ptrdiff_t column) {
-        std::size_t known = begin; // last index known to lie in the column
-        std::size_t step = 1;
-        std::size_t probe = begin + 1;
-        while (probe < stop && columnOf(x[probe]) <= column) {
-            known = probe;
-            step *= 2;
-            probe = begin + step;
-        }
-        const std::size_t hi = std::min(probe, stop); // the end lies in (known, hi]
-        return static_cast<std::size_t>(
-            std::partition_point(x.begin() + static_cast<std::ptrdiff_t>(known + 1),
-                                 x.begin() + static_cast<std::ptrdiff_t>(hi),
-                                 [&](double v) { return columnOf(v) <= column; }) -
-            x.begin());
-    };
     auto decimateRange = [&](std::size_t begin, std::size_t stop, std::vector<std::size_t>& into) {
+        std::size_t length = 1;
         while (begin < stop) {
-            const std::size_t end = columnEnd(begin, stop, columnOf(x[begin]));
+            const std::size_t end = columnEnd(x, columnOf, begin, stop, columnOf(x[begin]), begin + length);
+            length = end - begin;
             if (extremaOnly)
                 appendExtrema(y, begin, end, into);
             else
@@ -308,23 +316,11 @@ std::vector<std::size_t> overviewIndices(std::span<const double> x, std::span<co
     out.reserve(std::min(n, 2 * static_cast<std::size_t>(columns) + 2));
     out.push_back(0);
     std::size_t begin = 0;
+    std::size_t length = 1; // the previous bucket's, the guess for the next one's
     while (begin < n) {
-        // The bucket's end by binary search on its right edge, then nudged to agree with ColumnMap exactly
-        // (the edge is rounded), so the per-point loop below is a tight reduction.
         const std::ptrdiff_t c = column(x[begin]);
-        std::size_t end = n;
-        if (c < columns - 1 && scale > 0.0) {
-            const double edge = x[0] + static_cast<double>(c + 1) / scale;
-            end =
-                static_cast<std::size_t>(std::lower_bound(x.begin() + static_cast<std::ptrdiff_t>(begin),
-                                                          x.begin() + static_cast<std::ptrdiff_t>(n), edge) -
-                                         x.begin());
-            while (end > begin + 1 && column(x[end - 1]) != c)
-                --end;
-            while (end < n && column(x[end]) == c)
-                ++end;
-            end = std::max(end, begin + 1);
-        }
+        const std::size_t end = columnEnd(x, column, begin, n, c, begin + length);
+        length = end - begin;
         // min, max, and the first non-finite value as a gap marker. The vectorised reduction finds the
         // values, a scan that stops at them their first positions; a bucket with an infinity takes the plain
         // loop, which leaves non-finite values out of min and max.

@@ -34,6 +34,32 @@ bool containsPoint(const XYPoints& p, double x, double y) {
     return false;
 }
 
+// overviewIndices by its definition, one bucket at a time: bucket b holds the points with
+// floor((x - x0) * buckets / (x1 - x0)) == b (the last bucket takes x1); in each, the first point of the
+// smallest finite value, the first of the largest and the first non-finite one; plus the first and last
+// point.
+std::vector<std::size_t> overviewByDefinition(const std::vector<double>& x, const std::vector<double>& y,
+                                              int buckets) {
+    const std::size_t n = x.size();
+    const double width = x.back() - x.front();
+    std::set<std::size_t> kept{0, n - 1};
+    std::vector<std::size_t> lo(buckets, n), hi(buckets, n), bad(buckets, n);
+    for (std::size_t i = 0; i < n; ++i) {
+        long b = width > 0 ? static_cast<long>(std::floor((x[i] - x.front()) * buckets / width)) : 0;
+        b = std::clamp(b, 0L, static_cast<long>(buckets - 1));
+        if (!std::isfinite(y[i])) {
+            if (bad[b] == n) bad[b] = i;
+            continue;
+        }
+        if (lo[b] == n || y[i] < y[lo[b]]) lo[b] = i;
+        if (hi[b] == n || y[i] > y[hi[b]]) hi[b] = i;
+    }
+    for (int b = 0; b < buckets; ++b)
+        for (const std::size_t i : {lo[b], hi[b], bad[b]})
+            if (i < n) kept.insert(i);
+    return {kept.begin(), kept.end()};
+}
+
 } // namespace
 
 class TestDecimation : public QObject {
@@ -206,6 +232,44 @@ class TestDecimation : public QObject {
         // Mismatched lengths use the common prefix; a huge pixel count is bounded by n.
         const XYPoints huge = decimateMinMax(s.x, std::span<const double>(s.y).first(50), 0.0, 99.0, 1 << 30);
         QCOMPARE(huge.size(), std::size_t(50));
+    }
+
+    void overviewIndicesMatchTheirDefinition_data() {
+        QTest::addColumn<int>("points");
+        QTest::addColumn<int>("buckets");
+        QTest::addColumn<bool>("unevenX");
+        QTest::addColumn<bool>("ties");
+        // Buckets of a few points (one pass), of hundreds (the vectorised pass), and of one or none; values
+        // on a coarse grid so most buckets hold their minimum and maximum more than once.
+        QTest::newRow("small buckets") << 10000 << 384 << false << false;
+        QTest::newRow("small buckets, ties") << 10000 << 384 << false << true;
+        QTest::newRow("large buckets") << 100000 << 64 << false << false;
+        QTest::newRow("large buckets, ties") << 100000 << 64 << false << true;
+        QTest::newRow("uneven x") << 20000 << 448 << true << false;
+        QTest::newRow("more buckets than points") << 300 << 1024 << true << true;
+    }
+    void overviewIndicesMatchTheirDefinition() {
+        QFETCH(int, points);
+        QFETCH(int, buckets);
+        QFETCH(bool, unevenX);
+        QFETCH(bool, ties);
+        Series s = noisySeries(static_cast<std::size_t>(points), 17);
+        std::mt19937_64 rng(5);
+        double x = 0;
+        for (std::size_t i = 0; i < s.x.size(); ++i) {
+            // Uneven: gaps of 0 to 3 units, so some buckets are empty and some hold repeated x.
+            x += unevenX ? static_cast<double>(rng() % 4) : 1.0;
+            s.x[i] = x;
+            if (ties) s.y[i] = std::round(s.y[i] * 2.0) / 2.0;
+            const std::uint64_t r = rng() % 500;
+            if (r == 0) s.y[i] = std::nan("");
+            if (r == 1) s.y[i] = std::numeric_limits<double>::infinity();
+            if (r == 2) s.y[i] = -std::numeric_limits<double>::infinity();
+            if (r == 3) s.y[i] = 2.0; // repeated extremes: the first of each is kept
+            if (r == 4) s.y[i] = -2.0;
+        }
+        const std::vector<std::size_t> got = overviewIndices(s.x, s.y, buckets);
+        QCOMPARE(got, overviewByDefinition(s.x, s.y, buckets));
     }
 
     void duplicateXValues() {
