@@ -37,6 +37,7 @@ Workspace::Workspace(std::filesystem::path path, sqlite3* db, bool readOnly)
 
 Workspace::~Workspace() {
     if (!m_db) return;
+    m_seriesQueries.reset(); // finalized before the close, so the connection closes now, not as a zombie
     // Statistics are a courtesy: never keep a closing window waiting for another process's write lock.
     if (m_busy) m_busy->limitMs = 100;
     if (!m_readOnly) sqlite3_exec(m_db, "PRAGMA optimize", nullptr, nullptr, nullptr);
@@ -162,17 +163,43 @@ void requireWritable(const Workspace& ws) {
         throw WorkspaceError(ws.path().string() + " is open read-only; changes are not allowed");
 }
 
-std::optional<std::int64_t> findSeries(sqlite3* db, std::int64_t runId, const std::string& tag,
-                                       std::int64_t* points = nullptr) {
-    Statement st(db, "SELECT s.id, s.points FROM series s JOIN names n ON n.id = s.tag_id "
-                     "WHERE s.run_id = ?1 AND n.text = ?2");
+constexpr const char* kFindSeriesSql = "SELECT s.id, s.points FROM series s JOIN names n ON n.id = s.tag_id "
+                                       "WHERE s.run_id = ?1 AND n.text = ?2";
+
+// Resets a kept statement however the scope ends: a SELECT left mid-way would hold its read snapshot, and
+// the connection would not see what an import commits later.
+struct ResetOnExit {
+    Statement& statement;
+    ~ResetOnExit() { statement.reset(); }
+};
+
+std::optional<std::int64_t> findSeriesWith(Statement& st, std::int64_t runId, const std::string& tag,
+                                           std::int64_t* points) {
+    const ResetOnExit reset{st};
     st.bind(1, runId).bind(2, tag);
     if (!st.step()) return std::nullopt;
     if (points) *points = st.int64(1);
     return st.int64(0);
 }
 
+std::optional<std::int64_t> findSeries(sqlite3* db, std::int64_t runId, const std::string& tag,
+                                       std::int64_t* points = nullptr) {
+    Statement st(db, kFindSeriesSql);
+    return findSeriesWith(st, runId, tag, points);
+}
+
 } // namespace
+
+namespace store {
+struct SeriesQueries {
+    explicit SeriesQueries(sqlite3* db)
+        : findSeries(db, kFindSeriesSql),
+          chunks(db, "SELECT seq, first_step, last_step, data FROM chunks "
+                     "WHERE series_id = ?1 AND last_step >= ?2 AND first_step <= ?3 ORDER BY seq") {}
+    Statement findSeries;
+    Statement chunks;
+};
+} // namespace store
 
 std::vector<RunInfo> Workspace::runs() const {
     std::vector<RunInfo> result;
@@ -224,14 +251,15 @@ void Workspace::readSeriesInto(std::int64_t runId, const std::string& tag, Serie
                                StepRange range) const {
     out.clear();
     if (range.first > range.last) return;
+    if (!m_seriesQueries) m_seriesQueries = std::make_unique<store::SeriesQueries>(m_db);
     std::int64_t points = 0;
-    const auto seriesId = findSeries(m_db, runId, tag, &points);
+    const auto seriesId = findSeriesWith(m_seriesQueries->findSeries, runId, tag, &points);
     if (!seriesId) return;
     const bool whole = range.first == INT64_MIN && range.last == INT64_MAX;
     if (whole) out.reserve(static_cast<std::size_t>(std::clamp<std::int64_t>(points, 0, kMaxReserve)));
 
-    Statement st(m_db, "SELECT seq, first_step, last_step, data FROM chunks "
-                       "WHERE series_id = ?1 AND last_step >= ?2 AND first_step <= ?3 ORDER BY seq");
+    Statement& st = m_seriesQueries->chunks;
+    const ResetOnExit reset{st};
     st.bind(1, *seriesId).bind(2, range.first).bind(3, range.last);
     while (st.step()) {
         const std::size_t start = out.size();

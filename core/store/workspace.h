@@ -21,7 +21,8 @@ namespace runlens {
 
 namespace store {
 struct BusyWait;
-}
+struct SeriesQueries;
+} // namespace store
 
 // Every store failure, with a sentence a user can act on ("… was written by a newer Runlens (schema 7)").
 class WorkspaceError : public std::runtime_error {
@@ -117,6 +118,8 @@ class Workspace : public ImportTarget {
     sqlite3* m_db = nullptr;
     bool m_readOnly = false;
     std::unique_ptr<store::BusyWait> m_busy; // the connection's busy handler data; outlives m_db's close
+    // readSeriesInto's two statements, prepared once: a card reads a thousand series with the same queries.
+    mutable std::unique_ptr<store::SeriesQueries> m_seriesQueries;
 };
 
 } // namespace runlens

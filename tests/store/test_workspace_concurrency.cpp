@@ -104,7 +104,30 @@ class TestWorkspaceConcurrency : public QObject {
     void twoProcessesCreateOneNewWorkspace();
     void readOnlyFolderWithPendingWal();
     void readerWaitsForAWorkspaceBeingCreated();
+    void aReaderSeesWhatIsCommittedAfterItsReads();
 };
+
+// A connection that keeps its series statements prepared must still see each later commit: a statement
+// left mid-way would hold the read snapshot of the first read.
+void TestWorkspaceConcurrency::aReaderSeesWhatIsCommittedAfterItsReads() {
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const fs::path path = fs::path(tmp.path().toStdString()) / "kept.runlens";
+    auto writer = Workspace::create(path);
+    importOne(*writer, "/logs/a", "a", 10);
+    auto reader = Workspace::open(path, Workspace::Mode::ReadOnly);
+    const auto a = reader->runId("a");
+    QVERIFY(a);
+    QCOMPARE(reader->readSeries(*a, "loss").size(), std::size_t(10));
+    QCOMPARE(reader->readSeries(*a, "no such tag").size(), std::size_t(0));
+    QCOMPARE(reader->readSeries(*a, "loss", StepRange{2, 4}).size(), std::size_t(3));
+
+    importOne(*writer, "/logs/b", "b", 7);
+    const auto b = reader->runId("b");
+    QVERIFY2(b, "the reader still sees the workspace as it was at its first read");
+    QCOMPARE(reader->readSeries(*b, "loss").size(), std::size_t(7));
+    QCOMPARE(reader->runs().size(), std::size_t(2));
+}
 
 // Two importing processes (each opening the workspace afresh per file, as separate CLI imports do) while
 // this process opens it again and again and reads runs and series: no read may fail, no import may fail.
