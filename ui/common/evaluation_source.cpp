@@ -12,9 +12,12 @@
 #include <QChart>
 #include <QFile>
 #include <QFileDialog>
+#include <QFutureWatcherBase>
 #include <QLabel>
 #include <QMenu>
 #include <QMessageBox>
+#include <QTimer>
+#include <QToolButton>
 #include <unordered_map>
 
 namespace runlens::ui {
@@ -79,6 +82,17 @@ void followVisibleEvaluations(ViewContext* viewContext, QObject* receiver, Evalu
     QObject::connect(viewContext->runModel(), &QAbstractItemModel::modelReset, receiver, reload);
     source.setWorkspace(viewContext->workspace());
     reload();
+}
+
+void followEvaluationsDebounced(ViewContext* viewContext, QObject* receiver, EvaluationSource& source,
+                                QTimer* debounce, QFutureWatcherBase* watcher,
+                                const std::function<void()>& start, const std::function<void()>& done,
+                                const std::function<void()>& reload) {
+    debounce->setSingleShot(true);
+    debounce->setInterval(40);
+    QObject::connect(debounce, &QTimer::timeout, receiver, start);
+    QObject::connect(watcher, &QFutureWatcherBase::finished, receiver, done);
+    followVisibleEvaluations(viewContext, receiver, source, reload);
 }
 
 QString describeEvaluationErrors(const EvaluationResult& result, const QString& where) {
@@ -196,6 +210,20 @@ void popupExportMenu(QWidget* anchor, const ChartExportSpec& spec, const QPoint&
     QMenu* menu = buildExportMenu(anchor, spec);
     menu->setObjectName("exportPopup");
     menu->popup(globalPos);
+}
+
+void attachExportMenu(QToolButton* button, QWidget* chartView, QWidget* owner,
+                      std::function<ChartExportSpec()> spec) {
+    button->setText("Export…");
+    button->setToolTip("Export the chart as PNG, SVG or PDF, or its data as CSV");
+    auto popup = [spec](QWidget* anchor, const QPoint& pos) {
+        popupExportMenu(anchor, spec(), anchor->mapToGlobal(pos));
+    };
+    QObject::connect(button, &QToolButton::clicked, owner,
+                     [button, popup] { popup(button, QPoint(0, button->height())); });
+    chartView->setContextMenuPolicy(Qt::CustomContextMenu);
+    QObject::connect(chartView, &QWidget::customContextMenuRequested, owner,
+                     [chartView, popup](const QPoint& pos) { popup(chartView, pos); });
 }
 
 QString formatMetric(double value, int digits) {

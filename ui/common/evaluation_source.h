@@ -15,9 +15,12 @@
 #include <vector>
 
 class QChart;
+class QFutureWatcherBase;
 class QLabel;
 class QMenu;
 class QObject;
+class QTimer;
+class QToolButton;
 class QWidget;
 
 namespace runlens {
@@ -89,6 +92,12 @@ QLabel* newEmptyHint(const QString& text, const QString& objectName);
 // connections.
 void followVisibleEvaluations(ViewContext* viewContext, QObject* receiver, EvaluationSource& source,
                               const std::function<void()>& reload);
+// followVisibleEvaluations for a view that computes off the GUI thread, called once its widgets are built:
+// debounce (made single-shot, 40 ms) calls start and watcher's finished calls done.
+void followEvaluationsDebounced(ViewContext* viewContext, QObject* receiver, EvaluationSource& source,
+                                QTimer* debounce, QFutureWatcherBase* watcher,
+                                const std::function<void()>& start, const std::function<void()>& done,
+                                const std::function<void()>& reload);
 
 // Text of an extraction result's problems: one described issue per line plus a count of the rest.
 QString describeEvaluationErrors(const EvaluationResult& result, const QString& where);
@@ -105,6 +114,10 @@ QMenu* buildExportMenu(QWidget* parent, const ChartExportSpec& spec);
 // its entry's file dialog still runs (heap corruption after the file was written), so the previous popup is
 // deleted only when the next one opens.
 void popupExportMenu(QWidget* anchor, const ChartExportSpec& spec, const QPoint& globalPos);
+// Makes button an "Export…" button of that menu, which also pops up on a right click on chartView; the menu
+// is built from spec when asked for, so it always exports what is shown now. owner ends the connections.
+void attachExportMenu(QToolButton* button, QWidget* chartView, QWidget* owner,
+                      std::function<ChartExportSpec()> spec);
 // Writes the spec's chart to path (.png/.svg/.pdf) at 1200x800; false with error on failure.
 bool exportSpecImage(const ChartExportSpec& spec, const QString& path, QString* error);
 bool writeTextFile(const QString& path, const QString& text, QString* error);

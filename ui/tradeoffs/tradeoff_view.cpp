@@ -6,6 +6,7 @@
 #include "core/store/workspace.h"
 #include "ui/charts/chart_export.h"
 #include "ui/charts/interactive_chart_view.h"
+#include "ui/common/evaluation_frame.h"
 #include "ui/common/flow_layout.h"
 #include "ui/runs/run_table_model.h"
 #include "ui/shell/view_context.h"
@@ -24,7 +25,6 @@
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
-#include <QMenu>
 #include <QPushButton>
 #include <QScatterSeries>
 #include <QSlider>
@@ -92,16 +92,7 @@ QString percent(double share) {
 
 QToolButton* exportButton(QWidget* owner, QWidget* chartView, std::function<ChartExportSpec()> spec) {
     auto* button = new QToolButton;
-    button->setText("Export…");
-    button->setToolTip("Export the chart as PNG, SVG or PDF, or its data as CSV");
-    auto popup = [spec](QWidget* anchor, const QPoint& pos) {
-        popupExportMenu(anchor, spec(), anchor->mapToGlobal(pos));
-    };
-    QObject::connect(button, &QToolButton::clicked, owner,
-                     [button, popup] { popup(button, QPoint(0, button->height())); });
-    chartView->setContextMenuPolicy(Qt::CustomContextMenu);
-    QObject::connect(chartView, &QWidget::customContextMenuRequested, owner,
-                     [chartView, popup](const QPoint& pos) { popup(chartView, pos); });
+    attachExportMenu(button, chartView, owner, std::move(spec));
     return button;
 }
 
@@ -136,12 +127,10 @@ QLabel* fieldLabel(const QString& text, QWidget* buddy) {
 TradeoffView::TradeoffView(ViewContext* context, QWidget* parent)
     : QWidget(parent), m_context(context), m_watcher(new QFutureWatcher<std::vector<TradeoffRun>>(this)),
       m_debounce(new QTimer(this)) {
-    m_debounce->setSingleShot(true);
-    m_debounce->setInterval(40);
-    connect(m_debounce, &QTimer::timeout, this, &TradeoffView::startCompute);
-    connect(m_watcher, &QFutureWatcher<std::vector<TradeoffRun>>::finished, this, &TradeoffView::onComputed);
     buildUi();
-    followVisibleEvaluations(context, this, m_source, [this] { reloadEntries(); });
+    followEvaluationsDebounced(
+        context, this, m_source, m_debounce, m_watcher, [this] { startCompute(); }, [this] { onComputed(); },
+        [this] { reloadEntries(); });
 }
 
 TradeoffView::~TradeoffView() {
@@ -149,14 +138,6 @@ TradeoffView::~TradeoffView() {
 }
 
 void TradeoffView::buildUi() {
-    auto* layout = new QVBoxLayout(this);
-    m_stack = new QStackedWidget;
-    m_emptyHint = new QLabel(EvaluationSource::emptyHint());
-    m_emptyHint->setObjectName("tradeoffEmptyHint");
-    m_emptyHint->setAlignment(Qt::AlignCenter);
-    m_emptyHint->setWordWrap(true);
-    m_stack->addWidget(m_emptyHint);
-
     auto* content = new QWidget;
     auto* contentLayout = new QVBoxLayout(content);
     contentLayout->setContentsMargins(0, 0, 0, 0);
@@ -187,14 +168,10 @@ void TradeoffView::buildUi() {
     m_pages->addTab(buildThresholdPage(), "Threshold");
     m_pages->addTab(buildConfidencePage(), "Confidence");
     contentLayout->addWidget(m_pages, 1);
-    m_errors = new QLabel;
-    m_errors->setWordWrap(true);
-    m_errors->setStyleSheet("color: #b03030;");
-    m_errors->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_errors->hide();
-    contentLayout->addWidget(m_errors);
-    m_stack->addWidget(content);
-    layout->addWidget(m_stack);
+    const EvaluationFrame frame = layOutEvaluationFrame(this, content, contentLayout, "tradeoffEmptyHint");
+    m_stack = frame.stack;
+    m_emptyHint = frame.emptyHint;
+    m_errors = frame.errors;
 
     connect(m_setCombo, &QComboBox::currentIndexChanged, this, &TradeoffView::scheduleRecompute);
     connect(m_classCombo, &QComboBox::currentIndexChanged, this, &TradeoffView::scheduleRecompute);
@@ -355,10 +332,7 @@ QWidget* TradeoffView::buildConfidencePage() {
 
 void TradeoffView::reloadEntries() {
     m_entries = m_source.loadVisible(*m_context->runModel());
-    const QString errors = EvaluationSource::errorSummary(m_entries);
-    m_errors->setText(errors);
-    m_errors->setVisible(!errors.isEmpty());
-    m_stack->setCurrentIndex(m_entries.empty() ? 0 : 1);
+    showEvaluationEntries(m_errors, m_stack, m_entries);
     fillSetCombo();
     scheduleRecompute();
 }
