@@ -61,13 +61,17 @@ std::shared_ptr<const SeriesData> CurvesView::series(std::int64_t runId, const s
     } catch (const std::exception& e) {
         // The run is left out of this card rather than failing the view, and the notice says so; the failed
         // read is cached so a redraw does not read the damaged chunks again.
-        QString runName = QString::number(runId);
-        if (const auto run = m_workspace->run(runId)) runName = QString::fromStdString(run->name);
-        m_unreadable << QStringLiteral("%1: %2: %3")
-                            .arg(runName, QString::fromStdString(tag), QString::fromUtf8(e.what()));
-        QMetaObject::invokeMethod(this, &CurvesView::updateDamageNotice, Qt::QueuedConnection);
+        noteUnreadable(runId, tag, e.what());
         return m_cache.emplace(std::make_pair(runId, tag), nullptr).first->second;
     }
+}
+
+void CurvesView::noteUnreadable(std::int64_t runId, const std::string& tag, const char* error) {
+    QString runName = QString::number(runId);
+    if (const auto run = m_workspace->run(runId)) runName = QString::fromStdString(run->name);
+    m_unreadable
+        << QStringLiteral("%1: %2: %3").arg(runName, QString::fromStdString(tag), QString::fromUtf8(error));
+    QMetaObject::invokeMethod(this, &CurvesView::updateDamageNotice, Qt::QueuedConnection);
 }
 
 void CurvesView::updateDamageNotice() {

@@ -81,11 +81,7 @@ std::shared_ptr<const CurveOverview> CurvesView::overview(std::int64_t runId, co
         result = std::make_shared<const CurveOverview>(
             curveOverview(curveInput(data, params.axis), params.smoother, params.smoothing, params.buckets));
     } catch (const std::exception& e) {
-        QString runName = QString::number(runId);
-        if (const auto run = m_workspace->run(runId)) runName = QString::fromStdString(run->name);
-        m_unreadable << QStringLiteral("%1: %2: %3")
-                            .arg(runName, QString::fromStdString(tag), QString::fromUtf8(e.what()));
-        QMetaObject::invokeMethod(this, &CurvesView::updateDamageNotice, Qt::QueuedConnection);
+        noteUnreadable(runId, tag, e.what());
     }
     storeOverview({runId, tag}, params, result);
     return result;

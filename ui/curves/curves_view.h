@@ -112,6 +112,8 @@ class CurvesView : public QWidget {
     void onVisibilityChanged();
     void updateEmptyState();
     void updateDamageNotice();
+    // Lists a series that could not be read (the damage notice names it) and updates the notice later.
+    void noteUnreadable(std::int64_t runId, const std::string& tag, const char* error);
     enum class Read { Display, Full };
     std::vector<CardRun> runsForTag(const QString& cardKey, Read read = Read::Display);
     // What an overview of a card is made with; a cached one serves while the card's width stays within 2x.
