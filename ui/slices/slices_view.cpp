@@ -23,6 +23,7 @@
 #include <QtConcurrent>
 #include <QTimer>
 #include <set>
+#include <unordered_map>
 
 namespace runlens::ui {
 
@@ -206,10 +207,15 @@ void SlicesView::refreshSets() {
     Workspace* workspace = m_context->workspace();
     m_workspacePath = workspace ? workspace->path() : std::filesystem::path();
     if (!workspace) return;
+    // One query for every run's tables, named from the run table: listing the runs again here read every
+    // run's params and series summaries a second time on the GUI thread (twice per open of 1,000 runs).
+    std::unordered_map<std::int64_t, const RunInfo*> runsById;
+    for (const RunInfo& run : m_context->runModel()->runs())
+        runsById.emplace(run.id, &run);
     try {
-        for (const auto& run : workspace->runs())
-            for (const auto& info : workspace->predictionTables(run.id))
-                m_allSets.push_back({info.id, run.id, run.name, info.name});
+        for (const auto& info : workspace->allPredictionTables())
+            if (const auto it = runsById.find(info.runId); it != runsById.end())
+                m_allSets.push_back({info.id, info.runId, it->second->name, info.name});
     } catch (const std::exception& e) {
         m_status->setText(tr("Could not list evaluation sets: %1").arg(qs(e.what())));
     }
