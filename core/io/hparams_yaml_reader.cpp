@@ -1,25 +1,25 @@
-// Hyperparameter files to run params, plus the flattening and file helpers other structured readers share.
+// Hyperparameter files to run params, plus the flattening and JSON error text other structured readers share
+// (their file text helpers are in structured_text.cpp, the YAML text work in yaml_params_text.cpp).
 #include "core/io/hparams_yaml_reader.h"
 
 #include "core/io/provenance_scan.h"
+#include "core/io/yaml_params_text.h"
 #include "core/model/number_text.h"
 
 #include <algorithm>
 #include <array>
 #include <charconv>
-#include <cmath>
-#include <fstream>
-#include <limits>
 #include <simdjson.h>
-#include <sstream>
-#include <system_error>
-#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 namespace runlens {
 namespace {
 
-constexpr std::string_view kReplacementChar = "\xEF\xBF\xBD";
+using yaml_text::Chunk;
+using yaml_text::dropTagsBeforeBlockScalars;
+using yaml_text::kBinaryMarker;
+using yaml_text::splitTopLevel;
+using yaml_text::summaryOfLargeYaml;
 
 std::string lowerCase(std::string_view s) {
     std::string out(s);
@@ -27,52 +27,6 @@ std::string lowerCase(std::string_view s) {
         return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
     });
     return out;
-}
-
-// Length of the valid UTF-8 sequence at p (1..4), or 0 when the bytes there are not valid UTF-8.
-std::size_t utf8SequenceLength(const unsigned char* p, std::size_t n) {
-    const unsigned char c = p[0];
-    if (c < 0x80) return c == 0 ? 0 : 1; // NUL is not text in these formats
-    auto cont = [&](std::size_t i, unsigned char lo = 0x80, unsigned char hi = 0xBF) {
-        return i < n && p[i] >= lo && p[i] <= hi;
-    };
-    if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
-    if (c == 0xE0) return cont(1, 0xA0) && cont(2) ? 3 : 0;
-    if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) return cont(1) && cont(2) ? 3 : 0;
-    if (c == 0xED) return cont(1, 0x80, 0x9F) && cont(2) ? 3 : 0;
-    if (c == 0xF0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
-    if (c >= 0xF1 && c <= 0xF3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
-    if (c == 0xF4) return cont(1, 0x80, 0x8F) && cont(2) && cont(3) ? 4 : 0;
-    return 0;
-}
-
-// Replaces invalid UTF-8 (and NUL) with U+FFFD; returns the 1-based line of the first bad byte, 0 when clean.
-std::int64_t repairUtf8(std::string& text) {
-    const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
-    std::size_t i = 0;
-    std::int64_t line = 1;
-    while (i < text.size()) {
-        const std::size_t len = utf8SequenceLength(bytes + i, text.size() - i);
-        if (len == 0) break;
-        if (bytes[i] == '\n') ++line;
-        i += len;
-    }
-    if (i == text.size()) return 0;
-    const std::int64_t firstBadLine = line;
-    std::string fixed(text, 0, i);
-    fixed.reserve(text.size() + 16);
-    while (i < text.size()) {
-        const std::size_t len = utf8SequenceLength(bytes + i, text.size() - i);
-        if (len == 0) {
-            fixed.append(kReplacementChar);
-            ++i;
-            continue;
-        }
-        fixed.append(text, i, len);
-        i += len;
-    }
-    text = std::move(fixed);
-    return firstBadLine;
 }
 
 bool isBlank(std::string_view text) {
@@ -202,8 +156,6 @@ std::string pythonName(const std::string& tag) {
 // !!python/object/new:, numpy scalars and dtypes, OrderedDicts of those) or raw bytes (!!binary). Its parts
 // mean nothing as params, so such a value is dropped whole (and counted); a plain !!python/object: map is an
 // object's attributes and keeps its scalar leaves.
-// What dropTagsBeforeBlockScalars leaves in place of a !!binary block scalar.
-constexpr std::string_view kBinaryMarker = "__runlens_binary_value__";
 
 bool isPickledBlob(const YAML::Node& node) {
     if (node.IsScalar() && node.Scalar() == kBinaryMarker) return true;
@@ -354,98 +306,6 @@ void flattenTopLevel(const YAML::Node& root, YamlFlattener& flattener, bool& not
         flattener.visit(pair.second, key, 1);
     }
 }
-
-// A top-level entry starts at a line with no indentation that is not a comment, list item or marker.
-bool startsTopLevelEntry(std::string_view line) {
-    if (line.empty()) return false;
-    const char c = line.front();
-    if (c == ' ' || c == '\t' || c == '#' || c == '-' || c == '\r' || c == '%') return false;
-    return line.rfind("...", 0) != 0;
-}
-
-struct Chunk {
-    std::string_view text;
-    std::int64_t firstLine = 1;
-};
-
-std::vector<Chunk> splitTopLevel(std::string_view text) {
-    std::vector<Chunk> chunks;
-    std::size_t chunkStart = 0;
-    std::int64_t chunkLine = 1;
-    std::int64_t line = 1;
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-        const std::size_t eol = text.find('\n', pos);
-        const std::size_t end = eol == std::string_view::npos ? text.size() : eol;
-        if (pos > chunkStart && startsTopLevelEntry(text.substr(pos, end - pos))) {
-            chunks.push_back({text.substr(chunkStart, pos - chunkStart), chunkLine});
-            chunkStart = pos;
-            chunkLine = line;
-        }
-        pos = end + 1;
-        ++line;
-    }
-    if (chunkStart < text.size()) chunks.push_back({text.substr(chunkStart), chunkLine});
-    return chunks;
-}
-
-// yaml-cpp 0.7 fails on a tagged block scalar in a sequence ("- !!binary |", as PyYAML writes numpy
-// scalars). Tags are never constructed here anyway, so the tag before a block indicator is dropped.
-bool isBlockIndicator(std::string_view token) {
-    if (token.empty() || (token[0] != '|' && token[0] != '>') || token.size() > 3) return false;
-    return std::all_of(token.begin() + 1, token.end(),
-                       [](char c) { return c == '-' || c == '+' || (c >= '1' && c <= '9'); });
-}
-
-std::string dropTagsBeforeBlockScalars(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-        std::size_t eol = std::min(text.find('\n', pos), text.size());
-        std::string_view line = text.substr(pos, eol - pos);
-        std::string_view body = line;
-        while (!body.empty() && (body.back() == ' ' || body.back() == '\r' || body.back() == '\t'))
-            body.remove_suffix(1);
-        const std::size_t lastSpace = body.rfind(' ');
-        bool dropped = false;
-        if (lastSpace != std::string_view::npos && isBlockIndicator(body.substr(lastSpace + 1))) {
-            std::string_view before = body.substr(0, lastSpace);
-            while (!before.empty() && before.back() == ' ')
-                before.remove_suffix(1);
-            const std::size_t tagStart = before.rfind(' ');
-            const std::size_t start = tagStart == std::string_view::npos ? 0 : tagStart + 1;
-            if (start < before.size() && before[start] == '!') {
-                const std::string_view tag = before.substr(start);
-                out.append(line.substr(0, start));
-                dropped = true;
-                if (tag == "!!binary" || tag == "!binary") {
-                    // Raw bytes mean nothing as a param: a marker the flattener drops, and the block's lines
-                    // (indented deeper than this one, or blank) are skipped.
-                    out.append(kBinaryMarker);
-                    const std::size_t indent = line.find_first_not_of(' ');
-                    std::size_t next = eol + 1;
-                    while (next < text.size()) {
-                        const std::size_t nextEol = std::min(text.find('\n', next), text.size());
-                        const std::string_view nextLine = text.substr(next, nextEol - next);
-                        const std::size_t nextIndent = nextLine.find_first_not_of(" \r");
-                        if (nextIndent != std::string_view::npos && nextIndent <= indent) break;
-                        next = nextEol + 1;
-                        if (eol < text.size()) out.push_back('\n'); // keep line numbers for the reports
-                        eol = nextEol;
-                    }
-                } else {
-                    out.append(body.substr(lastSpace + 1));
-                }
-            }
-        }
-        if (!dropped) out.append(line);
-        if (eol < text.size()) out.push_back('\n');
-        pos = eol + 1;
-    }
-    return out;
-}
-
 std::string fileLabel(const std::filesystem::path& path) {
     return path.string();
 }
@@ -489,79 +349,6 @@ void reportFlattenLimits(const FlattenResult& result, const std::string& file, R
                        std::to_string(limits.maxValueChars) + " characters");
     }
 }
-
-std::optional<std::string> readStructuredText(const std::filesystem::path& path, const std::string& file,
-                                              ReadReport& report, std::size_t maxBytes) {
-    std::error_code ec;
-    const std::uintmax_t size = std::filesystem::file_size(path, ec);
-    if (ec) {
-        report.error(IssueKind::Unreadable, file, 0, "cannot read file: " + ec.message());
-        return std::nullopt;
-    }
-    if (size > maxBytes) {
-        report.error(IssueKind::BadValue, file, 0,
-                     "file of " + std::to_string(size) + " bytes is larger than the " +
-                         std::to_string(maxBytes >> 20) + " MiB this format may have");
-        return std::nullopt;
-    }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        report.error(IssueKind::Unreadable, file, 0, "cannot open file");
-        return std::nullopt;
-    }
-    std::string text(static_cast<std::size_t>(size), '\0');
-    in.read(text.data(), static_cast<std::streamsize>(size));
-    text.resize(static_cast<std::size_t>(in.gcount()));
-    if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0) text.erase(0, 3); // UTF-8 BOM
-    const std::int64_t badLine = repairUtf8(text);
-    if (badLine > 0) {
-        report.warn(IssueKind::InvalidUtf8, file, badLine,
-                    "bytes that are not UTF-8 (or NUL) were replaced by U+FFFD");
-    }
-    return text;
-}
-
-bool quotePythonJsonSpecials(std::string& text) {
-    if (text.find("NaN") == std::string::npos && text.find("Infinity") == std::string::npos) return false;
-    std::string out;
-    out.reserve(text.size() + 64);
-    bool inString = false;
-    bool changed = false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (inString) {
-            out.push_back(c);
-            if (c == '\\' && i + 1 < text.size()) {
-                out.push_back(text[++i]);
-            } else if (c == '"') {
-                inString = false;
-            }
-            continue;
-        }
-        if (c == '"') inString = true;
-        bool matched = false;
-        for (const std::string_view token : {"-Infinity", "Infinity", "NaN"}) {
-            if (text.compare(i, token.size(), token) != 0) continue;
-            out.push_back('"');
-            out.append(token);
-            out.push_back('"');
-            i += token.size() - 1;
-            matched = changed = true;
-            break;
-        }
-        if (!matched) out.push_back(c);
-    }
-    if (changed) text = std::move(out);
-    return changed;
-}
-
-std::optional<double> pythonJsonSpecial(std::string_view text) {
-    if (text == "NaN") return std::numeric_limits<double>::quiet_NaN();
-    if (text == "Infinity") return std::numeric_limits<double>::infinity();
-    if (text == "-Infinity") return -std::numeric_limits<double>::infinity();
-    return std::nullopt;
-}
-
 void reportJsonError(int simdjsonErrorCode, std::string_view text, const std::string& file,
                      ReadReport& report) {
     const auto code = static_cast<simdjson::error_code>(simdjsonErrorCode);
@@ -589,113 +376,6 @@ void reportJsonError(int simdjsonErrorCode, std::string_view text, const std::st
     }
     report.error(IssueKind::BadRecord, file, 0, "invalid JSON: " + why);
 }
-
-namespace {
-
-// yaml-cpp's tree costs about 240 times the text of a file of many small values (a 20 MB file took 4.8 GB),
-// so a document is first walked as a stream of parser events, which holds no tree: it counts the nodes and
-// keeps the top-level `key: scalar` pairs. Over kMaxYamlNodes the tree is never built and those pairs are
-// the summary the run gets.
-constexpr std::size_t kMaxYamlNodes = 200000;
-
-class YamlSummary : public YAML::EventHandler {
-  public:
-    explicit YamlSummary(std::size_t maxEntries) : m_maxEntries(maxEntries) {}
-
-    std::size_t nodes = 0;
-    FlattenResult result;
-
-    void OnDocumentStart(const YAML::Mark&) override {}
-    void OnDocumentEnd() override { m_documentDone = true; }
-    void OnNull(const YAML::Mark&, YAML::anchor_t) override { value("null", false); }
-    void OnAlias(const YAML::Mark&, YAML::anchor_t) override { value({}, true); }
-    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string& text) override {
-        value(text, false);
-    }
-    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                         YAML::EmitterStyle::value) override {
-        open();
-    }
-    void OnSequenceEnd() override { close(); }
-    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                    YAML::EmitterStyle::value) override {
-        if (m_depth == 0 && !m_documentDone) m_topIsMap = true;
-        open();
-    }
-    void OnMapEnd() override { close(); }
-
-  private:
-    // Depth 1 inside the top-level mapping alternates key and value.
-    bool atTopLevelEntry() const { return m_topIsMap && m_depth == 1 && !m_documentDone; }
-
-    void value(const std::string& text, bool complex) {
-        ++nodes;
-        if (!atTopLevelEntry()) return;
-        if (!m_haveKey) {
-            m_key = text;
-            m_haveKey = true;
-            return;
-        }
-        m_haveKey = false;
-        if (!complex) keep(text);
-    }
-    void open() {
-        ++nodes;
-        if (atTopLevelEntry()) {
-            if (m_haveKey)
-                m_haveKey = false; // a nested value: not summarised
-            else
-                m_key.clear(); // a complex key: skip its value too
-        }
-        ++m_depth;
-    }
-    void close() {
-        --m_depth;
-        if (atTopLevelEntry() && !m_haveKey && m_key.empty())
-            m_haveKey = true; // the complex key's value follows
-    }
-    void keep(const std::string& text) {
-        if (m_key.empty()) return;
-        if (result.entries.size() >= m_maxEntries) {
-            result.entriesCapped = true;
-            return;
-        }
-        result.entries.push_back({m_key, text.substr(0, 2048), std::nullopt});
-    }
-
-    std::size_t m_maxEntries;
-    int m_depth = 0;
-    bool m_topIsMap = false;
-    bool m_documentDone = false;
-    bool m_haveKey = false;
-    std::string m_key;
-};
-
-// The summary of a document too large to load as a tree, or nullopt when it is small enough (or the event
-// stream stops at a syntax error before the bound: the tolerant per-entry path below handles it).
-std::optional<FlattenResult> summaryOfLargeYaml(std::string_view text, const std::string& file,
-                                                ReadReport& report, std::size_t maxEntries) {
-    if (text.size() < kMaxYamlNodes) return std::nullopt; // fewer bytes than nodes allowed: cannot be over
-    std::istringstream in{std::string(text)};
-    YamlSummary summary(maxEntries);
-    try {
-        YAML::Parser parser(in);
-        parser.HandleNextDocument(summary);
-    } catch (const YAML::Exception&) {
-        if (summary.nodes <= kMaxYamlNodes) return std::nullopt;
-    }
-    if (summary.nodes <= kMaxYamlNodes) return std::nullopt;
-    report.warn(IssueKind::Unsupported, file, 0,
-                "params document of " + std::to_string(text.size()) + " bytes has " +
-                    std::to_string(summary.nodes) + " YAML nodes, more than the " +
-                    std::to_string(kMaxYamlNodes) + " read in full; kept its " +
-                    std::to_string(summary.result.entries.size()) +
-                    " top-level key: value entries, nested values skipped");
-    return std::move(summary.result);
-}
-
-} // namespace
-
 FlattenResult parseYamlParams(std::string_view text, const std::string& file, ReadReport& report) {
     const FlattenLimits limits;
     if (auto summary = summaryOfLargeYaml(text, file, report, limits.maxEntries)) return std::move(*summary);
