@@ -1,12 +1,12 @@
 // Import of files and folders: plans the walk, names runs by directory, picks readers and resumes grown
-// files.
+// files (the sinks it reads through are in import_sinks.cpp).
 #include "core/import/importer.h"
 
+#include "core/import/import_sinks.h"
 #include "core/io/worker_runs.h"
 
 #include <algorithm>
 #include <cerrno>
-#include <climits>
 #include <cstring>
 #include <exception>
 #include <fcntl.h>
@@ -14,7 +14,6 @@
 #include <optional>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <unordered_map>
 #include <vector>
 
 namespace runlens {
@@ -43,107 +42,11 @@ std::string displayName(const fs::path& p) {
     return p.string();
 }
 
-// The highest step each series (run, tag) reached so far in this import, across all its sources.
-using StepTracker = std::unordered_map<std::string, std::int64_t>;
-
-// The first place one source made a series' steps go back.
-struct RestartSeen {
-    std::string run;
-    std::string tag;
-    std::int64_t point = 0; // 1-based position of the point among that series' points from this source
-    std::int64_t step = 0;
-    std::int64_t previousMax = 0;
-};
-
-// One steps_restart warning per series (a few named, the rest counted), unless the reader already reported
-// restarts of this file with their line numbers.
-void reportRestarts(ReadReport& report, const std::string& file, const std::vector<RestartSeen>& restarts) {
-    if (restarts.empty()) return;
-    for (const auto& issue : report.issues)
-        if (issue.kind == IssueKind::StepsRestart && issue.file == file) return;
-    constexpr std::size_t kNamed = 10;
-    for (std::size_t i = 0; i < restarts.size() && i < kNamed; ++i) {
-        const RestartSeen& r = restarts[i];
-        report.warn(IssueKind::StepsRestart, file, 0,
-                    stepsRestartMessage(r.run, r.tag, r.step, r.previousMax) + " (point " +
-                        std::to_string(r.point) + " of that series in this file)");
-    }
-    if (restarts.size() > kNamed)
-        report.warn(IssueKind::StepsRestart, file, 0,
-                    "steps also go back in " + std::to_string(restarts.size() - kNamed) + " more series");
-}
-
-// Forwards to the real transaction and notes which runs received anything and where steps go back.
-class RecordingSink : public SourceTransaction {
-  public:
-    RecordingSink(SourceTransaction& inner, const std::atomic<bool>* cancel, StepTracker* tracker = nullptr)
-        : m_inner(inner), m_cancel(cancel), m_tracker(tracker) {}
-
-    void appendPoints(std::string_view run, std::string_view tag, std::span<const std::int64_t> steps,
-                      std::span<const double> wallTimes, std::span<const double> values) override {
-        note(run);
-        if (m_tracker) trackSteps(run, tag, steps);
-        m_inner.appendPoints(run, tag, steps, wallTimes, values);
-    }
-    void setParam(std::string_view run, std::string_view key, std::string_view value) override {
-        note(run);
-        m_inner.setParam(run, key, value);
-    }
-    void setTag(std::string_view run, std::string_view key, std::string_view value) override {
-        note(run);
-        m_inner.setTag(run, key, value);
-    }
-    void setProvenance(std::string_view run, ProvenanceField field, std::string_view value) override {
-        m_inner.setProvenance(run, field, value);
-    }
-    void setSummaryMetric(std::string_view run, std::string_view key, double value) override {
-        note(run);
-        m_inner.setSummaryMetric(run, key, value);
-    }
-    void addPredictions(std::string_view run, PredictionTable table) override {
-        note(run);
-        m_inner.addPredictions(run, std::move(table));
-    }
-    bool cancelled() const override {
-        return (m_cancel && m_cancel->load(std::memory_order_relaxed)) || m_inner.cancelled();
-    }
-    void commit(const SourceState& state) override { m_inner.commit(state); }
-    bool delivered() const { return m_delivered; }
-    const std::set<std::string>& seen() const { return m_seen; }
-    const std::vector<RestartSeen>& restarts() const { return m_restarts; }
-
-  private:
-    void trackSteps(std::string_view run, std::string_view tag, std::span<const std::int64_t> steps) {
-        std::string key;
-        key.reserve(run.size() + tag.size() + 1);
-        key.append(run).push_back('\0');
-        key.append(tag);
-        std::int64_t& highest = m_tracker->try_emplace(key, LLONG_MIN).first->second;
-        std::int64_t& count = m_pointsInSource[key];
-        for (const std::int64_t step : steps) {
-            ++count;
-            if (step < highest && m_restartNoted.insert(key).second)
-                m_restarts.push_back(RestartSeen{std::string(run), std::string(tag), count, step, highest});
-            if (step > highest) highest = step;
-        }
-    }
-    void note(std::string_view run) {
-        m_delivered = true;
-        if (m_last != run) {
-            m_last.assign(run);
-            m_seen.insert(m_last);
-        }
-    }
-    SourceTransaction& m_inner;
-    const std::atomic<bool>* m_cancel;
-    StepTracker* m_tracker;
-    std::unordered_map<std::string, std::int64_t> m_pointsInSource;
-    std::set<std::string> m_restartNoted;
-    std::vector<RestartSeen> m_restarts;
-    bool m_delivered = false;
-    std::string m_last;
-    std::set<std::string> m_seen; // moved into the summary only when the source commits
-};
+using import_sinks::DeferredSink;
+using import_sinks::RecordingSink;
+using import_sinks::RecordingTarget;
+using import_sinks::reportRestarts;
+using import_sinks::StepTracker;
 
 // A reader refuses a whole file it cannot hold (a prediction log over its cell limit) with an Unsupported
 // error and no data; such a file's transaction is rolled back rather than committed empty.
@@ -163,184 +66,6 @@ SourceState storedState(const ReadReport& report, SourceState state) {
     if (report.partialTailRead) state.offset = 0;
     return state;
 }
-
-// Wraps a target so a directory reader's transactions are recorded the same way.
-class RecordingTarget : public ImportTarget {
-  public:
-    RecordingTarget(ImportTarget& inner, std::set<std::string>& runs, const std::atomic<bool>* cancel,
-                    StepTracker& tracker, ReadReport& report)
-        : tracker(tracker), report(report), m_inner(inner), m_runs(runs), m_cancel(cancel) {}
-
-    std::optional<SourceState> sourceState(const std::string& path) override {
-        auto state = m_inner.sourceState(path);
-        if (state) m_known.insert(path);
-        return state;
-    }
-    std::unique_ptr<SourceTransaction> beginSource(const std::string& path, std::string_view format,
-                                                   bool replace) override;
-    // Sources imported before that the reader looked up and then left alone: unchanged since then.
-    std::int64_t unchanged() const {
-        return static_cast<std::int64_t>(std::count_if(
-            m_known.begin(), m_known.end(), [&](const std::string& p) { return !m_begun.count(p); }));
-    }
-    std::int64_t commits = 0;
-    StepTracker& tracker;
-    ReadReport& report; // where the transactions' steps_restart warnings go
-
-  private:
-    ImportTarget& m_inner;
-    std::set<std::string>& m_runs;
-    const std::atomic<bool>* m_cancel;
-    std::set<std::string> m_known;
-    std::set<std::string> m_begun;
-};
-
-class RecordedTransaction : public SourceTransaction {
-  public:
-    RecordedTransaction(std::unique_ptr<SourceTransaction> inner, RecordingTarget& owner,
-                        std::set<std::string>& runs, const std::atomic<bool>* cancel, std::string path)
-        : m_inner(std::move(inner)), m_sink(*m_inner, cancel, &owner.tracker), m_owner(owner), m_runs(runs),
-          m_path(std::move(path)) {}
-    void appendPoints(std::string_view run, std::string_view tag, std::span<const std::int64_t> steps,
-                      std::span<const double> wallTimes, std::span<const double> values) override {
-        m_sink.appendPoints(run, tag, steps, wallTimes, values);
-    }
-    void setParam(std::string_view run, std::string_view key, std::string_view value) override {
-        m_sink.setParam(run, key, value);
-    }
-    void setTag(std::string_view run, std::string_view key, std::string_view value) override {
-        m_sink.setTag(run, key, value);
-    }
-    void setProvenance(std::string_view run, ProvenanceField field, std::string_view value) override {
-        m_sink.setProvenance(run, field, value);
-    }
-    void setSummaryMetric(std::string_view run, std::string_view key, double value) override {
-        m_sink.setSummaryMetric(run, key, value);
-    }
-    void addPredictions(std::string_view run, PredictionTable table) override {
-        m_sink.addPredictions(run, std::move(table));
-    }
-    bool cancelled() const override { return m_sink.cancelled(); }
-    void commit(const SourceState& state) override {
-        m_sink.commit(state);
-        ++m_owner.commits;
-        m_runs.insert(m_sink.seen().begin(), m_sink.seen().end());
-        reportRestarts(m_owner.report, m_path, m_sink.restarts());
-    }
-
-  private:
-    std::unique_ptr<SourceTransaction> m_inner;
-    RecordingSink m_sink;
-    RecordingTarget& m_owner;
-    std::set<std::string>& m_runs;
-    std::string m_path;
-};
-
-std::unique_ptr<SourceTransaction> RecordingTarget::beginSource(const std::string& path,
-                                                                std::string_view format, bool replace) {
-    m_begun.insert(path);
-    auto inner = m_inner.beginSource(path, format, replace);
-    if (!inner) return nullptr;
-    return std::make_unique<RecordedTransaction>(std::move(inner), *this, m_runs, m_cancel, path);
-}
-
-// Holds what one event file delivers until its trial is known (core/import/importer.h), then replays it with
-// the folder's run renamed to the trial's run.
-class DeferredSink : public ImportSink {
-  public:
-    explicit DeferredSink(const std::atomic<bool>* cancel) : m_cancel(cancel) {}
-
-    void appendPoints(std::string_view run, std::string_view tag, std::span<const std::int64_t> steps,
-                      std::span<const double> wallTimes, std::span<const double> values) override {
-        SeriesData& s = seriesFor(run, tag);
-        s.steps.insert(s.steps.end(), steps.begin(), steps.end());
-        s.wallTimes.insert(s.wallTimes.end(), wallTimes.begin(), wallTimes.end());
-        s.values.insert(s.values.end(), values.begin(), values.end());
-    }
-    void setParam(std::string_view run, std::string_view key, std::string_view value) override {
-        m_params.push_back({std::string(run), std::string(key), std::string(value)});
-    }
-    void setTag(std::string_view run, std::string_view key, std::string_view value) override {
-        m_tags.push_back({std::string(run), std::string(key), std::string(value)});
-    }
-    void setProvenance(std::string_view run, ProvenanceField field, std::string_view value) override {
-        m_provenance.push_back({std::string(run), field, std::string(value)});
-    }
-    void setSummaryMetric(std::string_view run, std::string_view key, double value) override {
-        m_summaries.push_back({std::string(run), std::string(key), value});
-    }
-    void addPredictions(std::string_view run, PredictionTable table) override {
-        m_predictions.emplace_back(std::string(run), std::move(table));
-    }
-    bool cancelled() const override { return m_cancel && m_cancel->load(std::memory_order_relaxed); }
-
-    // The params this file set on run (the hparams of an event file).
-    std::map<std::string, std::string> paramsOf(std::string_view run) const {
-        std::map<std::string, std::string> out;
-        for (const auto& p : m_params)
-            if (p.run == run) out[p.key] = p.value;
-        return out;
-    }
-
-    void replay(ImportSink& into, const std::string& from, const std::string& to) {
-        const auto rename = [&](const std::string& run) {
-            if (run == from) return to;
-            if (run.size() > from.size() && run.compare(0, from.size(), from) == 0 && run[from.size()] == '/')
-                return to + run.substr(from.size());
-            return run;
-        };
-        constexpr std::size_t kBatch = 4096;
-        for (const auto& [key, s] : m_series) {
-            const std::string run = rename(key.first);
-            for (std::size_t at = 0; at < s.size(); at += kBatch) {
-                const std::size_t n = std::min(kBatch, s.size() - at);
-                into.appendPoints(run, key.second, std::span(s.steps).subspan(at, n),
-                                  std::span(s.wallTimes).subspan(at, n), std::span(s.values).subspan(at, n));
-            }
-        }
-        for (const auto& p : m_params)
-            into.setParam(rename(p.run), p.key, p.value);
-        for (const auto& t : m_tags)
-            into.setTag(rename(t.run), t.key, t.value);
-        for (const auto& p : m_provenance)
-            into.setProvenance(rename(p.run), p.field, p.value);
-        for (const auto& m : m_summaries)
-            into.setSummaryMetric(rename(m.run), m.key, m.value);
-        for (auto& [run, table] : m_predictions)
-            into.addPredictions(rename(run), std::move(table));
-    }
-
-  private:
-    struct KeyValue {
-        std::string run, key, value;
-    };
-    struct ProvenanceValue {
-        std::string run;
-        ProvenanceField field;
-        std::string value;
-    };
-    struct SummaryValue {
-        std::string run, key;
-        double value;
-    };
-    SeriesData& seriesFor(std::string_view run, std::string_view tag) {
-        auto key = std::make_pair(std::string(run), std::string(tag));
-        const auto it = m_seriesIndex.find(key);
-        if (it != m_seriesIndex.end()) return m_series[it->second].second;
-        m_seriesIndex.emplace(key, m_series.size());
-        m_series.emplace_back(std::move(key), SeriesData{});
-        return m_series.back().second;
-    }
-
-    const std::atomic<bool>* m_cancel;
-    std::vector<std::pair<std::pair<std::string, std::string>, SeriesData>> m_series; // first-seen order
-    std::map<std::pair<std::string, std::string>, std::size_t> m_seriesIndex;
-    std::vector<KeyValue> m_params, m_tags;
-    std::vector<ProvenanceValue> m_provenance;
-    std::vector<SummaryValue> m_summaries;
-    std::vector<std::pair<std::string, PredictionTable>> m_predictions;
-};
-
 // The event files of one folder-run, read in name order: the hparams of the current trial and its run.
 struct TrialGroup {
     int trial = 1;
