@@ -1,8 +1,8 @@
 // Tests of JsonlReader: long and wide objects, nested keys, Python's NaN/Infinity, malformed lines, resume.
 #include "core/import/memory_target.h"
 #include "core/io/jsonl_reader.h"
+#include "tests/common/reader_test_support.h"
 
-#include <cmath>
 #include <fstream>
 #include <QtTest>
 
@@ -10,12 +10,10 @@ using namespace runlens;
 
 namespace {
 
-std::filesystem::path writeFile(const QTemporaryDir& dir, const std::string& name, const std::string& bytes) {
-    const std::filesystem::path p = std::filesystem::path(dir.path().toStdString()) / name;
-    std::ofstream out(p, std::ios::binary);
-    out << bytes;
-    return p;
-}
+using runlens::test::hasIssue;
+using runlens::test::renderParams;
+using runlens::test::renderPoints;
+using runlens::test::writeFile;
 
 ReadReport readJsonl(const std::filesystem::path& path, MemoryTarget& target, std::int64_t fromOffset = 0) {
     JsonlReader reader;
@@ -26,35 +24,6 @@ ReadReport readJsonl(const std::filesystem::path& path, MemoryTarget& target, st
     ReadReport report = reader.read(path, ctx, *txn);
     txn->commit(SourceState{"jsonl", 0, 0, report.endOffset});
     return report;
-}
-
-QString renderPoints(const MemoryTarget& target) {
-    QStringList out;
-    for (const auto& [run, data] : target.runs())
-        for (const auto& [tag, s] : data.series)
-            for (std::size_t i = 0; i < s.size(); ++i) {
-                const double w = s.wallTimes[i];
-                out << QString("%1|%2|%3|%4|%5")
-                           .arg(QString::fromStdString(run), QString::fromStdString(tag))
-                           .arg(s.steps[i])
-                           .arg(s.values[i], 0, 'g', 10)
-                           .arg(std::isnan(w) ? QString("-") : QString::number(w, 'f', 3));
-            }
-    return out.join(";");
-}
-
-QString renderParams(const MemoryTarget& target) {
-    QStringList out;
-    for (const auto& [run, data] : target.runs())
-        for (const auto& [k, v] : data.params)
-            out << QString::fromStdString(run + ":" + k + "=" + v);
-    return out.join(";");
-}
-
-bool hasIssue(const ReadReport& report, IssueKind kind, std::int64_t line = -1) {
-    for (const auto& i : report.issues)
-        if (i.kind == kind && (line < 0 || i.line == line)) return true;
-    return false;
 }
 
 } // namespace

@@ -1,5 +1,7 @@
 // Tests the Calibration tab offscreen: metrics against scikit-learn, controls, baselines, slices,
 // recalibration, export.
+#include "tests/common/binary_score_fixture.h"
+#include "tests/common/view_test_support.h"
 #include "ui/calibration/calibration_view.h"
 #include "ui/runs/run_table_model.h"
 #include "ui/shell/main_window.h"
@@ -13,14 +15,11 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
-#include <QSettings>
 #include <QSpinBox>
-#include <QStandardPaths>
 #include <QTableWidget>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QtTest>
-#include <set>
 
 using namespace runlens::ui;
 
@@ -28,22 +27,11 @@ namespace {
 
 constexpr int kRows = 200;
 
-// The fixture's scores and labels; tests/tools-style reference values below come from the same formulas in
-// python (see refs comment in alphaMatchesScikitLearn).
-double scoreOf(int i) {
-    return ((i * 37) % 200 + 0.5) / 200.0;
-}
-int labelOf(int i) {
-    const double u = ((i * 71 + 13) % 200 + 0.5) / 200.0;
-    return u < std::pow(scoreOf(i), 0.8) ? 1 : 0;
-}
-
-void writeFile(const QString& path, const QByteArray& text) {
-    QDir().mkpath(QFileInfo(path).path());
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write(text);
-}
+// The fixture's scores and labels (tests/common/binary_score_fixture.h); tests/tools-style reference values
+// below come from the same formulas in python (see refs comment in alphaMatchesScikitLearn).
+using runlens::test::labelOf;
+using runlens::test::scoreOf;
+using runlens::test::writeTestFile;
 
 // alpha: score s; beta: s^1.5 (same ranking, worse calibration); both with a feature column "group".
 void writeRuns(const QString& root) {
@@ -56,10 +44,10 @@ void writeRuns(const QString& root) {
         beta += QByteArray::number(labelOf(i)) + "," +
                 QByteArray::number(std::pow(scoreOf(i), 1.5), 'g', 17) + tail;
     }
-    writeFile(root + "/alpha/metrics.csv", "step,loss\n0,1\n1,0.5\n");
-    writeFile(root + "/alpha/predictions_val.csv", alpha);
-    writeFile(root + "/beta/metrics.csv", "step,loss\n0,1.2\n1,0.7\n");
-    writeFile(root + "/beta/predictions_val.csv", beta);
+    writeTestFile(root + "/alpha/metrics.csv", "step,loss\n0,1\n1,0.5\n");
+    writeTestFile(root + "/alpha/predictions_val.csv", alpha);
+    writeTestFile(root + "/beta/metrics.csv", "step,loss\n0,1.2\n1,0.7\n");
+    writeTestFile(root + "/beta/predictions_val.csv", beta);
 }
 
 // Three classes; probabilities (a, b, c) / (a + b + c) with a = i*7 % 10 + 1, b = i*3 % 10 + 1, c = i*5 % 10
@@ -72,24 +60,8 @@ void writeMulticlass(const QString& root) {
         text += QByteArray(classes[i % 3]) + "," + QByteArray::number(a / t, 'g', 17) + "," +
                 QByteArray::number(b / t, 'g', 17) + "," + QByteArray::number(c / t, 'g', 17) + "\n";
     }
-    writeFile(root + "/gamma/metrics.csv", "step,loss\n0,1\n");
-    writeFile(root + "/gamma/predictions_mc.csv", text);
-}
-
-bool imageHasContent(const QImage& image) {
-    std::set<QRgb> colours;
-    for (int y = 0; y < image.height(); y += 3)
-        for (int x = 0; x < image.width(); x += 3) {
-            colours.insert(image.pixel(x, y));
-            if (colours.size() > 8) return true;
-        }
-    return false;
-}
-
-void resetAppState() {
-    QSettings().clear();
-    const QString data = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
-    if (data.contains(QLatin1String(".qttest"))) QDir(data).removeRecursively();
+    writeTestFile(root + "/gamma/metrics.csv", "step,loss\n0,1\n");
+    writeTestFile(root + "/gamma/predictions_mc.csv", text);
 }
 
 } // namespace
@@ -117,41 +89,26 @@ class TestCalibrationView : public QObject {
 };
 
 void TestCalibrationView::initTestCase() {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName("RunlensTest");
-    QCoreApplication::setApplicationName("runlens-test-calibration-view");
+    runlens::test::beginViewTest("runlens-test-calibration-view");
     QVERIFY(m_dir.isValid());
-    resetAppState();
     writeRuns(m_dir.filePath("logs"));
     // Build the workspace once through the window's import, then reopen it in each test.
-    MainWindow window;
     m_workspace = m_dir.filePath("eval.runlens");
-    QVERIFY(window.createWorkspace(m_workspace));
-    window.importPaths({m_dir.filePath("logs")});
-    QTRY_VERIFY_WITH_TIMEOUT(!window.hasPendingWork(), 60000);
-    QCOMPARE(window.runModel()->rowCount(), 2);
+    runlens::test::importIntoNewWorkspace(m_workspace, m_dir.filePath("logs"), 2);
+    if (QTest::currentTestFailed()) return;
 
     writeMulticlass(m_dir.filePath("mclogs"));
-    MainWindow second;
     m_multiclassWorkspace = m_dir.filePath("multiclass.runlens");
-    QVERIFY(second.createWorkspace(m_multiclassWorkspace));
-    second.importPaths({m_dir.filePath("mclogs")});
-    QTRY_VERIFY_WITH_TIMEOUT(!second.hasPendingWork(), 60000);
+    runlens::test::importIntoNewWorkspace(m_multiclassWorkspace, m_dir.filePath("mclogs"));
 }
 
 void TestCalibrationView::cleanupTestCase() {
-    resetAppState();
+    runlens::test::resetAppState();
 }
 
 void TestCalibrationView::openWindow(MainWindow& window, CalibrationView*& view) {
-    window.resize(1400, 900);
-    QString error;
-    QVERIFY2(window.openWorkspace(m_workspace, &error), qPrintable(error));
-    view = new CalibrationView(window.viewContext());
-    window.addViewTab(view, "Calibration");
-    window.tabs()->setCurrentWidget(view);
-    window.show();
-    QTRY_VERIFY(!view->isBusy());
+    runlens::test::openWorkspaceWithView(window, view, m_workspace, "Calibration");
+    if (QTest::currentTestFailed()) return;
     QVERIFY(!view->result().columns.empty());
 }
 
@@ -349,7 +306,7 @@ void TestCalibrationView::exportWritesImageAndCsv() {
     QVERIFY2(view->exportReliabilityImage(png, &error), qPrintable(error));
     const QImage image(png);
     QVERIFY(!image.isNull());
-    QVERIFY(imageHasContent(image));
+    QVERIFY(runlens::test::imageHasContent(image));
     QVERIFY(view->exportReliabilityImage(m_dir.filePath("reliability.svg"), &error));
     QVERIFY(QFileInfo(m_dir.filePath("reliability.svg")).size() > 1000);
 

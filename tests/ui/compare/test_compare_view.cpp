@@ -1,5 +1,6 @@
 // Tests the Compare tab offscreen: run diff and warnings, curve difference, paired tests, ensemble, export.
 #include "core/analysis/ensemble.h"
+#include "tests/common/view_test_support.h"
 #include "ui/compare/compare_view.h"
 #include "ui/runs/run_table_model.h"
 #include "ui/shell/main_window.h"
@@ -15,16 +16,13 @@
 #include <QJsonObject>
 #include <QLineEdit>
 #include <QProcess>
-#include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QSpinBox>
-#include <QStandardPaths>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QtTest>
-#include <set>
 
 using namespace runlens;
 using namespace runlens::ui;
@@ -56,12 +54,7 @@ bool correct(int model, int i) {
     return (scoreOf(model, i) >= 0.5 ? 1 : 0) == labelOf(i);
 }
 
-void writeFile(const QString& path, const QByteArray& text) {
-    QDir().mkpath(QFileInfo(path).path());
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write(text);
-}
+using runlens::test::writeTestFile;
 
 QByteArray predictions(int model, bool reversedWithExtra) {
     QByteArray text = "id,label,score,group\n";
@@ -83,31 +76,15 @@ QByteArray predictions(int model, bool reversedWithExtra) {
 
 // alpha and beta differ only by seed (beta logs at other steps); gamma has another lr, batch and budget.
 void writeLogs(const QString& root) {
-    writeFile(root + "/alpha/metrics.csv", "step,loss,acc\n0,1.0,0.5\n10,0.5,0.7\n20,0.3,0.8\n");
-    writeFile(root + "/alpha/hparams.yaml", "lr: 0.1\nbatch: 32\nseed: 1\n");
-    writeFile(root + "/alpha/predictions_val.csv", predictions(0, false));
-    writeFile(root + "/beta/metrics.csv", "step,loss,acc\n0,1.1,0.4\n15,0.5,0.75\n20,0.35,0.78\n");
-    writeFile(root + "/beta/hparams.yaml", "lr: 0.1\nbatch: 32\nseed: 2\n");
-    writeFile(root + "/beta/predictions_val.csv", predictions(1, true));
-    writeFile(root + "/gamma/metrics.csv", "step,loss,acc\n0,1.0,0.5\n10,0.6,0.6\n30,0.4,0.7\n");
-    writeFile(root + "/gamma/hparams.yaml", "lr: 0.01\nbatch: 64\nseed: 1\nmax_steps: 30\n");
-    writeFile(root + "/gamma/predictions_val.csv", predictions(2, false));
-}
-
-bool imageHasContent(const QImage& image) {
-    std::set<QRgb> colours;
-    for (int y = 0; y < image.height(); y += 3)
-        for (int x = 0; x < image.width(); x += 3) {
-            colours.insert(image.pixel(x, y));
-            if (colours.size() > 8) return true;
-        }
-    return false;
-}
-
-void resetAppState() {
-    QSettings().clear();
-    const QString data = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
-    if (data.contains(QLatin1String(".qttest"))) QDir(data).removeRecursively();
+    writeTestFile(root + "/alpha/metrics.csv", "step,loss,acc\n0,1.0,0.5\n10,0.5,0.7\n20,0.3,0.8\n");
+    writeTestFile(root + "/alpha/hparams.yaml", "lr: 0.1\nbatch: 32\nseed: 1\n");
+    writeTestFile(root + "/alpha/predictions_val.csv", predictions(0, false));
+    writeTestFile(root + "/beta/metrics.csv", "step,loss,acc\n0,1.1,0.4\n15,0.5,0.75\n20,0.35,0.78\n");
+    writeTestFile(root + "/beta/hparams.yaml", "lr: 0.1\nbatch: 32\nseed: 2\n");
+    writeTestFile(root + "/beta/predictions_val.csv", predictions(1, true));
+    writeTestFile(root + "/gamma/metrics.csv", "step,loss,acc\n0,1.0,0.5\n10,0.6,0.6\n30,0.4,0.7\n");
+    writeTestFile(root + "/gamma/hparams.yaml", "lr: 0.01\nbatch: 64\nseed: 1\nmax_steps: 30\n");
+    writeTestFile(root + "/gamma/predictions_val.csv", predictions(2, false));
 }
 
 // Two-sided exact binomial test of the discordant counts, worked directly: 2 * P(X <= min(b, c)), X ~
@@ -158,22 +135,15 @@ class TestCompareView : public QObject {
 };
 
 void TestCompareView::initTestCase() {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName("RunlensTest");
-    QCoreApplication::setApplicationName("runlens-test-compare-view");
+    runlens::test::beginViewTest("runlens-test-compare-view");
     QVERIFY(m_dir.isValid());
-    resetAppState();
     writeLogs(m_dir.filePath("logs"));
-    MainWindow window;
     m_workspace = m_dir.filePath("cmp.runlens");
-    QVERIFY(window.createWorkspace(m_workspace));
-    window.importPaths({m_dir.filePath("logs")});
-    QTRY_VERIFY_WITH_TIMEOUT(!window.hasPendingWork(), 60000);
-    QCOMPARE(window.runModel()->rowCount(), 3);
+    runlens::test::importIntoNewWorkspace(m_workspace, m_dir.filePath("logs"), 3);
 }
 
 void TestCompareView::cleanupTestCase() {
-    resetAppState();
+    runlens::test::resetAppState();
 }
 
 void TestCompareView::open(MainWindow& window, CompareView*& view, const QStringList& visible) {
@@ -426,14 +396,14 @@ void TestCompareView::exportsAndScreenshot() {
     QString error;
     const QString png = m_dir.filePath("curves.png");
     QVERIFY2(view->exportCurveChart(png, &error), qPrintable(error));
-    QVERIFY(imageHasContent(QImage(png)));
+    QVERIFY(runlens::test::imageHasContent(QImage(png)));
     QVERIFY2(view->exportCurveChart(m_dir.filePath("curves.svg"), &error), qPrintable(error));
     QVERIFY(QFileInfo(m_dir.filePath("curves.svg")).size() > 1000);
     QVERIFY2(view->exportCurveCsv(m_dir.filePath("curves.csv"), &error), qPrintable(error));
     QCOMPARE(lines(m_dir.filePath("curves.csv")), 1 + 9);
     const QString calibration = m_dir.filePath("calibration.png");
     QVERIFY2(view->exportCalibrationChart(calibration, &error), qPrintable(error));
-    QVERIFY(imageHasContent(QImage(calibration)));
+    QVERIFY(runlens::test::imageHasContent(QImage(calibration)));
     QVERIFY2(view->exportDiffCsv(m_dir.filePath("diff.csv"), &error), qPrintable(error));
     QVERIFY(lines(m_dir.filePath("diff.csv")) > 3);
 
@@ -445,7 +415,7 @@ void TestCompareView::exportsAndScreenshot() {
         pages->setCurrentIndex(i);
         QTest::qWait(100);
         const QImage shot = window.grab().toImage();
-        QVERIFY(imageHasContent(shot));
+        QVERIFY(runlens::test::imageHasContent(shot));
         shot.save(QStringLiteral("/tmp/compare_%1.png").arg(names[i]));
     }
 }
@@ -478,7 +448,7 @@ void TestCompareView::largeDiffRenders() {
     table.setModel(&model);
     table.resize(1200, 800);
     table.show();
-    QVERIFY(imageHasContent(table.grab().toImage()));
+    QVERIFY(runlens::test::imageHasContent(table.grab().toImage()));
     qInfo("diff of 1,000 params and 200 metrics built and drawn in %lld ms", timer.elapsed());
 }
 
@@ -558,8 +528,8 @@ void TestCompareView::multiclassEnsembleAndPairedTests() {
     };
     for (int m = 0; m < 3; ++m) {
         const QString run = logs + QString("/member%1").arg(m);
-        writeFile(run + "/metrics.csv", "step,loss\n0,1\n1,0.5\n");
-        writeFile(run + "/predictions_val.csv", members[m]);
+        writeTestFile(run + "/metrics.csv", "step,loss\n0,1\n1,0.5\n");
+        writeTestFile(run + "/predictions_val.csv", members[m]);
     }
     MainWindow window;
     QVERIFY(window.createWorkspace(m_dir.filePath("multiclass.runlens")));

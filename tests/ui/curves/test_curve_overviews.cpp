@@ -4,16 +4,15 @@
 #include "core/analysis/curve_prep.h"
 #include "core/analysis/decimation.h"
 #include "core/store/workspace.h"
+#include "tests/common/curves_view_fixture.h"
 #include "ui/charts/chart_card.h"
 #include "ui/charts/interactive_chart_view.h"
 #include "ui/curves/curves_view.h"
-#include "ui/runs/run_table_model.h"
 
 #include <cmath>
 #include <QChart>
 #include <QFile>
 #include <QScrollArea>
-#include <QTemporaryDir>
 #include <QtTest>
 #include <QValueAxis>
 #include <random>
@@ -65,12 +64,12 @@ std::vector<double> referenceEma(const std::vector<double>& y, double w) {
 
 } // namespace
 
-class TestCurveOverviews : public QObject {
+class TestCurveOverviews : public QObject, private runlens::test::CurvesViewFixture {
     Q_OBJECT
 
   private slots:
-    void init();
-    void cleanup();
+    void init() { initFixture(); }
+    void cleanup() { cleanupFixture(); }
     void overviewHoldsEveryBucketsExtremes();
     void smoothedLineStaysOnTheFullResolutionEma();
     void zoomingInRestoresEveryPoint();
@@ -79,45 +78,8 @@ class TestCurveOverviews : public QObject {
     void switchingWorkspacesMidBuildIsSafe();
 
   private:
-    void open(const CurveDisplay& display);
-    ChartCard* card(const QString& key) const;
     std::vector<ChartCard*> visibleCards() const;
-
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<Workspace> m_workspace;
-    std::unique_ptr<RunTableModel> m_model;
-    std::unique_ptr<CurvesView> m_view;
 };
-
-void TestCurveOverviews::init() {
-    m_dir = std::make_unique<QTemporaryDir>();
-    m_workspace = Workspace::create((m_dir->path() + "/w.runlens").toStdString());
-    m_model = std::make_unique<RunTableModel>();
-}
-
-void TestCurveOverviews::cleanup() {
-    m_view.reset();
-    m_model.reset();
-    m_workspace.reset();
-    m_dir.reset();
-}
-
-void TestCurveOverviews::open(const CurveDisplay& display) {
-    m_model->setRuns(m_workspace->runs());
-    m_view = std::make_unique<CurvesView>(m_model.get());
-    m_view->setDisplay(display);
-    m_view->setWorkspace(m_workspace.get());
-    m_view->resize(1200, 900);
-    m_view->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_view.get()));
-    QTRY_VERIFY(!m_view->cards().isEmpty() && m_view->cards().front()->isBuilt());
-}
-
-ChartCard* TestCurveOverviews::card(const QString& key) const {
-    for (ChartCard* c : m_view->cards())
-        if (c->tag() == key) return c;
-    return nullptr;
-}
 
 std::vector<ChartCard*> TestCurveOverviews::visibleCards() const {
     std::vector<ChartCard*> out;

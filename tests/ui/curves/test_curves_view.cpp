@@ -2,6 +2,7 @@
 // NaN marks, checked on what the cards hand to their drawing layer.
 #include "core/io/worker_runs.h"
 #include "core/store/workspace.h"
+#include "tests/common/curves_view_fixture.h"
 #include "ui/charts/chart_card.h"
 #include "ui/charts/curve_layer.h"
 #include "ui/charts/interactive_chart_view.h"
@@ -17,7 +18,6 @@
 #include <QScrollArea>
 #include <QSettings>
 #include <QStandardPaths>
-#include <QTemporaryDir>
 #include <QToolButton>
 #include <QToolTip>
 #include <QtTest>
@@ -63,12 +63,12 @@ bool near(const std::vector<double>& a, const std::vector<double>& b, double tol
 
 } // namespace
 
-class TestCurvesView : public QObject {
+class TestCurvesView : public QObject, private runlens::test::CurvesViewFixture {
     Q_OBJECT
 
   private slots:
-    void init();
-    void cleanup();
+    void init() { initFixture(); }
+    void cleanup() { cleanupFixture(); }
     void groupsDrawCentreAndBand();
     void learningCurvesAndSinglePointsAreMarkers();
     void stdBandIsSampleStd();
@@ -89,45 +89,8 @@ class TestCurvesView : public QObject {
     void readoutListsRunsAndStays();
 
   private:
-    ChartCard* card(const QString& key) const;
     int metricCards() const; // cards of logged tags, without the derived speed cards
-    void open(const CurveDisplay& display);
-
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<Workspace> m_workspace;
-    std::unique_ptr<RunTableModel> m_model;
-    std::unique_ptr<CurvesView> m_view;
 };
-
-void TestCurvesView::init() {
-    m_dir = std::make_unique<QTemporaryDir>();
-    m_workspace = Workspace::create((m_dir->path() + "/w.runlens").toStdString());
-    m_model = std::make_unique<RunTableModel>();
-}
-
-void TestCurvesView::cleanup() {
-    m_view.reset();
-    m_model.reset();
-    m_workspace.reset();
-    m_dir.reset();
-}
-
-void TestCurvesView::open(const CurveDisplay& display) {
-    m_model->setRuns(m_workspace->runs());
-    m_view = std::make_unique<CurvesView>(m_model.get());
-    m_view->setDisplay(display);
-    m_view->setWorkspace(m_workspace.get());
-    m_view->resize(1200, 900);
-    m_view->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_view.get()));
-    QTRY_VERIFY(!m_view->cards().isEmpty() && m_view->cards().front()->isBuilt());
-}
-
-ChartCard* TestCurvesView::card(const QString& key) const {
-    for (ChartCard* c : m_view->cards())
-        if (c->tag() == key) return c;
-    return nullptr;
-}
 
 int TestCurvesView::metricCards() const {
     int n = 0;

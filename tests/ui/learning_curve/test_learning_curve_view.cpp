@@ -1,5 +1,6 @@
 // Tests the Learning curve tab offscreen: fits per family, extrapolation, the verdict sentence, controls,
 // export, and the train/validation score curves of learning-curve logs.
+#include "tests/common/view_test_support.h"
 #include "ui/learning_curve/learning_curve_view.h"
 #include "ui/runs/run_table_model.h"
 #include "ui/shell/main_window.h"
@@ -13,11 +14,8 @@
 #include <QLabel>
 #include <QLineSeries>
 #include <QLogValueAxis>
-#include <QSettings>
-#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
-#include <set>
 
 using namespace runlens::ui;
 
@@ -33,12 +31,7 @@ double mlp(double n) {
 }
 constexpr double kSizes[] = {100, 300, 1000, 3000, 10000};
 
-void writeFile(const QString& path, const QByteArray& text) {
-    QDir().mkpath(QFileInfo(path).path());
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write(text);
-}
+using runlens::test::writeTestFile;
 
 QByteArray num(double v) {
     return QByteArray::number(v, 'g', 17);
@@ -49,9 +42,9 @@ void writeLogs(const QString& root) {
         for (const double n : kSizes) {
             const QString run = QStringLiteral("%1/%2_%3").arg(root, model).arg(n);
             const double acc = QByteArray(model) == "gbm" ? gbm(n) : mlp(n);
-            writeFile(run + "/hparams.yaml", "n_train: " + num(n) + "\nmodel: " + model + "\n");
+            writeTestFile(run + "/hparams.yaml", "n_train: " + num(n) + "\nmodel: " + model + "\n");
             // The first point (-5) is the minimum of every run: "min" reduces every run to -5.
-            writeFile(run + "/metrics.csv", "step,val_acc\n0,-5\n1," + num(acc) + "\n");
+            writeTestFile(run + "/metrics.csv", "step,val_acc\n0,-5\n1," + num(acc) + "\n");
         }
 }
 
@@ -63,16 +56,6 @@ double trueCrossing() {
         (gbm(mid) > mlp(mid) ? lo : hi) = mid;
     }
     return lo; // 232004.8 (23.2x the largest size)
-}
-
-bool imageHasContent(const QImage& image) {
-    std::set<QRgb> colours;
-    for (int y = 0; y < image.height(); y += 4)
-        for (int x = 0; x < image.width(); x += 4) {
-            colours.insert(image.pixel(x, y));
-            if (colours.size() > 8) return true;
-        }
-    return false;
 }
 
 } // namespace
@@ -93,28 +76,14 @@ class TestLearningCurveView : public QObject {
 };
 
 void TestLearningCurveView::initTestCase() {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName("RunlensTest");
-    QCoreApplication::setApplicationName("runlens-test-learning-curve-view");
-    QSettings().clear();
+    runlens::test::beginViewTest("runlens-test-learning-curve-view");
     QVERIFY(m_dir.isValid());
     writeLogs(m_dir.filePath("logs"));
-    MainWindow window;
-    QVERIFY(window.createWorkspace(m_dir.filePath("lc.runlens")));
-    window.importPaths({m_dir.filePath("logs")});
-    QTRY_VERIFY_WITH_TIMEOUT(!window.hasPendingWork(), 60000);
-    QCOMPARE(window.runModel()->rowCount(), 10);
+    runlens::test::importIntoNewWorkspace(m_dir.filePath("lc.runlens"), m_dir.filePath("logs"), 10);
 }
 
 void TestLearningCurveView::openWindow(MainWindow& window, LearningCurveView*& view) {
-    window.resize(1400, 900);
-    view = new LearningCurveView(window.viewContext());
-    window.addViewTab(view, "Learning curve");
-    QVERIFY(window.openWorkspace(m_dir.filePath("lc.runlens")));
-    window.tabs()->setCurrentWidget(view);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
-    QTRY_VERIFY(!view->showsEmptyState());
+    runlens::test::addViewThenOpenWorkspace(window, view, "Learning curve", m_dir.filePath("lc.runlens"));
 }
 
 void TestLearningCurveView::fitsFamiliesAndComparesThem() {
@@ -203,7 +172,7 @@ void TestLearningCurveView::emptyStateAndExport() {
     QString error;
     const QString png = m_dir.filePath("lc.png");
     QVERIFY2(view->exportImage(png, &error), qPrintable(error));
-    QVERIFY(imageHasContent(QImage(png)));
+    QVERIFY(runlens::test::imageHasContent(QImage(png), 4));
     QVERIFY2(view->exportImage(m_dir.filePath("lc.svg"), &error), qPrintable(error));
     QVERIFY(QFileInfo(m_dir.filePath("lc.svg")).size() > 1000);
     const QString csv = m_dir.filePath("lc.csv");
@@ -265,11 +234,11 @@ void TestLearningCurveView::showsTrainValidationScores() {
     QVERIFY(QDir().mkpath(root + "/logreg"));
     QVERIFY(QFile::copy(RUNLENS_TEST_DATA "/learning_curve/breast_cancer_logreg.csv",
                         root + "/logreg/learning_curve.csv"));
-    writeFile(root + "/tree/learning_curve.csv", "train_size,fold,train_score,test_score\n"
-                                                 "20,0,1.0,0.60\n20,1,1.0,0.64\n"
-                                                 "40,0,0.98,0.70\n40,1,0.96,0.72\n"
-                                                 "80,0,0.95,0.80\n80,1,0.95,0.82\n");
-    writeFile(root + "/plain/metrics.csv", "step,val_acc\n0,0.5\n1,0.6\n");
+    writeTestFile(root + "/tree/learning_curve.csv", "train_size,fold,train_score,test_score\n"
+                                                     "20,0,1.0,0.60\n20,1,1.0,0.64\n"
+                                                     "40,0,0.98,0.70\n40,1,0.96,0.72\n"
+                                                     "80,0,0.95,0.80\n80,1,0.95,0.82\n");
+    writeTestFile(root + "/plain/metrics.csv", "step,val_acc\n0,0.5\n1,0.6\n");
     MainWindow window;
     window.resize(1400, 1000);
     auto* view = new LearningCurveView(window.viewContext());
@@ -326,7 +295,7 @@ void TestLearningCurveView::showsTrainValidationScores() {
     QTRY_COMPARE(meanLines(view->scoresChart()).size(), std::size_t(2));
     const QString png = m_dir.filePath("scores.png");
     QVERIFY2(view->exportScoresImage(png, &error), qPrintable(error));
-    QVERIFY(imageHasContent(QImage(png)));
+    QVERIFY(runlens::test::imageHasContent(QImage(png), 4));
     QVERIFY2(view->exportScoresImage(m_dir.filePath("scores.pdf"), &error), qPrintable(error));
     const QString csv = m_dir.filePath("scores.csv");
     QVERIFY2(view->exportScoresCsv(csv, &error), qPrintable(error));

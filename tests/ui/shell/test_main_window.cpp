@@ -1,5 +1,6 @@
 // Tests the main window offscreen: drag-and-drop import, live smoothing, chart export, demo start,
 // screenshot.
+#include "tests/common/view_test_support.h"
 #include "ui/charts/chart_card.h"
 #include "ui/charts/curve_layer.h"
 #include "ui/charts/interactive_chart_view.h"
@@ -24,33 +25,27 @@
 #include <QProcess>
 #include <QScrollArea>
 #include <QScrollBar>
-#include <QSettings>
 #include <QSlider>
-#include <QStandardPaths>
 #include <QSvgRenderer>
 #include <QTableView>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QtTest>
-#include <set>
 
 using namespace runlens::ui;
 
 namespace {
 
-void writeFile(const QString& path, const QByteArray& text) {
-    QDir().mkpath(QFileInfo(path).path());
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write(text);
-}
+using runlens::test::imageHasContent;
+using runlens::test::resetAppState;
+using runlens::test::writeTestFile;
 
 // Two runs; alpha's loss is 1, 3, 2, 4, 3 so the smoothed values can be worked out by hand.
 void writeLogs(const QString& root) {
-    writeFile(root + "/alpha/metrics.csv",
-              "step,wall_time,loss\n0,1000,1\n10,1001,3\n20,1002,2\n30,1003,4\n40,1004,3\n");
-    writeFile(root + "/beta/metrics.csv",
-              "step,wall_time,loss\n0,2000,5\n10,2001,4\n20,2002,3\n30,2003,2\n40,2004,1\n");
+    writeTestFile(root + "/alpha/metrics.csv",
+                  "step,wall_time,loss\n0,1000,1\n10,1001,3\n20,1002,2\n30,1003,4\n40,1004,3\n");
+    writeTestFile(root + "/beta/metrics.csv",
+                  "step,wall_time,loss\n0,2000,5\n10,2001,4\n20,2002,3\n30,2003,2\n40,2004,1\n");
 }
 
 void dropPaths(QWidget& target, const QStringList& paths, bool* enterAccepted) {
@@ -79,24 +74,6 @@ std::vector<QPointF> drawnLine(ChartCard* card, const QString& name) {
     return card->drawnLine(name);
 }
 
-bool imageHasContent(const QImage& image) {
-    std::set<QRgb> colours;
-    for (int y = 0; y < image.height(); y += 3) {
-        for (int x = 0; x < image.width(); x += 3) {
-            colours.insert(image.pixel(x, y));
-            if (colours.size() > 8) return true;
-        }
-    }
-    return false;
-}
-
-void resetAppState() {
-    QSettings().clear();
-    const QString data = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
-    // Test mode keeps this under ~/.qttest; never wipe a folder outside it.
-    if (data.contains(QLatin1String(".qttest"))) QDir(data).removeRecursively();
-}
-
 } // namespace
 
 class TestMainWindow : public QObject {
@@ -123,11 +100,8 @@ class TestMainWindow : public QObject {
 };
 
 void TestMainWindow::initTestCase() {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName("RunlensTest");
-    QCoreApplication::setApplicationName("runlens-test-main-window");
+    runlens::test::beginViewTest("runlens-test-main-window");
     QVERIFY(m_dir.isValid());
-    resetAppState();
     writeLogs(m_dir.filePath("logs"));
 }
 
@@ -500,8 +474,8 @@ void TestMainWindow::switchingWorkspacesMovesEveryView() {
         for (int i = 0; i < 40; ++i)
             csv += QByteArray::number(i) + ',' + QByteArray::number(i % 2) + ',' +
                    QByteArray::number((i % 2 ? 0.6 : 0.3) + 0.005 * i) + '\n';
-        writeFile(root + "/" + name + "_logs/" + name + "/metrics.csv", "step,loss\n0,1\n1,0.5\n");
-        writeFile(root + "/" + name + "_logs/" + name + "/predictions_val.csv", csv);
+        writeTestFile(root + "/" + name + "_logs/" + name + "/metrics.csv", "step,loss\n0,1\n1,0.5\n");
+        writeTestFile(root + "/" + name + "_logs/" + name + "/predictions_val.csv", csv);
     }
     MainWindow window;
     addStandardViews(window);

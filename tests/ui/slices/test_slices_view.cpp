@@ -3,7 +3,7 @@
 #include "core/import/importer.h"
 #include "core/io/reader.h"
 #include "core/store/workspace.h"
-#include "ui/runs/run_table_model.h"
+#include "tests/common/view_test_support.h"
 #include "ui/shell/main_window.h"
 #include "ui/slices/fairness_panel.h"
 #include "ui/slices/slices_view.h"
@@ -16,12 +16,10 @@
 #include <QLabel>
 #include <QSettings>
 #include <QSpinBox>
-#include <QStandardPaths>
 #include <QTableWidget>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QtTest>
-#include <set>
 
 using namespace runlens;
 using namespace runlens::ui;
@@ -79,12 +77,8 @@ QByteArray valCsv(bool modelB) {
     return csv;
 }
 
-void writeFile(const QString& path, const QByteArray& text) {
-    QDir().mkpath(QFileInfo(path).path());
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write(text);
-}
+using runlens::test::imageHasContent;
+using runlens::test::writeTestFile;
 
 const SliceRow* rowWith(const SliceReport& report, const std::string& feature, const std::string& value) {
     for (const auto& row : report.slices)
@@ -96,16 +90,6 @@ int tableRowWith(QTableWidget* table, const QString& text) {
     for (int r = 0; r < table->rowCount(); ++r)
         if (table->item(r, 0) && table->item(r, 0)->text() == text) return r;
     return -1;
-}
-
-bool imageHasContent(const QImage& image) {
-    std::set<QRgb> colours;
-    for (int y = 0; y < image.height(); y += 3)
-        for (int x = 0; x < image.width(); x += 3) {
-            colours.insert(image.pixel(x, y));
-            if (colours.size() > 8) return true;
-        }
-    return false;
 }
 
 } // namespace
@@ -136,18 +120,15 @@ class TestSlicesView : public QObject {
 };
 
 void TestSlicesView::initTestCase() {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName("RunlensTest");
-    QCoreApplication::setApplicationName("runlens-test-slices-view");
-    QSettings().clear();
+    runlens::test::beginViewTest("runlens-test-slices-view");
     QVERIFY(m_dir.isValid());
     const QString logs = m_dir.filePath("logs");
-    writeFile(logs + "/model_a/predictions_test.csv",
-              predictionsCsv({{"small", 81, 87}, {"large", 192, 263}}, true, 0));
-    writeFile(logs + "/model_b/predictions_test.csv",
-              predictionsCsv({{"small", 234, 270}, {"large", 55, 80}}, false, 1000));
-    writeFile(logs + "/model_a/predictions_val.csv", valCsv(false));
-    writeFile(logs + "/model_b/predictions_val.csv", valCsv(true));
+    writeTestFile(logs + "/model_a/predictions_test.csv",
+                  predictionsCsv({{"small", 81, 87}, {"large", 192, 263}}, true, 0));
+    writeTestFile(logs + "/model_b/predictions_test.csv",
+                  predictionsCsv({{"small", 234, 270}, {"large", 55, 80}}, false, 1000));
+    writeTestFile(logs + "/model_a/predictions_val.csv", valCsv(false));
+    writeTestFile(logs + "/model_b/predictions_val.csv", valCsv(true));
     m_workspacePath = m_dir.filePath("slices.runlens");
     {
         auto workspace = Workspace::create(m_workspacePath.toStdString());
@@ -478,7 +459,7 @@ void TestSlicesView::largeSetKeepsWindowResponsive() {
     for (int i = 0; i < kRows; ++i)
         csv += QByteArray::number(i) + ',' + QByteArray::number(i % 2) + ',' +
                QByteArray::number((i % 1000) / 1000.0) + ",s" + QByteArray::number(i % 7) + '\n';
-    writeFile(m_dir.filePath("big/large/predictions_test.csv"), csv);
+    writeTestFile(m_dir.filePath("big/large/predictions_test.csv"), csv);
     const QString path = m_dir.filePath("big.runlens");
     {
         auto workspace = Workspace::create(path.toStdString());

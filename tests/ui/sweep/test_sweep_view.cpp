@@ -1,5 +1,6 @@
 // Tests the Sweep tab offscreen: parallel-coordinates axes and brushing, ranked table, scatter, best so far,
 // export.
+#include "tests/common/view_test_support.h"
 #include "ui/runs/run_table_model.h"
 #include "ui/shell/main_window.h"
 #include "ui/sweep/parallel_coordinates.h"
@@ -13,12 +14,9 @@
 #include <QLineSeries>
 #include <QLogValueAxis>
 #include <QScatterSeries>
-#include <QSettings>
 #include <QStandardItemModel>
-#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
-#include <set>
 
 using namespace runlens::ui;
 
@@ -30,12 +28,7 @@ constexpr double kLr[] = {1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1};
 constexpr double kLoss[] = {0.9, 0.7, 0.5, 0.6, 0.4, 0.8, 1.2, 1.5};
 constexpr int kStartOrder[] = {3, 0, 6, 1, 7, 2, 5, 4}; // r0 started 4th, r1 1st, ...
 
-void writeFile(const QString& path, const QByteArray& text) {
-    QDir().mkpath(QFileInfo(path).path());
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write(text);
-}
+using runlens::test::writeTestFile;
 
 QByteArray num(double v) {
     return QByteArray::number(v, 'g', QLocale::FloatingPointShortest);
@@ -44,22 +37,12 @@ QByteArray num(double v) {
 void writeLogs(const QString& root) {
     for (int r = 0; r < 8; ++r) {
         const QString run = QStringLiteral("%1/r%2").arg(root).arg(r);
-        writeFile(run + "/hparams.yaml",
-                  "lr: " + num(kLr[r]) + "\noptimizer: " + (r % 2 ? "sgd" : "adam") + "\nbatch: 32\n");
+        writeTestFile(run + "/hparams.yaml",
+                      "lr: " + num(kLr[r]) + "\noptimizer: " + (r % 2 ? "sgd" : "adam") + "\nbatch: 32\n");
         const double start = 1700000000 + 3600.0 * kStartOrder[r];
-        writeFile(run + "/metrics.csv", "step,wall_time,val_loss\n0," + num(start) + ",2\n1," +
-                                            num(start + 60) + "," + num(kLoss[r]) + "\n");
+        writeTestFile(run + "/metrics.csv", "step,wall_time,val_loss\n0," + num(start) + ",2\n1," +
+                                                num(start + 60) + "," + num(kLoss[r]) + "\n");
     }
-}
-
-bool imageHasContent(const QImage& image) {
-    std::set<QRgb> colours;
-    for (int y = 0; y < image.height(); y += 4)
-        for (int x = 0; x < image.width(); x += 4) {
-            colours.insert(image.pixel(x, y));
-            if (colours.size() > 8) return true;
-        }
-    return false;
 }
 
 QScatterSeries* scatterNamed(QChart* chart, const QString& name) {
@@ -95,28 +78,15 @@ class TestSweepView : public QObject {
 };
 
 void TestSweepView::initTestCase() {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName("RunlensTest");
-    QCoreApplication::setApplicationName("runlens-test-sweep-view");
-    QSettings().clear();
+    runlens::test::beginViewTest("runlens-test-sweep-view");
     QVERIFY(m_dir.isValid());
     writeLogs(m_dir.filePath("logs"));
-    MainWindow window;
-    QVERIFY(window.createWorkspace(m_dir.filePath("sweep.runlens")));
-    window.importPaths({m_dir.filePath("logs")});
-    QTRY_VERIFY_WITH_TIMEOUT(!window.hasPendingWork(), 60000);
-    QCOMPARE(window.runModel()->rowCount(), 8);
+    runlens::test::importIntoNewWorkspace(m_dir.filePath("sweep.runlens"), m_dir.filePath("logs"), 8);
 }
 
 void TestSweepView::openWindow(MainWindow& window, SweepView*& view) {
-    window.resize(1400, 900);
-    view = new SweepView(window.viewContext());
-    window.addViewTab(view, "Sweep");
-    QVERIFY(window.openWorkspace(m_dir.filePath("sweep.runlens")));
-    window.tabs()->setCurrentWidget(view);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
-    QTRY_VERIFY(!view->showsEmptyState());
+    runlens::test::addViewThenOpenWorkspace(window, view, "Sweep", m_dir.filePath("sweep.runlens"));
+    if (QTest::currentTestFailed()) return;
     QCOMPARE(view->runs().size(), std::size_t(8));
 }
 
@@ -256,7 +226,7 @@ void TestSweepView::exportsAndScreenshot() {
                         : name == "scatter.png" ? view->exportScatter(path, &error)
                                                 : view->exportBest(path, &error);
         QVERIFY2(ok, qPrintable(error));
-        QVERIFY2(imageHasContent(QImage(path)), qPrintable(name));
+        QVERIFY2(runlens::test::imageHasContent(QImage(path), 4), qPrintable(name));
     }
     QVERIFY2(view->exportParallel(m_dir.filePath("pc.svg"), &error), qPrintable(error));
     QVERIFY(QFileInfo(m_dir.filePath("pc.svg")).size() > 1000);
@@ -292,9 +262,9 @@ void TestSweepView::evaluationMetricAsAxis() {
                            "id,label,score\n1,1,0.9\n2,1,0.8\n3,0,0.3\n4,0,0.1\n"};
     for (int r = 0; r < 2; ++r) {
         const QString run = QStringLiteral("%1/e%2").arg(root).arg(r);
-        writeFile(run + "/hparams.yaml", "lr: " + num(kLr[r]) + "\n");
-        writeFile(run + "/metrics.csv", "step,val_loss\n0,1\n1,0.5\n");
-        writeFile(run + "/predictions_val.csv", preds[r]);
+        writeTestFile(run + "/hparams.yaml", "lr: " + num(kLr[r]) + "\n");
+        writeTestFile(run + "/metrics.csv", "step,val_loss\n0,1\n1,0.5\n");
+        writeTestFile(run + "/predictions_val.csv", preds[r]);
     }
     MainWindow window;
     window.resize(1400, 900);

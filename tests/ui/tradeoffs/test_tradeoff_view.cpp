@@ -1,6 +1,7 @@
 // Tests the Trade-offs tab offscreen: threshold readouts, costs, risk-coverage against brute-force counts,
 // export.
-#include "ui/runs/run_table_model.h"
+#include "tests/common/binary_score_fixture.h"
+#include "tests/common/view_test_support.h"
 #include "ui/shell/main_window.h"
 #include "ui/tradeoffs/tradeoff_view.h"
 
@@ -17,14 +18,11 @@
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QPushButton>
-#include <QSettings>
 #include <QSlider>
-#include <QStandardPaths>
 #include <QTableWidget>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QtTest>
-#include <set>
 #include <vector>
 
 using namespace runlens::ui;
@@ -33,20 +31,9 @@ namespace {
 
 constexpr int kRows = 200;
 
-double scoreOf(int i) {
-    return ((i * 37) % 200 + 0.5) / 200.0;
-}
-int labelOf(int i) {
-    const double u = ((i * 71 + 13) % 200 + 0.5) / 200.0;
-    return u < std::pow(scoreOf(i), 0.8) ? 1 : 0;
-}
-
-void writeFile(const QString& path, const QByteArray& text) {
-    QDir().mkpath(QFileInfo(path).path());
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write(text);
-}
+using runlens::test::labelOf;
+using runlens::test::scoreOf;
+using runlens::test::writeTestFile;
 
 // A fingerprint unlock model: owners (positive) against impostors; "phone" scores s, "tablet" scores s^1.5.
 void writeRuns(const QString& root) {
@@ -57,10 +44,10 @@ void writeRuns(const QString& root) {
         phone += label + "," + QByteArray::number(scoreOf(i), 'g', 17) + "\n";
         tablet += label + "," + QByteArray::number(std::pow(scoreOf(i), 1.5), 'g', 17) + "\n";
     }
-    writeFile(root + "/phone/metrics.csv", "step,loss\n0,1\n1,0.5\n");
-    writeFile(root + "/phone/predictions_test.csv", phone);
-    writeFile(root + "/tablet/metrics.csv", "step,loss\n0,1\n1,0.6\n");
-    writeFile(root + "/tablet/predictions_test.csv", tablet);
+    writeTestFile(root + "/phone/metrics.csv", "step,loss\n0,1\n1,0.5\n");
+    writeTestFile(root + "/phone/predictions_test.csv", phone);
+    writeTestFile(root + "/tablet/metrics.csv", "step,loss\n0,1\n1,0.6\n");
+    writeTestFile(root + "/tablet/predictions_test.csv", tablet);
 }
 
 struct Counts {
@@ -78,24 +65,8 @@ Counts countAt(double threshold) {
     return c;
 }
 
-bool imageHasContent(const QImage& image) {
-    std::set<QRgb> colours;
-    for (int y = 0; y < image.height(); y += 3)
-        for (int x = 0; x < image.width(); x += 3) {
-            colours.insert(image.pixel(x, y));
-            if (colours.size() > 8) return true;
-        }
-    return false;
-}
-
 QString pct(double share) {
     return QString::number(100.0 * share, 'f', 1) + "%";
-}
-
-void resetAppState() {
-    QSettings().clear();
-    const QString data = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
-    if (data.contains(QLatin1String(".qttest"))) QDir(data).removeRecursively();
 }
 
 } // namespace
@@ -121,33 +92,20 @@ class TestTradeoffView : public QObject {
 };
 
 void TestTradeoffView::initTestCase() {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName("RunlensTest");
-    QCoreApplication::setApplicationName("runlens-test-tradeoff-view");
+    runlens::test::beginViewTest("runlens-test-tradeoff-view");
     QVERIFY(m_dir.isValid());
-    resetAppState();
     writeRuns(m_dir.filePath("logs"));
-    MainWindow window;
     m_workspace = m_dir.filePath("tradeoff.runlens");
-    QVERIFY(window.createWorkspace(m_workspace));
-    window.importPaths({m_dir.filePath("logs")});
-    QTRY_VERIFY_WITH_TIMEOUT(!window.hasPendingWork(), 60000);
-    QCOMPARE(window.runModel()->rowCount(), 2);
+    runlens::test::importIntoNewWorkspace(m_workspace, m_dir.filePath("logs"), 2);
 }
 
 void TestTradeoffView::cleanupTestCase() {
-    resetAppState();
+    runlens::test::resetAppState();
 }
 
 void TestTradeoffView::openWindow(MainWindow& window, TradeoffView*& view) {
-    window.resize(1400, 900);
-    QString error;
-    QVERIFY2(window.openWorkspace(m_workspace, &error), qPrintable(error));
-    view = new TradeoffView(window.viewContext());
-    window.addViewTab(view, "Trade-offs");
-    window.tabs()->setCurrentWidget(view);
-    window.show();
-    QTRY_VERIFY(!view->isBusy());
+    runlens::test::openWorkspaceWithView(window, view, m_workspace, "Trade-offs");
+    if (QTest::currentTestFailed()) return;
     QCOMPARE(static_cast<int>(view->runs().size()), 2);
 }
 
@@ -356,7 +314,7 @@ void TestTradeoffView::exportWritesImages() {
         QVERIFY2(view->exportChartImage(kind, png, &error), qPrintable(error));
         const QImage image(png);
         QVERIFY(!image.isNull());
-        QVERIFY(imageHasContent(image));
+        QVERIFY(runlens::test::imageHasContent(image));
         QVERIFY(view->chartCsv(kind).count('\n') > 10);
     }
     QVERIFY(view->chartCsv(TradeoffView::ChartKind::Roc).startsWith("run,threshold,fpr,tpr\n"));
@@ -374,10 +332,10 @@ void TestTradeoffView::exportWritesImages() {
 // c 1.0.
 void TestTradeoffView::multiclassSetsShowOneClassAgainstTheRest() {
     const QString logs = m_dir.filePath("multiclass");
-    writeFile(logs + "/zoo/metrics.csv", "step,loss\n0,1\n1,0.5\n");
-    writeFile(logs + "/zoo/predictions_test.csv", "label,prob_a,prob_b,prob_c\n"
-                                                  "a,0.7,0.2,0.1\na,0.3,0.4,0.3\nb,0.2,0.6,0.2\n"
-                                                  "b,0.5,0.3,0.2\nc,0.1,0.2,0.7\nc,0.4,0.1,0.5\n");
+    writeTestFile(logs + "/zoo/metrics.csv", "step,loss\n0,1\n1,0.5\n");
+    writeTestFile(logs + "/zoo/predictions_test.csv", "label,prob_a,prob_b,prob_c\n"
+                                                      "a,0.7,0.2,0.1\na,0.3,0.4,0.3\nb,0.2,0.6,0.2\n"
+                                                      "b,0.5,0.3,0.2\nc,0.1,0.2,0.7\nc,0.4,0.1,0.5\n");
     MainWindow window;
     window.resize(1400, 900);
     QVERIFY(window.createWorkspace(m_dir.filePath("multiclass.runlens")));
