@@ -1,33 +1,26 @@
 // Draws one tag's curves: prepareCurve per run (smoothing at full resolution, decimation for the pixel
-// width), one replace() per series, re-prepared after every zoom, pan or resize. The crosshair readout is in
+// width), re-prepared after every zoom, pan or resize. Each line's inputs and the group bands are in
+// chart_card_data.cpp, what goes on the curve layer in chart_card_layer.cpp, the crosshair readout in
 // chart_card_readout.cpp, the exports in chart_card_export.cpp.
 #include "ui/charts/chart_card.h"
 
 #include "core/analysis/axis_ticks.h"
 #include "core/analysis/statistics.h"
 #include "core/io/learning_curve_reader.h"
-#include "core/model/number_text.h"
-#include "core/model/tag_names.h"
 #include "ui/charts/chart_export.h"
 #include "ui/charts/curve_layer.h"
 #include "ui/charts/interactive_chart_view.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <QChart>
 #include <QDateTime>
 #include <QDateTimeAxis>
-#include <QFile>
-#include <QFileDialog>
-#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineSeries>
 #include <QLogValueAxis>
 #include <QMenu>
-#include <QMessageBox>
-#include <QSaveFile>
 #include <QtConcurrent/QtConcurrentMap>
 #include <QToolButton>
 #include <QValueAxis>
@@ -71,18 +64,6 @@ void setAxisRange(QAbstractAxis* axis, double lo, double hi) {
         return;
     }
     axis->setRange(lo, hi);
-}
-
-// Where a line's values first become NaN or infinite after finite ones: the mark shows when training broke.
-std::optional<double> nonFiniteOnset(const CurveInput& input) {
-    bool sawFinite = false;
-    for (std::size_t i = 0; i < input.y.size(); ++i) {
-        if (std::isfinite(input.y[i]))
-            sawFinite = true;
-        else if (sawFinite)
-            return input.x[i];
-    }
-    return std::nullopt;
 }
 
 } // namespace
@@ -334,79 +315,6 @@ void ChartCard::rebuild() {
     }
 }
 
-void ChartCard::prepareInputs() {
-    m_prepared.assign(m_runs.size(), Prepared{});
-    QtConcurrent::blockingMap(m_prepared, [&](Prepared& prepared) {
-        const auto i = static_cast<std::size_t>(&prepared - m_prepared.data());
-        prepared.input = inputFor(m_runs[i]);
-        prepared.nonFiniteFrom = nonFiniteOnset(prepared.input);
-        prepared.ownBand = ownBandOf(m_runs[i]);
-    });
-}
-
-std::vector<CardRun> ChartCard::fullRuns() const {
-    return m_fullProvider ? m_fullProvider(m_tag) : m_provider(m_tag);
-}
-
-bool ChartCard::drawsFullResolution() const {
-    return std::none_of(m_runs.begin(), m_runs.end(),
-                        [](const CardRun& run) { return run.overview && !run.data; });
-}
-
-void ChartCard::useResolutionForView() {
-    // An overview holds the extremes per column of the whole series: enough for the full view, not for a
-    // zoomed one, which needs every point of its range. Back at the full view the overviews are used again
-    // and the points are let go.
-    const bool hasOverviews = std::any_of(m_runs.begin(), m_runs.end(),
-                                          [](const CardRun& run) { return run.overview && !run.data; });
-    if (m_zoomed && hasOverviews) {
-        m_runs = fullRuns();
-        m_fullResolution = true;
-    } else if (!m_zoomed && m_fullResolution) {
-        m_runs = m_provider(m_tag);
-        m_fullResolution = false;
-    } else {
-        return;
-    }
-    m_groups = groupsOf(m_runs);
-    prepareInputs();
-}
-
-QString ChartCard::xMetric() const {
-    static const QString prefix = QStringLiteral("metric:");
-    return m_display.xAxis.startsWith(prefix) ? m_display.xAxis.mid(prefix.size()) : QString();
-}
-
-CurveInput ChartCard::inputFor(const CardRun& run) const {
-    if (!run.data) return run.overview ? run.overview->raw : CurveInput{};
-    if (!xMetric().isEmpty()) return run.xData ? curveInputByMetric(*run.data, *run.xData) : CurveInput{};
-    XAxis axis = XAxis::Step;
-    parseXAxis(m_display.xAxis.toStdString(), axis);
-    return curveInput(*run.data, axis);
-}
-
-BandLines ChartCard::ownBandOf(const CardRun& run) const {
-    if (!run.bandLower || !run.bandUpper) return {};
-    CardRun lower = run, upper = run;
-    lower.data = run.bandLower;
-    upper.data = run.bandUpper;
-    const CurveInput lo = inputFor(lower), hi = inputFor(upper);
-    // The edges at the x values both have (a chart export writes them on the same rows).
-    BandLines band;
-    for (std::size_t i = 0, j = 0; i < lo.x.size() && j < hi.x.size();) {
-        if (lo.x[i] < hi.x[j]) {
-            ++i;
-        } else if (hi.x[j] < lo.x[i]) {
-            ++j;
-        } else {
-            band.x.push_back(lo.x[i]);
-            band.lower.push_back(lo.y[i++]);
-            band.upper.push_back(hi.y[j++]);
-        }
-    }
-    return band;
-}
-
 void ChartCard::refreshPoints(bool smoothingOnly) {
     if (m_fullResolution != m_zoomed) {
         const bool before = m_fullResolution;
@@ -470,211 +378,6 @@ void ChartCard::applyTicks() {
     for (QAbstractAxis* axis : current->axes(Qt::Vertical))
         if (auto* value = qobject_cast<QValueAxis*>(axis))
             applyRoundTicks(value, tickTargetFor(heightPx, kMinTickSpacingY));
-}
-
-std::vector<ChartCard::GroupCurve> ChartCard::groupsOf(const std::vector<CardRun>& runs) {
-    // Groups in first-seen order; a line without a group stays a line. Overlaid tags keep their own groups.
-    std::vector<GroupCurve> groups;
-    for (std::size_t i = 0; i < runs.size(); ++i) {
-        const CardRun& run = runs[i];
-        if (run.group.isEmpty()) continue;
-        auto it = std::find_if(groups.begin(), groups.end(), [&](const GroupCurve& g) {
-            return g.name == run.group && g.style == run.style;
-        });
-        if (it == groups.end()) {
-            groups.push_back({run.group, run.color, run.style, {}, {}});
-            it = std::prev(groups.end());
-        }
-        it->members.push_back(i);
-    }
-    return groups;
-}
-
-BandLines ChartCard::groupBand(const std::vector<const CurveInput*>& members,
-                               const CurveOptions& options) const {
-    BandKind band = BandKind::Std;
-    if (m_display.band == QLatin1String("minmax"))
-        band = BandKind::MinMax;
-    else if (m_display.band == QLatin1String("stderr"))
-        band = BandKind::StdErr;
-    else if (m_display.band == QLatin1String("ci95"))
-        band = BandKind::CI95;
-    const CenterKind center =
-        m_display.center == QLatin1String("median") ? CenterKind::Median : CenterKind::Mean;
-    GroupBandOptions bandOptions;
-    // One grid point per two pixel columns: enough for a smooth band, cheap to draw.
-    bandOptions.gridPoints = static_cast<std::size_t>(std::max(50, options.pixels / 2));
-    bandOptions.maxUnionPoints = bandOptions.gridPoints * 2;
-    std::vector<XYPoints> curves;
-    curves.reserve(members.size());
-    for (const CurveInput* input : members) {
-        if (input->x.empty()) continue;
-        const std::vector<double> y = options.smoothing > 0
-                                          ? smooth(options.smoother, input->x, input->y, options.smoothing)
-                                          : input->y;
-        // Limited to the view, with one point beyond each edge so the band reaches the border.
-        std::size_t lo = 0, hi = input->x.size();
-        if (options.x0) {
-            const auto first =
-                std::lower_bound(input->x.begin(), input->x.end(), *options.x0) - input->x.begin();
-            lo = static_cast<std::size_t>(std::max<std::ptrdiff_t>(0, first - 1));
-        }
-        if (options.x1) {
-            const auto last =
-                std::upper_bound(input->x.begin(), input->x.end(), *options.x1) - input->x.begin();
-            hi = std::min(input->x.size(), static_cast<std::size_t>(last) + 1);
-        }
-        if (lo >= hi) continue;
-        XYPoints points;
-        points.x.assign(input->x.begin() + static_cast<std::ptrdiff_t>(lo),
-                        input->x.begin() + static_cast<std::ptrdiff_t>(hi));
-        points.y.assign(y.begin() + static_cast<std::ptrdiff_t>(lo),
-                        y.begin() + static_cast<std::ptrdiff_t>(hi));
-        curves.push_back(std::move(points));
-    }
-    if (curves.empty()) return {};
-    return selectBand(computeGroupBands(curves, bandOptions), center, band);
-}
-
-void ChartCard::prepareGroups(const CurveOptions& options) {
-    QtConcurrent::blockingMap(m_groups, [&](GroupCurve& group) {
-        std::vector<const CurveInput*> members;
-        for (const std::size_t i : group.members)
-            members.push_back(&m_prepared[i].input);
-        group.band = groupBand(members, options);
-    });
-}
-
-namespace {
-
-std::vector<QPointF> chartPoints(const std::vector<double>& xs, const std::vector<double>& ys,
-                                 double xScale) {
-    std::vector<QPointF> points;
-    const std::size_t n = std::min(xs.size(), ys.size());
-    points.reserve(n);
-    for (std::size_t i = 0; i < n; ++i)
-        points.emplace_back(xs[i] * xScale, ys[i]);
-    return points;
-}
-
-} // namespace
-
-void ChartCard::pushToLayer() {
-    if (!m_layer) return;
-    const double scale = xScale();
-    const bool manyLines = m_runs.size() > 8;
-    std::vector<CurveLayer::Band> bands;
-    std::vector<CurveLayer::Line> lines;
-    std::vector<CurveLayer::Mark> marks;
-    for (std::size_t i = 0; i < m_runs.size(); ++i) {
-        const BandLines& own = m_prepared[i].ownBand;
-        if (own.x.empty() || drawnOnlyInGroup(i)) continue;
-        // The view's part with one point beyond each edge, thinned to about two points per pixel column.
-        std::size_t lo = 0, hi = own.x.size();
-        if (m_rawX0)
-            lo = static_cast<std::size_t>(std::max<std::ptrdiff_t>(
-                0, std::lower_bound(own.x.begin(), own.x.end(), *m_rawX0) - own.x.begin() - 1));
-        if (m_rawX1)
-            hi = std::min(own.x.size(),
-                          static_cast<std::size_t>(std::upper_bound(own.x.begin(), own.x.end(), *m_rawX1) -
-                                                   own.x.begin()) +
-                              1);
-        const std::size_t stride = std::max<std::size_t>(1, (hi - lo) / std::max(1, 2 * m_lastPixels));
-        CurveLayer::Band band;
-        band.fill = m_runs[i].color;
-        band.fill.setAlpha(45);
-        for (std::size_t k = lo; k < hi; k += stride) {
-            band.upper.emplace_back(own.x[k] * scale, own.upper[k]);
-            band.lower.emplace_back(own.x[k] * scale, own.lower[k]);
-        }
-        bands.push_back(std::move(band));
-    }
-    for (const GroupCurve& group : m_groups) {
-        QColor fill = group.color;
-        fill.setAlpha(60);
-        bands.push_back({fill, chartPoints(group.band.x, group.band.upper, scale),
-                         chartPoints(group.band.x, group.band.lower, scale)});
-    }
-    // Faint raw lines first, member lines next, smoothed and group lines on top.
-    for (std::size_t i = 0; i < m_runs.size(); ++i) {
-        if (m_prepared[i].raw.size() == 0) continue;
-        QColor faint = m_runs[i].color;
-        faint.setAlpha(70);
-        lines.push_back({m_runs[i].name + tr(" (raw)"), faint, 1.0, m_runs[i].style,
-                         chartPoints(m_prepared[i].raw.x, m_prepared[i].raw.y, scale)});
-    }
-    for (std::size_t i = 0; i < m_runs.size(); ++i) {
-        if (m_prepared[i].smoothed.size() == 0) continue;
-        QColor color = m_runs[i].color;
-        const bool member = !m_runs[i].group.isEmpty();
-        if (member) color.setAlpha(110);
-        // Wide strokes cost far more than cosmetic one-pixel lines; many lines are clearer thin anyway.
-        const qreal width = member || manyLines ? 1.0 : 1.8;
-        lines.push_back({m_runs[i].name, color, width, m_runs[i].style,
-                         chartPoints(m_prepared[i].smoothed.x, m_prepared[i].smoothed.y, scale)});
-    }
-    for (const GroupCurve& group : m_groups)
-        lines.push_back(
-            {group.name, group.color, 2.2, group.style, chartPoints(group.band.x, group.band.center, scale)});
-    // A value logged once draws no line, and a learning curve's folds are points: both get a marker per
-    // point.
-    for (std::size_t i = 0; i < m_runs.size(); ++i) {
-        const XYPoints& line = m_prepared[i].smoothed;
-        if (line.size() == 1 || (drawsUnsmoothed() && line.size() <= kMaxPointMarkers))
-            for (std::size_t k = 0; k < line.size(); ++k)
-                marks.push_back(
-                    {m_runs[i].color, QPointF(line.x[k] * scale, line.y[k]), QString() /* the dot alone */});
-    }
-    for (std::size_t i = 0; i < m_runs.size(); ++i) {
-        if (const auto onset = m_prepared[i].nonFiniteFrom)
-            marks.push_back({m_runs[i].color, QPointF(*onset * scale, NAN), QStringLiteral("✕")});
-        // Diagnostic marks sit on the drawn line at their step (only meaningful when x is the step).
-        const XYPoints& line = m_prepared[i].smoothed;
-        if (m_display.xAxis != QLatin1String("step") || line.size() == 0) continue;
-        for (const auto& [step, symbol] : m_runs[i].marks) {
-            const auto it = std::lower_bound(line.x.begin(), line.x.end(), static_cast<double>(step));
-            if (it == line.x.end()) continue;
-            const double y = line.y[static_cast<std::size_t>(it - line.x.begin())];
-            marks.push_back({m_runs[i].color, QPointF(static_cast<double>(step), y), symbol});
-        }
-    }
-    m_layer->setContent(std::move(bands), std::move(lines), std::move(marks));
-    m_layer->setLegend(legendEntries());
-}
-
-std::vector<CurveLayer::LegendEntry> ChartCard::legendEntries() const {
-    // The run table is the legend of plain runs; groups and overlaid tags need their own key.
-    std::vector<CurveLayer::LegendEntry> entries;
-    QStringList tags;
-    std::vector<Qt::PenStyle> styles;
-    for (const CardRun& run : m_runs) {
-        const QString base = QString::fromStdString(foldWorkerTag(run.tag.toStdString()));
-        if (!tags.contains(base)) {
-            tags << base;
-            styles.push_back(run.style);
-        }
-    }
-    const QPalette pal = palette();
-    if (tags.size() > 1)
-        for (qsizetype i = 0; i < tags.size(); ++i)
-            entries.push_back({pal.color(QPalette::Text), styles[static_cast<std::size_t>(i)], tags[i]});
-    for (const GroupCurve& group : m_groups) {
-        if (group.style != Qt::SolidLine && tags.size() > 1) continue; // one entry per group, not per tag
-        QString name = group.name;
-        if (tags.size() > 1) name = name.section(QStringLiteral(" · "), 0, 0);
-        entries.push_back({group.color, Qt::SolidLine, tr("%1 (%2)").arg(name).arg(group.members.size())});
-    }
-    return entries;
-}
-
-std::vector<QPointF> ChartCard::drawnLine(const QString& name) const {
-    if (!m_layer) return {};
-    const CurveLayer::Line* line = m_layer->findLine(name);
-    return line ? line->points : std::vector<QPointF>{};
-}
-
-std::size_t ChartCard::drawnPointCount() const {
-    return m_layer ? m_layer->pointCount() : 0;
 }
 
 void ChartCard::applyFullRange() {
