@@ -22,7 +22,6 @@
 #include <QStackedWidget>
 #include <QTableWidget>
 #include <QTabWidget>
-#include <QtConcurrent/QtConcurrentRun>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -105,10 +104,6 @@ QString rateWithCi(double rate, const stats::Interval& ci) {
     return rateWithInterval(rate, ci.low, ci.high);
 }
 
-QString csvText(const std::string& text) {
-    return csvField(QString::fromStdString(text));
-}
-
 QString directionName(ExpectedDirection d) {
     const auto name = expectedDirectionName(d);
     return QString::fromUtf8(name.data(), qsizetype(name.size()));
@@ -144,15 +139,14 @@ QTableWidget* newTable(const QString& objectName, const QStringList& headers) {
 } // namespace
 
 BehaviourView::BehaviourView(ViewContext* context, QWidget* parent)
-    : QWidget(parent), m_context(context), m_watcher(new QFutureWatcher<BehaviourViewResult>(this)) {
-    connect(m_watcher, &QFutureWatcher<BehaviourViewResult>::finished, this, &BehaviourView::onComputed);
+    : QWidget(parent), m_context(context),
+      m_compute(
+          this, &m_result, [this] { startCompute(); }, [this] { showResult(); }) {
     buildUi();
     followVisibleEvaluations(context, this, m_source, [this] { reloadEntries(); });
 }
 
-BehaviourView::~BehaviourView() {
-    m_watcher->waitForFinished();
-}
+BehaviourView::~BehaviourView() = default; // m_compute waits for a running computation
 
 void BehaviourView::buildUi() {
     auto* layout = new QVBoxLayout(this);
@@ -179,10 +173,8 @@ void BehaviourView::buildUi() {
     m_plot = combo("behaviourPlot", tr("What the chart shows per perturbation"));
     m_plot->addItems({tr("Failure rate"), tr("Flip rate"), tr("Score change")});
     m_plot->setMinimumContentsLength(8);
-    m_exportButton = new QToolButton;
-    m_exportButton->setEnabled(false);
-    m_exportButton->setText(tr("Export…"));
-    m_exportButton->setToolTip(tr("Export the chart as PNG, SVG or PDF, or the tables as CSV"));
+    m_exportButton = newExportButton(tr("Export the chart as PNG, SVG or PDF, or the tables as CSV"), this,
+                                     [this] { return exportSpec(); });
     controls->addField(tr("Tests"), m_log);
     controls->addField(tr("Originals"), m_originals);
     controls->addField(tr("Slice"), m_slice);
@@ -228,10 +220,6 @@ void BehaviourView::buildUi() {
     connect(m_plot, &QComboBox::currentIndexChanged, this, [this] { m_chart->replaceChart(buildChart()); });
     connect(m_perturbations, &QTableWidget::itemSelectionChanged, this,
             &BehaviourView::showPerturbationDetails);
-    connect(m_exportButton, &QToolButton::clicked, this, [this] {
-        popupExportMenu(m_exportButton, exportSpec(),
-                        m_exportButton->mapToGlobal(QPoint(0, m_exportButton->height())));
-    });
 }
 
 void BehaviourView::reloadEntries() {
@@ -243,15 +231,10 @@ void BehaviourView::reloadEntries() {
         if (looksLikeBehaviourTable(*entry.table)) m_behaviourLogs.push_back(m_entries.size());
         m_entries.push_back(entry);
     }
-    const QString current = m_log->currentText();
-    {
-        const QSignalBlocker block(m_log);
-        m_log->clear();
-        for (std::size_t i : m_behaviourLogs)
-            m_log->addItem(m_entries[i].label());
-        const int keep = m_log->findText(current);
-        m_log->setCurrentIndex(keep >= 0 ? keep : 0);
-    }
+    QStringList labels;
+    for (std::size_t i : m_behaviourLogs)
+        labels << m_entries[i].label();
+    refillCombo(m_log, labels);
     m_stack->setCurrentIndex(m_behaviourLogs.empty() ? 0 : 1);
     fillChoices();
     startCompute();
@@ -297,11 +280,7 @@ void BehaviourView::fillChoices() {
 }
 
 void BehaviourView::startCompute() {
-    if (m_computing) {
-        m_dirty = true;
-        return;
-    }
-    m_dirty = false;
+    if (!m_compute.mayStart()) return;
     const EvaluationEntry* entry = chosenEntry();
     if (!entry) {
         m_result = {};
@@ -333,18 +312,7 @@ void BehaviourView::startCompute() {
                     job.originalSetB = e.set;
                 }
     }
-    m_computing = true;
-    m_watcher->setFuture(QtConcurrent::run([job = std::move(job)] { return compute(job); }));
-}
-
-void BehaviourView::onComputed() {
-    m_computing = false;
-    m_result = m_watcher->result();
-    if (m_dirty) {
-        startCompute();
-        return;
-    }
-    showResult();
+    m_compute.run([job = std::move(job)] { return compute(job); });
 }
 
 bool BehaviourView::showsEmptyState() const {
@@ -622,11 +590,8 @@ ChartExportSpec BehaviourView::exportSpec() const {
 }
 
 bool BehaviourView::exportImage(const QString& path, QString* error) const {
-    if (!m_result.ok()) {
-        if (error) *error = "no behaviour chart to export";
-        return false;
-    }
-    return exportSpecImage(exportSpec(), path, error);
+    return exportShownImage(m_result.ok(), exportSpec(), QStringLiteral("no behaviour chart to export"), path,
+                            error);
 }
 
 } // namespace runlens::ui

@@ -4,10 +4,10 @@
 #pragma once
 
 #include "core/analysis/behaviour_log.h"
+#include "ui/common/coalesced_computation.h"
 #include "ui/common/evaluation_source.h"
 
 #include <memory>
-#include <QFutureWatcher>
 #include <QWidget>
 #include <vector>
 
@@ -16,10 +16,6 @@ class QLabel;
 class QStackedWidget;
 class QTableWidget;
 class QToolButton;
-
-namespace runlens {
-class Workspace;
-}
 
 namespace runlens::ui {
 
@@ -48,7 +44,7 @@ class BehaviourView : public QWidget {
     explicit BehaviourView(ViewContext* context, QWidget* parent = nullptr);
     ~BehaviourView() override;
 
-    bool isBusy() const { return m_computing; }
+    bool isBusy() const { return m_compute.busy(); }
     bool showsEmptyState() const;
     const BehaviourViewResult& result() const { return m_result; }
     QStringList logNames() const;              // the test-result logs offered in the chooser
@@ -66,7 +62,6 @@ class BehaviourView : public QWidget {
     void reloadEntries();
     void fillChoices(); // originals, slice and comparison choices for the chosen log
     void startCompute();
-    void onComputed();
     void showResult();
     void showPerturbationDetails();
     QChart* buildChart() const;
@@ -77,9 +72,7 @@ class BehaviourView : public QWidget {
     EvaluationSource m_source;
     std::vector<EvaluationEntry> m_entries;   // every usable evaluation set of the visible runs
     std::vector<std::size_t> m_behaviourLogs; // those that name originals (indices into m_entries)
-    QFutureWatcher<BehaviourViewResult>* m_watcher;
-    bool m_computing = false;
-    bool m_dirty = false;
+    CoalescedComputation<BehaviourViewResult> m_compute;
     BehaviourViewResult m_result;
     QStackedWidget* m_stack = nullptr;
     QToolButton* m_exportButton = nullptr;

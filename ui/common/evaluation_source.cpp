@@ -10,12 +10,14 @@
 #include <exception>
 #include <memory>
 #include <QChart>
+#include <QComboBox>
 #include <QFile>
 #include <QFileDialog>
 #include <QFutureWatcherBase>
 #include <QLabel>
 #include <QMenu>
 #include <QMessageBox>
+#include <QSignalBlocker>
 #include <QTimer>
 #include <QToolButton>
 #include <unordered_map>
@@ -65,6 +67,15 @@ QLabel* newEmptyHint(const QString& text, const QString& objectName) {
     label->setAlignment(Qt::AlignCenter);
     label->setWordWrap(true);
     return label;
+}
+
+void refillCombo(QComboBox* combo, const QStringList& items) {
+    const QString current = combo->currentText();
+    const QSignalBlocker block(combo);
+    combo->clear();
+    combo->addItems(items);
+    const int keep = combo->findText(current);
+    combo->setCurrentIndex(keep >= 0 ? keep : 0);
 }
 
 void followVisibleEvaluations(ViewContext* viewContext, QObject* receiver, EvaluationSource& source,
@@ -177,6 +188,15 @@ bool exportSpecImage(const ChartExportSpec& spec, const QString& path, QString* 
     return exportChart(chart.get(), QSize(1200, 800), path, error);
 }
 
+bool exportShownImage(bool shown, const ChartExportSpec& spec, const QString& nothing, const QString& path,
+                      QString* error) {
+    if (!shown) {
+        if (error) *error = nothing;
+        return false;
+    }
+    return exportSpecImage(spec, path, error);
+}
+
 QMenu* buildExportMenu(QWidget* parent, const ChartExportSpec& spec) {
     auto* menu = new QMenu(parent);
     auto report = [parent](const QString& error) { QMessageBox::warning(parent, "Export failed", error); };
@@ -224,6 +244,22 @@ void attachExportMenu(QToolButton* button, QWidget* chartView, QWidget* owner,
     chartView->setContextMenuPolicy(Qt::CustomContextMenu);
     QObject::connect(chartView, &QWidget::customContextMenuRequested, owner,
                      [chartView, popup](const QPoint& pos) { popup(chartView, pos); });
+}
+
+QToolButton* newExportButton(const QString& toolTip, QObject* context,
+                             std::function<ChartExportSpec()> spec) {
+    auto* button = new QToolButton;
+    button->setEnabled(false);
+    button->setText(QObject::tr("Export…"));
+    button->setToolTip(toolTip);
+    QObject::connect(button, &QToolButton::clicked, context, [button, spec = std::move(spec)] {
+        popupExportMenu(button, spec(), button->mapToGlobal(QPoint(0, button->height())));
+    });
+    return button;
+}
+
+QString csvText(const std::string& text) {
+    return csvField(QString::fromStdString(text));
 }
 
 QString formatMetric(double value, int digits) {

@@ -12,9 +12,11 @@
 #include <QPoint>
 #include <QString>
 #include <QStringList>
+#include <string>
 #include <vector>
 
 class QChart;
+class QComboBox;
 class QFutureWatcherBase;
 class QLabel;
 class QMenu;
@@ -86,6 +88,9 @@ class ViewContext;
 
 // The centred, wrapping label a view shows instead of its content while there is nothing to show.
 QLabel* newEmptyHint(const QString& text, const QString& objectName);
+// Replaces combo's items without emitting its change signals, keeping the chosen text when it is still among
+// them (else the first item), so a reload of the runs keeps what the user picked.
+void refillCombo(QComboBox* combo, const QStringList& items);
 
 // Keeps source on the window's workspace and calls reload whenever the workspace, its runs or the visible
 // runs change (dropping the source's cache when the runs change), and once now. receiver ends the
@@ -118,9 +123,18 @@ void popupExportMenu(QWidget* anchor, const ChartExportSpec& spec, const QPoint&
 // is built from spec when asked for, so it always exports what is shown now. owner ends the connections.
 void attachExportMenu(QToolButton* button, QWidget* chartView, QWidget* owner,
                       std::function<ChartExportSpec()> spec);
+// A view's "Export…" button, disabled until the view enables it; a click pops that menu up under it for the
+// spec as it is then. context ends the connection.
+QToolButton* newExportButton(const QString& toolTip, QObject* context, std::function<ChartExportSpec()> spec);
 // Writes the spec's chart to path (.png/.svg/.pdf) at 1200x800; false with error on failure.
 bool exportSpecImage(const ChartExportSpec& spec, const QString& path, QString* error);
+// A view's exportImage: exportSpecImage while the view shows a result (shown), else false with nothing
+// ("no regression chart to export") as the error.
+bool exportShownImage(bool shown, const ChartExportSpec& spec, const QString& nothing, const QString& path,
+                      QString* error);
 bool writeTextFile(const QString& path, const QString& text, QString* error);
+// csvField of a core (UTF-8) string, such as a run or group name.
+QString csvText(const std::string& text);
 // A number for tables and CSV: fixed digits, "n/a" when not finite.
 QString formatMetric(double value, int digits = 4);
 // A rate as a percentage with one decimal ("12.5%"), "n/a" when not finite; with its interval

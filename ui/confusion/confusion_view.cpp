@@ -17,7 +17,6 @@
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QTableWidget>
-#include <QtConcurrent/QtConcurrentRun>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -39,15 +38,14 @@ ConfusionViewResult compute(EvaluationEntry entry) {
 } // namespace
 
 ConfusionView::ConfusionView(ViewContext* context, QWidget* parent)
-    : QWidget(parent), m_context(context), m_watcher(new QFutureWatcher<ConfusionViewResult>(this)) {
-    connect(m_watcher, &QFutureWatcher<ConfusionViewResult>::finished, this, &ConfusionView::onComputed);
+    : QWidget(parent), m_context(context),
+      m_compute(
+          this, &m_result, [this] { startCompute(); }, [this] { showResult(); }) {
     buildUi();
     followVisibleEvaluations(context, this, m_source, [this] { reloadEntries(); });
 }
 
-ConfusionView::~ConfusionView() {
-    m_watcher->waitForFinished();
-}
+ConfusionView::~ConfusionView() = default; // m_compute waits for a running computation
 
 void ConfusionView::buildUi() {
     auto* layout = new QVBoxLayout(this);
@@ -63,10 +61,8 @@ void ConfusionView::buildUi() {
     m_set = new QComboBox;
     m_normalize = new QComboBox;
     m_normalize->addItems({tr("counts"), tr("row shares (recall)"), tr("column shares (precision)")});
-    auto* exportButton = m_exportButton = new QToolButton;
-    exportButton->setEnabled(false);
-    exportButton->setText(tr("Export…"));
-    exportButton->setToolTip(tr("Export the matrix as PNG, SVG or PDF, or as CSV"));
+    auto* exportButton = m_exportButton = newExportButton(
+        tr("Export the matrix as PNG, SVG or PDF, or as CSV"), this, [this] { return exportSpec(); });
     controls->addWidget(new QLabel(tr("Evaluation set")));
     controls->addWidget(m_set, 1);
     controls->addWidget(new QLabel(tr("Show")));
@@ -101,54 +97,29 @@ void ConfusionView::buildUi() {
     connect(m_set, &QComboBox::currentIndexChanged, this, [this] { startCompute(); });
     connect(m_normalize, &QComboBox::currentIndexChanged, this, [this] { showResult(); });
     connect(m_matrix, &QTableWidget::cellClicked, this, &ConfusionView::selectCell);
-    connect(exportButton, &QToolButton::clicked, this, [this, exportButton] {
-        popupExportMenu(exportButton, exportSpec(),
-                        exportButton->mapToGlobal(QPoint(0, exportButton->height())));
-    });
 }
 
 void ConfusionView::reloadEntries() {
     m_entries.clear();
     for (auto& entry : m_source.list(*m_context->runModel()))
         if (m_source.load(entry) && entry.set && entry.set->rows() > 0) m_entries.push_back(entry);
-    const QString current = m_set->currentText();
-    {
-        const QSignalBlocker block(m_set);
-        m_set->clear();
-        for (const auto& e : m_entries)
-            m_set->addItem(e.label());
-        const int keep = m_set->findText(current);
-        m_set->setCurrentIndex(keep >= 0 ? keep : 0);
-    }
+    QStringList labels;
+    for (const auto& e : m_entries)
+        labels << e.label();
+    refillCombo(m_set, labels);
     m_stack->setCurrentIndex(m_entries.empty() ? 0 : 1);
     startCompute();
 }
 
 void ConfusionView::startCompute() {
-    if (m_computing) {
-        m_dirty = true;
-        return;
-    }
-    m_dirty = false;
+    if (!m_compute.mayStart()) return;
     const int index = m_set->currentIndex();
     if (index < 0 || std::size_t(index) >= m_entries.size()) {
         m_result = {};
         showResult();
         return;
     }
-    m_computing = true;
-    m_watcher->setFuture(
-        QtConcurrent::run([entry = m_entries[std::size_t(index)]] { return compute(entry); }));
-}
-
-void ConfusionView::onComputed() {
-    m_computing = false;
-    m_result = m_watcher->result();
-    if (m_dirty) {
-        startCompute();
-        return;
-    }
-    showResult();
+    m_compute.run([entry = m_entries[std::size_t(index)]] { return compute(entry); });
 }
 
 bool ConfusionView::showsEmptyState() const {
@@ -293,11 +264,8 @@ ChartExportSpec ConfusionView::exportSpec() const {
 }
 
 bool ConfusionView::exportImage(const QString& path, QString* error) const {
-    if (!m_result.entry.set) {
-        if (error) *error = "no confusion matrix to export";
-        return false;
-    }
-    return exportSpecImage(exportSpec(), path, error);
+    return exportShownImage(m_result.entry.set != nullptr, exportSpec(),
+                            QStringLiteral("no confusion matrix to export"), path, error);
 }
 
 } // namespace runlens::ui

@@ -3,9 +3,9 @@
 #pragma once
 
 #include "core/analysis/multiclass_report.h"
+#include "ui/common/coalesced_computation.h"
 #include "ui/common/evaluation_source.h"
 
-#include <QFutureWatcher>
 #include <QWidget>
 #include <vector>
 
@@ -13,12 +13,7 @@ class QComboBox;
 class QLabel;
 class QStackedWidget;
 class QTableWidget;
-
 class QToolButton;
-
-namespace runlens {
-class Workspace;
-}
 
 namespace runlens::ui {
 
@@ -36,7 +31,7 @@ class ConfusionView : public QWidget {
     explicit ConfusionView(ViewContext* context, QWidget* parent = nullptr);
     ~ConfusionView() override;
 
-    bool isBusy() const { return m_computing; }
+    bool isBusy() const { return m_compute.busy(); }
     bool showsEmptyState() const;
     const ConfusionViewResult& result() const { return m_result; }
     void setNormalization(ConfusionNormalization normalization);
@@ -50,7 +45,6 @@ class ConfusionView : public QWidget {
     void buildUi();
     void reloadEntries();
     void startCompute();
-    void onComputed();
     void showResult();
     ConfusionNormalization normalization() const;
     ChartExportSpec exportSpec() const;
@@ -58,8 +52,7 @@ class ConfusionView : public QWidget {
     ViewContext* m_context;
     EvaluationSource m_source;
     std::vector<EvaluationEntry> m_entries;
-    QFutureWatcher<ConfusionViewResult>* m_watcher;
-    bool m_computing = false, m_dirty = false;
+    CoalescedComputation<ConfusionViewResult> m_compute;
     ConfusionViewResult m_result;
     QStackedWidget* m_stack = nullptr;
     QToolButton* m_exportButton = nullptr; // enabled only while a result is shown

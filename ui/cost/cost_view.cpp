@@ -21,7 +21,6 @@
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QTableWidget>
-#include <QtConcurrent/QtConcurrentRun>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -36,10 +35,6 @@ const char* kEmptyHint =
 
 QString text(const std::string& s) {
     return QString::fromStdString(s);
-}
-
-QString csvText(const std::string& s) {
-    return csvField(QString::fromStdString(s));
 }
 
 CostQualityStudy compute(const std::vector<RunInfo>& runs, const std::vector<EvaluationEntry>& evaluations,
@@ -58,15 +53,14 @@ CostQualityStudy compute(const std::vector<RunInfo>& runs, const std::vector<Eva
 } // namespace
 
 CostView::CostView(ViewContext* context, QWidget* parent)
-    : QWidget(parent), m_context(context), m_watcher(new QFutureWatcher<CostQualityStudy>(this)) {
-    connect(m_watcher, &QFutureWatcher<CostQualityStudy>::finished, this, &CostView::onComputed);
+    : QWidget(parent), m_context(context),
+      m_compute(
+          this, &m_study, [this] { startCompute(); }, [this] { showStudy(); }) {
     buildUi();
     followVisibleEvaluations(context, this, m_source, [this] { reload(); });
 }
 
-CostView::~CostView() {
-    m_watcher->waitForFinished();
-}
+CostView::~CostView() = default; // m_compute waits for a running computation
 
 void CostView::buildUi() {
     auto* layout = new QVBoxLayout(this);
@@ -98,10 +92,8 @@ void CostView::buildUi() {
     m_withinKind->addItems({tr("% of the best"), tr("absolute")});
     m_logCost = new QCheckBox(tr("Log cost"));
     m_logCost->setChecked(true);
-    m_exportButton = new QToolButton;
-    m_exportButton->setText(tr("Export…"));
-    m_exportButton->setEnabled(false);
-    m_exportButton->setToolTip(tr("Export the chart as PNG, SVG or PDF, or the runs as CSV"));
+    m_exportButton = newExportButton(tr("Export the chart as PNG, SVG or PDF, or the runs as CSV"), this,
+                                     [this] { return exportSpec(); });
     controls->addField(tr("Quality"), m_quality);
     controls->addField(tr("Cost"), m_cost);
     controls->addGroup({new QLabel(tr("Within")), m_within, m_withinKind});
@@ -137,10 +129,6 @@ void CostView::buildUi() {
         connect(c, &QComboBox::currentIndexChanged, this, [this] { startCompute(); });
     connect(m_within, &QDoubleSpinBox::valueChanged, this, [this] { startCompute(); });
     connect(m_logCost, &QCheckBox::toggled, this, [this] { m_chart->replaceChart(buildChart(false)); });
-    connect(m_exportButton, &QToolButton::clicked, this, [this] {
-        popupExportMenu(m_exportButton, exportSpec(),
-                        m_exportButton->mapToGlobal(QPoint(0, m_exportButton->height())));
-    });
 }
 
 void CostView::reload() {
@@ -172,11 +160,7 @@ void CostView::reload() {
 }
 
 void CostView::startCompute() {
-    if (m_computing) {
-        m_dirty = true;
-        return;
-    }
-    m_dirty = false;
+    if (!m_compute.mayStart()) return;
     if (showsEmptyState()) {
         m_study = {};
         showStudy();
@@ -188,20 +172,9 @@ void CostView::startCompute() {
     const bool relative = m_withinKind->currentIndex() == 0;
     request.toleranceKind = relative ? ToleranceKind::Relative : ToleranceKind::Absolute;
     request.tolerance = relative ? m_within->value() / 100.0 : m_within->value();
-    m_computing = true;
-    m_watcher->setFuture(QtConcurrent::run([runs = m_runs, evaluations = m_evaluations, request] {
+    m_compute.run([runs = m_runs, evaluations = m_evaluations, request] {
         return compute(runs, evaluations, request);
-    }));
-}
-
-void CostView::onComputed() {
-    m_computing = false;
-    m_study = m_watcher->result();
-    if (m_dirty) {
-        startCompute();
-        return;
-    }
-    showStudy();
+    });
 }
 
 bool CostView::showsEmptyState() const {
@@ -315,11 +288,8 @@ ChartExportSpec CostView::exportSpec() const {
 }
 
 bool CostView::exportImage(const QString& path, QString* error) const {
-    if (m_study.points.empty()) {
-        if (error) *error = "no cost-quality chart to export";
-        return false;
-    }
-    return exportSpecImage(exportSpec(), path, error);
+    return exportShownImage(!m_study.points.empty(), exportSpec(),
+                            QStringLiteral("no cost-quality chart to export"), path, error);
 }
 
 } // namespace runlens::ui

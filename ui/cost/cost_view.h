@@ -3,9 +3,9 @@
 #pragma once
 
 #include "core/analysis/cost_quality.h"
+#include "ui/common/coalesced_computation.h"
 #include "ui/common/evaluation_source.h"
 
-#include <QFutureWatcher>
 #include <QWidget>
 #include <vector>
 
@@ -16,10 +16,6 @@ class QLabel;
 class QStackedWidget;
 class QTableWidget;
 class QToolButton;
-
-namespace runlens {
-class Workspace;
-}
 
 namespace runlens::ui {
 
@@ -32,7 +28,7 @@ class CostView : public QWidget {
     explicit CostView(ViewContext* context, QWidget* parent = nullptr);
     ~CostView() override;
 
-    bool isBusy() const { return m_computing; }
+    bool isBusy() const { return m_compute.busy(); }
     bool showsEmptyState() const;
     const CostQualityStudy& study() const { return m_study; }
     QStringList qualityNames() const;
@@ -48,7 +44,6 @@ class CostView : public QWidget {
     void buildUi();
     void reload();
     void startCompute();
-    void onComputed();
     void showStudy();
     QChart* buildChart(bool withSentence) const; // exports carry the sentence as the subtitle
     ChartExportSpec exportSpec() const;
@@ -57,9 +52,7 @@ class CostView : public QWidget {
     EvaluationSource m_source;
     std::vector<RunInfo> m_runs;                // visible runs
     std::vector<EvaluationEntry> m_evaluations; // their evaluation sets, loaded
-    QFutureWatcher<CostQualityStudy>* m_watcher;
-    bool m_computing = false;
-    bool m_dirty = false;
+    CoalescedComputation<CostQualityStudy> m_compute;
     CostQualityStudy m_study;
     QStackedWidget* m_stack = nullptr;
     QLabel* m_emptyHint = nullptr;

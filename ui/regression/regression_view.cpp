@@ -23,7 +23,6 @@
 #include <QStackedWidget>
 #include <QTableWidget>
 #include <QTabWidget>
-#include <QtConcurrent/QtConcurrentRun>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -142,15 +141,14 @@ std::vector<Row> tableRows(const RegressionReport& r) {
 } // namespace
 
 RegressionView::RegressionView(ViewContext* context, QWidget* parent)
-    : QWidget(parent), m_context(context), m_watcher(new QFutureWatcher<RegressionViewResult>(this)) {
-    connect(m_watcher, &QFutureWatcher<RegressionViewResult>::finished, this, &RegressionView::onComputed);
+    : QWidget(parent), m_context(context),
+      m_compute(
+          this, &m_result, [this] { startCompute(); }, [this] { showResult(); }) {
     buildUi();
     followVisibleEvaluations(context, this, m_source, [this] { reloadEntries(); });
 }
 
-RegressionView::~RegressionView() {
-    m_watcher->waitForFinished();
-}
+RegressionView::~RegressionView() = default; // m_compute waits for a running computation
 
 void RegressionView::buildUi() {
     auto* layout = new QVBoxLayout(this);
@@ -167,10 +165,9 @@ void RegressionView::buildUi() {
     m_plot = new QComboBox;
     m_plot->setObjectName("regressionPlot");
     m_plot->addItems({tr("Predicted vs actual"), tr("Residuals by prediction"), tr("Residual histogram")});
-    auto* exportButton = m_exportButton = new QToolButton;
-    exportButton->setEnabled(false);
-    exportButton->setText(tr("Export…"));
-    exportButton->setToolTip(tr("Export the chart as PNG, SVG or PDF, or the metrics as CSV"));
+    auto* exportButton = m_exportButton =
+        newExportButton(tr("Export the chart as PNG, SVG or PDF, or the metrics as CSV"), this,
+                        [this] { return exportSpec(); });
     controls->addField(tr("Log"), m_log);
     controls->addField(tr("Plot"), m_plot);
     m_compare = new QComboBox;
@@ -234,10 +231,6 @@ void RegressionView::buildUi() {
     connect(m_log, &QComboBox::currentIndexChanged, this, [this] { startCompute(); });
     connect(m_compare, &QComboBox::currentIndexChanged, this, [this] { startCompute(); });
     connect(m_plot, &QComboBox::currentIndexChanged, this, [this] { showResult(); });
-    connect(exportButton, &QToolButton::clicked, this, [this, exportButton] {
-        popupExportMenu(exportButton, exportSpec(),
-                        exportButton->mapToGlobal(QPoint(0, exportButton->height())));
-    });
 }
 
 QWidget* RegressionView::buildSlicesPage() {
@@ -405,35 +398,17 @@ void RegressionView::reloadEntries() {
         m_source.load(entry); // a regression log loads with the classification refusal as its error
         if (entry.table && isRegressionTable(*entry.table)) m_regressionEntries.push_back(entry);
     }
-    const QString current = m_log->currentText();
-    {
-        const QSignalBlocker block(m_log);
-        m_log->clear();
-        for (const auto& e : m_regressionEntries)
-            m_log->addItem(e.label());
-        const int keep = m_log->findText(current);
-        m_log->setCurrentIndex(keep >= 0 ? keep : 0);
-    }
-    const QString compared = m_compare->currentText();
-    {
-        const QSignalBlocker block(m_compare);
-        m_compare->clear();
-        m_compare->addItem(tr("(none)"));
-        for (const auto& e : m_regressionEntries)
-            m_compare->addItem(e.label());
-        const int keep = m_compare->findText(compared);
-        m_compare->setCurrentIndex(keep >= 0 ? keep : 0);
-    }
+    QStringList labels;
+    for (const auto& e : m_regressionEntries)
+        labels << e.label();
+    refillCombo(m_log, labels);
+    refillCombo(m_compare, QStringList{tr("(none)")} + labels);
     m_stack->setCurrentIndex(m_regressionEntries.empty() ? 0 : 1);
     startCompute();
 }
 
 void RegressionView::startCompute() {
-    if (m_computing) {
-        m_dirty = true;
-        return;
-    }
-    m_dirty = false;
+    if (!m_compute.mayStart()) return;
     const int index = m_log->currentIndex();
     if (index < 0 || std::size_t(index) >= m_regressionEntries.size()) {
         m_result = {};
@@ -448,21 +423,10 @@ void RegressionView::startCompute() {
         otherName = m_regressionEntries[std::size_t(other)].label();
         otherTable = m_regressionEntries[std::size_t(other)].table;
     }
-    m_computing = true;
-    m_watcher->setFuture(QtConcurrent::run([name = entry.label(), table = entry.table, otherName, otherTable,
-                                            by = m_sliceBy->currentText().toStdString()] {
+    m_compute.run([name = entry.label(), table = entry.table, otherName, otherTable,
+                   by = m_sliceBy->currentText().toStdString()] {
         return compute(name, table, otherName, otherTable, by);
-    }));
-}
-
-void RegressionView::onComputed() {
-    m_computing = false;
-    m_result = m_watcher->result();
-    if (m_dirty) {
-        startCompute();
-        return;
-    }
-    showResult();
+    });
 }
 
 bool RegressionView::showsEmptyState() const {
@@ -625,11 +589,8 @@ ChartExportSpec RegressionView::exportSpec() const {
 }
 
 bool RegressionView::exportImage(const QString& path, QString* error) const {
-    if (!m_result.log) {
-        if (error) *error = "no regression chart to export";
-        return false;
-    }
-    return exportSpecImage(exportSpec(), path, error);
+    return exportShownImage(m_result.log != nullptr, exportSpec(),
+                            QStringLiteral("no regression chart to export"), path, error);
 }
 
 } // namespace runlens::ui

@@ -8,11 +8,11 @@
 #include "core/analysis/regression_slices.h"
 #include "core/analysis/slice_finder.h"
 #include "core/io/regression_log.h"
+#include "ui/common/coalesced_computation.h"
 #include "ui/common/evaluation_source.h"
 
 #include <memory>
 #include <optional>
-#include <QFutureWatcher>
 #include <QWidget>
 #include <vector>
 
@@ -21,12 +21,7 @@ class QLabel;
 class QStackedWidget;
 class QTabWidget;
 class QTableWidget;
-
 class QToolButton;
-
-namespace runlens {
-class Workspace;
-}
 
 namespace runlens::ui {
 
@@ -61,7 +56,7 @@ class RegressionView : public QWidget {
     explicit RegressionView(ViewContext* context, QWidget* parent = nullptr);
     ~RegressionView() override;
 
-    bool isBusy() const { return m_computing; }
+    bool isBusy() const { return m_compute.busy(); }
     bool showsEmptyState() const;
     const RegressionViewResult& result() const { return m_result; }
     QStringList logNames() const; // the regression logs offered in the chooser
@@ -85,7 +80,6 @@ class RegressionView : public QWidget {
     void buildUi();
     void reloadEntries();
     void startCompute();
-    void onComputed();
     void showResult();
     void fillPlotCombo();
     void showComparison();
@@ -97,9 +91,7 @@ class RegressionView : public QWidget {
     ViewContext* m_context;
     EvaluationSource m_source;
     std::vector<EvaluationEntry> m_regressionEntries;
-    QFutureWatcher<RegressionViewResult>* m_watcher;
-    bool m_computing = false;
-    bool m_dirty = false;
+    CoalescedComputation<RegressionViewResult> m_compute;
     RegressionViewResult m_result;
     QStackedWidget* m_stack = nullptr;
     QToolButton* m_exportButton = nullptr; // enabled only while a result is shown

@@ -17,7 +17,6 @@
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QTableWidget>
-#include <QtConcurrent/QtConcurrentRun>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -46,8 +45,8 @@ FairnessPanelResult compute(std::shared_ptr<const LoadedSliceSet> set, QString c
 } // namespace
 
 FairnessPanel::FairnessPanel(QWidget* parent)
-    : QWidget(parent), m_watcher(new QFutureWatcher<FairnessPanelResult>(this)) {
-    connect(m_watcher, &QFutureWatcher<FairnessPanelResult>::finished, this, &FairnessPanel::onComputed);
+    : QWidget(parent), m_compute(
+                           this, &m_result, [this] { startCompute(); }, [this] { showResult(); }) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     m_stack = new QStackedWidget;
@@ -71,9 +70,7 @@ FairnessPanel::FairnessPanel(QWidget* parent)
     m_threshold->setSingleStep(0.05);
     m_threshold->setValue(0.5);
     m_threshold->setToolTip(tr("Decision threshold on the score when the log has no prediction column"));
-    m_exportButton = new QToolButton;
-    m_exportButton->setText(tr("Export…"));
-    m_exportButton->setEnabled(false);
+    m_exportButton = newExportButton(QString(), this, [this] { return exportSpec(); });
     controls->addWidget(new QLabel(tr("Sensitive column")));
     controls->addWidget(m_column, 1);
     controls->addWidget(new QLabel(tr("Threshold")));
@@ -104,15 +101,9 @@ FairnessPanel::FairnessPanel(QWidget* parent)
 
     connect(m_column, &QComboBox::currentIndexChanged, this, [this] { startCompute(); });
     connect(m_threshold, &QDoubleSpinBox::valueChanged, this, [this] { startCompute(); });
-    connect(m_exportButton, &QToolButton::clicked, this, [this] {
-        popupExportMenu(m_exportButton, exportSpec(),
-                        m_exportButton->mapToGlobal(QPoint(0, m_exportButton->height())));
-    });
 }
 
-FairnessPanel::~FairnessPanel() {
-    m_watcher->waitForFinished();
-}
+FairnessPanel::~FairnessPanel() = default; // m_compute waits for a running computation
 
 void FairnessPanel::setSource(std::shared_ptr<const LoadedSliceSet> set, const QString& label) {
     const bool usable = set && set->error.empty() && !set->eval.multiclass && set->eval.rows() > 0;
@@ -137,28 +128,13 @@ bool FairnessPanel::showsHint() const {
 }
 
 void FairnessPanel::startCompute() {
-    if (m_computing) {
-        m_dirty = true;
-        return;
-    }
-    m_dirty = false;
+    if (!m_compute.mayStart()) return;
     if (!m_set || m_column->count() == 0) {
         m_result = {};
         showResult();
         return;
     }
-    m_computing = true;
-    m_watcher->setFuture(QtConcurrent::run(compute, m_set, m_column->currentText(), m_threshold->value()));
-}
-
-void FairnessPanel::onComputed() {
-    m_computing = false;
-    m_result = m_watcher->result();
-    if (m_dirty) {
-        startCompute();
-        return;
-    }
-    showResult();
+    m_compute.run(compute, m_set, m_column->currentText(), m_threshold->value());
 }
 
 QChart* FairnessPanel::buildChart() const {
@@ -249,11 +225,8 @@ ChartExportSpec FairnessPanel::exportSpec() const {
 }
 
 bool FairnessPanel::exportImage(const QString& path, QString* error) const {
-    if (!m_result.report) {
-        if (error) *error = "no disparity chart to export";
-        return false;
-    }
-    return exportSpecImage(exportSpec(), path, error);
+    return exportShownImage(m_result.report.has_value(), exportSpec(),
+                            QStringLiteral("no disparity chart to export"), path, error);
 }
 
 } // namespace runlens::ui

@@ -4,11 +4,11 @@
 #pragma once
 
 #include "core/analysis/fairness.h"
+#include "ui/common/coalesced_computation.h"
 #include "ui/common/evaluation_source.h"
 
 #include <memory>
 #include <optional>
-#include <QFutureWatcher>
 #include <QWidget>
 
 class QComboBox;
@@ -37,7 +37,7 @@ class FairnessPanel : public QWidget {
 
     // The evaluation set to judge (the Slices tab's source run); null shows the hint.
     void setSource(std::shared_ptr<const LoadedSliceSet> set, const QString& label);
-    bool isBusy() const { return m_computing; }
+    bool isBusy() const { return m_compute.busy(); }
     bool showsHint() const;
     QComboBox* columnCombo() const { return m_column; }
     const FairnessPanelResult& result() const { return m_result; }
@@ -46,16 +46,13 @@ class FairnessPanel : public QWidget {
 
   private:
     void startCompute();
-    void onComputed();
     void showResult();
     QChart* buildChart() const;
     ChartExportSpec exportSpec() const;
 
     std::shared_ptr<const LoadedSliceSet> m_set;
     QString m_label;
-    QFutureWatcher<FairnessPanelResult>* m_watcher;
-    bool m_computing = false;
-    bool m_dirty = false;
+    CoalescedComputation<FairnessPanelResult> m_compute;
     FairnessPanelResult m_result;
     QStackedWidget* m_stack = nullptr;
     QLabel* m_hint = nullptr;
