@@ -1,6 +1,7 @@
 // The import transaction: points buffered per series and written as chunks, everything else as rows.
 #include "core/store/import_transaction.h"
 
+#include "core/model/text_number.h"
 #include "core/store/chunk_codec.h"
 #include "core/store/prediction_codec.h"
 #include "core/store/sqlite_handle.h"
@@ -9,7 +10,6 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -31,14 +31,12 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
-// A param value is numeric when the whole (trimmed) text is one finite decimal number.
+// A param value is numeric when the whole (trimmed) text is one finite decimal number, read by the parser
+// every text cell goes through (core/model/text_number.h), so "1e-400" and " +3" mean what they mean there.
 std::optional<double> parseNumber(std::string_view text) {
-    text = trim(text);
-    if (!text.empty() && text.front() == '+') text.remove_prefix(1);
-    if (text.empty()) return std::nullopt;
     double value = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value)) return std::nullopt;
+    if (textnum::parseDouble(trim(text), value) != textnum::Parsed::Number || !std::isfinite(value))
+        return std::nullopt;
     return value;
 }
 

@@ -314,6 +314,15 @@ void TestStore::paramsNumericDetection_data() {
     QTest::newRow("inf") << "inf" << false << 0.0;
     QTest::newRow("bool") << "true" << false << 0.0;
     QTest::newRow("list") << "[1, 2]" << false << 0.0;
+    // The same reading as a CSV cell's (core/model/text_number.h), with any white space around it.
+    QTest::newRow("newline after") << "3\n" << true << 3.0;
+    QTest::newRow("leading point") << ".5" << true << 0.5;
+    QTest::newRow("trailing point") << "2." << true << 2.0;
+    QTest::newRow("signed infinity") << "-Infinity" << false << 0.0;
+    QTest::newRow("missing marker") << "None" << false << 0.0;
+    QTest::newRow("hex") << "0x10" << false << 0.0;
+    QTest::newRow("two signs") << "+-1" << false << 0.0;
+    QTest::newRow("beyond double range") << "1e400" << false << 0.0;
 }
 
 void TestStore::paramsNumericDetection() {
