@@ -8,8 +8,8 @@
 #include "ui/charts/interactive_chart_view.h"
 #include "ui/charts/interval_dot_chart.h"
 #include "ui/common/flow_layout.h"
+#include "ui/context/view_context.h"
 #include "ui/runs/run_table_model.h"
-#include "ui/shell/view_context.h"
 
 #include <algorithm>
 #include <cmath>

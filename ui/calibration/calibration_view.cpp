@@ -9,8 +9,8 @@
 #include "ui/charts/interactive_chart_view.h"
 #include "ui/common/evaluation_frame.h"
 #include "ui/common/flow_layout.h"
+#include "ui/context/view_context.h"
 #include "ui/runs/run_table_model.h"
-#include "ui/shell/view_context.h"
 
 #include <algorithm>
 #include <cmath>

@@ -6,7 +6,7 @@
 #include "core/model/series.h"
 #include "ui/charts/chart_export.h"
 #include "ui/charts/curve_layer.h"
-#include "ui/shell/settings.h"
+#include "ui/context/settings.h"
 
 #include <functional>
 #include <memory>

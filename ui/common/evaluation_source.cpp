@@ -3,8 +3,8 @@
 
 #include "core/store/workspace.h"
 #include "ui/charts/chart_export.h"
+#include "ui/context/view_context.h"
 #include "ui/runs/run_table_model.h"
-#include "ui/shell/view_context.h"
 
 #include <cmath>
 #include <exception>

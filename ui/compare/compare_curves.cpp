@@ -6,8 +6,8 @@
 #include "ui/charts/interactive_chart_view.h"
 #include "ui/compare/compare_common.h"
 #include "ui/compare/compare_view.h"
+#include "ui/context/view_context.h"
 #include "ui/runs/run_table_model.h"
-#include "ui/shell/view_context.h"
 
 #include <algorithm>
 #include <QChart>

@@ -10,7 +10,7 @@
 #include "ui/compare/compare_common.h"
 #include "ui/compare/compare_ensemble.h"
 #include "ui/compare/compare_view.h"
-#include "ui/shell/view_context.h"
+#include "ui/context/view_context.h"
 
 #include <cmath>
 #include <cstdio>

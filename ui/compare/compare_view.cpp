@@ -2,9 +2,9 @@
 // pages, each in its own file (compare_run_diff, compare_curves, compare_predictions, compare_ensemble).
 #include "ui/compare/compare_view.h"
 
+#include "ui/context/view_context.h"
 #include "ui/runs/run_filter.h"
 #include "ui/runs/run_table_model.h"
-#include "ui/shell/view_context.h"
 
 #include <algorithm>
 #include <QComboBox>

@@ -4,8 +4,8 @@
 
 #include "core/store/workspace.h"
 #include "ui/confusion/confusion_chart.h"
+#include "ui/context/view_context.h"
 #include "ui/runs/run_table_model.h"
-#include "ui/shell/view_context.h"
 
 #include <algorithm>
 #include <cmath>

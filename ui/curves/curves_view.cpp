@@ -7,8 +7,8 @@
 #include "core/io/wandb_csv_reader.h"
 #include "core/store/workspace.h"
 #include "ui/charts/chart_card.h"
+#include "ui/context/settings.h"
 #include "ui/runs/run_table_model.h"
-#include "ui/shell/settings.h"
 
 #include <algorithm>
 #include <cmath>

@@ -3,7 +3,7 @@
 
 #include "core/analysis/curve_prep.h"
 #include "core/model/series.h"
-#include "ui/shell/settings.h"
+#include "ui/context/settings.h"
 
 #include <atomic>
 #include <cstdint>

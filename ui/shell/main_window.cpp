@@ -7,6 +7,8 @@
 #include "core/library_versions.h"
 #include "core/store/workspace.h"
 #include "ui/charts/chart_card.h"
+#include "ui/context/settings.h"
+#include "ui/context/view_context.h"
 #include "ui/curves/curves_view.h"
 #include "ui/report/report_exporter.h"
 #include "ui/runs/health_scanner.h"
@@ -14,8 +16,6 @@
 #include "ui/runs/run_table_model.h"
 #include "ui/shell/import_report_panel.h"
 #include "ui/shell/import_worker.h"
-#include "ui/shell/settings.h"
-#include "ui/shell/view_context.h"
 #include "ui/shell/watch_controller.h"
 #include "ui/shell/workspace_files.h"
 

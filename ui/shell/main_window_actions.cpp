@@ -3,11 +3,11 @@
 #include "core/demo/demo_experiment.h"
 #include "core/store/workspace.h"
 #include "ui/common/prediction_roles_dialog.h"
+#include "ui/context/settings.h"
 #include "ui/report/report_exporter.h"
 #include "ui/runs/run_filter.h"
 #include "ui/runs/run_table_model.h"
 #include "ui/shell/main_window.h"
-#include "ui/shell/settings.h"
 #include "ui/shell/watch_controller.h"
 #include "ui/shell/workspace_files.h"
 

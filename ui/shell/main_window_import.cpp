@@ -1,10 +1,10 @@
 // The main window's background imports and drops: the import queue (logs, then prediction logs attached to
 // runs), its progress and outcome, and files dropped anywhere on the window (split from main_window.cpp,
 // which builds and wires the window).
+#include "ui/context/settings.h"
 #include "ui/shell/import_report_panel.h"
 #include "ui/shell/import_worker.h"
 #include "ui/shell/main_window.h"
-#include "ui/shell/settings.h"
 #include "ui/shell/workspace_files.h"
 
 #include <QDragEnterEvent>

@@ -4,8 +4,8 @@
 #include "ui/slices/slices_view.h"
 
 #include "core/store/workspace.h"
+#include "ui/context/view_context.h"
 #include "ui/runs/run_table_model.h"
-#include "ui/shell/view_context.h"
 #include "ui/slices/fairness_panel.h"
 #include "ui/slices/slice_jobs.h"
 #include "ui/slices/slices_text.h"

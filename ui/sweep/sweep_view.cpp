@@ -7,8 +7,8 @@
 #include "core/store/workspace.h"
 #include "ui/charts/interactive_chart_view.h"
 #include "ui/common/flow_layout.h"
+#include "ui/context/view_context.h"
 #include "ui/runs/run_table_model.h"
-#include "ui/shell/view_context.h"
 #include "ui/sweep/parallel_coordinates.h"
 #include "ui/sweep/sweep_param_number.h"
 

@@ -5,8 +5,8 @@
 #include "ui/charts/chart_export.h"
 #include "ui/charts/interactive_chart_view.h"
 #include "ui/common/flow_layout.h"
+#include "ui/context/view_context.h"
 #include "ui/runs/run_table_model.h"
-#include "ui/shell/view_context.h"
 #include "ui/tradeoffs/tradeoff_cost.h"
 #include "ui/tradeoffs/tradeoff_view.h"
 

@@ -4,11 +4,11 @@
 #include "ui/charts/chart_card.h"
 #include "ui/charts/curve_layer.h"
 #include "ui/charts/interactive_chart_view.h"
+#include "ui/context/settings.h"
 #include "ui/curves/curves_view.h"
 #include "ui/runs/run_table_model.h"
 #include "ui/shell/import_report_panel.h"
 #include "ui/shell/main_window.h"
-#include "ui/shell/settings.h"
 #include "ui/shell/standard_views.h"
 #include "ui/tradeoffs/tradeoff_view.h"
 

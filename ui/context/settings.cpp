@@ -1,5 +1,5 @@
 // Stores and reads Runlens' QSettings keys in one place so their names never drift apart.
-#include "ui/shell/settings.h"
+#include "ui/context/settings.h"
 
 #include <algorithm>
 #include <QCryptographicHash>

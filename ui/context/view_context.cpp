@@ -1,5 +1,5 @@
 // The narrow window interface the analysis views are built on.
-#include "ui/shell/view_context.h"
+#include "ui/context/view_context.h"
 
 namespace runlens::ui {
 
