@@ -1,10 +1,10 @@
-// W&B's .wandb transaction log decoded by hand: LevelDB-log framing, CRC-32, and the few Record fields used.
+// W&B's .wandb transaction log decoded by hand: the few Record fields used, over the framing in
+// wandb_log_framing.cpp.
 #include "core/io/wandb_binary_reader.h"
 
 #include "core/io/protobuf_wire.h"
+#include "core/io/wandb_log_framing.h"
 
-#include <algorithm>
-#include <array>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -13,13 +13,11 @@
 namespace runlens {
 namespace {
 
-constexpr std::string_view kIdent = ":W&B";
-constexpr std::uint16_t kMagic = 0xBEE1;
-constexpr std::size_t kFileHeaderBytes = 7;
-constexpr std::size_t kBlock = WandbBinaryReader::kBlockBytes;
-constexpr std::size_t kChunkHeader = WandbBinaryReader::kChunkHeaderBytes;
-
-enum ChunkType : std::uint8_t { Full = 1, First = 2, Middle = 3, Last = 4 };
+using wandb_log::ChunkScanner;
+using wandb_log::kFileHeaderBytes;
+using wandb_log::kIdent;
+using wandb_log::kMagic;
+using wandb_log::offsetText;
 
 // Record fields (wandb_internal.proto, the same numbers from client 0.10 to 0.25).
 enum RecordField : std::uint32_t {
@@ -31,36 +29,9 @@ enum RecordField : std::uint32_t {
     RecExit = 18,
 };
 
-constexpr std::array<std::uint32_t, 256> makeCrcTable() {
-    std::array<std::uint32_t, 256> table{};
-    for (std::uint32_t i = 0; i < 256; ++i) {
-        std::uint32_t c = i;
-        for (int k = 0; k < 8; ++k)
-            c = (c & 1u) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-        table[i] = c;
-    }
-    return table;
-}
-constexpr std::array<std::uint32_t, 256> kCrcTable = makeCrcTable();
-
-std::uint32_t loadLe32(const unsigned char* p) {
-    return std::uint32_t(p[0]) | std::uint32_t(p[1]) << 8 | std::uint32_t(p[2]) << 16 |
-           std::uint32_t(p[3]) << 24;
-}
-
 struct FileCloser {
     void operator()(std::FILE* f) const { std::fclose(f); }
 };
-
-std::string offsetText(std::int64_t offset) {
-    return "byte offset " + std::to_string(offset);
-}
-
-std::string hex16(unsigned value) {
-    char buf[8];
-    std::snprintf(buf, sizeof buf, "%04X", value & 0xffffu);
-    return buf;
-}
 
 // google.protobuf.Timestamp {seconds 1, nanos 2} as Unix seconds; NaN when absent.
 double timestampSeconds(std::string_view bytes) {
@@ -393,196 +364,7 @@ void RecordDecoder::finish() {
     }
 }
 
-// Walks the chunks block by block and hands complete records to the decoder.
-class ChunkScanner {
-  public:
-    ChunkScanner(std::FILE* file, const std::string& label, ReadReport& report, const ReadContext& ctx)
-        : m_file(file), m_label(label), m_report(report), m_ctx(ctx) {}
-
-    // False when the file does not start with W&B's header (an Error is reported).
-    bool readHeader();
-    template <typename OnRecord> void scan(OnRecord&& onRecord);
-    std::int64_t endOffset() const { return m_endOffset; }
-
-  private:
-    bool nextBlock() {
-        m_blockStart += static_cast<std::int64_t>(m_blockLen);
-        m_blockLen = std::fread(m_block.data(), 1, kBlock, m_file);
-        m_pos = 0;
-        return m_blockLen > 0;
-    }
-    void dropFragment(std::string_view why) {
-        if (!m_inFragment) return;
-        m_report.warn(IssueKind::BadRecord, m_label, 0,
-                      "the record starting at " + offsetText(m_fragmentOffset) + " is incomplete (" +
-                          std::string(why) + "); dropped");
-        m_inFragment = false;
-        m_fragment.clear();
-    }
-    void appendFragment(std::string_view payload) {
-        if (m_fragmentTooLarge) return;
-        if (m_fragment.size() + payload.size() > WandbBinaryReader::kMaxRecordBytes) {
-            m_report.warn(IssueKind::Unsupported, m_label, 0,
-                          "the record starting at " + offsetText(m_fragmentOffset) + " is larger than " +
-                              std::to_string(WandbBinaryReader::kMaxRecordBytes >> 20) + " MiB; skipped");
-            m_fragmentTooLarge = true;
-            m_fragment.clear();
-            return;
-        }
-        m_fragment.append(payload);
-    }
-
-    std::FILE* m_file;
-    const std::string& m_label;
-    ReadReport& m_report;
-    const ReadContext& m_ctx;
-    std::array<char, kBlock> m_block{};
-    std::size_t m_blockLen = 0;
-    std::int64_t m_blockStart = 0;
-    std::size_t m_pos = 0;
-    std::string m_fragment;
-    std::int64_t m_fragmentOffset = 0;
-    bool m_inFragment = false;
-    bool m_fragmentTooLarge = false;
-    std::int64_t m_endOffset = 0;
-};
-
-bool ChunkScanner::readHeader() {
-    m_blockLen = std::fread(m_block.data(), 1, kBlock, m_file);
-    const auto* p = reinterpret_cast<const unsigned char*>(m_block.data());
-    if (m_blockLen < kFileHeaderBytes || std::string_view(m_block.data(), 4) != kIdent) {
-        m_report.error(IssueKind::BadRecord, m_label, 0,
-                       m_blockLen == 0 ? "empty file: no W&B header"
-                                       : "not a W&B transaction log: the file does not start with \":W&B\"");
-        return false;
-    }
-    const unsigned magic = unsigned(p[4]) | unsigned(p[5]) << 8;
-    if (magic != kMagic || p[6] != 0) {
-        m_report.error(IssueKind::Unsupported, m_label, 0,
-                       "W&B log header with magic 0x" + hex16(magic) + " and version " +
-                           std::to_string(p[6]) + "; only magic 0xBEE1 version 0 is known");
-        return false;
-    }
-    m_pos = kFileHeaderBytes;
-    m_endOffset = kFileHeaderBytes;
-    return true;
-}
-
-template <typename OnRecord> void ChunkScanner::scan(OnRecord&& onRecord) {
-    std::int64_t chunks = 0;
-    while (true) {
-        if ((++chunks & 1023) == 0) {
-            if (m_ctx.cancelled()) {
-                m_report.warn(IssueKind::Cancelled, m_label, 0, "import cancelled");
-                return;
-            }
-            m_ctx.advanced(m_blockStart + static_cast<std::int64_t>(m_pos));
-        }
-        if (m_blockLen - m_pos < kChunkHeader) {
-            const bool lastBlock = m_blockLen < kBlock;
-            if (lastBlock) {
-                const bool trailingBytes = std::any_of(
-                    m_block.begin() + static_cast<std::ptrdiff_t>(m_pos),
-                    m_block.begin() + static_cast<std::ptrdiff_t>(m_blockLen), [](char b) { return b != 0; });
-                if (trailingBytes)
-                    m_report.warn(IssueKind::Truncated, m_label, 0,
-                                  "the file ends inside a chunk header at " +
-                                      offsetText(m_blockStart + static_cast<std::int64_t>(m_pos)));
-                break;
-            }
-            if (!nextBlock()) break;
-            continue;
-        }
-        const std::int64_t offset = m_blockStart + static_cast<std::int64_t>(m_pos);
-        const auto* h = reinterpret_cast<const unsigned char*>(m_block.data() + m_pos);
-        const std::uint32_t checksum = loadLe32(h);
-        const std::size_t length = std::size_t(h[4]) | std::size_t(h[5]) << 8;
-        const std::uint8_t type = h[6];
-        if (checksum == 0 && length == 0 && type == 0) { // zero padding (or a preallocated tail): next block
-            m_pos = m_blockLen;
-            continue;
-        }
-        if (m_pos + kChunkHeader + length > m_blockLen) {
-            if (m_blockLen < kBlock) {
-                m_report.warn(IssueKind::Truncated, m_label, 0,
-                              "the file ends inside the chunk at " + offsetText(offset) + " (" +
-                                  std::to_string(length) + " payload bytes, " +
-                                  std::to_string(m_blockLen - m_pos - kChunkHeader) +
-                                  " present): the run was still writing; the records before it are kept");
-                m_inFragment = false;
-                break;
-            }
-            m_report.warn(IssueKind::BadRecord, m_label, 0,
-                          "the chunk at " + offsetText(offset) + " claims " + std::to_string(length) +
-                              " bytes, past the end of its 32 KiB block; the rest of the block is skipped");
-            dropFragment("a later chunk is corrupt");
-            m_pos = m_blockLen;
-            continue;
-        }
-        const std::string_view payload(m_block.data() + m_pos + kChunkHeader, length);
-        const char typeByte = static_cast<char>(type);
-        if (crc32Ieee(payload, crc32Ieee(std::string_view(&typeByte, 1))) != checksum) {
-            m_report.warn(IssueKind::BadChecksum, m_label, 0,
-                          "CRC mismatch in the chunk at " + offsetText(offset) +
-                              "; the rest of its block is skipped");
-            dropFragment("a later chunk has a bad checksum");
-            m_pos = m_blockLen;
-            continue;
-        }
-        m_pos += kChunkHeader + length;
-        const std::int64_t chunkEnd = m_blockStart + static_cast<std::int64_t>(m_pos);
-        switch (type) {
-        case Full:
-            dropFragment("a complete record follows its first part");
-            onRecord(payload, offset);
-            m_endOffset = chunkEnd;
-            break;
-        case First:
-            dropFragment("another record starts before its last part");
-            m_inFragment = true;
-            m_fragmentTooLarge = false;
-            m_fragmentOffset = offset;
-            m_fragment.assign(payload);
-            break;
-        case Middle:
-        case Last:
-            if (!m_inFragment) {
-                m_report.warn(IssueKind::BadRecord, m_label, 0,
-                              "the chunk at " + offsetText(offset) +
-                                  " continues a record whose start is missing; skipped");
-                break;
-            }
-            appendFragment(payload);
-            if (type == Last) {
-                if (!m_fragmentTooLarge) onRecord(std::string_view(m_fragment), m_fragmentOffset);
-                m_inFragment = false;
-                m_fragment.clear();
-                m_endOffset = chunkEnd;
-            }
-            break;
-        default:
-            m_report.warn(IssueKind::BadRecord, m_label, 0,
-                          "the chunk at " + offsetText(offset) + " has unknown type " + std::to_string(type) +
-                              "; the rest of its block is skipped");
-            dropFragment("a later chunk is corrupt");
-            m_pos = m_blockLen;
-            break;
-        }
-    }
-    if (m_inFragment)
-        m_report.warn(IssueKind::Truncated, m_label, 0,
-                      "the file ends inside the record starting at " + offsetText(m_fragmentOffset) +
-                          " (the run was still writing); the records before it are kept");
-}
-
 } // namespace
-
-std::uint32_t crc32Ieee(std::string_view data, std::uint32_t crc) {
-    crc = ~crc;
-    for (const char ch : data)
-        crc = kCrcTable[(crc ^ static_cast<unsigned char>(ch)) & 0xffu] ^ (crc >> 8);
-    return ~crc;
-}
 
 ReadReport decodeWandbLog(std::FILE* file, const std::string& label, std::string_view run, ImportSink& sink,
                           WandbRunState& state, WandbLogFacts& facts, const ReadContext& ctx) {
