@@ -23,6 +23,7 @@ bool openForWrite(QFile& file, QString* error) {
 } // namespace
 
 QString num(double v, int digits) {
+    // A dash, as in the run diff: here NaN stands for a value one side does not have.
     if (std::isnan(v)) return QStringLiteral("—");
     return QString::number(v, 'g', digits);
 }

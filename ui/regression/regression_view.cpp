@@ -291,8 +291,8 @@ QString sliceKeyText(const std::vector<std::pair<std::string, std::string>>& key
 }
 
 QString withInterval(const MetricInterval& m, double value) {
-    if (!std::isfinite(value)) return QStringLiteral("—");
-    if (!std::isfinite(m.low) || !std::isfinite(m.high)) return formatMetric(value);
+    // A metric that cannot be computed reads "n/a" as in every evaluation view (formatMetric).
+    if (!std::isfinite(value) || !std::isfinite(m.low) || !std::isfinite(m.high)) return formatMetric(value);
     return QStringLiteral("%1 [%2, %3]").arg(formatMetric(value), formatMetric(m.low), formatMetric(m.high));
 }
 

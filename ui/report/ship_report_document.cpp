@@ -5,6 +5,7 @@
 #include "core/analysis/behaviour_log.h"
 #include "ui/calibration/calibration_chart.h"
 #include "ui/charts/chart_export.h"
+#include "ui/common/evaluation_source.h"
 #include "ui/cost/cost_chart.h"
 #include "ui/learning_curve/learning_curve_chart.h"
 #include "ui/slices/slice_chart.h"
@@ -38,13 +39,10 @@ QString esc(const std::string& text) {
     return QString::fromStdString(text).toHtmlEscaped();
 }
 
-QString num(double v, int digits = 4) {
-    return std::isfinite(v) ? QString::number(v, 'f', digits) : QStringLiteral("n/a");
-}
-
 QString withCi(double value, double low, double high) {
-    if (!std::isfinite(low) || !std::isfinite(high)) return num(value);
-    return QString("%1 <span class=ci>[%2, %3]</span>").arg(num(value), num(low), num(high));
+    if (!std::isfinite(low) || !std::isfinite(high)) return formatMetric(value);
+    return QString("%1 <span class=ci>[%2, %3]</span>")
+        .arg(formatMetric(value), formatMetric(low), formatMetric(high));
 }
 
 QString withCi(const SliceCell& c) {
@@ -164,7 +162,7 @@ void metricsSection(QString& h, SectionNumber& heading, const ShipReport& r) {
             const auto* m = findMetric(c, n);
             h += "<td>" + (m ? withCi(m->cell) : QString()) + "</td>";
         }
-        h += "<td>" + num(c.zeroRule) + "</td></tr>\n";
+        h += "<td>" + formatMetric(c.zeroRule) + "</td></tr>\n";
     }
     h += "</table>\n";
 }
@@ -199,9 +197,10 @@ void calibrationSection(QString& h, SectionNumber& heading, const ShipReport& r,
         if (!c.calibration.available) continue;
         any = true;
         const auto& k = c.calibration;
-        h += "<tr><td>" + esc(c.name) + "</td><td>" + num(k.report.ece) + "</td><td>" + num(k.report.mce) +
-             "</td><td>" + num(k.report.brier) + "</td><td>" + num(k.eceAfterPlatt) + "</td><td>" +
-             num(k.eceAfterIsotonic) + "</td><td>" + esc(k.sentence) + "</td></tr>\n";
+        h += "<tr><td>" + esc(c.name) + "</td><td>" + formatMetric(k.report.ece) + "</td><td>" +
+             formatMetric(k.report.mce) + "</td><td>" + formatMetric(k.report.brier) + "</td><td>" +
+             formatMetric(k.eceAfterPlatt) + "</td><td>" + formatMetric(k.eceAfterIsotonic) + "</td><td>" +
+             esc(k.sentence) + "</td></tr>\n";
     }
     h += "</table>\n";
     if (!any) {
@@ -256,9 +255,9 @@ void slicesSection(QString& h, SectionNumber& heading, const ShipReport& r,
             std::string key;
             for (const auto& [f, v] : s.key)
                 key += (key.empty() ? "" : ", ") + f + " = " + v;
-            h += "<li>" + esc(c.name) + ": " + esc(key) + " — error rate " + num(s.errorRate, 3) +
-                 " against " + num(s.restErrorRate, 3) + " elsewhere (n = " + QString::number(s.n) +
-                 ", q = " + num(s.qValue, 4) + ")</li>\n";
+            h += "<li>" + esc(c.name) + ": " + esc(key) + " — error rate " + formatMetric(s.errorRate, 3) +
+                 " against " + formatMetric(s.restErrorRate, 3) + " elsewhere (n = " + QString::number(s.n) +
+                 ", q = " + formatMetric(s.qValue, 4) + ")</li>\n";
         }
     }
     h += "</ul>\n";
@@ -278,9 +277,10 @@ void fairnessSection(QString& h, SectionNumber& heading, const ShipReport& r) {
             continue;
         }
         const auto& f = *c.fairness;
-        h += "<tr><td>" + esc(c.name) + "</td><td>" + num(f.demographicParityDifference) + "</td><td>" +
-             num(f.demographicParityRatio) + "</td><td>" + num(f.equalizedOddsDifference) + "</td><td>" +
-             num(f.equalizedOddsRatio) + "</td><td>" + esc(f.sentence) + "</td></tr>\n";
+        h += "<tr><td>" + esc(c.name) + "</td><td>" + formatMetric(f.demographicParityDifference) +
+             "</td><td>" + formatMetric(f.demographicParityRatio) + "</td><td>" +
+             formatMetric(f.equalizedOddsDifference) + "</td><td>" + formatMetric(f.equalizedOddsRatio) +
+             "</td><td>" + esc(f.sentence) + "</td></tr>\n";
     }
     h += "</table>\n";
 }
@@ -302,7 +302,7 @@ void behaviourSection(QString& h, SectionNumber& heading, const ShipReport& r) {
         for (const auto& p : c.behaviour->perturbations)
             h += "<tr><td>" + esc(c.name) + "</td><td>" + esc(p.name) + "</td><td>" + QString::number(p.n) +
                  "</td><td>" + withCi(p.flipRate, p.flipCi.low, p.flipCi.high) + "</td><td>" +
-                 (p.tested > 0 ? num(p.failureRate) : QString("n/a")) + "</td><td>" +
+                 (p.tested > 0 ? formatMetric(p.failureRate) : QString("n/a")) + "</td><td>" +
                  esc(std::string(behaviourSeverityName(p.severity))) + "</td></tr>\n";
     }
     h += "</table>\n";
@@ -335,8 +335,8 @@ void learningCurveSection(QString& h, SectionNumber& heading, const ShipReport& 
             }
             h += "<td>" + QString::number(f.fit.a, 'g', 4) + " &middot; size<sup>" +
                  QString::number(f.fit.b, 'f', 3) + "</sup> + " + QString::number(f.fit.c, 'g', 4) +
-                 "</td><td>" + withCi(p.value, p.lower, p.upper) + "</td><td>[" + num(p.predictionLower) +
-                 ", " + num(p.predictionUpper) + "]</td></tr>\n";
+                 "</td><td>" + withCi(p.value, p.lower, p.upper) + "</td><td>[" +
+                 formatMetric(p.predictionLower) + ", " + formatMetric(p.predictionUpper) + "]</td></tr>\n";
         }
         h += "</table>\n";
     }

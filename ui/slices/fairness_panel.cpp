@@ -29,10 +29,6 @@ QString rateText(double rate, const stats::Interval& ci, bool defined) {
     return rateWithInterval(rate, ci.low, ci.high);
 }
 
-QString number(double v) {
-    return std::isfinite(v) ? QString::number(v, 'f', 3) : QStringLiteral("n/a");
-}
-
 FairnessPanelResult compute(std::shared_ptr<const LoadedSliceSet> set, QString column, double threshold) {
     FairnessPanelResult out;
     out.column = column;
@@ -176,8 +172,8 @@ void FairnessPanel::showResult() {
     m_summary->setText(
         tr("Demographic parity: difference %1, ratio %2 · equalized odds: difference %3, ratio "
            "%4 · severity %5. %6")
-            .arg(number(r.demographicParityDifference), number(r.demographicParityRatio),
-                 number(r.equalizedOddsDifference), number(r.equalizedOddsRatio),
+            .arg(formatMetric(r.demographicParityDifference, 3), formatMetric(r.demographicParityRatio, 3),
+                 formatMetric(r.equalizedOddsDifference, 3), formatMetric(r.equalizedOddsRatio, 3),
                  QString::fromUtf8(fairnessSeverityName(r.severity).data()),
                  QString::fromStdString(r.sentence)));
     m_table->setRowCount(int(r.groups.size()));

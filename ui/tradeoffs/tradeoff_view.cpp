@@ -86,10 +86,6 @@ std::vector<TradeoffRun> computeAll(const TradeoffView::Input& in) {
     return runs;
 }
 
-QString percent(double share) {
-    return std::isfinite(share) ? QString::number(100.0 * share, 'f', 1) + "%" : "n/a";
-}
-
 QToolButton* exportButton(QWidget* owner, QWidget* chartView, std::function<ChartExportSpec()> spec) {
     auto* button = new QToolButton;
     attachExportMenu(button, chartView, owner, std::move(spec));
@@ -468,7 +464,7 @@ QString TradeoffView::sentence() const {
                "At threshold %1: %2 of %3 examples accepted (false positives), %4 of %5 examples rejected "
                "(false negatives).")
         .arg(m_threshold, 0, 'f', 3)
-        .arg(percent(p.fpr), readableClass(run->negativeClass, false), percent(fnRate),
+        .arg(percentText(p.fpr), readableClass(run->negativeClass, false), percentText(fnRate),
              readableClass(run->positiveClass, true));
 }
 
@@ -535,11 +531,11 @@ QString TradeoffView::coverageSummary() const {
     if (!r) return "No examples to answer.";
     return QString(
                "Answering the most confident %1 (confidence >= %2, %3 answered, %4 examples): accuracy %5.")
-        .arg(percent(m_coverage->value() / 100.0))
+        .arg(percentText(m_coverage->value() / 100.0))
         .arg(r->threshold, 0, 'f', 4)
-        .arg(percent(r->coverage))
+        .arg(percentText(r->coverage))
         .arg(r->answered)
-        .arg(percent(r->accuracy));
+        .arg(percentText(r->accuracy));
 }
 
 QString TradeoffView::targetSummary() const {
@@ -547,14 +543,14 @@ QString TradeoffView::targetSummary() const {
     if (!run) return {};
     const double target = m_targetAccuracy->value() / 100.0;
     const auto r = thresholdForAccuracy(run->riskCoverage, target);
-    if (!r) return QString("No confidence threshold reaches %1 accuracy.").arg(percent(target));
+    if (!r) return QString("No confidence threshold reaches %1 accuracy.").arg(percentText(target));
     return QString("%1 accuracy is reached by answering when confidence >= %2: coverage %3 (%4 examples), "
                    "accuracy %5.")
-        .arg(percent(target))
+        .arg(percentText(target))
         .arg(r->threshold, 0, 'f', 4)
-        .arg(percent(r->coverage))
+        .arg(percentText(r->coverage))
         .arg(r->answered)
-        .arg(percent(r->accuracy));
+        .arg(percentText(r->accuracy));
 }
 
 void TradeoffView::updateConfidenceReadouts() {
