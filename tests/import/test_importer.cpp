@@ -3,20 +3,16 @@
 #include "core/import/memory_target.h"
 #include "core/io/csv_reader.h"
 #include "core/io/jsonl_reader.h"
+#include "tests/common/import_test_support.h"
 
 #include <fstream>
 #include <QtTest>
 
 using namespace runlens;
 namespace fs = std::filesystem;
+using test::writeFileAt;
 
 namespace {
-
-void writeFile(const fs::path& p, const std::string& bytes) {
-    fs::create_directories(p.parent_path());
-    std::ofstream out(p, std::ios::binary);
-    out << bytes;
-}
 
 ReaderRegistry textReaders() {
     ReaderRegistry r;
@@ -83,14 +79,14 @@ void TestImporter::treeNamingAndResume() {
     QTemporaryDir tmp;
     const fs::path base = tmp.path().toStdString();
     const fs::path root = base / "exp";
-    writeFile(root / "a.csv", "step,loss\n1,0.5\n2,0.4\n");
-    writeFile(root / "notes.txt", "Some notes about this experiment.\nNothing numeric.\n");
-    writeFile(root / ".hidden" / "x.csv", "step,loss\n1,9\n");
-    writeFile(root / "__pycache__" / "junk.csv", "step,loss\n1,9\n");
-    writeFile(root / "lightning_logs" / "version_0" / "metrics.csv", "epoch,step,val_loss\n0,9,0.7\n");
-    writeFile(root / "lightning_logs" / "version_1" / "metrics.csv", "epoch,step,val_loss\n0,9,0.6\n");
-    writeFile(root / "sub" / "b.jsonl", "{\"step\": 1, \"acc\": 0.5}\n");
-    writeFile(base / "outside" / "o.csv", "step,loss\n1,1\n");
+    writeFileAt(root / "a.csv", "step,loss\n1,0.5\n2,0.4\n");
+    writeFileAt(root / "notes.txt", "Some notes about this experiment.\nNothing numeric.\n");
+    writeFileAt(root / ".hidden" / "x.csv", "step,loss\n1,9\n");
+    writeFileAt(root / "__pycache__" / "junk.csv", "step,loss\n1,9\n");
+    writeFileAt(root / "lightning_logs" / "version_0" / "metrics.csv", "epoch,step,val_loss\n0,9,0.7\n");
+    writeFileAt(root / "lightning_logs" / "version_1" / "metrics.csv", "epoch,step,val_loss\n0,9,0.6\n");
+    writeFileAt(root / "sub" / "b.jsonl", "{\"step\": 1, \"acc\": 0.5}\n");
+    writeFileAt(base / "outside" / "o.csv", "step,loss\n1,1\n");
     fs::create_directory_symlink(base / "outside", root / "link_out");
 
     const ReaderRegistry registry = textReaders();
@@ -137,7 +133,7 @@ void TestImporter::treeNamingAndResume() {
     QCOMPARE(loss->steps, std::vector<std::int64_t>({1, 2, 3}));
 
     // A rewritten (shrunk) file replaces what it delivered before.
-    writeFile(root / "a.csv", "step,loss\n7,0.1\n");
+    writeFileAt(root / "a.csv", "step,loss\n7,0.1\n");
     importPaths(paths, registry, target);
     QCOMPARE(target.series("exp", "loss")->steps, std::vector<std::int64_t>({7}));
 }
@@ -145,7 +141,7 @@ void TestImporter::treeNamingAndResume() {
 void TestImporter::singleFile() {
     QTemporaryDir tmp;
     const fs::path file = fs::path(tmp.path().toStdString()) / "training.log";
-    writeFile(file, "epoch,acc\n0,0.5\n1,0.6\n");
+    writeFileAt(file, "epoch,acc\n0,0.5\n1,0.6\n");
     const ReaderRegistry registry = textReaders();
     std::vector<fs::path> paths{file};
     MemoryTarget t1;
@@ -162,13 +158,13 @@ void TestImporter::singleFile() {
 void TestImporter::unrelatedFolder() {
     QTemporaryDir tmp;
     const fs::path root = fs::path(tmp.path().toStdString()) / "stuff";
-    writeFile(root / "README.md", "# A project\n\nText only.\n");
+    writeFileAt(root / "README.md", "# A project\n\nText only.\n");
     std::string binary(4096, '\0');
     for (std::size_t i = 0; i < binary.size(); ++i)
         binary[i] = static_cast<char>((i * 131) & 0xFF);
-    writeFile(root / "image.png", "\x89PNG\r\n\x1a\n" + binary);
-    writeFile(root / "data.bin", binary);
-    writeFile(root / "empty.dat", "");
+    writeFileAt(root / "image.png", "\x89PNG\r\n\x1a\n" + binary);
+    writeFileAt(root / "data.bin", binary);
+    writeFileAt(root / "empty.dat", "");
     fs::create_directories(root / "emptydir");
     const ReaderRegistry registry = textReaders();
     MemoryTarget target;
@@ -192,8 +188,8 @@ void TestImporter::missingPathAndForceFormat() {
     QVERIFY(s1.report.issues.front().message.rfind("cannot read ", 0) == 0);
 
     // A table with an extension no reader claims is read when the format is forced.
-    writeFile(base / "m.dat", "a b c\nstep,loss\n");
-    writeFile(base / "n.dat", "step,loss\n4,0.5\n");
+    writeFileAt(base / "m.dat", "a b c\nstep,loss\n");
+    writeFileAt(base / "n.dat", "step,loss\n4,0.5\n");
     std::vector<fs::path> dat{base / "n.dat"};
     ImportOptions options;
     options.forceFormat = "csv";
@@ -207,8 +203,8 @@ void TestImporter::missingPathAndForceFormat() {
 void TestImporter::directoryReaderStopsWalk() {
     QTemporaryDir tmp;
     const fs::path root = fs::path(tmp.path().toStdString()) / "proj";
-    writeFile(root / "mlruns" / "0" / "inner.csv", "step,loss\n1,1\n");
-    writeFile(root / "top.csv", "step,loss\n1,1\n");
+    writeFileAt(root / "mlruns" / "0" / "inner.csv", "step,loss\n1,1\n");
+    writeFileAt(root / "top.csv", "step,loss\n1,1\n");
     ReaderRegistry registry = textReaders();
     auto fake = std::make_unique<FakeDirectoryReader>();
     const FakeDirectoryReader* fakePtr = fake.get();
@@ -224,7 +220,7 @@ void TestImporter::directoryReaderStopsWalk() {
 void TestImporter::cancellation() {
     QTemporaryDir tmp;
     const fs::path root = fs::path(tmp.path().toStdString()) / "c";
-    writeFile(root / "a.csv", "step,loss\n1,1\n");
+    writeFileAt(root / "a.csv", "step,loss\n1,1\n");
     const ReaderRegistry registry = textReaders();
     MemoryTarget target;
     std::atomic<bool> cancel{true};
@@ -243,7 +239,7 @@ void TestImporter::progressMovesWithinOneFile() {
     std::string text;
     for (int step = 0; step < 20000; ++step)
         text += "{\"step\": " + std::to_string(step) + ", \"loss\": 0.5}\n";
-    writeFile(file, text);
+    writeFileAt(file, text);
     const ReaderRegistry registry = textReaders();
     MemoryTarget target;
     std::vector<std::int64_t> during; // bytesDone of reports while the one file is being read
@@ -269,7 +265,7 @@ void TestImporter::cancelStopsInsideOneFile() {
     std::string text;
     for (int step = 0; step < 200000; ++step)
         text += "{\"step\": " + std::to_string(step) + ", \"loss\": 0.5}\n";
-    writeFile(file, text);
+    writeFileAt(file, text);
     const ReaderRegistry registry = textReaders();
     MemoryTarget target;
     std::atomic<bool> cancel{false};
@@ -311,7 +307,7 @@ void TestImporter::crashedWriterTail() {
     QFETCH(bool, isLog);
     QTemporaryDir tmp;
     const fs::path file = fs::path(tmp.path().toStdString()) / "metrics.csv";
-    writeFile(file, bytes.toStdString());
+    writeFileAt(file, bytes.toStdString());
     MemoryTarget target;
     const std::vector<fs::path> paths{file};
     const ImportSummary summary = importPaths(paths, textReaders(), target);

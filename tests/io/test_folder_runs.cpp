@@ -5,27 +5,17 @@
 #include "core/import/importer.h"
 #include "core/import/memory_target.h"
 #include "core/io/reader.h"
+#include "tests/common/import_test_support.h"
 
 #include <filesystem>
-#include <fstream>
 #include <QtTest>
 
 using namespace runlens;
 namespace fs = std::filesystem;
+using test::importWithBuiltins;
+using test::writeFileAt;
 
 namespace {
-
-void writeFile(const fs::path& p, const std::string& bytes) {
-    fs::create_directories(p.parent_path());
-    std::ofstream out(p, std::ios::binary);
-    out << bytes;
-}
-
-ImportSummary importInto(const fs::path& path, MemoryTarget& target) {
-    const ReaderRegistry registry = ReaderRegistry::withBuiltins();
-    const std::vector<fs::path> paths{path};
-    return importPaths(paths, registry, target);
-}
 
 QStringList runNames(const MemoryTarget& target) {
     QStringList out;
@@ -45,12 +35,12 @@ class TestFolderRuns : public QObject {
     void strayFilesAreNotRuns() {
         QTemporaryDir tmp;
         const fs::path root = fs::path(tmp.path().toStdString()) / "logs";
-        writeFile(root / "projector" / "metadata.tsv", "7\n2\n1\n0\n4\n");
-        writeFile(root / "projector2" / "metadata.tsv", "index\tlabel\n0\t7\n1\t2\n");
-        writeFile(root / "model" / "config.json", "{\"hidden_size\": 768, \"num_layers\": 12}\n");
-        writeFile(root / "labels" / "ids.csv", "id\n1\n2\n3\n");
+        writeFileAt(root / "projector" / "metadata.tsv", "7\n2\n1\n0\n4\n");
+        writeFileAt(root / "projector2" / "metadata.tsv", "index\tlabel\n0\t7\n1\t2\n");
+        writeFileAt(root / "model" / "config.json", "{\"hidden_size\": 768, \"num_layers\": 12}\n");
+        writeFileAt(root / "labels" / "ids.csv", "id\n1\n2\n3\n");
         MemoryTarget target;
-        const ImportSummary summary = importInto(root, target);
+        const ImportSummary summary = importWithBuiltins(root, target);
         QCOMPARE(runNames(target), QStringList());
         QCOMPARE(summary.filesNotLogs, std::int64_t(4));
     }
@@ -59,10 +49,10 @@ class TestFolderRuns : public QObject {
     void configJsonBesideLogsIsParams() {
         QTemporaryDir tmp;
         const fs::path root = fs::path(tmp.path().toStdString()) / "exp";
-        writeFile(root / "run1" / "config.json", "{\"lr\": 0.1, \"model\": {\"depth\": 4}}");
-        writeFile(root / "run1" / "metrics.csv", "step,loss\n0,1.0\n1,0.5\n");
+        writeFileAt(root / "run1" / "config.json", "{\"lr\": 0.1, \"model\": {\"depth\": 4}}");
+        writeFileAt(root / "run1" / "metrics.csv", "step,loss\n0,1.0\n1,0.5\n");
         MemoryTarget target;
-        importInto(root, target);
+        importWithBuiltins(root, target);
         QCOMPARE(runNames(target), QStringList{"run1"});
         const MemoryRun* run = target.run("run1");
         QCOMPARE(run->params.at("lr"), std::string("0.1"));
@@ -76,12 +66,13 @@ class TestFolderRuns : public QObject {
     void oldDvcLiveSummaryIsRead() {
         QTemporaryDir tmp;
         const fs::path project = fs::path(tmp.path().toStdString()) / "projects" / "proj";
-        writeFile(project / "dvclive" / "scalars" / "loss.tsv", "step\tloss\n0\t0.9\n1\t0.7\n2\t0.5\n");
-        writeFile(project / "dvclive.json", "{\n    \"step\": 2,\n    \"loss\": 0.5,\n    \"acc\": 0.875\n}");
-        writeFile(project / "older" / "dvclive" / "loss.tsv", "step\tloss\n0\t2.0\n");
-        writeFile(project / "older" / "dvclive.json", "{\"step\": 0, \"loss\": 2.0, \"f1\": 0.25}");
+        writeFileAt(project / "dvclive" / "scalars" / "loss.tsv", "step\tloss\n0\t0.9\n1\t0.7\n2\t0.5\n");
+        writeFileAt(project / "dvclive.json",
+                    "{\n    \"step\": 2,\n    \"loss\": 0.5,\n    \"acc\": 0.875\n}");
+        writeFileAt(project / "older" / "dvclive" / "loss.tsv", "step\tloss\n0\t2.0\n");
+        writeFileAt(project / "older" / "dvclive.json", "{\"step\": 0, \"loss\": 2.0, \"f1\": 0.25}");
         MemoryTarget target;
-        const ImportSummary summary = importInto(project.parent_path(), target);
+        const ImportSummary summary = importWithBuiltins(project.parent_path(), target);
         QCOMPARE(runNames(target), (QStringList{"proj", "proj/older"}));
         const MemoryRun* run = target.run("proj");
         QCOMPARE(run->series.at("loss").size(), std::size_t(3)); // the history, not the summary again
@@ -99,14 +90,14 @@ class TestFolderRuns : public QObject {
     void workerFoldersMerge() {
         QTemporaryDir tmp;
         const fs::path root = fs::path(tmp.path().toStdString()) / "cluster";
-        writeFile(root / "job" / "rank_0" / "metrics.csv", "step,loss\n0,1.0\n1,0.75\n");
-        writeFile(root / "job" / "rank_0" / "hparams.yaml", "lr: 0.01\nbatch_size: 64\nseed: 42\n");
-        writeFile(root / "job" / "rank_1" / "metrics.csv", "step,loss\n0,1.25\n1,0.5\n");
-        writeFile(root / "job" / "rank_1" / "hparams.yaml", "lr: 0.01\nbatch_size: 64\nseed: 43\n");
-        writeFile(root / "other" / "worker_0" / "log.jsonl", "{\"step\": 0, \"acc\": 0.5}\n");
-        writeFile(root / "other" / "worker_3" / "log.jsonl", "{\"step\": 0, \"acc\": 0.25}\n");
+        writeFileAt(root / "job" / "rank_0" / "metrics.csv", "step,loss\n0,1.0\n1,0.75\n");
+        writeFileAt(root / "job" / "rank_0" / "hparams.yaml", "lr: 0.01\nbatch_size: 64\nseed: 42\n");
+        writeFileAt(root / "job" / "rank_1" / "metrics.csv", "step,loss\n0,1.25\n1,0.5\n");
+        writeFileAt(root / "job" / "rank_1" / "hparams.yaml", "lr: 0.01\nbatch_size: 64\nseed: 43\n");
+        writeFileAt(root / "other" / "worker_0" / "log.jsonl", "{\"step\": 0, \"acc\": 0.5}\n");
+        writeFileAt(root / "other" / "worker_3" / "log.jsonl", "{\"step\": 0, \"acc\": 0.25}\n");
         MemoryTarget target;
-        const ImportSummary summary = importInto(root, target);
+        const ImportSummary summary = importWithBuiltins(root, target);
         QCOMPARE(runNames(target), (QStringList{"job", "other"}));
         QCOMPARE((std::set<std::string>(summary.runs.begin(), summary.runs.end())),
                  (std::set<std::string>{"job", "other"}));

@@ -5,6 +5,7 @@
 #include "core/import/memory_target.h"
 #include "core/io/reader.h"
 #include "core/model/text_number.h"
+#include "tests/common/import_test_support.h"
 
 #include <cmath>
 #include <filesystem>
@@ -14,20 +15,10 @@
 
 using namespace runlens;
 namespace fs = std::filesystem;
+using test::importWithBuiltins;
+using test::writeFileAt;
 
 namespace {
-
-void writeFile(const fs::path& p, const std::string& bytes) {
-    fs::create_directories(p.parent_path());
-    std::ofstream out(p, std::ios::binary);
-    out << bytes;
-}
-
-ImportSummary importInto(const fs::path& path, MemoryTarget& target) {
-    const ReaderRegistry registry = ReaderRegistry::withBuiltins();
-    const std::vector<fs::path> paths{path};
-    return importPaths(paths, registry, target);
-}
 
 // "step:value" for every point, values printed by printf %g (nan, inf, -inf as C prints them).
 QString render(const SeriesData& s) {
@@ -100,16 +91,16 @@ class TestNonFiniteCells : public QObject {
     void lightningMetricsCsvKeepsNaN() {
         QTemporaryDir tmp;
         const fs::path root = fs::path(tmp.path().toStdString()) / "lightning_logs";
-        writeFile(root / "version_0" / "metrics.csv", "epoch,step,train_loss,val_loss\n"
-                                                      "0,0,0.9,\n"
-                                                      "0,1,0.7,\n"
-                                                      "0,1,,0.8\n"
-                                                      "1,2,nan,\n"
-                                                      "1,3,nan,\n"
-                                                      "1,3,,nan\n");
-        writeFile(root / "version_0" / "hparams.yaml", "lr: 0.1\n");
+        writeFileAt(root / "version_0" / "metrics.csv", "epoch,step,train_loss,val_loss\n"
+                                                        "0,0,0.9,\n"
+                                                        "0,1,0.7,\n"
+                                                        "0,1,,0.8\n"
+                                                        "1,2,nan,\n"
+                                                        "1,3,nan,\n"
+                                                        "1,3,,nan\n");
+        writeFileAt(root / "version_0" / "hparams.yaml", "lr: 0.1\n");
         MemoryTarget target;
-        importInto(root, target);
+        importWithBuiltins(root, target);
         const MemoryRun* run = target.run("version_0"); // runs are named relative to the imported root
         QVERIFY(run);
         QCOMPARE(render(run->series.at("train_loss")), QString("0:0.9 1:0.7 2:nan 3:nan"));
@@ -126,9 +117,9 @@ class TestNonFiniteCells : public QObject {
     void kerasCsvLoggerKeepsInfAndDropsNA() {
         QTemporaryDir tmp;
         const fs::path log = fs::path(tmp.path().toStdString()) / "keras" / "training.log";
-        writeFile(log, "epoch,loss,val_loss\n0,1.5,NA\n1,inf,1.2\n2,-inf,NA\n");
+        writeFileAt(log, "epoch,loss,val_loss\n0,1.5,NA\n1,inf,1.2\n2,-inf,NA\n");
         MemoryTarget target;
-        importInto(log.parent_path(), target);
+        importWithBuiltins(log.parent_path(), target);
         const MemoryRun* run = target.run("keras");
         QVERIFY(run);
         QCOMPARE(render(run->series.at("loss")), QString("0:1.5 1:inf 2:-inf"));
@@ -142,12 +133,12 @@ class TestNonFiniteCells : public QObject {
     void longFormAndDvcLiveKeepNaN() {
         QTemporaryDir tmp;
         const fs::path base(tmp.path().toStdString());
-        writeFile(base / "long" / "scalars.csv", "tag,step,value\nloss,0,0.5\nloss,1,NaN\nloss,2,\n");
-        writeFile(base / "dvc" / "dvclive" / "plots" / "metrics" / "loss.tsv",
-                  "step\tloss\n0\t0.5\n1\tnan\n2\tNA\n");
+        writeFileAt(base / "long" / "scalars.csv", "tag,step,value\nloss,0,0.5\nloss,1,NaN\nloss,2,\n");
+        writeFileAt(base / "dvc" / "dvclive" / "plots" / "metrics" / "loss.tsv",
+                    "step\tloss\n0\t0.5\n1\tnan\n2\tNA\n");
         MemoryTarget target;
-        importInto(base / "long", target);
-        importInto(base / "dvc", target);
+        importWithBuiltins(base / "long", target);
+        importWithBuiltins(base / "dvc", target);
         const SeriesData* longLoss = target.series("long", "loss");
         QVERIFY(longLoss);
         QCOMPARE(render(*longLoss), QString("0:0.5 1:nan"));
@@ -193,7 +184,7 @@ class TestNonFiniteCells : public QObject {
                 if (header[c] != "step" && header[c] != "epoch" && !cells[c].empty()) ++expected[header[c]];
         }
         MemoryTarget target;
-        importInto(file.parent_path(), target);
+        importWithBuiltins(file.parent_path(), target);
         const MemoryRun* run = target.run("version_7");
         QVERIFY(run);
         QVERIFY(!expected.empty());

@@ -7,6 +7,7 @@
 #include "core/io/optuna_sql_reader.h"
 #include "core/io/optuna_study.h"
 #include "core/io/reader.h"
+#include "tests/common/import_test_support.h"
 
 #include <cmath>
 #include <cstdlib>
@@ -22,6 +23,7 @@
 
 using namespace runlens;
 namespace fs = std::filesystem;
+using test::importWithBuiltins;
 
 namespace {
 
@@ -36,12 +38,6 @@ bool sameDouble(double a, double b) {
 }
 
 const char* kPython = "/usr/bin/python3"; // Debian's, where python3-optuna installs
-
-ImportSummary importInto(const fs::path& path, MemoryTarget& target) {
-    const ReaderRegistry registry = ReaderRegistry::withBuiltins();
-    const std::vector<fs::path> paths{path};
-    return importPaths(paths, registry, target);
-}
 
 } // namespace
 
@@ -99,7 +95,7 @@ class TestOptunaReader : public QObject {
         QFETCH(QString, storage);
         const fs::path file = m_dir / storage.toStdString();
         MemoryTarget target;
-        const ImportSummary summary = importInto(file, target);
+        const ImportSummary summary = importWithBuiltins(file, target);
         QVERIFY2(!summary.report.hasErrors(),
                  summary.report.issues.empty() ? "" : summary.report.issues.front().toString().c_str());
         QCOMPARE(summary.report.warningCount(), std::size_t(0));
@@ -203,7 +199,7 @@ class TestOptunaReader : public QObject {
                "{\"op_code\": 7, \"worker_id\": \"w\", \"trial_id\": 0, \"step\": 4, \"intermediate_value\": "
                "1.0}\n";
         MemoryTarget target;
-        const ImportSummary summary = importInto(file, target);
+        const ImportSummary summary = importWithBuiltins(file, target);
         std::vector<std::int64_t> badLines;
         for (const auto& i : summary.report.issues)
             if (i.kind == IssueKind::BadRecord) badLines.push_back(i.line);

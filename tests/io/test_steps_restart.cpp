@@ -6,6 +6,7 @@
 #include "core/import/memory_target.h"
 #include "core/io/reader.h"
 #include "core/store/workspace.h"
+#include "tests/common/import_test_support.h"
 #include "tests/common/tfevents_writer.h"
 
 #include <cmath>
@@ -15,20 +16,10 @@
 
 using namespace runlens;
 namespace fs = std::filesystem;
+using test::importWithBuiltins;
+using test::writeFileAt;
 
 namespace {
-
-void writeFile(const fs::path& p, const std::string& bytes) {
-    fs::create_directories(p.parent_path());
-    std::ofstream out(p, std::ios::binary);
-    out << bytes;
-}
-
-ImportSummary importInto(const fs::path& path, ImportTarget& target) {
-    const ReaderRegistry registry = ReaderRegistry::withBuiltins();
-    const std::vector<fs::path> paths{path};
-    return importPaths(paths, registry, target);
-}
 
 std::vector<ReadIssue> issuesOf(const ReadReport& report, IssueKind kind) {
     std::vector<ReadIssue> out;
@@ -65,10 +56,10 @@ class TestStepsRestart : public QObject {
         QTemporaryDir tmp;
         const fs::path dir = fs::path(tmp.path().toStdString()) / "resumed";
         const fs::path csv = dir / "metrics.csv";
-        writeFile(csv, "step,loss\n0,0.9\n1,0.8\n2,0.7\n3,0.6\n2,0.65\n3,0.55\n");
+        writeFileAt(csv, "step,loss\n0,0.9\n1,0.8\n2,0.7\n3,0.6\n2,0.65\n3,0.55\n");
         const fs::path wsPath = fs::path(tmp.path().toStdString()) / "w.runlens";
         auto ws = Workspace::create(wsPath);
-        const ImportSummary summary = importInto(dir, *ws);
+        const ImportSummary summary = importWithBuiltins(dir, *ws);
         const auto restarts = issuesOf(summary.report, IssueKind::StepsRestart);
         QCOMPARE(restarts.size(), std::size_t(1));
         QCOMPARE(restarts[0].line, std::int64_t(6));
@@ -89,11 +80,11 @@ class TestStepsRestart : public QObject {
     void lastBelongsToHighestStepNotLastPoint() {
         QTemporaryDir tmp;
         const fs::path dir = fs::path(tmp.path().toStdString()) / "crashed";
-        writeFile(dir / "log.jsonl", "{\"step\":0,\"loss\":0.9}\n{\"step\":2,\"loss\":0.7}\n"
-                                     "{\"step\":4,\"loss\":0.5}\n{\"step\":0,\"loss\":0.95}\n"
-                                     "{\"step\":2,\"loss\":0.75}\n");
+        writeFileAt(dir / "log.jsonl", "{\"step\":0,\"loss\":0.9}\n{\"step\":2,\"loss\":0.7}\n"
+                                       "{\"step\":4,\"loss\":0.5}\n{\"step\":0,\"loss\":0.95}\n"
+                                       "{\"step\":2,\"loss\":0.75}\n");
         auto ws = Workspace::create(fs::path(tmp.path().toStdString()) / "w.runlens");
-        const ImportSummary summary = importInto(dir, *ws);
+        const ImportSummary summary = importWithBuiltins(dir, *ws);
         const auto restarts = issuesOf(summary.report, IssueKind::StepsRestart);
         QCOMPARE(restarts.size(), std::size_t(1));
         QCOMPARE(restarts[0].line, std::int64_t(4));
@@ -112,11 +103,11 @@ class TestStepsRestart : public QObject {
         QTemporaryDir tmp;
         const fs::path dir = fs::path(tmp.path().toStdString()) / "tb" / "version_0";
         const std::vector<tfw::HParam> hp{{"lr", tfw::HParam::Number, 0.1}};
-        writeFile(dir / "events.out.tfevents.100.host.1.0",
-                  eventFile(hp, {{0, 1.0f}, {1, 0.5f}, {2, 0.25f}}, 100));
-        writeFile(dir / "events.out.tfevents.200.host.2.0", eventFile(hp, {{1, 0.75f}, {2, 0.125f}}, 200));
+        writeFileAt(dir / "events.out.tfevents.100.host.1.0",
+                    eventFile(hp, {{0, 1.0f}, {1, 0.5f}, {2, 0.25f}}, 100));
+        writeFileAt(dir / "events.out.tfevents.200.host.2.0", eventFile(hp, {{1, 0.75f}, {2, 0.125f}}, 200));
         MemoryTarget target;
-        const ImportSummary summary = importInto(dir.parent_path(), target);
+        const ImportSummary summary = importWithBuiltins(dir.parent_path(), target);
         QCOMPARE(target.runs().size(), std::size_t(1));
         const SeriesData* loss = target.series("version_0", "loss");
         QVERIFY(loss);
@@ -134,15 +125,15 @@ class TestStepsRestart : public QObject {
         QTemporaryDir tmp;
         const fs::path dir = fs::path(tmp.path().toStdString()) / "sweep" / "study";
         using H = tfw::HParam;
-        writeFile(dir / "events.out.tfevents.100.host.1.0",
-                  eventFile({{"lr", H::Number, 0.1}}, {{0, 1.0f}, {1, 0.5f}}, 100));
-        writeFile(dir / "events.out.tfevents.200.host.1.1",
-                  eventFile({{"lr", H::Number, 0.01}}, {{0, 2.0f}, {1, 1.5f}}, 200));
-        writeFile(dir / "events.out.tfevents.300.host.1.2",
-                  eventFile({{"lr", H::Number, 0.001}}, {{0, 3.0f}}, 300));
-        writeFile(dir / "events.out.tfevents.400.host.1.3", eventFile({}, {{1, 2.5f}}, 400));
+        writeFileAt(dir / "events.out.tfevents.100.host.1.0",
+                    eventFile({{"lr", H::Number, 0.1}}, {{0, 1.0f}, {1, 0.5f}}, 100));
+        writeFileAt(dir / "events.out.tfevents.200.host.1.1",
+                    eventFile({{"lr", H::Number, 0.01}}, {{0, 2.0f}, {1, 1.5f}}, 200));
+        writeFileAt(dir / "events.out.tfevents.300.host.1.2",
+                    eventFile({{"lr", H::Number, 0.001}}, {{0, 3.0f}}, 300));
+        writeFileAt(dir / "events.out.tfevents.400.host.1.3", eventFile({}, {{1, 2.5f}}, 400));
         MemoryTarget target;
-        const ImportSummary summary = importInto(dir.parent_path(), target);
+        const ImportSummary summary = importWithBuiltins(dir.parent_path(), target);
         QCOMPARE(target.runs().size(), std::size_t(3));
         const MemoryRun* first = target.run("study");
         const MemoryRun* second = target.run("study/trial_2");
@@ -168,15 +159,15 @@ class TestStepsRestart : public QObject {
         QTemporaryDir tmp;
         const fs::path dir = fs::path(tmp.path().toStdString()) / "sweep" / "study";
         using H = tfw::HParam;
-        writeFile(dir / "events.out.tfevents.100.host.1.0",
-                  eventFile({{"lr", H::Number, 0.1}}, {{0, 1.0f}}, 100));
-        writeFile(dir / "events.out.tfevents.200.host.1.1",
-                  eventFile({{"lr", H::Number, 0.01}}, {{0, 2.0f}}, 200));
+        writeFileAt(dir / "events.out.tfevents.100.host.1.0",
+                    eventFile({{"lr", H::Number, 0.1}}, {{0, 1.0f}}, 100));
+        writeFileAt(dir / "events.out.tfevents.200.host.1.1",
+                    eventFile({{"lr", H::Number, 0.01}}, {{0, 2.0f}}, 200));
         auto ws = Workspace::create(fs::path(tmp.path().toStdString()) / "w.runlens");
-        importInto(dir.parent_path(), *ws);
-        writeFile(dir / "events.out.tfevents.300.host.1.2",
-                  eventFile({{"lr", H::Number, 0.001}}, {{0, 3.0f}}, 300));
-        const ImportSummary again = importInto(dir.parent_path(), *ws);
+        importWithBuiltins(dir.parent_path(), *ws);
+        writeFileAt(dir / "events.out.tfevents.300.host.1.2",
+                    eventFile({{"lr", H::Number, 0.001}}, {{0, 3.0f}}, 300));
+        const ImportSummary again = importWithBuiltins(dir.parent_path(), *ws);
         QCOMPARE(again.filesRead, std::int64_t(1));
         QCOMPARE(again.filesUnchanged, std::int64_t(2));
         std::map<std::string, std::string> lrByRun;
@@ -203,7 +194,7 @@ class TestStepsRestart : public QObject {
                 expected += static_cast<std::int64_t>(values.size());
         }
         MemoryTarget target;
-        const ImportSummary summary = importInto(dir, target);
+        const ImportSummary summary = importWithBuiltins(dir, target);
         QVERIFY(!summary.report.hasErrors());
         QCOMPARE(target.totalPoints(), expected);
     }
