@@ -84,7 +84,6 @@ QChart* buildSliceChart(const SliceReport& report) {
         const QColor color = runColor(c);
         const QString name = names[c];
         const double offset = cohorts > 1 ? (c - (cohorts - 1) / 2.0) * (0.5 / cohorts) : 0.0;
-        bool named = false;
         for (int s = 0; s < strata; ++s) {
             const auto& cell = report.slices[s].cohorts[c];
             if (cell.n == 0 || !std::isfinite(cell.value)) continue;
@@ -106,8 +105,9 @@ QChart* buildSliceChart(const SliceReport& report) {
             point->append(s + offset, cell.value * scale);
             point->setName(name);
             attach(chart, point, xAxis, yAxis);
-            if (named) hideFromLegend(chart, point);
-            named = true;
+            // One legend entry per cohort (its dashed overall line, in the same colour): two each elided
+            // every name once three runs were compared.
+            hideFromLegend(chart, point);
         }
         const auto& overall = report.overall[c];
         widen(overall.value);
@@ -116,7 +116,7 @@ QChart* buildSliceChart(const SliceReport& report) {
         line->setPen(pen);
         line->append(-0.6, overall.value * scale);
         line->append(strata - 0.4, overall.value * scale);
-        line->setName(name + " overall " + QString::fromStdString(formatMetricValue(overall.value, percent)));
+        line->setName(name); // its overall value is where the line is drawn, and in the text beside the chart
         attach(chart, line, xAxis, yAxis);
     }
     if (!std::isfinite(lo)) lo = 0, hi = 1;
