@@ -173,19 +173,13 @@ struct ResetOnExit {
     ~ResetOnExit() { statement.reset(); }
 };
 
-std::optional<std::int64_t> findSeriesWith(Statement& st, std::int64_t runId, const std::string& tag,
-                                           std::int64_t* points) {
+std::optional<std::int64_t> findSeries(Statement& st, std::int64_t runId, const std::string& tag,
+                                       std::int64_t* points = nullptr) {
     const ResetOnExit reset{st};
     st.bind(1, runId).bind(2, tag);
     if (!st.step()) return std::nullopt;
     if (points) *points = st.int64(1);
     return st.int64(0);
-}
-
-std::optional<std::int64_t> findSeries(sqlite3* db, std::int64_t runId, const std::string& tag,
-                                       std::int64_t* points = nullptr) {
-    Statement st(db, kFindSeriesSql);
-    return findSeriesWith(st, runId, tag, points);
 }
 
 } // namespace
@@ -200,6 +194,11 @@ struct SeriesQueries {
     Statement chunks;
 };
 } // namespace store
+
+store::SeriesQueries& Workspace::seriesQueries() const {
+    if (!m_seriesQueries) m_seriesQueries = std::make_unique<store::SeriesQueries>(m_db);
+    return *m_seriesQueries;
+}
 
 std::vector<RunInfo> Workspace::runs() const {
     std::vector<RunInfo> result;
@@ -251,14 +250,13 @@ void Workspace::readSeriesInto(std::int64_t runId, const std::string& tag, Serie
                                StepRange range) const {
     out.clear();
     if (range.first > range.last) return;
-    if (!m_seriesQueries) m_seriesQueries = std::make_unique<store::SeriesQueries>(m_db);
     std::int64_t points = 0;
-    const auto seriesId = findSeriesWith(m_seriesQueries->findSeries, runId, tag, &points);
+    const auto seriesId = findSeries(seriesQueries().findSeries, runId, tag, &points);
     if (!seriesId) return;
     const bool whole = range.first == INT64_MIN && range.last == INT64_MAX;
     if (whole) out.reserve(static_cast<std::size_t>(std::clamp<std::int64_t>(points, 0, kMaxReserve)));
 
-    Statement& st = m_seriesQueries->chunks;
+    Statement& st = seriesQueries().chunks;
     const ResetOnExit reset{st};
     st.bind(1, *seriesId).bind(2, range.first).bind(3, range.last);
     while (st.step()) {
@@ -293,7 +291,7 @@ void Workspace::setPageCacheKib(int kib) {
 
 std::vector<ChunkInfo> Workspace::chunkIndex(std::int64_t runId, const std::string& tag) const {
     std::vector<ChunkInfo> result;
-    const auto seriesId = findSeries(m_db, runId, tag);
+    const auto seriesId = findSeries(seriesQueries().findSeries, runId, tag);
     if (!seriesId) return result;
     Statement st(m_db, "SELECT seq, count, first_step, last_step, min, max FROM chunks WHERE series_id = ?1 "
                        "ORDER BY seq");

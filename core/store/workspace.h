@@ -118,7 +118,9 @@ class Workspace : public ImportTarget {
     sqlite3* m_db = nullptr;
     bool m_readOnly = false;
     std::unique_ptr<store::BusyWait> m_busy; // the connection's busy handler data; outlives m_db's close
-    // readSeriesInto's two statements, prepared once: a card reads a thousand series with the same queries.
+    // The series lookup and readSeriesInto's chunk query, prepared once on first use: a card reads a thousand
+    // series with the same queries.
+    store::SeriesQueries& seriesQueries() const;
     mutable std::unique_ptr<store::SeriesQueries> m_seriesQueries;
 };
 
