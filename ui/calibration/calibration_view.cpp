@@ -28,7 +28,6 @@
 #include <QStackedWidget>
 #include <QTableWidget>
 #include <QTabWidget>
-#include <QtConcurrent/QtConcurrentRun>
 #include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -128,17 +127,16 @@ QString calibration_parts::binsCsv(const std::vector<CalibrationCurveResult>& cu
 }
 
 CalibrationView::CalibrationView(ViewContext* context, QWidget* parent)
-    : QWidget(parent), m_context(context), m_watcher(new QFutureWatcher<CalibrationResult>(this)),
+    : QWidget(parent), m_context(context),
+      m_compute(
+          this, &m_result, [this] { startCompute(); }, [this] { showResult(); }, StaleResult::Show),
       m_debounce(new QTimer(this)) {
     buildUi();
     followEvaluationsDebounced(
-        context, this, m_source, m_debounce, m_watcher, [this] { startCompute(); }, [this] { onComputed(); },
-        [this] { reloadEntries(); });
+        context, this, m_source, m_debounce, [this] { startCompute(); }, [this] { reloadEntries(); });
 }
 
-CalibrationView::~CalibrationView() {
-    m_watcher->waitForFinished();
-}
+CalibrationView::~CalibrationView() = default; // m_compute waits for a running computation
 
 void CalibrationView::buildUi() {
     auto* content = new QWidget;
@@ -298,7 +296,7 @@ CalibrationView::Input CalibrationView::makeInput() const {
 }
 
 bool CalibrationView::isBusy() const {
-    return m_debounce->isActive() || m_computing || m_dirty;
+    return m_debounce->isActive() || m_compute.busy();
 }
 
 bool CalibrationView::showsEmptyState() const {
@@ -310,26 +308,14 @@ void CalibrationView::scheduleRecompute() {
 }
 
 void CalibrationView::startCompute() {
-    if (m_computing) {
-        m_dirty = true; // recompute with the newest controls once this one is done
-        return;
-    }
-    m_dirty = false;
+    if (!m_compute.mayStart()) return; // recomputed with the newest controls once this one is done
     Input in = makeInput();
     if (in.runs.empty()) {
         m_result = {};
         showResult();
         return;
     }
-    m_computing = true;
-    m_watcher->setFuture(QtConcurrent::run([in = std::move(in)] { return computeCalibration(in); }));
-}
-
-void CalibrationView::onComputed() {
-    m_computing = false;
-    m_result = m_watcher->result();
-    showResult();
-    if (m_dirty) startCompute();
+    m_compute.run([in = std::move(in)] { return computeCalibration(in); });
 }
 
 void CalibrationView::showResult() {

@@ -3,10 +3,10 @@
 #pragma once
 
 #include "core/analysis/calibration.h"
+#include "ui/common/coalesced_computation.h"
 #include "ui/common/evaluation_source.h"
 
 #include <QColor>
-#include <QFutureWatcher>
 #include <QString>
 #include <QWidget>
 #include <string>
@@ -122,7 +122,6 @@ class CalibrationView : public QWidget {
     void fillDependentCombos();
     void scheduleRecompute();
     void startCompute();
-    void onComputed();
     void showResult();
     void fillMetricsTable();
     void fillRecalibration();
@@ -136,11 +135,9 @@ class CalibrationView : public QWidget {
     EvaluationSource m_source;
     std::vector<EvaluationEntry> m_entries;
     CalibrationResult m_result;
-    QFutureWatcher<CalibrationResult>* m_watcher;
+    // Bootstraps and cross-fitting take a while: a stale result is shown while the newest one computes.
+    CoalescedComputation<CalibrationResult> m_compute;
     QTimer* m_debounce;
-    bool m_dirty = false;
-    // Set until the watcher's finished signal is handled: the future reports finished before that.
-    bool m_computing = false;
 
     QStackedWidget* m_stack;
     QLabel* m_emptyHint;

@@ -9,17 +9,22 @@
 
 namespace runlens::ui {
 
-// A start asked for while a computation runs is remembered: when that one finishes its result is taken but
-// not shown, and the view starts afresh with its newest controls (moving a control queues one rerun, not
-// one per change).
+// What to do with a result that finished after a newer start was asked for: skip it (the view shows only
+// its newest controls' result) or show it while the rerun works (slow computations, whose previous answer
+// is better than none while a slider moves).
+enum class StaleResult { Skip, Show };
+
+// A start asked for while a computation runs is remembered: when that one finishes, the view starts afresh
+// with its newest controls (moving a control queues one rerun, not one per change).
 template <typename Result> class CoalescedComputation {
   public:
-    // Every finished result is stored in *target; then restart runs when a start was asked for meanwhile,
-    // else show. The watcher is a child of owner, whose member this is.
+    // Every finished result is stored in *target; show runs unless the result is stale and skipped, then
+    // restart runs when a start was asked for meanwhile. The watcher is a child of owner, whose member this
+    // is.
     CoalescedComputation(QObject* owner, Result* target, std::function<void()> restart,
-                         std::function<void()> show)
+                         std::function<void()> show, StaleResult stale = StaleResult::Skip)
         : m_watcher(new QFutureWatcher<Result>(owner)), m_target(target), m_restart(std::move(restart)),
-          m_show(std::move(show)) {
+          m_show(std::move(show)), m_stale(stale) {
         QObject::connect(m_watcher, &QFutureWatcher<Result>::finished, owner, [this] { finished(); });
     }
     // A running computation is waited for before the view it reports to goes away.
@@ -47,15 +52,15 @@ template <typename Result> class CoalescedComputation {
     void finished() {
         m_computing = false;
         *m_target = m_watcher->result();
-        if (m_dirty)
-            m_restart();
-        else
-            m_show();
+        const bool rerun = m_dirty;
+        if (!rerun || m_stale == StaleResult::Show) m_show();
+        if (rerun) m_restart();
     }
 
     QFutureWatcher<Result>* m_watcher;
     Result* m_target;
     std::function<void()> m_restart, m_show;
+    StaleResult m_stale;
     bool m_computing = false;
     bool m_dirty = false;
 };

@@ -13,7 +13,6 @@
 #include <QComboBox>
 #include <QFile>
 #include <QFileDialog>
-#include <QFutureWatcherBase>
 #include <QLabel>
 #include <QMenu>
 #include <QMessageBox>
@@ -96,13 +95,11 @@ void followVisibleEvaluations(ViewContext* viewContext, QObject* receiver, Evalu
 }
 
 void followEvaluationsDebounced(ViewContext* viewContext, QObject* receiver, EvaluationSource& source,
-                                QTimer* debounce, QFutureWatcherBase* watcher,
-                                const std::function<void()>& start, const std::function<void()>& done,
+                                QTimer* debounce, const std::function<void()>& start,
                                 const std::function<void()>& reload) {
     debounce->setSingleShot(true);
     debounce->setInterval(40);
     QObject::connect(debounce, &QTimer::timeout, receiver, start);
-    QObject::connect(watcher, &QFutureWatcherBase::finished, receiver, done);
     followVisibleEvaluations(viewContext, receiver, source, reload);
 }
 
@@ -232,18 +229,27 @@ void popupExportMenu(QWidget* anchor, const ChartExportSpec& spec, const QPoint&
     menu->popup(globalPos);
 }
 
+namespace {
+
+// A click on button pops the export menu up under it, for the spec as it is then.
+void popupOnClick(QToolButton* button, QObject* context, std::function<ChartExportSpec()> spec) {
+    QObject::connect(button, &QToolButton::clicked, context, [button, spec = std::move(spec)] {
+        popupExportMenu(button, spec(), button->mapToGlobal(QPoint(0, button->height())));
+    });
+}
+
+} // namespace
+
 void attachExportMenu(QToolButton* button, QWidget* chartView, QWidget* owner,
                       std::function<ChartExportSpec()> spec) {
-    button->setText("Export…");
-    button->setToolTip("Export the chart as PNG, SVG or PDF, or its data as CSV");
-    auto popup = [spec](QWidget* anchor, const QPoint& pos) {
-        popupExportMenu(anchor, spec(), anchor->mapToGlobal(pos));
-    };
-    QObject::connect(button, &QToolButton::clicked, owner,
-                     [button, popup] { popup(button, QPoint(0, button->height())); });
+    button->setText(QObject::tr("Export…"));
+    button->setToolTip(QObject::tr("Export the chart as PNG, SVG or PDF, or its data as CSV"));
+    popupOnClick(button, owner, spec);
     chartView->setContextMenuPolicy(Qt::CustomContextMenu);
     QObject::connect(chartView, &QWidget::customContextMenuRequested, owner,
-                     [chartView, popup](const QPoint& pos) { popup(chartView, pos); });
+                     [chartView, spec = std::move(spec)](const QPoint& pos) {
+                         popupExportMenu(chartView, spec(), chartView->mapToGlobal(pos));
+                     });
 }
 
 QToolButton* newExportButton(const QString& toolTip, QObject* context,
@@ -252,9 +258,7 @@ QToolButton* newExportButton(const QString& toolTip, QObject* context,
     button->setEnabled(false);
     button->setText(QObject::tr("Export…"));
     button->setToolTip(toolTip);
-    QObject::connect(button, &QToolButton::clicked, context, [button, spec = std::move(spec)] {
-        popupExportMenu(button, spec(), button->mapToGlobal(QPoint(0, button->height())));
-    });
+    popupOnClick(button, context, std::move(spec));
     return button;
 }
 

@@ -17,7 +17,6 @@
 
 class QChart;
 class QComboBox;
-class QFutureWatcherBase;
 class QLabel;
 class QMenu;
 class QObject;
@@ -97,11 +96,10 @@ void refillCombo(QComboBox* combo, const QStringList& items);
 // connections.
 void followVisibleEvaluations(ViewContext* viewContext, QObject* receiver, EvaluationSource& source,
                               const std::function<void()>& reload);
-// followVisibleEvaluations for a view that computes off the GUI thread, called once its widgets are built:
-// debounce (made single-shot, 40 ms) calls start and watcher's finished calls done.
+// followVisibleEvaluations for a view whose controls restart a computation, called once its widgets are
+// built: debounce (made single-shot, 40 ms) calls start.
 void followEvaluationsDebounced(ViewContext* viewContext, QObject* receiver, EvaluationSource& source,
-                                QTimer* debounce, QFutureWatcherBase* watcher,
-                                const std::function<void()>& start, const std::function<void()>& done,
+                                QTimer* debounce, const std::function<void()>& start,
                                 const std::function<void()>& reload);
 
 // Text of an extraction result's problems: one described issue per line plus a count of the rest.

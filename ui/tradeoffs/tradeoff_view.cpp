@@ -31,7 +31,6 @@
 #include <QStackedWidget>
 #include <QTableWidget>
 #include <QTabWidget>
-#include <QtConcurrent/QtConcurrentRun>
 #include <QTimer>
 #include <QToolButton>
 #include <QValueAxis>
@@ -121,17 +120,16 @@ QLabel* fieldLabel(const QString& text, QWidget* buddy) {
 } // namespace
 
 TradeoffView::TradeoffView(ViewContext* context, QWidget* parent)
-    : QWidget(parent), m_context(context), m_watcher(new QFutureWatcher<std::vector<TradeoffRun>>(this)),
+    : QWidget(parent), m_context(context),
+      m_compute(
+          this, &m_runs, [this] { startCompute(); }, [this] { showRuns(); }, StaleResult::Show),
       m_debounce(new QTimer(this)) {
     buildUi();
     followEvaluationsDebounced(
-        context, this, m_source, m_debounce, m_watcher, [this] { startCompute(); }, [this] { onComputed(); },
-        [this] { reloadEntries(); });
+        context, this, m_source, m_debounce, [this] { startCompute(); }, [this] { reloadEntries(); });
 }
 
-TradeoffView::~TradeoffView() {
-    m_watcher->waitForFinished();
-}
+TradeoffView::~TradeoffView() = default; // m_compute waits for a running computation
 
 void TradeoffView::buildUi() {
     auto* content = new QWidget;
@@ -343,7 +341,7 @@ void TradeoffView::fillSetCombo() {
 }
 
 bool TradeoffView::isBusy() const {
-    return m_debounce->isActive() || m_computing || m_dirty;
+    return m_debounce->isActive() || m_compute.busy();
 }
 
 bool TradeoffView::showsEmptyState() const {
@@ -355,29 +353,21 @@ void TradeoffView::scheduleRecompute() {
 }
 
 void TradeoffView::startCompute() {
-    if (m_computing) {
-        m_dirty = true;
-        return;
-    }
-    m_dirty = false;
+    if (!m_compute.mayStart()) return;
     Input in;
     const QString setName = m_setCombo->currentText();
     for (const auto& e : m_entries)
         if (e.tableName == setName && e.usable()) in.entries.push_back(e);
     fillClassCombo(in.entries);
     if (!m_classCombo->isHidden()) in.positiveClass = m_classCombo->currentText().toStdString();
-    m_computing = true;
-    m_watcher->setFuture(QtConcurrent::run([in = std::move(in)] { return computeAll(in); }));
+    m_compute.run([in = std::move(in)] { return computeAll(in); });
 }
 
-void TradeoffView::onComputed() {
-    m_computing = false;
-    m_runs = m_watcher->result();
+void TradeoffView::showRuns() {
     fillFocusCombo();
     rebuildCharts();
     updateThresholdReadouts();
     updateConfidenceReadouts();
-    if (m_dirty) startCompute();
 }
 
 // The classes of the set's multiclass runs (first seen order); hidden when the set is binary. The class

@@ -5,13 +5,13 @@
 #include "core/analysis/binary_metrics.h"
 #include "core/analysis/selective_prediction.h"
 #include "core/analysis/threshold_analysis.h"
+#include "ui/common/coalesced_computation.h"
 #include "ui/common/evaluation_source.h"
 
 #include <array>
 #include <memory>
 #include <optional>
 #include <QColor>
-#include <QFutureWatcher>
 #include <QString>
 #include <QWidget>
 #include <vector>
@@ -108,7 +108,7 @@ class TradeoffView : public QWidget {
     void fillSetCombo();
     void scheduleRecompute();
     void startCompute();
-    void onComputed();
+    void showRuns();
     void rebuildCharts();
     void fillFocusCombo();
     void fillClassCombo(const std::vector<EvaluationEntry>& entries);
@@ -127,11 +127,9 @@ class TradeoffView : public QWidget {
     EvaluationSource m_source;
     std::vector<EvaluationEntry> m_entries;
     std::vector<TradeoffRun> m_runs;
-    QFutureWatcher<std::vector<TradeoffRun>>* m_watcher;
+    // A stale result is shown while the newest one computes, as the Calibration tab does.
+    CoalescedComputation<std::vector<TradeoffRun>> m_compute;
     QTimer* m_debounce;
-    bool m_dirty = false;
-    // Set until the watcher's finished signal is handled: the future reports finished before that.
-    bool m_computing = false;
     double m_threshold = 0.5;
 
     QStackedWidget* m_stack;
