@@ -112,21 +112,19 @@ void ChunkScanner::scan(const std::function<void(std::string_view, std::int64_t)
                 m_inFragment = false;
                 break;
             }
-            m_report.warn(IssueKind::BadRecord, m_label, 0,
-                          "the chunk at " + offsetText(offset) + " claims " + std::to_string(length) +
-                              " bytes, past the end of its 32 KiB block; the rest of the block is skipped");
-            dropFragment("a later chunk is corrupt");
-            m_pos = m_blockLen;
+            skipBlock(IssueKind::BadRecord,
+                      "the chunk at " + offsetText(offset) + " claims " + std::to_string(length) +
+                          " bytes, past the end of its 32 KiB block; the rest of the block is skipped",
+                      "a later chunk is corrupt");
             continue;
         }
         const std::string_view payload(m_block.data() + m_pos + kChunkHeader, length);
         const char typeByte = static_cast<char>(type);
         if (crc32Ieee(payload, crc32Ieee(std::string_view(&typeByte, 1))) != checksum) {
-            m_report.warn(IssueKind::BadChecksum, m_label, 0,
-                          "CRC mismatch in the chunk at " + offsetText(offset) +
-                              "; the rest of its block is skipped");
-            dropFragment("a later chunk has a bad checksum");
-            m_pos = m_blockLen;
+            skipBlock(IssueKind::BadChecksum,
+                      "CRC mismatch in the chunk at " + offsetText(offset) +
+                          "; the rest of its block is skipped",
+                      "a later chunk has a bad checksum");
             continue;
         }
         m_pos += kChunkHeader + length;
@@ -161,11 +159,10 @@ void ChunkScanner::scan(const std::function<void(std::string_view, std::int64_t)
             }
             break;
         default:
-            m_report.warn(IssueKind::BadRecord, m_label, 0,
-                          "the chunk at " + offsetText(offset) + " has unknown type " + std::to_string(type) +
-                              "; the rest of its block is skipped");
-            dropFragment("a later chunk is corrupt");
-            m_pos = m_blockLen;
+            skipBlock(IssueKind::BadRecord,
+                      "the chunk at " + offsetText(offset) + " has unknown type " + std::to_string(type) +
+                          "; the rest of its block is skipped",
+                      "a later chunk is corrupt");
             break;
         }
     }

@@ -48,6 +48,12 @@ class ChunkScanner {
         m_inFragment = false;
         m_fragment.clear();
     }
+    // A chunk that cannot be trusted: warn, drop the record it would have continued, go on at the next block.
+    void skipBlock(IssueKind kind, const std::string& message, std::string_view why) {
+        m_report.warn(kind, m_label, 0, message);
+        dropFragment(why);
+        m_pos = m_blockLen;
+    }
     void appendFragment(std::string_view payload) {
         if (m_fragmentTooLarge) return;
         if (m_fragment.size() + payload.size() > WandbBinaryReader::kMaxRecordBytes) {
